@@ -1,0 +1,192 @@
+"""The ``citypeace`` command.
+
+``citypeace [overrides]`` runs one scenario through Hydra (``-m`` for a multirun sweep).
+Sub-commands: ``app`` (the browser app), ``validate`` (pattern checks over a seed ensemble),
+``report`` (a sweep report) and ``sweep`` (designed experiments).
+
+Bad input never reaches Hydra's run folder: the overrides are composed and validated first,
+and any problem is printed as one line, ``citypeace: error: <where>: <key> = <value>:
+<allowed>``, with exit code 2.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import shutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sim.errors import CitypeaceError, ConfigError
+
+SUBCOMMANDS = {
+    "app": "sim.app_cli",
+    "validate": "sim.validate",
+    "report": "sim.report",
+    "sweep": "sim.sweep",
+}
+EXIT_BAD_INPUT = 2
+
+
+def fail(message: str) -> None:
+    """Print one line to stderr and exit with the bad-input code."""
+    print(f"citypeace: error: {message}", file=sys.stderr)
+    raise SystemExit(EXIT_BAD_INPUT)
+
+
+def explain(exc: BaseException) -> str:
+    """One line for a Hydra/OmegaConf/citypeace error: where, key, value, what is allowed."""
+    from hydra.errors import MissingConfigException
+    from omegaconf.errors import ConfigKeyError, OmegaConfBaseException, ValidationError
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, CitypeaceError):
+            return str(seen)
+        if isinstance(seen, MissingConfigException):
+            group = (seen.missing_cfg_file or "").split("/")[0] or "config"
+            options = ", ".join(o for o in seen.options or [] if not o.endswith("_schema"))
+            return (
+                (f"config: {group} = {seen.missing_cfg_file.split('/')[-1]!r}: one of [{options}]")
+                if seen.missing_cfg_file
+                else str(seen).splitlines()[0]
+            )
+        if isinstance(seen, ConfigKeyError) or "not in '" in str(seen):
+            return _unknown_key(seen)
+        if isinstance(seen, ValidationError):
+            key = seen.full_key or "?"
+            wanted = seen.msg.splitlines()[0]
+            return f"config: {key} = {getattr(seen, 'value', '?')!r}: {wanted}"
+        if isinstance(seen, OmegaConfBaseException):
+            return f"config: {getattr(seen, 'full_key', '?')}: {str(seen).splitlines()[0]}"
+        seen = seen.__cause__ or seen.__context__
+    first = str(exc).strip().splitlines()
+    return first[0] if first else type(exc).__name__
+
+
+def _unknown_key(exc: BaseException) -> str:
+    """A misspelt key: name it and list the keys that exist there."""
+    import dataclasses
+
+    key = getattr(exc, "full_key", None) or "?"
+    schema = getattr(exc, "object_type", None)
+    known = [f.name for f in dataclasses.fields(schema)] if dataclasses.is_dataclass(schema) else []
+    allowed = f"a known key: one of {known}" if known else "a known key"
+    return f"config: {key} = (not a key): {allowed}"
+
+
+def _expand_first_values(overrides: list[str]) -> list[list[str]]:
+    """Override lists to validate for a multirun: each sweep value with the others' first."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    parsed = OverridesParser.create().parse_overrides(overrides)
+    values: list[list[str]] = []
+    for ov in parsed:
+        key = ov.get_key_element()
+        if ov.is_sweep_override():
+            values.append([f"{key}={v}" for v in itertools.islice(ov.sweep_string_iterator(), 200)])
+        else:
+            values.append([ov.input_line])
+    first = [v[0] for v in values]
+    combos = [first]
+    for i, options in enumerate(values):
+        for option in options[1:]:
+            combos.append(first[:i] + [option] + first[i + 1 :])
+    return combos
+
+
+def preflight(overrides: Sequence[str], multirun: bool = False) -> None:
+    """Compose and validate the config and the scenario data; exit 2 on the first problem."""
+    from hydra import compose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+
+    from sim.config import config_dir, register, validate
+    from sim.scenario.loader import load_scenario
+
+    register()
+    plain = [o for o in overrides if not o.lstrip("+~").startswith(("hydra.", "hydra/"))]
+    try:
+        combos = _expand_first_values(plain) if multirun else [plain]
+    except Exception as exc:  # the override grammar's own errors
+        fail(f"command line: {explain(exc)}")
+    checked: set[tuple[str, str, object]] = set()
+    for combo in combos:
+        GlobalHydra.instance().clear()
+        try:
+            with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
+                cfg = compose("config", overrides=combo)
+            obj = validate(cfg)
+            key = (obj.scenario.name, obj.policy, obj.horizon)
+            if obj.scenario.name != "synthetic" and key not in checked:
+                checked.add(key)
+                load_scenario(obj.scenario.name, policy=obj.policy, horizon=obj.horizon)
+        except Exception as exc:
+            fail(explain(exc))
+        finally:
+            GlobalHydra.instance().clear()
+
+
+def _task(cfg) -> None:  # noqa: ANN001 - Hydra passes a DictConfig
+    from hydra.core.hydra_config import HydraConfig
+
+    from sim.runner import run_to_folder
+
+    # Hydra sets the root logger to INFO; Mesa would then log every step.
+    logging.getLogger("MESA").setLevel(logging.WARNING)
+    logging.getLogger("matplotlib").setLevel(logging.WARNING)
+    out = Path(HydraConfig.get().runtime.output_dir)
+    try:
+        run_to_folder(cfg, out)
+    except CitypeaceError as exc:
+        if HydraConfig.get().mode.name == "RUN":
+            shutil.rmtree(out, ignore_errors=True)
+        fail(str(exc))
+    print(f"citypeace: wrote {out}")
+
+
+def run_hydra(argv: Sequence[str]) -> None:
+    """Run the Hydra app with ``argv`` as its command line."""
+    import hydra
+
+    from sim.config import config_dir, register
+
+    register()
+    sys.argv = [sys.argv[0], *argv]
+    main_fn = hydra.main(config_path=str(config_dir()), config_name="config", version_base="1.3")(
+        _task
+    )
+    main_fn()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the ``citypeace`` command and of ``python -m sim``."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in SUBCOMMANDS:
+        import importlib
+
+        module = importlib.import_module(SUBCOMMANDS[args[0]])
+        try:
+            code = module.main(args[1:])
+        except CitypeaceError as exc:
+            fail(str(exc))
+        raise SystemExit(code or 0)
+    info = {
+        "--help",
+        "-h",
+        "--hydra-help",
+        "--cfg",
+        "-c",
+        "--info",
+        "--version",
+        "--resolve",
+        "--shell-completion",
+        "-sc",
+    }
+    if not any(a in info or a.startswith("--cfg") for a in args):
+        multirun = "-m" in args or "--multirun" in args
+        preflight([a for a in args if not a.startswith("-")], multirun=multirun)
+    try:
+        run_hydra(args)
+    except ConfigError as exc:
+        fail(str(exc))

@@ -1,0 +1,121 @@
+"""Hydra structured configs: typed, ranged, validated before a run starts.
+
+``configs/config.yaml`` composes a scenario, the model coefficients (``sim.params``), the policy
+levers and the output options. ``validate`` turns a composed config into checked dataclasses or
+raises :class:`~sim.errors.ConfigError` with the key, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hydra.core.config_store import ConfigStore
+from omegaconf import MISSING, DictConfig, OmegaConf
+
+from sim.errors import ConfigError
+from sim.params import Levers, ModelParams, validate_ranges
+from sim.scenario.synthetic import SyntheticSpec, check_spec
+
+
+@dataclass
+class FileScenarioConfig:
+    """A scenario read from ``scenarios/<name>/``."""
+
+    name: str = MISSING
+
+
+@dataclass
+class SyntheticScenarioConfig(SyntheticSpec):
+    """The seeded synthetic generator; every knob is here (see sim.scenario.synthetic)."""
+
+    name: str = "synthetic"
+
+
+@dataclass
+class OutputConfig:
+    """What a run writes to its Hydra run folder."""
+
+    cities_every: int = 1  # months between city-level rows; 0 = none
+    cities_max: int = 5000  # at most this many cities in cities.parquet (an even sample)
+    activities: bool = True
+    dashboard: bool = True
+    progress: bool = True
+
+
+@dataclass
+class Config:
+    """The whole run: scenario, coefficients, levers, output, policy, seed and horizon."""
+
+    scenario: Any = MISSING
+    model: ModelParams = field(default_factory=ModelParams)
+    levers: Levers = field(default_factory=Levers)
+    output: OutputConfig = field(default_factory=OutputConfig)
+    policy: str = "baseline"
+    seed: int = 0
+    horizon: int | None = None
+
+
+def register() -> None:
+    """Register the schemas so the YAML files in ``configs/`` extend them."""
+    cs = ConfigStore.instance()
+    cs.store(name="base_config", node=Config)
+    cs.store(group="scenario", name="file_schema", node=FileScenarioConfig)
+    cs.store(group="scenario", name="synthetic_schema", node=SyntheticScenarioConfig)
+    cs.store(group="model", name="model_schema", node=ModelParams)
+    cs.store(group="levers", name="levers_schema", node=Levers)
+    cs.store(group="output", name="output_schema", node=OutputConfig)
+
+
+def config_dir() -> Path:
+    """``configs/`` in a source checkout, or the copy shipped inside the wheel."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "configs", here / "_data" / "configs"):
+        if (candidate / "config.yaml").is_file():
+            return candidate
+    raise FileNotFoundError("citypeace configs not found next to the package")
+
+
+def validate(cfg: DictConfig | Config) -> Config:
+    """Check every range and the synthetic size before a run starts."""
+    obj = OmegaConf.to_object(cfg) if isinstance(cfg, DictConfig) else cfg
+    validate_ranges(obj.model, "model")
+    validate_ranges(obj.levers, "levers")
+    if obj.horizon is not None and not 1 <= obj.horizon <= 6000:
+        raise ConfigError("config", "horizon", obj.horizon, "a whole number of months in [1, 6000]")
+    if not 0 <= obj.seed < 2**63:
+        raise ConfigError("config", "seed", obj.seed, "a whole number in [0, 2^63)")
+    if obj.output.cities_every < 0 or obj.output.cities_max < 0:
+        raise ConfigError(
+            "config", "output.cities_every", obj.output.cities_every, "a whole number >= 0"
+        )
+    scenario = obj.scenario
+    if isinstance(scenario, SyntheticScenarioConfig):
+        check_spec(_synthetic_spec(scenario))
+    return obj
+
+
+def _synthetic_spec(scenario: SyntheticScenarioConfig) -> SyntheticSpec:
+    names = {f.name for f in dataclasses.fields(SyntheticSpec)}
+    return SyntheticSpec(**{k: getattr(scenario, k) for k in names})
+
+
+def model_kwargs(cfg: DictConfig | Config) -> dict[str, Any]:
+    """Keyword arguments for :class:`sim.model.PeaceModel` from a config."""
+    obj = validate(cfg)
+    scenario = obj.scenario
+    kwargs: dict[str, Any] = {
+        "scenario": scenario.name,
+        "seed": obj.seed,
+        "horizon": obj.horizon,
+        "policy": obj.policy,
+        "params": obj.model,
+        "levers": obj.levers,
+        "cities_every": obj.output.cities_every,
+        "cities_max": obj.output.cities_max,
+    }
+    if isinstance(scenario, SyntheticScenarioConfig):
+        kwargs["synthetic"] = _synthetic_spec(scenario)
+    return kwargs

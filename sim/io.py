@@ -1,0 +1,59 @@
+"""Atomic output files: write to a temporary file beside the target, then rename.
+
+A run killed mid-write never leaves a partial Parquet, PNG or YAML file under its final name.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.errors import CitypeaceError
+
+
+class OutputError(CitypeaceError):
+    """An output could not be written (disk full, permissions, ...)."""
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
+    """Call ``write(tmp)`` on a temporary path in the same folder, then rename it to ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(
+            str(path), "write", exc.strerror or str(exc), "a writable folder with free space"
+        ) from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_parquet(frame: pd.DataFrame, path: Path) -> Path:
+    """A DataFrame as Parquet, atomically."""
+    return atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
+
+
+def write_text(text: str, path: Path) -> Path:
+    """Text (YAML, Markdown, CSV), atomically."""
+    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def write_json(data: Any, path: Path) -> Path:
+    """JSON, atomically."""
+    return write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n", path)

@@ -1,0 +1,912 @@
+"""PeaceModel: Mesa agents as the face, arrays as the state, rules wired in MODEL.md 3 order."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from sim.agents import AGENT_CLASSES
+from sim.events import EventsEngine
+from sim.observe import Recorder
+from sim.params import Levers, ModelParams, validate_ranges
+from sim.rules import (
+    DEV,
+    HUM,
+    PEACE,
+    funding,
+    galtung,
+    gates,
+    group_sum,
+    lederach,
+    nexus,
+    proposals,
+    trust,
+)
+from sim.rules import alliances as alliance_rules
+from sim.scenario.dates import format_month
+from sim.scenario.loader import ACTOR_TYPES, PILLARS, TIE_TYPES, Scenario, load_scenario
+from sim.scenario.synthetic import SyntheticSpec, generate
+from sim.state import ACTIVE, COMPLETED, INTERRUPTED, ActorArrays, CityArrays, ProjectLog, TieArrays
+
+_CARRYING = np.array([TIE_TYPES.index(t) for t in ("twinning", "partnership", "funding")])
+_UP = np.array([TIE_TYPES.index(t) for t in ("governance", "membership", "partnership")])
+_MEDIATION = TIE_TYPES.index("mediation")
+_NEVER = -(10**6)  # "long ago" for last-received steps
+
+
+def _coerce(value: Any, cls: type) -> Any:
+    """A dataclass from None, an instance, or a (nested) mapping of overrides."""
+    if value is None:
+        return cls()
+    if isinstance(value, cls):
+        return value
+    if isinstance(value, Mapping):
+        kwargs = {}
+        for f in dataclasses.fields(cls):
+            if f.name in value:
+                sub = value[f.name]
+                default = getattr(cls(), f.name)
+                kwargs[f.name] = (
+                    _coerce(sub, type(default)) if dataclasses.is_dataclass(default) else sub
+                )
+        unknown = set(value) - {f.name for f in dataclasses.fields(cls)}
+        if unknown:
+            from sim.errors import ConfigError
+
+            key = sorted(unknown)[0]
+            raise ConfigError(
+                "config",
+                key,
+                value[key],
+                f"a key of {cls.__name__}: {[f.name for f in dataclasses.fields(cls)]}",
+            )
+        return cls(**kwargs)
+    return value
+
+
+class PeaceModel(mesa.Model):
+    """Peacebuilding through city networks.
+
+    One :meth:`step` is one calendar month. Build it from a scenario name (``two_cities``,
+    ``tuzla``, ``map``, ``seoul_pyongyang`` or ``synthetic``), a :class:`Scenario`, or a Hydra
+    config (:meth:`from_config`). The same scenario, parameters and seed give the same run.
+
+    Args:
+        scenario: a scenario name, or an already loaded :class:`Scenario`.
+        seed: seed of the model's one ``numpy.random.Generator``.
+        horizon: months to run (default: the scenario's own horizon).
+        policy: a counterfactual from the scenario's ``policies.yaml`` (or ``baseline``).
+        params: :class:`ModelParams` or a nested mapping of overrides.
+        levers: :class:`Levers` or a mapping; a policy's own levers override these.
+        synthetic: generator knobs when ``scenario == "synthetic"``.
+        cities_every: record city-level rows every this many months (0 = never).
+        cities_max: at most this many cities in the city-level record.
+    """
+
+    def __init__(
+        self,
+        scenario: str | Scenario = "two_cities",
+        seed: int | None = 0,
+        horizon: int | None = None,
+        policy: str = "baseline",
+        params: ModelParams | Mapping | None = None,
+        levers: Levers | Mapping | None = None,
+        synthetic: SyntheticSpec | Mapping | None = None,
+        cities_every: int = 1,
+        cities_max: int = 5000,
+    ) -> None:
+        super().__init__(rng=seed)
+        self.seed = seed
+        self.params: ModelParams = _coerce(params, ModelParams)
+        validate_ranges(self.params, "model")
+        if isinstance(scenario, Scenario):
+            case = scenario
+        elif scenario == "synthetic":
+            spec = _coerce(synthetic, SyntheticSpec)
+            if horizon is not None:
+                spec = dataclasses.replace(spec, horizon=horizon)
+            case = generate(spec, seed=0 if seed is None else int(seed))
+        else:
+            case = load_scenario(scenario, policy=policy, horizon=horizon)
+        self.case = case
+        levers_obj = _coerce(levers, Levers)
+        if case.levers:
+            levers_obj = dataclasses.replace(levers_obj, **case.levers)
+        validate_ranges(levers_obj, "levers")
+        self.levers: Levers = levers_obj
+        self.horizon = case.horizon
+        self.t = 0  # the month being simulated next; step t is date start + t
+        self._build(case)
+        self.events = EventsEngine(self, case.events)
+        self.recorder = Recorder(self, cities_every=cities_every, cities_max=cities_max)
+        self.datacollector = mesa.DataCollector(
+            model_reporters={
+                "peace": lambda m: m.recorder.latest("peace"),
+                "positive_peace": lambda m: m.recorder.latest("positive_peace"),
+                "negative_peace": lambda m: m.recorder.latest("negative_peace"),
+                "cross_divide_trust": lambda m: m.recorder.latest("cross_divide_trust"),
+                "projects_completed_development": lambda m: m.recorder.latest(
+                    "projects_completed_development"
+                ),
+            }
+        )
+        self.running = True
+
+    # ------------------------------------------------------------------ construction
+
+    @classmethod
+    def from_scenario(
+        cls, name: str, seed: int | None = 0, horizon: int | None = None, **kwargs: Any
+    ) -> PeaceModel:
+        """Build from a scenario name, e.g. ``PeaceModel.from_scenario("two_cities", seed=1)``."""
+        return cls(scenario=name, seed=seed, horizon=horizon, **kwargs)
+
+    @classmethod
+    def from_config(cls, cfg: Any) -> PeaceModel:
+        """Build from a composed Hydra config (``DictConfig`` or ``sim.config.Config``)."""
+        from sim.config import model_kwargs
+
+        return cls(**model_kwargs(cfg))
+
+    def _build(self, case: Scenario) -> None:
+        actors = case.actors
+        is_city = (actors["type"] == "municipality").to_numpy()
+        actors = pd.concat([actors[is_city], actors[~is_city]], ignore_index=True)
+        n, a = int(is_city.sum()), len(actors)
+        self.n_cities, self.n_actors = n, a
+        self.actor_frame = actors
+        ids = actors["id"].to_numpy(dtype=object)
+        self.actor_index = {aid: i for i, aid in enumerate(ids)}
+        self.country_index = {c: i for i, c in enumerate(case.countries)}
+        self.community_index = {c: i for i, c in enumerate(case.communities)}
+        k, n_comm = len(case.countries), max(len(case.communities), 1)
+        country = pd.Categorical(actors["country"], categories=case.countries).codes.astype(
+            np.int64
+        )
+        community = pd.Categorical(actors["community"], categories=case.communities).codes.astype(
+            np.int64
+        )
+        kind = pd.Categorical(actors["type"], categories=ACTOR_TYPES).codes.astype(np.int64)
+
+        def col(name: str, rows: slice = slice(None)) -> np.ndarray:
+            return actors[name].to_numpy(dtype=np.float64)[rows].copy()
+
+        city = slice(0, n)
+        self.cities = CityArrays(
+            D=col("direct_violence", city),
+            S=col("structural_violence", city),
+            C=col("cultural_violence", city),
+            needs=col("needs", city),
+            capacity=col("capacity", city),
+            cohesion=col("cohesion", city),
+            participation=np.clip(
+                col("participation", city) * self.levers.participation_scale, 0.0, 1.0
+            ),
+            population=col("population", city),
+            displaced=col("displaced", city),
+            diversity=col("diversity", city),
+            pressure=np.zeros(n),
+            dependency=np.zeros(n),
+            last_received=np.full((n, 3), _NEVER, dtype=np.int64),
+            received=np.zeros((n, 3)),
+        )
+        self.actors = ActorArrays(
+            ids=ids,
+            type=kind,
+            country=country,
+            community=community,
+            middle=(actors["level"] == "middle").to_numpy(),
+            is_io=kind == ACTOR_TYPES.index("international_organisation"),
+            resources=col("resources"),
+            will=col("will"),
+            mandate=np.stack([col(f"mandate_{p}") for p in PILLARS], axis=1),
+            neutrality=col("neutrality"),
+            conflict_sensitivity=col("conflict_sensitivity"),
+            risk_tolerance=col("risk_tolerance"),
+            sanction_exempt=actors["sanction_exempt"].to_numpy(dtype=bool),
+        )
+        self.city_community = community[:n]
+        self.city_country = country[:n]
+        self.n_communities, self.n_countries = n_comm, k
+
+        divide = np.zeros((n_comm, n_comm), dtype=bool)
+        for x, y in case.divides:
+            i, j = self.community_index[x], self.community_index[y]
+            divide[i, j] = divide[j, i] = True
+        self.divide = divide
+        self.permission = np.full((k, k), case.default_permission, dtype=np.int64)
+        np.fill_diagonal(self.permission, gates.OPEN)
+        for x, y, level in case.permissions:
+            self.permission[self.country_index[x], self.country_index[y]] = level
+        self.hostility = np.zeros((k, k))
+        for x, y, value in case.hostility:
+            i, j = self.country_index[x], self.country_index[y]
+            self.hostility[i, j] = self.hostility[j, i] = value
+        self.sanctioned = np.zeros(k, dtype=bool)
+        for c in case.sanctioned:
+            self.sanctioned[self.country_index[c]] = True
+
+        ties = case.ties
+        index = pd.Index(ids)
+        src = index.get_indexer(ties["src"]).astype(np.int64)
+        dst = index.get_indexer(ties["dst"]).astype(np.int64)
+        ttype = pd.Categorical(ties["type"], categories=TIE_TYPES).codes.astype(np.int64)
+        cs, cd = community[src], community[dst]
+        cross = (cs >= 0) & (cd >= 0) & divide[np.maximum(cs, 0), np.maximum(cd, 0)]
+        e = len(ties)
+        self.ties = TieArrays(
+            src=src,
+            dst=dst,
+            type=ttype,
+            trust=ties["trust"].to_numpy(dtype=np.float64).copy(),
+            memory=ties["memory"].to_numpy(dtype=np.float64).copy(),
+            intensity=np.zeros(e),
+            age=np.zeros(e, dtype=np.int64),
+            cross_divide=cross,
+            human_security=ties["human_security"].to_numpy(dtype=bool),
+            active=np.ones(e, dtype=bool),
+            carries=np.isin(ttype, _CARRYING),
+            last_contact=np.full(e, _NEVER, dtype=np.int64),
+            project=np.full(e, -1, dtype=np.int64),
+        )
+        self.tie_cross_border = country[src] != country[dst]
+        self.tie_middle = self.actors.middle[src] & self.actors.middle[dst]
+        self.tie_dst_city = dst < n
+        self.tie_up = (
+            (src < n)
+            & np.isin(ttype, _UP)
+            & ((kind[dst] == ACTOR_TYPES.index("national_government")) | self.actors.is_io[dst])
+        )
+        # Mediation triples: (party tie u->v, mediator tie m->u, mediator tie m->v).
+        self._build_mediation(src, dst, ttype)
+        self._build_programmes(case, index)
+        self._build_alliances(case)
+        self.projects = ProjectLog()
+        self._build_agents(actors, n)
+        self._month: dict[str, Any] = {}
+
+    def _build_mediation(self, src: np.ndarray, dst: np.ndarray, ttype: np.ndarray) -> None:
+        is_med = ttype == _MEDIATION
+        med = pd.DataFrame({"m": src[is_med], "party": dst[is_med], "tie": np.flatnonzero(is_med)})
+        pairs = med.merge(med, on="m")
+        pairs = pairs[pairs["party_x"] != pairs["party_y"]]
+        party = pd.DataFrame({"u": src[~is_med], "v": dst[~is_med], "uv": np.flatnonzero(~is_med)})
+        triples = pairs.merge(party, left_on=["party_x", "party_y"], right_on=["u", "v"])
+        self.med_party = triples["uv"].to_numpy(dtype=np.int64)
+        self.med_mu = triples["tie_x"].to_numpy(dtype=np.int64)
+        self.med_mv = triples["tie_y"].to_numpy(dtype=np.int64)
+        self.med_mediator = triples["m"].to_numpy(dtype=np.int64)
+        self.tie_mediated = np.zeros(len(src), dtype=bool)
+        self.tie_mediated[self.med_party] = True
+
+    def _build_programmes(self, case: Scenario, index: pd.Index) -> None:
+        progs = case.programmes
+        self.programme_ids = [p["id"] for p in progs]
+        self.programme_index = {pid: i for i, pid in enumerate(self.programme_ids)}
+        p = len(progs)
+        self.prog_budget = np.array([q["budget"] for q in progs], dtype=np.float64)
+        self.prog_start = np.array([q["start"] for q in progs], dtype=np.int64)
+        self.prog_end = np.array([q["end"] for q in progs], dtype=np.int64)
+        self.prog_funded = np.array([q["funded_at_start"] for q in progs], dtype=bool)
+        self.prog_pillars = np.array(
+            [[pl in q["pillars"] for pl in PILLARS] for q in progs], dtype=bool
+        ).reshape(p, 3)
+        self.prog_risk = np.array(
+            [
+                min(
+                    (self.actors.risk_tolerance[self.actor_index[f]] for f in q["funders"]),
+                    default=1.0,
+                )
+                for q in progs
+            ],
+            dtype=np.float64,
+        )
+        self.prog_alliance = np.array(
+            [
+                -1
+                if q["alliance"] is None
+                else [a["id"] for a in case.alliances].index(q["alliance"])
+                for q in progs
+            ],
+            dtype=np.int64,
+        )
+        carrying = np.flatnonzero(self.ties.carries)
+        tie_of = {(int(self.ties.src[i]), int(self.ties.dst[i])): int(i) for i in carrying}
+        rows_prog, rows_tie = [], []
+        for i, q in enumerate(progs):
+            pairs = (
+                zip(q["providers"], q["recipients"], strict=True)
+                if q["pairing"] == "one_to_one"
+                else ((a, b) for a in q["providers"] for b in q["recipients"])
+            )
+            for a, b in pairs:
+                key = (self.actor_index[a], self.actor_index[b])
+                if key in tie_of:
+                    rows_prog.append(i)
+                    rows_tie.append(tie_of[key])
+        self.prog_row_prog = np.array(rows_prog, dtype=np.int64)
+        self.prog_row_tie = np.array(rows_tie, dtype=np.int64)
+        self.prog_row_active = np.ones(len(rows_prog), dtype=bool)
+        self.prog_recent_violence = np.zeros((max(self.params.funding.risk_window, 1), p))
+        self.prog_status = np.zeros(p, dtype=np.int8)  # 0 idle, 1 paying, 2 refused
+
+    def _build_alliances(self, case: Scenario) -> None:
+        self.alliance_ids = [a["id"] for a in case.alliances]
+        self.alliance_index = {aid: i for i, aid in enumerate(self.alliance_ids)}
+        self.alliance_members = [
+            np.array([self.actor_index[x] for x in a["members"]]) for a in case.alliances
+        ]
+        self.alliance_mediators = [
+            np.array([self.actor_index[x] for x in a["mediators"]], dtype=np.int64)
+            for a in case.alliances
+        ]
+        n_all = len(case.alliances)
+        self.alliance_state = np.array([a["state"] for a in case.alliances], dtype=np.int64)
+        self.alliance_progress = np.zeros(n_all)
+        self.alliance_low = np.zeros(n_all, dtype=np.int64)
+        self.alliance_withdrawn = np.zeros(n_all, dtype=bool)
+        # Ties among the members of each alliance (for min trust and joint work).
+        self.alliance_ties = []
+        for members in self.alliance_members:
+            mask = np.isin(self.ties.src, members) & np.isin(self.ties.dst, members)
+            self.alliance_ties.append(np.flatnonzero(mask))
+
+    def _build_agents(self, actors: pd.DataFrame, n: int) -> None:
+        for kind, cls in AGENT_CLASSES.items():
+            rows = np.flatnonzero((actors["type"] == kind).to_numpy())
+            if rows.size:
+                cls.create_agents(self, rows.size, row=list(rows))
+
+    # ------------------------------------------------------------------ helpers
+
+    @property
+    def start(self) -> int:
+        return self.case.start
+
+    def date_of(self, step: int) -> str:
+        """The calendar month ('YYYY-MM') of a step."""
+        return format_month(self.case.start + step)
+
+    def context(self, city_values: np.ndarray, default: float) -> np.ndarray:
+        """A per-actor view: cities their own value, others their community's mean (or default)."""
+        n = self.n_cities
+        out = np.full(self.n_actors, default)
+        out[:n] = city_values
+        others = self.actors.community[n:]
+        if others.size and (others >= 0).any():
+            total = np.bincount(
+                self.city_community[self.city_community >= 0],
+                weights=city_values[self.city_community >= 0],
+                minlength=self.n_communities,
+            )
+            count = np.bincount(
+                self.city_community[self.city_community >= 0], minlength=self.n_communities
+            )
+            mean = np.divide(
+                total, count, out=np.full(self.n_communities, default), where=count > 0
+            )
+            out[n:] = np.where(others >= 0, mean[np.maximum(others, 0)], default)
+        return out
+
+    # ------------------------------------------------------------------ the month
+
+    def step(self) -> None:
+        """Advance one month, in the order of MODEL.md section 3."""
+        if self.t >= self.horizon:
+            self.running = False
+            return
+        t = self.t
+        self.events.apply(t)  # 1. events
+        open_ = self._gates()  # 2. gates
+        money = self._funding(t)  # 3. funding
+        offer, delivered, accepted, declined = self._proposals(t, open_, money)  # 4. proposals
+        successes, failures = self._delivery(t, open_, delivered)  # 5. delivery and nexus
+        self._trust(t, accepted, declined, successes, failures)  # 6. trust and mediation
+        self._galtung()  # 7. violence and peace
+        self._lederach()  # 8. levels
+        self._alliances(t)  # 9. alliances
+        self._month.update(
+            offer=offer, delivered=delivered, accepted=accepted, declined=declined, open=open_
+        )
+        self.recorder.record(t)  # 10. record
+        self.datacollector.collect(self)
+        self.t += 1
+        if self.t >= self.horizon:
+            self.running = False
+
+    def run(self, months: int | None = None, progress: bool = False) -> PeaceModel:
+        """Run ``months`` more months (default: to the horizon); returns self."""
+        remaining = self.horizon - self.t if months is None else min(months, self.horizon - self.t)
+        steps = range(max(remaining, 0))
+        if progress:
+            from tqdm.auto import tqdm
+
+            steps = tqdm(steps, desc=f"{self.case.name}", unit="month")
+        for _ in steps:
+            self.step()
+        return self
+
+    def _gates(self) -> np.ndarray:
+        a, ties = self.actors, self.ties
+        third = a.is_io[ties.src] & (
+            (a.neutrality[ties.src] >= self.params.gates.io_neutrality_min)
+            | a.sanction_exempt[ties.src]
+        )
+        open_ = gates.open_channels(
+            a.country[ties.src],
+            a.country[ties.dst],
+            self.permission,
+            self.sanctioned,
+            self.hostility,
+            third,
+            a.is_io[ties.src],
+            ties.human_security,
+            hostility_close=self.params.gates.hostility_close,
+            io_channel=self.levers.io_channel,
+            direct_channel=self.levers.direct_channel,
+        )
+        return open_ & (ties.carries & ties.active)[:, None]
+
+    def _funding(self, t: int) -> np.ndarray:
+        p = len(self.programme_ids)
+        if p == 0:
+            self._month["prog_active"] = np.zeros(0, dtype=bool)
+            return np.zeros(0)
+        recipient = self.ties.dst[self.prog_row_tie]
+        city_row = np.where(recipient < self.n_cities, recipient, -1)
+        violence = funding.recipients_mean_violence(self.prog_row_prog, city_row, self.cities.D, p)
+        self.prog_recent_violence = np.roll(self.prog_recent_violence, 1, axis=0)
+        self.prog_recent_violence[0] = violence
+        window = min(t + 1, self.prog_recent_violence.shape[0])
+        recent = self.prog_recent_violence[:window].mean(axis=0)
+        risk_ok = funding.risk_acceptable(recent, self.prog_risk)
+        allied = self.prog_alliance >= 0
+        alliance_ok = ~allied
+        if allied.any():
+            alliance_ok = alliance_ok | (
+                self.alliance_state[np.maximum(self.prog_alliance, 0)] == alliance_rules.ACTIVE
+            )
+        active, money = funding.programme_money(
+            t,
+            self.prog_start,
+            self.prog_end,
+            self.prog_funded,
+            risk_ok,
+            alliance_ok,
+            self.prog_budget,
+            self.levers.funding_scale,
+        )
+        # Log refusals and resumptions once, when the status changes.
+        running = (self.prog_start <= t) & (t < self.prog_end) & self.prog_funded & alliance_ok
+        status = np.where(active, 1, np.where(running & ~risk_ok, 2, 0)).astype(np.int8)
+        for i in np.flatnonzero(status != self.prog_status):
+            kind = {0: "programme_idle", 1: "grant_paid", 2: "grant_refused"}[int(status[i])]
+            self.events.note(t, kind, f"programme={self.programme_ids[i]}")
+        self.prog_status = status
+        self._month["prog_active"] = active
+        self._month["risk_ok"] = risk_ok
+        return money
+
+    def _proposals(
+        self, t: int, open_: np.ndarray, money: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        a, ties, prm = self.actors, self.ties, self.params.proposals
+        need = self.context(self.cities.needs, 0.5)[ties.dst]
+        committed = (t - ties.last_contact) <= 3
+        weight = proposals.tie_weights(
+            ties.trust,
+            np.maximum(need, 0.05),
+            a.mandate[ties.src],
+            open_,
+            committed,
+            prm.commit_share,
+        )
+        will = a.will.copy()
+        will[self.n_cities :] = 1.0
+        own = proposals.split_by_weight(a.resources * will, ties.src, weight)
+        offer = own
+        if money.size and self.prog_row_tie.size:
+            rows = self.prog_row_active
+            row_weight = (weight[self.prog_row_tie] * self.prog_pillars[self.prog_row_prog]) * rows[
+                :, None
+            ]
+            # Without any open, weighted tie a programme's money for that month is unspent.
+            split = proposals.split_by_weight(money, self.prog_row_prog, row_weight)
+            offer = own + group_sum(self.prog_row_tie, split, ties.src.size)
+        total = offer.sum(axis=1)
+        benefit = proposals.expected_benefit(total, need, prm.benefit_scale)
+        host = self.hostility[a.country[ties.src], a.country[ties.dst]]
+        mediated = self.tie_mediated & self.levers.mediation
+        prob = proposals.acceptance_probability(
+            ties.trust,
+            benefit,
+            host,
+            mediated,
+            a.will[ties.dst],
+            beta0=prm.beta0,
+            beta_trust=prm.beta_trust,
+            beta_benefit=prm.beta_benefit,
+            beta_hostility=prm.beta_hostility,
+            beta_mediator=prm.beta_mediator,
+            beta_will=prm.beta_will,
+        )
+        draw = self.rng.random(ties.src.size)
+        has_offer = total > 0
+        accepted = has_offer & (draw < prob)
+        declined = has_offer & ~accepted
+        delivered = offer * accepted[:, None]
+        return offer, delivered, accepted, declined
+
+    def _delivery(
+        self, t: int, open_: np.ndarray, delivered: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        c, ties, a, dp = self.cities, self.ties, self.actors, self.params.delivery
+        n = self.n_cities
+        to_city = self.tie_dst_city
+        dst_city = ties.dst[to_city]
+        received = group_sum(dst_city, delivered[to_city], n)
+        c.received = received
+        c.last_received[received > 0] = t
+        mult = nexus.nexus_multiplier(
+            c.last_received, t, dp.nexus_window, dp.synergy, self.levers.coordination
+        )
+        pt = nexus.per_thousand(received, c.population[:, None])
+        # Humanitarian aid: fast relief that fades, dependency without development.
+        c.needs = nexus.humanitarian_relief(c.needs, pt[:, HUM], mult, dp.hum_effect, dp.hum_scale)
+        c.dependency = nexus.dependency_update(
+            c.dependency,
+            received[:, HUM],
+            received[:, DEV],
+            dp.dependency_gain,
+            dp.dependency_decay,
+        )
+        # Do no harm: insensitive aid into a mixed city strains cohesion.
+        aid = delivered[to_city].sum(axis=1)
+        insens = group_sum(dst_city, aid * (1.0 - a.conflict_sensitivity[ties.src[to_city]]), n)
+        insens = np.divide(
+            insens, received.sum(axis=1), out=np.zeros(n), where=received.sum(axis=1) > 0
+        )
+        c.cohesion = nexus.do_no_harm(
+            c.cohesion, c.diversity, pt.sum(axis=1), insens, dp.harm, dp.hum_scale
+        )
+        # Peace and relationship work.
+        peace = delivered[:, PEACE]
+        mult_tie = np.ones(ties.src.size)
+        mult_tie[to_city] = mult[dst_city]
+        before = ties.trust.copy()
+        new_trust, _ = nexus.peace_work(
+            ties.trust,
+            np.zeros(ties.src.size),
+            peace,
+            np.zeros(ties.src.size),
+            mult_tie,
+            mult_tie,
+            trust_gain=dp.peace_trust,
+            culture_gain=0.0,
+            scale=dp.peace_scale,
+        )
+        ties.trust = np.where(peace > 0, new_trust, ties.trust)
+        _, c.C = nexus.peace_work(
+            np.zeros(n),
+            c.C,
+            np.zeros(n),
+            pt[:, PEACE],
+            np.ones(n),
+            mult,
+            trust_gain=0.0,
+            culture_gain=dp.peace_culture,
+            scale=dp.peace_scale,
+        )
+        spill = (
+            group_sum(dst_city, (ties.trust - before)[to_city] * a.middle[ties.src[to_city]], n)
+            * dp.middle_spill
+        )
+        c.cohesion = np.clip(c.cohesion + np.minimum(spill, 1.0) * (1.0 - c.cohesion), 0.0, 1.0)
+        successes, failures = self._projects(t, open_, delivered[:, DEV], mult)
+        return successes, failures
+
+    def _projects(
+        self, t: int, open_: np.ndarray, dev: np.ndarray, mult: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Development projects: start, progress, interrupt, complete (MODEL.md 5.4)."""
+        c, ties, log, dp = self.cities, self.ties, self.projects, self.params.delivery
+        n, e = self.n_cities, ties.src.size
+        starting = np.flatnonzero((dev >= max(dp.project_min, 1e-12)) & (ties.project < 0))
+        if starting.size:
+            duration = self.rng.integers(
+                dp.duration_min, max(dp.duration_max, dp.duration_min) + 1, size=starting.size
+            )
+            prog = np.full(starting.size, -1, dtype=np.int64)
+            rows = log.append(
+                tie=starting,
+                provider=ties.src[starting],
+                recipient=ties.dst[starting],
+                programme=prog,
+                io_channel=self.actors.is_io[ties.src[starting]],
+                start=np.full(starting.size, t),
+                duration=duration,
+                progress=np.zeros(starting.size),
+                spent=np.zeros(starting.size),
+                status=np.full(starting.size, ACTIVE, dtype=np.int8),
+            )
+            ties.project[starting] = rows
+        live_ties = np.flatnonzero(ties.project >= 0)
+        rows = ties.project[live_ties]
+        funded_now = dev[live_ties] > 0
+        log["progress"][rows] += funded_now / log["duration"][rows]
+        log["spent"][rows] += dev[live_ties]
+        recipient = log["recipient"][rows]
+        is_city = recipient < n
+        rc = np.where(is_city, recipient, 0)
+        d_here = np.where(is_city, c.D[rc], 0.0)
+        part = np.where(is_city, c.participation[rc], 0.5)
+        hazard = nexus.project_hazard(
+            d_here,
+            ~open_[live_ties, DEV],
+            ~funded_now,
+            part,
+            base=dp.hazard_base,
+            violence=dp.hazard_violence,
+            gate=dp.hazard_gate,
+            unfunded_h=dp.hazard_unfunded,
+            low_participation=dp.hazard_participation,
+        )
+        fresh = log["start"][rows] == t
+        draw = self.rng.random(rows.size)
+        completed = log["progress"][rows] >= 1.0 - 1e-9
+        interrupted = ~completed & ~fresh & (draw < hazard)
+        done_rows, broken_rows = rows[completed], rows[interrupted]
+        log["status"][done_rows] = COMPLETED
+        log["status"][broken_rows] = INTERRUPTED
+        log["end"][done_rows] = t
+        log["end"][broken_rows] = t
+        ties.project[live_ties[completed | interrupted]] = -1
+        # Completion raises capacity and lowers structural violence in the recipient city.
+        ok = completed & is_city
+        if ok.any():
+            city = rc[ok]
+            spent_pt = nexus.per_thousand(log["spent"][rows[ok]], c.population[city])
+            cap = nexus.completion_gain(
+                spent_pt, c.participation[city], mult[city], dp.capacity_gain
+            )
+            rel = nexus.completion_gain(
+                spent_pt, c.participation[city], mult[city], dp.structural_relief
+            )
+            keep_cap = np.exp(
+                np.bincount(city, weights=np.log1p(-np.minimum(cap, 0.999)), minlength=n)
+            )
+            keep_s = np.exp(
+                np.bincount(city, weights=np.log1p(-np.minimum(rel, 0.999)), minlength=n)
+            )
+            c.capacity = 1.0 - (1.0 - c.capacity) * keep_cap
+            c.S = c.S * keep_s
+        successes = np.zeros(e)
+        failures = np.zeros(e)
+        np.add.at(successes, live_ties[completed], 1.0)
+        np.add.at(failures, live_ties[interrupted], 1.0)
+        self._month.update(
+            started=starting.size,
+            completed=int(completed.sum()),
+            interrupted=int(interrupted.sum()),
+            completed_ties=live_ties[completed],
+        )
+        return successes, failures
+
+    def _trust(
+        self,
+        t: int,
+        accepted: np.ndarray,
+        declined: np.ndarray,
+        successes: np.ndarray,
+        failures: np.ndarray,
+    ) -> None:
+        ties, tp = self.ties, self.params.trust
+        a = self.actors
+        c_ctx = self.context(self.cities.C, 0.0)
+        d_ctx = self.context(self.cities.D, 0.0)
+        host = self.hostility[a.country[ties.src], a.country[ties.dst]]
+        floor = trust.baseline(c_ctx[ties.src], c_ctx[ties.dst], host, tp.baseline)
+        trust_now = ties.trust * (1.0 - self.params.proposals.decline_cost * declined)
+        # Institutional ties (governance, membership, active mediation) are standing
+        # relationships; only activity-carrying ties drift down without contact.
+        contact = accepted | ~ties.carries
+        if not self.levers.mediation:
+            contact = contact & (ties.type != _MEDIATION)
+        trust_now = trust.update(
+            trust_now,
+            ties.memory,
+            successes + accepted,
+            failures,
+            contact,
+            floor,
+            success=tp.success,
+            failure=tp.failure,
+            decay=tp.decay,
+        )
+        trust_now = trust.violence_shock(
+            trust_now,
+            ties.cross_divide,
+            np.maximum(d_ctx[ties.src], d_ctx[ties.dst]),
+            tp.violence_shock,
+        )
+        if self.levers.mediation and self.med_party.size:
+            active = ties.active[self.med_mu] & ties.active[self.med_mv]
+            trust_now = trust.mediation(
+                trust_now,
+                self.med_party,
+                self.med_mu,
+                self.med_mv,
+                a.neutrality[self.med_mediator],
+                active,
+                threshold=tp.mediation_threshold,
+                rate=tp.mediation_rate,
+            )
+        ties.trust = np.clip(trust_now, 0.0, 1.0)
+        ties.memory = trust.remember(ties.memory, ties.trust, successes > 0, tp.memory_gain)
+        ties.intensity = ties.intensity * (1.0 - tp.intensity_decay) + accepted
+        ties.intensity = np.minimum(ties.intensity, 1.0 / max(tp.intensity_decay, 1e-9))
+        ties.last_contact = np.where(accepted, t, ties.last_contact)
+        ties.age += 1
+
+    def _cross_trust_per_city(self) -> np.ndarray:
+        ties, n = self.ties, self.n_cities
+        cross = ties.cross_divide & ties.active
+        ends = np.concatenate([ties.src[cross], ties.dst[cross]])
+        vals = np.concatenate([ties.trust[cross], ties.trust[cross]])
+        keep = ends < n
+        total = np.bincount(ends[keep], weights=vals[keep], minlength=n)
+        count = np.bincount(ends[keep], minlength=n)
+        fallback = float(vals.mean()) if vals.size else self.params.trust.baseline
+        return np.divide(total, count, out=np.full(n, fallback), where=count > 0)
+
+    def _galtung(self) -> None:
+        c, g = self.cities, self.params.galtung
+        n = self.n_cities
+        host = self.hostility.max(axis=1)[self.city_country] if self.n_countries else np.zeros(n)
+        cross = self._cross_trust_per_city()
+        share = c.displaced_share
+        d_star, s_star, c_star = galtung.targets(
+            c.D, c.S, c.C, c.needs, share, c.capacity, c.cohesion, c.pressure, host, cross, g
+        )
+        noise = self.rng.normal(0.0, g.noise, size=(3, n)) if g.noise > 0 else np.zeros((3, n))
+        c.D = galtung.relax(c.D, d_star, g.rate_D, noise[0])
+        c.S = galtung.relax(c.S, s_star, g.rate_S, noise[1] * g.rate_S / max(g.rate_D, 1e-9))
+        c.C = galtung.relax(c.C, c_star, g.rate_C, noise[2] * g.rate_C / max(g.rate_D, 1e-9))
+        n_star = galtung.needs_target(c.D, c.S, share, c.dependency, g)
+        c.needs = galtung.relax(c.needs, n_star, g.rate_N, 0.0)
+        c.capacity = galtung.capacity_decay(
+            c.capacity, c.participation, g.capacity_decay, g.ownership
+        )
+        c.displaced = c.displaced * (1.0 - g.return_rate * (1.0 - c.D))
+        c.cohesion = galtung.relax(
+            c.cohesion, galtung.cohesion_target(cross, c.D, c.C, g), g.rate_cohesion, 0.0
+        )
+        self._month["cross_trust_city"] = cross
+        self._month["hostility_city"] = host
+
+    def _lederach(self) -> None:
+        ties, lp, a = self.ties, self.params.lederach, self.actors
+        k = self.n_countries
+        mask = ties.cross_divide & self.tie_cross_border & ties.active
+        cs, cd = a.country[ties.src[mask]], a.country[ties.dst[mask]]
+        pair = np.minimum(cs, cd) * k + np.maximum(cs, cd)
+        total = np.bincount(pair, weights=ties.trust[mask], minlength=k * k).reshape(k, k)
+        count = np.bincount(pair, minlength=k * k).reshape(k, k)
+        total, count = total + total.T, count + count.T
+        mean = np.divide(total, count, out=np.zeros((k, k)), where=count > 0)
+        self.hostility = lederach.spill_up(
+            self.hostility, mean, count > 0, lp.spill_up, lp.spill_up_threshold
+        )
+        working = ties.trust >= lp.working_tie
+        up = np.zeros(self.n_cities, dtype=bool)
+        sel = self.tie_up & working & ties.active
+        up[ties.src[sel]] = True
+        self._month["horizontal"] = lederach.horizontal_integration(
+            ties.trust, ties.cross_divide & ties.active, self.tie_middle
+        )
+        self._month["vertical"] = lederach.vertical_integration(
+            up, self.cities.participation, lp.participation_min
+        )
+
+    def _alliances(self, t: int) -> None:
+        n_all = len(self.alliance_ids)
+        if n_all == 0:
+            return
+        ties, tp = self.ties, self.params.trust
+        d_ctx = self.context(self.cities.D, 0.0)
+        mediated = np.zeros(n_all, dtype=bool)
+        side_violence = np.zeros(n_all)
+        min_trust = np.zeros(n_all)
+        for i in range(n_all):  # a few alliances, not agents
+            members, mediators = self.alliance_members[i], self.alliance_mediators[i]
+            side_violence[i] = float(d_ctx[members].max())
+            inner = self.alliance_ties[i]
+            inner = inner[ties.active[inner]]
+            min_trust[i] = float(ties.trust[inner].min()) if inner.size else 0.0
+            if self.levers.mediation and mediators.size:
+                med = (
+                    np.isin(ties.src, mediators)
+                    & np.isin(ties.dst, members)
+                    & (ties.type == _MEDIATION)
+                    & ties.active
+                    & (ties.trust > tp.mediation_threshold)
+                )
+                reached = np.unique(ties.dst[med])
+                mediated[i] = reached.size == members.size
+        linked = self.prog_alliance
+        in_window = (self.prog_start <= t) & (t < self.prog_end) & self.prog_funded
+        secured = np.zeros(n_all, dtype=bool)
+        if linked.size:
+            ok = in_window & self._month.get("risk_ok", np.ones(linked.size, dtype=bool))
+            for i in np.unique(linked[(linked >= 0) & ok]):
+                secured[i] = True
+        before = self.alliance_state.copy()
+        self.alliance_state, self.alliance_progress, self.alliance_low = alliance_rules.advance(
+            self.alliance_state,
+            self.alliance_progress,
+            self.alliance_low,
+            mediated,
+            side_violence,
+            min_trust,
+            secured,
+            self.alliance_withdrawn,
+            self.params.alliances,
+        )
+        for i in np.flatnonzero(before != self.alliance_state):
+            self.events.note(
+                t,
+                f"alliance_{alliance_rules.STATE_NAMES[self.alliance_state[i]]}",
+                f"alliance={self.alliance_ids[i]}",
+            )
+        joint = self.params.alliances.joint_trust
+        for i in np.flatnonzero(self.alliance_state == alliance_rules.ACTIVE):
+            inner = self.alliance_ties[i]
+            ties.trust[inner] += joint * (1.0 - ties.trust[inner])
+
+    # ------------------------------------------------------------------ outputs
+
+    def timeseries(self) -> pd.DataFrame:
+        """Model-level monthly series (one row per simulated month)."""
+        return self.recorder.timeseries()
+
+    def city_frame(self) -> pd.DataFrame:
+        """Agent-level rows for municipalities at the recording interval."""
+        return self.recorder.cities()
+
+    def events_frame(self) -> pd.DataFrame:
+        """Applied scenario events and endogenous events (grants, alliance transitions)."""
+        return pd.DataFrame(
+            self.events.log,
+            columns=["step", "date", "type", "detail", "source", "assumption", "origin"],
+        )
+
+    def activities_frame(self) -> pd.DataFrame:
+        """The development project log."""
+        log = self.projects
+        frame = pd.DataFrame({k: v[: log.size] for k, v in log.columns.items()})
+        ids = self.actors.ids
+        frame["provider"] = ids[frame["provider"].to_numpy()] if log.size else []
+        frame["recipient"] = ids[frame["recipient"].to_numpy()] if log.size else []
+        frame["status"] = pd.Categorical.from_codes(
+            frame["status"].astype(int), ["active", "completed", "interrupted"]
+        )
+        frame["pillar"] = "development"
+        frame["channel"] = np.where(frame["io_channel"], "io", "direct")
+        frame["start_date"] = [self.date_of(s) for s in frame["start"]]
+        return frame.drop(columns=["io_channel", "programme"])
+
+    def network(self) -> dict[str, np.ndarray]:
+        """Ties as arrays (src, dst, type, trust, cross_divide) for plotting or networkx."""
+        t = self.ties
+        return {
+            "src": t.src,
+            "dst": t.dst,
+            "type": t.type,
+            "trust": t.trust,
+            "cross_divide": t.cross_divide,
+        }

@@ -1,0 +1,228 @@
+"""Observation: what a run records each month (MODEL.md section 6).
+
+Model-level series go into preallocated arrays, one row per month, so recording costs a few
+reductions over the cities and ties. City-level rows are kept at an interval and for at most a
+sample of cities, so memory does not grow with N x months unless asked for.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from sim.rules import DEV, group_sum
+from sim.rules import galtung as galtung_rules
+from sim.scenario.loader import PILLARS
+from sim.state import ACTIVE
+
+if TYPE_CHECKING:
+    from sim.model import PeaceModel
+
+CITY_COLUMNS = ("D", "S", "C", "needs", "capacity", "cohesion", "participation", "displaced")
+WATCH_METRICS = (
+    "direct_violence",
+    "structural_violence",
+    "cultural_violence",
+    "needs",
+    "capacity",
+    "cohesion",
+    "displaced",
+    "negative_peace",
+    "positive_peace",
+    "peace",
+    "received_funds",
+)
+
+
+class Recorder:
+    """Collects the monthly model-level series and the periodic city-level rows."""
+
+    def __init__(self, model: PeaceModel, cities_every: int = 1, cities_max: int = 5000) -> None:
+        self.model = model
+        self.cities_every = max(int(cities_every), 0)
+        n = model.n_cities
+        take = min(n, max(int(cities_max), 0))
+        self.city_sample = (
+            np.unique(np.linspace(0, n - 1, take).astype(np.int64))
+            if take
+            else np.zeros(0, dtype=np.int64)
+        )
+        self.rows = 0
+        self.columns: dict[str, np.ndarray] = {}
+        self.city_chunks: list[pd.DataFrame] = []
+        pop = model.cities.population
+        self.comm_pop = group_sum(
+            np.maximum(model.city_community, 0),
+            pop * (model.city_community >= 0),
+            model.n_communities,
+        )
+        self.watch_rows = {w: model.actor_index[w] for w in model.case.watch}
+
+    def _put(self, name: str, value: float) -> None:
+        col = self.columns.get(name)
+        if col is None:
+            col = self.columns[name] = np.full(self.model.horizon, np.nan)
+        col[self.rows] = value
+
+    def latest(self, name: str) -> float:
+        """The most recent value of a series (NaN before the first month)."""
+        col = self.columns.get(name)
+        return float(col[self.rows - 1]) if col is not None and self.rows else float("nan")
+
+    def record(self, step: int) -> None:
+        m = self.model
+        c, ties, month = m.cities, m.ties, m._month
+        pop = c.population
+        w = pop / pop.sum()
+        neg, pos, peace = galtung_rules.indices(c.D, c.S, c.C)
+        put = self._put
+        put("step", step)
+        for name, values in (
+            ("D", c.D),
+            ("S", c.S),
+            ("C", c.C),
+            ("needs", c.needs),
+            ("capacity", c.capacity),
+            ("cohesion", c.cohesion),
+            ("negative_peace", neg),
+            ("positive_peace", pos),
+            ("peace", peace),
+            ("participation", c.participation),
+        ):
+            put(name, float(w @ values))
+        for name, values in (("D", c.D), ("S", c.S), ("C", c.C)):
+            put(f"{name}_mean", float(values.mean()))
+        put("displaced", float(c.displaced.sum()))
+        cross = ties.cross_divide & ties.active
+        put("cross_divide_trust", float(ties.trust[cross].mean()) if cross.any() else np.nan)
+        put("horizontal_integration", month["horizontal"])
+        put("vertical_integration", month["vertical"])
+        log = m.projects
+        put(
+            "projects_active_development",
+            float(np.count_nonzero(log["status"][: log.size] == ACTIVE)),
+        )
+        put("projects_started_development", month["started"])
+        put("projects_completed_development", month["completed"])
+        put("projects_interrupted_development", month["interrupted"])
+        delivered, is_io = month["delivered"], m.actors.is_io[ties.src]
+        for j, pillar in enumerate(PILLARS):
+            put(f"flows_{pillar}", float(np.count_nonzero(delivered[:, j] > 0)))
+            put(f"funds_{pillar}_direct", float(delivered[~is_io, j].sum()))
+            put(f"funds_{pillar}_io", float(delivered[is_io, j].sum()))
+        total = float(delivered.sum())
+        put("funds_total", total)
+        put("io_share", float(delivered[is_io].sum()) / total if total > 0 else 0.0)
+        put("offers_accepted", float(np.count_nonzero(month["accepted"])))
+        put("offers_declined", float(np.count_nonzero(month["declined"])))
+        border = m.tie_cross_border & ties.carries & ties.active
+        for j, pillar in enumerate(PILLARS):
+            put(
+                f"gate_open_{pillar}",
+                float(month["open"][border, j].mean()) if border.any() else 1.0,
+            )
+        active = month.get("prog_active", np.zeros(0, dtype=bool))
+        put("programmes_funded", float(np.count_nonzero(active)))
+        for i, pid in enumerate(m.programme_ids):
+            put(f"funded@{pid}", float(active[i]) if active.size else 0.0)
+        for i, aid in enumerate(m.alliance_ids):
+            put(f"alliance_{aid}", float(m.alliance_state[i]))
+            put(f"alliance_{aid}_progress", float(m.alliance_progress[i]))
+        if m.n_countries > 1:
+            iu = np.triu_indices(m.n_countries, 1)
+            put("hostility_max", float(m.hostility[iu].max()))
+            put("sanctioned_countries", float(m.sanctioned.sum()))
+        if m.n_countries <= 12:  # readable gate states for the small, real scenarios
+            names = m.case.countries
+            for i in range(m.n_countries):
+                for j in range(i + 1, m.n_countries):
+                    level = min(m.permission[i, j], m.permission[j, i])
+                    put(f"permission_{names[i]}_{names[j]}", float(level))
+                    put(f"hostility_{names[i]}_{names[j]}", float(m.hostility[i, j]))
+        self._record_communities(neg, pos, peace)
+        self._record_watch(neg, pos, peace)
+        if self.cities_every and step % self.cities_every == 0 and self.city_sample.size:
+            self._record_cities(step, neg, pos, peace)
+        self.rows += 1
+
+    def _record_communities(self, neg: np.ndarray, pos: np.ndarray, peace: np.ndarray) -> None:
+        m, c = self.model, self.model.cities
+        comm = m.city_community
+        has = comm >= 0
+        if not has.any() or m.n_communities > 64:
+            return
+        idx = comm[has]
+        weight = c.population[has]
+        for name, values in (
+            ("D", c.D),
+            ("S", c.S),
+            ("C", c.C),
+            ("needs", c.needs),
+            ("negative_peace", neg),
+            ("positive_peace", pos),
+            ("peace", peace),
+        ):
+            sums = np.bincount(idx, weights=weight * values[has], minlength=m.n_communities)
+            means = np.divide(
+                sums, self.comm_pop, out=np.full(m.n_communities, np.nan), where=self.comm_pop > 0
+            )
+            for k, community in enumerate(m.case.communities):
+                if self.comm_pop[k] > 0:
+                    self._put(f"{name}_{community}", float(means[k]))
+
+    def _record_watch(self, neg: np.ndarray, pos: np.ndarray, peace: np.ndarray) -> None:
+        c = self.model.cities
+        for actor, row in self.watch_rows.items():
+            if row >= self.model.n_cities:
+                continue
+            values = {
+                "direct_violence": c.D[row],
+                "structural_violence": c.S[row],
+                "cultural_violence": c.C[row],
+                "needs": c.needs[row],
+                "capacity": c.capacity[row],
+                "cohesion": c.cohesion[row],
+                "displaced": c.displaced[row],
+                "negative_peace": neg[row],
+                "positive_peace": pos[row],
+                "peace": peace[row],
+                "received_funds": c.received[row].sum(),
+            }
+            for metric in WATCH_METRICS:
+                self._put(f"{metric}@{actor}", float(values[metric]))
+
+    def _record_cities(
+        self, step: int, neg: np.ndarray, pos: np.ndarray, peace: np.ndarray
+    ) -> None:
+        m, c, rows = self.model, self.model.cities, self.city_sample
+        frame = pd.DataFrame(
+            {
+                "step": step,
+                "date": m.date_of(step),
+                "id": m.actors.ids[rows],
+                **{name: getattr(c, name)[rows] for name in CITY_COLUMNS},
+                "negative_peace": neg[rows],
+                "positive_peace": pos[rows],
+                "peace": peace[rows],
+                "received_humanitarian": c.received[rows, 0],
+                "received_development": c.received[rows, DEV],
+                "received_peace": c.received[rows, 2],
+            }
+        )
+        self.city_chunks.append(frame)
+
+    def timeseries(self) -> pd.DataFrame:
+        """The model-level series recorded so far, with a date column."""
+        frame = pd.DataFrame({k: v[: self.rows] for k, v in self.columns.items()})
+        if self.rows:
+            frame["step"] = frame["step"].astype(np.int64)
+        frame.insert(1, "date", [self.model.date_of(int(s)) for s in frame.get("step", [])])
+        return frame
+
+    def cities(self) -> pd.DataFrame:
+        """City-level rows recorded so far."""
+        if not self.city_chunks:
+            return pd.DataFrame(columns=["step", "date", "id", *CITY_COLUMNS])
+        return pd.concat(self.city_chunks, ignore_index=True)

@@ -1,0 +1,48 @@
+"""Alliance lifecycle, such as the Municipal Alliance for Peace (MODEL.md 5.8; 004:3097-3231).
+
+proposed -> negotiating -> founded -> active <-> suspended -> dissolved.
+Negotiation progresses only while a mediator trusted by both sides is active and violence is
+not too high; it was about five years for MAP (004:3107-3115). Founding needs minimum trust
+between the member sides and secured funding. An active alliance is suspended while violence
+is above a threshold (staff were not seconded, 004:3191-3201) and dissolves when a founding
+member withdraws or trust stays below the exit threshold for too long.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+PROPOSED, NEGOTIATING, FOUNDED, ACTIVE, SUSPENDED, DISSOLVED = range(6)
+STATE_NAMES = ("proposed", "negotiating", "founded", "active", "suspended", "dissolved")
+
+
+def advance(
+    state: np.ndarray,
+    progress: np.ndarray,
+    months_low: np.ndarray,
+    mediated: np.ndarray,
+    side_violence: np.ndarray,
+    min_trust: np.ndarray,
+    funded: np.ndarray,
+    withdrawn: np.ndarray,
+    p,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One month of lifecycle for every alliance; ``p`` is an AllianceParams.
+
+    Returns (state, progress, months_low). All inputs are arrays over alliances.
+    """
+    state = state.copy()
+    talks = (state == NEGOTIATING) & mediated & (side_violence < p.stall_violence)
+    progress = np.where(talks, np.minimum(progress + p.negotiation_rate, 1.0), progress)
+    found = (state == NEGOTIATING) & (progress >= 1.0) & (min_trust >= p.found_trust) & funded
+    started = (state == FOUNDED) & funded
+    suspend = (state == ACTIVE) & (side_violence >= p.suspend_violence)
+    resume = (state == SUSPENDED) & (side_violence < p.suspend_violence) & funded
+    state[found] = FOUNDED
+    state[started] = ACTIVE
+    state[suspend] = SUSPENDED
+    state[resume] = ACTIVE
+    alive = (state >= FOUNDED) & (state < DISSOLVED)
+    months_low = np.where(alive & (min_trust < p.exit_trust), months_low + 1, 0)
+    state[alive & (withdrawn | (months_low >= p.exit_months))] = DISSOLVED
+    return state, progress, months_low

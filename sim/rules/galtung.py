@@ -1,0 +1,81 @@
+"""Galtung: direct, structural and cultural violence per city (MODEL.md 5.6; 004:1534-1670).
+
+Each kind relaxes toward a target driven by the other two (they feed one another,
+004:1640-1645) and by needs, displacement, capacity, cohesion, national hostility and
+cross-divide trust. Direct violence moves in months, structural in years and cultural in
+decades (it is the most persistent, 004:1625-1635): ``rate_D >> rate_S >> rate_C``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.rules import sigmoid
+
+
+def targets(
+    D: np.ndarray,
+    S: np.ndarray,
+    C: np.ndarray,
+    needs: np.ndarray,
+    displaced_share: np.ndarray,
+    capacity: np.ndarray,
+    cohesion: np.ndarray,
+    pressure: np.ndarray,
+    hostility: np.ndarray,
+    cross_trust: np.ndarray,
+    p,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(D*, S*, C*) for every city; ``p`` is a GaltungParams."""
+    d_star = sigmoid(
+        p.w_DS * S
+        + p.w_DC * C
+        + p.w_DN * needs
+        + pressure
+        - p.w_Dcoh * cohesion
+        - p.w_DK * capacity
+        - p.b_D
+    )
+    s_star = sigmoid(
+        p.w_SD * D + p.w_SN * needs + p.w_Sdisp * displaced_share - p.w_SK * capacity - p.b_S
+    )
+    c_star = sigmoid(
+        p.w_CD * D + p.w_CH * hostility - p.w_CT * cross_trust - p.w_Ccoh * cohesion - p.b_C
+    )
+    return d_star, s_star, c_star
+
+
+def relax(x: np.ndarray, target: np.ndarray, rate: float, noise: np.ndarray) -> np.ndarray:
+    """Move part of the way to the target, add noise, stay in [0, 1]."""
+    return np.clip(x + rate * (target - x) + noise, 0.0, 1.0)
+
+
+def needs_target(
+    D: np.ndarray, S: np.ndarray, displaced_share: np.ndarray, dependency: np.ndarray, p
+) -> np.ndarray:
+    """Needs follow violence, deprivation, displacement and aid dependency."""
+    return sigmoid(
+        p.w_ND * D + p.w_NS * S + p.w_Ndisp * displaced_share + p.w_Ndep * dependency - p.b_N
+    )
+
+
+def cohesion_target(cross_trust: np.ndarray, D: np.ndarray, C: np.ndarray, p) -> np.ndarray:
+    """Intra-city trust between groups follows cross-divide trust and falls with violence."""
+    return sigmoid(p.w_cohT * cross_trust - p.w_cohD * D - p.w_cohC * C + p.b_coh)
+
+
+def capacity_decay(
+    capacity: np.ndarray, participation: np.ndarray, rate: float, ownership: float
+) -> np.ndarray:
+    """Capacity erodes slowly; citizen ownership slows the erosion."""
+    return capacity * (1.0 - rate * (1.0 - ownership * participation))
+
+
+def indices(
+    D: np.ndarray, S: np.ndarray, C: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(negative peace, positive peace, peace) as defined in MODEL.md 5.6."""
+    negative = 1.0 - D
+    positive = np.sqrt((1.0 - S) * (1.0 - C))
+    peace = np.cbrt((1.0 - D) * (1.0 - S) * (1.0 - C))
+    return negative, positive, peace

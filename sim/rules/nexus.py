@@ -1,0 +1,123 @@
+"""Delivery and the humanitarian-development-peace triple nexus (MODEL.md 5.4; 004:2639-2816).
+
+Humanitarian aid relieves needs fast, but without development behind it needs rebound when aid
+stops (a dependency stock). Development projects progress a little each funded month, may be
+interrupted, and on completion raise capacity and lower structural violence in proportion to
+``budget x (0.5 + participation)``. Peace work raises trust and lowers cultural violence. A city
+that receives two or more pillars within the nexus window gets every effect multiplied by
+``1 + synergy x coordination``. Aid into a mixed city by a provider with little conflict
+sensitivity lowers cohesion: do no harm (004:2700-2712).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def per_thousand(amount: np.ndarray, population: np.ndarray) -> np.ndarray:
+    """Money per 1,000 inhabitants, the unit every effect scale is expressed in."""
+    return amount / np.maximum(population, 1.0) * 1000.0
+
+
+def saturate(x: np.ndarray, scale: float) -> np.ndarray:
+    """1 - exp(-x / scale): diminishing returns, 0 at 0, towards 1."""
+    return 1.0 - np.exp(-np.maximum(x, 0.0) / scale)
+
+
+def nexus_multiplier(
+    last_received: np.ndarray, step: int, window: int, synergy: float, coordination: float
+) -> np.ndarray:
+    """(N,) multiplier: 1 + synergy*coordination where >= 2 pillars arrived in the window."""
+    recent = (step - last_received) < window
+    return 1.0 + synergy * coordination * (recent.sum(axis=1) >= 2)
+
+
+def humanitarian_relief(
+    needs: np.ndarray,
+    aid_per_thousand: np.ndarray,
+    multiplier: np.ndarray,
+    effect: float,
+    scale: float,
+) -> np.ndarray:
+    """Needs after this month's humanitarian aid; never raises needs."""
+    relief = effect * saturate(aid_per_thousand, scale) * multiplier
+    return needs * (1.0 - np.minimum(relief, 1.0))
+
+
+def dependency_update(
+    dependency: np.ndarray,
+    hum_received: np.ndarray,
+    dev_received: np.ndarray,
+    gain: float,
+    decay: float,
+) -> np.ndarray:
+    """Aid without development builds dependency; development or time wears it down."""
+    aid_only = (hum_received > 0) & ~(dev_received > 0)
+    grown = dependency + gain * aid_only * (1.0 - dependency)
+    return np.clip(grown * (1.0 - decay), 0.0, 1.0)
+
+
+def project_hazard(
+    direct_violence: np.ndarray,
+    gate_closed: np.ndarray,
+    unfunded: np.ndarray,
+    participation: np.ndarray,
+    *,
+    base: float,
+    violence: float,
+    gate: float,
+    unfunded_h: float,
+    low_participation: float,
+) -> np.ndarray:
+    """Monthly probability that an active project is interrupted."""
+    hazard = (
+        base
+        + violence * direct_violence
+        + gate * gate_closed
+        + unfunded_h * unfunded
+        + low_participation * (1.0 - participation)
+    )
+    return np.clip(hazard, 0.0, 1.0)
+
+
+def completion_gain(
+    spent_per_thousand: np.ndarray,
+    participation: np.ndarray,
+    multiplier: np.ndarray,
+    coefficient: float,
+) -> np.ndarray:
+    """Share of the remaining gap a completed project closes, in [0, 1)."""
+    dose = coefficient * spent_per_thousand * (0.5 + participation) * multiplier
+    return 1.0 - np.exp(-dose)
+
+
+def peace_work(
+    trust: np.ndarray,
+    cultural: np.ndarray,
+    amount: np.ndarray,
+    per_thousand_amount: np.ndarray,
+    multiplier_tie: np.ndarray,
+    multiplier_city: np.ndarray,
+    *,
+    trust_gain: float,
+    culture_gain: float,
+    scale: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(tie trust, city cultural violence) after peace and relationship work."""
+    gain = np.minimum(trust_gain * saturate(amount, scale) * multiplier_tie, 1.0)
+    new_trust = trust + gain * (1.0 - trust)
+    cut = np.minimum(1.0 - np.exp(-culture_gain * per_thousand_amount * multiplier_city), 1.0)
+    return new_trust, cultural * (1.0 - cut)
+
+
+def do_no_harm(
+    cohesion: np.ndarray,
+    diversity: np.ndarray,
+    aid_per_thousand: np.ndarray,
+    insensitivity: np.ndarray,
+    harm: float,
+    scale: float,
+) -> np.ndarray:
+    """Cohesion after aid that reaches communities unevenly (``insensitivity`` in [0, 1])."""
+    loss = harm * diversity * insensitivity * saturate(aid_per_thousand, scale)
+    return cohesion * (1.0 - np.minimum(loss, 1.0))

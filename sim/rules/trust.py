@@ -1,0 +1,74 @@
+"""Trust on ties, its memory, violence shocks and third-party mediation (MODEL.md 5.5).
+
+Success builds trust toward 1, failure cuts it (broken commitments cost more than kept ones
+earn), and without contact trust decays toward a floor: the larger of the tie's memory (past
+cooperation is remembered, 004:3769-3777) and a baseline that national hostility and cultural
+violence depress. A mediator with trust above a threshold on both sides lifts the parties'
+trust each month of active mediation (004:3143-3157, 3801-3807).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def baseline(
+    cultural_src: np.ndarray, cultural_dst: np.ndarray, hostility: np.ndarray, b0: float
+) -> np.ndarray:
+    """Trust a tie drifts to without contact: lower where culture and states are hostile."""
+    return b0 * (1.0 - 0.5 * (cultural_src + cultural_dst)) * (1.0 - hostility)
+
+
+def update(
+    trust: np.ndarray,
+    memory: np.ndarray,
+    successes: np.ndarray,
+    failures: np.ndarray,
+    contact: np.ndarray,
+    floor_baseline: np.ndarray,
+    *,
+    success: float,
+    failure: float,
+    decay: float,
+) -> np.ndarray:
+    """One month of trust: successes and failures are counts (or weights) per tie."""
+    trust = 1.0 - (1.0 - trust) * (1.0 - success) ** successes
+    trust = trust * (1.0 - failure) ** failures
+    floor = np.maximum(memory, floor_baseline)
+    drift = np.where(contact, 0.0, decay * (trust - floor))
+    return np.clip(trust - drift, 0.0, 1.0)
+
+
+def remember(
+    memory: np.ndarray, trust: np.ndarray, completed: np.ndarray, gain: float
+) -> np.ndarray:
+    """Completed cooperation raises the trust floor toward current trust."""
+    return np.where(completed, memory + gain * np.maximum(trust - memory, 0.0), memory)
+
+
+def violence_shock(
+    trust: np.ndarray, cross_divide: np.ndarray, violence: np.ndarray, shock: float
+) -> np.ndarray:
+    """Cross-divide trust falls in proportion to direct violence at the ends."""
+    return trust * (1.0 - shock * violence * cross_divide)
+
+
+def mediation(
+    trust: np.ndarray,
+    party_tie: np.ndarray,
+    tie_mu: np.ndarray,
+    tie_mv: np.ndarray,
+    neutrality: np.ndarray,
+    active: np.ndarray,
+    *,
+    threshold: float,
+    rate: float,
+) -> np.ndarray:
+    """Trust after mediation: each row is (party tie, mediator->u tie, mediator->v tie)."""
+    if party_tie.size == 0:
+        return trust
+    t_mu, t_mv = trust[tie_mu], trust[tie_mv]
+    works = active & (t_mu > threshold) & (t_mv > threshold)
+    gain = np.where(works, rate * neutrality * np.minimum(t_mu, t_mv), 0.0)
+    total = np.bincount(party_tie, weights=gain, minlength=trust.size)
+    return trust + np.minimum(total, 1.0) * (1.0 - trust)

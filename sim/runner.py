@@ -1,0 +1,73 @@
+"""Run one configured model and write its outputs into a folder (the Hydra run folder)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from omegaconf import DictConfig, OmegaConf
+
+from sim import __version__
+from sim.dashboard import write_dashboard
+from sim.io import write_json, write_parquet, write_text
+from sim.model import PeaceModel
+
+
+def config_hash(cfg: DictConfig) -> str:
+    """A stable hash of the resolved run config (without Hydra's own settings)."""
+    data = OmegaConf.to_container(cfg, resolve=True)
+    if isinstance(data, dict):
+        data.pop("hydra", None)
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _git_commit() -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).resolve().parent,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def provenance(cfg: DictConfig) -> dict[str, Any]:
+    """What produced a run: package version, git commit, config hash, seed."""
+    return {
+        "citypeace": __version__,
+        "git_commit": _git_commit(),
+        "config_hash": config_hash(cfg),
+        "seed": int(cfg.seed),
+        "python": platform.python_version(),
+    }
+
+
+def run_to_folder(cfg: DictConfig, out: Path, progress: bool | None = None) -> PeaceModel:
+    """Build, run and write a model: Parquet tables, resolved config and dashboard."""
+    model = PeaceModel.from_config(cfg)
+    show = bool(cfg.output.progress) if progress is None else progress
+    model.run(progress=show)
+    out = Path(out)
+    ts = model.timeseries()
+    events = model.events_frame()
+    write_parquet(ts, out / "timeseries.parquet")
+    if cfg.output.cities_every:
+        write_parquet(model.city_frame(), out / "cities.parquet")
+    write_parquet(events, out / "events.parquet")
+    if cfg.output.activities:
+        write_parquet(model.activities_frame(), out / "activities.parquet")
+    write_text(OmegaConf.to_yaml(cfg, resolve=True), out / "config.yaml")
+    write_json(provenance(cfg), out / "provenance.json")
+    if cfg.output.dashboard:
+        title = f"{model.case.title} | policy={cfg.policy} seed={cfg.seed}"
+        write_dashboard(ts, events, out / "dashboard.png", title)
+    return model
