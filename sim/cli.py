@@ -120,7 +120,8 @@ def preflight(overrides: Sequence[str], multirun: bool = False) -> None:
             key = (obj.scenario.name, obj.policy, obj.horizon)
             if obj.scenario.name != "synthetic" and key not in checked:
                 checked.add(key)
-                load_scenario(obj.scenario.name, policy=obj.policy, horizon=obj.horizon)
+                source = Path(obj.scenario.path) if obj.scenario.path else obj.scenario.name
+                load_scenario(source, policy=obj.policy, horizon=obj.horizon)
         except Exception as exc:
             fail(explain(exc))
         finally:

@@ -25,6 +25,7 @@ class FileScenarioConfig:
     """A scenario read from ``scenarios/<name>/``."""
 
     name: str = MISSING
+    path: str | None = None  # a scenario folder of your own; its folder name must match `name`
 
 
 @dataclass
@@ -118,4 +119,6 @@ def model_kwargs(cfg: DictConfig | Config) -> dict[str, Any]:
     }
     if isinstance(scenario, SyntheticScenarioConfig):
         kwargs["synthetic"] = _synthetic_spec(scenario)
+    elif scenario.path:
+        kwargs["scenario"] = Path(scenario.path)
     return kwargs

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import mesa
@@ -77,7 +78,7 @@ class PeaceModel(mesa.Model):
     config (:meth:`from_config`). The same scenario, parameters and seed give the same run.
 
     Args:
-        scenario: a scenario name, or an already loaded :class:`Scenario`.
+        scenario: a scenario name, a scenario folder (``Path``), or a loaded :class:`Scenario`.
         seed: seed of the model's one ``numpy.random.Generator``.
         horizon: months to run (default: the scenario's own horizon).
         policy: a counterfactual from the scenario's ``policies.yaml`` (or ``baseline``).
@@ -90,7 +91,7 @@ class PeaceModel(mesa.Model):
 
     def __init__(
         self,
-        scenario: str | Scenario = "two_cities",
+        scenario: str | Path | Scenario = "two_cities",
         seed: int | None = 0,
         horizon: int | None = None,
         policy: str = "baseline",

@@ -96,7 +96,8 @@ class Recorder:
             put(f"{name}_mean", float(values.mean()))
         put("displaced", float(c.displaced.sum()))
         cross = ties.cross_divide & ties.active
-        put("cross_divide_trust", float(ties.trust[cross].mean()) if cross.any() else np.nan)
+        # 0 where no tie spans a divide: there is no relationship to measure.
+        put("cross_divide_trust", float(ties.trust[cross].mean()) if cross.any() else 0.0)
         put("horizontal_integration", month["horizontal"])
         put("vertical_integration", month["vertical"])
         log = m.projects
@@ -114,7 +115,7 @@ class Recorder:
             put(f"funds_{pillar}_io", float(delivered[is_io, j].sum()))
         total = float(delivered.sum())
         put("funds_total", total)
-        put("io_share", float(delivered[is_io].sum()) / total if total > 0 else 0.0)
+        put("io_share", min(float(delivered[is_io].sum()) / total, 1.0) if total > 0 else 0.0)
         put("offers_accepted", float(np.count_nonzero(month["accepted"])))
         put("offers_declined", float(np.count_nonzero(month["declined"])))
         border = m.tie_cross_border & ties.carries & ties.active

@@ -670,6 +670,8 @@ def load_scenario(
 ) -> Scenario:
     """Read, validate and return a scenario folder (by name or path), with ``policy`` applied."""
     folder = Path(name) if isinstance(name, Path) else scenario_folder(name)
+    if not folder.is_dir():
+        raise ScenarioError(str(folder), "scenario.path", str(folder), "an existing folder")
     meta_file = folder / "scenario.yaml"
     meta = _read_yaml(meta_file)
     ck = _Checker(str(meta_file))

@@ -1,0 +1,49 @@
+"""Configs and scenarios ship inside the wheel and are found from an installed package."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from helpers import ROOT
+
+
+@pytest.mark.slow
+def test_wheel_contains_configs_and_finds_them(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    (wheel,) = tmp_path.glob("citypeace-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "sim/_data/configs/config.yaml" in names
+    assert "sim/_data/scenarios/two_cities/scenario.yaml" in names
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    probe = (
+        "from sim.config import config_dir; from sim.scenario.loader import scenario_folder;"
+        "print(config_dir()); print(scenario_folder('two_cities'))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PYTHONPATH": str(site)},
+    )
+    assert out.returncode == 0, out.stderr
+    assert all(str(site) in line for line in out.stdout.splitlines())
+
+
+def test_config_dir_found_from_source_tree() -> None:
+    from sim.config import config_dir
+
+    assert (config_dir() / "config.yaml").is_file()

@@ -1,0 +1,327 @@
+"""Each rule function against hand-computed expectations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.params import GaltungParams
+from sim.rules import alliances, funding, galtung, gates, lederach, nexus, proposals, sigmoid, trust
+
+
+def test_sigmoid_matches_logistic() -> None:
+    x = np.array([-50.0, -1.0, 0.0, 2.0, 50.0])
+    assert np.allclose(sigmoid(x), 1 / (1 + np.exp(-x)))
+
+
+class TestGates:
+    def setup_method(self) -> None:
+        # Countries 0 and 1 allow only humanitarian traffic; 2 is domestic-only partner.
+        self.perm = np.array([[2, 1, 2], [1, 2, 2], [2, 2, 2]])
+        self.sanctioned = np.array([False, True, False])
+        self.hostility = np.zeros((3, 3))
+
+    def run(self, src, dst, third=False, io=False, hs=False, **kw) -> np.ndarray:
+        return gates.open_channels(
+            np.array([src]),
+            np.array([dst]),
+            self.perm,
+            self.sanctioned,
+            self.hostility,
+            np.array([third]),
+            np.array([io]),
+            np.array([hs]),
+            hostility_close=0.9,
+            **kw,
+        )[0]
+
+    def test_direct_cross_border_needs_both_permissions(self) -> None:
+        # humanitarian level: only the humanitarian pillar passes (004:4108-4112)
+        assert self.run(0, 1).tolist() == [True, False, False]
+
+    def test_sanctions_block_development_only(self) -> None:
+        assert self.run(2, 1).tolist() == [True, False, True]
+
+    def test_third_channel_relaxes_for_human_security(self) -> None:
+        assert self.run(0, 1, third=True, io=True, hs=True).tolist() == [True, True, True]
+        # not human-security work: no relaxation
+        assert self.run(0, 1, third=True, io=True, hs=False).tolist() == [True, False, False]
+
+    def test_domestic_always_open_and_levers(self) -> None:
+        assert self.run(1, 1).tolist() == [True, True, True]
+        assert self.run(0, 2, direct_channel=False).tolist() == [False, False, False]
+        assert self.run(0, 2, io=True, third=True, io_channel=False).tolist() == [False] * 3
+
+    def test_hostility_closes_direct_development_and_peace(self) -> None:
+        self.hostility[0, 2] = 0.95
+        assert self.run(0, 2).tolist() == [True, False, False]
+        assert self.run(0, 2, third=True, io=True).tolist() == [True, True, True]
+
+
+def test_funding_risk_and_window() -> None:
+    mean = funding.recipients_mean_violence(
+        np.array([0, 0, 1]), np.array([0, 1, -1]), np.array([0.2, 0.6]), 2
+    )
+    assert mean.tolist() == pytest.approx([0.4, 0.0])
+    ok = funding.risk_acceptable(mean, np.array([0.3, 0.3]))
+    assert ok.tolist() == [False, True]  # the EU refusing MAP (004:3173-3183)
+    active, money = funding.programme_money(
+        5,
+        np.array([0, 0]),
+        np.array([10, 4]),
+        np.array([True, True]),
+        np.array([True, True]),
+        np.array([True, True]),
+        np.array([10.0, 10.0]),
+        0.5,
+    )
+    assert active.tolist() == [True, False]
+    assert money.tolist() == [5.0, 0.0]
+
+
+def test_proposals_split_conserves_money_and_acceptance_monotone() -> None:
+    weight = np.array([[1.0, 1.0, 0.0], [2.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    out = proposals.split_by_weight(np.array([8.0, 3.0]), np.array([0, 0, 1]), weight)
+    assert out[:2].sum() == pytest.approx(8.0)
+    assert out[0].tolist() == pytest.approx([2.0, 2.0, 0.0])
+    assert out[2].sum() == 0.0  # group 1 has no open tie: its money stays unspent
+    kw = dict(
+        beta0=-1, beta_trust=3, beta_benefit=2, beta_hostility=3, beta_mediator=1, beta_will=1
+    )
+    base = proposals.acceptance_probability(
+        np.array([0.5]), np.array([0.5]), np.array([0.5]), np.array([False]), np.array([0.5]), **kw
+    )
+    assert base[0] == pytest.approx(sigmoid(np.array([-1 + 1.5 + 1.0 - 1.5]))[0])
+    higher_trust = proposals.acceptance_probability(
+        np.array([0.9]), np.array([0.5]), np.array([0.5]), np.array([False]), np.array([0.5]), **kw
+    )
+    mediated = proposals.acceptance_probability(
+        np.array([0.5]), np.array([0.5]), np.array([0.5]), np.array([True]), np.array([0.5]), **kw
+    )
+    assert higher_trust[0] > base[0] and mediated[0] > base[0]
+
+
+def test_tie_weights_floor_for_committed_ties() -> None:
+    w = proposals.tie_weights(
+        np.array([0.0, 0.5]),
+        np.array([0.5, 0.5]),
+        np.array([[0.2, 0.8, 0.0], [0.2, 0.8, 0.0]]),
+        np.ones((2, 3), dtype=bool),
+        np.array([True, False]),
+        0.2,
+    )
+    assert w[0].tolist() == pytest.approx([0.04, 0.16, 0.0])
+    assert w[1].tolist() == pytest.approx([0.05, 0.2, 0.0])
+
+
+class TestNexus:
+    def test_multiplier_needs_two_pillars_in_window(self) -> None:
+        last = np.array([[10, 5, -1000], [10, -1000, -1000]])
+        mult = nexus.nexus_multiplier(last, 12, 12, synergy=0.5, coordination=1.0)
+        assert mult.tolist() == [1.5, 1.0]
+        assert nexus.nexus_multiplier(last, 12, 12, 0.5, 0.0).tolist() == [1.0, 1.0]
+
+    def test_humanitarian_relief_hand_value(self) -> None:
+        needs = nexus.humanitarian_relief(
+            np.array([0.8]), np.array([0.05]), np.array([1.0]), effect=0.6, scale=0.05
+        )
+        assert needs[0] == pytest.approx(0.8 * (1 - 0.6 * (1 - np.exp(-1))))
+
+    def test_dependency_grows_without_development(self) -> None:
+        dep = nexus.dependency_update(
+            np.array([0.0, 0.0]), np.array([1.0, 1.0]), np.array([0.0, 1.0]), gain=0.3, decay=0.0
+        )
+        assert dep.tolist() == pytest.approx([0.3, 0.0])
+
+    def test_hazard_and_completion(self) -> None:
+        h = nexus.project_hazard(
+            np.array([0.5]),
+            np.array([True]),
+            np.array([False]),
+            np.array([0.5]),
+            base=0.01,
+            violence=0.1,
+            gate=0.2,
+            unfunded_h=0.3,
+            low_participation=0.04,
+        )
+        assert h[0] == pytest.approx(0.01 + 0.05 + 0.2 + 0.02)
+        g = nexus.completion_gain(np.array([1.0]), np.array([0.5]), np.array([1.0]), 0.5)
+        assert g[0] == pytest.approx(1 - np.exp(-0.5))
+
+    def test_do_no_harm_lowers_cohesion_only_in_mixed_cities(self) -> None:
+        coh = nexus.do_no_harm(
+            np.array([0.5, 0.5]),
+            np.array([0.8, 0.0]),
+            np.array([1.0, 1.0]),
+            np.array([1.0, 1.0]),
+            harm=0.1,
+            scale=1.0,
+        )
+        assert coh[0] < 0.5 and coh[1] == 0.5
+
+
+class TestTrust:
+    def test_success_failure_decay(self) -> None:
+        t = trust.update(
+            np.array([0.5, 0.5, 0.5]),
+            np.zeros(3),
+            np.array([1.0, 0, 0]),
+            np.array([0, 1.0, 0]),
+            np.array([True, True, False]),
+            np.full(3, 0.1),
+            success=0.1,
+            failure=0.2,
+            decay=0.5,
+        )
+        assert t.tolist() == pytest.approx([0.55, 0.4, 0.5 - 0.5 * 0.4])
+
+    def test_failure_costs_more_than_success_earns(self) -> None:
+        up = trust.update(
+            np.array([0.5]),
+            np.zeros(1),
+            np.ones(1),
+            np.zeros(1),
+            np.array([True]),
+            np.zeros(1),
+            success=0.05,
+            failure=0.15,
+            decay=0,
+        )
+        down = trust.update(
+            np.array([0.5]),
+            np.zeros(1),
+            np.zeros(1),
+            np.ones(1),
+            np.array([True]),
+            np.zeros(1),
+            success=0.05,
+            failure=0.15,
+            decay=0,
+        )
+        assert 0.5 - down[0] > up[0] - 0.5
+
+    def test_memory_is_a_floor(self) -> None:
+        t = trust.update(
+            np.array([0.6]),
+            np.array([0.5]),
+            np.zeros(1),
+            np.zeros(1),
+            np.array([False]),
+            np.array([0.1]),
+            success=0,
+            failure=0,
+            decay=1.0,
+        )
+        assert t[0] == pytest.approx(0.5)
+
+    def test_mediation_hand_value_and_threshold(self) -> None:
+        tr = np.array([0.2, 0.7, 0.5])  # party tie, m->u, m->v
+        out = trust.mediation(
+            tr,
+            np.array([0]),
+            np.array([1]),
+            np.array([2]),
+            np.array([0.8]),
+            np.array([True]),
+            threshold=0.4,
+            rate=0.1,
+        )
+        gain = 0.1 * 0.8 * 0.5
+        assert out[0] == pytest.approx(0.2 + gain * 0.8)
+        low = trust.mediation(
+            np.array([0.2, 0.7, 0.3]),
+            np.array([0]),
+            np.array([1]),
+            np.array([2]),
+            np.array([0.8]),
+            np.array([True]),
+            threshold=0.4,
+            rate=0.1,
+        )
+        assert low[0] == 0.2
+
+    def test_violence_shock_only_across_divide(self) -> None:
+        out = trust.violence_shock(
+            np.array([0.5, 0.5]), np.array([True, False]), np.array([0.5, 0.5]), 0.2
+        )
+        assert out.tolist() == pytest.approx([0.45, 0.5])
+
+
+class TestGaltung:
+    def test_targets_hand_value(self) -> None:
+        p = GaltungParams()
+        one = np.array([0.5])
+        d, s, c = galtung.targets(one, one, one, one, one * 0, one, one, one * 0, one * 0, one, p)
+        expect_d = sigmoid(
+            np.array(
+                [p.w_DS * 0.5 + p.w_DC * 0.5 + p.w_DN * 0.5 - p.w_Dcoh * 0.5 - p.w_DK * 0.5 - p.b_D]
+            )
+        )
+        assert d[0] == pytest.approx(expect_d[0])
+        expect_c = sigmoid(np.array([p.w_CD * 0.5 - p.w_CT * 0.5 - p.w_Ccoh * 0.5 - p.b_C]))
+        assert c[0] == pytest.approx(expect_c[0])
+
+    def test_rates_are_ordered_months_years_decades(self) -> None:
+        p = GaltungParams()
+        assert p.rate_D > 5 * p.rate_S > 25 * p.rate_C
+
+    def test_relax_and_indices(self) -> None:
+        relaxed = galtung.relax(np.array([0.2]), np.array([1.0]), 0.5, np.zeros(1))
+        assert relaxed[0] == pytest.approx(0.6)
+        assert galtung.relax(np.array([0.9]), np.array([1.0]), 1.0, np.ones(1))[0] == 1.0
+        neg, pos, peace = galtung.indices(np.array([0.2]), np.array([0.5]), np.array([0.5]))
+        assert neg[0] == pytest.approx(0.8)
+        assert pos[0] == pytest.approx(0.5)
+        assert peace[0] == pytest.approx((0.8 * 0.25) ** (1 / 3))
+
+
+def test_lederach_metrics_and_spill_up() -> None:
+    h = lederach.horizontal_integration(
+        np.array([0.2, 0.8, 0.4]), np.array([True, True, False]), np.array([True, False, True])
+    )
+    assert h == pytest.approx(0.2)
+    v = lederach.vertical_integration(np.array([True, True, False]), np.array([0.5, 0.1, 0.9]), 0.4)
+    assert v == pytest.approx(1 / 3)
+    host = lederach.spill_up(
+        np.array([[0, 0.8], [0.8, 0]]),
+        np.array([[0, 0.9], [0.9, 0]]),
+        np.array([[False, True], [True, False]]),
+        0.1,
+        0.5,
+    )
+    assert host[0, 1] == pytest.approx(0.8 * (1 - 0.1 * 0.4))
+
+
+def test_alliance_lifecycle() -> None:
+    from sim.params import AllianceParams
+
+    p = AllianceParams()
+    state = np.array([alliances.NEGOTIATING] * 3)
+    progress = np.array([0.99, 0.5, 0.99])
+    args = dict(
+        months_low=np.zeros(3, dtype=int),
+        side_violence=np.array([0.1, 0.9, 0.1]),
+        min_trust=np.array([0.9, 0.9, 0.1]),
+        funded=np.array([True] * 3),
+        withdrawn=np.zeros(3, dtype=bool),
+        p=p,
+    )
+    s, prog, _ = alliances.advance(state, progress, mediated=np.array([True, True, True]), **args)
+    assert s.tolist() == [alliances.FOUNDED, alliances.NEGOTIATING, alliances.NEGOTIATING]
+    assert prog[1] == 0.5  # violence stalls the talks
+    s2, _, _ = alliances.advance(state, progress, mediated=np.array([False] * 3), **args)
+    assert s2[0] == alliances.NEGOTIATING  # no mediator, no progress
+    active = np.array([alliances.ACTIVE, alliances.ACTIVE])
+    s3, _, _ = alliances.advance(
+        active,
+        np.ones(2),
+        np.zeros(2, dtype=int),
+        np.ones(2, bool),
+        np.array([0.1, 0.9]),
+        np.ones(2),
+        np.ones(2, bool),
+        np.array([True, False]),
+        p,
+    )
+    assert s3.tolist() == [alliances.DISSOLVED, alliances.SUSPENDED]
