@@ -47,3 +47,26 @@ def test_config_dir_found_from_source_tree() -> None:
     from sim.config import config_dir
 
     assert (config_dir() / "config.yaml").is_file()
+
+
+def test_parameter_docs_up_to_date() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "make_parameter_docs", ROOT / "experiments" / "make_parameter_docs.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    current = (ROOT / "docs" / "parameters.md").read_text(encoding="utf-8")
+    assert current == module.render(), "run experiments/make_parameter_docs.py"
+
+
+def test_every_coefficient_has_unit_range_and_reason() -> None:
+    from sim.params import parameter_table
+
+    rows = parameter_table()
+    assert len(rows) > 80
+    for row in rows:
+        lo, hi = row["range"]
+        assert lo <= row["default"] <= hi, row["key"]
+        assert row["unit"] and row["why"], row["key"]
