@@ -16,7 +16,7 @@ from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING, DictConfig, OmegaConf
 
 from sim.errors import ConfigError
-from sim.params import Levers, ModelParams, validate_ranges
+from sim.params import LeverSettings, Levers, ModelParams, validate_ranges
 from sim.scenario.synthetic import SyntheticSpec, check_spec
 
 
@@ -52,7 +52,7 @@ class Config:
 
     scenario: Any = MISSING
     model: ModelParams = field(default_factory=ModelParams)
-    levers: Levers = field(default_factory=Levers)
+    levers: LeverSettings = field(default_factory=LeverSettings)
     output: OutputConfig = field(default_factory=OutputConfig)
     policy: str = "baseline"
     seed: int = 0
@@ -66,7 +66,7 @@ def register() -> None:
     cs.store(group="scenario", name="file_schema", node=FileScenarioConfig)
     cs.store(group="scenario", name="synthetic_schema", node=SyntheticScenarioConfig)
     cs.store(group="model", name="model_schema", node=ModelParams)
-    cs.store(group="levers", name="levers_schema", node=Levers)
+    cs.store(group="levers", name="levers_schema", node=LeverSettings)
     cs.store(group="output", name="output_schema", node=OutputConfig)
 
 
@@ -83,7 +83,7 @@ def validate(cfg: DictConfig | Config) -> Config:
     """Check every range and the synthetic size before a run starts."""
     obj = OmegaConf.to_object(cfg) if isinstance(cfg, DictConfig) else cfg
     validate_ranges(obj.model, "model")
-    validate_ranges(obj.levers, "levers")
+    _check_levers(obj.levers)
     if obj.horizon is not None and not 1 <= obj.horizon <= 6000:
         raise ConfigError("config", "horizon", obj.horizon, "a whole number of months in [1, 6000]")
     if not 0 <= obj.seed < 2**63:
@@ -96,6 +96,12 @@ def validate(cfg: DictConfig | Config) -> Config:
     if isinstance(scenario, SyntheticScenarioConfig):
         check_spec(_synthetic_spec(scenario))
     return obj
+
+
+def _check_levers(settings: LeverSettings) -> None:
+    """Set levers must lie in the ranges declared on :class:`Levers`."""
+    chosen = {k: v for k, v in dataclasses.asdict(settings).items() if v is not None}
+    validate_ranges(dataclasses.replace(Levers(), **chosen), "levers")
 
 
 def _synthetic_spec(scenario: SyntheticScenarioConfig) -> SyntheticSpec:
@@ -113,7 +119,7 @@ def model_kwargs(cfg: DictConfig | Config) -> dict[str, Any]:
         "horizon": obj.horizon,
         "policy": obj.policy,
         "params": obj.model,
-        "levers": obj.levers,
+        "levers": {k: v for k, v in dataclasses.asdict(obj.levers).items() if v is not None},
         "cities_every": obj.output.cities_every,
         "cities_max": obj.output.cities_max,
     }

@@ -70,6 +70,24 @@ def _coerce(value: Any, cls: type) -> Any:
     return value
 
 
+def resolve_levers(case: Scenario, levers: Levers | Mapping | None) -> Levers:
+    """Built-in defaults < scenario levers < policy levers < the caller's own settings."""
+    if isinstance(levers, Levers):
+        chosen = dataclasses.asdict(levers)
+    else:
+        chosen = {k: v for k, v in dict(levers or {}).items() if v is not None}
+        unknown = set(chosen) - {f.name for f in dataclasses.fields(Levers)}
+        if unknown:
+            from sim.errors import ConfigError
+
+            key = sorted(unknown)[0]
+            raise ConfigError("levers", key, chosen[key],
+                              f"a lever: one of {[f.name for f in dataclasses.fields(Levers)]}")
+    resolved = dataclasses.replace(Levers(), **{**case.baseline_levers, **case.levers, **chosen})
+    validate_ranges(resolved, "levers")
+    return resolved
+
+
 class PeaceModel(mesa.Model):
     """Peacebuilding through city networks.
 
@@ -83,7 +101,9 @@ class PeaceModel(mesa.Model):
         horizon: months to run (default: the scenario's own horizon).
         policy: a counterfactual from the scenario's ``policies.yaml`` (or ``baseline``).
         params: :class:`ModelParams` or a nested mapping of overrides.
-        levers: :class:`Levers` or a mapping; a policy's own levers override these.
+        levers: a mapping of lever values (or a full :class:`Levers`); what you set here wins
+            over the policy's levers, which win over the scenario's, which win over the
+            built-in defaults.
         synthetic: generator knobs when ``scenario == "synthetic"``.
         cities_every: record city-level rows every this many months (0 = never).
         cities_max: at most this many cities in the city-level record.
@@ -115,11 +135,7 @@ class PeaceModel(mesa.Model):
         else:
             case = load_scenario(scenario, policy=policy, horizon=horizon)
         self.case = case
-        levers_obj = _coerce(levers, Levers)
-        if case.levers:
-            levers_obj = dataclasses.replace(levers_obj, **case.levers)
-        validate_ranges(levers_obj, "levers")
-        self.levers: Levers = levers_obj
+        self.levers: Levers = resolve_levers(case, levers)
         self.horizon = case.horizon
         self.t = 0  # the month being simulated next; step t is date start + t
         self._build(case)

@@ -266,6 +266,22 @@ class Levers:
     direct_channel: bool = True
 
 
+@dataclass
+class LeverSettings:
+    """Levers as set on the command line: ``None`` leaves a lever to the scenario or policy.
+
+    Precedence, lowest first: the built-in defaults in :class:`Levers`, the scenario's own
+    ``levers`` (scenario.yaml), the chosen policy's ``levers``, then any value set here.
+    """
+
+    coordination: float | None = None
+    mediation: bool | None = None
+    funding_scale: float | None = None
+    participation_scale: float | None = None
+    io_channel: bool | None = None
+    direct_channel: bool | None = None
+
+
 def validate_ranges(obj: Any, prefix: str) -> None:
     """Raise ConfigError for the first value outside its declared range (or NaN)."""
     for f in fields(obj):
@@ -275,7 +291,7 @@ def validate_ranges(obj: Any, prefix: str) -> None:
             validate_ranges(value, key)
             continue
         rng = f.metadata.get("range")
-        if rng is None:
+        if rng is None or value is None:
             continue
         lo, hi = rng
         if isinstance(value, bool) or not isinstance(value, int | float):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import platform
@@ -66,7 +67,9 @@ def run_to_folder(cfg: DictConfig, out: Path, progress: bool | None = None) -> P
     if cfg.output.activities:
         write_parquet(model.activities_frame(), out / "activities.parquet")
     write_text(OmegaConf.to_yaml(cfg, resolve=True), out / "config.yaml")
-    write_json(provenance(cfg), out / "provenance.json")
+    # The levers actually used (scenario, policy and command line resolved).
+    write_json({**provenance(cfg), "levers": dataclasses.asdict(model.levers)},
+               out / "provenance.json")
     if cfg.output.dashboard:
         title = f"{model.case.title} | policy={cfg.policy} seed={cfg.seed}"
         write_dashboard(ts, events, out / "dashboard.png", title)

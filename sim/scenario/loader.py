@@ -156,7 +156,8 @@ class Scenario:
     policies: dict[str, dict[str, Any]] = field(default_factory=dict)
     watch: list[str] = field(default_factory=list)
     policy: str = "baseline"
-    levers: dict[str, Any] = field(default_factory=dict)
+    levers: dict[str, Any] = field(default_factory=dict)  # set by the chosen policy
+    baseline_levers: dict[str, Any] = field(default_factory=dict)  # set by scenario.yaml
     folder: Path | None = None
 
 
@@ -743,6 +744,17 @@ def load_scenario(
         sc.sanctioned.append(
             ck.ident(rec, "country", f"sanctioned[{i}]", set(countries), "country")
         )
+    for i, rec in enumerate(_as_list(meta.get("levers"), str(meta_file), "levers")):
+        where = f"levers[{i}]"
+        ck.unknown_keys(rec, {"lever", "value", "source", "assumption"}, where)
+        ck.provenance(rec, where)
+        lever = ck.choice(rec, "lever", where, sorted(_LEVER_KEYS))
+        if lever in ("mediation", "io_channel", "direct_channel"):
+            sc.baseline_levers[lever] = ck.boolean(rec, "value", where)
+        elif lever == "coordination":
+            sc.baseline_levers[lever] = ck.index(rec, "value", where)
+        else:
+            sc.baseline_levers[lever] = ck.number(rec, "value", where, 0.0, 100.0)
     sc.default_permission = PERMISSIONS.index(
         ck.choice(meta, "default_permission", "scenario", PERMISSIONS, default="open")
     )
