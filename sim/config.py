@@ -16,7 +16,7 @@ from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING, DictConfig, OmegaConf
 
 from sim.errors import ConfigError
-from sim.params import LeverSettings, Levers, ModelParams, validate_ranges
+from sim.params import Levers, LeverSettings, ModelParams, validate_ranges
 from sim.scenario.synthetic import SyntheticSpec, check_spec
 
 

@@ -81,8 +81,12 @@ def resolve_levers(case: Scenario, levers: Levers | Mapping | None) -> Levers:
             from sim.errors import ConfigError
 
             key = sorted(unknown)[0]
-            raise ConfigError("levers", key, chosen[key],
-                              f"a lever: one of {[f.name for f in dataclasses.fields(Levers)]}")
+            raise ConfigError(
+                "levers",
+                key,
+                chosen[key],
+                f"a lever: one of {[f.name for f in dataclasses.fields(Levers)]}",
+            )
     resolved = dataclasses.replace(Levers(), **{**case.baseline_levers, **case.levers, **chosen})
     validate_ranges(resolved, "levers")
     return resolved

@@ -68,8 +68,9 @@ def run_to_folder(cfg: DictConfig, out: Path, progress: bool | None = None) -> P
         write_parquet(model.activities_frame(), out / "activities.parquet")
     write_text(OmegaConf.to_yaml(cfg, resolve=True), out / "config.yaml")
     # The levers actually used (scenario, policy and command line resolved).
-    write_json({**provenance(cfg), "levers": dataclasses.asdict(model.levers)},
-               out / "provenance.json")
+    write_json(
+        {**provenance(cfg), "levers": dataclasses.asdict(model.levers)}, out / "provenance.json"
+    )
     if cfg.output.dashboard:
         title = f"{model.case.title} | policy={cfg.policy} seed={cfg.seed}"
         write_dashboard(ts, events, out / "dashboard.png", title)
