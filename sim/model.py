@@ -396,7 +396,7 @@ class PeaceModel(mesa.Model):
     def context(self, city_values: np.ndarray, default: float) -> np.ndarray:
         """A per-actor view: cities their own value, others their community's mean (or default)."""
         n = self.n_cities
-        out = np.full(self.n_actors, default)
+        out = np.full(self.n_actors, float(default))
         out[:n] = city_values
         others = self.actors.community[n:]
         if others.size and (others >= 0).any():
@@ -409,7 +409,7 @@ class PeaceModel(mesa.Model):
                 self.city_community[self.city_community >= 0], minlength=self.n_communities
             )
             mean = np.divide(
-                total, count, out=np.full(self.n_communities, default), where=count > 0
+                total, count, out=np.full(self.n_communities, float(default)), where=count > 0
             )
             out[n:] = np.where(others >= 0, mean[np.maximum(others, 0)], default)
         return out
@@ -549,12 +549,14 @@ class PeaceModel(mesa.Model):
             host,
             mediated,
             a.will[ties.dst],
+            ties.intensity,
             beta0=prm.beta0,
             beta_trust=prm.beta_trust,
             beta_benefit=prm.beta_benefit,
             beta_hostility=prm.beta_hostility,
             beta_mediator=prm.beta_mediator,
             beta_will=prm.beta_will,
+            beta_intensity=prm.beta_intensity,
         )
         draw = self.rng.random(ties.src.size)
         has_offer = total > 0
@@ -733,9 +735,23 @@ class PeaceModel(mesa.Model):
         host = self.hostility[a.country[ties.src], a.country[ties.dst]]
         floor = trust.baseline(c_ctx[ties.src], c_ctx[ties.dst], host, tp.baseline)
         trust_now = ties.trust * (1.0 - self.params.proposals.decline_cost * declined)
+        # Mediation first: a mediated party tie is in contact this month (meetings abroad).
+        mediated = np.zeros(ties.src.size, dtype=bool)
+        if self.levers.mediation and self.med_party.size:
+            active = ties.active[self.med_mu] & ties.active[self.med_mv]
+            trust_now, mediated = trust.mediation(
+                trust_now,
+                self.med_party,
+                self.med_mu,
+                self.med_mv,
+                a.neutrality[self.med_mediator],
+                active,
+                threshold=tp.mediation_threshold,
+                rate=tp.mediation_rate,
+            )
         # Institutional ties (governance, membership, active mediation) are standing
         # relationships; only activity-carrying ties drift down without contact.
-        contact = accepted | ~ties.carries
+        contact = accepted | mediated | ~ties.carries
         if not self.levers.mediation:
             contact = contact & (ties.type != _MEDIATION)
         trust_now = trust.update(
@@ -755,18 +771,6 @@ class PeaceModel(mesa.Model):
             np.maximum(d_ctx[ties.src], d_ctx[ties.dst]),
             tp.violence_shock,
         )
-        if self.levers.mediation and self.med_party.size:
-            active = ties.active[self.med_mu] & ties.active[self.med_mv]
-            trust_now = trust.mediation(
-                trust_now,
-                self.med_party,
-                self.med_mu,
-                self.med_mv,
-                a.neutrality[self.med_mediator],
-                active,
-                threshold=tp.mediation_threshold,
-                rate=tp.mediation_rate,
-            )
         ties.trust = np.clip(trust_now, 0.0, 1.0)
         ties.memory = trust.remember(ties.memory, ties.trust, successes > 0, tp.memory_gain)
         ties.intensity = ties.intensity * (1.0 - tp.intensity_decay) + accepted

@@ -70,3 +70,18 @@ def test_every_coefficient_has_unit_range_and_reason() -> None:
         lo, hi = row["range"]
         assert lo <= row["default"] <= hi, row["key"]
         assert row["unit"] and row["why"], row["key"]
+
+
+def test_calibrated_config_equals_code_defaults() -> None:
+    """configs/model/default.yaml restates calibrated values; they must match sim.params."""
+    import yaml
+
+    from sim.params import ModelParams
+
+    data = yaml.safe_load((ROOT / "configs" / "model" / "default.yaml").read_text())
+    defaults = ModelParams()
+    for group, values in data.items():
+        if group == "defaults":
+            continue
+        for key, value in values.items():
+            assert getattr(getattr(defaults, group), key) == value, f"model.{group}.{key}"

@@ -124,7 +124,7 @@ def test_more_humanitarian_aid_never_raises_needs(
 def test_mediator_never_lowers_trust(
     tuv: float, tmu: float, tmv: float, neut: float, rate: float, thr: float
 ) -> None:
-    out = trust.mediation(
+    out, _ = trust.mediation(
         np.array([tuv, tmu, tmv]),
         np.array([0]),
         np.array([1]),

@@ -217,7 +217,7 @@ class TestTrust:
 
     def test_mediation_hand_value_and_threshold(self) -> None:
         tr = np.array([0.2, 0.7, 0.5])  # party tie, m->u, m->v
-        out = trust.mediation(
+        out, met = trust.mediation(
             tr,
             np.array([0]),
             np.array([1]),
@@ -229,7 +229,8 @@ class TestTrust:
         )
         gain = 0.1 * 0.8 * 0.5
         assert out[0] == pytest.approx(0.2 + gain * 0.8)
-        low = trust.mediation(
+        assert met.tolist() == [True, False, False]
+        low, _ = trust.mediation(
             np.array([0.2, 0.7, 0.3]),
             np.array([0]),
             np.array([1]),

@@ -3,8 +3,9 @@
 Providers weigh each tie by ``trust x need x mandate``, keeping a floor for ties they have just
 committed to. Recipients accept with probability
 ``sigma(b0 + b_trust*trust + b_benefit*benefit - b_hostility*hostility + b_mediator*mediated
-+ b_will*(will - 0.5))``: expected tangible gain brings hostile parties to the table
-(004:3207-3209); lack of trust is the main constraint (004:4098).
++ b_will*(will - 0.5) + b_intensity*min(intensity, 1))``: expected tangible gain brings hostile
+parties to the table (004:3207-3209); lack of trust is the main constraint (004:4098); having
+once agreed is a base for later (004:3217-3231).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def acceptance_probability(
     hostility: np.ndarray,
     mediated: np.ndarray,
     will: np.ndarray,
+    intensity: np.ndarray | float = 0.0,
     *,
     beta0: float,
     beta_trust: float,
@@ -56,8 +58,13 @@ def acceptance_probability(
     beta_hostility: float,
     beta_mediator: float,
     beta_will: float,
+    beta_intensity: float = 0.0,
 ) -> np.ndarray:
-    """Probability that the recipient accepts an offer on each tie."""
+    """Probability that the recipient accepts an offer on each tie.
+
+    ``intensity`` is recent contact, capped at 1: an ongoing relationship is not renegotiated
+    from scratch every month.
+    """
     logit = (
         beta0
         + beta_trust * trust
@@ -65,5 +72,6 @@ def acceptance_probability(
         - beta_hostility * hostility
         + beta_mediator * mediated
         + beta_will * (will - 0.5)
+        + beta_intensity * np.minimum(intensity, 1.0)
     )
     return sigmoid(logit)

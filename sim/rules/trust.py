@@ -63,12 +63,18 @@ def mediation(
     *,
     threshold: float,
     rate: float,
-) -> np.ndarray:
-    """Trust after mediation: each row is (party tie, mediator->u tie, mediator->v tie)."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Trust after mediation, and which ties were mediated this month.
+
+    Each row is (party tie u->v, mediator->u tie, mediator->v tie). A mediated tie counts as in
+    contact: the mediator brings the parties to meet (004:3143-3151).
+    """
+    mediated = np.zeros(trust.size, dtype=bool)
     if party_tie.size == 0:
-        return trust
+        return trust, mediated
     t_mu, t_mv = trust[tie_mu], trust[tie_mv]
     works = active & (t_mu > threshold) & (t_mv > threshold)
     gain = np.where(works, rate * neutrality * np.minimum(t_mu, t_mv), 0.0)
     total = np.bincount(party_tie, weights=gain, minlength=trust.size)
-    return trust + np.minimum(total, 1.0) * (1.0 - trust)
+    mediated[party_tie[works]] = True
+    return trust + np.minimum(total, 1.0) * (1.0 - trust), mediated
