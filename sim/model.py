@@ -26,6 +26,7 @@ from sim.rules import (
     lederach,
     nexus,
     proposals,
+    row_sum,
     trust,
 )
 from sim.rules import alliances as alliance_rules
@@ -33,6 +34,7 @@ from sim.scenario.dates import format_month
 from sim.scenario.loader import ACTOR_TYPES, PILLARS, TIE_TYPES, Scenario, load_scenario
 from sim.scenario.synthetic import SyntheticSpec, generate
 from sim.state import ACTIVE, COMPLETED, INTERRUPTED, ActorArrays, CityArrays, ProjectLog, TieArrays
+from sim.tie_views import TieViews
 
 _CARRYING = np.array([TIE_TYPES.index(t) for t in ("twinning", "partnership", "funding")])
 _UP = np.array([TIE_TYPES.index(t) for t in ("governance", "membership", "partnership")])
@@ -288,6 +290,9 @@ class PeaceModel(mesa.Model):
         self._build_programmes(case, index)
         self._build_alliances(case)
         self.projects = ProjectLog()
+        self.tie_views = TieViews(self)
+        self._city_in_community = np.flatnonzero(self.city_community >= 0)
+        self._others_in_community = bool((self.actors.community[n:] >= 0).any())
         self._build_agents(actors, n)
         self._month: dict[str, Any] = {}
 
@@ -336,7 +341,7 @@ class PeaceModel(mesa.Model):
             ],
             dtype=np.int64,
         )
-        carrying = np.flatnonzero(self.ties.carries)
+        carrying = np.flatnonzero(self.ties.carries) if progs else np.zeros(0, dtype=np.int64)
         tie_of = {(int(self.ties.src[i]), int(self.ties.dst[i])): int(i) for i in carrying}
         rows_prog, rows_tie = [], []
         for i, q in enumerate(progs):
@@ -396,18 +401,15 @@ class PeaceModel(mesa.Model):
     def context(self, city_values: np.ndarray, default: float) -> np.ndarray:
         """A per-actor view: cities their own value, others their community's mean (or default)."""
         n = self.n_cities
-        out = np.full(self.n_actors, float(default))
+        out = np.empty(self.n_actors)
         out[:n] = city_values
+        out[n:] = default
         others = self.actors.community[n:]
-        if others.size and (others >= 0).any():
-            total = np.bincount(
-                self.city_community[self.city_community >= 0],
-                weights=city_values[self.city_community >= 0],
-                minlength=self.n_communities,
-            )
-            count = np.bincount(
-                self.city_community[self.city_community >= 0], minlength=self.n_communities
-            )
+        if self._others_in_community:
+            members = self._city_in_community
+            groups = self.city_community[members]
+            total = np.bincount(groups, weights=city_values[members], minlength=self.n_communities)
+            count = np.bincount(groups, minlength=self.n_communities)
             mean = np.divide(
                 total, count, out=np.full(self.n_communities, float(default)), where=count > 0
             )
@@ -423,6 +425,7 @@ class PeaceModel(mesa.Model):
             return
         t = self.t
         self.events.apply(t)  # 1. events
+        self.tie_views.refresh(self)  # cached tie subsets follow any change to ties.active
         open_ = self._gates()  # 2. gates
         money = self._funding(t)  # 3. funding
         offer, delivered, accepted, declined = self._proposals(t, open_, money)  # 4. proposals
@@ -431,8 +434,9 @@ class PeaceModel(mesa.Model):
         self._galtung()  # 7. violence and peace
         self._lederach()  # 8. levels
         self._alliances(t)  # 9. alliances
+        # Per-tie pillar arrays are (E, 3) views of pillar-major (3, E) storage.
         self._month.update(
-            offer=offer, delivered=delivered, accepted=accepted, declined=declined, open=open_
+            offer=offer, delivered=delivered, accepted=accepted, declined=declined, open=open_.T
         )
         self.recorder.record(t)  # 10. record
         self.datacollector.collect(self)
@@ -453,25 +457,33 @@ class PeaceModel(mesa.Model):
         return self
 
     def _gates(self) -> np.ndarray:
-        a, ties = self.actors, self.ties
-        third = a.is_io[ties.src] & (
-            (a.neutrality[ties.src] >= self.params.gates.io_neutrality_min)
-            | a.sanction_exempt[ties.src]
-        )
-        open_ = gates.open_channels(
-            a.country[ties.src],
-            a.country[ties.dst],
-            self.permission,
-            self.sanctioned,
-            self.hostility,
-            third,
-            a.is_io[ties.src],
-            ties.human_security,
+        """Pillar-major (3, E): may each tie carry each pillar this month (MODEL.md 5.1)."""
+        ties, views = self.ties, self.tie_views
+        settings = dict(
             hostility_close=self.params.gates.hostility_close,
             io_channel=self.levers.io_channel,
             direct_channel=self.levers.direct_channel,
         )
-        return open_ & (ties.carries & ties.active)[:, None]
+        if views.use_gate_table:
+            # The rule evaluated once per (flags, src country, dst country), then gathered.
+            table = gates.channel_table(
+                self.permission, self.sanctioned, self.hostility, **settings
+            ).T
+            closed = np.zeros((3, 1), dtype=bool)
+            return np.take(np.concatenate([table, closed], axis=1), views.gate_code, axis=1)
+        open_ = gates.open_channels(
+            views.src_country,
+            views.dst_country,
+            self.permission,
+            self.sanctioned,
+            self.hostility,
+            views.third_src,
+            views.src_is_io,
+            ties.human_security,
+            **settings,
+        )
+        open_ &= views.carrying_active[:, None]
+        return np.ascontiguousarray(open_.T)
 
     def _funding(self, t: int) -> np.ndarray:
         p = len(self.programme_ids)
@@ -516,14 +528,14 @@ class PeaceModel(mesa.Model):
     def _proposals(
         self, t: int, open_: np.ndarray, money: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        a, ties, prm = self.actors, self.ties, self.params.proposals
+        a, ties, prm, views = self.actors, self.ties, self.params.proposals, self.tie_views
         need = self.context(self.cities.needs, 0.5)[ties.dst]
-        committed = (t - ties.last_contact) <= 3
+        committed = ties.last_contact >= t - 3  # contact in the last three months
         weight = proposals.tie_weights(
             ties.trust,
             np.maximum(need, 0.05),
-            a.mandate[ties.src],
-            open_,
+            views.mandate.T,
+            open_.T,
             committed,
             prm.commit_share,
         )
@@ -539,9 +551,10 @@ class PeaceModel(mesa.Model):
             # Without any open, weighted tie a programme's money for that month is unspent.
             split = proposals.split_by_weight(money, self.prog_row_prog, row_weight)
             offer = own + group_sum(self.prog_row_tie, split, ties.src.size)
-        total = offer.sum(axis=1)
+        total = row_sum(offer)
         benefit = proposals.expected_benefit(total, need, prm.benefit_scale)
-        host = self.hostility[a.country[ties.src], a.country[ties.dst]]
+        # Hostility does not change again before the trust step, which reuses these values.
+        self._tie_hostility = host = np.take(self.hostility, views.pair)
         mediated = self.tie_mediated & self.levers.mediation
         prob = proposals.acceptance_probability(
             ties.trust,
@@ -562,17 +575,23 @@ class PeaceModel(mesa.Model):
         has_offer = total > 0
         accepted = has_offer & (draw < prob)
         declined = has_offer & ~accepted
-        delivered = offer * accepted[:, None]
+        # offer * accepted, pillar by pillar (a 0/1 float mask multiplies exactly as a bool).
+        delivered = (np.asarray(offer).T * accepted.astype(np.float64)).T
+        self._accepted_ties = np.flatnonzero(accepted)
         return offer, delivered, accepted, declined
 
     def _delivery(
         self, t: int, open_: np.ndarray, delivered: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
-        c, ties, a, dp = self.cities, self.ties, self.actors, self.params.delivery
+        c, ties, dp, views = self.cities, self.ties, self.params.delivery, self.tie_views
         n = self.n_cities
-        to_city = self.tie_dst_city
-        dst_city = ties.dst[to_city]
-        received = group_sum(dst_city, delivered[to_city], n)
+        # Only accepted ties deliver anything. Sums over them alone are the sums over all ties:
+        # the others add exact zeros, and bincount adds each bin's terms in tie order either way.
+        acc = self._accepted_ties
+        acc_city = acc[views.to_city[acc]]
+        dst_city = ties.dst[acc_city]
+        flows = delivered[acc_city]
+        received = group_sum(dst_city, flows, n)
         c.received = received
         c.last_received[received > 0] = t
         mult = nexus.nexus_multiplier(
@@ -589,46 +608,45 @@ class PeaceModel(mesa.Model):
             dp.dependency_decay,
         )
         # Do no harm: insensitive aid into a mixed city strains cohesion.
-        aid = delivered[to_city].sum(axis=1)
-        insens = group_sum(dst_city, aid * (1.0 - a.conflict_sensitivity[ties.src[to_city]]), n)
-        insens = np.divide(
-            insens, received.sum(axis=1), out=np.zeros(n), where=received.sum(axis=1) > 0
-        )
+        insens = group_sum(dst_city, row_sum(flows) * views.carefree[acc_city], n)
+        all_received = row_sum(received)
+        insens = np.divide(insens, all_received, out=np.zeros(n), where=all_received > 0)
         c.cohesion = nexus.do_no_harm(
-            c.cohesion, c.diversity, pt.sum(axis=1), insens, dp.harm, dp.hum_scale
+            c.cohesion, c.diversity, row_sum(pt), insens, dp.harm, dp.hum_scale
         )
-        # Peace and relationship work.
-        peace = delivered[:, PEACE]
-        mult_tie = np.ones(ties.src.size)
-        mult_tie[to_city] = mult[dst_city]
-        before = ties.trust.copy()
-        new_trust, _ = nexus.peace_work(
-            ties.trust,
-            np.zeros(ties.src.size),
-            peace,
-            np.zeros(ties.src.size),
+        # Peace and relationship work, on the ties that carried some (trust changes only there).
+        worked = acc[delivered[acc, PEACE] > 0]
+        worked_dst = ties.dst[worked]
+        into_city = worked_dst < n
+        mult_tie = np.ones(worked.size)
+        mult_tie[into_city] = mult[worked_dst[into_city]]
+        before = ties.trust[worked]
+        after, _ = nexus.peace_work(
+            before,
+            np.zeros(worked.size),
+            delivered[worked, PEACE],
+            np.zeros(worked.size),
             mult_tie,
             mult_tie,
             trust_gain=dp.peace_trust,
             culture_gain=0.0,
             scale=dp.peace_scale,
         )
-        ties.trust = np.where(peace > 0, new_trust, ties.trust)
+        ties.trust[worked] = after
         _, c.C = nexus.peace_work(
             np.zeros(n),
             c.C,
             np.zeros(n),
-            pt[:, PEACE],
+            # Process matters for peace work too: the same participation factor as projects.
+            pt[:, PEACE] * (0.5 + c.participation),
             np.ones(n),
             mult,
             trust_gain=0.0,
             culture_gain=dp.peace_culture,
             scale=dp.peace_scale,
         )
-        spill = (
-            group_sum(dst_city, (ties.trust - before)[to_city] * a.middle[ties.src[to_city]], n)
-            * dp.middle_spill
-        )
+        gained = (after - before)[into_city] * views.middle_src[worked[into_city]]
+        spill = group_sum(worked_dst[into_city], gained, n) * dp.middle_spill
         c.cohesion = np.clip(c.cohesion + np.minimum(spill, 1.0) * (1.0 - c.cohesion), 0.0, 1.0)
         successes, failures = self._projects(t, open_, delivered[:, DEV], mult)
         return successes, failures
@@ -639,7 +657,10 @@ class PeaceModel(mesa.Model):
         """Development projects: start, progress, interrupt, complete (MODEL.md 5.4)."""
         c, ties, log, dp = self.cities, self.ties, self.projects, self.params.delivery
         n, e = self.n_cities, ties.src.size
-        starting = np.flatnonzero((dev >= max(dp.project_min, 1e-12)) & (ties.project < 0))
+        # A project needs money, which only accepted ties receive: look at those alone.
+        acc = self._accepted_ties
+        funded = acc[dev[acc] >= max(dp.project_min, 1e-12)]
+        starting = funded[ties.project[funded] < 0]
         if starting.size:
             duration = self.rng.integers(
                 dp.duration_min, max(dp.duration_max, dp.duration_min) + 1, size=starting.size
@@ -670,7 +691,7 @@ class PeaceModel(mesa.Model):
         part = np.where(is_city, c.participation[rc], 0.5)
         hazard = nexus.project_hazard(
             d_here,
-            ~open_[live_ties, DEV],
+            ~open_[DEV, live_ties],
             ~funded_now,
             part,
             base=dp.hazard_base,
@@ -708,15 +729,20 @@ class PeaceModel(mesa.Model):
             )
             c.capacity = 1.0 - (1.0 - c.capacity) * keep_cap
             c.S = c.S * keep_s
+        # A tie has at most one live project, so each of these ties gets exactly one count.
         successes = np.zeros(e)
         failures = np.zeros(e)
-        np.add.at(successes, live_ties[completed], 1.0)
-        np.add.at(failures, live_ties[interrupted], 1.0)
+        successes[live_ties[completed]] = 1.0
+        failures[live_ties[interrupted]] = 1.0
+        n_completed, n_interrupted = int(completed.sum()), int(interrupted.sum())
         self._month.update(
             started=starting.size,
-            completed=int(completed.sum()),
-            interrupted=int(interrupted.sum()),
+            completed=n_completed,
+            interrupted=n_interrupted,
             completed_ties=live_ties[completed],
+            # Every active project sits on exactly one tie (ties.project), so this is the
+            # number of projects with status "active", without scanning the growing log.
+            projects_active=live_ties.size - n_completed - n_interrupted,
         )
         return successes, failures
 
@@ -728,13 +754,15 @@ class PeaceModel(mesa.Model):
         successes: np.ndarray,
         failures: np.ndarray,
     ) -> None:
-        ties, tp = self.ties, self.params.trust
+        ties, tp, views = self.ties, self.params.trust, self.tie_views
         a = self.actors
         c_ctx = self.context(self.cities.C, 0.0)
         d_ctx = self.context(self.cities.D, 0.0)
-        host = self.hostility[a.country[ties.src], a.country[ties.dst]]
-        floor = trust.baseline(c_ctx[ties.src], c_ctx[ties.dst], host, tp.baseline)
-        trust_now = ties.trust * (1.0 - self.params.proposals.decline_cost * declined)
+        floor = trust.baseline(c_ctx[ties.src], c_ctx[ties.dst], self._tie_hostility, tp.baseline)
+        # trust * (1 - decline_cost * declined): a factor of exactly 1 except where declined.
+        trust_now = ties.trust.copy()
+        refused = np.flatnonzero(declined)
+        trust_now[refused] *= 1.0 - self.params.proposals.decline_cost * 1.0
         # Mediation first: a mediated party tie is in contact this month (meetings abroad).
         mediated = np.zeros(ties.src.size, dtype=bool)
         if self.levers.mediation and self.med_party.size:
@@ -751,7 +779,7 @@ class PeaceModel(mesa.Model):
             )
         # Institutional ties (governance, membership, active mediation) are standing
         # relationships; only activity-carrying ties drift down without contact.
-        contact = accepted | mediated | ~ties.carries
+        contact = accepted | mediated | views.not_carrying
         if not self.levers.mediation:
             contact = contact & (ties.type != _MEDIATION)
         trust_now = trust.update(
@@ -765,28 +793,33 @@ class PeaceModel(mesa.Model):
             failure=tp.failure,
             decay=tp.decay,
         )
-        trust_now = trust.violence_shock(
-            trust_now,
-            ties.cross_divide,
-            np.maximum(d_ctx[ties.src], d_ctx[ties.dst]),
-            tp.violence_shock,
+        # The violence shock multiplies other ties by exactly 1, and update() already kept them
+        # in [0, 1]: shock and clip the cross-divide ties alone.
+        cross = views.cross
+        violence = np.maximum(d_ctx[views.cross_src], d_ctx[views.cross_dst])
+        shocked = trust.violence_shock(
+            trust_now[cross], ties.cross_divide[cross], violence, tp.violence_shock
         )
-        ties.trust = np.clip(trust_now, 0.0, 1.0)
+        trust_now[cross] = np.clip(shocked, 0.0, 1.0)
+        ties.trust = trust_now
         ties.memory = trust.remember(ties.memory, ties.trust, successes > 0, tp.memory_gain)
-        ties.intensity = ties.intensity * (1.0 - tp.intensity_decay) + accepted
-        ties.intensity = np.minimum(ties.intensity, 1.0 / max(tp.intensity_decay, 1e-9))
-        ties.last_contact = np.where(accepted, t, ties.last_contact)
+        intensity = ties.intensity * (1.0 - tp.intensity_decay)
+        intensity += accepted
+        ties.intensity = np.minimum(intensity, 1.0 / max(tp.intensity_decay, 1e-9), out=intensity)
+        ties.last_contact[accepted] = t
         ties.age += 1
 
     def _cross_trust_per_city(self) -> np.ndarray:
-        ties, n = self.ties, self.n_cities
-        cross = ties.cross_divide & ties.active
-        ends = np.concatenate([ties.src[cross], ties.dst[cross]])
-        vals = np.concatenate([ties.trust[cross], ties.trust[cross]])
-        keep = ends < n
-        total = np.bincount(ends[keep], weights=vals[keep], minlength=n)
-        count = np.bincount(ends[keep], minlength=n)
-        fallback = float(vals.mean()) if vals.size else self.params.trust.baseline
+        ties, n, views = self.ties, self.n_cities, self.tie_views
+        total = np.bincount(
+            views.city_cross_ends, weights=ties.trust[views.city_cross_rows], minlength=n
+        )
+        count = views.city_cross_count
+        fallback = self.params.trust.baseline
+        if views.city_cross_missing and views.cross_active.size:
+            # Mean over both ends of every active cross tie, as a city would see them.
+            vals = ties.trust[views.cross_active]
+            fallback = float(np.concatenate([vals, vals]).mean())
         return np.divide(total, count, out=np.full(n, fallback), where=count > 0)
 
     def _galtung(self) -> None:
@@ -815,24 +848,24 @@ class PeaceModel(mesa.Model):
         self._month["hostility_city"] = host
 
     def _lederach(self) -> None:
-        ties, lp, a = self.ties, self.params.lederach, self.actors
+        ties, lp, views = self.ties, self.params.lederach, self.tie_views
         k = self.n_countries
-        mask = ties.cross_divide & self.tie_cross_border & ties.active
-        cs, cd = a.country[ties.src[mask]], a.country[ties.dst[mask]]
-        pair = np.minimum(cs, cd) * k + np.maximum(cs, cd)
-        total = np.bincount(pair, weights=ties.trust[mask], minlength=k * k).reshape(k, k)
-        count = np.bincount(pair, minlength=k * k).reshape(k, k)
-        total, count = total + total.T, count + count.T
+        # Cross-divide, cross-border, active ties by unordered country pair (cached subsets).
+        total = np.bincount(
+            views.lederach_pair, weights=ties.trust[views.lederach_ties], minlength=k * k
+        ).reshape(k, k)
+        total = total + total.T
+        count = views.lederach_count
         mean = np.divide(total, count, out=np.zeros((k, k)), where=count > 0)
         self.hostility = lederach.spill_up(
             self.hostility, mean, count > 0, lp.spill_up, lp.spill_up_threshold
         )
-        working = ties.trust >= lp.working_tie
         up = np.zeros(self.n_cities, dtype=bool)
-        sel = self.tie_up & working & ties.active
-        up[ties.src[sel]] = True
+        working = views.up_ties[ties.trust[views.up_ties] >= lp.working_tie]
+        up[ties.src[working]] = True
+        horizontal = views.horizontal_ties
         self._month["horizontal"] = lederach.horizontal_integration(
-            ties.trust, ties.cross_divide & ties.active, self.tie_middle
+            ties.trust[horizontal], ties.cross_divide[horizontal], self.tie_middle[horizontal]
         )
         self._month["vertical"] = lederach.vertical_integration(
             up, self.cities.participation, lp.participation_min

@@ -248,7 +248,7 @@ class AllianceParams:
     stall_violence: float = param(0.5, 0, 1, "D", "004:3191-3201 talks stall when violence is high")
     found_trust: float = param(0.45, 0, 1, "trust", "assumption: minimum trust to found")
     suspend_violence: float = param(
-        0.2, 0, 1, "D", "004:3191-3201 staff not seconded as violence grew; calibrated on MAP"
+        0.18, 0, 1, "D", "004:3191-3201 staff not seconded as violence grew; calibrated on MAP"
     )
     exit_trust: float = param(0.15, 0, 1, "trust", "assumption")
     exit_months: int = param(24, 1, 240, "months", "assumption")
