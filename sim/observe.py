@@ -15,7 +15,6 @@ import pandas as pd
 from sim.rules import DEV, group_sum
 from sim.rules import galtung as galtung_rules
 from sim.scenario.loader import PILLARS
-from sim.state import ACTIVE
 
 if TYPE_CHECKING:
     from sim.model import PeaceModel
@@ -59,12 +58,28 @@ class Recorder:
             model.n_communities,
         )
         self.watch_rows = {w: model.actor_index[w] for w in model.case.watch}
+        # Community series: cities with a community, and the communities with people in them.
+        has = model.city_community >= 0
+        self.comm_cities = None if has.all() else np.flatnonzero(has)
+        self.comm_groups = model.city_community[has]
+        self.comm_kept = np.flatnonzero(self.comm_pop > 0)
+        self.blocks: dict[str, np.ndarray] = {}
+        self.iu = np.triu_indices(model.n_countries, 1)
 
     def _put(self, name: str, value: float) -> None:
         col = self.columns.get(name)
         if col is None:
             col = self.columns[name] = np.full(self.model.horizon, np.nan)
         col[self.rows] = value
+
+    def _put_block(self, key: str, names: list[str], values: np.ndarray) -> None:
+        """Record several series at once; each name's column is a view into one block."""
+        block = self.blocks.get(key)
+        if block is None:
+            block = self.blocks[key] = np.full((self.model.horizon, len(names)), np.nan)
+            for i, name in enumerate(names):
+                self.columns[name] = block[:, i]
+        block[self.rows] = values
 
     def latest(self, name: str) -> float:
         """The most recent value of a series (NaN before the first month)."""
@@ -95,35 +110,37 @@ class Recorder:
         for name, values in (("D", c.D), ("S", c.S), ("C", c.C)):
             put(f"{name}_mean", float(values.mean()))
         put("displaced", float(c.displaced.sum()))
-        cross = ties.cross_divide & ties.active
+        views = m.tie_views
+        cross = views.cross_active
         # 0 where no tie spans a divide: there is no relationship to measure.
-        put("cross_divide_trust", float(ties.trust[cross].mean()) if cross.any() else 0.0)
+        put("cross_divide_trust", float(ties.trust[cross].mean()) if cross.size else 0.0)
         put("horizontal_integration", month["horizontal"])
         put("vertical_integration", month["vertical"])
-        log = m.projects
-        put(
-            "projects_active_development",
-            float(np.count_nonzero(log["status"][: log.size] == ACTIVE)),
-        )
+        put("projects_active_development", float(month["projects_active"]))
         put("projects_started_development", month["started"])
         put("projects_completed_development", month["completed"])
         put("projects_interrupted_development", month["interrupted"])
-        delivered, is_io = month["delivered"], m.actors.is_io[ties.src]
+        # Only accepted ties deliver: the sums run over those ties alone (the others are zero),
+        # pillar by pillar along the contiguous rows of the (3, E) storage.
+        acc = m._accepted_ties
+        delivered = np.take(month["delivered"].T, acc, axis=1)
+        is_io = views.src_is_io[acc]
+        direct = delivered[:, ~is_io] if is_io.any() else delivered
+        io = delivered[:, is_io]
         for j, pillar in enumerate(PILLARS):
-            put(f"flows_{pillar}", float(np.count_nonzero(delivered[:, j] > 0)))
-            put(f"funds_{pillar}_direct", float(delivered[~is_io, j].sum()))
-            put(f"funds_{pillar}_io", float(delivered[is_io, j].sum()))
+            put(f"flows_{pillar}", float(np.count_nonzero(delivered[j] > 0)))
+            put(f"funds_{pillar}_direct", float(direct[j].sum()))
+            put(f"funds_{pillar}_io", float(io[j].sum()))
         total = float(delivered.sum())
         put("funds_total", total)
-        put("io_share", min(float(delivered[is_io].sum()) / total, 1.0) if total > 0 else 0.0)
+        put("io_share", min(float(io.sum()) / total, 1.0) if total > 0 else 0.0)
         put("offers_accepted", float(np.count_nonzero(month["accepted"])))
         put("offers_declined", float(np.count_nonzero(month["declined"])))
-        border = m.tie_cross_border & ties.carries & ties.active
+        border = views.border_carrying
+        # Share of open channels: exact counts over the cross-border carrying ties.
+        opened = np.count_nonzero(np.take(month["open"].T, border, axis=1), axis=1)
         for j, pillar in enumerate(PILLARS):
-            put(
-                f"gate_open_{pillar}",
-                float(month["open"][border, j].mean()) if border.any() else 1.0,
-            )
+            put(f"gate_open_{pillar}", float(opened[j] / border.size) if border.size else 1.0)
         active = month.get("prog_active", np.zeros(0, dtype=bool))
         put("programmes_funded", float(np.count_nonzero(active)))
         for i, pid in enumerate(m.programme_ids):
@@ -132,8 +149,7 @@ class Recorder:
             put(f"alliance_{aid}", float(m.alliance_state[i]))
             put(f"alliance_{aid}_progress", float(m.alliance_progress[i]))
         if m.n_countries > 1:
-            iu = np.triu_indices(m.n_countries, 1)
-            put("hostility_max", float(m.hostility[iu].max()))
+            put("hostility_max", float(m.hostility[self.iu].max()))
             put("sanctioned_countries", float(m.sanctioned.sum()))
         if m.n_countries <= 12:  # readable gate states for the small, real scenarios
             names = m.case.countries
@@ -150,12 +166,10 @@ class Recorder:
 
     def _record_communities(self, neg: np.ndarray, pos: np.ndarray, peace: np.ndarray) -> None:
         m, c = self.model, self.model.cities
-        comm = m.city_community
-        has = comm >= 0
-        if not has.any() or m.n_communities > 64:
+        if not self.comm_groups.size or m.n_communities > 64:
             return
-        idx = comm[has]
-        weight = c.population[has]
+        rows, kept = self.comm_cities, self.comm_kept
+        weight = c.population if rows is None else c.population[rows]
         for name, values in (
             ("D", c.D),
             ("S", c.S),
@@ -165,13 +179,10 @@ class Recorder:
             ("positive_peace", pos),
             ("peace", peace),
         ):
-            sums = np.bincount(idx, weights=weight * values[has], minlength=m.n_communities)
-            means = np.divide(
-                sums, self.comm_pop, out=np.full(m.n_communities, np.nan), where=self.comm_pop > 0
-            )
-            for k, community in enumerate(m.case.communities):
-                if self.comm_pop[k] > 0:
-                    self._put(f"{name}_{community}", float(means[k]))
+            mine = values if rows is None else values[rows]
+            sums = np.bincount(self.comm_groups, weights=weight * mine, minlength=m.n_communities)
+            names = [f"{name}_{m.case.communities[k]}" for k in kept] if not self.rows else []
+            self._put_block(f"community {name}", names, sums[kept] / self.comm_pop[kept])
 
     def _record_watch(self, neg: np.ndarray, pos: np.ndarray, peace: np.ndarray) -> None:
         c = self.model.cities

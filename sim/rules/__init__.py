@@ -9,19 +9,41 @@ import numpy as np
 HUM, DEV, PEACE = 0, 1, 2  # pillar columns
 
 
-def sigmoid(x: np.ndarray) -> np.ndarray:
-    """The logistic function, safe for large arguments."""
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
+def sigmoid(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """The logistic function, safe for large arguments: ``0.5 * (1 + tanh(x / 2))``.
+
+    ``out`` (which may be ``x`` itself) receives the result, saving three temporaries on the
+    large per-tie arrays; the operations and their order are the same either way.
+    """
+    if out is None and np.ndim(x) == 0:
+        return 0.5 * (1.0 + np.tanh(0.5 * x))
+    y = np.multiply(x, 0.5, out=out)
+    np.tanh(y, out=y)
+    np.add(y, 1.0, out=y)
+    np.multiply(y, 0.5, out=y)
+    return y
 
 
 def group_sum(groups: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
     """Sum ``values`` by integer ``groups`` (a bincount that also takes 2-D values)."""
     if values.ndim == 1:
         return np.bincount(groups, weights=values, minlength=n_groups)
-    return np.stack(
-        [
-            np.bincount(groups, weights=values[:, j], minlength=n_groups)
-            for j in range(values.shape[1])
-        ],
-        axis=1,
-    )
+    out = np.empty((n_groups, values.shape[1]))
+    for j in range(values.shape[1]):
+        out[:, j] = np.bincount(groups, weights=values[:, j], minlength=n_groups)
+    return out
+
+
+def row_sum(values: np.ndarray) -> np.ndarray:
+    """``values.sum(axis=1)`` for a few columns, added left to right.
+
+    numpy adds a last axis shorter than 8 left to right too (pairwise summation starts at 8), so
+    the result is bit for bit the same, but a C-ordered (rows, 3) reduction runs ten times slower
+    than three column additions.
+    """
+    if values.shape[1] >= 8 or values.shape[1] == 0:
+        return values.sum(axis=1)
+    total = values[:, 0].copy()
+    for j in range(1, values.shape[1]):
+        total += values[:, j]
+    return total

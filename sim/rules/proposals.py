@@ -23,10 +23,15 @@ def tie_weights(
     committed: np.ndarray,
     commit_share: float,
 ) -> np.ndarray:
-    """(E, 3) weights; closed pillars get zero, committed ties keep a floor."""
+    """(E, 3) weights; closed pillars get zero, committed ties keep a floor.
+
+    The result has the memory layout of ``mandate``: pass a pillar-major (3, E) array's
+    transpose and every step below runs over contiguous pillar rows.
+    """
     base = (trust * need)[:, None] * mandate
     floor = np.where(committed, commit_share, 0.0)[:, None] * mandate
-    return np.where(open_, np.maximum(base, floor), 0.0)
+    np.maximum(base, floor, out=base)
+    return np.where(open_, base, 0.0)
 
 
 def split_by_weight(amount: np.ndarray, group: np.ndarray, weight: np.ndarray) -> np.ndarray:
@@ -41,7 +46,13 @@ def split_by_weight(amount: np.ndarray, group: np.ndarray, weight: np.ndarray) -
 
 def expected_benefit(offer_total: np.ndarray, need: np.ndarray, scale: float) -> np.ndarray:
     """A saturating reading of how much an offer would help, in [0, 1]."""
-    return need * (1.0 - np.exp(-offer_total / scale))
+    # need * (1 - exp(-total / scale)), in one buffer (multiplication commutes exactly).
+    x = np.negative(offer_total)
+    x /= scale
+    np.exp(x, out=x)
+    np.subtract(1.0, x, out=x)
+    x *= need
+    return x
 
 
 def acceptance_probability(
@@ -65,13 +76,22 @@ def acceptance_probability(
     ``intensity`` is recent contact, capped at 1: an ongoing relationship is not renegotiated
     from scratch every month.
     """
-    logit = (
-        beta0
-        + beta_trust * trust
-        + beta_benefit * benefit
-        - beta_hostility * hostility
-        + beta_mediator * mediated
-        + beta_will * (will - 0.5)
-        + beta_intensity * np.minimum(intensity, 1.0)
-    )
-    return sigmoid(logit)
+    # The logit is accumulated term by term in one buffer, in the order of the formula above,
+    # so it is bit for bit the sum written out. A term that is exactly zero everywhere (no
+    # mediated tie, or beta_intensity = 0 as calibrated) is skipped: adding 0.0 changes nothing.
+    shape = np.broadcast(trust, benefit, hostility, mediated, will, intensity).shape
+    logit, term = np.empty(shape), np.empty(shape)
+    np.multiply(trust, beta_trust, out=logit)
+    logit += beta0
+    np.multiply(benefit, beta_benefit, out=term)
+    logit += term
+    np.multiply(hostility, beta_hostility, out=term)
+    logit -= term
+    if beta_mediator and np.any(mediated):
+        logit += beta_mediator * mediated
+    np.subtract(will, 0.5, out=term)
+    term *= beta_will
+    logit += term
+    if beta_intensity:
+        logit += beta_intensity * np.minimum(intensity, 1.0)
+    return sigmoid(logit, out=logit)

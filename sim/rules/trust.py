@@ -31,19 +31,55 @@ def update(
     failure: float,
     decay: float,
 ) -> np.ndarray:
-    """One month of trust: successes and failures are counts (or weights) per tie."""
-    trust = 1.0 - (1.0 - trust) * (1.0 - success) ** successes
-    trust = trust * (1.0 - failure) ** failures
+    """One month of trust: successes and failures are counts (or weights) per tie.
+
+    ``trust = 1 - (1 - trust) (1 - success)^successes``, then ``trust (1 - failure)^failures``,
+    then without contact a drift of ``decay (trust - max(memory, floor_baseline))``; in [0, 1].
+    """
+    out = np.subtract(1.0, trust)
+    out *= _power_of_counts(1.0 - success, successes)
+    np.subtract(1.0, out, out=out)
+    if np.any(failures):  # times (1 - failure)^0 = 1 would change nothing
+        out *= _power_of_counts(1.0 - failure, failures)
     floor = np.maximum(memory, floor_baseline)
-    drift = np.where(contact, 0.0, decay * (trust - floor))
-    return np.clip(trust - drift, 0.0, 1.0)
+    # trust - where(contact, 0, decay (trust - floor)): subtracting 0.0 changes nothing.
+    np.subtract(out, floor, out=floor)
+    floor *= decay
+    drifted = np.subtract(out, floor, out=floor)
+    out = np.where(contact, out, drifted)
+    return np.clip(out, 0.0, 1.0, out=out)
+
+
+def _power_of_counts(base: float, counts: np.ndarray) -> np.ndarray:
+    """``base ** counts`` without calling ``pow`` once per element.
+
+    ``pow`` is a pure function of its two arguments, so evaluating it once per distinct whole
+    count and looking the results up gives the same array; otherwise it is evaluated only where
+    the count is not zero, as ``pow(x, 0)`` is exactly 1 (C99 F.9.4.4).
+    """
+    counts = np.asarray(counts, dtype=np.float64)
+    whole = counts.astype(np.int64)
+    if counts.size and (whole == counts).all() and whole.min() >= 0 and whole.max() < 64:
+        # Whole counts (the model's case): one pow per distinct count, then a lookup.
+        return np.power(base, np.arange(whole.max() + 1, dtype=np.float64))[whole]
+    out = np.ones(counts.shape)
+    nonzero = np.flatnonzero(counts)
+    if nonzero.size:
+        out.flat[nonzero] = np.power(base, counts.flat[nonzero])
+    return out
 
 
 def remember(
     memory: np.ndarray, trust: np.ndarray, completed: np.ndarray, gain: float
 ) -> np.ndarray:
     """Completed cooperation raises the trust floor toward current trust."""
-    return np.where(completed, memory + gain * np.maximum(trust - memory, 0.0), memory)
+    # Only the few ties that completed a project this month change.
+    out = np.array(memory, dtype=np.float64)
+    done = np.flatnonzero(completed)
+    if done.size:
+        m = out.flat[done]
+        out.flat[done] = m + gain * np.maximum(np.asarray(trust).flat[done] - m, 0.0)
+    return out
 
 
 def violence_shock(

@@ -1,0 +1,97 @@
+"""Per-tie gathers and subsets that stay fixed from one month to the next.
+
+Every month touches each tie a few dozen times. Gathering the same actor attributes through
+``ties.src`` and ``ties.dst`` again each month (countries, mandates, conflict sensitivity) or
+rebuilding the same masks (carrying and active, across the divide, into a city) would cost about
+as much as the rules themselves, so :class:`TieViews` derives them once.
+
+What depends on ``ties.active`` (or on which international organisations count as a neutral
+third channel, which an agent's ``neutrality`` can change) is rebuilt by :meth:`TieViews.refresh`
+when, and only when, that input changed: the model calls it at the start of every month, and the
+check is one comparison of a boolean array. Attributes that nothing changes during a run (tie
+endpoints, types and flags, actor countries, mandates, conflict sensitivity, Lederach levels)
+are gathered once.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.rules import gates
+
+if TYPE_CHECKING:
+    from sim.model import PeaceModel
+
+
+class TieViews:
+    """Cached per-tie gathers and index sets for one model (see the module docstring)."""
+
+    def __init__(self, model: PeaceModel) -> None:
+        a, ties, n, k = model.actors, model.ties, model.n_cities, model.n_countries
+        src, dst = ties.src, ties.dst
+        self.src_country = a.country[src]
+        self.dst_country = a.country[dst]
+        # Row of a (K, K) country table, e.g. np.take(model.hostility, views.pair).
+        self.pair = self.src_country * k + self.dst_country
+        # Pillar-major (3, E): each pillar's row is contiguous, which is what the month wants.
+        self.mandate = np.ascontiguousarray(a.mandate[src].T)
+        self.src_is_io = a.is_io[src]
+        self.middle_src = a.middle[src]
+        self.carefree = 1.0 - a.conflict_sensitivity[src]  # weight of do-no-harm strain
+        self.to_city = dst < n
+        self.not_carrying = ~ties.carries
+        # Violence shocks hit every cross-divide tie, active or not (as the rule is written).
+        self.cross = np.flatnonzero(ties.cross_divide)
+        self.cross_src, self.cross_dst = src[self.cross], dst[self.cross]
+        # The gate table pays off when there are many more ties than country combinations.
+        self.use_gate_table = 8 * k * k < ties.src.size
+        self._active: np.ndarray | None = None
+        self._third: np.ndarray | None = None
+        self.refresh(model)
+
+    def refresh(self, model: PeaceModel) -> None:
+        """Rebuild what depends on ``ties.active`` or on the third-channel actors, if changed."""
+        ties, a = model.ties, model.actors
+        third = a.is_io & (
+            (a.neutrality >= model.params.gates.io_neutrality_min) | a.sanction_exempt
+        )
+        active_changed = self._active is None or not np.array_equal(ties.active, self._active)
+        third_changed = self._third is None or not np.array_equal(third, self._third)
+        if active_changed:
+            self._active = ties.active.copy()
+            self._rebuild_active(model)
+        if active_changed or third_changed:
+            self._third = third
+            self.third_src = third[ties.src]
+            if self.use_gate_table:
+                k = model.n_countries
+                variant = gates.channel_variant(self.src_is_io, self.third_src, ties.human_security)
+                code = (variant * k + self.src_country) * k + self.dst_country
+                # One extra all-closed row for ties that carry nothing or are inactive.
+                self.gate_code = np.where(self.carrying_active, code, 8 * k * k)
+
+    def _rebuild_active(self, model: PeaceModel) -> None:
+        ties, n, k = model.ties, model.n_cities, model.n_countries
+        src, dst, active = ties.src, ties.dst, ties.active
+        self.carrying_active = ties.carries & active
+        cross_active = ties.cross_divide & active
+        self.cross_active = np.flatnonzero(cross_active)
+        # Mean cross-divide trust per city: both ends of each active cross tie, src side first.
+        ends = np.concatenate([src[self.cross_active], dst[self.cross_active]])
+        rows = np.concatenate([self.cross_active, self.cross_active])
+        keep = ends < n
+        self.city_cross_ends, self.city_cross_rows = ends[keep], rows[keep]
+        self.city_cross_count = np.bincount(self.city_cross_ends, minlength=n)
+        self.city_cross_missing = bool((self.city_cross_count == 0).any())
+        # Lederach spill-up: active cross-divide ties that also cross a border, by country pair.
+        led = np.flatnonzero(cross_active & model.tie_cross_border)
+        cs, cd = self.src_country[led], self.dst_country[led]
+        self.lederach_ties = led
+        self.lederach_pair = np.minimum(cs, cd) * k + np.maximum(cs, cd)
+        count = np.bincount(self.lederach_pair, minlength=k * k).reshape(k, k)
+        self.lederach_count = count + count.T
+        self.up_ties = np.flatnonzero(model.tie_up & active)
+        self.horizontal_ties = np.flatnonzero(cross_active & model.tie_middle)
+        self.border_carrying = np.flatnonzero(model.tie_cross_border & self.carrying_active)
