@@ -29,7 +29,11 @@ def nexus_multiplier(
 ) -> np.ndarray:
     """(N,) multiplier: 1 + synergy*coordination where >= 2 pillars arrived in the window."""
     recent = (step - last_received) < window
-    return 1.0 + synergy * coordination * (recent.sum(axis=1) >= 2)
+    # Pillars in the window, counted column by column (an (N, 3) row reduction is slow).
+    pillars = recent[:, 0].astype(np.int64)
+    for j in range(1, recent.shape[1]):
+        pillars += recent[:, j]
+    return 1.0 + synergy * coordination * (pillars >= 2)
 
 
 def humanitarian_relief(
