@@ -105,9 +105,20 @@ def holds(pattern: dict[str, Any], ts: pd.DataFrame) -> bool:
 def contrast_difference(
     pattern: dict[str, Any], baseline: list[pd.DataFrame], policy: list[pd.DataFrame]
 ) -> float:
-    """Median over seeds of (baseline - policy) for the pattern's aggregate."""
+    """Median over paired seeds of the expected gap for the pattern's aggregate.
+
+    ``direction: lower`` (the default) expects the policy below the baseline and measures
+    baseline - policy; ``direction: higher`` expects it above and measures policy - baseline.
+    Seed s of the baseline is paired with seed s of the policy.
+    """
+    direction = pattern.get("direction", "lower")
+    if direction not in ("lower", "higher"):
+        raise ScenarioError(
+            "patterns.yaml", f"{pattern['id']}.direction", direction, "lower or higher"
+        )
+    sign = 1.0 if direction == "lower" else -1.0
     diffs = [
-        aggregate(b, pattern, pattern["id"]) - aggregate(p, pattern, pattern["id"])
+        sign * (aggregate(b, pattern, pattern["id"]) - aggregate(p, pattern, pattern["id"]))
         for b, p in zip(baseline, policy, strict=True)
     ]
     return float(np.median(diffs))

@@ -147,3 +147,34 @@ def test_policy_overlay_removes_mediation() -> None:
     assert (base.ties["type"] == "mediation").sum() == 2
     assert (nomed.ties["type"] == "mediation").sum() == 0
     assert load_scenario("two_cities", policy="silos").levers == {"coordination": 0.0}
+
+
+def test_lever_precedence_scenario_policy_user(tmp_path: Path) -> None:
+    """Built-in defaults < scenario.yaml levers < policy levers < the caller's levers."""
+    from sim import PeaceModel
+
+    folder = copy_scenario("two_cities", tmp_path)
+    edit_yaml(
+        folder / "scenario.yaml",
+        lambda d: d.update(
+            levers=[
+                {"lever": "coordination", "value": 0.8, "assumption": "test"},
+                {"lever": "funding_scale", "value": 2.0, "assumption": "test"},
+            ]
+        ),
+    )
+    assert PeaceModel(folder, horizon=1).levers.coordination == 0.8
+    silos = PeaceModel(folder, horizon=1, policy="silos").levers
+    assert silos.coordination == 0.0 and silos.funding_scale == 2.0
+    assert (
+        PeaceModel(
+            folder, horizon=1, policy="silos", levers={"coordination": 0.3}
+        ).levers.coordination
+        == 0.3
+    )
+    edit_yaml(
+        folder / "scenario.yaml",
+        lambda d: d.update(levers=[{"lever": "coordination", "value": 1.5, "assumption": "test"}]),
+    )
+    with pytest.raises(ScenarioError, match=r"levers\[0\].value = 1.5"):
+        load_scenario(folder)
