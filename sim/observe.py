@@ -91,6 +91,7 @@ class Recorder:
         c, ties, month = m.cities, m.ties, m._month
         pop = c.population
         w = pop / pop.sum()
+        weighted = np.empty_like(w)
         neg, pos, peace = galtung_rules.indices(c.D, c.S, c.C)
         put = self._put
         put("step", step)
@@ -106,7 +107,10 @@ class Recorder:
             ("peace", peace),
             ("participation", c.participation),
         ):
-            put(name, float(w @ values))
+            # Not ``w @ values``: a BLAS dot wakes BLAS's worker threads every call, which on a
+            # busy machine cost more than the rest of the month at N = 250,000.
+            np.multiply(w, values, out=weighted)
+            put(name, float(weighted.sum()))
         for name, values in (("D", c.D), ("S", c.S), ("C", c.C)):
             put(f"{name}_mean", float(values.mean()))
         put("displaced", float(c.displaced.sum()))
@@ -123,15 +127,16 @@ class Recorder:
         # Only accepted ties deliver: the sums run over those ties alone (the others are zero),
         # pillar by pillar along the contiguous rows of the (3, E) storage.
         acc = m._accepted_ties
-        delivered = np.take(month["delivered"].T, acc, axis=1)
-        is_io = views.src_is_io[acc]
-        direct = delivered[:, ~is_io] if is_io.any() else delivered
-        io = delivered[:, is_io]
+        via_io = views.src_is_io[acc]
+        by_pillar = month["delivered"].T
+        io = np.take(by_pillar, acc[via_io], axis=1)
+        direct = np.take(by_pillar, acc[~via_io] if via_io.any() else acc, axis=1)
         for j, pillar in enumerate(PILLARS):
-            put(f"flows_{pillar}", float(np.count_nonzero(delivered[j] > 0)))
+            flows = np.count_nonzero(direct[j] > 0) + np.count_nonzero(io[j] > 0)
+            put(f"flows_{pillar}", float(flows))
             put(f"funds_{pillar}_direct", float(direct[j].sum()))
             put(f"funds_{pillar}_io", float(io[j].sum()))
-        total = float(delivered.sum())
+        total = float(direct.sum() + io.sum())
         put("funds_total", total)
         put("io_share", min(float(io.sum()) / total, 1.0) if total > 0 else 0.0)
         put("offers_accepted", float(np.count_nonzero(month["accepted"])))
@@ -227,10 +232,11 @@ class Recorder:
 
     def timeseries(self) -> pd.DataFrame:
         """The model-level series recorded so far, with a date column."""
+        if not self.rows:  # before the first month: an empty frame with the key columns
+            return pd.DataFrame({"step": pd.Series(dtype=np.int64), "date": pd.Series(dtype=str)})
         frame = pd.DataFrame({k: v[: self.rows] for k, v in self.columns.items()})
-        if self.rows:
-            frame["step"] = frame["step"].astype(np.int64)
-        frame.insert(1, "date", [self.model.date_of(int(s)) for s in frame.get("step", [])])
+        frame["step"] = frame["step"].astype(np.int64)
+        frame.insert(1, "date", [self.model.date_of(int(s)) for s in frame["step"]])
         return frame
 
     def cities(self) -> pd.DataFrame:

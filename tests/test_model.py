@@ -226,3 +226,9 @@ def test_budget_never_exceeded(two_cities: PeaceModel) -> None:
         ).sum()
         programmes = (m.prog_budget * m._month["prog_active"]).sum()
         assert delivered.sum() <= own + programmes + 1e-9
+
+
+def test_outputs_before_the_first_month_are_empty_frames() -> None:
+    m = PeaceModel.from_scenario("two_cities", seed=1)
+    assert m.timeseries().empty and list(m.timeseries().columns[:2]) == ["step", "date"]
+    assert m.city_frame().empty and m.events_frame().empty and m.activities_frame().empty

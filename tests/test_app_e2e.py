@@ -1,0 +1,377 @@
+"""End-to-end: ``citypeace app`` in headless Debian chromium, driven through Playwright.
+
+The server runs as a subprocess exactly as a user starts it (``python -m sim app``). Two things
+watch for anything leaving the machine: every browser request is recorded and must go to
+127.0.0.1/localhost, and the server runs with HTTP(S)_PROXY set to a local recording proxy, so
+any request the *server* makes through Python (telemetry, CDN fallback, version checks) is
+caught too. Screenshots go to ``test-artifacts/``.
+
+Never downloads a browser: Debian's chromium (``apt-get install chromium``) or a skip.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import socket
+import socketserver
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+TIMEOUT_MS = 30_000
+
+
+def chromium_path() -> str | None:
+    """Debian's chromium binary, if installed."""
+    for candidate in (
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class _RecordingProxy(socketserver.ThreadingTCPServer):
+    """A proxy that forwards nothing: it records each request line and refuses it."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+        super().__init__(("127.0.0.1", 0), _ProxyHandler)
+
+
+class _ProxyHandler(socketserver.StreamRequestHandler):
+    def handle(self) -> None:
+        line = self.rfile.readline(4096).decode("latin-1").strip()
+        if line:
+            self.server.seen.append(line)  # type: ignore[attr-defined]
+        self.wfile.write(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+
+
+@pytest.fixture(scope="module")
+def proxy() -> Iterator[_RecordingProxy]:
+    server = _RecordingProxy()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def app_url(proxy: _RecordingProxy) -> Iterator[str]:
+    """Start ``citypeace app`` on a free port; stop it after the module."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    port = free_port()
+    proxy_url = f"http://127.0.0.1:{proxy.server_address[1]}"
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
+    # Without PYTEST_CURRENT_TEST Solara behaves as for a user; app_cli's own guards must hold.
+    for key in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY"):
+        env[key] = proxy_url
+    env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
+    log = (ARTIFACTS / "app_server.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim", "app", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"citypeace app exited with {proc.returncode}; see {log.name}")
+            try:
+                with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(
+                    url, timeout=2
+                ) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"citypeace app did not answer on {url} within 60 s")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+# ----------------------------------------------------------------------------- page helpers
+
+
+def date_of(page) -> str:  # noqa: ANN001 - a Playwright Page
+    """The app's current date, 'YYYY-MM'."""
+    text = page.inner_text(".cp-date").strip()
+    match = re.match(r"(\d{4}-\d{2})", text)
+    assert match, f"no date in {text!r}"
+    return match.group(1)
+
+
+def image(page, cls: str) -> tuple[str, int, int, str]:  # noqa: ANN001
+    """(blob src, natural width, natural height, sha1 of what is on screen) of an app image."""
+    loc = page.locator(f"img.{cls}").first
+    src, width, height = loc.evaluate("e => [e.src, e.naturalWidth, e.naturalHeight]")
+    shot = loc.screenshot()
+    return src, int(width), int(height), hashlib.sha1(shot).hexdigest()
+
+
+def wait_src_change(page, cls: str, old_src: str) -> None:  # noqa: ANN001
+    page.wait_for_function(
+        "([sel, old]) => { const e = document.querySelector(sel);"
+        " return e && e.src !== old && e.complete && e.naturalWidth > 0; }",
+        arg=[f"img.{cls}", old_src],
+        timeout=TIMEOUT_MS,
+    )
+
+
+def choose(page, select_cls: str, option: str) -> None:  # noqa: ANN001
+    """Pick an option of a Solara/Vuetify select by its exact text."""
+    page.click(f".{select_cls}")
+    item = page.locator(".v-overlay--active .v-list-item").filter(
+        has_text=re.compile(rf"^\s*{re.escape(option)}\s*$")
+    )
+    item.first.click(timeout=TIMEOUT_MS)
+    page.keyboard.press("Escape")
+
+
+def wait_text(page, selector: str, pattern: str) -> None:  # noqa: ANN001
+    page.wait_for_function(
+        "([sel, pat]) => { const e = document.querySelector(sel);"
+        " return e && new RegExp(pat).test(e.innerText); }",
+        arg=[selector, pattern],
+        timeout=TIMEOUT_MS,
+    )
+
+
+def banner(page) -> str:  # noqa: ANN001
+    loc = page.locator(".cp-error")
+    return loc.inner_text() if loc.count() else ""
+
+
+def month_of(page) -> int:  # noqa: ANN001
+    """Months simulated so far, from the status line."""
+    match = re.search(r"month (\d+) of", page.inner_text(".cp-month"))
+    assert match, page.inner_text(".cp-month")
+    return int(match.group(1))
+
+
+def step_and_check(page, times: int, where: str) -> list[str]:  # noqa: ANN001
+    """Press Step ``times`` times; each press must advance the date and redraw both images."""
+    dates = [date_of(page)]
+    month = month_of(page)
+    before = {cls: image(page, cls) for cls in ("cp-network", "cp-series")}
+    for i in range(times):
+        page.click(".cp-step")
+        for cls in ("cp-network", "cp-series"):
+            wait_src_change(page, cls, before[cls][0])
+        wait_text(page, ".cp-month", rf"month {month + i + 1} of")
+        after = {cls: image(page, cls) for cls in ("cp-network", "cp-series")}
+        for cls, (_, w, h, digest) in after.items():
+            assert w > 100 and h > 100, f"{where}: step {i + 1}: {cls} image is {w}x{h}"
+            assert digest != before[cls][3], f"{where}: step {i + 1}: {cls} did not change"
+        before = after
+        dates.append(date_of(page))
+    assert dates[-1] > dates[0] or (times == 1 and month == 0), f"{where}: no advance: {dates}"
+    assert all(a <= b for a, b in zip(dates, dates[1:], strict=False)), f"{where}: {dates}"
+    return dates
+
+
+# ----------------------------------------------------------------------------- the test
+
+
+def test_app_in_chromium(app_url: str, proxy: _RecordingProxy) -> None:
+    path = chromium_path()
+    if path is None:
+        pytest.skip("Debian chromium not installed (apt-get install chromium); no browser test")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    requests: list[str] = []
+    t0 = time.monotonic()
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
+        context = browser.new_context(
+            viewport={"width": 1600, "height": 1150}, accept_downloads=True
+        )
+        context.on("request", lambda r: requests.append(r.url))
+        page = context.new_page()
+        page.on("websocket", lambda ws: requests.append(ws.url))
+        page.set_default_timeout(TIMEOUT_MS)
+        try:
+            page.goto(app_url)
+            page.wait_for_selector("img.cp-network", timeout=60_000)
+            page.wait_for_selector("img.cp-series")
+
+            # 1. tuzla (or two_cities, said loudly, if tuzla does not load right now).
+            choose(page, "cp-scenario", "tuzla")
+            wait_text(page, ".cp-month", r"month 0 of")
+            where = "tuzla"
+            if "tuzla" not in page.inner_text(".cp-month"):
+                reason = banner(page) or page.inner_text(".cp-notice")
+                where = f"two_cities (FALLBACK: tuzla failed to load: {reason})"
+                choose(page, "cp-scenario", "two_cities")
+                wait_text(page, ".cp-month", r"two_cities")
+            dates = step_and_check(page, 4, where)
+            page.screenshot(path=str(ARTIFACTS / "app_1_tuzla_steps.png"), full_page=True)
+
+            # Inspect a city by clicking it in the network (the same layout code gives its
+            # pixel), then another through the picker; its state and history appear.
+            scenario = "tuzla" if where == "tuzla" else "two_cities"
+            city_id, (x, y) = city_pixel(scenario)
+            page.locator("img.cp-network").click(position={"x": x, "y": y})
+            page.wait_for_selector("table.cp-city")
+            assert city_id in page.inner_text("table.cp-city"), f"{where}: click on {city_id}"
+            page.wait_for_selector("img.cp-city-history")
+            choose(page, "cp-city-select", first_city(page))
+            assert "positive peace" in page.inner_text("table.cp-city"), where
+
+            # Play for a moment: several months pass on their own.
+            before = date_of(page)
+            page.click(".cp-play")
+            wait_text(page, ".cp-play", "[Pp][Aa][Uu][Ss][Ee]")
+            page.wait_for_timeout(1500)
+            page.click(".cp-play")
+            wait_text(page, ".cp-play", "[Pp][Ll][Aa][Yy]")
+            assert date_of(page) > before, f"{where}: Play did not advance ({before})"
+
+            # Export: the CSV of the current run.
+            with page.expect_download() as dl:
+                page.click(".cp-download-csv")
+            assert date_of(page) in dl.value.suggested_filename, dl.value.suggested_filename
+            csv = Path(dl.value.path()).read_text()
+            assert csv.startswith("run,step,date,"), csv[:80]
+            assert len(csv.splitlines()) > len(dates), "CSV has fewer rows than months run"
+
+            # 2. map, toggle a lever: the run restarts with the lever in its label.
+            choose(page, "cp-scenario", "map")
+            wait_text(page, ".cp-month", r"month 0 of \d+ · map ·")
+            assert "map" in page.inner_text(".cp-month"), banner(page)
+            page.click(".cp-lever-mediation input")
+            wait_text(page, ".cp-month", r"mediation=False")
+            step_and_check(page, 2, "map, mediator off")
+
+            # 3. compare mode: the baseline and the chosen run, two series side by side.
+            page.click(".cp-compare-switch input")
+            wait_text(page, ".cp-month", r"month 0 of")
+            page.get_by_role("button", name="Compare").click()
+            page.wait_for_selector("table.cp-compare")
+            step_and_check(page, 3, "map compare")
+            head = page.inner_text("table.cp-compare thead")
+            assert "baseline" in head and "your run" in head, head
+            rows = page.locator("table.cp-compare tbody tr")
+            assert rows.count() >= 3, "compare table has too few series"
+            first = rows.first.locator("td").all_inner_texts()
+            assert len(first) == 5 and all(re.match(r"^-?\d", v) for v in first[1:3]), first
+            assert "mediation=False" in page.inner_text(".cp-compare-caption")
+            page.screenshot(path=str(ARTIFACTS / "app_2_map_compare.png"), full_page=True)
+
+            # 4. bad input: a banner, and the previous model stays usable.
+            month_text = page.inner_text(".cp-month")
+            seed = page.locator(".cp-seed input")
+            seed.fill("-1")
+            seed.press("Enter")
+            page.wait_for_selector(".cp-error")
+            assert "seed" in banner(page), banner(page)
+            assert page.inner_text(".cp-month") == month_text, "the previous run was replaced"
+            page.wait_for_function("() => document.querySelector('.cp-seed input').value === '1'")
+            page.locator(".cp-error").scroll_into_view_if_needed()
+            page.screenshot(path=str(ARTIFACTS / "app_3_error_banner.png"))
+            step_and_check(page, 1, "after a refused seed")
+            page.get_by_role("button", name="Dismiss").click()
+            # seoul_pyongyang may still be in the making: it either loads or gives a banner.
+            choose(page, "cp-scenario", "seoul_pyongyang")
+            page.wait_for_function(
+                "() => document.querySelector('.cp-error') ||"
+                " /seoul_pyongyang/.test(document.querySelector('.cp-month').innerText)"
+            )
+            if page.locator(".cp-error").count():
+                assert "map" in page.inner_text(".cp-month"), "previous model lost"
+                step_and_check(page, 1, "after seoul_pyongyang failed")
+
+            # 5. synthetic N = 2,000 stays responsive.
+            choose(page, "cp-scenario", "synthetic")
+            wait_text(page, ".cp-month", r"synthetic")
+            started = time.monotonic()
+            step_and_check(page, 2, "synthetic N=2000")
+            per_step = (time.monotonic() - started) / 2
+            assert per_step < 3.0, f"synthetic N=2000: {per_step:.2f} s per step"
+            page.get_by_role("button", name="Learn").click()
+            page.wait_for_selector(".cp-learn")
+            assert "Galtung" in page.inner_text(".cp-learn")
+            page.screenshot(path=str(ARTIFACTS / "app_4_synthetic_learn.png"), full_page=True)
+        except Exception:
+            page.screenshot(path=str(ARTIFACTS / "app_failure.png"), full_page=True)
+            raise
+        finally:
+            browser.close()
+
+    # 6. nothing left the machine: not from the browser, not from the server.
+    outside = [
+        u
+        for u in requests
+        if urlparse(u).scheme not in ("blob", "data") and urlparse(u).hostname not in LOCAL_HOSTS
+    ]
+    assert requests, "no requests recorded"
+    assert not outside, f"requests left 127.0.0.1: {outside[:10]}"
+    assert not proxy.seen, f"the server tried to reach the internet: {proxy.seen[:10]}"
+    assert time.monotonic() - t0 < 90, "the browser test is too slow"
+
+
+def city_pixel(scenario: str) -> tuple[str, tuple[float, float]]:
+    """The largest city of a scenario and where it is drawn in the network image."""
+    from sim.app_views import NetworkPainter
+    from sim.model import PeaceModel
+
+    model = PeaceModel(scenario=scenario, seed=1)
+    painter = NetworkPainter(model)
+    row = int(model.cities.population.argmax())
+    x, y = painter.ax.transData.transform(painter.pos[row])
+    return str(model.actors.ids[row]), (float(x), float(painter.HEIGHT - y))
+
+
+def first_city(page) -> str:  # noqa: ANN001
+    """The text of the first option of the city picker."""
+    page.click(".cp-city-select")
+    text = page.locator(".v-overlay--active .v-list-item").first.inner_text().strip()
+    page.keyboard.press("Escape")
+    return text
