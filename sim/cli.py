@@ -37,18 +37,22 @@ def fail(message: str) -> None:
 
 def explain(exc: BaseException) -> str:
     """One line for a Hydra/OmegaConf/citypeace error: where, key, value, what is allowed."""
-    from hydra.errors import MissingConfigException
+    from hydra.errors import MissingConfigException, OverrideParseException
     from omegaconf.errors import ConfigKeyError, OmegaConfBaseException, ValidationError
 
     seen: BaseException | None = exc
     while seen is not None:
         if isinstance(seen, CitypeaceError):
             return str(seen)
+        if isinstance(seen, OverrideParseException):
+            key, _, value = (seen.override or "").partition("=")
+            why = (seen.message or "").splitlines()[0]
+            return f"command line: {key or '?'} = {value!r}: an override key=value ({why})"
         if isinstance(seen, MissingConfigException):
-            group = (seen.missing_cfg_file or "").split("/")[0] or "config"
+            group, _, value = (seen.missing_cfg_file or "").partition("/")
             options = ", ".join(o for o in seen.options or [] if not o.endswith("_schema"))
             return (
-                (f"config: {group} = {seen.missing_cfg_file.split('/')[-1]!r}: one of [{options}]")
+                (f"config: {group or 'config'} = {value!r}: one of [{options}]")
                 if seen.missing_cfg_file
                 else str(seen).splitlines()[0]
             )
@@ -109,7 +113,8 @@ def preflight(overrides: Sequence[str], multirun: bool = False) -> None:
     try:
         combos = _expand_first_values(plain) if multirun else [plain]
     except Exception as exc:  # the override grammar's own errors
-        fail(f"command line: {explain(exc)}")
+        message = explain(exc)
+        fail(message if message.startswith("command line:") else f"command line: {message}")
     checked: set[tuple[str, str, object]] = set()
     for combo in combos:
         GlobalHydra.instance().clear()
@@ -136,12 +141,25 @@ def _task(cfg) -> None:  # noqa: ANN001 - Hydra passes a DictConfig
     # Hydra sets the root logger to INFO; Mesa would then log every step.
     logging.getLogger("MESA").setLevel(logging.WARNING)
     logging.getLogger("matplotlib").setLevel(logging.WARNING)
-    out = Path(HydraConfig.get().runtime.output_dir)
+    hydra_cfg = HydraConfig.get()
+    out = Path(hydra_cfg.runtime.output_dir)
+    if hydra_cfg.mode.name == "MULTIRUN":
+        # A sweep job never exits the process: it is skipped when its config hash already
+        # completed, and a run that raises becomes a failed row (sim.summary).
+        from sim.summary import run_sweep_job
+
+        run_sweep_job(
+            cfg,
+            out,
+            Path(hydra_cfg.sweep.dir),
+            job_num=hydra_cfg.job.get("num"),
+            overrides=list(hydra_cfg.overrides.task),
+        )
+        return
     try:
         run_to_folder(cfg, out)
     except CitypeaceError as exc:
-        if HydraConfig.get().mode.name == "RUN":
-            shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
         fail(str(exc))
     print(f"citypeace: wrote {out}")
 

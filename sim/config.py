@@ -88,10 +88,11 @@ def validate(cfg: DictConfig | Config) -> Config:
         raise ConfigError("config", "horizon", obj.horizon, "a whole number of months in [1, 6000]")
     if not 0 <= obj.seed < 2**63:
         raise ConfigError("config", "seed", obj.seed, "a whole number in [0, 2^63)")
-    if obj.output.cities_every < 0 or obj.output.cities_max < 0:
-        raise ConfigError(
-            "config", "output.cities_every", obj.output.cities_every, "a whole number >= 0"
-        )
+    for key in ("cities_every", "cities_max"):
+        if getattr(obj.output, key) < 0:
+            raise ConfigError(
+                "config", f"output.{key}", getattr(obj.output, key), "a whole number >= 0"
+            )
     scenario = obj.scenario
     if isinstance(scenario, SyntheticScenarioConfig):
         check_spec(_synthetic_spec(scenario))

@@ -5,6 +5,7 @@ A run killed mid-write never leaves a partial Parquet, PNG or YAML file under it
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -21,27 +22,49 @@ class OutputError(CitypeaceError):
     """An output could not be written (disk full, permissions, ...)."""
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# mkstemp creates 0600 files; outputs get the usual mode (0666 less the umask) before the rename.
+_FILE_MODE = 0o666 & ~_umask()
+
+
 def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp)`` on a temporary path in the same folder, then rename it to ``path``."""
+    """Call ``write(tmp)`` on a temporary path in the same folder, then rename it to ``path``.
+
+    Any OSError (no folder, a file where the folder should be, disk full, permissions) becomes
+    one :class:`OutputError`; the temporary file is removed and ``path`` keeps its old content.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp: Path | None = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
         write(tmp)
+        os.chmod(tmp, _FILE_MODE)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
         raise OutputError(
             str(path), "write", exc.strerror or str(exc), "a writable folder with free space"
         ) from None
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
         raise
     return path
+
+
+def _discard(tmp: Path | None) -> None:
+    if tmp is not None:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
 
 
 def write_parquet(frame: pd.DataFrame, path: Path) -> Path:

@@ -42,6 +42,30 @@ _MEDIATION = TIE_TYPES.index("mediation")
 _NEVER = -(10**6)  # "long ago" for last-received steps
 
 
+class _MonthRecord(dict):
+    """This month's intermediate arrays, by name; ``delivered`` is derived when first read.
+
+    What was delivered is the offer on accepted ties and zero elsewhere. The model itself only
+    reads the accepted rows, so the full (E, 3) array is built only for a reader that asks
+    for ``month["delivered"]``.
+    """
+
+    def __missing__(self, key: str) -> np.ndarray:
+        if key != "delivered":
+            raise KeyError(key)
+        offer, accepted = self["offer"], self["accepted"]
+        self[key] = value = (np.asarray(offer).T * accepted.astype(np.float64)).T
+        return value
+
+
+def _exp_sparse(x: np.ndarray) -> np.ndarray:
+    """``np.exp(x)`` for an array that is mostly exact zeros: exp(0) is exactly 1."""
+    out = np.ones(x.shape)
+    nonzero = np.flatnonzero(x)
+    out[nonzero] = np.exp(x[nonzero])
+    return out
+
+
 def _coerce(value: Any, cls: type) -> Any:
     """A dataclass from None, an instance, or a (nested) mapping of overrides."""
     if value is None:
@@ -179,8 +203,12 @@ class PeaceModel(mesa.Model):
     def _build(self, case: Scenario) -> None:
         actors = case.actors
         is_city = (actors["type"] == "municipality").to_numpy()
-        actors = pd.concat([actors[is_city], actors[~is_city]], ignore_index=True)
-        n, a = int(is_city.sum()), len(actors)
+        n = int(is_city.sum())
+        if is_city[:n].all():  # cities come first already (the synthetic generator): no copy
+            actors = actors.reset_index(drop=True)
+        else:
+            actors = pd.concat([actors[is_city], actors[~is_city]], ignore_index=True)
+        a = len(actors)
         self.n_cities, self.n_actors = n, a
         self.actor_frame = actors
         ids = actors["id"].to_numpy(dtype=object)
@@ -294,7 +322,7 @@ class PeaceModel(mesa.Model):
         self._city_in_community = np.flatnonzero(self.city_community >= 0)
         self._others_in_community = bool((self.actors.community[n:] >= 0).any())
         self._build_agents(actors, n)
-        self._month: dict[str, Any] = {}
+        self._month: dict[str, Any] = _MonthRecord()
 
     def _build_mediation(self, src: np.ndarray, dst: np.ndarray, ttype: np.ndarray) -> None:
         is_med = ttype == _MEDIATION
@@ -428,16 +456,15 @@ class PeaceModel(mesa.Model):
         self.tie_views.refresh(self)  # cached tie subsets follow any change to ties.active
         open_ = self._gates()  # 2. gates
         money = self._funding(t)  # 3. funding
-        offer, delivered, accepted, declined = self._proposals(t, open_, money)  # 4. proposals
-        successes, failures = self._delivery(t, open_, delivered)  # 5. delivery and nexus
+        offer, accepted, declined = self._proposals(t, open_, money)  # 4. proposals
+        successes, failures = self._delivery(t, open_, offer, accepted)  # 5. delivery and nexus
         self._trust(t, accepted, declined, successes, failures)  # 6. trust and mediation
         self._galtung()  # 7. violence and peace
         self._lederach()  # 8. levels
         self._alliances(t)  # 9. alliances
         # Per-tie pillar arrays are (E, 3) views of pillar-major (3, E) storage.
-        self._month.update(
-            offer=offer, delivered=delivered, accepted=accepted, declined=declined, open=open_.T
-        )
+        self._month.pop("delivered", None)  # last month's, if anyone read it
+        self._month.update(offer=offer, accepted=accepted, declined=declined, open=open_.T)
         self.recorder.record(t)  # 10. record
         self.datacollector.collect(self)
         self.t += 1
@@ -458,32 +485,23 @@ class PeaceModel(mesa.Model):
 
     def _gates(self) -> np.ndarray:
         """Pillar-major (3, E): may each tie carry each pillar this month (MODEL.md 5.1)."""
-        ties, views = self.ties, self.tie_views
-        settings = dict(
+        views = self.tie_views
+        # The rule, once per distinct (flags, src country, dst country) of the carrying ties.
+        variant = views.gate_variant
+        answer = gates.open_channels(
+            views.gate_src,
+            views.gate_dst,
+            self.permission,
+            self.sanctioned,
+            self.hostility,
+            (variant & 2) > 0,  # third channel
+            (variant & 4) > 0,  # provider is an IO
+            (variant & 1) > 0,  # human-security work
             hostility_close=self.params.gates.hostility_close,
             io_channel=self.levers.io_channel,
             direct_channel=self.levers.direct_channel,
         )
-        if views.use_gate_table:
-            # The rule evaluated once per (flags, src country, dst country), then gathered.
-            table = gates.channel_table(
-                self.permission, self.sanctioned, self.hostility, **settings
-            ).T
-            closed = np.zeros((3, 1), dtype=bool)
-            return np.take(np.concatenate([table, closed], axis=1), views.gate_code, axis=1)
-        open_ = gates.open_channels(
-            views.src_country,
-            views.dst_country,
-            self.permission,
-            self.sanctioned,
-            self.hostility,
-            views.third_src,
-            views.src_is_io,
-            ties.human_security,
-            **settings,
-        )
-        open_ &= views.carrying_active[:, None]
-        return np.ascontiguousarray(open_.T)
+        return views.spread_channels(answer)
 
     def _funding(self, t: int) -> np.ndarray:
         p = len(self.programme_ids)
@@ -527,15 +545,16 @@ class PeaceModel(mesa.Model):
 
     def _proposals(
         self, t: int, open_: np.ndarray, money: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(offer, accepted, declined); what is delivered is the offer on accepted ties."""
         a, ties, prm, views = self.actors, self.ties, self.params.proposals, self.tie_views
-        need = self.context(self.cities.needs, 0.5)[ties.dst]
+        need = np.take(self.context(self.cities.needs, 0.5), ties.dst)
         committed = ties.last_contact >= t - 3  # contact in the last three months
         weight = proposals.tie_weights(
             ties.trust,
             np.maximum(need, 0.05),
-            views.mandate.T,
-            open_.T,
+            views.open_mandate(open_).T,  # zero on closed channels
+            None,
             committed,
             prm.commit_share,
         )
@@ -552,17 +571,21 @@ class PeaceModel(mesa.Model):
             split = proposals.split_by_weight(money, self.prog_row_prog, row_weight)
             offer = own + group_sum(self.prog_row_tie, split, ties.src.size)
         total = row_sum(offer)
-        benefit = proposals.expected_benefit(total, need, prm.benefit_scale)
-        # Hostility does not change again before the trust step, which reuses these values.
-        self._tie_hostility = host = np.take(self.hostility, views.pair)
-        mediated = self.tie_mediated & self.levers.mediation
+        has_offer = total > 0
+        # Acceptance matters only where there is an offer: evaluate it on those ties alone.
+        # (np.take: a plain gather, about twice as fast as fancy indexing on these sizes.)
+        bids = np.flatnonzero(has_offer)
+        benefit = proposals.expected_benefit(
+            np.take(total, bids), np.take(need, bids), prm.benefit_scale
+        )
+        mediated = np.take(self.tie_mediated, bids) & self.levers.mediation
         prob = proposals.acceptance_probability(
-            ties.trust,
+            np.take(ties.trust, bids),
             benefit,
-            host,
+            np.take(self.hostility, np.take(views.pair, bids)),
             mediated,
-            a.will[ties.dst],
-            ties.intensity,
+            np.take(a.will, np.take(ties.dst, bids)),
+            np.take(ties.intensity, bids) if prm.beta_intensity else 0.0,
             beta0=prm.beta0,
             beta_trust=prm.beta_trust,
             beta_benefit=prm.beta_benefit,
@@ -572,26 +595,27 @@ class PeaceModel(mesa.Model):
             beta_intensity=prm.beta_intensity,
         )
         draw = self.rng.random(ties.src.size)
-        has_offer = total > 0
-        accepted = has_offer & (draw < prob)
+        accepted = np.zeros(ties.src.size, dtype=bool)
+        accepted[bids] = np.take(draw, bids) < prob
         declined = has_offer & ~accepted
-        # offer * accepted, pillar by pillar (a 0/1 float mask multiplies exactly as a bool).
-        delivered = (np.asarray(offer).T * accepted.astype(np.float64)).T
         self._accepted_ties = np.flatnonzero(accepted)
-        return offer, delivered, accepted, declined
+        return offer, accepted, declined
 
     def _delivery(
-        self, t: int, open_: np.ndarray, delivered: np.ndarray
+        self, t: int, open_: np.ndarray, offer: np.ndarray, accepted: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         c, ties, dp, views = self.cities, self.ties, self.params.delivery, self.tie_views
         n = self.n_cities
         # Only accepted ties deliver anything. Sums over them alone are the sums over all ties:
         # the others add exact zeros, and bincount adds each bin's terms in tie order either way.
+        # Sums run over per-actor bins, of which the first n are the cities' (other recipients'
+        # bins are dropped: each city keeps its own terms, in their order).
         acc = self._accepted_ties
-        acc_city = acc[views.to_city[acc]]
-        dst_city = ties.dst[acc_city]
-        flows = delivered[acc_city]
-        received = group_sum(dst_city, flows, n)
+        n_actors = self.n_actors
+        dst = np.take(ties.dst, acc)
+        by_pillar = np.asarray(offer).T  # (3, E): gather along contiguous pillar rows
+        flows = np.take(by_pillar, acc, axis=1).T  # (accepted, 3): what each delivered
+        received = group_sum(dst, flows, n_actors)[:n]
         c.received = received
         c.last_received[received > 0] = t
         mult = nexus.nexus_multiplier(
@@ -608,59 +632,65 @@ class PeaceModel(mesa.Model):
             dp.dependency_decay,
         )
         # Do no harm: insensitive aid into a mixed city strains cohesion.
-        insens = group_sum(dst_city, row_sum(flows) * views.carefree[acc_city], n)
+        insens = group_sum(dst, row_sum(flows) * np.take(views.carefree, acc), n_actors)[:n]
         all_received = row_sum(received)
         insens = np.divide(insens, all_received, out=np.zeros(n), where=all_received > 0)
         c.cohesion = nexus.do_no_harm(
             c.cohesion, c.diversity, row_sum(pt), insens, dp.harm, dp.hum_scale
         )
         # Peace and relationship work, on the ties that carried some (trust changes only there).
-        worked = acc[delivered[acc, PEACE] > 0]
-        worked_dst = ties.dst[worked]
-        into_city = worked_dst < n
-        mult_tie = np.ones(worked.size)
-        mult_tie[into_city] = mult[worked_dst[into_city]]
-        before = ties.trust[worked]
+        carried = flows[:, PEACE] > 0
+        worked, worked_dst = np.compress(carried, acc), np.compress(carried, dst)
+        mult_actor = np.ones(n_actors)  # the nexus multiplier of a city; 1 for anyone else
+        mult_actor[:n] = mult
+        before = np.take(ties.trust, worked)
+        # The cultural half of peace_work is not used here: scalar zeros keep it to one value.
         after, _ = nexus.peace_work(
             before,
-            np.zeros(worked.size),
-            delivered[worked, PEACE],
-            np.zeros(worked.size),
-            mult_tie,
-            mult_tie,
+            0.0,
+            np.compress(carried, flows[:, PEACE]),
+            0.0,
+            np.take(mult_actor, worked_dst),
+            1.0,
             trust_gain=dp.peace_trust,
             culture_gain=0.0,
             scale=dp.peace_scale,
         )
         ties.trust[worked] = after
+        # And the tie half is not used here.
         _, c.C = nexus.peace_work(
-            np.zeros(n),
+            0.0,
             c.C,
-            np.zeros(n),
+            0.0,
             # Process matters for peace work too: the same participation factor as projects.
             pt[:, PEACE] * (0.5 + c.participation),
-            np.ones(n),
+            1.0,
             mult,
             trust_gain=0.0,
             culture_gain=dp.peace_culture,
             scale=dp.peace_scale,
         )
-        gained = (after - before)[into_city] * views.middle_src[worked[into_city]]
-        spill = group_sum(worked_dst[into_city], gained, n) * dp.middle_spill
+        gained = (after - before) * np.take(views.middle_src, worked)
+        spill = group_sum(worked_dst, gained, n_actors)[:n] * dp.middle_spill
         c.cohesion = np.clip(c.cohesion + np.minimum(spill, 1.0) * (1.0 - c.cohesion), 0.0, 1.0)
-        successes, failures = self._projects(t, open_, delivered[:, DEV], mult)
+        successes, failures = self._projects(t, open_, by_pillar[DEV], accepted, mult)
         return successes, failures
 
     def _projects(
-        self, t: int, open_: np.ndarray, dev: np.ndarray, mult: np.ndarray
+        self,
+        t: int,
+        open_: np.ndarray,
+        dev_offer: np.ndarray,
+        accepted: np.ndarray,
+        mult: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Development projects: start, progress, interrupt, complete (MODEL.md 5.4)."""
         c, ties, log, dp = self.cities, self.ties, self.projects, self.params.delivery
         n, e = self.n_cities, ties.src.size
         # A project needs money, which only accepted ties receive: look at those alone.
         acc = self._accepted_ties
-        funded = acc[dev[acc] >= max(dp.project_min, 1e-12)]
-        starting = funded[ties.project[funded] < 0]
+        funded = np.compress(np.take(dev_offer, acc) >= max(dp.project_min, 1e-12), acc)
+        starting = np.compress(np.take(ties.project, funded) < 0, funded)
         if starting.size:
             duration = self.rng.integers(
                 dp.duration_min, max(dp.duration_max, dp.duration_min) + 1, size=starting.size
@@ -681,9 +711,10 @@ class PeaceModel(mesa.Model):
             ties.project[starting] = rows
         live_ties = np.flatnonzero(ties.project >= 0)
         rows = ties.project[live_ties]
-        funded_now = dev[live_ties] > 0
+        dev = np.where(accepted[live_ties], dev_offer[live_ties], 0.0)  # delivered this month
+        funded_now = dev > 0
         log["progress"][rows] += funded_now / log["duration"][rows]
-        log["spent"][rows] += dev[live_ties]
+        log["spent"][rows] += dev
         recipient = log["recipient"][rows]
         is_city = recipient < n
         rc = np.where(is_city, recipient, 0)
@@ -721,19 +752,19 @@ class PeaceModel(mesa.Model):
             rel = nexus.completion_gain(
                 spent_pt, c.participation[city], mult[city], dp.structural_relief
             )
-            keep_cap = np.exp(
+            keep_cap = _exp_sparse(
                 np.bincount(city, weights=np.log1p(-np.minimum(cap, 0.999)), minlength=n)
             )
-            keep_s = np.exp(
+            keep_s = _exp_sparse(
                 np.bincount(city, weights=np.log1p(-np.minimum(rel, 0.999)), minlength=n)
             )
             c.capacity = 1.0 - (1.0 - c.capacity) * keep_cap
             c.S = c.S * keep_s
         # A tie has at most one live project, so each of these ties gets exactly one count.
-        successes = np.zeros(e)
-        failures = np.zeros(e)
-        successes[live_ties[completed]] = 1.0
-        failures[live_ties[interrupted]] = 1.0
+        successes = np.zeros(e, dtype=np.uint8)
+        failures = np.zeros(e, dtype=np.uint8)
+        successes[live_ties[completed]] = 1
+        failures[live_ties[interrupted]] = 1
         n_completed, n_interrupted = int(completed.sum()), int(interrupted.sum())
         self._month.update(
             started=starting.size,
@@ -758,11 +789,11 @@ class PeaceModel(mesa.Model):
         a = self.actors
         c_ctx = self.context(self.cities.C, 0.0)
         d_ctx = self.context(self.cities.D, 0.0)
-        floor = trust.baseline(c_ctx[ties.src], c_ctx[ties.dst], self._tie_hostility, tp.baseline)
         # trust * (1 - decline_cost * declined): a factor of exactly 1 except where declined.
         trust_now = ties.trust.copy()
         refused = np.flatnonzero(declined)
-        trust_now[refused] *= 1.0 - self.params.proposals.decline_cost * 1.0
+        keep = 1.0 - self.params.proposals.decline_cost * 1.0
+        np.put(trust_now, refused, np.take(trust_now, refused) * keep)
         # Mediation first: a mediated party tie is in contact this month (meetings abroad).
         mediated = np.zeros(ties.src.size, dtype=bool)
         if self.levers.mediation and self.med_party.size:
@@ -782,10 +813,22 @@ class PeaceModel(mesa.Model):
         contact = accepted | mediated | views.not_carrying
         if not self.levers.mediation:
             contact = contact & (ties.type != _MEDIATION)
+        # The drift floor matters only without contact (update() ignores it elsewhere).
+        drifting = np.flatnonzero(~contact)
+        floor = np.zeros(ties.src.size)
+        floor[drifting] = trust.baseline(
+            np.take(c_ctx, np.take(ties.src, drifting)),
+            np.take(c_ctx, np.take(ties.dst, drifting)),
+            np.take(self.hostility, np.take(views.pair, drifting)),
+            tp.baseline,
+        )
+        # successes + accepted as whole counts: a project completes at most once per tie.
+        counts = accepted.astype(np.uint8)
+        counts[self._month["completed_ties"]] += 1
         trust_now = trust.update(
             trust_now,
             ties.memory,
-            successes + accepted,
+            counts,
             failures,
             contact,
             floor,
@@ -796,23 +839,26 @@ class PeaceModel(mesa.Model):
         # The violence shock multiplies other ties by exactly 1, and update() already kept them
         # in [0, 1]: shock and clip the cross-divide ties alone.
         cross = views.cross
-        violence = np.maximum(d_ctx[views.cross_src], d_ctx[views.cross_dst])
+        violence = np.maximum(np.take(d_ctx, views.cross_src), np.take(d_ctx, views.cross_dst))
         shocked = trust.violence_shock(
-            trust_now[cross], ties.cross_divide[cross], violence, tp.violence_shock
+            np.take(trust_now, cross),
+            np.take(ties.cross_divide, cross),
+            violence,
+            tp.violence_shock,
         )
-        trust_now[cross] = np.clip(shocked, 0.0, 1.0)
+        np.put(trust_now, cross, np.clip(shocked, 0.0, 1.0))
         ties.trust = trust_now
         ties.memory = trust.remember(ties.memory, ties.trust, successes > 0, tp.memory_gain)
         intensity = ties.intensity * (1.0 - tp.intensity_decay)
         intensity += accepted
         ties.intensity = np.minimum(intensity, 1.0 / max(tp.intensity_decay, 1e-9), out=intensity)
-        ties.last_contact[accepted] = t
+        ties.last_contact[self._accepted_ties] = t
         ties.age += 1
 
     def _cross_trust_per_city(self) -> np.ndarray:
         ties, n, views = self.ties, self.n_cities, self.tie_views
         total = np.bincount(
-            views.city_cross_ends, weights=ties.trust[views.city_cross_rows], minlength=n
+            views.city_cross_ends, weights=np.take(ties.trust, views.city_cross_rows), minlength=n
         )
         count = views.city_cross_count
         fallback = self.params.trust.baseline
@@ -852,7 +898,7 @@ class PeaceModel(mesa.Model):
         k = self.n_countries
         # Cross-divide, cross-border, active ties by unordered country pair (cached subsets).
         total = np.bincount(
-            views.lederach_pair, weights=ties.trust[views.lederach_ties], minlength=k * k
+            views.lederach_pair, weights=np.take(ties.trust, views.lederach_ties), minlength=k * k
         ).reshape(k, k)
         total = total + total.T
         count = views.lederach_count
@@ -861,11 +907,13 @@ class PeaceModel(mesa.Model):
             self.hostility, mean, count > 0, lp.spill_up, lp.spill_up_threshold
         )
         up = np.zeros(self.n_cities, dtype=bool)
-        working = views.up_ties[ties.trust[views.up_ties] >= lp.working_tie]
-        up[ties.src[working]] = True
+        up_trust = np.take(ties.trust, views.up_ties)
+        up[np.take(ties.src, np.compress(up_trust >= lp.working_tie, views.up_ties))] = True
         horizontal = views.horizontal_ties
         self._month["horizontal"] = lederach.horizontal_integration(
-            ties.trust[horizontal], ties.cross_divide[horizontal], self.tie_middle[horizontal]
+            np.take(ties.trust, horizontal),
+            np.take(ties.cross_divide, horizontal),
+            np.take(self.tie_middle, horizontal),
         )
         self._month["vertical"] = lederach.vertical_integration(
             up, self.cities.participation, lp.participation_min

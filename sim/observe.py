@@ -117,7 +117,7 @@ class Recorder:
         views = m.tie_views
         cross = views.cross_active
         # 0 where no tie spans a divide: there is no relationship to measure.
-        put("cross_divide_trust", float(ties.trust[cross].mean()) if cross.size else 0.0)
+        put("cross_divide_trust", float(np.take(ties.trust, cross).mean()) if cross.size else 0.0)
         put("horizontal_integration", month["horizontal"])
         put("vertical_integration", month["vertical"])
         put("projects_active_development", float(month["projects_active"]))
@@ -127,10 +127,10 @@ class Recorder:
         # Only accepted ties deliver: the sums run over those ties alone (the others are zero),
         # pillar by pillar along the contiguous rows of the (3, E) storage.
         acc = m._accepted_ties
-        via_io = views.src_is_io[acc]
-        by_pillar = month["delivered"].T
-        io = np.take(by_pillar, acc[via_io], axis=1)
-        direct = np.take(by_pillar, acc[~via_io] if via_io.any() else acc, axis=1)
+        via_io = np.take(views.src_is_io, acc)
+        by_pillar = np.asarray(month["offer"]).T  # delivered = offered, on accepted ties
+        io = np.take(by_pillar, np.compress(via_io, acc), axis=1)
+        direct = np.take(by_pillar, np.compress(~via_io, acc) if via_io.any() else acc, axis=1)
         for j, pillar in enumerate(PILLARS):
             flows = np.count_nonzero(direct[j] > 0) + np.count_nonzero(io[j] > 0)
             put(f"flows_{pillar}", float(flows))

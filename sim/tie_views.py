@@ -29,7 +29,7 @@ class TieViews:
     """Cached per-tie gathers and index sets for one model (see the module docstring)."""
 
     def __init__(self, model: PeaceModel) -> None:
-        a, ties, n, k = model.actors, model.ties, model.n_cities, model.n_countries
+        a, ties, k = model.actors, model.ties, model.n_countries
         src, dst = ties.src, ties.dst
         self.src_country = a.country[src]
         self.dst_country = a.country[dst]
@@ -40,15 +40,15 @@ class TieViews:
         self.src_is_io = a.is_io[src]
         self.middle_src = a.middle[src]
         self.carefree = 1.0 - a.conflict_sensitivity[src]  # weight of do-no-harm strain
-        self.to_city = dst < n
         self.not_carrying = ~ties.carries
         # Violence shocks hit every cross-divide tie, active or not (as the rule is written).
         self.cross = np.flatnonzero(ties.cross_divide)
         self.cross_src, self.cross_dst = src[self.cross], dst[self.cross]
-        # The gate table pays off when there are many more ties than country combinations.
-        self.use_gate_table = 8 * k * k < ties.src.size
         self._active: np.ndarray | None = None
         self._third: np.ndarray | None = None
+        self._answer: np.ndarray | None = None
+        self._open: np.ndarray | None = None
+        self._open_mandate: np.ndarray | None = None
         self.refresh(model)
 
     def refresh(self, model: PeaceModel) -> None:
@@ -65,12 +65,49 @@ class TieViews:
         if active_changed or third_changed:
             self._third = third
             self.third_src = third[ties.src]
-            if self.use_gate_table:
-                k = model.n_countries
-                variant = gates.channel_variant(self.src_is_io, self.third_src, ties.human_security)
-                code = (variant * k + self.src_country) * k + self.dst_country
-                # One extra all-closed row for ties that carry nothing or are inactive.
-                self.gate_code = np.where(self.carrying_active, code, 8 * k * k)
+            self._rebuild_channels(model)
+
+    def _rebuild_channels(self, model: PeaceModel) -> None:
+        """The distinct gate inputs of carrying, active ties: flags and the two countries.
+
+        A tie's channels depend only on its two countries and three flags, so the gate rule
+        is evaluated once per distinct combination (a few thousand for a million ties) and
+        spread to the ties by :meth:`spread_channels`: the same answer per tie, far cheaper.
+        """
+        k, ties = model.n_countries, model.ties
+        carrying = np.flatnonzero(self.carrying_active)
+        variant = gates.channel_variant(
+            self.src_is_io[carrying], self.third_src[carrying], ties.human_security[carrying]
+        )
+        code = (variant * k + self.src_country[carrying]) * k + self.dst_country[carrying]
+        combos, column = np.unique(code, return_inverse=True)
+        self.gate_variant, pair = np.divmod(combos, k * k)
+        self.gate_src, self.gate_dst = np.divmod(pair, k)
+        # Each tie's column in the per-combination answer; the extra last column is all closed
+        # (ties that carry nothing, or are inactive).
+        self.gate_column = np.full(ties.src.size, combos.size)
+        self.gate_column[carrying] = column
+        self._answer = None
+
+    def spread_channels(self, answer: np.ndarray) -> np.ndarray:
+        """Pillar-major (3, E) open channels from the rule's (combinations, 3) answer.
+
+        Permissions, sanctions and hostility rarely change the answer, so when it is last
+        month's the spread array is reused (and so is :meth:`open_mandate`).
+        """
+        if self._answer is None or not np.array_equal(answer, self._answer):
+            table = np.zeros((3, answer.shape[0] + 1), dtype=bool)
+            table[:, :-1] = answer.T
+            self._open = np.take(table, self.gate_column, axis=1)
+            self._answer = answer
+        return self._open
+
+    def open_mandate(self, open_: np.ndarray) -> np.ndarray:
+        """Pillar-major ``mandate * open_``: providers' mandates, zero on closed channels."""
+        if self._open_mandate is None or self._open_mandate_for is not open_:
+            self._open_mandate = self.mandate * open_
+            self._open_mandate_for = open_
+        return self._open_mandate
 
     def _rebuild_active(self, model: PeaceModel) -> None:
         ties, n, k = model.ties, model.n_cities, model.n_countries

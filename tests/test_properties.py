@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import copy
+import tempfile
+from pathlib import Path
+
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from helpers import copy_scenario, edit_yaml
 from sim import PeaceModel
 from sim.params import parameter_table
-from sim.rules import nexus, trust
+from sim.rules import nexus, proposals, trust
+from sim.scenario.loader import Scenario, load_scenario
 
 INDEX_COLUMNS = (
     "D",
@@ -135,3 +143,269 @@ def test_mediator_never_lowers_trust(
         rate=rate,
     )
     assert tuv <= out[0] <= 1.0
+
+
+# ----------------------------------------------------------------------------- money (issue 7)
+
+_TWO = load_scenario("two_cities")
+
+
+def _world(budget: float, resources: float) -> Scenario:
+    """two_cities with another programme budget and every actor's own resources set."""
+    sc = copy.deepcopy(_TWO)
+    for prog in sc.programmes:
+        prog["budget"] = budget
+    sc.actors["resources"] = resources
+    return sc
+
+
+def _programme_money(sc: Scenario, ts: pd.DataFrame, scale: float) -> np.ndarray:
+    """What the programmes were allowed to pay each month: budget x scale while funded."""
+    funded = np.stack([ts[f"funded@{p['id']}"].to_numpy() for p in sc.programmes], axis=1)
+    return funded @ (np.array([p["budget"] for p in sc.programmes]) * scale)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    budget=st.floats(0, 1e4),
+    scale=st.floats(0, 100),
+    params=parameter_draws(),
+)
+def test_programme_money_never_exceeds_budget_over_a_run(
+    seed: int, budget: float, scale: float, params: dict
+) -> None:
+    """Nobody has money of their own: every unit delivered came from a funded programme."""
+    world = _world(budget, 0.0)
+    model = PeaceModel(world, seed=seed, params=params, levers={"funding_scale": scale})
+    model.run()
+    ts = model.timeseries()
+    allowed = _programme_money(world, ts, scale)
+    paid = ts["funds_total"].to_numpy()
+    assert len(ts) == _TWO.horizon  # a whole run
+    assert (paid <= allowed * (1 + 1e-9) + 1e-9).all()
+    assert paid.sum() <= allowed.sum() * (1 + 1e-9) + 1e-9
+    assert (paid[ts["programmes_funded"].to_numpy() == 0] == 0).all()
+    by_pillar = sum(
+        ts[f"funds_{p}_{c}"]
+        for p in ("humanitarian", "development", "peace")
+        for c in ("direct", "io")
+    )
+    np.testing.assert_allclose(by_pillar, paid, rtol=1e-9, atol=1e-9)
+    # Projects spend only development money that was delivered.
+    dev = (ts["funds_development_direct"] + ts["funds_development_io"]).sum()
+    assert model.activities_frame()["spent"].sum() <= dev * (1 + 1e-9) + 1e-9
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    budget=st.floats(0, 1e3),
+    resources=st.floats(0, 1e3),
+    scale=st.floats(0, 10),
+)
+def test_disbursed_within_own_resources_plus_budgets(
+    seed: int, budget: float, resources: float, scale: float
+) -> None:
+    world = _world(budget, resources)
+    model = PeaceModel(world, seed=seed, horizon=60, levers={"funding_scale": scale})
+    model.run()
+    ts = model.timeseries()
+    own = world.actors["resources"].sum()  # will <= 1 scales a city's own offer down
+    allowed = own + _programme_money(world, ts, scale)
+    assert (ts["funds_total"].to_numpy() <= allowed * (1 + 1e-9) + 1e-9).all()
+
+
+# ----------------------------------------------------------------------------- signs (issue 7)
+
+
+def _relief_world() -> Scenario:
+    """two_cities plus a conflict-sensitive NGO that only brings humanitarian aid, paid by a
+    programme whose start month and budget each test sets."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = copy_scenario("two_cities", Path(tmp))
+        edit_yaml(
+            folder / "actors.yaml",
+            lambda d: d.append(
+                {
+                    "id": "relief",
+                    "type": "ngo",
+                    "country": "DN",
+                    "resources": 0,
+                    "conflict_sensitivity": 1.0,
+                    "mandate": {"humanitarian": 1.0, "development": 0.0, "peace": 0.0},
+                    "assumption": "test",
+                }
+            ),
+        )
+        edit_yaml(
+            folder / "programmes.yaml",
+            lambda d: d.append(
+                {
+                    "id": "relief_fund",
+                    "funders": ["funder"],
+                    "providers": ["relief"],
+                    "recipients": ["eastville", "westburg"],
+                    "pillars": ["humanitarian"],
+                    "budget": 0,
+                    "start": "2000-01",
+                    "end": "2009-12",
+                    "assumption": "test",
+                }
+            ),
+        )
+        return load_scenario(folder)
+
+
+_RELIEF = _relief_world()
+
+
+def _relief(month: int, budget: float) -> Scenario:
+    sc = copy.deepcopy(_RELIEF)
+    prog = next(p for p in sc.programmes if p["id"] == "relief_fund")
+    prog["start"], prog["budget"] = month, budget
+    return sc
+
+
+def _aid_month(seed: int, month: int, budget: float, params: dict) -> tuple[np.ndarray, float]:
+    """Needs of every city after ``month`` + 1 months, and that month's humanitarian money."""
+    model = PeaceModel(_relief(month, budget), seed=seed, params=params)
+    model.run(months=month + 1)
+    last = model.timeseries().iloc[-1]
+    return model.cities.needs.copy(), float(
+        last["funds_humanitarian_direct"] + last["funds_humanitarian_io"]
+    )
+
+
+AID = {
+    "seed": st.integers(0, 2**31 - 1),
+    "month": st.integers(0, 48),
+    "less": st.floats(0, 50),
+    "more": st.floats(1e-3, 1e4),
+    "params": parameter_draws(),
+}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="model finding (issue 7): nexus.dependency_update adds gain*(1-dependency) for ANY "
+    "positive humanitarian receipt without development, and needs relax toward a target that "
+    "rises with dependency in the same month; so a city's first, tiny aid raises its needs "
+    "(seed=120, month=0, 0 -> 0.25 units: westburg 0.4791 -> 0.4850). Make dependency grow "
+    "with the amount (e.g. saturate(aid per 1000)) or act from the next month, then drop this.",
+)
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(**AID)
+@example(seed=120, month=0, less=0.0, more=0.25, params={"alliances": {"exit_trust": 0.0}})
+def test_more_aid_never_raises_needs_in_the_model(
+    seed: int, month: int, less: float, more: float, params: dict
+) -> None:
+    """Whole model: two runs identical until ``month``, when one gets more humanitarian money.
+
+    The extra money takes the public path (a programme, its provider's offer, the recipient's
+    acceptance, delivery, the rest of the month); needs at the end of that month are not higher.
+    """
+    needs_less, hum_less = _aid_month(seed, month, less, params)
+    needs_more, hum_more = _aid_month(seed, month, less + more, params)
+    assert hum_more >= hum_less
+    assert (needs_more <= needs_less + 1e-12).all()
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(**AID)
+@example(seed=120, month=0, less=0.0, more=0.25, params={"alliances": {"exit_trust": 0.0}})
+def test_more_aid_never_raises_needs_without_dependency(
+    seed: int, month: int, less: float, more: float, params: dict
+) -> None:
+    """The same with ``dependency_gain = 0``: every other path of the month (acceptance, trust,
+    do no harm with a conflict-sensitive provider, violence, relaxation) keeps the sign."""
+    params = {**params, "delivery": {**params.get("delivery", {}), "dependency_gain": 0.0}}
+    needs_less, hum_less = _aid_month(seed, month, less, params)
+    needs_more, hum_more = _aid_month(seed, month, less + more, params)
+    assert hum_more >= hum_less
+    assert (needs_more <= needs_less + 1e-12).all()
+
+
+def test_more_aid_lowers_needs_in_the_model() -> None:
+    """The property above is not vacuous: the extra aid arrives and needs do fall."""
+    needs_less, hum_less = _aid_month(seed=1, month=12, budget=0.0, params={})
+    needs_more, hum_more = _aid_month(seed=1, month=12, budget=500.0, params={})
+    assert hum_more > hum_less
+    assert (needs_more <= needs_less).all() and (needs_more < needs_less).any()
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    params=parameter_draws(),
+    scenario=st.sampled_from(["two_cities", "map"]),
+)
+def test_mediation_never_lowers_party_trust_in_whole_runs(
+    seed: int, params: dict, scenario: str
+) -> None:
+    """Every month of a run, the mediation step leaves each party tie's trust at least as high."""
+    calls: list[int] = []
+    inner = trust.mediation
+
+    def checked(values: np.ndarray, party: np.ndarray, *args: object, **kwargs: object) -> tuple:
+        out, mediated = inner(values, party, *args, **kwargs)
+        assert (out >= values).all() and (out <= 1.0).all()
+        assert (out[party] >= values[party]).all()
+        calls.append(int(mediated.sum()))
+        return out, mediated
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(trust, "mediation", checked)
+        model = PeaceModel.from_scenario(scenario, seed=seed, horizon=60, params=params)
+        model.run()
+    assert len(calls) == 60  # the mediation step ran every month
+
+
+@given(
+    trust_low=st.floats(0, 1),
+    more=st.floats(0, 1),
+    benefit=st.floats(0, 1),
+    hostility=st.floats(0, 1),
+    mediated=st.booleans(),
+    will=st.floats(0, 1),
+    intensity=st.floats(0, 100),
+    betas=st.fixed_dictionaries(
+        {
+            name: st.floats(*ROWS[f"model.proposals.{name}"]["range"], allow_nan=False)
+            for name in (
+                "beta0",
+                "beta_trust",
+                "beta_benefit",
+                "beta_hostility",
+                "beta_mediator",
+                "beta_will",
+                "beta_intensity",
+            )
+        }
+    ),
+)
+def test_more_trust_never_lowers_acceptance(
+    trust_low: float,
+    more: float,
+    benefit: float,
+    hostility: float,
+    mediated: bool,
+    will: float,
+    intensity: float,
+    betas: dict,
+) -> None:
+    """For any coefficients inside their declared ranges, acceptance is monotone in trust."""
+    trust_high = min(trust_low + more, 1.0)
+    low, high = (
+        proposals.acceptance_probability(
+            np.array([t]),
+            np.array([benefit]),
+            np.array([hostility]),
+            np.array([mediated]),
+            np.array([will]),
+            np.array([intensity]),
+            **betas,
+        )[0]
+        for t in (trust_low, trust_high)
+    )
+    assert 0.0 <= low <= high <= 1.0

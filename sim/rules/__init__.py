@@ -15,13 +15,33 @@ def sigmoid(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     ``out`` (which may be ``x`` itself) receives the result, saving three temporaries on the
     large per-tie arrays; the operations and their order are the same either way.
     """
-    if out is None and np.ndim(x) == 0:
+    if np.ndim(x) == 0:
         return 0.5 * (1.0 + np.tanh(0.5 * x))
     y = np.multiply(x, 0.5, out=out)
     np.tanh(y, out=y)
     np.add(y, 1.0, out=y)
     np.multiply(y, 0.5, out=y)
     return y
+
+
+def linear(terms: list[tuple[float, np.ndarray]], constant: float = 0.0) -> np.ndarray:
+    """``w1 x1 + w2 x2 + ... + constant``, added left to right in one buffer.
+
+    Bit for bit the expression written out: ``a - w x`` equals ``a + (-w) x`` and
+    ``a - b`` equals ``a + (-b)`` exactly (negation is exact), and a weight of 1 adds ``x``
+    itself. It only saves the temporaries of the long per-city sums.
+    """
+    (w, x), rest = terms[0], terms[1:]
+    out = np.multiply(x, w)
+    tmp = np.empty_like(out)
+    for w, x in rest:
+        if w == 1.0:
+            out += x
+        else:
+            out += np.multiply(x, w, out=tmp)
+    if constant:
+        out += constant
+    return out
 
 
 def group_sum(groups: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:

@@ -62,38 +62,3 @@ def channel_variant(
         + 2 * np.asarray(third_channel, dtype=np.int64)
         + np.asarray(human_security, dtype=np.int64)
     )
-
-
-def channel_table(
-    permission: np.ndarray,
-    sanctioned: np.ndarray,
-    hostility: np.ndarray,
-    *,
-    hostility_close: float,
-    io_channel: bool = True,
-    direct_channel: bool = True,
-) -> np.ndarray:
-    """Boolean (8 * K * K, 3): ``open_channels`` for every (variant, src country, dst country).
-
-    A tie's channels depend only on its two countries and three flags (see
-    :func:`channel_variant`), so with K countries there are at most 8 K^2 distinct answers. Row
-    ``(variant * K + src) * K + dst`` of this table is the answer for such a tie: evaluating
-    the rule once per combination and gathering by that code gives exactly the same result as
-    evaluating it per tie, at a fraction of the cost when there are far more ties than
-    combinations.
-    """
-    k = permission.shape[0]
-    variant, src, dst = np.unravel_index(np.arange(8 * k * k), (8, k, k))
-    return open_channels(
-        src,
-        dst,
-        permission,
-        sanctioned,
-        hostility,
-        (variant & 2) > 0,
-        (variant & 4) > 0,
-        (variant & 1) > 0,
-        hostility_close=hostility_close,
-        io_channel=io_channel,
-        direct_channel=direct_channel,
-    )

@@ -39,14 +39,23 @@ def update(
     out = np.subtract(1.0, trust)
     out *= _power_of_counts(1.0 - success, successes)
     np.subtract(1.0, out, out=out)
-    if np.any(failures):  # times (1 - failure)^0 = 1 would change nothing
-        out *= _power_of_counts(1.0 - failure, failures)
-    floor = np.maximum(memory, floor_baseline)
-    # trust - where(contact, 0, decay (trust - floor)): subtracting 0.0 changes nothing.
-    np.subtract(out, floor, out=floor)
-    floor *= decay
-    drifted = np.subtract(out, floor, out=floor)
-    out = np.where(contact, out, drifted)
+    # times (1 - failure)^0 = 1 would change nothing: only the few ties with failures.
+    failed = np.flatnonzero(np.broadcast_to(failures, out.shape))
+    if failed.size:
+        counts = np.take(np.broadcast_to(failures, out.shape), failed).astype(np.float64)
+        out.flat[failed] *= np.power(1.0 - failure, counts)
+    # trust - where(contact, 0, drift): only ties without contact change (minus 0.0 is a no-op).
+    alone = np.flatnonzero(~np.broadcast_to(contact, out.shape))
+    if alone.size:
+        here = np.take(out, alone)
+        floor = np.maximum(
+            np.take(np.broadcast_to(memory, out.shape), alone),
+            np.take(np.broadcast_to(floor_baseline, out.shape), alone),
+        )
+        np.subtract(here, floor, out=floor)
+        floor *= decay
+        here -= floor
+        out.flat[alone] = here
     return np.clip(out, 0.0, 1.0, out=out)
 
 
@@ -57,11 +66,18 @@ def _power_of_counts(base: float, counts: np.ndarray) -> np.ndarray:
     count and looking the results up gives the same array; otherwise it is evaluated only where
     the count is not zero, as ``pow(x, 0)`` is exactly 1 (C99 F.9.4.4).
     """
-    counts = np.asarray(counts, dtype=np.float64)
-    whole = counts.astype(np.int64)
-    if counts.size and (whole == counts).all() and whole.min() >= 0 and whole.max() < 64:
+    counts = np.asarray(counts)
+    if counts.dtype.kind in "biu":
+        whole = counts.view(np.uint8) if counts.dtype.kind == "b" else counts
+    else:
+        whole = counts.astype(np.int64)
+        if not (whole == counts).all():
+            whole = None
+    if whole is not None and whole.size and whole.min() >= 0 and whole.max() < 64:
         # Whole counts (the model's case): one pow per distinct count, then a lookup.
-        return np.power(base, np.arange(whole.max() + 1, dtype=np.float64))[whole]
+        table = np.power(base, np.arange(int(whole.max()) + 1, dtype=np.float64))
+        return table[whole]
+    counts = counts.astype(np.float64)
     out = np.ones(counts.shape)
     nonzero = np.flatnonzero(counts)
     if nonzero.size:

@@ -8,8 +8,10 @@ what is allowed. YAML is read with the safe loader only. The format is documente
 from __future__ import annotations
 
 import copy
+import datetime
 import math
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from sim.errors import ScenarioError
+from sim.errors import ScenarioError, brief
 from sim.scenario.dates import parse_month
 
 ACTOR_TYPES = ("municipality", "national_government", "ngo", "international_organisation")
@@ -42,6 +44,8 @@ EVENT_TYPES = (
     "convene_alliance",
 )
 PATTERN_KINDS = ("range", "ratio", "first_date", "contrast")
+MAX_MONEY = 1e12  # units per month (1 unit ~ EUR 1,000): far beyond any real budget
+MAX_PEOPLE = 1e10  # more people than live on Earth
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
 _SOURCE = re.compile(r"^\d{3}:\d+(-\d+)?$")
 
@@ -220,9 +224,21 @@ class _Checker:
             raise self.fail(f"{where}.{key}", value, f"a number in [{lo}, {hi}] (required)")
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.fail(f"{where}.{key}", value, f"a number in [{lo}, {hi}]")
-        if not math.isfinite(value) or not lo <= value <= hi:
+        try:
+            number = float(value)
+        except OverflowError:  # an integer literal too large for a float
+            number = math.inf
+        if not math.isfinite(number) or not lo <= number <= hi:
             raise self.fail(f"{where}.{key}", value, f"a finite number in [{lo}, {hi}]")
-        return float(value)
+        return number
+
+    def amount(self, rec: dict, key: str, where: str, lo: float, cap: float) -> float:
+        """A count of money or people: a number >= lo, and at most ``cap``, so that sums and
+        ratios over every actor and month stay finite in float64."""
+        value = self.number(rec, key, where, lo)
+        if value > cap:
+            raise self.fail(f"{where}.{key}", rec.get(key), f"at most {cap:g}")
+        return value
 
     def index(self, rec: dict, key: str, where: str, default: Any = None) -> float:
         return self.number(rec, key, where, 0.0, 1.0, default)
@@ -249,7 +265,7 @@ class _Checker:
 
     def ident(self, rec: dict, key: str, where: str, known: set | dict, what: str) -> str:
         value = rec.get(key)
-        if value not in known:
+        if not _known(value, known):
             raise self.fail(f"{where}.{key}", value, f"a known {what} id")
         return value
 
@@ -266,7 +282,7 @@ class _Checker:
         """A date as a step index; must lie inside the horizon."""
         raw = rec.get(key, default)
         try:
-            step = parse_month(raw) - start
+            step = _month(raw) - start
         except ValueError:
             raise self.fail(f"{where}.{key}", raw, "a date YYYY-MM") from None
         if clip_end and step >= horizon:
@@ -286,15 +302,19 @@ class _Checker:
             raise self.fail(
                 where, _short(rec), 'an entry with `source: "NNN:LINE"` or `assumption: "why"`'
             )
+        if source and not isinstance(source, str):
+            raise self.fail(
+                f"{where}.source", source, "'NNN:LINE' or 'NNN:A-B', several joined by '; '"
+            )
         if source:
-            for part in str(source).split(";"):
+            for part in source.split(";"):
                 if not _SOURCE.match(part.strip()):
                     raise self.fail(
                         f"{where}.source", source, "'NNN:LINE' or 'NNN:A-B', several joined by '; '"
                     )
 
     def unknown_keys(self, rec: dict, allowed: set, where: str) -> None:
-        extra = sorted(set(rec) - allowed)
+        extra = sorted(set(rec) - allowed, key=lambda k: (not isinstance(k, str), str(k)))
         if extra:
             raise self.fail(
                 f"{where}.{extra[0]}", rec[extra[0]], f"a known key (one of {sorted(allowed)})"
@@ -306,8 +326,35 @@ def _fmt(month: int) -> str:
 
 
 def _short(rec: object) -> str:
-    text = repr(rec)
+    text = brief(rec)
     return text if len(text) < 80 else text[:77] + "..."
+
+
+def _known(value: object, known: set | dict | list) -> bool:
+    """``value in known`` for any YAML value: lists and mappings are never ids."""
+    return isinstance(value, Hashable) and value in known
+
+
+def _ids(values: object) -> bool:
+    """A list whose items can be ids (no nested lists or mappings)."""
+    return isinstance(values, list) and all(isinstance(v, Hashable) for v in values)
+
+
+def _month(raw: object) -> int:
+    """parse_month for text or a YAML date only; anything else is not a date."""
+    if not isinstance(raw, str | datetime.date):
+        raise ValueError(f"not a YYYY-MM date: {brief(raw)}")
+    return parse_month(raw)
+
+
+def _label(ck: _Checker, rec: dict, key: str, where: str, default: str) -> str:
+    """A display name: text (or a number written without quotes)."""
+    value = rec.get(key)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ck.fail(f"{where}.{key}", value, "a string")
+    return str(value)
 
 
 def _read_yaml(path: Path, required: bool = True) -> Any:
@@ -326,6 +373,10 @@ def _read_yaml(path: Path, required: bool = True) -> Any:
         ) from None
     except UnicodeDecodeError:
         raise ScenarioError(str(path), "file", "binary data", "UTF-8 YAML text") from None
+    except (ValueError, OverflowError) as exc:  # e.g. an impossible date such as 2000-02-30
+        raise ScenarioError(str(path), "document", str(exc), "valid YAML") from None
+    except RecursionError:
+        raise ScenarioError(str(path), "document", "nested too deeply", "valid YAML") from None
 
 
 def _as_list(data: Any, file: str, key: str) -> list[dict]:
@@ -347,7 +398,7 @@ def _read_table(folder: Path, stem: str) -> tuple[list[dict], str]:
     if csv.is_file():
         try:
             frame = pd.read_csv(csv)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        except (ValueError, OverflowError) as exc:  # ParserError, EmptyDataError, decoding
             raise ScenarioError(str(csv), "file", str(exc).splitlines()[0], "valid CSV") from None
         records = frame.to_dict(orient="records")
         for rec in records:  # CSV gives NaN for empty cells: treat as missing
@@ -372,11 +423,13 @@ def _check_actor(rec: dict, ck: _Checker, where: str, countries: set, communitie
     ck.choice(out, "level", where, LEVELS)
     for key in _INDEX_KEYS:
         out[key] = ck.index(out, key, where)
-    out["resources"] = ck.number(out, "resources", where, 0.0)
-    out["displaced"] = ck.number(out, "displaced", where, 0.0)
-    out["represents"] = int(ck.number(out, "represents", where, 1))
+    out["resources"] = ck.amount(out, "resources", where, 0.0, MAX_MONEY)
+    out["displaced"] = ck.amount(out, "displaced", where, 0.0, MAX_PEOPLE)
+    out["represents"] = int(ck.amount(out, "represents", where, 1, MAX_PEOPLE))
     if kind == "municipality":
-        out["population"] = ck.number(rec, "population", where, 1.0)
+        out["population"] = ck.amount(rec, "population", where, 1.0, MAX_PEOPLE)
+    else:  # not used for other actors, but still a number the model can hold
+        out["population"] = ck.amount(out, "population", where, 0.0, MAX_PEOPLE)
     if kind == "international_organisation":
         ck.choice(rec, "kind", where, IO_KINDS)
     out["sanction_exempt"] = ck.boolean(out, "sanction_exempt", where)
@@ -388,7 +441,7 @@ def _check_actor(rec: dict, ck: _Checker, where: str, countries: set, communitie
     for key in ("lat", "lon"):
         value = out.get(key)
         out[key] = np.nan if value is None else ck.number(out, key, where, -180, 180)
-    out["name"] = str(out["name"] or out["id"])
+    out["name"] = _label(ck, rec, "name", where, out["id"])
     out.pop("source", None)
     out.pop("assumption", None)
     return out
@@ -456,19 +509,20 @@ def _check_programme(
     ck.unknown_keys(rec, allowed, where)
     ck.provenance(rec, where)
     ids = set(actors["id"])
-    out: dict[str, Any] = {"id": ck.text(rec, "id", where), "name": rec.get("name", rec["id"])}
+    out: dict[str, Any] = {"id": ck.text(rec, "id", where)}
+    out["name"] = _label(ck, rec, "name", where, out["id"])
     for role in ("funders", "providers", "recipients"):
         out[role] = _resolve_group(
             rec.get(role), ck, f"{where}.{role}", actors, ids, required=role != "funders"
         )
     pillars = rec.get("pillars")
-    if not isinstance(pillars, list) or not pillars or set(pillars) - set(PILLARS):
+    if not _ids(pillars) or not pillars or set(pillars) - set(PILLARS):
         raise ck.fail(f"{where}.pillars", pillars, f"a non-empty list from {list(PILLARS)}")
     out["pillars"] = list(pillars)
-    out["budget"] = ck.number(rec, "budget", where, 0.0)
+    out["budget"] = ck.amount(rec, "budget", where, 0.0, MAX_MONEY)
     out["start"] = ck.month(rec, "start", where, start, horizon)
     out["end"] = ck.month(rec, "end", where, start, horizon, clip_end=True) + (
-        0 if parse_month(rec["end"]) - start >= horizon else 1
+        0 if _month(rec["end"]) - start >= horizon else 1
     )
     if out["end"] <= out["start"]:
         raise ck.fail(f"{where}.end", rec["end"], f"a date after start {rec['start']}")
@@ -500,11 +554,13 @@ def _resolve_group(
     if isinstance(value, dict):
         mask = np.ones(len(actors), dtype=bool)
         for key, wanted in value.items():
-            if key not in ("type", "country", "community", "kind", "level"):
+            if key not in ("type", "country", "community", "kind", "level") or not isinstance(
+                wanted, str
+            ):
                 raise ck.fail(
                     f"{where}.{key}",
                     wanted,
-                    "a selector over type, country, community, kind or level",
+                    "a selector over type, country, community, kind or level (one id each)",
                 )
             mask &= (actors[key] == wanted).to_numpy()
         chosen = actors.loc[mask, "id"].tolist()
@@ -514,7 +570,7 @@ def _resolve_group(
     if not isinstance(value, list):
         raise ck.fail(where, value, "a list of actor ids or a selector mapping")
     for item in value:
-        if item not in ids:
+        if not _known(item, ids):
             raise ck.fail(where, item, "a known actor id")
     return [str(v) for v in value]
 
@@ -573,7 +629,7 @@ def _check_event(
             and tval in countries
         ):
             ev["targets"] = {tkey: tval}
-        elif tkey == "actors" and isinstance(tval, list) and tval and set(tval) <= actor_ids:
+        elif tkey == "actors" and _ids(tval) and tval and set(tval) <= actor_ids:
             ev["targets"] = {tkey: list(tval)}
         else:
             raise ck.fail(
@@ -581,7 +637,7 @@ def _check_event(
             )
     elif kind == "refugee_influx":
         ev["actor"] = ck.ident(rec, "actor", where, actor_ids, "actor")
-        ev["people"] = ck.number(rec, "people", where, 0.0)
+        ev["people"] = ck.amount(rec, "people", where, 0.0, MAX_PEOPLE)
     elif kind == "permission":
         ev["from"] = ck.ident(rec, "from", where, countries, "country")
         ev["to"] = ck.ident(rec, "to", where, countries, "country")
@@ -658,8 +714,10 @@ def _check_pattern(rec: dict, ck: _Checker, where: str, sc: Scenario) -> dict:
     for key in ("from", "to"):
         if key in rec:
             ck.month(rec, key, where, sc.start, sc.horizon)
-    if rec["kind"] == "contrast" and rec.get("policy") not in sc.policies:
-        raise ck.fail(f"{where}.policy", rec.get("policy"), f"one of {sorted(sc.policies)}")
+    if rec["kind"] == "contrast" and not _known(rec.get("policy"), sc.policies):
+        raise ck.fail(
+            f"{where}.policy", rec.get("policy"), f"one of {sorted(sc.policies, key=str)}"
+        )
     return dict(rec)
 
 
@@ -683,14 +741,14 @@ def load_scenario(
     if sc_name != folder.name:
         raise ck.fail("name", sc_name, f"the folder name {folder.name!r}")
     try:
-        start = parse_month(meta.get("start"))
+        start = _month(meta.get("start"))
     except ValueError:
         raise ck.fail("start", meta.get("start"), "a date YYYY-MM") from None
     default_horizon = int(ck.number(meta, "horizon", "scenario", 1, 12 * 500))
     if horizon is not None and not 1 <= horizon <= 12 * 500:
         raise ck.fail("horizon", horizon, "a whole number of months in [1, 6000]")
     communities = meta.get("communities") or []
-    if not isinstance(communities, list) or len(set(communities)) != len(communities):
+    if not _ids(communities) or len(set(communities)) != len(communities):
         raise ck.fail("communities", communities, "a list of distinct community ids")
     countries_raw = _as_list(meta.get("countries"), str(meta_file), "countries")
     if not countries_raw:
@@ -704,7 +762,7 @@ def load_scenario(
         countries.append(cid)
     sc = Scenario(
         name=sc_name,
-        title=str(meta.get("title", sc_name)),
+        title=ck.text(meta, "title", "scenario", default=sc_name),
         start=start,
         horizon=max(horizon or default_horizon, default_horizon),
         communities=[str(c) for c in communities],
@@ -749,12 +807,7 @@ def load_scenario(
         ck.unknown_keys(rec, {"lever", "value", "source", "assumption"}, where)
         ck.provenance(rec, where)
         lever = ck.choice(rec, "lever", where, sorted(_LEVER_KEYS))
-        if lever in ("mediation", "io_channel", "direct_channel"):
-            sc.baseline_levers[lever] = ck.boolean(rec, "value", where)
-        elif lever == "coordination":
-            sc.baseline_levers[lever] = ck.index(rec, "value", where)
-        else:
-            sc.baseline_levers[lever] = ck.number(rec, "value", where, 0.0, 100.0)
+        sc.baseline_levers[lever] = _lever_value(ck, rec, "value", where, lever)
     sc.default_permission = PERMISSIONS.index(
         ck.choice(meta, "default_permission", "scenario", PERMISSIONS, default="open")
     )
@@ -766,12 +819,8 @@ def load_scenario(
     sc.policies = raw["policies"]
     _assemble(sc, raw, set(countries))
     watch = meta.get("watch") or []
-    if not isinstance(watch, list) or not set(watch) <= set(sc.actors["id"]):
-        bad = (
-            [w for w in watch if w not in set(sc.actors["id"])]
-            if isinstance(watch, list)
-            else watch
-        )
+    if not _ids(watch) or not set(watch) <= set(sc.actors["id"]):
+        bad = [w for w in watch if not _known(w, set(sc.actors["id"]))] if _ids(watch) else watch
         raise ck.fail("watch", bad, "a list of known actor ids")
     sc.watch = [str(w) for w in watch]
     # Dates were checked against the scenario's own span; a shorter run simply stops earlier.
@@ -825,6 +874,16 @@ _LEVER_KEYS = {
 }
 
 
+def _lever_value(ck: _Checker, rec: dict, key: str, where: str, lever: str | None = None) -> Any:
+    """A lever's value, checked by type and range (``lever`` defaults to ``key``)."""
+    lever = lever or key
+    if lever in ("mediation", "io_channel", "direct_channel"):
+        return ck.boolean(rec, key, where)
+    if lever == "coordination":
+        return ck.index(rec, key, where)
+    return ck.number(rec, key, where, 0.0, 100.0)
+
+
 def apply_policy_overlay(raw: dict[str, Any], policy: str, folder: Path) -> dict[str, Any]:
     """Apply the named counterfactual from ``policies.yaml`` to the raw sections."""
     file = str(folder / "policies.yaml")
@@ -835,7 +894,8 @@ def apply_policy_overlay(raw: dict[str, Any], policy: str, folder: Path) -> dict
             file,
             "policy",
             policy,
-            f"one of {['baseline', *sorted(raw['policies'])]} for scenario {folder.name!r}",
+            f"one of {['baseline', *sorted(raw['policies'], key=str)]} "
+            f"for scenario {folder.name!r}",
         )
     overlay = raw["policies"][policy]
     ck = _Checker(file)
@@ -843,42 +903,47 @@ def apply_policy_overlay(raw: dict[str, Any], policy: str, folder: Path) -> dict
     ck.provenance(overlay, policy)
     raw = copy.deepcopy(raw)
     for key in ("drop_programmes", "drop_actors", "drop_tie_types", "drop_events"):
-        if not isinstance(overlay.get(key, []), list):
-            raise ck.fail(f"{policy}.{key}", overlay[key], "a list")
+        if not _ids(overlay.get(key, [])):
+            raise ck.fail(f"{policy}.{key}", overlay[key], "a list of ids")
     drop_actors = set(overlay.get("drop_actors", []))
     drop_types = set(overlay.get("drop_tie_types", []))
     drop_progs = set(overlay.get("drop_programmes", []))
     drop_events = set(overlay.get("drop_events", []))
-    known = {a.get("id") for a in raw["actors"]}
-    for bad in drop_actors - known:
+
+    # The sections are not validated yet: ids may be any YAML value (see _known).
+    def ids(section: str) -> set:
+        return {r.get("id") for r in raw[section] if isinstance(r.get("id"), Hashable)}
+
+    for bad in sorted(drop_actors - ids("actors"), key=str):
         raise ck.fail(f"{policy}.drop_actors", bad, "a known actor id")
-    for bad in drop_types - set(TIE_TYPES):
+    for bad in sorted(drop_types - set(TIE_TYPES), key=str):
         raise ck.fail(f"{policy}.drop_tie_types", bad, f"one of {list(TIE_TYPES)}")
-    for bad in drop_progs - {p.get("id") for p in raw["programmes"]}:
+    for bad in sorted(drop_progs - ids("programmes"), key=str):
         raise ck.fail(f"{policy}.drop_programmes", bad, "a known programme id")
-    for bad in drop_events - {e.get("id") for e in raw["events"]}:
+    for bad in sorted(drop_events - ids("events"), key=str):
         raise ck.fail(f"{policy}.drop_events", bad, "a known event id")
-    raw["actors"] = [a for a in raw["actors"] if a.get("id") not in drop_actors]
+    raw["actors"] = [a for a in raw["actors"] if not _known(a.get("id"), drop_actors)]
     raw["ties"] = [
         t
         for t in raw["ties"]
-        if t.get("type") not in drop_types
-        and t.get("src") not in drop_actors
-        and t.get("dst") not in drop_actors
+        if not _known(t.get("type"), drop_types)
+        and not _known(t.get("src"), drop_actors)
+        and not _known(t.get("dst"), drop_actors)
     ]
-    raw["programmes"] = [p for p in raw["programmes"] if p.get("id") not in drop_progs]
+    raw["programmes"] = [p for p in raw["programmes"] if not _known(p.get("id"), drop_progs)]
     for prog in raw["programmes"]:
         for role in ("funders", "providers", "recipients"):
             if isinstance(prog.get(role), list):
-                prog[role] = [a for a in prog[role] if a not in drop_actors]
+                prog[role] = [a for a in prog[role] if not _known(a, drop_actors)]
     for alliance in raw["alliances"]:
-        alliance["mediators"] = [m for m in alliance.get("mediators", []) if m not in drop_actors]
+        if _ids(alliance.get("mediators")):  # anything else is refused when alliances are read
+            alliance["mediators"] = [m for m in alliance["mediators"] if m not in drop_actors]
     raw["events"] = [
         e
         for e in raw["events"]
-        if e.get("id") not in drop_events
-        and e.get("programme") not in drop_progs
-        and e.get("actor") not in drop_actors
+        if not _known(e.get("id"), drop_events)
+        and not _known(e.get("programme"), drop_progs)
+        and not _known(e.get("actor"), drop_actors)
     ]
     for key in ("actors", "ties", "programmes", "events"):
         raw[key] = raw[key] + _as_list(overlay.get(f"add_{key}"), file, f"{policy}.add_{key}")
@@ -886,7 +951,9 @@ def apply_policy_overlay(raw: dict[str, Any], policy: str, folder: Path) -> dict
     if not isinstance(levers, dict):
         raise ck.fail(f"{policy}.levers", levers, f"a mapping over {sorted(_LEVER_KEYS)}")
     ck.unknown_keys(levers, _LEVER_KEYS, f"{policy}.levers")
-    raw["policy_levers"] = levers
+    raw["policy_levers"] = {
+        lever: _lever_value(ck, levers, lever, f"{policy}.levers") for lever in levers
+    }
     return raw
 
 
@@ -914,10 +981,10 @@ def _assemble(sc: Scenario, raw: dict[str, Any], countries: set) -> None:
         ck.provenance(rec, where)
         aid = ck.text(rec, "id", where)
         members = rec.get("members")
-        if not isinstance(members, list) or len(members) < 2 or not set(members) <= seen:
+        if not _ids(members) or len(members) < 2 or not set(members) <= seen:
             raise ck.fail(f"{where}.members", members, "a list of at least two known actor ids")
         mediators = rec.get("mediators") or []
-        if not set(mediators) <= seen:
+        if not _ids(mediators) or not set(mediators) <= seen:
             raise ck.fail(f"{where}.mediators", mediators, "a list of known actor ids")
         alliances[aid] = {
             "id": aid,

@@ -1,0 +1,500 @@
+"""Scaling benchmark: synthetic worlds from 1,000 to 250,000 cities, 240 months each.
+
+Every size uses the UCLG-scale generator settings (50 countries, 20 city networks, twinning mean
+degree 7.4, which gives about 1.25 million ties at N = 250,000) and runs in its own fresh
+process, so peak RSS is that run's own. Setup (generating the world, building arrays, graph and
+Mesa agents) is timed and reported as part of the run. The script writes
+``experiments/bench/results/scale.json``, ``scale.md`` and ``scale.png`` (log-log time against
+N with the fitted power law), and adds:
+
+* the fit ``time = c N^k`` over all sizes (target k <= 1.1);
+* the 10,000-city run with the default synthetic settings (target: 240 months <= 2 s);
+* at the largest size: an estimate of the bytes one month must stream, numpy copy bandwidth on
+  an array of that size, the ratio of the month to that bound, the transcendental and random
+  number work that sets a compute floor, a cProfile summary, and what dominates memory.
+
+    .venv/bin/python experiments/bench/scale.py                        # full run, ~10 min
+    .venv/bin/python experiments/bench/scale.py --sizes 1000 3000 --months 24 --repeat 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import multiprocessing as mp
+import os
+import platform
+import pstats
+import resource
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+RESULTS = Path(__file__).resolve().parent / "results"
+SIZES = (1000, 3000, 10_000, 30_000, 100_000, 250_000)
+# UCLG scale: about 240,000 members; 50 countries, 20 networks, ~1.25 million ties at 250k.
+UCLG = {"n_countries": 50, "n_networks": 20, "mean_degree": 7.4}
+RECORD = {"cities_every": 12, "cities_max": 2000}  # agent-level rows: yearly, 2,000 cities
+
+
+def rss_mb() -> float:
+    """Current resident set size of this process, in MB (Linux)."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def machine() -> dict[str, Any]:
+    """What the numbers were measured on, including how busy the machine was."""
+    return {
+        "cpu": platform.processor() or platform.machine(),
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+# ------------------------------------------------------------------ one run, in a fresh process
+
+
+def run_world(n: int, months: int, seed: int, synthetic: dict[str, Any]) -> dict[str, Any]:
+    """Generate, build and run one synthetic world; timings, sizes and memory checkpoints."""
+    import logging
+
+    logging.getLogger("MESA").setLevel(logging.WARNING)
+    from sim import PeaceModel
+    from sim.scenario.synthetic import SyntheticSpec, generate
+
+    spec = SyntheticSpec(n_cities=n, horizon=months, **synthetic)
+    rss0 = rss_mb()
+    t0 = time.perf_counter()
+    case = generate(spec, seed=seed)
+    t1 = time.perf_counter()
+    rss_case = rss_mb()
+    model = PeaceModel(case, seed=seed, **RECORD)
+    t2 = time.perf_counter()
+    rss_built = rss_mb()
+    model.run()
+    t3 = time.perf_counter()
+    ties = model.ties.src.size
+    agents = len(model.agents)
+    return {
+        "n_cities": n,
+        "ties": int(ties),
+        "agents": agents,
+        "mean_degree": synthetic.get("mean_degree"),
+        "avg_tie_degree": 2 * ties / model.n_actors,
+        "months": months,
+        "generate_s": t1 - t0,
+        "build_s": t2 - t1,
+        "setup_s": t2 - t0,
+        "run_s": t3 - t2,
+        "total_s": t3 - t0,
+        "ms_per_month": (t3 - t2) / months * 1e3,
+        "agent_steps_per_s": agents * months / (t3 - t2),
+        "rss_mb": {
+            "start": rss0,
+            "after_generate": rss_case,
+            "after_build": rss_built,
+            "after_run": rss_mb(),
+            "peak": peak_rss_mb(),
+        },
+        "memory_mb": memory_breakdown(model),
+        "projects": int(model.projects.size),
+    }
+
+
+def memory_breakdown(model: Any) -> dict[str, float]:
+    """MB held by the main structures at the end of a run (deep sizes for data frames)."""
+
+    def arrays(obj: Any) -> int:
+        return sum(v.nbytes for v in vars(obj).values() if isinstance(v, np.ndarray))
+
+    rec = model.recorder
+    return {
+        "scenario_tables": (
+            model.case.actors.memory_usage(deep=True).sum()
+            + model.case.ties.memory_usage(deep=True).sum()
+        )
+        / 2**20,
+        "tie_arrays": arrays(model.ties) / 2**20,
+        "tie_views": arrays(model.tie_views) / 2**20,
+        "city_and_actor_arrays": (arrays(model.cities) + arrays(model.actors)) / 2**20,
+        "project_log": sum(c.nbytes for c in model.projects.columns.values()) / 2**20,
+        "recorder_series": sum(c.nbytes for c in rec.columns.values()) / 2**20,
+        "recorder_city_rows": sum(f.memory_usage(deep=True).sum() for f in rec.city_chunks) / 2**20,
+    }
+
+
+def plain(obj: Any) -> Any:
+    """numpy scalars and tuples as plain JSON values, recursively."""
+    if isinstance(obj, dict):
+        return {k: plain(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [plain(v) for v in obj]
+    if isinstance(obj, np.generic):
+        return obj.item()
+    return obj
+
+
+def _child(fn: Any, args: tuple, queue: mp.Queue) -> None:
+    queue.put(plain(fn(*args)))
+
+
+def in_fresh_process(fn: Any, *args: Any) -> Any:
+    """``fn(*args)`` in a new interpreter (spawn), so RSS and caches are the run's own."""
+    ctx = mp.get_context("spawn")
+    queue: mp.Queue = ctx.Queue()
+    proc = ctx.Process(target=_child, args=(fn, args, queue))
+    proc.start()
+    result = queue.get()
+    proc.join()
+    return result
+
+
+def measure(n: int, months: int, repeat: int, synthetic: dict[str, Any]) -> dict[str, Any]:
+    """Best-of-``repeat`` run (the machine is shared: the minimum is the least disturbed)."""
+    runs = [in_fresh_process(run_world, n, months, 1, synthetic) for _ in range(repeat)]
+    best = min(runs, key=lambda r: r["total_s"])
+    best["repeats"] = repeat
+    best["total_s_all"] = [r["total_s"] for r in runs]
+    best["run_s_median"] = statistics.median(r["run_s"] for r in runs)
+    best["peak_rss_mb"] = max(r["rss_mb"]["peak"] for r in runs)
+    return best
+
+
+# ------------------------------------------------------------------ fit and plot
+
+
+def fit_power(ns: list[float], ts: list[float]) -> tuple[float, float]:
+    """Least squares of log t on log N: returns (k, c) of t = c N^k."""
+    k, logc = np.polyfit(np.log(ns), np.log(ts), 1)
+    return float(k), float(np.exp(logc))
+
+
+def plot(rows: list[dict[str, Any]], fits: dict[str, tuple[float, float]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ns = np.array([r["n_cities"] for r in rows], dtype=float)
+    fig, ax = plt.subplots(figsize=(6.4, 4.4), dpi=120)
+    for key, label, marker in (("total_s", "total (setup + run)", "o"), ("run_s", "run", "s")):
+        ts = np.array([r[key] for r in rows])
+        k, c = fits[key]
+        ax.loglog(ns, ts, marker, label=f"{label}: k = {k:.2f}")
+        grid = np.geomspace(ns.min(), ns.max(), 50)
+        ax.loglog(grid, c * grid**k, "-", lw=1, color=ax.lines[-1].get_color())
+    ax.loglog(ns, ns * rows[-1]["total_s"] / ns[-1], ":", color="0.5", label="N^1 (reference)")
+    ax.axhline(60, color="tab:red", lw=0.8, ls="--", label="60 s budget")
+    ax.set_xlabel("cities N")
+    ax.set_ylabel("seconds for 240 months")
+    ax.set_title("citypeace synthetic: time against N (log-log)")
+    ax.grid(True, which="both", lw=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+# ------------------------------------------------------------------ close to the limit
+
+
+def month_traffic(model: Any) -> dict[str, Any]:
+    """Bytes one month must stream at least once: state read and written, inputs read.
+
+    A lower bound on memory traffic: each array the month touches counted once per direction
+    (the month makes many more passes; temporaries are not counted). Arrays the month reads and
+    writes count twice.
+    """
+    t, c, a, v = model.ties, model.cities, model.actors, model.tie_views
+    e = t.src.size
+    read_write = [t.trust, t.memory, t.intensity, t.last_contact, t.age]
+    read_write += [c.D, c.S, c.C, c.needs, c.capacity, c.cohesion, c.displaced, c.dependency]
+    read_write += [c.last_received, c.received]
+    read_only = [t.src, t.dst, t.project, t.cross_divide, t.carries, t.active]
+    read_only += [v.pair, v.src_is_io, v.middle_src, v.carefree, v._open_mandate]
+    read_only += [c.population, c.participation, c.diversity, c.pressure]
+    read_only += [a.will, a.resources, a.community, a.country]
+    # The month's own per-tie results: offer (3 pillars), acceptance draw, accepted, declined.
+    written = 3 * e * 8 + e * 8 + 2 * e
+    per_month = 2 * sum(x.nbytes for x in read_write) + sum(x.nbytes for x in read_only)
+    per_month += 2 * written  # written once and read back at least once
+    return {"bytes": int(per_month), "bytes_per_tie": per_month / e, "ties": int(e)}
+
+
+def copy_seconds(nbytes: int, repeat: int = 7) -> float:
+    """Best time to copy an array of nbytes/2 (reads nbytes/2 and writes nbytes/2 = nbytes)."""
+    src = np.random.default_rng(0).random(max(nbytes // 16, 1))
+    dst = np.empty_like(src)
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        np.copyto(dst, src)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def element_costs() -> dict[str, float]:
+    """Nanoseconds per element of the expensive elementwise work (1M elements, best of 5)."""
+    x = np.random.default_rng(0).normal(size=1_000_000)
+    rng = np.random.default_rng(1)
+    out = {}
+    for name, fn in (
+        ("tanh", lambda: np.tanh(x)),
+        ("exp", lambda: np.exp(x)),
+        ("cbrt", lambda: np.cbrt(x)),
+        ("random", lambda: rng.random(x.size)),
+        ("normal", lambda: rng.normal(0.0, 1.0, x.size)),
+        ("add", lambda: x + x),
+    ):
+        best = float("inf")
+        for _ in range(5):
+            t0 = time.perf_counter()
+            fn()
+            best = min(best, time.perf_counter() - t0)
+        out[name] = best / x.size * 1e9
+    return out
+
+
+def limit_analysis(n: int, months: int, synthetic: dict[str, Any]) -> dict[str, Any]:
+    """Month time against the memory-bandwidth bound and a compute floor, plus a profile."""
+    import logging
+
+    logging.getLogger("MESA").setLevel(logging.WARNING)
+    from sim import PeaceModel
+
+    model = PeaceModel(
+        "synthetic",
+        seed=1,
+        horizon=240,
+        synthetic={"n_cities": n, "horizon": 240, **synthetic},
+        **RECORD,
+    )
+    for _ in range(3):  # warm up: caches filled, first projects started
+        model.step()
+    times = []
+    for _ in range(months):
+        t0 = time.perf_counter()
+        model.step()
+        times.append(time.perf_counter() - t0)
+    month_s = min(times)
+    traffic = month_traffic(model)
+    copy_s = copy_seconds(traffic["bytes"])
+    costs = element_costs()
+    e, n_c = model.ties.src.size, model.n_cities
+    bids = int(np.count_nonzero(model._month["offer"].sum(axis=1) > 0))
+    worked = int(np.count_nonzero(np.asarray(model._month["offer"])[model._accepted_ties, 2] > 0))
+    # Evaluations the rules need each month (acceptance on ties with an offer, five logistic
+    # targets per city; exp in benefit, peace work and three per-city saturations; one cube
+    # root per city for the peace index; one uniform per tie and three normals per city).
+    floor_ns = (
+        (bids + 5 * n_c) * costs["tanh"]
+        + (bids + worked + 3 * n_c) * costs["exp"]
+        + n_c * costs["cbrt"]
+        + e * costs["random"]
+        + 3 * n_c * costs["normal"]
+    )
+    profile = profile_months(model, max(months // 2, 3))
+    return {
+        "n_cities": n,
+        "ties": int(e),
+        "month_ms_best": month_s * 1e3,
+        "month_ms_median": statistics.median(times) * 1e3,
+        "traffic_bytes": traffic["bytes"],
+        "traffic_bytes_per_tie": traffic["bytes_per_tie"],
+        "copy_ms_same_bytes": copy_s * 1e3,
+        "copy_bandwidth_gb_s": traffic["bytes"] / copy_s / 1e9,
+        "ratio_month_to_bandwidth_bound": month_s / copy_s,
+        "element_ns": costs,
+        "compute_floor_ms": floor_ns / 1e6,
+        "compute_floor_share": floor_ns / 1e9 / month_s,
+        "ties_with_offer": bids,
+        "profile": profile,
+    }
+
+
+def profile_months(model: Any, months: int) -> list[dict[str, Any]]:
+    """cProfile over a few months: the functions with the most time of their own."""
+    prof = cProfile.Profile()
+    prof.enable()
+    for _ in range(months):
+        model.step()
+    prof.disable()
+    stats = pstats.Stats(prof).stats  # {(file, line, name): (cc, nc, tt, ct, callers)}
+    total = sum(v[2] for v in stats.values())
+    rows = []
+    for (file, line, name), (_cc, calls, tottime, _cum, _callers) in stats.items():
+        where = f"{Path(file).parent.name}/{Path(file).name}:{line}" if line else file
+        rows.append(
+            {
+                "function": name if line else f"{name}",
+                "where": where,
+                "calls_per_month": calls / months,
+                "own_ms_per_month": tottime / months * 1e3,
+                "share": tottime / total,
+            }
+        )
+    rows.sort(key=lambda r: -r["own_ms_per_month"])
+    return rows[:15]
+
+
+# ------------------------------------------------------------------ report
+
+
+def to_markdown(result: dict[str, Any]) -> str:
+    rows, fits = result["rows"], result["fits"]
+    m = result["machine"]
+    lines = [
+        "# Scaling benchmark",
+        "",
+        f"Machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}, numpy {m['numpy']}; "
+        f"load average at the start {m['load_average']} (the machine is shared: each size is "
+        f"the best of {rows[0]['repeats']} fresh processes).",
+        "",
+        f"Synthetic worlds with {UCLG['n_countries']} countries, {UCLG['n_networks']} networks, "
+        f"twinning mean degree {UCLG['mean_degree']}; 240 months; agent-level rows every "
+        f"{RECORD['cities_every']} months for {RECORD['cities_max']:,} cities.",
+        "",
+        "| cities | ties | agents | setup s | run s | total s | ms/month | agent-steps/s "
+        "| peak RSS MB |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['n_cities']:,} | {r['ties']:,} | {r['agents']:,} | {r['setup_s']:.2f} | "
+            f"{r['run_s']:.2f} | {r['total_s']:.2f} | {r['ms_per_month']:.1f} | "
+            f"{r['agent_steps_per_s']:,.0f} | {r['peak_rss_mb']:.0f} |"
+        )
+    lines += [
+        "",
+        f"**Fit** time = c N^k over N = {rows[0]['n_cities']:,}..{rows[-1]['n_cities']:,}: "
+        f"k = {fits['total_s'][0]:.3f} for the total (setup + run), "
+        f"k = {fits['run_s'][0]:.3f} for the run alone (target k <= 1.1). Plot: `scale.png`.",
+    ]
+    big = rows[-1]
+    if big["n_cities"] >= 250_000:
+        ok = big["total_s"] <= 60 and big["peak_rss_mb"] <= 4096
+        lines += [
+            "",
+            f"**UCLG scale** (N = {big['n_cities']:,}, {big['ties']:,} ties): total "
+            f"{big['total_s']:.1f} s (setup {big['setup_s']:.1f} s: generate "
+            f"{big['generate_s']:.1f} s, arrays + graph + {big['agents']:,} Mesa agents "
+            f"{big['build_s']:.1f} s), peak RSS {big['peak_rss_mb']:.0f} MB: target <= 60 s "
+            f"and <= 4 GB {'met' if ok else 'NOT met'}.",
+            "",
+            "Memory at the end of that run (MB): "
+            + ", ".join(f"{k.replace('_', ' ')} {v:.0f}" for k, v in big["memory_mb"].items())
+            + ". RSS checkpoints (MB): "
+            + ", ".join(f"{k.replace('_', ' ')} {v:.0f}" for k, v in big["rss_mb"].items())
+            + ".",
+        ]
+    ten = result.get("default_10k")
+    if ten:
+        verdict = "met" if ten["total_s"] <= 2 else "run met, not with setup"
+        verdict = verdict if ten["run_s"] <= 2 else "NOT met"
+        lines += [
+            "",
+            f"**10,000 cities x 240 months** (default synthetic settings, {ten['ties']:,} ties): "
+            f"run {ten['run_s']:.2f} s, total with setup {ten['total_s']:.2f} s "
+            f"(target <= 2 s: {verdict}).",
+        ]
+    lim = result.get("limit")
+    if lim:
+        lines += [
+            "",
+            f"## Close to the limit (N = {lim['n_cities']:,}, {lim['ties']:,} ties)",
+            "",
+            f"- One month: best {lim['month_ms_best']:.1f} ms "
+            f"(median {lim['month_ms_median']:.1f}).",
+            f"- Bytes one month must stream at least once (state read and written, inputs read, "
+            f"its own per-tie results written and read back): {lim['traffic_bytes'] / 1e6:.0f} MB "
+            f"({lim['traffic_bytes_per_tie']:.0f} B per tie).",
+            f"- numpy copy of an array that size: {lim['copy_ms_same_bytes']:.1f} ms "
+            f"({lim['copy_bandwidth_gb_s']:.1f} GB/s read + write).",
+            f"- Ratio of the month to that memory-bandwidth bound: "
+            f"**{lim['ratio_month_to_bandwidth_bound']:.1f}x**.",
+            f"- Compute floor: the rules' tanh, exp and cbrt evaluations and random draws alone "
+            f"take {lim['compute_floor_ms']:.0f} ms "
+            f"({100 * lim['compute_floor_share']:.0f}% of the month); per element (ns): "
+            + ", ".join(f"{k} {v:.1f}" for k, v in lim["element_ns"].items())
+            + ".",
+            "",
+            "Where the time goes (cProfile, own time; numpy's C functions appear by name):",
+            "",
+            "| function | where | calls/month | own ms/month | share |",
+            "| --- | --- | ---: | ---: | ---: |",
+        ]
+        for p in lim["profile"]:
+            lines.append(
+                f"| {p['function']} | {p['where']} | {p['calls_per_month']:.0f} | "
+                f"{p['own_ms_per_month']:.1f} | {100 * p['share']:.1f}% |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--months", type=int, default=240)
+    parser.add_argument("--repeat", type=int, default=3, help="fresh processes per size")
+    parser.add_argument("--limit-months", type=int, default=12, help="months for the analysis")
+    parser.add_argument("--no-limit", action="store_true", help="skip the limit analysis")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--name", default="scale")
+    args = parser.parse_args()
+
+    result: dict[str, Any] = {"benchmark": args.name, "machine": machine(), "settings": UCLG}
+    rows = []
+    for n in sorted(args.sizes):
+        row = measure(n, args.months, args.repeat, UCLG)
+        rows.append(row)
+        print(
+            f"N={n:>7,}: ties {row['ties']:>9,}  setup {row['setup_s']:6.2f}s  run "
+            f"{row['run_s']:6.2f}s  total {row['total_s']:6.2f}s  peak {row['peak_rss_mb']:.0f} MB",
+            flush=True,
+        )
+    result["rows"] = rows
+    if len(rows) >= 2:
+        ns = [r["n_cities"] for r in rows]
+        result["fits"] = {
+            key: fit_power(ns, [r[key] for r in rows]) for key in ("total_s", "run_s")
+        }
+    else:
+        result["fits"] = {"total_s": (float("nan"), 0.0), "run_s": (float("nan"), 0.0)}
+    fits = result["fits"]
+    print(f"fit k: total {fits['total_s'][0]:.3f}, run {fits['run_s'][0]:.3f}")
+    default = measure(10_000, args.months, args.repeat, {})
+    result["default_10k"] = default
+    print(f"default N=10,000: run {default['run_s']:.2f}s total {default['total_s']:.2f}s")
+    if not args.no_limit:
+        result["limit"] = in_fresh_process(limit_analysis, max(args.sizes), args.limit_months, UCLG)
+        lim = result["limit"]
+        print(
+            f"limit: month {lim['month_ms_best']:.0f} ms, bound {lim['copy_ms_same_bytes']:.1f} ms "
+            f"-> ratio {lim['ratio_month_to_bandwidth_bound']:.1f}x; "
+            f"compute floor {lim['compute_floor_ms']:.0f} ms"
+        )
+    args.out.mkdir(parents=True, exist_ok=True)
+    from sim.io import write_json, write_text
+
+    write_json(plain(result), args.out / f"{args.name}.json")
+    write_text(to_markdown(result), args.out / f"{args.name}.md")
+    if len(rows) >= 2:
+        plot(rows, result["fits"], args.out / f"{args.name}.png")
+    print("wrote", args.out / f"{args.name}.json")
+
+
+if __name__ == "__main__":
+    main()

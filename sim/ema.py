@@ -1,0 +1,243 @@
+"""EMA Workbench adapter: a citypeace scenario as an ``ema_workbench`` Model or ReplicatorModel.
+
+    from ema_workbench import perform_experiments
+    from sim.ema import build_model
+
+    model = build_model("map", uncertainties={"model.trust.success": [0.01, 0.15]},
+                        replications=5, horizon=240)
+    experiments, outcomes = perform_experiments(model, scenarios=200)
+
+Uncertainties are model coefficients (``model.*``, ranges from sim.params unless given) or
+synthetic-scenario knobs (``scenario.*``, ranges required). Levers are the generic policy
+levers (``levers.*``: coordination, funding_scale, ... and the booleans) and, as the
+categorical lever ``counterfactual``, the scenario's own policies (policies.yaml). Outcomes
+are every model-level monthly series as a TimeSeriesOutcome, and scalar outcomes: the
+summary's key outcomes at 2, 10 and 20 years (sim.summary.outcomes) and, per alliance,
+``alliance_<id>_survives`` (1 when it was founded and is not dissolved at the end of the
+run; a suspended alliance survives), ``alliance_<id>_founded`` (1 when it was ever founded)
+and ``alliance_<id>_active_years`` (years spent active).
+
+EMA names must be Python identifiers, so ``model.trust.success`` is the uncertainty
+``model__trust__success`` whose ``variable_name`` is the dotted key; the run function
+receives dotted keys. Needs the ``ema`` extra: ``pip install 'citypeace[ema]'``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from sim.errors import ConfigError
+
+# State codes of alliance_<id> (docs/scenario-format.md): 0 proposed, 1 negotiating,
+# 2 founded, 3 active, 4 suspended, 5 dissolved. An alliance survives when it was founded and
+# is not dissolved at the end: a suspended alliance still exists and may resume.
+ALLIANCE_ALIVE = (2, 3, 4)
+ALLIANCE_FOUNDED, ALLIANCE_ACTIVE = 2, 3
+DEFAULT_SERIES = (
+    "peace",
+    "positive_peace",
+    "negative_peace",
+    "cross_divide_trust",
+    "horizontal_integration",
+    "vertical_integration",
+)
+DEFAULT_SCALARS = ("peace_2y", "peace_10y", "peace_20y", "cross_divide_trust_10y")
+
+
+def mean_over_replications(values: Sequence[Any]) -> Any:
+    """The mean over replications (module level, so the evaluators can pickle it)."""
+    return np.mean(np.asarray(values, dtype=float), axis=0)
+
+
+def ema_name(key: str) -> str:
+    """An identifier for EMA from a config key or series name (dots, @ and the like)."""
+    name = re.sub(r"\W", "_", key.replace(".", "__").replace("@", "_at_"))
+    return name if name.isidentifier() else f"v_{name}"
+
+
+def run_peace_model(
+    case: str = "two_cities",
+    counterfactual: str = "baseline",
+    seed: int = 0,
+    horizon: int | None = None,
+    **values: Any,
+) -> dict[str, Any]:
+    """Run one experiment; EMA calls this with dotted keys for the varied values.
+
+    Returns every model-level series (arrays over months), the summary's key outcomes and
+    the alliance survival flags; the Model keeps those its outcomes name.
+    """
+    from sim.model import PeaceModel
+    from sim.summary import outcomes
+
+    params: dict[str, Any] = {}
+    levers: dict[str, Any] = {}
+    synthetic: dict[str, Any] = {}
+    for key, value in values.items():
+        value = value.item() if isinstance(value, np.generic) else value
+        root, _, rest = key.partition(".")
+        target = {"model": params, "levers": levers, "scenario": synthetic}.get(root)
+        if target is None or not rest:
+            raise ConfigError("ema", key, value, "a model.*, levers.* or scenario.* key")
+        *parents, leaf = rest.split(".")
+        for part in parents:
+            target = target.setdefault(part, {})
+        target[leaf] = value
+    model = PeaceModel(
+        scenario=case,
+        seed=int(seed),
+        horizon=None if horizon is None else int(horizon),
+        policy=str(counterfactual),
+        params=params or None,
+        levers=levers or None,
+        synthetic=synthetic or None,
+        cities_every=0,
+    )
+    model.run()
+    ts = model.timeseries()
+    result: dict[str, Any] = {
+        col: ts[col].to_numpy(dtype=float)
+        for col in ts.columns
+        if col not in ("date", "step") and np.issubdtype(ts[col].dtype, np.number)
+    }
+    result.update({k: (np.nan if v is None else v) for k, v in outcomes(ts).items()})
+    result.update(alliance_outcomes(ts))
+    return result
+
+
+def alliance_outcomes(ts: Any) -> dict[str, float]:
+    """Per alliance column: survives (founded, not dissolved at the end), founded, active years."""
+    out: dict[str, float] = {}
+    for col in ts.columns:
+        if col.startswith("alliance_") and not col.endswith("_progress"):
+            states = ts[col].to_numpy().astype(int)
+            out[f"{col}_survives"] = float(states[-1] in ALLIANCE_ALIVE)
+            out[f"{col}_founded"] = float((states >= ALLIANCE_FOUNDED).any())
+            out[f"{col}_active_years"] = float((states == ALLIANCE_ACTIVE).sum() / 12)
+    return out
+
+
+def scenario_policies(scenario: str) -> list[str]:
+    """``baseline`` and the counterfactuals in the scenario's policies.yaml."""
+    if scenario == "synthetic":
+        return ["baseline"]
+    from sim.scenario.loader import load_scenario
+
+    return ["baseline", *sorted(p for p in load_scenario(scenario).policies if p != "baseline")]
+
+
+def _uncertainty(key: str, spec: Any) -> Any:
+    from ema_workbench import IntegerParameter, RealParameter
+
+    from sim.sweep import _parameter, declared_ranges
+
+    p = _parameter(key, spec, declared_ranges(), "ema uncertainties")
+    if p.integer:
+        return IntegerParameter(ema_name(key), int(p.low), int(p.high), variable_name=key)
+    return RealParameter(ema_name(key), p.low, p.high, variable_name=key)
+
+
+def _lever(key: str, spec: Any) -> Any:
+    from ema_workbench import BooleanParameter, CategoricalParameter
+
+    from sim.params import Levers
+
+    if key == "counterfactual":
+        return CategoricalParameter("counterfactual", list(spec))
+    name = key.removeprefix("levers.")
+    if isinstance(getattr(Levers(), name, None), bool):
+        return BooleanParameter(ema_name(f"levers.{name}"), variable_name=f"levers.{name}")
+    return _uncertainty(f"levers.{name}", spec)
+
+
+def build_model(
+    scenario: str = "map",
+    uncertainties: Mapping[str, Any] | Sequence[str] | None = None,
+    levers: Mapping[str, Any] | Sequence[str] | None = None,
+    series: Sequence[str] = DEFAULT_SERIES,
+    scalars: Sequence[str] | None = None,
+    policy: str = "baseline",
+    horizon: int | None = None,
+    seed: int = 0,
+    replications: int | None = None,
+    root_seed: int = 20240601,
+    aggregate: bool = True,
+    name: str | None = None,
+) -> Any:
+    """An EMA ``Model`` (one seed) or ``ReplicatorModel`` (``replications`` spawned seeds).
+
+    Outcomes are TimeSeriesOutcome (monthly series) and ScalarOutcome. For a ReplicatorModel
+    they are the means over the replications (the survival flag becomes the share of
+    replications in which the alliance survives); ``aggregate=False`` keeps every replication
+    as ArrayOutcome ``<name>_by_replication`` instead.
+
+    ``uncertainties``/``levers`` map keys to ``[low, high]`` or None (the range declared in
+    sim.params); a list of keys means declared ranges. ``levers`` may include
+    ``counterfactual`` (a list of the scenario's policies; None for all of them); with no
+    ``counterfactual`` lever every experiment runs ``policy``. ``scalars`` defaults to the
+    peace outcomes plus the survival, founding and active-years outcomes of each alliance.
+    """
+    from ema_workbench import (
+        ArrayOutcome,
+        Constant,
+        Model,
+        ReplicatorModel,
+        ScalarOutcome,
+        TimeSeriesOutcome,
+    )
+
+    unc = dict.fromkeys(uncertainties) if isinstance(uncertainties, list | tuple) else uncertainties
+    lev = dict.fromkeys(levers) if isinstance(levers, list | tuple) else levers
+    unc, lev = dict(unc or {}), dict(lev or {})
+    if "counterfactual" in lev and lev["counterfactual"] is None:
+        lev["counterfactual"] = scenario_policies(scenario)
+    if scalars is None:
+        scalars = [*DEFAULT_SCALARS, *_alliance_flags(scenario)]
+    kind = ReplicatorModel if replications else Model
+    model = kind(name or ema_name(f"citypeace_{scenario}"), function=run_peace_model)
+    model.uncertainties = [_uncertainty(k, v) for k, v in unc.items()]
+    model.levers = [_lever(k, v) for k, v in lev.items()]
+    constants = [Constant("case", scenario), Constant("horizon", horizon)]
+    if "counterfactual" not in lev:
+        constants.append(Constant("counterfactual", policy))
+    if replications:
+        from sim.sweep import Design, replication_seeds
+
+        seeds = replication_seeds(
+            Design(name="ema", replications=replications, root_seed=root_seed)
+        )
+        model.replications = [{"seed": s} for s in seeds]
+    else:
+        constants.append(Constant("seed", seed))
+    model.constants = constants
+    if replications and not aggregate:
+        # One entry per replication; distinct names, because EMA registers each outcome
+        # name with one outcome class for the whole process.
+        model.outcomes = [
+            ArrayOutcome(f"{ema_name(s)}_by_replication", variable_name=s)
+            for s in (*series, *scalars)
+        ]
+    else:
+        reduce = mean_over_replications if replications else None
+        model.outcomes = [
+            *(TimeSeriesOutcome(ema_name(s), variable_name=s, function=reduce) for s in series),
+            *(ScalarOutcome(ema_name(s), variable_name=s, function=reduce) for s in scalars),
+        ]
+    return model
+
+
+def _alliance_flags(scenario: str) -> list[str]:
+    """Survival, founding and active-years outcomes of each alliance the scenario declares."""
+    if scenario == "synthetic":
+        return []
+    from sim.scenario.loader import load_scenario
+
+    return [
+        f"alliance_{a['id']}_{flag}"
+        for a in load_scenario(scenario).alliances
+        for flag in ("survives", "founded", "active_years")
+    ]

@@ -1,0 +1,430 @@
+"""``citypeace report <sweep_dir>``: a Markdown report with figures for a finished sweep.
+
+Writes into ``<sweep_dir>/report/``:
+
+- ``report.md``: run counts, the policy ranking table, failures, sensitivity (designed sweeps);
+- ``fan_<series>.png``: fan charts (5-95 % and 25-75 % bands, median) per policy;
+- ``distributions.png``: key outcomes at 2, 10 and 20 years by policy;
+- ``ranking.png`` and ``ranking.csv``: policies ranked by an outcome, with bootstrap 95 %
+  confidence intervals of the mean and the bootstrap probability of being best;
+- ``sensitivity.png`` and ``sensitivity.csv`` for LHS, Sobol and Morris designs;
+- ``report.json``: every number in the report, for scripts and tests.
+
+Run series are read one run at a time (a column or two each), so a sweep of any size fits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from sim.errors import ConfigError  # noqa: E402
+from sim.io import atomic_write, write_json, write_text  # noqa: E402
+from sim.summary import HORIZON_YEARS, read_summary  # noqa: E402
+
+DEFAULT_SERIES = ("peace", "cross_divide_trust")
+DISTRIBUTION_METRICS = ("peace", "positive_peace", "negative_peace", "cross_divide_trust")
+# Violence outcomes rank the other way round: less is better.
+LOWER_IS_BETTER = ("D_", "S_", "C_")
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+def default_outcome(summary: pd.DataFrame) -> str:
+    """Peace at the longest horizon that the completed runs reached."""
+    for y in sorted(HORIZON_YEARS, reverse=True):
+        col = f"peace_{y}y"
+        if col in summary.columns and summary[col].notna().any():
+            return col
+    raise ConfigError("report", "outcome", None, "a sweep with completed runs")
+
+
+def bootstrap_ranking(
+    summary: pd.DataFrame,
+    outcome: str,
+    by: str = "policy",
+    resamples: int = 2000,
+    seed: int = 0,
+    lower_is_better: bool | None = None,
+) -> pd.DataFrame:
+    """Groups ranked by the mean of ``outcome``, with percentile bootstrap 95 % intervals.
+
+    ``p_best`` is the share of bootstrap resamples in which the group has the best mean.
+    """
+    if lower_is_better is None:
+        lower_is_better = outcome.startswith(LOWER_IS_BETTER)
+    rng = np.random.default_rng(seed)
+    done = summary[(summary["status"] == "completed") & summary[outcome].notna()]
+    rows, draws = [], {}
+    for group, frame in done.groupby(by, sort=True):
+        x = frame[outcome].to_numpy(float)
+        means = np.empty(resamples)
+        step = max(1, 5_000_000 // max(len(x), 1))  # resample in chunks to bound memory
+        for start in range(0, resamples, step):
+            k = min(step, resamples - start)
+            means[start : start + k] = x[rng.integers(0, len(x), (k, len(x)))].mean(axis=1)
+        draws[group] = means
+        lo, hi = np.percentile(means, [2.5, 97.5])
+        rows.append(
+            {
+                by: group,
+                "n": len(x),
+                "mean": float(x.mean()),
+                "sd": float(x.std(ddof=1)) if len(x) > 1 else 0.0,
+                "ci_low": float(lo),
+                "ci_high": float(hi),
+            }
+        )
+    table = pd.DataFrame(rows, columns=[by, "n", "mean", "sd", "ci_low", "ci_high"])
+    if table.empty:
+        return table.assign(p_best=[], rank=[])
+    stacked = np.vstack([draws[g] for g in table[by]])
+    best = stacked.argmin(axis=0) if lower_is_better else stacked.argmax(axis=0)
+    table["p_best"] = np.bincount(best, minlength=len(table)) / resamples
+    table = table.sort_values("mean", ascending=lower_is_better, kind="stable")
+    table["rank"] = np.arange(1, len(table) + 1)
+    return table.reset_index(drop=True)
+
+
+def fan_data(
+    sweep_dir: Path,
+    summary: pd.DataFrame,
+    series: str,
+    by: str = "policy",
+    max_runs: int = 1000,
+    seed: int = 0,
+) -> dict[Any, pd.DataFrame]:
+    """Per group: monthly quantiles of ``series`` over completed runs (at most ``max_runs``).
+
+    Only one column per run is read; groups with more runs are sampled (seeded) so memory is
+    bounded by ``max_runs`` x months.
+    """
+    out: dict[Any, pd.DataFrame] = {}
+    done = summary[summary["status"] == "completed"]
+    for group, frame in done.groupby(by, sort=True):
+        if len(frame) > max_runs:
+            frame = frame.sample(max_runs, random_state=seed)
+        columns, dates = [], None
+        for run_dir in frame["run_dir"]:
+            path = Path(sweep_dir) / run_dir / "timeseries.parquet"
+            try:
+                ts = pd.read_parquet(path, columns=["date", series])
+            except (OSError, KeyError, ValueError):
+                continue
+            columns.append(ts[series].to_numpy(float))
+            if dates is None or len(ts) > len(dates):
+                dates = ts["date"].astype(str).to_numpy()
+        if not columns:
+            continue
+        months = max(len(c) for c in columns)
+        matrix = np.full((len(columns), months), np.nan)
+        for i, col in enumerate(columns):
+            matrix[i, : len(col)] = col
+        quant = np.nanquantile(matrix, QUANTILES, axis=0)
+        table = pd.DataFrame({f"q{int(q * 100):02d}": quant[i] for i, q in enumerate(QUANTILES)})
+        table.insert(0, "date", pd.to_datetime(dates[:months]))
+        table["runs"] = len(columns)
+        out[group] = table
+    return out
+
+
+def _colours(groups: Sequence[Any]) -> dict[Any, Any]:
+    cmap = plt.get_cmap("tab10")
+    return {g: cmap(i % 10) for i, g in enumerate(groups)}
+
+
+def plot_fans(fans: dict[Any, pd.DataFrame], series: str, path: Path, by: str) -> Path:
+    """One panel per group, plus an overlay of the medians."""
+    groups = list(fans)
+    colours = _colours(groups)
+    n = len(groups) + 1
+    cols = min(3, n)
+    rows = int(np.ceil(n / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.0 * rows), squeeze=False)
+    flat = axes.ravel()
+    for ax, group in zip(flat, groups, strict=False):
+        f, c = fans[group], colours[group]
+        ax.fill_between(f["date"], f["q05"], f["q95"], color=c, alpha=0.18, lw=0)
+        ax.fill_between(f["date"], f["q25"], f["q75"], color=c, alpha=0.35, lw=0)
+        ax.plot(f["date"], f["q50"], color=c, lw=1.5)
+        ax.set_title(f"{by}={group} (n={int(f['runs'].iloc[0])})", fontsize=9)
+        ax.set_ylabel(series, fontsize=8)
+    overlay = flat[len(groups)]
+    for group in groups:
+        f = fans[group]
+        overlay.plot(f["date"], f["q50"], color=colours[group], lw=1.5, label=str(group))
+    overlay.set_title("medians", fontsize=9)
+    overlay.legend(fontsize=7)
+    for ax in flat[n:]:
+        ax.set_visible(False)
+    for ax in flat[:n]:
+        ax.tick_params(labelsize=7)
+    fig.suptitle(f"{series}: 5-95 % and 25-75 % of runs, median", fontsize=10)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def plot_distributions(summary: pd.DataFrame, path: Path, by: str) -> Path | None:
+    """Box plots of the key outcomes at each horizon, by group."""
+    done = summary[summary["status"] == "completed"]
+    metrics = [m for m in DISTRIBUTION_METRICS if f"{m}_{HORIZON_YEARS[0]}y" in done.columns]
+    years = [
+        y
+        for y in HORIZON_YEARS
+        if any(f"{m}_{y}y" in done.columns and done[f"{m}_{y}y"].notna().any() for m in metrics)
+    ]
+    if not metrics or not years or done.empty:
+        return None
+    groups = sorted(done[by].dropna().unique().tolist())
+    colours = _colours(groups)
+    fig, axes = plt.subplots(
+        len(metrics), len(years), figsize=(3.4 * len(years), 2.4 * len(metrics)), squeeze=False
+    )
+    for i, metric in enumerate(metrics):
+        for j, y in enumerate(years):
+            ax, col = axes[i, j], f"{metric}_{y}y"
+            data = [done.loc[done[by] == g, col].dropna().to_numpy() for g in groups]
+            if col not in done.columns or not any(len(d) for d in data):
+                ax.text(0.5, 0.5, "not reached", ha="center", va="center", fontsize=8)
+                ax.set_xticks([])
+            else:
+                parts = ax.boxplot(
+                    [d if len(d) else [np.nan] for d in data], patch_artist=True, widths=0.6
+                )
+                for patch, g in zip(parts["boxes"], groups, strict=True):
+                    patch.set_facecolor(colours[g])
+                    patch.set_alpha(0.6)
+                ax.set_xticks(range(1, len(groups) + 1), [str(g) for g in groups], fontsize=7)
+                ax.tick_params(axis="x", rotation=30)
+            ax.tick_params(labelsize=7)
+            if i == 0:
+                ax.set_title(f"{y} years", fontsize=9)
+            if j == 0:
+                ax.set_ylabel(metric, fontsize=8)
+    fig.suptitle(f"Outcome distributions by {by}", fontsize=10)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def plot_ranking(table: pd.DataFrame, outcome: str, path: Path, by: str) -> Path:
+    """Means with bootstrap 95 % intervals, best at the top."""
+    fig, ax = plt.subplots(figsize=(6, 0.45 * len(table) + 1.4))
+    y = np.arange(len(table))[::-1]
+    ax.errorbar(
+        table["mean"],
+        y,
+        xerr=[table["mean"] - table["ci_low"], table["ci_high"] - table["mean"]],
+        fmt="o",
+        color="#1b9e77",
+        capsize=3,
+    )
+    ax.set_yticks(y, [f"{g} (n={n})" for g, n in zip(table[by], table["n"], strict=True)])
+    ax.set_ylim(-0.7, len(table) - 0.3)
+    ax.set_xlabel(f"mean {outcome} (bootstrap 95 % CI)")
+    ax.set_title(f"{by} ranked by {outcome}", fontsize=10)
+    ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def plot_sensitivity(frame: pd.DataFrame, path: Path) -> Path | None:
+    """Bars of the main indices per parameter, one panel per outcome and combination."""
+    if "parameter" not in frame.columns:
+        return None
+    frame = frame[frame["parameter"].notna()]
+    if frame.empty:
+        return None
+    method = frame["method"].iloc[0]
+    pairs = {
+        "sobol": [("S1", "S1_conf"), ("ST", "ST_conf")],
+        "morris": [("mu_star", "mu_star_conf"), ("sigma", None)],
+        "lhs": [("delta", "delta_conf"), ("S1", "S1_conf")],
+    }[method]
+    blocks = list(frame.groupby(["outcome", "combo"], sort=False))
+    fig, axes = plt.subplots(
+        len(blocks),
+        1,
+        figsize=(7, 0.35 * frame["parameter"].nunique() * len(blocks) + 1.5),
+        squeeze=False,
+    )
+    for ax, ((outcome, combo), block) in zip(axes[:, 0], blocks, strict=True):
+        y = np.arange(len(block))
+        h = 0.38
+        for k, (col, conf) in enumerate(pairs):
+            err = block[conf].to_numpy() if conf else None
+            ax.barh(y + (k - 0.5) * h, block[col], h, xerr=err, label=col, capsize=2)
+        ax.set_yticks(y, block["parameter"], fontsize=7)
+        ax.invert_yaxis()
+        ax.set_title(f"{outcome} {combo}".strip(), fontsize=9)
+        ax.legend(fontsize=7)
+        ax.grid(axis="x", alpha=0.3)
+    fig.suptitle(f"Sensitivity ({method})", fontsize=10)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def _save(fig: plt.Figure, path: Path) -> Path:
+    atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
+    plt.close(fig)
+    return path
+
+
+def _md_table(frame: pd.DataFrame, digits: int = 4) -> str:
+    """A Markdown table without extra dependencies."""
+    if frame.empty:
+        return "_none_\n"
+
+    def cell(v: Any) -> str:
+        if isinstance(v, float | np.floating):
+            return f"{v:.{digits}g}" if np.isfinite(v) else ""
+        return str(v).replace("|", "\\|")
+
+    head = "| " + " | ".join(map(str, frame.columns)) + " |"
+    rule = "| " + " | ".join("---" for _ in frame.columns) + " |"
+    body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join([head, rule, *body]) + "\n"
+
+
+def build_report(
+    sweep_dir: Path,
+    outcome: str | None = None,
+    by: str = "policy",
+    series: Sequence[str] = DEFAULT_SERIES,
+    out_dir: Path | None = None,
+    resamples: int = 2000,
+    max_fan_runs: int = 1000,
+) -> dict[str, Any]:
+    """Write the report files; returns the numbers also written to ``report.json``."""
+    sweep_dir = Path(sweep_dir)
+    if not sweep_dir.is_dir():
+        raise ConfigError("report", "sweep_dir", str(sweep_dir), "an existing sweep folder")
+    out = Path(out_dir) if out_dir else sweep_dir / "report"
+    out.mkdir(parents=True, exist_ok=True)
+    summary = read_summary(sweep_dir)
+    if summary.empty:
+        raise ConfigError("report", "summary.parquet", 0, "a sweep with at least one run")
+    outcome = outcome or default_outcome(summary)
+    if outcome not in summary.columns:
+        options = [c for c in summary.columns if c.endswith("y") and c[-2].isdigit()]
+        raise ConfigError("report", "outcome", outcome, f"one of {options}")
+    if by not in summary.columns:
+        raise ConfigError("report", "by", by, f"a summary column: one of {list(summary.columns)}")
+    counts = summary["status"].value_counts().to_dict()
+    figures: dict[str, str] = {}
+    for s in series:
+        fans = fan_data(sweep_dir, summary, s, by=by, max_runs=max_fan_runs)
+        if fans:
+            figures[f"fan_{s}"] = plot_fans(fans, s, out / f"fan_{s}.png", by).name
+    dist = plot_distributions(summary, out / "distributions.png", by)
+    if dist:
+        figures["distributions"] = dist.name
+    ranking = bootstrap_ranking(summary, outcome, by=by, resamples=resamples)
+    atomic_write(out / "ranking.csv", lambda tmp: ranking.to_csv(tmp, index=False))
+    if not ranking.empty:
+        figures["ranking"] = plot_ranking(ranking, outcome, out / "ranking.png", by).name
+    sens = pd.DataFrame()
+    if (sweep_dir / "design.json").is_file():
+        from sim.sweep import sensitivity
+
+        sens = sensitivity(sweep_dir, [outcome], summary=summary)
+        if not sens.empty:
+            atomic_write(out / "sensitivity.csv", lambda tmp: sens.to_csv(tmp, index=False))
+            fig = plot_sensitivity(sens, out / "sensitivity.png")
+            if fig:
+                figures["sensitivity"] = fig.name
+    failed = summary[summary["status"] == "failed"]
+    numbers = {
+        "sweep_dir": str(sweep_dir),
+        "runs": int(len(summary)),
+        "status": {k: int(v) for k, v in counts.items()},
+        "outcome": outcome,
+        "by": by,
+        "resamples": resamples,
+        "ranking": json.loads(ranking.to_json(orient="records")),
+        "sensitivity": json.loads(sens.to_json(orient="records")) if not sens.empty else [],
+        "figures": figures,
+    }
+    write_json(numbers, out / "report.json")
+    write_text(_markdown(numbers, ranking, sens, failed, summary), out / "report.md")
+    return numbers
+
+
+def _markdown(
+    numbers: dict[str, Any],
+    ranking: pd.DataFrame,
+    sens: pd.DataFrame,
+    failed: pd.DataFrame,
+    summary: pd.DataFrame,
+) -> str:
+    figs = numbers["figures"]
+    by, outcome = numbers["by"], numbers["outcome"]
+    status = ", ".join(f"{v} {k}" for k, v in sorted(numbers["status"].items()))
+    scen = ", ".join(sorted(summary["scenario"].dropna().astype(str).unique()))
+    lines = [
+        f"# Sweep report: {Path(numbers['sweep_dir']).name}",
+        "",
+        f"- Runs: {numbers['runs']} ({status}); scenario: {scen}",
+        f"- Outcome ranked: `{outcome}`; grouped by `{by}`; "
+        f"{numbers['resamples']} bootstrap resamples (percentile 95 % CI of the mean).",
+        "- Horizons: 2, 10 and 20 years from the scenario start (Lederach's crisis, design "
+        "and vision horizons); an outcome is empty where a run was shorter.",
+        "",
+        f"## Ranking by `{outcome}`",
+        "",
+        _md_table(ranking),
+    ]
+    if "ranking" in figs:
+        lines += [f"![ranking]({figs['ranking']})", ""]
+    for key, name in figs.items():
+        if key.startswith("fan_"):
+            lines += [f"## Fan chart: `{key[4:]}`", "", f"![{key}]({name})", ""]
+    if "distributions" in figs:
+        lines += ["## Outcome distributions", "", f"![distributions]({figs['distributions']})", ""]
+    if not sens.empty:
+        shown = sens.drop(columns=[c for c in ("method",) if c in sens.columns])
+        lines += ["## Sensitivity", "", _md_table(shown, digits=3)]
+        if "sensitivity" in figs:
+            lines += [f"![sensitivity]({figs['sensitivity']})", ""]
+    lines += ["## Failed runs", ""]
+    if failed.empty:
+        lines += ["None.", ""]
+    else:
+        shown = failed[["run_dir", "overrides", "error"]].head(50)
+        lines += [_md_table(shown), f"({len(failed)} failed; errors in `<run>/error.txt`)", ""]
+    return "\n".join(lines)
+
+
+def main(args: list[str]) -> int:
+    """Entry point of ``citypeace report``."""
+    parser = argparse.ArgumentParser(
+        prog="citypeace report", description="Report on a finished (or partial) sweep."
+    )
+    parser.add_argument("sweep_dir", type=Path)
+    parser.add_argument("--outcome", help="summary column to rank by (default: peace_20y)")
+    parser.add_argument("--by", default="policy", help="group column (default: policy)")
+    parser.add_argument(
+        "--series", default=",".join(DEFAULT_SERIES), help="time series for the fan charts"
+    )
+    parser.add_argument("--resamples", type=int, default=2000, help="bootstrap resamples")
+    parser.add_argument("--out", type=Path, default=None, help="folder (default: <sweep>/report)")
+    ns = parser.parse_args(args)
+    numbers = build_report(
+        ns.sweep_dir,
+        outcome=ns.outcome,
+        by=ns.by,
+        series=[s for s in ns.series.split(",") if s],
+        out_dir=ns.out,
+        resamples=ns.resamples,
+    )
+    out = ns.out or ns.sweep_dir / "report"
+    print(f"citypeace: wrote {out / 'report.md'} ({len(numbers['figures'])} figures)")
+    return 0

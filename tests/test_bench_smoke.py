@@ -1,0 +1,51 @@
+"""Smoke test of the benchmark scripts at tiny sizes (they are benchmarks, not timed tests)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from helpers import ROOT
+
+
+def _load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        name, ROOT / "experiments" / "bench" / f"{name}.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_scale_pieces_run_and_report(tmp_path: Path) -> None:
+    scale = _load("scale")
+    rows = [scale.plain(scale.run_world(n, 4, 1, scale.UCLG)) for n in (200, 400)]
+    for row in rows:
+        row.update(repeats=1, peak_rss_mb=row["rss_mb"]["peak"])
+        assert row["ties"] > row["n_cities"] and row["run_s"] > 0
+        assert set(row["memory_mb"]) >= {"tie_arrays", "scenario_tables"}
+    k, c = scale.fit_power([1e3, 1e4, 1e5], [2.0, 20.0, 200.0])
+    assert k == pytest.approx(1.0) and c == pytest.approx(2e-3)
+    fits = {
+        key: scale.fit_power([r["n_cities"] for r in rows], [r[key] for r in rows])
+        for key in ("total_s", "run_s")
+    }
+    scale.plot(rows, fits, tmp_path / "scale.png")
+    assert (tmp_path / "scale.png").stat().st_size > 0
+    text = scale.to_markdown({"rows": rows, "fits": fits, "machine": scale.machine()})
+    assert "| 400 |" in text and "k = " in text
+
+
+def test_compare_mesa_runs_both_models() -> None:
+    compare = _load("compare_mesa")
+    row = compare.compare(300, 3)
+    assert row["mesa"]["model"] == "mesa virus_on_network" and row["mesa"]["agents"] == 300
+    assert row["mesa"]["avg_degree"] > 0 and row["ours"]["agents"] > 300
+    assert row["ratio"] > 0
+    text = compare.to_markdown(
+        {"rows": [row], "machine": {"python": "3", "mesa": "3.5", "cores": 2, "load_average": []}}
+    )
+    assert "ours / Mesa" in text

@@ -1,0 +1,1118 @@
+"""A catalogue of malformed inputs (issue 7): configs, overrides, scenario YAML and CSV files.
+
+Every case must be refused before a run starts: exit code 2, exactly one stderr line
+``citypeace: error: <file or config>: <key> = <value>: <allowed>``, no traceback and no
+``outputs/`` folder. Every case runs in-process through :func:`sim.cli.preflight` (what the CLI
+runs before Hydra makes a run folder); scenario cases also call the loader and must raise a
+:class:`~sim.errors.ScenarioError` with that exact key. The cases marked ``cli`` also run
+through the real command in a subprocess.
+"""
+
+from __future__ import annotations
+
+import csv
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from helpers import copy_scenario, edit_yaml, run_cli
+from sim.errors import CitypeaceError, ScenarioError
+
+Edit = Callable[[Path], Path]  # breaks a copy of two_cities; returns the folder to point at
+
+
+@dataclass(frozen=True)
+class Case:
+    """One malformed input and the pieces its one-line error must name."""
+
+    id: str
+    where: str  # the file name (scenario cases) or "config" / "scenario=synthetic"
+    key: str  # exactly what stands before " = "
+    value: str  # a piece of the value as printed
+    allowed: str  # a piece of what is allowed
+    args: tuple[str, ...] = ()  # command-line overrides
+    edit: Edit | None = None  # None: a config-only case
+    cli: bool = False  # also run through the real command in a subprocess
+
+
+# ----------------------------------------------------------------------------- edits
+
+
+def yml(file: str, change: Callable[[Any], Any]) -> Edit:
+    """Edit a YAML file of the copy (``change`` mutates the data or returns new data)."""
+
+    def edit(folder: Path) -> Path:
+        edit_yaml(folder / file, change)
+        return folder
+
+    return edit
+
+
+def raw(file: str, content: str | bytes) -> Edit:
+    """Replace a file of the copy by raw text or bytes."""
+
+    def edit(folder: Path) -> Path:
+        path = folder / file
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return folder
+
+    return edit
+
+
+def actors_csv(change: Callable[[list[dict]], None]) -> Edit:
+    """Turn actors.yaml into actors.csv (same columns), after ``change`` on the records."""
+
+    def edit(folder: Path) -> Path:
+        records = yaml.safe_load((folder / "actors.yaml").read_text())
+        for rec in records:
+            rec.pop("mandate", None)  # a mapping has no CSV cell; the type default applies
+        change(records)
+        columns = list(dict.fromkeys(k for rec in records for k in rec))
+        with (folder / "actors.csv").open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=columns)
+            writer.writeheader()
+            writer.writerows(records)
+        (folder / "actors.yaml").unlink()
+        return folder
+
+    return edit
+
+
+def renamed(new_name: str) -> Edit:
+    """Move the copy to a folder whose name differs from scenario.yaml's ``name``."""
+
+    def edit(folder: Path) -> Path:
+        return folder.rename(folder.parent / new_name)
+
+    return edit
+
+
+def both(*edits: Edit) -> Edit:
+    def edit(folder: Path) -> Path:
+        for step in edits:
+            folder = step(folder)
+        return folder
+
+    return edit
+
+
+def ev(**fields: Any) -> dict:
+    """An event with provenance."""
+    return {**fields, "assumption": "catalogue"}
+
+
+ALLIANCE = raw(
+    "alliances.yaml",
+    "- {id: pact, members: [eastville, westburg], mediators: [mediator], assumption: x}\n",
+)
+
+
+def alias_bomb(key: str) -> str:
+    """A YAML alias bomb: nine levels of nine aliases, 9^9 leaves if anything expands it."""
+    levels = ["&a0 [x, x, x, x, x, x, x, x, x]"]
+    levels += [f"&a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+    return f"  {key}: [{', '.join(levels)}]\n"
+
+
+def bomb_actor(key: str) -> Edit:
+    """Prepend a municipality whose ``key`` holds an alias bomb."""
+
+    def edit(folder: Path) -> Path:
+        head = "- id: bomber\n  type: municipality\n  country: EA\n  population: 9\n"
+        head += "  assumption: x\n"
+        path = folder / "actors.yaml"
+        path.write_text(head + alias_bomb(key) + path.read_text(), encoding="utf-8")
+        return folder
+
+    return edit
+
+
+def _no_cities(data: list[dict]) -> list[dict]:
+    return [a for a in data if a["type"] != "municipality"]
+
+
+def _drop(key: str) -> Callable[[Any], None]:
+    """Delete ``key`` from a mapping (or from the first record of a list)."""
+
+    def change(data: Any) -> None:
+        (data[0] if isinstance(data, list) else data).pop(key)
+
+    return change
+
+
+SYN = ("scenario=synthetic",)
+BIG_INT = 10**400  # YAML reads a 401-digit literal as a Python int no float can hold
+
+CASES: list[Case] = [
+    # --------------------------------------------------------------- config and overrides
+    Case("seed-negative", "config", "seed", "-1", "[0, 2^63)", ("seed=-1",)),
+    Case("seed-float", "config", "seed", "1.5", "converted to Integer", ("seed=1.5",)),
+    Case("seed-null", "config", "seed", "None", "not Optional", ("seed=null",)),
+    Case("horizon-negative", "config", "horizon", "-5", "[1, 6000]", ("horizon=-5",)),
+    Case("horizon-huge", "config", "horizon", "7000", "[1, 6000]", ("horizon=7000",)),
+    Case("param-nan", "config", "model.trust.decay", "nan", "[0, 1]", ("model.trust.decay=nan",)),
+    Case("param-inf", "config", "model.trust.decay", "inf", "[0, 1]", ("model.trust.decay=inf",)),
+    Case(
+        "param-negative-beta",
+        "config",
+        "model.proposals.beta_trust",
+        "-1.0",
+        "[0, 20]",
+        ("model.proposals.beta_trust=-1",),
+    ),
+    Case(
+        "param-unknown-key",
+        "config",
+        "model.trust.nosuchkey",
+        "(not a key)",
+        "a known key",
+        ("model.trust.nosuchkey=1",),
+    ),
+    Case(
+        "lever-negative-funding",
+        "config",
+        "levers.funding_scale",
+        "-1.0",
+        "[0, 100]",
+        ("levers.funding_scale=-1",),
+        cli=True,
+    ),
+    Case(
+        "lever-overflow",
+        "config",
+        "levers.funding_scale",
+        "inf",
+        "[0, 100]",
+        ("levers.funding_scale=1e400",),
+    ),
+    Case(
+        "lever-nan", "config", "levers.coordination", "nan", "[0, 1]", ("levers.coordination=nan",)
+    ),
+    Case(
+        "lever-not-bool",
+        "config",
+        "levers.mediation",
+        "'maybe'",
+        "not a valid bool",
+        ("levers.mediation=maybe",),
+    ),
+    Case(
+        "output-negative-every",
+        "config",
+        "output.cities_every",
+        "-1",
+        ">= 0",
+        ("output.cities_every=-1",),
+    ),
+    Case(
+        "output-negative-max",
+        "config",
+        "output.cities_max",
+        "-1",
+        ">= 0",
+        ("output.cities_max=-1",),
+    ),
+    Case(
+        "scenario-name-with-path",
+        "config",
+        "scenario",
+        "'../two_cities'",
+        "one of [",
+        ("scenario=../two_cities",),
+        cli=True,
+    ),
+    Case("override-grammar", "command line", "seed", "'[1,2'", "an override", ("seed=[1,2",)),
+    Case(
+        "unknown-policy",
+        "policies.yaml",
+        "policy",
+        "'nonexistent'",
+        "one of ['baseline'",
+        ("policy=nonexistent",),
+    ),
+    Case(
+        "synthetic-beyond-memory",
+        "scenario=synthetic",
+        "scenario.n_cities",
+        "3000000",
+        "estimated memory",
+        (*SYN, "scenario.n_cities=3000000"),
+        cli=True,
+    ),
+    Case(
+        "synthetic-beyond-memory-limit",
+        "scenario=synthetic",
+        "scenario.n_cities",
+        "200000",
+        "memory_limit_gb = 0.5",
+        (*SYN, "scenario.n_cities=200000", "scenario.memory_limit_gb=0.5"),
+    ),
+    Case(
+        "synthetic-degree-inf",
+        "scenario=synthetic",
+        "scenario.mean_degree",
+        "inf",
+        "[0, 1000]",
+        (*SYN, "scenario.mean_degree=inf"),
+    ),
+    Case(
+        "synthetic-bad-start",
+        "scenario=synthetic",
+        "scenario.start",
+        "'2000-13'",
+        "YYYY-MM",
+        (*SYN, "scenario.start=2000-13"),
+    ),
+    Case(
+        "synthetic-no-country",
+        "scenario=synthetic",
+        "scenario.n_countries",
+        "0",
+        "[1, 1000]",
+        (*SYN, "scenario.n_countries=0"),
+    ),
+    Case(
+        "synthetic-share-above-1",
+        "scenario=synthetic",
+        "scenario.network_share",
+        "1.5",
+        "[0, 1]",
+        (*SYN, "scenario.network_share=1.5"),
+    ),
+    # --------------------------------------------------------------- scenario.yaml
+    Case(
+        "meta-missing-start",
+        "scenario.yaml",
+        "start",
+        "None",
+        "YYYY-MM",
+        edit=yml("scenario.yaml", _drop("start")),
+    ),
+    Case(
+        "meta-horizon-text",
+        "scenario.yaml",
+        "scenario.horizon",
+        "'ten'",
+        "a number in [1, 6000]",
+        edit=yml("scenario.yaml", lambda d: d.update(horizon="ten")),
+    ),
+    Case(
+        "meta-horizon-inf",
+        "scenario.yaml",
+        "scenario.horizon",
+        "inf",
+        "finite",
+        edit=yml("scenario.yaml", lambda d: d.update(horizon=float("inf"))),
+    ),
+    Case(
+        "meta-empty",
+        "scenario.yaml",
+        "document",
+        "None",
+        "a non-empty mapping",
+        edit=raw("scenario.yaml", ""),
+    ),
+    Case(
+        "meta-a-list",
+        "scenario.yaml",
+        "document",
+        "['name', 'start']",
+        "a non-empty mapping",
+        edit=raw("scenario.yaml", "- name\n- start\n"),
+    ),
+    Case(
+        "meta-binary",
+        "scenario.yaml",
+        "file",
+        "'binary data'",
+        "UTF-8 YAML text",
+        edit=raw("scenario.yaml", b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe\xfd garbage \x80\x81"),
+        cli=True,
+    ),
+    Case(
+        "meta-control-chars",
+        "scenario.yaml",
+        "document",
+        "special characters are not allowed",
+        "valid YAML",
+        edit=raw("scenario.yaml", "name: two_cities\x00\x07\n"),
+    ),
+    Case(
+        "meta-unclosed",
+        "scenario.yaml",
+        "line 3",
+        "expected ',' or ']'",
+        "valid YAML",
+        edit=raw("scenario.yaml", "name: two_cities\ncountries: {id: [EA\n"),
+    ),
+    Case(
+        "meta-impossible-timestamp",
+        "scenario.yaml",
+        "document",
+        "day is out of range",
+        "valid YAML",
+        edit=raw("scenario.yaml", "name: two_cities\nstart: 2000-02-30\n"),
+        cli=True,
+    ),
+    Case(
+        "meta-name-mismatch",
+        "scenario.yaml",
+        "name",
+        "'two_cities'",
+        "the folder name 'renamed'",
+        edit=renamed("renamed"),
+    ),
+    Case(
+        "meta-bad-start-month",
+        "scenario.yaml",
+        "start",
+        "'2000-00'",
+        "YYYY-MM",
+        edit=yml("scenario.yaml", lambda d: d.update(start="2000-00")),
+    ),
+    Case(
+        "meta-bad-source",
+        "scenario.yaml",
+        "scenario.source",
+        "'p. 12'",
+        "'NNN:LINE'",
+        edit=yml("scenario.yaml", lambda d: d.update(source="p. 12")),
+    ),
+    Case(
+        "meta-no-countries",
+        "scenario.yaml",
+        "countries",
+        "None",
+        "at least one country",
+        edit=yml("scenario.yaml", _drop("countries")),
+    ),
+    Case(
+        "meta-duplicate-country",
+        "scenario.yaml",
+        "countries[1].id",
+        "'EA'",
+        "a unique country id",
+        edit=yml("scenario.yaml", lambda d: d["countries"][1].update(id="EA")),
+    ),
+    Case(
+        "meta-duplicate-community",
+        "scenario.yaml",
+        "communities",
+        "['east', 'east']",
+        "distinct community ids",
+        edit=yml("scenario.yaml", lambda d: d.update(communities=["east", "east"])),
+    ),
+    Case(
+        "meta-unhashable-community",
+        "scenario.yaml",
+        "communities",
+        "[['east'], 'west']",
+        "distinct community ids",
+        edit=yml("scenario.yaml", lambda d: d.update(communities=[["east"], "west"])),
+    ),
+    Case(
+        "meta-divide-unknown-community",
+        "scenario.yaml",
+        "divides[0].b",
+        "'north'",
+        "a known community id",
+        edit=yml("scenario.yaml", lambda d: d["divides"][0].update(b="north")),
+    ),
+    Case(
+        "meta-hostility-above-1",
+        "scenario.yaml",
+        "hostility[0].value",
+        "1.5",
+        "[0.0, 1.0]",
+        edit=yml("scenario.yaml", lambda d: d["hostility"][0].update(value=1.5)),
+    ),
+    Case(
+        "meta-unknown-permission",
+        "scenario.yaml",
+        "permissions[0].level",
+        "'half-open'",
+        "one of ['closed'",
+        edit=yml("scenario.yaml", lambda d: d["permissions"][0].update(level="half-open")),
+    ),
+    Case(
+        "meta-watch-unknown-actor",
+        "scenario.yaml",
+        "watch",
+        "['nobody']",
+        "known actor ids",
+        edit=yml("scenario.yaml", lambda d: d.update(watch=["nobody"])),
+    ),
+    Case(
+        "meta-lever-above-1",
+        "scenario.yaml",
+        "levers[0].value",
+        "2",
+        "[0.0, 1.0]",
+        edit=yml(
+            "scenario.yaml",
+            lambda d: d.update(levers=[{"lever": "coordination", "value": 2, "assumption": "x"}]),
+        ),
+    ),
+    Case(
+        "meta-title-not-text",
+        "scenario.yaml",
+        "scenario.title",
+        "{'a': 1}",
+        "a non-empty string",
+        edit=yml("scenario.yaml", lambda d: d.update(title={"a": 1})),
+    ),
+    # --------------------------------------------------------------- actors.yaml / .csv
+    Case(
+        "actor-missing-id",
+        "actors.yaml",
+        "actors[0].id",
+        "None",
+        "a non-empty string",
+        edit=yml("actors.yaml", _drop("id")),
+    ),
+    Case(
+        "actor-unknown-type",
+        "actors.yaml",
+        "actors[0].type",
+        "'city'",
+        "one of ['municipality'",
+        edit=yml("actors.yaml", lambda d: d[0].update(type="city")),
+    ),
+    Case(
+        "actor-duplicate-id",
+        "actors.yaml",
+        "actors[6].id",
+        "'eastville'",
+        "a unique actor id",
+        edit=yml("actors.yaml", lambda d: d.append(dict(d[0]))),
+        cli=True,
+    ),
+    Case(
+        "actor-needs-nan",
+        "actors.yaml",
+        "actors[0].needs",
+        "nan",
+        "finite",
+        edit=yml("actors.yaml", lambda d: d[0].update(needs=float("nan"))),
+    ),
+    Case(
+        "actor-violence-negative",
+        "actors.yaml",
+        "actors[0].direct_violence",
+        "-0.2",
+        "[0.0, 1.0]",
+        edit=yml("actors.yaml", lambda d: d[0].update(direct_violence=-0.2)),
+    ),
+    Case(
+        "actor-will-above-1",
+        "actors.yaml",
+        "actors[1].will",
+        "1.01",
+        "[0.0, 1.0]",
+        edit=yml("actors.yaml", lambda d: d[1].update(will=1.01)),
+    ),
+    Case(
+        "actor-negative-budget",
+        "actors.yaml",
+        "actors[0].resources",
+        "-5",
+        "[0.0, inf]",
+        edit=yml("actors.yaml", lambda d: d[0].update(resources=-5)),
+    ),
+    Case(
+        "actor-zero-population",
+        "actors.yaml",
+        "actors[0].population",
+        "0",
+        "[1.0, inf]",
+        edit=yml("actors.yaml", lambda d: d[0].update(population=0)),
+    ),
+    Case(
+        "actor-population-overflow",
+        "actors.yaml",
+        "actors[0].population",
+        "1000000000",
+        "a finite number",
+        edit=yml("actors.yaml", lambda d: d[0].update(population=BIG_INT)),
+    ),
+    Case(
+        "actor-unknown-country",
+        "actors.yaml",
+        "actors[0].country",
+        "'XX'",
+        "a known country id",
+        edit=yml("actors.yaml", lambda d: d[0].update(country="XX")),
+    ),
+    Case(
+        "actor-unhashable-country",
+        "actors.yaml",
+        "actors[0].country",
+        "['EA']",
+        "a known country id",
+        edit=yml("actors.yaml", lambda d: d[0].update(country=["EA"])),
+    ),
+    Case(
+        "actor-unknown-community",
+        "actors.yaml",
+        "actors[0].community",
+        "'north'",
+        "a known community id",
+        edit=yml("actors.yaml", lambda d: d[0].update(community="north")),
+    ),
+    Case(
+        "actor-mandate-above-1",
+        "actors.yaml",
+        "actors[4].mandate.peace",
+        "2",
+        "[0.0, 1.0]",
+        edit=yml("actors.yaml", lambda d: d[4]["mandate"].update(peace=2)),
+    ),
+    Case(
+        "actor-displaced-text",
+        "actors.yaml",
+        "actors[0].displaced",
+        "'many'",
+        "a number in [0.0, inf]",
+        edit=yml("actors.yaml", lambda d: d[0].update(displaced="many")),
+    ),
+    Case(
+        "actor-exempt-not-bool",
+        "actors.yaml",
+        "actors[4].sanction_exempt",
+        "'yes'",
+        "true or false",
+        edit=yml("actors.yaml", lambda d: d[4].update(sanction_exempt="yes")),
+    ),
+    Case(
+        "actor-name-not-text",
+        "actors.yaml",
+        "actors[0].name",
+        "['Eastville']",
+        "a string",
+        edit=yml("actors.yaml", lambda d: d[0].update(name=["Eastville"])),
+    ),
+    Case(
+        "actor-numeric-keys",
+        "actors.yaml",
+        "actors[0].1",
+        "'one'",
+        "a known key",
+        edit=yml("actors.yaml", lambda d: d[0].update({1: "one"})),
+    ),
+    Case(
+        "actor-key-with-newline",
+        "actors.yaml",
+        "actors[0].bad\\nkey",
+        "1",
+        "a known key",
+        edit=yml("actors.yaml", lambda d: d[0].update({"bad\nkey": 1})),
+    ),
+    Case(
+        "actors-not-a-list",
+        "actors.yaml",
+        "actors",
+        "{'eastville'",
+        "a list of mappings",
+        edit=yml("actors.yaml", lambda d: {"eastville": d[0]}),
+    ),
+    Case(
+        "actors-no-municipality",
+        "actors.yaml",
+        "actors",
+        "4",
+        "at least one municipality",
+        edit=yml("actors.yaml", _no_cities),
+    ),
+    Case(
+        "actor-alias-bomb",
+        "actors.yaml",
+        "actors[0].bomb",
+        "[['x', 'x'",
+        "a known key",
+        edit=bomb_actor("bomb"),
+        cli=True,
+    ),
+    Case(
+        "actor-alias-bomb-name",
+        "actors.yaml",
+        "actors[0].name",
+        "[['x', 'x'",
+        "a string",
+        edit=bomb_actor("name"),
+    ),
+    Case(
+        "csv-bad-cell",
+        "actors.csv",
+        "actors[0].needs",
+        "'high'",
+        "a number in [0.0, 1.0]",
+        edit=actors_csv(lambda recs: recs[0].update(needs="high")),
+        cli=True,
+    ),
+    Case(
+        "csv-negative-population",
+        "actors.csv",
+        "actors[1].population",
+        "-60000",
+        "[1.0, inf]",
+        edit=actors_csv(lambda recs: recs[1].update(population=-60000)),
+    ),
+    Case(
+        "csv-huge-number-for-a-government",
+        "actors.csv",
+        "actors[2].population",
+        "2359967529315943802",
+        "a finite number in [0.0, inf]",
+        edit=actors_csv(lambda recs: recs[2].update(population=int("23599675293159438027" * 16))),
+    ),
+    Case(
+        "csv-resources-beyond-float-sums",
+        "actors.csv",
+        "actors[4].resources",
+        "5.9e+307",
+        "at most 1e+12",
+        edit=actors_csv(lambda recs: recs[4].update(resources=5.9e307)),
+    ),
+    Case(
+        "csv-binary",
+        "actors.csv",
+        "file",
+        "codec can't decode",
+        "valid CSV",
+        edit=both(
+            actors_csv(lambda recs: None),
+            raw("actors.csv", b"id,type\n\xff\xfe\x00\x81,municipality\n"),
+        ),
+    ),
+    # --------------------------------------------------------------- ties.yaml
+    Case(
+        "tie-unknown-actor",
+        "ties.yaml",
+        "ties[3].dst",
+        "'ghost'",
+        "a known actor id",
+        edit=yml(
+            "ties.yaml",
+            lambda d: d.append(
+                {"src": "eastville", "dst": "ghost", "type": "twinning", "assumption": "x"}
+            ),
+        ),
+    ),
+    Case(
+        "tie-to-itself",
+        "ties.yaml",
+        "ties[0].dst",
+        "'eastville'",
+        "an actor other than src",
+        edit=yml("ties.yaml", lambda d: d[0].update(dst="eastville")),
+    ),
+    Case(
+        "tie-negative-trust",
+        "ties.yaml",
+        "ties[1].trust",
+        "-0.1",
+        "[0.0, 1.0]",
+        edit=yml("ties.yaml", lambda d: d[1].update(trust=-0.1)),
+    ),
+    Case(
+        "tie-unknown-type",
+        "ties.yaml",
+        "ties[0].type",
+        "'friendship'",
+        "one of ['twinning'",
+        edit=yml("ties.yaml", lambda d: d[0].update(type="friendship")),
+    ),
+    Case(
+        "tie-memory-text",
+        "ties.yaml",
+        "ties[0].memory",
+        "'high'",
+        "a number in [0.0, 1.0]",
+        edit=yml("ties.yaml", lambda d: d[0].update(memory="high")),
+    ),
+    # --------------------------------------------------------------- programmes.yaml
+    Case(
+        "programme-negative-budget",
+        "programmes.yaml",
+        "programmes[0].budget",
+        "-1",
+        "[0.0, inf]",
+        edit=yml("programmes.yaml", lambda d: d[0].update(budget=-1)),
+        cli=True,
+    ),
+    Case(
+        "programme-budget-astronomical",
+        "programmes.yaml",
+        "programmes[0].budget",
+        "1e+200",
+        "at most 1e+12",
+        edit=yml("programmes.yaml", lambda d: d[0].update(budget=1e200)),
+    ),
+    Case(
+        "programme-budget-inf",
+        "programmes.yaml",
+        "programmes[0].budget",
+        "inf",
+        "finite",
+        edit=yml("programmes.yaml", lambda d: d[0].update(budget=float("inf"))),
+    ),
+    Case(
+        "programme-ends-before-start",
+        "programmes.yaml",
+        "programmes[0].end",
+        "'2000-03'",
+        "a date after start 2000-06",
+        edit=yml("programmes.yaml", lambda d: d[0].update(end="2000-03")),
+    ),
+    Case(
+        "programme-starts-before-horizon",
+        "programmes.yaml",
+        "programmes[0].start",
+        "'1990-01'",
+        "within the horizon [2000-01, 2009-12]",
+        edit=yml("programmes.yaml", lambda d: d[0].update(start="1990-01")),
+    ),
+    Case(
+        "programme-unknown-pillar",
+        "programmes.yaml",
+        "programmes[0].pillars",
+        "['security']",
+        "a non-empty list from ['humanitarian'",
+        edit=yml("programmes.yaml", lambda d: d[0].update(pillars=["security"])),
+    ),
+    Case(
+        "programme-duplicate-id",
+        "programmes.yaml",
+        "programmes[1].id",
+        "'rebuild'",
+        "a unique programme id",
+        edit=yml("programmes.yaml", lambda d: d.append(dict(d[0]))),
+    ),
+    Case(
+        "programme-unknown-provider",
+        "programmes.yaml",
+        "programmes[0].providers",
+        "'ghost'",
+        "a known actor id",
+        edit=yml("programmes.yaml", lambda d: d[0].update(providers=["ghost"])),
+    ),
+    Case(
+        "programme-selector-list",
+        "programmes.yaml",
+        "programmes[0].recipients.country",
+        "['EA', 'WE']",
+        "a selector",
+        edit=yml("programmes.yaml", lambda d: d[0].update(recipients={"country": ["EA", "WE"]})),
+    ),
+    Case(
+        "programme-one-to-one-mismatch",
+        "programmes.yaml",
+        "programmes[0].pairing",
+        "'one_to_one'",
+        "as many providers (1) as recipients (2)",
+        edit=yml("programmes.yaml", lambda d: d[0].update(pairing="one_to_one")),
+    ),
+    Case(
+        "programme-unknown-alliance",
+        "programmes.yaml",
+        "programmes[0].alliance",
+        "'nato'",
+        "a known alliance id",
+        edit=yml("programmes.yaml", lambda d: d[0].update(alliance="nato")),
+    ),
+    # --------------------------------------------------------------- events.yaml
+    Case(
+        "event-after-horizon",
+        "events.yaml",
+        "events[4].date",
+        "'2031-01'",
+        "a date within the horizon",
+        edit=yml(
+            "events.yaml",
+            lambda d: d.append(ev(date="2031-01", type="summit", a="EA", b="WE", delta=0.1)),
+        ),
+        cli=True,
+    ),
+    Case(
+        "event-violence-ends-before-start",
+        "events.yaml",
+        "events[0].end",
+        "'1999-12'",
+        "within the horizon",
+        edit=yml("events.yaml", lambda d: d[0].update(end="1999-12")),
+    ),
+    Case(
+        "event-violence-end-before-date",
+        "events.yaml",
+        "events[0].end",
+        "'2000-01'",
+        "a date not before 2000-06",
+        edit=yml("events.yaml", lambda d: d[0].update(date="2000-06", end="2000-01")),
+    ),
+    Case(
+        "event-funding-ends-twice",
+        "events.yaml",
+        "funding_end[rebuild].date",
+        "'2001-02'",
+        "a funding_end after a funding_start",
+        edit=yml(
+            "events.yaml",
+            lambda d: d.extend(
+                [
+                    ev(date="2001-01", type="funding_end", programme="rebuild"),
+                    ev(date="2001-02", type="funding_end", programme="rebuild"),
+                ]
+            ),
+        ),
+    ),
+    Case(
+        "event-unknown-programme",
+        "events.yaml",
+        "events[4].programme",
+        "'marshall'",
+        "a known programme id",
+        edit=yml(
+            "events.yaml",
+            lambda d: d.append(ev(date="2001-01", type="funding_start", programme="marshall")),
+        ),
+    ),
+    Case(
+        "event-withdraw-non-member",
+        "events.yaml",
+        "events[4].actor",
+        "'mediator'",
+        "a member of alliance 'pact'",
+        edit=both(
+            ALLIANCE,
+            yml(
+                "events.yaml",
+                lambda d: d.append(
+                    ev(date="2003-01", type="withdraw", actor="mediator", alliance="pact")
+                ),
+            ),
+        ),
+    ),
+    Case(
+        "event-withdraw-twice",
+        "events.yaml",
+        "withdraw[eastville].date",
+        "'2004-01'",
+        "it already left",
+        edit=both(
+            ALLIANCE,
+            yml(
+                "events.yaml",
+                lambda d: d.extend(
+                    ev(date=date, type="withdraw", actor="eastville", alliance="pact")
+                    for date in ("2003-01", "2004-01")
+                ),
+            ),
+        ),
+    ),
+    Case(
+        "event-summit-delta-3",
+        "events.yaml",
+        "events[3].delta",
+        "3",
+        "[-1.0, 1.0]",
+        edit=yml("events.yaml", lambda d: d[3].update(delta=3)),
+    ),
+    Case(
+        "event-unknown-type",
+        "events.yaml",
+        "events[1].type",
+        "'earthquake'",
+        "one of ['violence'",
+        edit=yml("events.yaml", lambda d: d[1].update(type="earthquake")),
+    ),
+    Case(
+        "event-negative-pressure",
+        "events.yaml",
+        "events[0].pressure",
+        "-1",
+        "[0.0, 20.0]",
+        edit=yml("events.yaml", lambda d: d[0].update(pressure=-1)),
+    ),
+    Case(
+        "event-people-nan",
+        "events.yaml",
+        "events[1].people",
+        "nan",
+        "finite",
+        edit=yml("events.yaml", lambda d: d[1].update(people=float("nan"))),
+    ),
+    Case(
+        "event-target-unhashable",
+        "events.yaml",
+        "events[0].targets.actors",
+        "[['eastville']]",
+        "a known community, country or list of actor ids",
+        edit=yml("events.yaml", lambda d: d[0].update(targets={"actors": [["eastville"]]})),
+    ),
+    Case(
+        "events-a-scalar",
+        "events.yaml",
+        "events",
+        "'violence everywhere'",
+        "a list of mappings",
+        edit=raw("events.yaml", "violence everywhere\n"),
+    ),
+    # --------------------------------------------------------------- other files
+    Case(
+        "policies-a-list",
+        "policies.yaml",
+        "document",
+        "['no_mediator']",
+        "a mapping from policy name",
+        edit=raw("policies.yaml", "- no_mediator\n"),
+    ),
+    Case(
+        "policy-drops-unknown-actor",
+        "policies.yaml",
+        "no_mediator.drop_actors",
+        "'ghost'",
+        "a known actor id",
+        ("policy=no_mediator",),
+        edit=yml("policies.yaml", lambda d: d["no_mediator"].update(drop_actors=["ghost"])),
+    ),
+    Case(
+        "policy-lever-text",
+        "policies.yaml",
+        "silos.levers.coordination",
+        "'none'",
+        "[0.0, 1.0]",
+        ("policy=silos",),
+        edit=yml("policies.yaml", lambda d: d["silos"].update(levers={"coordination": "none"})),
+    ),
+    Case(
+        "alliance-one-member",
+        "alliances.yaml",
+        "alliances[0].members",
+        "['eastville']",
+        "at least two known actor ids",
+        edit=raw("alliances.yaml", "- {id: pact, members: [eastville], assumption: x}\n"),
+    ),
+    Case(
+        "pattern-unknown-kind",
+        "patterns.yaml",
+        "patterns[0].kind",
+        "'trend'",
+        "one of ['range'",
+        edit=yml("patterns.yaml", lambda d: d[0].update(kind="trend")),
+    ),
+    Case(
+        "pattern-contrast-unknown-policy",
+        "patterns.yaml",
+        "patterns[0].policy",
+        "'no_peace'",
+        "one of ['no_mediator'",
+        edit=yml("patterns.yaml", lambda d: d[0].update(kind="contrast", policy="no_peace")),
+    ),
+]
+CLI_CASES = [c for c in CASES if c.cli]
+
+
+# ----------------------------------------------------------------------------- checks
+
+
+@contextmanager
+def time_limit(seconds: int) -> Iterator[None]:
+    """Fail instead of hanging (an alias bomb expanded by repr or str would never return)."""
+
+    def expired(signum: int, frame: object) -> None:
+        raise TimeoutError(f"no answer within {seconds} s")
+
+    old = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _prepare(case: Case, root: Path) -> list[str]:
+    """The overrides of a case; scenario cases point scenario.path at a broken copy."""
+    if case.edit is None:
+        return list(case.args)
+    folder = case.edit(copy_scenario("two_cities", root / "data"))
+    return [f"scenario.path={folder}", *case.args]
+
+
+def assert_one_line(case: Case, stderr: str, stdout: str = "") -> None:
+    """Exactly one line naming where, key, value and what is allowed; no traceback."""
+    assert "Traceback" not in stderr + stdout, stderr
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    line = lines[0]
+    assert line.startswith("citypeace: error: "), line
+    head, sep, tail = line.partition(f": {case.key} = ")
+    assert sep, f"key {case.key!r} not named: {line}"
+    assert case.where in head, f"{case.where!r} not named: {line}"
+    assert case.value in tail, f"value {case.value!r} not named: {line}"
+    assert case.allowed in tail, f"allowed {case.allowed!r} not named: {line}"
+    assert len(line) < 2000, "one line of bounded length"
+
+
+def test_catalogue_size() -> None:
+    assert len(CASES) >= 40
+    assert len({c.id for c in CASES}) == len(CASES)
+    assert 8 <= len(CLI_CASES) <= 12
+    files = {c.where for c in CASES if c.edit is not None}
+    assert {"scenario.yaml", "actors.yaml", "actors.csv", "ties.yaml", "events.yaml"} <= files
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_preflight_refuses(
+    case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    from sim.cli import preflight
+
+    overrides = _prepare(case, tmp_path)
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    with time_limit(30), pytest.raises(SystemExit) as info:
+        preflight(overrides)
+    out = capsys.readouterr()
+    assert info.value.code == 2
+    assert_one_line(case, out.err, out.out)
+    assert not (tmp_path / "outputs").exists()
+
+
+SCENARIO_CASES = [c for c in CASES if c.edit is not None]
+
+
+@pytest.mark.parametrize("case", SCENARIO_CASES, ids=[c.id for c in SCENARIO_CASES])
+def test_loader_raises_scenario_error(case: Case, tmp_path: Path) -> None:
+    """The loader itself raises the typed error (not any other exception) with that key."""
+    from sim.scenario.loader import load_scenario
+
+    assert case.edit is not None
+    folder = case.edit(copy_scenario("two_cities", tmp_path))
+    policy = next((a.split("=", 1)[1] for a in case.args if a.startswith("policy=")), "baseline")
+    with time_limit(30), pytest.raises(ScenarioError) as info:
+        load_scenario(folder, policy=policy)
+    err = info.value
+    assert isinstance(err, CitypeaceError)
+    assert Path(err.where).name == case.where, str(err)
+    assert str(err).startswith(f"{err.where}: {case.key} = "), str(err)
+    assert case.value in str(err) and case.allowed in err.allowed, str(err)
+
+
+@pytest.mark.parametrize("case", CLI_CASES, ids=[c.id for c in CLI_CASES])
+def test_cli_refuses(case: Case, tmp_path: Path) -> None:
+    overrides = _prepare(case, tmp_path)
+    proc = run_cli([*overrides, "output.progress=false"], tmp_path, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert_one_line(case, proc.stderr, proc.stdout)
+    assert not (tmp_path / "outputs").exists()
+    assert not (tmp_path / "multirun").exists()

@@ -1,0 +1,112 @@
+"""The EMA Workbench adapter on a tiny experiment (two_cities, a short horizon)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("ema_workbench")
+
+
+def test_model_tiny_experiment_matches_direct_runs() -> None:
+    from ema_workbench import SequentialEvaluator, perform_experiments
+
+    from sim.ema import build_model
+    from sim.model import PeaceModel
+
+    model = build_model(
+        "two_cities",
+        uncertainties={"model.trust.success": [0.01, 0.15], "model.delivery.duration_min": None},
+        levers={"levers.coordination": None, "counterfactual": None},
+        horizon=12,
+        seed=3,
+    )
+    names = {u.name for u in model.uncertainties}
+    assert names == {"model__trust__success", "model__delivery__duration_min"}
+    assert set(model.levers["counterfactual"].categories.keys()) >= {"baseline", "no_mediator"}
+    with SequentialEvaluator(model) as evaluator:
+        experiments, outcomes = perform_experiments(
+            model,
+            scenarios=3,
+            policies=2,
+            evaluator=evaluator,
+            uncertainty_sampling_kwargs={"rng": 1},
+            lever_sampling_kwargs={"rng": 2},
+        )
+    assert len(experiments) == 6
+    assert outcomes["peace"].shape == (6, 12)
+    assert outcomes["peace_2y"].shape == (6,) and np.isnan(outcomes["peace_2y"]).all()
+    row = experiments.iloc[4]
+    direct = PeaceModel(
+        scenario="two_cities",
+        seed=3,
+        horizon=12,
+        policy=str(row["counterfactual"]),
+        params={
+            "trust": {"success": float(row["model__trust__success"])},
+            "delivery": {"duration_min": int(row["model__delivery__duration_min"])},
+        },
+        levers={"coordination": float(row["levers__coordination"])},
+        cities_every=0,
+    ).run()
+    assert np.array_equal(outcomes["peace"][4], direct.timeseries()["peace"].to_numpy())
+
+
+def test_replicator_model_means_over_spawned_seeds() -> None:
+    from ema_workbench import SequentialEvaluator, perform_experiments
+
+    from sim.ema import build_model, run_peace_model
+    from sim.sweep import Design, replication_seeds
+
+    model = build_model(
+        "two_cities",
+        uncertainties=["model.trust.decay"],
+        horizon=24,
+        replications=2,
+        root_seed=5,
+        scalars=["peace_2y"],
+        series=["cross_divide_trust"],
+    )
+    seeds = replication_seeds(Design(name="r", replications=2, root_seed=5))
+    assert [r["seed"] for r in model.replications] == seeds
+    with SequentialEvaluator(model) as evaluator:
+        experiments, outcomes = perform_experiments(
+            model, scenarios=2, evaluator=evaluator, uncertainty_sampling_kwargs={"rng": 3}
+        )
+    decay = float(experiments.iloc[0]["model__trust__decay"])
+    runs = [
+        run_peace_model(case="two_cities", seed=s, horizon=24, **{"model.trust.decay": decay})
+        for s in seeds
+    ]
+    assert outcomes["peace_2y"][0] == pytest.approx(np.mean([r["peace_2y"] for r in runs]))
+    assert outcomes["cross_divide_trust"].shape == (2, 24)
+
+
+def test_alliance_survival_flag_and_names() -> None:
+    from sim.ema import ema_name, run_peace_model
+
+    assert ema_name("peace@tuzla") == "peace_at_tuzla"
+    assert ema_name("model.trust.success") == "model__trust__success"
+    out = run_peace_model(case="two_cities", seed=1, horizon=12, **{"levers.mediation": False})
+    assert out["peace"].shape == (12,)
+    with pytest.raises(Exception, match="model"):
+        run_peace_model(case="two_cities", horizon=12, bogus=1.0)
+
+
+def test_alliance_outcomes() -> None:
+    import pandas as pd
+
+    from sim.ema import alliance_outcomes
+
+    states = [0] * 12 + [1] * 12 + [2] * 6 + [3] * 30 + [4] * 6
+    ts = pd.DataFrame({"alliance_map": states, "alliance_map_progress": 0.0})
+    out = alliance_outcomes(ts)
+    assert out == {
+        "alliance_map_survives": 1.0,  # suspended, not dissolved
+        "alliance_map_founded": 1.0,
+        "alliance_map_active_years": 2.5,
+    }
+    dissolved = alliance_outcomes(pd.DataFrame({"alliance_map": [*states, 5]}))
+    assert dissolved["alliance_map_survives"] == 0.0
+    never = alliance_outcomes(pd.DataFrame({"alliance_map": [0, 1, 1]}))
+    assert never["alliance_map_founded"] == 0.0 and never["alliance_map_survives"] == 0.0
