@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Create .venv with Python 3.12 and install citypeace with its test and app extras.
 #   ./setup.sh            # then: .venv/bin/citypeace scenario=tuzla
-#   EXTRAS=test,app,sweep ./setup.sh
+#   EXTRAS=test,app ./setup.sh   # a smaller install (sweep and EMA tests then skip)
 set -euo pipefail
 cd "$(dirname "$0")"
-EXTRAS="${EXTRAS:-test,app}"
+EXTRAS="${EXTRAS:-test,app,sweep,ema}"
 
 find_python() {
   for candidate in "${PYTHON:-}" python3.12 "$HOME/.pyenv/versions/3.12"*/bin/python3.12; do
