@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import socket
 import sys
 import threading
@@ -508,6 +509,8 @@ def launcher_problem(config: DictConfig) -> str | None:
     for module, extra in extras.items():
         if target.startswith(module) and importlib.util.find_spec(module) is None:
             return f"install it with pip install 'citypeace[{extra}]'"
+    if target.endswith("SlurmLauncher") and shutil.which("sbatch") is None:
+        return "a Slurm cluster (sbatch not found here; try hydra/launcher=submitit_local)"
     return None
 
 
