@@ -50,7 +50,7 @@ class Recorder:
         )
         self.rows = 0
         self.columns: dict[str, np.ndarray] = {}
-        self.city_chunks: list[pd.DataFrame] = []
+        self.city_chunks: list[dict[str, np.ndarray | int]] = []
         pop = model.cities.population
         self.comm_pop = group_sum(
             np.maximum(model.city_community, 0),
@@ -157,12 +157,22 @@ class Recorder:
             put("hostility_max", float(m.hostility[self.iu].max()))
             put("sanctioned_countries", float(m.sanctioned.sum()))
         if m.n_countries <= 12:  # readable gate states for the small, real scenarios
+            # Per country pair: permission_a_b (the lower of the two directions), hostility_a_b.
+            i, j = self.iu
+            pairs = np.empty((i.size, 2))
+            pairs[:, 0] = np.minimum(m.permission[i, j], m.permission[j, i])
+            pairs[:, 1] = m.hostility[i, j]
             names = m.case.countries
-            for i in range(m.n_countries):
-                for j in range(i + 1, m.n_countries):
-                    level = min(m.permission[i, j], m.permission[j, i])
-                    put(f"permission_{names[i]}_{names[j]}", float(level))
-                    put(f"hostility_{names[i]}_{names[j]}", float(m.hostility[i, j]))
+            labels = (
+                [
+                    f"{kind}_{names[a]}_{names[b]}"
+                    for a, b in zip(i, j, strict=True)
+                    for kind in ("permission", "hostility")
+                ]
+                if not self.rows
+                else []
+            )
+            self._put_block("country pairs", labels, pairs.ravel())
         self._record_communities(neg, pos, peace)
         self._record_watch(neg, pos, peace)
         if self.cities_every and step % self.cities_every == 0 and self.city_sample.size:
@@ -213,12 +223,12 @@ class Recorder:
     def _record_cities(
         self, step: int, neg: np.ndarray, pos: np.ndarray, peace: np.ndarray
     ) -> None:
-        m, c, rows = self.model, self.model.cities, self.city_sample
-        frame = pd.DataFrame(
+        c, rows = self.model.cities, self.city_sample
+        # Plain arrays now, one data frame when asked for (building a frame per record costs
+        # more than the month's own recording).
+        self.city_chunks.append(
             {
                 "step": step,
-                "date": m.date_of(step),
-                "id": m.actors.ids[rows],
                 **{name: getattr(c, name)[rows] for name in CITY_COLUMNS},
                 "negative_peace": neg[rows],
                 "positive_peace": pos[rows],
@@ -228,7 +238,6 @@ class Recorder:
                 "received_peace": c.received[rows, 2],
             }
         )
-        self.city_chunks.append(frame)
 
     def timeseries(self) -> pd.DataFrame:
         """The model-level series recorded so far, with a date column."""
@@ -243,4 +252,14 @@ class Recorder:
         """City-level rows recorded so far."""
         if not self.city_chunks:
             return pd.DataFrame(columns=["step", "date", "id", *CITY_COLUMNS])
-        return pd.concat(self.city_chunks, ignore_index=True)
+        m, size = self.model, self.city_sample.size
+        steps = np.array([chunk["step"] for chunk in self.city_chunks], dtype=np.int64)
+        columns = {
+            "step": np.repeat(steps, size),
+            "date": np.repeat(np.array([m.date_of(int(s)) for s in steps], dtype=object), size),
+            "id": np.tile(m.actors.ids[self.city_sample], steps.size),
+        }
+        for name in self.city_chunks[0]:
+            if name != "step":
+                columns[name] = np.concatenate([chunk[name] for chunk in self.city_chunks])
+        return pd.DataFrame(columns)

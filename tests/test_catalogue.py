@@ -364,6 +364,14 @@ CASES: list[Case] = [
         cli=True,
     ),
     Case(
+        "meta-wrong-explicit-tag",
+        "scenario.yaml",
+        "document",
+        "'groupdict'",
+        "valid YAML",
+        edit=raw("scenario.yaml", "name: two_cities\nstart: !!timestamp '004:3137-3141'\n"),
+    ),
+    Case(
         "meta-name-mismatch",
         "scenario.yaml",
         "name",
@@ -814,6 +822,14 @@ CASES: list[Case] = [
         edit=yml("programmes.yaml", lambda d: d[0].update(recipients={"country": ["EA", "WE"]})),
     ),
     Case(
+        "programme-alliance-a-list",
+        "programmes.yaml",
+        "programmes[0].alliance",
+        "['pact']",
+        "a known alliance id",
+        edit=both(ALLIANCE, yml("programmes.yaml", lambda d: d[0].update(alliance=["pact"]))),
+    ),
+    Case(
         "programme-one-to-one-mismatch",
         "programmes.yaml",
         "programmes[0].pairing",
@@ -957,6 +973,34 @@ CASES: list[Case] = [
         "[['eastville']]",
         "a known community, country or list of actor ids",
         edit=yml("events.yaml", lambda d: d[0].update(targets={"actors": [["eastville"]]})),
+    ),
+    Case(
+        "event-date-alias-bomb",
+        "events.yaml",
+        "events[0].date",
+        "[['x', 'x'",
+        "a date YYYY-MM",
+        edit=raw(
+            "events.yaml",
+            "- type: summit\n  a: EA\n  b: WE\n  delta: 0.1\n  assumption: x\n"
+            + alias_bomb("date"),
+        ),
+    ),
+    Case(
+        "event-assumption-not-text",
+        "events.yaml",
+        "events[1].assumption",
+        "{'why': 'x'}",
+        "text saying why",
+        edit=yml("events.yaml", lambda d: d[1].update(assumption={"why": "x"})),
+    ),
+    Case(
+        "event-target-country-a-list",
+        "events.yaml",
+        "events[0].targets.country",
+        "['EA']",
+        "a known community, country or list of actor ids",
+        edit=yml("events.yaml", lambda d: d[0].update(targets={"country": ["EA"]})),
     ),
     Case(
         "events-a-scalar",

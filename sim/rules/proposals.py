@@ -32,7 +32,8 @@ def tie_weights(
     """
     # All factors are non-negative (indices in [0, 1], need > 0) and rounding is monotone, so
     # max(a m, b m) == max(a, b) m bit for bit: one product per pillar instead of two.
-    base = np.maximum(trust * need, np.where(committed, commit_share, 0.0))
+    # (committed * commit_share: commit_share where committed, else 0.0.)
+    base = np.maximum(trust * need, committed * commit_share)
     weight = base[:, None] * mandate
     return weight if open_ is None else np.where(open_, weight, 0.0)
 
@@ -44,7 +45,7 @@ def split_by_weight(amount: np.ndarray, group: np.ndarray, weight: np.ndarray) -
     """
     total = group_sum(group, weight.sum(axis=1), amount.size)
     share = np.divide(amount, total, out=np.zeros_like(amount), where=total > 0)
-    return weight * share[group][:, None]
+    return weight * np.take(share, group)[:, None]
 
 
 def expected_benefit(offer_total: np.ndarray, need: np.ndarray, scale: float) -> np.ndarray:

@@ -76,7 +76,7 @@ def _power_of_counts(base: float, counts: np.ndarray) -> np.ndarray:
     if whole is not None and whole.size and whole.min() >= 0 and whole.max() < 64:
         # Whole counts (the model's case): one pow per distinct count, then a lookup.
         table = np.power(base, np.arange(int(whole.max()) + 1, dtype=np.float64))
-        return table[whole]
+        return np.take(table, whole)
     counts = counts.astype(np.float64)
     out = np.ones(counts.shape)
     nonzero = np.flatnonzero(counts)

@@ -306,6 +306,8 @@ class _Checker:
             raise self.fail(
                 f"{where}.source", source, "'NNN:LINE' or 'NNN:A-B', several joined by '; '"
             )
+        if assumption and not isinstance(assumption, str):
+            raise self.fail(f"{where}.assumption", assumption, "text saying why")
         if source:
             for part in source.split(";"):
                 if not _SOURCE.match(part.strip()):
@@ -373,8 +375,11 @@ def _read_yaml(path: Path, required: bool = True) -> Any:
         ) from None
     except UnicodeDecodeError:
         raise ScenarioError(str(path), "file", "binary data", "UTF-8 YAML text") from None
-    except (ValueError, OverflowError) as exc:  # e.g. an impossible date such as 2000-02-30
-        raise ScenarioError(str(path), "document", str(exc), "valid YAML") from None
+    except (ValueError, OverflowError, KeyError, IndexError, AttributeError, TypeError) as exc:
+        # PyYAML's constructors fail like this on an impossible date (2000-02-30) or a wrong
+        # explicit tag (!!bool x, !!int '', !!timestamp x); yaml.safe_load is all we call here.
+        why = f"cannot build a value ({type(exc).__name__}: {exc})"
+        raise ScenarioError(str(path), "document", why, "valid YAML") from None
     except RecursionError:
         raise ScenarioError(str(path), "document", "nested too deeply", "valid YAML") from None
 
@@ -530,7 +535,7 @@ def _check_programme(
     out["human_security"] = ck.boolean(rec, "human_security", where)
     out["funded_at_start"] = ck.boolean(rec, "funded_at_start", where, default=True)
     alliance = rec.get("alliance")
-    if alliance is not None and alliance not in alliances:
+    if alliance is not None and not _known(alliance, alliances):
         raise ck.fail(f"{where}.alliance", alliance, "a known alliance id")
     out["alliance"] = alliance
     out["pairing"] = ck.choice(rec, "pairing", where, ("all", "one_to_one"), default="all")
@@ -586,11 +591,12 @@ def _check_event(
 ) -> dict:
     kind = ck.choice(rec, "type", where, EVENT_TYPES)
     ck.provenance(rec, where)
+    step = ck.month(rec, "date", where, sc.start, sc.horizon)  # before str(): a date is text
     ev: dict[str, Any] = {
         "type": kind,
-        "id": rec.get("id"),
+        "id": None if rec.get("id") is None else ck.text(rec, "id", where),
         "date": str(rec.get("date")),
-        "step": ck.month(rec, "date", where, sc.start, sc.horizon),
+        "step": step,
         "source": rec.get("source"),
         "assumption": rec.get("assumption"),
     }
@@ -626,7 +632,7 @@ def _check_event(
             tkey == "community"
             and tval in sc.communities
             or tkey == "country"
-            and tval in countries
+            and _known(tval, countries)
         ):
             ev["targets"] = {tkey: tval}
         elif tkey == "actors" and _ids(tval) and tval and set(tval) <= actor_ids:
