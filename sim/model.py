@@ -615,9 +615,10 @@ class PeaceModel(mesa.Model):
         dst = np.take(ties.dst, acc)
         by_pillar = np.asarray(offer).T  # (3, E): gather along contiguous pillar rows
         flows = np.take(by_pillar, acc, axis=1).T  # (accepted, 3): what each delivered
+        self._accepted_flows = flows  # the recorder's funds series read them too
         received = group_sum(dst, flows, n_actors)[:n]
         c.received = received
-        c.last_received[received > 0] = t
+        np.putmask(c.last_received, received > 0, t)
         mult = nexus.nexus_multiplier(
             c.last_received, t, dp.nexus_window, dp.synergy, self.levers.coordination
         )
@@ -761,10 +762,10 @@ class PeaceModel(mesa.Model):
             c.capacity = 1.0 - (1.0 - c.capacity) * keep_cap
             c.S = c.S * keep_s
         # A tie has at most one live project, so each of these ties gets exactly one count.
-        successes = np.zeros(e, dtype=np.uint8)
-        failures = np.zeros(e, dtype=np.uint8)
-        successes[live_ties[completed]] = 1
-        failures[live_ties[interrupted]] = 1
+        successes = np.zeros(e, dtype=bool)  # counts of 0 or 1
+        failures = np.zeros(e, dtype=bool)
+        successes[live_ties[completed]] = True
+        failures[live_ties[interrupted]] = True
         n_completed, n_interrupted = int(completed.sum()), int(interrupted.sum())
         self._month.update(
             started=starting.size,
@@ -860,13 +861,13 @@ class PeaceModel(mesa.Model):
         total = np.bincount(
             views.city_cross_ends, weights=np.take(ties.trust, views.city_cross_rows), minlength=n
         )
-        count = views.city_cross_count
+        count, has = views.city_cross_count, views.city_cross_has
         fallback = self.params.trust.baseline
         if views.city_cross_missing and views.cross_active.size:
             # Mean over both ends of every active cross tie, as a city would see them.
             vals = ties.trust[views.cross_active]
             fallback = float(np.concatenate([vals, vals]).mean())
-        return np.divide(total, count, out=np.full(n, fallback), where=count > 0)
+        return np.divide(total, count, out=np.full(n, fallback), where=has)
 
     def _galtung(self) -> None:
         c, g = self.cities, self.params.galtung

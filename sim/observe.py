@@ -64,6 +64,8 @@ class Recorder:
         self.comm_groups = model.city_community[has]
         self.comm_kept = np.flatnonzero(self.comm_pop > 0)
         self.blocks: dict[str, np.ndarray] = {}
+        self._opened_for: np.ndarray | None = None
+        self._border: np.ndarray | None = None
         self.iu = np.triu_indices(model.n_countries, 1)
 
     def _put(self, name: str, value: float) -> None:
@@ -126,11 +128,11 @@ class Recorder:
         put("projects_interrupted_development", month["interrupted"])
         # Only accepted ties deliver: the sums run over those ties alone (the others are zero),
         # pillar by pillar along the contiguous rows of the (3, E) storage.
-        acc = m._accepted_ties
-        via_io = np.take(views.src_is_io, acc)
-        by_pillar = np.asarray(month["offer"]).T  # delivered = offered, on accepted ties
-        io = np.take(by_pillar, np.compress(via_io, acc), axis=1)
-        direct = np.take(by_pillar, np.compress(~via_io, acc) if via_io.any() else acc, axis=1)
+        # What each accepted tie delivered, (3, accepted), as the delivery step gathered it.
+        delivered = m._accepted_flows.T
+        via_io = np.take(views.src_is_io, m._accepted_ties)
+        io = np.compress(via_io, delivered, axis=1)
+        direct = np.compress(~via_io, delivered, axis=1) if via_io.any() else delivered
         for j, pillar in enumerate(PILLARS):
             flows = np.count_nonzero(direct[j] > 0) + np.count_nonzero(io[j] > 0)
             put(f"flows_{pillar}", float(flows))
@@ -142,8 +144,12 @@ class Recorder:
         put("offers_accepted", float(np.count_nonzero(month["accepted"])))
         put("offers_declined", float(np.count_nonzero(month["declined"])))
         border = views.border_carrying
-        # Share of open channels: exact counts over the cross-border carrying ties.
-        opened = np.count_nonzero(np.take(month["open"].T, border, axis=1), axis=1)
+        # Share of open channels: exact counts over the cross-border carrying ties (the gate
+        # array is reused while no gate changes, and so are its counts).
+        if self._opened_for is not month["open"].base or self._border is not border:
+            self._opened = np.count_nonzero(np.take(month["open"].T, border, axis=1), axis=1)
+            self._opened_for, self._border = month["open"].base, border
+        opened = self._opened
         for j, pillar in enumerate(PILLARS):
             put(f"gate_open_{pillar}", float(opened[j] / border.size) if border.size else 1.0)
         active = month.get("prog_active", np.zeros(0, dtype=bool))

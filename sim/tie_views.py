@@ -121,7 +121,8 @@ class TieViews:
         keep = ends < n
         self.city_cross_ends, self.city_cross_rows = ends[keep], rows[keep]
         self.city_cross_count = np.bincount(self.city_cross_ends, minlength=n)
-        self.city_cross_missing = bool((self.city_cross_count == 0).any())
+        self.city_cross_has = self.city_cross_count > 0
+        self.city_cross_missing = not self.city_cross_has.all()
         # Lederach spill-up: active cross-divide ties that also cross a border, by country pair.
         led = np.flatnonzero(cross_active & model.tie_cross_border)
         cs, cd = self.src_country[led], self.dst_country[led]

@@ -393,6 +393,14 @@ def to_markdown(result: dict[str, Any]) -> str:
         f"k = {fits['total_s'][0]:.3f} for the total (setup + run), "
         f"k = {fits['run_s'][0]:.3f} for the run alone (target k <= 1.1). Plot: `scale.png`.",
     ]
+    if "fit_large_n" in result and len(rows) >= 3:
+        lines += [
+            "",
+            f"Over the three largest sizes alone (N = {rows[-3]['n_cities']:,}.."
+            f"{rows[-1]['n_cities']:,}) the total grows as N^{result['fit_large_n'][0]:.2f}: "
+            "below ~30,000 cities the fixed cost per month (hundreds of small numpy calls) "
+            "flattens the curve, above it the month is linear in the number of ties.",
+        ]
     big = rows[-1]
     if big["n_cities"] >= 250_000:
         ok = big["total_s"] <= 60 and big["peak_rss_mb"] <= 4096
@@ -481,6 +489,9 @@ def main() -> None:
         result["fits"] = {
             key: fit_power(ns, [r[key] for r in rows]) for key in ("total_s", "run_s")
         }
+        # The slope where per-month fixed costs no longer matter: the three largest sizes.
+        top = rows[-3:]
+        result["fit_large_n"] = fit_power([r["n_cities"] for r in top], [r["total_s"] for r in top])
     else:
         result["fits"] = {"total_s": (float("nan"), 0.0), "run_s": (float("nan"), 0.0)}
     fits = result["fits"]

@@ -16,12 +16,21 @@ import numpy as np
 
 def per_thousand(amount: np.ndarray, population: np.ndarray) -> np.ndarray:
     """Money per 1,000 inhabitants, the unit every effect scale is expressed in."""
-    return amount / np.maximum(population, 1.0) * 1000.0
+    out = np.divide(amount, np.maximum(population, 1.0))
+    out *= 1000.0
+    return out
 
 
 def saturate(x: np.ndarray, scale: float) -> np.ndarray:
     """1 - exp(-x / scale): diminishing returns, 0 at 0, towards 1."""
-    return 1.0 - np.exp(-np.maximum(x, 0.0) / scale)
+    if np.ndim(x) == 0:
+        return 1.0 - np.exp(-np.maximum(x, 0.0) / scale)
+    # The same operations in one buffer (the functions below do likewise).
+    out = np.maximum(x, 0.0)
+    np.negative(out, out=out)
+    out /= scale
+    np.exp(out, out=out)
+    return np.subtract(1.0, out, out=out)
 
 
 def nexus_multiplier(
@@ -43,9 +52,19 @@ def humanitarian_relief(
     effect: float,
     scale: float,
 ) -> np.ndarray:
-    """Needs after this month's humanitarian aid; never raises needs."""
-    relief = effect * saturate(aid_per_thousand, scale) * multiplier
-    return needs * (1.0 - np.minimum(relief, 1.0))
+    """Needs after this month's humanitarian aid; never raises needs.
+
+    ``needs (1 - min(effect saturate(aid) multiplier, 1))``
+    """
+    relief = saturate(aid_per_thousand, scale)
+    if np.ndim(relief) == 0:
+        return needs * (1.0 - np.minimum(effect * relief * multiplier, 1.0))
+    relief *= effect
+    relief *= multiplier
+    np.minimum(relief, 1.0, out=relief)
+    np.subtract(1.0, relief, out=relief)
+    relief *= needs
+    return relief
 
 
 def dependency_update(
@@ -107,11 +126,33 @@ def peace_work(
     culture_gain: float,
     scale: float,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(tie trust, city cultural violence) after peace and relationship work."""
-    gain = np.minimum(trust_gain * saturate(amount, scale) * multiplier_tie, 1.0)
-    new_trust = trust + gain * (1.0 - trust)
-    cut = np.minimum(1.0 - np.exp(-culture_gain * per_thousand_amount * multiplier_city), 1.0)
-    return new_trust, cultural * (1.0 - cut)
+    """(tie trust, city cultural violence) after peace and relationship work.
+
+    ``trust + min(trust_gain saturate(amount) multiplier_tie, 1) (1 - trust)`` and
+    ``cultural (1 - min(1 - exp(-culture_gain per_thousand_amount multiplier_city), 1))``.
+    Scalars are fine for the half a caller does not need.
+    """
+    gain = saturate(amount, scale)
+    if np.ndim(gain) == 0 or np.ndim(trust) == 0:
+        new_trust = trust + np.minimum(trust_gain * gain * multiplier_tie, 1.0) * (1.0 - trust)
+    else:
+        gain *= trust_gain
+        gain *= multiplier_tie
+        np.minimum(gain, 1.0, out=gain)
+        new_trust = np.subtract(1.0, trust)
+        new_trust *= gain
+        new_trust += trust
+    if np.ndim(per_thousand_amount) == 0 and np.ndim(multiplier_city) == 0:
+        cut = np.minimum(1.0 - np.exp(-culture_gain * per_thousand_amount * multiplier_city), 1.0)
+        return new_trust, cultural * (1.0 - cut)
+    keep = np.multiply(per_thousand_amount, -culture_gain)
+    keep *= multiplier_city
+    np.exp(keep, out=keep)
+    np.subtract(1.0, keep, out=keep)  # the cut
+    np.minimum(keep, 1.0, out=keep)
+    np.subtract(1.0, keep, out=keep)
+    keep *= cultural
+    return new_trust, keep
 
 
 def do_no_harm(
@@ -122,6 +163,14 @@ def do_no_harm(
     harm: float,
     scale: float,
 ) -> np.ndarray:
-    """Cohesion after aid that reaches communities unevenly (``insensitivity`` in [0, 1])."""
-    loss = harm * diversity * insensitivity * saturate(aid_per_thousand, scale)
-    return cohesion * (1.0 - np.minimum(loss, 1.0))
+    """Cohesion after aid that reaches communities unevenly (``insensitivity`` in [0, 1]).
+
+    ``cohesion (1 - min(harm diversity insensitivity saturate(aid), 1))``
+    """
+    loss = np.multiply(diversity, harm)
+    loss *= insensitivity
+    loss *= saturate(aid_per_thousand, scale)
+    np.minimum(loss, 1.0, out=loss)
+    np.subtract(1.0, loss, out=loss)
+    loss *= cohesion
+    return loss

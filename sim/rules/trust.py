@@ -55,7 +55,7 @@ def update(
         np.subtract(here, floor, out=floor)
         floor *= decay
         here -= floor
-        out.flat[alone] = here
+        np.put(out, alone, here)
     return np.clip(out, 0.0, 1.0, out=out)
 
 

@@ -1,0 +1,165 @@
+"""The optimised rule internals are bit for bit the formulas as first written (issue 6).
+
+Each test evaluates the straightforward expression (the code before the optimisation) and the
+rule function on random inputs and requires *identical* arrays, not approximately equal ones:
+a flipped last bit could flip a random draw somewhere downstream.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim import PeaceModel
+from sim.params import GaltungParams
+from sim.rules import galtung, gates, linear, nexus, proposals, row_sum, sigmoid, trust
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(20240606)
+
+
+def same(a: np.ndarray, b: np.ndarray) -> bool:
+    return np.array_equal(np.asarray(a), np.asarray(b))
+
+
+def test_sigmoid_row_sum_and_linear(rng: np.random.Generator) -> None:
+    x = rng.normal(0, 4, 5000)
+    assert same(sigmoid(x), 0.5 * (1.0 + np.tanh(0.5 * x)))
+    assert same(sigmoid(x.copy(), out=None), sigmoid(x))
+    for k in (1, 2, 3, 5, 7):
+        v = rng.random((3001, k)) * rng.random((3001, 1)) * 1e3
+        assert same(row_sum(v), v.sum(axis=1))
+        assert same(row_sum(np.asfortranarray(v)), v.sum(axis=1))
+    a, b, c = (rng.normal(size=4000) for _ in range(3))
+    assert same(linear([(0.7, a), (1.0, b), (-2.5, c)], -0.3), 0.7 * a + b - 2.5 * c - 0.3)
+
+
+def test_galtung_targets_and_relax(rng: np.random.Generator) -> None:
+    p = GaltungParams()
+    D, S, C, needs, share, cap, coh, press, host, cross = (rng.random(3000) for _ in range(10))
+    d, s, c = galtung.targets(D, S, C, needs, share, cap, coh, press, host, cross, p)
+    assert same(
+        d,
+        sigmoid(
+            p.w_DS * S + p.w_DC * C + p.w_DN * needs + press - p.w_Dcoh * coh - p.w_DK * cap - p.b_D
+        ),
+    )
+    assert same(s, sigmoid(p.w_SD * D + p.w_SN * needs + p.w_Sdisp * share - p.w_SK * cap - p.b_S))
+    assert same(c, sigmoid(p.w_CD * D + p.w_CH * host - p.w_CT * cross - p.w_Ccoh * coh - p.b_C))
+    noise = rng.normal(0, 0.05, 3000)
+    assert same(galtung.relax(D, d, 0.3, noise), np.clip(D + 0.3 * (d - D) + noise, 0.0, 1.0))
+    assert same(galtung.capacity_decay(cap, S, 0.01, 0.5), cap * (1.0 - 0.01 * (1.0 - 0.5 * S)))
+
+
+def test_nexus_effects(rng: np.random.Generator) -> None:
+    needs, aid, mult, div, ins, coh, t, cult = (rng.random(2000) for _ in range(8))
+    aid *= 3
+    assert same(nexus.saturate(aid, 0.4), 1.0 - np.exp(-np.maximum(aid, 0.0) / 0.4))
+    relief = 0.6 * nexus.saturate(aid, 0.4) * mult
+    assert same(
+        nexus.humanitarian_relief(needs, aid, mult, 0.6, 0.4),
+        needs * (1.0 - np.minimum(relief, 1.0)),
+    )
+    loss = 0.3 * div * ins * nexus.saturate(aid, 0.4)
+    assert same(nexus.do_no_harm(coh, div, aid, ins, 0.3, 0.4), coh * (1.0 - np.minimum(loss, 1.0)))
+    new_t, new_c = nexus.peace_work(
+        t, cult, aid, aid, mult, mult, trust_gain=0.2, culture_gain=0.05, scale=0.4
+    )
+    gain = np.minimum(0.2 * nexus.saturate(aid, 0.4) * mult, 1.0)
+    cut = np.minimum(1.0 - np.exp(-0.05 * aid * mult), 1.0)
+    assert same(new_t, t + gain * (1.0 - t)) and same(new_c, cult * (1.0 - cut))
+    pop = rng.random((2000, 1)) * 1e5
+    amounts = rng.random((2000, 3))
+    assert same(nexus.per_thousand(amounts, pop), amounts / np.maximum(pop, 1.0) * 1000.0)
+    last = rng.integers(-20, 13, (2000, 3))
+    assert same(
+        nexus.nexus_multiplier(last, 12, 6, 0.5, 0.8),
+        1.0 + 0.5 * 0.8 * (((12 - last) < 6).sum(axis=1) >= 2),
+    )
+
+
+def test_proposals_weights_benefit_and_acceptance(rng: np.random.Generator) -> None:
+    e = 4000
+    tr, need, mandate = rng.random(e), rng.random(e) + 0.05, rng.random((e, 3))
+    open_, committed = rng.random((e, 3)) < 0.8, rng.random(e) < 0.5
+    base = (tr * need)[:, None] * mandate
+    floor = np.where(committed, 0.2, 0.0)[:, None] * mandate
+    expected = np.where(open_, np.maximum(base, floor), 0.0)
+    assert same(proposals.tie_weights(tr, need, mandate, open_, committed, 0.2), expected)
+    # The model's form: mandate pre-multiplied by the open mask, pillar-major storage.
+    masked = np.ascontiguousarray((mandate * open_).T).T
+    assert same(proposals.tie_weights(tr, need, masked, None, committed, 0.2), expected)
+    total = rng.random(e) * 20
+    assert same(proposals.expected_benefit(total, need, 5.0), need * (1.0 - np.exp(-total / 5.0)))
+    host, will, inten = rng.random(e), rng.random(e), rng.random(e) * 2
+    for mediated, b_int in ((np.zeros(e, bool), 0.0), (rng.random(e) < 0.3, 1.5)):
+        kw = dict(beta0=-1.0, beta_trust=3.0, beta_benefit=2.5, beta_hostility=3.0)
+        kw.update(beta_mediator=1.0, beta_will=1.5, beta_intensity=b_int)
+        logit = (
+            -1.0
+            + 3.0 * tr
+            + 2.5 * need
+            - 3.0 * host
+            + 1.0 * mediated
+            + 1.5 * (will - 0.5)
+            + b_int * np.minimum(inten, 1.0)
+        )
+        got = proposals.acceptance_probability(tr, need, host, mediated, will, inten, **kw)
+        assert same(got, sigmoid(logit))
+
+
+def test_trust_update_and_memory(rng: np.random.Generator) -> None:
+    e = 5000
+    tr, mem, base = rng.random(e), rng.random(e) * 0.5, rng.random(e) * 0.5
+    succ = rng.integers(0, 3, e).astype(float)
+    fail = (rng.random(e) < 0.01).astype(float)
+    contact = rng.random(e) < 0.6
+    kw = dict(success=0.1, failure=0.2, decay=0.05)
+    # whole counts as floats, as small integers (the model's case), and fractional weights
+    for s, f in ((succ, fail), (succ.astype(np.uint8), fail.astype(np.uint8)), (succ * 0.7, fail)):
+        t1 = 1.0 - (1.0 - tr) * (1.0 - 0.1) ** s
+        t1 = t1 * (1.0 - 0.2) ** f
+        drift = np.where(contact, 0.0, 0.05 * (t1 - np.maximum(mem, base)))
+        expected = np.clip(t1 - drift, 0.0, 1.0)
+        assert same(trust.update(tr, mem, s, f, contact, base, **kw), expected)
+    done = rng.random(e) < 0.05
+    assert same(
+        trust.remember(mem, tr, done, 0.3),
+        np.where(done, mem + 0.3 * np.maximum(tr - mem, 0.0), mem),
+    )
+
+
+def test_gate_answers_per_combination_equal_the_rule_per_tie() -> None:
+    for scenario, kw in (
+        ("seoul_pyongyang", {}),
+        ("synthetic", {"synthetic": {"n_cities": 600, "n_countries": 7, "hostile_pairs": 5}}),
+    ):
+        m = PeaceModel(scenario, seed=2, **kw)
+        m.permission[0, 1] = gates.HUMANITARIAN
+        m.sanctioned[1] = True
+        a, ties = m.actors, m.ties
+        third = a.is_io[ties.src] & (
+            (a.neutrality[ties.src] >= m.params.gates.io_neutrality_min)
+            | a.sanction_exempt[ties.src]
+        )
+        per_tie = (
+            gates.open_channels(
+                a.country[ties.src],
+                a.country[ties.dst],
+                m.permission,
+                m.sanctioned,
+                m.hostility,
+                third,
+                a.is_io[ties.src],
+                ties.human_security,
+                hostility_close=m.params.gates.hostility_close,
+            )
+            & (ties.carries & ties.active)[:, None]
+        )
+        assert same(m._gates().T, per_tie)
+        # Closing a tie is honoured the next month.
+        ties.active[np.flatnonzero(ties.carries)[0]] = False
+        m.tie_views.refresh(m)
+        assert same(m._gates().T, per_tie & ties.active[:, None])
