@@ -627,10 +627,11 @@ class PeaceModel(mesa.Model):
         c.needs = nexus.humanitarian_relief(c.needs, pt[:, HUM], mult, dp.hum_effect, dp.hum_scale)
         c.dependency = nexus.dependency_update(
             c.dependency,
-            received[:, HUM],
+            pt[:, HUM],
             received[:, DEV],
             dp.dependency_gain,
             dp.dependency_decay,
+            dp.hum_scale,
         )
         # Do no harm: insensitive aid into a mixed city strains cohesion.
         insens = group_sum(dst, row_sum(flows) * np.take(views.carefree, acc), n_actors)[:n]
@@ -882,7 +883,8 @@ class PeaceModel(mesa.Model):
         c.D = galtung.relax(c.D, d_star, g.rate_D, noise[0])
         c.S = galtung.relax(c.S, s_star, g.rate_S, noise[1] * g.rate_S / max(g.rate_D, 1e-9))
         c.C = galtung.relax(c.C, c_star, g.rate_C, noise[2] * g.rate_C / max(g.rate_D, 1e-9))
-        n_star = galtung.needs_target(c.D, c.S, share, c.dependency, g)
+        felt = nexus.felt_dependency(c.dependency, c.received[:, HUM])
+        n_star = galtung.needs_target(c.D, c.S, share, felt, g)
         c.needs = galtung.relax(c.needs, n_star, g.rate_N, 0.0)
         c.capacity = galtung.capacity_decay(
             c.capacity, c.participation, g.capacity_decay, g.ownership

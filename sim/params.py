@@ -99,7 +99,11 @@ class DeliveryParams:
         "assumption: relief per capita half-saturates here",
     )
     dependency_gain: float = param(
-        0.3, 0, 1, "per month", "004:2700-2712 aid without development creates dependency"
+        0.3,
+        0,
+        1,
+        "per month at saturating aid",
+        "004:2700-2712 aid without development creates dependency",
     )
     dependency_decay: float = param(0.05, 0, 1, "per month", "assumption: dependency fades slowly")
     project_min: float = param(

@@ -286,14 +286,6 @@ AID = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="model finding (issue 7): nexus.dependency_update adds gain*(1-dependency) for ANY "
-    "positive humanitarian receipt without development, and needs relax toward a target that "
-    "rises with dependency in the same month; so a city's first, tiny aid raises its needs "
-    "(seed=120, month=0, 0 -> 0.25 units: westburg 0.4791 -> 0.4850). Make dependency grow "
-    "with the amount (e.g. saturate(aid per 1000)) or act from the next month, then drop this.",
-)
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(**AID)
 @example(seed=120, month=0, less=0.0, more=0.25, params={"alliances": {"exit_trust": 0.0}})

@@ -129,9 +129,21 @@ class TestNexus:
 
     def test_dependency_grows_without_development(self) -> None:
         dep = nexus.dependency_update(
-            np.array([0.0, 0.0]), np.array([1.0, 1.0]), np.array([0.0, 1.0]), gain=0.3, decay=0.0
+            np.zeros(2), np.array([1.0, 1.0]), np.array([0.0, 1.0]), gain=0.3, decay=0.0, scale=0.05
         )
-        assert dep.tolist() == pytest.approx([0.3, 0.0])
+        assert dep.tolist() == pytest.approx([0.3 * (1 - np.exp(-20)), 0.0])
+
+    def test_dependency_grows_with_the_amount(self) -> None:
+        aid = np.array([0.0, 0.001, 0.05, 1.0])
+        dep = nexus.dependency_update(
+            np.zeros(4), aid, np.zeros(4), gain=0.3, decay=0.0, scale=0.05
+        )
+        assert dep[0] == 0.0 and np.all(np.diff(dep) > 0)
+        assert dep[2] == pytest.approx(0.3 * (1 - np.exp(-1)))
+
+    def test_dependency_is_felt_only_when_aid_stops(self) -> None:
+        felt = nexus.felt_dependency(np.array([0.4, 0.4, 0.0]), np.array([0.0, 2.0, 0.0]))
+        assert felt.tolist() == [0.4, 0.0, 0.0]
 
     def test_hazard_and_completion(self) -> None:
         h = nexus.project_hazard(

@@ -67,6 +67,8 @@ def needs_target(
 ) -> np.ndarray:
     """Needs follow violence, deprivation, displacement and aid dependency.
 
+    ``dependency`` is the felt part (``nexus.felt_dependency``: zero while aid still flows).
+
     sigmoid(w_ND D + w_NS S + w_Ndisp displaced_share + w_Ndep dependency - b_N)
     """
     z = linear(

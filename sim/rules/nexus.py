@@ -69,15 +69,29 @@ def humanitarian_relief(
 
 def dependency_update(
     dependency: np.ndarray,
-    hum_received: np.ndarray,
+    hum_per_thousand: np.ndarray,
     dev_received: np.ndarray,
     gain: float,
     decay: float,
+    scale: float,
 ) -> np.ndarray:
-    """Aid without development builds dependency; development or time wears it down."""
-    aid_only = (hum_received > 0) & ~(dev_received > 0)
+    """Aid without development builds dependency; development or time wears it down.
+
+    ``clip((dep + gain saturate(hum aid) [no development] (1 - dep)) (1 - decay), 0, 1)``: a
+    little aid builds a little dependency, saturating aid builds ``gain`` of the gap a month.
+    """
+    aid_only = saturate(hum_per_thousand, scale) * ~(dev_received > 0)
     grown = dependency + gain * aid_only * (1.0 - dependency)
     return np.clip(grown * (1.0 - decay), 0.0, 1.0)
+
+
+def felt_dependency(dependency: np.ndarray, hum_received: np.ndarray) -> np.ndarray:
+    """The dependency that pushes needs up: only where no humanitarian aid arrived this month.
+
+    Needs rebound when aid *stops* (004:2700-2712); while it flows, the stock only accumulates.
+    This also keeps more aid in a month from ever raising needs in that month.
+    """
+    return np.where(hum_received > 0, 0.0, dependency)
 
 
 def project_hazard(
