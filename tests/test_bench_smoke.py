@@ -49,3 +49,4 @@ def test_compare_mesa_runs_both_models() -> None:
         {"rows": [row], "machine": {"python": "3", "mesa": "3.5", "cores": 2, "load_average": []}}
     )
     assert "ours / Mesa" in text
+    assert row["ours"]["compute_floor_ms_per_month"] > 0 and "compute floor" in text

@@ -275,6 +275,26 @@ def element_costs() -> dict[str, float]:
     return out
 
 
+def compute_floor_ns(model: Any, costs: dict[str, float]) -> tuple[int, float]:
+    """(ties with an offer, nanoseconds) of the elementwise math one month cannot avoid.
+
+    Read from the model's last month: acceptance on ties with an offer and five logistic
+    targets per city (tanh); exp in benefit, peace work and three per-city saturations; one cube
+    root per city for the peace index; one uniform per tie and three normals per city.
+    """
+    e, n_c = model.ties.src.size, model.n_cities
+    bids = int(np.count_nonzero(model._month["offer"].sum(axis=1) > 0))
+    worked = int(np.count_nonzero(np.asarray(model._month["offer"])[model._accepted_ties, 2] > 0))
+    floor_ns = (
+        (bids + 5 * n_c) * costs["tanh"]
+        + (bids + worked + 3 * n_c) * costs["exp"]
+        + n_c * costs["cbrt"]
+        + e * costs["random"]
+        + 3 * n_c * costs["normal"]
+    )
+    return bids, floor_ns
+
+
 def limit_analysis(n: int, months: int, synthetic: dict[str, Any]) -> dict[str, Any]:
     """Month time against the memory-bandwidth bound and a compute floor, plus a profile."""
     import logging
@@ -300,19 +320,8 @@ def limit_analysis(n: int, months: int, synthetic: dict[str, Any]) -> dict[str, 
     traffic = month_traffic(model)
     copy_s = copy_seconds(traffic["bytes"])
     costs = element_costs()
-    e, n_c = model.ties.src.size, model.n_cities
-    bids = int(np.count_nonzero(model._month["offer"].sum(axis=1) > 0))
-    worked = int(np.count_nonzero(np.asarray(model._month["offer"])[model._accepted_ties, 2] > 0))
-    # Evaluations the rules need each month (acceptance on ties with an offer, five logistic
-    # targets per city; exp in benefit, peace work and three per-city saturations; one cube
-    # root per city for the peace index; one uniform per tie and three normals per city).
-    floor_ns = (
-        (bids + 5 * n_c) * costs["tanh"]
-        + (bids + worked + 3 * n_c) * costs["exp"]
-        + n_c * costs["cbrt"]
-        + e * costs["random"]
-        + 3 * n_c * costs["normal"]
-    )
+    e = model.ties.src.size
+    bids, floor_ns = compute_floor_ns(model, costs)
     profile = profile_months(model, max(months // 2, 3))
     return {
         "n_cities": n,
