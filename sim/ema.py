@@ -31,20 +31,14 @@ from typing import Any
 import numpy as np
 
 from sim.errors import ConfigError
+from sim.summary import LEVEL_OUTCOMES
 
 # State codes of alliance_<id> (docs/scenario-format.md): 0 proposed, 1 negotiating,
 # 2 founded, 3 active, 4 suspended, 5 dissolved. An alliance survives when it was founded and
 # is not dissolved at the end: a suspended alliance still exists and may resume.
 ALLIANCE_ALIVE = (2, 3, 4)
 ALLIANCE_FOUNDED, ALLIANCE_ACTIVE = 2, 3
-DEFAULT_SERIES = (
-    "peace",
-    "positive_peace",
-    "negative_peace",
-    "cross_divide_trust",
-    "horizontal_integration",
-    "vertical_integration",
-)
+DEFAULT_SERIES = LEVEL_OUTCOMES[:6]  # the six model-level indices a sweep summarises
 DEFAULT_SCALARS = ("peace_2y", "peace_10y", "peace_20y", "cross_divide_trust_10y")
 
 

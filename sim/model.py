@@ -66,6 +66,16 @@ def _exp_sparse(x: np.ndarray) -> np.ndarray:
     return out
 
 
+def _reject_unknown_keys(value: Mapping, cls: type, where: str, allowed: str) -> None:
+    """ConfigError naming the first key of ``value`` that ``cls`` has no field for."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    unknown = sorted(set(value) - set(names))
+    if unknown:
+        from sim.errors import ConfigError
+
+        raise ConfigError(where, unknown[0], value[unknown[0]], f"{allowed}: {names}")
+
+
 def _coerce(value: Any, cls: type) -> Any:
     """A dataclass from None, an instance, or a (nested) mapping of overrides."""
     if value is None:
@@ -81,17 +91,7 @@ def _coerce(value: Any, cls: type) -> Any:
                 kwargs[f.name] = (
                     _coerce(sub, type(default)) if dataclasses.is_dataclass(default) else sub
                 )
-        unknown = set(value) - {f.name for f in dataclasses.fields(cls)}
-        if unknown:
-            from sim.errors import ConfigError
-
-            key = sorted(unknown)[0]
-            raise ConfigError(
-                "config",
-                key,
-                value[key],
-                f"a key of {cls.__name__}: {[f.name for f in dataclasses.fields(cls)]}",
-            )
+        _reject_unknown_keys(value, cls, "config", f"a key of {cls.__name__}")
         return cls(**kwargs)
     return value
 
@@ -102,17 +102,7 @@ def resolve_levers(case: Scenario, levers: Levers | Mapping | None) -> Levers:
         chosen = dataclasses.asdict(levers)
     else:
         chosen = {k: v for k, v in dict(levers or {}).items() if v is not None}
-        unknown = set(chosen) - {f.name for f in dataclasses.fields(Levers)}
-        if unknown:
-            from sim.errors import ConfigError
-
-            key = sorted(unknown)[0]
-            raise ConfigError(
-                "levers",
-                key,
-                chosen[key],
-                f"a lever: one of {[f.name for f in dataclasses.fields(Levers)]}",
-            )
+        _reject_unknown_keys(chosen, Levers, "levers", "a lever: one of")
     resolved = dataclasses.replace(Levers(), **{**case.baseline_levers, **case.levers, **chosen})
     validate_ranges(resolved, "levers")
     return resolved
