@@ -16,10 +16,15 @@ two users do not share a run.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import functools
 import html
 import math
+import shutil
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 import ipyvuetify
@@ -72,6 +77,39 @@ def scenario_names() -> list[str]:
     from sim.scenario.loader import available_scenarios
 
     return list(available_scenarios())
+
+
+@functools.cache
+def uploads_root() -> Path:
+    """This server's folder of uploaded scenarios, offered in the picker; gone when it stops."""
+    from sim.scenario.loader import add_scenario_root
+
+    folder = Path(tempfile.mkdtemp(prefix="citypeace-uploads-"))
+    atexit.register(shutil.rmtree, folder, True)
+    add_scenario_root(folder)
+    return folder
+
+
+def upload_scenario(filename: str, data: bytes | None) -> bool:
+    """Install a dropped .zip through the scenario validator, then switch to it.
+
+    Bad archives and invalid scenarios become the usual one-line banner; nothing is installed.
+    """
+    from sim.scenario.archive import install_archive
+
+    try:
+        name = install_archive(data or b"", filename, uploads_root())
+    except Exception as exc:
+        error_r.set(f"{one_line(exc)}. Nothing was added.")
+        return False
+    ses = session_r.value
+    n_cities = ses.settings.n_cities if ses is not None else SYNTHETIC_DEFAULT_N
+    base = ses.settings if ses is not None else Settings()
+    return apply(
+        settings_for_policy(base.replace(scenario=name), {}, "baseline").replace(
+            n_cities=n_cities or SYNTHETIC_DEFAULT_N
+        )
+    )
 
 
 def start_session() -> None:
@@ -441,6 +479,12 @@ def RunControls(ses: Session) -> None:
     if s.scenario == "synthetic":
         IntField("Cities (synthetic N)", s.n_cities, lambda v: change(n_cities=v), "cp-ncities")
     Toggle("Compare with the baseline", s.compare, lambda v: change(compare=v), "cp-compare-switch")
+    with solara.Div(classes=["cp-upload"]):
+        solara.FileDrop(
+            label="Drop a scenario .zip here to add it (format: docs/scenario-format.md)",
+            on_file=lambda f: upload_scenario(f["name"], f["data"]),
+            lazy=False,
+        )
 
 
 @solara.component

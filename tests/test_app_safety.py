@@ -245,9 +245,30 @@ def test_app_reads_scenarios_only_through_the_loader() -> None:
         assert not called & {"open", "read_text", "read_bytes", "read_csv", "safe_load"}, path
 
 
-def test_uploaded_scenarios_go_through_the_validator() -> None:
-    views = pytest.importorskip("sim.app_views", reason="the browser app is not there yet")
-    upload = [n for n in dir(views) if "upload" in n.lower() or "edit_scenario" in n.lower()]
-    if not upload:
-        pytest.skip("the app has no upload or edit of scenario content yet")
-    pytest.fail(f"the app now accepts scenario content ({upload}): test it with the catalogue")
+def test_uploaded_scenarios_go_through_the_validator(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A scenario dropped into the app is read by the one loader, baseline and every policy,
+    before it is installed (the archive's own checks: tests/test_scenario_archive.py)."""
+    app = pytest.importorskip("sim.app", reason="the browser app is not there yet")
+    from test_scenario_archive import scenario_files, zipped
+
+    from sim.scenario import loader
+
+    monkeypatch.setattr(loader, "_EXTRA_ROOTS", [])
+    root = tmp_path / "uploads"
+    loader.add_scenario_root(root)
+    monkeypatch.setattr(app, "uploads_root", lambda: root)
+    seen: list[tuple[str, str]] = []
+    real = loader.load_scenario
+
+    def spy(name: object, policy: str = "baseline", horizon: int | None = None) -> object:
+        seen.append((Path(str(name)).name, policy))
+        return real(name, policy=policy, horizon=horizon)
+
+    monkeypatch.setattr(loader, "load_scenario", spy)
+    app.start_session()
+    assert app.upload_scenario("checked.zip", zipped(scenario_files("checked_town")))
+    policies = set(loader.load_scenario("checked_town").policies)
+    validated = {policy for name, policy in seen if name == "checked_town"}
+    assert validated >= {"baseline", *policies} and len(policies) >= 3

@@ -168,10 +168,20 @@ class Scenario:
 # ----------------------------------------------------------------------------- locating
 
 
+_EXTRA_ROOTS: list[Path] = []  # e.g. the app's folder of uploaded scenarios
+
+
+def add_scenario_root(folder: Path) -> None:
+    """Also offer the scenarios in ``folder`` (after the built-in ones, which keep their names)."""
+    if folder not in _EXTRA_ROOTS:
+        _EXTRA_ROOTS.append(folder)
+
+
 def scenario_roots() -> list[Path]:
-    """Folders that hold scenarios: the source tree's, then the installed wheel's copy."""
+    """Folders that hold scenarios: the source tree's, the installed wheel's copy, then extras."""
     here = Path(__file__).resolve().parent.parent
-    return [p for p in (here.parent / "scenarios", here / "_data" / "scenarios") if p.is_dir()]
+    built_in = (here.parent / "scenarios", here / "_data" / "scenarios")
+    return [p for p in (*built_in, *_EXTRA_ROOTS) if p.is_dir()]
 
 
 def available_scenarios() -> list[str]:

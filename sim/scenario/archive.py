@@ -1,0 +1,124 @@
+"""Install a scenario someone uploads (a .zip of one scenario folder), safely and validated.
+
+The archive is untrusted: its member names, sizes and count are checked before anything is
+extracted, it is unpacked into a private staging folder, and the scenario goes through the one
+loader (:func:`sim.scenario.loader.load_scenario`, every policy too) before it becomes visible
+under ``root``. Any problem raises :class:`~sim.errors.ScenarioError` and leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from sim.errors import ScenarioError
+
+MAX_ARCHIVE_BYTES = 2_000_000  # a scenario is a few YAML/CSV files, tens of kB
+MAX_UNPACKED_BYTES = 20_000_000  # also stops a zip bomb: sizes are checked before extraction
+MAX_FILES = 64
+ALLOWED_SUFFIXES = (".yaml", ".yml", ".csv", ".md")
+
+
+def install_archive(data: bytes, filename: str, root: Path) -> str:
+    """Validate the zipped scenario in ``data`` and install it as ``root/<name>``; its name.
+
+    The archive holds one scenario folder (``name/scenario.yaml`` ...) or the folder's files at
+    its top level; the name is the ``name`` in its ``scenario.yaml``. Built-in scenario names
+    are refused, and so is a name already installed (upload it under a new name).
+    """
+    where = f"upload {filename}"
+    if len(data) > MAX_ARCHIVE_BYTES:
+        raise ScenarioError(where, "size", len(data), f"at most {MAX_ARCHIVE_BYTES:,} bytes")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise ScenarioError(where, "archive", filename, "a .zip of a scenario folder") from exc
+    with archive:
+        files = _checked_members(archive, where)
+        root.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".upload-", dir=root))
+        try:
+            return _unpack_and_validate(archive, files, staging, root, where)
+        except ScenarioError as exc:  # name the files as the user knows them, not our paths
+            for folder in sorted(staging.iterdir(), key=lambda p: -len(str(p))):
+                exc = ScenarioError(
+                    exc.where.replace(str(folder), where), exc.key, exc.value, exc.allowed
+                )
+            raise exc from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _unpack_and_validate(
+    archive: zipfile.ZipFile,
+    files: list[tuple[zipfile.ZipInfo, Path]],
+    staging: Path,
+    root: Path,
+    where: str,
+) -> str:
+    from sim.scenario.loader import _NAME, available_scenarios, load_scenario
+
+    for member, relative in files:
+        target = staging.joinpath("scenario", *relative.parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with archive.open(member) as src, open(target, "wb") as dst:
+            # Copy at most the declared size: a lying header cannot write more.
+            dst.write(src.read(member.file_size + 1)[: member.file_size])
+    name = _scenario_name(staging / "scenario" / "scenario.yaml", where)
+    if not _NAME.match(name) or ".." in name:
+        raise ScenarioError(where, "name", name, "a plain name (letters, digits, _ -)")
+    if name in available_scenarios() or (root / name).exists():
+        raise ScenarioError(where, "name", name, "a name not already in use")
+    folder = staging / name
+    (staging / "scenario").rename(folder)
+    # The same validator as every other scenario, each policy included.
+    for policy in ["baseline", *load_scenario(folder).policies]:
+        load_scenario(folder, policy=policy)
+    folder.rename(root / name)
+    return name
+
+
+def _checked_members(archive: zipfile.ZipFile, where: str) -> list[tuple[zipfile.ZipInfo, Path]]:
+    """(member, path inside the scenario folder) for each file; refuses anything unsafe."""
+    members = [m for m in archive.infolist() if not m.is_dir()]
+    if not members:
+        raise ScenarioError(where, "archive", "empty", "a scenario folder with scenario.yaml")
+    if len(members) > MAX_FILES:
+        raise ScenarioError(where, "files", len(members), f"at most {MAX_FILES} files")
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNPACKED_BYTES:
+        raise ScenarioError(where, "unpacked size", total, f"at most {MAX_UNPACKED_BYTES:,} bytes")
+    paths = []
+    for m in members:
+        path = PurePosixPath(m.filename.replace("\\", "/"))
+        if path.is_absolute() or ".." in path.parts or ":" in m.filename:
+            raise ScenarioError(where, "member", m.filename, "a relative path without '..'")
+        if (m.external_attr >> 16) & 0o170000 == 0o120000:
+            raise ScenarioError(where, "member", m.filename, "a regular file, not a link")
+        if path.suffix.lower() not in ALLOWED_SUFFIXES:
+            raise ScenarioError(where, "member", m.filename, f"a file ending {ALLOWED_SUFFIXES}")
+        paths.append(path)
+    # Either the files sit at the top, or all of them sit in one folder.
+    tops = {p.parts[0] for p in paths}
+    nested = all(len(p.parts) == 2 for p in paths) and len(tops) == 1
+    if not nested and not all(len(p.parts) == 1 for p in paths):
+        raise ScenarioError(
+            where, "layout", sorted(str(p) for p in paths), "one scenario folder, no sub-folders"
+        )
+    relative = [Path(p.parts[-1]) for p in paths]
+    if "scenario.yaml" not in {p.name for p in relative}:
+        raise ScenarioError(where, "scenario.yaml", "missing", "a scenario folder's files")
+    return list(zip(members, relative, strict=True))
+
+
+def _scenario_name(meta_file: Path, where: str) -> str:
+    from sim.scenario.loader import _read_yaml
+
+    meta = _read_yaml(meta_file)  # safe loader; bad YAML is a ScenarioError
+    name = meta.get("name") if isinstance(meta, dict) else None
+    if not isinstance(name, str):
+        raise ScenarioError(where, "scenario.yaml: name", name, "the scenario's name, a string")
+    return name
