@@ -359,14 +359,35 @@ def _label(ck: _Checker, rec: dict, key: str, where: str, default: str) -> str:
     return str(value)
 
 
+# Parsed YAML documents by their text. A sweep builds the same scenario hundreds of times per
+# process and pure-Python PyYAML takes ~0.1 s per tuzla build, ten times a whole model build
+# otherwise. Keyed by the text itself (read anew each time, ~50 us) rather than by mtime and
+# size, so an edit within one timestamp tick is still seen; the same text always parses to the
+# same data. libyaml's CSafeLoader is not used: it crashes the process (no recursion limit) on
+# deeply nested input, where the pure-Python loader raises RecursionError (issue 7).
+_PARSED: dict[str, Any] = {}
+_PARSED_MAX = 64  # documents kept; a fuzzer or an app editing scenarios must not grow it
+
+
+def _parse_yaml(text: str) -> Any:
+    """``yaml.safe_load(text)``, parsed once per process; every caller gets its own copy."""
+    if text not in _PARSED:
+        data = yaml.safe_load(text)  # an error propagates and nothing is cached
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[text] = data
+    # A deep copy: the loader and policy overlays edit the records, and no run may see
+    # another's edits. deepcopy keeps YAML aliases (including recursive ones) intact.
+    return copy.deepcopy(_PARSED[text])
+
+
 def _read_yaml(path: Path, required: bool = True) -> Any:
     if not path.is_file():
         if required:
             raise ScenarioError(str(path), "file", None, "an existing YAML file")
         return None
     try:
-        with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+        return _parse_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "document"
