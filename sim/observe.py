@@ -33,6 +33,9 @@ WEIGHTED = (
     "peace",
     "participation",
 )
+# Community series (population-weighted means per community) and their rows in WEIGHTED.
+COMMUNITY_SERIES = ("D", "S", "C", "needs", "negative_peace", "positive_peace", "peace")
+_COMMUNITY_ROWS = [WEIGHTED.index(name) for name in COMMUNITY_SERIES]
 WATCH_METRICS = (
     "direct_violence",
     "structural_violence",
@@ -79,6 +82,10 @@ class Recorder:
         self.comm_cities = None if has.all() else np.flatnonzero(has)
         self.comm_groups = model.city_community[has]
         self.comm_kept = np.flatnonzero(self.comm_pop > 0)
+        k = model.n_communities
+        self.comm_bins = (
+            np.arange(len(COMMUNITY_SERIES))[:, None] * k + self.comm_groups[None, :]
+        ).ravel()
         self.blocks: dict[str, np.ndarray] = {}
         self._opened_for: np.ndarray | None = None
         self._border: np.ndarray | None = None
@@ -102,7 +109,7 @@ class Recorder:
         m = self.model
         c, ties, month = m.cities, m.ties, m._month
         pop = c.population
-        w = pop / pop.sum()
+        w = pop / np.add.reduce(pop)  # pop.sum(), without its Python layer
         neg, pos, peace = galtung_rules.indices(c.D, c.S, c.C)
         # This month's model-level values, in the order of _main_names(), written as one row.
         # (One row write instead of ~90 separate ones: on a small scenario recording cost
@@ -119,6 +126,7 @@ class Recorder:
             stack[i] = city_values
         # values.mean() is sum / count: the unweighted D, S and C rows, before weighting.
         means = stack[:3].sum(axis=1) / stack.shape[1]
+        community_means = self._community_means(stack)
         stack *= w
         values += stack.sum(axis=1).tolist()
         values += means.tolist()
@@ -191,7 +199,7 @@ class Recorder:
                 else []
             )
             self._put_block("country pairs", labels, pairs.ravel())
-        self._record_communities(neg, pos, peace)
+        self._record_communities(community_means)
         self._record_watch(neg, pos, peace)
         if self.cities_every and step % self.cities_every == 0 and self.city_sample.size:
             self._record_cities(step, neg, pos, peace)
@@ -222,25 +230,36 @@ class Recorder:
             names += ["hostility_max", "sanctioned_countries"]
         return names
 
-    def _record_communities(self, neg: np.ndarray, pos: np.ndarray, peace: np.ndarray) -> None:
+    def _community_means(self, stack: np.ndarray) -> np.ndarray | None:
+        """(7, kept communities) population-weighted means of the COMMUNITY_SERIES.
+
+        ``stack`` holds record()'s unweighted city rows. One bincount serves all seven series:
+        series r's cities go to bins r * K + community, so each bin adds its own terms in city
+        order from zero, exactly as seven separate bincounts would.
+        """
         m, c = self.model, self.model.cities
         if not self.comm_groups.size or m.n_communities > 64:
+            return None
+        rows = self.comm_cities
+        values = stack[_COMMUNITY_ROWS] if rows is None else stack[_COMMUNITY_ROWS][:, rows]
+        values *= c.population if rows is None else c.population[rows]
+        sums = np.bincount(
+            self.comm_bins,
+            weights=values.ravel(),
+            minlength=len(COMMUNITY_SERIES) * m.n_communities,
+        ).reshape(len(COMMUNITY_SERIES), m.n_communities)
+        kept = self.comm_kept
+        return sums[:, kept] / self.comm_pop[kept]
+
+    def _record_communities(self, means: np.ndarray | None) -> None:
+        if means is None:
             return
-        rows, kept = self.comm_cities, self.comm_kept
-        weight = c.population if rows is None else c.population[rows]
-        for name, values in (
-            ("D", c.D),
-            ("S", c.S),
-            ("C", c.C),
-            ("needs", c.needs),
-            ("negative_peace", neg),
-            ("positive_peace", pos),
-            ("peace", peace),
-        ):
-            mine = values if rows is None else values[rows]
-            sums = np.bincount(self.comm_groups, weights=weight * mine, minlength=m.n_communities)
-            names = [f"{name}_{m.case.communities[k]}" for k in kept] if not self.rows else []
-            self._put_block(f"community {name}", names, sums[kept] / self.comm_pop[kept])
+        m = self.model
+        for name, row in zip(COMMUNITY_SERIES, means, strict=True):
+            names = (
+                [f"{name}_{m.case.communities[k]}" for k in self.comm_kept] if not self.rows else []
+            )
+            self._put_block(f"community {name}", names, row)
 
     def _record_watch(self, neg: np.ndarray, pos: np.ndarray, peace: np.ndarray) -> None:
         if not self.watch_cities:

@@ -330,15 +330,15 @@ class FastSweepLoader(ConfigLoaderImpl):
         return loader
 
     def load_sweep_config(self, master_config: DictConfig, sweep_overrides: list[str]) -> Any:
-        fast = [o for o in sweep_overrides if o.split("=", 1)[0] in self.fast_keys]
         base = [o for o in sweep_overrides if o.split("=", 1)[0] not in self.fast_keys]
         key = (self.token, tuple(base))
         if key not in _TEMPLATES:
             _TEMPLATES[key] = super().load_sweep_config(master_config, base)
         cfg = copy.deepcopy(_TEMPLATES[key])
-        parser = OverridesParser.create()
-        ConfigLoaderImpl._apply_overrides_to_config(parser.parse_overrides(fast), cfg)
-        every = parser.parse_overrides(list(sweep_overrides))
+        # Each override is parsed once (Hydra's grammar costs ~0.4 ms an override).
+        every = OverridesParser.create().parse_overrides(list(sweep_overrides))
+        fast = [o for o in every if o.get_key_element() in self.fast_keys]
+        ConfigLoaderImpl._apply_overrides_to_config(fast, cfg)
         with open_dict(cfg.hydra):
             cfg.hydra.overrides.task = list(sweep_overrides)
             cfg.hydra.job.override_dirname = get_overrides_dirname(
