@@ -1,7 +1,8 @@
 """Per-process caches (issue 5, sweep speed) never leak state from one run into the next.
 
-A sweep builds the same scenario hundreds of times in one worker process. The parsed YAML is
-kept per process; every run must still get exactly what a fresh process would give it.
+A sweep builds the same scenario hundreds of times in one worker process. The parsed YAML and
+the validated scenarios are kept per process; every run must still get exactly what a fresh
+process would give it.
 """
 
 from __future__ import annotations
@@ -26,8 +27,13 @@ def _outputs(model: PeaceModel) -> dict[str, pd.DataFrame]:
     }
 
 
+def _clear() -> None:
+    loader._PARSED.clear()
+    loader._SCENARIOS.clear()
+
+
 def _fresh(**kwargs: object) -> dict[str, pd.DataFrame]:
-    loader._PARSED.clear()  # as in a new process
+    _clear()  # as in a new process
     return _outputs(PeaceModel(**kwargs).run())
 
 
@@ -41,7 +47,7 @@ def test_cached_runs_equal_fresh_runs_after_mutating_the_first() -> None:
     second_kw = dict(scenario="tuzla", seed=5, horizon=60, levers={"coordination": 0.8})
     expected_first, expected_second = _fresh(**first_kw), _fresh(**second_kw)
 
-    loader._PARSED.clear()
+    _clear()
     first = PeaceModel(**first_kw).run()
     _assert_same(_outputs(first), expected_first)
     # Vandalise everything the first run holds: its state, its scenario tables and records.
@@ -54,11 +60,18 @@ def test_cached_runs_equal_fresh_runs_after_mutating_the_first() -> None:
         prog["recipients"].clear()
     first.case.events.clear()
     first.case.policies.clear()
-    assert loader._PARSED  # the second run is served from the cache
+    assert loader._PARSED and len(loader._SCENARIOS) == 1  # served from the caches from now on
     second = PeaceModel(**second_kw).run()
     _assert_same(_outputs(second), expected_second)
     again = PeaceModel(**first_kw).run()
+    assert len(loader._SCENARIOS) == 2  # the first run's scenario came from the cache
     _assert_same(_outputs(again), expected_first)
+    # And a scenario handed out is a copy: editing it leaves the next one as loaded.
+    case = loader.load_scenario("tuzla", horizon=60)
+    case.actors.loc[:, "capacity"] = 0.0
+    case.programmes.clear()
+    fresh = loader.load_scenario("tuzla", horizon=60)
+    assert fresh.programmes and (fresh.actors["capacity"] > 0).any()
 
 
 def test_parsed_documents_are_copies() -> None:
