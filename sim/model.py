@@ -406,6 +406,7 @@ class PeaceModel(mesa.Model):
             prog=self.prog_row_prog[is_city], city=recipient[is_city], count=count, has=count > 0
         )
         self._prog_allied = self.prog_alliance >= 0
+        self._row_pillars = self.prog_pillars[self.prog_row_prog]  # each row's programme pillars
         self._any_allied = bool(self._prog_allied.any())
         self.prog_row_active = np.ones(len(rows_prog), dtype=bool)
         self.prog_recent_violence = np.zeros((max(self.params.funding.risk_window, 1), p))
@@ -575,7 +576,7 @@ class PeaceModel(mesa.Model):
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(offer, accepted, declined); what is delivered is the offer on accepted ties."""
         a, ties, prm, views = self.actors, self.ties, self.params.proposals, self.tie_views
-        need = np.take(self.context(self.cities.needs, 0.5), ties.dst)
+        need = self.context(self.cities.needs, 0.5).take(ties.dst)
         committed = ties.last_contact >= t - 3  # contact in the last three months
         weight = proposals.tie_weights(
             ties.trust,
@@ -591,16 +592,14 @@ class PeaceModel(mesa.Model):
         offer = own
         if money.size and self.prog_row_tie.size:
             rows = self.prog_row_active
-            row_weight = (weight[self.prog_row_tie] * self.prog_pillars[self.prog_row_prog]) * rows[
-                :, None
-            ]
+            row_weight = (weight[self.prog_row_tie] * self._row_pillars) * rows[:, None]
             # Without any open, weighted tie a programme's money for that month is unspent.
             split = proposals.split_by_weight(money, self.prog_row_prog, row_weight)
             offer = own + group_sum(self.prog_row_tie, split, ties.src.size)
         total = row_sum(offer)
         has_offer = total > 0
         # Acceptance matters only where there is an offer: evaluate it on those ties alone.
-        # (np.take: a plain gather, about twice as fast as fancy indexing on these sizes.)
+        # (take: a plain gather, about twice as fast as fancy indexing on these sizes.)
         bids = has_offer.nonzero()[0]
         benefit = proposals.expected_benefit(total.take(bids), need.take(bids), prm.benefit_scale)
         mediated = self.tie_mediated.take(bids) & self.levers.mediation
@@ -739,7 +738,9 @@ class PeaceModel(mesa.Model):
         rows = ties.project[live_ties]
         dev = np.where(accepted[live_ties], dev_offer[live_ties], 0.0)  # delivered this month
         funded_now = dev > 0
-        log["progress"][rows] += funded_now / log["duration"][rows]
+        # (Each row once: a tie has at most one live project.)
+        progress = log["progress"][rows] + funded_now / log["duration"][rows]
+        log["progress"][rows] = progress
         log["spent"][rows] += dev
         recipient = log["recipient"][rows]
         is_city = recipient < n
@@ -759,7 +760,7 @@ class PeaceModel(mesa.Model):
         )
         fresh = log["start"][rows] == t
         draw = self.rng.random(rows.size)
-        completed = log["progress"][rows] >= 1.0 - 1e-9
+        completed = progress >= 1.0 - 1e-9
         interrupted = ~completed & ~fresh & (draw < hazard)
         done_rows, broken_rows = rows[completed], rows[interrupted]
         log["status"][done_rows] = COMPLETED
