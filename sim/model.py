@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import mesa
@@ -19,6 +20,7 @@ from sim.rules import (
     DEV,
     HUM,
     PEACE,
+    clip,
     funding,
     galtung,
     gates,
@@ -311,6 +313,17 @@ class PeaceModel(mesa.Model):
         self.tie_views = TieViews(self)
         self._city_in_community = np.flatnonzero(self.city_community >= 0)
         self._others_in_community = bool((self.actors.community[n:] >= 0).any())
+        groups = self.city_community[self._city_in_community]
+        count = np.bincount(groups, minlength=self.n_communities)
+        others = self.actors.community[n:]
+        self._context_groups = SimpleNamespace(
+            all_cities=self._city_in_community.size == n,
+            groups=groups,
+            count=count,
+            has=count > 0,
+            member=others >= 0,
+            community=np.maximum(others, 0),
+        )
         self._build_agents(actors, n)
         self._month: dict[str, Any] = _MonthRecord()
 
@@ -375,6 +388,16 @@ class PeaceModel(mesa.Model):
                     rows_tie.append(tie_of[key])
         self.prog_row_prog = np.array(rows_prog, dtype=np.int64)
         self.prog_row_tie = np.array(rows_tie, dtype=np.int64)
+        # Fixed inputs of the monthly recipients' violence (funding.recipients_mean_violence).
+        recipient = self.ties.dst[self.prog_row_tie]
+        is_city = recipient < self.n_cities
+        count = np.bincount(self.prog_row_prog[is_city], minlength=p)
+        self._recipient_violence = SimpleNamespace(
+            prog=self.prog_row_prog[is_city], city=recipient[is_city], count=count, has=count > 0
+        )
+        self._prog_allied = self.prog_alliance >= 0
+        self._row_pillars = self.prog_pillars[self.prog_row_prog]  # each row's programme pillars
+        self._any_allied = bool(self._prog_allied.any())
         self.prog_row_active = np.ones(len(rows_prog), dtype=bool)
         self.prog_recent_violence = np.zeros((max(self.params.funding.risk_window, 1), p))
         self.prog_status = np.zeros(p, dtype=np.int8)  # 0 idle, 1 paying, 2 refused
@@ -421,17 +444,17 @@ class PeaceModel(mesa.Model):
         n = self.n_cities
         out = np.empty(self.n_actors)
         out[:n] = city_values
-        out[n:] = default
-        others = self.actors.community[n:]
-        if self._others_in_community:
-            members = self._city_in_community
-            groups = self.city_community[members]
-            total = np.bincount(groups, weights=city_values[members], minlength=self.n_communities)
-            count = np.bincount(groups, minlength=self.n_communities)
-            mean = np.divide(
-                total, count, out=np.full(self.n_communities, float(default)), where=count > 0
-            )
-            out[n:] = np.where(others >= 0, mean[np.maximum(others, 0)], default)
+        if not self._others_in_community:
+            out[n:] = default
+            return out
+        # Communities and their members never change: the groups and counts are from _build.
+        ctx = self._context_groups
+        values = city_values if ctx.all_cities else city_values.take(self._city_in_community)
+        total = np.bincount(ctx.groups, weights=values, minlength=self.n_communities)
+        mean = np.empty(self.n_communities)
+        mean.fill(default)
+        np.divide(total, ctx.count, out=mean, where=ctx.has)
+        out[n:] = np.where(ctx.member, mean.take(ctx.community), default)
         return out
 
     # ------------------------------------------------------------------ the month
@@ -498,17 +521,22 @@ class PeaceModel(mesa.Model):
         if p == 0:
             self._month["prog_active"] = np.zeros(0, dtype=bool)
             return np.zeros(0)
-        recipient = self.ties.dst[self.prog_row_tie]
-        city_row = np.where(recipient < self.n_cities, recipient, -1)
-        violence = funding.recipients_mean_violence(self.prog_row_prog, city_row, self.cities.D, p)
-        self.prog_recent_violence = np.roll(self.prog_recent_violence, 1, axis=0)
-        self.prog_recent_violence[0] = violence
-        window = min(t + 1, self.prog_recent_violence.shape[0])
-        recent = self.prog_recent_violence[:window].mean(axis=0)
+        # funding.recipients_mean_violence, with the fixed grouping precomputed in _build:
+        # the same bincount over the same city rows in the same order.
+        rv = self._recipient_violence
+        total = np.bincount(rv.prog, weights=self.cities.D.take(rv.city), minlength=p)
+        violence = np.zeros(p)
+        np.divide(total, rv.count, out=violence, where=rv.has)
+        # Newest month first: shift the rows down in place (np.roll's values, without a copy).
+        recent_violence = self.prog_recent_violence
+        recent_violence[1:] = recent_violence[:-1]
+        recent_violence[0] = violence
+        window = min(t + 1, recent_violence.shape[0])
+        recent = recent_violence[:window].mean(axis=0)
         risk_ok = funding.risk_acceptable(recent, self.prog_risk)
-        allied = self.prog_alliance >= 0
+        allied = self._prog_allied
         alliance_ok = ~allied
-        if allied.any():
+        if self._any_allied:
             alliance_ok = alliance_ok | (
                 self.alliance_state[np.maximum(self.prog_alliance, 0)] == alliance_rules.ACTIVE
             )
@@ -538,7 +566,7 @@ class PeaceModel(mesa.Model):
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(offer, accepted, declined); what is delivered is the offer on accepted ties."""
         a, ties, prm, views = self.actors, self.ties, self.params.proposals, self.tie_views
-        need = np.take(self.context(self.cities.needs, 0.5), ties.dst)
+        need = self.context(self.cities.needs, 0.5).take(ties.dst)
         committed = ties.last_contact >= t - 3  # contact in the last three months
         weight = proposals.tie_weights(
             ties.trust,
@@ -554,28 +582,24 @@ class PeaceModel(mesa.Model):
         offer = own
         if money.size and self.prog_row_tie.size:
             rows = self.prog_row_active
-            row_weight = (weight[self.prog_row_tie] * self.prog_pillars[self.prog_row_prog]) * rows[
-                :, None
-            ]
+            row_weight = (weight[self.prog_row_tie] * self._row_pillars) * rows[:, None]
             # Without any open, weighted tie a programme's money for that month is unspent.
             split = proposals.split_by_weight(money, self.prog_row_prog, row_weight)
             offer = own + group_sum(self.prog_row_tie, split, ties.src.size)
         total = row_sum(offer)
         has_offer = total > 0
         # Acceptance matters only where there is an offer: evaluate it on those ties alone.
-        # (np.take: a plain gather, about twice as fast as fancy indexing on these sizes.)
-        bids = np.flatnonzero(has_offer)
-        benefit = proposals.expected_benefit(
-            np.take(total, bids), np.take(need, bids), prm.benefit_scale
-        )
-        mediated = np.take(self.tie_mediated, bids) & self.levers.mediation
+        # (take: a plain gather, about twice as fast as fancy indexing on these sizes.)
+        bids = has_offer.nonzero()[0]
+        benefit = proposals.expected_benefit(total.take(bids), need.take(bids), prm.benefit_scale)
+        mediated = self.tie_mediated.take(bids) & self.levers.mediation
         prob = proposals.acceptance_probability(
-            np.take(ties.trust, bids),
+            ties.trust.take(bids),
             benefit,
-            np.take(self.hostility, np.take(views.pair, bids)),
+            self.hostility.take(views.pair.take(bids)),
             mediated,
-            np.take(a.will, np.take(ties.dst, bids)),
-            np.take(ties.intensity, bids) if prm.beta_intensity else 0.0,
+            a.will.take(ties.dst.take(bids)),
+            ties.intensity.take(bids) if prm.beta_intensity else 0.0,
             beta0=prm.beta0,
             beta_trust=prm.beta_trust,
             beta_benefit=prm.beta_benefit,
@@ -586,9 +610,9 @@ class PeaceModel(mesa.Model):
         )
         draw = self.rng.random(ties.src.size)
         accepted = np.zeros(ties.src.size, dtype=bool)
-        accepted[bids] = np.take(draw, bids) < prob
+        accepted[bids] = draw.take(bids) < prob
         declined = has_offer & ~accepted
-        self._accepted_ties = np.flatnonzero(accepted)
+        self._accepted_ties = accepted.nonzero()[0]
         return offer, accepted, declined
 
     def _delivery(
@@ -602,9 +626,9 @@ class PeaceModel(mesa.Model):
         # bins are dropped: each city keeps its own terms, in their order).
         acc = self._accepted_ties
         n_actors = self.n_actors
-        dst = np.take(ties.dst, acc)
+        dst = ties.dst.take(acc)
         by_pillar = np.asarray(offer).T  # (3, E): gather along contiguous pillar rows
-        flows = np.take(by_pillar, acc, axis=1).T  # (accepted, 3): what each delivered
+        flows = by_pillar.take(acc, axis=1).T  # (accepted, 3): what each delivered
         self._accepted_flows = flows  # the recorder's funds series read them too
         received = group_sum(dst, flows, n_actors)[:n]
         c.received = received
@@ -624,7 +648,7 @@ class PeaceModel(mesa.Model):
             dp.hum_scale,
         )
         # Do no harm: insensitive aid into a mixed city strains cohesion.
-        insens = group_sum(dst, row_sum(flows) * np.take(views.carefree, acc), n_actors)[:n]
+        insens = group_sum(dst, row_sum(flows) * views.carefree.take(acc), n_actors)[:n]
         all_received = row_sum(received)
         insens = np.divide(insens, all_received, out=np.zeros(n), where=all_received > 0)
         c.cohesion = nexus.do_no_harm(
@@ -632,17 +656,17 @@ class PeaceModel(mesa.Model):
         )
         # Peace and relationship work, on the ties that carried some (trust changes only there).
         carried = flows[:, PEACE] > 0
-        worked, worked_dst = np.compress(carried, acc), np.compress(carried, dst)
+        worked, worked_dst = acc.compress(carried), dst.compress(carried)
         mult_actor = np.ones(n_actors)  # the nexus multiplier of a city; 1 for anyone else
         mult_actor[:n] = mult
-        before = np.take(ties.trust, worked)
+        before = ties.trust.take(worked)
         # The cultural half of peace_work is not used here: scalar zeros keep it to one value.
         after, _ = nexus.peace_work(
             before,
             0.0,
-            np.compress(carried, flows[:, PEACE]),
+            flows[:, PEACE].compress(carried),
             0.0,
-            np.take(mult_actor, worked_dst),
+            mult_actor.take(worked_dst),
             1.0,
             trust_gain=dp.peace_trust,
             culture_gain=0.0,
@@ -662,9 +686,9 @@ class PeaceModel(mesa.Model):
             culture_gain=dp.peace_culture,
             scale=dp.peace_scale,
         )
-        gained = (after - before) * np.take(views.middle_src, worked)
+        gained = (after - before) * views.middle_src.take(worked)
         spill = group_sum(worked_dst, gained, n_actors)[:n] * dp.middle_spill
-        c.cohesion = np.clip(c.cohesion + np.minimum(spill, 1.0) * (1.0 - c.cohesion), 0.0, 1.0)
+        c.cohesion = clip(c.cohesion + np.minimum(spill, 1.0) * (1.0 - c.cohesion), 0.0, 1.0)
         successes, failures = self._projects(t, open_, by_pillar[DEV], accepted, mult)
         return successes, failures
 
@@ -681,8 +705,8 @@ class PeaceModel(mesa.Model):
         n, e = self.n_cities, ties.src.size
         # A project needs money, which only accepted ties receive: look at those alone.
         acc = self._accepted_ties
-        funded = np.compress(np.take(dev_offer, acc) >= max(dp.project_min, 1e-12), acc)
-        starting = np.compress(np.take(ties.project, funded) < 0, funded)
+        funded = acc.compress(dev_offer.take(acc) >= max(dp.project_min, 1e-12))
+        starting = funded.compress(ties.project.take(funded) < 0)
         if starting.size:
             duration = self.rng.integers(
                 dp.duration_min, max(dp.duration_max, dp.duration_min) + 1, size=starting.size
@@ -701,11 +725,13 @@ class PeaceModel(mesa.Model):
                 status=np.full(starting.size, ACTIVE, dtype=np.int8),
             )
             ties.project[starting] = rows
-        live_ties = np.flatnonzero(ties.project >= 0)
+        live_ties = (ties.project >= 0).nonzero()[0]
         rows = ties.project[live_ties]
         dev = np.where(accepted[live_ties], dev_offer[live_ties], 0.0)  # delivered this month
         funded_now = dev > 0
-        log["progress"][rows] += funded_now / log["duration"][rows]
+        # (Each row once: a tie has at most one live project.)
+        progress = log["progress"][rows] + funded_now / log["duration"][rows]
+        log["progress"][rows] = progress
         log["spent"][rows] += dev
         recipient = log["recipient"][rows]
         is_city = recipient < n
@@ -725,7 +751,7 @@ class PeaceModel(mesa.Model):
         )
         fresh = log["start"][rows] == t
         draw = self.rng.random(rows.size)
-        completed = log["progress"][rows] >= 1.0 - 1e-9
+        completed = progress >= 1.0 - 1e-9
         interrupted = ~completed & ~fresh & (draw < hazard)
         done_rows, broken_rows = rows[completed], rows[interrupted]
         log["status"][done_rows] = COMPLETED
@@ -783,9 +809,9 @@ class PeaceModel(mesa.Model):
         d_ctx = self.context(self.cities.D, 0.0)
         # trust * (1 - decline_cost * declined): a factor of exactly 1 except where declined.
         trust_now = ties.trust.copy()
-        refused = np.flatnonzero(declined)
+        refused = declined.nonzero()[0]
         keep = 1.0 - self.params.proposals.decline_cost * 1.0
-        np.put(trust_now, refused, np.take(trust_now, refused) * keep)
+        trust_now.put(refused, trust_now.take(refused) * keep)
         # Mediation first: a mediated party tie is in contact this month (meetings abroad).
         mediated = np.zeros(ties.src.size, dtype=bool)
         if self.levers.mediation and self.med_party.size:
@@ -806,12 +832,12 @@ class PeaceModel(mesa.Model):
         if not self.levers.mediation:
             contact = contact & (ties.type != _MEDIATION)
         # The drift floor matters only without contact (update() ignores it elsewhere).
-        drifting = np.flatnonzero(~contact)
+        drifting = (~contact).nonzero()[0]
         floor = np.zeros(ties.src.size)
         floor[drifting] = trust.baseline(
-            np.take(c_ctx, np.take(ties.src, drifting)),
-            np.take(c_ctx, np.take(ties.dst, drifting)),
-            np.take(self.hostility, np.take(views.pair, drifting)),
+            c_ctx.take(ties.src.take(drifting)),
+            c_ctx.take(ties.dst.take(drifting)),
+            self.hostility.take(views.pair.take(drifting)),
             tp.baseline,
         )
         # successes + accepted as whole counts: a project completes at most once per tie.
@@ -831,14 +857,14 @@ class PeaceModel(mesa.Model):
         # The violence shock multiplies other ties by exactly 1, and update() already kept them
         # in [0, 1]: shock and clip the cross-divide ties alone.
         cross = views.cross
-        violence = np.maximum(np.take(d_ctx, views.cross_src), np.take(d_ctx, views.cross_dst))
+        violence = np.maximum(d_ctx.take(views.cross_src), d_ctx.take(views.cross_dst))
         shocked = trust.violence_shock(
-            np.take(trust_now, cross),
-            np.take(ties.cross_divide, cross),
+            trust_now.take(cross),
+            ties.cross_divide.take(cross),
             violence,
             tp.violence_shock,
         )
-        np.put(trust_now, cross, np.clip(shocked, 0.0, 1.0))
+        trust_now.put(cross, clip(shocked, 0.0, 1.0))
         ties.trust = trust_now
         ties.memory = trust.remember(ties.memory, ties.trust, successes > 0, tp.memory_gain)
         intensity = ties.intensity * (1.0 - tp.intensity_decay)
@@ -850,7 +876,7 @@ class PeaceModel(mesa.Model):
     def _cross_trust_per_city(self) -> np.ndarray:
         ties, n, views = self.ties, self.n_cities, self.tie_views
         total = np.bincount(
-            views.city_cross_ends, weights=np.take(ties.trust, views.city_cross_rows), minlength=n
+            views.city_cross_ends, weights=ties.trust.take(views.city_cross_rows), minlength=n
         )
         count, has = views.city_cross_count, views.city_cross_has
         fallback = self.params.trust.baseline
@@ -891,7 +917,7 @@ class PeaceModel(mesa.Model):
         k = self.n_countries
         # Cross-divide, cross-border, active ties by unordered country pair (cached subsets).
         total = np.bincount(
-            views.lederach_pair, weights=np.take(ties.trust, views.lederach_ties), minlength=k * k
+            views.lederach_pair, weights=ties.trust.take(views.lederach_ties), minlength=k * k
         ).reshape(k, k)
         total = total + total.T
         count = views.lederach_count
@@ -900,13 +926,13 @@ class PeaceModel(mesa.Model):
             self.hostility, mean, count > 0, lp.spill_up, lp.spill_up_threshold
         )
         up = np.zeros(self.n_cities, dtype=bool)
-        up_trust = np.take(ties.trust, views.up_ties)
-        up[np.take(ties.src, np.compress(up_trust >= lp.working_tie, views.up_ties))] = True
+        up_trust = ties.trust.take(views.up_ties)
+        up[ties.src.take(views.up_ties.compress(up_trust >= lp.working_tie))] = True
         horizontal = views.horizontal_ties
         self._month["horizontal"] = lederach.horizontal_integration(
-            np.take(ties.trust, horizontal),
-            np.take(ties.cross_divide, horizontal),
-            np.take(self.tie_middle, horizontal),
+            ties.trust.take(horizontal),
+            ties.cross_divide.take(horizontal),
+            self.tie_middle.take(horizontal),
         )
         self._month["vertical"] = lederach.vertical_integration(
             up, self.cities.participation, lp.participation_min

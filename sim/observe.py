@@ -20,6 +20,22 @@ if TYPE_CHECKING:
     from sim.model import PeaceModel
 
 CITY_COLUMNS = ("D", "S", "C", "needs", "capacity", "cohesion", "participation", "displaced")
+# Population-weighted means recorded each month, in record()'s order.
+WEIGHTED = (
+    "D",
+    "S",
+    "C",
+    "needs",
+    "capacity",
+    "cohesion",
+    "negative_peace",
+    "positive_peace",
+    "peace",
+    "participation",
+)
+# Community series (population-weighted means per community) and their rows in WEIGHTED.
+COMMUNITY_SERIES = ("D", "S", "C", "needs", "negative_peace", "positive_peace", "peace")
+_COMMUNITY_ROWS = [WEIGHTED.index(name) for name in COMMUNITY_SERIES]
 WATCH_METRICS = (
     "direct_violence",
     "structural_violence",
@@ -58,23 +74,24 @@ class Recorder:
             model.n_communities,
         )
         self.watch_rows = {w: model.actor_index[w] for w in model.case.watch}
+        # Watched actors that are cities (only a city has the watched quantities).
+        self.watch_cities = {w: r for w, r in self.watch_rows.items() if r < model.n_cities}
+        self._stack = np.empty((len(WEIGHTED), n))  # record()'s weighted-mean buffer
         # Community series: cities with a community, and the communities with people in them.
         has = model.city_community >= 0
         self.comm_cities = None if has.all() else np.flatnonzero(has)
         self.comm_groups = model.city_community[has]
         self.comm_kept = np.flatnonzero(self.comm_pop > 0)
+        k = model.n_communities
+        self.comm_bins = (
+            np.arange(len(COMMUNITY_SERIES))[:, None] * k + self.comm_groups[None, :]
+        ).ravel()
         self.blocks: dict[str, np.ndarray] = {}
         self._opened_for: np.ndarray | None = None
         self._border: np.ndarray | None = None
         self.iu = np.triu_indices(model.n_countries, 1)
 
-    def _put(self, name: str, value: float) -> None:
-        col = self.columns.get(name)
-        if col is None:
-            col = self.columns[name] = np.full(self.model.horizon, np.nan)
-        col[self.rows] = value
-
-    def _put_block(self, key: str, names: list[str], values: np.ndarray) -> None:
+    def _put_block(self, key: str, names: list[str], values: np.ndarray | list[float]) -> None:
         """Record several series at once; each name's column is a view into one block."""
         block = self.blocks.get(key)
         if block is None:
@@ -92,57 +109,59 @@ class Recorder:
         m = self.model
         c, ties, month = m.cities, m.ties, m._month
         pop = c.population
-        w = pop / pop.sum()
-        weighted = np.empty_like(w)
+        w = pop / np.add.reduce(pop)  # pop.sum(), without its Python layer
         neg, pos, peace = galtung_rules.indices(c.D, c.S, c.C)
-        put = self._put
-        put("step", step)
-        for name, values in (
-            ("D", c.D),
-            ("S", c.S),
-            ("C", c.C),
-            ("needs", c.needs),
-            ("capacity", c.capacity),
-            ("cohesion", c.cohesion),
-            ("negative_peace", neg),
-            ("positive_peace", pos),
-            ("peace", peace),
-            ("participation", c.participation),
+        # This month's model-level values, in the order of _main_names(), written as one row.
+        # (One row write instead of ~90 separate ones: on a small scenario recording cost
+        # more than most rules.)
+        values: list[float] = [step]
+        # Population-weighted means as one (10, N) product summed along its rows: each row's
+        # sum is that array's own .sum() bit for bit (the same pairwise summation over one
+        # contiguous row). Not ``w @ values``: a BLAS dot wakes BLAS's worker threads every
+        # call, which on a busy machine cost more than the rest of the month at N = 250,000.
+        stack = self._stack
+        for i, city_values in enumerate(
+            (c.D, c.S, c.C, c.needs, c.capacity, c.cohesion, neg, pos, peace, c.participation)
         ):
-            # Not ``w @ values``: a BLAS dot wakes BLAS's worker threads every call, which on a
-            # busy machine cost more than the rest of the month at N = 250,000.
-            np.multiply(w, values, out=weighted)
-            put(name, float(weighted.sum()))
-        for name, values in (("D", c.D), ("S", c.S), ("C", c.C)):
-            put(f"{name}_mean", float(values.mean()))
-        put("displaced", float(c.displaced.sum()))
+            stack[i] = city_values
+        # values.mean() is sum / count: the unweighted D, S and C rows, before weighting.
+        means = stack[:3].sum(axis=1) / stack.shape[1]
+        community_means = self._community_means(stack)
+        stack *= w
+        values += stack.sum(axis=1).tolist()
+        values += means.tolist()
+        values.append(c.displaced.sum())
         views = m.tie_views
         cross = views.cross_active
         # 0 where no tie spans a divide: there is no relationship to measure.
-        put("cross_divide_trust", float(np.take(ties.trust, cross).mean()) if cross.size else 0.0)
-        put("horizontal_integration", month["horizontal"])
-        put("vertical_integration", month["vertical"])
-        put("projects_active_development", float(month["projects_active"]))
-        put("projects_started_development", month["started"])
-        put("projects_completed_development", month["completed"])
-        put("projects_interrupted_development", month["interrupted"])
+        values.append(ties.trust.take(cross).mean() if cross.size else 0.0)
+        values += (
+            month["horizontal"],
+            month["vertical"],
+            month["projects_active"],
+            month["started"],
+            month["completed"],
+            month["interrupted"],
+        )
         # Only accepted ties deliver: the sums run over those ties alone (the others are zero),
         # pillar by pillar along the contiguous rows of the (3, E) storage.
         # What each accepted tie delivered, (3, accepted), as the delivery step gathered it.
-        delivered = m._accepted_flows.T
-        via_io = np.take(views.src_is_io, m._accepted_ties)
-        io = np.compress(via_io, delivered, axis=1)
-        direct = np.compress(~via_io, delivered, axis=1) if via_io.any() else delivered
-        for j, pillar in enumerate(PILLARS):
-            flows = np.count_nonzero(direct[j] > 0) + np.count_nonzero(io[j] > 0)
-            put(f"flows_{pillar}", float(flows))
-            put(f"funds_{pillar}_direct", float(direct[j].sum()))
-            put(f"funds_{pillar}_io", float(io[j].sum()))
-        total = float(direct.sum() + io.sum())
-        put("funds_total", total)
-        put("io_share", min(float(io.sum()) / total, 1.0) if total > 0 else 0.0)
-        put("offers_accepted", float(np.count_nonzero(month["accepted"])))
-        put("offers_declined", float(np.count_nonzero(month["declined"])))
+        # C order: a row sum is then the pillar's own sum (see the weighted means above).
+        delivered = np.ascontiguousarray(m._accepted_flows.T)
+        via_io = views.src_is_io.take(m._accepted_ties)
+        io = delivered.compress(via_io, axis=1)
+        direct = delivered.compress(~via_io, axis=1) if via_io.any() else delivered
+        # Counts per pillar (a boolean row sum; np.count_nonzero with an axis is Python code).
+        flows = (direct > 0).sum(axis=1) + (io > 0).sum(axis=1)
+        funds_direct, funds_io = direct.sum(axis=1).tolist(), io.sum(axis=1).tolist()
+        for triple in zip(flows.tolist(), funds_direct, funds_io, strict=True):
+            values += triple  # flows_<pillar>, funds_<pillar>_direct, funds_<pillar>_io
+        via_io_total = io.sum()
+        total = float(direct.sum() + via_io_total)
+        values.append(total)
+        values.append(min(float(via_io_total) / total, 1.0) if total > 0 else 0.0)
+        values.append(np.count_nonzero(month["accepted"]))
+        values.append(np.count_nonzero(month["declined"]))
         border = views.border_carrying
         # Share of open channels: exact counts over the cross-border carrying ties (the gate
         # array is reused while no gate changes, and so are its counts).
@@ -150,18 +169,20 @@ class Recorder:
             self._opened = np.count_nonzero(np.take(month["open"].T, border, axis=1), axis=1)
             self._opened_for, self._border = month["open"].base, border
         opened = self._opened
-        for j, pillar in enumerate(PILLARS):
-            put(f"gate_open_{pillar}", float(opened[j] / border.size) if border.size else 1.0)
+        for j in range(len(PILLARS)):
+            values.append(float(opened[j] / border.size) if border.size else 1.0)
         active = month.get("prog_active", np.zeros(0, dtype=bool))
-        put("programmes_funded", float(np.count_nonzero(active)))
-        for i, pid in enumerate(m.programme_ids):
-            put(f"funded@{pid}", float(active[i]) if active.size else 0.0)
-        for i, aid in enumerate(m.alliance_ids):
-            put(f"alliance_{aid}", float(m.alliance_state[i]))
-            put(f"alliance_{aid}_progress", float(m.alliance_progress[i]))
+        values.append(np.count_nonzero(active))
+        if m.programme_ids:
+            values += active.tolist() if active.size else [0.0] * len(m.programme_ids)
+        for state, progress in zip(
+            m.alliance_state.tolist(), m.alliance_progress.tolist(), strict=True
+        ):
+            values += (state, progress)
         if m.n_countries > 1:
-            put("hostility_max", float(m.hostility[self.iu].max()))
-            put("sanctioned_countries", float(m.sanctioned.sum()))
+            values.append(m.hostility[self.iu].max())
+            values.append(m.sanctioned.sum())
+        self._put_block("model", self._main_names() if not self.rows else [], values)
         if m.n_countries <= 12:  # readable gate states for the small, real scenarios
             # Per country pair: permission_a_b (the lower of the two directions), hostility_a_b.
             i, j = self.iu
@@ -179,52 +200,94 @@ class Recorder:
                 else []
             )
             self._put_block("country pairs", labels, pairs.ravel())
-        self._record_communities(neg, pos, peace)
+        self._record_communities(community_means)
         self._record_watch(neg, pos, peace)
         if self.cities_every and step % self.cities_every == 0 and self.city_sample.size:
             self._record_cities(step, neg, pos, peace)
         self.rows += 1
 
-    def _record_communities(self, neg: np.ndarray, pos: np.ndarray, peace: np.ndarray) -> None:
+    def _main_names(self) -> list[str]:
+        """The model-level series of :meth:`record`, in the order it lists their values."""
+        m = self.model
+        names = ["step", *WEIGHTED, "D_mean", "S_mean", "C_mean", "displaced"]
+        names += [
+            "cross_divide_trust",
+            "horizontal_integration",
+            "vertical_integration",
+            "projects_active_development",
+            "projects_started_development",
+            "projects_completed_development",
+            "projects_interrupted_development",
+        ]
+        for pillar in PILLARS:
+            names += [f"flows_{pillar}", f"funds_{pillar}_direct", f"funds_{pillar}_io"]
+        names += ["funds_total", "io_share", "offers_accepted", "offers_declined"]
+        names += [f"gate_open_{pillar}" for pillar in PILLARS]
+        names.append("programmes_funded")
+        names += [f"funded@{pid}" for pid in m.programme_ids]
+        for aid in m.alliance_ids:
+            names += [f"alliance_{aid}", f"alliance_{aid}_progress"]
+        if m.n_countries > 1:
+            names += ["hostility_max", "sanctioned_countries"]
+        return names
+
+    def _community_means(self, stack: np.ndarray) -> np.ndarray | None:
+        """(7, kept communities) population-weighted means of the COMMUNITY_SERIES.
+
+        ``stack`` holds record()'s unweighted city rows. One bincount serves all seven series:
+        series r's cities go to bins r * K + community, so each bin adds its own terms in city
+        order from zero, exactly as seven separate bincounts would.
+        """
         m, c = self.model, self.model.cities
         if not self.comm_groups.size or m.n_communities > 64:
+            return None
+        rows = self.comm_cities
+        values = stack[_COMMUNITY_ROWS] if rows is None else stack[_COMMUNITY_ROWS][:, rows]
+        values *= c.population if rows is None else c.population[rows]
+        sums = np.bincount(
+            self.comm_bins,
+            weights=values.ravel(),
+            minlength=len(COMMUNITY_SERIES) * m.n_communities,
+        ).reshape(len(COMMUNITY_SERIES), m.n_communities)
+        kept = self.comm_kept
+        return sums[:, kept] / self.comm_pop[kept]
+
+    def _record_communities(self, means: np.ndarray | None) -> None:
+        if means is None:
             return
-        rows, kept = self.comm_cities, self.comm_kept
-        weight = c.population if rows is None else c.population[rows]
-        for name, values in (
-            ("D", c.D),
-            ("S", c.S),
-            ("C", c.C),
-            ("needs", c.needs),
-            ("negative_peace", neg),
-            ("positive_peace", pos),
-            ("peace", peace),
-        ):
-            mine = values if rows is None else values[rows]
-            sums = np.bincount(self.comm_groups, weights=weight * mine, minlength=m.n_communities)
-            names = [f"{name}_{m.case.communities[k]}" for k in kept] if not self.rows else []
-            self._put_block(f"community {name}", names, sums[kept] / self.comm_pop[kept])
+        m = self.model
+        for name, row in zip(COMMUNITY_SERIES, means, strict=True):
+            names = (
+                [f"{name}_{m.case.communities[k]}" for k in self.comm_kept] if not self.rows else []
+            )
+            self._put_block(f"community {name}", names, row)
 
     def _record_watch(self, neg: np.ndarray, pos: np.ndarray, peace: np.ndarray) -> None:
+        if not self.watch_cities:
+            return
         c = self.model.cities
-        for actor, row in self.watch_rows.items():
-            if row >= self.model.n_cities:
-                continue
-            values = {
-                "direct_violence": c.D[row],
-                "structural_violence": c.S[row],
-                "cultural_violence": c.C[row],
-                "needs": c.needs[row],
-                "capacity": c.capacity[row],
-                "cohesion": c.cohesion[row],
-                "displaced": c.displaced[row],
-                "negative_peace": neg[row],
-                "positive_peace": pos[row],
-                "peace": peace[row],
-                "received_funds": c.received[row].sum(),
-            }
-            for metric in WATCH_METRICS:
-                self._put(f"{metric}@{actor}", float(values[metric]))
+        values: list[float] = []
+        for row in self.watch_cities.values():
+            # In the order of WATCH_METRICS.
+            values += (
+                c.D[row],
+                c.S[row],
+                c.C[row],
+                c.needs[row],
+                c.capacity[row],
+                c.cohesion[row],
+                c.displaced[row],
+                neg[row],
+                pos[row],
+                peace[row],
+                c.received[row].sum(),
+            )
+        names = (
+            [f"{metric}@{actor}" for actor in self.watch_cities for metric in WATCH_METRICS]
+            if not self.rows
+            else []
+        )
+        self._put_block("watch", names, values)
 
     def _record_cities(
         self, step: int, neg: np.ndarray, pos: np.ndarray, peace: np.ndarray

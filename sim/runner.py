@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import platform
@@ -26,7 +27,9 @@ def config_hash(cfg: DictConfig) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
+@functools.cache
 def _git_commit() -> str | None:
+    # Once per process: a sweep worker would otherwise start git for every run.
     try:
         out = subprocess.run(
             ["git", "rev-parse", "HEAD"],

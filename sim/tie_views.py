@@ -25,6 +25,12 @@ if TYPE_CHECKING:
     from sim.model import PeaceModel
 
 
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    """``np.array_equal(a, b)`` for arrays (no NaN): without its Python layer, which costs
+    more than the comparison on a small scenario, and this runs every month."""
+    return a.shape == b.shape and bool((a == b).all())
+
+
 class TieViews:
     """Cached per-tie gathers and index sets for one model (see the module docstring)."""
 
@@ -57,8 +63,8 @@ class TieViews:
         third = a.is_io & (
             (a.neutrality >= model.params.gates.io_neutrality_min) | a.sanction_exempt
         )
-        active_changed = self._active is None or not np.array_equal(ties.active, self._active)
-        third_changed = self._third is None or not np.array_equal(third, self._third)
+        active_changed = self._active is None or not _same(ties.active, self._active)
+        third_changed = self._third is None or not _same(third, self._third)
         if active_changed:
             self._active = ties.active.copy()
             self._rebuild_active(model)
@@ -95,7 +101,7 @@ class TieViews:
         Permissions, sanctions and hostility rarely change the answer, so when it is last
         month's the spread array is reused (and so is :meth:`open_mandate`).
         """
-        if self._answer is None or not np.array_equal(answer, self._answer):
+        if self._answer is None or not _same(answer, self._answer):
             table = np.zeros((3, answer.shape[0] + 1), dtype=bool)
             table[:, :-1] = answer.T
             self._open = np.take(table, self.gate_column, axis=1)

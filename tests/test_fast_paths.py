@@ -12,7 +12,7 @@ import pytest
 
 from sim import PeaceModel
 from sim.params import GaltungParams
-from sim.rules import galtung, gates, linear, nexus, proposals, row_sum, sigmoid, trust
+from sim.rules import clip, galtung, gates, linear, nexus, proposals, row_sum, sigmoid, trust
 
 
 @pytest.fixture
@@ -163,3 +163,65 @@ def test_gate_answers_per_combination_equal_the_rule_per_tie() -> None:
         ties.active[np.flatnonzero(ties.carries)[0]] = False
         m.tie_views.refresh(m)
         assert same(m._gates().T, per_tie & ties.active[:, None])
+
+
+# ----------------------------------------------------------------- sweep speed (issue 5)
+
+
+def test_clip_is_np_clip(rng: np.random.Generator) -> None:
+    x = rng.normal(0.5, 1.0, 3000)
+    x[:6] = [np.nan, -0.0, 0.0, np.inf, -np.inf, 1.0]
+    # Bit patterns (so NaN compares too, and the sign of a zero counts).
+    assert same(clip(x, 0.0, 1.0).view(np.int64), np.clip(x, 0.0, 1.0).view(np.int64))
+    buf = x.copy()
+    assert clip(buf, 0.0, 1.0, out=buf) is buf
+    assert same(buf.view(np.int64), np.clip(x, 0.0, 1.0).view(np.int64))
+    assert same(clip(0.3 + 1.0, 0.0, 1.0), np.clip(1.3, 0.0, 1.0))
+
+
+def test_row_sums_are_each_rows_own_sum(rng: np.random.Generator) -> None:
+    # The recorder sums a C-ordered (k, N) stack along its rows in one call.
+    for n in (*range(1, 40), 127, 128, 129, 1000, 4097):
+        a = rng.random((10, n)) * rng.choice([1e-3, 1.0, 1e6], size=(10, 1))
+        assert same(a.sum(axis=1), [row.sum() for row in a])
+        assert same(a[:3].sum(axis=1) / n, [row.mean() for row in a[:3]])
+
+
+def test_trust_update_broadcasts_scalars(rng: np.random.Generator) -> None:
+    e = 500
+    tr, mem = rng.random(e), rng.random(e) * 0.5
+    kw = dict(success=0.1, failure=0.2, decay=0.05)
+    got = trust.update(tr, mem, np.ones(e, np.uint8), 0.0, False, 0.1, **kw)
+    t1 = 1.0 - (1.0 - tr) * (1.0 - 0.1)
+    assert same(got, np.clip(t1 - 0.05 * (t1 - np.maximum(mem, 0.1)), 0.0, 1.0))
+
+
+def test_context_and_programme_violence_equal_the_plain_formulas() -> None:
+    from sim.rules import funding
+
+    for scenario in ("two_cities", "tuzla", "map", "seoul_pyongyang"):
+        m = PeaceModel(scenario, seed=3).run(months=5)
+        n, k = m.n_cities, m.n_communities
+        for values, default in ((m.cities.needs, 0.5), (m.cities.D, 0.0)):
+            # The formula as first written (before the groups were precomputed).
+            out = np.empty(m.n_actors)
+            out[:n], out[n:] = values, default
+            others = m.actors.community[n:]
+            if (others >= 0).any():
+                members = np.flatnonzero(m.city_community >= 0)
+                groups = m.city_community[members]
+                total = np.bincount(groups, weights=values[members], minlength=k)
+                count = np.bincount(groups, minlength=k)
+                mean = np.divide(total, count, out=np.full(k, float(default)), where=count > 0)
+                out[n:] = np.where(others >= 0, mean[np.maximum(others, 0)], default)
+            assert same(m.context(values, default), out)
+        if m.programme_ids:
+            recipient = m.ties.dst[m.prog_row_tie]
+            city_row = np.where(recipient < n, recipient, -1)
+            expected = funding.recipients_mean_violence(
+                m.prog_row_prog, city_row, m.cities.D, len(m.programme_ids)
+            )
+            before = m.prog_recent_violence.copy()
+            m._funding(m.t)
+            assert same(m.prog_recent_violence[0], expected)
+            assert same(m.prog_recent_violence[1:], before[:-1])  # np.roll's rows

@@ -424,3 +424,14 @@ def test_launcher_presets_compose() -> None:
                     assert cfg.hydra.launcher.cpus_per_task == 1
     finally:
         GlobalHydra.instance().clear()
+
+
+def test_joblib_gets_a_batch_size_unless_one_is_given() -> None:
+    from sim.sweep import JOBLIB_BATCH, joblib_defaults
+
+    joblib = ["hydra/launcher=joblib", "hydra.launcher.n_jobs=2"]
+    assert joblib_defaults(joblib) == [*joblib, f"hydra.launcher.batch_size={JOBLIB_BATCH}"]
+    given = [*joblib, "hydra.launcher.batch_size=auto"]
+    assert joblib_defaults(given) == given
+    for other in ([], ["hydra/launcher=basic"], ["hydra/launcher=ray"]):
+        assert joblib_defaults(other) == other

@@ -8,6 +8,13 @@ import numpy as np
 
 HUM, DEV, PEACE = 0, 1, 2  # pillar columns
 
+# The ufunc behind np.clip. np.clip reaches it through three Python layers (fromnumeric,
+# ndarray.clip, numpy._core._methods._clip), which on a small scenario's few dozen cities or
+# ties cost twice the clipping itself; the result is the same array (tests/test_fast_paths.py).
+# For the same reason the month's code calls a.take(i), m.nonzero()[0] and a.compress(m)
+# rather than np.take, np.flatnonzero and np.compress: the same C code, less dispatch.
+clip = getattr(getattr(np, "_core", None), "umath", np).clip
+
 
 def sigmoid(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """The logistic function, safe for large arguments: ``0.5 * (1 + tanh(x / 2))``.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.rules import linear, sigmoid
+from sim.rules import clip, linear, sigmoid
 
 
 def targets(
@@ -59,7 +59,7 @@ def relax(x: np.ndarray, target: np.ndarray, rate: float, noise: np.ndarray) -> 
     out *= rate
     out += x
     out += noise
-    return np.clip(out, 0.0, 1.0, out=out)
+    return clip(out, 0.0, 1.0, out=out)
 
 
 def needs_target(

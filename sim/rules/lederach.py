@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.rules import clip
+
 
 def horizontal_integration(
     trust: np.ndarray, cross_divide: np.ndarray, middle: np.ndarray
@@ -38,4 +40,4 @@ def spill_up(
 ) -> np.ndarray:
     """National hostility eases where cross-border trust between two countries is sustained."""
     excess = np.where(pair_has_ties, np.maximum(pair_trust - threshold, 0.0), 0.0)
-    return np.clip(hostility * (1.0 - rate * excess), 0.0, 1.0)
+    return clip(hostility * (1.0 - rate * excess), 0.0, 1.0)

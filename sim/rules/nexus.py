@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.rules import clip
+
 
 def per_thousand(amount: np.ndarray, population: np.ndarray) -> np.ndarray:
     """Money per 1,000 inhabitants, the unit every effect scale is expressed in."""
@@ -82,7 +84,7 @@ def dependency_update(
     """
     aid_only = saturate(hum_per_thousand, scale) * ~(dev_received > 0)
     grown = dependency + gain * aid_only * (1.0 - dependency)
-    return np.clip(grown * (1.0 - decay), 0.0, 1.0)
+    return clip(grown * (1.0 - decay), 0.0, 1.0)
 
 
 def felt_dependency(dependency: np.ndarray, hum_received: np.ndarray) -> np.ndarray:
@@ -114,7 +116,7 @@ def project_hazard(
         + unfunded_h * unfunded
         + low_participation * (1.0 - participation)
     )
-    return np.clip(hazard, 0.0, 1.0)
+    return clip(hazard, 0.0, 1.0)
 
 
 def completion_gain(

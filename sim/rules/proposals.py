@@ -45,7 +45,7 @@ def split_by_weight(amount: np.ndarray, group: np.ndarray, weight: np.ndarray) -
     """
     total = group_sum(group, weight.sum(axis=1), amount.size)
     share = np.divide(amount, total, out=np.zeros_like(amount), where=total > 0)
-    return weight * np.take(share, group)[:, None]
+    return weight * share.take(group)[:, None]
 
 
 def expected_benefit(offer_total: np.ndarray, need: np.ndarray, scale: float) -> np.ndarray:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.rules import clip
+
 
 def baseline(
     cultural_src: np.ndarray, cultural_dst: np.ndarray, hostility: np.ndarray, b0: float
@@ -40,23 +42,32 @@ def update(
     out *= _power_of_counts(1.0 - success, successes)
     np.subtract(1.0, out, out=out)
     # times (1 - failure)^0 = 1 would change nothing: only the few ties with failures.
-    failed = np.flatnonzero(np.broadcast_to(failures, out.shape))
+    failures = _spread(failures, out.shape)
+    failed = np.flatnonzero(failures)
     if failed.size:
-        counts = np.take(np.broadcast_to(failures, out.shape), failed).astype(np.float64)
+        counts = np.take(failures, failed).astype(np.float64)
         out.flat[failed] *= np.power(1.0 - failure, counts)
     # trust - where(contact, 0, drift): only ties without contact change (minus 0.0 is a no-op).
-    alone = np.flatnonzero(~np.broadcast_to(contact, out.shape))
+    alone = np.flatnonzero(~_spread(contact, out.shape))
     if alone.size:
-        here = np.take(out, alone)
+        here = out.take(alone)
         floor = np.maximum(
-            np.take(np.broadcast_to(memory, out.shape), alone),
-            np.take(np.broadcast_to(floor_baseline, out.shape), alone),
+            np.take(_spread(memory, out.shape), alone),
+            np.take(_spread(floor_baseline, out.shape), alone),
         )
         np.subtract(here, floor, out=floor)
         floor *= decay
         here -= floor
-        np.put(out, alone, here)
-    return np.clip(out, 0.0, 1.0, out=out)
+        out.put(alone, here)
+    return clip(out, 0.0, 1.0, out=out)
+
+
+def _spread(values: np.ndarray | float, shape: tuple[int, ...]) -> np.ndarray:
+    """``np.broadcast_to(values, shape)``; an array already of that shape is itself (the
+    broadcast would be an identical view, at a few microseconds a call)."""
+    if isinstance(values, np.ndarray) and values.shape == shape:
+        return values
+    return np.broadcast_to(values, shape)
 
 
 def _power_of_counts(base: float, counts: np.ndarray) -> np.ndarray:
@@ -76,7 +87,7 @@ def _power_of_counts(base: float, counts: np.ndarray) -> np.ndarray:
     if whole is not None and whole.size and whole.min() >= 0 and whole.max() < 64:
         # Whole counts (the model's case): one pow per distinct count, then a lookup.
         table = np.power(base, np.arange(int(whole.max()) + 1, dtype=np.float64))
-        return np.take(table, whole)
+        return table.take(whole)
     counts = counts.astype(np.float64)
     out = np.ones(counts.shape)
     nonzero = np.flatnonzero(counts)
