@@ -10,7 +10,6 @@ with light compression because it only travels over the loopback interface.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import io
 import math
@@ -200,41 +199,15 @@ def timeseries_empty() -> pd.DataFrame:
     return pd.DataFrame({"step": pd.Series(dtype="int64"), "date": pd.Series(dtype=object)})
 
 
-_SCENARIO_CACHE: dict[tuple[str, str], tuple[tuple, Any]] = {}
-_CACHE_LOCK = threading.Lock()
-
-
-def _folder_signature(name: str) -> tuple:
-    """(path, mtime, size) of every file of a scenario: any edit on disk changes it."""
-    from sim.scenario.loader import scenario_folder
-
-    folder = scenario_folder(name)
-    return tuple(
-        (p.name, p.stat().st_mtime_ns, p.stat().st_size)
-        for p in sorted(folder.iterdir())
-        if p.is_file()
-    )
-
-
 def load_case(name: str, policy: str = "baseline") -> Any:
-    """A scenario with a policy applied: loaded once, then copied from a cache.
+    """A scenario with a policy applied, a fresh copy per model.
 
-    Loading and validating a scenario costs ~0.3 s, building a model from it ~0.03 s, so
-    Reset, compare mode and switching back and forth feel instant. The cache is keyed by the
-    files' modification times, so a scenario edited on disk is read again.
+    The loader keeps validated scenarios per process, keyed by their files' contents, so Reset,
+    compare mode and switching back and forth feel instant and an edit on disk is seen at once.
     """
     from sim.scenario.loader import load_scenario
 
-    signature = _folder_signature(name)
-    with _CACHE_LOCK:
-        hit = _SCENARIO_CACHE.get((name, policy))
-    if hit is None or hit[0] != signature:
-        case = load_scenario(name, policy=policy)
-        with _CACHE_LOCK:
-            _SCENARIO_CACHE[(name, policy)] = (signature, case)
-        hit = (signature, case)
-    # A copy per model, so that no run can change what the next one starts from.
-    return copy.deepcopy(hit[1])
+    return load_scenario(name, policy=policy)
 
 
 def build_model(settings: Settings, reference: bool = False, case: Any = None) -> Any:

@@ -11,6 +11,7 @@ import copy
 import datetime
 import math
 import re
+import threading
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -377,18 +378,23 @@ def _label(ck: _Checker, rec: dict, key: str, where: str, default: str) -> str:
 # deeply nested input, where the pure-Python loader raises RecursionError (issue 7).
 _PARSED: dict[str, Any] = {}
 _PARSED_MAX = 64  # documents kept; a fuzzer or an app editing scenarios must not grow it
+_PARSED_LOCK = threading.Lock()
+_MISSING = object()
 
 
 def _parse_yaml(text: str) -> Any:
     """``yaml.safe_load(text)``, parsed once per process; every caller gets its own copy."""
-    if text not in _PARSED:
+    with _PARSED_LOCK:  # the app's threads share the cache
+        data = _PARSED.get(text, _MISSING)
+    if data is _MISSING:
         data = yaml.safe_load(text)  # an error propagates and nothing is cached
-        if len(_PARSED) >= _PARSED_MAX:
-            _PARSED.pop(next(iter(_PARSED)))
-        _PARSED[text] = data
+        with _PARSED_LOCK:
+            if len(_PARSED) >= _PARSED_MAX:
+                _PARSED.pop(next(iter(_PARSED)))
+            _PARSED[text] = data
     # A deep copy: the loader and policy overlays edit the records, and no run may see
     # another's edits. deepcopy keeps YAML aliases (including recursive ones) intact.
-    return copy.deepcopy(_PARSED[text])
+    return copy.deepcopy(data)
 
 
 def _read_yaml(path: Path, required: bool = True) -> Any:
@@ -767,6 +773,7 @@ def _check_pattern(rec: dict, ck: _Checker, where: str, sc: Scenario) -> dict:
 # is seen at once; every caller gets its own deep copy.
 _SCENARIOS: dict[tuple, Scenario] = {}
 _SCENARIOS_MAX = 16
+_SCENARIOS_LOCK = threading.Lock()  # the app's threads share the cache
 
 
 def _folder_key(folder: Path, policy: str, horizon: int | None) -> tuple | None:
@@ -790,13 +797,17 @@ def load_scenario(
     if not folder.is_dir():
         raise ScenarioError(str(folder), "scenario.path", str(folder), "an existing folder")
     key = _folder_key(folder, policy, horizon)
-    if key is not None and key in _SCENARIOS:
-        return copy.deepcopy(_SCENARIOS[key])
+    with _SCENARIOS_LOCK:
+        hit = _SCENARIOS.get(key) if key is not None else None
+    if hit is not None:
+        return copy.deepcopy(hit)
     sc = _load_scenario(folder, policy, horizon)  # an invalid scenario raises: nothing cached
     if key is not None:
-        if len(_SCENARIOS) >= _SCENARIOS_MAX:
-            _SCENARIOS.pop(next(iter(_SCENARIOS)))
-        _SCENARIOS[key] = copy.deepcopy(sc)
+        kept = copy.deepcopy(sc)
+        with _SCENARIOS_LOCK:
+            if len(_SCENARIOS) >= _SCENARIOS_MAX:
+                _SCENARIOS.pop(next(iter(_SCENARIOS)))
+            _SCENARIOS[key] = kept
     return sc
 
 
