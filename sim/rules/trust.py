@@ -35,6 +35,8 @@ def update(
 
     ``trust = 1 - (1 - trust) (1 - success)^successes``, then ``trust (1 - failure)^failures``,
     then without contact a drift of ``decay (trust - max(memory, floor_baseline))``; in [0, 1].
+    ``contact`` is a flag per tie, or a share in [0, 1] (a month with part of an offer taken
+    is that much contact): the drift is scaled by ``1 - contact``.
     """
     out = np.subtract(1.0, trust)
     out *= _power_of_counts(1.0 - success, successes)
@@ -45,7 +47,9 @@ def update(
         counts = np.take(np.broadcast_to(failures, out.shape), failed).astype(np.float64)
         out.flat[failed] *= np.power(1.0 - failure, counts)
     # trust - where(contact, 0, drift): only ties without contact change (minus 0.0 is a no-op).
-    alone = np.flatnonzero(~np.broadcast_to(contact, out.shape))
+    contact = np.broadcast_to(contact, out.shape)
+    graded = contact.dtype.kind == "f"
+    alone = np.flatnonzero(contact < 1.0 if graded else ~contact)
     if alone.size:
         here = np.take(out, alone)
         floor = np.maximum(
@@ -54,6 +58,8 @@ def update(
         )
         np.subtract(here, floor, out=floor)
         floor *= decay
+        if graded:
+            floor *= 1.0 - np.take(contact, alone)
         here -= floor
         np.put(out, alone, here)
     return np.clip(out, 0.0, 1.0, out=out)
