@@ -899,8 +899,8 @@ failure:     trust −= a_f·trust                a_f = {tr.failure:g}  (a broke
 no contact:  trust −= decay·(trust − floor),   floor = max(memory, baseline), decay = {tr.decay:g}
 mediation:   trust(u,v) += μ·neutrality(m)·min(trust(m,u), trust(m,v))
              when both trust(m,u) and trust(m,v) > θ = {tr.mediation_threshold:g}
-accept an offer with p = σ(β0 + β_trust·trust + β_benefit·benefit − β_host·hostility
-                            + β_med·mediated + β_will·will),  β_trust = {pr.beta_trust:g}
+take each item of an offer with p = σ(β0 + β_trust·trust + β_benefit·benefit − β_host·hostility
+                                     + β_med·mediated + β_will·will),  β_trust = {pr.beta_trust:g}
 ```
 The magenta lines and the second panel show this. *Cross-divide trust* is now
 **{_latest(ses, "cross_divide_trust")}**, and *horizontal integration* (trust between middle-range

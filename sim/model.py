@@ -47,16 +47,18 @@ _NEVER = -(10**6)  # "long ago" for last-received steps
 class _MonthRecord(dict):
     """This month's intermediate arrays, by name; ``delivered`` is derived when first read.
 
-    What was delivered is the offer on accepted ties and zero elsewhere. The model itself only
-    reads the accepted rows, so the full (E, 3) array is built only for a reader that asks
-    for ``month["delivered"]``.
+    What was delivered is the share of the offer taken on accepted ties and zero elsewhere.
+    The model itself only reads the accepted rows, so the full (E, 3) array is built only for
+    a reader that asks for ``month["delivered"]``.
     """
 
     def __missing__(self, key: str) -> np.ndarray:
         if key != "delivered":
             raise KeyError(key)
-        offer, accepted = self["offer"], self["accepted"]
-        self[key] = value = (np.asarray(offer).T * accepted.astype(np.float64)).T
+        offer = np.asarray(self["offer"])
+        value = np.zeros(offer.shape)
+        value[self["accepted_ties"]] = self["flows"]
+        self[key] = value
         return value
 
 
@@ -477,7 +479,14 @@ class PeaceModel(mesa.Model):
         self._alliances(t)  # 9. alliances
         # Per-tie pillar arrays are (E, 3) views of pillar-major (3, E) storage.
         self._month.pop("delivered", None)  # last month's, if anyone read it
-        self._month.update(offer=offer, accepted=accepted, declined=declined, open=open_.T)
+        self._month.update(
+            offer=offer,
+            accepted=accepted,
+            declined=declined,
+            open=open_.T,
+            accepted_ties=self._accepted_ties,
+            flows=self._accepted_flows,
+        )
         self.recorder.record(t)  # 10. record
         self.datacollector.collect(self)
         self.t += 1
@@ -564,10 +573,15 @@ class PeaceModel(mesa.Model):
     def _proposals(
         self, t: int, open_: np.ndarray, money: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(offer, accepted, declined); what is delivered is the offer on accepted ties."""
+        """(offer, accepted, declined); accepted ties deliver the share of their offer taken."""
         a, ties, prm, views = self.actors, self.ties, self.params.proposals, self.tie_views
-        need = self.context(self.cities.needs, 0.5).take(ties.dst)
-        committed = ties.last_contact >= t - 3  # contact in the last three months
+        prm_g = self.params.gates
+        need = np.take(self.context(self.cities.needs, 0.5), ties.dst)
+        # Committed: recent contact (intensity) worth more than one full month's three months
+        # ago, i.e. contact in the last three months; graded by the share of offers taken, so
+        # a tie that took a sliver of each offer is not counted as fully committed.
+        keep = 1.0 - self.params.trust.intensity_decay
+        committed = ties.intensity > keep * keep * keep
         weight = proposals.tie_weights(
             ties.trust,
             np.maximum(need, 0.05),
@@ -586,6 +600,17 @@ class PeaceModel(mesa.Model):
             # Without any open, weighted tie a programme's money for that month is unspent.
             split = proposals.split_by_weight(money, self.prog_row_prog, row_weight)
             offer = own + group_sum(self.prog_row_tie, split, ties.src.size)
+        if prm_g.sanction_friction and self.sanctioned.any():
+            # Sanctions let only part of direct humanitarian money through (not the third
+            # channel's); what cannot pass stays with the provider, like money with no open tie.
+            offer[:, HUM] *= gates.sanction_passage(
+                views.src_country,
+                views.dst_country,
+                self.sanctioned,
+                views.third_src,
+                ties.human_security,
+                friction=prm_g.sanction_friction,
+            )
         total = row_sum(offer)
         has_offer = total > 0
         # Acceptance matters only where there is an offer: evaluate it on those ties alone.
@@ -608,11 +633,21 @@ class PeaceModel(mesa.Model):
             beta_will=prm.beta_will,
             beta_intensity=prm.beta_intensity,
         )
+        # The recipient takes or refuses each part of an offer: the share taken has the
+        # acceptance probability as its mean, and is steadier the more parts an offer has.
+        # One uniform per tie, drawn for every tie as ever: the random stream does not depend
+        # on who made an offer, and more money (a higher probability) never takes less.
         draw = self.rng.random(ties.src.size)
+        share = proposals.share_taken(prob, np.take(draw, bids), prm.items)
+        took = share > 0
         accepted = np.zeros(ties.src.size, dtype=bool)
-        accepted[bids] = draw.take(bids) < prob
+        accepted[bids] = took
+        # A month in which nothing of a tie's offer was taken is a declined offer. A tie with
+        # some share taken delivers that share, and its trust counts the share as success and
+        # contact (and the rest as refused, _trust).
         declined = has_offer & ~accepted
-        self._accepted_ties = accepted.nonzero()[0]
+        self._accepted_ties = np.compress(took, bids)
+        self._accepted_share = np.compress(took, share)
         return offer, accepted, declined
 
     def _delivery(
@@ -628,7 +663,8 @@ class PeaceModel(mesa.Model):
         n_actors = self.n_actors
         dst = ties.dst.take(acc)
         by_pillar = np.asarray(offer).T  # (3, E): gather along contiguous pillar rows
-        flows = by_pillar.take(acc, axis=1).T  # (accepted, 3): what each delivered
+        # (accepted, 3): what each delivered, the share of its offer the recipient took.
+        flows = np.take(by_pillar, acc, axis=1).T * self._accepted_share[:, None]
         self._accepted_flows = flows  # the recorder's funds series read them too
         received = group_sum(dst, flows, n_actors)[:n]
         c.received = received
@@ -688,8 +724,8 @@ class PeaceModel(mesa.Model):
         )
         gained = (after - before) * views.middle_src.take(worked)
         spill = group_sum(worked_dst, gained, n_actors)[:n] * dp.middle_spill
-        c.cohesion = clip(c.cohesion + np.minimum(spill, 1.0) * (1.0 - c.cohesion), 0.0, 1.0)
-        successes, failures = self._projects(t, open_, by_pillar[DEV], accepted, mult)
+        c.cohesion = np.clip(c.cohesion + np.minimum(spill, 1.0) * (1.0 - c.cohesion), 0.0, 1.0)
+        successes, failures = self._projects(t, open_, by_pillar[DEV], mult)
         return successes, failures
 
     def _projects(
@@ -697,7 +733,6 @@ class PeaceModel(mesa.Model):
         t: int,
         open_: np.ndarray,
         dev_offer: np.ndarray,
-        accepted: np.ndarray,
         mult: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Development projects: start, progress, interrupt, complete (MODEL.md 5.4)."""
@@ -727,11 +762,16 @@ class PeaceModel(mesa.Model):
             ties.project[starting] = rows
         live_ties = (ties.project >= 0).nonzero()[0]
         rows = ties.project[live_ties]
-        dev = np.where(accepted[live_ties], dev_offer[live_ties], 0.0)  # delivered this month
-        funded_now = dev > 0
-        # (Each row once: a tie has at most one live project.)
-        progress = log["progress"][rows] + funded_now / log["duration"][rows]
-        log["progress"][rows] = progress
+        # Share of this month's development offer each live project's tie took (0 if none).
+        taken = np.zeros(e)
+        taken[acc] = self._accepted_share
+        offered = dev_offer[live_ties]
+        funded_share = np.where(offered > 0, taken[live_ties], 0.0)
+        dev = offered * funded_share  # delivered this month
+        # A month's work progresses in proportion to the share of its money that arrived; a
+        # month in which none arrived is what exposes the project to the unfunded hazard.
+        progress = log["progress"][rows] + funded_share / log["duration"][rows]
+        log["progress"][rows] = progress  # (each row once: a tie has one live project at most)
         log["spent"][rows] += dev
         recipient = log["recipient"][rows]
         is_city = recipient < n
@@ -741,7 +781,7 @@ class PeaceModel(mesa.Model):
         hazard = nexus.project_hazard(
             d_here,
             ~open_[DEV, live_ties],
-            ~funded_now,
+            funded_share <= 0.0,
             part,
             base=dp.hazard_base,
             violence=dp.hazard_violence,
@@ -807,11 +847,16 @@ class PeaceModel(mesa.Model):
         a = self.actors
         c_ctx = self.context(self.cities.C, 0.0)
         d_ctx = self.context(self.cities.D, 0.0)
-        # trust * (1 - decline_cost * declined): a factor of exactly 1 except where declined.
+        acc, share = self._accepted_ties, self._accepted_share
+        # trust * (1 - decline_cost * refused share): a declined offer is refused in full, a
+        # partly taken one in part; a factor of exactly 1 elsewhere.
         trust_now = ties.trust.copy()
-        refused = declined.nonzero()[0]
-        keep = 1.0 - self.params.proposals.decline_cost * 1.0
-        trust_now.put(refused, trust_now.take(refused) * keep)
+        cost = self.params.proposals.decline_cost
+        refused = np.flatnonzero(declined)
+        np.put(trust_now, refused, np.take(trust_now, refused) * (1.0 - cost))
+        partly = share < 1.0
+        part = np.compress(partly, acc)
+        np.put(trust_now, part, np.take(trust_now, part) * (1.0 - cost * (1.0 - share[partly])))
         # Mediation first: a mediated party tie is in contact this month (meetings abroad).
         mediated = np.zeros(ties.src.size, dtype=bool)
         if self.levers.mediation and self.med_party.size:
@@ -828,11 +873,15 @@ class PeaceModel(mesa.Model):
             )
         # Institutional ties (governance, membership, active mediation) are standing
         # relationships; only activity-carrying ties drift down without contact.
-        contact = accepted | mediated | views.not_carrying
+        standing = mediated | views.not_carrying
         if not self.levers.mediation:
-            contact = contact & (ties.type != _MEDIATION)
-        # The drift floor matters only without contact (update() ignores it elsewhere).
-        drifting = (~contact).nonzero()[0]
+            standing = standing & (ties.type != _MEDIATION)
+        # A month in which a recipient took part of an offer is that share of a month of
+        # contact, so the number of parts changes how steady trust is, not where it drifts.
+        contact = standing.astype(np.float64)
+        np.put(contact, acc, np.maximum(np.take(contact, acc), share))
+        # The drift floor matters only without full contact (update() ignores it elsewhere).
+        drifting = np.flatnonzero(contact < 1.0)
         floor = np.zeros(ties.src.size)
         floor[drifting] = trust.baseline(
             c_ctx.take(ties.src.take(drifting)),
@@ -840,9 +889,11 @@ class PeaceModel(mesa.Model):
             self.hostility.take(views.pair.take(drifting)),
             tp.baseline,
         )
-        # successes + accepted as whole counts: a project completes at most once per tie.
-        counts = accepted.astype(np.uint8)
-        counts[self._month["completed_ties"]] += 1
+        # Successes: the share of the offer taken, plus one for a completed project (a project
+        # completes at most once per tie).
+        counts = np.zeros(ties.src.size)
+        np.put(counts, acc, share)
+        counts[self._month["completed_ties"]] += 1.0
         trust_now = trust.update(
             trust_now,
             ties.memory,
@@ -868,7 +919,7 @@ class PeaceModel(mesa.Model):
         ties.trust = trust_now
         ties.memory = trust.remember(ties.memory, ties.trust, successes > 0, tp.memory_gain)
         intensity = ties.intensity * (1.0 - tp.intensity_decay)
-        intensity += accepted
+        intensity[acc] += share
         ties.intensity = np.minimum(intensity, 1.0 / max(tp.intensity_decay, 1e-9), out=intensity)
         ties.last_contact[self._accepted_ties] = t
         ties.age += 1

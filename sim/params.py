@@ -28,6 +28,15 @@ class GateParams:
     io_neutrality_min: float = param(
         0.6, 0, 1, "index", "004:4106-4142 a neutral IO is a 'third channel'; cut-off assumed"
     )
+    sanction_friction: float = param(
+        0.5,
+        0,
+        1,
+        "share of humanitarian money",
+        "004:1153-1157, 4566 sanctions kept the 2016 plan's results negligible; human-security "
+        "work is less exposed to them, not exempt: direct humanitarian money into a sanctioned "
+        "country loses this share (size assumed); the neutral third channel is exempt",
+    )
     hostility_close: float = param(
         0.9, 0, 1, "index", "004:174-176, 1085-1089 national shocks cut exchange; cut-off assumed"
     )
@@ -75,6 +84,15 @@ class ProposalParams:
         "units/month",
         "assumption, calibrated on all three cases: an offer of "
         "this size is about half-way to useful (004:3207-3209)",
+    )
+    items: int = param(
+        20,
+        1,
+        1000,
+        "parts per offer",
+        "assumption: a month's offer on a tie is this many separate consignments, events and "
+        "visits (about one a working day), each taken or refused; the expected share taken "
+        "does not depend on it, only how steady it is; 1 is MODEL.md 5.3's single decision",
     )
     commit_share: float = param(
         0.2, 0, 1, "share", "assumption: providers keep a floor for ties they just committed to"

@@ -228,6 +228,38 @@ def test_budget_never_exceeded(two_cities: PeaceModel) -> None:
         assert delivered.sum() <= own + programmes + 1e-9
 
 
+def test_sanctions_cut_direct_humanitarian_offers_but_not_the_third_channel() -> None:
+    """Seoul-Pyongyang: the channels reopen for humanitarian aid in 2018-04 under sanctions."""
+    runs = {}
+    for friction in (0.0, 0.5):
+        m = PeaceModel.from_scenario(
+            "seoul_pyongyang",
+            seed=1,
+            policy="io_channel",
+            params={"gates": {"sanction_friction": friction}},
+            cities_every=0,
+        )
+        # Until 2018-04 sanctions touch nothing that differs between the two runs (the direct
+        # channel is closed from 2010, the UN channel is exempt), so both reach it alike.
+        while m.date_of(m.t) != "2018-04":
+            m.step()
+        m.step()
+        runs[friction] = m
+    free, hit = runs[0.0], runs[0.5]
+    pyongyang = free.actor_index["pyongyang"]
+
+    def tie(m: PeaceModel, src: str) -> int:
+        ties = m.ties
+        return int(np.flatnonzero((ties.src == m.actor_index[src]) & (ties.dst == pyongyang))[0])
+
+    direct, un = tie(free, "seoul"), tie(free, "who")
+    offered_free, offered_hit = free._month["offer"][:, 0], hit._month["offer"][:, 0]
+    assert offered_free[direct] > 0 and offered_hit[direct] == pytest.approx(
+        0.5 * offered_free[direct]
+    )
+    assert offered_free[un] > 0 and offered_hit[un] == offered_free[un]
+
+
 def test_outputs_before_the_first_month_are_empty_frames() -> None:
     m = PeaceModel.from_scenario("two_cities", seed=1)
     assert m.timeseries().empty and list(m.timeseries().columns[:2]) == ["step", "date"]

@@ -84,18 +84,7 @@ def test_seoul_policies_change_channels() -> None:
     assert len(io.programme_ids) > len(base.programme_ids) or io.levers != base.levers
 
 
-# Known shortfall, kept visible: two Seoul-Pyongyang patterns (seoul_narrows_after_2006 and
-# plan_2016_negligible_results) hold in only 53-73% of seeds with the shared coefficients,
-# because Pyongyang accepts Seoul's offers in about one month in twelve, so each per-seed ratio
-# rests on a few accepted offers. strict=True: the day they pass, this marker must go.
-SEOUL_SHORTFALL = pytest.mark.xfail(
-    strict=True, reason="2 Seoul patterns hold in 53% and 73% of 30 seeds; see docs/scenarios.md"
-)
-
-
-@pytest.mark.parametrize(
-    "name", ["tuzla", "map", pytest.param("seoul_pyongyang", marks=SEOUL_SHORTFALL)]
-)
+@pytest.mark.parametrize("name", ["tuzla", "map", "seoul_pyongyang"])
 def test_patterns_hold_in_the_ensemble(name: str, request: pytest.FixtureRequest) -> None:
     """Every pattern holds in >= 80% of seeds: 10 seeds by default, 30 with --runslow."""
     from sim.validate import evaluate, run_ensemble

@@ -58,6 +58,66 @@ class TestGates:
         assert self.run(0, 2, third=True, io=True).tolist() == [True, True, True]
 
 
+def test_sanctions_let_only_part_of_direct_humanitarian_money_through() -> None:
+    # Ties: direct into the sanctioned country 1; a neutral IO's human-security tie into it;
+    # the same IO on work that is not human security; domestic inside 1; into unsanctioned 2.
+    src, dst = np.array([0, 0, 0, 1, 0]), np.array([1, 1, 1, 1, 2])
+    third = np.array([False, True, True, False, False])
+    hs = np.array([True, True, False, True, True])
+    sanctioned = np.array([False, True, False])
+    got = gates.sanction_passage(src, dst, sanctioned, third, hs, friction=0.4)
+    # less exposed, not exempt (004:4566); the third channel passes in full (004:4106-4116)
+    assert got.tolist() == pytest.approx([0.6, 1.0, 0.6, 1.0, 1.0])
+    none = gates.sanction_passage(src, dst, sanctioned, third, hs, friction=0.0)
+    assert none.tolist() == [1.0] * 5
+
+
+def test_share_taken_one_part_is_one_decision() -> None:
+    prob, draw = np.array([0.3, 0.3, 0.0, 1.0]), np.array([0.29, 0.31, 0.0, 0.999])
+    # items = 1 is MODEL.md 5.3: the whole offer, taken iff draw < prob
+    assert proposals.share_taken(prob, draw, 1).tolist() == [1.0, 0.0, 0.0, 1.0]
+    # never taken at p = 0, all taken at p = 1, whatever the draw
+    assert proposals.share_taken(prob, draw, 20)[2:].tolist() == [0.0, 1.0]
+
+
+def test_share_taken_is_the_binomial_quantile_of_the_draw() -> None:
+    binom = pytest.importorskip("scipy.stats").binom
+    rng = np.random.default_rng(5)
+    prob, draw = rng.random(2000), rng.random(2000)
+    got = proposals.share_taken(prob, draw, 8) * 8
+    # the largest k with P(K >= k) > draw; away from ties in the draw it is exact
+    parts = np.arange(8)
+    want = np.array([np.sum(binom.sf(parts, 8, p) > u) for p, u in zip(prob, draw, strict=True)])
+    assert np.abs(got - want).max() == 0
+
+
+def test_parts_make_the_share_taken_steadier_not_larger() -> None:
+    # The mean share taken is the acceptance probability whatever the number of parts; only
+    # its spread shrinks (binomial: sqrt(p (1 - p) / items)).
+    rng = np.random.default_rng(3)
+    prob = np.full(40000, 0.15)
+    spread = {}
+    for items in (1, 4, 20):
+        share = proposals.share_taken(prob, rng.random(prob.size), items)
+        assert share.mean() == pytest.approx(0.15, abs=0.01), items
+        spread[items] = share.std()
+        assert spread[items] == pytest.approx(np.sqrt(0.15 * 0.85 / items), rel=0.05)
+    assert spread[1] > spread[4] > spread[20]
+
+
+def test_share_taken_never_falls_with_the_probability() -> None:
+    # Coupled through the same draw, a likelier acceptance (for example a larger offer, so a
+    # larger benefit) never takes a smaller share: more money never delivers less.
+    rng = np.random.default_rng(7)
+    p1 = rng.random(50000)
+    p2 = np.minimum(p1 + rng.random(p1.size) * 0.2, 1.0)
+    draw = rng.random(p1.size)
+    for items in (1, 3, 20):
+        assert (
+            proposals.share_taken(p2, draw, items) >= proposals.share_taken(p1, draw, items)
+        ).all()
+
+
 def test_funding_risk_and_window() -> None:
     mean = funding.recipients_mean_violence(
         np.array([0, 0, 1]), np.array([0, 1, -1]), np.array([0.2, 0.6]), 2
@@ -212,6 +272,16 @@ class TestTrust:
             decay=0,
         )
         assert 0.5 - down[0] > up[0] - 0.5
+
+    def test_partial_contact_scales_the_drift(self) -> None:
+        kw = dict(success=0.0, failure=0.0, decay=0.5)
+        args = (np.array([0.5, 0.5, 0.5]), np.zeros(3), np.zeros(3), np.zeros(3))
+        graded = trust.update(*args, np.array([0.0, 0.5, 1.0]), np.full(3, 0.1), **kw)
+        # no contact: the full drift; half a month of contact: half of it; full contact: none
+        assert graded.tolist() == pytest.approx([0.3, 0.4, 0.5])
+        flags = trust.update(*args, np.array([False, False, True]), np.full(3, 0.1), **kw)
+        as_shares = trust.update(*args, np.array([0.0, 0.0, 1.0]), np.full(3, 0.1), **kw)
+        assert flags.tolist() == as_shares.tolist()
 
     def test_memory_is_a_floor(self) -> None:
         t = trust.update(

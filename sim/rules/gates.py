@@ -5,7 +5,9 @@ A direct cross-border activity needs both national governments' permission: at l
 (004:4108-4112). A sanctioned country receives no development transfer (004:1155-1157).
 A neutral or sanction-exempt international organisation relaxes both rules for
 human-security work, one permission level and no sanctions block: the "third channel"
-(004:4106-4142).
+(004:4106-4142). Sanctions also slow direct humanitarian transfers into a sanctioned country:
+human-security work is less exposed to sanctions, not exempt (004:4566), so only a share of
+such money gets through, while the third channel passes in full.
 """
 
 from __future__ import annotations
@@ -62,3 +64,24 @@ def channel_variant(
         + 2 * np.asarray(third_channel, dtype=np.int64)
         + np.asarray(human_security, dtype=np.int64)
     )
+
+
+def sanction_passage(
+    src_country: np.ndarray,
+    dst_country: np.ndarray,
+    sanctioned: np.ndarray,
+    third_channel: np.ndarray,
+    human_security: np.ndarray,
+    *,
+    friction: float,
+) -> np.ndarray:
+    """Share of each tie's humanitarian money that gets through sanctions, in [0, 1].
+
+    ``1 - friction`` on a cross-border tie into a sanctioned country, unless the tie is a
+    third channel for human-security work (the same relaxation as for development in
+    :func:`open_channels`); 1 elsewhere. Development money into a sanctioned country is
+    already blocked by the gate, and peace work (talks, events) is not a transfer of goods.
+    """
+    hit = sanctioned[dst_country] & (src_country != dst_country)
+    hit &= ~(np.asarray(third_channel, dtype=bool) & np.asarray(human_security, dtype=bool))
+    return np.where(hit, 1.0 - friction, 1.0)

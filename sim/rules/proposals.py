@@ -1,11 +1,13 @@
 """Proposals and acceptance: providers split resources over open ties (MODEL.md 5.3).
 
 Providers weigh each tie by ``trust x need x mandate``, keeping a floor for ties they have just
-committed to. Recipients accept with probability
+committed to. A tie's offer for the month is a bundle of ``items`` equal parts (consignments,
+events, visits), and the recipient takes or refuses each part, with probability
 ``sigma(b0 + b_trust*trust + b_benefit*benefit - b_hostility*hostility + b_mediator*mediated
 + b_will*(will - 0.5) + b_intensity*min(intensity, 1))``: expected tangible gain brings hostile
 parties to the table (004:3207-3209); lack of trust is the main constraint (004:4098); having
-once agreed is a base for later (004:3217-3231).
+once agreed is a base for later (004:3217-3231). (MODEL.md 5.3 has the whole month's offer on
+a tie accepted or declined at once: ``items = 1``.)
 """
 
 from __future__ import annotations
@@ -99,3 +101,30 @@ def acceptance_probability(
     if beta_intensity:
         logit += beta_intensity * np.minimum(intensity, 1.0)
     return sigmoid(logit, out=logit)
+
+
+def share_taken(prob: np.ndarray, draw: np.ndarray, items: int) -> np.ndarray:
+    """Share of each offer the recipient takes, in [0, 1].
+
+    The offer is ``items`` equal parts, each taken with probability ``prob``; the number taken
+    is the binomial quantile at ``draw`` (one uniform per offer): the largest ``k`` with
+    ``P(K >= k) > draw``. Its mean share is ``prob`` whatever ``items`` is; more items only make
+    it steadier. With the same draw, a higher ``prob`` never takes less, so more money (a
+    larger benefit) never delivers less. ``items = 1`` is one decision: taken iff
+    ``draw < prob``.
+    """
+    p = np.clip(np.asarray(prob, dtype=np.float64), 0.0, 1.0)
+    q = 1.0 - p
+    target = 1.0 - np.asarray(draw, dtype=np.float64)
+    taken = np.zeros(p.shape)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        odds = np.where(q > 0, p / q, 0.0)
+        pmf = q**items  # P(K = 0)
+        cdf = pmf.copy()
+        for j in range(items):
+            # K > j (one more part taken) where P(K <= j) < 1 - draw.
+            taken += cdf < target
+            pmf = pmf * ((items - j) / (j + 1)) * odds
+            cdf = cdf + pmf
+    taken = np.where(q > 0, taken, items)  # certain acceptance takes everything
+    return taken / items

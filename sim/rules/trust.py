@@ -37,6 +37,8 @@ def update(
 
     ``trust = 1 - (1 - trust) (1 - success)^successes``, then ``trust (1 - failure)^failures``,
     then without contact a drift of ``decay (trust - max(memory, floor_baseline))``; in [0, 1].
+    ``contact`` is a flag per tie, or a share in [0, 1] (a month with part of an offer taken
+    is that much contact): the drift is scaled by ``1 - contact``.
     """
     out = np.subtract(1.0, trust)
     out *= _power_of_counts(1.0 - success, successes)
@@ -48,7 +50,9 @@ def update(
         counts = np.take(failures, failed).astype(np.float64)
         out.flat[failed] *= np.power(1.0 - failure, counts)
     # trust - where(contact, 0, drift): only ties without contact change (minus 0.0 is a no-op).
-    alone = np.flatnonzero(~_spread(contact, out.shape))
+    contact = _spread(contact, out.shape)
+    graded = contact.dtype.kind == "f"
+    alone = np.flatnonzero(contact < 1.0 if graded else ~contact)
     if alone.size:
         here = out.take(alone)
         floor = np.maximum(
@@ -57,6 +61,8 @@ def update(
         )
         np.subtract(here, floor, out=floor)
         floor *= decay
+        if graded:
+            floor *= 1.0 - np.take(contact, alone)
         here -= floor
         out.put(alone, here)
     return clip(out, 0.0, 1.0, out=out)
