@@ -117,14 +117,20 @@ def share_taken(prob: np.ndarray, draw: np.ndarray, items: int) -> np.ndarray:
     q = 1.0 - p
     target = 1.0 - np.asarray(draw, dtype=np.float64)
     taken = np.zeros(p.shape)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        odds = np.where(q > 0, p / q, 0.0)
+    below = np.empty(p.shape, dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        odds = np.divide(p, q, out=np.zeros(p.shape), where=q > 0)
         pmf = q**items  # P(K = 0)
         cdf = pmf.copy()
         for j in range(items):
-            # K > j (one more part taken) where P(K <= j) < 1 - draw.
-            taken += cdf < target
-            pmf = pmf * ((items - j) / (j + 1)) * odds
-            cdf = cdf + pmf
-    taken = np.where(q > 0, taken, items)  # certain acceptance takes everything
+            # K > j (one more part taken) where P(K <= j) < 1 - draw. In place: this loop is
+            # the month's costliest rule at scale.
+            np.less(cdf, target, out=below)
+            if not below.any():  # the CDF only grows: no offer takes another part
+                break
+            taken += below
+            pmf *= (items - j) / (j + 1)
+            pmf *= odds
+            cdf += pmf
+    taken[q <= 0] = items  # certain acceptance takes everything
     return taken / items
