@@ -184,11 +184,11 @@ def to_markdown(result: dict[str, Any]) -> str:
         )
     lines += [
         "",
-        "At 10x the whole month would have to fit in (about) the floor, leaving nothing for "
-        "the gathers, scatters and group sums over the ties that are the other ~70% of our "
-        "month (scale.md: that part already runs within ~10x of the memory-bandwidth bound at "
-        "scale). With these rules in numpy, and results unchanged, 10x is out of reach on this "
-        "machine. (Mesa's step is scaled to our agent count, as the agent-steps/s ratio is.)",
+        "Where the budget is below the floor, 10x cannot be reached with these rules in numpy "
+        "on this machine, whatever else is optimised: the floor leaves out the gathers, "
+        "scatters and group sums over the ties that make up most of our month (scale.md "
+        "compares the month with the memory-bandwidth bound). (Mesa's step is scaled to our "
+        "agent count, as the agent-steps/s ratio is.)",
     ]
     return "\n".join(lines) + "\n"
 

@@ -143,11 +143,20 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
+TARGET_RUNS = 1000  # the issue's benchmark: 1,000 runs in <= 120 s on 2 cores
+
+
 def markdown(r: dict) -> str:
     """The results as a short Markdown page."""
     two, one = r["two_cores"], r["one_core"]
-    verdict = "met" if two["wall_s"] <= r["target_s"] else "NOT met"
-    projected = two["runs"] / two["cpu_bound_runs_per_s"]
+    # The target is for TARGET_RUNS runs; a shorter measurement is projected at its steady rate.
+    if two["runs"] >= TARGET_RUNS:
+        wall, how = two["wall_s"] * TARGET_RUNS / two["runs"], "wall"
+    else:
+        wall = two["startup_s"] + TARGET_RUNS / two["steady_runs_per_s"]
+        how = f"wall, projected from {two['runs']} runs at their steady rate"
+    verdict = "met" if wall <= r["target_s"] else "NOT met"
+    projected = TARGET_RUNS / two["cpu_bound_runs_per_s"]
     load = max(two["load_before"], two["load_after"], one["load_before"], one["load_after"])
     busy = (
         f"- The machine was shared while this ran (load average up to {load} on "
@@ -173,9 +182,9 @@ Commit {r["git_commit"]}, {r["date"]}. {r.get("note", "")}
 | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 {rows}
 
-- Target: {two["runs"]} runs in <= {r["target_s"]} s on 2 cores: **{verdict}** \
-({two["wall_s"]} s wall).
-- CPU-bound projection on 2 otherwise idle cores: {projected:.0f} s \
+- Target: {TARGET_RUNS} runs in <= {r["target_s"]} s on 2 cores: **{verdict}** \
+({wall:.0f} s {how}).
+- CPU-bound projection of {TARGET_RUNS} runs on 2 otherwise idle cores: {projected:.0f} s \
 ({two["cpu_bound_runs_per_s"]} runs/s = 2 / CPU seconds per run, the sweep's whole process tree).
 - Parallel efficiency of 2 cores against 1 (steady runs/s): {r["parallel_efficiency"]:.0%}.
 {busy}- "CPU s per run (model+outputs)" is the job's own work (build the scenario, run the months,
