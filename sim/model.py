@@ -472,7 +472,7 @@ class PeaceModel(mesa.Model):
         open_ = self._gates()  # 2. gates
         money = self._funding(t)  # 3. funding
         offer, accepted, declined = self._proposals(t, open_, money)  # 4. proposals
-        successes, failures = self._delivery(t, open_, offer, accepted)  # 5. delivery and nexus
+        successes, failures = self._delivery(t, open_, offer)  # 5. delivery and nexus
         self._trust(t, accepted, declined, successes, failures)  # 6. trust and mediation
         self._galtung()  # 7. violence and peace
         self._lederach()  # 8. levels
@@ -651,7 +651,7 @@ class PeaceModel(mesa.Model):
         return offer, accepted, declined
 
     def _delivery(
-        self, t: int, open_: np.ndarray, offer: np.ndarray, accepted: np.ndarray
+        self, t: int, open_: np.ndarray, offer: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         c, ties, dp, views = self.cities, self.ties, self.params.delivery, self.tie_views
         n = self.n_cities
