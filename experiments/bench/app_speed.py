@@ -176,7 +176,8 @@ def browser(seconds: float, presses: int) -> dict[str, Any]:
             t0 = page.evaluate("() => window.__cpFrames[0]")
             page.wait_for_timeout(int(seconds * 1000))
             frames = page.evaluate("() => window.__cpFrames")
-            page.click(".cp-play")
+            if page.locator(".cp-play").is_enabled():  # disabled once the run reached its end
+                page.click(".cp-play")
             m1 = _month(page)
             window = [f for f in frames if f >= t0]
             span = (window[-1] - window[0]) / 1000 if len(window) > 1 else float("nan")
