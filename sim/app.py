@@ -102,12 +102,16 @@ def upload_scenario(filename: str, data: bytes | None) -> bool:
     except Exception as exc:
         error_r.set(f"{one_line(exc)}. Nothing was added.")
         return False
+    return switch_scenario(name)
+
+
+def switch_scenario(name: str) -> bool:
+    """Another scenario at its baseline policy, keeping the seed and the synthetic size."""
     ses = session_r.value
-    n_cities = ses.settings.n_cities if ses is not None else SYNTHETIC_DEFAULT_N
     base = ses.settings if ses is not None else Settings()
     return apply(
         settings_for_policy(base.replace(scenario=name), {}, "baseline").replace(
-            n_cities=n_cities or SYNTHETIC_DEFAULT_N
+            n_cities=base.n_cities or SYNTHETIC_DEFAULT_N
         )
     )
 
@@ -456,11 +460,7 @@ def RunControls(ses: Session) -> None:
         "Scenario",
         scenario_names(),
         s.scenario,
-        lambda v: apply(
-            settings_for_policy(s.replace(scenario=v), {}, "baseline").replace(
-                n_cities=s.n_cities or SYNTHETIC_DEFAULT_N
-            )
-        ),
+        switch_scenario,
         "cp-scenario",
     )
     policies = ["baseline", *ses.policies]
