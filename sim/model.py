@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sim.agents import AGENT_CLASSES
+from sim.blocks import for_blocks
 from sim.events import EventsEngine
 from sim.observe import Recorder
 from sim.params import Levers, ModelParams, validate_ranges
@@ -473,7 +474,7 @@ class PeaceModel(mesa.Model):
         money = self._funding(t)  # 3. funding
         offer, accepted, declined = self._proposals(t, open_, money)  # 4. proposals
         successes, failures = self._delivery(t, open_, offer)  # 5. delivery and nexus
-        self._trust(t, accepted, declined, successes, failures)  # 6. trust and mediation
+        self._trust(t, successes, failures)  # 6. trust and mediation
         self._galtung()  # 7. violence and peace
         self._lederach()  # 8. levels
         self._alliances(t)  # 9. alliances
@@ -616,30 +617,39 @@ class PeaceModel(mesa.Model):
         # Acceptance matters only where there is an offer: evaluate it on those ties alone.
         # (take: a plain gather, about twice as fast as fancy indexing on these sizes.)
         bids = has_offer.nonzero()[0]
-        benefit = proposals.expected_benefit(total.take(bids), need.take(bids), prm.benefit_scale)
-        mediated = self.tie_mediated.take(bids) & self.levers.mediation
-        prob = proposals.acceptance_probability(
-            ties.trust.take(bids),
-            benefit,
-            self.hostility.take(views.pair.take(bids)),
-            mediated,
-            a.will.take(ties.dst.take(bids)),
-            ties.intensity.take(bids) if prm.beta_intensity else 0.0,
-            beta0=prm.beta0,
-            beta_trust=prm.beta_trust,
-            beta_benefit=prm.beta_benefit,
-            beta_hostility=prm.beta_hostility,
-            beta_mediator=prm.beta_mediator,
-            beta_will=prm.beta_will,
-            beta_intensity=prm.beta_intensity,
-        )
         # The recipient takes or refuses each part of an offer: the share taken has the
         # acceptance probability as its mean, and is steadier the more parts an offer has.
         # One uniform per tie, drawn for every tie as ever: the random stream does not depend
         # on who made an offer, and more money (a higher probability) never takes less.
         draw = self.rng.random(ties.src.size)
-        share = proposals.share_taken(prob, np.take(draw, bids), prm.items)
-        took = share > 0
+        parts = np.empty(bids.size, dtype=np.uint8 if prm.items < 255 else np.int64)
+        mediation = self.levers.mediation
+
+        def take_parts(rows: slice) -> None:
+            # Elementwise per offer, so it runs block by block (sim.blocks): gather, weigh,
+            # decide, while a block's arrays are still in cache.
+            bid = bids[rows]
+            benefit = proposals.expected_benefit(total.take(bid), need.take(bid), prm.benefit_scale)
+            prob = proposals.acceptance_probability(
+                ties.trust.take(bid),
+                benefit,
+                self.hostility.take(views.pair.take(bid)),
+                self.tie_mediated.take(bid) & mediation,
+                a.will.take(ties.dst.take(bid)),
+                ties.intensity.take(bid) if prm.beta_intensity else 0.0,
+                beta0=prm.beta0,
+                beta_trust=prm.beta_trust,
+                beta_benefit=prm.beta_benefit,
+                beta_hostility=prm.beta_hostility,
+                beta_mediator=prm.beta_mediator,
+                beta_will=prm.beta_will,
+                beta_intensity=prm.beta_intensity,
+            )
+            parts[rows] = proposals.parts_taken(prob, draw.take(bid), prm.items)
+
+        for_blocks(take_parts, bids.size)
+        share = parts / prm.items
+        took = parts > 0
         accepted = np.zeros(ties.src.size, dtype=bool)
         accepted[bids] = took
         # A month in which nothing of a tie's offer was taken is a declined offer. A tie with
@@ -648,6 +658,12 @@ class PeaceModel(mesa.Model):
         declined = has_offer & ~accepted
         self._accepted_ties = np.compress(took, bids)
         self._accepted_share = np.compress(took, share)
+        # The same parts and shares over every tie (0 where nothing was taken or offered): the
+        # trust and project rules read them densely, cheaper than scattering into each array.
+        self._parts = np.zeros(ties.src.size, dtype=parts.dtype)
+        self._parts.put(bids, parts)
+        self._taken = self._parts / prm.items
+        self._has_offer = has_offer
         return offer, accepted, declined
 
     def _delivery(
@@ -763,8 +779,7 @@ class PeaceModel(mesa.Model):
         live_ties = (ties.project >= 0).nonzero()[0]
         rows = ties.project[live_ties]
         # Share of this month's development offer each live project's tie took (0 if none).
-        taken = np.zeros(e)
-        taken[acc] = self._accepted_share
+        taken = self._taken
         offered = dev_offer[live_ties]
         funded_share = np.where(offered > 0, taken[live_ties], 0.0)
         dev = offered * funded_share  # delivered this month
@@ -835,28 +850,20 @@ class PeaceModel(mesa.Model):
         )
         return successes, failures
 
-    def _trust(
-        self,
-        t: int,
-        accepted: np.ndarray,
-        declined: np.ndarray,
-        successes: np.ndarray,
-        failures: np.ndarray,
-    ) -> None:
+    def _trust(self, t: int, successes: np.ndarray, failures: np.ndarray) -> None:
         ties, tp, views = self.ties, self.params.trust, self.tie_views
         a = self.actors
         c_ctx = self.context(self.cities.C, 0.0)
         d_ctx = self.context(self.cities.D, 0.0)
-        acc, share = self._accepted_ties, self._accepted_share
+        taken = self._taken  # share of the month's offer taken, per tie
         # trust * (1 - decline_cost * refused share): a declined offer is refused in full, a
-        # partly taken one in part; a factor of exactly 1 elsewhere.
-        trust_now = ties.trust.copy()
-        cost = self.params.proposals.decline_cost
-        refused = np.flatnonzero(declined)
-        np.put(trust_now, refused, np.take(trust_now, refused) * (1.0 - cost))
-        partly = share < 1.0
-        part = np.compress(partly, acc)
-        np.put(trust_now, part, np.take(trust_now, part) * (1.0 - cost * (1.0 - share[partly])))
+        # partly taken one in part; a tie without an offer refuses nothing (a factor of
+        # exactly 1).
+        refused = np.subtract(1.0, taken)
+        refused *= self._has_offer
+        refused *= self.params.proposals.decline_cost
+        np.subtract(1.0, refused, out=refused)
+        trust_now = np.multiply(ties.trust, refused, out=refused)
         # Mediation first: a mediated party tie is in contact this month (meetings abroad).
         mediated = np.zeros(ties.src.size, dtype=bool)
         if self.levers.mediation and self.med_party.size:
@@ -878,22 +885,23 @@ class PeaceModel(mesa.Model):
             standing = standing & (ties.type != _MEDIATION)
         # A month in which a recipient took part of an offer is that share of a month of
         # contact, so the number of parts changes how steady trust is, not where it drifts.
-        contact = standing.astype(np.float64)
-        np.put(contact, acc, np.maximum(np.take(contact, acc), share))
-        # The drift floor matters only without full contact (update() ignores it elsewhere).
-        drifting = np.flatnonzero(contact < 1.0)
-        floor = np.zeros(ties.src.size)
-        floor[drifting] = trust.baseline(
-            c_ctx.take(ties.src.take(drifting)),
-            c_ctx.take(ties.dst.take(drifting)),
-            self.hostility.take(views.pair.take(drifting)),
+        contact = np.maximum(standing, taken)
+        # The drift floor matters only without full contact (update() ignores it elsewhere),
+        # which with offers taken in parts is nearly every tie: evaluate it on all of them.
+        floor = trust.baseline(
+            c_ctx.take(ties.src),
+            c_ctx.take(ties.dst),
+            self.hostility.take(views.pair),
             tp.baseline,
         )
         # Successes: the share of the offer taken, plus one for a completed project (a project
-        # completes at most once per tie).
-        counts = np.zeros(ties.src.size)
-        np.put(counts, acc, share)
-        counts[self._month["completed_ties"]] += 1.0
+        # completes at most once per tie). As codes into the few values they can take: parts
+        # taken, plus items + 1 for a completion (levels: k / items, then k / items + 1).
+        items = self.params.proposals.items
+        counts = self._parts.astype(np.intp)
+        counts[self._month["completed_ties"]] += items + 1
+        share_levels = np.arange(items + 1) / items
+        counts = (counts, np.concatenate([share_levels, share_levels + 1.0]))
         trust_now = trust.update(
             trust_now,
             ties.memory,
@@ -919,7 +927,7 @@ class PeaceModel(mesa.Model):
         ties.trust = trust_now
         ties.memory = trust.remember(ties.memory, ties.trust, successes > 0, tp.memory_gain)
         intensity = ties.intensity * (1.0 - tp.intensity_decay)
-        intensity[acc] += share
+        intensity += taken
         ties.intensity = np.minimum(intensity, 1.0 / max(tp.intensity_decay, 1e-9), out=intensity)
         ties.last_contact[self._accepted_ties] = t
         ties.age += 1

@@ -151,8 +151,9 @@ class Recorder:
         via_io = views.src_is_io.take(m._accepted_ties)
         io = delivered.compress(via_io, axis=1)
         direct = delivered.compress(~via_io, axis=1) if via_io.any() else delivered
-        # Counts per pillar (a boolean row sum; np.count_nonzero with an axis is Python code).
-        flows = (direct > 0).sum(axis=1) + (io > 0).sum(axis=1)
+        # Counts per pillar over both channels (a boolean row sum; np.count_nonzero with an
+        # axis is Python code).
+        flows = (delivered > 0).sum(axis=1)
         funds_direct, funds_io = direct.sum(axis=1).tolist(), io.sum(axis=1).tolist()
         for triple in zip(flows.tolist(), funds_direct, funds_io, strict=True):
             values += triple  # flows_<pillar>, funds_<pillar>_direct, funds_<pillar>_io

@@ -8,9 +8,10 @@ a flipped last bit could flip a random draw somewhere downstream.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from sim import PeaceModel
+from sim import PeaceModel, blocks
 from sim.params import GaltungParams
 from sim.rules import clip, galtung, gates, linear, nexus, proposals, row_sum, sigmoid, trust
 
@@ -26,7 +27,12 @@ def same(a: np.ndarray, b: np.ndarray) -> bool:
 
 def test_sigmoid_row_sum_and_linear(rng: np.random.Generator) -> None:
     x = rng.normal(0, 4, 5000)
-    assert same(sigmoid(x), 0.5 * (1.0 + np.tanh(0.5 * x)))
+    assert same(sigmoid(x), 1.0 / (1.0 + np.exp(-x)))
+    # The earlier tanh form, to round-off (it loses relative precision in the left tail).
+    np.testing.assert_allclose(sigmoid(x), 0.5 * (1.0 + np.tanh(0.5 * x)), rtol=0, atol=1e-15)
+    with np.errstate(all="raise"):  # the far tails: exactly 0 and 1, and no warning
+        assert sigmoid(np.array([-1e4, 1e4])).tolist() == [0.0, 1.0]
+        assert sigmoid(-1e4) == 0.0
     assert same(sigmoid(x.copy(), out=None), sigmoid(x))
     for k in (1, 2, 3, 5, 7):
         v = rng.random((3001, k)) * rng.random((3001, 1)) * 1e3
@@ -131,6 +137,46 @@ def test_trust_update_and_memory(rng: np.random.Generator) -> None:
     )
 
 
+def test_trust_update_graded_contact_and_coded_counts(rng: np.random.Generator) -> None:
+    e, items = 5000, 20
+    tr, mem, base = rng.random(e), rng.random(e) * 0.5, rng.random(e) * 0.5
+    kw = dict(success=0.1, failure=0.2, decay=0.05)
+    parts = rng.integers(0, items + 1, e)
+    completed = rng.random(e) < 0.05
+    share = parts / items
+    counts = share.copy()
+    counts[completed] += 1.0
+    codes = parts + (items + 1) * completed
+    levels = np.concatenate([np.arange(items + 1) / items, np.arange(items + 1) / items + 1.0])
+    # Graded contact (a share of a month): the drift scaled by 1 - contact, over every tie.
+    contact = np.where(rng.random(e) < 0.3, 1.0, share)
+    t1 = 1.0 - (1.0 - tr) * np.exp(counts * np.log(1.0 - 0.1))
+    drift = 0.05 * (t1 - np.maximum(mem, base)) * (1.0 - contact)
+    expected = np.clip(t1 - drift, 0.0, 1.0)
+    assert same(trust.update(tr, mem, counts, 0.0, contact, base, **kw), expected)
+    # Counts as codes into their few values give the same array, fractional or whole.
+    assert same(trust.update(tr, mem, (codes, levels), 0.0, contact, base, **kw), expected)
+    whole = np.where(completed, levels.size - 1, 0)  # only the levels 0 and 2 occur
+    assert same(
+        trust.update(tr, mem, (whole, levels), 0.0, contact, base, **kw),
+        trust.update(tr, mem, levels[whole], 0.0, contact, base, **kw),
+    )
+
+
+def test_parts_taken_in_threads_equals_one_thread(
+    rng: np.random.Generator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    n = 3 * blocks.BLOCK + 123  # several blocks, the last one short
+    prob, draw = rng.random(n), rng.random(n)
+    prob[:50], prob[50:100] = 0.0, 1.0
+    threaded = proposals.parts_taken(prob, draw, 20)
+    monkeypatch.setattr(blocks, "threads", lambda: 1)
+    alone = proposals.parts_taken(prob, draw, 20)
+    assert threaded.dtype == np.uint8 and same(threaded, alone)
+    assert same(proposals.share_taken(prob, draw, 20), alone / 20)
+    assert (alone[:50] == 0).all() and (alone[50:100] == 20).all()
+
+
 def test_gate_answers_per_combination_equal_the_rule_per_tie() -> None:
     for scenario, kw in (
         ("seoul_pyongyang", {}),
@@ -225,3 +271,20 @@ def test_context_and_programme_violence_equal_the_plain_formulas() -> None:
             m._funding(m.t)
             assert same(m.prog_recent_violence[0], expected)
             assert same(m.prog_recent_violence[1:], before[:-1])  # np.roll's rows
+
+
+def test_a_model_in_blocks_on_two_threads_equals_one_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Large enough that the month's offers span several blocks (sim.blocks)."""
+    kw = dict(
+        seed=5,
+        horizon=4,
+        synthetic={"n_cities": 25_000, "mean_degree": 7.4, "n_countries": 10, "horizon": 4},
+    )
+    two = PeaceModel("synthetic", **kw).run()
+    assert np.count_nonzero(two._has_offer) > blocks.BLOCK and blocks.threads() in (1, 2)
+    monkeypatch.setattr(blocks, "threads", lambda: 1)
+    one = PeaceModel("synthetic", **kw).run()
+    pd.testing.assert_frame_equal(two.timeseries(), one.timeseries(), check_exact=True)
+    assert same(two.ties.trust, one.ties.trust) and same(two.cities.D, one.cities.D)

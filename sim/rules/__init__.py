@@ -17,18 +17,22 @@ clip = getattr(getattr(np, "_core", None), "umath", np).clip
 
 
 def sigmoid(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """The logistic function, safe for large arguments: ``0.5 * (1 + tanh(x / 2))``.
+    """The logistic function ``1 / (1 + exp(-x))``.
 
-    ``out`` (which may be ``x`` itself) receives the result, saving three temporaries on the
-    large per-tie arrays; the operations and their order are the same either way.
+    ``out`` (which may be ``x`` itself) receives the result, saving temporaries on the large
+    per-tie arrays. A very negative ``x`` overflows ``exp`` to infinity and gives exactly 0; a
+    very positive one underflows it and gives exactly 1 (both silenced: they are expected).
+    One ``exp`` costs about a third of the ``tanh`` in the equivalent ``0.5 (1 + tanh(x / 2))``,
+    and keeps its relative precision in the far left tail, where ``1 + tanh`` cancels.
     """
     if np.ndim(x) == 0:
-        return 0.5 * (1.0 + np.tanh(0.5 * x))
-    y = np.multiply(x, 0.5, out=out)
-    np.tanh(y, out=y)
-    np.add(y, 1.0, out=y)
-    np.multiply(y, 0.5, out=y)
-    return y
+        with np.errstate(over="ignore", under="ignore"):
+            return 1.0 / (1.0 + np.exp(-x))
+    y = np.negative(x, out=out)
+    with np.errstate(over="ignore", under="ignore"):
+        np.exp(y, out=y)
+    y += 1.0
+    return np.divide(1.0, y, out=y)
 
 
 def linear(terms: list[tuple[float, np.ndarray]], constant: float = 0.0) -> np.ndarray:

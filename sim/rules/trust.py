@@ -26,7 +26,7 @@ def baseline(
 def update(
     trust: np.ndarray,
     memory: np.ndarray,
-    successes: np.ndarray,
+    successes: np.ndarray | tuple[np.ndarray, np.ndarray],
     failures: np.ndarray,
     contact: np.ndarray,
     floor_baseline: np.ndarray,
@@ -41,6 +41,8 @@ def update(
     then without contact a drift of ``decay (trust - max(memory, floor_baseline))``; in [0, 1].
     ``contact`` is a flag per tie, or a share in [0, 1] (a month with part of an offer taken
     is that much contact): the drift is scaled by ``1 - contact``.
+    ``successes`` may come as ``(codes, levels)``, meaning ``levels[codes]`` (shares of offers
+    in parts take few distinct values, and the power is then computed once per value).
     """
     out = np.subtract(1.0, trust)
     out *= _power_of_counts(1.0 - success, successes)
@@ -53,8 +55,16 @@ def update(
         out.flat[failed] *= np.power(1.0 - failure, counts)
     # trust - where(contact, 0, drift): only ties without contact change (minus 0.0 is a no-op).
     contact = _spread(contact, out.shape)
-    graded = contact.dtype.kind == "f"
-    alone = np.flatnonzero(contact < 1.0 if graded else ~contact)
+    if contact.dtype.kind == "f":
+        # Graded contact leaves nearly every tie some drift: over all ties at once. Where
+        # contact is 1 the drift is multiplied by exactly 0, and subtracting 0 changes nothing.
+        floor = np.maximum(_spread(memory, out.shape), _spread(floor_baseline, out.shape))
+        np.subtract(out, floor, out=floor)
+        floor *= decay
+        floor *= np.subtract(1.0, contact)
+        out -= floor
+        return clip(out, 0.0, 1.0, out=out)
+    alone = np.flatnonzero(~contact)
     if alone.size:
         here = out.take(alone)
         floor = np.maximum(
@@ -63,8 +73,6 @@ def update(
         )
         np.subtract(here, floor, out=floor)
         floor *= decay
-        if graded:
-            floor *= 1.0 - np.take(contact, alone)
         here -= floor
         out.put(alone, here)
     return clip(out, 0.0, 1.0, out=out)
@@ -78,13 +86,23 @@ def _spread(values: np.ndarray | float, shape: tuple[int, ...]) -> np.ndarray:
     return np.broadcast_to(values, shape)
 
 
-def _power_of_counts(base: float, counts: np.ndarray) -> np.ndarray:
+def _power_of_counts(base: float, counts: np.ndarray | tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     """``base ** counts`` without calling ``pow`` once per element.
 
     ``pow`` is a pure function of its two arguments, so evaluating it once per distinct whole
     count and looking the results up gives the same array; fractional counts (shares of offers
     taken) use ``exp(count log base)``, equal to ``pow`` up to rounding in the last bits.
+    ``counts`` may come as ``(codes, levels)``, meaning ``levels[codes]``: the power is then
+    evaluated once per level that occurs, and looked up.
     """
+    if isinstance(counts, tuple):
+        codes, levels = counts
+        levels = np.asarray(levels, dtype=np.float64)
+        occurs = np.bincount(codes.reshape(-1), minlength=levels.size) > 0
+        # The same choice as for the spelled-out counts: pow if every count is whole.
+        used = levels.compress(occurs)
+        whole = used.size and (used == np.floor(used)).all() and used.min() >= 0 and used.max() < 64
+        return _power_table(base, levels, bool(whole)).take(codes)
     counts = np.asarray(counts)
     if counts.dtype.kind in "biu":
         whole = counts.view(np.uint8) if counts.dtype.kind == "b" else counts
@@ -96,8 +114,13 @@ def _power_of_counts(base: float, counts: np.ndarray) -> np.ndarray:
         # Whole counts (the model's case): one pow per distinct count, then a lookup.
         table = np.power(base, np.arange(int(whole.max()) + 1, dtype=np.float64))
         return table.take(whole)
-    # Shares of an offer taken (fractions): exp(c log base), a third of pow's cost per element.
-    if base <= 0.0:
+    return _power_table(base, counts, False)
+
+
+def _power_table(base: float, counts: np.ndarray, whole: bool) -> np.ndarray:
+    """``base ** counts``: by ``pow`` for whole counts, else ``exp(counts log base)``, a third
+    of ``pow``'s cost per element (for a non-positive base, ``pow`` throughout)."""
+    if whole or base <= 0.0:
         return np.power(base, counts.astype(np.float64))
     out = np.multiply(counts, math.log(base), dtype=np.float64)
     return np.exp(out, out=out)
