@@ -168,8 +168,8 @@ def to_markdown(result: dict[str, Any]) -> str:
         "",
         "**Is 10x within reach?** Ten times Mesa's rate leaves a month a tenth of Mesa's step. "
         "The *compute floor* is the time this machine needs for the elementwise math our rules "
-        "cannot skip without changing results (logistic targets and acceptance via tanh, "
-        "saturations via exp, the peace index's cube root, one uniform draw per tie and three "
+        "cannot skip without changing results (logistic targets and acceptance, and "
+        "saturations, via exp; the peace index's cube root, one uniform draw per tie and three "
         "normal draws per city), from measured per-element costs (`scale.py`, "
         "`compute_floor_ns`):",
         "",

@@ -259,7 +259,6 @@ def element_costs() -> dict[str, float]:
     rng = np.random.default_rng(1)
     out = {}
     for name, fn in (
-        ("tanh", lambda: np.tanh(x)),
         ("exp", lambda: np.exp(x)),
         ("cbrt", lambda: np.cbrt(x)),
         ("random", lambda: rng.random(x.size)),
@@ -279,15 +278,14 @@ def compute_floor_ns(model: Any, costs: dict[str, float]) -> tuple[int, float]:
     """(ties with an offer, nanoseconds) of the elementwise math one month cannot avoid.
 
     Read from the model's last month: acceptance on ties with an offer and five logistic
-    targets per city (tanh); exp in benefit, peace work and three per-city saturations; one cube
-    root per city for the peace index; one uniform per tie and three normals per city.
+    targets per city (one exp each); exp in benefit, peace work and three per-city saturations;
+    one cube root per city for the peace index; one uniform per tie and three normals per city.
     """
     e, n_c = model.ties.src.size, model.n_cities
     bids = int(np.count_nonzero(model._month["offer"].sum(axis=1) > 0))
     worked = int(np.count_nonzero(np.asarray(model._month["offer"])[model._accepted_ties, 2] > 0))
     floor_ns = (
-        (bids + 5 * n_c) * costs["tanh"]
-        + (bids + worked + 3 * n_c) * costs["exp"]
+        (2 * bids + worked + 8 * n_c) * costs["exp"]
         + n_c * costs["cbrt"]
         + e * costs["random"]
         + 3 * n_c * costs["normal"]
@@ -452,9 +450,10 @@ def to_markdown(result: dict[str, Any]) -> str:
             f"({lim['copy_bandwidth_gb_s']:.1f} GB/s read + write).",
             f"- Ratio of the month to that memory-bandwidth bound: "
             f"**{lim['ratio_month_to_bandwidth_bound']:.1f}x**.",
-            f"- Compute floor: the rules' tanh, exp and cbrt evaluations and random draws alone "
-            f"take {lim['compute_floor_ms']:.0f} ms "
-            f"({100 * lim['compute_floor_share']:.0f}% of the month); per element (ns): "
+            f"- Compute floor: the rules' exp and cbrt evaluations and random draws alone "
+            f"take {lim['compute_floor_ms']:.0f} ms of one core "
+            f"({100 * lim['compute_floor_share']:.0f}% of the month; at this size the month's "
+            f"offers are decided in blocks on two threads, sim/blocks.py); per element (ns): "
             + ", ".join(f"{k} {v:.1f}" for k, v in lim["element_ns"].items())
             + ".",
             "",
