@@ -34,11 +34,22 @@ def for_blocks(work: Callable[[slice], None], size: int, block: int = BLOCK) -> 
 
 
 def threads() -> int:
-    """Cores this process may use, at most two (blocks gain little beyond)."""
+    """Threads for blocks: the cores this process may use, at most two (blocks gain little
+    beyond), and at most ``CITYPEACE_THREADS`` if set (1 for parallel sweeps of large worlds,
+    which already keep every core busy)."""
     try:
-        return min(len(os.sched_getaffinity(0)), 2)
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return min(os.cpu_count() or 1, 2)
+        cores = os.cpu_count() or 1
+    limit = os.environ.get("CITYPEACE_THREADS", "").strip()
+    if limit:
+        try:
+            cores = min(cores, max(int(limit), 1))
+        except ValueError:
+            raise ValueError(
+                f"CITYPEACE_THREADS={limit!r}: expected a whole number of threads >= 1"
+            ) from None
+    return min(cores, 2)
 
 
 def _pool() -> ThreadPoolExecutor:

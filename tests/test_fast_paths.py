@@ -288,3 +288,13 @@ def test_a_model_in_blocks_on_two_threads_equals_one_thread(
     one = PeaceModel("synthetic", **kw).run()
     pd.testing.assert_frame_equal(two.timeseries(), one.timeseries(), check_exact=True)
     assert same(two.ties.trust, one.ties.trust) and same(two.cities.D, one.cities.D)
+
+
+def test_thread_count_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CITYPEACE_THREADS", "1")
+    assert blocks.threads() == 1
+    monkeypatch.setenv("CITYPEACE_THREADS", "8")
+    assert 1 <= blocks.threads() <= 2
+    monkeypatch.setenv("CITYPEACE_THREADS", "two")
+    with pytest.raises(ValueError, match=r"CITYPEACE_THREADS='two'.*whole number"):
+        blocks.threads()
