@@ -11,10 +11,12 @@ i.e. every real scenario) run inline, with no thread involved.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 BLOCK = 1 << 16
+_PREFIX = "citypeace-block"
 
 _POOLS: dict[int, ThreadPoolExecutor] = {}
 
@@ -25,7 +27,9 @@ def for_blocks(work: Callable[[slice], None], size: int, block: int = BLOCK) -> 
     ``work`` must write its results for ``rows`` only (blocks may run concurrently).
     """
     starts = range(0, size, block)
-    if len(starts) > 1 and threads() > 1:
+    # Inside a block already (a worker thread): inline, so that no worker waits on the pool.
+    nested = threading.current_thread().name.startswith(_PREFIX)
+    if len(starts) > 1 and not nested and threads() > 1:
         # list(): wait for every block, and raise the first error in this thread.
         list(_pool().map(lambda start: work(slice(start, start + block)), starts))
     else:
@@ -59,5 +63,5 @@ def _pool() -> ThreadPoolExecutor:
     pool = _POOLS.get(pid)
     if pool is None:
         _POOLS.clear()
-        pool = _POOLS[pid] = ThreadPoolExecutor(threads(), thread_name_prefix="citypeace-block")
+        pool = _POOLS[pid] = ThreadPoolExecutor(threads(), thread_name_prefix=_PREFIX)
     return pool

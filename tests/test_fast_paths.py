@@ -298,3 +298,16 @@ def test_thread_count_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("CITYPEACE_THREADS", "two")
     with pytest.raises(ValueError, match=r"CITYPEACE_THREADS='two'.*whole number"):
         blocks.threads()
+
+
+def test_blocks_inside_a_block_run_inline() -> None:
+    """A worker that splits its own work again must not wait on the pool it runs in."""
+    seen: list[tuple[int, int]] = []
+
+    def outer(rows: slice) -> None:
+        blocks.for_blocks(lambda inner: seen.append((rows.start, inner.start)), 3 * 4, block=4)
+
+    blocks.for_blocks(outer, 8 * blocks.BLOCK)  # would deadlock with two threads if nested
+    assert sorted(seen) == [
+        (s, i) for s in range(0, 8 * blocks.BLOCK, blocks.BLOCK) for i in (0, 4, 8)
+    ]
