@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import ipyvuetify
+import ipywidgets
 import pandas as pd
 import solara
 import solara.lab
@@ -103,6 +104,12 @@ def upload_scenario(filename: str, data: bytes | None) -> bool:
         error_r.set(f"{one_line(exc)}. Nothing was added.")
         return False
     return switch_scenario(name)
+
+
+def upload_chosen(files: Any) -> None:
+    """A scenario .zip chosen in the file dialog: the same path as a dropped one."""
+    for file in files or ():  # one at most (multiple=False); () when the widget is emptied
+        upload_scenario(str(file["name"]), bytes(file["content"]))
 
 
 def switch_scenario(name: str) -> bool:
@@ -485,6 +492,16 @@ def RunControls(ses: Session) -> None:
             on_file=lambda f: upload_scenario(f["name"], f["data"]),
             lazy=False,
         )
+        # The same upload from a file dialog, for those who cannot drag and drop (and for the
+        # browser test: a drop cannot be scripted with a real file, a file input can).
+        with solara.Div(classes=["cp-upload-choose"]):
+            ipywidgets.FileUpload.element(
+                accept=".zip",
+                multiple=False,
+                description="Choose a .zip",
+                value=(),  # emptied after each upload, so the same file can be chosen again
+                on_value=upload_chosen,
+            )
 
 
 @solara.component

@@ -1,11 +1,13 @@
-"""Helpers shared by tests: run the CLI in a subprocess, copy a scenario to edit it."""
+"""Helpers shared by tests: run the CLI in a subprocess, copy a scenario to edit it, zip one."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import yaml
@@ -38,3 +40,25 @@ def edit_yaml(path: Path, edit) -> None:  # noqa: ANN001 - a callable that mutat
     data = yaml.safe_load(path.read_text())
     result = edit(data)
     path.write_text(yaml.safe_dump(data if result is None else result, sort_keys=False))
+
+
+TWO_CITIES = ROOT / "scenarios" / "two_cities"
+
+
+def scenario_files(name: str = "my_town", **replace: tuple[str, str]) -> dict[str, str]:
+    """two_cities' files renamed to ``name``; ``replace={file: (old, new)}`` edits one file."""
+    files = {p.name: p.read_text(encoding="utf-8") for p in TWO_CITIES.iterdir() if p.is_file()}
+    files["scenario.yaml"] = files["scenario.yaml"].replace("name: two_cities", f"name: {name}")
+    for file, (old, new) in replace.items():
+        file = file.replace("_", ".")
+        assert old in files[file], (file, old)
+        files[file] = files[file].replace(old, new, 1)
+    return files
+
+
+def zipped(files: dict[str, str | bytes], folder: str | None = "my_town") -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in files.items():
+            zf.writestr(f"{folder}/{name}" if folder else name, text)
+    return buf.getvalue()

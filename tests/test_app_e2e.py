@@ -357,6 +357,58 @@ def test_app_in_chromium(app_url: str, proxy: _RecordingProxy) -> None:
     assert time.monotonic() - t0 < 90, "the browser test is too slow"
 
 
+def test_upload_through_the_file_dialog(app_url: str, tmp_path: Path) -> None:
+    """A scenario .zip chosen in the file dialog: refused with a banner if invalid, else
+    installed, offered and run (the archive's checks: tests/test_scenario_archive.py)."""
+    from helpers import scenario_files, zipped
+
+    path = chromium_path()
+    if path is None:
+        pytest.skip("Debian chromium not installed (apt-get install chromium); no browser test")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    bad = tmp_path / "bad_town.zip"
+    bad.write_bytes(
+        zipped(scenario_files("bad_town", programmes_yaml=("budget: 30", "budget: -5")), "bad")
+    )
+    good = tmp_path / "e2e_town.zip"
+    good.write_bytes(zipped(scenario_files("e2e_town"), "e2e_town"))
+
+    def choose_file(page, path: Path) -> None:  # noqa: ANN001 - a Playwright Page
+        # The widget's file input is not in the page: its button opens the file dialog.
+        with page.expect_file_chooser() as dialog:
+            page.click(".cp-upload-choose button")
+        dialog.value.set_files(str(path))
+
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1600, "height": 1150})
+        page.set_default_timeout(TIMEOUT_MS)
+        try:
+            page.goto(app_url)
+            page.wait_for_selector("img.cp-network", timeout=60_000)
+            before = page.inner_text(".cp-month")
+            choose_file(page, bad)
+            page.wait_for_selector(".cp-error")
+            message = banner(page)
+            assert "bad_town.zip" in message and "budget" in message, message
+            assert "Nothing was added" in message, message
+            assert page.inner_text(".cp-month") == before, "a refused upload replaced the run"
+            page.get_by_role("button", name="Dismiss").click()
+            choose_file(page, good)
+            wait_text(page, ".cp-month", r"month 0 of \d+ · e2e_town")
+            step_and_check(page, 2, "uploaded e2e_town")
+            page.click(".cp-scenario")
+            offered = page.locator(".v-overlay--active .v-list-item").all_inner_texts()
+            page.keyboard.press("Escape")
+            assert "e2e_town" in [o.strip() for o in offered], offered
+            page.screenshot(path=str(ARTIFACTS / "app_5_upload.png"), full_page=True)
+        except Exception:
+            page.screenshot(path=str(ARTIFACTS / "app_upload_failure.png"), full_page=True)
+            raise
+        finally:
+            browser.close()
+
+
 def city_pixel(scenario: str) -> tuple[str, tuple[float, float]]:
     """The largest city of a scenario and where it is drawn in the network image."""
     from sim.app_views import NetworkPainter

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, copy_scenario
+from helpers import ROOT, copy_scenario, scenario_files, zipped
 from sim.errors import CitypeaceError, ScenarioError
 
 PACKAGE = ROOT / "sim"
@@ -251,8 +251,6 @@ def test_uploaded_scenarios_go_through_the_validator(
     """A scenario dropped into the app is read by the one loader, baseline and every policy,
     before it is installed (the archive's own checks: tests/test_scenario_archive.py)."""
     app = pytest.importorskip("sim.app", reason="the browser app is not there yet")
-    from test_scenario_archive import scenario_files, zipped
-
     from sim.scenario import loader
 
     monkeypatch.setattr(loader, "_EXTRA_ROOTS", [])

@@ -9,32 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT
+from helpers import scenario_files, zipped
 from sim.errors import ScenarioError
 from sim.model import PeaceModel
 from sim.scenario import loader
 from sim.scenario.archive import MAX_UNPACKED_BYTES, install_archive
-
-TWO_CITIES = ROOT / "scenarios" / "two_cities"
-
-
-def scenario_files(name: str = "my_town", **replace: tuple[str, str]) -> dict[str, str]:
-    """two_cities' files renamed to ``name``; ``replace={file: (old, new)}`` edits one file."""
-    files = {p.name: p.read_text(encoding="utf-8") for p in TWO_CITIES.iterdir() if p.is_file()}
-    files["scenario.yaml"] = files["scenario.yaml"].replace("name: two_cities", f"name: {name}")
-    for file, (old, new) in replace.items():
-        file = file.replace("_", ".")
-        assert old in files[file], (file, old)
-        files[file] = files[file].replace(old, new, 1)
-    return files
-
-
-def zipped(files: dict[str, str | bytes], folder: str | None = "my_town") -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, text in files.items():
-            zf.writestr(f"{folder}/{name}" if folder else name, text)
-    return buf.getvalue()
 
 
 @pytest.fixture
