@@ -76,6 +76,7 @@ class Recorder:
         self.watch_rows = {w: model.actor_index[w] for w in model.case.watch}
         # Watched actors that are cities (only a city has the watched quantities).
         self.watch_cities = {w: r for w, r in self.watch_rows.items() if r < model.n_cities}
+        self._watch_index = np.fromiter(self.watch_cities.values(), dtype=np.intp)
         self._stack = np.empty((len(WEIGHTED), n))  # record()'s weighted-mean buffer
         # Community series: cities with a community, and the communities with people in them.
         has = model.city_community >= 0
@@ -257,38 +258,31 @@ class Recorder:
         if means is None:
             return
         m = self.model
-        for name, row in zip(COMMUNITY_SERIES, means, strict=True):
-            names = (
-                [f"{name}_{m.case.communities[k]}" for k in self.comm_kept] if not self.rows else []
-            )
-            self._put_block(f"community {name}", names, row)
+        # All seven series in one block, series by series (the columns' order).
+        names = (
+            [f"{name}_{m.case.communities[k]}" for name in COMMUNITY_SERIES for k in self.comm_kept]
+            if not self.rows
+            else []
+        )
+        self._put_block("communities", names, means.ravel())
 
     def _record_watch(self, neg: np.ndarray, pos: np.ndarray, peace: np.ndarray) -> None:
         if not self.watch_cities:
             return
-        c = self.model.cities
-        values: list[float] = []
-        for row in self.watch_cities.values():
-            # In the order of WATCH_METRICS.
-            values += (
-                c.D[row],
-                c.S[row],
-                c.C[row],
-                c.needs[row],
-                c.capacity[row],
-                c.cohesion[row],
-                c.displaced[row],
-                neg[row],
-                pos[row],
-                peace[row],
-                c.received[row].sum(),
-            )
+        c, rows = self.model.cities, self._watch_index
+        # (watched city, metric) in the order of WATCH_METRICS, gathered column by column.
+        values = np.empty((rows.size, len(WATCH_METRICS)))
+        for j, column in enumerate(
+            (c.D, c.S, c.C, c.needs, c.capacity, c.cohesion, c.displaced, neg, pos, peace)
+        ):
+            values[:, j] = column.take(rows)
+        values[:, -1] = c.received.take(rows, axis=0).sum(axis=1)
         names = (
             [f"{metric}@{actor}" for actor in self.watch_cities for metric in WATCH_METRICS]
             if not self.rows
             else []
         )
-        self._put_block("watch", names, values)
+        self._put_block("watch", names, values.ravel())
 
     def _record_cities(
         self, step: int, neg: np.ndarray, pos: np.ndarray, peace: np.ndarray
