@@ -134,8 +134,10 @@ class Recorder:
         values.append(c.displaced.sum())
         views = m.tie_views
         cross = views.cross_active
-        # 0 where no tie spans a divide: there is no relationship to measure.
+        # 0 where no tie spans a divide: there is no relationship to measure. The number of
+        # ties it averages goes alongside: a policy that removes ties changes the mean's base.
         values.append(ties.trust.take(cross).mean() if cross.size else 0.0)
+        values.append(cross.size)
         values += (
             month["horizontal"],
             month["vertical"],
@@ -214,6 +216,7 @@ class Recorder:
         names = ["step", *WEIGHTED, "D_mean", "S_mean", "C_mean", "displaced"]
         names += [
             "cross_divide_trust",
+            "cross_divide_ties",
             "horizontal_integration",
             "vertical_integration",
             "projects_active_development",
