@@ -264,3 +264,18 @@ def test_outputs_before_the_first_month_are_empty_frames() -> None:
     m = PeaceModel.from_scenario("two_cities", seed=1)
     assert m.timeseries().empty and list(m.timeseries().columns[:2]) == ["step", "date"]
     assert m.city_frame().empty and m.events_frame().empty and m.activities_frame().empty
+
+
+def test_cross_divide_ties_is_the_base_of_cross_divide_trust() -> None:
+    """The mean and its count are over the same ties; a policy that drops ties shows it."""
+    counts = {}
+    for policy in ("baseline", "no_funding"):
+        model = PeaceModel("map", policy=policy, seed=0, horizon=24)
+        for _ in range(12):
+            model.step()
+        ts = model.timeseries()
+        cross = model.tie_views.cross_active
+        assert ts["cross_divide_ties"].iloc[-1] == cross.size > 0
+        assert ts["cross_divide_trust"].iloc[-1] == model.ties.trust[cross].mean()
+        counts[policy] = cross.size
+    assert counts["no_funding"] < counts["baseline"]
