@@ -147,7 +147,12 @@ def _task(cfg) -> None:  # noqa: ANN001 - Hydra passes a DictConfig
         # A sweep job never exits the process: it is skipped when its config hash already
         # completed, and a run that raises becomes a failed row (sim.summary).
         from sim.summary import run_sweep_job
+        from sim.sweep import BATCH_SUBDIR, run_batch
 
+        subdir = str(hydra_cfg.sweep.subdir)
+        if subdir.startswith(f"{BATCH_SUBDIR}/"):  # citypeace sweep --runs-per-job
+            run_batch(cfg, Path(hydra_cfg.sweep.dir), subdir)
+            return
         run_sweep_job(
             cfg,
             out,

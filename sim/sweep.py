@@ -2,6 +2,7 @@
 
     citypeace sweep design=lhs design.n=200 policy=baseline,no_mediator hydra/launcher=joblib
     citypeace sweep design=sobol hydra.sweep.dir=multirun/sobol   # resumable: pin the folder
+    citypeace sweep design=lhs --runs-per-job=10 hydra/launcher=slurm   # 10 runs per job
     citypeace sweep resume multirun/sobol                         # finish an interrupted sweep
     citypeace sweep collect multirun/sobol                        # rebuild summary.parquet
     citypeace sweep sensitivity multirun/sobol --outcome peace_20y
@@ -14,7 +15,10 @@ and with the replication seeds, which are spawned from one root ``numpy.random.S
 (the same seeds for every point: common random numbers). Each job is an ordinary Hydra job
 with explicit overrides, so its run folder, status, skip-if-done and failure handling are the
 same as for ``citypeace -m`` (sim.summary), and it is fed to whichever launcher
-``hydra/launcher=...`` selects.
+``hydra/launcher=...`` selects. With ``--runs-per-job=N`` a launcher job runs N consecutive
+runs of the design (same command-line combination) one after another, each still in its own
+folder with its own status: Hydra's and the launcher's cost per job is then paid once per N
+runs, which matters for short runs and for cluster schedulers.
 """
 
 from __future__ import annotations
@@ -57,6 +61,10 @@ DEFAULT_BATCH = 256  # jobs handed to the launcher at once; bounds the JobReturn
 # of CPU to pickle and unpickle) each time; four to a batch share one. At the end of each
 # DEFAULT_BATCH a worker may wait for at most one batch (about a second for tuzla).
 JOBLIB_BATCH = 4
+# --runs-per-job: the runs of each launcher job (sweep folder), and the folder of the jobs
+# themselves (Hydra's .hydra/ and log; hidden, so the summary does not look there).
+BATCHES = "batches.json"
+BATCH_SUBDIR = ".batches"
 
 
 @dataclass
@@ -335,6 +343,9 @@ class FastSweepLoader(ConfigLoaderImpl):
         return loader
 
     def load_sweep_config(self, master_config: DictConfig, sweep_overrides: list[str]) -> Any:
+        # A batch job names its folder (launch(runs_per_job=...)); set below, not composed.
+        subdir = [o for o in sweep_overrides if o.startswith("hydra.sweep.subdir=")]
+        sweep_overrides = [o for o in sweep_overrides if o not in subdir]
         base = [o for o in sweep_overrides if o.split("=", 1)[0] not in self.fast_keys]
         key = (self.token, tuple(base))
         if key not in _TEMPLATES:
@@ -346,6 +357,8 @@ class FastSweepLoader(ConfigLoaderImpl):
         ConfigLoaderImpl._apply_overrides_to_config(fast, cfg)
         with open_dict(cfg.hydra):
             cfg.hydra.overrides.task = list(sweep_overrides)
+            if subdir:
+                cfg.hydra.sweep.subdir = subdir[-1].split("=", 1)[1]
             cfg.hydra.job.override_dirname = get_overrides_dirname(
                 overrides=every,
                 kv_sep=cfg.hydra.job.config.override_dirname.kv_sep,
@@ -362,11 +375,14 @@ def launch(
     sweep_dir: Path,
     batch: int = DEFAULT_BATCH,
     fast_keys: Sequence[str] = (),
+    runs_per_job: int = 1,
 ) -> None:
     """Run explicit job override lists through the launcher Hydra's config selects.
 
     This is what Hydra's ``multirun`` does with its basic sweeper, minus the sweeper: the
-    jobs are given, not a cartesian product, and they are not all composed up front.
+    jobs are given, not a cartesian product, and they are not all composed up front. With
+    ``runs_per_job > 1`` (and ``fast_keys``) consecutive runs that differ only in fast keys
+    share one launcher job (:func:`plan_batches`, :func:`run_batch`).
     """
     from hydra._internal.callbacks import Callbacks
     from hydra._internal.hydra import Hydra
@@ -405,6 +421,8 @@ def launch(
             config=cfg,
         )
         OmegaConf.save(cfg, Path(sweep_dir) / "multirun.yaml")
+        if runs_per_job > 1 and fast_keys:
+            jobs = plan_batches(jobs, fast_keys, runs_per_job, Path(sweep_dir))
         for start in range(0, len(jobs), batch):
             # The JobReturns of a batch are dropped once it is back: memory stays bounded.
             launcher.launch([list(j) for j in jobs[start : start + batch]], start)
@@ -412,6 +430,62 @@ def launch(
     finally:
         SweepCallback.planned = None
         GlobalHydra.instance().clear()
+
+
+def plan_batches(
+    jobs: Sequence[Sequence[str]], fast_keys: Sequence[str], runs_per_job: int, sweep_dir: Path
+) -> list[list[str]]:
+    """Group runs into launcher jobs of at most ``runs_per_job``; returns the jobs' overrides.
+
+    A group holds consecutive runs whose overrides differ only in ``fast_keys`` (the sampled
+    values and the seed), so each run's config is its job's config with those values applied.
+    The groups go to ``<sweep>/batches.json`` (written before any job starts; every worker
+    reads it from the shared sweep folder). A job is its first run's overrides plus its own
+    folder under ``.batches/``.
+    """
+    fast = frozenset(fast_keys)
+
+    def shape(run: Sequence[str]) -> tuple:
+        keys = sorted(o.split("=", 1)[0] for o in run)
+        return tuple(o for o in run if o.split("=", 1)[0] not in fast), tuple(keys)
+
+    groups: list[list[list[Any]]] = []
+    for num, run in enumerate(jobs):
+        last = groups[-1] if groups else None
+        if last and len(last) < runs_per_job and shape(last[0][1]) == shape(run):
+            last.append([num, list(run)])
+        else:
+            groups.append([[num, list(run)]])
+    from sim.io import write_json
+
+    write_json({"fast_keys": sorted(fast), "batches": groups}, Path(sweep_dir) / BATCHES)
+    return [
+        [*group[0][1], f"hydra.sweep.subdir={BATCH_SUBDIR}/{i:06d}"]
+        for i, group in enumerate(groups)
+    ]
+
+
+def run_batch(cfg: DictConfig, sweep_dir: Path, subdir: str) -> None:
+    """The runs of one launcher job (``hydra.sweep.subdir = .batches/<index>``), in order.
+
+    Each run's config is the job's config with the run's own fast overrides applied, exactly
+    what :class:`FastSweepLoader` gives a job of its own, and each run goes through
+    ``sim.summary.run_sweep_job`` into the folder named by its config hash: skipped if done,
+    a failed row if it raises.
+    """
+    from sim.runner import config_hash
+    from sim.summary import run_sweep_job
+
+    sweep_dir = Path(sweep_dir)
+    spec = json.loads((sweep_dir / BATCHES).read_text(encoding="utf-8"))
+    fast = frozenset(spec["fast_keys"])
+    parser = OverridesParser.create()
+    for num, overrides in spec["batches"][int(subdir.rsplit("/", 1)[-1])]:
+        run_cfg = copy.deepcopy(cfg)
+        chosen = [o for o in parser.parse_overrides(overrides) if o.get_key_element() in fast]
+        ConfigLoaderImpl._apply_overrides_to_config(chosen, run_cfg)
+        out = sweep_dir / config_hash(run_cfg)
+        run_sweep_job(run_cfg, out, sweep_dir, job_num=num, overrides=overrides)
 
 
 def _check_hydra(hydra_args: Sequence[str]) -> None:
@@ -437,14 +511,14 @@ def _check_hydra(hydra_args: Sequence[str]) -> None:
         raise ConfigError("config", "hydra/launcher", cfg.hydra.launcher._target_, problem)
 
 
-def joblib_defaults(hydra_args: Sequence[str]) -> list[str]:
-    """``hydra_args`` plus ``hydra.launcher.batch_size=JOBLIB_BATCH`` for the joblib launcher,
-    unless the command line sets a batch size itself."""
+def joblib_defaults(hydra_args: Sequence[str], runs_per_job: int = 1) -> list[str]:
+    """``hydra_args`` plus ``hydra.launcher.batch_size=JOBLIB_BATCH`` for the joblib launcher
+    (1 when each job already holds several runs), unless the command line sets one itself."""
     args = list(hydra_args)
     if "hydra/launcher=joblib" in args and not any(
         a.startswith("hydra.launcher.batch_size=") for a in args
     ):
-        args.append(f"hydra.launcher.batch_size={JOBLIB_BATCH}")
+        args.append(f"hydra.launcher.batch_size={JOBLIB_BATCH if runs_per_job == 1 else 1}")
     return args
 
 
@@ -462,7 +536,11 @@ def _preflight(jobs: pd.DataFrame, design: Design, task_args: Sequence[str]) -> 
 
 
 def run_design(
-    args: Sequence[str], dry_run: bool = False, batch: int = DEFAULT_BATCH, fast: bool = True
+    args: Sequence[str],
+    dry_run: bool = False,
+    batch: int = DEFAULT_BATCH,
+    fast: bool = True,
+    runs_per_job: int = 1,
 ) -> int:
     """``citypeace sweep design=NAME [design.key=value] [overrides]``."""
     from sim.io import write_json, write_parquet
@@ -495,12 +573,16 @@ def run_design(
     _preflight(jobs, design, task_args)
     _check_hydra([a for a in hydra_args if not a.startswith("hydra.sweep.dir=")])
     sweep_dir = _sweep_dir(hydra_args)
-    hydra_args = joblib_defaults([a for a in hydra_args if not a.startswith("hydra.sweep.dir=")])
+    hydra_args = joblib_defaults(
+        [a for a in hydra_args if not a.startswith("hydra.sweep.dir=")], runs_per_job
+    )
     sweep_dir.mkdir(parents=True, exist_ok=True)
     spec = dataclasses.asdict(design) | {"problem": design.problem, "runs": len(jobs)}
     write_json(spec, sweep_dir / "design.json")
     write_parquet(jobs, sweep_dir / "design.parquet")
     argv = ["sweep", *[a for a in args if not a.startswith("hydra.sweep.dir=")]]
+    if runs_per_job > 1:
+        argv.append(f"--runs-per-job={runs_per_job}")
     argv.append(f"hydra.sweep.dir={sweep_dir}")
     write_json({"kind": "design", "argv": argv, "jobs": len(jobs)}, sweep_dir / "sweep.json")
     fast = [*(p.key for p in design.parameters), "seed"] if fast else []
@@ -510,6 +592,7 @@ def run_design(
         sweep_dir,
         batch,
         fast_keys=fast,
+        runs_per_job=runs_per_job,
     )
     return 0
 
@@ -670,14 +753,30 @@ def main(args: list[str]) -> int:
         return 0
     dry = "--dry-run" in args
     fast = "--full-compose" not in args
-    batch = DEFAULT_BATCH
+    batch, runs_per_job = DEFAULT_BATCH, 1
     rest = []
     for arg in args:
         if arg.startswith("--batch="):
             batch = int(arg.split("=", 1)[1])
+        elif arg.startswith("--runs-per-job="):
+            runs_per_job = _whole_number(arg)
         elif arg not in ("--dry-run", "--full-compose"):
             rest.append(arg)
-    return run_design(rest, dry_run=dry, batch=batch, fast=fast)
+    if runs_per_job > 1 and not fast:
+        raise ConfigError("command line", "--runs-per-job", runs_per_job, "1 with --full-compose")
+    return run_design(rest, dry_run=dry, batch=batch, fast=fast, runs_per_job=runs_per_job)
+
+
+def _whole_number(arg: str) -> int:
+    """The value of ``--flag=N``: a whole number >= 1, or a ConfigError naming the flag."""
+    flag, _, value = arg.partition("=")
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ConfigError("command line", flag, value, "a whole number >= 1")
+    return number
 
 
 if __name__ == "__main__":  # pragma: no cover

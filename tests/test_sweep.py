@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -360,12 +361,57 @@ def test_sweep_bad_input_exit_2_no_folder(tmp_path: Path) -> None:
         ["sweep", "design=lhs", "design.n=2", "policy=nope"],
         ["sweep", "design=lhs", "design.bogus=1"],
         ["sweep", "design=replicate", "scenario=two_cities", "hydra/launcher=nope"],
+        ["sweep", "design=replicate", "scenario=two_cities", "--runs-per-job=0"],
+        ["sweep", "design=replicate", "scenario=two_cities", "--runs-per-job=3", "--full-compose"],
     ):
         proc = run_cli([*args, f"hydra.sweep.dir={tmp_path / 'sw'}"], tmp_path)
         assert proc.returncode == 2, (args, proc.stderr)
         assert proc.stderr.strip().splitlines()[-1].startswith("citypeace: error:")
         assert "Traceback" not in proc.stderr
         assert not (tmp_path / "sw").exists()
+
+
+@pytest.mark.parametrize("launcher", ["basic", JOBLIB])
+def test_runs_per_job_gives_the_same_runs(tmp_path: Path, launcher: str) -> None:
+    """--runs-per-job=3: 8 runs in launcher jobs of 3, 3 and 2; the same folders and outputs
+    as one run per job; a rerun after losing two runs redoes just those two."""
+    design = tmp_path / "tiny.yaml"
+    design.write_text(
+        "method: lhs\nn: 4\nreplications: 2\nroot_seed: 7\n"
+        "parameters:\n  model.trust.success: [0.01, 0.15]\n  levers.coordination: null\n"
+    )
+    sweeps = {}
+    for per_job in (1, 3):
+        sweeps[per_job] = tmp_path / f"per{per_job}"
+        args = ["sweep", f"design={design}", *FAST, f"hydra/launcher={launcher}"]
+        args += [f"--runs-per-job={per_job}", f"hydra.sweep.dir={sweeps[per_job]}"]
+        proc = run_cli(args, tmp_path)
+        assert proc.returncode == 0, proc.stderr
+    one, three = (_summary(sweeps[k]) for k in (1, 3))
+    assert len(three) == 8 and (three["status"] == "completed").all()
+    assert sorted(three["run_id"]) == sorted(one["run_id"])
+    assert sorted(three["job_num"]) == list(range(8))
+    for row in three.itertuples():
+        assert row.run_dir == row.run_id
+        _assert_same_run(sweeps[3] / row.run_dir, sweeps[1] / row.run_dir)
+    batches = json.loads((sweeps[3] / "batches.json").read_text())["batches"]
+    assert [len(b) for b in batches] == [3, 3, 2]
+    assert sorted(p.name for p in (sweeps[3] / ".batches").iterdir()) == [
+        "000000",
+        "000001",
+        "000002",
+    ]
+    # Lose two runs, then resume: those two run again, the other six are skipped.
+    lost = list(three["run_dir"][:2])
+    for name in lost:
+        shutil.rmtree(sweeps[3] / name)
+    kept = {p: p.stat().st_mtime_ns for p in _status_files(sweeps[3])}
+    again = run_cli(["sweep", "resume", str(sweeps[3])], tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert len(_summary(sweeps[3])) == 8
+    assert {p: p.stat().st_mtime_ns for p in kept} == kept
+    for name in lost:
+        _assert_same_run(sweeps[3] / name, sweeps[1] / name)
 
 
 def test_progress_counts_job_markers(tmp_path: Path) -> None:
@@ -435,3 +481,5 @@ def test_joblib_gets_a_batch_size_unless_one_is_given() -> None:
     assert joblib_defaults(given) == given
     for other in ([], ["hydra/launcher=basic"], ["hydra/launcher=ray"]):
         assert joblib_defaults(other) == other
+    # Jobs of several runs each are long enough to go one at a time.
+    assert joblib_defaults(joblib, runs_per_job=5) == [*joblib, "hydra.launcher.batch_size=1"]

@@ -7,6 +7,7 @@ Writes ``experiments/bench/results/sweep_speed.json`` and ``sweep_speed.md``.
 
     .venv/bin/python experiments/bench/sweep_speed.py                    # 1,000 runs; 1 core: 250
     .venv/bin/python experiments/bench/sweep_speed.py --runs 40 --runs-1core 20   # smoke
+    .venv/bin/python experiments/bench/sweep_speed.py --runs-per-job 10   # 10 runs per job
 
 The 1-core leg runs fewer points (``--runs-1core``) of the same design and is compared on
 runs per second after start-up, so it does not take four times as long as the 2-core leg.
@@ -38,7 +39,9 @@ OUTPUT = [
 ]
 
 
-def leg(scenario: str, runs: int, horizon: int, cores: int, work: Path) -> dict:
+def leg(
+    scenario: str, runs: int, horizon: int, cores: int, work: Path, runs_per_job: int = 1
+) -> dict:
     """One sweep; returns wall time, start-up time and steady-state throughput."""
     sweep = work / f"sweep_{cores}core"
     shutil.rmtree(sweep, ignore_errors=True)
@@ -54,6 +57,7 @@ def leg(scenario: str, runs: int, horizon: int, cores: int, work: Path) -> dict:
         *OUTPUT,
         "hydra/launcher=joblib",
         f"hydra.launcher.n_jobs={cores}",
+        f"--runs-per-job={runs_per_job}",
         f"hydra.sweep.dir={sweep}",
     ]
     env = {**os.environ, "CITYPEACE_PROGRESS": "0", "PYTHONHASHSEED": "0"}
@@ -99,6 +103,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1000)
     parser.add_argument("--runs-1core", type=int, default=250)
     parser.add_argument("--horizon", type=int, default=240)
+    parser.add_argument("--runs-per-job", type=int, default=1, help="citypeace sweep's option")
     parser.add_argument("--keep", type=Path, default=None, help="keep the sweeps here")
     parser.add_argument("--note", default="", help="a line for the results page")
     parser.add_argument("--render", action="store_true", help="only rewrite the .md from .json")
@@ -109,9 +114,9 @@ def main() -> None:
         return
     work = ns.keep or Path(tempfile.mkdtemp(prefix="citypeace_bench_"))
     work.mkdir(parents=True, exist_ok=True)
-    two = leg(ns.scenario, ns.runs, ns.horizon, 2, work)
+    two = leg(ns.scenario, ns.runs, ns.horizon, 2, work, ns.runs_per_job)
     print(json.dumps(two))
-    one = leg(ns.scenario, ns.runs_1core, ns.horizon, 1, work)
+    one = leg(ns.scenario, ns.runs_1core, ns.horizon, 1, work, ns.runs_per_job)
     print(json.dumps(one))
     efficiency = two["steady_runs_per_s"] / (2 * one["steady_runs_per_s"])
     commit = subprocess.run(
@@ -123,6 +128,7 @@ def main() -> None:
         "horizon_months": ns.horizon,
         "design": "bench_lhs (LHS over 4 coefficients and levers)",
         "launcher": "joblib (loky)",
+        "runs_per_job": ns.runs_per_job,
         "target_s": 120,
         "two_cores": two,
         "one_core": one,
@@ -171,10 +177,12 @@ def markdown(r: dict) -> str:
         f"{x['mean_run_cpu_s']} | {x['load_before']} / {x['load_after']} |"
         for x in (two, one)
     )
+    per_job = r.get("runs_per_job", 1)
     return f"""# Sweep speed: {two["runs"]}-run LHS sweep of {r["scenario"]}
 
-{r["horizon_months"]}-month horizon, launcher {r["launcher"]}, outputs without the dashboard,
-city and project tables. Machine: {r["machine"]["cpus"]} CPUs, Python {r["machine"]["python"]}.
+{r["horizon_months"]}-month horizon, launcher {r["launcher"]}, {per_job} run(s) per launcher
+job (`--runs-per-job`), outputs without the dashboard, city and project tables.
+Machine: {r["machine"]["cpus"]} CPUs, Python {r["machine"]["python"]}.
 Commit {r["git_commit"]}, {r["date"]}. {r.get("note", "")}
 
 | cores | runs | wall (s) | runs/s | start-up (s) | steady runs/s | CPU s per run (all) \
