@@ -215,16 +215,18 @@ def run_sweep_job(
     sweep_dir: Path,
     job_num: int | None = None,
     overrides: Sequence[str] = (),
+    run_id: str | None = None,
 ) -> dict[str, Any]:
     """Run one job of a sweep: skip it if done, record it as failed if it raises.
 
-    Returns the status record written to ``<out>/status.json``.
+    ``run_id`` is ``config_hash(cfg)`` if the caller has it. Returns the status record
+    written to ``<out>/status.json``.
     """
     from sim import __version__
     from sim.runner import config_hash, run_to_folder
 
     out, sweep_dir = Path(out), Path(sweep_dir)
-    run_id = config_hash(cfg)
+    run_id = run_id or config_hash(cfg)
     if is_complete(out, run_id):
         log.debug("citypeace: %s already completed; skipped", out)
         mark_progress(sweep_dir, run_id)
@@ -249,7 +251,7 @@ def run_sweep_job(
     }
     start, cpu = time.perf_counter(), time.process_time()
     try:
-        model = run_to_folder(cfg, out, progress=False)
+        model = run_to_folder(cfg, out, progress=False, config_id=run_id)
         ts = model.timeseries()
         record.update(status="completed", error=None, months=len(ts), outcomes=outcomes(ts))
     except Exception as exc:  # any failure becomes a failed row; the sweep goes on

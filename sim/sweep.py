@@ -484,8 +484,10 @@ def run_batch(cfg: DictConfig, sweep_dir: Path, subdir: str) -> None:
         run_cfg = copy.deepcopy(cfg)
         chosen = [o for o in parser.parse_overrides(overrides) if o.get_key_element() in fast]
         ConfigLoaderImpl._apply_overrides_to_config(chosen, run_cfg)
-        out = sweep_dir / config_hash(run_cfg)
-        run_sweep_job(run_cfg, out, sweep_dir, job_num=num, overrides=overrides)
+        run_id = config_hash(run_cfg)
+        run_sweep_job(
+            run_cfg, sweep_dir / run_id, sweep_dir, job_num=num, overrides=overrides, run_id=run_id
+        )
 
 
 def _check_hydra(hydra_args: Sequence[str]) -> None:

@@ -242,10 +242,10 @@ def test_failing_run_becomes_failed_row(tmp_path: Path, monkeypatch: pytest.Monk
 
     real = sim.runner.run_to_folder
 
-    def flaky(cfg, out, progress=None):  # noqa: ANN001, ANN202 - a stand-in for the runner
+    def flaky(cfg, out, progress=None, config_id=None):  # noqa: ANN001, ANN202 - a stand-in
         if cfg.seed == 2:
             raise RuntimeError("boom: a run that raises")
-        return real(cfg, out, progress=progress)
+        return real(cfg, out, progress=progress, config_id=config_id)
 
     monkeypatch.setattr(sim.runner, "run_to_folder", flaky)
     monkeypatch.chdir(tmp_path)
