@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping
 from pathlib import Path
 from types import SimpleNamespace
@@ -69,6 +70,15 @@ def _exp_sparse(x: np.ndarray) -> np.ndarray:
     nonzero = np.flatnonzero(x)
     out[nonzero] = np.exp(x[nonzero])
     return out
+
+
+@functools.cache
+def _success_levels(items: int) -> np.ndarray:
+    """The values a tie's successes can take in a month: k / items, then k / items + 1."""
+    shares = np.arange(items + 1) / items
+    levels = np.concatenate([shares, shares + 1.0])
+    levels.flags.writeable = False
+    return levels
 
 
 def _reject_unknown_keys(value: Mapping, cls: type, where: str, allowed: str) -> None:
@@ -900,8 +910,7 @@ class PeaceModel(mesa.Model):
         items = self.params.proposals.items
         counts = self._parts.astype(np.intp)
         counts[self._month["completed_ties"]] += items + 1
-        share_levels = np.arange(items + 1) / items
-        counts = (counts, np.concatenate([share_levels, share_levels + 1.0]))
+        counts = (counts, _success_levels(items))
         trust_now = trust.update(
             trust_now,
             ties.memory,

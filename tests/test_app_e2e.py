@@ -11,6 +11,7 @@ Never downloads a browser: Debian's chromium (``apt-get install chromium``) or a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -24,6 +25,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
@@ -141,6 +143,35 @@ def app_url(proxy: _RecordingProxy) -> Iterator[str]:
 # ----------------------------------------------------------------------------- page helpers
 
 
+@contextlib.contextmanager
+def chromium_page(failure_png: str, requests: list[str] | None = None) -> Iterator[Any]:
+    """A Playwright page in Debian's headless chromium (or a skip), screenshot on failure.
+
+    ``requests``, if given, collects every URL the page asks for (HTTP and websockets).
+    """
+    path = chromium_path()
+    if path is None:
+        pytest.skip("Debian chromium not installed (apt-get install chromium); no browser test")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
+        context = browser.new_context(
+            viewport={"width": 1600, "height": 1150}, accept_downloads=True
+        )
+        page = context.new_page()
+        if requests is not None:
+            context.on("request", lambda r: requests.append(r.url))
+            page.on("websocket", lambda ws: requests.append(ws.url))
+        page.set_default_timeout(TIMEOUT_MS)
+        try:
+            yield page
+        except Exception:
+            page.screenshot(path=str(ARTIFACTS / failure_png), full_page=True)
+            raise
+        finally:
+            browser.close()
+
+
 def date_of(page) -> str:  # noqa: ANN001 - a Playwright Page
     """The app's current date, 'YYYY-MM'."""
     text = page.inner_text(".cp-date").strip()
@@ -222,128 +253,110 @@ def step_and_check(page, times: int, where: str) -> list[str]:  # noqa: ANN001
 
 
 def test_app_in_chromium(app_url: str, proxy: _RecordingProxy) -> None:
-    path = chromium_path()
-    if path is None:
-        pytest.skip("Debian chromium not installed (apt-get install chromium); no browser test")
-    sync_api = pytest.importorskip("playwright.sync_api")
     requests: list[str] = []
     t0 = time.monotonic()
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
-        context = browser.new_context(
-            viewport={"width": 1600, "height": 1150}, accept_downloads=True
+    with chromium_page("app_failure.png", requests) as page:
+        page.goto(app_url)
+        page.wait_for_selector("img.cp-network", timeout=60_000)
+        page.wait_for_selector("img.cp-series")
+
+        # 1. tuzla (or two_cities, said loudly, if tuzla does not load right now).
+        choose(page, "cp-scenario", "tuzla")
+        wait_text(page, ".cp-month", r"month 0 of")
+        where = "tuzla"
+        if "tuzla" not in page.inner_text(".cp-month"):
+            reason = banner(page) or page.inner_text(".cp-notice")
+            where = f"two_cities (FALLBACK: tuzla failed to load: {reason})"
+            choose(page, "cp-scenario", "two_cities")
+            wait_text(page, ".cp-month", r"two_cities")
+        dates = step_and_check(page, 4, where)
+        page.screenshot(path=str(ARTIFACTS / "app_1_tuzla_steps.png"), full_page=True)
+
+        # Inspect a city by clicking it in the network (the same layout code gives its
+        # pixel), then another through the picker; its state and history appear.
+        scenario = "tuzla" if where == "tuzla" else "two_cities"
+        city_id, (x, y) = city_pixel(scenario)
+        page.locator("img.cp-network").click(position={"x": x, "y": y})
+        page.wait_for_selector("table.cp-city")
+        assert city_id in page.inner_text("table.cp-city"), f"{where}: click on {city_id}"
+        page.wait_for_selector("img.cp-city-history")
+        choose(page, "cp-city-select", first_city(page))
+        assert "positive peace" in page.inner_text("table.cp-city"), where
+
+        # Play for a moment: several months pass on their own.
+        before = date_of(page)
+        page.click(".cp-play")
+        wait_text(page, ".cp-play", "[Pp][Aa][Uu][Ss][Ee]")
+        page.wait_for_timeout(1500)
+        page.click(".cp-play")
+        wait_text(page, ".cp-play", "[Pp][Ll][Aa][Yy]")
+        assert date_of(page) > before, f"{where}: Play did not advance ({before})"
+
+        # Export: the CSV of the current run.
+        with page.expect_download() as dl:
+            page.click(".cp-download-csv")
+        assert date_of(page) in dl.value.suggested_filename, dl.value.suggested_filename
+        csv = Path(dl.value.path()).read_text()
+        assert csv.startswith("run,step,date,"), csv[:80]
+        assert len(csv.splitlines()) > len(dates), "CSV has fewer rows than months run"
+
+        # 2. map, toggle a lever: the run restarts with the lever in its label.
+        choose(page, "cp-scenario", "map")
+        wait_text(page, ".cp-month", r"month 0 of \d+ · map ·")
+        assert "map" in page.inner_text(".cp-month"), banner(page)
+        page.click(".cp-lever-mediation input")
+        wait_text(page, ".cp-month", r"mediation=False")
+        step_and_check(page, 2, "map, mediator off")
+
+        # 3. compare mode: the baseline and the chosen run, two series side by side.
+        page.click(".cp-compare-switch input")
+        wait_text(page, ".cp-month", r"month 0 of")
+        page.get_by_role("button", name="Compare").click()
+        page.wait_for_selector("table.cp-compare")
+        step_and_check(page, 3, "map compare")
+        head = page.inner_text("table.cp-compare thead")
+        assert "baseline" in head and "your run" in head, head
+        rows = page.locator("table.cp-compare tbody tr")
+        assert rows.count() >= 3, "compare table has too few series"
+        first = rows.first.locator("td").all_inner_texts()
+        assert len(first) == 5 and all(re.match(r"^-?\d", v) for v in first[1:3]), first
+        assert "mediation=False" in page.inner_text(".cp-compare-caption")
+        page.screenshot(path=str(ARTIFACTS / "app_2_map_compare.png"), full_page=True)
+
+        # 4. bad input: a banner, and the previous model stays usable.
+        month_text = page.inner_text(".cp-month")
+        seed = page.locator(".cp-seed input")
+        seed.fill("-1")
+        seed.press("Enter")
+        page.wait_for_selector(".cp-error")
+        assert "seed" in banner(page), banner(page)
+        assert page.inner_text(".cp-month") == month_text, "the previous run was replaced"
+        page.wait_for_function("() => document.querySelector('.cp-seed input').value === '1'")
+        page.locator(".cp-error").scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "app_3_error_banner.png"))
+        step_and_check(page, 1, "after a refused seed")
+        page.get_by_role("button", name="Dismiss").click()
+        # seoul_pyongyang may still be in the making: it either loads or gives a banner.
+        choose(page, "cp-scenario", "seoul_pyongyang")
+        page.wait_for_function(
+            "() => document.querySelector('.cp-error') ||"
+            " /seoul_pyongyang/.test(document.querySelector('.cp-month').innerText)"
         )
-        context.on("request", lambda r: requests.append(r.url))
-        page = context.new_page()
-        page.on("websocket", lambda ws: requests.append(ws.url))
-        page.set_default_timeout(TIMEOUT_MS)
-        try:
-            page.goto(app_url)
-            page.wait_for_selector("img.cp-network", timeout=60_000)
-            page.wait_for_selector("img.cp-series")
+        if page.locator(".cp-error").count():
+            assert "map" in page.inner_text(".cp-month"), "previous model lost"
+            step_and_check(page, 1, "after seoul_pyongyang failed")
 
-            # 1. tuzla (or two_cities, said loudly, if tuzla does not load right now).
-            choose(page, "cp-scenario", "tuzla")
-            wait_text(page, ".cp-month", r"month 0 of")
-            where = "tuzla"
-            if "tuzla" not in page.inner_text(".cp-month"):
-                reason = banner(page) or page.inner_text(".cp-notice")
-                where = f"two_cities (FALLBACK: tuzla failed to load: {reason})"
-                choose(page, "cp-scenario", "two_cities")
-                wait_text(page, ".cp-month", r"two_cities")
-            dates = step_and_check(page, 4, where)
-            page.screenshot(path=str(ARTIFACTS / "app_1_tuzla_steps.png"), full_page=True)
-
-            # Inspect a city by clicking it in the network (the same layout code gives its
-            # pixel), then another through the picker; its state and history appear.
-            scenario = "tuzla" if where == "tuzla" else "two_cities"
-            city_id, (x, y) = city_pixel(scenario)
-            page.locator("img.cp-network").click(position={"x": x, "y": y})
-            page.wait_for_selector("table.cp-city")
-            assert city_id in page.inner_text("table.cp-city"), f"{where}: click on {city_id}"
-            page.wait_for_selector("img.cp-city-history")
-            choose(page, "cp-city-select", first_city(page))
-            assert "positive peace" in page.inner_text("table.cp-city"), where
-
-            # Play for a moment: several months pass on their own.
-            before = date_of(page)
-            page.click(".cp-play")
-            wait_text(page, ".cp-play", "[Pp][Aa][Uu][Ss][Ee]")
-            page.wait_for_timeout(1500)
-            page.click(".cp-play")
-            wait_text(page, ".cp-play", "[Pp][Ll][Aa][Yy]")
-            assert date_of(page) > before, f"{where}: Play did not advance ({before})"
-
-            # Export: the CSV of the current run.
-            with page.expect_download() as dl:
-                page.click(".cp-download-csv")
-            assert date_of(page) in dl.value.suggested_filename, dl.value.suggested_filename
-            csv = Path(dl.value.path()).read_text()
-            assert csv.startswith("run,step,date,"), csv[:80]
-            assert len(csv.splitlines()) > len(dates), "CSV has fewer rows than months run"
-
-            # 2. map, toggle a lever: the run restarts with the lever in its label.
-            choose(page, "cp-scenario", "map")
-            wait_text(page, ".cp-month", r"month 0 of \d+ · map ·")
-            assert "map" in page.inner_text(".cp-month"), banner(page)
-            page.click(".cp-lever-mediation input")
-            wait_text(page, ".cp-month", r"mediation=False")
-            step_and_check(page, 2, "map, mediator off")
-
-            # 3. compare mode: the baseline and the chosen run, two series side by side.
-            page.click(".cp-compare-switch input")
-            wait_text(page, ".cp-month", r"month 0 of")
-            page.get_by_role("button", name="Compare").click()
-            page.wait_for_selector("table.cp-compare")
-            step_and_check(page, 3, "map compare")
-            head = page.inner_text("table.cp-compare thead")
-            assert "baseline" in head and "your run" in head, head
-            rows = page.locator("table.cp-compare tbody tr")
-            assert rows.count() >= 3, "compare table has too few series"
-            first = rows.first.locator("td").all_inner_texts()
-            assert len(first) == 5 and all(re.match(r"^-?\d", v) for v in first[1:3]), first
-            assert "mediation=False" in page.inner_text(".cp-compare-caption")
-            page.screenshot(path=str(ARTIFACTS / "app_2_map_compare.png"), full_page=True)
-
-            # 4. bad input: a banner, and the previous model stays usable.
-            month_text = page.inner_text(".cp-month")
-            seed = page.locator(".cp-seed input")
-            seed.fill("-1")
-            seed.press("Enter")
-            page.wait_for_selector(".cp-error")
-            assert "seed" in banner(page), banner(page)
-            assert page.inner_text(".cp-month") == month_text, "the previous run was replaced"
-            page.wait_for_function("() => document.querySelector('.cp-seed input').value === '1'")
-            page.locator(".cp-error").scroll_into_view_if_needed()
-            page.screenshot(path=str(ARTIFACTS / "app_3_error_banner.png"))
-            step_and_check(page, 1, "after a refused seed")
-            page.get_by_role("button", name="Dismiss").click()
-            # seoul_pyongyang may still be in the making: it either loads or gives a banner.
-            choose(page, "cp-scenario", "seoul_pyongyang")
-            page.wait_for_function(
-                "() => document.querySelector('.cp-error') ||"
-                " /seoul_pyongyang/.test(document.querySelector('.cp-month').innerText)"
-            )
-            if page.locator(".cp-error").count():
-                assert "map" in page.inner_text(".cp-month"), "previous model lost"
-                step_and_check(page, 1, "after seoul_pyongyang failed")
-
-            # 5. synthetic N = 2,000 stays responsive.
-            choose(page, "cp-scenario", "synthetic")
-            wait_text(page, ".cp-month", r"synthetic")
-            started = time.monotonic()
-            step_and_check(page, 2, "synthetic N=2000")
-            per_step = (time.monotonic() - started) / 2
-            assert per_step < 3.0, f"synthetic N=2000: {per_step:.2f} s per step"
-            page.get_by_role("button", name="Learn").click()
-            page.wait_for_selector(".cp-learn")
-            assert "Galtung" in page.inner_text(".cp-learn")
-            page.screenshot(path=str(ARTIFACTS / "app_4_synthetic_learn.png"), full_page=True)
-        except Exception:
-            page.screenshot(path=str(ARTIFACTS / "app_failure.png"), full_page=True)
-            raise
-        finally:
-            browser.close()
+        # 5. synthetic N = 2,000 stays responsive.
+        choose(page, "cp-scenario", "synthetic")
+        wait_text(page, ".cp-month", r"synthetic")
+        started = time.monotonic()
+        step_and_check(page, 2, "synthetic N=2000")
+        per_step = (time.monotonic() - started) / 2
+        assert per_step < 3.0, f"synthetic N=2000: {per_step:.2f} s per step"
+        page.get_by_role("button", name="Learn").click()
+        page.wait_for_selector(".cp-learn")
+        assert "Galtung" in page.inner_text(".cp-learn")
+        page.screenshot(path=str(ARTIFACTS / "app_4_synthetic_learn.png"), full_page=True)
 
     # 6. nothing left the machine: not from the browser, not from the server.
     outside = [
@@ -362,10 +375,6 @@ def test_upload_through_the_file_dialog(app_url: str, tmp_path: Path) -> None:
     installed, offered and run (the archive's checks: tests/test_scenario_archive.py)."""
     from helpers import scenario_files, zipped
 
-    path = chromium_path()
-    if path is None:
-        pytest.skip("Debian chromium not installed (apt-get install chromium); no browser test")
-    sync_api = pytest.importorskip("playwright.sync_api")
     bad = tmp_path / "bad_town.zip"
     bad.write_bytes(
         zipped(scenario_files("bad_town", programmes_yaml=("budget: 30", "budget: -5")), "bad")
@@ -379,34 +388,25 @@ def test_upload_through_the_file_dialog(app_url: str, tmp_path: Path) -> None:
             page.click(".cp-upload-choose button")
         dialog.value.set_files(str(path))
 
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1600, "height": 1150})
-        page.set_default_timeout(TIMEOUT_MS)
-        try:
-            page.goto(app_url)
-            page.wait_for_selector("img.cp-network", timeout=60_000)
-            before = page.inner_text(".cp-month")
-            choose_file(page, bad)
-            page.wait_for_selector(".cp-error")
-            message = banner(page)
-            assert "bad_town.zip" in message and "budget" in message, message
-            assert "Nothing was added" in message, message
-            assert page.inner_text(".cp-month") == before, "a refused upload replaced the run"
-            page.get_by_role("button", name="Dismiss").click()
-            choose_file(page, good)
-            wait_text(page, ".cp-month", r"month 0 of \d+ · e2e_town")
-            step_and_check(page, 2, "uploaded e2e_town")
-            page.click(".cp-scenario")
-            offered = page.locator(".v-overlay--active .v-list-item").all_inner_texts()
-            page.keyboard.press("Escape")
-            assert "e2e_town" in [o.strip() for o in offered], offered
-            page.screenshot(path=str(ARTIFACTS / "app_5_upload.png"), full_page=True)
-        except Exception:
-            page.screenshot(path=str(ARTIFACTS / "app_upload_failure.png"), full_page=True)
-            raise
-        finally:
-            browser.close()
+    with chromium_page("app_upload_failure.png") as page:
+        page.goto(app_url)
+        page.wait_for_selector("img.cp-network", timeout=60_000)
+        before = page.inner_text(".cp-month")
+        choose_file(page, bad)
+        page.wait_for_selector(".cp-error")
+        message = banner(page)
+        assert "bad_town.zip" in message and "budget" in message, message
+        assert "Nothing was added" in message, message
+        assert page.inner_text(".cp-month") == before, "a refused upload replaced the run"
+        page.get_by_role("button", name="Dismiss").click()
+        choose_file(page, good)
+        wait_text(page, ".cp-month", r"month 0 of \d+ · e2e_town")
+        step_and_check(page, 2, "uploaded e2e_town")
+        page.click(".cp-scenario")
+        offered = page.locator(".v-overlay--active .v-list-item").all_inner_texts()
+        page.keyboard.press("Escape")
+        assert "e2e_town" in [o.strip() for o in offered], offered
+        page.screenshot(path=str(ARTIFACTS / "app_5_upload.png"), full_page=True)
 
 
 def city_pixel(scenario: str) -> tuple[str, tuple[float, float]]:
