@@ -177,6 +177,25 @@ def test_parts_taken_in_threads_equals_one_thread(
     assert (alone[:50] == 0).all() and (alone[50:100] == 20).all()
 
 
+@pytest.mark.parametrize("items", [1, 2, 5, 20, 60, 300])
+def test_parts_by_table_equal_parts_by_loop(rng: np.random.Generator, items: int) -> None:
+    # Sizes on both sides of the table threshold; certain refusals and acceptances, and
+    # probabilities near 1 where the pmf ratios are large.
+    for n in (1, 7, proposals.TABLE_CELLS // (items + 1), 5000):
+        prob, target = rng.random(n), 1.0 - rng.random(n)
+        prob[: n // 4] = rng.choice([0.0, 1.0, 1.0 - 1e-12, 1e-12], size=n // 4)
+        dtype = np.int64 if items >= 255 else np.uint8
+        q = 1.0 - prob
+        with np.errstate(divide="ignore", invalid="ignore"):
+            odds = np.divide(prob, q, out=np.zeros(n), where=q > 0)
+        pmf = proposals._power(q, items)
+        by_table, by_loop = np.zeros(n, dtype), np.zeros(n, dtype)
+        proposals._parts_by_table(pmf.copy(), odds, target, items, by_table)
+        proposals._parts_by_loop(pmf.copy(), odds, target, items, by_loop)
+        assert same(by_table, by_loop)
+        assert by_table.max(initial=0) <= items
+
+
 def test_gate_answers_per_combination_equal_the_rule_per_tie() -> None:
     for scenario, kw in (
         ("seoul_pyongyang", {}),

@@ -12,6 +12,8 @@ a tie accepted or declined at once: ``items = 1``.)
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from sim.blocks import for_blocks
@@ -137,26 +139,67 @@ def parts_taken(prob: np.ndarray, draw: np.ndarray, items: int) -> np.ndarray:
     return taken
 
 
+# Offers up to this many (parts + 1) x offers cells take the table route of _count_parts.
+TABLE_CELLS = 1 << 12
+
+
 def _count_parts(p: np.ndarray, target: np.ndarray, items: int, taken: np.ndarray) -> None:
     """Into ``taken`` (zeros): the number of ``j < items`` with ``P(K <= j) < target``,
-    K ~ Bin(items, p); ``items`` where ``p`` is 1."""
+    K ~ Bin(items, p); ``items`` where ``p`` is 1.
+
+    Both routes compute every pmf and CDF value by the same operations in the same order
+    (``pmf_{j+1} = pmf_j x (c_j x odds)``, ``cdf_{j+1} = cdf_j + pmf_{j+1}``), so they count
+    the same parts bit for bit (tests/test_fast_paths.py). A small scenario's few dozen
+    offers take all parts at once as a (parts, offers) table: a month's loop of ~120 numpy
+    calls on tiny arrays cost three times as much.
+    """
     q = 1.0 - p
-    below = np.empty(p.shape, dtype=bool)
-    below_count = below.view(np.uint8) if taken.dtype == np.uint8 else below
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
         odds = np.divide(p, q, out=np.zeros(p.shape), where=q > 0)
         pmf = _power(q, items)  # P(K = 0)
-        cdf = pmf.copy()
-        for j in range(items):
-            # K > j (one more part taken) where P(K <= j) < 1 - draw.
-            np.less(cdf, target, out=below)
-            if not below.any():  # the CDF only grows: no offer takes another part
-                break
-            taken += below_count
-            pmf *= (items - j) / (j + 1)
-            pmf *= odds
-            cdf += pmf
+        if p.size * (items + 1) <= TABLE_CELLS:
+            _parts_by_table(pmf, odds, target, items, taken)
+        else:
+            _parts_by_loop(pmf, odds, target, items, taken)
     taken[q <= 0] = items  # certain acceptance takes everything
+
+
+def _parts_by_table(
+    pmf: np.ndarray, odds: np.ndarray, target: np.ndarray, items: int, taken: np.ndarray
+) -> None:
+    steps = np.empty((items + 1, pmf.size))
+    steps[0] = pmf
+    np.multiply(_coefficients(items), odds, out=steps[1:])
+    np.multiply.accumulate(steps, axis=0, out=steps)  # row j: P(K = j)
+    np.add.accumulate(steps, axis=0, out=steps)  # row j: P(K <= j)
+    # The CDF only grows along j: the count below the target is the loop's count.
+    taken += np.add.reduce(np.less(steps[:items], target), axis=0, dtype=taken.dtype)
+
+
+def _parts_by_loop(
+    pmf: np.ndarray, odds: np.ndarray, target: np.ndarray, items: int, taken: np.ndarray
+) -> None:
+    below = np.empty(pmf.shape, dtype=bool)
+    below_count = below.view(np.uint8) if taken.dtype == np.uint8 else below
+    cdf = pmf.copy()
+    factor = np.empty_like(pmf)
+    for coefficient in _coefficients(items)[:, 0].tolist():
+        # One more part taken where P(K <= j) < 1 - draw (j: the parts counted so far).
+        np.less(cdf, target, out=below)
+        if not below.any():  # the CDF only grows: no offer takes another part
+            break
+        taken += below_count
+        np.multiply(odds, coefficient, out=factor)
+        pmf *= factor
+        cdf += pmf
+
+
+@functools.cache
+def _coefficients(items: int) -> np.ndarray:
+    """(items, 1): the pmf ratios' constant parts, ``(items - j) / (j + 1)``, read-only."""
+    out = np.array([(items - j) / (j + 1) for j in range(items)], dtype=np.float64)[:, None]
+    out.flags.writeable = False
+    return out
 
 
 def _power(base: np.ndarray, exponent: int) -> np.ndarray:
