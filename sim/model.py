@@ -130,6 +130,11 @@ class PeaceModel(mesa.Model):
     ``tuzla``, ``map``, ``seoul_pyongyang`` or ``synthetic``), a :class:`Scenario`, or a Hydra
     config (:meth:`from_config`). The same scenario, parameters and seed give the same run.
 
+    Months in which no money moves (a programme has ended, funding is cut) skip the steps that
+    would only multiply by exactly 1 or add exactly 0: no offers, no deliveries, no projects.
+    ``idle_shortcuts = False`` runs every step in full; the outputs are the same bit for bit
+    (tests/test_reference.py).
+
     Args:
         scenario: a scenario name, a scenario folder (``Path``), or a loaded :class:`Scenario`.
         seed: seed of the model's one ``numpy.random.Generator``.
@@ -143,6 +148,8 @@ class PeaceModel(mesa.Model):
         cities_every: record city-level rows every this many months (0 = never).
         cities_max: at most this many cities in the city-level record.
     """
+
+    idle_shortcuts: bool = True  # see above; a class attribute, so a test can switch it off
 
     def __init__(
         self,
@@ -311,6 +318,8 @@ class PeaceModel(mesa.Model):
             project=np.full(e, -1, dtype=np.int64),
         )
         self.tie_cross_border = country[src] != country[dst]
+        # Actors that can offer anything: the sources of some tie (the tie set is fixed).
+        self._providers = np.unique(src)
         self.tie_middle = self.actors.middle[src] & self.actors.middle[dst]
         self.tie_dst_city = dst < n
         self.tie_up = (
@@ -544,6 +553,12 @@ class PeaceModel(mesa.Model):
         if p == 0:
             self._month["prog_active"] = np.zeros(0, dtype=bool)
             return np.zeros(0)
+        if self.idle_shortcuts and t >= self.prog_end.max():
+            # Every programme's window has closed for good (ends are fixed; events only switch
+            # funding on and off): none pays or is refused, and the risk window is not read again.
+            self._note_programme_status(t, np.zeros(p, dtype=np.int8))
+            self._month["prog_active"] = np.zeros(p, dtype=bool)
+            return np.zeros(p)
         # funding.recipients_mean_violence, with the fixed grouping precomputed in _build:
         # the same bincount over the same city rows in the same order.
         rv = self._recipient_violence
@@ -573,16 +588,19 @@ class PeaceModel(mesa.Model):
             self.prog_budget,
             self.levers.funding_scale,
         )
-        # Log refusals and resumptions once, when the status changes.
         running = (self.prog_start <= t) & (t < self.prog_end) & self.prog_funded & alliance_ok
         status = np.where(active, 1, np.where(running & ~risk_ok, 2, 0)).astype(np.int8)
+        self._note_programme_status(t, status)
+        self._month["prog_active"] = active
+        self._month["risk_ok"] = risk_ok
+        return money
+
+    def _note_programme_status(self, t: int, status: np.ndarray) -> None:
+        """Log refusals and resumptions once, when a programme's status changes."""
         for i in np.flatnonzero(status != self.prog_status):
             kind = {0: "programme_idle", 1: "grant_paid", 2: "grant_refused"}[int(status[i])]
             self.events.note(t, kind, f"programme={self.programme_ids[i]}")
         self.prog_status = status
-        self._month["prog_active"] = active
-        self._month["risk_ok"] = risk_ok
-        return money
 
     def _proposals(
         self, t: int, open_: np.ndarray, money: np.ndarray
@@ -590,6 +608,16 @@ class PeaceModel(mesa.Model):
         """(offer, accepted, declined); accepted ties deliver the share of their offer taken."""
         a, ties, prm, views = self.actors, self.ties, self.params.proposals, self.tie_views
         prm_g = self.params.gates
+        will = a.will.copy()
+        will[self.n_cities :] = 1.0
+        resources = a.resources * will
+        idle = not money.any() and not resources.take(self._providers).any()
+        if idle and self.idle_shortcuts:
+            # Nothing to offer anywhere (no programme pays and no actor with a tie to offer on
+            # holds resources of its own): every offer is zero, so no weight matters and nothing
+            # is taken. The month's one uniform per tie is still drawn, as ever.
+            self.rng.random(ties.src.size)
+            return self._no_offers()
         need = np.take(self.context(self.cities.needs, 0.5), ties.dst)
         # Committed: recent contact (intensity) worth more than one full month's three months
         # ago, i.e. contact in the last three months; graded by the share of offers taken, so
@@ -604,9 +632,7 @@ class PeaceModel(mesa.Model):
             committed,
             prm.commit_share,
         )
-        will = a.will.copy()
-        will[self.n_cities :] = 1.0
-        own = proposals.split_by_weight(a.resources * will, ties.src, weight)
+        own = proposals.split_by_weight(resources, ties.src, weight)
         offer = own
         if money.size and self.prog_row_tie.size:
             rows = self.prog_row_active
@@ -679,6 +705,16 @@ class PeaceModel(mesa.Model):
         self._has_offer = has_offer
         return offer, accepted, declined
 
+    def _no_offers(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """_proposals' results for a month without any offer (all zero, nothing taken)."""
+        e = self.ties.src.size
+        self._accepted_ties = np.zeros(0, dtype=np.intp)
+        self._accepted_share = np.zeros(0)
+        self._parts = np.zeros(e, dtype=np.uint8 if self.params.proposals.items < 255 else np.int64)
+        self._taken = np.zeros(e)
+        self._has_offer = np.zeros(e, dtype=bool)
+        return np.zeros((3, e)).T, np.zeros(e, dtype=bool), np.zeros(e, dtype=bool)
+
     def _delivery(
         self, t: int, open_: np.ndarray, offer: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
@@ -689,9 +725,11 @@ class PeaceModel(mesa.Model):
         # Sums run over per-actor bins, of which the first n are the cities' (other recipients'
         # bins are dropped: each city keeps its own terms, in their order).
         acc = self._accepted_ties
+        by_pillar = np.asarray(offer).T  # (3, E): gather along contiguous pillar rows
+        if not acc.size and self.idle_shortcuts:
+            return self._nothing_delivered(t, open_, by_pillar[DEV])
         n_actors = self.n_actors
         dst = ties.dst.take(acc)
-        by_pillar = np.asarray(offer).T  # (3, E): gather along contiguous pillar rows
         # (accepted, 3): what each delivered, the share of its offer the recipient took.
         flows = np.take(by_pillar, acc, axis=1).T * self._accepted_share[:, None]
         self._accepted_flows = flows  # the recorder's funds series read them too
@@ -757,6 +795,32 @@ class PeaceModel(mesa.Model):
         successes, failures = self._projects(t, open_, by_pillar[DEV], mult)
         return successes, failures
 
+    def _nothing_delivered(
+        self, t: int, open_: np.ndarray, dev_offer: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """_delivery for a month in which no tie delivered anything.
+
+        Each aid effect on needs, cohesion, culture and trust is then a factor of exactly 1 (or
+        a term of exactly 0), so those steps are skipped; dependency still decays, and live
+        projects still run (unfunded this month).
+        """
+        c, dp = self.cities, self.params.delivery
+        self._accepted_flows = np.zeros((0, 3))
+        received = np.zeros((self.n_cities, 3))
+        c.received = received
+        mult = nexus.nexus_multiplier(
+            c.last_received, t, dp.nexus_window, dp.synergy, self.levers.coordination
+        )
+        c.dependency = nexus.dependency_update(
+            c.dependency,
+            received[:, HUM],
+            received[:, DEV],
+            dp.dependency_gain,
+            dp.dependency_decay,
+            dp.hum_scale,
+        )
+        return self._projects(t, open_, dev_offer, mult)
+
     def _projects(
         self,
         t: int,
@@ -790,6 +854,15 @@ class PeaceModel(mesa.Model):
             )
             ties.project[starting] = rows
         live_ties = (ties.project >= 0).nonzero()[0]
+        if not live_ties.size and self.idle_shortcuts:  # nothing to progress or end
+            self._month.update(
+                started=0,
+                completed=0,
+                interrupted=0,
+                completed_ties=live_ties,
+                projects_active=0,
+            )
+            return np.zeros(e, dtype=bool), np.zeros(e, dtype=bool)
         rows = ties.project[live_ties]
         # Share of this month's development offer each live project's tie took (0 if none).
         taken = self._taken
