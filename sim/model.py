@@ -123,6 +123,18 @@ def resolve_levers(case: Scenario, levers: Levers | Mapping | None) -> Levers:
     return resolved
 
 
+def _inner_join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row pairs ``(i, j)`` with ``left[i] == right[j]`` for integer keys, ordered by ``i``
+    and then ``j``: an inner merge that keeps the left rows' order, as pandas' does."""
+    order = np.argsort(right, kind="stable")
+    keys = right[order]
+    lo = np.searchsorted(keys, left, "left")
+    counts = np.searchsorted(keys, left, "right") - lo
+    i = np.repeat(np.arange(left.size), counts)
+    first = np.repeat(lo - (np.cumsum(counts) - counts), counts)
+    return i, order[first + np.arange(i.size)]
+
+
 class PeaceModel(mesa.Model):
     """Peacebuilding through city networks.
 
@@ -350,16 +362,18 @@ class PeaceModel(mesa.Model):
         self._month: dict[str, Any] = _MonthRecord()
 
     def _build_mediation(self, src: np.ndarray, dst: np.ndarray, ttype: np.ndarray) -> None:
-        is_med = ttype == _MEDIATION
-        med = pd.DataFrame({"m": src[is_med], "party": dst[is_med], "tie": np.flatnonzero(is_med)})
-        pairs = med.merge(med, on="m")
-        pairs = pairs[pairs["party_x"] != pairs["party_y"]]
-        party = pd.DataFrame({"u": src[~is_med], "v": dst[~is_med], "uv": np.flatnonzero(~is_med)})
-        triples = pairs.merge(party, left_on=["party_x", "party_y"], right_on=["u", "v"])
-        self.med_party = triples["uv"].to_numpy(dtype=np.int64)
-        self.med_mu = triples["tie_x"].to_numpy(dtype=np.int64)
-        self.med_mv = triples["tie_y"].to_numpy(dtype=np.int64)
-        self.med_mediator = triples["m"].to_numpy(dtype=np.int64)
+        # Every mediator m with ties m->u and m->v (u != v), and a party tie u->v.
+        med_ties = np.flatnonzero(ttype == _MEDIATION)
+        party_ties = np.flatnonzero(ttype != _MEDIATION)
+        mediator, party = src[med_ties], dst[med_ties]
+        x, y = _inner_join(mediator, mediator)  # pairs of one mediator's ties
+        keep = party[x] != party[y]
+        x, y = x[keep], y[keep]
+        n = self.n_actors
+        pair, tie = _inner_join(party[x] * n + party[y], src[party_ties] * n + dst[party_ties])
+        self.med_party = party_ties[tie]
+        self.med_mu, self.med_mv = med_ties[x[pair]], med_ties[y[pair]]
+        self.med_mediator = mediator[x[pair]]
         self.tie_mediated = np.zeros(len(src), dtype=bool)
         self.tie_mediated[self.med_party] = True
 

@@ -124,20 +124,21 @@ def outcomes(ts: pd.DataFrame, years: Sequence[int] = HORIZON_YEARS) -> dict[str
     """
     alliances = [c for c in ts.columns if c.startswith("alliance_") and not c.endswith("_progress")]
     io_cols = [c for c in ts.columns if c.startswith("funds_") and c.endswith("_io")]
+    # Each column read once (per-year pandas lookups cost more than a short run's outputs).
+    levels = {c: ts[c].to_numpy() for c in (*LEVEL_OUTCOMES, *alliances) if c in ts.columns}
+    flows = {c: ts[c].to_numpy() for c in FLOW_OUTCOMES if c in ts.columns}
+    io = ts[io_cols].to_numpy() if io_cols and "funds_total" in ts.columns else None
     out: dict[str, float | None] = {}
     for y in years:
         month = 12 * y
         reached = len(ts) >= month
-        head = ts.iloc[:month]
-        for col in (*LEVEL_OUTCOMES, *alliances):
-            if col in ts.columns:
-                out[f"{col}_{y}y"] = float(ts[col].iloc[month - 1]) if reached else None
-        for col in FLOW_OUTCOMES:
-            if col in ts.columns:
-                out[f"{col}_{y}y"] = float(head[col].sum()) if reached else None
-        if io_cols and "funds_total" in ts.columns:
-            total = float(head["funds_total"].sum())
-            share = float(head[io_cols].to_numpy().sum()) / total if total > 0 else None
+        for col, values in levels.items():
+            out[f"{col}_{y}y"] = float(values[month - 1]) if reached else None
+        for col, values in flows.items():
+            out[f"{col}_{y}y"] = float(values[:month].sum()) if reached else None
+        if io is not None:
+            total = float(ts["funds_total"].to_numpy()[:month].sum())
+            share = float(io[:month].sum()) / total if total > 0 else None
             out[f"io_share_{y}y"] = share if reached else None
     return out
 

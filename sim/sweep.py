@@ -480,9 +480,14 @@ def run_batch(cfg: DictConfig, sweep_dir: Path, subdir: str) -> None:
     spec = json.loads((sweep_dir / BATCHES).read_text(encoding="utf-8"))
     fast = frozenset(spec["fast_keys"])
     parser = OverridesParser.create()
+    run_cfg = copy.deepcopy(cfg)
     for num, overrides in spec["batches"][int(subdir.rsplit("/", 1)[-1])]:
-        run_cfg = copy.deepcopy(cfg)
-        chosen = [o for o in parser.parse_overrides(overrides) if o.get_key_element() in fast]
+        # The runs of a batch set the same fast keys (plan_batches groups them so), each to a
+        # plain value: applied over the previous run's values, they give the config a fresh
+        # copy would, without copying it for every run.
+        chosen = parser.parse_overrides([o for o in overrides if o.split("=", 1)[0] in fast])
+        if any(o.is_add() or o.is_delete() or o.is_force_add() for o in chosen):
+            run_cfg = copy.deepcopy(cfg)
         ConfigLoaderImpl._apply_overrides_to_config(chosen, run_cfg)
         run_id = config_hash(run_cfg)
         run_sweep_job(

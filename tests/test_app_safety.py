@@ -84,11 +84,18 @@ def unsafe_uses(source: str, name: str = "<source>") -> list[str]:
 
 
 def yaml_calls(source: str) -> set[str]:
-    return {
-        _dotted(n.func)
-        for n in ast.walk(ast.parse(source))
-        if isinstance(n, ast.Call) and _dotted(n.func).startswith("yaml.")
-    }
+    """The ``yaml.*`` functions called; ``yaml.dump`` with a safe dumper (its ``Dumper=``
+    names only SafeDumper or CSafeDumper) counts as ``yaml.safe_dump``."""
+    calls = set()
+    for n in ast.walk(ast.parse(source)):
+        if isinstance(n, ast.Call) and _dotted(n.func).startswith("yaml."):
+            called = _dotted(n.func)
+            dumper = next((ast.unparse(k.value) for k in n.keywords if k.arg == "Dumper"), "")
+            names = {a.attr for a in ast.walk(ast.parse(dumper)) if isinstance(a, ast.Attribute)}
+            if called == "yaml.dump" and names and names <= {"SafeDumper", "CSafeDumper"}:
+                called = "yaml.safe_dump"
+            calls.add(called)
+    return calls
 
 
 def test_no_user_text_is_evaluated_anywhere_in_the_package() -> None:
@@ -100,6 +107,11 @@ def test_yaml_is_read_only_with_the_safe_loader() -> None:
     calls = set().union(*(yaml_calls(path.read_text()) for path in SOURCES))
     assert "yaml.safe_load" in calls  # the scan sees the loader's call
     assert calls <= {"yaml.safe_load", "yaml.safe_load_all", "yaml.safe_dump"}, calls
+    # The scan tells a safe dump from an unsafe one.
+    assert yaml_calls("yaml.dump(d, Dumper=yaml.CSafeDumper)") == {"yaml.safe_dump"}
+    assert yaml_calls("yaml.dump(d)") == {"yaml.dump"}
+    assert yaml_calls("yaml.dump(d, Dumper=yaml.Dumper)") == {"yaml.dump"}
+    assert yaml_calls("yaml.load(t, Loader=yaml.SafeLoader)") == {"yaml.load"}
 
 
 @pytest.mark.parametrize(

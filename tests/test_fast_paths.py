@@ -196,6 +196,29 @@ def test_parts_by_table_equal_parts_by_loop(rng: np.random.Generator, items: int
         assert by_table.max(initial=0) <= items
 
 
+def test_mediation_triples_equal_the_pandas_merges(rng: np.random.Generator) -> None:
+    # The build's numpy joins against the two pandas merges they replaced, row for row and in
+    # the same order, on a dense random network with repeated ties and many mediators.
+    from types import SimpleNamespace
+
+    from sim.model import _MEDIATION, PeaceModel
+
+    n_actors, e = 40, 3000
+    src, dst = rng.integers(0, n_actors, e), rng.integers(0, n_actors, e)
+    ttype = np.where(rng.random(e) < 0.3, _MEDIATION, 0)
+    is_med = ttype == _MEDIATION
+    med = pd.DataFrame({"m": src[is_med], "party": dst[is_med], "tie": np.flatnonzero(is_med)})
+    pairs = med.merge(med, on="m")
+    pairs = pairs[pairs["party_x"] != pairs["party_y"]]
+    party = pd.DataFrame({"u": src[~is_med], "v": dst[~is_med], "uv": np.flatnonzero(~is_med)})
+    want = pairs.merge(party, left_on=["party_x", "party_y"], right_on=["u", "v"])
+    got = SimpleNamespace(n_actors=n_actors)
+    PeaceModel._build_mediation(got, src, dst, ttype)
+    assert want.shape[0] > 1000
+    assert same(got.med_party, want["uv"]) and same(got.med_mediator, want["m"])
+    assert same(got.med_mu, want["tie_x"]) and same(got.med_mv, want["tie_y"])
+
+
 def test_gate_answers_per_combination_equal_the_rule_per_tie() -> None:
     for scenario, kw in (
         ("seoul_pyongyang", {}),

@@ -294,6 +294,32 @@ def test_outcomes_at_lederach_horizons() -> None:
     assert out["alliance_map_2y"] == 3 and "alliance_map_progress_2y" not in out
 
 
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        ["scenario=tuzla", "horizon=240"],
+        ["scenario=map", "policy=no_mediator", "levers.coordination=0.3"],
+        ["scenario=synthetic", "scenario.n_cities=500"],
+        ["scenario=seoul_pyongyang", "policy=plan_2016", "seed=12"],
+    ],
+)
+def test_run_config_yaml_is_omegaconfs_text(overrides: list[str]) -> None:
+    from hydra import compose, initialize_config_dir
+    from omegaconf import OmegaConf
+
+    from sim.config import config_dir, register
+    from sim.runner import config_yaml
+
+    register()
+    with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
+        cfg = compose("config", overrides=overrides)
+    assert config_yaml(cfg) == OmegaConf.to_yaml(cfg, resolve=True)
+    # A string that reads as a number or a boolean stays a string, quoted as OmegaConf does.
+    cfg.scenario.name = "1.5"
+    cfg.policy = "yes"
+    assert config_yaml(cfg) == OmegaConf.to_yaml(cfg, resolve=True)
+
+
 def test_collect_dedups_and_streams(tmp_path: Path) -> None:
     from sim.io import write_json
     from sim.summary import collect
