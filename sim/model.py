@@ -330,6 +330,7 @@ class PeaceModel(mesa.Model):
             project=np.full(e, -1, dtype=np.int64),
         )
         self.tie_cross_border = country[src] != country[dst]
+        self._gate_answer = self._gate_for = self._gate_key = None  # _gates' last answer
         # Actors that can offer anything: the sources of some tie (the tie set is fixed).
         self._providers = np.unique(src)
         self.tie_middle = self.actors.middle[src] & self.actors.middle[dst]
@@ -547,6 +548,17 @@ class PeaceModel(mesa.Model):
         views = self.tie_views
         # The rule, once per distinct (flags, src country, dst country) of the carrying ties.
         variant = views.gate_variant
+        # It reads hostility only against the closing threshold: with that, the permissions,
+        # the sanctions, the channel levers and the carrying ties as last month, so is the answer.
+        key = (
+            (self.hostility >= self.params.gates.hostility_close).tobytes(),
+            self.permission.tobytes(),
+            self.sanctioned.tobytes(),
+            self.levers.io_channel,
+            self.levers.direct_channel,
+        )
+        if self._gate_answer is not None and variant is self._gate_for and key == self._gate_key:
+            return views.spread_channels(self._gate_answer)
         answer = gates.open_channels(
             views.gate_src,
             views.gate_dst,
@@ -560,6 +572,7 @@ class PeaceModel(mesa.Model):
             io_channel=self.levers.io_channel,
             direct_channel=self.levers.direct_channel,
         )
+        self._gate_answer, self._gate_for, self._gate_key = answer, variant, key
         return views.spread_channels(answer)
 
     def _funding(self, t: int) -> np.ndarray:

@@ -219,6 +219,25 @@ def test_mediation_triples_equal_the_pandas_merges(rng: np.random.Generator) -> 
     assert same(got.med_mu, want["tie_x"]) and same(got.med_mv, want["tie_y"])
 
 
+def _gate_rule_per_tie(m: PeaceModel) -> np.ndarray:
+    a, ties = m.actors, m.ties
+    third = a.is_io[ties.src] & (
+        (a.neutrality[ties.src] >= m.params.gates.io_neutrality_min) | a.sanction_exempt[ties.src]
+    )
+    answer = gates.open_channels(
+        a.country[ties.src],
+        a.country[ties.dst],
+        m.permission,
+        m.sanctioned,
+        m.hostility,
+        third,
+        a.is_io[ties.src],
+        ties.human_security,
+        hostility_close=m.params.gates.hostility_close,
+    )
+    return answer & (ties.carries & ties.active)[:, None]
+
+
 def test_gate_answers_per_combination_equal_the_rule_per_tie() -> None:
     for scenario, kw in (
         ("seoul_pyongyang", {}),
@@ -227,33 +246,30 @@ def test_gate_answers_per_combination_equal_the_rule_per_tie() -> None:
         m = PeaceModel(scenario, seed=2, **kw)
         m.permission[0, 1] = gates.HUMANITARIAN
         m.sanctioned[1] = True
-        a, ties = m.actors, m.ties
-        third = a.is_io[ties.src] & (
-            (a.neutrality[ties.src] >= m.params.gates.io_neutrality_min)
-            | a.sanction_exempt[ties.src]
-        )
-        per_tie = (
-            gates.open_channels(
-                a.country[ties.src],
-                a.country[ties.dst],
-                m.permission,
-                m.sanctioned,
-                m.hostility,
-                third,
-                a.is_io[ties.src],
-                ties.human_security,
-                hostility_close=m.params.gates.hostility_close,
-            )
-            & (ties.carries & ties.active)[:, None]
-        )
-        assert same(m._gates().T, per_tie)
+        assert same(m._gates().T, _gate_rule_per_tie(m))
+        # _gates reuses last month's answer while its inputs stand; changes made in place, as
+        # events make them, are honoured the next month.
+        close = m.params.gates.hostility_close
+        changed = 0
+        for change in (
+            [("sanctioned", 0, True)],
+            [("permission", (0, 1), gates.OPEN), ("permission", (1, 0), gates.OPEN)],
+            [("hostility", (0, 1), close), ("hostility", (1, 0), close)],
+            [("hostility", (0, 1), close - 1e-9), ("hostility", (1, 0), close - 1e-9)],
+            [("permission", (1, 0), gates.CLOSED)],
+        ):
+            before = m._gates().T.copy()
+            for array, index, value in change:
+                getattr(m, array)[index] = value
+            after = m._gates().T
+            assert same(after, _gate_rule_per_tie(m)), change
+            changed += not same(after, before)
+        assert changed == 5  # each change did change the answer
         # Closing a tie is honoured the next month.
-        ties.active[np.flatnonzero(ties.carries)[0]] = False
+        per_tie = _gate_rule_per_tie(m)
+        m.ties.active[np.flatnonzero(m.ties.carries)[0]] = False
         m.tie_views.refresh(m)
-        assert same(m._gates().T, per_tie & ties.active[:, None])
-
-
-# ----------------------------------------------------------------- sweep speed (issue 5)
+        assert same(m._gates().T, per_tie & m.ties.active[:, None])
 
 
 def test_clip_is_np_clip(rng: np.random.Generator) -> None:
