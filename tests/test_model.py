@@ -279,3 +279,14 @@ def test_cross_divide_ties_is_the_base_of_cross_divide_trust() -> None:
         assert ts["cross_divide_trust"].iloc[-1] == model.ties.trust[cross].mean()
         counts[policy] = cross.size
     assert counts["no_funding"] < counts["baseline"]
+
+
+def test_run_keeps_mesas_clock_and_equals_stepping_month_by_month() -> None:
+    stepped = PeaceModel("tuzla", seed=5, horizon=30)
+    for _ in range(30):
+        stepped.step()
+    ran = PeaceModel("tuzla", seed=5, horizon=30).run(12).run()
+    assert ran.t == stepped.t == 30 and ran.steps == stepped.steps == 30
+    assert ran.time == stepped.time == 30 and not ran.running
+    pd.testing.assert_frame_equal(ran.timeseries(), stepped.timeseries(), check_exact=True)
+    assert ran.run().steps == 30  # past the horizon: nothing more happens
