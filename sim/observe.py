@@ -310,7 +310,13 @@ class Recorder:
         """The model-level series recorded so far, with a date column."""
         if not self.rows:  # before the first month: an empty frame with the key columns
             return pd.DataFrame({"step": pd.Series(dtype=np.int64), "date": pd.Series(dtype=str)})
-        frame = pd.DataFrame({k: v[: self.rows] for k, v in self.columns.items()})
+        # The blocks side by side are the columns in order (each block's names were added to
+        # ``columns`` when it was created): one 2-D copy instead of a hundred column copies.
+        data = np.concatenate([block[: self.rows] for block in self.blocks.values()], axis=1)
+        if data.shape[1] == len(self.columns):
+            frame = pd.DataFrame(data, columns=list(self.columns))
+        else:  # a name in two blocks: the dict keeps the later one
+            frame = pd.DataFrame({k: v[: self.rows] for k, v in self.columns.items()})
         frame["step"] = frame["step"].astype(np.int64)
         frame.insert(1, "date", [self.model.date_of(int(s)) for s in frame["step"]])
         return frame
