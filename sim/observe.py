@@ -128,6 +128,8 @@ class Recorder:
         # values.mean() is sum / count: the unweighted D, S and C rows, before weighting.
         means = stack[:3].sum(axis=1) / stack.shape[1]
         community_means = self._community_means(stack)
+        # The watched cities' columns of the same rows, before they are weighted.
+        watched = stack.take(self._watch_index, axis=1) if self.watch_cities else None
         stack *= w
         values += stack.sum(axis=1).tolist()
         values += means.tolist()
@@ -205,7 +207,7 @@ class Recorder:
             )
             self._put_block("country pairs", labels, pairs.ravel())
         self._record_communities(community_means)
-        self._record_watch(neg, pos, peace)
+        self._record_watch(watched)
         if self.cities_every and step % self.cities_every == 0 and self.city_sample.size:
             self._record_cities(step, neg, pos, peace)
         self.rows += 1
@@ -269,17 +271,17 @@ class Recorder:
         )
         self._put_block("communities", names, means.ravel())
 
-    def _record_watch(self, neg: np.ndarray, pos: np.ndarray, peace: np.ndarray) -> None:
-        if not self.watch_cities:
+    def _record_watch(self, watched: np.ndarray | None) -> None:
+        """``watched``: the WEIGHTED rows of the watched cities, unweighted (record())."""
+        if watched is None:
             return
         c, rows = self.model.cities, self._watch_index
-        # (watched city, metric) in the order of WATCH_METRICS, gathered column by column.
+        # (watched city, metric) in the order of WATCH_METRICS.
         values = np.empty((rows.size, len(WATCH_METRICS)))
-        for j, column in enumerate(
-            (c.D, c.S, c.C, c.needs, c.capacity, c.cohesion, c.displaced, neg, pos, peace)
-        ):
-            values[:, j] = column.take(rows)
-        values[:, -1] = c.received.take(rows, axis=0).sum(axis=1)
+        values[:, :6] = watched[:6].T  # D, S, C, needs, capacity, cohesion
+        values[:, 6] = c.displaced.take(rows)
+        values[:, 7:10] = watched[6:9].T  # negative, positive and overall peace
+        values[:, 10] = c.received.take(rows, axis=0).sum(axis=1)
         names = (
             [f"{metric}@{actor}" for actor in self.watch_cities for metric in WATCH_METRICS]
             if not self.rows

@@ -14,7 +14,6 @@ from typing import Any
 from omegaconf import DictConfig, OmegaConf
 
 from sim import __version__
-from sim.dashboard import write_dashboard
 from sim.io import write_json, write_parquet, write_text
 from sim.model import PeaceModel
 
@@ -103,6 +102,8 @@ def run_to_folder(
         out / "provenance.json",
     )
     if cfg.output.dashboard:
+        from sim.dashboard import write_dashboard  # matplotlib: only when a dashboard is drawn
+
         title = f"{model.case.title} | policy={cfg.policy} seed={cfg.seed}"
         write_dashboard(ts, events, out / "dashboard.png", title)
     return model
