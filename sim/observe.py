@@ -152,20 +152,24 @@ class Recorder:
         # pillar by pillar along the contiguous rows of the (3, E) storage.
         # What each accepted tie delivered, (3, accepted), as the delivery step gathered it.
         # C order: a row sum is then the pillar's own sum (see the weighted means above).
-        delivered = np.ascontiguousarray(m._accepted_flows.T)
-        via_io = views.src_is_io.take(m._accepted_ties)
-        io = delivered.compress(via_io, axis=1)
-        direct = delivered.compress(~via_io, axis=1) if via_io.any() else delivered
-        # Counts per pillar over both channels (a boolean row sum; np.count_nonzero with an
-        # axis is Python code).
-        flows = (delivered > 0).sum(axis=1)
-        funds_direct, funds_io = direct.sum(axis=1).tolist(), io.sum(axis=1).tolist()
-        for triple in zip(flows.tolist(), funds_direct, funds_io, strict=True):
-            values += triple  # flows_<pillar>, funds_<pillar>_direct, funds_<pillar>_io
-        via_io_total = io.sum()
-        total = float(direct.sum() + via_io_total)
-        values.append(total)
-        values.append(min(float(via_io_total) / total, 1.0) if total > 0 else 0.0)
+        if m._accepted_ties.size or not m.idle_shortcuts:
+            delivered = np.ascontiguousarray(m._accepted_flows.T)
+            via_io = views.src_is_io.take(m._accepted_ties)
+            io = delivered.compress(via_io, axis=1)
+            direct = delivered.compress(~via_io, axis=1) if via_io.any() else delivered
+            # Counts per pillar over both channels (a boolean row sum; np.count_nonzero with an
+            # axis is Python code).
+            flows = (delivered > 0).sum(axis=1)
+            funds_direct, funds_io = direct.sum(axis=1).tolist(), io.sum(axis=1).tolist()
+            for triple in zip(flows.tolist(), funds_direct, funds_io, strict=True):
+                values += triple  # flows_<pillar>, funds_<pillar>_direct, funds_<pillar>_io
+            via_io_total = io.sum()
+            total = float(direct.sum() + via_io_total)
+            values.append(total)
+            values.append(min(float(via_io_total) / total, 1.0) if total > 0 else 0.0)
+        else:  # nothing delivered: no flows, no funds, no IO share (the sums above, of nothing)
+            values += [0, 0.0, 0.0] * len(PILLARS)
+            values += (0.0, 0.0)
         values.append(np.count_nonzero(month["accepted"]))
         values.append(np.count_nonzero(month["declined"]))
         border = views.border_carrying
