@@ -9,13 +9,15 @@ import json
 import platform
 import subprocess
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from omegaconf import DictConfig, OmegaConf
 
 from sim import __version__
 from sim.io import write_json, write_parquet, write_text
-from sim.model import PeaceModel
+
+if TYPE_CHECKING:
+    from sim.model import PeaceModel
 
 
 def config_hash(cfg: DictConfig) -> str:
@@ -83,6 +85,8 @@ def run_to_folder(
 
     ``config_id``: ``config_hash(cfg)``, if the caller has computed it.
     """
+    from sim.model import PeaceModel  # Mesa and the model: not needed to plan a sweep
+
     model = PeaceModel.from_config(cfg)
     show = bool(cfg.output.progress) if progress is None else progress
     model.run(progress=show)
