@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import argparse
 
+from sim.experiments.validate import evaluate, run_ensemble
 from sim.scenario.loader import load_scenario
-from sim.validate import evaluate, run_ensemble
 
 SCENARIOS = ("tuzla", "map", "seoul_pyongyang")
 

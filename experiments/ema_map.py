@@ -1,6 +1,7 @@
 """EMA Workbench on ``map``: when does the Municipal Alliance for Peace survive?
 
-1. ``sim.ema.build_model`` makes the scenario a ReplicatorModel: uncertain trust, proposal and
+1. ``sim.experiments.ema.build_model`` makes the scenario a ReplicatorModel: uncertain trust,
+   proposal and
    alliance coefficients; the levers ``coordination`` and ``funding_scale`` and the scenario's
    counterfactual policies; outcomes are the monthly series plus ``alliance_map_survives``
    (founded or active at the end of the run), averaged over seeded replications.
@@ -35,7 +36,7 @@ import pandas as pd  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
-# What the model is least sure of about an alliance across a divide (sim/params.py ranges).
+# What the model is least sure of about an alliance across a divide (sim/engine/params.py ranges).
 UNCERTAINTIES = {
     "model.trust.success": [0.01, 0.15],
     "model.trust.failure": [0.05, 0.4],
@@ -64,7 +65,7 @@ def run(
     from ema_workbench import MultiprocessingEvaluator, SequentialEvaluator, perform_experiments
     from ema_workbench.analysis import prim
 
-    from sim.ema import build_model
+    from sim.experiments.ema import build_model
 
     out.mkdir(parents=True, exist_ok=True)
     model = build_model(

@@ -1,4 +1,4 @@
-"""Regenerate docs/parameters.md from the documented coefficients in sim/params.py.
+"""Regenerate docs/parameters.md from the documented coefficients in sim/engine/params.py.
 
     .venv/bin/python experiments/make_parameter_docs.py
 A test fails when docs/parameters.md is out of date.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.params import Levers, parameter_table
+from sim.engine.params import Levers, parameter_table
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "parameters.md"
 
@@ -19,7 +19,8 @@ def render() -> str:
         "",
         "Every rule coefficient is a named Hydra parameter (`model.<group>.<name>`) with a unit,",
         "an inclusive range checked before a run starts, and a reason: a source line in",
-        "`shared/seeds` (`file:line`) or the word *assumption*. Generated from `sim/params.py`",
+        "`shared/seeds` (`file:line`) or the word *assumption*. Generated from",
+        "`sim/engine/params.py`",
         "by `experiments/make_parameter_docs.py`; override any of them on the command line,",
         "for example `citypeace scenario=tuzla model.trust.decay=0.05`.",
         "",

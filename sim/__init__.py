@@ -15,14 +15,14 @@ __version__ = "0.1.0"
 __all__ = ["PeaceModel", "__version__"]
 
 if TYPE_CHECKING:
-    from sim.model import PeaceModel
+    from sim.engine.model import PeaceModel
 
 
 def __getattr__(name: str) -> Any:
     # PeaceModel (and with it Mesa, pandas and SciPy) is imported on first use, so that
     # commands which never build a model, such as a sweep's planning process, start faster.
     if name == "PeaceModel":
-        from sim.model import PeaceModel
+        from sim.engine.model import PeaceModel
 
         return PeaceModel
     raise AttributeError(f"module 'sim' has no attribute {name!r}")

@@ -21,10 +21,10 @@ from pathlib import Path
 from sim.errors import CitypeaceError, ConfigError
 
 SUBCOMMANDS = {
-    "app": "sim.app_cli",
-    "validate": "sim.validate",
-    "report": "sim.report",
-    "sweep": "sim.sweep",
+    "app": "sim.app.serve",
+    "validate": "sim.experiments.validate",
+    "report": "sim.experiments.report",
+    "sweep": "sim.experiments.sweep",
 }
 EXIT_BAD_INPUT = 2
 
@@ -145,9 +145,9 @@ def _task(cfg) -> None:  # noqa: ANN001 - Hydra passes a DictConfig
     out = Path(hydra_cfg.runtime.output_dir)
     if hydra_cfg.mode.name == "MULTIRUN":
         # A sweep job never exits the process: it is skipped when its config hash already
-        # completed, and a run that raises becomes a failed row (sim.summary).
-        from sim.summary import run_sweep_job
-        from sim.sweep import BATCH_SUBDIR, run_batch
+        # completed, and a run that raises becomes a failed row (sim.experiments.summary).
+        from sim.experiments.summary import run_sweep_job
+        from sim.experiments.sweep import BATCH_SUBDIR, run_batch
 
         subdir = str(hydra_cfg.sweep.subdir)
         if subdir.startswith(f"{BATCH_SUBDIR}/"):  # citypeace sweep --runs-per-job

@@ -1,8 +1,8 @@
 """Hydra structured configs: typed, ranged, validated before a run starts.
 
-``configs/config.yaml`` composes a scenario, the model coefficients (``sim.params``), the policy
-levers and the output options. ``validate`` turns a composed config into checked dataclasses or
-raises :class:`~sim.errors.ConfigError` with the key, the value and what is allowed.
+``configs/config.yaml`` composes a scenario, the model coefficients (``sim.engine.params``),
+the policy levers and the output options. ``validate`` turns a composed config into checked
+dataclasses or raises :class:`~sim.errors.ConfigError` with the key, the value and what is allowed.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import Any
 from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING, DictConfig, OmegaConf
 
+from sim.engine.params import Levers, LeverSettings, ModelParams, validate_ranges
 from sim.errors import ConfigError
-from sim.params import Levers, LeverSettings, ModelParams, validate_ranges
 from sim.scenario.synthetic import SyntheticSpec, check_spec
 
 
@@ -111,7 +111,7 @@ def _synthetic_spec(scenario: SyntheticScenarioConfig) -> SyntheticSpec:
 
 
 def model_kwargs(cfg: DictConfig | Config) -> dict[str, Any]:
-    """Keyword arguments for :class:`sim.model.PeaceModel` from a config."""
+    """Keyword arguments for :class:`sim.engine.model.PeaceModel` from a config."""
     obj = validate(cfg)
     scenario = obj.scenario
     kwargs: dict[str, Any] = {

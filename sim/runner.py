@@ -17,7 +17,7 @@ from sim import __version__
 from sim.io import write_json, write_parquet, write_text
 
 if TYPE_CHECKING:
-    from sim.model import PeaceModel
+    from sim.engine.model import PeaceModel
 
 
 def config_hash(cfg: DictConfig) -> str:
@@ -85,7 +85,7 @@ def run_to_folder(
 
     ``config_id``: ``config_hash(cfg)``, if the caller has computed it.
     """
-    from sim.model import PeaceModel  # Mesa and the model: not needed to plan a sweep
+    from sim.engine.model import PeaceModel  # Mesa and the model: not needed to plan a sweep
 
     model = PeaceModel.from_config(cfg)
     show = bool(cfg.output.progress) if progress is None else progress

@@ -411,8 +411,8 @@ def test_upload_through_the_file_dialog(app_url: str, tmp_path: Path) -> None:
 
 def city_pixel(scenario: str) -> tuple[str, tuple[float, float]]:
     """The largest city of a scenario and where it is drawn in the network image."""
-    from sim.app_views import NetworkPainter
-    from sim.model import PeaceModel
+    from sim.app.views import NetworkPainter
+    from sim.engine.model import PeaceModel
 
     model = PeaceModel(scenario=scenario, seed=1)
     painter = NetworkPainter(model)

@@ -171,7 +171,7 @@ BAD_NAMES = [
 
 @pytest.mark.parametrize("name", BAD_NAMES)
 def test_scenario_names_with_paths_are_refused_everywhere(name: str) -> None:
-    from sim.model import PeaceModel
+    from sim.engine.model import PeaceModel
     from sim.scenario.loader import load_scenario, scenario_folder
 
     for way_in in (scenario_folder, load_scenario, PeaceModel):
@@ -181,7 +181,7 @@ def test_scenario_names_with_paths_are_refused_everywhere(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["../two_cities", "/etc", "two_cities/../tuzla"])
 def test_the_app_refuses_scenario_names_with_paths(name: str) -> None:
-    views = pytest.importorskip("sim.app_views", reason="the browser app is not there yet")
+    views = pytest.importorskip("sim.app.views", reason="the browser app is not there yet")
     with pytest.raises(CitypeaceError, match="no paths"):
         views.Session.build(views.Settings(scenario=name))
 
@@ -190,7 +190,7 @@ def test_the_app_refuses_scenario_names_with_paths(name: str) -> None:
 
 
 def test_app_binds_loopback_unless_host_is_given() -> None:
-    app_cli = pytest.importorskip("sim.app_cli", reason="`citypeace app` is not there yet")
+    app_cli = pytest.importorskip("sim.app.serve", reason="`citypeace app` is not there yet")
     assert app_cli.parser().parse_args([]).host == "127.0.0.1"
     assert app_cli.parser().parse_args(["--host", "0.0.0.0"]).host == "0.0.0.0"
 
@@ -217,7 +217,7 @@ def _free_port() -> int:
 
 @pytest.mark.skipif(not os.path.exists("/proc/net/tcp"), reason="needs Linux /proc/net/tcp")
 def test_app_server_listens_on_loopback_only(tmp_path: Path) -> None:
-    pytest.importorskip("sim.app_cli", reason="`citypeace app` is not there yet")
+    pytest.importorskip("sim.app.serve", reason="`citypeace app` is not there yet")
     pytest.importorskip("uvicorn", reason="the app's server is not installed")
     port = _free_port()
     proc = subprocess.Popen(
@@ -245,7 +245,7 @@ def test_app_reads_scenarios_only_through_the_loader() -> None:
     The app modules neither parse YAML/CSV nor open files themselves, so an uploaded or edited
     scenario cannot bypass the validator unless this test is changed with it.
     """
-    app_files = sorted(PACKAGE.glob("app*.py"))
+    app_files = sorted((PACKAGE / "app").glob("*.py"))
     if not app_files:
         pytest.skip("the browser app is not there yet")
     for path in app_files:
@@ -262,7 +262,7 @@ def test_uploaded_scenarios_go_through_the_validator(
 ) -> None:
     """A scenario dropped into the app is read by the one loader, baseline and every policy,
     before it is installed (the archive's own checks: tests/test_scenario_archive.py)."""
-    app = pytest.importorskip("sim.app", reason="the browser app is not there yet")
+    app = pytest.importorskip("sim.app.page", reason="the browser app is not there yet")
     from sim.scenario import loader
 
     monkeypatch.setattr(loader, "_EXTRA_ROOTS", [])

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from sim.app_views import (
+from sim.app.views import (
     LEVER_DEFAULTS,
     NetworkPainter,
     Session,
@@ -41,8 +41,8 @@ from sim.app_views import (
     timeseries_csv,
     year_ticks,
 )
+from sim.engine.model import PeaceModel
 from sim.errors import CitypeaceError, ConfigError, ScenarioError
-from sim.model import PeaceModel
 
 POLICIES = {
     "silos": {"description": "no coordination", "levers": {"coordination": 0.0}},

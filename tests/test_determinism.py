@@ -142,7 +142,9 @@ def _table_digest(run: Path) -> dict[str, str]:
 def test_launchers_and_worker_counts_give_identical_runs(tmp_path: Path) -> None:
     """Basic launcher, joblib with 1 worker, joblib with 2 workers: the same runs, bit for bit."""
     pytest.importorskip("hydra_plugins.hydra_joblib_launcher", reason="joblib launcher missing")
-    pytest.importorskip("sim.summary", reason="sweeps (sim.summary) are not there yet")
+    pytest.importorskip(
+        "sim.experiments.summary", reason="sweeps (sim.experiments.summary) are not there yet"
+    )
     common = [
         "-m",
         "scenario=two_cities",

@@ -11,8 +11,8 @@ pytest.importorskip("ema_workbench")
 def test_model_tiny_experiment_matches_direct_runs() -> None:
     from ema_workbench import SequentialEvaluator, perform_experiments
 
-    from sim.ema import build_model
-    from sim.model import PeaceModel
+    from sim.engine.model import PeaceModel
+    from sim.experiments.ema import build_model
 
     model = build_model(
         "two_cities",
@@ -55,8 +55,8 @@ def test_model_tiny_experiment_matches_direct_runs() -> None:
 def test_replicator_model_means_over_spawned_seeds() -> None:
     from ema_workbench import SequentialEvaluator, perform_experiments
 
-    from sim.ema import build_model, run_peace_model
-    from sim.sweep import Design, replication_seeds
+    from sim.experiments.ema import build_model, run_peace_model
+    from sim.experiments.sweep import Design, replication_seeds
 
     model = build_model(
         "two_cities",
@@ -83,7 +83,7 @@ def test_replicator_model_means_over_spawned_seeds() -> None:
 
 
 def test_alliance_survival_flag_and_names() -> None:
-    from sim.ema import ema_name, run_peace_model
+    from sim.experiments.ema import ema_name, run_peace_model
 
     assert ema_name("peace@tuzla") == "peace_at_tuzla"
     assert ema_name("model.trust.success") == "model__trust__success"
@@ -96,7 +96,7 @@ def test_alliance_survival_flag_and_names() -> None:
 def test_alliance_outcomes() -> None:
     import pandas as pd
 
-    from sim.ema import alliance_outcomes
+    from sim.experiments.ema import alliance_outcomes
 
     states = [0] * 12 + [1] * 12 + [2] * 6 + [3] * 30 + [4] * 6
     ts = pd.DataFrame({"alliance_map": states, "alliance_map_progress": 0.0})

@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import PeaceModel, blocks
-from sim.params import GaltungParams
+from sim import PeaceModel
+from sim.engine import blocks
+from sim.engine.params import GaltungParams
 from sim.rules import clip, galtung, gates, linear, nexus, proposals, row_sum, sigmoid, trust
 
 
@@ -201,7 +202,7 @@ def test_mediation_triples_equal_the_pandas_merges(rng: np.random.Generator) -> 
     # the same order, on a dense random network with repeated ties and many mediators.
     from types import SimpleNamespace
 
-    from sim.model import _MEDIATION, PeaceModel
+    from sim.engine.model import _MEDIATION, PeaceModel
 
     n_actors, e = 40, 3000
     src, dst = rng.integers(0, n_actors, e), rng.integers(0, n_actors, e)
@@ -334,7 +335,7 @@ def test_context_and_programme_violence_equal_the_plain_formulas() -> None:
 def test_a_model_in_blocks_on_two_threads_equals_one_thread(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Large enough that the month's offers span several blocks (sim.blocks)."""
+    """Large enough that the month's offers span several blocks (sim.engine.blocks)."""
     kw = dict(
         seed=5,
         horizon=4,

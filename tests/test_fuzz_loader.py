@@ -319,7 +319,7 @@ def time_limit(seconds: int) -> Iterator[None]:
 
 def check_case(case: FuzzCase, stats: Counter) -> None:
     """Load the case; accept, or refuse with CitypeaceError; accepted data must run."""
-    from sim.model import PeaceModel
+    from sim.engine.model import PeaceModel
     from sim.scenario.loader import load_scenario
 
     stats["examples"] += 1

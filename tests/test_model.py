@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from sim import PeaceModel
-from sim.agents import InternationalOrganisation, Municipality, NationalGovernment
+from sim.engine.agents import InternationalOrganisation, Municipality, NationalGovernment
 
 
 @pytest.fixture(scope="module")

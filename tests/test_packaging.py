@@ -62,7 +62,7 @@ def test_parameter_docs_up_to_date() -> None:
 
 
 def test_every_coefficient_has_unit_range_and_reason() -> None:
-    from sim.params import parameter_table
+    from sim.engine.params import parameter_table
 
     rows = parameter_table()
     assert len(rows) > 80
@@ -73,10 +73,10 @@ def test_every_coefficient_has_unit_range_and_reason() -> None:
 
 
 def test_calibrated_config_equals_code_defaults() -> None:
-    """configs/model/default.yaml restates calibrated values; they must match sim.params."""
+    """configs/model/default.yaml restates calibrated values; they must match sim.engine.params."""
     import yaml
 
-    from sim.params import ModelParams
+    from sim.engine.params import ModelParams
 
     data = yaml.safe_load((ROOT / "configs" / "model" / "default.yaml").read_text())
     defaults = ModelParams()

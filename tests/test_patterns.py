@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from sim.errors import ScenarioError
-from sim.patterns import aggregate, contrast_difference, holds, measure
+from sim.experiments.patterns import aggregate, contrast_difference, holds, measure
 
 
 def series(values: list[float], start_year: int = 2000) -> pd.DataFrame:

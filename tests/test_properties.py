@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from helpers import copy_scenario, edit_yaml
 from sim import PeaceModel
-from sim.params import parameter_table
+from sim.engine.params import parameter_table
 from sim.rules import nexus, proposals, trust
 from sim.scenario.loader import Scenario, load_scenario
 

@@ -87,7 +87,7 @@ def test_seoul_policies_change_channels() -> None:
 @pytest.mark.parametrize("name", ["tuzla", "map", "seoul_pyongyang"])
 def test_patterns_hold_in_the_ensemble(name: str, request: pytest.FixtureRequest) -> None:
     """Every pattern holds in >= 80% of seeds: 10 seeds by default, 30 with --runslow."""
-    from sim.validate import evaluate, run_ensemble
+    from sim.experiments.validate import evaluate, run_ensemble
 
     seeds = 30 if request.config.getoption("--runslow") else 10
     case = load_scenario(name)

@@ -67,7 +67,7 @@ def test_report_files_and_numbers(sweep: Path) -> None:
 
 
 def test_fan_quantiles_match_run_series(sweep: Path) -> None:
-    from sim.report import fan_data
+    from sim.experiments.report import fan_data
 
     summary = pd.read_parquet(sweep / "summary.parquet")
     fans = fan_data(sweep, summary, "peace")
@@ -81,7 +81,7 @@ def test_fan_quantiles_match_run_series(sweep: Path) -> None:
 
 
 def test_bootstrap_ranking_lower_is_better() -> None:
-    from sim.report import bootstrap_ranking
+    from sim.experiments.report import bootstrap_ranking
 
     frame = pd.DataFrame(
         {
@@ -97,7 +97,7 @@ def test_bootstrap_ranking_lower_is_better() -> None:
 
 
 def test_report_on_partial_sweep_rebuilds_summary(sweep: Path, tmp_path: Path) -> None:
-    from sim.report import build_report
+    from sim.experiments.report import build_report
 
     (sweep / "summary.parquet").unlink()
     numbers = build_report(sweep, out_dir=tmp_path / "r", resamples=200)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.params import GaltungParams
+from sim.engine.params import GaltungParams
 from sim.rules import alliances, funding, galtung, gates, lederach, nexus, proposals, sigmoid, trust
 
 
@@ -377,7 +377,7 @@ def test_lederach_metrics_and_spill_up() -> None:
 
 
 def test_alliance_lifecycle() -> None:
-    from sim.params import AllianceParams
+    from sim.engine.params import AllianceParams
 
     p = AllianceParams()
     state = np.array([alliances.NEGOTIATING] * 3)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from helpers import scenario_files, zipped
+from sim.engine.model import PeaceModel
 from sim.errors import ScenarioError
-from sim.model import PeaceModel
 from sim.scenario import loader
 from sim.scenario.archive import MAX_UNPACKED_BYTES, install_archive
 
@@ -115,7 +115,7 @@ def test_the_app_installs_a_dropped_scenario_or_keeps_the_run(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     pytest.importorskip("solara")
-    import sim.app as app
+    import sim.app.page as app
 
     monkeypatch.setattr(loader, "_EXTRA_ROOTS", [])
     monkeypatch.setattr(app, "uploads_root", lambda: _registered(tmp_path / "uploads"))

@@ -107,7 +107,7 @@ def test_design_sweep_basic_and_joblib_match_single_runs(tmp_path: Path) -> None
     assert len(basic) == 4 and (basic["status"] == "completed").all()
     assert sorted(basic["run_id"]) == sorted(joblib["run_id"])
     # Seeds: spawned from the root SeedSequence, logged per run, shared by design points.
-    from sim.sweep import Design, replication_seeds
+    from sim.experiments.sweep import Design, replication_seeds
 
     seeds = replication_seeds(Design(name="t", replications=2, root_seed=7))
     assert sorted(set(basic["seed"])) == sorted(seeds)
@@ -132,7 +132,7 @@ def test_fast_loader_equals_full_composition() -> None:
     from omegaconf import OmegaConf
 
     from sim.config import config_dir, register
-    from sim.sweep import FastSweepLoader
+    from sim.experiments.sweep import FastSweepLoader
 
     register()
     setup_globals()
@@ -272,7 +272,7 @@ def test_failing_run_becomes_failed_row(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_outcomes_at_lederach_horizons() -> None:
-    from sim.summary import outcomes
+    from sim.experiments.summary import outcomes
 
     months = 130
     ts = pd.DataFrame(
@@ -321,8 +321,8 @@ def test_run_config_yaml_is_omegaconfs_text(overrides: list[str]) -> None:
 
 
 def test_collect_dedups_and_streams(tmp_path: Path) -> None:
+    from sim.experiments.summary import collect
     from sim.io import write_json
-    from sim.summary import collect
 
     for i in range(5):
         write_json(
@@ -350,7 +350,14 @@ def test_collect_dedups_and_streams(tmp_path: Path) -> None:
 
 def test_design_files_and_errors(tmp_path: Path) -> None:
     from sim.errors import ConfigError
-    from sim.sweep import Design, design_dir, load_design, plan, replication_seeds, sample
+    from sim.experiments.sweep import (
+        Design,
+        design_dir,
+        load_design,
+        plan,
+        replication_seeds,
+        sample,
+    )
 
     for path in design_dir().glob("*.yaml"):
         design = load_design(path.stem)
@@ -441,7 +448,7 @@ def test_runs_per_job_gives_the_same_runs(tmp_path: Path, launcher: str) -> None
 
 
 def test_progress_counts_job_markers(tmp_path: Path) -> None:
-    from sim.summary import Progress, mark_progress
+    from sim.experiments.summary import Progress, mark_progress
 
     mark_progress(tmp_path, "old")
     bar = Progress(tmp_path, total=3, every=0.05).start()
@@ -499,7 +506,7 @@ def test_launcher_presets_compose() -> None:
 
 
 def test_joblib_gets_a_batch_size_unless_one_is_given() -> None:
-    from sim.sweep import JOBLIB_BATCH, joblib_defaults
+    from sim.experiments.sweep import JOBLIB_BATCH, joblib_defaults
 
     joblib = ["hydra/launcher=joblib", "hydra.launcher.n_jobs=2"]
     assert joblib_defaults(joblib) == [*joblib, f"hydra.launcher.batch_size={JOBLIB_BATCH}"]

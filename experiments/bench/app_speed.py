@@ -47,7 +47,7 @@ TARGET = 10.0
 
 def pipeline(scenario: str, months: int, n_cities: int = 2000) -> dict[str, Any]:
     """Step + both renders per month, timed in-process."""
-    from sim.app_views import Session, Settings
+    from sim.app.views import Session, Settings
 
     t0 = time.perf_counter()
     ses = Session.build(Settings(scenario=scenario, n_cities=n_cities))

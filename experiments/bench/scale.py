@@ -453,7 +453,8 @@ def to_markdown(result: dict[str, Any]) -> str:
             f"- Compute floor: the rules' exp and cbrt evaluations and random draws alone "
             f"take {lim['compute_floor_ms']:.0f} ms of one core "
             f"({100 * lim['compute_floor_share']:.0f}% of the month; at this size the month's "
-            f"offers are decided in blocks on two threads, sim/blocks.py); per element (ns): "
+            f"offers are decided in blocks on two threads, sim/engine/blocks.py); "
+            f"per element (ns): "
             + ", ".join(f"{k} {v:.1f}" for k, v in lim["element_ns"].items())
             + ".",
             "",

@@ -1,7 +1,7 @@
 """Pure, vectorised rule functions, one module per theory or mechanism (MODEL.md section 5).
 
 Each function takes arrays and parameters and returns new arrays; none touches the model.
-The model (``sim.model``) wires them in the monthly order of MODEL.md section 3.
+The model (``sim.engine.model``) wires them in the monthly order of MODEL.md section 3.
 """
 
 import numpy as np

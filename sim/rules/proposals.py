@@ -16,7 +16,7 @@ import functools
 
 import numpy as np
 
-from sim.blocks import for_blocks
+from sim.engine.blocks import for_blocks
 from sim.rules import group_sum, sigmoid
 
 
@@ -129,7 +129,7 @@ def parts_taken(prob: np.ndarray, draw: np.ndarray, items: int) -> np.ndarray:
     wide = items >= 255  # a byte counts up to 254 parts
     taken = np.zeros(p.shape, dtype=np.int64 if wide else np.uint8)
     flat_p, flat_target, flat_taken = p.reshape(-1), target.reshape(-1), taken.reshape(-1)
-    # In blocks (sim.blocks): the loop makes ~5 passes per part over arrays that then stay in
+    # In blocks (sim.engine.blocks): the loop makes ~5 passes per part over arrays that then stay in
     # cache, and each block stops as soon as its own offers are done. At 250k cities this
     # took the share from 60 to 15 ms a month.
     for_blocks(

@@ -135,7 +135,7 @@ _ACTOR_KEYS = set(_COMMON_DEFAULTS) | {
 
 @dataclass
 class Scenario:
-    """A validated scenario: tables and lists ready for :class:`sim.model.PeaceModel`.
+    """A validated scenario: tables and lists ready for :class:`sim.engine.model.PeaceModel`.
 
     ``actors`` and ``ties`` are DataFrames so that the synthetic generator can hand over
     hundreds of thousands of rows without Python objects per row.

@@ -1,18 +1,18 @@
 """EMA Workbench adapter: a citypeace scenario as an ``ema_workbench`` Model or ReplicatorModel.
 
     from ema_workbench import perform_experiments
-    from sim.ema import build_model
+    from sim.experiments.ema import build_model
 
     model = build_model("map", uncertainties={"model.trust.success": [0.01, 0.15]},
                         replications=5, horizon=240)
     experiments, outcomes = perform_experiments(model, scenarios=200)
 
-Uncertainties are model coefficients (``model.*``, ranges from sim.params unless given) or
+Uncertainties are model coefficients (``model.*``, ranges from sim.engine.params unless given) or
 synthetic-scenario knobs (``scenario.*``, ranges required). Levers are the generic policy
 levers (``levers.*``: coordination, funding_scale, ... and the booleans) and, as the
 categorical lever ``counterfactual``, the scenario's own policies (policies.yaml). Outcomes
 are every model-level monthly series as a TimeSeriesOutcome, and scalar outcomes: the
-summary's key outcomes at 2, 10 and 20 years (sim.summary.outcomes) and, per alliance,
+summary's key outcomes at 2, 10 and 20 years (sim.experiments.summary.outcomes) and, per alliance,
 ``alliance_<id>_survives`` (1 when it was founded and is not dissolved at the end of the
 run; a suspended alliance survives), ``alliance_<id>_founded`` (1 when it was ever founded)
 and ``alliance_<id>_active_years`` (years spent active).
@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from sim.errors import ConfigError
-from sim.summary import LEVEL_OUTCOMES
+from sim.experiments.summary import LEVEL_OUTCOMES
 
 # State codes of alliance_<id> (docs/scenario-format.md): 0 proposed, 1 negotiating,
 # 2 founded, 3 active, 4 suspended, 5 dissolved. An alliance survives when it was founded and
@@ -65,8 +65,8 @@ def run_peace_model(
     Returns every model-level series (arrays over months), the summary's key outcomes and
     the alliance survival flags; the Model keeps those its outcomes name.
     """
-    from sim.model import PeaceModel
-    from sim.summary import outcomes
+    from sim.engine.model import PeaceModel
+    from sim.experiments.summary import outcomes
 
     params: dict[str, Any] = {}
     levers: dict[str, Any] = {}
@@ -127,7 +127,7 @@ def scenario_policies(scenario: str) -> list[str]:
 def _uncertainty(key: str, spec: Any) -> Any:
     from ema_workbench import IntegerParameter, RealParameter
 
-    from sim.sweep import _parameter, declared_ranges
+    from sim.experiments.sweep import _parameter, declared_ranges
 
     p = _parameter(key, spec, declared_ranges(), "ema uncertainties")
     if p.integer:
@@ -138,7 +138,7 @@ def _uncertainty(key: str, spec: Any) -> Any:
 def _lever(key: str, spec: Any) -> Any:
     from ema_workbench import BooleanParameter, CategoricalParameter
 
-    from sim.params import Levers
+    from sim.engine.params import Levers
 
     if key == "counterfactual":
         return CategoricalParameter("counterfactual", list(spec))
@@ -170,7 +170,7 @@ def build_model(
     as ArrayOutcome ``<name>_by_replication`` instead.
 
     ``uncertainties``/``levers`` map keys to ``[low, high]`` or None (the range declared in
-    sim.params); a list of keys means declared ranges. ``levers`` may include
+    sim.engine.params); a list of keys means declared ranges. ``levers`` may include
     ``counterfactual`` (a list of the scenario's policies; None for all of them); with no
     ``counterfactual`` lever every experiment runs ``policy``. ``scalars`` defaults to the
     peace outcomes plus the survival, founding and active-years outcomes of each alliance.
@@ -199,7 +199,7 @@ def build_model(
     if "counterfactual" not in lev:
         constants.append(Constant("counterfactual", policy))
     if replications:
-        from sim.sweep import Design, replication_seeds
+        from sim.experiments.sweep import Design, replication_seeds
 
         seeds = replication_seeds(
             Design(name="ema", replications=replications, root_seed=root_seed)

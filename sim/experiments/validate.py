@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import ConfigError
+from sim.experiments.patterns import contrast_difference, holds, measure
 from sim.io import atomic_write, write_text
-from sim.patterns import contrast_difference, holds, measure
 from sim.scenario.dates import format_month
 
 PASS_SHARE = 0.8
@@ -53,7 +53,7 @@ def _compose(overrides: list[str]) -> Any:
 def _run_one(job: tuple[list[str], str, int]) -> pd.DataFrame:
     """One ensemble member: (overrides, policy, seed) -> time series."""
     from sim.config import model_kwargs
-    from sim.model import PeaceModel
+    from sim.engine.model import PeaceModel
 
     overrides, policy, seed = job
     cfg = _compose([*overrides, f"policy={policy}", f"seed={seed}"])
@@ -183,7 +183,7 @@ def main(args: list[str]) -> int:
     """Entry point of ``citypeace validate``."""
     from sim.cli import preflight
     from sim.config import model_kwargs
-    from sim.model import PeaceModel
+    from sim.engine.model import PeaceModel
 
     own, overrides = parse_args(args)
     try:

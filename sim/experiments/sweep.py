@@ -9,12 +9,12 @@
     citypeace sweep list                                          # the designs in configs/design
 
 A design (``configs/design/<name>.yaml``) names the parameters to vary and their ranges (by
-default the ranges declared in sim.params), a method, a size and the number of replications.
+default the ranges declared in sim.engine.params), a method, a size and the number of replications.
 The sampled points are crossed with any comma sweeps on the command line (``policy=a,b``)
 and with the replication seeds, which are spawned from one root ``numpy.random.SeedSequence``
 (the same seeds for every point: common random numbers). Each job is an ordinary Hydra job
 with explicit overrides, so its run folder, status, skip-if-done and failure handling are the
-same as for ``citypeace -m`` (sim.summary), and it is fed to whichever launcher
+same as for ``citypeace -m`` (sim.experiments.summary), and it is fed to whichever launcher
 ``hydra/launcher=...`` selects. With ``--runs-per-job=N`` a launcher job runs N consecutive
 runs of the design (same command-line combination) one after another, each still in its own
 folder with its own status: Hydra's and the launcher's cost per job is then paid once per N
@@ -113,8 +113,8 @@ def design_dir() -> Path:
 
 
 def declared_ranges() -> dict[str, tuple[float, float, bool]]:
-    """(low, high, is-integer) of every ranged coefficient and lever in sim.params."""
-    from sim.params import Levers, ModelParams, parameter_table
+    """(low, high, is-integer) of every ranged coefficient and lever in sim.engine.params."""
+    from sim.engine.params import Levers, ModelParams, parameter_table
 
     rows = parameter_table(ModelParams(), "model") + parameter_table(Levers(), "levers")
     return {
@@ -395,7 +395,7 @@ def launch(
 
     from sim.cli import _task
     from sim.config import config_dir, register
-    from sim.summary import SweepCallback
+    from sim.experiments.summary import SweepCallback
 
     register()
     setup_globals()
@@ -470,11 +470,12 @@ def run_batch(cfg: DictConfig, sweep_dir: Path, subdir: str) -> None:
 
     Each run's config is the job's config with the run's own fast overrides applied, exactly
     what :class:`FastSweepLoader` gives a job of its own, and each run goes through
-    ``sim.summary.run_sweep_job`` into the folder named by its config hash: skipped if done,
+    ``sim.experiments.summary.run_sweep_job`` into the folder named by its config hash:
+    skipped if done,
     a failed row if it raises.
     """
+    from sim.experiments.summary import run_sweep_job
     from sim.runner import config_hash
-    from sim.summary import run_sweep_job
 
     sweep_dir = Path(sweep_dir)
     spec = json.loads((sweep_dir / BATCHES).read_text(encoding="utf-8"))
@@ -502,7 +503,7 @@ def _check_hydra(hydra_args: Sequence[str]) -> None:
 
     from sim.cli import explain
     from sim.config import config_dir, register
-    from sim.summary import launcher_problem
+    from sim.experiments.summary import launcher_problem
 
     register()
     GlobalHydra.instance().clear()
@@ -533,7 +534,7 @@ def _preflight(jobs: pd.DataFrame, design: Design, task_args: Sequence[str]) -> 
     """Compose and validate before any folder exists (exit 2 on bad input).
 
     Each value of each command-line sweep is checked once (sim.cli.preflight); the design's
-    ranges were already checked against sim.params when the design was loaded.
+    ranges were already checked against sim.engine.params when the design was loaded.
     """
     from sim.cli import preflight
 
@@ -646,7 +647,7 @@ def sensitivity(
     A combination with missing points (failed or unfinished runs) is reported, not analysed:
     the Saltelli and Morris estimators need every point.
     """
-    from sim.summary import read_summary
+    from sim.experiments.summary import read_summary
 
     sweep_dir = Path(sweep_dir)
     spec = json.loads((sweep_dir / "design.json").read_text(encoding="utf-8"))
@@ -734,7 +735,7 @@ def _list_designs() -> int:
 
 def main(args: list[str]) -> int:
     """Entry point of ``citypeace sweep``."""
-    from sim.summary import collect
+    from sim.experiments.summary import collect
 
     if args and args[0] in ("resume", "collect", "sensitivity", "list"):
         parser = argparse.ArgumentParser(prog=f"citypeace sweep {args[0]}")

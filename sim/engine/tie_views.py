@@ -22,7 +22,7 @@ import numpy as np
 from sim.rules import gates
 
 if TYPE_CHECKING:
-    from sim.model import PeaceModel
+    from sim.engine.model import PeaceModel
 
 
 def _same(a: np.ndarray, b: np.ndarray) -> bool:

@@ -13,11 +13,21 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim.agents import AGENT_CLASSES
-from sim.blocks import for_blocks
-from sim.events import EventsEngine
-from sim.observe import Recorder
-from sim.params import Levers, ModelParams, validate_ranges
+from sim.engine.agents import AGENT_CLASSES
+from sim.engine.blocks import for_blocks
+from sim.engine.events import EventsEngine
+from sim.engine.observe import Recorder
+from sim.engine.params import Levers, ModelParams, validate_ranges
+from sim.engine.state import (
+    ACTIVE,
+    COMPLETED,
+    INTERRUPTED,
+    ActorArrays,
+    CityArrays,
+    ProjectLog,
+    TieArrays,
+)
+from sim.engine.tie_views import TieViews
 from sim.rules import (
     DEV,
     HUM,
@@ -37,8 +47,6 @@ from sim.rules import alliances as alliance_rules
 from sim.scenario.dates import format_month
 from sim.scenario.loader import ACTOR_TYPES, PILLARS, TIE_TYPES, Scenario, load_scenario
 from sim.scenario.synthetic import SyntheticSpec, generate
-from sim.state import ACTIVE, COMPLETED, INTERRUPTED, ActorArrays, CityArrays, ProjectLog, TieArrays
-from sim.tie_views import TieViews
 
 _CARRYING = np.array([TIE_TYPES.index(t) for t in ("twinning", "partnership", "funding")])
 _UP = np.array([TIE_TYPES.index(t) for t in ("governance", "membership", "partnership")])
@@ -696,7 +704,7 @@ class PeaceModel(mesa.Model):
         mediation = self.levers.mediation
 
         def take_parts(rows: slice) -> None:
-            # Elementwise per offer, so it runs block by block (sim.blocks): gather, weigh,
+            # Elementwise per offer, so it runs block by block (sim.engine.blocks): gather, weigh,
             # decide, while a block's arrays are still in cache.
             bid = bids[rows]
             benefit = proposals.expected_benefit(total.take(bid), need.take(bid), prm.benefit_scale)

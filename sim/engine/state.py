@@ -1,6 +1,6 @@
 """The model's hot state as structs of arrays: cities, actors, ties and a growing project log.
 
-Mesa agents read and write their own row of these arrays (see ``sim.agents``); the rules work
+Mesa agents read and write their own row of these arrays (see ``sim.engine.agents``); the rules work
 on whole columns at once.
 """
 

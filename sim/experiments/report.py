@@ -29,8 +29,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from sim.errors import ConfigError  # noqa: E402
+from sim.experiments.summary import HORIZON_YEARS, read_summary  # noqa: E402
 from sim.io import atomic_write, write_json, write_text  # noqa: E402
-from sim.summary import HORIZON_YEARS, read_summary  # noqa: E402
 
 DEFAULT_SERIES = ("peace", "cross_divide_trust")
 DISTRIBUTION_METRICS = ("peace", "positive_peace", "negative_peace", "cross_divide_trust")
@@ -333,7 +333,7 @@ def build_report(
         figures["ranking"] = plot_ranking(ranking, outcome, out / "ranking.png", by).name
     sens = pd.DataFrame()
     if (sweep_dir / "design.json").is_file():
-        from sim.sweep import sensitivity
+        from sim.experiments.sweep import sensitivity
 
         sens = sensitivity(sweep_dir, [outcome], summary=summary)
         if not sens.empty:

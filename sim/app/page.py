@@ -7,7 +7,7 @@ on the chosen scenario), it steps one model (compare mode steps two in lockstep)
 default views are Altair charts, which stay blank offline. What we keep from Mesa is the model
 itself and its agents: the city inspector reads each city through its ``Municipality`` agent.
 
-All figures are matplotlib, drawn by ``sim.app_views`` (blitted: only what changes is redrawn
+All figures are matplotlib, drawn by ``sim.app.views`` (blitted: only what changes is redrawn
 each month) and sent as JPEG frames; downloads are full-quality PNG. While playing, the figures
 and the status line are updated directly (``push_frame``) and the rest of the page catches up
 twice a second. Module-level ``solara.reactive`` values are per browser session in Solara, so
@@ -34,7 +34,7 @@ import solara
 import solara.lab
 import traitlets
 
-from sim.app_views import (
+from sim.app.views import (
     LEVER_RANGES,
     LIVE_FORMAT,
     SYNTHETIC_DEFAULT_N,

@@ -1,4 +1,4 @@
-"""``citypeace app``: serve the browser app (``sim.app``) on this machine, fully offline.
+"""``citypeace app``: serve the browser app (``sim.app.page``) on this machine, fully offline.
 
 Users in government networks are often air-gapped, so the server must never reach out:
 
@@ -27,7 +27,7 @@ DEFAULT_PORT = 8765
 DEAD_CDN = "http://127.0.0.1:9/npm/"
 
 OFFLINE_ENV = {
-    "SOLARA_APP": "sim.app",
+    "SOLARA_APP": "sim.app.page",
     "SOLARA_MODE": "production",
     "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
     "SOLARA_ASSETS_CDN": DEAD_CDN,
@@ -115,5 +115,5 @@ def main(args: list[str]) -> int:
     return 0
 
 
-if __name__ == "__main__":  # python -m sim.app_cli
+if __name__ == "__main__":  # python -m sim.app.serve
     raise SystemExit(main(sys.argv[1:]))

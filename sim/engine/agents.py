@@ -13,7 +13,7 @@ import mesa
 import numpy as np
 
 if TYPE_CHECKING:
-    from sim.model import PeaceModel
+    from sim.engine.model import PeaceModel
 
 
 class _Column:

@@ -14,7 +14,7 @@ import numpy as np
 from sim.rules import alliances as alliance_rules
 
 if TYPE_CHECKING:
-    from sim.model import PeaceModel
+    from sim.engine.model import PeaceModel
 
 
 class EventsEngine:

@@ -1,7 +1,7 @@
 """The browser app's pure parts: settings, runs, layout, colours, figures and compare data.
 
 Nothing here imports Solara, so these helpers are unit-tested without a server or a browser
-and reused by the speed benchmark. ``sim.app`` only wires them to widgets.
+and reused by the speed benchmark. ``sim.app.page`` only wires them to widgets.
 
 Speed is the design constraint (>= 10 rendered months per second on tuzla): every figure is
 built once per run and then only its data, colours and texts change, and the PNG is encoded
@@ -212,7 +212,7 @@ def load_case(name: str, policy: str = "baseline") -> Any:
 
 def build_model(settings: Settings, reference: bool = False, case: Any = None) -> Any:
     """A PeaceModel for these settings; ``reference`` gives the baseline with default levers."""
-    from sim.model import PeaceModel
+    from sim.engine.model import PeaceModel
 
     seed = settings.seed
     if settings.scenario == "synthetic":
@@ -1071,7 +1071,7 @@ def city_agent(model: Any, row: int) -> Any:
     """The Municipality agent that owns array row ``row``."""
     cache = getattr(model, "_app_city_agents", None)
     if cache is None:
-        from sim.agents import Municipality
+        from sim.engine.agents import Municipality
 
         cache = {a.row: a for a in model.agents_by_type[Municipality]}
         model._app_city_agents = cache  # a view cache; the model never reads it

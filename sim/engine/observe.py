@@ -17,7 +17,7 @@ from sim.rules import galtung as galtung_rules
 from sim.scenario.loader import PILLARS
 
 if TYPE_CHECKING:
-    from sim.model import PeaceModel
+    from sim.engine.model import PeaceModel
 
 CITY_COLUMNS = ("D", "S", "C", "needs", "capacity", "cohesion", "participation", "displaced")
 # Population-weighted means recorded each month, in record()'s order.

@@ -1,0 +1,9 @@
+"""Experiments on the model: each usable alone, all built on the engine.
+
+- ``patterns``: the pattern language of ``patterns.yaml`` and how a pattern is judged.
+- ``validate``: ``citypeace validate``, patterns over a seed ensemble.
+- ``sweep``: ``citypeace sweep``, designed experiments (LHS, Sobol, Morris, replicates).
+- ``summary``: per-run outcome rows, resume by config hash, the sweep callback.
+- ``report``: ``citypeace report``, fan charts and rankings of a sweep folder.
+- ``ema``: the EMA Workbench adapter.
+"""
