@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["PeaceModel", "__version__"]
+__all__ = ["Ensemble", "PeaceModel", "Replicate", "__version__"]
 
 if TYPE_CHECKING:
+    from sim.engine.ensemble import Ensemble, Replicate
     from sim.engine.model import PeaceModel
 
 
@@ -25,4 +26,8 @@ def __getattr__(name: str) -> Any:
         from sim.engine.model import PeaceModel
 
         return PeaceModel
+    if name in ("Ensemble", "Replicate"):
+        from sim.engine import ensemble
+
+        return getattr(ensemble, name)
     raise AttributeError(f"module 'sim' has no attribute {name!r}")
