@@ -290,3 +290,13 @@ def test_run_keeps_mesas_clock_and_equals_stepping_month_by_month() -> None:
     assert ran.time == stepped.time == 30 and not ran.running
     pd.testing.assert_frame_equal(ran.timeseries(), stepped.timeseries(), check_exact=True)
     assert ran.run().steps == 30  # past the horizon: nothing more happens
+
+
+def test_gates_switch_opens_every_channel() -> None:
+    """The null model's gate switch: Seoul's closed and sanctioned channels all open."""
+    closed = PeaceModel("seoul_pyongyang", seed=1).run().timeseries()
+    opened = PeaceModel("seoul_pyongyang", seed=1, params={"switches": {"gates": False}})
+    opened = opened.run().timeseries()
+    assert closed["gate_open_development"].min() < 1.0
+    assert (opened["gate_open_development"] == 1.0).all()
+    assert opened["funds_total"].sum() > closed["funds_total"].sum()

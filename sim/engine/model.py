@@ -584,6 +584,8 @@ class PeaceModel(mesa.Model):
             io_channel=self.levers.io_channel,
             direct_channel=self.levers.direct_channel,
         )
+        if not self.params.switches.gates:  # null model: every channel open
+            answer = np.ones_like(answer)
         self._gate_answer, self._gate_for, self._gate_key = answer, variant, key
         return views.spread_channels(answer)
 
@@ -679,7 +681,7 @@ class PeaceModel(mesa.Model):
             # Without any open, weighted tie a programme's money for that month is unspent.
             split = proposals.split_by_weight(money, self.prog_row_prog, row_weight)
             offer = own + group_sum(self.prog_row_tie, split, ties.src.size)
-        if prm_g.sanction_friction and self.sanctioned.any():
+        if prm_g.sanction_friction and self.sanctioned.any() and self.params.switches.gates:
             # Sanctions let only part of direct humanitarian money through (not the third
             # channel's); what cannot pass stays with the provider, like money with no open tie.
             offer[:, HUM] *= gates.sanction_passage(

@@ -280,6 +280,16 @@ class AllianceParams:
 
 
 @dataclass
+class RuleSwitches:
+    """Whole rules that a null model can switch off (``configs/nulls/``); all on by default.
+
+    A switch removes a mechanism that no coefficient can zero on its own.
+    """
+
+    gates: bool = True  # off: every channel open, no permission, sanction or hostility gate
+
+
+@dataclass
 class ModelParams:
     """All rule coefficients, grouped by rule family."""
 
@@ -291,6 +301,7 @@ class ModelParams:
     galtung: GaltungParams = field(default_factory=GaltungParams)
     lederach: LederachParams = field(default_factory=LederachParams)
     alliances: AllianceParams = field(default_factory=AllianceParams)
+    switches: RuleSwitches = field(default_factory=RuleSwitches)
 
 
 @dataclass
