@@ -128,7 +128,7 @@ class EventsEngine:
         m = self.model
         actor = m.actor_index[ev["actor"]]
         m.actors.will[actor] = ev["will"]
-        # A new leadership keeps part of what its predecessor built (004:145-149).
+        # A new leadership keeps part of what its predecessor built (001:4736-4745).
         mine = (m.ties.src == actor) | (m.ties.dst == actor)
         survive = m.params.trust.leadership_survival
         m.ties.trust[mine] = m.ties.memory[mine] + survive * (

@@ -649,6 +649,10 @@ class PeaceModel(mesa.Model):
         """(offer, accepted, declined); accepted ties deliver the share of their offer taken."""
         a, ties, prm, views = self.actors, self.ties, self.params.proposals, self.tie_views
         prm_g = self.params.gates
+        # Each programme's own offer per (programme, tie) row, and the share of humanitarian
+        # money sanctions let through per tie: read by the scoped series (sim.engine.scoped_series)
+        # and to assign a new project to its programme.
+        self._prog_split = self._hum_passage = None
         will = a.will.copy()
         will[self.n_cities :] = 1.0
         resources = a.resources * will
@@ -681,10 +685,11 @@ class PeaceModel(mesa.Model):
             # Without any open, weighted tie a programme's money for that month is unspent.
             split = proposals.split_by_weight(money, self.prog_row_prog, row_weight)
             offer = own + group_sum(self.prog_row_tie, split, ties.src.size)
+            self._prog_split = split
         if prm_g.sanction_friction and self.sanctioned.any() and self.params.switches.gates:
             # Sanctions let only part of direct humanitarian money through (not the third
             # channel's); what cannot pass stays with the provider, like money with no open tie.
-            offer[:, HUM] *= gates.sanction_passage(
+            self._hum_passage = gates.sanction_passage(
                 views.src_country,
                 views.dst_country,
                 self.sanctioned,
@@ -692,6 +697,7 @@ class PeaceModel(mesa.Model):
                 ties.human_security,
                 friction=prm_g.sanction_friction,
             )
+            offer[:, HUM] *= self._hum_passage
         total = row_sum(offer)
         has_offer = total > 0
         # Acceptance matters only where there is an offer: evaluate it on those ties alone.
@@ -880,7 +886,7 @@ class PeaceModel(mesa.Model):
             duration = self.rng.integers(
                 dp.duration_min, max(dp.duration_max, dp.duration_min) + 1, size=starting.size
             )
-            prog = np.full(starting.size, -1, dtype=np.int64)
+            prog = self._main_programme(starting)
             rows = log.append(
                 tie=starting,
                 provider=ties.src[starting],
@@ -976,6 +982,17 @@ class PeaceModel(mesa.Model):
             projects_active=live_ties.size - n_completed - n_interrupted,
         )
         return successes, failures
+
+    def _main_programme(self, tie_rows: np.ndarray) -> np.ndarray:
+        """The programme with the most development money on each tie this month (-1: none)."""
+        best = np.full(self.ties.src.size, -1, dtype=np.int64)
+        split = self._prog_split
+        if split is not None:
+            dev = split[:, DEV]
+            order = np.argsort(dev, kind="stable")
+            order = order[dev[order] > 0]  # ascending: the largest is written last and kept
+            best[self.prog_row_tie[order]] = self.prog_row_prog[order]
+        return best.take(tie_rows)
 
     def _trust(self, t: int, successes: np.ndarray, failures: np.ndarray) -> None:
         ties, tp, views = self.ties, self.params.trust, self.tie_views

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from sim.engine.scoped_series import ScopedRecorder, requested
 from sim.rules import DEV, group_sum
 from sim.rules import galtung as galtung_rules
 from sim.scenario.loader import PILLARS
@@ -91,6 +92,9 @@ class Recorder:
         self._opened_for: np.ndarray | None = None
         self._border: np.ndarray | None = None
         self.iu = np.triu_indices(model.n_countries, 1)
+        # One tie, programme or tie type, as the scenario's patterns ask (scoped_series).
+        wanted = requested(model.case.patterns)
+        self.scoped = ScopedRecorder(model, wanted) if wanted else None
 
     def _put_block(self, key: str, names: list[str], values: np.ndarray | list[float]) -> None:
         """Record several series at once; each name's column is a view into one block."""
@@ -212,6 +216,9 @@ class Recorder:
             self._put_block("country pairs", labels, pairs.ravel())
         self._record_communities(community_means)
         self._record_watch(watched)
+        if self.scoped is not None and self.scoped.names:
+            names = self.scoped.names if not self.rows else []
+            self._put_block("scoped", names, self.scoped.values(m, step))
         if self.cities_every and step % self.cities_every == 0 and self.city_sample.size:
             self._record_cities(step, neg, pos, peace)
         self.rows += 1

@@ -16,9 +16,14 @@ from typing import Any
 from sim.errors import ConfigError
 
 
-def param(default: float, lo: float, hi: float, unit: str, why: str) -> Any:
-    """A documented coefficient: its default, inclusive range, unit and reason."""
-    return field(default=default, metadata={"range": (lo, hi), "unit": unit, "why": why})
+def param(default: float, lo: float, hi: float, unit: str, why: str, tuned_on: str = "") -> Any:
+    """A documented coefficient: its default, inclusive range, unit and reason.
+
+    ``tuned_on`` names the patterns (``scenario:pattern``) the value was set from, if any: such
+    a pattern is a calibration, not evidence (``role: calibration`` in its patterns.yaml).
+    """
+    meta = {"range": (lo, hi), "unit": unit, "why": why, "tuned_on": tuned_on}
+    return field(default=default, metadata=meta)
 
 
 @dataclass
@@ -36,6 +41,7 @@ class GateParams:
         "004:1153-1157, 4566 sanctions kept the 2016 plan's results negligible; human-security "
         "work is less exposed to them, not exempt: direct humanitarian money into a sanctioned "
         "country loses this share (size assumed); the neutral third channel is exempt",
+        tuned_on="seoul_pyongyang:plan_2016_negligible_results",
     )
     hostility_close: float = param(
         0.9, 0, 1, "index", "004:174-176, 1085-1089 national shocks cut exchange; cut-off assumed"
@@ -84,6 +90,8 @@ class ProposalParams:
         "units/month",
         "assumption, calibrated on all three cases: an offer of "
         "this size is about half-way to useful (004:3207-3209)",
+        tuned_on="every pattern of tuzla, map and seoul_pyongyang, scored together "
+        "(experiments/calibrate.py, 10 seeds)",
     )
     items: int = param(
         20,
@@ -93,6 +101,8 @@ class ProposalParams:
         "assumption: a month's offer on a tie is this many separate consignments, events and "
         "visits (about one a working day), each taken or refused; the expected share taken "
         "does not depend on it, only how steady it is; 1 is MODEL.md 5.3's single decision",
+        tuned_on="seoul_pyongyang:seoul_narrows_after_2006; "
+        "seoul_pyongyang:plan_2016_negligible_results",
     )
     commit_share: float = param(
         0.2, 0, 1, "share", "assumption: providers keep a floor for ties they just committed to"
@@ -121,7 +131,9 @@ class DeliveryParams:
         0,
         1,
         "per month at saturating aid",
-        "004:2700-2712 aid without development creates dependency",
+        "assumption: relief without development builds dependency, so needs rebound when it "
+        "stops; no source says so (004:2698-2708 says only that aid which does not advance "
+        "peace can feed the conflict)",
     )
     dependency_decay: float = param(0.05, 0, 1, "per month", "assumption: dependency fades slowly")
     project_min: float = param(
@@ -134,7 +146,12 @@ class DeliveryParams:
     )
     duration_min: int = param(4, 1, 120, "months", "004:3649-3653 small projects; assumption")
     duration_max: int = param(
-        11, 1, 120, "months", "004:3649-3653 about 100 small projects in 5 years; calibrated"
+        11,
+        1,
+        120,
+        "months",
+        "004:3649-3653 about 100 small projects in 5 years; calibrated",
+        tuned_on="tuzla:abc_about_100_projects",
     )
     hazard_base: float = param(0.005, 0, 1, "per month", "assumption: background failure")
     hazard_violence: float = param(
@@ -150,6 +167,7 @@ class DeliveryParams:
         1,
         "per month per (1-participation)",
         "004:3663-3669 participation matters; calibrated on Tuzla's low-participation contrast",
+        tuned_on="tuzla:low_participation_worse",
     )
     capacity_gain: float = param(
         0.8, 0, 10, "capacity per unit per 1,000 people", "004:3637-3649 rebuilding; assumption"
@@ -174,7 +192,12 @@ class DeliveryParams:
     )
     nexus_window: int = param(12, 1, 60, "months", "MODEL.md 5.4 a 12-month window")
     harm: float = param(
-        0.05, 0, 1, "cohesion per unit aid intensity", "004:2700-2712 do no harm (Anderson)"
+        0.05,
+        0,
+        1,
+        "cohesion per unit aid intensity",
+        "004:2706-2708 aid that does not advance peace can feed the conflict: do no harm "
+        "(Anderson); its size is assumed",
     )
 
 
@@ -200,7 +223,13 @@ class TrustParams:
         0.05, 0, 1, "trust per month", "004:3801-3807 third-party mediation"
     )
     leadership_survival: float = param(
-        0.6, 0, 1, "share", "004:145-149 after a change of government ties partly survive"
+        0.6,
+        0,
+        1,
+        "share",
+        "001:4736-4745; 004:3512-3516 after the Sandinistas lost Nicaragua's 1990 elections most "
+        "Dutch twinnings went on and some ended: ties partly survive a change of leadership; "
+        "the share is an assumption",
     )
 
 
@@ -208,30 +237,43 @@ class TrustParams:
 class GaltungParams:
     """Direct, structural and cultural violence per city (MODEL.md 5.6)."""
 
-    w_DS: float = param(1.5, 0, 20, "logit", "004:1640-1645 the three kinds feed one another")
-    w_DC: float = param(1.5, 0, 20, "logit", "004:1640-1645")
+    w_DS: float = param(
+        1.5, 0, 20, "logit", "004:1633-1637 the three kinds feed one another; size assumed"
+    )
+    w_DC: float = param(1.5, 0, 20, "logit", "004:1633-1637")
     w_DN: float = param(1.0, 0, 20, "logit", "assumption: deprivation fuels violence")
     w_Dcoh: float = param(1.5, 0, 20, "logit", "004:3610-3614 mixed, cohesive Tuzla")
     w_DK: float = param(1.0, 0, 20, "logit", "assumption: capacity dampens violence")
     b_D: float = param(3.0, -20, 20, "logit", "assumption: peace is the default without drivers")
-    w_SD: float = param(1.5, 0, 20, "logit", "004:1640-1645")
+    w_SD: float = param(1.5, 0, 20, "logit", "004:1633-1637")
     w_SN: float = param(1.5, 0, 20, "logit", "004:1534-1670 deprivation is structural")
     w_Sdisp: float = param(2.0, 0, 20, "logit", "004:3616-3617 refugees strain the city")
     w_SK: float = param(2.5, 0, 20, "logit", "004:2620-2637 capacity removes root causes")
     b_S: float = param(1.0, -20, 20, "logit", "assumption")
-    w_CD: float = param(1.5, 0, 20, "logit", "004:1640-1645")
-    w_CH: float = param(2.0, 0, 20, "logit", "004:1625-1635 hostility legitimises violence")
+    w_CD: float = param(1.5, 0, 20, "logit", "004:1633-1637")
+    w_CH: float = param(
+        2.0,
+        0,
+        20,
+        "logit",
+        "004:1613-1619 cultural violence makes the other kinds look legitimate; that national "
+        "hostility feeds it is an assumption",
+    )
     w_CT: float = param(2.0, 0, 20, "logit", "004:1924-2000 relationships transform conflict")
     w_Ccoh: float = param(1.0, 0, 20, "logit", "assumption")
     b_C: float = param(1.0, -20, 20, "logit", "assumption")
     rate_D: float = param(0.3, 0, 1, "per month", "004:1534-1670 direct violence moves in months")
     rate_S: float = param(0.03, 0, 1, "per month", "004:1534-1670 structural: years")
-    rate_C: float = param(0.005, 0, 1, "per month", "004:1625-1635 cultural: decades")
+    rate_C: float = param(
+        0.005, 0, 1, "per month", "004:1619-1623 cultural violence is the most persistent"
+    )
     noise: float = param(0.01, 0, 0.5, "index", "assumption: small monthly shocks")
     w_ND: float = param(2.0, 0, 20, "logit", "assumption: violence creates needs")
     w_NS: float = param(2.0, 0, 20, "logit", "004:1534-1670 deprivation")
     w_Ndisp: float = param(3.0, 0, 20, "logit", "004:3616-3617 refugee shock raises needs")
-    w_Ndep: float = param(1.5, 0, 20, "logit", "004:2700-2712 aid dependency")
+    w_Ndep: float = param(
+        1.5, 0, 20, "logit", "assumption: dependency pushes needs up (delivery.dependency_gain)"
+    )
     b_N: float = param(2.0, -20, 20, "logit", "assumption")
     rate_N: float = param(0.15, 0, 1, "per month", "assumption: needs respond within a year")
     capacity_decay: float = param(
@@ -243,8 +285,10 @@ class GaltungParams:
     )
     rate_cohesion: float = param(0.02, 0, 1, "per month", "assumption")
     w_cohT: float = param(2.0, 0, 20, "logit", "004:3610-3614 mixed Tuzla held together")
-    w_cohD: float = param(2.0, 0, 20, "logit", "004:1640-1645 violence divides")
-    w_cohC: float = param(1.5, 0, 20, "logit", "004:1625-1635 cultural violence divides")
+    w_cohD: float = param(2.0, 0, 20, "logit", "assumption: violence divides a city's groups")
+    w_cohC: float = param(
+        1.5, 0, 20, "logit", "assumption: cultural violence divides a city's groups"
+    )
     b_coh: float = param(0.5, -20, 20, "logit", "assumption")
 
 
@@ -265,12 +309,22 @@ class AllianceParams:
     """Alliance lifecycle such as MAP (MODEL.md 5.8)."""
 
     negotiation_rate: float = param(
-        0.02, 0, 1, "progress per month", "004:3107-3115 about 5 years of talks"
+        0.02,
+        0,
+        1,
+        "progress per month",
+        "004:3107-3115 about 5 years of talks (50 months at this rate)",
+        tuned_on="map:map_founded_after_about_five_years",
     )
     stall_violence: float = param(0.5, 0, 1, "D", "004:3191-3201 talks stall when violence is high")
     found_trust: float = param(0.45, 0, 1, "trust", "assumption: minimum trust to found")
     suspend_violence: float = param(
-        0.18, 0, 1, "D", "004:3191-3201 staff not seconded as violence grew; calibrated on MAP"
+        0.18,
+        0,
+        1,
+        "D",
+        "004:3191-3201 staff not seconded as violence grew; calibrated on MAP",
+        tuned_on="map:map_suspended_as_violence_grows",
     )
     exit_trust: float = param(0.15, 0, 1, "trust", "assumption")
     exit_months: int = param(24, 1, 240, "months", "assumption")
@@ -286,7 +340,10 @@ class RuleSwitches:
     A switch removes a mechanism that no coefficient can zero on its own.
     """
 
-    gates: bool = True  # off: every channel open, no permission, sanction or hostility gate
+    gates: bool = field(
+        default=True,
+        metadata={"off": "every channel open: no permission, sanction or hostility gate"},
+    )
 
 
 @dataclass
@@ -355,7 +412,7 @@ def validate_ranges(obj: Any, prefix: str) -> None:
 
 
 def parameter_table(obj: Any = None, prefix: str = "model") -> list[dict[str, Any]]:
-    """Rows (key, default, unit, range, why) for docs/parameters.md."""
+    """Rows (key, default, unit, range, why, tuned_on) for docs/parameters.md."""
     obj = obj if obj is not None else ModelParams()
     rows: list[dict[str, Any]] = []
     for f in fields(obj):
@@ -371,6 +428,7 @@ def parameter_table(obj: Any = None, prefix: str = "model") -> list[dict[str, An
                     "unit": f.metadata["unit"],
                     "range": f.metadata["range"],
                     "why": f.metadata["why"],
+                    "tuned_on": f.metadata.get("tuned_on", ""),
                 }
             )
     return rows

@@ -1,13 +1,17 @@
 """Stylised facts as machine-checkable assertions over a run's time series.
 
 A scenario's ``patterns.yaml`` lists them (kinds ``range``, ``ratio``, ``first_date`` and
-``contrast``; see docs/scenario-format.md). ``holds`` checks one per-seed pattern on one run;
-``contrast_difference`` compares a baseline ensemble with a policy ensemble.
+``contrast``; see docs/scenario-format.md; ``sim.experiments.pattern_schema`` checks the file).
+``holds`` checks one per-seed pattern on one run. A contrast is judged per pair of runs with the
+same seed, one under the baseline and one under the pattern's policy: ``contrast_differences``
+gives the gap of each pair, ``contrast_holds`` whether each pair meets the threshold, and
+``median_interval`` the median gap with a bootstrap 95% interval.
 """
 
 from __future__ import annotations
 
 import operator
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -102,14 +106,16 @@ def holds(pattern: dict[str, Any], ts: pd.DataFrame) -> bool:
     return _within(float(value), pattern)
 
 
-def contrast_difference(
-    pattern: dict[str, Any], baseline: list[pd.DataFrame], policy: list[pd.DataFrame]
-) -> float:
-    """Median over paired seeds of the expected gap for the pattern's aggregate.
+def contrast_differences(
+    pattern: dict[str, Any],
+    baseline: Sequence[pd.DataFrame | None],
+    policy: Sequence[pd.DataFrame | None],
+) -> np.ndarray:
+    """The expected gap of each seed pair, for the pattern's aggregate (NaN for a missing run).
 
     ``direction: lower`` (the default) expects the policy below the baseline and measures
     baseline - policy; ``direction: higher`` expects it above and measures policy - baseline.
-    Seed s of the baseline is paired with seed s of the policy.
+    Item s of ``baseline`` is paired with item s of ``policy`` (the same seed).
     """
     direction = pattern.get("direction", "lower")
     if direction not in ("lower", "higher"):
@@ -118,7 +124,42 @@ def contrast_difference(
         )
     sign = 1.0 if direction == "lower" else -1.0
     diffs = [
-        sign * (aggregate(b, pattern, pattern["id"]) - aggregate(p, pattern, pattern["id"]))
+        np.nan
+        if b is None or p is None
+        else sign * (aggregate(b, pattern, pattern["id"]) - aggregate(p, pattern, pattern["id"]))
         for b, p in zip(baseline, policy, strict=True)
     ]
-    return float(np.median(diffs))
+    return np.asarray(diffs, dtype=float)
+
+
+def contrast_holds(pattern: dict[str, Any], diffs: np.ndarray) -> np.ndarray:
+    """Per seed pair: does the gap reach ``min_difference``? (A missing pair does not.)"""
+    threshold = float(pattern.get("min_difference", 0.0))
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isfinite(diffs), diffs >= threshold, False)
+
+
+def contrast_difference(
+    pattern: dict[str, Any], baseline: list[pd.DataFrame], policy: list[pd.DataFrame]
+) -> float:
+    """Median over paired seeds of the expected gap (see :func:`contrast_differences`)."""
+    return float(np.nanmedian(contrast_differences(pattern, baseline, policy)))
+
+
+def median_interval(
+    diffs: np.ndarray, draws: int = 2000, seed: int = 0, level: float = 0.95
+) -> tuple[float, float, float]:
+    """(median, low, high): the median of the finite values and a percentile-bootstrap interval.
+
+    The resamples come from their own seeded generator, so the interval is reproducible. NaN
+    throughout when no value is finite.
+    """
+    values = np.asarray(diffs, dtype=float)
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return float("nan"), float("nan"), float("nan")
+    rng = np.random.default_rng(seed)
+    medians = np.median(rng.choice(values, size=(draws, values.size), replace=True), axis=1)
+    tail = (1.0 - level) / 2.0 * 100.0
+    low, high = np.percentile(medians, [tail, 100.0 - tail])
+    return float(np.median(values)), float(low), float(high)

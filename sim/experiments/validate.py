@@ -1,38 +1,120 @@
-"""``citypeace validate scenario=NAME seeds=30``: check a scenario's patterns over an ensemble.
+"""``citypeace validate scenario=NAME seeds=30 nulls=all [perturb=0.25 draws=20]``.
 
-Runs the baseline (and every policy a contrast pattern names) for ``seeds`` seeds, then prints
-and writes a table: each pattern, its source, the share of seeds in which it holds and
-pass/fail (pass means at least 80% of seeds; a contrast passes when the ensemble median of
-baseline minus policy reaches its threshold). Writes fan charts (median and 10-90% band) of
-the key series with events marked. Exit code 0 when every pattern passes, 1 when any fails,
-2 on bad input.
+Runs the scenario's patterns over a seed ensemble under the full model and under null models
+(``configs/nulls``: each removes one mechanism), and optionally under random draws of every
+coefficient, all as one :class:`~sim.engine.ensemble.Ensemble`. Prints and writes to
+``validation/<scenario>/`` (or ``out=``): ``validation.md`` (the report), ``validation.csv``
+(one row per pattern), ``matrix.csv`` and ``heatmap.png`` (patterns x models, hold rates),
+``contrasts.csv`` (paired gaps with bootstrap intervals), ``robustness.csv`` and ``draws.csv``
+(with ``perturb=``) and ``fan_charts.png``. See ``sim.experiments.matrix`` for the rules.
+
+Exit code 0 when every pattern passes and every evidence pattern discriminates; 1 when a
+pattern fails under the full model or an evidence pattern does not discriminate (the report
+says which); 2 on bad input, with nothing written.
 """
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ProcessPoolExecutor
+import dataclasses
+import textwrap
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from sim.errors import ConfigError
-from sim.experiments.patterns import contrast_difference, holds, measure
-from sim.io import atomic_write, write_text
-from sim.scenario.dates import format_month
+from sim.errors import ConfigError, ScenarioError
+from sim.experiments import matrix, nulls, robustness
+from sim.experiments import validation_report as report
 
-PASS_SHARE = 0.8
-KEY_SERIES = (
-    "peace",
-    "positive_peace",
-    "negative_peace",
-    "cross_divide_trust",
-    "needs",
-    "projects_active_development",
-    "funds_total",
-)
+USAGE = """\
+usage: citypeace validate scenario=NAME [seeds=30] [nulls=all|none|NAME,...]
+                          [perturb=SHARE draws=20] [out=DIR] [--quiet] [OVERRIDES...]
+
+Checks a scenario's patterns (scenarios/NAME/patterns.yaml) over seeds 0..seeds-1 under the
+full model and under every chosen null model (configs/nulls):
+{nulls}
+
+  seeds=N        seeds per model and policy (default 30, at most 10000)
+  nulls=...      all (default), none, or a comma-separated list of null models
+  perturb=SHARE  also run `draws` draws of every coefficient within +-SHARE of its value
+                 (0 < SHARE <= 1), clipped to its range; reports the share of draws passed
+  draws=N        coefficient draws with perturb= (default 20, at most 1000)
+  out=DIR        where to write (default validation/NAME)
+  jobs=N         accepted for compatibility and ignored: the ensemble engine runs the replicates
+  --quiet, -q    no progress bar
+  OVERRIDES      Hydra overrides of the run config, e.g. model.trust.decay=0.03, horizon=240
+
+A pattern passes when it holds in >= 80% of seeds. An evidence pattern discriminates when it
+passes and holds in <= 50% of seeds under each null of a mechanism it names. Exit 0 when every
+pattern passes and every evidence pattern discriminates, 1 otherwise, 2 on bad input.
+"""
+
+_OWN = ("seeds", "nulls", "perturb", "draws", "out", "jobs")
+
+
+def parse_args(args: list[str]) -> tuple[dict[str, str], list[str]]:
+    """Split validate's own ``key=value`` options and flags from the Hydra overrides."""
+    own, overrides = {}, []
+    for arg in args:
+        key, eq, value = arg.partition("=")
+        if eq and key in _OWN:
+            own[key] = value
+        elif arg in ("--quiet", "-q"):
+            own["quiet"] = "1"
+        elif arg in ("--help", "-h"):
+            own["help"] = "1"
+        else:
+            overrides.append(arg)
+    return own, overrides
+
+
+def _whole(own: dict[str, str], key: str, default: int, lo: int, hi: int) -> int:
+    text = own.get(key, str(default))
+    try:
+        value = int(text)
+    except ValueError:
+        raise ConfigError("validate", key, text, f"a whole number in [{lo}, {hi}]") from None
+    if not lo <= value <= hi:
+        raise ConfigError("validate", key, value, f"a whole number in [{lo}, {hi}]")
+    return value
+
+
+@dataclasses.dataclass
+class Options:
+    seeds: int
+    nulls: list[nulls.NullModel]
+    perturb: float | None
+    draws: int
+    out: Path | None
+    quiet: bool
+
+
+def options(own: dict[str, str], overrides: list[str]) -> Options:
+    """Validate's own options, checked; ConfigError (exit 2) on the first bad one."""
+    seeds = _whole(own, "seeds", 30, 1, 10_000)
+    _whole(own, "jobs", 1, 1, 1024)  # checked, then ignored (see USAGE)
+    chosen = nulls.select(own.get("nulls", "all"))
+    perturb = None
+    if "perturb" in own:
+        try:
+            perturb = float(own["perturb"])
+        except ValueError:
+            raise ConfigError("validate", "perturb", own["perturb"], "a share in (0, 1]") from None
+    draws = _whole(own, "draws", 20, 1, robustness.DRAWS_MAX)
+    if perturb is not None:
+        robustness.check(perturb, draws)
+    elif "draws" in own:
+        raise ConfigError("validate", "draws", own["draws"], "only with perturb=<share>")
+    for key, why in (
+        ("policy", "none: validate runs the baseline and the policies its contrast patterns name"),
+        ("seed", "none: validate runs seeds 0..seeds-1 (set seeds=N)"),
+    ):
+        for o in overrides:
+            if o.split("=", 1)[0].lstrip("+~") == key:
+                raise ConfigError("validate", key, o.partition("=")[2], why)
+    out = Path(own["out"]) if "out" in own else None
+    return Options(seeds, chosen, perturb, draws, out, "quiet" in own)
 
 
 def _compose(overrides: list[str]) -> Any:
@@ -50,168 +132,97 @@ def _compose(overrides: list[str]) -> Any:
         GlobalHydra.instance().clear()
 
 
-def _run_one(job: tuple[list[str], str, int]) -> pd.DataFrame:
-    """One ensemble member: (overrides, policy, seed) -> time series."""
-    from sim.config import model_kwargs
-    from sim.engine.model import PeaceModel
-
-    overrides, policy, seed = job
-    cfg = _compose([*overrides, f"policy={policy}", f"seed={seed}"])
-    return PeaceModel(**model_kwargs(cfg)).run().timeseries()
+def _merge(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in extra.items():
+        out[key] = _merge(out[key], value) if isinstance(value, Mapping) else value
+    return out
 
 
-def run_ensemble(
-    overrides: list[str], policy: str, seeds: int, jobs: int, progress: bool = True
-) -> list[pd.DataFrame]:
-    """Time series of ``seeds`` runs (seeds 0..n-1), in parallel over ``jobs`` processes."""
-    work = [(overrides, policy, s) for s in range(seeds)]
-    if jobs <= 1:
-        results = map(_run_one, work)
-    else:
-        pool = ProcessPoolExecutor(max_workers=jobs)
-        results = pool.map(_run_one, work)
-    if progress:
-        from tqdm.auto import tqdm
+def _check_contrast_series(case: Any, source: Any, horizon: int | None) -> None:
+    """Each contrast's series must exist under its own policy too (before anything runs)."""
+    from sim.experiments.pattern_schema import series_problem
+    from sim.scenario.loader import load_scenario
 
-        results = tqdm(results, total=seeds, desc=f"validate {policy}", unit="run")
-    try:
-        return list(results)
-    finally:
-        if jobs > 1:
-            pool.shutdown()
-
-
-def evaluate(patterns: list[dict[str, Any]], runs: dict[str, list[pd.DataFrame]]) -> pd.DataFrame:
-    """One row per pattern: source, share of seeds that hold it, a summary value, pass/fail."""
-    rows = []
-    base = runs["baseline"]
-    for p in patterns:
-        source = p.get("source") or f"assumption: {p.get('assumption')}"
-        if p["kind"] == "contrast":
-            diff = contrast_difference(p, base, runs[p["policy"]])
-            ok = diff >= float(p.get("min_difference", 0.0))
-            rows.append(
-                {
-                    "pattern": p["id"],
-                    "kind": "contrast",
-                    "source": source,
-                    "share": 1.0 if ok else 0.0,
-                    "value": f"median diff {diff:.3f} (need >= {p.get('min_difference')})",
-                    "pass": ok,
-                    "description": p.get("description", ""),
-                }
-            )
+    file = str(case.folder / "patterns.yaml") if case.folder else "patterns.yaml"
+    for i, p in enumerate(case.patterns):
+        if p["kind"] != "contrast":
             continue
-        held = [holds(p, ts) for ts in base]
-        values = [measure(p, ts) for ts in base]
-        numeric = [v for v in values if isinstance(v, int | float) and np.isfinite(v)]
-        summary = (
-            f"median {np.median(numeric):.3g}"
-            if numeric
-            else f"e.g. {next((v for v in values if v), 'never')}"
-        )
-        share = float(np.mean(held))
-        rows.append(
-            {
-                "pattern": p["id"],
-                "kind": p["kind"],
-                "source": source,
-                "share": share,
-                "value": summary,
-                "pass": share >= PASS_SHARE,
-                "description": p.get("description", ""),
-            }
-        )
-    return pd.DataFrame(rows)
+        problem = series_problem(p["series"], load_scenario(source, p["policy"], horizon))
+        if problem:
+            raise ScenarioError(
+                file, f"patterns[{i}].series", p["series"], f"under {p['policy']}: {problem}"
+            )
 
 
-def fan_charts(runs: list[pd.DataFrame], events: pd.DataFrame, path: Path, title: str) -> Path:
-    """Median and 10-90% band of the key series over seeds, with events marked."""
-    import matplotlib
+def plan(
+    case: Any, base: Any, levers: Mapping[str, Any], opts: Options
+) -> tuple[list[Any], list[dict[str, Any]]]:
+    """The replicates (full model, each null, each draw; every policy; every seed) and draws."""
+    from sim.engine.ensemble import Replicate
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from sim.dashboard import mark_events
-
-    series = [s for s in KEY_SERIES if s in runs[0]]
-    series += [c for c in runs[0].columns if c.startswith("positive_peace@")][:3]
-    cols = 3
-    rows = int(np.ceil(len(series) / cols))
-    fig, axes = plt.subplots(
-        rows,
-        cols,
-        figsize=(5 * cols, 3.2 * rows),
-        sharex=True,
-        constrained_layout=True,
-        squeeze=False,
+    policies = [
+        "baseline",
+        *sorted({p["policy"] for p in case.patterns if p["kind"] == "contrast"}),
+    ]
+    params = dataclasses.asdict(base)
+    models = {matrix.FULL: params, **{n.name: _merge(params, n.params) for n in opts.nulls}}
+    sampled = (
+        [robustness.draw(base, opts.perturb, i) for i in range(opts.draws)] if opts.perturb else []
     )
-    x = pd.to_datetime(runs[0]["date"])
-    for ax, name in zip(axes.flat, series, strict=False):
-        stack = np.stack([r[name].to_numpy(dtype=float) for r in runs])
-        lo, mid, hi = np.nanpercentile(stack, [10, 50, 90], axis=0)
-        ax.fill_between(x, lo, hi, alpha=0.3, label="10-90%")
-        ax.plot(x, mid, lw=1.5, label="median")
-        ax.set_title(name, fontsize=9)
-        mark_events(ax, events)
-        ax.grid(alpha=0.3)
-    for ax in list(axes.flat)[len(series) :]:
-        ax.set_visible(False)
-    axes.flat[0].legend(fontsize=7)
-    fig.suptitle(title)
-    try:
-        return atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=100, format="png"))
-    finally:
-        plt.close(fig)
+    models.update({f"draw_{i:02d}": _merge(params, d) for i, d in enumerate(sampled)})
+    replicates = [
+        Replicate(seed=s, policy=pol, params=p, levers=dict(levers), label=label)
+        for label, p in models.items()
+        for pol in policies
+        for s in range(opts.seeds)
+    ]
+    return replicates, sampled
 
 
-def parse_args(args: list[str]) -> tuple[dict[str, str], list[str]]:
-    """Split ``seeds=``, ``jobs=``, ``out=`` from Hydra overrides."""
-    own, overrides = {}, []
-    for arg in args:
-        key = arg.split("=", 1)[0]
-        if key in ("seeds", "jobs", "out") and "=" in arg:
-            own[key] = arg.split("=", 1)[1]
-        elif arg in ("--quiet", "-q"):
-            own["quiet"] = "1"
-        else:
-            overrides.append(arg)
-    return own, overrides
+def collect(ensemble: Any) -> tuple[dict[str, dict[str, list]], list[str]]:
+    """model label -> policy -> runs by seed (None where a replicate failed); failure lines."""
+    frames = ensemble.runs()
+    runs: dict[str, dict[str, list]] = {}
+    for i, rep in enumerate(ensemble.replicates):
+        by_seed = runs.setdefault(rep.label, {}).setdefault(rep.policy, [])
+        by_seed.append(frames.get(i))
+    failures = [
+        f"{ensemble.replicates[i].label} / {ensemble.replicates[i].policy} / seed "
+        f"{ensemble.replicates[i].seed}: {why}"
+        for i, why in sorted(ensemble.failures.items())
+    ]
+    return runs, failures
 
 
 def main(args: list[str]) -> int:
     """Entry point of ``citypeace validate``."""
     from sim.cli import preflight
     from sim.config import model_kwargs
-    from sim.engine.model import PeaceModel
+    from sim.engine.ensemble import Ensemble
+    from sim.scenario.dates import format_month
+    from sim.scenario.loader import load_scenario
 
     own, overrides = parse_args(args)
-    try:
-        seeds = int(own.get("seeds", 30))
-        jobs = int(own.get("jobs", min(os.cpu_count() or 1, 2)))
-    except ValueError:
-        raise ConfigError("validate", "seeds", own.get("seeds"), "a whole number >= 1") from None
-    if not 1 <= seeds <= 10_000:
-        raise ConfigError("validate", "seeds", seeds, "a whole number in [1, 10000]")
-    if any(o.startswith("policy=") for o in overrides):
-        raise ConfigError(
-            "validate",
-            "policy",
-            "...",
-            "none: validate runs the baseline and the policies its contrast patterns name",
-        )
+    if "help" in own:
+        names = textwrap.fill(", ".join(nulls.load_nulls()), 92, initial_indent="  ",
+                              subsequent_indent="  ")  # fmt: skip
+        print(USAGE.format(nulls=names), end="")
+        return 0
+    opts = options(own, overrides)
     preflight(overrides)
-    cfg = _compose(overrides)
-    probe = PeaceModel(**{**model_kwargs(cfg), "horizon": 1})
-    case = probe.case
+    kwargs = model_kwargs(_compose(overrides))
+    if kwargs["scenario"] == "synthetic":
+        raise ConfigError("validate", "scenario", "synthetic", "a scenario with patterns.yaml")
+    case = load_scenario(kwargs["scenario"], horizon=kwargs["horizon"])
     if not case.patterns:
         raise ConfigError("validate", "scenario", case.name, "a scenario with patterns.yaml")
-    out = Path(own.get("out", f"validation/{case.name}"))
-    quiet = "quiet" in own
-    runs = {"baseline": run_ensemble(overrides, "baseline", seeds, jobs, not quiet)}
-    for policy in sorted({p["policy"] for p in case.patterns if p["kind"] == "contrast"}):
-        runs[policy] = run_ensemble(overrides, policy, seeds, jobs, not quiet)
-    table = evaluate(case.patterns, runs)
+    _check_contrast_series(case, kwargs["scenario"], kwargs["horizon"])
+    replicates, sampled = plan(case, kwargs["params"], kwargs["levers"], opts)
+    ensemble = Ensemble(kwargs["scenario"], replicates, horizon=kwargs["horizon"])
+    runs, failures = collect(ensemble.run(progress=not opts.quiet))
+    record = build_record(case, runs, opts, sampled, failures)
+    out = opts.out or Path("validation") / case.name
     events = pd.DataFrame(
         [
             {"date": format_month(case.start + e["step"]), "type": e["type"], "origin": "scenario"}
@@ -219,36 +230,84 @@ def main(args: list[str]) -> int:
         ],
         columns=["date", "type", "origin"],
     )
-    write_text(table.to_csv(index=False), out / "validation.csv")
-    markdown = _markdown(table, case.name, seeds)
-    write_text(markdown, out / "validation.md")
-    fan_charts(
-        runs["baseline"],
-        events,
-        out / "fan_charts.png",
-        f"{case.title}: {seeds} seeds, median and 10-90% band",
+    baseline = [ts for ts in runs[matrix.FULL]["baseline"] if ts is not None]
+    written = report.write(record, out, baseline, events)
+    print(report.markdown(record))
+    print(f"wrote {out}/: {', '.join(written)}")
+    return exit_code(record)
+
+
+def build_record(
+    case: Any,
+    runs: dict[str, dict[str, list]],
+    opts: Options,
+    sampled: list[dict[str, Any]],
+    failures: list[str],
+) -> report.Record:
+    """Hold rates, verdicts, contrasts and robustness from the runs."""
+    models = {k: v for k, v in runs.items() if not k.startswith("draw_")}
+    mechanisms = nulls.mechanisms()
+    rates = matrix.hold_rates(case.patterns, models)
+    values = {p["id"]: matrix.summary_value(p, models[matrix.FULL]) for p in case.patterns}
+    record = report.Record(
+        scenario=case.name,
+        title=case.title,
+        seeds=opts.seeds,
+        patterns=case.patterns,
+        summary=matrix.verdicts(case.patterns, rates, mechanisms, values),
+        rates=rates,
+        contrasts=matrix.contrasts(case.patterns, models),
+        nulls=opts.nulls,
+        mechanisms=mechanisms,
+        failures=failures,
     )
-    print(markdown)
-    print(f"wrote {out}/validation.md, validation.csv, fan_charts.png")
-    return 0 if bool(table["pass"].all()) else 1
-
-
-def _markdown(table: pd.DataFrame, scenario: str, seeds: int) -> str:
-    lines = [
-        f"# Pattern validation: {scenario} ({seeds} seeds)",
-        "",
-        "| pattern | kind | held in | value | result | source |",
-        "| --- | --- | --- | --- | --- | --- |",
-    ]
-    for _, r in table.iterrows():
-        lines.append(
-            f"| {r['pattern']} | {r['kind']} | {r['share']:.0%} | {r['value']} | "
-            f"{'PASS' if r['pass'] else 'FAIL'} | {r['source']} |"
+    if sampled:
+        draws = {k: v for k, v in runs.items() if k.startswith("draw_")}
+        record.robustness = matrix.robustness(
+            case.patterns, matrix.hold_rates(case.patterns, draws)
         )
-    passed = int(table["pass"].sum())
-    lines += [
-        "",
-        f"{passed} of {len(table)} patterns pass (a per-seed pattern passes when it "
-        f"holds in at least {PASS_SHARE:.0%} of seeds).",
+        record.perturb = opts.perturb
+        record.draws = pd.DataFrame(robustness.draws_table(sampled))
+    return record
+
+
+def exit_code(record: report.Record) -> int:
+    """1 when a pattern fails under the full model or evidence does not discriminate."""
+    s = record.summary
+    bad = (~s["pass"]) | (s["discriminates"] == False)  # noqa: E712 - None: not assessed
+    return 1 if bool(bad.any()) else 0
+
+
+# ------------------------------------------------------------------- for scripts and tests
+
+
+def run_ensemble(
+    overrides: list[str], policy: str, seeds: int, jobs: int = 1, progress: bool = True
+) -> list[pd.DataFrame]:
+    """Time series of ``seeds`` runs (seeds 0..n-1) of one policy under the composed config.
+
+    ``jobs`` is ignored (kept for old callers): the ensemble engine runs the replicates.
+    """
+    from sim.config import model_kwargs
+    from sim.engine.ensemble import Ensemble, Replicate
+
+    kwargs = model_kwargs(_compose(overrides))
+    params = dataclasses.asdict(kwargs["params"])
+    reps = [
+        Replicate(seed=s, policy=policy, params=params, levers=kwargs["levers"])
+        for s in range(seeds)
     ]
-    return "\n".join(lines) + "\n"
+    ens = Ensemble(kwargs["scenario"], reps, horizon=kwargs["horizon"]).run(progress=progress)
+    frames = ens.runs()
+    return [frames[i] for i in range(seeds) if i in frames]
+
+
+def evaluate(patterns: list[dict[str, Any]], runs: dict[str, list[pd.DataFrame]]) -> pd.DataFrame:
+    """The full model alone: one row per pattern (``pattern``, ``role``, ``share``, ``pass``, ...).
+
+    ``runs`` maps policy -> runs by seed. No null models, so no discrimination verdict.
+    """
+    rates = matrix.hold_rates(patterns, {matrix.FULL: runs})
+    values = {p["id"]: matrix.summary_value(p, runs) for p in patterns}
+    table = matrix.verdicts(patterns, rates, {}, values)
+    return table.rename(columns={"held_full": "share"})

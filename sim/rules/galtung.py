@@ -1,9 +1,9 @@
 """Galtung: direct, structural and cultural violence per city (MODEL.md 5.6; 004:1534-1670).
 
 Each kind relaxes toward a target driven by the other two (they feed one another,
-004:1640-1645) and by needs, displacement, capacity, cohesion, national hostility and
+004:1633-1637) and by needs, displacement, capacity, cohesion, national hostility and
 cross-divide trust. Direct violence moves in months, structural in years and cultural in
-decades (it is the most persistent, 004:1625-1635): ``rate_D >> rate_S >> rate_C``.
+decades (it is the most persistent, 004:1619-1623): ``rate_D >> rate_S >> rate_C``.
 """
 
 from __future__ import annotations

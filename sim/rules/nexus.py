@@ -90,7 +90,8 @@ def dependency_update(
 def felt_dependency(dependency: np.ndarray, hum_received: np.ndarray) -> np.ndarray:
     """The dependency that pushes needs up: only where no humanitarian aid arrived this month.
 
-    Needs rebound when aid *stops* (004:2700-2712); while it flows, the stock only accumulates.
+    Needs rebound when aid *stops* (an assumption: see ``delivery.dependency_gain``); while it
+    flows, the stock only accumulates.
     This also keeps more aid in a month from ever raising needs in that month.
     """
     return np.where(hum_received > 0, 0.0, dependency)

@@ -44,7 +44,6 @@ EVENT_TYPES = (
     "leadership_change",
     "convene_alliance",
 )
-PATTERN_KINDS = ("range", "ratio", "first_date", "contrast")
 MAX_MONEY = 1e12  # units per month (1 unit ~ EUR 1,000): far beyond any real budget
 MAX_PEOPLE = 1e10  # more people than live on Earth
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
@@ -750,20 +749,6 @@ def _check_contradictions(events: list[dict], file: str, programmes: list[dict])
             withdrawn.add(key)
 
 
-def _check_pattern(rec: dict, ck: _Checker, where: str, sc: Scenario) -> dict:
-    ck.provenance(rec, where)
-    ck.text(rec, "id", where)
-    ck.choice(rec, "kind", where, PATTERN_KINDS)
-    for key in ("from", "to"):
-        if key in rec:
-            ck.month(rec, key, where, sc.start, sc.horizon)
-    if rec["kind"] == "contrast" and not _known(rec.get("policy"), sc.policies):
-        raise ck.fail(
-            f"{where}.policy", rec.get("policy"), f"one of {sorted(sc.policies, key=str)}"
-        )
-    return dict(rec)
-
-
 # ----------------------------------------------------------------------------- assembly
 
 
@@ -904,6 +889,10 @@ def _load_scenario(folder: Path, policy: str, horizon: int | None) -> Scenario:
         bad = [w for w in watch if not _known(w, set(sc.actors["id"]))] if _ids(watch) else watch
         raise ck.fail("watch", bad, "a list of known actor ids")
     sc.watch = [str(w) for w in watch]
+    # The pattern language checks its own file (keys, roles, series, dates: pattern_schema).
+    from sim.experiments.pattern_schema import check_patterns
+
+    sc.patterns = check_patterns(raw["patterns"], raw["patterns_file"], sc)
     # Dates were checked against the scenario's own span; a shorter run simply stops earlier.
     sc.horizon = horizon or default_horizon
     return sc
@@ -1102,10 +1091,6 @@ def _assemble(sc: Scenario, raw: dict[str, Any], countries: set) -> None:
     _check_contradictions(sc.events, raw["events_file"], programmes)
 
     sc.ties = _with_programme_and_governance_ties(sc.actors, ties, programmes)
-    ck = _Checker(raw["patterns_file"])
-    sc.patterns = [
-        _check_pattern(rec, ck, f"patterns[{i}]", sc) for i, rec in enumerate(raw["patterns"])
-    ]
 
 
 def _with_programme_and_governance_ties(
