@@ -174,3 +174,24 @@ def robustness(patterns: list[dict[str, Any]], rates: pd.DataFrame) -> pd.DataFr
             }
         )
     return pd.DataFrame(rows)
+
+
+def null_effects(rates: pd.DataFrame, nulls: Sequence[Any]) -> pd.DataFrame:
+    """Per null: the patterns it breaks (pass under the full model, not under the null) and the
+    patterns it rescues (the reverse). A null that breaks nothing removes a mechanism that no
+    pattern of the scenario needs: untested here."""
+    full = rates[FULL] >= PASS_SHARE
+    rows = []
+    for n in nulls:
+        if n.name not in rates.columns:
+            continue
+        passes = rates[n.name] >= PASS_SHARE
+        rows.append(
+            {
+                "null": n.name,
+                "removes": n.removes,
+                "breaks": [str(i) for i in rates.index[full & ~passes]],
+                "rescues": [str(i) for i in rates.index[~full & passes]],
+            }
+        )
+    return pd.DataFrame(rows, columns=["null", "removes", "breaks", "rescues"])

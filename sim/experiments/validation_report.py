@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.experiments.matrix import FULL, NULL_MAX, PASS_SHARE
+from sim.experiments.matrix import FULL, NULL_MAX, PASS_SHARE, null_effects
 from sim.io import atomic_write, write_text
 
 KEY_SERIES = (
@@ -114,6 +114,7 @@ def markdown(record: Record) -> str:
     lines += ["", "## Matrix: share of seeds in which each pattern holds", ""]
     lines += _matrix_table(record)
     lines += ["", "Bold: a null of a mechanism the evidence pattern names.", ""]
+    lines += _effects_table(record)
     if not record.contrasts.empty:
         lines += _contrast_table(record)
     if record.robustness is not None:
@@ -159,6 +160,34 @@ def _matrix_table(record: Record) -> list[str]:
             cells.append(f"**{text}**" if m in named else text)
         lines.append(f"| [{_TAG[p['role']]}] {p['id']} | " + " | ".join(cells) + " |")
     return lines
+
+
+def _effects_table(record: Record) -> list[str]:
+    effects = null_effects(record.rates, record.nulls)
+    if effects.empty:
+        return []
+    lines = [
+        "## What each null breaks",
+        "",
+        f"A null breaks a pattern that passes under the full model and not under the null (it "
+        f"rescues one that fails under the full model and passes under it). A mechanism whose "
+        f"null breaks nothing is not needed by any pattern of {record.scenario}: untested here.",
+        "",
+        "| null | removes | breaks | rescues |",
+        "| --- | --- | --- | --- |",
+    ]
+    for _, r in effects.iterrows():
+        lines.append(
+            f"| {r['null']} | {r['removes']} | {', '.join(r['breaks']) or '-'} | "
+            f"{', '.join(r['rescues']) or '-'} |"
+        )
+    idle = sorted(
+        {r["removes"] for _, r in effects.iterrows()}
+        - {r["removes"] for _, r in effects.iterrows() if r["breaks"]}
+    )
+    if idle:
+        lines += ["", f"Untested in {record.scenario} (no pattern needs them): {', '.join(idle)}."]
+    return [*lines, ""]
 
 
 def _contrast_table(record: Record) -> list[str]:
