@@ -373,3 +373,29 @@ def test_shipped_roles_name_what_was_tuned_on_them() -> None:
             if sep and scenario in REAL:
                 tuned.add((token, key))
     assert claimed == tuned and len(claimed) >= 6
+
+
+def test_null_effects_name_what_each_null_breaks_and_rescues() -> None:
+    rates = pd.DataFrame(
+        {"full": [1.0, 0.9, 0.2], "n1": [0.0, 0.9, 0.9], "n2": [1.0, 1.0, 0.0]},
+        index=["a", "b", "c"],
+    )
+    found = [nulls.NullModel("n1", "m", "d"), nulls.NullModel("n2", "k", "d")]
+    effects = matrix.null_effects(rates, found).set_index("null")
+    assert effects.at["n1", "breaks"] == ["a"] and effects.at["n1", "rescues"] == ["c"]
+    assert effects.at["n2", "breaks"] == [] and effects.at["n2", "rescues"] == []
+
+
+def test_the_speed_benchmark_times_the_whole_protocol(tmp_path: Path) -> None:
+    import importlib.util
+
+    from helpers import ROOT
+
+    spec = importlib.util.spec_from_file_location(
+        "validate_speed", ROOT / "experiments" / "bench" / "validate_speed.py"
+    )
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.runs_planned("tuzla", 30) == (1 + len(nulls.load_nulls())) * 5 * 30
+    r = bench.measure("two_cities", 1)
+    assert r["runs"] == 1 + len(nulls.load_nulls()) and r["wall_s"] > 0 and r["exit"] in (0, 1)
