@@ -144,7 +144,9 @@ def app_url(proxy: _RecordingProxy) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def chromium_page(failure_png: str, requests: list[str] | None = None) -> Iterator[Any]:
+def chromium_page(
+    failure_png: str, requests: list[str] | None = None, size: tuple[int, int] = (1024, 768)
+) -> Iterator[Any]:
     """A Playwright page in Debian's headless chromium (or a skip), screenshot on failure.
 
     ``requests``, if given, collects every URL the page asks for (HTTP and websockets).
@@ -156,7 +158,7 @@ def chromium_page(failure_png: str, requests: list[str] | None = None) -> Iterat
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
         context = browser.new_context(
-            viewport={"width": 1600, "height": 1150}, accept_downloads=True
+            viewport={"width": size[0], "height": size[1]}, accept_downloads=True
         )
         page = context.new_page()
         if requests is not None:
@@ -276,7 +278,7 @@ def test_app_in_chromium(app_url: str, proxy: _RecordingProxy) -> None:
         # pixel), then another through the picker; its state and history appear.
         scenario = "tuzla" if where == "tuzla" else "two_cities"
         city_id, (x, y) = city_pixel(scenario)
-        page.locator("img.cp-network").click(position={"x": x, "y": y})
+        page.locator(".cp-network-box").first.click(position={"x": x, "y": y})
         page.wait_for_selector("table.cp-city")
         assert city_id in page.inner_text("table.cp-city"), f"{where}: click on {city_id}"
         page.wait_for_selector("img.cp-city-history")
@@ -297,7 +299,7 @@ def test_app_in_chromium(app_url: str, proxy: _RecordingProxy) -> None:
             page.click(".cp-download-csv")
         assert date_of(page) in dl.value.suggested_filename, dl.value.suggested_filename
         csv = Path(dl.value.path()).read_text()
-        assert csv.startswith("run,step,date,"), csv[:80]
+        assert csv.startswith("run,scenario,policy,seed,levers,step,date,"), csv[:80]
         assert len(csv.splitlines()) > len(dates), "CSV has fewer rows than months run"
 
         # 2. map, toggle a lever: the run restarts with the lever in its label.
@@ -315,11 +317,11 @@ def test_app_in_chromium(app_url: str, proxy: _RecordingProxy) -> None:
         page.wait_for_selector("table.cp-compare")
         step_and_check(page, 3, "map compare")
         head = page.inner_text("table.cp-compare thead")
-        assert "baseline" in head and "your run" in head, head
+        assert "baseline" in head and "mediation=False" in head, head
         rows = page.locator("table.cp-compare tbody tr")
-        assert rows.count() >= 3, "compare table has too few series"
+        assert rows.count() >= 5, "compare table has too few rows"
         first = rows.first.locator("td").all_inner_texts()
-        assert len(first) == 5 and all(re.match(r"^-?\d", v) for v in first[1:3]), first
+        assert len(first) == 5 and all(re.match(r"^-?\d", v) for v in first[2:]), first
         assert "mediation=False" in page.inner_text(".cp-compare-caption")
         page.screenshot(path=str(ARTIFACTS / "app_2_map_compare.png"), full_page=True)
 
@@ -332,7 +334,6 @@ def test_app_in_chromium(app_url: str, proxy: _RecordingProxy) -> None:
         assert "seed" in banner(page), banner(page)
         assert page.inner_text(".cp-month") == month_text, "the previous run was replaced"
         page.wait_for_function("() => document.querySelector('.cp-seed input').value === '1'")
-        page.locator(".cp-error").scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / "app_3_error_banner.png"))
         step_and_check(page, 1, "after a refused seed")
         page.get_by_role("button", name="Dismiss").click()
@@ -367,7 +368,7 @@ def test_app_in_chromium(app_url: str, proxy: _RecordingProxy) -> None:
     assert requests, "no requests recorded"
     assert not outside, f"requests left 127.0.0.1: {outside[:10]}"
     assert not proxy.seen, f"the server tried to reach the internet: {proxy.seen[:10]}"
-    assert time.monotonic() - t0 < 90, "the browser test is too slow"
+    assert time.monotonic() - t0 < 150, "the browser test is too slow"
 
 
 def test_upload_through_the_file_dialog(app_url: str, tmp_path: Path) -> None:
@@ -409,16 +410,18 @@ def test_upload_through_the_file_dialog(app_url: str, tmp_path: Path) -> None:
         page.screenshot(path=str(ARTIFACTS / "app_5_upload.png"), full_page=True)
 
 
-def city_pixel(scenario: str) -> tuple[str, tuple[float, float]]:
-    """The largest city of a scenario and where it is drawn in the network image."""
-    from sim.app.views import NetworkPainter
+def city_pixel(scenario: str, size: tuple[int, int] = (1024, 768)) -> tuple[str, tuple]:
+    """The largest city of a scenario and where the page draws it at this window size."""
+    from sim.app.figures import screen_layout
+    from sim.app.network_figure import NetworkPainter
     from sim.engine.model import PeaceModel
 
     model = PeaceModel(scenario=scenario, seed=1)
-    painter = NetworkPainter(model)
+    lay = screen_layout(*size)
+    painter = NetworkPainter(model, *lay.network, lay.scale)
     row = int(model.cities.population.argmax())
-    x, y = painter.ax.transData.transform(painter.pos[row])
-    return str(model.actors.ids[row]), (float(x), float(painter.HEIGHT - y))
+    x, y = painter.pixels()[row]
+    return str(model.actors.ids[row]), (float(x), float(y))
 
 
 def first_city(page) -> str:  # noqa: ANN001
@@ -427,3 +430,127 @@ def first_city(page) -> str:  # noqa: ANN001
     text = page.locator(".v-overlay--active .v-list-item").first.inner_text().strip()
     page.keyboard.press("Escape")
     return text
+
+
+# ----------------------------------------------------------------------------- layout
+
+
+SIZES = [(1024, 768), (1440, 900), (1920, 1080)]
+
+
+def boxes(page, selectors: list[str]) -> dict[str, dict]:  # noqa: ANN001
+    out = {}
+    for sel in selectors:
+        box = page.locator(sel).first.bounding_box()
+        assert box is not None, f"{sel} is not shown"
+        out[sel] = box
+    return out
+
+
+def inside(box: dict, w: int, h: int) -> bool:
+    return (
+        box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= w + 0.5
+        and (box["y"] + box["height"] <= h + 0.5)
+    )
+
+
+def overlap(a: dict, b: dict) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"] - 0.5
+        and b["x"] < a["x"] + a["width"] - 0.5
+        and a["y"] < b["y"] + b["height"] - 0.5
+        and b["y"] < a["y"] + a["height"] - 0.5
+    )
+
+
+CONTROLS = [
+    ".cp-reset",
+    ".cp-play",
+    ".cp-step",
+    ".cp-lever-coordination",
+    ".cp-lever-funding_scale",
+    ".cp-lever-participation_scale",
+    "img.cp-network",
+    "img.cp-series",
+]
+
+
+def test_controls_and_figures_fit_the_usual_screens(app_url: str) -> None:
+    """At projector and laptop sizes, Reset, Play, Step, the levers, the network and the series
+    are all in the window at once, none over another; at 390 px the page stacks."""
+    for w, h in SIZES:
+        with chromium_page(f"app_layout_{w}x{h}_failure.png", size=(w, h)) as page:
+            page.goto(app_url)
+            page.wait_for_selector("img.cp-network", timeout=60_000)
+            wait_text(page, ".cp-month", r"month 0 of \d+ · tuzla")
+            from sim.app.figures import screen_layout
+
+            want = screen_layout(w, h).network[0]  # drawn for this window once it reported
+            page.wait_for_function(
+                "([want]) => { const e = document.querySelector('img.cp-network');"
+                " return e && e.naturalWidth === want; }",
+                arg=[want],
+            )
+            found = boxes(page, CONTROLS)
+            for sel, box in found.items():
+                assert inside(box, w, h), f"{w}x{h}: {sel} outside the window: {box}"
+            names = list(found)
+            for i, a in enumerate(names):
+                for b in names[i + 1 :]:
+                    assert not overlap(found[a], found[b]), f"{w}x{h}: {a} overlaps {b}"
+            shot = ARTIFACTS / f"app_layout_{w}x{h}.png"
+            page.screenshot(path=str(shot))
+            print(f"screenshot: {shot}")
+    with chromium_page("app_layout_390_failure.png", size=(390, 844)) as page:
+        page.goto(app_url)
+        page.wait_for_selector("img.cp-network", timeout=60_000)
+        from sim.app.figures import screen_layout
+
+        want = screen_layout(390, 844).network[0]
+        page.wait_for_function(
+            "([want]) => { const e = document.querySelector('img.cp-network');"
+            " return e && e.naturalWidth === want; }",
+            arg=[want],
+        )
+        net, series = boxes(page, ["img.cp-network", "img.cp-series"]).values()
+        assert net["width"] <= 390 and series["width"] <= 390
+        assert series["y"] >= net["y"] + net["height"] - 1, "narrow layout does not stack"
+        reset = boxes(page, [".cp-reset"])[".cp-reset"]
+        assert inside(reset, 390, 844)
+        shot = ARTIFACTS / "app_layout_390x844.png"
+        page.screenshot(path=str(shot), full_page=True)
+        print(f"screenshot: {shot}")
+
+
+def test_lesson_one_reaches_its_contrast_at_1024x768(app_url: str) -> None:
+    """docs/teaching.md Lesson 1 as written: tuzla, compare with the baseline, policy no_abc,
+    Tuzla in the inspector, run to 2001; the compare table shows the contrast."""
+    with chromium_page("app_lesson1_failure.png", size=(1024, 768)) as page:
+        page.goto(app_url)
+        page.wait_for_selector("img.cp-network", timeout=60_000)
+        choose(page, "cp-scenario", "tuzla")
+        wait_text(page, ".cp-month", r"month 0 of \d+ · tuzla")
+        page.click(".cp-compare-switch input")
+        wait_text(page, ".cp-month", r"month 0 of")
+        choose(page, "cp-policy", "no_abc")
+        wait_text(page, ".cp-month", r"no_abc")
+        page.get_by_role("button", name="Inspect a city").click()
+        choose(page, "cp-city-select", "Tuzla (tuzla)")
+        page.wait_for_selector("table.cp-city")
+        box = page.locator(".cp-runto input")
+        box.fill("2001-01")
+        box.press("Enter")
+        page.click(".cp-runto-go")
+        wait_text(page, ".cp-date", r"2001-01")
+        page.get_by_role("button", name="Compare").click()
+        page.wait_for_selector("table.cp-compare")
+        rows = page.locator("table.cp-compare tbody tr").all_inner_texts()
+        tuzla = next(r for r in rows if r.startswith("Tuzla") and "positive peace" in r)
+        numbers = [float(x) for x in re.findall(r"-?\d+\.\d+", tuzla)]
+        no_abc, with_abc, diff = numbers[-3:]
+        assert with_abc > 0.75 and no_abc < 0.65 and diff < -0.15, tuzla
+        shot = ARTIFACTS / "app_lesson1_contrast_1024x768.png"
+        page.screenshot(path=str(shot), full_page=True)
+        print(f"screenshot: {shot}")

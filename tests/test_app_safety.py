@@ -181,9 +181,11 @@ def test_scenario_names_with_paths_are_refused_everywhere(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["../two_cities", "/etc", "two_cities/../tuzla"])
 def test_the_app_refuses_scenario_names_with_paths(name: str) -> None:
-    views = pytest.importorskip("sim.app.views", reason="the browser app is not there yet")
+    runs = pytest.importorskip("sim.app.runs", reason="the browser app is not there yet")
+    from sim.app.settings import Settings
+
     with pytest.raises(CitypeaceError, match="no paths"):
-        views.Session.build(views.Settings(scenario=name))
+        runs.Session.build(Settings(scenario=name))
 
 
 # ----------------------------------------------------------------------------- the app

@@ -1,46 +1,39 @@
-"""Fast tests of the browser app's pure helpers (no server, no browser)."""
+"""Fast tests of the browser app's pure parts (no server, no browser)."""
 
 from __future__ import annotations
 
 import io
 import math
 import types
+import zipfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
-from sim.app.views import (
+from sim.app import figures
+from sim.app.compare import compare_frame, compare_table, recipient_side
+from sim.app.exports import config_yaml, export_name, timeseries_csv
+from sim.app.inspector import city_options, city_state
+from sim.app.network_figure import NetworkPainter, edge_style, node_sizes, sample_edges
+from sim.app.network_layout import has_coordinates, network_layout, place_labels, sunflower
+from sim.app.runs import Session, run_labels
+from sim.app.series_figure import scenario_events, year_ticks
+from sim.app.settings import (
     LEVER_DEFAULTS,
-    NetworkPainter,
-    Session,
     Settings,
     check_settings,
-    city_history,
-    city_options,
-    city_state,
-    compare_csv,
-    compare_frame,
-    compare_summary,
-    edge_style,
-    export_name,
-    has_coordinates,
     is_reference,
-    network_layout,
-    node_sizes,
     one_line,
-    peace_colours,
     policy_levers,
-    sample_edges,
-    scenario_event_marks,
     settings_for_policy,
-    status,
-    sunflower,
-    timeseries,
-    timeseries_csv,
-    year_ticks,
 )
+from sim.app.status import status
+from sim.app.url import from_query, to_query
 from sim.engine.model import PeaceModel
 from sim.errors import CitypeaceError, ConfigError, ScenarioError
 
@@ -48,6 +41,10 @@ POLICIES = {
     "silos": {"description": "no coordination", "levers": {"coordination": 0.0}},
     "no_programme": {"description": "nothing"},
 }
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    return Image.open(io.BytesIO(data)).size
 
 
 @pytest.fixture(scope="module")
@@ -62,10 +59,6 @@ def synth() -> PeaceModel:
     return PeaceModel(scenario="synthetic", seed=3, synthetic={"n_cities": 300})
 
 
-def png_size(data: bytes) -> tuple[int, int]:
-    return Image.open(io.BytesIO(data)).size
-
-
 # ----------------------------------------------------------------------------- settings
 
 
@@ -75,19 +68,24 @@ def test_check_settings_accepts_defaults_and_policies() -> None:
         settings_for_policy(Settings(scenario="two_cities"), POLICIES, "silos"), POLICIES
     )
     check_settings(Settings(scenario="synthetic", n_cities=2000), {})
+    check_settings(Settings(scenario="two_cities", funding_scale=50.0), POLICIES)  # CLI range
 
 
 @pytest.mark.parametrize(
     ("changes", "key"),
     [
         ({"seed": -1}, "seed"),
-        ({"seed": 2**40}, "seed"),
+        ({"seed": 2**64}, "seed"),
         ({"coordination": 1.5}, "coordination"),
         ({"funding_scale": float("nan")}, "funding_scale"),
+        ({"funding_scale": 101.0}, "funding_scale"),
         ({"participation_scale": -0.1}, "participation_scale"),
         ({"policy": "not_a_policy"}, "policy"),
         ({"policy": "silos", "coordination": 0.8}, "coordination"),  # policy fixes it to 0
         ({"mediation": "yes"}, "mediation"),
+        ({"interventions": ((0, (("coordination", 1.0),)),)}, "intervention"),
+        ({"interventions": ((5, (("coordination", 7.0),)),)}, "coordination"),
+        ({"pinned": (Settings(scenario="two_cities"),) * 4}, "runs"),
     ],
 )
 def test_check_settings_refuses_impossible_input(changes: dict, key: str) -> None:
@@ -125,11 +123,76 @@ def test_session_build_failure_builds_nothing() -> None:
         Session.build(Settings(scenario="no/such"))
 
 
-def test_export_name() -> None:
-    assert export_name(Settings(scenario="tuzla"), "1996-01", "csv") == (
-        "citypeace_tuzla_baseline_seed1_1996-01.csv"
+def test_url_round_trip_and_bad_links() -> None:
+    s = Settings(scenario="map", policy="no_mediator", seed=4, coordination=0.8, compare=True)
+    back, view = from_query(to_query(s, month=12, city=3))
+    assert back == s and view == {"month": 12, "city": 3}
+    assert from_query("") == (None, {})
+    for bad, key in (("seed=x", "seed"), ("mediation=maybe", "mediation"), ("evil=1", "evil")):
+        with pytest.raises(ConfigError, match=key):
+            from_query(bad)
+    # A link's values meet the same checks as the controls when the runs are built.
+    settings, _ = from_query("scenario=two_cities&funding_scale=500")
+    with pytest.raises(ConfigError, match="funding_scale"):
+        Session.build(settings)
+
+
+# ----------------------------------------------------------------------------- runs
+
+
+def test_every_month_has_its_own_date() -> None:
+    ses = Session.build(Settings(scenario="tuzla"))
+    dates = [ses.date()]
+    for _ in range(3):
+        ses.step(1)
+        dates.append(ses.date())
+    assert dates == ["1995-11", "1995-12", "1996-01", "1996-02"], dates
+
+
+def test_compare_runs_step_in_lockstep_with_labels_and_styles() -> None:
+    base = Settings(scenario="two_cities", compare=True)
+    pinned = settings_for_policy(base, POLICIES, "baseline").replace(coordination=1.0)
+    ses = Session.build(base.replace(policy="baseline", coordination=0.0, pinned=(pinned,)))
+    assert [r.role for r in ses.runs] == ["yours", "baseline", "compared"]
+    assert len({r.label for r in ses.runs}) == 3 and len({str(r.style) for r in ses.runs}) == 3
+    ses.step(5)
+    assert [r.model.t for r in ses.runs] == [5, 5, 5]
+    assert all(len(r.snapshots) == 6 for r in ses.runs)
+    labels = [label for _, label, _ in run_labels(base.replace(pinned=(base.run_only(),)))]
+    assert len(set(labels)) == len(labels)  # equal runs still get distinct legend names
+
+
+def test_a_dated_intervention_is_recorded_and_replayed_exactly() -> None:
+    ses = Session.build(Settings(scenario="two_cities", seed=2))
+    ses.step(10)
+    settings = ses.intervene({"coordination": 1.0, "mediation": False})
+    assert settings.interventions == ((10, (("coordination", 1.0), ("mediation", False))),)
+    assert ses.model.levers.coordination == 1.0 and ses.model.levers.mediation is False
+    ses.step(20)
+    events = ses.model.events_frame()
+    hit = events[events["type"] == "intervention"]
+    assert (
+        len(hit) == 1 and hit["step"].iloc[0] == 10 and "coordination=1.0" in hit["detail"].iloc[0]
     )
-    assert "synthetic2000" in export_name(Settings(scenario="synthetic"), "2000-01", "png")
+    # Reset: the same settings rebuilt from month 0 replay the intervention bit for bit.
+    again = Session.build(settings)
+    again.step(30)
+    pd.testing.assert_frame_equal(again.timeseries(), ses.timeseries())
+    plain = Session.build(Settings(scenario="two_cities", seed=2))
+    plain.step(30)
+    assert not plain.timeseries()["positive_peace"].equals(ses.timeseries()["positive_peace"])
+
+
+def test_set_levers_validates_like_the_constructor() -> None:
+    m = PeaceModel(scenario="two_cities", seed=1)
+    m.run(3)
+    with pytest.raises(ConfigError, match="coordination"):
+        m.set_levers({"coordination": 2.0})
+    with pytest.raises(ConfigError, match="nonsense"):
+        m.set_levers({"nonsense": 1})
+    before = m.cities.participation.copy()
+    m.set_levers({"participation_scale": 0.5})
+    assert np.all(m.cities.participation <= before + 1e-12) and m.levers.participation_scale == 0.5
 
 
 # ----------------------------------------------------------------------------- layout
@@ -197,125 +260,216 @@ def test_large_layout_is_linear_time() -> None:
     assert time.perf_counter() - t0 < 2.0
 
 
-# ----------------------------------------------------------------------------- colours
+def test_real_layout_of_small_worlds(synth: PeaceModel) -> None:
+    pos, kind, _ = network_layout(synth)
+    assert kind == "geographic" and np.isfinite(pos).all()
 
 
-def test_peace_colours_on_a_fixed_scale() -> None:
-    c = peace_colours(np.array([0.0, 0.5, 1.0, np.nan, 2.0]))
-    assert c.shape == (5, 4)
-    assert c[0, 0] > c[0, 1]  # low peace is red
-    assert c[2, 1] > c[2, 0]  # high peace is green
-    assert np.allclose(c[3], c[0]) and np.allclose(c[4], c[2])  # NaN -> 0, clipped at 1
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.floats(0, 300), st.floats(0, 300), st.floats(5, 80), st.floats(5, 20)),
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_placed_labels_never_overlap_and_stay_inside(items: list) -> None:
+    anchors = np.array([(x, y) for x, y, _, _ in items])
+    sizes = [(w, h) for _, _, w, h in items]
+    spots = place_labels(anchors, sizes, (0, 0, 300, 300), 3.0)
+    boxes = [
+        (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+        for spot, (w, h) in zip(spots, sizes, strict=True)
+        if spot is not None
+        for x, y in [spot]
+    ]
+    for i, a in enumerate(boxes):
+        assert a[0] >= -1e-9 and a[1] >= -1e-9 and a[2] <= 300 + 1e-9 and a[3] <= 300 + 1e-9
+        for b in boxes[i + 1 :]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
+
+
+# ----------------------------------------------------------------------------- figures
+
+
+def test_edge_style_hides_inactive_ties_and_keeps_divides_visible() -> None:
+    rgba, width = edge_style(
+        np.array([0.0, 0.9, 0.0, 0.5]),
+        np.array([True, False, False, True]),
+        np.array([True, True, True, False]),
+    )
+    assert rgba[0, 3] > 0.3  # a cross-divide tie at zero trust is still seen
+    assert rgba[1, 3] > rgba[2, 3] and width[1] > width[2]  # more trust, darker and wider
+    assert rgba[3, 3] == 0.0  # inactive: not drawn
+    assert np.all((rgba >= 0) & (rgba <= 1))
 
 
 def test_node_sizes_grow_with_population_and_shrink_with_crowds() -> None:
-    pop = np.array([0.0, 1e4, 1e6])
-    s = node_sizes(pop, 10)
-    assert s[0] < s[1] < s[2] and (s > 0).all()
-    assert node_sizes(pop, 5000).max() < s.max()
-
-
-def test_edge_style_trust_and_cross_divide() -> None:
-    rgba, width = edge_style(np.array([0.1, 0.9, 0.1, 0.9]), np.array([0, 0, 1, 1], dtype=bool))
-    assert rgba[1, 3] > rgba[0, 3] and width[1] > width[0]  # more trust, darker and wider
-    assert rgba[3, 3] > rgba[2, 3] and width[3] > width[2]
-    assert not np.allclose(rgba[2, :3], rgba[0, :3])  # cross-divide has its own colour
-    off, _ = edge_style(np.array([0.9]), np.array([False]), np.array([False]))
-    assert off[0, 3] < 0.05
+    small = node_sizes(np.array([1.0, 4.0]), 2)
+    assert small[1] > small[0]
+    assert node_sizes(np.array([4.0]), 10_000)[0] < small[1]
 
 
 def test_sample_edges_keeps_cross_divide_and_is_fixed() -> None:
     rng = np.random.default_rng(0)
-    src, dst = rng.integers(0, 2000, 9000), rng.integers(0, 2000, 9000)
-    cross = rng.random(9000) < 0.05
-    a = sample_edges(src, dst, cross, 1500)
-    assert a.size <= 1500 and np.array_equal(a, sample_edges(src, dst, cross, 1500))
-    assert cross[a].mean() > cross.mean()  # cross-divide ties are over-represented
-    small = sample_edges(np.array([0, 1, 2]), np.array([1, 0, 0]), np.zeros(3, bool), 100)
-    assert small.tolist() == [0, 2]  # one line per pair
-
-
-# ----------------------------------------------------------------------------- figures and data
+    src, dst = rng.integers(0, 400, 5000), rng.integers(0, 400, 5000)
+    cross = rng.random(5000) < 0.1
+    a = sample_edges(src, dst, cross, 300)
+    assert np.array_equal(a, sample_edges(src, dst, cross, 300)) and a.size <= 300
+    assert cross[a].mean() > cross.mean()
 
 
 def test_year_ticks() -> None:
     steps, labels = year_ticks("1995-12", 181)
     assert steps[0] == 1 and labels[0] == "1996"
-    assert len(steps) <= 11
-    steps, labels = year_ticks("2000-01", 24)
-    assert steps == [0, 12, 24] and labels == ["2000", "2001", "2002"]
 
 
-def test_timeseries_before_the_first_month() -> None:
-    m = PeaceModel(scenario="two_cities", seed=1)
-    ts = timeseries(m)
-    assert ts.empty and list(ts.columns) == ["step", "date"]
-    assert status(m)["gates"]["peace"] is None
+def test_events_are_numbered_in_time_order() -> None:
+    model = PeaceModel(scenario="tuzla", seed=1)
+    events = scenario_events(model)
+    assert [e["number"] for e in events] == list(range(1, len(events) + 1))
+    assert [e["step"] for e in events] == sorted(e["step"] for e in events)
+    assert any(e["source"] for e in events)
 
 
-def test_painters_render_and_change(two: PeaceModel) -> None:
-    ses = Session(settings=Settings(scenario="two_cities"), model=two)
-    a = ses.render("network")
-    b = ses.render("series")
-    assert png_size(a) == (NetworkPainter.WIDTH, NetworkPainter.HEIGHT)
-    assert png_size(b)[0] > 300
-    ses.step(1)
-    assert ses.render("network") != a and ses.render("series") != b
-    assert png_size(ses.render("city", city=0))[0] > 200
-    assert ses.export_png("series")[:8] == b"\x89PNG\r\n\x1a\n"
+@pytest.mark.parametrize(("w", "h"), [(1024, 768), (1440, 900), (1920, 1080), (390, 844)])
+def test_screen_layout_fits_the_window(w: int, h: int) -> None:
+    lay = figures.screen_layout(w, h)
+    if w < figures.NARROW:
+        assert lay.narrow and lay.network[0] <= w and lay.series[0] <= w
+        return
+    assert lay.sidebar + lay.network[0] + lay.series[0] + 8 <= w
+    assert max(lay.network[1], lay.series[1]) + 160 + 44 <= h
+    big = figures.screen_layout(w, h, projector=True)
+    assert big.scale > lay.scale
 
 
-def test_click_finds_the_city_under_the_pointer(two: PeaceModel) -> None:
-    painter = NetworkPainter(two)
-    xy = painter.ax.transData.transform(painter.pos[:1])[0]
-    assert painter.city_at(xy[0], painter.HEIGHT - xy[1]) == 0
+def test_figures_render_every_run_at_the_screen_size() -> None:
+    ses = Session.build(Settings(scenario="tuzla", policy="no_abc", compare=True))
+    lay = figures.screen_layout(1024, 768)
+    first = figures.render(ses, "network", lay.network, lay.scale)
+    assert png_size(first) == lay.network
+    ses.step(2)
+    net = figures.render(ses, "network", lay.network, lay.scale, run=1, selected=0)
+    series = figures.render(ses, "series", lay.series, lay.scale, city=0)
+    city = figures.render(ses, "city", lay.city, lay.scale, city=0)
+    assert net != first and png_size(series) == lay.series and png_size(city) == lay.city
+    # A month scrubbed back is the picture that month had.
+    assert figures.render(ses, "network", lay.network, lay.scale, view_t=0) != net
+    lines = figures.readout(ses, 0)
+    assert len(lines) == 2 and "no_abc" in lines[0] and "baseline" in lines[0]
+    png = figures.export_png(ses, "series", lay.series, lay.scale)
+    assert png[:4] == b"\x89PNG"
+
+
+def test_labels_are_human_names_and_clicks_find_cities() -> None:
+    model = PeaceModel(scenario="tuzla", seed=1)
+    painter = NetworkPainter(model, 520, 600)
+    names = {t.get_text() for t in painter.ax.texts}
+    assert "Tuzla" in names and "BiH government" in names
+    assert not any("_" in n for n in names)  # no raw ids
+    row = int(model.cities.population.argmax())
+    x, y = painter.pixels()[row]
+    assert painter.city_at(x + 2, y - 2) == row
     assert painter.city_at(-500, -500) is None
 
 
-def test_city_inspector(two: PeaceModel) -> None:
-    state = city_state(two, 0)
-    assert state["id"] == two.actors.ids[0]
-    assert math.isclose(state["direct violence D"], float(two.cities.D[0]))
-    hist = city_history(two, 0)
-    assert len(hist) == two.t and (hist["id"] == two.actors.ids[0]).all()
-    assert len(city_options(two)) == two.n_cities
+# ----------------------------------------------------------------------------- numbers
 
 
-def test_status_reads_gates_and_permissions(two: PeaceModel) -> None:
-    st = status(two)
-    assert st["month"] == two.t
-    assert set(st["gates"]) == {"humanitarian", "development", "peace"}
-    assert all(0 <= v <= 1 for v in st["gates"].values())
-    assert st["permissions"] and st["permissions"][0]["level"] in ("closed", "humanitarian", "open")
+def test_city_inspector_and_status() -> None:
+    m = PeaceModel(scenario="two_cities", seed=1)
+    m.run(6)
+    state = city_state(m, 0)
+    assert state["id"] == m.actors.ids[0] and 0 <= state["positive peace"] <= 1
+    assert len(city_options(m)) == m.n_cities
+    st = status(m)
+    assert st["month"] == 6 and all(0 <= v <= 1 for v in st["gates"].values())
 
 
-def test_event_marks_use_steps(two: PeaceModel) -> None:
-    marks = scenario_event_marks(two)
-    assert marks and all(isinstance(s, int) for s, _, _ in marks)
-    assert marks == sorted(marks, key=lambda m: (m[0], -1 if m[1] is None else m[1], m[2]))
+def test_lesson_one_contrast_is_in_the_compare_table() -> None:
+    """Lesson 1 of docs/teaching.md: Tuzla's positive peace with and without ABC in 2001."""
+    ses = Session.build(Settings(scenario="tuzla", policy="no_abc", compare=True))
+    ses.step(62)  # to 2000-12
+    tuzla = int(np.flatnonzero(ses.model.actors.ids == "tuzla")[0])
+    header, rows = compare_table(
+        [r.model for r in ses.runs], [r.label for r in ses.runs],
+        [ses.timeseries(i) for i in range(2)], tuzla, "Tuzla", reference=1,
+    )  # fmt: skip
+    row = next(r for r in rows if r[0] == "Tuzla" and r[1] == "positive peace")
+    no_abc, with_abc, diff = row[2], row[3], row[4]
+    assert with_abc > 0.75 and no_abc < 0.65 and math.isclose(diff, no_abc - with_abc)
+    side_rows, label = recipient_side([r.model for r in ses.runs])
+    assert side_rows.size >= 1 and "BA" in label
 
 
-def test_compare_data() -> None:
-    base = pd.DataFrame({"step": [0, 1, 2], "date": ["a", "b", "c"], "peace": [0.5, 0.6, 0.7]})
-    mine = pd.DataFrame({"step": [0, 1], "date": ["a", "b"], "peace": [0.5, 0.8]})
-    long = compare_frame({"baseline": base, "mine": mine}, ["peace", "missing"])
-    assert set(long["run"]) == {"baseline", "mine"} and len(long) == 5
-    summary = compare_summary(mine, base, ["peace"])
-    row = summary.iloc[0]
-    assert row["baseline"] == 0.6 and row["your run"] == 0.8  # aligned on the common months
-    assert math.isclose(row["difference"], 0.2) and math.isclose(row["mean difference"], 0.1)
-    assert compare_frame({"x": base.iloc[:0]}).empty
-
-
-def test_compare_session_steps_two_runs_in_lockstep() -> None:
-    s = settings_for_policy(Settings(scenario="two_cities", compare=True), POLICIES, "silos")
-    ses = Session.build(s)
-    assert ses.reference is not None and ses.reference.levers.coordination == 0.5
-    assert ses.model.levers.coordination == 0.0
-    ses.step(3)
-    assert ses.model.t == ses.reference.t == 3
+def test_exports_name_the_run() -> None:
+    s = Settings(scenario="tuzla", policy="no_abc", seed=3, coordination=1.0)
+    name = export_name(s, "1996-01", "csv")
+    assert name == "citypeace_tuzla_no_abc_seed3_coord1_1996-01.csv"
+    assert "synthetic2000" in export_name(Settings(scenario="synthetic"), "2000-01", "png")
+    ses = Session.build(s.replace(compare=True))
+    ses.step(2)
     csv = timeseries_csv(ses).decode()
-    assert {line.split(",")[0] for line in csv.splitlines()[1:]} == {s.label(), "baseline"}
-    long = pd.read_csv(io.BytesIO(compare_csv(ses)))
-    assert list(long.columns) == ["step", "date", "run", "series", "value"]
-    assert set(long["run"]) == {s.label(), "baseline"} and len(long) == 2 * 3 * 4
+    assert csv.startswith("run,scenario,policy,seed,levers,step,date,")
+    assert "no_abc" in csv and "coordination=1.0" in csv
+    text = config_yaml(ses).decode()
+    assert "policy: no_abc" in text and "seed: 3" in text and "coordination: 1.0" in text
+    assert "citypeace scenario=tuzla policy=no_abc" in text
+
+
+def test_compare_frame_is_long() -> None:
+    ts = pd.DataFrame({"step": [0, 1], "date": ["a", "b"], "peace": [0.1, 0.2]})
+    long = compare_frame({"x": ts, "y": ts})
+    assert list(long.columns) == ["step", "date", "run", "series", "value"] and len(long) == 4
+
+
+# ----------------------------------------------------------------------------- uploads, info
+
+
+def mac_zip(files: dict[str, str], folder: str) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, text in files.items():
+            zf.writestr(f"{folder}/{name}", text)
+        zf.writestr(f"{folder}/.DS_Store", b"\0\0\0\1Bud1")
+        zf.writestr(f"__MACOSX/{folder}/._scenario.yaml", b"\0\5\26\7")
+    return buf.getvalue()
+
+
+def test_a_macos_zip_installs_and_an_edited_upload_replaces_the_old(tmp_path: Path) -> None:
+    from helpers import scenario_files
+    from sim.scenario import loader
+    from sim.scenario.archive import install_archive
+
+    root = tmp_path / "uploads"
+    old_roots = list(loader._EXTRA_ROOTS)
+    loader.add_scenario_root(root)
+    try:
+        name = install_archive(mac_zip(scenario_files("mac_town"), "mac_town"), "m.zip", root)
+        assert name == "mac_town" and not (root / name / ".DS_Store").exists()
+        edited = scenario_files("mac_town", programmes_yaml=("budget: 30", "budget: 31"))
+        with pytest.raises(ScenarioError, match="not already in use"):
+            install_archive(mac_zip(edited, "mac_town"), "m.zip", root)
+        install_archive(mac_zip(edited, "mac_town"), "m.zip", root, replace=True)
+        assert "budget: 31" in (root / "mac_town" / "programmes.yaml").read_text()
+        with pytest.raises(ScenarioError, match="not already in use"):  # built-ins stay
+            install_archive(mac_zip(scenario_files("two_cities"), "x"), "x.zip", root, True)
+    finally:
+        loader._EXTRA_ROOTS[:] = old_roots
+
+
+def test_scenario_info_files_read_and_refuse_bad_entries(tmp_path: Path) -> None:
+    from sim.scenario.info import read_info, scenario_info
+
+    for name in ("tuzla", "map", "seoul_pyongyang", "two_cities"):
+        info = scenario_info(name)
+        assert info is not None and info["sections"], name
+        assert any(item["source"] for sec in info["sections"] for item in sec["items"]), name
+    assert scenario_info("synthetic") is None
+    (tmp_path / "info.yaml").write_text("title: x\nsections:\n  - heading: h\n    items: [{}]\n")
+    with pytest.raises(ScenarioError) as err:
+        read_info(tmp_path)
+    message = str(err.value)
+    assert str(tmp_path / "info.yaml") in message and "sections[1].items[1].text" in message
+    assert "\n" not in message

@@ -477,6 +477,23 @@ class PeaceModel(mesa.Model):
             for row in rows.tolist():
                 cls(self, row)
 
+    def set_levers(self, levers: Mapping[str, Any]) -> Levers:
+        """Change levers mid-run (a dated intervention): they act from the next month on.
+
+        Validated like the constructor's levers; the change is logged as an ``intervention``
+        event of the month it takes effect. Returns the levers now in force.
+        """
+        changes = dict(levers)
+        new = resolve_levers(self.case, {**dataclasses.asdict(self.levers), **changes})
+        if new.participation_scale != self.levers.participation_scale:
+            # Participation is scaled once at build time; rescale from the scenario's values.
+            base = self.actor_frame["participation"].to_numpy(dtype=np.float64)[: self.n_cities]
+            self.cities.participation[:] = np.clip(base * new.participation_scale, 0.0, 1.0)
+        detail = ", ".join(f"{k}={changes[k]}" for k in sorted(changes))
+        self.levers = new
+        self.events.note(self.t, "intervention", detail)
+        return new
+
     # ------------------------------------------------------------------ helpers
 
     @property

@@ -22,12 +22,14 @@ MAX_FILES = 64
 ALLOWED_SUFFIXES = (".yaml", ".yml", ".csv", ".md")
 
 
-def install_archive(data: bytes, filename: str, root: Path) -> str:
+def install_archive(data: bytes, filename: str, root: Path, replace: bool = False) -> str:
     """Validate the zipped scenario in ``data`` and install it as ``root/<name>``; its name.
 
     The archive holds one scenario folder (``name/scenario.yaml`` ...) or the folder's files at
     its top level; the name is the ``name`` in its ``scenario.yaml``. Built-in scenario names
-    are refused, and so is a name already installed (upload it under a new name).
+    are refused, and so is a name already installed (upload it under a new name), unless
+    ``replace``: then an earlier upload of the same name under ``root`` is replaced (an edited
+    case uploaded again). macOS extras (``__MACOSX/``, ``.DS_Store``, ``._*``) are ignored.
     """
     where = f"upload {filename}"
     if len(data) > MAX_ARCHIVE_BYTES:
@@ -41,7 +43,7 @@ def install_archive(data: bytes, filename: str, root: Path) -> str:
         root.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".upload-", dir=root))
         try:
-            return _unpack_and_validate(archive, files, staging, root, where)
+            return _unpack_and_validate(archive, files, staging, root, where, replace)
         except ScenarioError as exc:  # name the files as the user knows them, not our paths
             for folder in sorted(staging.iterdir(), key=lambda p: -len(str(p))):
                 exc = ScenarioError(
@@ -58,6 +60,7 @@ def _unpack_and_validate(
     staging: Path,
     root: Path,
     where: str,
+    replace: bool = False,
 ) -> str:
     from sim.scenario.loader import _NAME, available_scenarios, load_scenario
 
@@ -70,20 +73,24 @@ def _unpack_and_validate(
     name = _scenario_name(staging / "scenario" / "scenario.yaml", where)
     if not _NAME.match(name) or ".." in name:
         raise ScenarioError(where, "name", name, "a plain name (letters, digits, _ -)")
-    if name in available_scenarios() or (root / name).exists():
+    again = replace and (root / name).is_dir()
+    if (name in available_scenarios() and not again) or ((root / name).exists() and not again):
         raise ScenarioError(where, "name", name, "a name not already in use")
     folder = staging / name
     (staging / "scenario").rename(folder)
     # The same validator as every other scenario, each policy included.
     for policy in ["baseline", *load_scenario(folder).policies]:
         load_scenario(folder, policy=policy)
+    if again:  # swap in the new files, then drop the old ones
+        old = staging / f"{name}.old"
+        (root / name).rename(old)
     folder.rename(root / name)
     return name
 
 
 def _checked_members(archive: zipfile.ZipFile, where: str) -> list[tuple[zipfile.ZipInfo, Path]]:
     """(member, path inside the scenario folder) for each file; refuses anything unsafe."""
-    members = [m for m in archive.infolist() if not m.is_dir()]
+    members = [m for m in archive.infolist() if not m.is_dir() and not _macos_extra(m.filename)]
     if not members:
         raise ScenarioError(where, "archive", "empty", "a scenario folder with scenario.yaml")
     if len(members) > MAX_FILES:
@@ -112,6 +119,14 @@ def _checked_members(archive: zipfile.ZipFile, where: str) -> list[tuple[zipfile
     if "scenario.yaml" not in {p.name for p in relative}:
         raise ScenarioError(where, "scenario.yaml", "missing", "a scenario folder's files")
     return list(zip(members, relative, strict=True))
+
+
+def _macos_extra(name: str) -> bool:
+    """Files macOS's Finder adds to a zip: resource forks and folder settings, not content."""
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    return bool(parts) and (
+        parts[0] == "__MACOSX" or parts[-1] == ".DS_Store" or parts[-1].startswith("._")
+    )
 
 
 def _scenario_name(meta_file: Path, where: str) -> str:

@@ -1,0 +1,163 @@
+"""The "30 seeds" switch: median and 80% bands of each run on screen, from an ensemble.
+
+The ensemble (:class:`sim.engine.ensemble.Ensemble`) runs in a worker thread (``use_task``),
+in chunks so the page can show progress and stays responsive; a lever change starts a new one
+and the old result is dropped. Bands ignore dated interventions (the ensemble has none).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import solara
+import solara.lab
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from sim.app.blit import figure_png, short
+
+SEEDS = 30
+CHUNK = 10  # replicates per ensemble call: progress is shown between chunks
+BAND_SERIES = (
+    ("positive_peace", "positive peace"),
+    ("negative_peace", "negative peace"),
+    ("cross_divide_trust", "cross-divide trust"),
+    ("needs", "needs"),
+)
+COLOURS = ("#1565c0", "#c62828", "#2e7d32", "#6a1b9a")
+
+_results: dict[tuple, dict[str, Any]] = {}  # key -> {"quantiles": frame, "seconds": s}
+
+
+def ensemble_key(ses: Any) -> tuple:
+    """What the bands depend on: scenario and each run's policy and levers (not the seed)."""
+    return (
+        ses.settings.scenario,
+        *[(r.settings.policy, tuple(r.settings.levers().items())) for r in ses.runs],
+    )
+
+
+def run_bands(key: tuple, progress: Any = None) -> dict[str, Any]:
+    """Run ``SEEDS`` seeds of every run in ``key``; quantiles by run label index and month."""
+    from sim.engine.ensemble import Ensemble, Replicate
+
+    scenario, *runs = key
+    t0 = time.perf_counter()
+    reps = [
+        Replicate(seed=s, policy=p, levers=dict(lv), label=str(i))
+        for i, (p, lv) in enumerate(runs)
+        for s in range(SEEDS)
+    ]
+    frames = []
+    for start in range(0, len(reps), CHUNK):
+        ens = Ensemble(scenario, replicates=reps[start : start + CHUNK]).run()
+        ts = ens.timeseries()
+        ts["run"] = [int(reps[start + r].label) for r in ts["replicate"]]
+        frames.append(ts)
+        if progress is not None:
+            progress(min(start + CHUNK, len(reps)), len(reps))
+    data = pd.concat(frames, ignore_index=True)
+    cols = [c for c, _ in BAND_SERIES if c in data]
+    q = data.groupby(["run", "step"])[cols].quantile([0.1, 0.5, 0.9]).unstack()
+    return {"quantiles": q, "seconds": time.perf_counter() - t0, "replicates": len(reps)}
+
+
+def draw_bands(
+    result: dict[str, Any],
+    labels: list[str],
+    start: Any,
+    size: tuple[int, int],
+    scale: float = 1.0,
+    now: int | None = None,
+) -> bytes:
+    """A PNG: for each series, every run's median line and 10-90% band."""
+    w, h = size
+    fs = 8 * scale
+    fig = Figure(figsize=(w / 100, h / 100), dpi=100)
+    FigureCanvasAgg(fig)
+    q = result["quantiles"]
+    axes = fig.subplots(2, 2, sharex=True)
+    for ax, (col, title) in zip(axes.ravel(), BAND_SERIES, strict=False):
+        ax.set_title(title, fontsize=fs, loc="left", pad=2)
+        ax.tick_params(labelsize=fs * 0.8, length=2)
+        ax.set_ylim(0, 1)
+        ax.grid(alpha=0.25)
+        if col not in q.columns.get_level_values(0):
+            continue
+        for r, label in enumerate(labels):
+            if r not in q.index.get_level_values(0):
+                continue
+            part = q.loc[r][col]
+            x = part.index.to_numpy(dtype=float)
+            ax.fill_between(x, part[0.1], part[0.9], color=COLOURS[r % 4], alpha=0.18, lw=0)
+            ax.plot(x, part[0.5], color=COLOURS[r % 4], lw=1.4 * scale, label=short(label, 28))
+        if now is not None:
+            ax.axvline(now, color="#111", lw=1)
+    axes[0, 0].legend(fontsize=fs * 0.75, loc="lower right", framealpha=0.7)
+    fig.suptitle(
+        f"{SEEDS} seeds per run: median and 80% band (10th–90th percentile); months since {start}",
+        fontsize=fs,
+        x=0.01,
+        ha="left",
+    )
+    fig.tight_layout(rect=(0, 0, 1, 0.94), pad=0.4)
+    return figure_png(fig)
+
+
+progress_r = solara.reactive("")
+
+
+def bands_png(ses: Any, size: tuple[int, int], scale: float) -> bytes | None:
+    """The bands of the session's runs; starts the ensemble in a worker thread when needed."""
+    key = ensemble_key(ses)
+    synthetic = ses.settings.scenario == "synthetic"
+
+    def work() -> dict[str, Any] | None:
+        if synthetic or key in _results:
+            return _results.get(key)
+
+        def progress(done: int, total: int) -> None:
+            progress_r.set(f"30 seeds: {done} of {total} runs done…")
+
+        progress_r.set(f"30 seeds: starting {SEEDS * (len(key) - 1)} runs…")
+        result = run_bands(key, progress)
+        _results.clear()  # keep only the latest: a lever change makes the old one moot
+        _results[key] = result
+        progress_r.set(
+            f"30 seeds: {result['replicates']} runs in {result['seconds']:.1f} s "
+            "(lever change to bands; the machine may be shared)"
+        )
+        return result
+
+    task = solara.lab.use_task(work, dependencies=[key], prefer_threaded=True)
+    ready = task.finished and task.value is not None and not synthetic
+    png = solara.use_memo(
+        lambda: (
+            draw_bands(
+                task.value,
+                [r.label for r in ses.runs],
+                ses.model.date_of(0),
+                size,
+                scale,
+                max(ses.t - 1, 0),
+            )
+            if ready
+            else None
+        ),
+        [ready, task.value, size, scale, ses.t],
+    )
+    if synthetic:
+        solara.Text("Bands are for scenario files (synthetic has no ensemble here).")
+    else:
+        solara.Text(progress_r.value, classes=["cp-bands-progress"])
+    return png
+
+
+def quantile_at(result: dict[str, Any], run: int, col: str, step: int) -> tuple[float, ...]:
+    """(10th, 50th, 90th percentile) of a series at a month (for tests and readouts)."""
+    part = result["quantiles"].loc[run][col]
+    row = part.loc[step]
+    return tuple(float(row[p]) for p in (0.1, 0.5, 0.9)) if not row.empty else (np.nan,) * 3

@@ -1,0 +1,262 @@
+"""The time series: four panels over the whole horizon, every run on screen drawn and labelled.
+
+Colours name the series, line styles the runs (solid: yours; dashed, dotted, dash-dot: the
+runs compared). Scenario events are numbered markers (their list, with sources, is in the
+Events tab and in the hover readout); the current month is a black line.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from sim.app.blit import Blitter, short
+
+DPI = 100
+CROSS_COLOUR = "#c2185b"
+NOW_COLOUR = "#111111"
+
+# (title, unit of the y axis, ((column, label, colour, width), ...), fixed y range or None)
+PANELS: tuple[tuple[str, str, tuple[tuple[str, str, str, float], ...], Any], ...] = (
+    (
+        "Peace (Galtung)",
+        "index 0–1",
+        (
+            ("peace", "peace", "#2e7d32", 1.4),
+            ("negative_peace", "negative peace 1−D", "#1565c0", 1.4),
+            ("positive_peace", "positive peace", "#ef6c00", 2.0),
+        ),
+        (0.0, 1.0),
+    ),
+    (
+        "Relationships (Lederach)",
+        "trust 0–1",
+        (
+            ("horizontal_integration", "horizontal integration", "#8d6e63", 1.1),
+            ("vertical_integration", "vertical integration", "#78909c", 1.1),
+            ("cross_divide_trust", "cross-divide trust", CROSS_COLOUR, 2.2),
+        ),
+        (0.0, 1.0),
+    ),
+    (
+        "Needs and displaced",
+        "share 0–1",
+        (
+            ("needs", "needs", "#0277bd", 1.6),
+            ("displaced_share", "displaced (share of pop.)", "#6a1b9a", 1.6),
+            ("capacity", "capacity", "#5d4037", 1.2),
+        ),
+        (0.0, 1.0),
+    ),
+    (
+        "Aid by pillar (triple nexus)",
+        "deliveries / month",
+        (
+            ("flows_humanitarian", "humanitarian", "#d95f02", 1.4),
+            ("flows_development", "development", "#1b9e77", 1.4),
+            ("flows_peace", "peace work", "#7570b3", 1.4),
+            ("projects_active_development", "active dev. projects", "#004d40", 1.0),
+        ),
+        None,
+    ),
+)
+COLUMNS = tuple(col for _, _, lines, _ in PANELS for col, _, _, _ in lines)
+CITY_SCOPED = ("peace", "negative_peace", "positive_peace", "needs", "displaced_share", "capacity")
+
+
+def year_ticks(start_date: str, horizon: int) -> tuple[list[int], list[str]]:
+    """Steps and labels of January ticks, spaced so that at most ~10 appear."""
+    year, month = int(start_date[:4]), int(start_date[5:7])
+    first = (13 - month) % 12  # steps until the next January
+    years = max(1, math.ceil(horizon / 12 / 10))
+    steps = list(range(first, horizon + 1, 12 * years))
+    return steps, [str(year + (s + month - 1) // 12) for s in steps]
+
+
+def scenario_events(model: Any) -> list[dict[str, Any]]:
+    """The scenario's dated events, numbered from 1 in time order (for markers and lists)."""
+    out = []
+    for ev in model.case.events:
+        if ev.get("step") is None:
+            continue
+        end = ev.get("end_step")
+        out.append(
+            {
+                "step": int(ev["step"]),
+                "end": None if end is None else int(end),
+                "type": str(ev.get("type", "event")),
+                "date": model.date_of(int(ev["step"])),
+                "source": str(ev.get("source") or ""),
+                "detail": str(ev.get("description") or ev.get("note") or ""),
+            }
+        )
+    out.sort(key=lambda e: (e["step"], -1 if e["end"] is None else e["end"], e["type"]))
+    for i, ev in enumerate(out, start=1):
+        ev["number"] = i
+    return out
+
+
+def add_shares(ts: pd.DataFrame, population: float) -> pd.DataFrame:
+    """The whole model's series plus ``displaced_share`` (displaced people / population)."""
+    if "displaced" in ts and "displaced_share" not in ts:
+        ts = ts.assign(displaced_share=np.clip(ts["displaced"] / max(population, 1.0), 0, 1))
+    return ts
+
+
+def city_scoped(ts: pd.DataFrame, city: pd.DataFrame | None) -> pd.DataFrame:
+    """``ts`` with the Galtung and needs series replaced by one city's (aligned on step)."""
+    if city is None or city.empty:
+        return ts
+    hist = city.set_index("step")
+    out = ts.copy()
+    steps = out["step"].to_numpy()
+    for col in CITY_SCOPED:
+        if col in hist:
+            out[col] = hist[col].reindex(steps).to_numpy(dtype=float)
+    return out
+
+
+class SeriesPainter:
+    """Four stacked panels, built once per run set and size; only lines move each month."""
+
+    def __init__(
+        self,
+        model: Any,
+        n_runs: int,
+        styles: Sequence[Any],
+        labels: Sequence[str],
+        width: int = 640,
+        height: int = 560,
+        scale: float = 1.0,
+        scope: str = "all cities",
+    ) -> None:
+        self.width, self.height, self.scale = int(width), int(height), float(scale)
+        self.horizon = int(model.horizon)
+        fs = 8.0 * self.scale
+        fig = self.fig = Figure(figsize=(self.width / DPI, self.height / DPI), dpi=DPI)
+        FigureCanvasAgg(fig)
+        px = fs * DPI / 72  # one line of text in pixels
+        top = 1 - (3.4 * px + (1.5 * px if n_runs > 1 else 0)) / self.height
+        bottom = 1.9 * px / self.height
+        left = 4.2 * px / self.width
+        axes = fig.subplots(len(PANELS), 1, sharex=True)
+        fig.subplots_adjust(left=left, right=0.985, top=top, bottom=bottom, hspace=0.5)
+        self.axes = list(axes)
+        self.lines: list[dict[str, Line2D]] = [{} for _ in range(n_runs)]
+        self.now = []
+        self.events = scenario_events(model)
+        for ax, (title, unit, lines, ylim) in zip(self.axes, PANELS, strict=True):
+            where = f" — {scope}" if lines[0][0] in CITY_SCOPED else ""
+            ax.set_title(f"{title}{where}", fontsize=fs * 1.05, loc="left", pad=2)
+            ax.set_ylabel(unit, fontsize=fs * 0.8, labelpad=1)
+            ax.tick_params(labelsize=fs * 0.85, length=2, pad=1)
+            ax.grid(alpha=0.25)
+            for r in range(n_runs):
+                for col, label, colour, lw in lines:
+                    (self.lines[r][col],) = ax.plot(
+                        [],
+                        [],
+                        color=colour,
+                        lw=lw * self.scale * (1.0 if r == 0 else 0.85),
+                        ls=styles[r],
+                        label=label if r == 0 else None,
+                        zorder=3 if col == "cross_divide_trust" else 2,
+                    )
+            ax.set_ylim(*(ylim or (0, 1)))
+            ax.legend(
+                loc="upper right",
+                fontsize=fs * 0.75,
+                frameon=True,
+                framealpha=0.75,
+                ncol=len(lines),
+                handlelength=1.2,
+                columnspacing=0.6,
+                borderpad=0.2,
+                labelspacing=0.1,
+                edgecolor="none",
+            )
+            for ev in self.events:
+                if ev["end"] is not None and ev["end"] > ev["step"]:
+                    ax.axvspan(ev["step"], ev["end"], color="#b71c1c", alpha=0.07, lw=0, zorder=0)
+                ax.axvline(ev["step"], color="0.55", lw=0.6, ls=":", zorder=0)
+            self.now.append(ax.axvline(0, color=NOW_COLOUR, lw=1.3 * self.scale, zorder=4))
+        self._number_events(fs)
+        steps, ticks = year_ticks(model.date_of(0), self.horizon)
+        self.axes[-1].set_xticks(steps, ticks)
+        self.axes[-1].set_xlim(0, max(self.horizon - 1, 1))
+        self.title = fig.text(0.01, 0.995, "", fontsize=fs * 1.15, va="top", weight="bold")
+        if n_runs > 1:
+            handles = [Line2D([], [], color="0.15", ls=styles[r], lw=1.5) for r in range(n_runs)]
+            fig.legend(
+                handles,
+                [short(x, 34) for x in labels],
+                loc="upper left",
+                bbox_to_anchor=(0.0, 1 - 1.5 * px / self.height),
+                ncol=min(n_runs, 4),
+                fontsize=fs * 0.85,
+                frameon=False,
+                handlelength=2.2,
+                columnspacing=1.0,
+            )
+        self._ymax = 1.0
+        dynamic = [line for run in self.lines for line in run.values()]
+        self.blit = Blitter(fig, [*dynamic, *self.now, self.title])
+
+    def _number_events(self, fs: float) -> None:
+        """Numbered circles on the top panel's upper edge; close ones step down a row."""
+        ax = self.axes[0]
+        x_px = self.width * (ax.get_position().x1 - ax.get_position().x0) / max(self.horizon, 1)
+        last_at: list[float] = []
+        for ev in self.events:
+            row = 0
+            while row < len(last_at) and (ev["step"] - last_at[row]) * x_px < 2.2 * fs:
+                row += 1
+            if row == len(last_at):
+                last_at.append(-1e9)
+            last_at[row] = ev["step"]
+            ax.annotate(
+                str(ev["number"]),
+                (ev["step"], 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(0, -1.1 * fs * (row + 0.6)),
+                textcoords="offset points",
+                ha="center",
+                va="center",
+                fontsize=fs * 0.75,
+                color="white",
+                weight="bold",
+                zorder=6,
+                bbox={"boxstyle": "circle,pad=0.15", "fc": "0.35", "ec": "none"},
+            )
+
+    def axis_pixels(self) -> tuple[float, float]:
+        """Left and right pixel of the time axis (for the hover readout)."""
+        box = self.axes[0].get_position()
+        return box.x0 * self.width, box.x1 * self.width
+
+    def render(self, frames: Sequence[pd.DataFrame], now: int, title: str) -> bytes:
+        """Draw each run's series (``frames`` in run order) with the cursor at month ``now``."""
+        top = 1.0
+        for r, ts in enumerate(frames):
+            x = ts["step"].to_numpy(dtype=float) if len(ts) else np.zeros(0)
+            for col, line in self.lines[r].items():
+                y = ts[col].to_numpy(dtype=float) if col in ts else np.full(x.size, np.nan)
+                line.set_data(x, y)
+                if col.startswith(("flows_", "projects_")) and y.size and np.isfinite(y).any():
+                    top = max(top, float(np.nanmax(y)))
+        # Grow the activity axis in steps, so it does not jump every month.
+        if top > self._ymax or top < self._ymax / 4:
+            self._ymax = max(1.0, 2 ** math.ceil(math.log2(top * 1.1)))
+            self.axes[-1].set_ylim(0, self._ymax)
+            self.blit.invalidate()  # the ticks of that axis live in the background
+        for line in self.now:
+            line.set_xdata([now, now])
+        self.title.set_text(title)
+        return self.blit.image()
