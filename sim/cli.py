@@ -18,7 +18,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sim.errors import CitypeaceError, ConfigError
+from sim.errors import CitypeaceError, ConfigError, brief
 
 SUBCOMMANDS = {
     "app": "sim.app.serve",
@@ -27,6 +27,7 @@ SUBCOMMANDS = {
     "sweep": "sim.experiments.sweep",
 }
 EXIT_BAD_INPUT = 2
+MAX_OVERRIDE = 4000  # characters of one override's value
 
 
 def fail(message: str) -> None:
@@ -46,13 +47,13 @@ def explain(exc: BaseException) -> str:
             return str(seen)
         if isinstance(seen, OverrideParseException):
             key, _, value = (seen.override or "").partition("=")
-            why = (seen.message or "").splitlines()[0]
-            return f"command line: {key or '?'} = {value!r}: an override key=value ({why})"
+            why = _without(value, (seen.message or "").splitlines()[0])
+            return f"command line: {key or '?'} = {brief(value)}: an override key=value ({why})"
         if isinstance(seen, MissingConfigException):
             group, _, value = (seen.missing_cfg_file or "").partition("/")
             options = ", ".join(o for o in seen.options or [] if not o.endswith("_schema"))
             return (
-                (f"config: {group or 'config'} = {value!r}: one of [{options}]")
+                (f"config: {group or 'config'} = {brief(value)}: one of [{options}]")
                 if seen.missing_cfg_file
                 else str(seen).splitlines()[0]
             )
@@ -60,13 +61,32 @@ def explain(exc: BaseException) -> str:
             return _unknown_key(seen)
         if isinstance(seen, ValidationError):
             key = seen.full_key or "?"
-            wanted = seen.msg.splitlines()[0]
-            return f"config: {key} = {getattr(seen, 'value', '?')!r}: {wanted}"
+            value = getattr(seen, "value", "?")
+            wanted = _without(value, seen.msg.splitlines()[0])
+            return f"config: {key} = {brief(value)}: {wanted}"
         if isinstance(seen, OmegaConfBaseException):
             return f"config: {getattr(seen, 'full_key', '?')}: {str(seen).splitlines()[0]}"
         seen = seen.__cause__ or seen.__context__
     first = str(exc).strip().splitlines()
     return first[0] if first else type(exc).__name__
+
+
+def _without(value: object, text: str) -> str:
+    """``text`` with a long ``value`` it quotes replaced by '...' (the value is quoted once)."""
+    quoted = str(value)
+    return text.replace(quoted, "...") if len(quoted) > 40 else text
+
+
+def _check_lengths(overrides: Sequence[str]) -> None:
+    """A value longer than any config needs is refused before Hydra parses it (Python refuses
+    to read an integer of more than 4,300 digits, in a message that names no key)."""
+    for override in overrides:
+        key, _, value = override.partition("=")
+        if len(value) > MAX_OVERRIDE:
+            fail(
+                f"config: {key.lstrip('+~')} = {brief(value)}: "
+                f"a value of at most {MAX_OVERRIDE} characters"
+            )
 
 
 def _unknown_key(exc: BaseException) -> str:
@@ -110,6 +130,7 @@ def preflight(overrides: Sequence[str], multirun: bool = False) -> None:
 
     register()
     plain = [o for o in overrides if not o.lstrip("+~").startswith(("hydra.", "hydra/"))]
+    _check_lengths(overrides)
     try:
         combos = _expand_first_values(plain) if multirun else [plain]
     except Exception as exc:  # the override grammar's own errors

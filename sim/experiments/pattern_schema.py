@@ -51,6 +51,7 @@ KEYS = {
     "first_date": (*_COMMON, "series", "op", "value", "from", "to", "never"),
     "contrast": (*_COMMON, *_WINDOW, "policy", "min_difference", "direction"),
 }
+_ANY_KIND = tuple(sorted({key for keys in KEYS.values() for key in keys}))
 _ALIASES = {
     "minimum": "min",
     "maximum": "max",
@@ -122,7 +123,8 @@ class _Pattern:
 
     def date(self, key: str, rec: dict, prefix: str = "") -> int | None:
         """A YYYY-MM date inside the scenario's span, as a month index (None if absent)."""
-        from sim.scenario.loader import _fmt, _month
+        from sim.scenario.dates import format_month as _fmt
+        from sim.scenario.dates import month_of as _month
 
         if key not in rec:
             return None
@@ -186,6 +188,7 @@ def check_pattern(rec: Any, file: str, where: str, sc: Any) -> dict[str, Any]:
     if not isinstance(rec, dict):
         raise ScenarioError(file, where, rec, "a mapping with id, kind, role and the kind's keys")
     p = _Pattern(rec, file, where, sc)
+    p.keys(_ANY_KIND)  # a key no kind has is named first: a misspelt `id` is named as such
     _provenance(p)
     pid = p.text("id", required=True)
     if not _ID.match(pid):
