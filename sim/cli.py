@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import itertools
 import logging
-import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sim import run_folder
 from sim.errors import CitypeaceError, ConfigError, brief
+from sim.run_folder import RunFolder
 
 SUBCOMMANDS = {
     "app": "sim.app.serve",
@@ -28,6 +29,7 @@ SUBCOMMANDS = {
 }
 EXIT_BAD_INPUT = 2
 MAX_OVERRIDE = 4000  # characters of one override's value
+_RUN_FOLDER: RunFolder | None = None  # the single run's folder, made before Hydra starts
 
 
 def fail(message: str) -> None:
@@ -182,12 +184,27 @@ def _task(cfg) -> None:  # noqa: ANN001 - Hydra passes a DictConfig
             overrides=list(hydra_cfg.overrides.task),
         )
         return
+    folder = _RUN_FOLDER or RunFolder(out, None, out)  # made by main(), or (tests) by Hydra
     try:
+        folder.write_hydra_files(cfg, hydra_cfg)
         run_to_folder(cfg, out)
     except CitypeaceError as exc:
-        shutil.rmtree(out, ignore_errors=True)
+        folder.discard()
         fail(str(exc))
     print(f"citypeace: wrote {out}")
+
+
+def _with_run_folder(args: list[str], overrides: list[str]) -> list[str]:
+    """Make and check the run folder now (sim.run_folder); Hydra then uses exactly it."""
+    global _RUN_FOLDER
+    try:
+        path, subdir = run_folder.resolve(overrides)
+        _RUN_FOLDER = run_folder.prepare(path, subdir)
+    except CitypeaceError as exc:
+        fail(str(exc))
+    own = (f"{run_folder.RUN_DIR_KEY}=", f"{run_folder.SUBDIR_KEY}=")
+    kept = [a for a in args if not a.lstrip("+").startswith(own)]
+    return [*kept, *_RUN_FOLDER.overrides()]
 
 
 def run_hydra(argv: Sequence[str]) -> None:
@@ -230,7 +247,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     }
     if not any(a in info or a.startswith("--cfg") for a in args):
         multirun = "-m" in args or "--multirun" in args
-        preflight([a for a in args if not a.startswith("-")], multirun=multirun)
+        overrides = [a for a in args if not a.startswith("-")]
+        preflight(overrides, multirun=multirun)
+        if not multirun:
+            args = _with_run_folder(args, overrides)
     try:
         run_hydra(args)
     except ConfigError as exc:
