@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import signal
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from typing import Any
 import pytest
 import yaml
 
-from helpers import copy_scenario, edit_yaml, run_cli
+from helpers import ROOT, copy_scenario, edit_yaml, run_cli
 from sim.errors import CitypeaceError, ScenarioError
 
 Edit = Callable[[Path], Path]  # breaks a copy of two_cities; returns the folder to point at
@@ -1644,6 +1645,23 @@ def assert_one_line(case: Case, stderr: str, stdout: str = "") -> None:
     assert case.value in tail, f"value {case.value!r} not named: {line}"
     assert case.allowed in tail, f"allowed {case.allowed!r} not named: {line}"
     assert len(line) < 2000, "one line of bounded length"
+
+
+def case_class(case: Case) -> str:
+    """The class of a case, as counted in the README."""
+    if case.cls:
+        return case.cls
+    if case.edit is not None:
+        return "scenario value"
+    return "synthetic generator" if case.where == "scenario=synthetic" else "config value"
+
+
+def test_readme_counts_the_catalogue() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    counts = Counter(case_class(c) for c in CASES)
+    assert f"(`tests/test_catalogue.py`) has {len(CASES)} cases" in readme
+    for name, n in counts.items():
+        assert f"| {name} | {n} |" in readme, (name, n)
 
 
 def test_catalogue_size() -> None:

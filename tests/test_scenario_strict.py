@@ -25,6 +25,18 @@ from sim.scenario.loader import load_scenario
 
 SCENARIOS = ("two_cities", "tuzla", "map", "seoul_pyongyang")
 UNKNOWN = "zz_not_a_key"
+# The files the scenario loader reads (another file in a scenario folder, such as a story for
+# the app, has its own reader and its own checks).
+LOADER_FILES = (
+    "scenario.yaml",
+    "actors.yaml",
+    "ties.yaml",
+    "programmes.yaml",
+    "alliances.yaml",
+    "events.yaml",
+    "policies.yaml",
+    "patterns.yaml",
+)
 
 
 def _key_paths(data: Any, path: tuple = ()) -> Iterator[tuple]:
@@ -43,6 +55,8 @@ def _cases() -> list[tuple[str, str, tuple]]:
     cases, seen = [], set()
     for name in SCENARIOS:
         for file in sorted(p.name for p in (ROOT / "scenarios" / name).glob("*.yaml")):
+            if file not in LOADER_FILES:
+                continue
             data = yaml.safe_load((ROOT / "scenarios" / name / file).read_text())
             for path in _key_paths(data):
                 if file == "policies.yaml" and len(path) == 1:
@@ -66,7 +80,10 @@ def _rename(data: Any, path: tuple) -> None:
 
 def test_every_key_is_covered() -> None:
     files = {(name, file) for name, file, _ in CASES}
-    assert len(files) == sum(len(list((ROOT / "scenarios" / n).glob("*.yaml"))) for n in SCENARIOS)
+    shipped = {
+        (n, f) for n in SCENARIOS for f in LOADER_FILES if (ROOT / "scenarios" / n / f).is_file()
+    }
+    assert files == shipped
     assert len(CASES) > 500
 
 

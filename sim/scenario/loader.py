@@ -23,7 +23,6 @@ from sim.errors import ScenarioError
 from sim.scenario.columns import check_columns
 from sim.scenario.dates import format_month as _fmt  # noqa: F401 - kept for older imports
 from sim.scenario.dates import parse_month
-from sim.scenario.fields import parse
 from sim.scenario.policies import apply_policy, read_policies
 from sim.scenario.references import (
     Entry,
@@ -54,6 +53,7 @@ from sim.scenario.schema import (  # noqa: F401 - the vocabulary, imported from 
     Tie,
 )
 from sim.scenario.timeline import check_contradictions, check_events, check_programmes
+from sim.scenario.validation import parse
 from sim.scenario.yaml_io import (  # noqa: F401 - the parse cache, read by tests
     _PARSED,
     _PARSED_MAX,

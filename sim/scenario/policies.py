@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import ScenarioError
-from sim.scenario.fields import parse
 from sim.scenario.references import Entry
 from sim.scenario.schema import Id, Policy
+from sim.scenario.validation import parse
 from sim.scenario.yaml_io import read_yaml, short
 
 SECTIONS = ("actors", "ties", "programmes", "events")

@@ -2,8 +2,9 @@
 
 Each record lists its keys and their value types (``sim.scenario.fields``); an unknown key is
 refused with the nearest known one. Adding a key is one line here (and a line in
-docs/scenario-format.md); adding an event type is one small class and one entry in
-:data:`EVENT_TYPES`' union. What depends on other entries (ids that must exist, dates inside
+docs/scenario-format.md); an event type is one small class in ``sim.scenario.event_schema``;
+the value types are in ``sim.scenario.fields``, the words of the format in
+``sim.scenario.vocabulary``. What depends on other entries (ids that must exist, dates inside
 the horizon, duplicates, output columns) is checked afterwards, in ``sim.scenario.references``.
 ``experiments/make_schema.py`` writes these records as JSON Schema to ``docs/schema/``.
 """
@@ -11,15 +12,14 @@ the horizon, duplicates, output columns) is checked afterwards, in ``sim.scenari
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, ValidationError, field_validator, model_validator
-from pydantic_core import PydanticCustomError
 
+from sim.scenario.event_schema import EVENT_CLASSES, EVENT_KEYS, EVENT_TYPES, Event  # noqa: F401
 from sim.scenario.fields import (
     DESCRIPTION_MAX,
     NAME_MAX,
-    NOTE_MAX,
     Boolean,
     Choice,
     Date,
@@ -34,41 +34,25 @@ from sim.scenario.fields import (
     Text,
     Whole,
     allowed,
+    at_key,
+    in_mapping,
     nearest,
-    unknown_key,
 )
-
-ACTOR_TYPES = ("municipality", "national_government", "ngo", "international_organisation")
-TIE_TYPES = ("twinning", "membership", "partnership", "funding", "governance", "mediation")
-LEVELS = ("top", "middle", "grassroots")
-IO_KINDS = ("un_agency", "city_network", "municipal_association", "donor")
-PILLARS = ("humanitarian", "development", "peace")
-PERMISSIONS = ("closed", "humanitarian", "open")
-HORIZONS = ("crisis", "design", "vision")
-ALLIANCE_STATES = ("proposed", "negotiating", "founded", "active", "suspended", "dissolved")
-MAX_MONEY = 1e12  # units per month (1 unit ~ EUR 1,000): far beyond any real budget
-MAX_PEOPLE = 1e10  # more people than live on Earth
-MAX_HORIZON = 12 * 500
-
-Money = Number(0.0, math.inf, cap=MAX_MONEY)
-People = Number(0.0, math.inf, cap=MAX_PEOPLE)
-
-
-def at_key(key: str, value: str | None, text: str) -> PydanticCustomError:
-    """An error a record's own check raises about one of its keys (a small value only: pydantic
-    copies an error's context)."""
-    return PydanticCustomError("at_key", "{allowed}", {"key": key, "value": value, "allowed": text})
-
-
-def in_mapping(data: dict, key: object, text: str) -> PydanticCustomError:
-    """An error about ``data[key]``, where ``data`` is the value being checked; the key is
-    named by its position so that a huge value is never copied."""
-    return PydanticCustomError(
-        "unknown_key",
-        "{allowed}",
-        {"key": str(key), "position": list(data).index(key), "allowed": text},
-    )
-
+from sim.scenario.vocabulary import (  # noqa: F401 - the format's words, imported from here too
+    ACTOR_TYPES,
+    ALLIANCE_STATES,
+    HORIZONS,
+    IO_KINDS,
+    LEVELS,
+    MAX_HORIZON,
+    MAX_MONEY,
+    MAX_PEOPLE,
+    PERMISSIONS,
+    PILLARS,
+    TIE_TYPES,
+    Money,
+    People,
+)
 
 # ----------------------------------------------------------------------------- levers
 
@@ -313,144 +297,6 @@ class Alliance(Sourced):
     members: Refs("actor", at_least=2)
     mediators: Refs("actor") = []
     state: Choice(*ALLIANCE_STATES) = "proposed"
-
-
-# ----------------------------------------------------------------------------- events
-
-
-class _Event(Sourced):
-    id: Id | None = None
-    date: Date
-    note: Text(NOTE_MAX) | None = None
-
-
-_TARGET = "a known community, country or list of actor ids"
-
-
-class Targets(Record):
-    community: Ref("community", _TARGET) | None = None
-    country: Ref("country", _TARGET) | None = None
-    actors: Refs("actor", at_least=1, text=_TARGET) | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _one(cls, data: Any) -> Any:
-        if not isinstance(data, dict) or len(data) != 1:
-            raise allowed("one of {community: X}, {country: K} or {actors: [...]}")
-        return data
-
-
-class Violence(_Event):
-    type: Literal["violence"]
-    end: Date | None = None
-    pressure: Number(0, 20)
-    targets: Targets
-
-
-class RefugeeInflux(_Event):
-    type: Literal["refugee_influx"]
-    actor: Ref("actor")
-    people: People
-
-
-class PermissionChange(_Event):
-    type: Literal["permission"]
-    from_: Ref("country") = Field(alias="from")
-    to: Ref("country")
-    level: Choice(*PERMISSIONS)
-    both_ways: Boolean = True
-
-
-class Sanctions(_Event):
-    type: Literal["sanctions"]
-    country: Ref("country")
-    active: Boolean = True
-
-
-class FundingStart(_Event):
-    type: Literal["funding_start"]
-    programme: Ref("programme")
-
-
-class FundingEnd(_Event):
-    type: Literal["funding_end"]
-    programme: Ref("programme")
-
-
-class Withdraw(_Event):
-    """An actor leaves an alliance or a programme (exactly one of the two)."""
-
-    type: Literal["withdraw"]
-    actor: Ref("actor")
-    alliance: Ref("alliance") | None = None
-    programme: Ref("programme") | None = None
-
-    @model_validator(mode="after")
-    def _one(self) -> Withdraw:
-        if (self.alliance is None) == (self.programme is None):
-            key = "programme" if self.alliance is not None else "alliance"
-            value = self.programme if self.alliance is not None else None
-            raise at_key(key, value, "a withdraw naming an alliance or a programme (one of them)")
-        return self
-
-
-class Summit(_Event):
-    type: Literal["summit"]
-    a: Ref("country")
-    b: Ref("country")
-    delta: Number(-1, 1)
-
-
-class LeadershipChange(_Event):
-    type: Literal["leadership_change"]
-    actor: Ref("actor")
-    will: Index
-
-
-class ConveneAlliance(_Event):
-    type: Literal["convene_alliance"]
-    alliance: Ref("alliance")
-
-
-EVENT_CLASSES = (
-    Violence,
-    RefugeeInflux,
-    PermissionChange,
-    Sanctions,
-    FundingStart,
-    FundingEnd,
-    Withdraw,
-    Summit,
-    LeadershipChange,
-    ConveneAlliance,
-)
-EVENT_TYPES = tuple(c.model_fields["type"].annotation.__args__[0] for c in EVENT_CLASSES)
-EVENT_KEYS = sorted({k for c in EVENT_CLASSES for k in c.known_keys()})
-
-
-def _event_keys(data: Any) -> Any:
-    """Before the type picks the record: a key no event has is named, even without a type."""
-    if isinstance(data, dict) and data.get("type") not in EVENT_TYPES:
-        error = unknown_key(data, EVENT_KEYS)
-        if error is not None:
-            raise error
-    return data
-
-
-Event = Annotated[
-    Violence
-    | RefugeeInflux
-    | PermissionChange
-    | Sanctions
-    | FundingStart
-    | FundingEnd
-    | Withdraw
-    | Summit
-    | LeadershipChange
-    | ConveneAlliance,
-    Field(discriminator="type"),
-    BeforeValidator(_event_keys),
-]
 
 
 # ----------------------------------------------------------------------------- policies
