@@ -207,6 +207,22 @@ def _with_run_folder(args: list[str], overrides: list[str]) -> list[str]:
     return [*kept, *_RUN_FOLDER.overrides()]
 
 
+def _check_sweep_folder(overrides: list[str]) -> None:
+    """A multirun's folder (or its nearest existing parent) must take files, checked before
+    Hydra starts; the folder itself is still Hydra's to create."""
+    hydra_args = [o for o in overrides if o.lstrip("+~").startswith(("hydra.", "hydra/"))]
+    plain = [o for o in overrides if o not in hydra_args]
+    try:
+        first = _expand_first_values(plain)[0] + hydra_args
+        path, _ = run_folder.resolve(first, run_folder.SWEEP_DIR_KEY)
+    except Exception:  # noqa: BLE001 - Hydra reports its own composition errors
+        return
+    try:
+        run_folder.check_writable(path)
+    except CitypeaceError as exc:
+        fail(str(exc))
+
+
 def run_hydra(argv: Sequence[str]) -> None:
     """Run the Hydra app with ``argv`` as its command line."""
     import hydra
@@ -249,7 +265,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         multirun = "-m" in args or "--multirun" in args
         overrides = [a for a in args if not a.startswith("-")]
         preflight(overrides, multirun=multirun)
-        if not multirun:
+        if multirun:
+            _check_sweep_folder(overrides)
+        else:
             args = _with_run_folder(args, overrides)
     try:
         run_hydra(args)

@@ -22,6 +22,7 @@ from typing import Any
 from sim.errors import ConfigError
 
 RUN_DIR_KEY = "hydra.run.dir"
+SWEEP_DIR_KEY = "hydra.sweep.dir"
 SUBDIR_KEY = "hydra.output_subdir"
 
 
@@ -75,8 +76,9 @@ def _quote(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def resolve(overrides: list[str]) -> tuple[Path, str | None]:
-    """The run folder (``hydra.run.dir``, its time stamp resolved now) and output subdir."""
+def resolve(overrides: list[str], key: str = RUN_DIR_KEY) -> tuple[Path, str | None]:
+    """The run folder (``hydra.run.dir``, or another folder ``key``, its time stamp resolved
+    now) and the output subdir."""
     from hydra import compose, initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
     from omegaconf import OmegaConf
@@ -88,7 +90,7 @@ def resolve(overrides: list[str]) -> tuple[Path, str | None]:
     try:
         with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
             cfg = compose("config", overrides=overrides, return_hydra_config=True)
-        run_dir = str(OmegaConf.select(cfg, RUN_DIR_KEY))
+        run_dir = str(OmegaConf.select(cfg, key))
         subdir = OmegaConf.select(cfg, SUBDIR_KEY)
     finally:
         GlobalHydra.instance().clear()
@@ -122,6 +124,27 @@ def prepare(path: Path, subdir: str | None = ".hydra") -> RunFolder:
             "config", RUN_DIR_KEY, where, f"a writable folder with free space ({exc.strerror})"
         ) from None
     return RunFolder(path, subdir, made, {p.name for p in path.iterdir()})
+
+
+def check_writable(path: Path, key: str = SWEEP_DIR_KEY) -> None:
+    """``path`` is a folder, or can be one: its nearest existing folder takes a file. Nothing
+    is created (a sweep's folder is Hydra's to make; this only refuses early and cleanly)."""
+    where = str(path)
+    if path.exists() and not path.is_dir():
+        raise ConfigError("config", key, where, "a folder (a file is there)")
+    existing = next(p for p in (path, *path.parents) if p.exists())
+    if not existing.is_dir():
+        raise ConfigError(
+            "config", key, where, f"a folder citypeace can create ({existing} is a file)"
+        )
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".probe-", dir=existing)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise ConfigError(
+            "config", key, where, f"a writable folder with free space ({exc.strerror})"
+        ) from None
 
 
 def _first_missing(path: Path) -> Path | None:

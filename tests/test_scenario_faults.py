@@ -135,3 +135,12 @@ def test_a_failed_run_in_an_existing_folder_keeps_what_was_there(tmp_path: Path)
     )
     _one_line(proc, "File too large")
     assert sorted(p.name for p in run.iterdir()) == ["notes.txt"]
+
+
+@pytest.mark.parametrize("where", ["file", "file/sub", "/proc/citypeace/sweep"])
+def test_a_multirun_folder_that_cannot_be_made(where: str, tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("mine")
+    proc = run_cli(["-m", *SMALL, "seed=1,2", f"hydra.sweep.dir={where}"], tmp_path)
+    _one_line(proc, f"hydra.sweep.dir = '{where}'")
+    assert (tmp_path / "file").read_text() == "mine"
+    assert not (tmp_path / "multirun").exists()

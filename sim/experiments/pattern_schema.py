@@ -79,7 +79,13 @@ class _Pattern:
             self.file, f"{self.where}.{key}" if key else self.where, value, allowed
         )
 
-    def keys(self, allowed: tuple[str, ...], rec: dict | None = None, prefix: str = "") -> None:
+    def keys(
+        self,
+        allowed: tuple[str, ...],
+        rec: dict | None = None,
+        prefix: str = "",
+        what: str = "a key of this kind",
+    ) -> None:
         rec = self.rec if rec is None else rec
         for key in rec:
             if key in allowed:
@@ -87,9 +93,7 @@ class _Pattern:
             near = _ALIASES.get(str(key)) if _ALIASES.get(str(key)) in allowed else None
             near = near or next(iter(difflib.get_close_matches(str(key), allowed, n=1)), None)
             hint = f"did you mean {near!r}? " if near else ""
-            raise self.fail(
-                f"{prefix}{key}", rec[key], f"{hint}a key of this kind: {list(allowed)}"
-            )
+            raise self.fail(f"{prefix}{key}", rec[key], f"{hint}{what}: {list(allowed)}")
 
     def text(self, key: str, required: bool = False) -> str | None:
         value = self.rec.get(key)
@@ -188,7 +192,7 @@ def check_pattern(rec: Any, file: str, where: str, sc: Any) -> dict[str, Any]:
     if not isinstance(rec, dict):
         raise ScenarioError(file, where, rec, "a mapping with id, kind, role and the kind's keys")
     p = _Pattern(rec, file, where, sc)
-    p.keys(_ANY_KIND)  # a key no kind has is named first: a misspelt `id` is named as such
+    p.keys(_ANY_KIND, what="a pattern key")  # named first: a misspelt `id` is named as such
     _provenance(p)
     pid = p.text("id", required=True)
     if not _ID.match(pid):
