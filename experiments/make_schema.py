@@ -27,14 +27,17 @@ FILES: dict[str, tuple[Any, str]] = {
     "alliances": (list[schema.Alliance], "alliances.yaml: alliances such as MAP"),
     "events": (list[schema.Event], "events.yaml: dated events"),
     "policies": (dict[str, schema.Policy], "policies.yaml: counterfactual overlays"),
+    "patterns": (None, "patterns.yaml: stylised facts (sim/experiments/pattern_schema.py)"),
 }
 
 
 def schemas() -> dict[str, str]:
     """File name -> JSON text, for every scenario file with a declared schema."""
+    from sim.experiments.pattern_schema import json_schema as patterns
+
     out = {}
     for stem, (kind, title) in FILES.items():
-        doc = TypeAdapter(kind).json_schema(by_alias=True)
+        doc = patterns() if stem == "patterns" else TypeAdapter(kind).json_schema(by_alias=True)
         doc = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": title,

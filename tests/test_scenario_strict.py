@@ -157,3 +157,8 @@ def test_the_published_schema_refuses_an_unknown_key() -> None:
     )
     data["hostility"][0]["directed"] = True
     assert list(jsonschema.Draft202012Validator(schema).iter_errors(data))
+    schema = json.loads((ROOT / "docs" / "schema" / "patterns.schema.json").read_text())
+    patterns = yaml.safe_load((ROOT / "scenarios/two_cities/patterns.yaml").read_text())
+    assert not list(jsonschema.Draft202012Validator(schema).iter_errors(patterns))
+    patterns[0]["minimum"] = patterns[0].pop("min")
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(patterns))
