@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,19 +82,31 @@ def config_dir() -> Path:
     raise FileNotFoundError("citypeace configs not found next to the package")
 
 
+@functools.cache
+def _schema_keys(schema: type) -> tuple[list[str], frozenset[str]]:
+    """A schema's keys, and those whose value may be a nested config (a dataclass or Any)."""
+    known, nested = [], set()
+    for f in dataclasses.fields(schema):
+        known.append(f.name)
+        if f.default_factory is not dataclasses.MISSING or f.type in ("Any", Any):
+            nested.add(f.name)
+    return known, frozenset(nested)
+
+
 def check_known_keys(node: DictConfig, prefix: str = "") -> None:
     """Every key of a composed config is a key of its schema: ``+model.trust.decy=0.5`` (a key
     added with ``+``) would otherwise be saved in config.yaml and have no effect."""
     schema = OmegaConf.get_type(node)
     if not dataclasses.is_dataclass(schema):
         return
-    known = [f.name for f in dataclasses.fields(schema)]
+    known, nested = _schema_keys(schema)
     for key in node:
-        if prefix == "" and key == "hydra":
-            continue
-        value = OmegaConf.select(node, str(key), throw_on_missing=False)
-        if key not in known:
-            path, leaf = f"{prefix}{key}", value
+        if key in nested:
+            value = OmegaConf.select(node, str(key), throw_on_missing=False)
+            if isinstance(value, DictConfig):
+                check_known_keys(value, f"{prefix}{key}.")
+        elif key not in known and not (prefix == "" and key == "hydra"):
+            path, leaf = f"{prefix}{key}", OmegaConf.select(node, str(key), throw_on_missing=False)
             while isinstance(leaf, DictConfig) and len(leaf) > 0:  # name the whole key given
                 first = next(iter(leaf))
                 path, leaf = f"{path}.{first}", leaf[first]
@@ -107,8 +120,6 @@ def check_known_keys(node: DictConfig, prefix: str = "") -> None:
                 leaf,
                 f"{hint}a key the config knows: one of {[prefix + k for k in known]}",
             )
-        if isinstance(value, DictConfig):
-            check_known_keys(value, f"{prefix}{key}.")
 
 
 def validate(cfg: DictConfig | Config) -> Config:
