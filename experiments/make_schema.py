@@ -31,13 +31,69 @@ FILES: dict[str, tuple[Any, str]] = {
 }
 
 
+def patterns_schema() -> dict[str, Any]:
+    """``patterns.yaml`` as JSON Schema, from pattern_schema's key table: what an editor can
+    check in one file (series, dates and policies are checked against the scenario by the
+    loader)."""
+    from sim.experiments.pattern_schema import (
+        AGGREGATES,
+        DIRECTIONS,
+        KEYS,
+        KINDS,
+        OPERATORS,
+        PATTERNS_MAX,
+        ROLES,
+        TEXT_MAX,
+    )
+
+    date = {"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$"}
+    text = {key: {"type": "string", "minLength": 1, "maxLength": n} for key, n in TEXT_MAX.items()}
+    window = {
+        "series": {"type": "string", "minLength": 1},
+        "agg": {"enum": list(AGGREGATES)},
+        "from": date,
+        "to": date,
+    }
+    part = {"type": "object", "properties": window, "required": ["series"]}
+    values: dict[str, Any] = {
+        **text,
+        **window,
+        "kind": {"enum": list(KINDS)},
+        "role": {"enum": list(ROLES)},
+        "calibrates": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "mechanism": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "min": {"type": "number"},
+        "max": {"type": "number"},
+        "numerator": {**part, "additionalProperties": False},
+        "denominator": {**part, "additionalProperties": False},
+        "op": {"enum": list(OPERATORS)},
+        "value": {"type": "number"},
+        "never": {"type": "boolean"},
+        "policy": {"type": "string", "minLength": 1},
+        "min_difference": {"type": "number", "minimum": 0},
+        "direction": {"enum": list(DIRECTIONS)},
+    }
+    kinds = [
+        {
+            "title": kind,
+            "type": "object",
+            "properties": {**{k: values[k] for k in keys}, "kind": {"const": kind}},
+            "required": ["id", "kind", "role", "role_reason"],
+            "additionalProperties": False,
+        }
+        for kind, keys in KEYS.items()
+    ]
+    return {"type": "array", "maxItems": PATTERNS_MAX, "items": {"oneOf": kinds}}
+
+
 def schemas() -> dict[str, str]:
     """File name -> JSON text, for every scenario file with a declared schema."""
-    from sim.experiments.pattern_schema import json_schema as patterns
-
     out = {}
     for stem, (kind, title) in FILES.items():
-        doc = patterns() if stem == "patterns" else TypeAdapter(kind).json_schema(by_alias=True)
+        if stem == "patterns":
+            doc = patterns_schema()
+        else:
+            doc = TypeAdapter(kind).json_schema(by_alias=True)
         doc = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": title,

@@ -289,50 +289,6 @@ def _contrast(p: _Pattern) -> None:
         raise p.fail("min_difference", None, "the smallest gap that counts, a number >= 0")
 
 
-def json_schema() -> dict[str, Any]:
-    """``patterns.yaml`` as JSON Schema (docs/schema/patterns.schema.json), from the key table
-    above: what an editor can check in one file (series, dates and policies are checked
-    against the scenario by the loader)."""
-    date = {"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$"}
-    text = {key: {"type": "string", "minLength": 1, "maxLength": n} for key, n in TEXT_MAX.items()}
-    window = {
-        "series": {"type": "string", "minLength": 1},
-        "agg": {"enum": list(AGGREGATES)},
-        "from": date,
-        "to": date,
-    }
-    part = {"type": "object", "properties": window, "required": ["series"]}
-    values: dict[str, Any] = {
-        **text,
-        **window,
-        "kind": {"enum": list(KINDS)},
-        "role": {"enum": list(ROLES)},
-        "calibrates": {"type": "array", "items": {"type": "string"}, "minItems": 1},
-        "mechanism": {"type": "array", "items": {"type": "string"}, "minItems": 1},
-        "min": {"type": "number"},
-        "max": {"type": "number"},
-        "numerator": {**part, "additionalProperties": False},
-        "denominator": {**part, "additionalProperties": False},
-        "op": {"enum": list(OPERATORS)},
-        "value": {"type": "number"},
-        "never": {"type": "boolean"},
-        "policy": {"type": "string", "minLength": 1},
-        "min_difference": {"type": "number", "minimum": 0},
-        "direction": {"enum": list(DIRECTIONS)},
-    }
-    kinds = [
-        {
-            "title": kind,
-            "type": "object",
-            "properties": {**{k: values[k] for k in keys}, "kind": {"const": kind}},
-            "required": ["id", "kind", "role", "role_reason"],
-            "additionalProperties": False,
-        }
-        for kind, keys in KEYS.items()
-    ]
-    return {"type": "array", "maxItems": PATTERNS_MAX, "items": {"oneOf": kinds}}
-
-
 def coefficient_keys() -> dict[str, Any]:
     """``model.<group>.<name>`` of every documented coefficient (the rule switches excluded)."""
     from sim.engine.params import ModelParams
