@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import itertools
 import logging
-import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sim.errors import CitypeaceError, ConfigError
+from sim import run_folder
+from sim.errors import CitypeaceError, ConfigError, brief
+from sim.run_folder import RunFolder
 
 SUBCOMMANDS = {
     "app": "sim.app.serve",
@@ -27,6 +28,8 @@ SUBCOMMANDS = {
     "sweep": "sim.experiments.sweep",
 }
 EXIT_BAD_INPUT = 2
+MAX_OVERRIDE = 4000  # characters of one override's value
+_RUN_FOLDER: RunFolder | None = None  # the single run's folder, made before Hydra starts
 
 
 def fail(message: str) -> None:
@@ -46,13 +49,13 @@ def explain(exc: BaseException) -> str:
             return str(seen)
         if isinstance(seen, OverrideParseException):
             key, _, value = (seen.override or "").partition("=")
-            why = (seen.message or "").splitlines()[0]
-            return f"command line: {key or '?'} = {value!r}: an override key=value ({why})"
+            why = _without(value, (seen.message or "").splitlines()[0])
+            return f"command line: {key or '?'} = {brief(value)}: an override key=value ({why})"
         if isinstance(seen, MissingConfigException):
             group, _, value = (seen.missing_cfg_file or "").partition("/")
             options = ", ".join(o for o in seen.options or [] if not o.endswith("_schema"))
             return (
-                (f"config: {group or 'config'} = {value!r}: one of [{options}]")
+                (f"config: {group or 'config'} = {brief(value)}: one of [{options}]")
                 if seen.missing_cfg_file
                 else str(seen).splitlines()[0]
             )
@@ -60,13 +63,32 @@ def explain(exc: BaseException) -> str:
             return _unknown_key(seen)
         if isinstance(seen, ValidationError):
             key = seen.full_key or "?"
-            wanted = seen.msg.splitlines()[0]
-            return f"config: {key} = {getattr(seen, 'value', '?')!r}: {wanted}"
+            value = getattr(seen, "value", "?")
+            wanted = _without(value, seen.msg.splitlines()[0])
+            return f"config: {key} = {brief(value)}: {wanted}"
         if isinstance(seen, OmegaConfBaseException):
             return f"config: {getattr(seen, 'full_key', '?')}: {str(seen).splitlines()[0]}"
         seen = seen.__cause__ or seen.__context__
     first = str(exc).strip().splitlines()
     return first[0] if first else type(exc).__name__
+
+
+def _without(value: object, text: str) -> str:
+    """``text`` with a long ``value`` it quotes replaced by '...' (the value is quoted once)."""
+    quoted = str(value)
+    return text.replace(quoted, "...") if len(quoted) > 40 else text
+
+
+def _check_lengths(overrides: Sequence[str]) -> None:
+    """A value longer than any config needs is refused before Hydra parses it (Python refuses
+    to read an integer of more than 4,300 digits, in a message that names no key)."""
+    for override in overrides:
+        key, _, value = override.partition("=")
+        if len(value) > MAX_OVERRIDE:
+            fail(
+                f"config: {key.lstrip('+~')} = {brief(value)}: "
+                f"a value of at most {MAX_OVERRIDE} characters"
+            )
 
 
 def _unknown_key(exc: BaseException) -> str:
@@ -110,6 +132,7 @@ def preflight(overrides: Sequence[str], multirun: bool = False) -> None:
 
     register()
     plain = [o for o in overrides if not o.lstrip("+~").startswith(("hydra.", "hydra/"))]
+    _check_lengths(overrides)
     try:
         combos = _expand_first_values(plain) if multirun else [plain]
     except Exception as exc:  # the override grammar's own errors
@@ -161,12 +184,43 @@ def _task(cfg) -> None:  # noqa: ANN001 - Hydra passes a DictConfig
             overrides=list(hydra_cfg.overrides.task),
         )
         return
+    folder = _RUN_FOLDER or RunFolder(out, None, out)  # made by main(), or (tests) by Hydra
     try:
+        folder.write_hydra_files(cfg, hydra_cfg)
         run_to_folder(cfg, out)
     except CitypeaceError as exc:
-        shutil.rmtree(out, ignore_errors=True)
+        folder.discard()
         fail(str(exc))
     print(f"citypeace: wrote {out}")
+
+
+def _with_run_folder(args: list[str], overrides: list[str]) -> list[str]:
+    """Make and check the run folder now (sim.run_folder); Hydra then uses exactly it."""
+    global _RUN_FOLDER
+    try:
+        path, subdir = run_folder.resolve(overrides)
+        _RUN_FOLDER = run_folder.prepare(path, subdir)
+    except CitypeaceError as exc:
+        fail(str(exc))
+    own = (f"{run_folder.RUN_DIR_KEY}=", f"{run_folder.SUBDIR_KEY}=")
+    kept = [a for a in args if not a.lstrip("+").startswith(own)]
+    return [*kept, *_RUN_FOLDER.overrides()]
+
+
+def _check_sweep_folder(overrides: list[str]) -> None:
+    """A multirun's folder (or its nearest existing parent) must take files, checked before
+    Hydra starts; the folder itself is still Hydra's to create."""
+    hydra_args = [o for o in overrides if o.lstrip("+~").startswith(("hydra.", "hydra/"))]
+    plain = [o for o in overrides if o not in hydra_args]
+    try:
+        first = _expand_first_values(plain)[0] + hydra_args
+        path, _ = run_folder.resolve(first, run_folder.SWEEP_DIR_KEY)
+    except Exception:  # noqa: BLE001 - Hydra reports its own composition errors
+        return
+    try:
+        run_folder.check_writable(path)
+    except CitypeaceError as exc:
+        fail(str(exc))
 
 
 def run_hydra(argv: Sequence[str]) -> None:
@@ -209,7 +263,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     }
     if not any(a in info or a.startswith("--cfg") for a in args):
         multirun = "-m" in args or "--multirun" in args
-        preflight([a for a in args if not a.startswith("-")], multirun=multirun)
+        overrides = [a for a in args if not a.startswith("-")]
+        preflight(overrides, multirun=multirun)
+        if multirun:
+            _check_sweep_folder(overrides)
+        else:
+            args = _with_run_folder(args, overrides)
     try:
         run_hydra(args)
     except ConfigError as exc:

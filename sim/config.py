@@ -8,15 +8,18 @@ dataclasses or raises :class:`~sim.errors.ConfigError` with the key, the value a
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from hydra.core.config_store import ConfigStore
-from omegaconf import MISSING, DictConfig, OmegaConf
+from omegaconf import MISSING, DictConfig, ListConfig, OmegaConf
 
 from sim.engine.params import Levers, LeverSettings, ModelParams, validate_ranges
 from sim.errors import ConfigError
+from sim.scenario.arguments import check_horizon, check_output, check_seed
 from sim.scenario.synthetic import SyntheticSpec, check_spec
 
 
@@ -79,20 +82,56 @@ def config_dir() -> Path:
     raise FileNotFoundError("citypeace configs not found next to the package")
 
 
+@functools.cache
+def _schema_keys(schema: type) -> tuple[list[str], frozenset[str]]:
+    """A schema's keys, and those whose value may be a nested config (a dataclass or Any)."""
+    known, nested = [], set()
+    for f in dataclasses.fields(schema):
+        known.append(f.name)
+        if f.default_factory is not dataclasses.MISSING or f.type in ("Any", Any):
+            nested.add(f.name)
+    return known, frozenset(nested)
+
+
+def check_known_keys(node: DictConfig, prefix: str = "") -> None:
+    """Every key of a composed config is a key of its schema: ``+model.trust.decy=0.5`` (a key
+    added with ``+``) would otherwise be saved in config.yaml and have no effect."""
+    schema = OmegaConf.get_type(node)
+    if not dataclasses.is_dataclass(schema):
+        return
+    known, nested = _schema_keys(schema)
+    for key in node:
+        if key in nested:
+            value = OmegaConf.select(node, str(key), throw_on_missing=False)
+            if isinstance(value, DictConfig):
+                check_known_keys(value, f"{prefix}{key}.")
+        elif key not in known and not (prefix == "" and key == "hydra"):
+            path, leaf = f"{prefix}{key}", OmegaConf.select(node, str(key), throw_on_missing=False)
+            while isinstance(leaf, DictConfig) and len(leaf) > 0:  # name the whole key given
+                first = next(iter(leaf))
+                path, leaf = f"{path}.{first}", leaf[first]
+            if isinstance(leaf, DictConfig | ListConfig):
+                leaf = OmegaConf.to_container(leaf)
+            near = difflib.get_close_matches(str(key), known, n=1)
+            hint = f"did you mean '{prefix}{near[0]}'? " if near else ""
+            raise ConfigError(
+                "config",
+                path,
+                leaf,
+                f"{hint}a key the config knows: one of {[prefix + k for k in known]}",
+            )
+
+
 def validate(cfg: DictConfig | Config) -> Config:
-    """Check every range and the synthetic size before a run starts."""
+    """Check every key, every range and the synthetic size before a run starts."""
+    if isinstance(cfg, DictConfig):
+        check_known_keys(cfg)
     obj = OmegaConf.to_object(cfg) if isinstance(cfg, DictConfig) else cfg
     validate_ranges(obj.model, "model")
     _check_levers(obj.levers)
-    if obj.horizon is not None and not 1 <= obj.horizon <= 6000:
-        raise ConfigError("config", "horizon", obj.horizon, "a whole number of months in [1, 6000]")
-    if not 0 <= obj.seed < 2**63:
-        raise ConfigError("config", "seed", obj.seed, "a whole number in [0, 2^63)")
-    for key in ("cities_every", "cities_max"):
-        if getattr(obj.output, key) < 0:
-            raise ConfigError(
-                "config", f"output.{key}", getattr(obj.output, key), "a whole number >= 0"
-            )
+    check_horizon(obj.horizon)
+    check_seed(obj.seed)
+    check_output(obj.output.cities_every, obj.output.cities_max)
     scenario = obj.scenario
     if isinstance(scenario, SyntheticScenarioConfig):
         check_spec(_synthetic_spec(scenario))

@@ -263,22 +263,25 @@ def test_uploaded_scenarios_go_through_the_validator(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """A scenario dropped into the app is read by the one loader, baseline and every policy,
-    before it is installed (the archive's own checks: tests/test_scenario_archive.py)."""
+    before it is installed (the archive's own checks: tests/test_scenario_archive.py). The
+    loader runs in a worker process with a time budget (sim.scenario.archive), which reports
+    each policy it loaded."""
     app = pytest.importorskip("sim.app.page", reason="the browser app is not there yet")
-    from sim.scenario import loader
+    from sim.scenario import archive, loader
 
     monkeypatch.setattr(loader, "_EXTRA_ROOTS", [])
     root = tmp_path / "uploads"
     loader.add_scenario_root(root)
     monkeypatch.setattr(app, "uploads_root", lambda: root)
     seen: list[tuple[str, str]] = []
-    real = loader.load_scenario
+    real = archive.validate_in_worker
 
-    def spy(name: object, policy: str = "baseline", horizon: int | None = None) -> object:
-        seen.append((Path(str(name)).name, policy))
-        return real(name, policy=policy, horizon=horizon)
+    def spy(folder: Path, where: str, seconds: float = archive.VALIDATE_SECONDS) -> list[str]:
+        loaded = real(folder, where, seconds)
+        seen.extend((folder.name, policy) for policy in loaded)
+        return loaded
 
-    monkeypatch.setattr(loader, "load_scenario", spy)
+    monkeypatch.setattr(archive, "validate_in_worker", spy)
     app.start_session()
     assert app.upload_scenario("checked.zip", zipped(scenario_files("checked_town")))
     policies = set(loader.load_scenario("checked_town").policies)

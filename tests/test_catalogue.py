@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import signal
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from typing import Any
 import pytest
 import yaml
 
-from helpers import copy_scenario, edit_yaml, run_cli
+from helpers import ROOT, copy_scenario, edit_yaml, run_cli
 from sim.errors import CitypeaceError, ScenarioError
 
 Edit = Callable[[Path], Path]  # breaks a copy of two_cities; returns the folder to point at
@@ -39,6 +40,7 @@ class Case:
     args: tuple[str, ...] = ()  # command-line overrides
     edit: Edit | None = None  # None: a config-only case
     cli: bool = False  # also run through the real command in a subprocess
+    cls: str = ""  # the class of bad input (README counts the catalogue by class)
 
 
 # ----------------------------------------------------------------------------- edits
@@ -300,17 +302,17 @@ CASES: list[Case] = [
     Case(
         "meta-horizon-text",
         "scenario.yaml",
-        "scenario.horizon",
+        "horizon",
         "'ten'",
-        "a number in [1, 6000]",
+        "a whole number in [1, 6000]",
         edit=yml("scenario.yaml", lambda d: d.update(horizon="ten")),
     ),
     Case(
         "meta-horizon-inf",
         "scenario.yaml",
-        "scenario.horizon",
+        "horizon",
         "inf",
-        "finite",
+        "a whole number in [1, 6000]",
         edit=yml("scenario.yaml", lambda d: d.update(horizon=float("inf"))),
     ),
     Case(
@@ -390,7 +392,7 @@ CASES: list[Case] = [
     Case(
         "meta-bad-source",
         "scenario.yaml",
-        "scenario.source",
+        "source",
         "'p. 12'",
         "'NNN:LINE'",
         edit=yml("scenario.yaml", lambda d: d.update(source="p. 12")),
@@ -455,8 +457,8 @@ CASES: list[Case] = [
         "meta-watch-unknown-actor",
         "scenario.yaml",
         "watch",
-        "['nobody']",
-        "known actor ids",
+        "'nobody'",
+        "a known actor id",
         edit=yml("scenario.yaml", lambda d: d.update(watch=["nobody"])),
     ),
     Case(
@@ -473,7 +475,7 @@ CASES: list[Case] = [
     Case(
         "meta-title-not-text",
         "scenario.yaml",
-        "scenario.title",
+        "title",
         "{'a': 1}",
         "a non-empty string",
         edit=yml("scenario.yaml", lambda d: d.update(title={"a": 1})),
@@ -1062,6 +1064,544 @@ CASES: list[Case] = [
         edit=yml("patterns.yaml", lambda d: d[0].update(kind="contrast", policy="no_peace")),
     ),
 ]
+
+
+# ----------------------------------------------------------------------------- issue 18
+# Inputs that older code accepted WITHOUT an error while ignoring or changing them (silent
+# acceptance), and neighbours of them. Each must now be refused like every case above.
+UNKNOWN, DUPLICATE, COLUMNS = "unknown key", "duplicate id", "column collision"
+CONFIG_KEY, PATTERN, TEXT, ECHO = "config key", "pattern", "text size", "bounded echo"
+
+
+def text_edit(file: str, change: Callable[[str], str]) -> Edit:
+    """Edit the raw text of a file of the copy."""
+
+    def edit(folder: Path) -> Path:
+        path = folder / file
+        path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+        return folder
+
+    return edit
+
+
+def policy_line(text: str) -> Edit:
+    """Append a policy written as raw YAML text to policies.yaml."""
+    return text_edit("policies.yaml", lambda old: old + text)
+
+
+def _rename_community(old: str, new: str) -> Edit:
+    def edit(folder: Path) -> Path:
+        text = (folder / "scenario.yaml").read_text(encoding="utf-8")
+        text = text.replace(f"[{old}, ", f"[{new}, ").replace(f"a: {old},", f"a: {new},")
+        (folder / "scenario.yaml").write_text(text, encoding="utf-8")
+        edit_yaml(folder / "actors.yaml", lambda d: d[0].update(community=new))
+        edit_yaml(folder / "events.yaml", lambda d: d[0].update(targets={"community": new}))
+        return folder
+
+    return edit
+
+
+def _pair_countries(data: dict) -> None:
+    """Countries EA, WE, EA_WE, DN, WE_DN: pairs (EA, WE_DN) and (EA_WE, DN) name one column."""
+    extra = [{"id": c, "assumption": "x"} for c in ("EA_WE", "WE_DN")]
+    data["countries"] = [*data["countries"][:2], extra[0], data["countries"][2], extra[1]]
+
+
+def _to_ratio_without_numerator(pattern: dict) -> None:
+    for key in ("series", "agg", "from", "to"):
+        pattern.pop(key)
+    pattern.update(kind="ratio", denominator={"series": "needs"})
+
+
+def _to_contrast(pattern: dict, threshold: object) -> None:
+    pattern.pop("min")
+    pattern.update(kind="contrast", policy="silos", min_difference=threshold)
+
+
+STRICT_CASES: list[Case] = [
+    # --------------------------------------------------------------- unknown keys
+    Case(
+        "meta-unknown-top-key",
+        "scenario.yaml",
+        "sanctions",
+        "[{",
+        "did you mean 'sanctioned'?",
+        edit=yml(
+            "scenario.yaml", lambda d: d.update(sanctions=[{"country": "WE", "assumption": "x"}])
+        ),
+        cls=UNKNOWN,
+        cli=True,
+    ),
+    Case(
+        "meta-country-unknown-key",
+        "scenario.yaml",
+        "countries[0].nmae",
+        "'Eastland'",
+        "did you mean 'name'?",
+        edit=yml("scenario.yaml", lambda d: d["countries"][0].update(nmae="Eastland")),
+        cls=UNKNOWN,
+    ),
+    Case(
+        "meta-hostility-directed",
+        "scenario.yaml",
+        "hostility[0].directed",
+        "True",
+        "a known key",
+        edit=yml("scenario.yaml", lambda d: d["hostility"][0].update(directed=True)),
+        cls=UNKNOWN,
+    ),
+    Case(
+        "meta-permission-unknown-key",
+        "scenario.yaml",
+        "permissions[0].both_ways",
+        "True",
+        "a known key",
+        edit=yml("scenario.yaml", lambda d: d["permissions"][0].update(both_ways=True)),
+        cls=UNKNOWN,
+    ),
+    Case(
+        "meta-divide-unknown-key",
+        "scenario.yaml",
+        "divides[0].since",
+        "'1992-04'",
+        "a known key",
+        edit=yml("scenario.yaml", lambda d: d["divides"][0].update(since="1992-04")),
+        cls=UNKNOWN,
+    ),
+    Case(
+        "meta-sanctioned-unknown-key",
+        "scenario.yaml",
+        "sanctioned[0].active",
+        "False",
+        "a known key",
+        edit=yml(
+            "scenario.yaml",
+            lambda d: d.update(sanctioned=[{"country": "WE", "active": False, "assumption": "x"}]),
+        ),
+        cls=UNKNOWN,
+    ),
+    Case(
+        "actor-mandate-unknown-pillar",
+        "actors.yaml",
+        "actors[4].mandate.peacee",
+        "0.8",
+        "did you mean 'peace'?",
+        edit=yml("actors.yaml", lambda d: d[4]["mandate"].update(peacee=0.8)),
+        cls=UNKNOWN,
+    ),
+    Case(
+        "policy-unknown-key",
+        "policies.yaml",
+        "no_programme.drop_programme",
+        "['rebuild']",
+        "did you mean 'drop_programmes'?",
+        ("policy=no_programme",),
+        edit=yml("policies.yaml", lambda d: d["no_programme"].update(drop_programme=["rebuild"])),
+        cls=UNKNOWN,
+    ),
+    Case(
+        "policy-added-actor-unknown-key",
+        "policies.yaml",
+        "extra.add_actors[0].populaton",
+        "5",
+        "did you mean 'population'?",
+        ("policy=extra",),
+        edit=policy_line(
+            "extra:\n  assumption: x\n  add_actors:\n    - {id: n, type: municipality, "
+            "country: EA, population: 5, populaton: 5, assumption: x}\n"
+        ),
+        cls=UNKNOWN,
+    ),
+    Case(
+        "yaml-duplicate-key",
+        "scenario.yaml",
+        "line 6",
+        "horizon",
+        "each key once",
+        edit=text_edit(
+            "scenario.yaml", lambda t: t.replace("horizon: 120\n", "horizon: 120\nhorizon: 125\n")
+        ),
+        cls=DUPLICATE,
+    ),
+    Case(
+        "yaml-duplicate-policy",
+        "policies.yaml",
+        "line 13",
+        "silos",
+        "each key once",
+        edit=policy_line("silos:\n  assumption: x\n  levers: {coordination: 1.0}\n"),
+        cls=DUPLICATE,
+    ),
+    # --------------------------------------------------------------- duplicate ids
+    Case(
+        "alliance-duplicate-id",
+        "alliances.yaml",
+        "alliances[1].id",
+        "'pact'",
+        "a unique alliance id",
+        edit=raw(
+            "alliances.yaml",
+            "- {id: pact, members: [eastville, westburg], assumption: x}\n"
+            "- {id: pact, members: [westburg, eastville], mediators: [mediator], assumption: x}\n",
+        ),
+        cls=DUPLICATE,
+        cli=True,
+    ),
+    Case(
+        "alliance-duplicate-member",
+        "alliances.yaml",
+        "alliances[0].members",
+        "['eastville', 'eastville']",
+        "each once",
+        edit=raw(
+            "alliances.yaml", "- {id: pact, members: [eastville, eastville], assumption: x}\n"
+        ),
+        cls=DUPLICATE,
+    ),
+    Case(
+        "event-duplicate-id",
+        "events.yaml",
+        "events[1].id",
+        "'wave'",
+        "a unique event id",
+        edit=yml("events.yaml", lambda d: [e.update(id="wave") for e in d[:2]] and None),
+        cls=DUPLICATE,
+    ),
+    Case(
+        "meta-hostility-duplicate-pair",
+        "scenario.yaml",
+        "hostility[1]",
+        "WE",
+        "one entry per pair",
+        edit=yml(
+            "scenario.yaml",
+            lambda d: d["hostility"].append(
+                {"a": "WE", "b": "EA", "value": 0.9, "assumption": "x"}
+            ),
+        ),
+        cls=DUPLICATE,
+    ),
+    Case(
+        "meta-permission-duplicate-pair",
+        "scenario.yaml",
+        "permissions[2]",
+        "EA",
+        "one entry per pair",
+        edit=yml(
+            "scenario.yaml",
+            lambda d: d["permissions"].append(
+                {"from": "EA", "to": "WE", "level": "closed", "assumption": "x"}
+            ),
+        ),
+        cls=DUPLICATE,
+    ),
+    Case(
+        "meta-sanctioned-twice",
+        "scenario.yaml",
+        "sanctioned[1].country",
+        "'WE'",
+        "a country listed once",
+        edit=yml(
+            "scenario.yaml",
+            lambda d: d.update(sanctioned=[{"country": "WE", "assumption": "x"}] * 2),
+        ),
+        cls=DUPLICATE,
+    ),
+    Case(
+        "meta-divide-twice",
+        "scenario.yaml",
+        "divides[1]",
+        "west",
+        "one entry per pair",
+        edit=yml(
+            "scenario.yaml",
+            lambda d: d["divides"].append({"a": "west", "b": "east", "assumption": "x"}),
+        ),
+        cls=DUPLICATE,
+    ),
+    Case(
+        "meta-lever-twice",
+        "scenario.yaml",
+        "levers[1].lever",
+        "'coordination'",
+        "a lever set once",
+        edit=yml(
+            "scenario.yaml",
+            lambda d: d.update(
+                levers=[
+                    {"lever": "coordination", "value": 0.2, "assumption": "x"},
+                    {"lever": "coordination", "value": 0.9, "assumption": "x"},
+                ]
+            ),
+        ),
+        cls=DUPLICATE,
+    ),
+    Case(
+        "meta-watch-twice",
+        "scenario.yaml",
+        "watch",
+        "['eastville', 'eastville']",
+        "each once",
+        edit=yml("scenario.yaml", lambda d: d.update(watch=["eastville", "eastville"])),
+        cls=DUPLICATE,
+    ),
+    Case(
+        "programme-duplicate-provider",
+        "programmes.yaml",
+        "programmes[0].recipients",
+        "['eastville', 'eastville']",
+        "each once",
+        edit=yml("programmes.yaml", lambda d: d[0].update(recipients=["eastville", "eastville"])),
+        cls=DUPLICATE,
+    ),
+    # --------------------------------------------------------------- output columns
+    Case(
+        "alliance-column-collision",
+        "alliances.yaml",
+        "alliances[1].id",
+        "'pact_progress'",
+        "alliance_pact_progress",
+        edit=raw(
+            "alliances.yaml",
+            "- {id: pact, members: [eastville, westburg], assumption: x}\n"
+            "- {id: pact_progress, members: [westburg, eastville], assumption: x}\n",
+        ),
+        cls=COLUMNS,
+        cli=True,
+    ),
+    Case(
+        "community-column-collision",
+        "scenario.yaml",
+        "communities",
+        "'mean'",
+        "D_mean",
+        edit=_rename_community("east", "mean"),
+        cls=COLUMNS,
+    ),
+    Case(
+        "country-pair-column-collision",
+        "scenario.yaml",
+        "countries",
+        "'EA_WE'",
+        "permission_EA_WE_DN",
+        edit=yml("scenario.yaml", _pair_countries),
+        cls=COLUMNS,
+    ),
+    # --------------------------------------------------------------- config keys
+    Case(
+        "plus-typo-in-model",
+        "config",
+        "model.trust.decy",
+        "0.5",
+        "did you mean 'model.trust.decay'?",
+        ("+model.trust.decy=0.5",),
+        cls=CONFIG_KEY,
+        cli=True,
+    ),
+    Case(
+        "plus-unknown-deep-key",
+        "config",
+        "unknown.deep.key",
+        "1",
+        "a key the config knows",
+        ("+unknown.deep.key=1",),
+        cls=CONFIG_KEY,
+    ),
+    Case(
+        "plus-lever-typo",
+        "config",
+        "levers.coordnation",
+        "1",
+        "did you mean 'levers.coordination'?",
+        ("+levers.coordnation=1",),
+        cls=CONFIG_KEY,
+    ),
+    Case(
+        "plus-output-typo",
+        "config",
+        "output.dashbord",
+        "False",
+        "did you mean 'output.dashboard'?",
+        ("+output.dashbord=false",),
+        cls=CONFIG_KEY,
+    ),
+    Case(
+        "plus-scenario-key",
+        "config",
+        "scenario.nmae",
+        "'x'",
+        "did you mean 'scenario.name'?",
+        ("+scenario.nmae=x",),
+        cls=CONFIG_KEY,
+    ),
+    Case(
+        "plus-top-level-typo",
+        "config",
+        "polcy",
+        "'no_mediator'",
+        "did you mean 'policy'?",
+        ("+polcy=no_mediator",),
+        cls=CONFIG_KEY,
+    ),
+    # --------------------------------------------------------------- patterns
+    Case(
+        "pattern-minimum-for-min",
+        "patterns.yaml",
+        "patterns[0].minimum",
+        "1",
+        "did you mean 'min'?",
+        edit=yml("patterns.yaml", lambda d: d[0].update(minimum=d[0].pop("min"))),
+        cls=PATTERN,
+    ),
+    Case(
+        "pattern-string-bound",
+        "patterns.yaml",
+        "patterns[0].min",
+        "'1'",
+        "a finite number",
+        edit=yml("patterns.yaml", lambda d: d[0].update(min="1")),
+        cls=PATTERN,
+    ),
+    Case(
+        "pattern-ratio-without-numerator",
+        "patterns.yaml",
+        "patterns[0].numerator",
+        "None",
+        "a mapping",
+        edit=yml("patterns.yaml", lambda d: _to_ratio_without_numerator(d[0])),
+        cls=PATTERN,
+    ),
+    Case(
+        "pattern-list-series",
+        "patterns.yaml",
+        "patterns[0].series",
+        "['needs']",
+        "the name of a series",
+        edit=yml("patterns.yaml", lambda d: d[0].update(series=["needs"])),
+        cls=PATTERN,
+    ),
+    Case(
+        "pattern-bad-contrast-threshold",
+        "patterns.yaml",
+        "patterns[0].min_difference",
+        "'big'",
+        "a finite number",
+        edit=yml("patterns.yaml", lambda d: _to_contrast(d[0], "big")),
+        cls=PATTERN,
+    ),
+    Case(
+        "pattern-unknown-series",
+        "patterns.yaml",
+        "patterns[0].series",
+        "'projects_done'",
+        "a series of this scenario",
+        edit=yml("patterns.yaml", lambda d: d[0].update(series="projects_done")),
+        cls=PATTERN,
+    ),
+    Case(
+        "pattern-description-bomb",
+        "patterns.yaml",
+        "patterns[1].description",
+        "[['x'",
+        "a non-empty string",
+        edit=text_edit(
+            "patterns.yaml",
+            lambda t: (
+                t + "- id: bomb\n  role: scripted\n  role_reason: x\n  assumption: x\n"
+                "  kind: range\n  series: needs\n  max: 1\n" + alias_bomb("description")
+            ),
+        ),
+        cls=TEXT,
+    ),
+    # --------------------------------------------------------------- text sizes
+    Case(
+        "policy-description-bomb",
+        "policies.yaml",
+        "bomb.description",
+        "[['x'",
+        "text of at most",
+        edit=policy_line("bomb:\n  assumption: x\n" + alias_bomb("description")),
+        cls=TEXT,
+        cli=True,
+    ),
+    Case(
+        "country-name-bomb",
+        "scenario.yaml",
+        "countries[3].name",
+        "[['x'",
+        "text of at most",
+        edit=text_edit(
+            "scenario.yaml",
+            lambda t: t.replace(
+                "permissions:",
+                "  - id: XX\n    assumption: x\n  " + alias_bomb("name") + "permissions:",
+            ),
+        ),
+        cls=TEXT,
+    ),
+    Case(
+        "title-too-long",
+        "scenario.yaml",
+        "title",
+        "(100000 characters)",
+        "text of at most",
+        edit=yml("scenario.yaml", lambda d: d.update(title="t" * 100_000)),
+        cls=TEXT,
+    ),
+    Case(
+        "actor-name-too-long",
+        "actors.yaml",
+        "actors[0].name",
+        "(100000 characters)",
+        "text of at most",
+        edit=yml("actors.yaml", lambda d: d[0].update(name="n" * 100_000)),
+        cls=TEXT,
+    ),
+    Case(
+        "event-note-bomb",
+        "events.yaml",
+        "events[0].note",
+        "[['x'",
+        "text of at most",
+        edit=text_edit(
+            "events.yaml",
+            lambda t: (
+                "- date: '2001-01'\n  type: summit\n  a: EA\n  b: WE\n  delta: 0.1\n"
+                "  assumption: x\n" + alias_bomb("note") + t
+            ),
+        ),
+        cls=TEXT,
+    ),
+    # --------------------------------------------------------------- bounded echo
+    Case(
+        "override-value-huge",
+        "config",
+        "model.trust.decay",
+        "(100000 characters)",
+        "",
+        ("model.trust.decay=" + "x" * 100_000,),
+        cls=ECHO,
+    ),
+    Case(
+        "override-digits-huge",
+        "config",
+        "model.trust.decay",
+        "(100000 characters)",
+        "",
+        ("model.trust.decay=" + "9" * 100_000,),
+        cls=ECHO,
+    ),
+    Case(
+        "override-string-huge",
+        "policies.yaml",
+        "policy",
+        "(3000 characters)",
+        "one of ['baseline'",
+        ("policy=" + "p" * 3000,),
+        cls=ECHO,
+    ),
+]
+CASES += STRICT_CASES
 CLI_CASES = [c for c in CASES if c.cli]
 
 
@@ -1107,10 +1647,27 @@ def assert_one_line(case: Case, stderr: str, stdout: str = "") -> None:
     assert len(line) < 2000, "one line of bounded length"
 
 
+def case_class(case: Case) -> str:
+    """The class of a case, as counted in the README."""
+    if case.cls:
+        return case.cls
+    if case.edit is not None:
+        return "scenario value"
+    return "synthetic generator" if case.where == "scenario=synthetic" else "config value"
+
+
+def test_readme_counts_the_catalogue() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    counts = Counter(case_class(c) for c in CASES)
+    assert f"(`tests/test_catalogue.py`) has {len(CASES)} cases" in readme
+    for name, n in counts.items():
+        assert f"| {name} | {n} |" in readme, (name, n)
+
+
 def test_catalogue_size() -> None:
     assert len(CASES) >= 40
     assert len({c.id for c in CASES}) == len(CASES)
-    assert 8 <= len(CLI_CASES) <= 12
+    assert 8 <= len(CLI_CASES) <= 16
     files = {c.where for c in CASES if c.edit is not None}
     assert {"scenario.yaml", "actors.yaml", "actors.csv", "ties.yaml", "events.yaml"} <= files
 

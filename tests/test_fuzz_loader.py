@@ -6,7 +6,8 @@ types, inserts random values (NaN, inf, huge integers, unknown ids, dates, neste
 alias bombs), duplicates entries, flips bytes, truncates text, replaces whole files by random
 bytes and rewrites ``actors.yaml`` as a CSV with random cells. For every input the loader must
 either accept it or raise :class:`~sim.errors.CitypeaceError` within a few seconds, and data it
-accepts must build a model that runs a few months with finite outputs.
+accepts must build a model that runs a few months with finite outputs. A case whose one change
+is a key that no file uses (issue 18) must be refused: accepting it is silent acceptance.
 
 The default budget is short for CI. Run it long with, for example::
 
@@ -145,8 +146,9 @@ def _get(data: Any, path: tuple) -> Any:
 
 
 @st.composite
-def mutate_data(draw: st.DrawFn, data: Any) -> Any:
-    """One structural mutation of a YAML document (returns the new document)."""
+def mutate_data(draw: st.DrawFn, data: Any, log: list[str] | None = None) -> Any:
+    """One structural mutation of a YAML document (returns the new document); ``log`` gets
+    "unknown key" when the mutation added a key that no shipped file uses."""
     paths = list(_paths(data))
     path = draw(st.sampled_from(paths))
     op = draw(st.sampled_from(["nudge", "set", "drop", "insert", "duplicate", "retype", "nudge"]))
@@ -159,7 +161,10 @@ def mutate_data(draw: st.DrawFn, data: Any) -> Any:
     elif op == "insert":
         target = node if isinstance(node, dict | list) else parent
         if isinstance(target, dict):
-            target[draw(st.one_of(st.sampled_from(KEYS), st.text(max_size=6)))] = draw(values)
+            key = draw(st.one_of(st.sampled_from(KEYS), st.text(max_size=6)))
+            if key not in target and key not in KEYS and log is not None:
+                log.append("unknown key")
+            target[key] = draw(values)
         else:
             target.insert(draw(st.integers(0, len(target))), draw(values))
     elif op == "duplicate" and isinstance(parent, list):
@@ -193,6 +198,7 @@ class FuzzCase:
     policy: str
     horizon: int | None
     how: str
+    unknown_key: bool = False  # the one change is a key no file uses: it must be refused
 
 
 def _dump(data: Any) -> bytes:
@@ -204,18 +210,34 @@ def _dump(data: Any) -> bytes:
 
 @st.composite
 def fuzz_cases(draw: st.DrawFn) -> FuzzCase:
-    how = draw(st.sampled_from(["structure", "structure", "structure", "bytes", "text", "csv"]))
+    how = draw(
+        st.sampled_from(["structure", "structure", "structure", "bytes", "text", "csv", "key"])
+    )
     base = draw(st.sampled_from(BASE_NAMES))
     folder, base_files, docs_in = FOLDERS[base], FILES[base], BASES[base]
     files: dict[str, bytes] = {}
     remove: tuple[str, ...] = ()
     name = draw(st.sampled_from(base_files))
-    if how == "structure":
+    log: list[str] = []
+    if how == "key":  # one key that no file uses, in any mapping: it must be refused
+        data = json.loads(json.dumps(docs_in[name]))
+        mappings = [
+            p
+            for p in _paths(data)
+            if isinstance(_get(data, p), dict) and not (name == "policies.yaml" and p == ())
+        ]
+        if mappings:
+            target = _get(data, draw(st.sampled_from(mappings)))
+            target[f"x_{draw(st.text(max_size=6))}"] = draw(values)
+            log.append("unknown key")
+        files = {name: _dump(data)}
+    elif how == "structure":
         docs: dict[str, Any] = {}
-        for _ in range(draw(st.integers(1, 4))):
+        changes = draw(st.integers(1, 4))
+        for _ in range(changes):
             name = draw(st.sampled_from(base_files))
             data = docs.get(name, json.loads(json.dumps(docs_in[name])))
-            docs[name] = draw(mutate_data(data))
+            docs[name] = draw(mutate_data(data, log if changes == 1 else None))
         files = {name: _dump(data) for name, data in docs.items()}
     elif how == "bytes":  # random bytes: all of a file, or spliced into it
         text = (folder / name).read_bytes()
@@ -298,7 +320,7 @@ def fuzz_cases(draw: st.DrawFn) -> FuzzCase:
         remove = ("actors.yaml",)
     policy = draw(st.sampled_from([*POLICIES[base], "ghost", ""]))
     horizon = draw(st.sampled_from([None, None, 3, 12, 0, -1]))
-    return FuzzCase(base, files, remove, policy, horizon, how)
+    return FuzzCase(base, files, remove, policy, horizon, how, unknown_key=bool(log))
 
 
 @contextmanager
@@ -337,6 +359,7 @@ def check_case(case: FuzzCase, stats: Counter) -> None:
                 sc = load_scenario(folder, policy=case.policy, horizon=case.horizon)
             except CitypeaceError as exc:
                 stats["refused"] += 1
+                stats["refused unknown key"] += case.unknown_key
                 assert len(str(exc).splitlines()) == 1, "one line"
                 assert len(str(exc)) < 5000, "a bounded message"
                 return
@@ -346,6 +369,8 @@ def check_case(case: FuzzCase, stats: Counter) -> None:
                     f"loader crashed on {case!r}:\n{traceback.format_exc()}"
                 ) from None
             stats["accepted"] += 1
+            # Silent acceptance: a key no file uses was added, and the loader took the data.
+            assert not case.unknown_key, f"an unknown key was ignored: {case!r}"
             model = PeaceModel(sc, seed=0)
             model.run(months=3)
             numbers = model.timeseries().select_dtypes("number").to_numpy()
@@ -423,3 +448,15 @@ def test_fuzz_harness_catches_a_hang(monkeypatch: Any) -> None:
     else:
         raise AssertionError("a hang went unnoticed")
     assert time.monotonic() - started < 10
+
+
+def test_fuzz_harness_catches_silent_acceptance(tmp_path: Path) -> None:
+    """A case marked as adding an unknown key fails the harness if the loader accepts it (a
+    guard against a fuzzer that cannot see ignored input)."""
+    case = FuzzCase("two_cities", {}, (), "baseline", None, "structure", unknown_key=True)
+    try:
+        check_case(case, Counter())  # the unchanged scenario loads: as if the key were ignored
+    except AssertionError as exc:
+        assert "unknown key was ignored" in str(exc)
+    else:
+        raise AssertionError("silent acceptance went unnoticed")

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import io
+import signal
+import socket
 import stat
+import subprocess
+import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -132,3 +137,85 @@ def test_the_app_installs_a_dropped_scenario_or_keeps_the_run(
 def _registered(folder: Path) -> Path:
     loader.add_scenario_root(folder)
     return folder
+
+
+# ----------------------------------------------------------------------------- budget (issue 18)
+
+
+def test_a_yaml_file_over_the_cap_is_refused_before_parsing(root: Path) -> None:
+    from sim.scenario.archive import MAX_YAML_BYTES
+
+    files = scenario_files()
+    files["actors.yaml"] += "# " + "x" * MAX_YAML_BYTES + "\n"
+    with pytest.raises(ScenarioError) as info:
+        install_archive(zipped(files), "big.zip", root)
+    assert info.value.key == "my_town/actors.yaml"
+    assert "a YAML file of at most 1,000,000 bytes" in str(info.value)
+    assert not root.exists() or list(root.iterdir()) == []
+
+
+def test_validation_runs_in_a_worker_with_a_time_budget(root: Path, tmp_path: Path) -> None:
+    from sim.scenario.archive import validate_in_worker
+
+    folder = tmp_path / "my_town"
+    folder.mkdir()
+    for name, text in scenario_files().items():
+        (folder / name).write_text(text)
+    assert validate_in_worker(folder, "upload x.zip")[0] == "baseline"
+    with pytest.raises(ScenarioError) as info:
+        validate_in_worker(folder, "upload x.zip", seconds=0.05)  # less than a Python start
+    assert str(info.value).startswith("upload x.zip: validation = 'over 0.05 s': ")
+    assert "within 0.05 s" in info.value.allowed
+
+
+def test_a_policy_description_bomb_is_one_short_error(root: Path) -> None:
+    levels = ["&a0 [x, x, x, x, x, x, x, x, x]"]
+    levels += [f"&a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+    policy = f"bomb:\n  assumption: x\n  description: [{', '.join(levels)}]\n"
+    files = scenario_files()
+    files["policies.yaml"] += policy
+    data = zipped(files)
+    assert len(data) < 4000
+    with pytest.raises(ScenarioError) as info:
+        install_archive(data, "bomb.zip", root)
+    message = str(info.value)
+    assert message.startswith("upload bomb.zip") and "bomb.description" in message, message
+    assert "text of at most 300 characters" in message and len(message) < 1000
+    assert list(root.iterdir()) == []
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_the_server_cleans_up_on_sigterm_and_sigint(sig: int, tmp_path: Path) -> None:
+    """Uvicorn re-raises the signal after its graceful shutdown; exit handlers must still run
+    (sim/app/page.py removes the uploads folder in one)."""
+    code = (
+        "import atexit, sys, uvicorn\n"
+        "from sim.app.serve import exit_on_sigterm\n"
+        "async def app(scope, receive, send):\n"
+        "    pass\n"
+        "atexit.register(lambda: print('cleaned up', flush=True))\n"
+        "exit_on_sigterm()\n"
+        "uvicorn.run(app, host='127.0.0.1', port=int(sys.argv[1]), log_level='warning')\n"
+    )
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(port)], stdout=subprocess.PIPE, text=True, cwd=tmp_path
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        else:
+            pytest.fail("the server did not start")
+        proc.send_signal(sig)
+        out, _ = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert "cleaned up" in out  # without exit_on_sigterm, SIGTERM ends it before this
+    if sig == signal.SIGTERM:
+        assert proc.returncode == 128 + signal.SIGTERM

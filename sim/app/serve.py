@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import socket
 import sys
 import warnings
@@ -88,6 +89,18 @@ def _check_port(host: str, port: int) -> str | None:
     return None
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def exit_on_sigterm() -> None:
+    """Let SIGTERM end the server like Ctrl+C does, through the interpreter's normal exit, so
+    that exit handlers run (the app removes its folder of uploaded scenarios in one). Uvicorn
+    catches SIGTERM for a graceful shutdown and then raises it again with the handler it found
+    at start: Python's default for SIGTERM would end the process on the spot."""
+    signal.signal(signal.SIGTERM, _terminate)
+
+
 def main(args: list[str]) -> int:
     """Serve the app until interrupted; returns the exit code."""
     opts = parser().parse_args(args)
@@ -103,6 +116,7 @@ def main(args: list[str]) -> int:
     os.environ["SERVER_PORT"] = str(opts.port)
     import uvicorn
 
+    exit_on_sigterm()
     print(f"citypeace app: serving on http://{opts.host}:{opts.port}  (Ctrl+C to stop)", flush=True)
     uvicorn.run(
         "solara.server.starlette:app",

@@ -44,6 +44,7 @@ from sim.rules import (
     trust,
 )
 from sim.rules import alliances as alliance_rules
+from sim.scenario.arguments import check_model_arguments
 from sim.scenario.dates import format_month
 from sim.scenario.loader import ACTOR_TYPES, PILLARS, TIE_TYPES, Scenario, load_scenario
 from sim.scenario.synthetic import SyntheticSpec, generate
@@ -183,6 +184,9 @@ class PeaceModel(mesa.Model):
         cities_every: int = 1,
         cities_max: int = 5000,
     ) -> None:
+        check_model_arguments(
+            scenario, seed, horizon, policy, params, levers, synthetic, cities_every, cities_max
+        )
         super().__init__(rng=seed)
         self.seed = seed
         self.params: ModelParams = _coerce(params, ModelParams)

@@ -51,6 +51,7 @@ KEYS = {
     "first_date": (*_COMMON, "series", "op", "value", "from", "to", "never"),
     "contrast": (*_COMMON, *_WINDOW, "policy", "min_difference", "direction"),
 }
+_ANY_KIND = tuple(sorted({key for keys in KEYS.values() for key in keys}))
 _ALIASES = {
     "minimum": "min",
     "maximum": "max",
@@ -70,15 +71,24 @@ _SOURCE = re.compile(r"^\d{3}:\d+(-\d+)?$")
 class _Pattern:
     """Accessors for one pattern record that raise ScenarioError with file, key and value."""
 
-    def __init__(self, rec: dict, file: str, where: str, sc: Any) -> None:
+    def __init__(
+        self, rec: dict, file: str, where: str, sc: Any, standing: list[str] | None = None
+    ) -> None:
         self.rec, self.file, self.where, self.sc = rec, file, where, sc
+        self.standing = standing  # the scenario's recorded columns, listed once per file
 
     def fail(self, key: str, value: object, allowed: str) -> ScenarioError:
         return ScenarioError(
             self.file, f"{self.where}.{key}" if key else self.where, value, allowed
         )
 
-    def keys(self, allowed: tuple[str, ...], rec: dict | None = None, prefix: str = "") -> None:
+    def keys(
+        self,
+        allowed: tuple[str, ...],
+        rec: dict | None = None,
+        prefix: str = "",
+        what: str = "a key of this kind",
+    ) -> None:
         rec = self.rec if rec is None else rec
         for key in rec:
             if key in allowed:
@@ -86,9 +96,7 @@ class _Pattern:
             near = _ALIASES.get(str(key)) if _ALIASES.get(str(key)) in allowed else None
             near = near or next(iter(difflib.get_close_matches(str(key), allowed, n=1)), None)
             hint = f"did you mean {near!r}? " if near else ""
-            raise self.fail(
-                f"{prefix}{key}", rec[key], f"{hint}a key of this kind: {list(allowed)}"
-            )
+            raise self.fail(f"{prefix}{key}", rec[key], f"{hint}{what}: {list(allowed)}")
 
     def text(self, key: str, required: bool = False) -> str | None:
         value = self.rec.get(key)
@@ -122,7 +130,8 @@ class _Pattern:
 
     def date(self, key: str, rec: dict, prefix: str = "") -> int | None:
         """A YYYY-MM date inside the scenario's span, as a month index (None if absent)."""
-        from sim.scenario.loader import _fmt, _month
+        from sim.scenario.dates import format_month as _fmt
+        from sim.scenario.dates import month_of as _month
 
         if key not in rec:
             return None
@@ -149,7 +158,7 @@ class _Pattern:
             raise self.fail(f"{prefix}series", value, "the name of a series (required)")
         if self.sc.policy != "baseline":
             return  # the baseline load checked it; a policy may drop what it reads
-        problem = series_problem(value, self.sc)
+        problem = series_problem(value, self.sc, self.standing)
         if problem:
             raise self.fail(f"{prefix}series", value, problem)
 
@@ -172,8 +181,9 @@ def check_patterns(records: list[Any], file: str, sc: Any) -> list[dict[str, Any
     if len(records) > PATTERNS_MAX:
         raise ScenarioError(file, "patterns", len(records), f"at most {PATTERNS_MAX} patterns")
     out, seen = [], set()
+    standing = standing_series(sc) if records and sc.policy == "baseline" else None
     for i, rec in enumerate(records):
-        checked = check_pattern(rec, file, f"patterns[{i}]", sc)
+        checked = check_pattern(rec, file, f"patterns[{i}]", sc, standing)
         if checked["id"] in seen:
             raise ScenarioError(file, f"patterns[{i}].id", checked["id"], "a unique pattern id")
         seen.add(checked["id"])
@@ -181,11 +191,14 @@ def check_patterns(records: list[Any], file: str, sc: Any) -> list[dict[str, Any
     return out
 
 
-def check_pattern(rec: Any, file: str, where: str, sc: Any) -> dict[str, Any]:
+def check_pattern(
+    rec: Any, file: str, where: str, sc: Any, standing: list[str] | None = None
+) -> dict[str, Any]:
     """One pattern record, checked (see the module docstring)."""
     if not isinstance(rec, dict):
         raise ScenarioError(file, where, rec, "a mapping with id, kind, role and the kind's keys")
-    p = _Pattern(rec, file, where, sc)
+    p = _Pattern(rec, file, where, sc, standing)
+    p.keys(_ANY_KIND, what="a pattern key")  # named first: a misspelt `id` is named as such
     _provenance(p)
     pid = p.text("id", required=True)
     if not _ID.match(pid):
@@ -326,12 +339,12 @@ def standing_series(sc: Any) -> list[str]:
     return names
 
 
-def series_problem(name: str, sc: Any) -> str | None:
+def series_problem(name: str, sc: Any, standing: list[str] | None = None) -> str | None:
     """None when ``name`` is a series of ``sc``; otherwise what is allowed (for the error)."""
     from sim.engine import scoped_series as scoped
     from sim.scenario.loader import TIE_TYPES
 
-    standing = standing_series(sc)
+    standing = standing_series(sc) if standing is None else standing
     if name in standing:
         return None
     spec = scoped.parse(name)

@@ -4,12 +4,21 @@ The archive is untrusted: its member names, sizes and count are checked before a
 extracted, it is unpacked into a private staging folder, and the scenario goes through the one
 loader (:func:`sim.scenario.loader.load_scenario`, every policy too) before it becomes visible
 under ``root``. Any problem raises :class:`~sim.errors.ScenarioError` and leaves nothing behind.
+
+Installing has a budget: a YAML file may hold at most 1 MB (pure-Python YAML parses about
+0.15 MB/s, and a scenario's files are tens of kB), and the validation runs in a worker process
+with limits on its wall time, CPU time and memory, so no upload can hold the server's CPU.
 """
 
 from __future__ import annotations
 
 import io
+import json
+import os
+import resource
 import shutil
+import subprocess
+import sys
 import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -20,6 +29,9 @@ MAX_ARCHIVE_BYTES = 2_000_000  # a scenario is a few YAML/CSV files, tens of kB
 MAX_UNPACKED_BYTES = 20_000_000  # also stops a zip bomb: sizes are checked before extraction
 MAX_FILES = 64
 ALLOWED_SUFFIXES = (".yaml", ".yml", ".csv", ".md")
+MAX_YAML_BYTES = 1_000_000  # per YAML file: bounds the parse (pure-Python PyYAML)
+VALIDATE_SECONDS = 60  # wall and CPU time for validating an upload, baseline and policies
+VALIDATE_MEMORY = 4 * 1024**3  # address space of the validating process
 
 
 def install_archive(data: bytes, filename: str, root: Path, replace: bool = False) -> str:
@@ -62,7 +74,7 @@ def _unpack_and_validate(
     where: str,
     replace: bool = False,
 ) -> str:
-    from sim.scenario.loader import _NAME, available_scenarios, load_scenario
+    from sim.scenario.loader import _NAME, available_scenarios
 
     for member, relative in files:
         target = staging.joinpath("scenario", *relative.parts)
@@ -78,14 +90,87 @@ def _unpack_and_validate(
         raise ScenarioError(where, "name", name, "a name not already in use")
     folder = staging / name
     (staging / "scenario").rename(folder)
-    # The same validator as every other scenario, each policy included.
-    for policy in ["baseline", *load_scenario(folder).policies]:
-        load_scenario(folder, policy=policy)
+    # The same validator as every other scenario, each policy included, in a worker.
+    validate_in_worker(folder, where)
     if again:  # swap in the new files, then drop the old ones
         old = staging / f"{name}.old"
         (root / name).rename(old)
     folder.rename(root / name)
     return name
+
+
+class _Shown:
+    """A value already written as text by the worker: printed as it is."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _limits() -> None:  # pragma: no cover - runs in the child before exec
+    resource.setrlimit(resource.RLIMIT_CPU, (VALIDATE_SECONDS, VALIDATE_SECONDS + 5))
+    resource.setrlimit(resource.RLIMIT_AS, (VALIDATE_MEMORY, VALIDATE_MEMORY))
+
+
+def validate_in_worker(folder: Path, where: str, seconds: float = VALIDATE_SECONDS) -> list[str]:
+    """Load ``folder`` under every policy in a separate process with a time and memory budget;
+    its first problem is raised here as the same ScenarioError. Returns the policies loaded
+    (baseline first)."""
+    code = (
+        "import sys; from sim.scenario.archive import _validate_here; _validate_here(sys.argv[1])"
+    )
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(folder)],
+            capture_output=True,
+            text=True,
+            timeout=seconds,
+            preexec_fn=_limits,
+            env=env,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise ScenarioError(
+            where, "validation", f"over {seconds:g} s", _BUDGET.format(seconds=seconds)
+        ) from None
+    lines = done.stdout.strip().splitlines()
+    try:
+        answer = json.loads(lines[-1]) if lines else {}
+    except ValueError:
+        answer = {}
+    if answer.get("ok"):
+        return list(answer["validated"])
+    if "error" in answer:
+        file, key, value, allowed = answer["error"]
+        raise ScenarioError(file, key, _Shown(value), allowed)
+    why = "killed by its time budget" if done.returncode in (-9, -24) else "it failed"
+    raise ScenarioError(
+        where, "validation", f"{why} (exit {done.returncode})", _BUDGET.format(seconds=seconds)
+    )
+
+
+_BUDGET = "a scenario that validates within {seconds:g} s of CPU and 4 GB of memory"
+
+
+def _validate_here(folder: str) -> None:
+    """The worker: validate, then print one JSON line (ok, or the error's four parts)."""
+    from sim.errors import ScenarioError as Error
+    from sim.errors import brief
+    from sim.scenario.loader import load_scenario
+
+    validated = []
+    try:
+        for policy in ["baseline", *load_scenario(Path(folder)).policies]:
+            load_scenario(Path(folder), policy=policy)
+            validated.append(policy)
+    except Error as exc:
+        answer: dict = {"error": [exc.where, exc.key, brief(exc.value), exc.allowed]}
+    else:
+        answer = {"ok": True, "validated": validated}
+    print(json.dumps(answer), flush=True)
 
 
 def _checked_members(archive: zipfile.ZipFile, where: str) -> list[tuple[zipfile.ZipInfo, Path]]:
@@ -107,6 +192,10 @@ def _checked_members(archive: zipfile.ZipFile, where: str) -> list[tuple[zipfile
             raise ScenarioError(where, "member", m.filename, "a regular file, not a link")
         if path.suffix.lower() not in ALLOWED_SUFFIXES:
             raise ScenarioError(where, "member", m.filename, f"a file ending {ALLOWED_SUFFIXES}")
+        if path.suffix.lower() in (".yaml", ".yml") and m.file_size > MAX_YAML_BYTES:
+            raise ScenarioError(
+                where, m.filename, m.file_size, f"a YAML file of at most {MAX_YAML_BYTES:,} bytes"
+            )
         paths.append(path)
     # Either the files sit at the top, or all of them sit in one folder.
     tops = {p.parts[0] for p in paths}

@@ -21,3 +21,12 @@ def parse_month(text: object) -> int:
 def format_month(index: int) -> str:
     """Months since year 0 -> 'YYYY-MM'."""
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def month_of(raw: object) -> int:
+    """parse_month for text or a YAML date only; anything else (a number, a list) is no date."""
+    import datetime
+
+    if not isinstance(raw, str | datetime.date):
+        raise ValueError(f"not a YYYY-MM date: {type(raw).__name__}")
+    return parse_month(raw)

@@ -1,0 +1,88 @@
+"""Actor defaults by type, and the actor table the model is built from.
+
+Every default is an assumption, documented here once, so a scenario only states what it knows.
+Indices are in [0, 1].
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from sim.scenario.schema import PILLARS, Actor
+
+COMMON_DEFAULTS: dict[str, Any] = {
+    "name": None,
+    "community": None,
+    "resources": 0.0,
+    "neutrality": 0.3,
+    "conflict_sensitivity": 0.5,
+    "lat": None,
+    "lon": None,
+    "kind": None,
+    "risk_tolerance": 1.0,
+    "sanction_exempt": False,
+    "expertise": 0.5,
+    "population": 0.0,
+    "displaced": 0.0,
+    "direct_violence": 0.0,
+    "structural_violence": 0.0,
+    "cultural_violence": 0.0,
+    "needs": 0.0,
+    "capacity": 0.0,
+    "cohesion": 0.0,
+    "participation": 0.0,
+    "will": 0.5,
+    "diversity": 0.0,
+    "represents": 1,
+}
+TYPE_DEFAULTS: dict[str, dict[str, Any]] = {
+    "municipality": {
+        "level": "middle",
+        "direct_violence": 0.1,
+        "structural_violence": 0.3,
+        "cultural_violence": 0.3,
+        "needs": 0.3,
+        "capacity": 0.5,
+        "cohesion": 0.5,
+        "participation": 0.5,
+        "will": 0.5,
+        "mandate": {"humanitarian": 0.2, "development": 0.5, "peace": 0.3},
+    },
+    "national_government": {
+        "level": "top",
+        "mandate": {"humanitarian": 0.4, "development": 0.4, "peace": 0.2},
+    },
+    "ngo": {
+        "level": "grassroots",
+        "neutrality": 0.6,
+        "conflict_sensitivity": 0.7,
+        "mandate": {"humanitarian": 0.3, "development": 0.3, "peace": 0.4},
+    },
+    "international_organisation": {
+        "level": "top",
+        "neutrality": 0.7,
+        "conflict_sensitivity": 0.7,
+        "mandate": {"humanitarian": 1 / 3, "development": 1 / 3, "peace": 1 / 3},
+    },
+}
+_NOT_COLUMNS = {"source", "assumption", "mandate"}
+
+
+def actor_row(actor: Actor) -> dict[str, Any]:
+    """One row of the actor table: the type's defaults, then what the entry states."""
+    row: dict[str, Any] = dict(COMMON_DEFAULTS)
+    row.update(TYPE_DEFAULTS[actor.type])
+    stated = {k: getattr(actor, k) for k in type(actor).model_fields if k not in _NOT_COLUMNS}
+    row.update({k: v for k, v in stated.items() if v is not None})
+    mandate = row.pop("mandate")
+    if actor.mandate is not None:
+        mandate = actor.mandate.model_dump()
+    for pillar in PILLARS:
+        row[f"mandate_{pillar}"] = float(mandate[pillar])
+    for key in ("lat", "lon"):
+        row[key] = np.nan if row[key] is None else row[key]
+    row["name"] = actor.name if actor.name is not None else actor.id
+    row["represents"] = int(row["represents"])
+    return row

@@ -1,0 +1,165 @@
+"""Events of ``events.yaml`` (and a policy's ``add_events``): one record per event type.
+
+The ``type`` key picks the record. Adding an event type is one class here, one entry in
+:data:`EVENT_CLASSES` and the union :data:`Event`, and what it does in ``sim.engine.events``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, model_validator
+
+from sim.scenario.fields import (
+    NOTE_MAX,
+    Boolean,
+    Choice,
+    Date,
+    Id,
+    Index,
+    Number,
+    Record,
+    Ref,
+    Refs,
+    Sourced,
+    Text,
+    allowed,
+    at_key,
+    unknown_key,
+)
+from sim.scenario.vocabulary import PERMISSIONS, People
+
+
+class _Event(Sourced):
+    id: Id | None = None
+    date: Date
+    note: Text(NOTE_MAX) | None = None
+
+
+_TARGET = "a known community, country or list of actor ids"
+
+
+class Targets(Record):
+    community: Ref("community", _TARGET) | None = None
+    country: Ref("country", _TARGET) | None = None
+    actors: Refs("actor", at_least=1, text=_TARGET) | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or len(data) != 1:
+            raise allowed("one of {community: X}, {country: K} or {actors: [...]}")
+        return data
+
+
+class Violence(_Event):
+    type: Literal["violence"]
+    end: Date | None = None
+    pressure: Number(0, 20)
+    targets: Targets
+
+
+class RefugeeInflux(_Event):
+    type: Literal["refugee_influx"]
+    actor: Ref("actor")
+    people: People
+
+
+class PermissionChange(_Event):
+    type: Literal["permission"]
+    from_: Ref("country") = Field(alias="from")
+    to: Ref("country")
+    level: Choice(*PERMISSIONS)
+    both_ways: Boolean = True
+
+
+class Sanctions(_Event):
+    type: Literal["sanctions"]
+    country: Ref("country")
+    active: Boolean = True
+
+
+class FundingStart(_Event):
+    type: Literal["funding_start"]
+    programme: Ref("programme")
+
+
+class FundingEnd(_Event):
+    type: Literal["funding_end"]
+    programme: Ref("programme")
+
+
+class Withdraw(_Event):
+    """An actor leaves an alliance or a programme (exactly one of the two)."""
+
+    type: Literal["withdraw"]
+    actor: Ref("actor")
+    alliance: Ref("alliance") | None = None
+    programme: Ref("programme") | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Withdraw:
+        if (self.alliance is None) == (self.programme is None):
+            key = "programme" if self.alliance is not None else "alliance"
+            value = self.programme if self.alliance is not None else None
+            raise at_key(key, value, "a withdraw naming an alliance or a programme (one of them)")
+        return self
+
+
+class Summit(_Event):
+    type: Literal["summit"]
+    a: Ref("country")
+    b: Ref("country")
+    delta: Number(-1, 1)
+
+
+class LeadershipChange(_Event):
+    type: Literal["leadership_change"]
+    actor: Ref("actor")
+    will: Index
+
+
+class ConveneAlliance(_Event):
+    type: Literal["convene_alliance"]
+    alliance: Ref("alliance")
+
+
+EVENT_CLASSES = (
+    Violence,
+    RefugeeInflux,
+    PermissionChange,
+    Sanctions,
+    FundingStart,
+    FundingEnd,
+    Withdraw,
+    Summit,
+    LeadershipChange,
+    ConveneAlliance,
+)
+EVENT_TYPES = tuple(c.model_fields["type"].annotation.__args__[0] for c in EVENT_CLASSES)
+EVENT_KEYS = sorted({k for c in EVENT_CLASSES for k in c.known_keys()})
+
+
+def _event_keys(data: Any) -> Any:
+    """Before the type picks the record: a key no event has is named, even without a type."""
+    if isinstance(data, dict) and data.get("type") not in EVENT_TYPES:
+        error = unknown_key(data, EVENT_KEYS)
+        if error is not None:
+            raise error
+    return data
+
+
+Event = Annotated[
+    Violence
+    | RefugeeInflux
+    | PermissionChange
+    | Sanctions
+    | FundingStart
+    | FundingEnd
+    | Withdraw
+    | Summit
+    | LeadershipChange
+    | ConveneAlliance,
+    Field(discriminator="type"),
+    BeforeValidator(_event_keys),
+]

@@ -1,0 +1,317 @@
+"""The scenario format, declared: one pydantic record per kind of entry in a scenario folder.
+
+Each record lists its keys and their value types (``sim.scenario.fields``); an unknown key is
+refused with the nearest known one. Adding a key is one line here (and a line in
+docs/scenario-format.md); an event type is one small class in ``sim.scenario.event_schema``;
+the value types are in ``sim.scenario.fields``, the words of the format in
+``sim.scenario.vocabulary``. What depends on other entries (ids that must exist, dates inside
+the horizon, duplicates, output columns) is checked afterwards, in ``sim.scenario.references``.
+``experiments/make_schema.py`` writes these records as JSON Schema to ``docs/schema/``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, ValidationError, field_validator, model_validator
+
+from sim.scenario.event_schema import EVENT_CLASSES, EVENT_KEYS, EVENT_TYPES, Event  # noqa: F401
+from sim.scenario.fields import (
+    DESCRIPTION_MAX,
+    NAME_MAX,
+    Boolean,
+    Choice,
+    Date,
+    Id,
+    Index,
+    Label,
+    Number,
+    Record,
+    Ref,
+    Refs,
+    Sourced,
+    Text,
+    Whole,
+    allowed,
+    at_key,
+    in_mapping,
+    nearest,
+)
+from sim.scenario.vocabulary import (  # noqa: F401 - the format's words, imported from here too
+    ACTOR_TYPES,
+    ALLIANCE_STATES,
+    HORIZONS,
+    IO_KINDS,
+    LEVELS,
+    MAX_HORIZON,
+    MAX_MONEY,
+    MAX_PEOPLE,
+    PERMISSIONS,
+    PILLARS,
+    TIE_TYPES,
+    Money,
+    People,
+)
+
+# ----------------------------------------------------------------------------- levers
+
+
+class Levers(Record):
+    """Policy levers (``sim.engine.params.Levers``); unset levers keep their defaults."""
+
+    coordination: Index | None = None
+    mediation: Boolean | None = None
+    funding_scale: Number(0, 100) | None = None
+    participation_scale: Number(0, 100) | None = None
+    io_channel: Boolean | None = None
+    direct_channel: Boolean | None = None
+
+
+LEVERS = tuple(Levers.known_keys())
+
+
+class LeverSetting(Sourced):
+    """One of the scenario's own lever settings (``scenario.yaml: levers``)."""
+
+    lever: Choice(*sorted(LEVERS))
+    value: Any = Field(json_schema_extra={"description": "the lever's value (its type)"})
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _by_lever(cls, value: Any, info: Any) -> Any:
+        lever = info.data.get("lever")
+        if lever is None:
+            return value
+        try:
+            checked = Levers.model_validate({lever: value})
+        except ValidationError as exc:
+            raise allowed(exc.errors()[0]["ctx"]["allowed"]) from None
+        return getattr(checked, lever)
+
+
+# ----------------------------------------------------------------------------- scenario.yaml
+
+
+class Country(Sourced):
+    id: Id
+    name: Label | None = None
+
+
+class Divide(Sourced):
+    a: Ref("community")
+    b: Ref("community")
+
+
+class Permission(Sourced):
+    from_: Ref("country") = Field(alias="from")
+    to: Ref("country")
+    level: Choice(*PERMISSIONS)
+
+
+class Hostility(Sourced):
+    """National hostility between two countries: one value for the pair (it is symmetric)."""
+
+    a: Ref("country")
+    b: Ref("country")
+    value: Index
+
+
+class Sanction(Sourced):
+    country: Ref("country")
+
+
+class ScenarioMeta(Sourced):
+    """``scenario.yaml``."""
+
+    name: Id
+    title: Text(NAME_MAX) | None = None
+    start: Date
+    horizon: Whole(1, MAX_HORIZON)
+    communities: Refs("community", text="a list of distinct community ids") = []
+    divides: list[Divide] = []
+    countries: list[Country] = Field(
+        min_length=1, description="at least one country {id, name, source}"
+    )
+    permissions: list[Permission] = []
+    hostility: list[Hostility] = []
+    sanctioned: list[Sanction] = []
+    levers: list[LeverSetting] = []
+    default_permission: Choice(*PERMISSIONS) = "open"
+    watch: Refs("actor") = []
+
+
+# ----------------------------------------------------------------------------- actors, ties
+
+
+class Mandate(Record):
+    humanitarian: Index = 0.0
+    development: Index = 0.0
+    peace: Index = 0.0
+
+
+class Actor(Sourced):
+    """An actor; keys left out take the defaults of its type (``sim.scenario.actors``)."""
+
+    id: Id
+    type: Choice(*ACTOR_TYPES)
+    name: Label | None = None
+    country: Ref("country")
+    community: Ref("community") | None = None
+    level: Choice(*LEVELS) | None = None
+    kind: Choice(*IO_KINDS) | None = None
+    resources: Money | None = None
+    mandate: Mandate | None = None
+    population: People | None = Field(default=None, validate_default=True)
+    displaced: People | None = None
+    represents: Number(1, math.inf, cap=MAX_PEOPLE) | None = None
+    direct_violence: Index | None = None
+    structural_violence: Index | None = None
+    cultural_violence: Index | None = None
+    needs: Index | None = None
+    capacity: Index | None = None
+    cohesion: Index | None = None
+    participation: Index | None = None
+    will: Index | None = None
+    diversity: Index | None = None
+    neutrality: Index | None = None
+    conflict_sensitivity: Index | None = None
+    risk_tolerance: Index | None = None
+    expertise: Index | None = None
+    sanction_exempt: Boolean | None = None
+    lat: Number(-180, 180) | None = None
+    lon: Number(-180, 180) | None = None
+
+    @model_validator(mode="after")
+    def _by_type(self) -> Actor:
+        if self.type == "international_organisation" and self.kind is None:
+            raise at_key("kind", None, f"one of {list(IO_KINDS)}")
+        return self
+
+    @field_validator("population", mode="before")
+    @classmethod
+    def _people(cls, value: Any, info: Any) -> Any:
+        """A municipality has people: at least one."""
+        if info.data.get("type") == "municipality":
+            number = (
+                value if isinstance(value, int | float) and not isinstance(value, bool) else None
+            )
+            if number is None or not number >= 1:
+                raise allowed("a finite number in [1.0, inf]")
+        return value
+
+
+class Tie(Sourced):
+    src: Ref("actor")
+    dst: Ref("actor")
+    type: Choice(*TIE_TYPES)
+    trust: Index = 0.3
+    memory: Index = 0.0
+    bidirectional: Boolean = False
+    human_security: Boolean = False
+
+
+# ----------------------------------------------------------------------------- programmes
+
+
+SELECTOR_KEYS = ("type", "country", "community", "kind", "level")
+_SELECTOR = "a selector over type, country, community, kind or level (one id each)"
+
+
+def _group(value: Any) -> Any:
+    """A list of actor ids, or a selector mapping such as ``{type: municipality, country: NL}``."""
+    if isinstance(value, dict):
+        for key, wanted in value.items():
+            if key not in SELECTOR_KEYS:
+                near = nearest(key, list(SELECTOR_KEYS))
+                raise at_key(
+                    str(key), wanted, (f"did you mean {near!r}? " if near else "") + _SELECTOR
+                )
+            if not isinstance(wanted, str) or not wanted:
+                raise in_mapping(value, key, _SELECTOR)
+        if not value:
+            raise allowed(_SELECTOR)
+        return dict(value)
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise allowed("a list of actor ids or a selector mapping")
+    if len(set(value)) != len(value):
+        raise allowed("a list of known actor ids, each once")
+    return list(value)
+
+
+_GROUP_SCHEMA = {
+    "oneOf": [
+        {"type": "array", "items": {"type": "string"}, "uniqueItems": True},
+        {
+            "type": "object",
+            "properties": {k: {"type": "string"} for k in SELECTOR_KEYS},
+            "additionalProperties": False,
+            "minProperties": 1,
+        },
+    ]
+}
+
+
+def _group_type(what: str) -> Any:
+    from pydantic import WithJsonSchema
+
+    _group.what = what  # type: ignore[attr-defined]
+    return Annotated[Any, BeforeValidator(_group), WithJsonSchema(_GROUP_SCHEMA)]
+
+
+Group = _group_type("a non-empty list of actor ids or a selector mapping")
+
+
+class Programme(Sourced):
+    id: Id
+    name: Label | None = None
+    funders: Group = []
+    providers: Group
+    recipients: Group
+    pillars: Annotated[list[Choice(*PILLARS)], Field(min_length=1)]
+    budget: Money
+    start: Date
+    end: Date
+    horizon: Choice(*HORIZONS) = "design"
+    human_security: Boolean = False
+    funded_at_start: Boolean = True
+    alliance: Ref("alliance") | None = None
+    pairing: Choice("all", "one_to_one") = "all"
+
+    @field_validator("pillars", mode="before")
+    @classmethod
+    def _pillars(cls, value: Any) -> Any:
+        ok = (
+            isinstance(value, list)
+            and value
+            and all(v in PILLARS for v in value if isinstance(v, str))
+        )
+        if not ok or not all(isinstance(v, str) for v in value) or len(set(value)) != len(value):
+            raise allowed(f"a non-empty list from {list(PILLARS)}, each once")
+        return value
+
+
+class Alliance(Sourced):
+    id: Id
+    name: Label | None = None
+    members: Refs("actor", at_least=2)
+    mediators: Refs("actor") = []
+    state: Choice(*ALLIANCE_STATES) = "proposed"
+
+
+# ----------------------------------------------------------------------------- policies
+
+
+class Policy(Sourced):
+    """A counterfactual overlay on the baseline (``policies.yaml``)."""
+
+    description: Text(DESCRIPTION_MAX) | None = None
+    drop_programmes: Refs("programme") = []
+    drop_actors: Refs("actor") = []
+    drop_tie_types: list[Choice(*TIE_TYPES)] = []
+    drop_events: Refs("event") = []
+    add_actors: list[Actor] = []
+    add_ties: list[Tie] = []
+    add_programmes: list[Programme] = []
+    add_events: list[Event] = []
+    levers: Levers = Levers()

@@ -1,0 +1,180 @@
+"""Programmes and events on the scenario's calendar: dates inside the horizon, references to
+actors, programmes and alliances, and no contradictions between events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.errors import ScenarioError
+from sim.scenario.dates import format_month, parse_month
+from sim.scenario.references import Entry, all_known, known, unique_ids
+from sim.scenario.schema import PERMISSIONS
+
+
+def step(entry: Entry, key: str, raw: str, start: int, horizon: int, clip_end: bool = False) -> int:
+    """A date as a step index inside [start, start + horizon); with ``clip_end``, a date
+    beyond the horizon is the horizon."""
+    index = parse_month(raw) - start
+    if clip_end and index >= horizon:
+        return horizon
+    if not 0 <= index < horizon:
+        last = format_month(start + horizon - 1)
+        raise entry.fail(key, raw, f"a date within the horizon [{format_month(start)}, {last}]")
+    return index
+
+
+def _group(entry: Entry, key: str, value: Any, actors: pd.DataFrame, required: bool) -> list[str]:
+    """A list of actor ids, or the actors a selector mapping matches."""
+    if not value:
+        if required:
+            raise entry.fail(key, value, "a non-empty list of actor ids or a selector mapping")
+        return []
+    if isinstance(value, dict):
+        mask = np.ones(len(actors), dtype=bool)
+        for column, wanted in value.items():
+            mask &= (actors[column] == wanted).to_numpy()
+        chosen = actors.loc[mask, "id"].tolist()
+        if not chosen:
+            raise entry.fail(key, value, "a selector that matches at least one actor")
+        return chosen
+    all_known(entry, key, value, set(actors["id"]), "actor")
+    return list(value)
+
+
+def check_programmes(
+    entries: list[Entry], actors: pd.DataFrame, start: int, horizon: int, alliances: set[str]
+) -> list[dict[str, Any]]:
+    unique_ids(entries, "programme")
+    out = []
+    for entry in entries:
+        rec = entry.record
+        prog: dict[str, Any] = {"id": rec.id, "name": rec.name if rec.name is not None else rec.id}
+        for role in ("funders", "providers", "recipients"):
+            prog[role] = _group(entry, role, getattr(rec, role), actors, role != "funders")
+        prog["pillars"] = list(rec.pillars)
+        prog["budget"] = rec.budget
+        prog["start"] = step(entry, "start", rec.start, start, horizon)
+        prog["end"] = step(entry, "end", rec.end, start, horizon, clip_end=True)
+        if parse_month(rec.end) - start < horizon:
+            prog["end"] += 1  # the end month is the last month paid
+        if prog["end"] <= prog["start"]:
+            raise entry.fail("end", rec.end, f"a date after start {rec.start}")
+        prog["horizon"] = rec.horizon
+        prog["human_security"] = rec.human_security
+        prog["funded_at_start"] = rec.funded_at_start
+        prog["alliance"] = known(entry, "alliance", rec.alliance, alliances, "alliance")
+        prog["pairing"] = rec.pairing
+        if rec.pairing == "one_to_one" and len(prog["providers"]) != len(prog["recipients"]):
+            n, m = len(prog["providers"]), len(prog["recipients"])
+            raise entry.fail(
+                "pairing", "one_to_one", f"as many providers ({n}) as recipients ({m})"
+            )
+        out.append(prog)
+    return out
+
+
+def check_events(
+    entries: list[Entry],
+    sc: Any,
+    actors: set[str],
+    programmes: set[str],
+    alliances: dict[str, dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """Events as the engine reads them (``sim.engine.events``), checked against the scenario."""
+    unique_ids([e for e in entries if e.record.id is not None], "event")
+    countries = set(sc.countries)
+    out = []
+    for entry in entries:
+        rec = entry.record
+        ev: dict[str, Any] = {
+            "type": rec.type,
+            "id": rec.id,
+            "date": rec.date,
+            "step": step(entry, "date", rec.date, sc.start, sc.horizon),
+            "source": rec.source,
+            "assumption": rec.assumption,
+        }
+        kind = rec.type
+        if kind == "violence":
+            end = rec.end if rec.end is not None else rec.date
+            ev["end_step"] = step(entry, "end", end, sc.start, sc.horizon)
+            if ev["end_step"] < ev["step"]:
+                raise entry.fail("end", rec.end, f"a date not before {rec.date}")
+            ev["pressure"] = rec.pressure
+            ((tkey, tval),) = rec.targets.model_dump(exclude_none=True).items()
+            ids = {"community": sc.communities, "country": countries, "actors": actors}[tkey]
+            if tkey == "actors":
+                all_known(entry, "targets.actors", tval, ids, "actor")
+            else:
+                known(entry, f"targets.{tkey}", tval, ids, tkey)
+            ev["targets"] = {tkey: tval}
+        elif kind == "refugee_influx":
+            ev["actor"] = known(entry, "actor", rec.actor, actors, "actor")
+            ev["people"] = rec.people
+        elif kind == "permission":
+            ev["from"] = known(entry, "from", rec.from_, countries, "country")
+            ev["to"] = known(entry, "to", rec.to, countries, "country")
+            ev["level"] = PERMISSIONS.index(rec.level)
+            ev["both_ways"] = rec.both_ways
+        elif kind == "sanctions":
+            ev["country"] = known(entry, "country", rec.country, countries, "country")
+            ev["active"] = rec.active
+        elif kind in ("funding_start", "funding_end"):
+            ev["programme"] = known(entry, "programme", rec.programme, programmes, "programme")
+        elif kind == "withdraw":
+            ev["actor"] = known(entry, "actor", rec.actor, actors, "actor")
+            if rec.alliance is not None:
+                ev["alliance"] = known(entry, "alliance", rec.alliance, alliances, "alliance")
+                members = alliances[rec.alliance]["members"]
+                if rec.actor not in members:
+                    raise entry.fail(
+                        "actor", rec.actor, f"a member of alliance {rec.alliance!r} ({members})"
+                    )
+            else:
+                ev["programme"] = known(entry, "programme", rec.programme, programmes, "programme")
+        elif kind == "summit":
+            ev["a"] = known(entry, "a", rec.a, countries, "country")
+            ev["b"] = known(entry, "b", rec.b, countries, "country")
+            ev["delta"] = rec.delta
+        elif kind == "leadership_change":
+            ev["actor"] = known(entry, "actor", rec.actor, actors, "actor")
+            ev["will"] = rec.will
+        elif kind == "convene_alliance":
+            ev["alliance"] = known(entry, "alliance", rec.alliance, alliances, "alliance")
+        out.append(ev)
+    return out
+
+
+def check_contradictions(events: list[dict], file: str, programmes: list[dict]) -> None:
+    """Funding that ends before it starts, or events that undo nothing, are contradictions."""
+    by_prog: dict[str, list[dict]] = {}
+    for ev in events:
+        if ev["type"] in ("funding_start", "funding_end"):
+            by_prog.setdefault(ev["programme"], []).append(ev)
+    funded_at_start = {p["id"]: p["funded_at_start"] for p in programmes}
+    for prog, evs in by_prog.items():
+        funded = funded_at_start.get(prog, True)
+        for ev in sorted(evs, key=lambda e: e["step"]):
+            if ev["type"] == "funding_end" and not funded:
+                raise ScenarioError(
+                    file,
+                    f"funding_end[{prog}].date",
+                    ev["date"],
+                    "a funding_end after a funding_start (or a programme funded at start)",
+                )
+            funded = ev["type"] == "funding_start"
+    withdrawn: set[tuple[str, str]] = set()
+    for ev in sorted(events, key=lambda e: e["step"]):
+        if ev["type"] == "withdraw" and "alliance" in ev:
+            key = (ev["actor"], ev["alliance"])
+            if key in withdrawn:
+                raise ScenarioError(
+                    file,
+                    f"withdraw[{ev['actor']}].date",
+                    ev["date"],
+                    f"one withdrawal from {ev['alliance']!r}; it already left",
+                )
+            withdrawn.add(key)

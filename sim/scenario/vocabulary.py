@@ -1,0 +1,23 @@
+"""The words of the scenario format: actor and tie types, levels, pillars, permission levels,
+horizons, alliance states, and the practical caps on money, people and months."""
+
+from __future__ import annotations
+
+import math
+
+from sim.scenario.fields import Number
+
+ACTOR_TYPES = ("municipality", "national_government", "ngo", "international_organisation")
+TIE_TYPES = ("twinning", "membership", "partnership", "funding", "governance", "mediation")
+LEVELS = ("top", "middle", "grassroots")
+IO_KINDS = ("un_agency", "city_network", "municipal_association", "donor")
+PILLARS = ("humanitarian", "development", "peace")
+PERMISSIONS = ("closed", "humanitarian", "open")
+HORIZONS = ("crisis", "design", "vision")
+ALLIANCE_STATES = ("proposed", "negotiating", "founded", "active", "suspended", "dissolved")
+MAX_MONEY = 1e12  # units per month (1 unit ~ EUR 1,000): far beyond any real budget
+MAX_PEOPLE = 1e10  # more people than live on Earth
+MAX_HORIZON = 12 * 500
+
+Money = Number(0.0, math.inf, cap=MAX_MONEY)
+People = Number(0.0, math.inf, cap=MAX_PEOPLE)
