@@ -15,7 +15,7 @@ import pytest
 
 from sim import PeaceModel
 from sim.engine.world import MEDIATION, World
-from sim.rules import average, gates, group_sum, proposals, total
+from sim.rules import average, fused, gates, group_sum, proposals, total
 
 
 @pytest.fixture
@@ -127,3 +127,23 @@ def test_context_equals_the_plain_formula() -> None:
                 mean = np.divide(total_, count, out=np.full(k, float(default)), where=count > 0)
                 out[n:] = np.where(others >= 0, mean[np.maximum(others, 0)], default)
             assert same(m.world.context(values[None], default)[0], out)
+
+
+def test_compiled_parts_equal_the_numpy_loop(
+    rng: np.random.Generator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("numba")
+    n = 20_000
+    prob, draw = rng.random(n), rng.random(n)
+    prob[:2000] = rng.choice([0.0, 1.0, 1e-12, 1.0 - 1e-12, np.nan], size=2000)
+    for items in (1, 20, rng.integers(1, 60, n)):
+        monkeypatch.setenv("CITYPEACE_NUMBA", "0")
+        plain = proposals.parts_taken(prob, draw, items)
+        monkeypatch.setenv("CITYPEACE_NUMBA", "1")
+        assert fused.wanted(n)
+        assert same(proposals.parts_taken(prob, draw, items), plain)
+    # Below the size where the compiled loop pays, and when switched off: the numpy loop.
+    monkeypatch.delenv("CITYPEACE_NUMBA")
+    assert not fused.wanted(fused.MIN_SIZE - 1) and fused.wanted(fused.MIN_SIZE)
+    monkeypatch.setenv("CITYPEACE_NUMBA", "0")
+    assert not fused.wanted(10 * fused.MIN_SIZE)

@@ -300,3 +300,30 @@ def test_gates_switch_opens_every_channel() -> None:
     assert closed["gate_open_development"].min() < 1.0
     assert (opened["gate_open_development"] == 1.0).all()
     assert opened["funds_total"].sum() > closed["funds_total"].sum()
+
+
+def test_set_levers_takes_effect_from_the_next_month_and_is_logged() -> None:
+    from sim.errors import ConfigError
+
+    plain = PeaceModel("tuzla", seed=2, horizon=36, cities_every=0).run().timeseries()
+    m = PeaceModel("tuzla", seed=2, horizon=36, cities_every=0).run(12)
+    with pytest.raises(ConfigError, match="coordination"):
+        m.set_levers({"coordination": 2.0})
+    with pytest.raises(ConfigError, match="no_such_lever"):
+        m.set_levers({"no_such_lever": 1.0})
+    assert m.levers.coordination == 0.5  # a rejected change changes nothing
+    now = m.set_levers({"funding_scale": 3.0, "participation_scale": 0.5})
+    assert (
+        m.levers is now
+        and now.funding_scale == 3.0
+        and m.batch.co.levers.funding_scale[0, 0] == 3.0
+    )
+    base = m.world.initial_cities["participation"]
+    assert np.array_equal(m.cities.participation, np.clip(base * 0.5, 0.0, 1.0))
+    ts = m.run().timeseries()
+    pd.testing.assert_frame_equal(ts.iloc[:12], plain.iloc[:12], check_exact=True)
+    assert (ts["funds_total"].iloc[12:24] > plain["funds_total"].iloc[12:24]).all()
+    events = m.events_frame()
+    row = events[events["type"] == "intervention"].iloc[0]
+    assert row["date"] == m.date_of(12) and row["origin"] == "user"
+    assert row["detail"] == "funding_scale=3.0, participation_scale=0.5"

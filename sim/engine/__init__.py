@@ -18,7 +18,8 @@ stream, coefficients and levers; a batch of one is a single run.
 - ``batch``: :class:`Batch`, R replicates stepped together, failures masked per replicate.
 - ``model``: :class:`PeaceModel`, the Mesa face: a batch of one whose agents
   (``agents``) read and write row 0.
-- ``ensemble``: :class:`Ensemble`, replicates grouped by compiled scenario and run in batches.
+- ``ensemble``: :class:`Ensemble`, replicates grouped by compiled scenario and run in batches;
+  ``replicates``: what a replicate is, lists of them, worker processes.
 - ``inputs``: scenario, parameters and levers resolved and checked; ``params``: every
   coefficient and lever, with unit, range and source.
 """

@@ -29,14 +29,11 @@ others' results do not depend on the split).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-import itertools
 import json
-import os
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
-from multiprocessing import get_context
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,40 +44,10 @@ from sim.engine.batch import Batch
 from sim.engine.inputs import load_case, model_params, resolve_levers
 from sim.engine.outputs import Outputs
 from sim.engine.params import Levers, ModelParams
+from sim.engine.replicates import Replicate, in_processes, product, zipped_replicates
 from sim.engine.world import World
 from sim.errors import CitypeaceError, ConfigError
 from sim.scenario.loader import Scenario
-
-
-@dataclass(frozen=True)
-class Replicate:
-    """One run of an ensemble.
-
-    Args:
-        seed: the run's own random seed.
-        policy: a policy of the scenario (``baseline`` for none).
-        params: nested overrides of the model coefficients, e.g. ``{"trust": {"decay": 0.03}}``.
-        levers: lever settings, e.g. ``{"coordination": 1.0}``.
-        label: free text that names the replicate in reports (a null model, a draw).
-    """
-
-    seed: int = 0
-    policy: str = "baseline"
-    params: Mapping[str, Any] = field(default_factory=dict)
-    levers: Mapping[str, Any] = field(default_factory=dict)
-    label: str = ""
-
-
-def _product(
-    seeds: Iterable[int],
-    policies: Sequence[str],
-    params: Sequence[Mapping[str, Any]],
-    levers: Sequence[Mapping[str, Any]],
-) -> list[Replicate]:
-    return [
-        Replicate(seed=int(s), policy=p, params=dict(q), levers=dict(v))
-        for p, q, v, s in itertools.product(policies, params, levers, list(seeds))
-    ]
 
 
 @dataclass
@@ -127,7 +94,7 @@ class Ensemble:
         workers: int = 1,
     ) -> None:
         if replicates is None:
-            replicates = _product(range(1) if seeds is None else seeds, policies, params, levers)
+            replicates = product(range(1) if seeds is None else seeds, policies, params, levers)
         elif seeds is not None:
             raise ConfigError("Ensemble", "seeds", "...", "either replicates or seeds, not both")
         self.replicates: list[Replicate] = list(replicates)
@@ -164,21 +131,7 @@ class Ensemble:
 
         Every column must have one value per seed (ConfigError otherwise).
         """
-        r = len(seeds)
-        columns = {"policies": policies or ["baseline"] * r}
-        columns |= {f"params.{k}": v for k, v in (params or {}).items()}
-        columns |= {f"levers.{k}": v for k, v in (levers or {}).items()}
-        for key, values in columns.items():
-            if len(values) != r:
-                raise ConfigError("Ensemble", key, f"{len(values)} values", f"one per seed ({r})")
-        reps = []
-        for i, seed in enumerate(seeds):
-            nested: dict[str, Any] = {}
-            for key, values in (params or {}).items():
-                group, _, name = key.rpartition(".")
-                nested.setdefault(group, {})[name] = _plain(values[i])
-            chosen = {k: _plain(v[i]) for k, v in (levers or {}).items()}
-            reps.append(Replicate(int(seed), columns["policies"][i], nested, chosen))
+        reps = zipped_replicates(seeds, policies, params, levers)
         return cls(scenario, reps, **kwargs)
 
     def __len__(self) -> int:
@@ -226,12 +179,14 @@ class Ensemble:
             members = [p for p in self._planned if p.group == digest]
             size = self.batch_size or len(members)
             if self.workers > 1 and self.batch_size is None:
-                size = -(-len(members) // self.workers)  # one chunk per worker
+                # Work for every worker: a group's share of the workers, at least one chunk.
+                parts = max(1, round(self.workers * len(members) / len(self._planned)))
+                size = -(-len(members) // parts)
             for start in range(0, len(members), size):
                 chunks.append((case, members[start : start + size]))
         args = [(case, members, self.cities_every, self.cities_max) for case, members in chunks]
         if self.workers > 1 and len(args) > 1:
-            results = _in_processes(_run_chunk, args, self.workers)
+            results = in_processes(_run_chunk, args, self.workers)
         else:
             results = []
             bar = None
@@ -254,6 +209,15 @@ class Ensemble:
         return self
 
     # ------------------------------------------------------------------ results
+
+    def levers_of(self, replicate: int) -> Levers:
+        """The levers a replicate ran with (defaults, scenario, policy and its own settings)."""
+        return self._planned[replicate].levers
+
+    def case_of(self, replicate: int) -> Scenario:
+        """The scenario (with its policy applied) a replicate ran."""
+        rep = self.replicates[replicate]
+        return self._case(rep.policy, rep.seed)[1]
 
     def outputs(self, replicate: int) -> tuple[Outputs, int]:
         """(the outputs of the batch that ran ``replicate``, its row in that batch)."""
@@ -289,8 +253,8 @@ class Ensemble:
                     "seed": rep.seed,
                     "policy": rep.policy,
                     "label": rep.label,
-                    "params": dict(rep.params),
-                    "levers": dict(rep.levers),
+                    "params": _as_dict(rep.params),
+                    "levers": _as_dict(rep.levers),
                     "status": "failed" if i in self.failures else "ok",
                     "error": self.failures.get(i, ""),
                 }
@@ -298,25 +262,8 @@ class Ensemble:
         return pd.DataFrame(rows)
 
 
-def _in_processes(function: Any, args: list[Any], workers: int) -> list[Any]:
-    """``[function(a) for a in args]`` over ``workers`` forked processes, in order.
-
-    Forked where the platform can (a worker starts at once, with the modules already
-    imported); Python 3.12 warns about forking a process with threads (numpy's BLAS pool
-    idles in one), which holds no lock the workers need.
-    """
-    import multiprocessing
-    import warnings
-
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
-        with ProcessPoolExecutor(min(workers, len(args)), mp_context=get_context(method)) as pool:
-            return list(pool.map(function, args))
-
-
-def _plain(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
+def _as_dict(value: Any) -> dict[str, Any]:
+    return dataclasses.asdict(value) if dataclasses.is_dataclass(value) else dict(value)
 
 
 def _structure(case: Scenario) -> str:
@@ -365,16 +312,6 @@ def _run_members(
         return done_a + done_b, {**failed_a, **failed_b}
     failures = {members[r].index: why for r, why in batch.failed.items()}
     return [(batch.outputs(), [m.index for m in members])], failures
-
-
-def cpu_workers(runs: int, per_worker: int = 64) -> int:
-    """Worker processes worth starting for ``runs`` replicates: up to the usable cores (at most
-    2), one per ``per_worker`` runs (forking and returning results cost about that much)."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, 2, runs // per_worker))
 
 
 def _stack(frames: Mapping[int, pd.DataFrame]) -> pd.DataFrame:

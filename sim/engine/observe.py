@@ -125,15 +125,14 @@ class Recorder:
             np.count_nonzero(month.interrupted, axis=-1),
         ]
         # Funds by pillar and channel: providers that are IOs, or direct.
-        flows, via_io = month.flows, w.ties.src_is_io  # (3, R, E)
-        io = np.where(via_io, flows, 0.0)
-        direct = np.where(via_io, 0.0, flows)
-        io_funds, direct_funds = total(io), total(direct)  # (3, R)
+        flows = month.flows  # (3, R, E)
+        direct_funds = total(np.take(flows, w.direct_ties, axis=-1))  # (3, R)
+        io_funds = total(np.take(flows, w.io_ties, axis=-1))
         counts = np.count_nonzero(flows > 0, axis=-1)
         for j in range(len(PILLARS)):
             columns += [counts[j], direct_funds[j], io_funds[j]]
-        io_total = total(np.moveaxis(io, 0, 1).reshape(self.replicates, -1))
-        funds_total = total(np.moveaxis(direct, 0, 1).reshape(self.replicates, -1)) + io_total
+        io_total = io_funds.sum(axis=0)
+        funds_total = direct_funds.sum(axis=0) + io_total
         share = np.divide(io_total, funds_total, out=np.zeros_like(io_total), where=funds_total > 0)
         columns += [funds_total, np.minimum(share, 1.0)]
         columns += [np.count_nonzero(month.accepted, axis=-1)]

@@ -234,6 +234,8 @@ class World:
         self.up_ties = np.flatnonzero(t.up)
         self.horizontal_ties = np.flatnonzero(cross & t.middle)
         self.border_carrying = np.flatnonzero(t.cross_border & t.carries)
+        # Funds by channel: ties whose provider is an IO, and the direct ones.
+        self.io_ties, self.direct_ties = np.flatnonzero(t.src_is_io), np.flatnonzero(~t.src_is_io)
 
     def _compile_mediation(self) -> None:
         """Triples (party tie u->v, mediator tie m->u, mediator tie m->v) for every mediator m

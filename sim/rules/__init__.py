@@ -35,10 +35,30 @@ def group_sum(values: np.ndarray, groups: np.ndarray, n_groups: int, axis: int =
     moved = np.moveaxis(np.asarray(values, dtype=np.float64), axis, -1)
     lead = moved.shape[:-1]
     rows = int(np.prod(lead, dtype=np.int64))
-    bins = (np.arange(rows)[:, None] * n_groups + groups[None, :]).ravel()
+    bins = _bins(groups, rows, n_groups)
     sums = np.bincount(bins, weights=moved.reshape(-1), minlength=rows * n_groups)
     sums = sums.astype(np.float64, copy=False)  # bincount of nothing comes back as integers
     return np.moveaxis(sums.reshape(*lead, n_groups), -1, axis)
+
+
+_BINS: dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _bins(groups: np.ndarray, rows: int, n_groups: int) -> np.ndarray:
+    """Bin of every element of ``rows`` stacked copies of ``groups``: row r's group g is bin
+    ``r * n_groups + g``. Kept for the last few (groups, rows) asked for: a batch sums by the
+    same fixed groupings (tie ends, communities) every month."""
+    if rows == 1:
+        return groups
+    key = (id(groups), rows, n_groups)
+    hit = _BINS.get(key)
+    if hit is not None and hit[0] is groups:
+        return hit[1]
+    bins = (np.arange(rows)[:, None] * n_groups + groups[None, :]).ravel()
+    if len(_BINS) >= 64:
+        _BINS.pop(next(iter(_BINS)))
+    _BINS[key] = (groups, bins)
+    return bins
 
 
 def total(values: np.ndarray, axis: int = -1) -> np.ndarray:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.rules import group_sum, sigmoid
+from sim.rules import fused, group_sum, sigmoid
 
 
 def tie_weights(
@@ -113,6 +113,10 @@ def parts_taken(prob: np.ndarray, draw: np.ndarray, items: int | np.ndarray) -> 
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
         odds = np.divide(p, q, out=np.zeros(p.shape), where=q > 0)
         pmf = q**items  # P(K = 0)
+        if fused.wanted(pmf.size):  # the same loop, compiled (sim.rules.fused)
+            flat = np.broadcast_to(items, pmf.shape).reshape(-1)
+            taken = fused.count_parts(pmf.reshape(-1), odds.reshape(-1), target.reshape(-1), flat)
+            return np.where(q <= 0, items, taken.reshape(pmf.shape))
         cdf = pmf
         taken = np.zeros(p.shape, dtype=np.int64)
         for j in range(int(items.max(initial=0))):

@@ -11,7 +11,7 @@ from sim.engine.coefficients import Coefficients
 from sim.engine.month import Month
 from sim.engine.state import ACTIVE, COMPLETED, INTERRUPTED, State
 from sim.engine.world import World
-from sim.rules import DEV, group_sum, nexus
+from sim.rules import DEV, nexus
 
 
 def run_projects(
@@ -59,64 +59,84 @@ def run_projects(
         pj.row[rs, es], pj.duration[rs, es] = rows, duration
         pj.programme[rs, es], pj.start[rs, es] = started_programme[rs, es], step
         pj.progress[rs, es], pj.spent[rs, es] = 0.0, 0.0
-    live = pj.row >= 0
+    # The live projects, one element each: (replicate, tie) in replicate-then-tie order.
+    live = np.flatnonzero(pj.row >= 0)
+    r_of, tie = np.divmod(live, world.n_ties)
+
+    def each(coefficient: np.ndarray) -> np.ndarray:
+        return coefficient[r_of, 0]  # the coefficient of each project's replicate
+
     # A month's work progresses by the share of its money that arrived; a month in which none
     # arrived is what exposes the project to the unfunded hazard.
-    funded_share = np.where(live & (dev_offer > 0), month.taken, 0.0)
-    pj.progress = np.where(live, pj.progress + funded_share / pj.duration, 0.0)
-    pj.spent = np.where(live, pj.spent + dev_offer * funded_share, 0.0)
-    to_city = t.dst < n
-    city = np.where(to_city, t.dst, 0)
+    offered = dev_offer.ravel()[live]
+    funded_share = np.where(offered > 0, month.taken.ravel()[live], 0.0)
+    progress = pj.progress.ravel()[live] + funded_share / pj.duration.ravel()[live]
+    spent = pj.spent.ravel()[live] + offered * funded_share
+    pj.progress.ravel()[live], pj.spent.ravel()[live] = progress, spent
+    to_city = t.dst[tie] < n
+    city = np.where(to_city, t.dst[tie], 0)
     hazard = nexus.project_hazard(
-        np.where(to_city, np.take(c.D, city, axis=1), 0.0),
-        ~month.open[DEV],
+        np.where(to_city, c.D[r_of, city], 0.0),
+        ~month.open[DEV].ravel()[live],
         funded_share <= 0.0,
-        np.where(to_city, np.take(c.participation, city, axis=1), 0.5),
-        base=dp.hazard_base,
-        violence=dp.hazard_violence,
-        gate=dp.hazard_gate,
-        unfunded_h=dp.hazard_unfunded,
-        low_participation=dp.hazard_participation,
+        np.where(to_city, c.participation[r_of, city], 0.5),
+        base=each(dp.hazard_base),
+        violence=each(dp.hazard_violence),
+        gate=each(dp.hazard_gate),
+        unfunded_h=each(dp.hazard_unfunded),
+        low_participation=each(dp.hazard_participation),
     )
     # One uniform per live project, in tie order, from its replicate's stream.
-    draw = np.ones(live.shape)
-    for r, rng in enumerate(rngs):
-        k = np.count_nonzero(live[r])
-        if k:
-            draw[r, live[r]] = rng.random(k)
-    completed = live & (pj.progress >= 1.0 - 1e-9)
-    interrupted = live & ~completed & (pj.start != step) & (draw < hazard)
+    counts = np.bincount(r_of, minlength=len(rngs)).tolist()
+    draw = np.concatenate(
+        [np.zeros(0), *(rng.random(k) for rng, k in zip(rngs, counts, strict=True) if k)]
+    )
+    completed = progress >= 1.0 - 1e-9
+    interrupted = ~completed & (pj.start.ravel()[live] != step) & (draw < hazard)
     ended = completed | interrupted
-    rows = pj.row[live]
-    log.columns["progress"][rows] = pj.progress[live]
-    log.columns["spent"][rows] = pj.spent[live]
-    ended_rows = pj.row[ended]
-    log.columns["status"][ended_rows] = np.where(completed[ended], COMPLETED, INTERRUPTED)
-    log.columns["end"][ended_rows] = step
-    month.ended_programme = np.where(ended, pj.programme, -1)
-    pj.row = np.where(ended, -1, pj.row)
-    # Completion raises capacity and lowers structural violence in the recipient city.
+    rows = pj.row.ravel()[live]
+    log.columns["progress"][rows], log.columns["spent"][rows] = progress, spent
+    log.columns["status"][rows[ended]] = np.where(completed[ended], COMPLETED, INTERRUPTED)
+    log.columns["end"][rows[ended]] = step
+    ended_programme = np.full(dev_offer.shape, -1, dtype=np.int64)
+    ended_programme.ravel()[live[ended]] = pj.programme.ravel()[live[ended]]
+    pj.row.ravel()[live[ended]] = -1
+    # Completion raises capacity and lowers structural violence in the recipient city: each
+    # completed project closes a share of the gap, several in one city multiply.
     done = completed & to_city
-    spent_pt = nexus.per_thousand(pj.spent, np.take(c.population, city, axis=1))
-    participation = np.take(c.participation, city, axis=1)
-    multiplier = np.take(mult, city, axis=1)
-    capacity_gain = nexus.completion_gain(spent_pt, participation, multiplier, dp.capacity_gain)
-    relief = nexus.completion_gain(spent_pt, participation, multiplier, dp.structural_relief)
-    capacity_keep = _gap_left(capacity_gain, done, city, n)
-    structural_keep = _gap_left(relief, done, city, n)
-    c.capacity = 1.0 - (1.0 - c.capacity) * capacity_keep
-    c.S = c.S * structural_keep
-    month.started, month.completed, month.interrupted = starting, completed, interrupted
-    month.started_programme = started_programme
+    r_done, city_done = r_of[done], city[done]
+    spent_pt = nexus.per_thousand(spent[done], c.population[r_done, city_done])
+    participation, multiplier = c.participation[r_done, city_done], mult[r_done, city_done]
+    capacity_gain = nexus.completion_gain(
+        spent_pt, participation, multiplier, dp.capacity_gain[r_done, 0]
+    )
+    relief = nexus.completion_gain(
+        spent_pt, participation, multiplier, dp.structural_relief[r_done, 0]
+    )
+    where = r_done * n + city_done  # each project's city, in its replicate
+    shape = c.capacity.shape
+    c.capacity = 1.0 - (1.0 - c.capacity) * _gap_left(capacity_gain, where, shape)
+    c.S = c.S * _gap_left(relief, where, shape)
+    month.started, month.started_programme = starting, started_programme
+    month.completed = _mask(live[completed], dev_offer.shape)
+    month.interrupted = _mask(live[interrupted], dev_offer.shape)
+    month.ended_programme = ended_programme
     month.projects_active = np.count_nonzero(pj.row >= 0, axis=-1)
 
 
-def _gap_left(gain: np.ndarray, mask: np.ndarray, groups: np.ndarray, n: int) -> np.ndarray:
-    """(R, n) share of a city's gap left by the projects that complete in it this month:
-    the product of ``1 - gain`` over the masked ties of each city (1 for none), each gain at
-    most 0.999, summed as logarithms."""
-    logs = np.where(mask, np.log1p(-np.minimum(gain, 0.999)), 0.0)
-    return np.exp(group_sum(logs, groups, n))
+def _mask(flat: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """A boolean array of ``shape``, True at the flat positions ``flat``."""
+    mask = np.zeros(shape, dtype=bool)
+    mask.ravel()[flat] = True
+    return mask
+
+
+def _gap_left(gain: np.ndarray, where: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """(R, N) share of each city's gap left by the projects that complete in it this month:
+    the product of ``1 - gain`` over its projects (1 for none; ``where`` is each project's flat
+    (replicate, city) position), each gain at most 0.999, multiplied as a sum of logarithms."""
+    logs = np.log1p(-np.minimum(gain, 0.999))
+    return np.exp(np.bincount(where, weights=logs, minlength=shape[0] * shape[1]).reshape(shape))
 
 
 def _main_programme(world: World, split: np.ndarray) -> np.ndarray:

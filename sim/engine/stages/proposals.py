@@ -44,7 +44,8 @@ def make_offers(
     row_weight = np.take(weight, world.row_tie, axis=-1) * world.row_pillars
     row_weight = row_weight * state.programmes.row_active
     split = proposals.split_by_weight(money, world.row_prog, row_weight)
-    offer = offer + group_sum(split, world.row_tie, world.n_ties)
+    if world.row_tie.size:  # a scenario without programmes has no programme money
+        offer = offer + group_sum(split, world.row_tie, world.n_ties)
     # Sanctions let only part of direct humanitarian money through; the rest stays with the
     # provider, like money with no open tie.
     passage = gates.sanction_passage(

@@ -50,9 +50,9 @@ def update_cities(
     )
     # Small monthly shocks: standard normals scaled by the noise level, for D, S and C.
     noise = np.zeros((len(rngs), 3, n))
-    for r, rng in enumerate(rngs):
-        if g.noise[r, 0] > 0:
-            rng.standard_normal(out=noise[r])
+    for r, noisy in enumerate((g.noise[:, 0] > 0).tolist()):
+        if noisy:
+            rngs[r].standard_normal(out=noise[r])
     noise *= g.noise[..., None]
     c.D = galtung.relax(c.D, d_star, g.rate_D, noise[:, 0])
     # S and C move slower, and so does their noise.
