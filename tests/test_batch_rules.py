@@ -147,3 +147,23 @@ def test_compiled_parts_equal_the_numpy_loop(
     assert not fused.wanted(fused.MIN_SIZE - 1) and fused.wanted(fused.MIN_SIZE)
     monkeypatch.setenv("CITYPEACE_NUMBA", "0")
     assert not fused.wanted(10 * fused.MIN_SIZE)
+
+
+def test_rules_over_blocks_of_ties_give_the_same_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large worlds run the elementwise rules a cache-sized block of ties at a time
+    (sim.engine.chunks); with tiny blocks a run is the same, bit for bit."""
+    from sim import Ensemble
+    from sim.engine import chunks
+
+    def run() -> Ensemble:
+        kw = dict(horizon=12, synthetic={"n_cities": 600}, cities_every=0)
+        return Ensemble("synthetic", seeds=[2], levers=[{}, {"coordination": 1.0}], **kw)
+
+    whole = run().run()
+    monkeypatch.setattr(chunks, "BLOCK", 250)  # 125 ties per block for two replicates
+    blocks = run().run()
+    assert (
+        PeaceModel("synthetic", seed=2, horizon=12, synthetic={"n_cities": 600}).world.n_ties > 1000
+    )
+    pd.testing.assert_frame_equal(whole.timeseries(), blocks.timeseries(), check_exact=True)
+    pd.testing.assert_frame_equal(whole.activities(), blocks.activities(), check_exact=True)

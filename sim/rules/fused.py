@@ -19,7 +19,7 @@ import os
 
 import numpy as np
 
-MIN_SIZE = 100_000
+MIN_SIZE = 20_000
 
 
 def wanted(size: int) -> bool:

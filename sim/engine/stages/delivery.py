@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.chunks import by_ties
 from sim.engine.coefficients import Coefficients
 from sim.engine.month import Month
 from sim.engine.state import State
@@ -44,8 +45,14 @@ def deliver(world: World, state: State, co: Coefficients, month: Month) -> np.nd
     # Peace work builds trust on its tie and lowers cultural violence in the city.
     mult_actor = np.concatenate([mult, np.ones((mult.shape[0], world.n_actors - n))], axis=1)
     before = state.ties.trust
-    after = nexus.peace_work_trust(
-        before, flows[PEACE], np.take(mult_actor, t.dst, axis=1), dp.peace_trust, dp.peace_scale
+    after = by_ties(
+        nexus.peace_work_trust,
+        before,
+        flows[PEACE],
+        np.take(mult_actor, t.dst, axis=1),
+        n_ties=world.n_ties,
+        gain=dp.peace_trust,
+        scale=dp.peace_scale,
     )
     state.ties.trust = after
     # Process matters for peace work too: the same participation factor as projects.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.chunks import by_ties
 from sim.engine.coefficients import Coefficients
 from sim.engine.state import State
 from sim.engine.world import World
@@ -21,7 +22,9 @@ def open_channels(world: World, state: State, co: Coefficients) -> tuple[np.ndar
         a.is_io, state.actors.neutrality, a.sanction_exempt, co.gates.io_neutrality_min
     )
     third_src = np.take(third, t.src, axis=1)
-    allowed = gates.open_channels(
+    return by_ties(
+        _carrying_channels,
+        t.carries,
         t.src_country,
         t.dst_country,
         countries.permission,
@@ -30,9 +33,16 @@ def open_channels(world: World, state: State, co: Coefficients) -> tuple[np.ndar
         third_src,
         t.src_is_io,
         t.human_security,
+        n_ties=world.n_ties,
         hostility_close=co.gates.hostility_close,
         io_channel=co.levers.io_channel,
         direct_channel=co.levers.direct_channel,
-    )
-    allowed |= ~co.switches.gates
-    return allowed & t.carries, third_src
+        gates_on=co.switches.gates,
+    ), third_src
+
+
+def _carrying_channels(
+    carries: np.ndarray, *args: np.ndarray, gates_on: np.ndarray, **kw: object
+) -> np.ndarray:
+    """The gate rule on a block of ties; the null model's switch opens every channel."""
+    return (gates.open_channels(*args, **kw) | ~gates_on) & carries

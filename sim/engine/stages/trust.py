@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.chunks import by_ties
 from sim.engine.coefficients import Coefficients
 from sim.engine.month import Month
 from sim.engine.state import State
@@ -37,29 +38,23 @@ def update_trust(world: World, state: State, co: Coefficients, month: Month) -> 
     standing &= co.levers.mediation | (t.type != MEDIATION)
     # A month in which a recipient took part of an offer is that share of a month of contact.
     contact = np.maximum(standing, month.taken)
-    floor = trust.baseline(
-        np.take(cultural, t.src, axis=1),
-        np.take(cultural, t.dst, axis=1),
-        np.take(state.countries.hostility.reshape(r, -1), t.pair, axis=1),
-        tp.baseline,
-    )
     # Successes: the share of the offer taken, plus one for a completed project.
-    trust_now = trust.update(
+    trust_now = by_ties(
+        _drift_and_shocks,
         trust_now,
         ties.memory,
         month.taken + month.completed,
         month.interrupted,
         contact,
-        floor,
-        success=tp.success,
-        failure=tp.failure,
-        decay=tp.decay,
-    )
-    ends_violence = np.maximum(np.take(violence, t.src, axis=1), np.take(violence, t.dst, axis=1))
-    trust_now = np.clip(
-        trust.violence_shock(trust_now, t.cross_divide, ends_violence, tp.violence_shock),
-        0.0,
-        1.0,
+        t.src,
+        t.dst,
+        t.pair,
+        t.cross_divide,
+        cultural,
+        violence,
+        state.countries.hostility.reshape(r, -1),
+        n_ties=world.n_ties,
+        tp=tp,
     )
     ties.trust = trust_now
     ties.memory = trust.remember(ties.memory, trust_now, month.completed, tp.memory_gain)
@@ -67,3 +62,43 @@ def update_trust(world: World, state: State, co: Coefficients, month: Month) -> 
     ties.intensity = np.minimum(intensity, 1.0 / np.maximum(tp.intensity_decay, 1e-9))
     ties.last_contact = np.where(month.accepted, month.step, ties.last_contact)
     ties.age = ties.age + 1
+
+
+def _drift_and_shocks(
+    trust_now: np.ndarray,
+    memory: np.ndarray,
+    successes: np.ndarray,
+    failures: np.ndarray,
+    contact: np.ndarray,
+    src: np.ndarray,
+    dst: np.ndarray,
+    pair: np.ndarray,
+    cross_divide: np.ndarray,
+    cultural: np.ndarray,
+    violence: np.ndarray,
+    hostility: np.ndarray,
+    tp: object,
+) -> np.ndarray:
+    """Success, failure and drift to the floor, then the violence shock, for a block of ties.
+
+    ``cultural`` and ``violence`` are per actor (R, A), ``hostility`` per country pair.
+    """
+    floor = trust.baseline(
+        np.take(cultural, src, axis=1),
+        np.take(cultural, dst, axis=1),
+        np.take(hostility, pair, axis=1),
+        tp.baseline,
+    )
+    trust_now = trust.update(
+        trust_now,
+        memory,
+        successes,
+        failures,
+        contact,
+        floor,
+        success=tp.success,
+        failure=tp.failure,
+        decay=tp.decay,
+    )
+    ends = np.maximum(np.take(violence, src, axis=1), np.take(violence, dst, axis=1))
+    return np.clip(trust.violence_shock(trust_now, cross_divide, ends, tp.violence_shock), 0.0, 1.0)
