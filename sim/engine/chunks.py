@@ -26,8 +26,11 @@ def by_ties(function: Callable[..., Any], *args: Any, n_ties: int, **kwargs: Any
     everything else (numbers, (R, 1) coefficients, keyword arguments) is passed whole. The
     result (an array or a tuple of arrays) has the ties on its last axis.
     """
-    rows = max((int(np.prod(np.shape(a)[:-1])) for a in args if np.ndim(a)), default=1)
-    block = max(BLOCK // max(rows, 1), 1)
+    rows = max(
+        (a.size // a.shape[-1] for a in args if isinstance(a, np.ndarray) and a.ndim and a.size),
+        default=1,
+    )
+    block = max(BLOCK // rows, 1)
     if n_ties <= 2 * block:
         return function(*args, **kwargs)
     parts = []

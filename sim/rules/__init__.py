@@ -10,6 +10,8 @@ The engine (``sim.engine.stages``) wires the rules in the monthly order of MODEL
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 HUM, DEV, PEACE = 0, 1, 2  # pillar columns
@@ -32,13 +34,16 @@ def group_sum(values: np.ndarray, groups: np.ndarray, n_groups: int, axis: int =
     bins, and every bin adds its terms in the order of ``axis``, from zero: exactly what one
     ``np.bincount`` per replicate would give, whatever the batch holds.
     """
-    moved = np.moveaxis(np.asarray(values, dtype=np.float64), axis, -1)
+    values = np.asarray(values, dtype=np.float64)
+    last = axis in (-1, values.ndim - 1)
+    moved = values if last else np.moveaxis(values, axis, -1)
     lead = moved.shape[:-1]
-    rows = int(np.prod(lead, dtype=np.int64))
+    rows = math.prod(lead)
     bins = _bins(groups, rows, n_groups)
     sums = np.bincount(bins, weights=moved.reshape(-1), minlength=rows * n_groups)
-    sums = sums.astype(np.float64, copy=False)  # bincount of nothing comes back as integers
-    return np.moveaxis(sums.reshape(*lead, n_groups), -1, axis)
+    # (bincount of nothing comes back as integers)
+    sums = sums.astype(np.float64, copy=False).reshape(*lead, n_groups)
+    return sums if last else np.moveaxis(sums, -1, axis)
 
 
 _BINS: dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray]] = {}
@@ -69,7 +74,9 @@ def total(values: np.ndarray, axis: int = -1) -> np.ndarray:
     column-major) it adds in another order, which can depend on the batch's size. Copying
     ``axis`` last and contiguous keeps a replicate's sum independent of its batch.
     """
-    return np.ascontiguousarray(np.moveaxis(values, axis, -1)).sum(axis=-1)
+    if axis not in (-1, values.ndim - 1):
+        values = np.moveaxis(values, axis, -1)
+    return np.ascontiguousarray(values).sum(axis=-1)
 
 
 def average(values: np.ndarray, axis: int = -1) -> np.ndarray:
