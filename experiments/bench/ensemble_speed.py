@@ -33,6 +33,9 @@ import numpy as np
 RESULTS = Path(__file__).resolve().parent / "results"
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
+# A child's own peak memory: VmHWM (its own address space since exec; ru_maxrss would count
+# the forked parent's pages too).
+PEAK = "int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0]) / 1024"
 
 
 def clock() -> tuple[float, float]:
@@ -160,10 +163,10 @@ def memory_of_a_batch(runs: int) -> dict[str, Any]:
     """Peak RSS of a fresh process that runs ``runs`` tuzla replicates (240 months) as one
     batch and keeps every run's model-level series."""
     code = (
-        "import resource\nfrom sim import Ensemble\n"
+        "from sim import Ensemble\n"
         f"e = Ensemble('tuzla', seeds=range({runs}), horizon=240).run()\n"
         "kept = sum(b.nbytes for b in e.outputs(0)[0].blocks.values())\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, kept / 2**20)\n"
+        f"print({PEAK}, kept / 2**20)\n"
     )
     out = subprocess.run([PY, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     peak, kept = map(float, out.stdout.split())
@@ -173,14 +176,14 @@ def memory_of_a_batch(runs: int) -> dict[str, Any]:
 def synthetic(n: int, months: int) -> dict[str, Any]:
     """A fresh process: the UCLG-scale synthetic world of n cities (scale.py's settings)."""
     code = (
-        "import time, resource\nfrom sim import PeaceModel\n"
+        "import time\nfrom sim import PeaceModel\n"
         "from sim.scenario.synthetic import SyntheticSpec, generate\n"
         f"case = generate(SyntheticSpec(n_cities={n}, horizon={months}, n_countries=50, "
         "n_networks=20, mean_degree=7.4), seed=1)\n"
         "c0, t0 = time.process_time(), time.perf_counter()\n"
         "m = PeaceModel(case, seed=1, cities_every=12, cities_max=2000).run()\n"
         "print(time.perf_counter() - t0, time.process_time() - c0, m.world.n_ties, "
-        "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+        f"{PEAK})\n"
     )
     out = subprocess.run([PY, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     wall, cpu, ties, peak = out.stdout.split()

@@ -453,8 +453,9 @@ def to_markdown(result: dict[str, Any]) -> str:
             f"**{lim['ratio_month_to_bandwidth_bound']:.1f}x**.",
             f"- Compute floor: the rules' exp and cbrt evaluations and random draws alone "
             f"take {lim['compute_floor_ms']:.0f} ms of one core "
-            f"({100 * lim['compute_floor_share']:.0f}% of the month; at this size the month's "
-            f"offers are decided in blocks on two threads, sim/engine/blocks.py); "
+            f"({100 * lim['compute_floor_share']:.0f}% of the month; at this size the "
+            f"elementwise rules run over cache-sized blocks of ties, sim/engine/chunks.py, and "
+            f"the parts of each offer are counted in one compiled loop, sim/rules/fused.py); "
             f"per element (ns): "
             + ", ".join(f"{k} {v:.1f}" for k, v in lim["element_ns"].items())
             + ".",

@@ -234,6 +234,13 @@ class World:
         self.up_ties = np.flatnonzero(t.up)
         self.horizontal_ties = np.flatnonzero(cross & t.middle)
         self.border_carrying = np.flatnonzero(t.cross_border & t.carries)
+        # The gate rule reads a tie only through its countries and flags: each distinct
+        # (src country, dst country, provider is an IO, human security) and the tie's row.
+        keys = np.stack([sc, dc, t.src_is_io, t.human_security])
+        gate_inputs, self.gate_key = np.unique(keys, axis=1, return_inverse=True)
+        self.gate_key = self.gate_key.reshape(-1)
+        self.gate_src, self.gate_dst = gate_inputs[0], gate_inputs[1]
+        self.gate_is_io, self.gate_hs = gate_inputs[2].astype(bool), gate_inputs[3].astype(bool)
         # Funds by channel: ties whose provider is an IO, and the direct ones.
         self.io_ties, self.direct_ties = np.flatnonzero(t.src_is_io), np.flatnonzero(~t.src_is_io)
 

@@ -7,9 +7,10 @@ and stops at its own count, so the result is identical to the numpy form, bit fo
 (tests/test_batch_rules.py). The powers are computed by numpy before the loop, so no libm
 call differs either.
 
-Used for large arrays only (``MIN_SIZE``; a small batch's offers take longer to hand over than
-to count). ``CITYPEACE_NUMBA=0`` forces the numpy form everywhere, ``=1`` this one for any
-size; without numba installed the numpy form runs.
+Used for large arrays only (``MIN_SIZE``): importing numba and loading the compiled loop take
+about half a second, more than the numpy loop costs a small run. ``CITYPEACE_NUMBA=0`` forces
+the numpy form everywhere, ``=1`` this one for any size; without numba installed the numpy
+form runs.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import os
 
 import numpy as np
 
-MIN_SIZE = 20_000
+MIN_SIZE = 100_000
 
 
 def wanted(size: int) -> bool:

@@ -117,13 +117,16 @@ def parts_taken(prob: np.ndarray, draw: np.ndarray, items: int | np.ndarray) -> 
             flat = np.broadcast_to(items, pmf.shape).reshape(-1)
             taken = fused.count_parts(pmf.reshape(-1), odds.reshape(-1), target.reshape(-1), flat)
             return np.where(q <= 0, items, taken.reshape(pmf.shape))
-        cdf = pmf
+        cdf = pmf.copy()
         taken = np.zeros(p.shape, dtype=np.int64)
         for j in range(int(items.max(initial=0))):
-            below = (cdf < target) & (j < items)  # one more part taken
+            below = cdf < target  # one more part taken ...
+            within = j < items
+            if not within.all():  # ... where the offer has that many parts
+                below &= within
             if not below.any():  # the CDF only grows: no offer takes another part
                 break
             taken += below
-            pmf = pmf * (odds * ((items - j) / (j + 1)))
-            cdf = cdf + pmf
+            pmf *= odds * ((items - j) / (j + 1))  # P(K = j + 1)
+            cdf += pmf
     return np.where(q <= 0, items, taken)  # certain acceptance takes everything
