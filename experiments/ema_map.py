@@ -5,7 +5,8 @@
    alliance coefficients; the levers ``coordination`` and ``funding_scale`` and the scenario's
    counterfactual policies; outcomes are the monthly series plus ``alliance_map_survives``
    (founded or active at the end of the run), averaged over seeded replications.
-2. ``perform_experiments`` samples the uncertainties with a Latin hypercube.
+2. ``perform_experiments`` samples the uncertainties with a Latin hypercube and runs every
+   experiment and replication as batches of the ensemble engine (``batch_evaluator``).
 3. PRIM (``ema_workbench.analysis.prim``) looks for the box of uncertainties and levers in
    which the alliance survives (founded and not dissolved at the end) in at least half of the
    seeds; if no experiment differs from the others there, in which it stays active for at
@@ -62,10 +63,10 @@ def run(
     active_years: float = 5.0,
 ) -> pd.DataFrame | None:
     """Experiments, then PRIM on alliance survival; returns PRIM's box statistics."""
-    from ema_workbench import MultiprocessingEvaluator, SequentialEvaluator, perform_experiments
+    from ema_workbench import perform_experiments
     from ema_workbench.analysis import prim
 
-    from sim.experiments.ema import build_model
+    from sim.experiments.ema import batch_evaluator, build_model
 
     out.mkdir(parents=True, exist_ok=True)
     model = build_model(
@@ -86,12 +87,10 @@ def run(
         "uncertainty_sampling_kwargs": {"rng": seed},
         "lever_sampling_kwargs": {"rng": seed + 1},
     }
-    if processes > 1:
-        with MultiprocessingEvaluator(model, n_processes=processes) as evaluator:
-            experiments, outcomes = perform_experiments(model, evaluator=evaluator, **kwargs)
-    else:
-        with SequentialEvaluator(model) as evaluator:
-            experiments, outcomes = perform_experiments(model, evaluator=evaluator, **kwargs)
+    # Every experiment and replication as batches of the ensemble engine (over at most two
+    # worker processes); ``processes`` is kept for the command line and no longer needed.
+    with batch_evaluator(model) as evaluator:
+        experiments, outcomes = perform_experiments(model, evaluator=evaluator, **kwargs)
     elapsed = time.perf_counter() - start
     print(f"ema_map: {len(experiments)} experiments x {replications} seeds in {elapsed:.0f} s")
     experiments.to_parquet(out / "experiments.parquet")

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from sim.scenario import schema
+from sim.scenario import info, schema
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "schema"
 FILES: dict[str, tuple[Any, str]] = {
@@ -28,6 +28,7 @@ FILES: dict[str, tuple[Any, str]] = {
     "events": (list[schema.Event], "events.yaml: dated events"),
     "policies": (dict[str, schema.Policy], "policies.yaml: counterfactual overlays"),
     "patterns": (None, "patterns.yaml: stylised facts (sim/experiments/pattern_schema.py)"),
+    "info": (info.InfoFile, "info.yaml: the case's story for the app's Info tab (optional)"),
 }
 
 

@@ -90,24 +90,72 @@ def run_to_folder(
     model = PeaceModel.from_config(cfg)
     show = bool(cfg.output.progress) if progress is None else progress
     model.run(progress=show)
-    out = Path(out)
-    ts = model.timeseries()
-    events = model.events_frame()
-    write_parquet(ts, out / "timeseries.parquet")
-    if cfg.output.cities_every:
-        write_parquet(model.city_frame(), out / "cities.parquet")
-    write_parquet(events, out / "events.parquet")
-    if cfg.output.activities:
-        write_parquet(model.activities_frame(), out / "activities.parquet")
-    write_text(config_yaml(cfg), out / "config.yaml")
-    # The levers actually used (scenario, policy and command line resolved).
-    write_json(
-        {**provenance(cfg, config_id), "levers": dataclasses.asdict(model.levers)},
-        out / "provenance.json",
+    write_run(
+        RunRecord.of(cfg, config_id),
+        out,
+        model.timeseries(),
+        model.events_frame(),
+        cities=model.city_frame,
+        activities=model.activities_frame,
+        levers=dataclasses.asdict(model.levers),
+        title=model.case.title,
     )
-    if cfg.output.dashboard:
+    return model
+
+
+@dataclasses.dataclass
+class RunRecord:
+    """What a run's folder records about its config, taken from the config once."""
+
+    config_text: str  # the resolved config as YAML
+    provenance: dict[str, Any]
+    policy: str
+    seed: int
+    cities: bool  # write cities.parquet
+    activities: bool  # write activities.parquet
+    dashboard: bool  # draw dashboard.png
+
+    @classmethod
+    def of(cls, cfg: DictConfig, config_id: str | None = None) -> RunRecord:
+        return cls(
+            config_text=config_yaml(cfg),
+            provenance=provenance(cfg, config_id),
+            policy=str(cfg.policy),
+            seed=int(cfg.seed),
+            cities=bool(cfg.output.cities_every),
+            activities=bool(cfg.output.activities),
+            dashboard=bool(cfg.output.dashboard),
+        )
+
+
+def write_run(
+    run: RunRecord,
+    out: Path,
+    ts: Any,
+    events: Any,
+    *,
+    cities: Any,
+    activities: Any,
+    levers: dict[str, Any],
+    title: str,
+) -> None:
+    """A finished run's folder: Parquet tables, resolved config, provenance and dashboard.
+
+    ``cities`` and ``activities`` are callables that build those frames, called only when the
+    run writes them.
+    """
+    out = Path(out)
+    write_parquet(ts, out / "timeseries.parquet")
+    if run.cities:
+        write_parquet(cities(), out / "cities.parquet")
+    write_parquet(events, out / "events.parquet")
+    if run.activities:
+        write_parquet(activities(), out / "activities.parquet")
+    write_text(run.config_text, out / "config.yaml")
+    # The levers actually used (scenario, policy and command line resolved).
+    write_json({**run.provenance, "levers": levers}, out / "provenance.json")
+    if run.dashboard:
         from sim.dashboard import write_dashboard  # matplotlib: only when a dashboard is drawn
 
-        title = f"{model.case.title} | policy={cfg.policy} seed={cfg.seed}"
+        title = f"{title} | policy={run.policy} seed={run.seed}"
         write_dashboard(ts, events, out / "dashboard.png", title)
-    return model

@@ -471,5 +471,8 @@ def test_scenario_info_files_read_and_refuse_bad_entries(tmp_path: Path) -> None
     with pytest.raises(ScenarioError) as err:
         read_info(tmp_path)
     message = str(err.value)
-    assert str(tmp_path / "info.yaml") in message and "sections[1].items[1].text" in message
+    assert str(tmp_path / "info.yaml") in message and "sections[0].items[0].text" in message
     assert "\n" not in message
+    (tmp_path / "info.yaml").write_text("title: x\nsumary: y\n")
+    with pytest.raises(ScenarioError, match="did you mean 'summary'"):
+        read_info(tmp_path)

@@ -110,3 +110,41 @@ def test_alliance_outcomes() -> None:
     assert dissolved["alliance_map_survives"] == 0.0
     never = alliance_outcomes(pd.DataFrame({"alliance_map": [0, 1, 1]}))
     assert never["alliance_map_founded"] == 0.0 and never["alliance_map_survives"] == 0.0
+
+
+@pytest.mark.parametrize("replications", [None, 3])
+def test_batch_evaluator_gives_the_sequential_outcomes(replications: int | None) -> None:
+    """Every experiment (and replication) in ensemble batches: the same outcomes, in order."""
+    from ema_workbench import SequentialEvaluator, perform_experiments
+
+    from sim.experiments.ema import batch_evaluator, build_model
+
+    model = build_model(
+        "two_cities",
+        uncertainties={"model.trust.success": [0.01, 0.15]},
+        levers={"levers.coordination": None, "counterfactual": None},
+        horizon=24,
+        replications=replications,
+    )
+    results = []
+    for evaluator in (SequentialEvaluator(model), batch_evaluator(model)):
+        with evaluator as e:
+            results.append(
+                perform_experiments(
+                    model,
+                    scenarios=3,
+                    policies=2,
+                    evaluator=e,
+                    uncertainty_sampling_kwargs={"rng": 1},
+                    lever_sampling_kwargs={"rng": 2},
+                )
+            )
+    (exp_a, out_a), (exp_b, out_b) = results
+    assert len(exp_b) == 6 and sorted(out_a) == sorted(out_b)
+    for key in out_a:
+        assert np.array_equal(out_a[key], out_b[key], equal_nan=True), key
+    for column in ("model__trust__success", "levers__coordination"):
+        assert np.array_equal(exp_a[column].to_numpy(), exp_b[column].to_numpy())
+    assert (
+        exp_a["counterfactual"].astype(str).tolist() == exp_b["counterfactual"].astype(str).tolist()
+    )

@@ -9,6 +9,7 @@ import pytest
 
 from sim import PeaceModel
 from sim.engine.agents import InternationalOrganisation, Municipality, NationalGovernment
+from sim.rules import HUM
 
 
 @pytest.fixture(scope="module")
@@ -17,46 +18,45 @@ def two_cities() -> PeaceModel:
 
 
 def test_schedule_follows_model_md_section_3(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sim.engine.step as month
+
     model = PeaceModel.from_scenario("two_cities", seed=1, horizon=3)
     calls: list[str] = []
-    for name in (
-        "_gates",
-        "_funding",
-        "_proposals",
-        "_delivery",
-        "_trust",
-        "_galtung",
-        "_lederach",
-        "_alliances",
-    ):
-        original = getattr(model, name)
+    stages = [
+        (month.EventsEngine, "apply", "events"),
+        (month.gates, "open_channels", "gates"),
+        (month.funding, "programme_money", "funding"),
+        (month.proposals, "make_offers", "proposals"),
+        (month.delivery, "deliver", "delivery"),
+        (month.projects, "run_projects", "projects"),
+        (month.trust, "update_trust", "trust"),
+        (month.violence, "update_cities", "violence"),
+        (month.levels, "update_levels", "levels"),
+        (month.alliances, "update_alliances", "alliances"),
+        (type(model.recorder), "record", "record"),
+    ]
+    for owner, name, label in stages:
+        original = getattr(owner, name)
 
-        def spy(*args, _name=name, _original=original, **kwargs):
-            calls.append(_name)
+        def spy(*args, _label=label, _original=original, **kwargs):
+            calls.append(_label)
             return _original(*args, **kwargs)
 
-        monkeypatch.setattr(model, name, spy)
-    original_apply = model.events.apply
-    monkeypatch.setattr(
-        model.events, "apply", lambda t: (calls.append("events"), original_apply(t))[1]
-    )
-    original_record = model.recorder.record
-    monkeypatch.setattr(
-        model.recorder, "record", lambda t: (calls.append("record"), original_record(t))[1]
-    )
+        monkeypatch.setattr(owner, name, spy)
     model.step()
-    assert calls == [
+    assert calls == [*month.STAGES, "record"]
+    assert month.STAGES == (
         "events",
-        "_gates",
-        "_funding",
-        "_proposals",
-        "_delivery",
-        "_trust",
-        "_galtung",
-        "_lederach",
-        "_alliances",
-        "record",
-    ]
+        "gates",
+        "funding",
+        "proposals",
+        "delivery",
+        "projects",
+        "trust",
+        "violence",
+        "levels",
+        "alliances",
+    )
 
 
 def test_timeseries_shape_dates_and_bounds(two_cities: PeaceModel) -> None:
@@ -149,19 +149,19 @@ class TestEvents:
         from sim.rules import alliances
 
         m = PeaceModel.from_scenario("two_cities", seed=1, horizon=24)
-        eng = m.events
-        eng._funding_end({"programme": "rebuild"})
+        eng, state, co = m.batch.events, m.batch.state, m.batch.co
+        eng._funding_end({"programme": "rebuild"}, state, co)
         assert not m.prog_funded[0]
-        eng._funding_start({"programme": "rebuild"})
+        eng._funding_start({"programme": "rebuild"}, state, co)
         assert m.prog_funded[0]
-        eng._withdraw({"actor": "mediator", "programme": "rebuild"})
+        eng._withdraw({"actor": "mediator", "programme": "rebuild"}, state, co)
         assert not m.prog_row_active.any()
         tie = np.flatnonzero(m.ties.src == m.actor_index["eastville"])[0]
         m.ties.trust[tie], m.ties.memory[tie] = 0.8, 0.2
-        eng._leadership_change({"actor": "eastville", "will": 0.1})
+        eng._leadership_change({"actor": "eastville", "will": 0.1}, state, co)
         assert m.actors.will[m.actor_index["eastville"]] == 0.1
         assert m.ties.trust[tie] == pytest.approx(0.2 + 0.6 * 0.6)
-        eng._sanctions({"country": "WE", "active": True})
+        eng._sanctions({"country": "WE", "active": True}, state, co)
         assert m.sanctioned[m.country_index["WE"]]
         assert alliances.NEGOTIATING == 1  # convene handled in the alliance tests
 
@@ -219,12 +219,12 @@ def test_budget_never_exceeded(two_cities: PeaceModel) -> None:
     m = PeaceModel.from_scenario("two_cities", seed=2, horizon=36)
     for _ in range(36):
         m.step()
-        offered, delivered = m._month["offer"], m._month["delivered"]
+        offered, delivered = m.month.offer[:, 0], m.month.delivered[:, 0]
         assert (delivered <= offered + 1e-12).all()
         own = (
             m.actors.resources * np.where(np.arange(m.n_actors) < m.n_cities, m.actors.will, 1.0)
         ).sum()
-        programmes = (m.prog_budget * m._month["prog_active"]).sum()
+        programmes = (m.prog_budget * m.month.prog_active[0]).sum()
         assert delivered.sum() <= own + programmes + 1e-9
 
 
@@ -253,7 +253,7 @@ def test_sanctions_cut_direct_humanitarian_offers_but_not_the_third_channel() ->
         return int(np.flatnonzero((ties.src == m.actor_index[src]) & (ties.dst == pyongyang))[0])
 
     direct, un = tie(free, "seoul"), tie(free, "who")
-    offered_free, offered_hit = free._month["offer"][:, 0], hit._month["offer"][:, 0]
+    offered_free, offered_hit = free.month.offer[HUM, 0], hit.month.offer[HUM, 0]
     assert offered_free[direct] > 0 and offered_hit[direct] == pytest.approx(
         0.5 * offered_free[direct]
     )
@@ -274,7 +274,7 @@ def test_cross_divide_ties_is_the_base_of_cross_divide_trust() -> None:
         for _ in range(12):
             model.step()
         ts = model.timeseries()
-        cross = model.tie_views.cross_active
+        cross = model.world.cross
         assert ts["cross_divide_ties"].iloc[-1] == cross.size > 0
         assert ts["cross_divide_trust"].iloc[-1] == model.ties.trust[cross].mean()
         counts[policy] = cross.size
@@ -300,3 +300,30 @@ def test_gates_switch_opens_every_channel() -> None:
     assert closed["gate_open_development"].min() < 1.0
     assert (opened["gate_open_development"] == 1.0).all()
     assert opened["funds_total"].sum() > closed["funds_total"].sum()
+
+
+def test_set_levers_takes_effect_from_the_next_month_and_is_logged() -> None:
+    from sim.errors import ConfigError
+
+    plain = PeaceModel("tuzla", seed=2, horizon=36, cities_every=0).run().timeseries()
+    m = PeaceModel("tuzla", seed=2, horizon=36, cities_every=0).run(12)
+    with pytest.raises(ConfigError, match="coordination"):
+        m.set_levers({"coordination": 2.0})
+    with pytest.raises(ConfigError, match="no_such_lever"):
+        m.set_levers({"no_such_lever": 1.0})
+    assert m.levers.coordination == 0.5  # a rejected change changes nothing
+    now = m.set_levers({"funding_scale": 3.0, "participation_scale": 0.5})
+    assert (
+        m.levers is now
+        and now.funding_scale == 3.0
+        and m.batch.co.levers.funding_scale[0, 0] == 3.0
+    )
+    base = m.world.initial_cities["participation"]
+    assert np.array_equal(m.cities.participation, np.clip(base * 0.5, 0.0, 1.0))
+    ts = m.run().timeseries()
+    pd.testing.assert_frame_equal(ts.iloc[:12], plain.iloc[:12], check_exact=True)
+    assert (ts["funds_total"].iloc[12:24] > plain["funds_total"].iloc[12:24]).all()
+    events = m.events_frame()
+    row = events[events["type"] == "intervention"].iloc[0]
+    assert row["date"] == m.date_of(12) and row["origin"] == "user"
+    assert row["detail"] == "funding_scale=3.0, participation_scale=0.5"

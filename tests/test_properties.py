@@ -342,7 +342,7 @@ def test_mediation_never_lowers_party_trust_in_whole_runs(
     def checked(values: np.ndarray, party: np.ndarray, *args: object, **kwargs: object) -> tuple:
         out, mediated = inner(values, party, *args, **kwargs)
         assert (out >= values).all() and (out <= 1.0).all()
-        assert (out[party] >= values[party]).all()
+        assert (out[..., party] >= values[..., party]).all()
         calls.append(int(mediated.sum()))
         return out, mediated
 

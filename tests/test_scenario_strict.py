@@ -25,8 +25,7 @@ from sim.scenario.loader import load_scenario
 
 SCENARIOS = ("two_cities", "tuzla", "map", "seoul_pyongyang")
 UNKNOWN = "zz_not_a_key"
-# The files the scenario loader reads (another file in a scenario folder, such as a story for
-# the app, has its own reader and its own checks).
+# The files the scenario loader reads (info.yaml, the story for the app, included).
 LOADER_FILES = (
     "scenario.yaml",
     "actors.yaml",
@@ -36,6 +35,7 @@ LOADER_FILES = (
     "events.yaml",
     "policies.yaml",
     "patterns.yaml",
+    "info.yaml",
 )
 
 

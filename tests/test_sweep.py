@@ -516,3 +516,49 @@ def test_joblib_gets_a_batch_size_unless_one_is_given() -> None:
         assert joblib_defaults(other) == other
     # Jobs of several runs each are long enough to go one at a time.
     assert joblib_defaults(joblib, runs_per_job=5) == [*joblib, "hydra.launcher.batch_size=1"]
+
+
+def test_a_batch_of_runs_keeps_failed_rows_per_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--runs-per-job steps a job's runs as one batch: an invalid run and a run that raises
+    mid-run become failed rows; the others complete, each as its single run would."""
+    import sim.engine.stages.violence as violence_stage
+    from sim import PeaceModel
+    from sim.config import model_kwargs
+    from sim.experiments import sweep_batch
+    from sim.experiments.summary import new_record, read_status
+    from sim.experiments.validate import _compose
+    from sim.runner import RunRecord, config_hash
+
+    original = violence_stage.update_cities
+
+    def poisoned(world, state, co, month, rngs):  # noqa: ANN001, ANN202 - a spy
+        original(world, state, co, month, rngs)
+        if month.step == 3 and (co.trust.decay[:, 0] == 0.0345).any():
+            raise RuntimeError("injected failure")
+
+    monkeypatch.setattr(violence_stage, "update_cities", poisoned)
+    runs = []
+    for seed, decay in ((1, 0.02), (2, 7.0), (3, 0.0345), (4, 0.03)):
+        cfg = _compose([*FAST, "horizon=8", f"seed={seed}"])
+        cfg.model.trust.decay = decay
+        run_id = config_hash(cfg)
+        out = tmp_path / run_id
+        record = new_record(cfg, out, tmp_path, seed, [f"seed={seed}"], run_id)
+        try:
+            kwargs, error = model_kwargs(cfg), None
+        except Exception as exc:  # noqa: BLE001 - the invalid run
+            kwargs, error = None, f"{type(exc).__name__}: {exc}"
+        runs.append(sweep_batch._Run(seed, out, record, RunRecord.of(cfg, run_id), kwargs, error))
+    sweep_batch.run_together(runs, tmp_path)
+    status = [read_status(r.out) for r in runs]
+    assert [s["status"] for s in status] == ["completed", "failed", "failed", "completed"]
+    assert "model.trust.decay" in status[1]["error"]
+    assert "injected failure" in status[2]["error"]
+    assert status[0]["batch_runs"] == 3 and (runs[2].out / "error.txt").is_file()
+    monkeypatch.undo()
+    alone = PeaceModel("two_cities", seed=4, horizon=8, params={"trust": {"decay": 0.03}})
+    got = pd.read_parquet(runs[3].out / "timeseries.parquet")
+    pd.testing.assert_frame_equal(got, alone.run().timeseries(), check_exact=True)
+    assert status[3]["months"] == 8

@@ -114,7 +114,7 @@ def run_world(n: int, months: int, seed: int, synthetic: dict[str, Any]) -> dict
             "peak": peak_rss_mb(),
         },
         "memory_mb": memory_breakdown(model),
-        "projects": int(model.projects.size),
+        "projects": int(model.batch.state.log.size),
     }
 
 
@@ -124,18 +124,18 @@ def memory_breakdown(model: Any) -> dict[str, float]:
     def arrays(obj: Any) -> int:
         return sum(v.nbytes for v in vars(obj).values() if isinstance(v, np.ndarray))
 
-    rec = model.recorder
+    rec, state, world = model.recorder, model.batch.state, model.world
     return {
         "scenario_tables": (
             model.case.actors.memory_usage(deep=True).sum()
             + model.case.ties.memory_usage(deep=True).sum()
         )
         / 2**20,
-        "tie_arrays": arrays(model.ties) / 2**20,
-        "tie_views": arrays(model.tie_views) / 2**20,
-        "city_and_actor_arrays": (arrays(model.cities) + arrays(model.actors)) / 2**20,
-        "project_log": sum(c.nbytes for c in model.projects.columns.values()) / 2**20,
-        "recorder_series": sum(c.nbytes for c in rec.columns.values()) / 2**20,
+        "tie_arrays": (arrays(state.ties) + arrays(state.projects)) / 2**20,
+        "world_tie_arrays": arrays(world.ties) / 2**20,
+        "city_and_actor_arrays": (arrays(state.cities) + arrays(state.actors)) / 2**20,
+        "project_log": sum(c.nbytes for c in state.log.columns.values()) / 2**20,
+        "recorder_series": sum(b.nbytes for b in rec.blocks.values()) / 2**20,
         "recorder_city_rows": sum(
             v.nbytes for chunk in rec.city_chunks for v in chunk.values() if hasattr(v, "nbytes")
         )
@@ -225,15 +225,16 @@ def month_traffic(model: Any) -> dict[str, Any]:
     (the month makes many more passes; temporaries are not counted). Arrays the month reads and
     writes count twice.
     """
-    t, c, a, v = model.ties, model.cities, model.actors, model.tie_views
-    e = t.src.size
+    state, w = model.batch.state, model.world
+    t, c, a, v = state.ties, state.cities, state.actors, w.ties
+    e = v.src.size
     read_write = [t.trust, t.memory, t.intensity, t.last_contact, t.age]
     read_write += [c.D, c.S, c.C, c.needs, c.capacity, c.cohesion, c.displaced, c.dependency]
-    read_write += [c.last_received, c.received]
-    read_only = [t.src, t.dst, t.project, t.cross_divide, t.carries, t.active]
-    read_only += [v.pair, v.src_is_io, v.middle_src, v.carefree, v._open_mandate]
+    read_write += [c.last_received, c.received, state.projects.row]
+    read_only = [v.src, v.dst, v.cross_divide, v.carries, v.pair, v.src_is_io, v.middle_src]
+    read_only += [v.carefree, v.mandate]
     read_only += [c.population, c.participation, c.diversity, c.pressure]
-    read_only += [a.will, a.resources, a.community, a.country]
+    read_only += [a.will, a.resources, w.actors.community, w.actors.country]
     # The month's own per-tie results: offer (3 pillars), acceptance draw, accepted, declined.
     written = 3 * e * 8 + e * 8 + 2 * e
     per_month = 2 * sum(x.nbytes for x in read_write) + sum(x.nbytes for x in read_only)
@@ -282,8 +283,8 @@ def compute_floor_ns(model: Any, costs: dict[str, float]) -> tuple[int, float]:
     one cube root per city for the peace index; one uniform per tie and three normals per city.
     """
     e, n_c = model.ties.src.size, model.n_cities
-    bids = int(np.count_nonzero(model._month["offer"].sum(axis=1) > 0))
-    worked = int(np.count_nonzero(np.asarray(model._month["offer"])[model._accepted_ties, 2] > 0))
+    bids = int(np.count_nonzero(model.month.has_offer))
+    worked = int(np.count_nonzero(model.month.flows[2] > 0))
     floor_ns = (
         (2 * bids + worked + 8 * n_c) * costs["exp"]
         + n_c * costs["cbrt"]
@@ -452,8 +453,9 @@ def to_markdown(result: dict[str, Any]) -> str:
             f"**{lim['ratio_month_to_bandwidth_bound']:.1f}x**.",
             f"- Compute floor: the rules' exp and cbrt evaluations and random draws alone "
             f"take {lim['compute_floor_ms']:.0f} ms of one core "
-            f"({100 * lim['compute_floor_share']:.0f}% of the month; at this size the month's "
-            f"offers are decided in blocks on two threads, sim/engine/blocks.py); "
+            f"({100 * lim['compute_floor_share']:.0f}% of the month; at this size the "
+            f"elementwise rules run over cache-sized blocks of ties, sim/engine/chunks.py, and "
+            f"the parts of each offer are counted in one compiled loop, sim/rules/fused.py); "
             f"per element (ns): "
             + ", ".join(f"{k} {v:.1f}" for k, v in lim["element_ns"].items())
             + ".",

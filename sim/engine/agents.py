@@ -7,13 +7,10 @@ once without any Python loop over agents.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import mesa
 import numpy as np
-
-if TYPE_CHECKING:
-    from sim.engine.model import PeaceModel
 
 
 class _Column:
@@ -45,9 +42,7 @@ class _Column:
 class ActorAgent(mesa.Agent):
     """Common face of every actor: id, type, country, community and resources."""
 
-    model: PeaceModel
-
-    def __init__(self, model: PeaceModel, row: int) -> None:
+    def __init__(self, model: mesa.Model, row: int) -> None:
         super().__init__(model)
         self.row = int(row)
 

@@ -1,4 +1,4 @@
-"""Ensembles: many replicates of one scenario, as one Python object.
+"""Ensembles: many replicates of one scenario, stepped together in batches.
 
 A replicate is one run: a seed, a policy, parameter overrides and lever settings. An
 :class:`Ensemble` holds R of them and returns tidy frames keyed by ``replicate``::
@@ -9,63 +9,72 @@ A replicate is one run: a seed, a policy, parameter overrides and lever settings
     ts = ens.timeseries()  # one row per (replicate, month)
     ens.replicates_frame()  # replicate -> seed, policy, label, overrides
 
-Each replicate's outputs are those of ``PeaceModel`` built with the same arguments, whatever
-else is in the ensemble. A replicate that raises becomes a failure (``ens.failures``) and the
-others finish.
+How it runs. A policy can change a scenario's structure (drop or add actors, ties,
+programmes, events), so the replicates are grouped by the scenario they compile to: one group
+per distinct structure (policies that only set levers share their baseline's group; a synthetic
+world is generated from its seed, so there it is one group per seed). Each group runs as one
+:class:`~sim.engine.batch.Batch`, every replicate with its own random stream, coefficients,
+switches and levers, split into chunks of at most ``batch_size`` replicates and, with
+``workers > 1``, over that many processes. Results come back in replicate order.
 
-This first implementation runs the replicates one after another through ``PeaceModel``; the
-batched engine (issue 14) keeps this interface and steps them together.
+Each replicate's outputs are those of ``PeaceModel`` built with the same arguments, bit for
+bit, whatever else is in the ensemble (tests/test_ensemble.py).
+
+Bad input (an empty ensemble, an unknown policy, a parameter or lever out of range) raises
+:class:`~sim.errors.ConfigError` before anything runs. A replicate that raises mid-run, or
+whose state stops being finite, becomes a failure (``ens.failures``) and the others finish: a
+batch that raises is split in halves and rerun until the failing replicate runs alone (the
+others' results do not depend on the split).
 """
 
 from __future__ import annotations
 
-import itertools
+import dataclasses
+import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from sim.engine.batch import Batch
+from sim.engine.inputs import load_case, model_params, resolve_levers
+from sim.engine.outputs import Outputs
+from sim.engine.params import Levers, ModelParams
+from sim.engine.replicates import Replicate, in_processes, product, zipped_replicates
+from sim.engine.world import World
 from sim.errors import CitypeaceError, ConfigError
+from sim.scenario.loader import Scenario
 
 
-@dataclass(frozen=True)
-class Replicate:
-    """One run of an ensemble.
+@dataclass
+class _Planned:
+    """A replicate resolved: its checked coefficients and levers, and its structure group."""
 
-    Args:
-        seed: the run's own random seed.
-        policy: a policy of the scenario (``baseline`` for none).
-        params: nested overrides of the model coefficients, e.g. ``{"trust": {"decay": 0.03}}``.
-        levers: lever settings, e.g. ``{"coordination": 1.0}``.
-        label: free text that names the replicate in reports (a null model, a draw).
-    """
-
-    seed: int = 0
-    policy: str = "baseline"
-    params: Mapping[str, Any] = field(default_factory=dict)
-    levers: Mapping[str, Any] = field(default_factory=dict)
-    label: str = ""
-
-
-def _product(
-    seeds: Iterable[int],
-    policies: Sequence[str],
-    params: Sequence[Mapping[str, Any]],
-    levers: Sequence[Mapping[str, Any]],
-) -> list[Replicate]:
-    return [
-        Replicate(seed=int(s), policy=p, params=dict(q), levers=dict(v))
-        for p, q, v, s in itertools.product(policies, params, levers, list(seeds))
-    ]
+    index: int
+    seed: int
+    params: ModelParams
+    levers: Levers
+    group: str
 
 
 class Ensemble:
-    """R replicates of one scenario, run together; see the module docstring.
+    """R replicates of one scenario, run in batches; see the module docstring.
 
     Give either ``replicates`` or the axes ``seeds``, ``policies``, ``params`` and ``levers``,
     whose product (policy, then params, then levers, then seed) is the ensemble.
+
+    Args:
+        scenario: a scenario name, folder or loaded :class:`Scenario` (``synthetic`` too).
+        horizon: months to run (default: the scenario's own).
+        cities_every: record city-level rows every this many months (0 = never).
+        cities_max: at most this many cities in the city-level record.
+        synthetic: generator knobs when ``scenario == "synthetic"``.
+        batch_size: at most this many replicates per batch (default: all of a group).
+        workers: processes to spread the batches over (default 1: this process).
     """
 
     def __init__(
@@ -80,65 +89,159 @@ class Ensemble:
         horizon: int | None = None,
         cities_every: int = 0,
         cities_max: int = 0,
+        synthetic: Mapping[str, Any] | None = None,
+        batch_size: int | None = None,
+        workers: int = 1,
     ) -> None:
         if replicates is None:
-            replicates = _product(range(1) if seeds is None else seeds, policies, params, levers)
+            replicates = product(range(1) if seeds is None else seeds, policies, params, levers)
         elif seeds is not None:
             raise ConfigError("Ensemble", "seeds", "...", "either replicates or seeds, not both")
         self.replicates: list[Replicate] = list(replicates)
         if not self.replicates:
             raise ConfigError("Ensemble", "replicates", 0, "at least one replicate")
+        for key, value, lo in (("batch_size", batch_size, 1), ("workers", workers, 1)):
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or value < lo
+            ):
+                raise ConfigError("Ensemble", key, value, f"a whole number >= {lo}")
         self.scenario = scenario
         self.horizon = horizon
         self.cities_every, self.cities_max = cities_every, cities_max
+        self.synthetic = synthetic
+        self.batch_size, self.workers = batch_size, workers
         self.failures: dict[int, str] = {}
-        self._frames: dict[int, pd.DataFrame] = {}
-        self._events: dict[int, pd.DataFrame] = {}
+        self._cases: dict[str, Scenario] = {}
+        self._planned = self._plan()
+        self._outputs: dict[int, tuple[Outputs, int]] = {}  # replicate -> (its batch, row)
+
+    @classmethod
+    def zipped(
+        cls,
+        scenario: str | Path | Any,
+        seeds: Sequence[int],
+        *,
+        policies: Sequence[str] | None = None,
+        params: Mapping[str, Sequence[Any]] | None = None,
+        levers: Mapping[str, Sequence[Any]] | None = None,
+        **kwargs: Any,
+    ) -> Ensemble:
+        """Replicate i takes ``seeds[i]``, ``policies[i]`` and the i-th value of every column
+        of ``params`` (dotted keys such as ``trust.decay``) and ``levers``: a design's rows.
+
+        Every column must have one value per seed (ConfigError otherwise).
+        """
+        reps = zipped_replicates(seeds, policies, params, levers)
+        return cls(scenario, reps, **kwargs)
 
     def __len__(self) -> int:
         return len(self.replicates)
 
+    # ------------------------------------------------------------------ planning
+
+    def _case(self, policy: str, seed: int) -> tuple[str, Scenario]:
+        """The replicate's scenario and the key of its structure group."""
+        synthetic = self.scenario == "synthetic"
+        key = f"seed {seed}" if synthetic else f"policy {policy}"
+        if key not in self._cases:
+            self._cases[key] = load_case(self.scenario, seed, self.horizon, policy, self.synthetic)
+        case = self._cases[key]
+        return key, case
+
+    def _plan(self) -> list[_Planned]:
+        """Check every replicate's inputs (ConfigError before anything runs) and group them."""
+        planned, structures = [], {}
+        for i, rep in enumerate(self.replicates):
+            key, case = self._case(rep.policy, rep.seed)
+            if key not in structures:
+                structures[key] = _structure(case)
+            planned.append(
+                _Planned(
+                    index=i,
+                    seed=int(rep.seed),
+                    params=model_params(rep.params),
+                    levers=resolve_levers(case, rep.levers),
+                    group=structures[key],
+                )
+            )
+        # Every group's world comes from the first case of that structure.
+        self._worlds_from = {}
+        for key, digest in structures.items():
+            self._worlds_from.setdefault(digest, self._cases[key])
+        return planned
+
+    # ------------------------------------------------------------------ running
+
     def run(self, progress: bool = False) -> Ensemble:
         """Run every replicate to the horizon; returns self."""
-        from sim.engine.model import PeaceModel
+        chunks = []
+        for digest, case in self._worlds_from.items():
+            members = [p for p in self._planned if p.group == digest]
+            size = self.batch_size or len(members)
+            if self.workers > 1 and self.batch_size is None:
+                # Work for every worker: a group's share of the workers, at least one chunk.
+                parts = max(1, round(self.workers * len(members) / len(self._planned)))
+                size = -(-len(members) // parts)
+            for start in range(0, len(members), size):
+                chunks.append((case, members[start : start + size]))
+        args = [(case, members, self.cities_every, self.cities_max) for case, members in chunks]
+        if self.workers > 1 and len(args) > 1:
+            results = in_processes(_run_chunk, args, self.workers)
+        else:
+            results = []
+            bar = None
+            if progress:
+                from tqdm.auto import tqdm
 
-        items: Iterable[tuple[int, Replicate]] = enumerate(self.replicates)
-        if progress:
-            from tqdm.auto import tqdm
-
-            items = tqdm(items, total=len(self), desc="ensemble", unit="run")
-        for i, rep in items:
-            try:
-                model = PeaceModel(
-                    self.scenario,
-                    seed=rep.seed,
-                    horizon=self.horizon,
-                    policy=rep.policy,
-                    params=rep.params,
-                    levers=rep.levers,
-                    cities_every=self.cities_every,
-                    cities_max=self.cities_max,
-                ).run()
-            except CitypeaceError:
-                raise  # bad input is the caller's error, not a failed replicate
-            except Exception as exc:  # noqa: BLE001 - a failed replicate is recorded
-                self.failures[i] = f"{type(exc).__name__}: {exc}"
-                continue
-            self._frames[i] = model.timeseries()
-            self._events[i] = model.events_frame()
+                bar = tqdm(total=len(self), desc="ensemble", unit="run")
+            for a in args:
+                results.append(_run_chunk(a))
+                if bar is not None:
+                    bar.update(len(a[1]))
+            if bar is not None:
+                bar.close()
+        for done, failures in results:
+            self.failures.update(failures)
+            for outputs, indices in done:
+                for row, index in enumerate(indices):
+                    if index not in failures:
+                        self._outputs[index] = (outputs, row)
         return self
+
+    # ------------------------------------------------------------------ results
+
+    def levers_of(self, replicate: int) -> Levers:
+        """The levers a replicate ran with (defaults, scenario, policy and its own settings)."""
+        return self._planned[replicate].levers
+
+    def case_of(self, replicate: int) -> Scenario:
+        """The scenario (with its policy applied) a replicate ran."""
+        rep = self.replicates[replicate]
+        return self._case(rep.policy, rep.seed)[1]
+
+    def outputs(self, replicate: int) -> tuple[Outputs, int]:
+        """(the outputs of the batch that ran ``replicate``, its row in that batch)."""
+        return self._outputs[replicate]
 
     def runs(self) -> dict[int, pd.DataFrame]:
         """Each finished replicate's time series (``PeaceModel.timeseries()``), by replicate."""
-        return dict(self._frames)
+        return {i: out.timeseries(row) for i, (out, row) in sorted(self._outputs.items())}
 
     def timeseries(self) -> pd.DataFrame:
         """Tidy model-level series: ``replicate`` first, then one row per month."""
-        return _stack(self._frames)
+        return _stack(self.runs())
 
     def events(self) -> pd.DataFrame:
         """Events of every finished replicate, keyed by ``replicate``."""
-        return _stack(self._events)
+        return _stack({i: out.events_frame(row) for i, (out, row) in sorted(self._outputs.items())})
+
+    def activities(self) -> pd.DataFrame:
+        """Development projects of every finished replicate, keyed by ``replicate``."""
+        return _stack({i: out.activities(row) for i, (out, row) in sorted(self._outputs.items())})
+
+    def cities(self) -> pd.DataFrame:
+        """City-level rows of every finished replicate (with ``cities_every``), by replicate."""
+        return _stack({i: out.cities(row) for i, (out, row) in sorted(self._outputs.items())})
 
     def replicates_frame(self) -> pd.DataFrame:
         """One row per replicate: seed, policy, label, overrides and status."""
@@ -150,13 +253,65 @@ class Ensemble:
                     "seed": rep.seed,
                     "policy": rep.policy,
                     "label": rep.label,
-                    "params": dict(rep.params),
-                    "levers": dict(rep.levers),
+                    "params": _as_dict(rep.params),
+                    "levers": _as_dict(rep.levers),
                     "status": "failed" if i in self.failures else "ok",
                     "error": self.failures.get(i, ""),
                 }
             )
         return pd.DataFrame(rows)
+
+
+def _as_dict(value: Any) -> dict[str, Any]:
+    return dataclasses.asdict(value) if dataclasses.is_dataclass(value) else dict(value)
+
+
+def _structure(case: Scenario) -> str:
+    """A digest of everything in a scenario that the compiled world depends on (its levers
+    are per replicate and left out)."""
+    digest = hashlib.sha256()
+    for name, value in sorted(vars(case).items()):
+        if name in ("policy", "levers", "baseline_levers", "folder"):
+            continue
+        if isinstance(value, pd.DataFrame):
+            digest.update(pd.util.hash_pandas_object(value, index=False).to_numpy().tobytes())
+            digest.update(json.dumps(list(map(str, value.columns))).encode())
+        else:
+            digest.update(json.dumps(value, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def _run_chunk(args: tuple) -> tuple[list[tuple[Outputs, list[int]]], dict[int, str]]:
+    """Run one chunk of one group: [(a batch's outputs, its rows' replicate indices)] and the
+    failures by replicate index."""
+    case, members, cities_every, cities_max = args
+    return _run_members(World(case), members, cities_every, cities_max)
+
+
+def _run_members(
+    world: World, members: list[_Planned], cities_every: int, cities_max: int
+) -> tuple[list[tuple[Outputs, list[int]]], dict[int, str]]:
+    """Run members as one batch; if it raises, in halves, until the failing ones are alone."""
+    try:
+        batch = Batch(
+            world,
+            [m.params for m in members],
+            [m.levers for m in members],
+            [np.random.default_rng(m.seed) for m in members],
+            cities_every,
+            cities_max,
+        ).run()
+    except CitypeaceError:
+        raise  # bad input is the caller's error, not a failed replicate
+    except Exception as exc:  # noqa: BLE001 - isolate the replicate that raised
+        if len(members) == 1:
+            return [], {members[0].index: f"{type(exc).__name__}: {exc}"}
+        half = len(members) // 2
+        done_a, failed_a = _run_members(world, members[:half], cities_every, cities_max)
+        done_b, failed_b = _run_members(world, members[half:], cities_every, cities_max)
+        return done_a + done_b, {**failed_a, **failed_b}
+    failures = {members[r].index: why for r, why in batch.failed.items()}
+    return [(batch.outputs(), [m.index for m in members])], failures
 
 
 def _stack(frames: Mapping[int, pd.DataFrame]) -> pd.DataFrame:

@@ -1,145 +1,147 @@
-"""The events engine: apply a scenario's timeline month by month (MODEL.md 3 step 1, 7).
+"""The events engine: a scenario's timeline, month by month (MODEL.md 3 step 1, 7).
 
 Events change conditions only (pressure, permissions, funds, hostility, leadership, membership);
-outcomes still emerge from the rules. Each applied event is logged for ``events.parquet``.
+outcomes still emerge from the rules. A timeline is part of the compiled world, so every
+replicate of a batch gets the same events; the values they set act on each replicate's own
+state. :class:`EventLog` keeps the applied events and the model's own notes (grants refused,
+alliance transitions, interventions) per replicate, for ``events.parquet``.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
+from sim.engine.coefficients import Coefficients
+from sim.engine.state import State
+from sim.engine.world import World
 from sim.rules import alliances as alliance_rules
 
-if TYPE_CHECKING:
-    from sim.engine.model import PeaceModel
+
+class EventLog:
+    """Logged events: scenario events (every replicate) and notes of single replicates."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.rows: list[tuple[int, dict[str, Any]]] = []  # (replicate or -1 for all, row)
+
+    def add(
+        self, replicate: int, step: int, kind: str, detail: str, origin: str, ev: Any = None
+    ) -> None:
+        self.rows.append(
+            (
+                replicate,
+                {
+                    "step": step,
+                    "date": self.world.date_of(step),
+                    "type": kind,
+                    "detail": detail,
+                    "source": (ev or {}).get("source") or "",
+                    "assumption": (ev or {}).get("assumption") or "",
+                    "origin": origin,
+                },
+            )
+        )
+
+    def note(self, replicates: np.ndarray, step: int, kinds: list[str], details: list[str]) -> None:
+        """Endogenous events of the given replicates (a refused grant, an alliance transition)."""
+        for r, kind, detail in zip(replicates.tolist(), kinds, details, strict=True):
+            self.add(r, step, kind, detail, "model")
 
 
 class EventsEngine:
-    """Indexes events by month and applies them to a model's arrays."""
+    """Indexes a world's events by month and applies them to a batch's state."""
 
-    def __init__(self, model: PeaceModel, events: list[dict[str, Any]]) -> None:
-        self.model = model
+    def __init__(self, world: World, log: EventLog) -> None:
+        self.world, self.log = world, log
         self.by_step: dict[int, list[dict[str, Any]]] = defaultdict(list)
         self.violence: list[tuple[int, int, np.ndarray, float]] = []
-        for ev in events:
+        for ev in world.case.events:
             if ev["type"] == "violence":
                 self.violence.append(
                     (ev["step"], ev["end_step"], self._cities(ev["targets"]), ev["pressure"])
                 )
             self.by_step[ev["step"]].append(ev)
-        self.log: list[dict[str, Any]] = []
 
     def _cities(self, targets: dict[str, Any]) -> np.ndarray:
-        m = self.model
-        n = m.n_cities
+        w = self.world
+        n = w.n_cities
         if "community" in targets:
-            return np.flatnonzero(m.actors.community[:n] == m.community_index[targets["community"]])
+            return np.flatnonzero(w.city_community == w.community_index[targets["community"]])
         if "country" in targets:
-            return np.flatnonzero(m.actors.country[:n] == m.country_index[targets["country"]])
-        rows = np.array([m.actor_index[a] for a in targets["actors"]])
+            return np.flatnonzero(w.city_country == w.country_index[targets["country"]])
+        rows = np.array([w.actor_index[a] for a in targets["actors"]], dtype=np.int64)
         return rows[rows < n]
 
-    def apply(self, step: int) -> None:
+    def apply(self, step: int, state: State, co: Coefficients) -> None:
         """Apply this month's events and set this month's violence pressure."""
-        m = self.model
-        pressure = m.cities.pressure
-        pressure[:] = 0.0
+        pressure = np.zeros_like(state.cities.pressure)
         for first, last, rows, value in self.violence:
             if first <= step <= last:
-                pressure[rows] += value
+                pressure[:, rows] += value
+        state.cities.pressure = pressure
         for ev in self.by_step.get(step, ()):
-            getattr(self, f"_{ev['type']}")(ev)
-            self.log.append(
-                {
-                    "step": step,
-                    "date": m.date_of(step),
-                    "type": ev["type"],
-                    "detail": _detail(ev),
-                    "source": ev.get("source") or "",
-                    "assumption": ev.get("assumption") or "",
-                    "origin": "scenario",
-                }
-            )
-
-    def note(self, step: int, kind: str, detail: str) -> None:
-        """Log an endogenous event (a refused grant, an alliance transition)."""
-        self.log.append(
-            {
-                "step": step,
-                "date": self.model.date_of(step),
-                "type": kind,
-                "detail": detail,
-                "source": "",
-                "assumption": "",
-                "origin": "model",
-            }
-        )
+            getattr(self, f"_{ev['type']}")(ev, state, co)
+            self.log.add(-1, step, ev["type"], _detail(ev), "scenario", ev)
 
     # One handler per event type ------------------------------------------------------------
 
-    def _violence(self, ev: dict[str, Any]) -> None:
+    def _violence(self, ev: dict[str, Any], state: State, co: Coefficients) -> None:
         """Pressure is applied each month of its range in :meth:`apply`."""
 
-    def _refugee_influx(self, ev: dict[str, Any]) -> None:
-        row = self.model.actor_index[ev["actor"]]
-        if row < self.model.n_cities:
-            self.model.cities.displaced[row] += ev["people"]
+    def _refugee_influx(self, ev: dict[str, Any], state: State, co: Coefficients) -> None:
+        row = self.world.actor_index[ev["actor"]]
+        if row < self.world.n_cities:
+            state.cities.displaced[:, row] += ev["people"]
 
-    def _permission(self, ev: dict[str, Any]) -> None:
-        m = self.model
-        a, b = m.country_index[ev["from"]], m.country_index[ev["to"]]
-        m.permission[a, b] = ev["level"]
+    def _permission(self, ev: dict[str, Any], state: State, co: Coefficients) -> None:
+        w = self.world
+        a, b = w.country_index[ev["from"]], w.country_index[ev["to"]]
+        state.countries.permission[:, a, b] = ev["level"]
         if ev["both_ways"]:
-            m.permission[b, a] = ev["level"]
+            state.countries.permission[:, b, a] = ev["level"]
 
-    def _sanctions(self, ev: dict[str, Any]) -> None:
-        self.model.sanctioned[self.model.country_index[ev["country"]]] = ev["active"]
+    def _sanctions(self, ev: dict[str, Any], state: State, co: Coefficients) -> None:
+        state.countries.sanctioned[:, self.world.country_index[ev["country"]]] = ev["active"]
 
-    def _funding_start(self, ev: dict[str, Any]) -> None:
-        self.model.prog_funded[self.model.programme_index[ev["programme"]]] = True
+    def _funding_start(self, ev: dict[str, Any], state: State, co: Coefficients) -> None:
+        state.programmes.funded[:, self.world.programme_index[ev["programme"]]] = True
 
-    def _funding_end(self, ev: dict[str, Any]) -> None:
-        self.model.prog_funded[self.model.programme_index[ev["programme"]]] = False
+    def _funding_end(self, ev: dict[str, Any], state: State, co: Coefficients) -> None:
+        state.programmes.funded[:, self.world.programme_index[ev["programme"]]] = False
 
-    def _withdraw(self, ev: dict[str, Any]) -> None:
-        m = self.model
-        actor = m.actor_index[ev["actor"]]
+    def _withdraw(self, ev: dict[str, Any], state: State, co: Coefficients) -> None:
+        w = self.world
+        actor = w.actor_index[ev["actor"]]
         if "alliance" in ev:
-            a = m.alliance_index[ev["alliance"]]
-            m.alliance_withdrawn[a] = True
+            state.alliances.withdrawn[:, w.alliance_index[ev["alliance"]]] = True
         else:
-            p = m.programme_index[ev["programme"]]
-            ties = m.prog_row_tie
-            leaving = (m.prog_row_prog == p) & (
-                (m.ties.src[ties] == actor) | (m.ties.dst[ties] == actor)
+            ties = w.row_tie
+            leaving = (w.row_prog == w.programme_index[ev["programme"]]) & (
+                (w.ties.src[ties] == actor) | (w.ties.dst[ties] == actor)
             )
-            m.prog_row_active &= ~leaving
+            state.programmes.row_active &= ~leaving
 
-    def _summit(self, ev: dict[str, Any]) -> None:
-        m = self.model
-        a, b = m.country_index[ev["a"]], m.country_index[ev["b"]]
+    def _summit(self, ev: dict[str, Any], state: State, co: Coefficients) -> None:
+        w, hostility = self.world, state.countries.hostility
+        a, b = w.country_index[ev["a"]], w.country_index[ev["b"]]
         for i, j in ((a, b), (b, a)):
-            m.hostility[i, j] = np.clip(m.hostility[i, j] + ev["delta"], 0.0, 1.0)
+            hostility[:, i, j] = np.clip(hostility[:, i, j] + ev["delta"], 0.0, 1.0)
 
-    def _leadership_change(self, ev: dict[str, Any]) -> None:
-        m = self.model
-        actor = m.actor_index[ev["actor"]]
-        m.actors.will[actor] = ev["will"]
+    def _leadership_change(self, ev: dict[str, Any], state: State, co: Coefficients) -> None:
+        w, ties = self.world, state.ties
+        actor = w.actor_index[ev["actor"]]
+        state.actors.will[:, actor] = ev["will"]
         # A new leadership keeps part of what its predecessor built (001:4736-4745).
-        mine = (m.ties.src == actor) | (m.ties.dst == actor)
-        survive = m.params.trust.leadership_survival
-        m.ties.trust[mine] = m.ties.memory[mine] + survive * (
-            m.ties.trust[mine] - m.ties.memory[mine]
-        )
+        mine = (w.ties.src == actor) | (w.ties.dst == actor)
+        kept = ties.memory + co.trust.leadership_survival * (ties.trust - ties.memory)
+        ties.trust = np.where(mine, kept, ties.trust)
 
-    def _convene_alliance(self, ev: dict[str, Any]) -> None:
-        m = self.model
-        a = m.alliance_index[ev["alliance"]]
-        if m.alliance_state[a] == alliance_rules.PROPOSED:
-            m.alliance_state[a] = alliance_rules.NEGOTIATING
+    def _convene_alliance(self, ev: dict[str, Any], state: State, co: Coefficients) -> None:
+        column = state.alliances.state[:, self.world.alliance_index[ev["alliance"]]]
+        column[column == alliance_rules.PROPOSED] = alliance_rules.NEGOTIATING
 
 
 def _detail(ev: dict[str, Any]) -> str:

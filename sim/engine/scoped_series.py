@@ -15,22 +15,23 @@ one programme or one tie type, with these column names (docs/scenario-format.md)
 - ``<measure>@tie_type:<type>``: ties of one type, for :data:`TIE_TYPE_MEASURES` (``trust`` is
   the mean over active ties of the type, 0 when there are none).
 
-The recorder (``Recorder``) records the columns that ``model.case.patterns`` name, so a run of
-a scenario without such patterns records nothing extra.
+The recorder (``Recorder``) records the columns that the scenario's patterns name, so a run of
+a scenario without such patterns records nothing extra. Values are computed for every
+replicate of a batch at once, each from its own arrays.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from sim.rules import HUM, group_sum
+from sim.engine.month import Month
+from sim.engine.state import State
+from sim.engine.world import World
+from sim.rules import HUM, average, group_sum
 from sim.scenario.loader import PILLARS, TIE_TYPES
-
-if TYPE_CHECKING:
-    from sim.engine.model import PeaceModel
 
 _FLOWS = tuple(f"flows_{p}" for p in PILLARS)
 _FUNDS = ("funds_total", *(f"funds_{p}" for p in PILLARS))
@@ -39,7 +40,6 @@ _PROJECTS = tuple(
 )
 PROGRAMME_MEASURES = (*_FUNDS, *_FLOWS, *_PROJECTS)
 TIE_TYPE_MEASURES = ("trust", *_FUNDS, *_FLOWS)
-_COMPLETED, _INTERRUPTED = 1, 2  # ProjectLog status codes (sim.engine.state)
 
 
 class Scoped(NamedTuple):
@@ -84,20 +84,20 @@ def requested(patterns: Iterable[dict[str, Any]]) -> list[str]:
 class ScopedRecorder:
     """Computes the month's value of each requested scoped series (``values``)."""
 
-    def __init__(self, model: PeaceModel, names: list[str]) -> None:
-        ties, index = model.ties, model.actor_index
+    def __init__(self, world: World, names: list[str]) -> None:
+        self.world = world
         self.names: list[str] = []
         self._specs: list[tuple[Scoped, Any]] = []
         for name in names:
             spec = parse(name)
-            target = self._target(model, spec, ties, index) if spec else None
+            target = self._target(world, spec) if spec else None
             if target is not None:  # e.g. a policy dropped the actor: nothing to record
                 self.names.append(name)
                 self._specs.append((spec, target))
-        self._seen = 0  # project-log rows already counted as started
 
     @staticmethod
-    def _target(model: PeaceModel, spec: Scoped, ties: Any, index: dict) -> Any:
+    def _target(world: World, spec: Scoped) -> Any:
+        ties, index = world.ties, world.actor_index
         if spec.scope in ("tie", "pair"):
             a, b = (index.get(x, -1) for x in spec.target)
             ab = np.flatnonzero((ties.src == a) & (ties.dst == b))
@@ -105,91 +105,70 @@ class ScopedRecorder:
             groups = [ab] if spec.scope == "tie" else [g for g in (ab, ba) if g.size]
             return groups if groups and groups[0].size else None
         if spec.scope == "programme":
-            return model.programme_index.get(spec.target[0])
+            return world.programme_index.get(spec.target[0])
         kind = spec.target[0]
         return TIE_TYPES.index(kind) if kind in TIE_TYPES else None
 
-    def values(self, model: PeaceModel, step: int) -> list[float]:
-        month = _Month(model, step, self)
-        return [month.value(spec, target) for spec, target in self._specs]
+    def values(self, state: State, month: Month) -> np.ndarray:
+        """(R, series): this month's value of each series, for every replicate."""
+        tables: dict[str, dict[str, np.ndarray]] = {}
+        trust = state.ties.trust
+        out = []
+        for spec, target in self._specs:
+            if spec.scope in ("tie", "pair"):
+                means = [average(np.take(trust, g, axis=1)) for g in target]
+                out.append(average(np.stack(means, axis=-1)))
+            elif spec.scope == "programme":
+                if "programme" not in tables:
+                    tables["programme"] = self._programme_table(state, month)
+                out.append(tables["programme"][spec.measure][:, target])
+            elif spec.measure == "trust":
+                rows = np.flatnonzero(self.world.ties.type == target)
+                out.append(
+                    average(np.take(trust, rows, axis=1)) if rows.size else np.zeros(len(trust))
+                )
+            else:
+                if "tie_type" not in tables:
+                    tables["tie_type"] = _money_table(
+                        month.flows, self.world.ties.type, len(TIE_TYPES)
+                    )
+                out.append(tables["tie_type"][spec.measure][:, target])
+        return np.stack(out, axis=1)
 
-
-class _Month:
-    """This month's per-tie and per-programme arrays, derived once and only if some series
-    needs them."""
-
-    def __init__(self, model: PeaceModel, step: int, owner: ScopedRecorder) -> None:
-        self.m, self.step, self.owner = model, step, owner
-        self._cache: dict[str, Any] = {}
-
-    def value(self, spec: Scoped, target: Any) -> float:
-        m = self.m
-        if spec.scope in ("tie", "pair"):
-            return float(np.mean([m.ties.trust[g].mean() for g in target]))
-        if spec.scope == "programme":
-            table = self._get("programme", self._programme_table)
-            return float(table[spec.measure][target])
-        if spec.measure == "trust":
-            rows = np.flatnonzero((m.ties.type == target) & m.ties.active)
-            return float(m.ties.trust[rows].mean()) if rows.size else 0.0
-        table = self._get("tie_type", self._tie_type_table)
-        return float(table[spec.measure][target])
-
-    def _get(self, key: str, build: Any) -> Any:
-        if key not in self._cache:
-            self._cache[key] = build()
-        return self._cache[key]
-
-    def _tie_type_table(self) -> dict[str, np.ndarray]:
-        m = self.m
-        acc = m._accepted_ties
-        kind = m.ties.type.take(acc)
-        flows = np.asarray(m._accepted_flows).reshape(-1, len(PILLARS))
-        return _money_table(kind, flows, len(TIE_TYPES))
-
-    def _programme_table(self) -> dict[str, np.ndarray]:
-        m = self.m
-        p = len(m.programme_ids)
-        split = getattr(m, "_prog_split", None)
-        if split is None:
-            table = _money_table(np.zeros(0, dtype=np.int64), np.zeros((0, len(PILLARS))), p)
-        else:
-            tie = m.prog_row_tie
-            delivered = split * m._taken.take(tie)[:, None]
-            passage = getattr(m, "_hum_passage", None)
-            if passage is not None:
-                delivered[:, HUM] *= passage.take(tie)
-            table = _money_table(m.prog_row_prog, delivered, p)
-        log = m.projects
-        size = log.size
-        prog = log["programme"][:size]
-        owned = prog >= 0
-        new = np.arange(size) >= self.owner._seen
-        self.owner._seen = size
-        ended = log["end"][:size] == self.step
-        status = log["status"][:size]
-        live = m.ties.project[m.ties.project >= 0]
-        table["projects_started_development"] = _count(prog[new & owned], p)
-        table["projects_completed_development"] = _count(
-            prog[ended & owned & (status == _COMPLETED)], p
-        )
-        table["projects_interrupted_development"] = _count(
-            prog[ended & owned & (status == _INTERRUPTED)], p
-        )
-        live_prog = log["programme"][live]
-        table["projects_active_development"] = _count(live_prog[live_prog >= 0], p)
+    def _programme_table(self, state: State, month: Month) -> dict[str, np.ndarray]:
+        w = self.world
+        p = len(w.programme_ids)
+        # What recipients took of each programme's offers, after sanctions.
+        delivered = month.split * np.take(month.taken, w.row_tie, axis=1)
+        delivered[HUM] *= np.take(month.passage, w.row_tie, axis=1)
+        table = _money_table(delivered, w.row_prog, p)
+        live = state.projects.row >= 0
+        for measure, mask, programme in (
+            ("started", month.started, month.started_programme),
+            ("completed", month.completed, month.ended_programme),
+            ("interrupted", month.interrupted, month.ended_programme),
+            ("active", live, state.projects.programme),
+        ):
+            table[f"projects_{measure}_development"] = _count(programme, mask, p)
         return table
 
 
-def _money_table(group: np.ndarray, flows: np.ndarray, n: int) -> dict[str, np.ndarray]:
-    """Money and flow counts by group (tie type or programme): the _FUNDS and _FLOWS columns."""
-    funds = group_sum(group, flows, n) if group.size else np.zeros((n, len(PILLARS)))
-    table = {"funds_total": funds.sum(axis=1)}
+def _money_table(flows: np.ndarray, group: np.ndarray, n: int) -> dict[str, np.ndarray]:
+    """Money and flow counts by group (tie type or programme): the _FUNDS and _FLOWS columns.
+
+    ``flows`` is (3, R, rows) and ``group`` labels its rows.
+    """
+    funds = group_sum(flows, group, n)  # (3, R, n)
+    table = {"funds_total": funds.sum(axis=0)}
     for j, pillar in enumerate(PILLARS):
-        table[f"funds_{pillar}"] = funds[:, j]
-        table[f"flows_{pillar}"] = _count(group[flows[:, j] > 0], n)
+        table[f"funds_{pillar}"] = funds[j]
+        table[f"flows_{pillar}"] = group_sum(flows[j] > 0, group, n)
     return table
 
 
-def _count(groups: np.ndarray, n: int) -> np.ndarray:
-    return np.bincount(groups, minlength=n).astype(float)
+def _count(labels: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
+    """(R, n) number of masked elements of each row of ``labels`` (R, M) with each label."""
+    r = labels.shape[0]
+    keep = mask & (labels >= 0)
+    bins = (np.arange(r)[:, None] * n + labels)[keep]
+    return np.bincount(bins, minlength=r * n).reshape(r, n).astype(float)

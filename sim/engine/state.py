@@ -1,23 +1,31 @@
-"""The model's hot state as structs of arrays: cities, actors, ties and a growing project log.
+"""The state of a batch of replicates: structs of arrays with a leading replicate axis.
 
-Mesa agents read and write their own row of these arrays (see ``sim.engine.agents``); the rules work
-on whole columns at once.
+City arrays are (R, N), actor arrays (R, A), tie arrays (R, E), country tables (R, K, K),
+programme arrays (R, P) and alliance arrays (R, nA); per-pillar arrays put the pillar first,
+(3, R, N). Row r is replicate r's whole state, so a batch of one is a single run. Mesa agents
+read and write row 0 (``sim.engine.agents``); the rules update whole arrays at once.
+:meth:`State.initial` starts every replicate from the world's initial values; the project log
+grows as projects start.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
+
+from sim.engine.coefficients import Coefficients
+from sim.engine.world import World
 
 # Project status codes in the activity log.
 ACTIVE, COMPLETED, INTERRUPTED = 0, 1, 2
 STATUS_NAMES = ("active", "completed", "interrupted")
+NEVER = -(10**6)  # "long ago" for last-received steps
 
 
 @dataclass
-class CityArrays:
-    """Per-municipality state (length N); indices are in [0, 1]."""
+class Cities:
+    """Per-municipality state, (R, N); indices are in [0, 1]."""
 
     D: np.ndarray
     S: np.ndarray
@@ -29,10 +37,10 @@ class CityArrays:
     population: np.ndarray
     displaced: np.ndarray
     diversity: np.ndarray
-    pressure: np.ndarray
+    pressure: np.ndarray  # this month's exogenous violence pressure (events)
     dependency: np.ndarray
-    last_received: np.ndarray  # (N, 3) last step each pillar arrived
-    received: np.ndarray  # (N, 3) money received this month
+    last_received: np.ndarray  # (3, R, N) last step each pillar arrived, pillar first
+    received: np.ndarray  # (3, R, N) money received this month, pillar first
 
     @property
     def displaced_share(self) -> np.ndarray:
@@ -40,52 +48,153 @@ class CityArrays:
 
 
 @dataclass
-class ActorArrays:
-    """Per-actor attributes (length A); municipalities come first, rows 0..N-1."""
+class ActorState:
+    """Per-actor values that events or users can change, (R, A)."""
 
-    ids: np.ndarray
-    type: np.ndarray  # index into loader.ACTOR_TYPES
-    country: np.ndarray
-    community: np.ndarray  # -1 where none
-    middle: np.ndarray  # Lederach middle range
-    is_io: np.ndarray
     resources: np.ndarray
     will: np.ndarray
-    mandate: np.ndarray  # (A, 3)
     neutrality: np.ndarray
-    conflict_sensitivity: np.ndarray
     risk_tolerance: np.ndarray
-    sanction_exempt: np.ndarray
 
 
 @dataclass
-class TieArrays:
-    """Per-tie state (length E)."""
+class Countries:
+    """National permission levels and hostility (R, K, K) and sanctions (R, K)."""
 
-    src: np.ndarray
-    dst: np.ndarray
-    type: np.ndarray  # index into loader.TIE_TYPES
+    permission: np.ndarray
+    hostility: np.ndarray
+    sanctioned: np.ndarray
+
+
+@dataclass
+class TieState:
+    """Per-tie state, (R, E)."""
+
     trust: np.ndarray
     memory: np.ndarray
     intensity: np.ndarray
     age: np.ndarray
-    cross_divide: np.ndarray
-    human_security: np.ndarray
-    active: np.ndarray
-    carries: np.ndarray  # twinning, partnership or funding: ties that carry activities
     last_contact: np.ndarray
-    project: np.ndarray  # row in the project log, -1 when none is active
 
 
 @dataclass
+class Projects:
+    """The live development project on each tie (at most one), (R, E); row -1: none."""
+
+    row: np.ndarray  # its row in the project log
+    progress: np.ndarray
+    spent: np.ndarray
+    duration: np.ndarray
+    start: np.ndarray
+    programme: np.ndarray
+
+
+@dataclass
+class Programmes:
+    """Programme state: funded (R, P), active (programme, tie) rows, recent violence."""
+
+    funded: np.ndarray
+    row_active: np.ndarray  # (R, rows): a withdrawal ends a row
+    recent_violence: np.ndarray  # (R, W, P), newest month first
+    status: np.ndarray  # (R, P): 0 idle, 1 paying, 2 refused
+
+
+@dataclass
+class Alliances:
+    """Alliance lifecycle state, (R, nA)."""
+
+    state: np.ndarray
+    progress: np.ndarray
+    months_low: np.ndarray
+    withdrawn: np.ndarray
+
+
+def _rows(values: np.ndarray, r: int) -> np.ndarray:
+    """``values`` repeated as the (R, ...) state of R replicates (a fresh copy)."""
+    return np.repeat(np.asarray(values)[None], r, axis=0)
+
+
+@dataclass
+class State:
+    """Everything that changes during a run, for R replicates (see the module docstring)."""
+
+    cities: Cities
+    actors: ActorState
+    countries: Countries
+    ties: TieState
+    projects: Projects
+    programmes: Programmes
+    alliances: Alliances
+    log: ProjectLog = field(default_factory=lambda: ProjectLog())
+
+    @classmethod
+    def initial(cls, world: World, co: Coefficients) -> State:
+        """Every replicate at the scenario's initial values (participation scaled by its
+        ``participation_scale`` lever)."""
+        r, n, e, p = co.size, world.n_cities, world.n_ties, len(world.programme_ids)
+        init = world.initial_cities
+        values = {key: _rows(v, r) for key, v in init.items()}
+        values["participation"] = np.clip(
+            values["participation"] * co.levers.participation_scale, 0.0, 1.0
+        )
+        cities = Cities(
+            **values,
+            pressure=np.zeros((r, n)),
+            dependency=np.zeros((r, n)),
+            last_received=np.full((3, r, n), NEVER, dtype=np.int64),
+            received=np.zeros((3, r, n)),
+        )
+        n_all = len(world.alliance_ids)
+        window = int(co.funding.risk_window.max())
+        return cls(
+            cities=cities,
+            actors=ActorState(**{k: _rows(v, r) for k, v in world.initial_actors.items()}),
+            countries=Countries(**{k: _rows(v, r) for k, v in world.initial_countries.items()}),
+            ties=TieState(
+                trust=_rows(world.initial_ties["trust"], r),
+                memory=_rows(world.initial_ties["memory"], r),
+                intensity=np.zeros((r, e)),
+                age=np.zeros((r, e), dtype=np.int64),
+                last_contact=np.full((r, e), NEVER, dtype=np.int64),
+            ),
+            projects=Projects(
+                row=np.full((r, e), -1, dtype=np.int64),
+                progress=np.zeros((r, e)),
+                spent=np.zeros((r, e)),
+                duration=np.ones((r, e), dtype=np.int64),
+                start=np.zeros((r, e), dtype=np.int64),
+                programme=np.full((r, e), -1, dtype=np.int64),
+            ),
+            programmes=Programmes(
+                funded=_rows(world.prog_funded, r),
+                row_active=np.ones((r, world.row_tie.size), dtype=bool),
+                recent_violence=np.zeros((r, max(window, 1), p)),
+                status=np.zeros((r, p), dtype=np.int8),
+            ),
+            alliances=Alliances(
+                state=_rows(world.initial_alliance_state, r),
+                progress=np.zeros((r, n_all)),
+                months_low=np.zeros((r, n_all), dtype=np.int64),
+                withdrawn=np.zeros((r, n_all), dtype=bool),
+            ),
+        )
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Every (R, ...) float array of the state by ``group.name``: the finiteness check."""
+        out = {}
+        for group in (self.cities, self.actors, self.countries, self.ties, self.projects):
+            for f in fields(group):
+                value = getattr(group, f.name)
+                if value.dtype.kind == "f":
+                    out[f"{type(group).__name__}.{f.name}"] = value
+        return out
+
+
 class ProjectLog:
-    """Development projects, appended as they start; grows by doubling."""
+    """Development projects of every replicate, appended as they start; grows by doubling."""
 
-    capacity: int = 1024
-    size: int = 0
-    columns: dict[str, np.ndarray] = field(default_factory=dict)
-
-    _SPEC = {
+    SPEC = {
+        "replicate": np.int64,
         "tie": np.int64,
         "provider": np.int64,
         "recipient": np.int64,
@@ -99,22 +208,21 @@ class ProjectLog:
         "status": np.int8,
     }
 
-    def __post_init__(self) -> None:
-        self.columns = {k: np.zeros(self.capacity, dtype=t) for k, t in self._SPEC.items()}
+    def __init__(self, capacity: int = 1024) -> None:
+        self.size = 0
+        self.columns = {k: np.zeros(capacity, dtype=t) for k, t in self.SPEC.items()}
         self.columns["end"][:] = -1
 
     def append(self, **values: np.ndarray) -> np.ndarray:
         """Append rows (all arrays of one length); returns their row indices."""
         n = len(next(iter(values.values())))
-        if self.size + n > self.capacity:
-            new_cap = max(self.capacity * 2, self.size + n)
+        capacity = self.columns["tie"].size
+        if self.size + n > capacity:
+            grown = max(capacity * 2, self.size + n)
             for key, col in self.columns.items():
-                grown = np.zeros(new_cap, dtype=col.dtype)
-                grown[: self.size] = col[: self.size]
-                if key == "end":
-                    grown[self.size :] = -1
-                self.columns[key] = grown
-            self.capacity = new_cap
+                new = np.full(grown, -1 if key == "end" else 0, dtype=col.dtype)
+                new[: self.size] = col[: self.size]
+                self.columns[key] = new
         rows = np.arange(self.size, self.size + n)
         for key, val in values.items():
             self.columns[key][rows] = val
@@ -122,4 +230,4 @@ class ProjectLog:
         return rows
 
     def __getitem__(self, key: str) -> np.ndarray:
-        return self.columns[key]
+        return self.columns[key][: self.size]

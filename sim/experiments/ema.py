@@ -63,11 +63,24 @@ def run_peace_model(
     """Run one experiment; EMA calls this with dotted keys for the varied values.
 
     Returns every model-level series (arrays over months), the summary's key outcomes and
-    the alliance survival flags; the Model keeps those its outcomes name.
+    the alliance survival flags; the Model keeps those its outcomes name. ``BatchEvaluator``
+    runs many such calls as batches of the ensemble engine, with the same results.
     """
-    from sim.engine.model import PeaceModel
-    from sim.experiments.summary import outcomes
+    return run_peace_models(
+        [
+            {
+                "case": case,
+                "counterfactual": counterfactual,
+                "seed": seed,
+                "horizon": horizon,
+                **values,
+            }
+        ]
+    )[0]
 
+
+def _overrides(values: dict[str, Any]) -> tuple[dict, dict, dict]:
+    """(params, levers, synthetic knobs) from dotted ``model.*``, ``levers.*``, ``scenario.*``."""
     params: dict[str, Any] = {}
     levers: dict[str, Any] = {}
     synthetic: dict[str, Any] = {}
@@ -81,26 +94,56 @@ def run_peace_model(
         for part in parents:
             target = target.setdefault(part, {})
         target[leaf] = value
-    model = PeaceModel(
-        scenario=case,
-        seed=int(seed),
-        horizon=None if horizon is None else int(horizon),
-        policy=str(counterfactual),
-        params=params or None,
-        levers=levers or None,
-        synthetic=synthetic or None,
-        cities_every=0,
-    )
-    model.run()
-    ts = model.timeseries()
-    result: dict[str, Any] = {
-        col: ts[col].to_numpy(dtype=float)
-        for col in ts.columns
-        if col not in ("date", "step") and np.issubdtype(ts[col].dtype, np.number)
-    }
-    result.update({k: (np.nan if v is None else v) for k, v in outcomes(ts).items()})
-    result.update(alliance_outcomes(ts))
-    return result
+    return params, levers, synthetic
+
+
+def run_peace_models(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The results of many :func:`run_peace_model` calls, run as ensemble batches.
+
+    Calls with the same scenario, horizon and synthetic knobs are one
+    :class:`~sim.engine.ensemble.Ensemble` (its replicates: their seeds, counterfactuals,
+    coefficients and levers); a call that fails raises, as a single run would.
+    """
+    from sim.engine.ensemble import Ensemble, Replicate
+    from sim.engine.replicates import cpu_workers
+    from sim.experiments.summary import outcomes
+
+    groups: dict[str, list[tuple[int, Replicate]]] = {}
+    settings: dict[str, dict[str, Any]] = {}
+    for i, call in enumerate(calls):
+        call = dict(call)
+        case = str(call.pop("case", "two_cities"))
+        policy = str(call.pop("counterfactual", "baseline"))
+        seed = int(call.pop("seed", 0))
+        horizon = call.pop("horizon", None)
+        params, levers, synthetic = _overrides(call)
+        key = repr((case, horizon, sorted(synthetic.items())))
+        settings[key] = {"case": case, "horizon": None if horizon is None else int(horizon),
+                         "synthetic": synthetic or None}  # fmt: skip
+        groups.setdefault(key, []).append((i, Replicate(seed, policy, params, levers)))
+    results: list[dict[str, Any]] = [{} for _ in calls]
+    for key, members in groups.items():
+        opts = settings[key]
+        ens = Ensemble(
+            opts["case"],
+            [rep for _, rep in members],
+            horizon=opts["horizon"],
+            synthetic=opts["synthetic"],
+            workers=cpu_workers(len(members)),
+        ).run()
+        if ens.failures:
+            row, why = next(iter(sorted(ens.failures.items())))
+            raise RuntimeError(f"experiment {members[row][0]} failed: {why}")
+        for (i, _), ts in zip(members, ens.runs().values(), strict=True):
+            result: dict[str, Any] = {
+                col: ts[col].to_numpy(dtype=float)
+                for col in ts.columns
+                if col not in ("date", "step") and np.issubdtype(ts[col].dtype, np.number)
+            }
+            result.update({k: (np.nan if v is None else v) for k, v in outcomes(ts).items()})
+            result.update(alliance_outcomes(ts))
+            results[i] = result
+    return results
 
 
 def alliance_outcomes(ts: Any) -> dict[str, float]:
@@ -235,3 +278,78 @@ def _alliance_flags(scenario: str) -> list[str]:
         for a in load_scenario(scenario).alliances
         for flag in ("survives", "founded", "active_years")
     ]
+
+
+def batch_evaluator(models: Any) -> Any:
+    """An EMA evaluator that runs all experiments of a ``perform_experiments`` call (every
+    replication of each) as batches of the ensemble engine::
+
+        with batch_evaluator(model) as evaluator:
+            experiments, outcomes = perform_experiments(model, 1000, evaluator=evaluator)
+
+    The outcomes are those of EMA's ``SequentialEvaluator``, in the same order: EMA's own
+    machinery builds each call's arguments and processes its outputs; only the runs in
+    between are batched. Works with the models of :func:`build_model`.
+    """
+    from ema_workbench.em_framework.evaluators import BaseEvaluator
+    from ema_workbench.em_framework.experiment_runner import ExperimentRunner
+
+    class BatchEvaluator(BaseEvaluator):
+        def initialize(self) -> None:
+            """Nothing to start: the batches run in this process (and its workers)."""
+
+        def finalize(self) -> None:
+            """Nothing to stop."""
+
+        def evaluate_experiments(self, experiments: Any, callback: Any, **kwargs: Any) -> None:
+            experiments = list(experiments)
+            calls: list[dict[str, Any]] = []
+            # Pass 1: the arguments of every run, as EMA builds them (outcomes set aside).
+            with _patched(self._msis, lambda model, exp: calls.append(dict(exp)) or {}, True):
+                runner = ExperimentRunner(self._msis)
+                for experiment in experiments:
+                    runner.run_experiment(experiment)
+            results = iter(run_peace_models(calls))
+
+            # Pass 2: the same runs again, each answered by its batched result.
+            def answer(model: Any, exp: Any) -> dict[str, Any]:
+                output = next(results)
+                return {v: output.get(v) for v in model.output_variables}
+
+            with _patched(self._msis, answer, False):
+                runner = ExperimentRunner(self._msis)
+                for experiment in experiments:
+                    callback(experiment, runner.run_experiment(experiment))
+
+    return BatchEvaluator(models)
+
+
+class _patched:
+    """Models whose ``run_experiment`` is ``run(model, experiment)``; with ``quiet`` what EMA
+    does with their outputs is skipped (a recording pass has none to process)."""
+
+    def __init__(self, models: Any, run: Any, quiet: bool) -> None:
+        self.models = models if isinstance(models, list) else [models]
+        self.run, self.quiet = run, quiet
+        self.classes: dict[type, dict[str, Any]] = {}
+
+    def __enter__(self) -> None:
+        ignore = property(lambda self: {}, lambda self, value: None)
+        for model in self.models:
+            model.run_experiment = lambda exp, _m=model: self.run(_m, exp)
+            kind = type(model)
+            if self.quiet and kind not in self.classes:
+                names = [n for n in ("outcomes_output", "constraints_output") if hasattr(kind, n)]
+                self.classes[kind] = {n: kind.__dict__.get(n) for n in names}
+                for name in names:
+                    setattr(kind, name, ignore)
+
+    def __exit__(self, *exc: object) -> None:
+        for model in self.models:
+            del model.run_experiment
+        for kind, saved in self.classes.items():
+            for name, value in saved.items():
+                if value is None:
+                    delattr(kind, name)
+                else:
+                    setattr(kind, name, value)

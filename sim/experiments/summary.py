@@ -223,7 +223,6 @@ def run_sweep_job(
     ``run_id`` is ``config_hash(cfg)`` if the caller has it. Returns the status record
     written to ``<out>/status.json``.
     """
-    from sim import __version__
     from sim.runner import config_hash, run_to_folder
 
     out, sweep_dir = Path(out), Path(sweep_dir)
@@ -232,12 +231,36 @@ def run_sweep_job(
         log.debug("citypeace: %s already completed; skipped", out)
         mark_progress(sweep_dir, run_id)
         return read_status(out) or {}
+    record = new_record(cfg, out, sweep_dir, job_num, overrides, run_id)
+    start, cpu = time.perf_counter(), time.process_time()
+    try:
+        model = run_to_folder(cfg, out, progress=False, config_id=run_id)
+        ts = model.timeseries()
+        record.update(status="completed", error=None, months=len(ts), outcomes=outcomes(ts))
+    except Exception as exc:  # any failure becomes a failed row; the sweep goes on
+        record_failure(record, out, exc)
+    return finish_record(
+        record, out, sweep_dir, time.perf_counter() - start, time.process_time() - cpu
+    )
+
+
+def new_record(
+    cfg: DictConfig,
+    out: Path,
+    sweep_dir: Path,
+    job_num: int | None,
+    overrides: Sequence[str],
+    run_id: str,
+) -> dict[str, Any]:
+    """A run's status record before it runs (its earlier, unfinished outputs cleared)."""
+    from sim import __version__
+
     clear_outputs(out)
     try:
         rel = str(out.relative_to(sweep_dir))
     except ValueError:
         rel = str(out)
-    record: dict[str, Any] = {
+    return {
         "run_id": run_id,
         "job_num": job_num,
         "run_dir": rel,
@@ -250,19 +273,27 @@ def run_sweep_job(
         "citypeace": __version__,
         "params": overridden_values(cfg, overrides),
     }
-    start, cpu = time.perf_counter(), time.process_time()
-    try:
-        model = run_to_folder(cfg, out, progress=False, config_id=run_id)
-        ts = model.timeseries()
-        record.update(status="completed", error=None, months=len(ts), outcomes=outcomes(ts))
-    except Exception as exc:  # any failure becomes a failed row; the sweep goes on
+
+
+def record_failure(record: dict[str, Any], out: Path, exc: BaseException | str) -> None:
+    """Mark the record failed: the first line of the error, the whole of it in error.txt."""
+    if isinstance(exc, BaseException):
         text = "".join(traceback.format_exception(exc))
-        first = f"{type(exc).__name__}: {exc}".strip().splitlines()[0][:2000]
-        atomic_write(out / "error.txt", lambda tmp: tmp.write_text(text, encoding="utf-8"))
-        record.update(status="failed", error=first, months=None, outcomes={})
-        log.warning("citypeace: run %s failed: %s", rel, first)
-    record["duration_s"] = round(time.perf_counter() - start, 4)
-    record["cpu_s"] = round(time.process_time() - cpu, 4)  # wall time suffers on a busy host
+        first = f"{type(exc).__name__}: {exc}"
+    else:
+        text = first = exc
+    first = first.strip().splitlines()[0][:2000] if first.strip() else "failed"
+    atomic_write(Path(out) / "error.txt", lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    record.update(status="failed", error=first, months=None, outcomes={})
+    log.warning("citypeace: run %s failed: %s", record["run_dir"], first)
+
+
+def finish_record(
+    record: dict[str, Any], out: Path, sweep_dir: Path, duration_s: float, cpu_s: float
+) -> dict[str, Any]:
+    """Write ``status.json`` last (with the files written and their sizes) and mark progress."""
+    record["duration_s"] = round(duration_s, 4)
+    record["cpu_s"] = round(cpu_s, 4)  # wall time suffers on a busy host
     record["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     prov = _read_json(out / "provenance.json")
     record["git_commit"] = prov.get("git_commit") if prov else None
@@ -272,7 +303,7 @@ def run_sweep_job(
         if p.is_file() and not p.name.startswith(".") and p.suffix != ".log" and p.name != STATUS
     }
     write_json(record, out / STATUS)
-    mark_progress(sweep_dir, run_id)
+    mark_progress(sweep_dir, record["run_id"])
     return record
 
 

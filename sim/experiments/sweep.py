@@ -16,9 +16,11 @@ and with the replication seeds, which are spawned from one root ``numpy.random.S
 with explicit overrides, so its run folder, status, skip-if-done and failure handling are the
 same as for ``citypeace -m`` (sim.experiments.summary), and it is fed to whichever launcher
 ``hydra/launcher=...`` selects. With ``--runs-per-job=N`` a launcher job runs N consecutive
-runs of the design (same command-line combination) one after another, each still in its own
-folder with its own status: Hydra's and the launcher's cost per job is then paid once per N
-runs, which matters for short runs and for cluster schedulers.
+runs of the design (same command-line combination) as one batch of the ensemble engine (the N
+runs step together, each with its own seed, coefficients and levers), each still in its own
+folder with its own status, skip-if-done, failed row and provenance: Hydra's and the
+launcher's cost per job is then paid once per N runs, and the runs cost a fraction of running
+them one by one.
 """
 
 from __future__ import annotations
@@ -466,34 +468,12 @@ def plan_batches(
 
 
 def run_batch(cfg: DictConfig, sweep_dir: Path, subdir: str) -> None:
-    """The runs of one launcher job (``hydra.sweep.subdir = .batches/<index>``), in order.
+    """The runs of one launcher job (``hydra.sweep.subdir = .batches/<index>``), stepped
+    together as one batch; each still gets its own folder, status, skip-if-done and failed
+    row (``sim.experiments.sweep_batch``)."""
+    from sim.experiments.sweep_batch import run_batch as run_together
 
-    Each run's config is the job's config with the run's own fast overrides applied, exactly
-    what :class:`FastSweepLoader` gives a job of its own, and each run goes through
-    ``sim.experiments.summary.run_sweep_job`` into the folder named by its config hash:
-    skipped if done,
-    a failed row if it raises.
-    """
-    from sim.experiments.summary import run_sweep_job
-    from sim.runner import config_hash
-
-    sweep_dir = Path(sweep_dir)
-    spec = json.loads((sweep_dir / BATCHES).read_text(encoding="utf-8"))
-    fast = frozenset(spec["fast_keys"])
-    parser = OverridesParser.create()
-    run_cfg = copy.deepcopy(cfg)
-    for num, overrides in spec["batches"][int(subdir.rsplit("/", 1)[-1])]:
-        # The runs of a batch set the same fast keys (plan_batches groups them so), each to a
-        # plain value: applied over the previous run's values, they give the config a fresh
-        # copy would, without copying it for every run.
-        chosen = parser.parse_overrides([o for o in overrides if o.split("=", 1)[0] in fast])
-        if any(o.is_add() or o.is_delete() or o.is_force_add() for o in chosen):
-            run_cfg = copy.deepcopy(cfg)
-        ConfigLoaderImpl._apply_overrides_to_config(chosen, run_cfg)
-        run_id = config_hash(run_cfg)
-        run_sweep_job(
-            run_cfg, sweep_dir / run_id, sweep_dir, job_num=num, overrides=overrides, run_id=run_id
-        )
+    run_together(cfg, sweep_dir, subdir)
 
 
 def _check_hydra(hydra_args: Sequence[str]) -> None:

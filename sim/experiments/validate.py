@@ -41,7 +41,8 @@ full model and under every chosen null model (configs/nulls):
                  (0 < SHARE <= 1), clipped to its range; reports the share of draws passed
   draws=N        coefficient draws with perturb= (default 20, at most 1000)
   out=DIR        where to write (default validation/NAME)
-  jobs=N         accepted for compatibility and ignored: the ensemble engine runs the replicates
+  jobs=N         accepted for compatibility and ignored: the replicates run in batches, one per
+                 scenario structure, over the machine's cores (at most 2 worker processes)
   --quiet, -q    no progress bar
   OVERRIDES      Hydra overrides of the run config, e.g. model.trust.decay=0.03, horizon=240
 
@@ -200,6 +201,7 @@ def main(args: list[str]) -> int:
     from sim.cli import preflight
     from sim.config import model_kwargs
     from sim.engine.ensemble import Ensemble
+    from sim.engine.replicates import cpu_workers
     from sim.scenario.dates import format_month
     from sim.scenario.loader import load_scenario
 
@@ -219,7 +221,9 @@ def main(args: list[str]) -> int:
         raise ConfigError("validate", "scenario", case.name, "a scenario with patterns.yaml")
     _check_contrast_series(case, kwargs["scenario"], kwargs["horizon"])
     replicates, sampled = plan(case, kwargs["params"], kwargs["levers"], opts)
-    ensemble = Ensemble(kwargs["scenario"], replicates, horizon=kwargs["horizon"])
+    # Batches of replicates (one per scenario structure), spread over the cores.
+    workers = cpu_workers(len(replicates))
+    ensemble = Ensemble(kwargs["scenario"], replicates, horizon=kwargs["horizon"], workers=workers)
     runs, failures = collect(ensemble.run(progress=not opts.quiet))
     record = build_record(case, runs, opts, sampled, failures)
     out = opts.out or Path("validation") / case.name
@@ -290,6 +294,7 @@ def run_ensemble(
     """
     from sim.config import model_kwargs
     from sim.engine.ensemble import Ensemble, Replicate
+    from sim.engine.replicates import cpu_workers
 
     kwargs = model_kwargs(_compose(overrides))
     params = dataclasses.asdict(kwargs["params"])
@@ -297,7 +302,9 @@ def run_ensemble(
         Replicate(seed=s, policy=policy, params=params, levers=kwargs["levers"])
         for s in range(seeds)
     ]
-    ens = Ensemble(kwargs["scenario"], reps, horizon=kwargs["horizon"]).run(progress=progress)
+    ens = Ensemble(
+        kwargs["scenario"], reps, horizon=kwargs["horizon"], workers=cpu_workers(len(reps))
+    ).run(progress=progress)
     frames = ens.runs()
     return [frames[i] for i in range(seeds) if i in frames]
 

@@ -1,80 +1,84 @@
 """Pure, vectorised rule functions, one module per theory or mechanism (MODEL.md section 5).
 
-Each function takes arrays and parameters and returns new arrays; none touches the model.
-The model (``sim.engine.model``) wires them in the monthly order of MODEL.md section 3.
+Each function takes arrays and parameters and returns new arrays; none touches a model. Arrays
+may carry a leading replicate axis: city arrays are ``(R, N)``, tie arrays ``(R, E)``, per-pillar
+arrays ``(R, E, 3)``, and a coefficient is a number or an ``(R, 1)`` array (one value per
+replicate), so one call updates a whole batch of runs. Every sum runs within one replicate
+(:func:`group_sum`, :func:`total`), so a replicate's numbers never depend on the rest of its batch.
+The engine (``sim.engine.stages``) wires the rules in the monthly order of MODEL.md section 3.
 """
+
+from __future__ import annotations
+
+import math
 
 import numpy as np
 
 HUM, DEV, PEACE = 0, 1, 2  # pillar columns
 
-# The ufunc behind np.clip. np.clip reaches it through three Python layers (fromnumeric,
-# ndarray.clip, numpy._core._methods._clip), which on a small scenario's few dozen cities or
-# ties cost twice the clipping itself; the result is the same array (tests/test_fast_paths.py).
-# For the same reason the month's code calls a.take(i), m.nonzero()[0] and a.compress(m)
-# rather than np.take, np.flatnonzero and np.compress: the same C code, less dispatch.
-clip = getattr(getattr(np, "_core", None), "umath", np).clip
 
-
-def sigmoid(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+def sigmoid(x: np.ndarray) -> np.ndarray:
     """The logistic function ``1 / (1 + exp(-x))``.
 
-    ``out`` (which may be ``x`` itself) receives the result, saving temporaries on the large
-    per-tie arrays. A very negative ``x`` overflows ``exp`` to infinity and gives exactly 0; a
-    very positive one underflows it and gives exactly 1 (both silenced: they are expected).
-    One ``exp`` costs about a third of the ``tanh`` in the equivalent ``0.5 (1 + tanh(x / 2))``,
-    and keeps its relative precision in the far left tail, where ``1 + tanh`` cancels.
+    A very negative ``x`` overflows ``exp`` to infinity and gives exactly 0, a very positive
+    one gives exactly 1 (both silenced: they are expected).
     """
-    if np.ndim(x) == 0:
-        with np.errstate(over="ignore", under="ignore"):
-            return 1.0 / (1.0 + np.exp(-x))
-    y = np.negative(x, out=out)
     with np.errstate(over="ignore", under="ignore"):
-        np.exp(y, out=y)
-    y += 1.0
-    return np.divide(1.0, y, out=y)
+        return 1.0 / (1.0 + np.exp(-x))
 
 
-def linear(terms: list[tuple[float, np.ndarray]], constant: float = 0.0) -> np.ndarray:
-    """``w1 x1 + w2 x2 + ... + constant``, added left to right in one buffer.
+def group_sum(values: np.ndarray, groups: np.ndarray, n_groups: int, axis: int = -1) -> np.ndarray:
+    """Sum ``values`` along ``axis`` into ``n_groups`` bins by the integer labels ``groups``.
 
-    Bit for bit the expression written out: ``a - w x`` equals ``a + (-w) x`` and
-    ``a - b`` equals ``a + (-b)`` exactly (negation is exact), and a weight of 1 adds ``x``
-    itself. It only saves the temporaries of the long per-city sums.
+    ``values`` has any leading axes (replicates, series); each leading index gets its own
+    bins, and every bin adds its terms in the order of ``axis``, from zero: exactly what one
+    ``np.bincount`` per replicate would give, whatever the batch holds.
     """
-    (w, x), rest = terms[0], terms[1:]
-    out = np.multiply(x, w)
-    tmp = np.empty_like(out)
-    for w, x in rest:
-        if w == 1.0:
-            out += x
-        else:
-            out += np.multiply(x, w, out=tmp)
-    if constant:
-        out += constant
-    return out
+    values = np.asarray(values, dtype=np.float64)
+    last = axis in (-1, values.ndim - 1)
+    moved = values if last else np.moveaxis(values, axis, -1)
+    lead = moved.shape[:-1]
+    rows = math.prod(lead)
+    bins = _bins(groups, rows, n_groups)
+    sums = np.bincount(bins, weights=moved.reshape(-1), minlength=rows * n_groups)
+    # (bincount of nothing comes back as integers)
+    sums = sums.astype(np.float64, copy=False).reshape(*lead, n_groups)
+    return sums if last else np.moveaxis(sums, -1, axis)
 
 
-def group_sum(groups: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
-    """Sum ``values`` by integer ``groups`` (a bincount that also takes 2-D values)."""
-    if values.ndim == 1:
-        return np.bincount(groups, weights=values, minlength=n_groups)
-    out = np.empty((n_groups, values.shape[1]))
-    for j in range(values.shape[1]):
-        out[:, j] = np.bincount(groups, weights=values[:, j], minlength=n_groups)
-    return out
+_BINS: dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray]] = {}
 
 
-def row_sum(values: np.ndarray) -> np.ndarray:
-    """``values.sum(axis=1)`` for a few columns, added left to right.
+def _bins(groups: np.ndarray, rows: int, n_groups: int) -> np.ndarray:
+    """Bin of every element of ``rows`` stacked copies of ``groups``: row r's group g is bin
+    ``r * n_groups + g``. Kept for the last few (groups, rows) asked for: a batch sums by the
+    same fixed groupings (tie ends, communities) every month."""
+    if rows == 1:
+        return groups
+    key = (id(groups), rows, n_groups)
+    hit = _BINS.get(key)
+    if hit is not None and hit[0] is groups:
+        return hit[1]
+    bins = (np.arange(rows)[:, None] * n_groups + groups[None, :]).ravel()
+    if len(_BINS) >= 64:
+        _BINS.pop(next(iter(_BINS)))
+    _BINS[key] = (groups, bins)
+    return bins
 
-    numpy adds a last axis shorter than 8 left to right too (pairwise summation starts at 8), so
-    the result is bit for bit the same, but a C-ordered (rows, 3) reduction runs ten times slower
-    than three column additions.
+
+def total(values: np.ndarray, axis: int = -1) -> np.ndarray:
+    """``values.sum(axis)``, summed along a contiguous last axis.
+
+    numpy sums a contiguous row pairwise, the same way for a row of a batch as for the row
+    alone; along an axis that is not contiguous in memory (a gathered ``x[:, ties]`` is
+    column-major) it adds in another order, which can depend on the batch's size. Copying
+    ``axis`` last and contiguous keeps a replicate's sum independent of its batch.
     """
-    if values.shape[1] >= 8 or values.shape[1] == 0:
-        return values.sum(axis=1)
-    total = values[:, 0].copy()
-    for j in range(1, values.shape[1]):
-        total += values[:, j]
-    return total
+    if axis not in (-1, values.ndim - 1):
+        values = np.moveaxis(values, axis, -1)
+    return np.ascontiguousarray(values).sum(axis=-1)
+
+
+def average(values: np.ndarray, axis: int = -1) -> np.ndarray:
+    """``values.mean(axis)`` as :func:`total` sums: the same for a replicate in any batch."""
+    return total(values, axis) / values.shape[axis]

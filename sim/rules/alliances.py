@@ -27,9 +27,10 @@ def advance(
     withdrawn: np.ndarray,
     p,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One month of lifecycle for every alliance; ``p`` is an AllianceParams.
+    """One month of lifecycle for every alliance; ``p`` is an AllianceParams (numbers or
+    ``(R, 1)`` arrays).
 
-    Returns (state, progress, months_low). All inputs are arrays over alliances.
+    Returns (state, progress, months_low). All inputs are arrays over alliances, (..., nA).
     """
     state = state.copy()
     talks = (state == NEGOTIATING) & mediated & (side_violence < p.stall_violence)

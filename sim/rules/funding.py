@@ -1,25 +1,40 @@
 """Funding: programmes are paid while they run, are funded and look stable (MODEL.md 5.2).
 
 Programmes end when their money ends, not when they fail (001:5035; 004:3657-3659). A funder
-with risk tolerance r refuses or suspends a grant while the recipients' mean direct violence is
-above r: the EU refused MAP over doubts about stability (004:3173-3183).
+with risk tolerance r refuses or suspends a grant while the recipients' mean direct violence,
+over its last ``risk_window`` months, is above r: the EU refused MAP over doubts about stability
+(004:3173-3183).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from sim.rules import group_sum
+
 
 def recipients_mean_violence(
-    prog_of_row: np.ndarray, city_of_row: np.ndarray, direct_violence: np.ndarray, n_prog: int
+    direct_violence: np.ndarray, prog_of_row: np.ndarray, city_of_row: np.ndarray, n_prog: int
 ) -> np.ndarray:
-    """Mean D over each programme's recipient cities (rows with city < 0 are ignored)."""
-    is_city = city_of_row >= 0
-    total = np.bincount(
-        prog_of_row[is_city], weights=direct_violence[city_of_row[is_city]], minlength=n_prog
-    )
-    count = np.bincount(prog_of_row[is_city], minlength=n_prog)
-    return np.divide(total, count, out=np.zeros(n_prog), where=count > 0)
+    """(..., P) mean D over each programme's recipient cities (0 for a programme with none).
+
+    ``prog_of_row`` and ``city_of_row`` list the (programme, recipient city) pairs.
+    """
+    violence = group_sum(direct_violence[..., city_of_row], prog_of_row, n_prog)
+    count = np.bincount(prog_of_row, minlength=n_prog)
+    return np.divide(violence, count, out=np.zeros_like(violence), where=count > 0)
+
+
+def remember_violence(recent: np.ndarray, violence: np.ndarray) -> np.ndarray:
+    """The window of past months' violence, (..., W, P), newest first: push this month's."""
+    return np.concatenate([violence[..., None, :], recent[..., :-1, :]], axis=-2)
+
+
+def window_mean(recent: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """Mean over the newest ``months`` rows of ``recent`` (..., W, P); ``months`` is (..., 1)."""
+    partial = np.add.accumulate(recent, axis=-2)  # row k: the sum of the newest k + 1 months
+    newest = np.take_along_axis(partial, (np.asarray(months) - 1)[..., None], axis=-2)[..., 0, :]
+    return newest / months
 
 
 def risk_acceptable(recent_violence: np.ndarray, risk_tolerance: np.ndarray) -> np.ndarray:
@@ -35,7 +50,7 @@ def programme_money(
     risk_ok: np.ndarray,
     alliance_ok: np.ndarray,
     budget: np.ndarray,
-    funding_scale: float,
+    funding_scale: float | np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(active, money): which programmes pay out this month, and how much each."""
     running = (start <= step) & (step < end)

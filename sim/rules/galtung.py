@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.rules import clip, linear, sigmoid
+from sim.rules import sigmoid
 
 
 def targets(
@@ -32,34 +32,29 @@ def targets(
     S* = sigmoid(w_SD D + w_SN needs + w_Sdisp displaced_share - w_SK capacity - b_S)
     C* = sigmoid(w_CD D + w_CH hostility - w_CT cross_trust - w_Ccoh cohesion - b_C)
     """
-    d_star = linear(
-        [
-            (p.w_DS, S),
-            (p.w_DC, C),
-            (p.w_DN, needs),
-            (1.0, pressure),
-            (-p.w_Dcoh, cohesion),
-            (-p.w_DK, capacity),
-        ],
-        -p.b_D,
+    d_star = sigmoid(
+        p.w_DS * S
+        + p.w_DC * C
+        + p.w_DN * needs
+        + pressure
+        - p.w_Dcoh * cohesion
+        - p.w_DK * capacity
+        - p.b_D
     )
-    s_star = linear(
-        [(p.w_SD, D), (p.w_SN, needs), (p.w_Sdisp, displaced_share), (-p.w_SK, capacity)], -p.b_S
+    s_star = sigmoid(
+        p.w_SD * D + p.w_SN * needs + p.w_Sdisp * displaced_share - p.w_SK * capacity - p.b_S
     )
-    c_star = linear(
-        [(p.w_CD, D), (p.w_CH, hostility), (-p.w_CT, cross_trust), (-p.w_Ccoh, cohesion)], -p.b_C
+    c_star = sigmoid(
+        p.w_CD * D + p.w_CH * hostility - p.w_CT * cross_trust - p.w_Ccoh * cohesion - p.b_C
     )
-    return sigmoid(d_star, out=d_star), sigmoid(s_star, out=s_star), sigmoid(c_star, out=c_star)
+    return d_star, s_star, c_star
 
 
-def relax(x: np.ndarray, target: np.ndarray, rate: float, noise: np.ndarray) -> np.ndarray:
+def relax(
+    x: np.ndarray, target: np.ndarray, rate: float | np.ndarray, noise: np.ndarray | float
+) -> np.ndarray:
     """Move part of the way to the target, add noise, stay in [0, 1]."""
-    # clip(x + rate (target - x) + noise), in one buffer.
-    out = np.subtract(target, x)
-    out *= rate
-    out += x
-    out += noise
-    return clip(out, 0.0, 1.0, out=out)
+    return np.clip(x + rate * (target - x) + noise, 0.0, 1.0)
 
 
 def needs_target(
@@ -71,10 +66,9 @@ def needs_target(
 
     sigmoid(w_ND D + w_NS S + w_Ndisp displaced_share + w_Ndep dependency - b_N)
     """
-    z = linear(
-        [(p.w_ND, D), (p.w_NS, S), (p.w_Ndisp, displaced_share), (p.w_Ndep, dependency)], -p.b_N
+    return sigmoid(
+        p.w_ND * D + p.w_NS * S + p.w_Ndisp * displaced_share + p.w_Ndep * dependency - p.b_N
     )
-    return sigmoid(z, out=z)
 
 
 def cohesion_target(cross_trust: np.ndarray, D: np.ndarray, C: np.ndarray, p) -> np.ndarray:
@@ -82,21 +76,17 @@ def cohesion_target(cross_trust: np.ndarray, D: np.ndarray, C: np.ndarray, p) ->
 
     sigmoid(w_cohT cross_trust - w_cohD D - w_cohC C + b_coh)
     """
-    z = linear([(p.w_cohT, cross_trust), (-p.w_cohD, D), (-p.w_cohC, C)], p.b_coh)
-    return sigmoid(z, out=z)
+    return sigmoid(p.w_cohT * cross_trust - p.w_cohD * D - p.w_cohC * C + p.b_coh)
 
 
 def capacity_decay(
-    capacity: np.ndarray, participation: np.ndarray, rate: float, ownership: float
+    capacity: np.ndarray,
+    participation: np.ndarray,
+    rate: float | np.ndarray,
+    ownership: float | np.ndarray,
 ) -> np.ndarray:
     """Capacity erodes slowly; citizen ownership slows the erosion."""
-    # capacity * (1 - rate (1 - ownership participation)), in one buffer.
-    out = np.multiply(participation, ownership)
-    np.subtract(1.0, out, out=out)
-    out *= rate
-    np.subtract(1.0, out, out=out)
-    out *= capacity
-    return out
+    return (1.0 - (1.0 - participation * ownership) * rate) * capacity
 
 
 def indices(

@@ -8,6 +8,10 @@ human-security work, one permission level and no sanctions block: the "third cha
 (004:4106-4142). Sanctions also slow direct humanitarian transfers into a sanctioned country:
 human-security work is less exposed to sanctions, not exempt (004:4566), so only a share of
 such money gets through, while the third channel passes in full.
+
+Country tables (``permission``, ``hostility``: ``(..., K, K)``; ``sanctioned``: ``(..., K)``) and
+per-tie flags may carry a leading replicate axis; levers are booleans or ``(R, 1)`` arrays.
+Per-pillar answers put the pillar first: ``(3, ..., E)``.
 """
 
 from __future__ import annotations
@@ -16,6 +20,13 @@ import numpy as np
 
 CLOSED, HUMANITARIAN, OPEN = 0, 1, 2
 REQUIRED = np.array([HUMANITARIAN, OPEN, OPEN])  # per pillar: humanitarian, development, peace
+
+
+def third_channel(
+    is_io: np.ndarray, neutrality: np.ndarray, sanction_exempt: np.ndarray, neutrality_min: float
+) -> np.ndarray:
+    """Actors that are a third channel: IOs that are neutral enough or sanction-exempt."""
+    return is_io & ((neutrality >= neutrality_min) | sanction_exempt)
 
 
 def open_channels(
@@ -28,42 +39,31 @@ def open_channels(
     is_io: np.ndarray,
     human_security: np.ndarray,
     *,
-    hostility_close: float,
-    io_channel: bool = True,
-    direct_channel: bool = True,
+    hostility_close: float | np.ndarray,
+    io_channel: bool | np.ndarray = True,
+    direct_channel: bool | np.ndarray = True,
 ) -> np.ndarray:
-    """Boolean (E, 3): may tie e carry each pillar this month.
+    """Boolean (3, ..., E): may tie e carry each pillar (humanitarian, development, peace).
 
-    ``permission`` is (K, K) levels from->to; ``third_channel`` marks ties whose provider is a
+    ``permission`` is levels from->to; ``third_channel`` marks ties whose provider is a
     neutral or sanction-exempt IO.
     """
     domestic = src_country == dst_country
-    level = np.minimum(permission[src_country, dst_country], permission[dst_country, src_country])
+    level = np.minimum(
+        permission[..., src_country, dst_country], permission[..., dst_country, src_country]
+    )
     relaxed = third_channel & human_security
     effective = np.where(relaxed, np.minimum(level + 1, OPEN), level)
-    allowed = effective[:, None] >= REQUIRED[None, :]
+    allowed = effective >= REQUIRED.reshape(3, *[1] * np.ndim(effective))
     # Sanctions block development transfers into a sanctioned country, unless relaxed.
-    allowed[:, 1] &= ~sanctioned[dst_country] | relaxed
+    allowed[1] &= ~sanctioned[..., dst_country] | relaxed
     # Open hostility between governments shuts direct development and peace work.
-    hostile = hostility[src_country, dst_country] >= hostility_close
-    allowed[:, 1:] &= ~(hostile & ~third_channel)[:, None]
-    allowed |= domestic[:, None]
-    if not io_channel:
-        allowed &= ~is_io[:, None]
-    if not direct_channel:
-        allowed &= (domestic | is_io)[:, None]
+    hostile = hostility[..., src_country, dst_country] >= hostility_close
+    allowed[1:] &= ~(hostile & ~third_channel)
+    allowed |= domestic
+    allowed &= io_channel | ~is_io
+    allowed &= direct_channel | domestic | is_io
     return allowed
-
-
-def channel_variant(
-    is_io: np.ndarray, third_channel: np.ndarray, human_security: np.ndarray
-) -> np.ndarray:
-    """The per-tie flags ``open_channels`` reads besides the countries, as one code in 0..7."""
-    return (
-        4 * np.asarray(is_io, dtype=np.int64)
-        + 2 * np.asarray(third_channel, dtype=np.int64)
-        + np.asarray(human_security, dtype=np.int64)
-    )
 
 
 def sanction_passage(
@@ -73,7 +73,7 @@ def sanction_passage(
     third_channel: np.ndarray,
     human_security: np.ndarray,
     *,
-    friction: float,
+    friction: float | np.ndarray,
 ) -> np.ndarray:
     """Share of each tie's humanitarian money that gets through sanctions, in [0, 1].
 
@@ -82,6 +82,6 @@ def sanction_passage(
     :func:`open_channels`); 1 elsewhere. Development money into a sanctioned country is
     already blocked by the gate, and peace work (talks, events) is not a transfer of goods.
     """
-    hit = sanctioned[dst_country] & (src_country != dst_country)
+    hit = sanctioned[..., dst_country] & (src_country != dst_country)
     hit &= ~(np.asarray(third_channel, dtype=bool) & np.asarray(human_security, dtype=bool))
     return np.where(hit, 1.0 - friction, 1.0)

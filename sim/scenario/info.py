@@ -11,9 +11,10 @@ Format (every text in the author's own words, facts cited as ``file:line`` of th
     policies:
       no_abc: "What this counterfactual means, in a sentence or two."
 
-Read with the safe YAML loader; a problem is one :class:`~sim.errors.ScenarioError` line
-naming the file, the key, the value and what is allowed. An uploaded case brings its own file
-(the archive accepts any ``.yaml``).
+The file is part of the scenario format: its records are declared here like the others
+(unknown keys refused with the nearest known one, text capped), ``load_scenario`` checks it
+with the rest of the folder, so an uploaded case with a bad story is refused like any other bad
+file, and ``experiments/make_schema.py`` publishes it as ``docs/schema/info.schema.json``.
 """
 
 from __future__ import annotations
@@ -22,74 +23,79 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import ScenarioError
+from sim.scenario.fields import DESCRIPTION_MAX, NAME_MAX, Record, Source, Text, nearest
+from sim.scenario.validation import parse
+from sim.scenario.yaml_io import read_yaml
 
 FILE = "info.yaml"
+STORY_MAX = 1500  # one paragraph or one event of the story
+WHEN_MAX = 40  # a story's dates are the reader's: "1995-12", "1999-2005", "after founding"
 
 
-def _text(where: str, key: str, value: Any, optional: bool = False) -> str:
-    if value is None and optional:
-        return ""
-    if not isinstance(value, str) or not value.strip():
-        raise ScenarioError(where, key, value, "a non-empty text")
-    return value.strip()
+class InfoItem(Record):
+    """One line of the story: what happened (and when), with its source."""
+
+    date: Text(WHEN_MAX, "when it happened, as a reader would write it") | None = None
+    text: Text(STORY_MAX)
+    source: Source | None = None
 
 
-def read_info(folder: Path) -> dict[str, Any] | None:
-    """The checked story of the scenario in ``folder``, or None when it has no ``info.yaml``."""
-    import yaml
+class InfoSection(Record):
+    """A heading and its lines."""
 
+    heading: Text(NAME_MAX)
+    items: list[InfoItem] = []
+
+
+class InfoFile(Record):
+    """``info.yaml``: the case told for a reader, and what each policy means."""
+
+    title: Text(NAME_MAX)
+    summary: Text(STORY_MAX) | None = None
+    sections: list[InfoSection] = []
+    policies: dict[str, Text(DESCRIPTION_MAX * 2)] = {}
+
+
+def read_info(folder: Path, policies: list[str] | None = None) -> dict[str, Any] | None:
+    """The checked story of the scenario in ``folder``, or None when it has no ``info.yaml``.
+
+    ``policies``: the scenario's policies, which the story's ``policies`` may explain (by
+    default the folder's own ``policies.yaml``). A problem is one
+    :class:`~sim.errors.ScenarioError` line naming the file, the key path, the value and what
+    is allowed.
+    """
     path = Path(folder) / FILE
     if not path.is_file():
         return None
-    where = str(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ScenarioError(where, "document", type(exc).__name__, "valid UTF-8 YAML") from exc
-    if not isinstance(data, dict):
-        raise ScenarioError(where, "document", data, "a mapping with title, summary, sections")
-    unknown = sorted(set(data) - {"title", "summary", "sections", "policies"})
-    if unknown:
-        raise ScenarioError(
-            where, unknown[0], data[unknown[0]], "one of title, summary, sections, policies"
-        )
-    out: dict[str, Any] = {
-        "title": _text(where, "title", data.get("title")),
-        "summary": _text(where, "summary", data.get("summary"), optional=True),
-        "sections": [],
-        "policies": {},
-    }
-    sections = data.get("sections") or []
-    if not isinstance(sections, list):
-        raise ScenarioError(where, "sections", sections, "a list of {heading, items}")
-    for i, sec in enumerate(sections, start=1):
-        key = f"sections[{i}]"
-        if not isinstance(sec, dict) or set(sec) - {"heading", "items"}:
-            raise ScenarioError(where, key, sec, "a mapping with heading and items")
-        items = sec.get("items") or []
-        if not isinstance(items, list):
-            raise ScenarioError(where, f"{key}.items", items, "a list of {date, text, source}")
-        checked = []
-        for j, item in enumerate(items, start=1):
-            ik = f"{key}.items[{j}]"
-            if not isinstance(item, dict) or set(item) - {"date", "text", "source"}:
-                raise ScenarioError(where, ik, item, "a mapping with date, text and source")
-            checked.append(
-                {
-                    "date": _text(where, f"{ik}.date", item.get("date"), optional=True),
-                    "text": _text(where, f"{ik}.text", item.get("text")),
-                    "source": _text(where, f"{ik}.source", item.get("source"), optional=True),
-                }
+    info = parse(InfoFile, read_yaml(path), str(path))
+    if policies is None:
+        policies = list(read_yaml(Path(folder) / "policies.yaml", required=False) or {})
+    for name in info.policies:
+        if name not in policies:
+            near = nearest(name, policies)
+            hint = f"did you mean {near!r}? " if near else ""
+            raise ScenarioError(
+                str(path), f"policies.{name}", name, f"{hint}a policy of the scenario: {policies}"
             )
-        out["sections"].append(
-            {"heading": _text(where, f"{key}.heading", sec.get("heading")), "items": checked}
-        )
-    policies = data.get("policies") or {}
-    if not isinstance(policies, dict):
-        raise ScenarioError(where, "policies", policies, "a mapping from policy to text")
-    for name, text in policies.items():
-        out["policies"][str(name)] = _text(where, f"policies.{name}", text)
-    return out
+    return {
+        "title": info.title.strip(),
+        "summary": (info.summary or "").strip(),
+        "sections": [
+            {
+                "heading": sec.heading.strip(),
+                "items": [
+                    {
+                        "date": item.date or "",
+                        "text": item.text.strip(),
+                        "source": item.source or "",
+                    }
+                    for item in sec.items
+                ],
+            }
+            for sec in info.sections
+        ],
+        "policies": {str(k): v.strip() for k, v in info.policies.items()},
+    }
 
 
 def scenario_info(name: str) -> dict[str, Any] | None:

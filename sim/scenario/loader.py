@@ -255,6 +255,10 @@ def _load_scenario(folder: Path, policy: str, horizon: int | None) -> Scenario:
         read_yaml(folder / "patterns.yaml", required=False), patterns_file, "patterns"
     )
     sc.patterns = check_patterns(records, patterns_file, sc)
+    # The story for the app (optional) is part of the folder: a bad one is refused here too.
+    from sim.scenario.info import read_info
+
+    read_info(folder, list(sc.policies))
     # Dates were checked against the scenario's own span; a shorter run simply stops earlier.
     sc.horizon = horizon or meta.horizon
     return sc

@@ -1,0 +1,65 @@
+"""Stage 9, alliances: the lifecycle of alliances such as MAP (MODEL.md 5.8;
+rules.alliances)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.engine.coefficients import Coefficients
+from sim.engine.events import EventLog
+from sim.engine.month import Month
+from sim.engine.state import State
+from sim.engine.world import World
+from sim.rules import alliances, group_sum
+
+
+def update_alliances(
+    world: World, state: State, co: Coefficients, month: Month, log: EventLog
+) -> None:
+    """Advance every alliance one month; log transitions; joint work of active ones."""
+    n_all = len(world.alliances)
+    if n_all == 0:
+        return
+    trust, al, step = state.ties.trust, state.alliances, month.step
+    r = trust.shape[0]
+    violence = world.context(state.cities.D, 0.0)
+    mediated = np.zeros((r, n_all), dtype=bool)
+    side_violence = np.zeros((r, n_all))
+    min_trust = np.zeros((r, n_all))
+    for i, spec in enumerate(world.alliances):  # a few alliances, not agents
+        side_violence[:, i] = violence[:, spec.members].max(axis=-1)
+        if spec.inner.size:
+            min_trust[:, i] = trust[:, spec.inner].min(axis=-1)
+        if spec.has_mediators:
+            # A mediator trusted above the threshold by every member keeps the talks going.
+            talking = trust[:, spec.talks] > co.trust.mediation_threshold
+            reached = group_sum(talking, spec.talks_member, spec.distinct_members) > 0
+            mediated[:, i] = (reached.sum(axis=-1) == spec.n_members) & co.levers.mediation[:, 0]
+    # Money is secured while a linked programme runs, is funded and passes its risk test.
+    in_window = (world.prog_start <= step) & (step < world.prog_end) & state.programmes.funded
+    linked = world.prog_alliance
+    secured = group_sum(in_window & month.risk_ok & (linked >= 0), np.maximum(linked, 0), n_all)
+    before = al.state
+    al.state, al.progress, al.months_low = alliances.advance(
+        al.state,
+        al.progress,
+        al.months_low,
+        mediated,
+        side_violence,
+        min_trust,
+        secured > 0,
+        al.withdrawn,
+        co.alliances,
+    )
+    rows, which = np.nonzero(before != al.state)
+    log.note(
+        rows,
+        step,
+        [f"alliance_{alliances.STATE_NAMES[s]}" for s in al.state[rows, which].tolist()],
+        [f"alliance={world.alliance_ids[i]}" for i in which.tolist()],
+    )
+    joint = co.alliances.joint_trust
+    for i, spec in enumerate(world.alliances):
+        active = (al.state[:, i] == alliances.ACTIVE)[:, None]
+        inner = trust[:, spec.inner]
+        trust[:, spec.inner] = np.where(active, inner + joint * (1.0 - inner), inner)

@@ -1,0 +1,48 @@
+"""Stage 2, gates: which provider->recipient channels are open this month (rules.gates)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.engine.coefficients import Coefficients
+from sim.engine.state import State
+from sim.engine.world import World
+from sim.rules import gates
+
+
+def open_channels(world: World, state: State, co: Coefficients) -> tuple[np.ndarray, np.ndarray]:
+    """((3, R, E) open channels of the carrying ties, (R, E) provider is a third channel).
+
+    Ties that carry no activities (governance, membership, mediation) are closed; the null
+    model's switch (``switches.gates`` off) opens every channel of every carrying tie.
+
+    The rule reads a tie only through its two countries and three flags, so it is evaluated
+    once per distinct combination of them (with and without a third channel), and each tie
+    takes its combination's answer: the same answer per tie, for a few thousand evaluations
+    instead of one per tie.
+    """
+    a, t, countries = world.actors, world.ties, state.countries
+    third = gates.third_channel(
+        a.is_io, state.actors.neutrality, a.sanction_exempt, co.gates.io_neutrality_min
+    )
+    third_src = np.take(third, t.src, axis=1)
+    n_inputs = world.gate_src.size
+    answer = gates.open_channels(
+        np.tile(world.gate_src, 2),
+        np.tile(world.gate_dst, 2),
+        countries.permission,
+        countries.sanctioned,
+        countries.hostility,
+        np.repeat([False, True], n_inputs),  # the provider is a third channel
+        np.tile(world.gate_is_io, 2),
+        np.tile(world.gate_hs, 2),
+        hostility_close=co.gates.hostility_close,
+        io_channel=co.levers.io_channel,
+        direct_channel=co.levers.direct_channel,
+    )
+    answer |= ~co.switches.gates  # the null model: every channel open
+    # Each tie's combination: its fixed inputs, and whether its provider is a third channel.
+    combination = world.gate_key + n_inputs * third_src
+    each = np.broadcast_to(combination, (3, *combination.shape))
+    allowed = np.take_along_axis(answer, each, axis=-1)
+    return allowed & t.carries, third_src

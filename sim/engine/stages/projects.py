@@ -1,0 +1,159 @@
+"""Stage 5b, development projects: start, progress, interruption and completion
+(MODEL.md 5.4; rules.nexus)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from sim.engine.coefficients import Coefficients
+from sim.engine.month import Month
+from sim.engine.state import ACTIVE, COMPLETED, INTERRUPTED, State
+from sim.engine.world import World
+from sim.rules import DEV, nexus
+
+
+def run_projects(
+    world: World,
+    state: State,
+    co: Coefficients,
+    month: Month,
+    mult: np.ndarray,
+    rngs: Sequence[np.random.Generator],
+) -> None:
+    """Projects of this month into the state and ``month`` (started, completed, interrupted)."""
+    c, t, pj, dp, log = state.cities, world.ties, state.projects, co.delivery, state.log
+    step, n = month.step, world.n_cities
+    dev_offer = month.offer[DEV]
+    # An accepted development offer of at least project_min on a tie without a live project
+    # starts one, of a random whole number of months.
+    funded = month.accepted & (dev_offer >= np.maximum(dp.project_min, 1e-12))
+    starting = funded & (pj.row < 0)
+    started_programme = np.full(starting.shape, -1, dtype=np.int64)
+    if starting.any():
+        started_programme = np.where(starting, _main_programme(world, month.split), -1)
+        rs, es = np.nonzero(starting)
+        counts = np.bincount(rs, minlength=len(rngs)).tolist()
+        low, high = dp.duration_min[:, 0].tolist(), dp.duration_max[:, 0].tolist()
+        duration = np.concatenate(
+            [
+                rngs[r].integers(low[r], max(high[r], low[r]) + 1, size=k)
+                for r, k in enumerate(counts)
+                if k
+            ]
+        )
+        rows = log.append(
+            replicate=rs,
+            tie=es,
+            provider=t.src[es],
+            recipient=t.dst[es],
+            programme=started_programme[rs, es],
+            io_channel=t.src_is_io[es],
+            start=np.full(es.size, step),
+            duration=duration,
+            progress=np.zeros(es.size),
+            spent=np.zeros(es.size),
+            status=np.full(es.size, ACTIVE, dtype=np.int8),
+        )
+        pj.row[rs, es], pj.duration[rs, es] = rows, duration
+        pj.programme[rs, es], pj.start[rs, es] = started_programme[rs, es], step
+        pj.progress[rs, es], pj.spent[rs, es] = 0.0, 0.0
+    # The live projects, one element each: (replicate, tie) in replicate-then-tie order.
+    live = np.flatnonzero(pj.row >= 0)
+    r_of, tie = np.divmod(live, world.n_ties)
+
+    def each(coefficient: np.ndarray) -> np.ndarray:
+        return coefficient[r_of, 0]  # the coefficient of each project's replicate
+
+    # A month's work progresses by the share of its money that arrived; a month in which none
+    # arrived is what exposes the project to the unfunded hazard.
+    offered = dev_offer.ravel()[live]
+    funded_share = np.where(offered > 0, month.taken.ravel()[live], 0.0)
+    progress = pj.progress.ravel()[live] + funded_share / pj.duration.ravel()[live]
+    spent = pj.spent.ravel()[live] + offered * funded_share
+    pj.progress.ravel()[live], pj.spent.ravel()[live] = progress, spent
+    to_city = t.dst[tie] < n
+    city = np.where(to_city, t.dst[tie], 0)
+    hazard = nexus.project_hazard(
+        np.where(to_city, c.D[r_of, city], 0.0),
+        ~month.open[DEV].ravel()[live],
+        funded_share <= 0.0,
+        np.where(to_city, c.participation[r_of, city], 0.5),
+        base=each(dp.hazard_base),
+        violence=each(dp.hazard_violence),
+        gate=each(dp.hazard_gate),
+        unfunded_h=each(dp.hazard_unfunded),
+        low_participation=each(dp.hazard_participation),
+    )
+    # One uniform per live project, in tie order, from its replicate's stream.
+    counts = np.bincount(r_of, minlength=len(rngs)).tolist()
+    draw = np.concatenate(
+        [np.zeros(0), *(rng.random(k) for rng, k in zip(rngs, counts, strict=True) if k)]
+    )
+    completed = progress >= 1.0 - 1e-9
+    interrupted = ~completed & (pj.start.ravel()[live] != step) & (draw < hazard)
+    ended = completed | interrupted
+    rows = pj.row.ravel()[live]
+    log.columns["progress"][rows], log.columns["spent"][rows] = progress, spent
+    log.columns["status"][rows[ended]] = np.where(completed[ended], COMPLETED, INTERRUPTED)
+    log.columns["end"][rows[ended]] = step
+    ended_programme = np.full(dev_offer.shape, -1, dtype=np.int64)
+    ended_programme.ravel()[live[ended]] = pj.programme.ravel()[live[ended]]
+    pj.row.ravel()[live[ended]] = -1
+    # Completion raises capacity and lowers structural violence in the recipient city: each
+    # completed project closes a share of the gap, several in one city multiply.
+    done = completed & to_city
+    r_done, city_done = r_of[done], city[done]
+    spent_pt = nexus.per_thousand(spent[done], c.population[r_done, city_done])
+    participation, multiplier = c.participation[r_done, city_done], mult[r_done, city_done]
+    capacity_gain = nexus.completion_gain(
+        spent_pt, participation, multiplier, dp.capacity_gain[r_done, 0]
+    )
+    relief = nexus.completion_gain(
+        spent_pt, participation, multiplier, dp.structural_relief[r_done, 0]
+    )
+    where = r_done * n + city_done  # each project's city, in its replicate
+    shape = c.capacity.shape
+    c.capacity = 1.0 - (1.0 - c.capacity) * _gap_left(capacity_gain, where, shape)
+    c.S = c.S * _gap_left(relief, where, shape)
+    month.started, month.started_programme = starting, started_programme
+    month.completed = _mask(live[completed], dev_offer.shape)
+    month.interrupted = _mask(live[interrupted], dev_offer.shape)
+    month.ended_programme = ended_programme
+    month.projects_active = np.count_nonzero(pj.row >= 0, axis=-1)
+
+
+def _mask(flat: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """A boolean array of ``shape``, True at the flat positions ``flat``."""
+    mask = np.zeros(shape, dtype=bool)
+    mask.ravel()[flat] = True
+    return mask
+
+
+def _gap_left(gain: np.ndarray, where: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """(R, N) share of each city's gap left by the projects that complete in it this month:
+    the product of ``1 - gain`` over its projects (1 for none; ``where`` is each project's flat
+    (replicate, city) position), each gain at most 0.999, multiplied as a sum of logarithms."""
+    logs = np.log1p(-np.minimum(gain, 0.999))
+    return np.exp(np.bincount(where, weights=logs, minlength=shape[0] * shape[1]).reshape(shape))
+
+
+def _main_programme(world: World, split: np.ndarray) -> np.ndarray:
+    """(R, E) the programme with the most development money on each tie this month (the later
+    row among equals; -1 where none has any)."""
+    r, rows = split.shape[1], world.row_tie.size
+    best = np.full((r, world.n_ties), -1, dtype=np.int64)
+    if not rows:
+        return best
+    dev = split[DEV].ravel()
+    row = np.tile(np.arange(rows), r)
+    tie = (np.arange(r)[:, None] * world.n_ties + world.row_tie).ravel()
+    keep = dev > 0
+    if not keep.any():
+        return best
+    order = np.lexsort((row[keep], dev[keep], tie[keep]))
+    tie, row = tie[keep][order], row[keep][order]
+    last = np.append(tie[1:] != tie[:-1], True)
+    best.flat[tie[last]] = world.row_prog[row[last]]
+    return best

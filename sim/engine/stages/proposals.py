@@ -1,0 +1,121 @@
+"""Stage 4, proposals and acceptance: offers along open ties and the share taken
+(rules.proposals, rules.gates for sanctions).
+
+Per-tie gathers use ``np.take(values, ties, axis=1)``: a row-major (R, E) result, which keeps
+the following arithmetic on contiguous rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from sim.engine.chunks import by_ties
+from sim.engine.coefficients import Coefficients
+from sim.engine.month import Month
+from sim.engine.state import State
+from sim.engine.world import World
+from sim.rules import HUM, gates, group_sum, proposals
+
+
+def make_offers(
+    world: World,
+    state: State,
+    co: Coefficients,
+    month: Month,
+    money: np.ndarray,
+    rngs: Sequence[np.random.Generator],
+) -> None:
+    """Offers, acceptance and the parts taken, into ``month``."""
+    t, ties, pp = world.ties, state.ties, co.proposals
+    r = ties.trust.shape[0]
+    # A city offers its own resources as far as its leadership wills; other actors in full.
+    will = state.actors.will
+    resources = state.actors.resources * np.where(world.is_city, will, 1.0)
+    need = np.take(world.context(state.cities.needs, 0.5), t.dst, axis=1)
+    # Committed: recent contact worth more than one full month's three months ago.
+    keep = 1.0 - co.trust.intensity_decay
+    committed = ties.intensity > keep * keep * keep
+    weight = by_ties(
+        _weights, ties.trust, np.maximum(need, 0.05), t.mandate, month.open, committed,
+        n_ties=world.n_ties, commit_share=pp.commit_share,
+    )  # fmt: skip
+    offer = proposals.split_by_weight(resources, t.src, weight)
+    # Each programme's money over its own (programme, tie) rows and pillars.
+    row_weight = np.take(weight, world.row_tie, axis=-1) * world.row_pillars
+    row_weight = row_weight * state.programmes.row_active
+    split = proposals.split_by_weight(money, world.row_prog, row_weight)
+    if world.row_tie.size:  # a scenario without programmes has no programme money
+        offer = offer + group_sum(split, world.row_tie, world.n_ties)
+    # Sanctions let only part of direct humanitarian money through; the rest stays with the
+    # provider, like money with no open tie.
+    passage = by_ties(
+        gates.sanction_passage,
+        t.src_country,
+        t.dst_country,
+        state.countries.sanctioned,
+        month.third_src,
+        t.human_security,
+        n_ties=world.n_ties,
+        friction=co.gates.sanction_friction,
+    )
+    passage = np.where(co.switches.gates, passage, 1.0)
+    offer[HUM] *= passage
+    offer_total = offer.sum(axis=0)
+    has_offer = offer_total > 0
+    prob = by_ties(
+        _acceptance,
+        ties.trust,
+        offer_total,
+        need,
+        np.take(state.countries.hostility.reshape(r, -1), t.pair, axis=1),
+        t.mediated & co.levers.mediation,
+        np.take(will, t.dst, axis=1),
+        ties.intensity,
+        n_ties=world.n_ties,
+        benefit_scale=pp.benefit_scale,
+        beta0=pp.beta0,
+        beta_trust=pp.beta_trust,
+        beta_benefit=pp.beta_benefit,
+        beta_hostility=pp.beta_hostility,
+        beta_mediator=pp.beta_mediator,
+        beta_will=pp.beta_will,
+        beta_intensity=pp.beta_intensity,
+    )
+    # One uniform per tie and month, drawn for every tie: the random stream does not depend
+    # on who made an offer.
+    draws = np.empty(has_offer.shape)
+    for row, rng in zip(draws, rngs, strict=True):
+        rng.random(out=row)
+    # Parts taken where there is an offer (none elsewhere).
+    parts = np.where(has_offer, proposals.parts_taken(prob, draws, pp.items), 0)
+    accepted = parts > 0
+    month.offer, month.split, month.passage = offer, split, passage
+    month.has_offer, month.parts, month.taken = has_offer, parts, parts / pp.items
+    month.accepted, month.declined = accepted, has_offer & ~accepted
+
+
+def _weights(
+    trust: np.ndarray,
+    need: np.ndarray,
+    mandate: np.ndarray,
+    open_: np.ndarray,
+    committed: np.ndarray,
+    commit_share: np.ndarray,
+) -> np.ndarray:
+    """Tie weights on open channels (rules.proposals.tie_weights), for a block of ties."""
+    return proposals.tie_weights(trust, need, mandate * open_, committed, commit_share)
+
+
+def _acceptance(
+    trust: np.ndarray,
+    offer_total: np.ndarray,
+    need: np.ndarray,
+    *args: np.ndarray,
+    benefit_scale: np.ndarray,
+    **betas: np.ndarray,
+) -> np.ndarray:
+    """The acceptance probability of a block of ties' offers (rules.proposals)."""
+    benefit = proposals.expected_benefit(offer_total, need, benefit_scale)
+    return proposals.acceptance_probability(trust, benefit, *args, **betas)

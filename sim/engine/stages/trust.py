@@ -1,0 +1,104 @@
+"""Stage 6, trust: success, failure, drift, mediation, violence shocks and memory
+(MODEL.md 5.5; rules.trust)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.engine.chunks import by_ties
+from sim.engine.coefficients import Coefficients
+from sim.engine.month import Month
+from sim.engine.state import State
+from sim.engine.world import MEDIATION, World
+from sim.rules import trust
+
+
+def update_trust(world: World, state: State, co: Coefficients, month: Month) -> None:
+    """One month of trust, memory and contact on every tie."""
+    t, ties, tp, r = world.ties, state.ties, co.trust, state.ties.trust.shape[0]
+    cultural = world.context(state.cities.C, 0.0)
+    violence = world.context(state.cities.D, 0.0)
+    # The refused share of an offer costs a little trust.
+    refused = (1.0 - month.taken) * month.has_offer * co.proposals.decline_cost
+    trust_now = ties.trust * (1.0 - refused)
+    # Mediation first: a mediated party tie is in contact this month (meetings abroad).
+    trust_now, mediated = trust.mediation(
+        trust_now,
+        world.med_party,
+        world.med_mu,
+        world.med_mv,
+        np.take(state.actors.neutrality, world.med_mediator, axis=1),
+        co.levers.mediation,
+        threshold=tp.mediation_threshold,
+        rate=tp.mediation_rate,
+    )
+    # Institutional ties (governance, membership, active mediation) are standing
+    # relationships; only activity-carrying ties drift down without contact.
+    standing = mediated | ~t.carries
+    standing &= co.levers.mediation | (t.type != MEDIATION)
+    # A month in which a recipient took part of an offer is that share of a month of contact.
+    contact = np.maximum(standing, month.taken)
+    # Successes: the share of the offer taken, plus one for a completed project.
+    trust_now = by_ties(
+        _drift_and_shocks,
+        trust_now,
+        ties.memory,
+        month.taken + month.completed,
+        month.interrupted,
+        contact,
+        t.src,
+        t.dst,
+        t.pair,
+        t.cross_divide,
+        cultural,
+        violence,
+        state.countries.hostility.reshape(r, -1),
+        n_ties=world.n_ties,
+        tp=tp,
+    )
+    ties.trust = trust_now
+    ties.memory = trust.remember(ties.memory, trust_now, month.completed, tp.memory_gain)
+    intensity = ties.intensity * (1.0 - tp.intensity_decay) + month.taken
+    ties.intensity = np.minimum(intensity, 1.0 / np.maximum(tp.intensity_decay, 1e-9))
+    ties.last_contact = np.where(month.accepted, month.step, ties.last_contact)
+    ties.age = ties.age + 1
+
+
+def _drift_and_shocks(
+    trust_now: np.ndarray,
+    memory: np.ndarray,
+    successes: np.ndarray,
+    failures: np.ndarray,
+    contact: np.ndarray,
+    src: np.ndarray,
+    dst: np.ndarray,
+    pair: np.ndarray,
+    cross_divide: np.ndarray,
+    cultural: np.ndarray,
+    violence: np.ndarray,
+    hostility: np.ndarray,
+    tp: object,
+) -> np.ndarray:
+    """Success, failure and drift to the floor, then the violence shock, for a block of ties.
+
+    ``cultural`` and ``violence`` are per actor (R, A), ``hostility`` per country pair.
+    """
+    floor = trust.baseline(
+        np.take(cultural, src, axis=1),
+        np.take(cultural, dst, axis=1),
+        np.take(hostility, pair, axis=1),
+        tp.baseline,
+    )
+    trust_now = trust.update(
+        trust_now,
+        memory,
+        successes,
+        failures,
+        contact,
+        floor,
+        success=tp.success,
+        failure=tp.failure,
+        decay=tp.decay,
+    )
+    ends = np.maximum(np.take(violence, src, axis=1), np.take(violence, dst, axis=1))
+    return np.clip(trust.violence_shock(trust_now, cross_divide, ends, tp.violence_shock), 0.0, 1.0)

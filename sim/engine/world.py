@@ -1,0 +1,348 @@
+"""The compiled world: what a scenario (with its policy applied) fixes for a whole run.
+
+:class:`World` is built once per scenario and policy and shared by every replicate of a batch:
+actors and their fixed attributes, ties and their fixed flags, the tie subsets the rules read
+(cross-divide, cross-border, up, middle-range), mediation triples, programmes with their
+(programme, tie) rows, alliances, and the initial values from which each replicate's state
+starts (``sim.engine.state``). Nothing here changes during a run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+
+from sim.rules import gates, group_sum
+from sim.scenario.dates import format_month
+from sim.scenario.loader import ACTOR_TYPES, PILLARS, TIE_TYPES, Scenario
+
+CARRYING = [TIE_TYPES.index(t) for t in ("twinning", "partnership", "funding")]
+UP = [TIE_TYPES.index(t) for t in ("governance", "membership", "partnership")]
+MEDIATION = TIE_TYPES.index("mediation")
+CITY_COLUMNS = {
+    "D": "direct_violence",
+    "S": "structural_violence",
+    "C": "cultural_violence",
+    "needs": "needs",
+    "capacity": "capacity",
+    "cohesion": "cohesion",
+    "participation": "participation",
+    "population": "population",
+    "displaced": "displaced",
+    "diversity": "diversity",
+}
+ACTOR_COLUMNS = ("resources", "will", "neutrality", "risk_tolerance")
+
+
+@dataclass
+class Actors:
+    """Fixed attributes of the A actors; cities first (rows 0..N-1)."""
+
+    ids: np.ndarray
+    type: np.ndarray  # index into loader.ACTOR_TYPES
+    country: np.ndarray
+    community: np.ndarray  # -1 where none
+    middle: np.ndarray  # Lederach middle range
+    is_io: np.ndarray
+    mandate: np.ndarray  # (A, 3)
+    conflict_sensitivity: np.ndarray
+    sanction_exempt: np.ndarray
+
+
+@dataclass
+class Ties:
+    """Fixed attributes of the E ties and the tie subsets the rules read."""
+
+    src: np.ndarray
+    dst: np.ndarray
+    type: np.ndarray  # index into loader.TIE_TYPES
+    cross_divide: np.ndarray
+    human_security: np.ndarray
+    carries: np.ndarray  # twinning, partnership or funding: ties that carry activities
+    src_country: np.ndarray
+    dst_country: np.ndarray
+    pair: np.ndarray  # row of a flattened (K, K) country table
+    cross_border: np.ndarray
+    mandate: np.ndarray  # (3, 1, E): the provider's mandate, pillar first (any replicate)
+    src_is_io: np.ndarray
+    middle_src: np.ndarray
+    middle: np.ndarray  # both ends middle-range
+    carefree: np.ndarray  # 1 - the provider's conflict sensitivity (do-no-harm weight)
+    up: np.ndarray  # a city's tie up to its government or an IO
+    mediated: np.ndarray  # the party tie of some mediation triple
+
+
+class World:
+    """A scenario compiled for the engine (see the module docstring)."""
+
+    def __init__(self, case: Scenario) -> None:
+        self.case = case
+        self.horizon = case.horizon
+        actors = case.actors
+        is_city = (actors["type"] == "municipality").to_numpy()
+        n = int(is_city.sum())
+        if is_city[:n].all():
+            actors = actors.reset_index(drop=True)
+        else:
+            actors = pd.concat([actors[is_city], actors[~is_city]], ignore_index=True)
+        self.actor_frame = actors
+        self.n_cities, self.n_actors = n, len(actors)
+        self.is_city = np.arange(self.n_actors) < n
+        ids = actors["id"].to_numpy(dtype=object)
+        self.actor_index = {aid: i for i, aid in enumerate(ids)}
+        self.country_index = {c: i for i, c in enumerate(case.countries)}
+        self.community_index = {c: i for i, c in enumerate(case.communities)}
+        self.n_countries = len(case.countries)
+        self.n_communities = max(len(case.communities), 1)
+        self._compile_actors(actors, ids)
+        self._compile_countries(case)
+        self._compile_ties(case, ids)
+        self._compile_mediation()
+        self._compile_programmes(case)
+        self._compile_alliances(case)
+
+    def context(self, city_values: np.ndarray, default: float) -> np.ndarray:
+        """(R, A) per-actor view of a city quantity (R, N): a city its own value, another actor
+        its community's mean over the community's cities (``default`` without either)."""
+        g = self.context_groups
+        total = group_sum(np.take(city_values, g.cities, axis=1), g.groups, self.n_communities)
+        mean = np.divide(total, g.count, out=np.full(total.shape, default), where=g.count > 0)
+        others = np.where(g.member, np.take(mean, g.community, axis=1), default)
+        return np.concatenate([city_values, others], axis=1)
+
+    def date_of(self, step: int) -> str:
+        """The calendar month ('YYYY-MM') of a step."""
+        return format_month(self.case.start + step)
+
+    # ------------------------------------------------------------------ actors and countries
+
+    def _compile_actors(self, actors: pd.DataFrame, ids: np.ndarray) -> None:
+        case, n = self.case, self.n_cities
+
+        def codes(column: str, categories: list[str]) -> np.ndarray:
+            return pd.Categorical(actors[column], categories=categories).codes.astype(np.int64)
+
+        def col(name: str) -> np.ndarray:
+            return actors[name].to_numpy(dtype=np.float64)
+
+        kind = codes("type", list(ACTOR_TYPES))
+        self.actors = Actors(
+            ids=ids,
+            type=kind,
+            country=codes("country", case.countries),
+            community=codes("community", case.communities),
+            middle=(actors["level"] == "middle").to_numpy(),
+            is_io=kind == ACTOR_TYPES.index("international_organisation"),
+            mandate=np.stack([col(f"mandate_{p}") for p in PILLARS], axis=1),
+            conflict_sensitivity=col("conflict_sensitivity"),
+            sanction_exempt=actors["sanction_exempt"].to_numpy(dtype=bool),
+        )
+        # Initial values of each replicate's state (sim.engine.state).
+        self.initial_cities = {key: col(name)[:n] for key, name in CITY_COLUMNS.items()}
+        self.initial_actors = {name: col(name) for name in ACTOR_COLUMNS}
+        self.city_country = self.actors.country[:n]
+        self.city_community = self.actors.community[:n]
+        # Non-city actors see their community's mean over its cities (``context``).
+        community = self.city_community
+        others = self.actors.community[n:]
+        self.context_groups = SimpleNamespace(
+            cities=np.flatnonzero(community >= 0),
+            groups=community[community >= 0],
+            count=np.bincount(community[community >= 0], minlength=self.n_communities),
+            member=others >= 0,
+            community=np.maximum(others, 0),
+        )
+
+    def _compile_countries(self, case: Scenario) -> None:
+        k = self.n_countries
+        divide = np.zeros((self.n_communities, self.n_communities), dtype=bool)
+        for x, y in case.divides:
+            i, j = self.community_index[x], self.community_index[y]
+            divide[i, j] = divide[j, i] = True
+        self.divide = divide
+        permission = np.full((k, k), case.default_permission, dtype=np.int64)
+        np.fill_diagonal(permission, gates.OPEN)
+        for x, y, level in case.permissions:
+            permission[self.country_index[x], self.country_index[y]] = level
+        hostility = np.zeros((k, k))
+        for x, y, value in case.hostility:
+            i, j = self.country_index[x], self.country_index[y]
+            hostility[i, j] = hostility[j, i] = value
+        sanctioned = np.zeros(k, dtype=bool)
+        for c in case.sanctioned:
+            sanctioned[self.country_index[c]] = True
+        self.initial_countries = {
+            "permission": permission,
+            "hostility": hostility,
+            "sanctioned": sanctioned,
+        }
+        self.country_pairs = np.triu_indices(k, 1)
+
+    # ------------------------------------------------------------------ ties
+
+    def _compile_ties(self, case: Scenario, ids: np.ndarray) -> None:
+        a, n, k = self.actors, self.n_cities, self.n_countries
+        ties = case.ties
+        index = pd.Index(ids)
+        src = index.get_indexer(ties["src"]).astype(np.int64)
+        dst = index.get_indexer(ties["dst"]).astype(np.int64)
+        ttype = pd.Categorical(ties["type"], categories=TIE_TYPES).codes.astype(np.int64)
+        cs, cd = a.community[src], a.community[dst]
+        cross = (cs >= 0) & (cd >= 0) & self.divide[np.maximum(cs, 0), np.maximum(cd, 0)]
+        sc, dc = a.country[src], a.country[dst]
+        up_to = (a.type[dst] == ACTOR_TYPES.index("national_government")) | a.is_io[dst]
+        self.ties = Ties(
+            src=src,
+            dst=dst,
+            type=ttype,
+            cross_divide=cross,
+            human_security=ties["human_security"].to_numpy(dtype=bool),
+            carries=np.isin(ttype, CARRYING),
+            src_country=sc,
+            dst_country=dc,
+            pair=sc * k + dc,
+            cross_border=sc != dc,
+            mandate=np.ascontiguousarray(a.mandate[src].T)[:, None, :],
+            src_is_io=a.is_io[src],
+            middle_src=a.middle[src],
+            middle=a.middle[src] & a.middle[dst],
+            carefree=1.0 - a.conflict_sensitivity[src],
+            up=(src < n) & np.isin(ttype, UP) & up_to,
+            mediated=np.zeros(len(src), dtype=bool),
+        )
+        self.n_ties = len(src)
+        self.initial_ties = {
+            "trust": ties["trust"].to_numpy(dtype=np.float64),
+            "memory": ties["memory"].to_numpy(dtype=np.float64),
+        }
+        t = self.ties
+        self.cross = np.flatnonzero(cross)
+        # Mean cross-divide trust per city: both ends of each cross tie, src side first.
+        ends = np.concatenate([src[self.cross], dst[self.cross]])
+        rows = np.concatenate([self.cross, self.cross])
+        self.city_cross_ends, self.city_cross_rows = ends[ends < n], rows[ends < n]
+        self.city_cross_count = np.bincount(self.city_cross_ends, minlength=n)
+        # Lederach spill-up: cross-divide ties that also cross a border, by unordered pair.
+        led = np.flatnonzero(cross & t.cross_border)
+        self.lederach_ties = led
+        self.lederach_pair = np.minimum(sc[led], dc[led]) * k + np.maximum(sc[led], dc[led])
+        count = np.bincount(self.lederach_pair, minlength=k * k).reshape(k, k)
+        self.lederach_count = count + count.T
+        self.up_ties = np.flatnonzero(t.up)
+        self.horizontal_ties = np.flatnonzero(cross & t.middle)
+        self.border_carrying = np.flatnonzero(t.cross_border & t.carries)
+        # The gate rule reads a tie only through its countries and flags: each distinct
+        # (src country, dst country, provider is an IO, human security) and the tie's row.
+        keys = np.stack([sc, dc, t.src_is_io, t.human_security])
+        gate_inputs, self.gate_key = np.unique(keys, axis=1, return_inverse=True)
+        self.gate_key = self.gate_key.reshape(-1)
+        self.gate_src, self.gate_dst = gate_inputs[0], gate_inputs[1]
+        self.gate_is_io, self.gate_hs = gate_inputs[2].astype(bool), gate_inputs[3].astype(bool)
+        # Funds by channel: ties whose provider is an IO, and the direct ones.
+        self.io_ties, self.direct_ties = np.flatnonzero(t.src_is_io), np.flatnonzero(~t.src_is_io)
+
+    def _compile_mediation(self) -> None:
+        """Triples (party tie u->v, mediator tie m->u, mediator tie m->v) for every mediator m
+        with mediation ties to u and v (u != v) and a tie u->v."""
+        t, n = self.ties, self.n_actors
+        med_ties = np.flatnonzero(t.type == MEDIATION)
+        party_ties = np.flatnonzero(t.type != MEDIATION)
+        mediator, party = t.src[med_ties], t.dst[med_ties]
+        x, y = _inner_join(mediator, mediator)  # pairs of one mediator's ties
+        keep = party[x] != party[y]
+        x, y = x[keep], y[keep]
+        pair, tie = _inner_join(party[x] * n + party[y], t.src[party_ties] * n + t.dst[party_ties])
+        self.med_party = party_ties[tie]
+        self.med_mu, self.med_mv = med_ties[x[pair]], med_ties[y[pair]]
+        self.med_mediator = mediator[x[pair]]
+        t.mediated[self.med_party] = True
+
+    # ------------------------------------------------------------------ programmes, alliances
+
+    def _compile_programmes(self, case: Scenario) -> None:
+        progs = case.programmes
+        p = len(progs)
+        self.programme_ids = [q["id"] for q in progs]
+        self.programme_index = {pid: i for i, pid in enumerate(self.programme_ids)}
+        self.prog_budget = np.array([q["budget"] for q in progs], dtype=np.float64)
+        self.prog_start = np.array([q["start"] for q in progs], dtype=np.int64)
+        self.prog_end = np.array([q["end"] for q in progs], dtype=np.int64)
+        self.prog_funded = np.array([q["funded_at_start"] for q in progs], dtype=bool)
+        self.prog_pillars = np.array(
+            [[pl in q["pillars"] for pl in PILLARS] for q in progs], dtype=bool
+        ).reshape(p, 3)
+        risk = self.initial_actors["risk_tolerance"]
+        # A programme's risk test is its most cautious funder's (from the scenario's values).
+        self.prog_risk = np.array(
+            [min((risk[self.actor_index[f]] for f in q["funders"]), default=1.0) for q in progs],
+            dtype=np.float64,
+        )
+        alliance_ids = [a["id"] for a in case.alliances]
+        self.prog_alliance = np.array(
+            [-1 if q["alliance"] is None else alliance_ids.index(q["alliance"]) for q in progs],
+            dtype=np.int64,
+        )
+        t = self.ties
+        carrying = np.flatnonzero(t.carries) if progs else np.zeros(0, dtype=np.int64)
+        tie_of = {(int(t.src[i]), int(t.dst[i])): int(i) for i in carrying}
+        rows_prog, rows_tie = [], []
+        for i, q in enumerate(progs):
+            pairs = (
+                zip(q["providers"], q["recipients"], strict=True)
+                if q["pairing"] == "one_to_one"
+                else ((a, b) for a in q["providers"] for b in q["recipients"])
+            )
+            for a, b in pairs:
+                key = (self.actor_index[a], self.actor_index[b])
+                if key in tie_of:
+                    rows_prog.append(i)
+                    rows_tie.append(tie_of[key])
+        self.row_prog = np.array(rows_prog, dtype=np.int64)
+        self.row_tie = np.array(rows_tie, dtype=np.int64)
+        # (3, 1, rows): which pillars each row's programme pays for, pillar first.
+        self.row_pillars = np.ascontiguousarray(self.prog_pillars[self.row_prog].T)[:, None, :]
+        recipient = t.dst[self.row_tie]
+        to_city = recipient < self.n_cities
+        self.recipient_prog, self.recipient_city = self.row_prog[to_city], recipient[to_city]
+
+    def _compile_alliances(self, case: Scenario) -> None:
+        t = self.ties
+        self.alliance_ids = [a["id"] for a in case.alliances]
+        self.alliance_index = {aid: i for i, aid in enumerate(self.alliance_ids)}
+        self.initial_alliance_state = np.array([a["state"] for a in case.alliances], dtype=np.int64)
+        self.alliances = []
+        for a in case.alliances:
+            members = np.array([self.actor_index[x] for x in a["members"]], dtype=np.int64)
+            mediators = np.array([self.actor_index[x] for x in a["mediators"]], dtype=np.int64)
+            # Mediation ties from the alliance's mediators to its members.
+            talks = np.flatnonzero(
+                np.isin(t.src, mediators) & np.isin(t.dst, members) & (t.type == MEDIATION)
+            )
+            distinct = np.unique(members)
+            self.alliances.append(
+                SimpleNamespace(
+                    members=members,
+                    inner=np.flatnonzero(np.isin(t.src, members) & np.isin(t.dst, members)),
+                    talks=talks,
+                    talks_member=np.searchsorted(distinct, t.dst[talks]),
+                    distinct_members=distinct.size,
+                    # Mediated when the talks reach every listed member.
+                    n_members=members.size,
+                    has_mediators=mediators.size > 0,
+                )
+            )
+
+
+def _inner_join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row pairs ``(i, j)`` with ``left[i] == right[j]`` for integer keys, ordered by ``i``
+    and then ``j``: an inner merge that keeps the left rows' order, as pandas' does."""
+    order = np.argsort(right, kind="stable")
+    keys = right[order]
+    lo = np.searchsorted(keys, left, "left")
+    counts = np.searchsorted(keys, left, "right") - lo
+    i = np.repeat(np.arange(left.size), counts)
+    first = np.repeat(lo - (np.cumsum(counts) - counts), counts)
+    return i, order[first + np.arange(i.size)]

@@ -1,0 +1,159 @@
+"""The runs of one launcher job, stepped together as batches (``citypeace sweep --runs-per-job``).
+
+Every run keeps what a run of its own would have: its folder named by its config hash, skipped
+when already complete, its outputs (``sim.runner.write_run``), a status record with its
+outcomes and provenance, and a failed row when its config is invalid, when it raises or when
+its state stops being finite. Only the stepping is shared: the runs still to do are one
+:class:`~sim.engine.ensemble.Ensemble`, whose replicates are exactly their single runs
+(tests/test_ensemble.py). A run's ``duration_s`` and ``cpu_s`` are its share of the batch
+plus the writing of its own folder; ``batch_runs`` says how many runs shared the batch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from omegaconf import DictConfig
+
+from sim.errors import CitypeaceError
+
+
+@dataclasses.dataclass
+class _Run:
+    """One run of the job, taken from its config before the next run's values are applied."""
+
+    num: int
+    out: Path
+    record: dict[str, Any]
+    info: Any  # sim.runner.RunRecord
+    kwargs: dict[str, Any] | None  # PeaceModel's arguments; None when the config is invalid
+    error: str | None = None
+
+
+def run_batch(cfg: DictConfig, sweep_dir: Path, subdir: str) -> None:
+    """The runs of one launcher job (``hydra.sweep.subdir = .batches/<index>``), as batches.
+
+    Each run's config is the job's config with the run's own fast overrides applied, exactly
+    what a job of its own would get (``sim.experiments.sweep.FastSweepLoader``).
+    """
+    import copy
+
+    from hydra._internal.config_loader_impl import ConfigLoaderImpl
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    from sim.config import model_kwargs
+    from sim.experiments.summary import is_complete, mark_progress, new_record
+    from sim.experiments.sweep import BATCHES
+    from sim.runner import RunRecord, config_hash
+
+    sweep_dir = Path(sweep_dir)
+    spec = json.loads((sweep_dir / BATCHES).read_text(encoding="utf-8"))
+    fast = frozenset(spec["fast_keys"])
+    parser = OverridesParser.create()
+    run_cfg = copy.deepcopy(cfg)
+    runs: list[_Run] = []
+    for num, overrides in spec["batches"][int(subdir.rsplit("/", 1)[-1])]:
+        # The runs of a batch set the same fast keys (plan_batches groups them so), each to a
+        # plain value: applied over the previous run's values, they give the config a fresh
+        # copy would, without copying it for every run.
+        chosen = parser.parse_overrides([o for o in overrides if o.split("=", 1)[0] in fast])
+        if any(o.is_add() or o.is_delete() or o.is_force_add() for o in chosen):
+            run_cfg = copy.deepcopy(cfg)
+        ConfigLoaderImpl._apply_overrides_to_config(chosen, run_cfg)
+        run_id = config_hash(run_cfg)
+        out = sweep_dir / run_id
+        if is_complete(out, run_id):
+            mark_progress(sweep_dir, run_id)
+            continue
+        record = new_record(run_cfg, out, sweep_dir, num, overrides, run_id)
+        try:
+            kwargs, error = model_kwargs(run_cfg), None
+        except CitypeaceError as exc:  # an invalid run is a failed row, not a failed job
+            kwargs, error = None, f"{type(exc).__name__}: {exc}"
+        runs.append(_Run(num, out, record, RunRecord.of(run_cfg, run_id), kwargs, error))
+    run_together(runs, sweep_dir)
+
+
+def run_together(runs: Sequence[_Run], sweep_dir: Path) -> None:
+    """Step the valid runs in batches (one per scenario and output setting), then write each."""
+    from sim.experiments.summary import finish_record, record_failure
+
+    groups: dict[str, list[_Run]] = {}
+    for run in runs:
+        if run.kwargs is None:
+            record_failure(run.record, run.out, run.error or "invalid config")
+            finish_record(run.record, run.out, sweep_dir, 0.0, 0.0)
+            continue
+        shared = {
+            k: v for k, v in run.kwargs.items() if k not in ("seed", "policy", "params", "levers")
+        }
+        groups.setdefault(repr(sorted(shared.items(), key=lambda kv: kv[0])), []).append(run)
+    for members in groups.values():
+        _run_group(members, sweep_dir)
+
+
+def _run_group(members: list[_Run], sweep_dir: Path) -> None:
+    from sim.engine.ensemble import Ensemble, Replicate
+    from sim.experiments.summary import finish_record, outcomes, record_failure
+    from sim.runner import write_run
+
+    first = members[0].kwargs
+    replicates = [
+        Replicate(seed=int(r.kwargs["seed"]), policy=r.kwargs["policy"], params=r.kwargs["params"],
+                  levers=r.kwargs["levers"])
+        for r in members
+    ]  # fmt: skip
+    start, cpu = time.perf_counter(), time.process_time()
+    try:
+        ensemble = Ensemble(
+            first["scenario"],
+            replicates,
+            horizon=first["horizon"],
+            cities_every=first["cities_every"],
+            cities_max=first["cities_max"],
+            synthetic=first.get("synthetic"),
+        ).run()
+    except Exception as exc:  # noqa: BLE001 - bad input the preflight could not see
+        for run in members:
+            record_failure(run.record, run.out, exc)
+            finish_record(run.record, run.out, sweep_dir, 0.0, 0.0)
+        return
+    share_s = (time.perf_counter() - start) / len(members)
+    share_cpu = (time.process_time() - cpu) / len(members)
+    for i, run in enumerate(members):
+        own, own_cpu = time.perf_counter(), time.process_time()
+        run.record["batch_runs"] = len(members)
+        if i in ensemble.failures:
+            record_failure(run.record, run.out, ensemble.failures[i])
+        else:
+            outputs, row = ensemble.outputs(i)
+            ts = outputs.timeseries(row)
+            try:
+                write_run(
+                    run.info,
+                    run.out,
+                    ts,
+                    outputs.events_frame(row),
+                    cities=lambda o=outputs, r=row: o.cities(r),
+                    activities=lambda o=outputs, r=row: o.activities(r),
+                    levers=dataclasses.asdict(ensemble.levers_of(i)),
+                    title=ensemble.case_of(i).title,
+                )
+            except Exception as exc:  # noqa: BLE001 - a failed write is a failed run
+                record_failure(run.record, run.out, exc)
+            else:
+                run.record.update(
+                    status="completed", error=None, months=len(ts), outcomes=outcomes(ts)
+                )
+        finish_record(
+            run.record,
+            run.out,
+            sweep_dir,
+            share_s + time.perf_counter() - own,
+            share_cpu + time.process_time() - own_cpu,
+        )

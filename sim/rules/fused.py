@@ -1,0 +1,74 @@
+"""Compiled loops (numba) for the one rule whose numpy form makes many passes over the ties.
+
+``parts_taken`` (``sim.rules.proposals``) builds a binomial CDF part by part: in numpy that is
+up to ``items`` passes over every offer (at 250,000 cities about a million offers a month,
+most of the month's time). Here one loop per offer does the same operations in the same order
+and stops at its own count, so the result is identical to the numpy form, bit for bit
+(tests/test_batch_rules.py). The powers are computed by numpy before the loop, so no libm
+call differs either.
+
+Used for large arrays only (``MIN_SIZE``): importing numba and loading the compiled loop take
+about half a second, more than the numpy loop costs a small run. ``CITYPEACE_NUMBA=0`` forces
+the numpy form everywhere, ``=1`` this one for any size; without numba installed the numpy
+form runs.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+
+import numpy as np
+
+MIN_SIZE = 100_000
+
+
+def wanted(size: int) -> bool:
+    """Whether to count ``size`` offers with the compiled loop."""
+    choice = os.environ.get("CITYPEACE_NUMBA", "").strip()
+    if choice == "0":
+        return False
+    if choice != "1" and size < MIN_SIZE:
+        return False
+    return _kernel() is not None
+
+
+@functools.cache
+def _kernel():  # noqa: ANN202 - a compiled function, or None without numba
+    try:
+        import numba
+    except ImportError:
+        return None
+
+    @numba.njit(cache=True, nogil=True)
+    def count_parts(pmf0, odds, target, items, taken):  # noqa: ANN001, ANN202
+        for i in range(pmf0.size):
+            n = items[i]
+            pmf = pmf0[i]
+            cdf = pmf
+            k = 0
+            for j in range(n):
+                if not cdf < target[i]:  # the CDF only grows: no more parts
+                    break
+                k += 1
+                pmf = pmf * (odds[i] * ((n - j) / (j + 1)))
+                cdf = cdf + pmf
+            taken[i] = k
+
+    return count_parts
+
+
+def count_parts(
+    pmf0: np.ndarray, odds: np.ndarray, target: np.ndarray, items: np.ndarray
+) -> np.ndarray:
+    """Parts taken per offer (1-D arrays): the number of ``j < items`` with ``P(K <= j) <
+    target``, from ``P(K = 0)`` and the odds ``p / (1 - p)``."""
+    taken = np.zeros(pmf0.size, dtype=np.int64)
+    _kernel()(
+        np.ascontiguousarray(pmf0, dtype=np.float64),
+        np.ascontiguousarray(odds, dtype=np.float64),
+        np.ascontiguousarray(target, dtype=np.float64),
+        np.ascontiguousarray(items, dtype=np.int64),
+        taken,
+    )
+    return taken
