@@ -68,19 +68,20 @@ def _discard(tmp: Path | None) -> None:
             tmp.unlink(missing_ok=True)
 
 
-def write_parquet(frame: pd.DataFrame, path: Path) -> Path:
-    """A DataFrame as Parquet, atomically (without its index)."""
+def write_parquet(frame: Any, path: Path) -> Path:
+    """A DataFrame (without its index) or an Arrow table as Parquet, atomically."""
     return atomic_write(path, lambda tmp: _write_frame(frame, tmp))
 
 
-def _write_frame(frame: pd.DataFrame, tmp: Path) -> None:
-    """``frame`` into the file ``tmp``: through Arrow directly when it is plain, else pandas."""
-    table = _plain_table(frame)
+def _write_frame(frame: Any, tmp: Path) -> None:
+    """``frame`` into the file ``tmp``: an Arrow table as it is, a DataFrame through Arrow
+    directly when it is plain, else through pandas."""
+    import pyarrow.parquet as pq
+
+    table = frame if not isinstance(frame, pd.DataFrame) else _plain_table(frame)
     if table is None:
         frame.to_parquet(tmp, index=False)
     else:
-        import pyarrow.parquet as pq
-
         pq.write_table(table, tmp)
 
 

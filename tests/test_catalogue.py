@@ -89,15 +89,6 @@ def actors_csv(change: Callable[[list[dict]], None]) -> Edit:
     return edit
 
 
-def renamed(new_name: str) -> Edit:
-    """Move the copy to a folder whose name differs from scenario.yaml's ``name``."""
-
-    def edit(folder: Path) -> Path:
-        return folder.rename(folder.parent / new_name)
-
-    return edit
-
-
 def both(*edits: Edit) -> Edit:
     def edit(folder: Path) -> Path:
         for step in edits:
@@ -372,14 +363,6 @@ CASES: list[Case] = [
         "'groupdict'",
         "valid YAML",
         edit=raw("scenario.yaml", "name: two_cities\nstart: !!timestamp '004:3137-3141'\n"),
-    ),
-    Case(
-        "meta-name-mismatch",
-        "scenario.yaml",
-        "name",
-        "'two_cities'",
-        "the folder name 'renamed'",
-        edit=renamed("renamed"),
     ),
     Case(
         "meta-bad-start-month",

@@ -143,6 +143,7 @@ def _run_group(members: list[_Run], sweep_dir: Path) -> None:
                     activities=lambda o=outputs, r=row: o.activities(r),
                     levers=dataclasses.asdict(ensemble.levers_of(i)),
                     title=ensemble.case_of(i).title,
+                    source=(outputs, row),
                 )
             except Exception as exc:  # noqa: BLE001 - a failed write is a failed run
                 record_failure(run.record, run.out, exc)

@@ -162,7 +162,7 @@ _SCENARIOS_MAX = 16
 _SCENARIOS_LOCK = threading.Lock()  # the app's threads share the cache
 
 
-def _folder_key(folder: Path, policy: str, horizon: int | None) -> tuple | None:
+def _folder_key(folder: Path, policy: str, horizon: int | None, by_path: bool) -> tuple | None:
     """The cache key of a load, or None when the folder cannot be read (no caching)."""
     try:
         files = tuple(
@@ -172,22 +172,27 @@ def _folder_key(folder: Path, policy: str, horizon: int | None) -> tuple | None:
         )
     except OSError:
         return None
-    return (str(folder), policy, horizon, files)
+    return (str(folder), policy, horizon, by_path, files)
 
 
 def load_scenario(
     name: str | Path, policy: str = "baseline", horizon: int | None = None
 ) -> Scenario:
-    """Read, validate and return a scenario folder (by name or path), with ``policy`` applied."""
-    folder = Path(name) if isinstance(name, Path) else scenario_folder(name)
+    """Read, validate and return a scenario folder (by name or path), with ``policy`` applied.
+
+    A folder given by its path may have any folder name; a scenario found by its name lives in
+    a folder of that name.
+    """
+    by_path = isinstance(name, Path)
+    folder = Path(name) if by_path else scenario_folder(name)
     if not folder.is_dir():
         raise ScenarioError(str(folder), "scenario.path", str(folder), "an existing folder")
-    key = _folder_key(folder, policy, horizon)
+    key = _folder_key(folder, policy, horizon, by_path)
     with _SCENARIOS_LOCK:
         hit = _SCENARIOS.get(key) if key is not None else None
     if hit is not None:
         return copy.deepcopy(hit)
-    sc = _load_scenario(folder, policy, horizon)  # an invalid scenario raises: nothing cached
+    sc = _load_scenario(folder, policy, horizon, by_path)  # invalid: raises, nothing cached
     if key is not None:
         kept = copy.deepcopy(sc)
         with _SCENARIOS_LOCK:
@@ -197,7 +202,7 @@ def load_scenario(
     return sc
 
 
-def _load_scenario(folder: Path, policy: str, horizon: int | None) -> Scenario:
+def _load_scenario(folder: Path, policy: str, horizon: int | None, by_path: bool) -> Scenario:
     meta_path = folder / "scenario.yaml"
     meta_file = str(meta_path)
     raw_meta = read_yaml(meta_path)
@@ -209,7 +214,7 @@ def _load_scenario(folder: Path, policy: str, horizon: int | None) -> Scenario:
             "a non-empty mapping with name, start, horizon",
         )
     meta = parse(ScenarioMeta, raw_meta, meta_file)
-    if meta.name != folder.name:
+    if meta.name != folder.name and not by_path:
         raise ScenarioError(meta_file, "name", meta.name, f"the folder name {folder.name!r}")
     if horizon is not None and (
         isinstance(horizon, bool) or not isinstance(horizon, int) or not 1 <= horizon <= MAX_HORIZON
