@@ -269,6 +269,10 @@ class PeaceModel(mesa.Model):
         """Model-level monthly series (one row per simulated month)."""
         return self.batch.outputs().timeseries(0)
 
+    def series(self) -> pd.DataFrame:
+        """The model-level series, long: date, variable, entity, value (docs/outputs.md)."""
+        return self.batch.outputs().series(0)
+
     def city_frame(self) -> pd.DataFrame:
         """Agent-level rows for municipalities at the recording interval."""
         return self.batch.outputs().cities(0)

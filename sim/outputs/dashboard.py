@@ -106,7 +106,7 @@ def figure(ts: pd.DataFrame, events: pd.DataFrame | None = None, title: str = ""
     listed = _event_list(events)
     if listed:
         fig.text(0.815, 0.91, "Scenario events\n\n" + listed, va="top", ha="left", fontsize=8,
-                 family="monospace", color="0.2")  # fmt: skip
+                 color="0.2", linespacing=1.5)  # fmt: skip
     fig.suptitle(title, fontsize=11)
     return fig
 
