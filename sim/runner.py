@@ -134,9 +134,40 @@ def write_run(
     run's row in it: with it the run also writes ``series.parquet`` and ``actors.parquet``,
     and city rows are built as Arrow tables (``cities`` may then be None).
     """
+    out = Path(out)
+
+    def write_tables() -> None:
+        _write_tables(run, out, ts, events, cities, activities, levers, source)
+
+    if not run.dashboard:
+        write_tables()
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    # Parquet encoding releases the GIL: the tables are written while the dashboard is drawn.
+    # Leaving the pool waits for the writes, so a failure in either leaves nothing running.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        written = pool.submit(write_tables)
+        from sim.outputs.dashboard import write_dashboard  # matplotlib: only when drawn
+
+        title = f"{title} | policy={run.policy} seed={run.seed}"
+        write_dashboard(ts, events, out / "dashboard.png", title)
+        written.result()
+
+
+def _write_tables(
+    run: RunRecord,
+    out: Path,
+    ts: Any,
+    events: Any,
+    cities: Callable[[], Any] | None,
+    activities: Callable[[], Any] | None,
+    levers: dict[str, Any],
+    source: tuple[Any, int] | None,
+) -> None:
+    """Everything of :func:`write_run` but the dashboard."""
     from sim.outputs import dictionary, tables
 
-    out = Path(out)
     prov = run.provenance
     units = _series_units(source)
     tables.write(ts, out / "timeseries.parquet", "timeseries", prov, units)
@@ -156,11 +187,6 @@ def write_run(
     write_text(run.config_text, out / "config.yaml")
     # The levers actually used (scenario, policy and command line resolved).
     write_json({**prov, "levers": levers}, out / "provenance.json")
-    if run.dashboard:
-        from sim.outputs.dashboard import write_dashboard  # matplotlib: only when drawn
-
-        title = f"{title} | policy={run.policy} seed={run.seed}"
-        write_dashboard(ts, events, out / "dashboard.png", title)
 
 
 def _series_units(source: tuple[Any, int] | None) -> dict[str, Any]:

@@ -119,27 +119,31 @@ class Outputs:
             text = {c: pa.string() for c in ("date", "id", "country", "community")}
             types = {"step": pa.int64(), **text}
             return pa.table({c: pa.array([], types.get(c, pa.float64())) for c in columns})
+        # One Arrow chunk per recorded month, wrapping the recorder's arrays without a copy;
+        # the text columns repeat one array per chunk (a copy would cost more than the model
+        # on 10,000 cities).
         size, n = self.city_sample.size, len(self.city_chunks)
         steps = np.array([chunk["step"] for chunk in self.city_chunks], dtype=np.int64)
         dates = [self.date_of(int(s)) for s in steps]
         ids = [str(i) for i in self.ids[self.city_sample]]
         arrays: dict[str, Any] = {
-            "step": np.repeat(steps, size),
-            "date": repeated_text(dates, np.repeat(np.arange(n), size)),
-            "id": repeated_text(ids, np.tile(np.arange(size), n)),
+            "step": pa.array(np.repeat(steps, size)),
+            "date": repeated_text(dates, np.repeat(np.arange(n, dtype=np.int32), size)),
+            "id": pa.chunked_array([pa.array(ids, pa.string())] * n),
         }
         if self.static is not None:
             st = self.static
-            arrays["country"] = repeated_text(
-                st.countries, np.tile(st.city_country[self.city_sample], n)
-            )
-            arrays["community"] = repeated_text(
-                st.communities, np.tile(st.city_community[self.city_sample], n)
-            )
+            for name, labels, codes in (
+                ("country", st.countries, st.city_country),
+                ("community", st.communities, st.city_community),
+            ):
+                arrays[name] = pa.chunked_array(
+                    [repeated_text(labels, codes[self.city_sample])] * n
+                )
         for name in self.city_chunks[0]:
             if name != "step":
-                arrays[name] = np.concatenate(
-                    [chunk[name][replicate] for chunk in self.city_chunks]
+                arrays[name] = pa.chunked_array(
+                    [pa.array(chunk[name][replicate]) for chunk in self.city_chunks]
                 )
         return pa.table(arrays)
 
