@@ -101,7 +101,7 @@ def long_table(
 
 
 def _series_file(path: Path | str) -> Path:
-    path = Path(path)
+    path = Path(path).absolute()  # messages name the full path
     found = path / "series.parquet" if path.is_dir() else path
     if not found.is_file():
         raise ConfigError(
