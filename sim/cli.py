@@ -11,7 +11,6 @@ and any problem is printed as one line, ``citypeace: error: <where>: <key> = <va
 
 from __future__ import annotations
 
-import itertools
 import logging
 import sys
 from collections.abc import Sequence
@@ -104,16 +103,9 @@ def _unknown_key(exc: BaseException) -> str:
 
 def _expand_first_values(overrides: list[str]) -> list[list[str]]:
     """Override lists to validate for a multirun: each sweep value with the others' first."""
-    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from sim.experiments.optimise import sweeper_values
 
-    parsed = OverridesParser.create().parse_overrides(overrides)
-    values: list[list[str]] = []
-    for ov in parsed:
-        key = ov.get_key_element()
-        if ov.is_sweep_override():
-            values.append([f"{key}={v}" for v in itertools.islice(ov.sweep_string_iterator(), 200)])
-        else:
-            values.append([ov.input_line])
+    values = sweeper_values(overrides)  # an interval (Optuna's search range): both ends
     first = [v[0] for v in values]
     combos = [first]
     for i, options in enumerate(values):
@@ -156,7 +148,7 @@ def preflight(overrides: Sequence[str], multirun: bool = False) -> None:
             GlobalHydra.instance().clear()
 
 
-def _task(cfg) -> None:  # noqa: ANN001 - Hydra passes a DictConfig
+def _task(cfg) -> float | None:  # noqa: ANN001 - Hydra passes a DictConfig
     from hydra.core.hydra_config import HydraConfig
 
     from sim.runner import run_to_folder
@@ -176,14 +168,16 @@ def _task(cfg) -> None:  # noqa: ANN001 - Hydra passes a DictConfig
         if subdir.startswith(f"{BATCH_SUBDIR}/"):  # citypeace sweep --runs-per-job
             run_batch(cfg, Path(hydra_cfg.sweep.dir), subdir)
             return
-        run_sweep_job(
+        record = run_sweep_job(
             cfg,
             out,
             Path(hydra_cfg.sweep.dir),
             job_num=hydra_cfg.job.get("num"),
             overrides=list(hydra_cfg.overrides.task),
         )
-        return
+        from sim.experiments.optimise import task_value
+
+        return task_value(record, hydra_cfg)  # a sweeper's objective (Optuna), else None
     folder = _RUN_FOLDER or RunFolder(out, None, out)  # made by main(), or (tests) by Hydra
     try:
         folder.write_hydra_files(cfg, hydra_cfg)
@@ -266,6 +260,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         overrides = [a for a in args if not a.startswith("-")]
         preflight(overrides, multirun=multirun)
         if multirun:
+            from sim.experiments.optimise import check_sweeper
+
+            check_sweeper(overrides)  # a sweeper's objective and search space (Optuna)
             _check_sweep_folder(overrides)
         else:
             args = _with_run_folder(args, overrides)

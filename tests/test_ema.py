@@ -55,8 +55,8 @@ def test_model_tiny_experiment_matches_direct_runs() -> None:
 def test_replicator_model_means_over_spawned_seeds() -> None:
     from ema_workbench import SequentialEvaluator, perform_experiments
 
+    from sim.experiments.design import Design, replication_seeds
     from sim.experiments.ema import build_model, run_peace_model
-    from sim.experiments.sweep import Design, replication_seeds
 
     model = build_model(
         "two_cities",

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from sim.errors import ConfigError
-from sim.experiments.summary import LEVEL_OUTCOMES
+from sim.experiments.run_status import LEVEL_OUTCOMES
 
 # State codes of alliance_<id> (docs/scenario-format.md): 0 proposed, 1 negotiating,
 # 2 founded, 3 active, 4 suspended, 5 dissolved. An alliance survives when it was founded and
@@ -106,7 +106,7 @@ def run_peace_models(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """
     from sim.engine.ensemble import Ensemble, Replicate
     from sim.engine.replicates import cpu_workers
-    from sim.experiments.summary import outcomes
+    from sim.experiments.run_status import outcomes
 
     groups: dict[str, list[tuple[int, Replicate]]] = {}
     settings: dict[str, dict[str, Any]] = {}
@@ -170,9 +170,9 @@ def scenario_policies(scenario: str) -> list[str]:
 def _uncertainty(key: str, spec: Any) -> Any:
     from ema_workbench import IntegerParameter, RealParameter
 
-    from sim.experiments.sweep import _parameter, declared_ranges
+    from sim.experiments.design import parameter
 
-    p = _parameter(key, spec, declared_ranges(), "ema uncertainties")
+    p = parameter(key, spec, "ema uncertainties")
     if p.integer:
         return IntegerParameter(ema_name(key), int(p.low), int(p.high), variable_name=key)
     return RealParameter(ema_name(key), p.low, p.high, variable_name=key)
@@ -242,7 +242,7 @@ def build_model(
     if "counterfactual" not in lev:
         constants.append(Constant("counterfactual", policy))
     if replications:
-        from sim.experiments.sweep import Design, replication_seeds
+        from sim.experiments.design import Design, replication_seeds
 
         seeds = replication_seeds(
             Design(name="ema", replications=replications, root_seed=root_seed)
