@@ -6,7 +6,7 @@
         +hydra.callbacks.citypeace_sweep.objective=peace_10y hydra.sweeper.direction=maximize
 
 The objective is a summary outcome (``peace_10y``: ``<metric>_<years>y``, see
-``sim.experiments.summary.outcomes``), named in the sweep callback's config
+``sim.experiments.run_status.outcomes``), named in the sweep callback's config
 (``hydra.callbacks.citypeace_sweep.objective``), so that it is not part of any run's config or
 config hash. With a ``budget``, a run that spends more than the budget over the objective's
 horizon (``spend``: ``funds_total`` by default, summed up to the same year) is penalised by

@@ -138,7 +138,7 @@ def fan_data(
     return out
 
 
-def _md_table(frame: pd.DataFrame, digits: int = 4) -> str:
+def md_table(frame: pd.DataFrame, digits: int = 4) -> str:
     """A Markdown table without extra dependencies."""
     if frame.empty:
         return "_none_\n"
@@ -293,7 +293,7 @@ def _markdown(
         "",
         f"## Ranking by `{outcome}`",
         "",
-        _md_table(ranking),
+        md_table(ranking),
     ]
     if "ranking" in figs:
         lines += [f"![ranking]({figs['ranking']})", ""]
@@ -304,7 +304,7 @@ def _markdown(
         lines += ["## Outcome distributions", "", f"![distributions]({figs['distributions']})", ""]
     if not sens.empty:
         shown = sens.drop(columns=[c for c in ("method",) if c in sens.columns])
-        lines += ["## Sensitivity", "", _md_table(shown, digits=3)]
+        lines += ["## Sensitivity", "", md_table(shown, digits=3)]
         if "sensitivity" in figs:
             lines += [f"![sensitivity]({figs['sensitivity']})", ""]
     lines += ["## Failed runs", ""]
@@ -312,7 +312,7 @@ def _markdown(
         lines += ["None.", ""]
     else:
         shown = failed[["run_dir", "overrides", "error"]].head(50)
-        lines += [_md_table(shown), f"({len(failed)} failed; errors in `<run>/error.txt`)", ""]
+        lines += [md_table(shown), f"({len(failed)} failed; errors in `<run>/error.txt`)", ""]
     return "\n".join(lines)
 
 
