@@ -177,7 +177,8 @@ def analyse(out: Path, target: str = "survives", active_years: float = 5.0) -> s
         "",
         "The share of each outcome's explained variation that each input accounts for "
         f"(columns sum to 1); {len(outcomes.columns) - len(scored)} outcomes past the horizon "
-        "or with a missing value are left out.",
+        "or with a missing value are left out. An outcome that is the same in every "
+        f"experiment scores 0 throughout{_same(outcomes[scored])}.",
         "",
         _md(scores.round(3)),
         "",
@@ -258,6 +259,12 @@ def _boxes(
     if keep:
         lines += [_limits(boxes[keep]), ""]
     return lines
+
+
+def _same(outcomes: pd.DataFrame) -> str:
+    """``: `a`, `b``` for the outcomes that do not vary, else nothing."""
+    same = [f"`{c}`" for c in outcomes.columns if outcomes[c].nunique() == 1]
+    return f" ({', '.join(same)})" if same else ""
 
 
 def _md(frame: pd.DataFrame) -> str:

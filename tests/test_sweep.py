@@ -82,6 +82,37 @@ def test_multirun_matches_single_runs(tmp_path: Path, launcher: str) -> None:
     assert summary["peace_2y"].notna().all()
     assert summary["peace_10y"].isna().all() and summary["peace_20y"].isna().all()
     assert (sweep / "sweep.json").is_file() and (sweep / "multirun.yaml").is_file()
+    _assert_series_dataset(sweep, summary)
+
+
+def _assert_series_dataset(sweep: Path, summary: pd.DataFrame) -> None:
+    """series/ holds every run's series once, as in its timeseries.parquet, and pandas,
+    polars and DuckDB (when installed) each read the whole of it with one call."""
+    series = pd.read_parquet(sweep / "series")
+    assert list(series.columns) == ["date", "step", "variable", "entity", "value", "run_id"]
+    assert sorted(series["run_id"].astype(str).unique()) == sorted(summary["run_id"])
+    for row in summary.itertuples():
+        ts = pd.read_parquet(sweep / row.run_dir / "timeseries.parquet")
+        mine = series[series["run_id"] == row.run_id]
+        peace = mine[(mine["variable"] == "peace") & (mine["entity"] == "")].sort_values("step")
+        assert np.array_equal(peace["value"].to_numpy(), ts["peace"].to_numpy())
+        assert str(peace["date"].iloc[0]) == f"{ts['date'].iloc[0]}-01"  # a real date
+        numeric = [c for c in ts.columns if c not in ("date", "step")]
+        assert len(mine) == len(ts) * len(numeric)
+    glob = str(sweep / "series" / "**" / "*.parquet")
+    try:
+        import polars as pl
+    except ImportError:
+        pass
+    else:
+        assert pl.read_parquet(glob, hive_partitioning=True).height == len(series)
+    try:
+        import duckdb
+    except ImportError:
+        pass
+    else:
+        query = f"SELECT count(*) FROM read_parquet('{glob}', hive_partitioning=1)"
+        assert duckdb.sql(query).fetchall() == [(len(series),)]
 
 
 @pytest.mark.skipif(not HAS_JOBLIB, reason="needs the sweep extra (joblib launcher)")
