@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Create .venv with Python 3.12 and install citypeace with its test and app extras.
 #   ./setup.sh            # then: .venv/bin/citypeace scenario=tuzla
-#   EXTRAS=test,app ./setup.sh   # a smaller install (sweep and EMA tests then skip)
+#   EXTRAS=test,app ./setup.sh   # a smaller install (sweep, Optuna, Dask and EMA tests then skip)
 set -euo pipefail
 cd "$(dirname "$0")"
-EXTRAS="${EXTRAS:-test,app,sweep,ema}"
+EXTRAS="${EXTRAS:-test,app,sweep,ema,optuna,dask}"
 
 find_python() {
   for candidate in "${PYTHON:-}" python3.12 "$HOME/.pyenv/versions/3.12"*/bin/python3.12; do

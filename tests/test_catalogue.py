@@ -11,6 +11,7 @@ through the real command in a subprocess.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import signal
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -1700,3 +1701,132 @@ def test_cli_refuses(case: Case, tmp_path: Path) -> None:
     assert_one_line(case, proc.stderr, proc.stdout)
     assert not (tmp_path / "outputs").exists()
     assert not (tmp_path / "multirun").exists()
+
+
+# ------------------------------------------------- sweep, design, resume and report (issue 18.4)
+
+
+@dataclass(frozen=True)
+class Command:
+    """A bad ``citypeace sweep|report|validate`` command; ``{dir}`` stands for the test folder."""
+
+    id: str
+    argv: tuple[str, ...]
+    where: str  # a piece of what stands before the key ("{dir}" allowed)
+    key: str
+    value: str
+    allowed: str
+    files: tuple[tuple[str, str | bytes], ...] = ()  # files to write first (path, content)
+    cls: str = "sweep input"
+
+
+def _design(text: str) -> tuple[tuple[str, str], ...]:
+    return (("d.yaml", text),)
+
+
+def _state(text: str) -> tuple[tuple[str, str], ...]:
+    return (("sw/sweep.json", text), ("sw/0123456789abcdef/status.json", "{}"))
+
+
+LHS = ("sweep", "design=lhs", "scenario=two_cities", "hydra.sweep.dir={dir}/out")
+ONE = "method: lhs\nparameters:\n  levers.coordination: null\n"
+RECOVER = "to recover, run the sweep's command again with hydra.sweep.dir="
+COMMAND_CASES = [
+    Command("batch-not-a-number", (*LHS, "--batch=abc"), "command line", "--batch", "'abc'",
+            "a whole number in [1, 100,000]"),
+    Command("batch-zero", (*LHS, "--batch=0"), "command line", "--batch", "'0'", "a whole number"),
+    Command("batch-negative", (*LHS, "--batch=-1"), "command line", "--batch", "'-1'",
+            "a whole number"),
+    Command("runs-per-job-word", (*LHS, "--runs-per-job=x"), "command line", "--runs-per-job",
+            "'x'", "a whole number"),
+    Command("unknown-flag", (*LHS, "--bacth=2"), "command line", "--bacth", "--bacth=2",
+            "one of ['--dry-run'"),
+    Command("root-seed-expression", (*LHS, "design.root_seed=10^30"), "command line",
+            "design.root_seed", "'10^30'", "a whole number in [0, 9223372036854775807]"),
+    Command("root-seed-too-large", (*LHS, f"design.root_seed={10**30}"), "command line",
+            "design.root_seed", str(10**30), "a whole number in [0, 9223372036854775807]"),
+    Command("design-n-huge-dry-run", (*LHS, "design.n=1000000000", "--dry-run"), "command line",
+            "design.n", "1000000000", "a whole number in [1, 1000000]"),
+    Command("design-runs-over-bound-dry-run",
+            (*LHS, "design.n=200000", "design.replications=10", "--dry-run"), "command line",
+            "design.n", "200000", "a design of at most 1,000,000 runs (2,000,000 planned)"),
+    Command("sweep-combinations-over-bound", (*LHS, "policy=a,b", "seed_x=range(0,1000000)",
+            "--dry-run"), "command line", "seed_x", "range(0,1000000)", "at most 1,000,000"),
+    Command("design-override-typo", (*LHS, "design.replication=3"), "command line",
+            "design.replication", "'3'", "did you mean 'design.replications'?"),
+    Command("design-file-a-list", ("sweep", "design={dir}/d.yaml"), "{dir}/d.yaml", "document",
+            "['a', 'b']", "a mapping with keys from", files=_design("- a\n- b\n")),
+    Command("design-file-binary", ("sweep", "design={dir}/d.yaml"), "{dir}/d.yaml", "file",
+            "'binary data'", "UTF-8 YAML text", files=(("d.yaml", b"\x00\x01\xff\xfe"),)),
+    Command("design-parameters-a-list", ("sweep", "design={dir}/d.yaml"), "{dir}/d.yaml",
+            "parameters", "['levers.coordination']", "a mapping",
+            files=_design("method: lhs\nparameters:\n  - levers.coordination\n")),
+    Command("design-unknown-key", ("sweep", "design={dir}/d.yaml"), "{dir}/d.yaml",
+            "replication", "3", "did you mean 'replications'?",
+            files=_design(ONE + "replication: 3\n")),
+    Command("design-range-unknown-key", ("sweep", "design={dir}/d.yaml"), "{dir}/d.yaml",
+            "parameters.levers.coordination.lo", "0", "did you mean 'low'?",
+            files=_design("parameters:\n  levers.coordination: {lo: 0, high: 1}\n")),
+    Command("design-parameter-typo", ("sweep", "design={dir}/d.yaml"), "{dir}/d.yaml",
+            "parameters.model.trust.sucess", "[0, 0.1]", "did you mean 'model.trust.success'?",
+            files=_design("parameters:\n  model.trust.sucess: [0, 0.1]\n")),
+    Command("design-method-unknown", ("sweep", "design={dir}/d.yaml"), "{dir}/d.yaml",
+            "method", "'sobel'", "one of ['lhs', 'sobol', 'morris', 'replicate']",
+            files=_design(ONE.replace("lhs", "sobel"))),
+    Command("resume-truncated-state", ("sweep", "resume", "{dir}/sw"), "{dir}/sw/sweep.json",
+            "line 1", "truncated or invalid JSON", RECOVER,
+            files=_state('{"kind": "design", "argv": ["swe')),
+    Command("resume-state-without-argv", ("sweep", "resume", "{dir}/sw"),
+            "{dir}/sw/sweep.json", "argv", "None", RECOVER,
+            files=_state('{"kind": "design", "jobs": 3}')),
+    Command("resume-state-unknown-key", ("sweep", "resume", "{dir}/sw"),
+            "{dir}/sw/sweep.json", "argvs", "['sweep']", "did you mean 'argv'?",
+            files=_state('{"kind": "design", "argv": ["sweep"], "argvs": ["sweep"]}')),
+    Command("resume-state-foreign-command", ("sweep", "resume", "{dir}/sw"),
+            "{dir}/sw/sweep.json", "argv", "['rm', '-rf']", "a command starting with 'sweep'",
+            files=_state('{"kind": "design", "argv": ["rm", "-rf"]}')),
+    Command("resume-not-a-sweep", ("sweep", "resume", "{dir}/nothing"), "command line",
+            "sweep_dir", "nothing", "a sweep folder"),
+    Command("report-empty-folder", ("report", "{dir}/sw"), "{dir}/sw", "runs", "0",
+            "a sweep folder with at least one run", files=(("sw/.keep", ""),), cls="report input"),
+    Command("validate-jobs-word", ("validate", "scenario=two_cities", "jobs=abc"), "validate",
+            "jobs", "'abc'", "a whole number in [1, 1024]", cls="report input"),
+]  # fmt: skip
+
+
+def _tree(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+
+
+@pytest.mark.parametrize("case", COMMAND_CASES, ids=[c.id for c in COMMAND_CASES])
+def test_command_refuses(
+    case: Command, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """One line, exit 2, and nothing written (not even with --dry-run, not a leftover folder)."""
+    from sim.cli import main
+
+    for name, content in case.files:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    before = _tree(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    with time_limit(60), pytest.raises(SystemExit) as info:
+        main([a.replace("{dir}", str(tmp_path)) for a in case.argv])
+    out = capsys.readouterr()
+    assert info.value.code == 2, out.err
+    expected = dataclasses.replace(case, where=case.where.replace("{dir}", str(tmp_path)))
+    assert_one_line(expected, out.err, out.out)
+    assert _tree(tmp_path) == before
+
+
+def test_readme_counts_the_command_cases() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    counts = Counter(c.cls for c in COMMAND_CASES)
+    assert len({c.id for c in COMMAND_CASES}) == len(COMMAND_CASES)
+    line = ", ".join(f"{n} {name}" for name, n in sorted(counts.items()))
+    assert f"also checks {len(COMMAND_CASES)} bad commands ({line})" in readme, line

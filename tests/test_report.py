@@ -103,3 +103,51 @@ def test_report_on_partial_sweep_rebuilds_summary(sweep: Path, tmp_path: Path) -
     numbers = build_report(sweep, out_dir=tmp_path / "r", resamples=200)
     assert (sweep / "summary.parquet").is_file() and numbers["runs"] == 6
     assert numbers["outcome"] == "peace_2y"  # the longest horizon the runs reached
+
+
+def test_report_on_an_empty_folder_leaves_nothing(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    proc = run_cli(["report", str(empty)], tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    (line,) = proc.stderr.strip().splitlines()
+    assert line.startswith(f"citypeace: error: {empty}: runs = 0: a sweep folder"), line
+    assert list(empty.iterdir()) == []  # no summary.parquet, no report/
+
+
+def test_a_failed_report_keeps_the_old_one(sweep: Path, tmp_path: Path) -> None:
+    from sim.errors import ConfigError
+    from sim.experiments.report import build_report
+
+    out = tmp_path / "r"
+    build_report(sweep, out_dir=out, resamples=100)
+    before = sorted(p.name for p in out.iterdir())
+    with pytest.raises(ConfigError, match="--outcome"):
+        build_report(sweep, outcome="peace_99y", out_dir=out, resamples=100)
+    assert sorted(p.name for p in out.iterdir()) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]  # no temporary folder left
+
+
+def test_axes_are_honest(sweep: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fan panels share one y-axis; an index is ranked on its whole 0-1 scale."""
+    import matplotlib.pyplot as plt
+
+    from sim.experiments import report_figures
+    from sim.experiments.report import bootstrap_ranking, fan_data
+
+    seen = []
+    monkeypatch.setattr(report_figures, "_save", lambda fig, path: seen.append(fig) or path)
+    summary = pd.read_parquet(sweep / "summary.parquet")
+    report_figures.plot_fans(
+        fan_data(sweep, summary, "peace"), "peace", tmp_path / "f.png", "policy"
+    )
+    axes = [ax for ax in seen[-1].axes if ax.get_visible()]
+    assert len(axes) == 3 and len({ax.get_ylim() for ax in axes}) == 1
+    assert axes[0].get_ylim() == (0.0, 1.0)  # peace is an index
+    table = bootstrap_ranking(summary, "peace_2y", resamples=100)
+    report_figures.plot_ranking(table, "peace_2y", tmp_path / "r.png", "policy")
+    ax = seen[-1].axes[0]
+    assert ax.get_xlim() == (0.0, 1.0)
+    gap = abs(table["mean"].iloc[0] - table["mean"].iloc[1])
+    assert f"first - second: {gap:.3g}" in ax.get_title()
+    plt.close("all")

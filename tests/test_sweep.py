@@ -82,6 +82,37 @@ def test_multirun_matches_single_runs(tmp_path: Path, launcher: str) -> None:
     assert summary["peace_2y"].notna().all()
     assert summary["peace_10y"].isna().all() and summary["peace_20y"].isna().all()
     assert (sweep / "sweep.json").is_file() and (sweep / "multirun.yaml").is_file()
+    _assert_series_dataset(sweep, summary)
+
+
+def _assert_series_dataset(sweep: Path, summary: pd.DataFrame) -> None:
+    """series/ holds every run's series once, as in its timeseries.parquet, and pandas,
+    polars and DuckDB (when installed) each read the whole of it with one call."""
+    series = pd.read_parquet(sweep / "series")
+    assert list(series.columns) == ["date", "step", "variable", "entity", "value", "run_id"]
+    assert sorted(series["run_id"].astype(str).unique()) == sorted(summary["run_id"])
+    for row in summary.itertuples():
+        ts = pd.read_parquet(sweep / row.run_dir / "timeseries.parquet")
+        mine = series[series["run_id"] == row.run_id]
+        peace = mine[(mine["variable"] == "peace") & (mine["entity"] == "")].sort_values("step")
+        assert np.array_equal(peace["value"].to_numpy(), ts["peace"].to_numpy())
+        assert str(peace["date"].iloc[0]) == f"{ts['date'].iloc[0]}-01"  # a real date
+        numeric = [c for c in ts.columns if c not in ("date", "step")]
+        assert len(mine) == len(ts) * len(numeric)
+    glob = str(sweep / "series" / "**" / "*.parquet")
+    try:
+        import polars as pl
+    except ImportError:
+        pass
+    else:
+        assert pl.read_parquet(glob, hive_partitioning=True).height == len(series)
+    try:
+        import duckdb
+    except ImportError:
+        pass
+    else:
+        query = f"SELECT count(*) FROM read_parquet('{glob}', hive_partitioning=1)"
+        assert duckdb.sql(query).fetchall() == [(len(series),)]
 
 
 @pytest.mark.skipif(not HAS_JOBLIB, reason="needs the sweep extra (joblib launcher)")
@@ -107,7 +138,7 @@ def test_design_sweep_basic_and_joblib_match_single_runs(tmp_path: Path) -> None
     assert len(basic) == 4 and (basic["status"] == "completed").all()
     assert sorted(basic["run_id"]) == sorted(joblib["run_id"])
     # Seeds: spawned from the root SeedSequence, logged per run, shared by design points.
-    from sim.experiments.sweep import Design, replication_seeds
+    from sim.experiments.design import Design, replication_seeds
 
     seeds = replication_seeds(Design(name="t", replications=2, root_seed=7))
     assert sorted(set(basic["seed"])) == sorted(seeds)
@@ -132,7 +163,7 @@ def test_fast_loader_equals_full_composition() -> None:
     from omegaconf import OmegaConf
 
     from sim.config import config_dir, register
-    from sim.experiments.sweep import FastSweepLoader
+    from sim.experiments.sweep_launch import FastSweepLoader
 
     register()
     setup_globals()
@@ -231,7 +262,11 @@ def test_sigkill_halfway_then_resume(tmp_path: Path, launcher: str) -> None:
                 assert len(pd.read_parquet(run / name)) >= 0
         assert len(pd.read_parquet(run / "timeseries.parquet")) == 24
     run_dirs = [p for p in sweep.iterdir() if p.is_dir() and not p.name.startswith(".")]
-    assert len(run_dirs) == 12  # no duplicate folders
+    assert len(run_dirs) == 13  # no duplicate folders: 12 runs and series/
+    # The sweep's series dataset has each completed run once, whatever was killed on the way.
+    series = pd.read_parquet(sweep / "series")
+    assert sorted(series["run_id"].unique()) == sorted(summary["run_id"])
+    assert len(series) == len(series.drop_duplicates(["run_id", "variable", "entity", "step"]))
 
 
 def test_failing_run_becomes_failed_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -272,7 +307,7 @@ def test_failing_run_becomes_failed_row(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_outcomes_at_lederach_horizons() -> None:
-    from sim.experiments.summary import outcomes
+    from sim.experiments.run_status import outcomes
 
     months = 130
     ts = pd.DataFrame(
@@ -350,7 +385,7 @@ def test_collect_dedups_and_streams(tmp_path: Path) -> None:
 
 def test_design_files_and_errors(tmp_path: Path) -> None:
     from sim.errors import ConfigError
-    from sim.experiments.sweep import (
+    from sim.experiments.design import (
         Design,
         design_dir,
         load_design,
@@ -448,7 +483,8 @@ def test_runs_per_job_gives_the_same_runs(tmp_path: Path, launcher: str) -> None
 
 
 def test_progress_counts_job_markers(tmp_path: Path) -> None:
-    from sim.experiments.summary import Progress, mark_progress
+    from sim.experiments.progress import Progress
+    from sim.experiments.run_status import mark_progress
 
     mark_progress(tmp_path, "old")
     bar = Progress(tmp_path, total=3, every=0.05).start()
@@ -506,7 +542,7 @@ def test_launcher_presets_compose() -> None:
 
 
 def test_joblib_gets_a_batch_size_unless_one_is_given() -> None:
-    from sim.experiments.sweep import JOBLIB_BATCH, joblib_defaults
+    from sim.experiments.sweep_launch import JOBLIB_BATCH, joblib_defaults
 
     joblib = ["hydra/launcher=joblib", "hydra.launcher.n_jobs=2"]
     assert joblib_defaults(joblib) == [*joblib, f"hydra.launcher.batch_size={JOBLIB_BATCH}"]
@@ -527,7 +563,7 @@ def test_a_batch_of_runs_keeps_failed_rows_per_run(
     from sim import PeaceModel
     from sim.config import model_kwargs
     from sim.experiments import sweep_batch
-    from sim.experiments.summary import new_record, read_status
+    from sim.experiments.run_status import new_record, read_status
     from sim.experiments.validate import _compose
     from sim.runner import RunRecord, config_hash
 

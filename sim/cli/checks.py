@@ -5,7 +5,6 @@ A problem is one line and exit code 2 (``sim.cli.messages``), before any run fol
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -71,16 +70,9 @@ def check_config(cfg: Any, checked: set[tuple[str, str, object]] | None = None) 
 
 def expand_first_values(overrides: list[str]) -> list[list[str]]:
     """Override lists to validate for a multirun: each sweep value with the others' first."""
-    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from sim.experiments.optimise import sweeper_values
 
-    parsed = OverridesParser.create().parse_overrides(overrides)
-    values: list[list[str]] = []
-    for ov in parsed:
-        key = ov.get_key_element()
-        if ov.is_sweep_override():
-            values.append([f"{key}={v}" for v in itertools.islice(ov.sweep_string_iterator(), 200)])
-        else:
-            values.append([ov.input_line])
+    values = sweeper_values(overrides)  # an interval (Optuna's search range): both ends
     first = [v[0] for v in values]
     combos = [first]
     for i, options in enumerate(values):

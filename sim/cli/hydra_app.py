@@ -21,7 +21,7 @@ from sim.run_folder import RunFolder
 _RUN_FOLDER: RunFolder | None = None  # a single run's folder, made before Hydra starts
 
 
-def _task(cfg) -> None:  # noqa: ANN001 - Hydra passes a DictConfig
+def _task(cfg) -> float | None:  # noqa: ANN001 - Hydra passes a DictConfig
     from hydra.core.hydra_config import HydraConfig
 
     from sim.runner import run_to_folder
@@ -41,14 +41,16 @@ def _task(cfg) -> None:  # noqa: ANN001 - Hydra passes a DictConfig
         if subdir.startswith(f"{BATCH_SUBDIR}/"):  # citypeace sweep --runs-per-job
             run_batch(cfg, Path(hydra_cfg.sweep.dir), subdir)
             return
-        run_sweep_job(
+        record = run_sweep_job(
             cfg,
             out,
             Path(hydra_cfg.sweep.dir),
             job_num=hydra_cfg.job.get("num"),
             overrides=list(hydra_cfg.overrides.task),
         )
-        return
+        from sim.experiments.optimise import task_value
+
+        return task_value(record, hydra_cfg)  # a sweeper's objective (Optuna), else None
     folder = _RUN_FOLDER or RunFolder(out, None, out)  # made by with_run_folder, or by Hydra
     try:
         folder.write_hydra_files(cfg, hydra_cfg)

@@ -94,6 +94,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     if not hydra_info:
         preflight(overrides, multirun=multirun)
         if multirun:
+            from sim.experiments.optimise import check_sweeper
+
+            check_sweeper(overrides)  # a sweeper's objective and search space (Optuna)
             check_sweep_folder(overrides)
         else:  # Hydra flags such as --config-dir: Hydra runs it, in a folder made first
             args = with_run_folder(args, overrides)

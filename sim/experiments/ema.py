@@ -12,13 +12,15 @@ synthetic-scenario knobs (``scenario.*``, ranges required). Levers are the gener
 levers (``levers.*``: coordination, funding_scale, ... and the booleans) and, as the
 categorical lever ``counterfactual``, the scenario's own policies (policies.yaml). Outcomes
 are every model-level monthly series as a TimeSeriesOutcome, and scalar outcomes: the
-summary's key outcomes at 2, 10 and 20 years (sim.experiments.summary.outcomes) and, per alliance,
+summary's key outcomes at 2, 10 and 20 years (sim.experiments.run_status.outcomes) and, per
+alliance,
 ``alliance_<id>_survives`` (1 when it was founded and is not dissolved at the end of the
 run; a suspended alliance survives), ``alliance_<id>_founded`` (1 when it was ever founded)
 and ``alliance_<id>_active_years`` (years spent active).
 
-EMA names must be Python identifiers, so ``model.trust.success`` is the uncertainty
-``model__trust__success`` whose ``variable_name`` is the dotted key; the run function
+EMA names must be Python identifiers; they are kept readable (:func:`ema_name`):
+``model.trust.success`` is the uncertainty ``trust_success`` and ``levers.coordination`` the
+lever ``coordination``, each with the dotted key as its ``variable_name``; the run function
 receives dotted keys. Needs the ``ema`` extra: ``pip install 'citypeace[ema]'``.
 """
 
@@ -31,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from sim.errors import ConfigError
-from sim.experiments.summary import LEVEL_OUTCOMES
+from sim.experiments.run_status import LEVEL_OUTCOMES
 
 # State codes of alliance_<id> (docs/scenario-format.md): 0 proposed, 1 negotiating,
 # 2 founded, 3 active, 4 suspended, 5 dissolved. An alliance survives when it was founded and
@@ -47,10 +49,34 @@ def mean_over_replications(values: Sequence[Any]) -> Any:
     return np.mean(np.asarray(values, dtype=float), axis=0)
 
 
+# Config groups that every key of one kind shares: dropped from EMA names, which are column
+# names of EMA's tables and labels of its plots (``model.trust.decay`` is ``trust_decay``).
+NAME_PREFIXES = ("model.", "levers.", "scenario.")
+
+
 def ema_name(key: str) -> str:
-    """An identifier for EMA from a config key or series name (dots, @ and the like)."""
-    name = re.sub(r"\W", "_", key.replace(".", "__").replace("@", "_at_"))
+    """A readable identifier for EMA from a config key or series name.
+
+    ``model.trust.success`` is ``trust_success``, ``levers.coordination`` is ``coordination``,
+    ``peace@tuzla`` is ``peace_at_tuzla``; :func:`build_model` refuses two keys with one name.
+    """
+    for prefix in NAME_PREFIXES:
+        key = key.removeprefix(prefix)
+    name = re.sub(r"\W", "_", key.replace("@", "_at_"))
     return name if name.isidentifier() else f"v_{name}"
+
+
+def _check_names(parameters: Sequence[Any], where: str) -> None:
+    """Two keys that read alike (``model.a.b_c``, ``model.a_b.c``) would share a column."""
+    seen: dict[str, str] = {}
+    for p in parameters:
+        key = getattr(p, "variable_name", None) or p.name
+        key = key[0] if isinstance(key, list) else key
+        if p.name in seen and seen[p.name] != key:
+            raise ConfigError(
+                where, key, p.name, f"a key whose EMA name differs from {seen[p.name]!r}"
+            )
+        seen[p.name] = key
 
 
 def run_peace_model(
@@ -106,7 +132,7 @@ def run_peace_models(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """
     from sim.engine.ensemble import Ensemble, Replicate
     from sim.engine.replicates import cpu_workers
-    from sim.experiments.summary import outcomes
+    from sim.experiments.run_status import outcomes
 
     groups: dict[str, list[tuple[int, Replicate]]] = {}
     settings: dict[str, dict[str, Any]] = {}
@@ -170,9 +196,9 @@ def scenario_policies(scenario: str) -> list[str]:
 def _uncertainty(key: str, spec: Any) -> Any:
     from ema_workbench import IntegerParameter, RealParameter
 
-    from sim.experiments.sweep import _parameter, declared_ranges
+    from sim.experiments.design import parameter
 
-    p = _parameter(key, spec, declared_ranges(), "ema uncertainties")
+    p = parameter(key, spec, "ema uncertainties")
     if p.integer:
         return IntegerParameter(ema_name(key), int(p.low), int(p.high), variable_name=key)
     return RealParameter(ema_name(key), p.low, p.high, variable_name=key)
@@ -236,13 +262,18 @@ def build_model(
         scalars = [*DEFAULT_SCALARS, *_alliance_flags(scenario)]
     kind = ReplicatorModel if replications else Model
     model = kind(name or ema_name(f"citypeace_{scenario}"), function=run_peace_model)
-    model.uncertainties = [_uncertainty(k, v) for k, v in unc.items()]
-    model.levers = [_lever(k, v) for k, v in lev.items()]
+    uncertain, levered = (
+        [_uncertainty(k, v) for k, v in unc.items()],
+        [_lever(k, v) for k, v in lev.items()],
+    )
+    _check_names([*uncertain, *levered], "ema parameters")
+    model.uncertainties = uncertain
+    model.levers = levered
     constants = [Constant("case", scenario), Constant("horizon", horizon)]
     if "counterfactual" not in lev:
         constants.append(Constant("counterfactual", policy))
     if replications:
-        from sim.experiments.sweep import Design, replication_seeds
+        from sim.experiments.design import Design, replication_seeds
 
         seeds = replication_seeds(
             Design(name="ema", replications=replications, root_seed=root_seed)

@@ -21,19 +21,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import matplotlib
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from sim.errors import ConfigError  # noqa: E402
-from sim.experiments.summary import HORIZON_YEARS, read_summary  # noqa: E402
-from sim.io import atomic_write, write_json, write_text  # noqa: E402
+from sim.errors import ConfigError
+from sim.experiments.report_figures import (
+    plot_distributions,
+    plot_fans,
+    plot_ranking,
+    plot_sensitivity,
+)
+from sim.experiments.summary import HORIZON_YEARS, read_summary
+from sim.io import atomic_write, write_json, write_text
 
 DEFAULT_SERIES = ("peace", "cross_divide_trust")
-DISTRIBUTION_METRICS = ("peace", "positive_peace", "negative_peace", "cross_divide_trust")
 # Violence outcomes rank the other way round: less is better.
 LOWER_IS_BETTER = ("D_", "S_", "C_")
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -137,148 +138,7 @@ def fan_data(
     return out
 
 
-def _colours(groups: Sequence[Any]) -> dict[Any, Any]:
-    cmap = plt.get_cmap("tab10")
-    return {g: cmap(i % 10) for i, g in enumerate(groups)}
-
-
-def plot_fans(fans: dict[Any, pd.DataFrame], series: str, path: Path, by: str) -> Path:
-    """One panel per group, plus an overlay of the medians."""
-    groups = list(fans)
-    colours = _colours(groups)
-    n = len(groups) + 1
-    cols = min(3, n)
-    rows = int(np.ceil(n / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.0 * rows), squeeze=False)
-    flat = axes.ravel()
-    for ax, group in zip(flat, groups, strict=False):
-        f, c = fans[group], colours[group]
-        ax.fill_between(f["date"], f["q05"], f["q95"], color=c, alpha=0.18, lw=0)
-        ax.fill_between(f["date"], f["q25"], f["q75"], color=c, alpha=0.35, lw=0)
-        ax.plot(f["date"], f["q50"], color=c, lw=1.5)
-        ax.set_title(f"{by}={group} (n={int(f['runs'].iloc[0])})", fontsize=9)
-        ax.set_ylabel(series, fontsize=8)
-    overlay = flat[len(groups)]
-    for group in groups:
-        f = fans[group]
-        overlay.plot(f["date"], f["q50"], color=colours[group], lw=1.5, label=str(group))
-    overlay.set_title("medians", fontsize=9)
-    overlay.legend(fontsize=7)
-    for ax in flat[n:]:
-        ax.set_visible(False)
-    for ax in flat[:n]:
-        ax.tick_params(labelsize=7)
-    fig.suptitle(f"{series}: 5-95 % and 25-75 % of runs, median", fontsize=10)
-    fig.tight_layout()
-    return _save(fig, path)
-
-
-def plot_distributions(summary: pd.DataFrame, path: Path, by: str) -> Path | None:
-    """Box plots of the key outcomes at each horizon, by group."""
-    done = summary[summary["status"] == "completed"]
-    metrics = [m for m in DISTRIBUTION_METRICS if f"{m}_{HORIZON_YEARS[0]}y" in done.columns]
-    years = [
-        y
-        for y in HORIZON_YEARS
-        if any(f"{m}_{y}y" in done.columns and done[f"{m}_{y}y"].notna().any() for m in metrics)
-    ]
-    if not metrics or not years or done.empty:
-        return None
-    groups = sorted(done[by].dropna().unique().tolist())
-    colours = _colours(groups)
-    fig, axes = plt.subplots(
-        len(metrics), len(years), figsize=(3.4 * len(years), 2.4 * len(metrics)), squeeze=False
-    )
-    for i, metric in enumerate(metrics):
-        for j, y in enumerate(years):
-            ax, col = axes[i, j], f"{metric}_{y}y"
-            data = [done.loc[done[by] == g, col].dropna().to_numpy() for g in groups]
-            if col not in done.columns or not any(len(d) for d in data):
-                ax.text(0.5, 0.5, "not reached", ha="center", va="center", fontsize=8)
-                ax.set_xticks([])
-            else:
-                parts = ax.boxplot(
-                    [d if len(d) else [np.nan] for d in data], patch_artist=True, widths=0.6
-                )
-                for patch, g in zip(parts["boxes"], groups, strict=True):
-                    patch.set_facecolor(colours[g])
-                    patch.set_alpha(0.6)
-                ax.set_xticks(range(1, len(groups) + 1), [str(g) for g in groups], fontsize=7)
-                ax.tick_params(axis="x", rotation=30)
-            ax.tick_params(labelsize=7)
-            if i == 0:
-                ax.set_title(f"{y} years", fontsize=9)
-            if j == 0:
-                ax.set_ylabel(metric, fontsize=8)
-    fig.suptitle(f"Outcome distributions by {by}", fontsize=10)
-    fig.tight_layout()
-    return _save(fig, path)
-
-
-def plot_ranking(table: pd.DataFrame, outcome: str, path: Path, by: str) -> Path:
-    """Means with bootstrap 95 % intervals, best at the top."""
-    fig, ax = plt.subplots(figsize=(6, 0.45 * len(table) + 1.4))
-    y = np.arange(len(table))[::-1]
-    ax.errorbar(
-        table["mean"],
-        y,
-        xerr=[table["mean"] - table["ci_low"], table["ci_high"] - table["mean"]],
-        fmt="o",
-        color="#1b9e77",
-        capsize=3,
-    )
-    ax.set_yticks(y, [f"{g} (n={n})" for g, n in zip(table[by], table["n"], strict=True)])
-    ax.set_ylim(-0.7, len(table) - 0.3)
-    ax.set_xlabel(f"mean {outcome} (bootstrap 95 % CI)")
-    ax.set_title(f"{by} ranked by {outcome}", fontsize=10)
-    ax.grid(axis="x", alpha=0.3)
-    fig.tight_layout()
-    return _save(fig, path)
-
-
-def plot_sensitivity(frame: pd.DataFrame, path: Path) -> Path | None:
-    """Bars of the main indices per parameter, one panel per outcome and combination."""
-    if "parameter" not in frame.columns:
-        return None
-    frame = frame[frame["parameter"].notna()]
-    if frame.empty:
-        return None
-    method = frame["method"].iloc[0]
-    pairs = {
-        "sobol": [("S1", "S1_conf"), ("ST", "ST_conf")],
-        "morris": [("mu_star", "mu_star_conf"), ("sigma", None)],
-        "lhs": [("delta", "delta_conf"), ("S1", "S1_conf")],
-    }[method]
-    blocks = list(frame.groupby(["outcome", "combo"], sort=False))
-    fig, axes = plt.subplots(
-        len(blocks),
-        1,
-        figsize=(7, 0.35 * frame["parameter"].nunique() * len(blocks) + 1.5),
-        squeeze=False,
-    )
-    for ax, ((outcome, combo), block) in zip(axes[:, 0], blocks, strict=True):
-        y = np.arange(len(block))
-        h = 0.38
-        for k, (col, conf) in enumerate(pairs):
-            err = block[conf].to_numpy() if conf else None
-            ax.barh(y + (k - 0.5) * h, block[col], h, xerr=err, label=col, capsize=2)
-        ax.set_yticks(y, block["parameter"], fontsize=7)
-        ax.invert_yaxis()
-        ax.set_title(f"{outcome} {combo}".strip(), fontsize=9)
-        ax.legend(fontsize=7)
-        ax.grid(axis="x", alpha=0.3)
-    fig.suptitle(f"Sensitivity ({method})", fontsize=10)
-    fig.tight_layout()
-    return _save(fig, path)
-
-
-def _save(fig: plt.Figure, path: Path) -> Path:
-    atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
-    plt.close(fig)
-    return path
-
-
-def _md_table(frame: pd.DataFrame, digits: int = 4) -> str:
+def md_table(frame: pd.DataFrame, digits: int = 4) -> str:
     """A Markdown table without extra dependencies."""
     if frame.empty:
         return "_none_\n"
@@ -294,6 +154,32 @@ def _md_table(frame: pd.DataFrame, digits: int = 4) -> str:
     return "\n".join([head, rule, *body]) + "\n"
 
 
+def check_inputs(sweep_dir: Path, outcome: str | None, by: str) -> tuple[pd.DataFrame, str]:
+    """The summary and the outcome to rank by, checked before anything is written."""
+    from sim.experiments.summary import iter_status
+
+    sweep_dir = Path(sweep_dir)
+    if not sweep_dir.is_dir():
+        raise ConfigError("report", "sweep_dir", str(sweep_dir), "an existing sweep folder")
+    if not (sweep_dir / "summary.parquet").is_file() and next(iter_status(sweep_dir), None) is None:
+        raise ConfigError(
+            str(sweep_dir.resolve()),
+            "runs",
+            0,
+            "a sweep folder with at least one run (<run>/status.json)",
+        )
+    summary = read_summary(sweep_dir)
+    if summary.empty:
+        raise ConfigError(str(sweep_dir.resolve()), "runs", 0, "a sweep with at least one run")
+    outcome = outcome or default_outcome(summary)
+    if outcome not in summary.columns:
+        options = [c for c in summary.columns if c.endswith("y") and c[-2].isdigit()]
+        raise ConfigError("report", "--outcome", outcome, f"one of {options}")
+    if by not in summary.columns:
+        raise ConfigError("report", "--by", by, f"a summary column: one of {list(summary.columns)}")
+    return summary, outcome
+
+
 def build_report(
     sweep_dir: Path,
     outcome: str | None = None,
@@ -303,21 +189,48 @@ def build_report(
     resamples: int = 2000,
     max_fan_runs: int = 1000,
 ) -> dict[str, Any]:
-    """Write the report files; returns the numbers also written to ``report.json``."""
+    """Write the report files; returns the numbers also written to ``report.json``.
+
+    Everything is written into a temporary folder beside ``out_dir``, which then replaces it:
+    a report that fails half way (bad input, a full disk) leaves no half-written folder.
+    """
+    import shutil
+    import tempfile
+
+    summary, outcome = check_inputs(sweep_dir, outcome, by)
     sweep_dir = Path(sweep_dir)
-    if not sweep_dir.is_dir():
-        raise ConfigError("report", "sweep_dir", str(sweep_dir), "an existing sweep folder")
-    out = Path(out_dir) if out_dir else sweep_dir / "report"
-    out.mkdir(parents=True, exist_ok=True)
-    summary = read_summary(sweep_dir)
-    if summary.empty:
-        raise ConfigError("report", "summary.parquet", 0, "a sweep with at least one run")
-    outcome = outcome or default_outcome(summary)
-    if outcome not in summary.columns:
-        options = [c for c in summary.columns if c.endswith("y") and c[-2].isdigit()]
-        raise ConfigError("report", "outcome", outcome, f"one of {options}")
-    if by not in summary.columns:
-        raise ConfigError("report", "by", by, f"a summary column: one of {list(summary.columns)}")
+    final = Path(out_dir) if out_dir else sweep_dir / "report"
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        out = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
+    except OSError as exc:
+        why = f"a writable folder ({exc.strerror})"
+        raise ConfigError("report", "--out", str(final), why) from None
+    try:
+        numbers = _write_report(sweep_dir, summary, outcome, by, series, out, resamples,
+                                max_fan_runs)  # fmt: skip
+        old = final.with_name(f".{final.name}.old")
+        if final.exists():
+            shutil.rmtree(old, ignore_errors=True)
+            final.rename(old)
+        out.rename(final)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(out, ignore_errors=True)
+        raise
+    return numbers
+
+
+def _write_report(
+    sweep_dir: Path,
+    summary: pd.DataFrame,
+    outcome: str,
+    by: str,
+    series: Sequence[str],
+    out: Path,
+    resamples: int,
+    max_fan_runs: int,
+) -> dict[str, Any]:
     counts = summary["status"].value_counts().to_dict()
     figures: dict[str, str] = {}
     for s in series:
@@ -333,7 +246,7 @@ def build_report(
         figures["ranking"] = plot_ranking(ranking, outcome, out / "ranking.png", by).name
     sens = pd.DataFrame()
     if (sweep_dir / "design.json").is_file():
-        from sim.experiments.sweep import sensitivity
+        from sim.experiments.sensitivity import sensitivity
 
         sens = sensitivity(sweep_dir, [outcome], summary=summary)
         if not sens.empty:
@@ -380,7 +293,7 @@ def _markdown(
         "",
         f"## Ranking by `{outcome}`",
         "",
-        _md_table(ranking),
+        md_table(ranking),
     ]
     if "ranking" in figs:
         lines += [f"![ranking]({figs['ranking']})", ""]
@@ -391,7 +304,7 @@ def _markdown(
         lines += ["## Outcome distributions", "", f"![distributions]({figs['distributions']})", ""]
     if not sens.empty:
         shown = sens.drop(columns=[c for c in ("method",) if c in sens.columns])
-        lines += ["## Sensitivity", "", _md_table(shown, digits=3)]
+        lines += ["## Sensitivity", "", md_table(shown, digits=3)]
         if "sensitivity" in figs:
             lines += [f"![sensitivity]({figs['sensitivity']})", ""]
     lines += ["## Failed runs", ""]
@@ -399,7 +312,7 @@ def _markdown(
         lines += ["None.", ""]
     else:
         shown = failed[["run_dir", "overrides", "error"]].head(50)
-        lines += [_md_table(shown), f"({len(failed)} failed; errors in `<run>/error.txt`)", ""]
+        lines += [md_table(shown), f"({len(failed)} failed; errors in `<run>/error.txt`)", ""]
     return "\n".join(lines)
 
 

@@ -23,13 +23,8 @@ import json
 import logging
 import os
 import shutil
-import socket
 import sys
-import threading
-import time
-import traceback
-from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -38,27 +33,21 @@ import pandas as pd
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
-from sim.io import atomic_write, write_json
+from sim.experiments.progress import Progress
+from sim.experiments.run_status import (  # noqa: F401 - sim.cli imports run_sweep_job from here
+    FLOW_OUTCOMES,
+    HORIZON_YEARS,
+    LEVEL_OUTCOMES,
+    STATUS,
+    read_status,
+    run_sweep_job,
+)
+from sim.experiments.sweep_state import write_state
+from sim.io import atomic_write
 
 log = logging.getLogger(__name__)
 
-STATUS = "status.json"
 SUMMARY = "summary.parquet"
-PROGRESS = ".progress"
-HORIZON_YEARS = (2, 10, 20)  # Lederach's crisis, design and vision horizons
-# Levels are read at the last month of each horizon; flows are summed up to it.
-LEVEL_OUTCOMES = (
-    "peace",
-    "positive_peace",
-    "negative_peace",
-    "cross_divide_trust",
-    "horizontal_integration",
-    "vertical_integration",
-    "D",
-    "S",
-    "C",
-)
-FLOW_OUTCOMES = ("projects_completed_development", "funds_total")
 # Columns that every summary has, in this order; parameters and outcomes follow.
 BASE_COLUMNS = (
     "run_id",
@@ -111,207 +100,6 @@ def register_resolvers() -> None:
 # Hydra resolves hydra.sweep.subdir inside each job; every process that runs a job imports this
 # module first (the callback below is unpickled with the job), so registering here is enough.
 register_resolvers()
-
-
-# ---------------------------------------------------------------------- outcomes
-
-
-def outcomes(ts: pd.DataFrame, years: Sequence[int] = HORIZON_YEARS) -> dict[str, float | None]:
-    """Key outcomes at 2, 10 and 20 years: ``<metric>_<Y>y``; None past the run's end.
-
-    Levels (peace, trust, integration, violence, alliance states) are the value in the last
-    month of year Y; flows (completed projects, funds) and the IO share are totals up to it.
-    """
-    alliances = [c for c in ts.columns if c.startswith("alliance_") and not c.endswith("_progress")]
-    io_cols = [c for c in ts.columns if c.startswith("funds_") and c.endswith("_io")]
-    # Each column read once (per-year pandas lookups cost more than a short run's outputs).
-    levels = {c: ts[c].to_numpy() for c in (*LEVEL_OUTCOMES, *alliances) if c in ts.columns}
-    flows = {c: ts[c].to_numpy() for c in FLOW_OUTCOMES if c in ts.columns}
-    io = ts[io_cols].to_numpy() if io_cols and "funds_total" in ts.columns else None
-    out: dict[str, float | None] = {}
-    for y in years:
-        month = 12 * y
-        reached = len(ts) >= month
-        for col, values in levels.items():
-            out[f"{col}_{y}y"] = float(values[month - 1]) if reached else None
-        for col, values in flows.items():
-            out[f"{col}_{y}y"] = float(values[:month].sum()) if reached else None
-        if io is not None:
-            total = float(ts["funds_total"].to_numpy()[:month].sum())
-            share = float(io[:month].sum()) / total if total > 0 else None
-            out[f"io_share_{y}y"] = share if reached else None
-    return out
-
-
-def _scalar(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    return value if isinstance(value, bool | int | float | str) or value is None else str(value)
-
-
-def overridden_values(cfg: DictConfig, overrides: Sequence[str]) -> dict[str, Any]:
-    """The resolved value of each key the command line set (``levers.coordination``: 0.3).
-
-    Config-group choices (``scenario=tuzla``) and Hydra's own keys are left out: the scenario
-    and policy have their own columns.
-    """
-    values: dict[str, Any] = {}
-    for item in overrides:
-        key = item.split("=", 1)[0].lstrip("+~")
-        if not key or key.startswith(("hydra.", "hydra/")) or key in ("seed", "policy"):
-            continue
-        value = OmegaConf.select(cfg, key, default=None)
-        if not isinstance(value, DictConfig | list) and not OmegaConf.is_config(value):
-            values[key] = _scalar(value)
-    return values
-
-
-# ---------------------------------------------------------------------- one job of a sweep
-
-
-def read_status(run_dir: Path) -> dict[str, Any] | None:
-    """The run's status record, or None when it is missing or unreadable (a killed write)."""
-    try:
-        return json.loads((Path(run_dir) / STATUS).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def is_complete(run_dir: Path, run_id: str) -> bool:
-    """True when ``run_dir`` holds a completed run of config ``run_id`` with all its files."""
-    status = read_status(run_dir)
-    if not status or status.get("status") != "completed" or status.get("run_id") != run_id:
-        return False
-    for name, size in status.get("files", {}).items():
-        path = Path(run_dir) / name
-        if not path.is_file() or path.stat().st_size != size:
-            return False
-    return True
-
-
-def clear_outputs(run_dir: Path) -> None:
-    """Remove what an earlier, unfinished attempt left (outputs, temp files, old status).
-
-    Hydra's own ``.hydra/`` folder and job log are kept: Hydra has just written them.
-    """
-    if not run_dir.is_dir():
-        return
-    for entry in run_dir.iterdir():
-        if entry.name == ".hydra" or entry.suffix == ".log":
-            continue
-        if entry.is_file() or entry.is_symlink():
-            entry.unlink(missing_ok=True)
-
-
-def mark_progress(sweep_dir: Path, run_id: str) -> None:
-    """Tell the progress bar that a job ended (completed, failed or skipped)."""
-    folder = Path(sweep_dir) / PROGRESS
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / run_id).touch()
-
-
-def run_sweep_job(
-    cfg: DictConfig,
-    out: Path,
-    sweep_dir: Path,
-    job_num: int | None = None,
-    overrides: Sequence[str] = (),
-    run_id: str | None = None,
-) -> dict[str, Any]:
-    """Run one job of a sweep: skip it if done, record it as failed if it raises.
-
-    ``run_id`` is ``config_hash(cfg)`` if the caller has it. Returns the status record
-    written to ``<out>/status.json``.
-    """
-    from sim.runner import config_hash, run_to_folder
-
-    out, sweep_dir = Path(out), Path(sweep_dir)
-    run_id = run_id or config_hash(cfg)
-    if is_complete(out, run_id):
-        log.debug("citypeace: %s already completed; skipped", out)
-        mark_progress(sweep_dir, run_id)
-        return read_status(out) or {}
-    record = new_record(cfg, out, sweep_dir, job_num, overrides, run_id)
-    start, cpu = time.perf_counter(), time.process_time()
-    try:
-        model = run_to_folder(cfg, out, progress=False, config_id=run_id)
-        ts = model.timeseries()
-        record.update(status="completed", error=None, months=len(ts), outcomes=outcomes(ts))
-    except Exception as exc:  # any failure becomes a failed row; the sweep goes on
-        record_failure(record, out, exc)
-    return finish_record(
-        record, out, sweep_dir, time.perf_counter() - start, time.process_time() - cpu
-    )
-
-
-def new_record(
-    cfg: DictConfig,
-    out: Path,
-    sweep_dir: Path,
-    job_num: int | None,
-    overrides: Sequence[str],
-    run_id: str,
-) -> dict[str, Any]:
-    """A run's status record before it runs (its earlier, unfinished outputs cleared)."""
-    from sim import __version__
-
-    clear_outputs(out)
-    try:
-        rel = str(out.relative_to(sweep_dir))
-    except ValueError:
-        rel = str(out)
-    return {
-        "run_id": run_id,
-        "job_num": job_num,
-        "run_dir": rel,
-        "overrides": " ".join(overrides),
-        "scenario": str(cfg.scenario.name),
-        "policy": str(cfg.policy),
-        "seed": int(cfg.seed),
-        "horizon": None if cfg.horizon is None else int(cfg.horizon),
-        "host": socket.gethostname(),
-        "citypeace": __version__,
-        "params": overridden_values(cfg, overrides),
-    }
-
-
-def record_failure(record: dict[str, Any], out: Path, exc: BaseException | str) -> None:
-    """Mark the record failed: the first line of the error, the whole of it in error.txt."""
-    if isinstance(exc, BaseException):
-        text = "".join(traceback.format_exception(exc))
-        first = f"{type(exc).__name__}: {exc}"
-    else:
-        text = first = exc
-    first = first.strip().splitlines()[0][:2000] if first.strip() else "failed"
-    atomic_write(Path(out) / "error.txt", lambda tmp: tmp.write_text(text, encoding="utf-8"))
-    record.update(status="failed", error=first, months=None, outcomes={})
-    log.warning("citypeace: run %s failed: %s", record["run_dir"], first)
-
-
-def finish_record(
-    record: dict[str, Any], out: Path, sweep_dir: Path, duration_s: float, cpu_s: float
-) -> dict[str, Any]:
-    """Write ``status.json`` last (with the files written and their sizes) and mark progress."""
-    record["duration_s"] = round(duration_s, 4)
-    record["cpu_s"] = round(cpu_s, 4)  # wall time suffers on a busy host
-    record["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-    prov = _read_json(out / "provenance.json")
-    record["git_commit"] = prov.get("git_commit") if prov else None
-    record["files"] = {
-        p.name: p.stat().st_size
-        for p in sorted(out.iterdir())
-        if p.is_file() and not p.name.startswith(".") and p.suffix != ".log" and p.name != STATUS
-    }
-    write_json(record, out / STATUS)
-    mark_progress(sweep_dir, record["run_id"])
-    return record
-
-
-def _read_json(path: Path) -> dict[str, Any] | None:
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
 
 
 # ---------------------------------------------------------------------- summary.parquet
@@ -460,60 +248,6 @@ def _newest_status(sweep_dir: Path) -> float:
 # ---------------------------------------------------------------------- progress and callback
 
 
-class Progress:
-    """A tqdm bar with an ETA, fed by counting the jobs' progress markers.
-
-    Counting files works the same for every launcher (in-process, joblib workers, Ray or
-    Slurm nodes on a shared file system), where the launcher itself reports nothing until its
-    whole batch is back.
-    """
-
-    def __init__(self, sweep_dir: Path, total: int | None, every: float = 0.5) -> None:
-        self.folder = Path(sweep_dir) / PROGRESS
-        self.total = total
-        self.every = every
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def done(self) -> int:
-        """Jobs that ended since the bar started (completed, failed or skipped)."""
-        try:
-            with os.scandir(self.folder) as entries:
-                return sum(1 for _ in entries)
-        except OSError:
-            return 0
-
-    def start(self) -> Progress:
-        """Clear old markers and start the bar in a daemon thread."""
-        if self.folder.is_dir():
-            for marker in self.folder.iterdir():
-                marker.unlink(missing_ok=True)
-        self._thread = threading.Thread(target=self._loop, name="citypeace-progress", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Final update and close."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-
-    def _loop(self) -> None:
-        from tqdm.auto import tqdm
-
-        show = os.environ.get("CITYPEACE_PROGRESS")
-        disable = None if show is None else show in ("0", "false", "no")
-        with tqdm(
-            total=self.total, desc="sweep", unit="run", file=sys.stderr, disable=disable
-        ) as bar:
-            while True:
-                stopping = self._stop.wait(self.every)
-                done = self.done()
-                bar.update(max(0, done - bar.n))
-                if stopping:
-                    return
-
-
 def planned_jobs(config: DictConfig) -> int | None:
     """How many jobs Hydra's basic sweeper will launch for this multirun config."""
     from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
@@ -558,20 +292,33 @@ def _check_launcher(config: DictConfig) -> None:
 
 
 class SweepCallback(Callback):
-    """Hydra callback for multiruns: sweep manifest, progress bar and summary.parquet."""
+    """Hydra callback for multiruns: sweep manifest, progress bar and summary.parquet.
+
+    Its config (``hydra.callbacks.citypeace_sweep``) also names what a sweeper optimises:
+    ``objective``, ``budget`` and ``spend`` (``sim.experiments.optimise``); the jobs read them
+    from their Hydra config, so they are part of no run's config hash.
+    """
 
     # Set by ``citypeace sweep`` before it starts a designed sweep (Hydra does not know it).
     planned: int | None = None
 
-    def __init__(self) -> None:
+    def __init__(
+        self, objective: str | None = None, budget: float | None = None, spend: str | None = None
+    ) -> None:
+        self.objective, self.budget, self.spend = objective, budget, spend
         self._progress: Progress | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         # Launchers pickle the callbacks into every job; the progress thread stays here.
-        return {"_progress": None}
+        return {**self.__dict__, "_progress": None}
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        from sim.experiments.orphans import lead
+        from sim.experiments.run_status import _STORAGE_FAILED
+
         _check_launcher(config)
+        _STORAGE_FAILED.clear()  # a new sweep in this process may write again
+        lead()  # workers started from here on exit when this process dies
         sweep_dir = Path(str(config.hydra.sweep.dir))
         sweep_dir.mkdir(parents=True, exist_ok=True)
         total = SweepCallback.planned if SweepCallback.planned is not None else None
@@ -582,19 +329,24 @@ class SweepCallback(Callback):
             ]
             argv = ["-m", *config.hydra.overrides.task, *hydra_args]
             argv.append(f"hydra.sweep.dir={sweep_dir}")
-            write_json({"kind": "multirun", "argv": argv, "jobs": total}, sweep_dir / "sweep.json")
+            kind = "optuna" if self.objective else "multirun"
+            write_state(sweep_dir, kind, argv, total)
         print(f"citypeace: sweep of {total or '?'} runs -> {sweep_dir}", file=sys.stderr)
         self._progress = Progress(sweep_dir, total).start()
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
-        if self._progress is not None:
-            self._progress.stop()
-        sweep_dir = Path(str(config.hydra.sweep.dir))
-        path = collect(sweep_dir)
-        summary = pd.read_parquet(path, columns=["status"])
-        counts = summary["status"].value_counts().to_dict()
+        path, counts = self.finish(Path(str(config.hydra.sweep.dir)))
         print(
-            f"citypeace: {len(summary)} runs ({counts.get('completed', 0)} completed, "
+            f"citypeace: {sum(counts.values())} runs ({counts.get('completed', 0)} completed, "
             f"{counts.get('failed', 0)} failed) -> {path}",
             file=sys.stderr,
         )
+
+    def finish(self, sweep_dir: Path) -> tuple[Path, dict[str, int]]:
+        """Stop the progress bar and write summary.parquet; its path and the status counts."""
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+        path = collect(sweep_dir)
+        summary = pd.read_parquet(path, columns=["status"])
+        return path, {str(k): int(v) for k, v in summary["status"].value_counts().items()}

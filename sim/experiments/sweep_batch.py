@@ -47,10 +47,12 @@ def run_batch(cfg: DictConfig, sweep_dir: Path, subdir: str) -> None:
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
     from sim.config import model_kwargs
-    from sim.experiments.summary import is_complete, mark_progress, new_record
-    from sim.experiments.sweep import BATCHES
+    from sim.experiments.orphans import watch_leader
+    from sim.experiments.run_status import is_complete, mark_progress, new_record
+    from sim.experiments.sweep_launch import BATCHES
     from sim.runner import RunRecord, config_hash
 
+    watch_leader()
     sweep_dir = Path(sweep_dir)
     spec = json.loads((sweep_dir / BATCHES).read_text(encoding="utf-8"))
     fast = frozenset(spec["fast_keys"])
@@ -81,7 +83,7 @@ def run_batch(cfg: DictConfig, sweep_dir: Path, subdir: str) -> None:
 
 def run_together(runs: Sequence[_Run], sweep_dir: Path) -> None:
     """Step the valid runs in batches (one per scenario and output setting), then write each."""
-    from sim.experiments.summary import finish_record, record_failure
+    from sim.experiments.run_status import finish_record, record_failure
 
     groups: dict[str, list[_Run]] = {}
     for run in runs:
@@ -99,7 +101,14 @@ def run_together(runs: Sequence[_Run], sweep_dir: Path) -> None:
 
 def _run_group(members: list[_Run], sweep_dir: Path) -> None:
     from sim.engine.ensemble import Ensemble, Replicate
-    from sim.experiments.summary import finish_record, outcomes, record_failure
+    from sim.experiments.run_status import (
+        discard_outputs,
+        finish_record,
+        outcomes,
+        record_failure,
+    )
+    from sim.experiments.sweep_series import write_series
+    from sim.io import OutputError
     from sim.runner import write_run
 
     first = members[0].kwargs
@@ -145,7 +154,11 @@ def _run_group(members: list[_Run], sweep_dir: Path) -> None:
                     title=ensemble.case_of(i).title,
                     source=(outputs, row),
                 )
-            except Exception as exc:  # noqa: BLE001 - a failed write is a failed run
+                run.record["series"] = write_series(ts, sweep_dir, run.record["run_id"])
+            except OutputError:
+                discard_outputs(run.out)  # redone on resume; its room lets the summary fit
+                raise  # a full disk stops the sweep (sim.experiments.run_status)
+            except Exception as exc:  # noqa: BLE001 - a run that cannot be written has failed
                 record_failure(run.record, run.out, exc)
             else:
                 run.record.update(
