@@ -1602,6 +1602,109 @@ STRICT_CASES: list[Case] = [
     ),
 ]
 CASES += STRICT_CASES
+
+
+# ----------------------------------------------------------------------------- issue 15
+# The format grows (activity windows, handover, disaster and population events, phases, an
+# armed side without cities): each new key's bad values, refused like every case above.
+def _window(index: int, **dates: str) -> Callable[[Any], None]:
+    return lambda d: d[index].update(**dates)
+
+
+FORMAT_CASES: list[Case] = [
+    # --------------------------------------------------------------- activity windows
+    Case(
+        "actor-start-before-horizon",
+        "actors.yaml",
+        "actors[4].start",
+        "'1999-06'",
+        "a date within the horizon [2000-01, 2009-12]",
+        edit=yml("actors.yaml", _window(4, start="1999-06")),
+    ),
+    Case(
+        "actor-end-before-start",
+        "actors.yaml",
+        "actors[4].end",
+        "'2002-01'",
+        "a date not before start 2003-01",
+        edit=yml("actors.yaml", _window(4, start="2003-01", end="2002-01")),
+        cli=True,
+    ),
+    Case(
+        "actor-end-not-a-date",
+        "actors.yaml",
+        "actors[4].end",
+        "2003",
+        "a date YYYY-MM",
+        edit=yml("actors.yaml", _window(4, end=2003)),
+    ),
+    Case(
+        "actor-csv-end-after-horizon",
+        "actors.csv",
+        "actors[4].end",
+        "'2010-01'",
+        "a date within the horizon",
+        edit=actors_csv(lambda rows: rows[4].update(end="2010-01")),
+    ),
+    Case(
+        "actor-fled-negative",
+        "actors.yaml",
+        "actors[0].fled",
+        "-5",
+        "a finite number in [0.0, inf]",
+        edit=yml("actors.yaml", lambda d: d[0].update(fled=-5)),
+    ),
+    Case(
+        "tie-start-after-horizon",
+        "ties.yaml",
+        "ties[1].start",
+        "'2010-01'",
+        "a date within the horizon [2000-01, 2009-12]",
+        edit=yml("ties.yaml", _window(1, start="2010-01")),
+    ),
+    Case(
+        "tie-end-before-start",
+        "ties.yaml",
+        "ties[1].end",
+        "'2003-12'",
+        "a date not before start 2004-01",
+        edit=yml("ties.yaml", _window(1, start="2004-01", end="2003-12")),
+    ),
+    Case(
+        "tie-outside-its-actor",
+        "ties.yaml",
+        "ties[1].start",
+        "'2004-01'",
+        "a date while mediator is active (2000-01 to 2002-12)",
+        edit=both(
+            yml("actors.yaml", _window(4, end="2002-12")),
+            yml("ties.yaml", _window(1, start="2004-01")),
+        ),
+    ),
+    Case(
+        "tie-start-misspelt",
+        "ties.yaml",
+        "ties[1].strat",
+        "'2004-01'",
+        "did you mean 'start'?",
+        edit=yml("ties.yaml", _window(1, strat="2004-01")),
+        cls=UNKNOWN,
+    ),
+    Case(
+        "policy-tie-end-before-start",
+        "policies.yaml",
+        "late.add_ties[0].end",
+        "'2001-01'",
+        "a date not before start 2002-01",
+        args=("policy=late",),
+        edit=policy_line(
+            "late:\n  assumption: x\n  add_ties:\n"
+            "    - {src: funder, dst: eastville, type: funding, start: '2002-01', end: '2001-01',"
+            " assumption: x}\n"
+        ),
+    ),
+]
+CASES += FORMAT_CASES
 CLI_CASES = [c for c in CASES if c.cli]
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.engine import windows
 from sim.engine.coefficients import Coefficients
 from sim.engine.state import State
 from sim.engine.world import World
@@ -52,10 +53,21 @@ class EventLog:
 
 
 class EventsEngine:
-    """Indexes a world's events by month and applies them to a batch's state."""
+    """Indexes a world's events by month and applies them to a batch's state.
+
+    It also keeps the world as it stands this month (:meth:`apply` returns it): the ties of
+    inactive actors, and ties outside their own window, are left out of it (``windows.restricted``),
+    and :meth:`settle` puts back their trust and memory after the month, so an inactive tie
+    neither acts nor changes.
+    """
 
     def __init__(self, world: World, log: EventLog) -> None:
         self.world, self.log = world, log
+        self.view = world
+        self.windowed = windows.windowed(world)
+        self.changes = windows.changes(world) if self.windowed else set()
+        self.inactive = np.zeros(0, dtype=np.int64)
+        self.held: tuple[np.ndarray, np.ndarray] | None = None
         self.by_step: dict[int, list[dict[str, Any]]] = defaultdict(list)
         self.violence: list[tuple[int, int, np.ndarray, float]] = []
         for ev in world.case.events:
@@ -75,8 +87,18 @@ class EventsEngine:
         rows = np.array([w.actor_index[a] for a in targets["actors"]], dtype=np.int64)
         return rows[rows < n]
 
-    def apply(self, step: int, state: State, co: Coefficients) -> None:
-        """Apply this month's events and set this month's violence pressure."""
+    def apply(self, step: int, state: State, co: Coefficients) -> World:
+        """Apply this month's events and set this month's violence pressure; returns the world
+        as it stands this month (only its active ties)."""
+        if step in self.changes or (step == 0 and self.windowed):
+            active = windows.ties_active(self.world, step)
+            state.ties.active[...] = active
+            self.view = windows.restricted(self.world, active)
+            self.inactive = np.flatnonzero(~active)
+        # Inactive ties keep their trust and memory through the month (``settle``).
+        if self.inactive.size:
+            ties = state.ties
+            self.held = (ties.trust[:, self.inactive], ties.memory[:, self.inactive])
         pressure = np.zeros_like(state.cities.pressure)
         for first, last, rows, value in self.violence:
             if first <= step <= last:
@@ -85,6 +107,13 @@ class EventsEngine:
         for ev in self.by_step.get(step, ()):
             getattr(self, f"_{ev['type']}")(ev, state, co)
             self.log.add(-1, step, ev["type"], _detail(ev), "scenario", ev)
+        return self.view
+
+    def settle(self, state: State) -> None:
+        """After the month: inactive ties get back the trust and memory they had before it."""
+        if self.held is not None:
+            state.ties.trust[:, self.inactive], state.ties.memory[:, self.inactive] = self.held
+            self.held = None
 
     # One handler per event type ------------------------------------------------------------
 

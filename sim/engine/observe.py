@@ -109,7 +109,7 @@ class Recorder:
             axis=1,
         )  # (R, 10, N): each series' cities along one contiguous row
         trust = state.ties.trust
-        cross = w.cross
+        cross = (month.world or w).cross  # the cross-divide ties active this month
         columns: list[np.ndarray] = [
             np.full(self.replicates, float(step)),
             *total(stack * weight[:, None, :]).T,

@@ -18,6 +18,7 @@ import pandas as pd
 from sim.rules import gates, group_sum
 from sim.scenario.dates import format_month
 from sim.scenario.loader import ACTOR_TYPES, PILLARS, TIE_TYPES, Scenario
+from sim.scenario.windows import NO_END
 
 CARRYING = [TIE_TYPES.index(t) for t in ("twinning", "partnership", "funding")]
 UP = [TIE_TYPES.index(t) for t in ("governance", "membership", "partnership")]
@@ -32,6 +33,7 @@ CITY_COLUMNS = {
     "participation": "participation",
     "population": "population",
     "displaced": "displaced",
+    "fled": "fled",
     "diversity": "diversity",
 }
 ACTOR_COLUMNS = ("resources", "will", "neutrality", "risk_tolerance")
@@ -140,8 +142,14 @@ class World:
             conflict_sensitivity=col("conflict_sensitivity"),
             sanction_exempt=actors["sanction_exempt"].to_numpy(dtype=bool),
         )
-        # Initial values of each replicate's state (sim.engine.state).
-        self.initial_cities = {key: col(name)[:n] for key, name in CITY_COLUMNS.items()}
+        # Activity windows: first and last active step (a table without them: always active).
+        self.actor_from = _column(actors, "active_from", 0).astype(np.int64)
+        self.actor_to = _column(actors, "active_to", NO_END).astype(np.int64)
+        # Initial values of each replicate's state (sim.engine.state); a table without a
+        # column (the synthetic generator's has no ``fled``) starts it at zero.
+        self.initial_cities = {
+            key: _column(actors, name, 0.0)[:n] for key, name in CITY_COLUMNS.items()
+        }
         self.initial_actors = {name: col(name) for name in ACTOR_COLUMNS}
         self.city_country = self.actors.country[:n]
         self.city_community = self.actors.community[:n]
@@ -218,7 +226,28 @@ class World:
             "trust": ties["trust"].to_numpy(dtype=np.float64),
             "memory": ties["memory"].to_numpy(dtype=np.float64),
         }
+        # A tie acts while it and both its actors are active: the intersection of windows.
+        tie_from = _column(ties, "active_from", 0).astype(np.int64)
+        tie_to = _column(ties, "active_to", NO_END).astype(np.int64)
+        self.tie_from = np.maximum(tie_from, np.maximum(self.actor_from[src], self.actor_from[dst]))
+        self.tie_to = np.minimum(tie_to, np.minimum(self.actor_to[src], self.actor_to[dst]))
+        self._tie_subsets(np.ones(self.n_ties, dtype=bool))
         t = self.ties
+        # The gate rule reads a tie only through its countries and flags: each distinct
+        # (src country, dst country, provider is an IO, human security) and the tie's row.
+        keys = np.stack([sc, dc, t.src_is_io, t.human_security])
+        gate_inputs, self.gate_key = np.unique(keys, axis=1, return_inverse=True)
+        self.gate_key = self.gate_key.reshape(-1)
+        self.gate_src, self.gate_dst = gate_inputs[0], gate_inputs[1]
+        self.gate_is_io, self.gate_hs = gate_inputs[2].astype(bool), gate_inputs[3].astype(bool)
+        # Funds by channel: ties whose provider is an IO, and the direct ones.
+        self.io_ties, self.direct_ties = np.flatnonzero(t.src_is_io), np.flatnonzero(~t.src_is_io)
+
+    def _tie_subsets(self, active: np.ndarray) -> None:
+        """The tie subsets the rules read, over the ``active`` ties only (``restricted``)."""
+        t, n, k = self.ties, self.n_cities, self.n_countries
+        src, dst, sc, dc = t.src, t.dst, t.src_country, t.dst_country
+        cross = t.cross_divide & active
         self.cross = np.flatnonzero(cross)
         # Mean cross-divide trust per city: both ends of each cross tie, src side first.
         ends = np.concatenate([src[self.cross], dst[self.cross]])
@@ -231,18 +260,9 @@ class World:
         self.lederach_pair = np.minimum(sc[led], dc[led]) * k + np.maximum(sc[led], dc[led])
         count = np.bincount(self.lederach_pair, minlength=k * k).reshape(k, k)
         self.lederach_count = count + count.T
-        self.up_ties = np.flatnonzero(t.up)
+        self.up_ties = np.flatnonzero(t.up & active)
         self.horizontal_ties = np.flatnonzero(cross & t.middle)
-        self.border_carrying = np.flatnonzero(t.cross_border & t.carries)
-        # The gate rule reads a tie only through its countries and flags: each distinct
-        # (src country, dst country, provider is an IO, human security) and the tie's row.
-        keys = np.stack([sc, dc, t.src_is_io, t.human_security])
-        gate_inputs, self.gate_key = np.unique(keys, axis=1, return_inverse=True)
-        self.gate_key = self.gate_key.reshape(-1)
-        self.gate_src, self.gate_dst = gate_inputs[0], gate_inputs[1]
-        self.gate_is_io, self.gate_hs = gate_inputs[2].astype(bool), gate_inputs[3].astype(bool)
-        # Funds by channel: ties whose provider is an IO, and the direct ones.
-        self.io_ties, self.direct_ties = np.flatnonzero(t.src_is_io), np.flatnonzero(~t.src_is_io)
+        self.border_carrying = np.flatnonzero(t.cross_border & t.carries & active)
 
     def _compile_mediation(self) -> None:
         """Triples (party tie u->v, mediator tie m->u, mediator tie m->v) for every mediator m
@@ -334,6 +354,13 @@ class World:
                     has_mediators=mediators.size > 0,
                 )
             )
+
+
+def _column(frame: pd.DataFrame, name: str, default: float) -> np.ndarray:
+    """A column as floats, or ``default`` everywhere when the table has no such column."""
+    if name in frame:
+        return frame[name].to_numpy(dtype=np.float64)
+    return np.full(len(frame), float(default))
 
 
 def _inner_join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

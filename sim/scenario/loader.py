@@ -54,6 +54,7 @@ from sim.scenario.schema import (  # noqa: F401 - the vocabulary, imported from 
 )
 from sim.scenario.timeline import check_contradictions, check_events, check_programmes
 from sim.scenario.validation import parse
+from sim.scenario.windows import NO_END
 from sim.scenario.yaml_io import (  # noqa: F401 - the parse cache, read by tests
     _PARSED,
     _PARSED_MAX,
@@ -64,6 +65,9 @@ from sim.scenario.yaml_io import (  # noqa: F401 - the parse cache, read by test
 from sim.scenario.yaml_io import parse_yaml as _parse_yaml  # noqa: F401
 from sim.scenario.yaml_io import read_yaml as _read_yaml  # noqa: F401
 
+# An actor's or a tie's activity window in steps, first and last active month (a table built
+# without them, such as the synthetic generator's, is active throughout).
+WINDOW_COLUMNS = ("active_from", "active_to")
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
 _RECORDS = {
     "actors": Actor,
@@ -285,10 +289,10 @@ def _read_sections(folder: Path) -> tuple[dict[str, list[Entry]], dict[str, str]
 
 def _assemble(sc: Scenario, sections: dict[str, list[Entry]]) -> None:
     """The tables the model is built from, every reference checked."""
-    sc.actors = check_actors(sections["actors"], sc.countries, sc.communities)
+    sc.actors = check_actors(sections["actors"], sc.countries, sc.communities, sc.start, sc.horizon)
     ids = set(sc.actors["id"])
     sc.alliances = check_alliances(sections["alliances"], ids)
-    ties = check_ties(sections["ties"], ids)
+    ties = check_ties(sections["ties"], sc.actors, sc.start, sc.horizon)
     alliance_ids = {a["id"] for a in sc.alliances}
     sc.programmes = check_programmes(
         sections["programmes"], sc.actors, sc.start, sc.horizon, alliance_ids
@@ -322,6 +326,8 @@ def _with_programme_and_governance_ties(
                     "trust": 0.3,
                     "memory": 0.0,
                     "human_security": human_security,
+                    "active_from": 0,
+                    "active_to": NO_END,
                 }
             )
 
@@ -348,7 +354,9 @@ def _with_programme_and_governance_ties(
                     "trust": 0.5,
                     "memory": 0.0,
                     "human_security": False,
+                    "active_from": 0,
+                    "active_to": NO_END,
                 }
             )
-    columns = ["src", "dst", "type", "trust", "memory", "human_security"]
+    columns = ["src", "dst", "type", "trust", "memory", "human_security", *WINDOW_COLUMNS]
     return pd.DataFrame(ties + extra, columns=columns)

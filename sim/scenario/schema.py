@@ -144,6 +144,10 @@ class ScenarioMeta(Sourced):
 # ----------------------------------------------------------------------------- actors, ties
 
 
+_START = "first active month (YYYY-MM); before it, inactive (default: the scenario's start)"
+_END = "last active month (YYYY-MM); after it, inactive (default: none)"
+
+
 class Mandate(Record):
     humanitarian: Index = 0.0
     development: Index = 0.0
@@ -151,7 +155,12 @@ class Mandate(Record):
 
 
 class Actor(Sourced):
-    """An actor; keys left out take the defaults of its type (``sim.scenario.actors``)."""
+    """An actor; keys left out take the defaults of its type (``sim.scenario.actors``).
+
+    ``start``/``end``: the actor takes part only in that window; outside it, all its ties are
+    inactive (it offers and receives nothing). ``fled``: a municipality's own people who fled
+    before the scenario starts and may return.
+    """
 
     id: Id
     type: Choice(*ACTOR_TYPES)
@@ -181,6 +190,11 @@ class Actor(Sourced):
     sanction_exempt: Boolean | None = None
     lat: Number(-180, 180) | None = None
     lon: Number(-180, 180) | None = None
+    fled: People | None = Field(
+        default=None, description="people of the city who fled it before the start (>= 0)"
+    )
+    start: Date | None = Field(default=None, description=_START)
+    end: Date | None = Field(default=None, description=_END)
 
     @model_validator(mode="after")
     def _by_type(self) -> Actor:
@@ -202,6 +216,8 @@ class Actor(Sourced):
 
 
 class Tie(Sourced):
+    """A tie; ``start``/``end``: it acts only in that window (and while both actors do)."""
+
     src: Ref("actor")
     dst: Ref("actor")
     type: Choice(*TIE_TYPES)
@@ -209,6 +225,8 @@ class Tie(Sourced):
     memory: Index = 0.0
     bidirectional: Boolean = False
     human_security: Boolean = False
+    start: Date | None = Field(default=None, description=_START)
+    end: Date | None = Field(default=None, description=_END)
 
 
 # ----------------------------------------------------------------------------- programmes

@@ -9,21 +9,10 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import ScenarioError
-from sim.scenario.dates import format_month, parse_month
+from sim.scenario.dates import parse_month
 from sim.scenario.references import Entry, all_known, known, unique_ids
 from sim.scenario.schema import PERMISSIONS
-
-
-def step(entry: Entry, key: str, raw: str, start: int, horizon: int, clip_end: bool = False) -> int:
-    """A date as a step index inside [start, start + horizon); with ``clip_end``, a date
-    beyond the horizon is the horizon."""
-    index = parse_month(raw) - start
-    if clip_end and index >= horizon:
-        return horizon
-    if not 0 <= index < horizon:
-        last = format_month(start + horizon - 1)
-        raise entry.fail(key, raw, f"a date within the horizon [{format_month(start)}, {last}]")
-    return index
+from sim.scenario.windows import step
 
 
 def _group(entry: Entry, key: str, value: Any, actors: pd.DataFrame, required: bool) -> list[str]:
