@@ -1704,6 +1704,105 @@ FORMAT_CASES: list[Case] = [
         ),
     ),
 ]
+
+EAST = {"community": "east"}
+
+
+def _add_event(**fields: Any) -> Edit:
+    return yml("events.yaml", lambda d: d.append(ev(**fields)))
+
+
+FORMAT_CASES += [
+    # --------------------------------------------------------------- disasters, population
+    Case(
+        "disaster-unknown-community",
+        "events.yaml",
+        "events[4].targets.community",
+        "'north'",
+        "a known community id",
+        edit=_add_event(
+            date="2003-01", type="disaster", targets={"community": "north"}, needs_shock=0.2
+        ),
+    ),
+    Case(
+        "disaster-does-nothing",
+        "events.yaml",
+        "events[4].needs_shock",
+        "0.0",
+        "a disaster with needs_shock or capacity_loss > 0",
+        edit=_add_event(date="2003-01", type="disaster", targets=EAST),
+    ),
+    Case(
+        "disaster-capacity-loss-above-one",
+        "events.yaml",
+        "events[4].capacity_loss",
+        "1.5",
+        "[0.0, 1.0]",
+        edit=_add_event(date="2003-01", type="disaster", targets=EAST, capacity_loss=1.5),
+    ),
+    Case(
+        "displacement-everyone",
+        "events.yaml",
+        "events[4].share",
+        "1.0",
+        "[0.0, 0.99]",
+        edit=_add_event(date="2003-01", type="displacement", targets=EAST, share=1.0),
+    ),
+    Case(
+        "return-negative-share",
+        "events.yaml",
+        "events[4].share",
+        "-0.2",
+        "[0.0, 1.0]",
+        edit=_add_event(date="2003-01", type="return", targets=EAST, share=-0.2),
+    ),
+    Case(
+        "return-after-horizon",
+        "events.yaml",
+        "events[4].date",
+        "'2010-03'",
+        "a date within the horizon [2000-01, 2009-12]",
+        edit=_add_event(date="2010-03", type="return", targets=EAST, share=0.2),
+    ),
+    Case(
+        "displacement-target-not-a-city",
+        "events.yaml",
+        "events[4].targets.actors",
+        "'mediator'",
+        "a municipality id",
+        edit=_add_event(
+            date="2003-01", type="displacement", targets={"actors": ["mediator"]}, share=0.1
+        ),
+    ),
+    Case(
+        "return-unknown-actor",
+        "events.yaml",
+        "events[4].targets.actors",
+        "'atlantis'",
+        "a known actor id",
+        edit=_add_event(date="2003-01", type="return", targets={"actors": ["atlantis"]}, share=0.1),
+    ),
+    Case(
+        "violence-target-community-without-cities",
+        "events.yaml",
+        "events[0].targets.community",
+        "'rebels'",
+        "a community with at least one municipality; an armed side without cities",
+        edit=both(
+            yml("scenario.yaml", lambda d: d["communities"].append("rebels")),
+            yml("events.yaml", lambda d: d[0].update(targets={"community": "rebels"})),
+        ),
+    ),
+    Case(
+        "displacement-share-misspelt",
+        "events.yaml",
+        "events[4].shares",
+        "0.1",
+        "did you mean 'share'?",
+        edit=_add_event(date="2003-01", type="displacement", targets=EAST, shares=0.1),
+        cls=UNKNOWN,
+    ),
+]
 CASES += FORMAT_CASES
 CLI_CASES = [c for c in CASES if c.cli]
 

@@ -1,6 +1,7 @@
 """The events engine: a scenario's timeline, month by month (MODEL.md 3 step 1, 7).
 
-Events change conditions only (pressure, permissions, funds, hostility, leadership, membership);
+Events change conditions only (pressure, permissions, funds, hostility, leadership, membership,
+who provides a programme, needs and capacity hit by a disaster, people who flee or return);
 outcomes still emerge from the rules. A timeline is part of the compiled world, so every
 replicate of a batch gets the same events; the values they set act on each replicate's own
 state. :class:`EventLog` keeps the applied events and the model's own notes (grants refused,
@@ -167,6 +168,27 @@ class EventsEngine:
         mine = (w.ties.src == actor) | (w.ties.dst == actor)
         kept = ties.memory + co.trust.leadership_survival * (ties.trust - ties.memory)
         ties.trust = np.where(mine, kept, ties.trust)
+
+    def _disaster(self, ev: dict[str, Any], state: State, co: Coefficients) -> None:
+        """A needs shock (a share of the gap to full need) and a share of capacity destroyed;
+        both then move at the rules' own pace."""
+        c, rows = state.cities, self._cities(ev["targets"])
+        c.needs[:, rows] += ev["needs_shock"] * (1.0 - c.needs[:, rows])
+        c.capacity[:, rows] *= 1.0 - ev["capacity_loss"]
+
+    def _displacement(self, ev: dict[str, Any], state: State, co: Coefficients) -> None:
+        """A share of the residents flees: population -> fled."""
+        c, rows = state.cities, self._cities(ev["targets"])
+        moved = ev["share"] * c.population[:, rows]
+        c.population[:, rows] -= moved
+        c.fled[:, rows] += moved
+
+    def _return(self, ev: dict[str, Any], state: State, co: Coefficients) -> None:
+        """A share of those who fled comes back: fled -> population."""
+        c, rows = state.cities, self._cities(ev["targets"])
+        moved = ev["share"] * c.fled[:, rows]
+        c.fled[:, rows] -= moved
+        c.population[:, rows] += moved
 
     def _convene_alliance(self, ev: dict[str, Any], state: State, co: Coefficients) -> None:
         column = state.alliances.state[:, self.world.alliance_index[ev["alliance"]]]

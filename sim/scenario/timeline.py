@@ -93,13 +93,13 @@ def check_events(
             if ev["end_step"] < ev["step"]:
                 raise entry.fail("end", rec.end, f"a date not before {rec.date}")
             ev["pressure"] = rec.pressure
-            ((tkey, tval),) = rec.targets.model_dump(exclude_none=True).items()
-            ids = {"community": sc.communities, "country": countries, "actors": actors}[tkey]
-            if tkey == "actors":
-                all_known(entry, "targets.actors", tval, ids, "actor")
-            else:
-                known(entry, f"targets.{tkey}", tval, ids, tkey)
-            ev["targets"] = {tkey: tval}
+            ev["targets"] = _targets(entry, rec.targets, sc)
+        elif kind == "disaster":
+            ev["targets"] = _targets(entry, rec.targets, sc)
+            ev["needs_shock"], ev["capacity_loss"] = rec.needs_shock, rec.capacity_loss
+        elif kind in ("displacement", "return"):
+            ev["targets"] = _targets(entry, rec.targets, sc)
+            ev["share"] = rec.share
         elif kind == "refugee_influx":
             ev["actor"] = known(entry, "actor", rec.actor, actors, "actor")
             ev["people"] = rec.people
@@ -135,6 +135,30 @@ def check_events(
             ev["alliance"] = known(entry, "alliance", rec.alliance, alliances, "alliance")
         out.append(ev)
     return out
+
+
+def _targets(entry: Entry, targets: Any, sc: Any) -> dict[str, Any]:
+    """An event's target cities, ``{community: X}``, ``{country: K}`` or ``{actors: [...]}``:
+    known ids that name at least one municipality (a target without a city would do nothing)."""
+    ((key, value),) = targets.model_dump(exclude_none=True).items()
+    cities = sc.actors[sc.actors["type"] == "municipality"]
+    if key == "actors":
+        all_known(entry, "targets.actors", value, set(sc.actors["id"]), "actor")
+        city_ids = set(cities["id"])
+        for actor in value:
+            if actor not in city_ids:
+                raise entry.fail("targets.actors", actor, "a municipality id (events hit cities)")
+        return {key: value}
+    ids = sc.communities if key == "community" else sc.countries
+    known(entry, f"targets.{key}", value, ids, key)
+    if not (cities[key] == value).any():
+        hint = (
+            "; an armed side without cities attacks the cities of its country: {country: K}"
+            if key == "community"
+            else ""
+        )
+        raise entry.fail(f"targets.{key}", value, f"a {key} with at least one municipality{hint}")
+    return {key: value}
 
 
 def check_contradictions(events: list[dict], file: str, programmes: list[dict]) -> None:
