@@ -1803,6 +1803,88 @@ FORMAT_CASES += [
         cls=UNKNOWN,
     ),
 ]
+
+LOCAL_NGO = {"id": "local", "type": "ngo", "country": "EA", "community": "east", "assumption": "x"}
+
+
+def _handover(*actors: dict, **fields: Any) -> Edit:
+    event = {"date": "2002-06", "type": "handover", "programme": "rebuild"}
+    event.update(provider="mediator", successor="local")
+    event.update(fields)
+    return both(
+        yml("actors.yaml", lambda d: d.extend(actors or [LOCAL_NGO])),
+        yml("events.yaml", lambda d: d.append(ev(**event))),
+    )
+
+
+FORMAT_CASES += [
+    # --------------------------------------------------------------- handover
+    Case(
+        "handover-unknown-programme",
+        "events.yaml",
+        "events[4].programme",
+        "'marshall'",
+        "a known programme id",
+        edit=_handover(programme="marshall"),
+    ),
+    Case(
+        "handover-unknown-successor",
+        "events.yaml",
+        "events[4].successor",
+        "'atlantis'",
+        "a known actor id",
+        edit=_handover(successor="atlantis"),
+    ),
+    Case(
+        "handover-from-a-non-provider",
+        "events.yaml",
+        "events[4].provider",
+        "'funder'",
+        "a provider of programme 'rebuild' on 2002-06 (then: ['mediator'])",
+        edit=_handover(provider="funder"),
+    ),
+    Case(
+        "handover-to-itself",
+        "events.yaml",
+        "events[4].successor",
+        "'mediator'",
+        "an actor other than the provider",
+        edit=_handover(successor="mediator"),
+    ),
+    Case(
+        "handover-to-a-recipient",
+        "events.yaml",
+        "events[4].successor",
+        "'eastville'",
+        "an actor other than the recipients it takes over",
+        edit=_handover(successor="eastville"),
+    ),
+    Case(
+        "handover-after-the-programme",
+        "events.yaml",
+        "events[4].date",
+        "'2006-01'",
+        "a date within programme 'rebuild''s months [2000-06, 2004-12]",
+        edit=_handover(date="2006-01"),
+    ),
+    Case(
+        "handover-to-an-inactive-successor",
+        "events.yaml",
+        "events[4].successor",
+        "'local'",
+        "an actor active on 2002-06 (from 2003-01)",
+        edit=_handover({**LOCAL_NGO, "start": "2003-01"}),
+    ),
+    Case(
+        "handover-successor-misspelt",
+        "events.yaml",
+        "events[4].sucessor",
+        "'local'",
+        "did you mean 'successor'?",
+        edit=_handover(sucessor="local"),
+        cls=UNKNOWN,
+    ),
+]
 CASES += FORMAT_CASES
 CLI_CASES = [c for c in CASES if c.cli]
 

@@ -71,6 +71,8 @@ class EventsEngine:
         self.held: tuple[np.ndarray, np.ndarray] | None = None
         self.by_step: dict[int, list[dict[str, Any]]] = defaultdict(list)
         self.violence: list[tuple[int, int, np.ndarray, float]] = []
+        # Handover plans by event (the world keys them by the event's position).
+        self.handovers = {id(world.case.events[k]): plan for k, plan in world.handovers.items()}
         for ev in world.case.events:
             if ev["type"] == "violence":
                 self.violence.append(
@@ -169,6 +171,47 @@ class EventsEngine:
         kept = ties.memory + co.trust.leadership_survival * (ties.trust - ties.memory)
         ties.trust = np.where(mine, kept, ties.trust)
 
+    def _handover(self, ev: dict[str, Any], state: State, co: Coefficients) -> None:
+        """The provider's rows of the programme end and the successor's start (where the
+        provider's row still ran); a successor tie the handover created takes the provider
+        tie's trust, memory and contact; the programme's live projects move with the rows."""
+        plan, ties = self.handovers[id(ev)], state.ties
+        rows = state.programmes.row_active
+        rows[:, plan.new_rows] = rows[:, plan.old_rows]
+        rows[:, plan.old_rows] = False
+        new, old = plan.new_ties[plan.created], plan.old_ties[plan.created]
+        for name in ("trust", "memory", "intensity", "last_contact"):
+            values = getattr(ties, name)
+            values[:, new] = values[:, old]
+        self._move_projects(plan, state)
+
+    def _move_projects(self, plan: Any, state: State) -> None:
+        """Live projects of the programme on the provider's ties continue on the successor's
+        (where the successor's tie has no live project of its own)."""
+        pj, old, new = state.projects, plan.old_ties, plan.new_ties
+        moving = (
+            (pj.row[:, old] >= 0) & (pj.programme[:, old] == plan.programme) & (pj.row[:, new] < 0)
+        )
+        if not moving.any():
+            return
+        idle = {
+            "row": -1,
+            "progress": 0.0,
+            "spent": 0.0,
+            "duration": 1,
+            "start": 0,
+            "programme": -1,
+        }
+        moved_rows = pj.row[:, old][moving]
+        for name, empty in idle.items():
+            values = getattr(pj, name)
+            values[:, new] = np.where(moving, values[:, old], values[:, new])
+            values[:, old] = np.where(moving, empty, values[:, old])
+        # The log follows the project to its new tie and provider.
+        r, k = np.nonzero(moving)
+        state.log.columns["tie"][moved_rows] = new[k]
+        state.log.columns["provider"][moved_rows] = plan.successor
+
     def _disaster(self, ev: dict[str, Any], state: State, co: Coefficients) -> None:
         """A needs shock (a share of the gap to full need) and a share of capacity destroyed;
         both then move at the rules' own pace."""
@@ -196,5 +239,5 @@ class EventsEngine:
 
 
 def _detail(ev: dict[str, Any]) -> str:
-    skip = {"type", "step", "date", "source", "assumption", "end_step", "id"}
+    skip = {"type", "step", "date", "source", "assumption", "end_step", "id", "passes", "created"}
     return ", ".join(f"{k}={v}" for k, v in ev.items() if k not in skip and v is not None)

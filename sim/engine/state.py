@@ -97,7 +97,7 @@ class Programmes:
     """Programme state: funded (R, P), active (programme, tie) rows, recent violence."""
 
     funded: np.ndarray
-    row_active: np.ndarray  # (R, rows): a withdrawal ends a row
+    row_active: np.ndarray  # (R, rows): a withdrawal or a handover ends a row
     recent_violence: np.ndarray  # (R, W, P), newest month first
     status: np.ndarray  # (R, P): 0 idle, 1 paying, 2 refused
 
@@ -171,7 +171,7 @@ class State:
             ),
             programmes=Programmes(
                 funded=_rows(world.prog_funded, r),
-                row_active=np.ones((r, world.row_tie.size), dtype=bool),
+                row_active=_rows(world.initial_row_active, r),
                 recent_violence=np.zeros((r, max(window, 1), p)),
                 status=np.zeros((r, p), dtype=np.int8),
             ),

@@ -3,8 +3,9 @@
 :class:`World` is built once per scenario and policy and shared by every replicate of a batch:
 actors and their fixed attributes, ties and their fixed flags, the tie subsets the rules read
 (cross-divide, cross-border, up, middle-range), mediation triples, programmes with their
-(programme, tie) rows, alliances, and the initial values from which each replicate's state
-starts (``sim.engine.state``). Nothing here changes during a run.
+(programme, tie) rows and handovers (``sim.engine.programmes``), alliances, and the initial
+values from which each replicate's state starts (``sim.engine.state``). Nothing here changes
+during a run.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
+from sim.engine.programmes import compile_programmes
 from sim.rules import gates, group_sum
 from sim.scenario.dates import format_month
 from sim.scenario.loader import ACTOR_TYPES, PILLARS, TIE_TYPES, Scenario
@@ -103,7 +105,7 @@ class World:
         self._compile_countries(case)
         self._compile_ties(case, ids)
         self._compile_mediation()
-        self._compile_programmes(case)
+        compile_programmes(self, case)
         self._compile_alliances(case)
 
     def context(self, city_values: np.ndarray, default: float) -> np.ndarray:
@@ -281,52 +283,6 @@ class World:
         t.mediated[self.med_party] = True
 
     # ------------------------------------------------------------------ programmes, alliances
-
-    def _compile_programmes(self, case: Scenario) -> None:
-        progs = case.programmes
-        p = len(progs)
-        self.programme_ids = [q["id"] for q in progs]
-        self.programme_index = {pid: i for i, pid in enumerate(self.programme_ids)}
-        self.prog_budget = np.array([q["budget"] for q in progs], dtype=np.float64)
-        self.prog_start = np.array([q["start"] for q in progs], dtype=np.int64)
-        self.prog_end = np.array([q["end"] for q in progs], dtype=np.int64)
-        self.prog_funded = np.array([q["funded_at_start"] for q in progs], dtype=bool)
-        self.prog_pillars = np.array(
-            [[pl in q["pillars"] for pl in PILLARS] for q in progs], dtype=bool
-        ).reshape(p, 3)
-        risk = self.initial_actors["risk_tolerance"]
-        # A programme's risk test is its most cautious funder's (from the scenario's values).
-        self.prog_risk = np.array(
-            [min((risk[self.actor_index[f]] for f in q["funders"]), default=1.0) for q in progs],
-            dtype=np.float64,
-        )
-        alliance_ids = [a["id"] for a in case.alliances]
-        self.prog_alliance = np.array(
-            [-1 if q["alliance"] is None else alliance_ids.index(q["alliance"]) for q in progs],
-            dtype=np.int64,
-        )
-        t = self.ties
-        carrying = np.flatnonzero(t.carries) if progs else np.zeros(0, dtype=np.int64)
-        tie_of = {(int(t.src[i]), int(t.dst[i])): int(i) for i in carrying}
-        rows_prog, rows_tie = [], []
-        for i, q in enumerate(progs):
-            pairs = (
-                zip(q["providers"], q["recipients"], strict=True)
-                if q["pairing"] == "one_to_one"
-                else ((a, b) for a in q["providers"] for b in q["recipients"])
-            )
-            for a, b in pairs:
-                key = (self.actor_index[a], self.actor_index[b])
-                if key in tie_of:
-                    rows_prog.append(i)
-                    rows_tie.append(tie_of[key])
-        self.row_prog = np.array(rows_prog, dtype=np.int64)
-        self.row_tie = np.array(rows_tie, dtype=np.int64)
-        # (3, 1, rows): which pillars each row's programme pays for, pillar first.
-        self.row_pillars = np.ascontiguousarray(self.prog_pillars[self.row_prog].T)[:, None, :]
-        recipient = t.dst[self.row_tie]
-        to_city = recipient < self.n_cities
-        self.recipient_prog, self.recipient_city = self.row_prog[to_city], recipient[to_city]
 
     def _compile_alliances(self, case: Scenario) -> None:
         t = self.ties

@@ -124,6 +124,15 @@ class ConveneAlliance(_Event):
     alliance: Ref("alliance")
 
 
+class Handover(_Event):
+    """A programme's provider role passes from ``provider`` to ``successor`` on ``date``."""
+
+    type: Literal["handover"]
+    programme: Ref("programme")
+    provider: Ref("actor")
+    successor: Ref("actor")
+
+
 class Disaster(_Event):
     """A needs shock and capacity destruction in the target cities, once, on ``date``."""
 
@@ -170,6 +179,7 @@ EVENT_CLASSES = (
     Summit,
     LeadershipChange,
     ConveneAlliance,
+    Handover,
     Disaster,
     Displacement,
     Return,
@@ -198,6 +208,7 @@ Event = Annotated[
     | Summit
     | LeadershipChange
     | ConveneAlliance
+    | Handover
     | Disaster
     | Displacement
     | Return,

@@ -23,6 +23,7 @@ from sim.errors import ScenarioError
 from sim.scenario.columns import check_columns
 from sim.scenario.dates import format_month as _fmt  # noqa: F401 - kept for older imports
 from sim.scenario.dates import parse_month
+from sim.scenario.handover import pairs
 from sim.scenario.policies import apply_policy, read_policies
 from sim.scenario.references import (
     Entry,
@@ -304,42 +305,46 @@ def _assemble(sc: Scenario, sections: dict[str, list[Entry]]) -> None:
         sections["events"][0].file if sections["events"] else str(sc.folder / "events.yaml")
     )
     check_contradictions(sc.events, events_file, sc.programmes)
-    sc.ties = _with_programme_and_governance_ties(sc.actors, ties, sc.programmes)
+    sc.ties = _with_programme_and_governance_ties(sc.actors, ties, sc.programmes, sc.events)
 
 
 def _with_programme_and_governance_ties(
-    actors: pd.DataFrame, ties: list[dict], programmes: list[dict]
+    actors: pd.DataFrame, ties: list[dict], programmes: list[dict], events: list[dict]
 ) -> pd.DataFrame:
     """Programmes act through partnership ties; cities answer to their governments."""
     carrying = {"twinning", "partnership", "funding"}
     existing = {(t["src"], t["dst"]) for t in ties if t["type"] in carrying}
     extra: list[dict] = []
 
-    def ensure(src: str, dst: str, kind: str, human_security: bool) -> None:
-        if (src, dst) not in existing:
-            existing.add((src, dst))
-            extra.append(
-                {
-                    "src": src,
-                    "dst": dst,
-                    "type": kind,
-                    "trust": 0.3,
-                    "memory": 0.0,
-                    "human_security": human_security,
-                    "active_from": 0,
-                    "active_to": NO_END,
-                }
-            )
+    def ensure(src: str, dst: str, human_security: bool, first: int = 0) -> bool:
+        """A carrying tie src -> dst, created (active from ``first``) if there is none."""
+        if (src, dst) in existing:
+            return False
+        existing.add((src, dst))
+        extra.append(
+            {
+                "src": src,
+                "dst": dst,
+                "type": "partnership",
+                "trust": 0.3,
+                "memory": 0.0,
+                "human_security": human_security,
+                "active_from": first,
+                "active_to": NO_END,
+            }
+        )
+        return True
 
     for prog in programmes:
-        pairs = (
-            zip(prog["providers"], prog["recipients"], strict=True)
-            if prog["pairing"] == "one_to_one"
-            else ((p, r) for p in prog["providers"] for r in prog["recipients"])
-        )
-        for src, dst in pairs:
-            if src != dst:
-                ensure(src, dst, "partnership", prog["human_security"])
+        for src, dst in pairs(prog):
+            ensure(src, dst, prog["human_security"])
+    # A handover's successor carries the programme from the handover on (sim.scenario.handover).
+    by_id = {p["id"]: p for p in programmes}
+    for ev in sorted((e for e in events if e["type"] == "handover"), key=lambda e: e["step"]):
+        secure = by_id[ev["programme"]]["human_security"]
+        for _, recipient in ev["passes"]:
+            if ensure(ev["successor"], recipient, secure, ev["step"]):
+                ev["created"].append(recipient)
     govs = actors[actors["type"] == "national_government"].drop_duplicates("country")
     gov_of = dict(zip(govs["country"], govs["id"], strict=True))
     cities = actors[actors["type"] == "municipality"]

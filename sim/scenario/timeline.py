@@ -9,10 +9,11 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import ScenarioError
-from sim.scenario.dates import parse_month
+from sim.scenario.dates import format_month, parse_month
+from sim.scenario.handover import sequence_handovers
 from sim.scenario.references import Entry, all_known, known, unique_ids
 from sim.scenario.schema import PERMISSIONS
-from sim.scenario.windows import step
+from sim.scenario.windows import describe, step
 
 
 def _group(entry: Entry, key: str, value: Any, actors: pd.DataFrame, required: bool) -> list[str]:
@@ -76,6 +77,7 @@ def check_events(
     unique_ids([e for e in entries if e.record.id is not None], "event")
     countries = set(sc.countries)
     out = []
+    handovers: list[tuple[Entry, dict[str, Any]]] = []
     for entry in entries:
         rec = entry.record
         ev: dict[str, Any] = {
@@ -133,8 +135,40 @@ def check_events(
             ev["will"] = rec.will
         elif kind == "convene_alliance":
             ev["alliance"] = known(entry, "alliance", rec.alliance, alliances, "alliance")
+        elif kind == "handover":
+            _handover(entry, rec, ev, sc, actors, programmes)
+            handovers.append((entry, ev))
         out.append(ev)
+    sequence_handovers(handovers, sc.programmes, sc.start)
     return out
+
+
+def _handover(
+    entry: Entry, rec: Any, ev: dict[str, Any], sc: Any, actors: set[str], programmes: set[str]
+) -> None:
+    """A handover's own checks: known ids, a date in the programme's months, a successor
+    active on that date (``sim.scenario.handover`` checks the order of handovers)."""
+    ev["programme"] = known(entry, "programme", rec.programme, programmes, "programme")
+    ev["provider"] = known(entry, "provider", rec.provider, actors, "actor")
+    ev["successor"] = known(entry, "successor", rec.successor, actors, "actor")
+    if rec.successor == rec.provider:
+        raise entry.fail("successor", rec.successor, "an actor other than the provider")
+    prog = next(p for p in sc.programmes if p["id"] == rec.programme)
+    if not prog["start"] <= ev["step"] < prog["end"]:
+        first, last = (
+            format_month(sc.start + prog["start"]),
+            format_month(sc.start + prog["end"] - 1),
+        )
+        raise entry.fail(
+            "date",
+            rec.date,
+            f"a date within programme {rec.programme!r}'s months [{first}, {last}]",
+        )
+    row = sc.actors.set_index("id").loc[rec.successor]
+    first, last = int(row["active_from"]), int(row["active_to"])
+    if not first <= ev["step"] <= last:
+        window = describe(first, last, sc.start)
+        raise entry.fail("successor", rec.successor, f"an actor active on {rec.date} ({window})")
 
 
 def _targets(entry: Entry, targets: Any, sc: Any) -> dict[str, Any]:
