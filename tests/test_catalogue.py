@@ -1885,6 +1885,85 @@ FORMAT_CASES += [
         cls=UNKNOWN,
     ),
 ]
+
+PHASES = [
+    {"start": "2000-06", "end": "2001-12", "budget": 10, "pillars": ["development"]},
+    {"start": "2002-06", "end": "2004-12", "budget": 30, "pillars": ["peace"]},
+]  # fmt: skip
+
+
+def _phases(change: Callable[[dict], Any] = lambda q: None) -> Edit:
+    """two_cities' programme in two phases, then ``change`` applied to it."""
+
+    def edit(data: list[dict]) -> None:
+        for key in ("start", "end", "budget", "pillars"):
+            data[0].pop(key)
+        data[0]["phases"] = [{**p, "assumption": "x"} for p in PHASES]
+        change(data[0])
+
+    return yml("programmes.yaml", edit)
+
+
+FORMAT_CASES += [
+    # --------------------------------------------------------------- phases
+    Case(
+        "phase-overlaps-the-previous",
+        "programmes.yaml",
+        "programmes[0].phases[1].start",
+        "'2001-06'",
+        "a date after the previous phase's end 2001-12",
+        edit=_phases(lambda q: q["phases"][1].update(start="2001-06")),
+    ),
+    Case(
+        "phase-end-before-start",
+        "programmes.yaml",
+        "programmes[0].phases[1].end",
+        "'2002-01'",
+        "a date after start 2002-06",
+        edit=_phases(lambda q: q["phases"][1].update(end="2002-01")),
+    ),
+    Case(
+        "phase-start-before-horizon",
+        "programmes.yaml",
+        "programmes[0].phases[0].start",
+        "'1999-01'",
+        "a date within the horizon [2000-01, 2009-12]",
+        edit=_phases(lambda q: q["phases"][0].update(start="1999-01")),
+    ),
+    Case(
+        "phase-negative-budget",
+        "programmes.yaml",
+        "programmes[0].phases[0].budget",
+        "-1",
+        "a finite number in [0.0, inf]",
+        edit=_phases(lambda q: q["phases"][0].update(budget=-1)),
+    ),
+    Case(
+        "phases-and-a-top-level-budget",
+        "programmes.yaml",
+        "programmes[0].budget",
+        "5.0",
+        "no top-level start, end, budget or pillars with phases",
+        edit=_phases(lambda q: q.update(budget=5)),
+    ),
+    Case(
+        "phases-empty",
+        "programmes.yaml",
+        "programmes[0].phases",
+        "[]",
+        "(at least 1)",
+        edit=_phases(lambda q: q.update(phases=[])),
+    ),
+    Case(
+        "phase-key-misspelt",
+        "programmes.yaml",
+        "programmes[0].phases[0].budjet",
+        "10",
+        "did you mean 'budget'?",
+        edit=_phases(lambda q: q["phases"][0].update(budjet=q["phases"][0].pop("budget"))),
+        cls=UNKNOWN,
+    ),
+]
 CASES += FORMAT_CASES
 CLI_CASES = [c for c in CASES if c.cli]
 

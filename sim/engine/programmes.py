@@ -1,5 +1,5 @@
-"""Programmes compiled for the engine: their (programme, tie) rows, and the handovers that
-move a row from one provider's tie to another's.
+"""Programmes compiled for the engine: their phases, their (programme, tie) rows, and the
+handovers that move a row from one provider's tie to another's.
 
 A programme pays along one row per (provider, recipient) pair (every pair, or the i-th
 provider with the i-th recipient), each on the carrying tie between them. A ``handover``
@@ -28,13 +28,30 @@ def compile_programmes(world: World, case: Scenario) -> None:
     p = len(progs)
     world.programme_ids = [q["id"] for q in progs]
     world.programme_index = {pid: i for i, pid in enumerate(world.programme_ids)}
-    world.prog_budget = np.array([q["budget"] for q in progs], dtype=np.float64)
+    # Phases, padded to the longest list: (P, K) months, budgets and (P, K, 3) pillars.
+    k = max((len(q["phases"]) for q in progs), default=1)
+    world.phase_count = np.array([len(q["phases"]) for q in progs], dtype=np.int64)
+    world.phase_start = np.zeros((p, k), dtype=np.int64)
+    world.phase_end = np.zeros((p, k), dtype=np.int64)
+    world.phase_budget = np.zeros((p, k), dtype=np.float64)
+    world.phase_pillars = np.zeros((p, k, 3), dtype=bool)
+    for i, q in enumerate(progs):
+        for j, ph in enumerate(q["phases"]):
+            world.phase_start[i, j], world.phase_end[i, j] = ph["start"], ph["end"]
+            world.phase_budget[i, j] = ph["budget"]
+            world.phase_pillars[i, j] = [pl in ph["pillars"] for pl in PILLARS]
+        # Padding repeats the last phase, so "the current or next phase" never runs past it.
+        last = len(q["phases"]) - 1
+        world.phase_start[i, last + 1 :] = world.phase_start[i, last]
+        world.phase_end[i, last + 1 :] = world.phase_end[i, last]
+        world.phase_budget[i, last + 1 :] = world.phase_budget[i, last]
+        world.phase_pillars[i, last + 1 :] = world.phase_pillars[i, last]
+    world.prog_budget = world.phase_budget[:, 0].copy()
     world.prog_start = np.array([q["start"] for q in progs], dtype=np.int64)
     world.prog_end = np.array([q["end"] for q in progs], dtype=np.int64)
     world.prog_funded = np.array([q["funded_at_start"] for q in progs], dtype=bool)
-    world.prog_pillars = np.array(
-        [[pl in q["pillars"] for pl in PILLARS] for q in progs], dtype=bool
-    ).reshape(p, 3)
+    world.prog_pillars = world.phase_pillars[:, 0].reshape(p, 3).copy()
+    world.phased = bool(k > 1)
     risk = world.initial_actors["risk_tolerance"]
     # A programme's risk test is its most cautious funder's (from the scenario's values).
     world.prog_risk = np.array(
@@ -118,3 +135,28 @@ def _handover_plans(
             created=np.array(created, dtype=bool),
         )
     return plans
+
+
+def current_phase(world: World, step: int) -> np.ndarray:
+    """(P,) each programme's phase at ``step``: the one running, or else the next one (the last
+    once all have ended). Phases are in date order and do not overlap."""
+    return np.minimum((world.phase_end <= step).sum(axis=1), world.phase_count - 1)
+
+
+def phase_window(world: World, step: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(P,) first month, end month (exclusive) and budget of each programme's current phase: a
+    programme pays only inside a phase, with that phase's budget."""
+    if not world.phased:
+        return world.prog_start, world.prog_end, world.prog_budget
+    rows = np.arange(world.phase_count.size)
+    k = current_phase(world, step)
+    return world.phase_start[rows, k], world.phase_end[rows, k], world.phase_budget[rows, k]
+
+
+def row_pillars_at(world: World, step: int) -> np.ndarray:
+    """(3, 1, rows): which pillars each row's programme pays for in its phase at ``step``."""
+    if not world.phased:
+        return world.row_pillars
+    rows = np.arange(world.phase_count.size)
+    pillars = world.phase_pillars[rows, current_phase(world, step)]
+    return np.ascontiguousarray(pillars[world.row_prog].T)[:, None, :]

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
-from sim.engine.programmes import compile_programmes
+from sim.engine.programmes import compile_programmes, phase_window, row_pillars_at
 from sim.rules import gates, group_sum
 from sim.scenario.dates import format_month
 from sim.scenario.loader import ACTOR_TYPES, PILLARS, TIE_TYPES, Scenario
@@ -116,6 +116,15 @@ class World:
         mean = np.divide(total, g.count, out=np.full(total.shape, default), where=g.count > 0)
         others = np.where(g.member, np.take(mean, g.community, axis=1), default)
         return np.concatenate([city_values, others], axis=1)
+
+    def phase_window(self, step: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(P,) first month, end month (exclusive) and budget of each programme's phase at
+        ``step`` (``sim.engine.programmes``)."""
+        return phase_window(self, step)
+
+    def row_pillars_at(self, step: int) -> np.ndarray:
+        """(3, 1, rows): the pillars each programme row pays for at ``step``."""
+        return row_pillars_at(self, step)
 
     def date_of(self, step: int) -> str:
         """The calendar month ('YYYY-MM') of a step."""

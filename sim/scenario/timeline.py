@@ -12,7 +12,7 @@ from sim.errors import ScenarioError
 from sim.scenario.dates import format_month, parse_month
 from sim.scenario.handover import sequence_handovers
 from sim.scenario.references import Entry, all_known, known, unique_ids
-from sim.scenario.schema import PERMISSIONS
+from sim.scenario.schema import PERMISSIONS, PILLARS
 from sim.scenario.windows import describe, step
 
 
@@ -44,14 +44,11 @@ def check_programmes(
         prog: dict[str, Any] = {"id": rec.id, "name": rec.name if rec.name is not None else rec.id}
         for role in ("funders", "providers", "recipients"):
             prog[role] = _group(entry, role, getattr(rec, role), actors, role != "funders")
-        prog["pillars"] = list(rec.pillars)
-        prog["budget"] = rec.budget
-        prog["start"] = step(entry, "start", rec.start, start, horizon)
-        prog["end"] = step(entry, "end", rec.end, start, horizon, clip_end=True)
-        if parse_month(rec.end) - start < horizon:
-            prog["end"] += 1  # the end month is the last month paid
-        if prog["end"] <= prog["start"]:
-            raise entry.fail("end", rec.end, f"a date after start {rec.start}")
+        prog["phases"] = _phases(entry, start, horizon)
+        prog["start"], prog["end"] = prog["phases"][0]["start"], prog["phases"][-1]["end"]
+        # One phase is the programme itself; with several, the union of what they pay for.
+        prog["pillars"] = [p for p in PILLARS if any(p in ph["pillars"] for ph in prog["phases"])]
+        prog["budget"] = prog["phases"][0]["budget"] if len(prog["phases"]) == 1 else None
         prog["horizon"] = rec.horizon
         prog["human_security"] = rec.human_security
         prog["funded_at_start"] = rec.funded_at_start
@@ -63,6 +60,31 @@ def check_programmes(
                 "pairing", "one_to_one", f"as many providers ({n}) as recipients ({m})"
             )
         out.append(prog)
+    return out
+
+
+def _phases(entry: Entry, start: int, horizon: int) -> list[dict[str, Any]]:
+    """A programme's phases in order, each {start, end (exclusive), budget, pillars}: the
+    top-level keys of a single-phase programme, or its ``phases``, which must not overlap."""
+    rec = entry.record
+    given = rec.phases if rec.phases is not None else [rec]
+    where = (
+        [entry]
+        if rec.phases is None
+        else [Entry(ph, entry.file, f"{entry.where}.phases[{k}]") for k, ph in enumerate(given)]
+    )
+    out: list[dict[str, Any]] = []
+    for ph, at in zip(given, where, strict=True):
+        first = step(at, "start", ph.start, start, horizon)
+        end = step(at, "end", ph.end, start, horizon, clip_end=True)
+        if parse_month(ph.end) - start < horizon:
+            end += 1  # the end month is the last month paid
+        if end <= first:
+            raise at.fail("end", ph.end, f"a date after start {ph.start}")
+        if out and first < out[-1]["end"]:
+            last = format_month(start + out[-1]["end"] - 1)
+            raise at.fail("start", ph.start, f"a date after the previous phase's end {last}")
+        out.append({"start": first, "end": end, "budget": ph.budget, "pillars": list(ph.pillars)})
     return out
 
 
