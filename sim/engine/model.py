@@ -219,12 +219,7 @@ class PeaceModel(mesa.Model):
     @property
     def ties(self) -> RowView:
         world, state = self.world, self.batch.state
-        return RowView(
-            state.ties,
-            world.ties,
-            active=np.ones(world.n_ties, dtype=bool),
-            project=state.projects.row[0],
-        )
+        return RowView(state.ties, world.ties, project=state.projects.row[0])
 
     @property
     def permission(self) -> np.ndarray:

@@ -38,8 +38,10 @@ def _pillars(template: str, unit: str, text: str) -> dict[str, Entry]:
 # The long series table's ``variable`` values. Entity ``model`` is the whole scenario; other
 # entities are named in ENTITIES.
 SERIES: dict[str, Entry] = {
-    "D": Entry(INDEX, "direct violence (Galtung); population-weighted over cities for a "
-               "community or the model"),
+    "D": Entry(
+        INDEX,
+        "direct violence (Galtung); population-weighted over cities for a community or the model",
+    ),
     "S": Entry(INDEX, "structural violence (Galtung); population-weighted as D"),
     "C": Entry(INDEX, "cultural violence (Galtung); population-weighted as D"),
     "D_mean": Entry(INDEX, "direct violence, unweighted mean over cities"),
@@ -53,17 +55,19 @@ SERIES: dict[str, Entry] = {
     "cohesion": Entry(INDEX, "social cohesion; population-weighted"),
     "participation": Entry(INDEX, "citizen participation in exchanges; population-weighted"),
     "displaced": Entry(PEOPLE, "displaced people (a sum over cities)"),
+    "population": Entry(PEOPLE, "residents present (a sum over cities)"),
+    "fled": Entry(PEOPLE, "a city's own people who fled it and may return (a sum over cities)"),
     "received_funds": Entry(MONEY, "money a watched city received this month, all pillars"),
     "cross_divide_trust": Entry(INDEX, "mean trust of active ties across a divide (0 if none)"),
-    "cross_divide_ties": Entry(COUNT, "active ties across a divide (what cross_divide_trust "
-                               "averages)"),
+    "cross_divide_ties": Entry(
+        COUNT, "active ties across a divide (what cross_divide_trust averages)"
+    ),
     "horizontal_integration": Entry(INDEX, "Lederach: middle-range ties across divides"),
     "vertical_integration": Entry(INDEX, "Lederach: ties between top, middle and grassroots"),
     "projects_active_development": Entry(COUNT, "development projects under way"),
     "projects_started_development": Entry(COUNT, "development projects started this month"),
     "projects_completed_development": Entry(COUNT, "development projects completed this month"),
-    "projects_interrupted_development": Entry(COUNT, "development projects interrupted this "
-                                              "month"),
+    "projects_interrupted_development": Entry(COUNT, "development projects interrupted this month"),
     **_pillars("flows_{p}", COUNT, "ties that delivered {p} work this month"),
     **_pillars("funds_{p}_direct", MONEY, "{p} money delivered by providers that are not IOs"),
     **_pillars("funds_{p}_io", MONEY, "{p} money delivered by international organisations"),
@@ -72,18 +76,28 @@ SERIES: dict[str, Entry] = {
     "io_share": Entry(SHARE, "share of the month's money delivered by IOs"),
     "offers_accepted": Entry(COUNT, "offers recipients accepted this month"),
     "offers_declined": Entry(COUNT, "offers recipients declined this month"),
-    **_pillars("gate_open_{p}", SHARE, "share of cross-border carrying ties open to {p} work "
-               "(1 where there are none)"),
+    **_pillars(
+        "gate_open_{p}",
+        SHARE,
+        "share of cross-border carrying ties open to {p} work (1 where there are none)",
+    ),
     "programmes_funded": Entry(COUNT, "programmes paying this month"),
-    "funded": Entry(SHARE, "1 while the programme pays, 0 otherwise (0 throughout when the "
-                    "run's policy does not have it)"),
-    "alliance_state": Entry("state code: 0 proposed, 1 negotiating, 2 founded, 3 active, "
-                            "4 suspended, 5 dissolved", "the alliance's state"),
+    "funded": Entry(
+        SHARE,
+        "1 while the programme pays, 0 otherwise (0 throughout when the "
+        "run's policy does not have it)",
+    ),
+    "alliance_state": Entry(
+        "state code: 0 proposed, 1 negotiating, 2 founded, 3 active, 4 suspended, 5 dissolved",
+        "the alliance's state",
+    ),
     "alliance_progress": Entry(INDEX, "progress towards the alliance's next state"),
     "hostility_max": Entry(INDEX, "highest national hostility over country pairs"),
     "sanctioned_countries": Entry(COUNT, "countries under sanctions"),
-    "permission": Entry("level: 0 closed, 1 humanitarian, 2 open", "the lower of the two "
-                        "governments' permissions toward each other"),
+    "permission": Entry(
+        "level: 0 closed, 1 humanitarian, 2 open",
+        "the lower of the two governments' permissions toward each other",
+    ),
     "hostility": Entry(INDEX, "national hostility between the two countries"),
     "trust": Entry(INDEX, "mean trust of the ties named by the entity (a pattern's series)"),
 }
@@ -121,24 +135,33 @@ TABLES: dict[str, dict[str, Entry]] = {
         "run": Entry(ID, "the run: its config hash (the folder name in a sweep)"),
         "date": Entry(MONTH, "the simulated month (its first day)"),
         "variable": Entry(TEXT, "what is measured: one of the variables below"),
-        "entity": Entry(TEXT, "what it is measured on: 'model', a community, a watched city, "
-                        "a programme, an alliance or a country pair"),
+        "entity": Entry(
+            TEXT,
+            "what it is measured on: 'model', a community, a watched city, "
+            "a programme, an alliance or a country pair",
+        ),
         "value": Entry("the variable's unit", "the value"),
     },
     "timeseries": {
         "step": Entry(STEP, "the simulated month, counted from 0"),
         "date": Entry("text 'YYYY-MM'", "the simulated month"),
         "<variable>": Entry("the variable's unit", "a variable of the whole model"),
-        "<variable>_<community>": Entry("the variable's unit", "D, S, C, needs or a peace "
-                                        "index of one community"),
-        "<metric>@<actor>": Entry("the metric's unit", "a watched city's own value "
-                                  "(direct_violence, structural_violence and "
-                                  "cultural_violence are D, S and C)"),
+        "<variable>_<community>": Entry(
+            "the variable's unit", "D, S, C, needs or a peace index of one community"
+        ),
+        "<metric>@<actor>": Entry(
+            "the metric's unit",
+            "a watched city's own value "
+            "(direct_violence, structural_violence and "
+            "cultural_violence are D, S and C)",
+        ),
         "funded@<programme>": SERIES["funded"],
         "alliance_<id>, alliance_<id>_progress": SERIES["alliance_state"]._replace(
-            description="an alliance's state code and progress"),
-        "permission_<a>_<b>, hostility_<a>_<b>": Entry("as permission, hostility",
-                                                       "a country pair's gate and hostility"),
+            description="an alliance's state code and progress"
+        ),
+        "permission_<a>_<b>, hostility_<a>_<b>": Entry(
+            "as permission, hostility", "a country pair's gate and hostility"
+        ),
     },
     "cities": {
         "step": Entry(STEP, "the simulated month, counted from 0"),
@@ -150,8 +173,7 @@ TABLES: dict[str, dict[str, Entry]] = {
     },
     "actors": {
         "id": Entry(ID, "the actor's id"),
-        "type": Entry(TEXT, "municipality, national_government, ngo or "
-                      "international_organisation"),
+        "type": Entry(TEXT, "municipality, national_government, ngo or international_organisation"),
         "name": Entry(TEXT, "display name"),
         "country": Entry(ID, "the actor's country"),
         "community": Entry(ID, "the actor's community (null if none)"),
@@ -161,14 +183,16 @@ TABLES: dict[str, dict[str, Entry]] = {
         "lon": Entry(DEGREES, "longitude (display only)"),
         "population": Entry(PEOPLE, "a city's population (0 for other actors)"),
         "displaced": Entry(PEOPLE, "displaced people at the start"),
+        "fled": Entry(PEOPLE, "the city's own people who had fled it, at the start"),
+        "active_from": Entry(STEP, "first month the actor is active"),
+        "active_to": Entry(STEP, "last month the actor is active (10^9: no end)"),
         "direct_violence": Entry(INDEX, "D at the start"),
         "structural_violence": Entry(INDEX, "S at the start"),
         "cultural_violence": Entry(INDEX, "C at the start"),
         "needs": Entry(INDEX, "needs at the start"),
         "capacity": Entry(INDEX, "capacity at the start"),
         "cohesion": Entry(INDEX, "cohesion at the start"),
-        "participation": Entry(INDEX, "participation at the start (before "
-                               "participation_scale)"),
+        "participation": Entry(INDEX, "participation at the start (before participation_scale)"),
         "will": Entry(INDEX, "political will at the start"),
         "diversity": Entry(INDEX, "0 = one community, up to 1 = evenly mixed"),
         "resources": Entry(MONEY, "money offered for outward cooperation"),
@@ -177,15 +201,19 @@ TABLES: dict[str, dict[str, Entry]] = {
         "risk_tolerance": Entry(INDEX, "a funder's tolerance of programme risk"),
         "sanction_exempt": Entry("true or false", "an IO whose work sanctions do not stop"),
         "expertise": Entry(INDEX, "recorded, read by no rule"),
-        "represents": Entry(COUNT, "organisations the actor stands for (recorded, read by no "
-                            "rule)"),
+        "represents": Entry(
+            COUNT, "organisations the actor stands for (recorded, read by no rule)"
+        ),
         **_pillars("mandate_{p}", INDEX, "weight of the {p} pillar in the actor's mandate"),
     },
     "events": {
         "step": Entry(STEP, "the month of the event, counted from 0"),
         "date": Entry(MONTH, "the month of the event (its first day)"),
-        "type": Entry(TEXT, "the event type (docs/scenario-format.md), or a model event: "
-                      "grant_paid, grant_refused, alliance transitions, intervention"),
+        "type": Entry(
+            TEXT,
+            "the event type (docs/scenario-format.md), or a model event: "
+            "grant_paid, grant_refused, alliance transitions, intervention",
+        ),
         "detail": Entry(TEXT, "what the event did"),
         "source": Entry(TEXT, "file:line in the source reports (docs/sources.md)"),
         "assumption": Entry(TEXT, "the assumption made where the sources are silent"),
