@@ -38,14 +38,25 @@ def mark_events(ax: plt.Axes, events: pd.DataFrame, label: bool = False) -> None
 
 
 def figure(ts: pd.DataFrame, events: pd.DataFrame | None = None, title: str = "") -> plt.Figure:
-    """Four panels: peace indices, trust and integration, activity by pillar, funds by channel."""
+    """Six panels: peace indices (recipient side), trust and integration, activity by pillar,
+    funds by channel, the recipient cities' violence, needs and capacity, and their people.
+
+    The peace panel shows the recipient side by default (cities that programmes target, or the
+    scenario's ``focus`` list): a population-weighted index over every city is dominated by
+    large provider cities whose own peace drifts (issue 15, item 9). The all-city index is
+    drawn thin and grey beside it.
+    """
     x = pd.to_datetime(ts["date"])
-    fig, axes = plt.subplots(2, 2, figsize=(13, 8), sharex=True, constrained_layout=True)
+    fig, axes = plt.subplots(3, 2, figsize=(13, 11), sharex=True, constrained_layout=True)
+    side = "_recipients" if "peace_recipients" in ts else ""
     ax = axes[0, 0]
     for col, style in (("peace", "-"), ("negative_peace", "--"), ("positive_peace", "-.")):
-        ax.plot(x, ts[col], style, label=col.replace("_", " "))
+        ax.plot(x, ts[col + side], style, label=col.replace("_", " "))
+    if side:
+        ax.plot(x, ts["peace"], color="0.6", lw=0.8, label="peace, all cities")
     ax.set_ylim(0, 1)
-    ax.set_title("Peace indices (Galtung), population-weighted")
+    where = "recipient cities" if side else "all cities"
+    ax.set_title(f"Peace indices (Galtung), {where}, population-weighted")
     ax.legend(loc="lower right", fontsize=8)
     ax = axes[0, 1]
     for col in ("cross_divide_trust", "horizontal_integration", "vertical_integration"):
@@ -76,6 +87,31 @@ def figure(ts: pd.DataFrame, events: pd.DataFrame | None = None, title: str = ""
     ax.stackplot(x, *series, labels=labels, colors=colours)
     ax.set_title("Funds disbursed by pillar and channel (units/month)")
     ax.legend(loc="upper right", fontsize=7, ncol=2)
+    ax = axes[2, 0]
+    for col in ("S", "C", "needs", "capacity"):
+        if col + side in ts:
+            ax.plot(
+                x,
+                ts[col + side],
+                label=col.replace("S", "structural violence", 1)
+                if col == "S"
+                else "cultural violence"
+                if col == "C"
+                else col,
+            )
+    ax.set_ylim(0, 1)
+    ax.set_title(f"Structural and cultural violence, needs, capacity ({where})")
+    ax.legend(loc="upper right", fontsize=8)
+    ax = axes[2, 1]
+    for col, label in (
+        ("population", "residents"),
+        ("fled", "fled (may return)"),
+        ("displaced", "hosted displaced"),
+    ):
+        if col in ts:
+            ax.plot(x, ts[col], label=label)
+    ax.set_title("People, all cities")
+    ax.legend(loc="upper right", fontsize=8)
     for i, ax in enumerate(axes.flat):
         mark_events(ax, events, label=i == 0)
         ax.grid(alpha=0.3)

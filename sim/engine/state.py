@@ -34,17 +34,25 @@ class Cities:
     capacity: np.ndarray
     cohesion: np.ndarray
     participation: np.ndarray
-    population: np.ndarray
-    displaced: np.ndarray
+    population: np.ndarray  # residents present
+    displaced: np.ndarray  # displaced people it hosts, from elsewhere
     diversity: np.ndarray
     pressure: np.ndarray  # this month's exogenous violence pressure (events)
     dependency: np.ndarray
     last_received: np.ndarray  # (3, R, N) last step each pillar arrived, pillar first
     received: np.ndarray  # (3, R, N) money received this month, pillar first
+    fled: np.ndarray  # its own people who fled and may return
+    # (3 pillars, 3 horizons, R, N) effect stocks in EUR per inhabitant per year (rules.money)
+    stock: np.ndarray
+
+    @property
+    def people(self) -> np.ndarray:
+        """Everyone the city serves: residents and hosted displaced (the dose's population)."""
+        return self.population + self.displaced
 
     @property
     def displaced_share(self) -> np.ndarray:
-        return self.displaced / (self.population + self.displaced)
+        return self.displaced / np.maximum(self.population + self.displaced, 1.0)
 
 
 @dataclass
@@ -75,6 +83,11 @@ class TieState:
     intensity: np.ndarray
     age: np.ndarray
     last_contact: np.ndarray
+    active: np.ndarray  # the tie exists this month (a dated tie is inactive outside its window)
+    stage: np.ndarray  # cooperation ladder stage, 0-3 (rules.ladder)
+    benefit: np.ndarray  # mutual benefit: moving average of joint outcomes
+    months_up: np.ndarray  # months in a row fit to climb a stage
+    months_down: np.ndarray  # months in a row without mutual benefit
 
 
 @dataclass
@@ -143,6 +156,8 @@ class State:
             dependency=np.zeros((r, n)),
             last_received=np.full((3, r, n), NEVER, dtype=np.int64),
             received=np.zeros((3, r, n)),
+            fled=np.zeros((r, n)),
+            stock=np.zeros((3, 3, r, n)),
         )
         n_all = len(world.alliance_ids)
         window = int(co.funding.risk_window.max())
@@ -156,6 +171,11 @@ class State:
                 intensity=np.zeros((r, e)),
                 age=np.zeros((r, e), dtype=np.int64),
                 last_contact=np.full((r, e), NEVER, dtype=np.int64),
+                active=np.ones((r, e), dtype=bool),
+                stage=np.zeros((r, e), dtype=np.int64),
+                benefit=np.zeros((r, e)),
+                months_up=np.zeros((r, e), dtype=np.int64),
+                months_down=np.zeros((r, e), dtype=np.int64),
             ),
             projects=Projects(
                 row=np.full((r, e), -1, dtype=np.int64),

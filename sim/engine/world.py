@@ -3,8 +3,9 @@
 :class:`World` is built once per scenario and policy and shared by every replicate of a batch:
 actors and their fixed attributes, ties and their fixed flags, the tie subsets the rules read
 (cross-divide, cross-border, up, middle-range), mediation triples, programmes with their
-(programme, tie) rows, alliances, and the initial values from which each replicate's state
-starts (``sim.engine.state``). Nothing here changes during a run.
+(programme, tie) rows, alliances, the groups the dynamics read (``sim.engine.groups``), and the
+initial values from which each replicate's state starts (``sim.engine.state``). Nothing here
+changes during a run.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
+from sim.engine.groups import compile_groups
 from sim.rules import gates, group_sum
 from sim.scenario.dates import format_month
 from sim.scenario.loader import ACTOR_TYPES, PILLARS, TIE_TYPES, Scenario
@@ -50,6 +52,7 @@ class Actors:
     mandate: np.ndarray  # (A, 3)
     conflict_sensitivity: np.ndarray
     sanction_exempt: np.ndarray
+    expertise: np.ndarray  # an NGO's know-how: fewer of its projects fail
 
 
 @dataclass
@@ -73,6 +76,7 @@ class Ties:
     carefree: np.ndarray  # 1 - the provider's conflict sensitivity (do-no-harm weight)
     up: np.ndarray  # a city's tie up to its government or an IO
     mediated: np.ndarray  # the party tie of some mediation triple
+    src_expertise: np.ndarray  # the provider's expertise if it is an NGO, else 0
 
 
 class World:
@@ -103,6 +107,7 @@ class World:
         self._compile_mediation()
         self._compile_programmes(case)
         self._compile_alliances(case)
+        self.groups = compile_groups(self)
 
     def context(self, city_values: np.ndarray, default: float) -> np.ndarray:
         """(R, A) per-actor view of a city quantity (R, N): a city its own value, another actor
@@ -139,6 +144,7 @@ class World:
             mandate=np.stack([col(f"mandate_{p}") for p in PILLARS], axis=1),
             conflict_sensitivity=col("conflict_sensitivity"),
             sanction_exempt=actors["sanction_exempt"].to_numpy(dtype=bool),
+            expertise=col("expertise"),
         )
         # Initial values of each replicate's state (sim.engine.state).
         self.initial_cities = {key: col(name)[:n] for key, name in CITY_COLUMNS.items()}
@@ -212,6 +218,8 @@ class World:
             carefree=1.0 - a.conflict_sensitivity[src],
             up=(src < n) & np.isin(ttype, UP) & up_to,
             mediated=np.zeros(len(src), dtype=bool),
+            # Only an NGO's expertise counts (MODEL.md: NGOs carry the know-how).
+            src_expertise=np.where(a.type[src] == ACTOR_TYPES.index("ngo"), a.expertise[src], 0.0),
         )
         self.n_ties = len(src)
         self.initial_ties = {

@@ -51,6 +51,9 @@ LEVEL_OUTCOMES = (
     "peace",
     "positive_peace",
     "negative_peace",
+    "peace_recipients",  # the recipient-side and cross-divide headline indices (issue 15)
+    "positive_peace_recipients",
+    "peace_divided",
     "cross_divide_trust",
     "horizontal_integration",
     "vertical_integration",
