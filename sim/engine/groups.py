@@ -146,6 +146,8 @@ def _index_groups(world: World) -> dict[str, np.ndarray]:
         recipients[rows[rows < n]] = True
     else:
         recipients[world.recipient_city] = True
+    if not recipients.any():  # no programme reaches a city: the recipient side is every city
+        recipients[:] = True
     community = world.city_community
     in_divide = world.divide.any(axis=1)
     divided = (community >= 0) & in_divide[np.maximum(community, 0)]
