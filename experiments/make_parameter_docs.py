@@ -1,4 +1,5 @@
-"""Regenerate docs/parameters.md from the documented coefficients in sim/engine/params.py.
+"""Regenerate docs/parameters.md from the documented coefficients (sim/engine/params.py and the
+modules it gathers), with the plausibility bounds and the references they cite.
 
     .venv/bin/python experiments/make_parameter_docs.py
 A test fails when docs/parameters.md is out of date.
@@ -26,7 +27,8 @@ def render() -> str:
         "Every rule coefficient is a named Hydra parameter (`model.<group>.<name>`) with a unit,",
         "an inclusive range checked before a run starts, and a reason: a source line in",
         "`shared/seeds` (`file:line`) or the word *assumption*. Generated from",
-        "`sim/engine/params.py`",
+        "`sim/engine/params_flows.py` and `sim/engine/params_states.py` (gathered in",
+        "`sim/engine/params.py`)",
         "by `experiments/make_parameter_docs.py`; override any of them on the command line,",
         "for example `citypeace scenario=tuzla model.trust.decay=0.05`.",
         "",
@@ -53,8 +55,86 @@ def render() -> str:
         + ", ".join(f"`model.switches.{name}` ({why})" for name, why in switches())
         + ".",
         "",
+        *BOUNDS,
+        *REFERENCES,
     ]
     return "\n".join(lines)
+
+
+# What a programme can do, and what per-capita money it takes (issue 15). Each bound is checked
+# on a synthetic pair of cities built in tests/test_dynamics.py (tests/pair_world.py).
+BOUNDS = [
+    "## Plausibility bounds",
+    "",
+    "Money is on one scale: a scenario's budget in units a month (1 unit = EUR 1,000 a month at",
+    "2000 prices) reaches a city as a dose in EUR per inhabitant per year (`units x 12,000 /",
+    "(residents + hosted displaced)`), and every rule reads money in that unit (docs/ODD.md 7.4).",
+    "The bounds below follow from the coefficients above; `tests/test_dynamics.py` checks each on",
+    "a synthetic pair of cities across a divide (a war-damaged city of 100,000 with capacity 0.3",
+    "and S 0.6, its neighbour, and one donor programme), against the same pair without the",
+    "programme (same seed, no noise).",
+    "",
+    "| bound | figure it rests on | test |",
+    "| --- | --- | --- |",
+    "| A programme of a few EUR per inhabitant a year changes S and capacity by less than 0.02 "
+    "in five years. | The seeds: ABC was about EUR 2.4 million over five years (a scenario "
+    "assumption) for Tuzla's ~130,000 inhabitants plus ~60,000 refugees (004:3616-3617), about "
+    "EUR 2.5 per inhabitant a year, about 1% of the per-capita national reconstruction flow "
+    "(World Bank and EC 1997). | `test_bound_a_few_euros_a_head_changes_little` |",
+    "| A Bosnia-scale development programme (EUR 300 per inhabitant a year for five years) lowers "
+    "S by at least 0.10 within five years as a crisis programme, by at least 0.07 within five "
+    "and 0.085 within ten as a design programme, and raises capacity by at least 0.05 within "
+    "ten. | World Bank and EC 1997: US$5.1 billion for 1996-1999, about US$300-360 per "
+    "inhabitant a year, with GDP growth over 50% in 1996 and about 35% in 1997 from a collapsed "
+    "base. | `test_bound_bosnia_scale_rebuilds` |",
+    "| No programme lowers cultural violence by more than 0.1 in a decade: even EUR 1,000 per "
+    "inhabitant a year of all three pillars, fully coordinated, for ten years (a vision "
+    "programme) lowers C by less than 0.1. | 004:1619-1623 cultural violence is the most "
+    "persistent (assumption about its size). | `test_bound_no_programme_lowers_culture_fast` |",
+    "| Without aid and without war, capacity recovers by itself: the gap to full capacity "
+    "halves in 8-25 years (about 12 at middling cohesion); it never collapses. | Collier 1999; "
+    "Chen, Loayza and Reynal-Querol 2008: recovery after a lasting peace is the norm. | "
+    "`test_recovery_without_aid_is_slow_not_a_collapse` |",
+    "| Development aid speeds recovery: the Bosnia-scale programme leaves capacity at least "
+    "0.03 higher ten years on. | Collier and Hoeffler 2004. | "
+    "`test_development_aid_speeds_recovery` |",
+    "| A crisis programme acts fast and fades; a vision programme acts slowly and lasts (after "
+    "about 15 years it has kept more of its effect on S). | 004:1924-2000 Lederach's horizons "
+    "(assumption about lifetimes). | `test_horizon_tag_sets_how_long_an_effect_lasts` |",
+    "| Displacement: at D = 0.8 for 42 months 30-55% of the residents flee; in peace with "
+    "capacity 0.7, 40-70% of them are back within ten years. | UNHCR 2004: about 2 of 4.4 "
+    "million displaced in 3.5 years; 1,000,473 back by July 2004, 8.6 years after Dayton. | "
+    "`test_displacement_rule_conserves_people_and_matches_bosnia` |",
+    "| A siege is never good for the besieged city: with a violence event of any pressure, "
+    "needs, S, capacity, residents and positive peace are no better, month by month. | Issue 15 "
+    "(a siege used to lower the besieged city's needs). | "
+    "`test_a_siege_is_never_better_for_the_besieged_city` (hypothesis) |",
+    "",
+]
+
+REFERENCES = [
+    "## References",
+    "",
+    "- Chen, S., Loayza, N. and Reynal-Querol, M. (2008). The aftermath of civil war. *World "
+    "Bank Economic Review* 22(1): 63-85 (World Bank Policy Research Working Paper 4190, 2007).",
+    "- Collier, P. (1999). On the economic consequences of civil war. *Oxford Economic Papers* "
+    "51(1): 168-183.",
+    "- Collier, P. and Hoeffler, A. (2004). Aid, policy and growth in post-conflict societies. "
+    "*European Economic Review* 48(5): 1125-1145 (World Bank Policy Research Working Paper "
+    "2902, 2002).",
+    "- UNHCR (21 September 2004). Returns to Bosnia and Herzegovina reach 1 million. Press "
+    "release, Geneva.",
+    "- World Bank (1996), as quoted by the Associated Press, 1 March 1996: war damage in Bosnia "
+    "and Herzegovina of up to US$30 billion.",
+    "- World Bank and European Commission (1997). *Bosnia and Herzegovina: Implementation of the "
+    "Priority Reconstruction Program. Status report to the donor community.* Report 19295. "
+    "Washington, DC and Brussels.",
+    "- The seed reports (`shared/seeds`, cited as `file:line`): 001 (Seoul's city-diplomacy "
+    "potential, 2018: 4720 Dutch aid to Nicaragua, 4749 Dutch municipalities' own funds, "
+    "5019-5021 ABC's money) and 004 (Seoul's city diplomacy for peace, 2020: 3616-3617 Tuzla's "
+    "people and refugees, 1924-2000 Lederach's horizons, 1619-1623 cultural violence persists).",
+    "",
+]
 
 
 if __name__ == "__main__":

@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 from helpers import copy_scenario, edit_yaml
 from sim import PeaceModel
 from sim.engine.params import parameter_table
-from sim.rules import nexus, proposals, trust
+from sim.engine.params_flows import MoneyParams
+from sim.engine.params_states import GaltungParams
+from sim.rules import galtung, money, proposals, trust
 from sim.scenario.loader import Scenario, load_scenario
 
 INDEX_COLUMNS = (
@@ -110,15 +112,25 @@ def test_synthetic_invariants(params: dict, seed: int, n: int, degree: float) ->
     _check_model(model)
 
 
-@given(needs=st.floats(0, 1), aid=st.floats(0, 1e6), more=st.floats(0, 1e6), mult=st.floats(1, 6))
+@given(
+    capacity=st.floats(0, 1),
+    aid=st.floats(0, 1e6),
+    more=st.floats(0, 1e6),
+    mult=st.floats(1, 6),
+)
 def test_more_humanitarian_aid_never_raises_needs(
-    needs: float, aid: float, more: float, mult: float
+    capacity: float, aid: float, more: float, mult: float
 ) -> None:
-    a = nexus.humanitarian_relief(np.array([needs]), np.array([aid]), np.array([mult]), 0.6, 0.05)
-    b = nexus.humanitarian_relief(
-        np.array([needs]), np.array([aid + more]), np.array([mult]), 0.6, 0.05
-    )
-    assert 0 <= b[0] <= a[0] <= needs
+    """A larger humanitarian dose (EUR per inhabitant a year) never raises the needs target."""
+    g, m = GaltungParams(), MoneyParams()
+    k = np.array([capacity])
+
+    def target(x: float) -> float:
+        r = mult * money.response(np.array([x]), k, m.x_half_hum, m.a0)
+        half = np.array([0.5])
+        return float(galtung.needs_target(half, half, half, np.zeros(1), k, r, g)[0])
+
+    assert 0 <= target(aid + more) <= target(aid) <= target(0.0) <= 1
 
 
 @given(

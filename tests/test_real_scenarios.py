@@ -84,9 +84,28 @@ def test_seoul_policies_change_channels() -> None:
     assert len(io.programme_ids) > len(base.programme_ids) or io.levers != base.levers
 
 
+# Patterns that stopped holding with issue 15's dynamics (money read per inhabitant, aid acting
+# through the slow targets, violence that destroys, recovery without aid). They are reported in
+# docs/validation/README.md, not loosened or relabelled (issue 15 item 10). The test pins the
+# list both ways: any other pattern failing, or one of these holding again, fails it.
+NO_LONGER_HOLD = {
+    # ABC's EUR 2.5 per inhabitant a year moves Tuzla's positive peace by about 0.005 (< 0.01)
+    "tuzla": {
+        "no_abc_slower_recovery",
+        "low_participation_worse",
+        "no_coordination_worse",
+        "no_field_visits_worse",
+    },
+    # Palestinian direct violence after 2005 is lower than before issue 15 (about 0.1-0.2 at the
+    # 2007-2009 peak), so the EU grant is often paid and MAP is seldom suspended
+    "map": {"map_eu_grant_refused", "map_suspended_as_violence_grows"},
+}
+
+
 @pytest.mark.parametrize("name", ["tuzla", "map", "seoul_pyongyang"])
 def test_patterns_hold_in_the_ensemble(name: str, request: pytest.FixtureRequest) -> None:
-    """Every pattern holds in >= 80% of seeds: 10 seeds by default, 30 with --runslow."""
+    """Every pattern holds in >= 80% of seeds (10 seeds by default, 30 with --runslow), except
+    those recorded in NO_LONGER_HOLD, which must still fail."""
     from sim.experiments.validate import evaluate, run_ensemble
 
     seeds = 30 if request.config.getoption("--runslow") else 10
@@ -96,4 +115,6 @@ def test_patterns_hold_in_the_ensemble(name: str, request: pytest.FixtureRequest
         runs[policy] = run_ensemble([f"scenario={name}"], policy, seeds, 1, False)
     table = evaluate(case.patterns, runs)
     failing = table[~table["pass"]]
-    assert failing.empty, "\n" + failing[["pattern", "share", "value"]].to_string()
+    assert set(failing["pattern"]) == NO_LONGER_HOLD.get(name, set()), (
+        "\n" + failing[["pattern", "share", "value"]].to_string()
+    )

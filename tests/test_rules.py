@@ -183,22 +183,17 @@ class TestNexus:
         assert mult.tolist() == [1.5, 1.0]
         assert nexus.nexus_multiplier(last, 12, 12, 0.5, 0.0).tolist() == [1.0, 1.0]
 
-    def test_humanitarian_relief_hand_value(self) -> None:
-        needs = nexus.humanitarian_relief(
-            np.array([0.8]), np.array([0.05]), np.array([1.0]), effect=0.6, scale=0.05
-        )
-        assert needs[0] == pytest.approx(0.8 * (1 - 0.6 * (1 - np.exp(-1))))
-
     def test_dependency_grows_without_development(self) -> None:
         dep = nexus.dependency_update(
-            np.zeros(2), np.array([1.0, 1.0]), np.array([0.0, 1.0]), gain=0.3, decay=0.0, scale=0.05
-        )
+            np.zeros(2), np.array([1.0, 1.0]), np.array([0.0, 1.0]), gain=0.3, decay=0.0,
+            x_half=0.05,
+        )  # fmt: skip
         assert dep.tolist() == pytest.approx([0.3 * (1 - np.exp(-20)), 0.0])
 
-    def test_dependency_grows_with_the_amount(self) -> None:
-        aid = np.array([0.0, 0.001, 0.05, 1.0])
+    def test_dependency_grows_with_the_dose(self) -> None:
+        aid = np.array([0.0, 0.001, 0.05, 1.0])  # EUR per inhabitant per year
         dep = nexus.dependency_update(
-            np.zeros(4), aid, np.zeros(4), gain=0.3, decay=0.0, scale=0.05
+            np.zeros(4), aid, np.zeros(4), gain=0.3, decay=0.0, x_half=0.05
         )
         assert dep[0] == 0.0 and np.all(np.diff(dep) > 0)
         assert dep[2] == pytest.approx(0.3 * (1 - np.exp(-1)))
@@ -207,21 +202,16 @@ class TestNexus:
         felt = nexus.felt_dependency(np.array([0.4, 0.4, 0.0]), np.array([0.0, 2.0, 0.0]))
         assert felt.tolist() == [0.4, 0.0, 0.0]
 
-    def test_hazard_and_completion(self) -> None:
-        h = nexus.project_hazard(
-            np.array([0.5]),
-            np.array([True]),
-            np.array([False]),
-            np.array([0.5]),
-            base=0.01,
-            violence=0.1,
-            gate=0.2,
-            unfunded_h=0.3,
-            low_participation=0.04,
-        )
+    def test_hazard_hand_value(self) -> None:
+        kw = dict(base=0.01, violence=0.1, gate=0.2, unfunded_h=0.3, low_participation=0.04)
+        args = (np.array([0.5]), np.array([True]), np.array([False]), np.array([0.5]))
+        h = nexus.project_hazard(*args, **kw)
         assert h[0] == pytest.approx(0.01 + 0.05 + 0.2 + 0.02)
-        g = nexus.completion_gain(np.array([1.0]), np.array([0.5]), np.array([1.0]), 0.5)
-        assert g[0] == pytest.approx(1 - np.exp(-0.5))
+        # an NGO's expertise and a tie's ladder stage cut the hazard
+        cut = nexus.project_hazard(
+            *args, np.array([0.6]), np.array([3]), expertise_cut=0.5, stage_cut=0.3, **kw
+        )
+        assert cut[0] == pytest.approx(0.28 * (1 - 0.3) * (1 - 0.3))
 
     def test_do_no_harm_lowers_cohesion_only_in_mixed_cities(self) -> None:
         coh = nexus.do_no_harm(
@@ -230,7 +220,7 @@ class TestNexus:
             np.array([1.0, 1.0]),
             np.array([1.0, 1.0]),
             harm=0.1,
-            scale=1.0,
+            x_half=1.0,
         )
         assert coh[0] < 0.5 and coh[1] == 0.5
 
@@ -336,8 +326,10 @@ class TestTrust:
 class TestGaltung:
     def test_targets_hand_value(self) -> None:
         p = GaltungParams()
-        one = np.array([0.5])
-        d, s, c = galtung.targets(one, one, one, one, one * 0, one, one, one * 0, one * 0, one, p)
+        one, zero = np.array([0.5]), np.array([0.0])
+        d, s, c = galtung.targets(
+            one, one, one, one, zero, one, one, zero, zero, one, zero, zero, zero, p
+        )
         expect_d = sigmoid(
             np.array(
                 [p.w_DS * 0.5 + p.w_DC * 0.5 + p.w_DN * 0.5 - p.w_Dcoh * 0.5 - p.w_DK * 0.5 - p.b_D]
@@ -346,6 +338,29 @@ class TestGaltung:
         assert d[0] == pytest.approx(expect_d[0])
         expect_c = sigmoid(np.array([p.w_CD * 0.5 - p.w_CT * 0.5 - p.w_Ccoh * 0.5 - p.b_C]))
         assert c[0] == pytest.approx(expect_c[0])
+        # Aid moves the targets: development lowers S*, peace work and horizontal ties C*
+        # (each a response of 0.5 here).
+        aided = galtung.targets(
+            one, one, one, one, zero, one, one, zero, zero, one, one, one, one, p
+        )
+        assert aided[0][0] == d[0]
+        assert aided[1][0] == pytest.approx(
+            sigmoid(np.array([sigmoid_logit(s) - 0.5 * p.w_S_dev]))[0]
+        )
+        expect = sigmoid_logit(c) - 0.5 * (p.w_C_peace + p.w_Chor)
+        assert aided[2][0] == pytest.approx(sigmoid(np.array([expect]))[0])
+
+    def test_needs_target_hand_value(self) -> None:
+        p = GaltungParams()
+        needs = galtung.needs_target(
+            np.array([0.2]), np.array([0.4]), np.array([0.1]), np.array([0.3]), np.array([0.6]),
+            np.array([0.25]), p,
+        )  # fmt: skip
+        logit = (
+            p.w_ND * 0.2 + p.w_NS * 0.4 + p.w_Ndisp * 0.1 + p.w_Ndep * 0.3 + p.w_NK * 0.4
+            - p.w_N_hum * 0.25 - p.b_N
+        )  # fmt: skip
+        assert needs[0] == pytest.approx(sigmoid(np.array([logit]))[0])
 
     def test_rates_are_ordered_months_years_decades(self) -> None:
         p = GaltungParams()
@@ -361,13 +376,22 @@ class TestGaltung:
         assert peace[0] == pytest.approx((0.8 * 0.25) ** (1 / 3))
 
 
+def sigmoid_logit(p: np.ndarray) -> float:
+    """The logit of a probability (one element)."""
+    return float(np.log(p[0] / (1 - p[0])))
+
+
 def test_lederach_metrics_and_spill_up() -> None:
-    # The trust of the cross-divide ties between middle-range ends, per replicate.
-    h = lederach.horizontal_integration(np.array([[0.2, 0.4], [0.8, 0.6]]))
-    assert h.tolist() == pytest.approx([0.3, 0.7])
-    assert lederach.horizontal_integration(np.zeros((2, 0))).tolist() == [0.0, 0.0]
-    v = lederach.vertical_integration(np.array([True, True, False]), np.array([0.5, 0.1, 0.9]), 0.4)
-    assert v == pytest.approx(1 / 3)
+    # h_i: the mean trust of each city's middle-level cross-divide ties, per replicate.
+    by_city = lederach.horizontal_by_city(np.array([[0.6, 0.0, 0.8]]), np.array([2, 0, 1]))
+    assert by_city[0].tolist() == pytest.approx([0.3, 0.0, 0.8])
+    # the model level: the mean over the cities that have such ties
+    has = np.array([True, False, True])
+    assert lederach.horizontal_integration(by_city, has).tolist() == pytest.approx([0.55])
+    assert lederach.horizontal_integration(by_city, ~has | ~has).tolist() == [0.0]
+    v = lederach.vertical_by_city(np.array([True, True, False]), np.array([0.5, 0.1, 0.9]), 0.4)
+    assert v.tolist() == [1.0, 0.0, 0.0]
+    assert lederach.vertical_integration(v) == pytest.approx(1 / 3)
     host = lederach.spill_up(
         np.array([[0, 0.8], [0.8, 0]]),
         np.array([[0, 0.9], [0.9, 0]]),

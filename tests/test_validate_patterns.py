@@ -79,7 +79,7 @@ def test_a_good_pattern_loads(tmp_path: Path) -> None:
             (),
             "patterns[0].mechanism",
             "'no_such'",
-            "one of ['acceptance'",
+            "one of ['absorptive_capacity', 'acceptance'",
         ),
         (
             {"role": "calibration", "calibrates": ["model.trust.decy"]},

@@ -103,6 +103,7 @@ class Municipality(ActorAgent):
     participation = _Column("cities", "participation")
     population = _Column("cities", "population", index=False)
     displaced = _Column("cities", "displaced", index=False)
+    fled = _Column("cities", "fled", index=False)
 
     @property
     def negative_peace(self) -> float:

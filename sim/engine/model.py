@@ -280,6 +280,13 @@ class PeaceModel(mesa.Model):
         """The development project log."""
         return self.batch.outputs().activities(0)
 
+    def horizons_frame(self) -> pd.DataFrame:
+        """Outcomes 2, 10 and 20 years after the reference date and each programme's start
+        (Lederach's crisis, design and vision horizons; ``sim.engine.horizons``)."""
+        from sim.engine.horizons import anchors, horizon_table
+
+        return horizon_table(self.timeseries(), anchors(self.world), self.case.start)
+
     def network(self) -> dict[str, np.ndarray]:
         """Ties as arrays (src, dst, type, trust, cross_divide) for plotting or networkx."""
         t = self.world.ties

@@ -18,6 +18,8 @@ class Month:
     """What happened in the month just simulated (``Batch.month``)."""
 
     step: int
+    vertical_city: np.ndarray  # (R, N) each city's vertical integration at the month's start
+    horizontal_city: np.ndarray  # (R, N) each city's horizontal integration at the start
     open: np.ndarray  # (3, R, E) may the tie carry the pillar
     third_src: np.ndarray  # (R, E) the provider is a third channel
     prog_active: np.ndarray  # (R, P) programmes paying
@@ -31,6 +33,8 @@ class Month:
     accepted: np.ndarray | None = None  # (R, E) some part taken
     declined: np.ndarray | None = None  # (R, E) an offer with nothing taken
     flows: np.ndarray | None = None  # (3, R, E) delivered money
+    peace_delivered: np.ndarray | None = None  # (R, E) share of the offer delivered as peace
+    multiplier: np.ndarray | None = None  # (R, N) the nexus multiplier of the month
     started: np.ndarray | None = None  # (R, E) a project started on the tie
     completed: np.ndarray | None = None  # (R, E) its project completed
     interrupted: np.ndarray | None = None  # (R, E) its project was interrupted

@@ -14,10 +14,21 @@ from sim.engine.month import Month
 from sim.engine.scoped_series import ScopedRecorder, requested
 from sim.engine.state import State
 from sim.engine.world import World
-from sim.rules import DEV, HUM, PEACE, average, galtung, group_sum, total
+from sim.rules import DEV, HUM, PEACE, average, galtung, group_sum, ladder, total
 from sim.scenario.loader import PILLARS
 
-CITY_COLUMNS = ("D", "S", "C", "needs", "capacity", "cohesion", "participation", "displaced")
+CITY_COLUMNS = (
+    "D",
+    "S",
+    "C",
+    "needs",
+    "capacity",
+    "cohesion",
+    "participation",
+    "displaced",
+    "population",
+    "fled",
+)
 # Population-weighted means recorded each month, in this order.
 WEIGHTED = (
     "D",
@@ -34,6 +45,27 @@ WEIGHTED = (
 # Community series (population-weighted means per community) and their rows in WEIGHTED.
 COMMUNITY_SERIES = ("D", "S", "C", "needs", "negative_peace", "positive_peace", "peace")
 _COMMUNITY_ROWS = [WEIGHTED.index(name) for name in COMMUNITY_SERIES]
+# Headline indices beside the population-weighted ones (ODD 7.9): over the cities programmes
+# target (or the scenario's focus list) and over the cities of communities in a divide.
+# The recipient side also records its D, S, C, needs and capacity (the dashboard's panels).
+HEADLINE_INDICES = {
+    "recipients": ("D", "S", "C", "needs", "capacity", "negative_peace", "positive_peace", "peace"),
+    "divided": ("negative_peace", "positive_peace", "peace"),
+}
+HEADLINE = tuple(
+    f"{index}_{group}" for group, indices in HEADLINE_INDICES.items() for index in indices
+)
+_HEADLINE_ROWS = {
+    group: [WEIGHTED.index(name) for name in indices] for group, indices in HEADLINE_INDICES.items()
+}
+# People and the cooperation ladder, recorded after ``displaced``.
+DYNAMICS_SERIES = (
+    "population",
+    "fled",
+    *HEADLINE,
+    *(f"ladder_{name}" for name in ladder.STAGE_NAMES),
+    "mutual_benefit",
+)
 WATCH_METRICS = (
     "direct_violence",
     "structural_violence",
@@ -104,7 +136,8 @@ class Recorder:
         """This month's values of every replicate."""
         w, c = self.world, state.cities
         step, n = month.step, w.n_cities
-        weight = c.population / total(c.population)[:, None]
+        people = c.people  # residents and hosted displaced
+        weight = people / np.maximum(total(people), 1.0)[:, None]
         neg, pos, peace = galtung.indices(c.D, c.S, c.C)
         stack = np.stack(
             [c.D, c.S, c.C, c.needs, c.capacity, c.cohesion, neg, pos, peace, c.participation],
@@ -117,6 +150,10 @@ class Recorder:
             *total(stack * weight[:, None, :]).T,
             *(total(stack[:, :3]) / n).T,
             total(c.displaced),
+            total(c.population),
+            total(c.fled),
+            *self._headline(stack, people),
+            *self._ladder(state.ties),
             average(np.take(trust, cross, axis=1)) if cross.size else np.zeros(self.replicates),
             np.full(self.replicates, float(cross.size)),
             month.horizontal,
@@ -165,7 +202,7 @@ class Recorder:
                 for kind in ("permission", "hostility")
             ]
             self._put("country pairs", labels, pairs.reshape(self.replicates, -1))
-        self._record_communities(stack, c.population)
+        self._record_communities(stack, people)
         self._record_watch(stack, c)
         if self.scoped is not None and self.scoped.names:
             self._put("scoped", self.scoped.names, self.scoped.values(state, month))
@@ -176,7 +213,7 @@ class Recorder:
     def _main_names(self) -> list[str]:
         """The model-level series of :meth:`record`, in the order it lists their values."""
         w = self.world
-        names = ["step", *WEIGHTED, "D_mean", "S_mean", "C_mean", "displaced"]
+        names = ["step", *WEIGHTED, "D_mean", "S_mean", "C_mean", "displaced", *DYNAMICS_SERIES]
         names += [
             "cross_divide_trust",
             "cross_divide_ties",
@@ -199,16 +236,38 @@ class Recorder:
             names += ["hostility_max", "sanctioned_countries"]
         return names
 
-    def _record_communities(self, stack: np.ndarray, population: np.ndarray) -> None:
-        """Population-weighted means of the COMMUNITY_SERIES per community with people."""
+    def _headline(self, stack: np.ndarray, people: np.ndarray) -> list[np.ndarray]:
+        """Population-weighted means over each headline group's cities (0 for an empty
+        group), in the order of HEADLINE."""
+        g = self.world.groups
+        out = []
+        for group, cities in (("recipients", g.recipient_cities), ("divided", g.divided_cities)):
+            w = np.where(cities, people, 0.0)
+            weight = w / np.maximum(total(w), 1e-12)[:, None]
+            out += list(total(stack[:, _HEADLINE_ROWS[group]] * weight[:, None, :]).T)
+        return out
+
+    def _ladder(self, ties: object) -> list[np.ndarray]:
+        """Share of the ladder's ties at each stage, and their mean mutual benefit."""
+        rows = self.world.groups.ladder_ties
+        if not rows.size:
+            return [np.zeros(self.replicates)] * (len(ladder.STAGE_NAMES) + 1)
+        stage = np.take(ties.stage, rows, axis=1)
+        shares = [np.count_nonzero(stage == s, axis=-1) / rows.size for s in range(4)]
+        return [*shares, average(np.take(ties.benefit, rows, axis=1))]
+
+    def _record_communities(self, stack: np.ndarray, people: np.ndarray) -> None:
+        """Population-weighted means of the COMMUNITY_SERIES per community that had people at
+        the start (weights: residents and hosted displaced now)."""
         w = self.world
         if not self.comm_groups.size or w.n_communities > 64:
             return
         rows = self.comm_cities
-        values = stack[:, _COMMUNITY_ROWS][..., rows] * population[:, None, rows]
+        values = stack[:, _COMMUNITY_ROWS][..., rows] * people[:, None, rows]
         sums = group_sum(values, self.comm_groups, w.n_communities)  # (R, 7, communities)
+        weights = group_sum(people[:, rows], self.comm_groups, w.n_communities)  # (R, comm.)
         kept = self.comm_kept
-        means = sums[..., kept] / self.comm_pop[kept]
+        means = sums[..., kept] / np.maximum(weights[:, None, kept], 1e-12)
         names = [f"{name}_{w.case.communities[k]}" for name in COMMUNITY_SERIES for k in kept]
         self._put("communities", names, means.reshape(self.replicates, -1))
 

@@ -43,10 +43,17 @@ class Cities:
     dependency: np.ndarray
     last_received: np.ndarray  # (3, R, N) last step each pillar arrived, pillar first
     received: np.ndarray  # (3, R, N) money received this month, pillar first
+    # (3 pillars, 3 horizons, R, N) effect stocks in EUR per inhabitant per year (rules.money)
+    stock: np.ndarray
+
+    @property
+    def people(self) -> np.ndarray:
+        """Everyone the city serves: residents and hosted displaced (the dose's population)."""
+        return self.population + self.displaced
 
     @property
     def displaced_share(self) -> np.ndarray:
-        return self.displaced / (self.population + self.displaced)
+        return self.displaced / np.maximum(self.population + self.displaced, 1.0)
 
 
 @dataclass
@@ -78,6 +85,10 @@ class TieState:
     age: np.ndarray
     last_contact: np.ndarray
     active: np.ndarray  # bool: the tie acts this month (its and its actors' windows)
+    stage: np.ndarray  # cooperation ladder stage, 0-3 (rules.ladder)
+    benefit: np.ndarray  # mutual benefit: moving average of joint outcomes
+    months_up: np.ndarray  # months in a row fit to climb a stage
+    months_down: np.ndarray  # months in a row without mutual benefit
 
 
 @dataclass
@@ -146,6 +157,7 @@ class State:
             dependency=np.zeros((r, n)),
             last_received=np.full((3, r, n), NEVER, dtype=np.int64),
             received=np.zeros((3, r, n)),
+            stock=np.zeros((3, 3, r, n)),
         )
         n_all = len(world.alliance_ids)
         window = int(co.funding.risk_window.max())
@@ -160,6 +172,10 @@ class State:
                 age=np.zeros((r, e), dtype=np.int64),
                 last_contact=np.full((r, e), NEVER, dtype=np.int64),
                 active=_rows(windows.ties_active(world, 0), r),
+                stage=np.zeros((r, e), dtype=np.int64),
+                benefit=np.zeros((r, e)),
+                months_up=np.zeros((r, e), dtype=np.int64),
+                months_down=np.zeros((r, e), dtype=np.int64),
             ),
             projects=Projects(
                 row=np.full((r, e), -1, dtype=np.int64),

@@ -18,6 +18,7 @@ from sim.engine.stages import (
     delivery,
     funding,
     gates,
+    ladder,
     levels,
     projects,
     proposals,
@@ -35,6 +36,7 @@ STAGES = (
     "delivery",
     "projects",
     "trust",
+    "ladder",
     "violence",
     "levels",
     "alliances",
@@ -56,15 +58,18 @@ def step(
     ties outside their window (``EventsEngine.apply``), whose trust stands still (``settle``).
     """
     world = events.apply(t, state, co)  # 1. events, and the ties active this month
-    open_, third_src = gates.open_channels(world, state, co)  # 2. gates
+    vertical, horizontal = levels.integration_by_city(world, state, co)  # (Lederach, as of now)
+    open_, third_src = gates.open_channels(world, state, co, vertical)  # 2. gates
     money, active, risk_ok = funding.programme_money(world, state, co, t, log)  # 3. funding
     month = Month(
-        step=t, open=open_, third_src=third_src, prog_active=active, risk_ok=risk_ok, world=world
-    )
+        step=t, vertical_city=vertical, horizontal_city=horizontal, open=open_,
+        third_src=third_src, prog_active=active, risk_ok=risk_ok, world=world,
+    )  # fmt: skip
     proposals.make_offers(world, state, co, month, money, rngs)  # 4. proposals
-    mult = delivery.deliver(world, state, co, month)  # 5. delivery and the nexus
-    projects.run_projects(world, state, co, month, mult, rngs)  # ... and projects
+    delivery.deliver(world, state, co, month)  # 5. delivery and the nexus
+    projects.run_projects(world, state, co, month, rngs)  # ... and projects
     trust.update_trust(world, state, co, month)  # 6. trust and mediation
+    ladder.climb(world, state, co, month)  # ... and the cooperation ladder
     violence.update_cities(world, state, co, month, rngs)  # 7. violence and peace
     levels.update_levels(world, state, co, month)  # 8. levels
     alliances.update_alliances(world, state, co, month, log)  # 9. alliances

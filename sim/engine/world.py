@@ -3,9 +3,9 @@
 :class:`World` is built once per scenario and policy and shared by every replicate of a batch:
 actors and their fixed attributes, ties and their fixed flags, the tie subsets the rules read
 (cross-divide, cross-border, up, middle-range), mediation triples, programmes with their
-(programme, tie) rows and handovers (``sim.engine.programmes``), alliances, and the initial
-values from which each replicate's state starts (``sim.engine.state``). Nothing here changes
-during a run.
+(programme, tie) rows and handovers (``sim.engine.programmes``), alliances, the groups the
+dynamics read (``sim.engine.groups``), and the initial values from which each replicate's state
+starts (``sim.engine.state``). Nothing here changes during a run.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
+from sim.engine.groups import compile_groups
 from sim.engine.programmes import compile_programmes, phase_window, row_pillars_at
 from sim.rules import gates, group_sum
 from sim.scenario.dates import format_month
@@ -54,6 +55,7 @@ class Actors:
     mandate: np.ndarray  # (A, 3)
     conflict_sensitivity: np.ndarray
     sanction_exempt: np.ndarray
+    expertise: np.ndarray  # an NGO's know-how: fewer of its projects fail
 
 
 @dataclass
@@ -77,6 +79,7 @@ class Ties:
     carefree: np.ndarray  # 1 - the provider's conflict sensitivity (do-no-harm weight)
     up: np.ndarray  # a city's tie up to its government or an IO
     mediated: np.ndarray  # the party tie of some mediation triple
+    src_expertise: np.ndarray  # the provider's expertise if it is an NGO, else 0
 
 
 class World:
@@ -107,6 +110,7 @@ class World:
         self._compile_mediation()
         compile_programmes(self, case)
         self._compile_alliances(case)
+        self.groups = compile_groups(self)
 
     def context(self, city_values: np.ndarray, default: float) -> np.ndarray:
         """(R, A) per-actor view of a city quantity (R, N): a city its own value, another actor
@@ -152,6 +156,7 @@ class World:
             mandate=np.stack([col(f"mandate_{p}") for p in PILLARS], axis=1),
             conflict_sensitivity=col("conflict_sensitivity"),
             sanction_exempt=actors["sanction_exempt"].to_numpy(dtype=bool),
+            expertise=col("expertise"),
         )
         # Activity windows: first and last active step (a table without them: always active).
         self.actor_from = _column(actors, "active_from", 0).astype(np.int64)
@@ -231,6 +236,8 @@ class World:
             carefree=1.0 - a.conflict_sensitivity[src],
             up=(src < n) & np.isin(ttype, UP) & up_to,
             mediated=np.zeros(len(src), dtype=bool),
+            # Only an NGO's expertise counts (MODEL.md: NGOs carry the know-how).
+            src_expertise=np.where(a.type[src] == ACTOR_TYPES.index("ngo"), a.expertise[src], 0.0),
         )
         self.n_ties = len(src)
         self.initial_ties = {

@@ -307,10 +307,11 @@ def coefficient_keys() -> dict[str, Any]:
 
 def standing_series(sc: Any) -> list[str]:
     """The columns every run of ``sc`` records (``sim.engine.observe.Recorder``), in order."""
-    from sim.engine.observe import COMMUNITY_SERIES, WATCH_METRICS, WEIGHTED
+    from sim.engine.observe import COMMUNITY_SERIES, DYNAMICS_SERIES, WATCH_METRICS, WEIGHTED
     from sim.scenario.loader import PILLARS
 
     names = ["step", "date", *WEIGHTED, "D_mean", "S_mean", "C_mean", "displaced"]
+    names += list(DYNAMICS_SERIES)
     names += ["cross_divide_trust", "cross_divide_ties", "horizontal_integration"]
     names += ["vertical_integration"]
     names += [f"projects_{s}_development" for s in ("active", "started", "completed")]

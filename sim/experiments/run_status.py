@@ -45,6 +45,9 @@ LEVEL_OUTCOMES = (
     "D",
     "S",
     "C",
+    "peace_recipients",  # the recipient-side and cross-divide headline indices (issue 15)
+    "positive_peace_recipients",
+    "peace_divided",
 )
 FLOW_OUTCOMES = ("projects_completed_development", "funds_total")
 

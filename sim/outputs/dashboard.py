@@ -60,18 +60,29 @@ def _event_list(events: pd.DataFrame | None) -> str:
 
 
 def figure(ts: pd.DataFrame, events: pd.DataFrame | None = None, title: str = "") -> Any:
-    """Four panels: peace indices, relationships, activity by pillar, funds by channel."""
+    """Six panels: peace indices (recipient side), relationships, activity by pillar, funds by
+    channel, the recipient cities' violence, needs and capacity, and the people of all cities.
+
+    The peace panel shows the recipient side where the run records it (cities that programmes
+    target, or the scenario's ``focus`` list): a population-weighted index over every city is
+    dominated by large provider cities whose own peace drifts (issue 15, item 9). The all-city
+    index is drawn thin and grey beside it.
+    """
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(13, 8))
-    fig.subplots_adjust(left=0.05, right=0.80, top=0.91, bottom=0.07, hspace=0.28, wspace=0.16)
-    axes = fig.subplots(2, 2, sharex=True)
+    fig = Figure(figsize=(13, 11))
+    fig.subplots_adjust(left=0.05, right=0.80, top=0.93, bottom=0.05, hspace=0.30, wspace=0.16)
+    axes = fig.subplots(3, 2, sharex=True)
     x = _dates(ts["date"])
+    side = "_recipients" if "peace_recipients" in ts else ""
+    where = "recipient cities" if side else "all cities"
     ax = axes[0, 0]
     for col, style in (("peace", "-"), ("negative_peace", "--"), ("positive_peace", "-.")):
-        ax.plot(x, ts[col], style, label=col.replace("_", " "))
+        ax.plot(x, ts[col + side], style, label=col.replace("_", " "))
+    if side:
+        ax.plot(x, ts["peace"], color="0.6", lw=0.8, label="peace, all cities")
     ax.set_ylim(0, 1)
-    ax.set_title("Peace indices (Galtung), population-weighted", fontsize=10, pad=12)
+    ax.set_title(f"Peace indices (Galtung), {where}, population-weighted", fontsize=10, pad=12)
     ax.legend(loc="lower right", fontsize=8)
     ax = axes[0, 1]
     for col in ("cross_divide_trust", "horizontal_integration", "vertical_integration"):
@@ -99,6 +110,21 @@ def figure(ts: pd.DataFrame, events: pd.DataFrame | None = None, title: str = ""
     ax.stackplot(x, *series, labels=labels, colors=colours)
     ax.set_title("Funds delivered, kEUR per month (1 model unit = EUR 1,000)", fontsize=10)
     ax.legend(loc="upper right", fontsize=7, ncol=2)
+    ax = axes[2, 0]
+    names = {"S": "structural violence", "C": "cultural violence"}
+    for col in ("S", "C", "needs", "capacity"):
+        if col + side in ts:
+            ax.plot(x, ts[col + side], label=names.get(col, col))
+    ax.set_ylim(0, 1)
+    ax.set_title(f"Structural and cultural violence, needs, capacity ({where})", fontsize=10)
+    ax.legend(loc="upper right", fontsize=8)
+    ax = axes[2, 1]
+    for col, label in (("population", "residents"), ("fled", "fled (may return)"),
+                       ("displaced", "hosted displaced")):  # fmt: skip
+        if col in ts:
+            ax.plot(x, ts[col], label=label)
+    ax.set_title("People, all cities", fontsize=10)
+    ax.legend(loc="upper right", fontsize=8)
     for i, ax in enumerate(axes.flat):
         mark_events(ax, events, label=i < 2)
         ax.grid(alpha=0.3)

@@ -2,8 +2,11 @@
 
 Each kind relaxes toward a target driven by the other two (they feed one another,
 004:1633-1637) and by needs, displacement, capacity, cohesion, national hostility and
-cross-divide trust. Direct violence moves in months, structural in years and cultural in
-decades (it is the most persistent, 004:1619-1623): ``rate_D >> rate_S >> rate_C``.
+cross-divide trust. Aid moves the targets, not the states (issue 15): development and peace work
+through their effect stocks' responses, humanitarian relief through the needs target, so the
+slow rates bound how fast structural and cultural violence can change. Direct violence moves in
+months, structural in years and cultural in decades (it is the most persistent,
+004:1619-1623): ``rate_D >> rate_S >> rate_C``.
 """
 
 from __future__ import annotations
@@ -24,13 +27,22 @@ def targets(
     pressure: np.ndarray,
     hostility: np.ndarray,
     cross_trust: np.ndarray,
+    horizontal: np.ndarray,
+    dev_response: np.ndarray,
+    peace_response: np.ndarray,
     p,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(D*, S*, C*) for every city; ``p`` is a GaltungParams.
 
     D* = sigmoid(w_DS S + w_DC C + w_DN needs + pressure - w_Dcoh cohesion - w_DK capacity - b_D)
-    S* = sigmoid(w_SD D + w_SN needs + w_Sdisp displaced_share - w_SK capacity - b_S)
-    C* = sigmoid(w_CD D + w_CH hostility - w_CT cross_trust - w_Ccoh cohesion - b_C)
+    S* = sigmoid(w_SD D + w_SN needs + w_Sdisp displaced_share - w_SK capacity
+                 - w_S_dev dev_response - b_S)
+    C* = sigmoid(w_CD D + w_CH hostility - w_CT cross_trust - w_Ccoh cohesion
+                 - w_C_peace peace_response - w_Chor horizontal - b_C)
+
+    ``dev_response`` and ``peace_response`` are the responses r(Z, K) of the city's
+    development and peace effect stocks times the nexus multiplier (``sim.rules.money``);
+    ``horizontal`` is the mean trust on its middle-level cross-divide ties (Lederach).
     """
     d_star = sigmoid(
         p.w_DS * S
@@ -42,10 +54,21 @@ def targets(
         - p.b_D
     )
     s_star = sigmoid(
-        p.w_SD * D + p.w_SN * needs + p.w_Sdisp * displaced_share - p.w_SK * capacity - p.b_S
+        p.w_SD * D
+        + p.w_SN * needs
+        + p.w_Sdisp * displaced_share
+        - p.w_SK * capacity
+        - p.w_S_dev * dev_response
+        - p.b_S
     )
     c_star = sigmoid(
-        p.w_CD * D + p.w_CH * hostility - p.w_CT * cross_trust - p.w_Ccoh * cohesion - p.b_C
+        p.w_CD * D
+        + p.w_CH * hostility
+        - p.w_CT * cross_trust
+        - p.w_Ccoh * cohesion
+        - p.w_C_peace * peace_response
+        - p.w_Chor * horizontal
+        - p.b_C
     )
     return d_star, s_star, c_star
 
@@ -58,16 +81,32 @@ def relax(
 
 
 def needs_target(
-    D: np.ndarray, S: np.ndarray, displaced_share: np.ndarray, dependency: np.ndarray, p
+    D: np.ndarray,
+    S: np.ndarray,
+    displaced_share: np.ndarray,
+    dependency: np.ndarray,
+    capacity: np.ndarray,
+    hum_response: np.ndarray,
+    p,
 ) -> np.ndarray:
-    """Needs follow violence, deprivation, displacement and aid dependency.
+    """Needs follow violence, deprivation, displacement, destroyed services and aid dependency;
+    humanitarian relief lowers them.
 
-    ``dependency`` is the felt part (``nexus.felt_dependency``: zero while aid still flows).
+    ``dependency`` is the felt part (``nexus.felt_dependency``: zero while aid still flows);
+    ``hum_response`` is the response of the humanitarian effect stock times the nexus
+    multiplier.
 
-    sigmoid(w_ND D + w_NS S + w_Ndisp displaced_share + w_Ndep dependency - b_N)
+    sigmoid(w_ND D + w_NS S + w_Ndisp displaced_share + w_Ndep dependency + w_NK (1 - capacity)
+            - w_N_hum hum_response - b_N)
     """
     return sigmoid(
-        p.w_ND * D + p.w_NS * S + p.w_Ndisp * displaced_share + p.w_Ndep * dependency - p.b_N
+        p.w_ND * D
+        + p.w_NS * S
+        + p.w_Ndisp * displaced_share
+        + p.w_Ndep * dependency
+        + p.w_NK * (1.0 - capacity)
+        - p.w_N_hum * hum_response
+        - p.b_N
     )
 
 
@@ -77,16 +116,6 @@ def cohesion_target(cross_trust: np.ndarray, D: np.ndarray, C: np.ndarray, p) ->
     sigmoid(w_cohT cross_trust - w_cohD D - w_cohC C + b_coh)
     """
     return sigmoid(p.w_cohT * cross_trust - p.w_cohD * D - p.w_cohC * C + p.b_coh)
-
-
-def capacity_decay(
-    capacity: np.ndarray,
-    participation: np.ndarray,
-    rate: float | np.ndarray,
-    ownership: float | np.ndarray,
-) -> np.ndarray:
-    """Capacity erodes slowly; citizen ownership slows the erosion."""
-    return (1.0 - (1.0 - participation * ownership) * rate) * capacity
 
 
 def indices(

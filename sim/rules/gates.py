@@ -38,15 +38,20 @@ def open_channels(
     third_channel: np.ndarray,
     is_io: np.ndarray,
     human_security: np.ndarray,
+    vertical: np.ndarray | None = None,
     *,
     hostility_close: float | np.ndarray,
+    vertical_open: float | np.ndarray = 0.0,
     io_channel: bool | np.ndarray = True,
     direct_channel: bool | np.ndarray = True,
 ) -> np.ndarray:
     """Boolean (3, ..., E): may tie e carry each pillar (humanitarian, development, peace).
 
     ``permission`` is levels from->to; ``third_channel`` marks ties whose provider is a
-    neutral or sanction-exempt IO.
+    neutral or sanction-exempt IO. Direct development and peace work shut where hostility
+    reaches ``hostility_close + vertical_open x min(V_src, V_dst)``: ``vertical`` (..., K) is
+    each country's vertical integration (Lederach: a top level tied to its cities keeps
+    channels open longer; none given: 0).
     """
     domestic = src_country == dst_country
     level = np.minimum(
@@ -58,7 +63,11 @@ def open_channels(
     # Sanctions block development transfers into a sanctioned country, unless relaxed.
     allowed[1] &= ~sanctioned[..., dst_country] | relaxed
     # Open hostility between governments shuts direct development and peace work.
-    hostile = hostility[..., src_country, dst_country] >= hostility_close
+    close = hostility_close
+    if vertical is not None:
+        tied = np.minimum(vertical[..., src_country], vertical[..., dst_country])
+        close = hostility_close + vertical_open * tied
+    hostile = hostility[..., src_country, dst_country] >= close
     allowed[1:] &= ~(hostile & ~third_channel)
     allowed |= domestic
     allowed &= io_channel | ~is_io

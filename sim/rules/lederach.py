@@ -2,40 +2,74 @@
 
 Peace needs horizontal ties across the divide and vertical ties between the top, the middle
 range and the grassroots; the middle range (municipal leaders among them) is the link
-(004:1924-2000). Bottom-up change is slow: sustained cross-divide trust eases national hostility
-a little each month, while national hostility feeds cultural violence and shuts gates (handled
-in ``galtung`` and ``gates``).
+(004:1924-2000). Both act (issue 15): a city's horizontal integration h_i lowers its cultural
+violence (``galtung``), and its vertical integration v_i raises acceptance (``proposals``) and,
+per country, keeps the hostility gate open longer (``gates``). Bottom-up change is slow:
+sustained cross-divide trust eases national hostility a little each month; direct violence
+across a divide and cross-divide events (an alliance dissolved) harden it. National hostility
+feeds cultural violence and shuts gates (``galtung`` and ``gates``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.rules import average
+from sim.rules import average, total
 
 
-def horizontal_integration(trust: np.ndarray) -> np.ndarray:
-    """Mean trust of the cross-divide ties whose ends are both middle-range (0 when none).
+def horizontal_by_city(trust_total: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """h_i: mean trust of each city's middle-level cross-divide ties (0 for a city without).
 
-    ``trust`` is (..., k): those ties' trust.
+    ``trust_total`` (..., N) sums those ties' trust at each city end; ``count`` (N,) counts them.
     """
-    if trust.shape[-1] == 0:
-        return np.zeros(trust.shape[:-1])
-    return average(trust)
+    return np.divide(trust_total, count, out=np.zeros(trust_total.shape), where=count > 0)
 
 
-def vertical_integration(
+def horizontal_integration(by_city: np.ndarray, has_ties: np.ndarray) -> np.ndarray:
+    """Model-level horizontal integration: the mean h_i over the cities that have middle-level
+    cross-divide ties (0 when none has)."""
+    k = int(np.count_nonzero(has_ties))
+    if k == 0:
+        return np.zeros(by_city.shape[:-1])
+    return total(np.where(has_ties, by_city, 0.0)) / k
+
+
+def vertical_by_city(
     has_working_tie_up: np.ndarray,
     participation: np.ndarray,
     participation_min: float | np.ndarray,
 ) -> np.ndarray:
-    """Share of cities linked up (a working tie to a government or IO) and down (participation).
+    """v_i: 1 for a city linked up (a working tie to its government or an IO) and down
+    (participation at least ``participation_min``), else 0. Arrays are (..., N)."""
+    return (has_working_tie_up & (participation >= participation_min)).astype(np.float64)
 
-    Arrays are (..., N) over cities; 0 when there are none.
+
+def vertical_integration(by_city: np.ndarray) -> np.ndarray:
+    """Model-level vertical integration: the share of cities linked up and down (0 with none)."""
+    if by_city.shape[-1] == 0:
+        return np.zeros(by_city.shape[:-1])
+    return average(by_city)
+
+
+def hostility_from_violence(
+    hostility: np.ndarray,
+    divided_violence: np.ndarray,
+    has_divide: np.ndarray,
+    rate: float | np.ndarray,
+    floor: float | np.ndarray,
+) -> np.ndarray:
+    """National hostility hardens with direct violence across a divide between two countries.
+
+    ``h + rate max(mean D of their divided cities - floor, 0) (1 - h)``; tables (..., K, K).
     """
-    if has_working_tie_up.shape[-1] == 0:
-        return np.zeros(has_working_tie_up.shape[:-1])
-    return np.mean(has_working_tie_up & (participation >= participation_min), axis=-1)
+    excess = np.where(has_divide, np.maximum(divided_violence - floor, 0.0), 0.0)
+    return np.clip(hostility + rate * excess * (1.0 - hostility), 0.0, 1.0)
+
+
+def hostility_shock(hostility: np.ndarray, hit: np.ndarray, bump: float | np.ndarray) -> np.ndarray:
+    """A cross-divide event (an alliance dissolved) between two countries: ``h + bump (1 - h)``
+    where ``hit`` (..., K, K) marks the pairs it touches."""
+    return np.where(hit, hostility + bump * (1.0 - hostility), hostility)
 
 
 def spill_up(

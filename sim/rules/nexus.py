@@ -1,29 +1,23 @@
 """Delivery and the humanitarian-development-peace triple nexus (MODEL.md 5.4; 004:2639-2816).
 
-Humanitarian aid relieves needs fast, but without development behind it needs rebound when aid
-stops (a dependency stock). Development projects progress a little each funded month, may be
-interrupted, and on completion raise capacity and lower structural violence in proportion to
-``budget x (0.5 + participation)``. Peace work raises trust and lowers cultural violence. A city
-that receives two or more pillars within the nexus window gets every effect multiplied by
-``1 + synergy x coordination``. Aid into a mixed city by a provider with little conflict
-sensitivity lowers cohesion: do no harm (004:2700-2712).
+What aid does to a city acts through its effect stocks (``sim.rules.money``) on the targets of
+needs, structural and cultural violence (``sim.rules.galtung``) and on the speed of recovery
+(``sim.rules.recovery``). This module holds the rest of the nexus: without development behind
+it, humanitarian aid builds a dependency stock, so needs rebound when aid stops; development
+projects may be interrupted; peace work builds trust on its tie; a city that receives two or
+more pillars within the nexus window gets every response multiplied by
+``1 + synergy x coordination``; and aid into a mixed city by a provider with little conflict
+sensitivity lowers cohesion: do no harm (004:2700-2712). Money is read as a dose in EUR per
+inhabitant per year.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from sim.rules import money
+
 Coefficient = float | np.ndarray
-
-
-def per_thousand(amount: np.ndarray, population: np.ndarray) -> np.ndarray:
-    """Money per 1,000 inhabitants, the unit every effect scale is expressed in."""
-    return amount / np.maximum(population, 1.0) * 1000.0
-
-
-def saturate(x: np.ndarray, scale: Coefficient) -> np.ndarray:
-    """1 - exp(-x / scale): diminishing returns, 0 at 0, towards 1."""
-    return 1.0 - np.exp(-np.maximum(x, 0.0) / scale)
 
 
 def nexus_multiplier(
@@ -41,35 +35,21 @@ def nexus_multiplier(
     return 1.0 + synergy * coordination * (pillars >= 2)
 
 
-def humanitarian_relief(
-    needs: np.ndarray,
-    aid_per_thousand: np.ndarray,
-    multiplier: np.ndarray,
-    effect: Coefficient,
-    scale: Coefficient,
-) -> np.ndarray:
-    """Needs after this month's humanitarian aid; never raises needs.
-
-    ``needs (1 - min(effect saturate(aid) multiplier, 1))``
-    """
-    relief = np.minimum(saturate(aid_per_thousand, scale) * effect * multiplier, 1.0)
-    return (1.0 - relief) * needs
-
-
 def dependency_update(
     dependency: np.ndarray,
-    hum_per_thousand: np.ndarray,
+    hum_dose: np.ndarray,
     dev_received: np.ndarray,
     gain: Coefficient,
     decay: Coefficient,
-    scale: Coefficient,
+    x_half: Coefficient,
 ) -> np.ndarray:
     """Aid without development builds dependency; development or time wears it down.
 
-    ``clip((dep + gain saturate(hum aid) [no development] (1 - dep)) (1 - decay), 0, 1)``: a
-    little aid builds a little dependency, saturating aid builds ``gain`` of the gap a month.
+    ``clip((dep + gain saturation(hum dose) [no development] (1 - dep)) (1 - decay), 0, 1)``
+    with the dose in EUR per inhabitant per year (``money.saturation``): a little aid builds a
+    little dependency, saturating aid builds ``gain`` of the gap a month.
     """
-    aid_only = saturate(hum_per_thousand, scale) * ~(dev_received > 0)
+    aid_only = money.saturation(hum_dose, x_half) * ~(dev_received > 0)
     grown = dependency + gain * aid_only * (1.0 - dependency)
     return np.clip(grown * (1.0 - decay), 0.0, 1.0)
 
@@ -89,14 +69,24 @@ def project_hazard(
     gate_closed: np.ndarray,
     unfunded: np.ndarray,
     participation: np.ndarray,
+    expertise: np.ndarray | float = 0.0,
+    stage: np.ndarray | float = 0.0,
     *,
     base: Coefficient,
     violence: Coefficient,
     gate: Coefficient,
     unfunded_h: Coefficient,
     low_participation: Coefficient,
+    expertise_cut: Coefficient = 0.0,
+    stage_cut: Coefficient = 0.0,
 ) -> np.ndarray:
-    """Monthly probability that an active project is interrupted."""
+    """Monthly probability that an active project is interrupted.
+
+    ``(base + violence D + gate [closed] + unfunded_h [no money] + low_participation
+    (1 - participation)) (1 - expertise_cut expertise) (1 - stage_cut stage / 3)``: an
+    experienced provider (004:3663-3669) and an institutionalised tie (a higher ``stage`` of
+    the cooperation ladder, 000:1044-1046) see fewer projects fail.
+    """
     hazard = (
         base
         + violence * direct_violence
@@ -104,56 +94,37 @@ def project_hazard(
         + unfunded_h * unfunded
         + low_participation * (1.0 - participation)
     )
+    hazard = hazard * (1.0 - expertise_cut * expertise) * (1.0 - stage_cut * stage / 3.0)
     return np.clip(hazard, 0.0, 1.0)
-
-
-def completion_gain(
-    spent_per_thousand: np.ndarray,
-    participation: np.ndarray,
-    multiplier: np.ndarray,
-    coefficient: Coefficient,
-) -> np.ndarray:
-    """Share of the remaining gap a completed project closes, in [0, 1)."""
-    dose = coefficient * spent_per_thousand * (0.5 + participation) * multiplier
-    return 1.0 - np.exp(-dose)
 
 
 def peace_work_trust(
     trust: np.ndarray,
-    amount: np.ndarray,
+    delivered_share: np.ndarray,
     multiplier: np.ndarray,
     gain: Coefficient,
-    scale: Coefficient,
 ) -> np.ndarray:
-    """Tie trust after peace and relationship work worth ``amount`` on it this month.
+    """Tie trust after this month's peace and relationship work on it.
 
-    ``trust + min(gain saturate(amount) multiplier, 1) (1 - trust)``
+    ``trust + min(gain delivered_share multiplier, 1) (1 - trust)``, where ``delivered_share``
+    is the share of the tie's offer that was peace work and was delivered (taken), in [0, 1]:
+    relations grow with the visits, events and training that happen, not with euros.
     """
-    return (1.0 - trust) * np.minimum(saturate(amount, scale) * gain * multiplier, 1.0) + trust
-
-
-def peace_work_culture(
-    cultural: np.ndarray, per_thousand_amount: np.ndarray, multiplier: np.ndarray, gain: Coefficient
-) -> np.ndarray:
-    """A city's cultural violence after peace work worth ``per_thousand_amount`` in it.
-
-    ``cultural (1 - min(1 - exp(-gain per_thousand_amount multiplier), 1))``
-    """
-    cut = np.minimum(1.0 - np.exp(per_thousand_amount * -gain * multiplier), 1.0)
-    return (1.0 - cut) * cultural
+    return (1.0 - trust) * np.minimum(delivered_share * gain * multiplier, 1.0) + trust
 
 
 def do_no_harm(
     cohesion: np.ndarray,
     diversity: np.ndarray,
-    aid_per_thousand: np.ndarray,
+    aid_dose: np.ndarray,
     insensitivity: np.ndarray,
     harm: Coefficient,
-    scale: Coefficient,
+    x_half: Coefficient,
 ) -> np.ndarray:
     """Cohesion after aid that reaches communities unevenly (``insensitivity`` in [0, 1]).
 
-    ``cohesion (1 - min(harm diversity insensitivity saturate(aid), 1))``
+    ``cohesion (1 - min(harm diversity insensitivity saturation(aid dose), 1))``, the dose in
+    EUR per inhabitant per year (``money.saturation``).
     """
-    loss = np.minimum(diversity * harm * insensitivity * saturate(aid_per_thousand, scale), 1.0)
+    loss = np.minimum(diversity * harm * insensitivity * money.saturation(aid_dose, x_half), 1.0)
     return (1.0 - loss) * cohesion

@@ -1,11 +1,13 @@
 """Proposals and acceptance: providers split resources over open ties (MODEL.md 5.3).
 
 Providers weigh each tie by ``trust x need x mandate``, keeping a floor for ties they have just
-committed to. A tie's offer for the month is a bundle of ``items`` equal parts (consignments,
-events, visits), and the recipient takes or refuses each part, with probability
+committed to, and more for ties higher on the cooperation ladder. A tie's offer for the month
+is a bundle of ``items`` equal parts (consignments, events, visits), and the recipient takes or
+refuses each part, with probability
 ``sigma(b0 + b_trust*trust + b_benefit*benefit - b_hostility*hostility + b_mediator*mediated
-+ b_will*(will - 0.5) + b_intensity*min(intensity, 1))``: expected tangible gain brings hostile
-parties to the table (004:3207-3209); lack of trust is the main constraint (004:4098); having
++ b_will*(will - 0.5) + b_intensity*min(intensity, 1) + b_vertical*v)``: expected tangible
+gain (read as a dose per recipient inhabitant) brings hostile parties to the table
+(004:3207-3209); lack of trust is the main constraint (004:4098); having
 once agreed is a base for later (004:3217-3231). (MODEL.md 5.3 has the whole month's offer on
 a tie accepted or declined at once: ``items = 1``.)
 
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.rules import fused, group_sum, sigmoid
+from sim.rules import fused, group_sum, money, sigmoid
 
 
 def tie_weights(
@@ -26,13 +28,18 @@ def tie_weights(
     open_mandate: np.ndarray,
     committed: np.ndarray,
     commit_share: float | np.ndarray,
+    stage: np.ndarray | float = 0.0,
+    stage_weight: float | np.ndarray = 0.0,
 ) -> np.ndarray:
-    """(3, ..., E) weights ``max(trust x need, floor) x mandate`` on open pillars, else 0.
+    """(3, ..., E) weights ``max(trust x need, floor) x (1 + stage_weight x stage) x mandate``
+    on open pillars, else 0.
 
     ``open_mandate`` is the provider's mandate where the channel is open and 0 where it is
-    closed; ``floor`` is ``commit_share`` on ties committed to recently, else 0.
+    closed; ``floor`` is ``commit_share`` on ties committed to recently, else 0; ``stage`` is
+    the tie's stage on the cooperation ladder (institutionalised ties get more).
     """
-    return np.maximum(trust * need, committed * commit_share) * open_mandate
+    base = np.maximum(trust * need, committed * commit_share) * (1.0 + stage_weight * stage)
+    return base * open_mandate
 
 
 def split_by_weight(amount: np.ndarray, group: np.ndarray, weight: np.ndarray) -> np.ndarray:
@@ -47,10 +54,12 @@ def split_by_weight(amount: np.ndarray, group: np.ndarray, weight: np.ndarray) -
 
 
 def expected_benefit(
-    offer_total: np.ndarray, need: np.ndarray, scale: float | np.ndarray
+    offer_dose: np.ndarray, need: np.ndarray, benefit_dose: float | np.ndarray
 ) -> np.ndarray:
-    """A saturating reading of how much an offer would help, in [0, 1]."""
-    return need * (1.0 - np.exp(-offer_total / scale))
+    """How much an offer would help, in [0, 1]: ``need x saturation(dose, benefit_dose)``, the
+    offer read as a dose in EUR per recipient inhabitant per year (``money``), so the same
+    money means more to a town than to a capital."""
+    return need * money.saturation(offer_dose, benefit_dose)
 
 
 def acceptance_probability(
@@ -60,6 +69,7 @@ def acceptance_probability(
     mediated: np.ndarray,
     will: np.ndarray,
     intensity: np.ndarray | float = 0.0,
+    vertical: np.ndarray | float = 0.0,
     *,
     beta0: float | np.ndarray,
     beta_trust: float | np.ndarray,
@@ -68,11 +78,13 @@ def acceptance_probability(
     beta_mediator: float | np.ndarray,
     beta_will: float | np.ndarray,
     beta_intensity: float | np.ndarray = 0.0,
+    beta_vertical: float | np.ndarray = 0.0,
 ) -> np.ndarray:
     """Probability that the recipient accepts (each part of) an offer on each tie.
 
     ``intensity`` is recent contact, capped at 1: an ongoing relationship is not renegotiated
-    from scratch every month.
+    from scratch every month. ``vertical`` is the recipient's vertical integration v_i
+    (Lederach: linked up to its government or an IO and down to its citizens).
     """
     logit = (
         beta_trust * trust
@@ -82,6 +94,7 @@ def acceptance_probability(
         + beta_mediator * mediated
         + beta_will * (will - 0.5)
         + beta_intensity * np.minimum(intensity, 1.0)
+        + beta_vertical * vertical
     )
     return sigmoid(logit)
 

@@ -2,9 +2,11 @@
 
 Success builds trust toward 1, failure cuts it (broken commitments cost more than kept ones
 earn), and without contact trust decays toward a floor: the larger of the tie's memory (past
-cooperation is remembered, 004:3769-3777) and a baseline that national hostility and cultural
-violence depress. A mediator with trust above a threshold on both sides lifts the parties'
-trust each month of active mediation (004:3143-3157, 3801-3807).
+cooperation is remembered, 004:3769-3777, and the memory itself fades over decades) and a
+baseline that national hostility and cultural violence depress. A success is a delivered
+outcome (aid or peace work delivered, a project completed), not an accepted offer. A mediator
+with trust above a threshold on both sides lifts the parties' trust each month of active
+mediation (004:3143-3157, 3801-3807).
 """
 
 from __future__ import annotations
@@ -50,10 +52,19 @@ def update(
 
 
 def remember(
-    memory: np.ndarray, trust: np.ndarray, completed: np.ndarray, gain: Coefficient
+    memory: np.ndarray,
+    trust: np.ndarray,
+    completed: np.ndarray,
+    gain: Coefficient,
+    decay: Coefficient = 0.0,
 ) -> np.ndarray:
-    """Completed cooperation raises the trust floor toward current trust."""
-    return np.where(completed, memory + gain * np.maximum(trust - memory, 0.0), memory)
+    """Completed cooperation raises the trust floor toward current trust; memory fades slowly.
+
+    ``(memory + gain [completed] max(trust - memory, 0)) (1 - decay)``, where ``decay`` may
+    differ per tie (ceremonial ties forget faster, institutionalised ones slower: ``ladder``).
+    """
+    raised = np.where(completed, memory + gain * np.maximum(trust - memory, 0.0), memory)
+    return raised * (1.0 - decay)
 
 
 def violence_shock(
@@ -70,6 +81,7 @@ def mediation(
     tie_mv: np.ndarray,
     neutrality: np.ndarray,
     active: np.ndarray | bool,
+    ties_active: np.ndarray | None = None,
     *,
     threshold: Coefficient,
     rate: Coefficient,
@@ -77,11 +89,17 @@ def mediation(
     """Trust after mediation, and which ties were mediated this month.
 
     Each triple is (party tie u->v, mediator->u tie, mediator->v tie), with the mediator's
-    ``neutrality``; ``active`` switches mediation on or off (per replicate). A mediated tie
-    counts as in contact: the mediator brings the parties to meet (004:3143-3151).
+    ``neutrality``; ``active`` switches mediation on or off (per replicate). A mediator acts
+    only while both its mediation ties exist (``ties_active`` (..., E): a dated tie is inactive
+    outside its window). A mediated tie counts as in contact: the mediator brings the parties
+    to meet (004:3143-3151).
     """
     t_mu, t_mv = np.take(trust, tie_mu, axis=-1), np.take(trust, tie_mv, axis=-1)
     works = active & (t_mu > threshold) & (t_mv > threshold)
+    if ties_active is not None:
+        works = (
+            works & np.take(ties_active, tie_mu, axis=-1) & np.take(ties_active, tie_mv, axis=-1)
+        )
     gain = np.where(works, rate * neutrality * np.minimum(t_mu, t_mv), 0.0)
     lift = group_sum(gain, party_tie, trust.shape[-1])
     mediated = group_sum(works, party_tie, trust.shape[-1]) > 0

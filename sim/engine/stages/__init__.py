@@ -6,10 +6,14 @@ whole (R, ...) arrays and writes the results back to the state or into this mont
 - ``gates``: which tie may carry which pillar (rules.gates);
 - ``funding``: which programmes pay, and how much (rules.funding);
 - ``proposals``: offers, acceptance and the share of each offer taken (rules.proposals);
-- ``delivery``: relief, dependency, do no harm, peace work, the nexus multiplier (rules.nexus);
-- ``projects``: development projects start, progress, end (rules.nexus);
+- ``delivery``: dependency, do no harm, peace work's trust, the nexus multiplier, the
+  humanitarian and peace effect stocks (rules.nexus, rules.money);
+- ``projects``: development projects start, progress, end; the development stock (rules.nexus,
+  rules.money);
 - ``trust``: success, failure, drift, mediation, violence shocks, memory (rules.trust);
-- ``violence``: the Galtung update of each city (rules.galtung);
-- ``levels``: Lederach integration and spill-up (rules.lederach);
+- ``ladder``: mutual benefit and the cooperation ladder's stages (rules.ladder);
+- ``violence``: the Galtung update of each city, capacity's damage and recovery, flight and
+  return (rules.galtung, rules.recovery, rules.displacement);
+- ``levels``: Lederach integration per city, spill-up, violence into hostility (rules.lederach);
 - ``alliances``: the alliance lifecycle (rules.alliances).
 """

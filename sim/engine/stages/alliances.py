@@ -10,7 +10,7 @@ from sim.engine.events import EventLog
 from sim.engine.month import Month
 from sim.engine.state import State
 from sim.engine.world import World
-from sim.rules import alliances, group_sum
+from sim.rules import alliances, group_sum, lederach
 
 
 def update_alliances(
@@ -51,6 +51,13 @@ def update_alliances(
         al.withdrawn,
         co.alliances,
     )
+    # An alliance across a divide that dissolves hardens its members' states (a withdrawal).
+    dissolved = (al.state == alliances.DISSOLVED) & (before != alliances.DISSOLVED)
+    for i in np.flatnonzero(dissolved.any(axis=0)).tolist():
+        hit = dissolved[:, i, None, None] & world.groups.alliance_pairs[i]
+        state.countries.hostility = lederach.hostility_shock(
+            state.countries.hostility, hit, co.lederach.hostility_event[..., None]
+        )
     rows, which = np.nonzero(before != al.state)
     log.note(
         rows,

@@ -1,6 +1,9 @@
-"""Stage 5a, delivery and the triple nexus: what accepted offers do (rules.nexus).
+"""Stage 5a, delivery and the triple nexus: what accepted offers do (rules.nexus, rules.money).
 
-Per-pillar arrays put the pillar first: flows (3, R, E), money received (3, R, N).
+Per-pillar arrays put the pillar first: flows (3, R, E), money received (3, R, N). Money
+reaches a city as a dose (EUR per inhabitant per year, ``money.dose``); humanitarian and peace
+money delivered this month feed the city's effect stocks of the horizon of the programme that
+paid it (``money.effect_stock``), which move the targets of the Galtung update (stage 7).
 """
 
 from __future__ import annotations
@@ -9,14 +12,16 @@ import numpy as np
 
 from sim.engine.chunks import by_ties
 from sim.engine.coefficients import Coefficients
+from sim.engine.groups import DESIGN
 from sim.engine.month import Month
 from sim.engine.state import State
 from sim.engine.world import World
-from sim.rules import DEV, HUM, PEACE, group_sum, nexus
+from sim.rules import DEV, HUM, PEACE, group_sum, money, nexus
 
 
 def deliver(world: World, state: State, co: Coefficients, month: Month) -> np.ndarray:
-    """Relief, dependency, do no harm and peace work; returns the (R, N) nexus multiplier."""
+    """Dependency, do no harm, peace work's trust and the effect stocks; returns the (R, N)
+    nexus multiplier."""
     c, t, dp, n = state.cities, world.ties, co.delivery, world.n_cities
     step = month.step
     # Each tie delivers the share of its offer that was taken.
@@ -27,12 +32,13 @@ def deliver(world: World, state: State, co: Coefficients, month: Month) -> np.nd
     mult = nexus.nexus_multiplier(
         c.last_received, step, dp.nexus_window, dp.synergy, co.levers.coordination
     )
-    pt = nexus.per_thousand(received, c.population)
-    # Humanitarian aid: fast relief that fades, dependency without development.
-    c.needs = nexus.humanitarian_relief(c.needs, pt[HUM], mult, dp.hum_effect, dp.hum_scale)
+    people = c.people
+    x = money.dose(received, people)  # (3, R, N) EUR per inhabitant per year
+    # Humanitarian aid without development builds dependency.
     c.dependency = nexus.dependency_update(
-        c.dependency, pt[HUM], received[DEV], dp.dependency_gain, dp.dependency_decay, dp.hum_scale
-    )
+        c.dependency, x[HUM], received[DEV], dp.dependency_gain, dp.dependency_decay,
+        co.money.x_half_hum,
+    )  # fmt: skip
     # Do no harm: aid by providers blind to conflict strains a mixed city's cohesion.
     careless = group_sum(flows.sum(axis=0) * t.carefree, t.dst, world.n_actors)[:, :n]
     all_received = received.sum(axis=0)
@@ -40,26 +46,65 @@ def deliver(world: World, state: State, co: Coefficients, month: Month) -> np.nd
         careless, all_received, out=np.zeros_like(careless), where=all_received > 0
     )
     c.cohesion = nexus.do_no_harm(
-        c.cohesion, c.diversity, pt.sum(axis=0), insensitivity, dp.harm, dp.hum_scale
+        c.cohesion, c.diversity, x.sum(axis=0), insensitivity, dp.harm, co.money.x_half_hum
     )
-    # Peace work builds trust on its tie and lowers cultural violence in the city.
+    # Peace work builds trust on its tie: the share of the tie's offer delivered as peace work.
+    offer_total = month.offer.sum(axis=0)
+    peace_share = np.divide(
+        month.offer[PEACE], offer_total, out=np.zeros_like(offer_total), where=offer_total > 0
+    )
+    month.peace_delivered = peace_share * month.taken
     mult_actor = np.concatenate([mult, np.ones((mult.shape[0], world.n_actors - n))], axis=1)
     before = state.ties.trust
     after = by_ties(
         nexus.peace_work_trust,
         before,
-        flows[PEACE],
+        month.peace_delivered,
         np.take(mult_actor, t.dst, axis=1),
         n_ties=world.n_ties,
         gain=dp.peace_trust,
-        scale=dp.peace_scale,
     )
     state.ties.trust = after
-    # Process matters for peace work too: the same participation factor as projects.
-    c.C = nexus.peace_work_culture(c.C, pt[PEACE] * (0.5 + c.participation), mult, dp.peace_culture)
-    # A middle-range provider spills part of the trust it built into the city's cohesion.
-    spill = group_sum((after - before) * t.middle_src, t.dst, world.n_actors)[:, :n]
-    spill = spill * dp.middle_spill
+    # Middle-range providers spill part of the trust they built into the city's cohesion: the
+    # mean gain over the city's ties from middle-range providers (one partner or twenty).
+    gained = group_sum((after - before) * t.middle_src, t.dst, world.n_actors)[:, :n]
+    spill = dp.middle_spill * gained / np.maximum(world.groups.middle_in, 1)
     c.cohesion = np.clip(c.cohesion + np.minimum(spill, 1.0) * (1.0 - c.cohesion), 0.0, 1.0)
-    month.flows = flows
+    # Humanitarian and peace money feed the effect stocks of their programmes' horizons.
+    by_horizon = _received_by_horizon(world, month, flows)  # (3, 3, R, N)
+    for pillar in (HUM, PEACE):
+        for h in range(3):
+            c.stock[pillar, h] = money.effect_stock(
+                c.stock[pillar, h],
+                money.dose(by_horizon[pillar, h], people),
+                lifetime(co, pillar, h),
+            )
+    month.flows, month.multiplier = flows, mult
     return mult
+
+
+def lifetime(co: Coefficients, pillar: int, horizon: int) -> np.ndarray:
+    """(R, 1) lifetime of an effect stock: its horizon's (crisis, design, vision); relief is
+    consumed, so a humanitarian effect lasts at most ``money.relief_lifetime``."""
+    mp = co.money
+    tau = (mp.lifetime_crisis, mp.lifetime_design, mp.lifetime_vision)[horizon]
+    return np.minimum(tau, mp.relief_lifetime) if pillar == HUM else tau
+
+
+def _received_by_horizon(world: World, month: Month, flows: np.ndarray) -> np.ndarray:
+    """(3 pillars, 3 horizons, R, N) money each city received this month, by the horizon of
+    the programme that paid it; a provider's own money counts as ``design``."""
+    g, n = world.groups, world.n_cities
+    out = np.zeros((3, 3, *flows.shape[1:-1], n))
+    own = flows
+    if world.row_tie.size:
+        taken = np.take(month.taken, world.row_tie, axis=-1)
+        passage = np.take(month.passage, world.row_tie, axis=-1)
+        delivered = month.split * taken  # (3, R, rows): each programme's delivered money
+        delivered[HUM] *= passage  # sanctions hold back part of direct humanitarian money
+        own = np.maximum(flows - group_sum(delivered, world.row_tie, world.n_ties), 0.0)
+        for h, rows in enumerate(g.rows_by_horizon):
+            if rows.size:
+                out[:, h] = group_sum(np.take(delivered, rows, axis=-1), g.row_city[rows], n)
+    out[:, DESIGN] += group_sum(own, world.ties.dst, world.n_actors)[..., :n]
+    return out

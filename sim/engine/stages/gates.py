@@ -5,13 +5,19 @@ from __future__ import annotations
 import numpy as np
 
 from sim.engine.coefficients import Coefficients
+from sim.engine.stages import levels
 from sim.engine.state import State
 from sim.engine.world import World
 from sim.rules import gates
 
 
-def open_channels(world: World, state: State, co: Coefficients) -> tuple[np.ndarray, np.ndarray]:
+def open_channels(
+    world: World, state: State, co: Coefficients, vertical: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """((3, R, E) open channels of the carrying ties, (R, E) provider is a third channel).
+
+    ``vertical`` (R, N) is each city's vertical integration: per country, it keeps the
+    hostility gate open longer (Lederach). A tie that is not active this month carries nothing.
 
     Ties that carry no activities (governance, membership, mediation) are closed; the null
     model's switch (``switches.gates`` off) opens every channel of every carrying tie.
@@ -36,7 +42,9 @@ def open_channels(world: World, state: State, co: Coefficients) -> tuple[np.ndar
         np.repeat([False, True], n_inputs),  # the provider is a third channel
         np.tile(world.gate_is_io, 2),
         np.tile(world.gate_hs, 2),
+        levels.country_vertical(world, vertical),
         hostility_close=co.gates.hostility_close,
+        vertical_open=co.gates.vertical_open,
         io_channel=co.levers.io_channel,
         direct_channel=co.levers.direct_channel,
     )
@@ -45,4 +53,4 @@ def open_channels(world: World, state: State, co: Coefficients) -> tuple[np.ndar
     combination = world.gate_key + n_inputs * third_src
     each = np.broadcast_to(combination, (3, *combination.shape))
     allowed = np.take_along_axis(answer, each, axis=-1)
-    return allowed & t.carries, third_src
+    return allowed & t.carries & state.ties.active, third_src

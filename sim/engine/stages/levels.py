@@ -1,5 +1,11 @@
-"""Stage 8, levels: Lederach's horizontal and vertical integration and the spill-up of
-cross-border trust into national hostility (MODEL.md 5.7; rules.lederach)."""
+"""Stage 8, levels: Lederach's horizontal and vertical integration, the spill-up of cross-border
+trust into national hostility, and the hardening of hostility by violence across a divide
+(MODEL.md 5.7; rules.lederach).
+
+:func:`integration_by_city` gives each city's integration at the start of a month, for the
+rules that act on it (gates, acceptance, cultural violence); :func:`update_levels` moves
+national hostility at the end of the month and records the model-level integration.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +18,32 @@ from sim.engine.world import World
 from sim.rules import group_sum, lederach
 
 
+def integration_by_city(
+    world: World, state: State, co: Coefficients
+) -> tuple[np.ndarray, np.ndarray]:
+    """((R, N) vertical v_i, (R, N) horizontal h_i) of every city now."""
+    trust, lp, n = state.ties.trust, co.lederach, world.n_cities
+    # A city is linked up when one of its ties up works.
+    working = np.take(trust, world.up_ties, axis=1) >= lp.working_tie
+    linked_up = group_sum(working, world.ties.src[world.up_ties], n) > 0
+    vertical = lederach.vertical_by_city(
+        linked_up, state.cities.participation, lp.participation_min
+    )
+    g = world.groups
+    total = group_sum(np.take(trust, g.horizontal_rows, axis=1), g.horizontal_ends, n)
+    return vertical, lederach.horizontal_by_city(total, g.horizontal_count)
+
+
+def country_vertical(world: World, vertical: np.ndarray) -> np.ndarray:
+    """(R, K) mean vertical integration of each country's cities (0 for a country without)."""
+    k = world.n_countries
+    total = group_sum(vertical, world.city_country, k)
+    count = np.bincount(world.city_country, minlength=k)
+    return np.divide(total, count, out=np.zeros_like(total), where=count > 0)
+
+
 def update_levels(world: World, state: State, co: Coefficients, month: Month) -> None:
-    """Spill-up into hostility, and this month's integration measures into ``month``."""
+    """Spill-up and violence into hostility, and this month's integration into ``month``."""
     trust, lp, k = state.ties.trust, co.lederach, world.n_countries
     r = trust.shape[0]
     # Mean trust of cross-divide, cross-border ties by unordered country pair.
@@ -22,19 +52,32 @@ def update_levels(world: World, state: State, co: Coefficients, month: Month) ->
     pair_total = pair_total + pair_total.swapaxes(-1, -2)
     count = world.lederach_count
     pair_mean = np.divide(pair_total, count, out=np.zeros_like(pair_total), where=count > 0)
-    state.countries.hostility = lederach.spill_up(
+    hostility = lederach.spill_up(
         state.countries.hostility,
         pair_mean,
         count > 0,
         lp.spill_up[..., None],
         lp.spill_up_threshold[..., None],
     )
-    # A city is linked up when one of its ties up works.
-    working = np.take(trust, world.up_ties, axis=1) >= lp.working_tie
-    linked_up = group_sum(working, world.ties.src[world.up_ties], world.n_cities) > 0
-    month.horizontal = lederach.horizontal_integration(
-        np.take(trust, world.horizontal_ties, axis=1)
-    )
-    month.vertical = lederach.vertical_integration(
-        linked_up, state.cities.participation, lp.participation_min
-    )
+    # Direct violence across a divide between two countries hardens their hostility.
+    g = world.groups
+    if g.pair_rows.size:
+        member = g.violence_group >= 0
+        by_group = group_sum(
+            state.cities.D[:, member], g.violence_group[member], g.n_violence_groups
+        )
+        pair_violence = group_sum(np.take(by_group, g.pair_cols, axis=1), g.pair_rows, k * k)
+        pair_violence = np.divide(
+            pair_violence, g.pair_cities, out=np.zeros_like(pair_violence), where=g.pair_cities > 0
+        ).reshape(r, k, k)
+        hostility = lederach.hostility_from_violence(
+            hostility,
+            pair_violence,
+            g.has_divide,
+            lp.hostility_violence[..., None],
+            lp.violence_floor[..., None],
+        )
+    state.countries.hostility = hostility
+    vertical, horizontal = integration_by_city(world, state, co)
+    month.horizontal = lederach.horizontal_integration(horizontal, g.has_horizontal)
+    month.vertical = lederach.vertical_integration(vertical)

@@ -1,5 +1,6 @@
 """Stage 5b, development projects: start, progress, interruption and completion
-(MODEL.md 5.4; rules.nexus)."""
+(MODEL.md 5.4; rules.nexus). A completed project's spent value feeds its city's development
+effect stock (rules.money); it no longer changes capacity or S directly (issue 15)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from collections.abc import Sequence
 import numpy as np
 
 from sim.engine.coefficients import Coefficients
+from sim.engine.groups import DESIGN
 from sim.engine.month import Month
+from sim.engine.stages.delivery import lifetime
 from sim.engine.state import ACTIVE, COMPLETED, INTERRUPTED, State
 from sim.engine.world import World
-from sim.rules import DEV, nexus
+from sim.rules import DEV, money, nexus
 
 
 def run_projects(
@@ -19,7 +22,6 @@ def run_projects(
     state: State,
     co: Coefficients,
     month: Month,
-    mult: np.ndarray,
     rngs: Sequence[np.random.Generator],
 ) -> None:
     """Projects of this month into the state and ``month`` (started, completed, interrupted)."""
@@ -80,11 +82,15 @@ def run_projects(
         ~month.open[DEV].ravel()[live],
         funded_share <= 0.0,
         np.where(to_city, c.participation[r_of, city], 0.5),
+        t.src_expertise[tie],
+        state.ties.stage.ravel()[live],
         base=each(dp.hazard_base),
         violence=each(dp.hazard_violence),
         gate=each(dp.hazard_gate),
         unfunded_h=each(dp.hazard_unfunded),
         low_participation=each(dp.hazard_participation),
+        expertise_cut=each(dp.hazard_expertise),
+        stage_cut=each(dp.stage_hazard),
     )
     # One uniform per live project, in tie order, from its replicate's stream.
     counts = np.bincount(r_of, minlength=len(rngs)).tolist()
@@ -101,22 +107,21 @@ def run_projects(
     ended_programme = np.full(dev_offer.shape, -1, dtype=np.int64)
     ended_programme.ravel()[live[ended]] = pj.programme.ravel()[live[ended]]
     pj.row.ravel()[live[ended]] = -1
-    # Completion raises capacity and lowers structural violence in the recipient city: each
-    # completed project closes a share of the gap, several in one city multiply.
+    # A completed project's spent value feeds the recipient city's development stock of its
+    # programme's horizon (own money: design); the stock then moves S* and speeds recovery.
     done = completed & to_city
     r_done, city_done = r_of[done], city[done]
-    spent_pt = nexus.per_thousand(spent[done], c.population[r_done, city_done])
-    participation, multiplier = c.participation[r_done, city_done], mult[r_done, city_done]
-    capacity_gain = nexus.completion_gain(
-        spent_pt, participation, multiplier, dp.capacity_gain[r_done, 0]
-    )
-    relief = nexus.completion_gain(
-        spent_pt, participation, multiplier, dp.structural_relief[r_done, 0]
-    )
-    where = r_done * n + city_done  # each project's city, in its replicate
+    programme = pj.programme.ravel()[live[done]]
+    horizon = np.append(world.groups.prog_horizon, DESIGN)[programme]  # -1: own money
     shape = c.capacity.shape
-    c.capacity = 1.0 - (1.0 - c.capacity) * _gap_left(capacity_gain, where, shape)
-    c.S = c.S * _gap_left(relief, where, shape)
+    for h in range(3):
+        mine = horizon == h
+        spent_value = np.bincount(
+            r_done[mine] * n + city_done[mine], weights=spent[done][mine], minlength=shape[0] * n
+        ).reshape(shape)
+        c.stock[DEV, h] = money.effect_stock(
+            c.stock[DEV, h], money.dose(spent_value, c.people), lifetime(co, DEV, h)
+        )
     month.started, month.started_programme = starting, started_programme
     month.completed = _mask(live[completed], dev_offer.shape)
     month.interrupted = _mask(live[interrupted], dev_offer.shape)
@@ -129,14 +134,6 @@ def _mask(flat: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     mask = np.zeros(shape, dtype=bool)
     mask.ravel()[flat] = True
     return mask
-
-
-def _gap_left(gain: np.ndarray, where: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-    """(R, N) share of each city's gap left by the projects that complete in it this month:
-    the product of ``1 - gain`` over its projects (1 for none; ``where`` is each project's flat
-    (replicate, city) position), each gain at most 0.999, multiplied as a sum of logarithms."""
-    logs = np.log1p(-np.minimum(gain, 0.999))
-    return np.exp(np.bincount(where, weights=logs, minlength=shape[0] * shape[1]).reshape(shape))
 
 
 def _main_programme(world: World, split: np.ndarray) -> np.ndarray:

@@ -17,6 +17,9 @@ from sim.engine.month import Month
 from sim.engine.state import State
 from sim.engine.world import World
 from sim.rules import HUM, gates, group_sum, proposals
+from sim.rules.money import dose as money_dose
+
+REFERENCE_PEOPLE = 100_000.0  # a non-city recipient without a community: a town this size
 
 
 def make_offers(
@@ -37,9 +40,10 @@ def make_offers(
     # Committed: recent contact worth more than one full month's three months ago.
     keep = 1.0 - co.trust.intensity_decay
     committed = ties.intensity > keep * keep * keep
+    stage = np.where(world.groups.on_ladder & co.switches.ladder, ties.stage, 0)
     weight = by_ties(
-        _weights, ties.trust, np.maximum(need, 0.05), t.mandate, month.open, committed,
-        n_ties=world.n_ties, commit_share=pp.commit_share,
+        _weights, ties.trust, np.maximum(need, 0.05), t.mandate, month.open, committed, stage,
+        n_ties=world.n_ties, commit_share=pp.commit_share, stage_weight=pp.stage_weight,
     )  # fmt: skip
     offer = proposals.split_by_weight(resources, t.src, weight)
     # Each programme's money over its own (programme, tie) rows and pillars.
@@ -64,17 +68,22 @@ def make_offers(
     offer[HUM] *= passage
     offer_total = offer.sum(axis=0)
     has_offer = offer_total > 0
+    # The offer as a dose: EUR per inhabitant of the recipient (a non-city recipient: its
+    # community's cities' mean, or a town of REFERENCE_PEOPLE).
+    people = world.context(state.cities.people, REFERENCE_PEOPLE)
+    dose = money_dose(offer_total, np.take(people, t.dst, axis=1))
     prob = by_ties(
         _acceptance,
         ties.trust,
-        offer_total,
+        dose,
         need,
         np.take(state.countries.hostility.reshape(r, -1), t.pair, axis=1),
         t.mediated & co.levers.mediation,
         np.take(will, t.dst, axis=1),
         ties.intensity,
+        np.take(world.context(month.vertical_city, 0.0), t.dst, axis=1),
         n_ties=world.n_ties,
-        benefit_scale=pp.benefit_scale,
+        benefit_dose=pp.benefit_dose,
         beta0=pp.beta0,
         beta_trust=pp.beta_trust,
         beta_benefit=pp.beta_benefit,
@@ -82,6 +91,7 @@ def make_offers(
         beta_mediator=pp.beta_mediator,
         beta_will=pp.beta_will,
         beta_intensity=pp.beta_intensity,
+        beta_vertical=pp.beta_vertical,
     )
     # One uniform per tie and month, drawn for every tie: the random stream does not depend
     # on who made an offer.
@@ -102,20 +112,24 @@ def _weights(
     mandate: np.ndarray,
     open_: np.ndarray,
     committed: np.ndarray,
+    stage: np.ndarray,
     commit_share: np.ndarray,
+    stage_weight: np.ndarray,
 ) -> np.ndarray:
     """Tie weights on open channels (rules.proposals.tie_weights), for a block of ties."""
-    return proposals.tie_weights(trust, need, mandate * open_, committed, commit_share)
+    return proposals.tie_weights(
+        trust, need, mandate * open_, committed, commit_share, stage, stage_weight
+    )
 
 
 def _acceptance(
     trust: np.ndarray,
-    offer_total: np.ndarray,
+    dose: np.ndarray,
     need: np.ndarray,
     *args: np.ndarray,
-    benefit_scale: np.ndarray,
+    benefit_dose: np.ndarray,
     **betas: np.ndarray,
 ) -> np.ndarray:
     """The acceptance probability of a block of ties' offers (rules.proposals)."""
-    benefit = proposals.expected_benefit(offer_total, need, benefit_scale)
+    benefit = proposals.expected_benefit(dose, need, benefit_dose)
     return proposals.acceptance_probability(trust, benefit, *args, **betas)

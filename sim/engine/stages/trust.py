@@ -1,5 +1,6 @@
 """Stage 6, trust: success, failure, drift, mediation, violence shocks and memory
-(MODEL.md 5.5; rules.trust)."""
+(MODEL.md 5.5; rules.trust), with the cooperation ladder's effects on decay, floor and memory
+(rules.ladder; the stages themselves move in stage 6b, ``stages.ladder``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sim.engine.coefficients import Coefficients
 from sim.engine.month import Month
 from sim.engine.state import State
 from sim.engine.world import MEDIATION, World
-from sim.rules import trust
+from sim.rules import HUM, PEACE, ladder, trust
 
 
 def update_trust(world: World, state: State, co: Coefficients, month: Month) -> None:
@@ -29,6 +30,7 @@ def update_trust(world: World, state: State, co: Coefficients, month: Month) -> 
         world.med_mv,
         np.take(state.actors.neutrality, world.med_mediator, axis=1),
         co.levers.mediation,
+        ties.active,
         threshold=tp.mediation_threshold,
         rate=tp.mediation_rate,
     )
@@ -38,14 +40,32 @@ def update_trust(world: World, state: State, co: Coefficients, month: Month) -> 
     standing &= co.levers.mediation | (t.type != MEDIATION)
     # A month in which a recipient took part of an offer is that share of a month of contact.
     contact = np.maximum(standing, month.taken)
-    # Successes: the share of the offer taken, plus one for a completed project.
+    # Successes are delivered outcomes: the share of the offer delivered as humanitarian aid or
+    # peace work, plus one for a completed project. Development money taken is contact; it
+    # counts as a success only when its project completes.
+    offer_total = month.offer.sum(axis=0)
+    outcome = np.divide(
+        month.offer[HUM] + month.offer[PEACE],
+        offer_total,
+        out=np.zeros_like(offer_total),
+        where=offer_total > 0,
+    )
+    # The cooperation ladder: institutionalised ties drift down slower; ceremonial ties fall to
+    # a lower floor and forget faster (rules.ladder).
+    lp = co.ladder
+    on = world.groups.on_ladder & co.switches.ladder
+    stage = np.where(on, ties.stage, 0)
+    ceremonial = ladder.ceremonial(stage, ties.benefit, on, lp.fall_benefit)
+    kept = ladder.institution(stage, lp.institution)
     trust_now = by_ties(
         _drift_and_shocks,
         trust_now,
         ties.memory,
-        month.taken + month.completed,
+        outcome * month.taken + month.completed,
         month.interrupted,
         contact,
+        kept,
+        1.0 - lp.ceremonial_floor * ceremonial,
         t.src,
         t.dst,
         t.pair,
@@ -57,7 +77,10 @@ def update_trust(world: World, state: State, co: Coefficients, month: Month) -> 
         tp=tp,
     )
     ties.trust = trust_now
-    ties.memory = trust.remember(ties.memory, trust_now, month.completed, tp.memory_gain)
+    forgetting = tp.memory_decay * np.where(ceremonial, lp.ceremonial_fade, kept)
+    ties.memory = trust.remember(
+        ties.memory, trust_now, month.completed, tp.memory_gain, forgetting
+    )
     intensity = ties.intensity * (1.0 - tp.intensity_decay) + month.taken
     ties.intensity = np.minimum(intensity, 1.0 / np.maximum(tp.intensity_decay, 1e-9))
     ties.last_contact = np.where(month.accepted, month.step, ties.last_contact)
@@ -70,6 +93,8 @@ def _drift_and_shocks(
     successes: np.ndarray,
     failures: np.ndarray,
     contact: np.ndarray,
+    kept: np.ndarray,
+    floor_share: np.ndarray,
     src: np.ndarray,
     dst: np.ndarray,
     pair: np.ndarray,
@@ -81,9 +106,11 @@ def _drift_and_shocks(
 ) -> np.ndarray:
     """Success, failure and drift to the floor, then the violence shock, for a block of ties.
 
-    ``cultural`` and ``violence`` are per actor (R, A), ``hostility`` per country pair.
+    ``cultural`` and ``violence`` are per actor (R, A), ``hostility`` per country pair;
+    ``kept`` scales each tie's decay (its ladder stage), ``floor_share`` its baseline (a
+    ceremonial tie's is lower).
     """
-    floor = trust.baseline(
+    floor = floor_share * trust.baseline(
         np.take(cultural, src, axis=1),
         np.take(cultural, dst, axis=1),
         np.take(hostility, pair, axis=1),
@@ -98,7 +125,7 @@ def _drift_and_shocks(
         floor,
         success=tp.success,
         failure=tp.failure,
-        decay=tp.decay,
+        decay=tp.decay * kept,
     )
     ends = np.maximum(np.take(violence, src, axis=1), np.take(violence, dst, axis=1))
     return np.clip(trust.violence_shock(trust_now, cross_divide, ends, tp.violence_shock), 0.0, 1.0)

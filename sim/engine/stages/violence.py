@@ -1,5 +1,6 @@
 """Stage 7, violence and peace: the Galtung update of every city (MODEL.md 5.6;
-rules.galtung)."""
+rules.galtung), with what aid's effect stocks do to its targets (rules.money), capacity's damage
+and recovery (rules.recovery) and people's flight and return (rules.displacement)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,18 @@ from sim.engine.coefficients import Coefficients
 from sim.engine.month import Month
 from sim.engine.state import State
 from sim.engine.world import World
-from sim.rules import HUM, average, galtung, group_sum, nexus
+from sim.rules import (
+    DEV,
+    HUM,
+    PEACE,
+    average,
+    displacement,
+    galtung,
+    group_sum,
+    money,
+    nexus,
+    recovery,
+)
 
 
 def cross_trust_per_city(world: World, state: State, co: Coefficients) -> np.ndarray:
@@ -45,9 +57,12 @@ def update_cities(
         hostility = np.take(state.countries.hostility.max(axis=-1), world.city_country, axis=1)
     cross = cross_trust_per_city(world, state, co)
     share = c.displaced_share
+    # Aid acts through the responses of the effect stocks, times the nexus multiplier.
+    hum_r, dev_r, peace_r = responses(c, co, month.multiplier)
     d_star, s_star, c_star = galtung.targets(
-        c.D, c.S, c.C, c.needs, share, c.capacity, c.cohesion, c.pressure, hostility, cross, g
-    )
+        c.D, c.S, c.C, c.needs, share, c.capacity, c.cohesion, c.pressure, hostility, cross,
+        month.horizontal_city, dev_r, peace_r, g,
+    )  # fmt: skip
     # Small monthly shocks: standard normals scaled by the noise level, for D, S and C.
     noise = np.zeros((len(rngs), 3, n))
     for r, noisy in enumerate((g.noise[:, 0] > 0).tolist()):
@@ -60,10 +75,35 @@ def update_cities(
     c.S = galtung.relax(c.S, s_star, g.rate_S, noise[:, 1] * g.rate_S / fastest)
     c.C = galtung.relax(c.C, c_star, g.rate_C, noise[:, 2] * g.rate_C / fastest)
     felt = nexus.felt_dependency(c.dependency, c.received[HUM])
-    c.needs = galtung.relax(c.needs, galtung.needs_target(c.D, c.S, share, felt, g), g.rate_N, 0.0)
-    c.capacity = galtung.capacity_decay(c.capacity, c.participation, g.capacity_decay, g.ownership)
-    c.displaced = c.displaced * (1.0 - g.return_rate * (1.0 - c.D))
+    needs_star = galtung.needs_target(c.D, c.S, share, felt, c.capacity, hum_r, g)
+    c.needs = galtung.relax(c.needs, needs_star, g.rate_N, 0.0)
+    # Violence destroys capacity and completed assets; peace lets capacity recover.
+    c.capacity = recovery.capacity_update(
+        c.capacity, c.D, c.cohesion, dev_r, c.participation, co.recovery
+    )
+    c.stock[DEV] = recovery.destroy(c.stock[DEV], c.D, co.recovery.damage)
+    # People flee violence and come back in peace; hosted displaced leave.
+    dp = co.displacement
+    c.population, c.fled = displacement.flows(
+        c.population, c.fled, c.D, c.capacity, dp.outflow, dp.return_rate
+    )
+    c.displaced = displacement.hosted(c.displaced, c.D, dp.host_leave)
     c.cohesion = galtung.relax(
         c.cohesion, galtung.cohesion_target(cross, c.D, c.C, g), g.rate_cohesion, 0.0
     )
     month.cross_trust_city, month.hostility_city = cross, hostility
+
+
+def responses(
+    c: object, co: Coefficients, multiplier: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(R, N) responses r(Z, K) of the humanitarian, development and peace effect stocks (summed
+    over horizons), each times the nexus multiplier (rules.money)."""
+    mp = co.money
+    totals = c.stock.sum(axis=1)  # (3, R, N)
+    return tuple(
+        multiplier * money.response(totals[p], c.capacity, x_half, mp.a0)
+        for p, x_half in zip(
+            (HUM, DEV, PEACE), (mp.x_half_hum, mp.x_half_dev, mp.x_half_peace), strict=True
+        )
+    )

@@ -1,0 +1,357 @@
+"""Coefficients of what changes in cities and on ties: trust, the cooperation ladder, Galtung's
+violence, recovery, displacement, Lederach's levels and alliances.
+
+Declared with :func:`sim.engine.param_spec.param` (unit, range, source); collected in
+:class:`sim.engine.params.ModelParams`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.engine.param_spec import param
+
+
+@dataclass
+class TrustParams:
+    """Trust, memory and mediation on ties (MODEL.md 5.5)."""
+
+    success: float = param(0.05, 0, 1, "share", "004:3217-3231 agreeing once is a base for later")
+    failure: float = param(0.15, 0, 1, "share", "assumption: broken commitments cost more")
+    decay: float = param(0.02, 0, 1, "per month", "004:1279-1281 one-off activity decays")
+    baseline: float = param(0.3, 0, 1, "trust", "assumption: trust without contact or hostility")
+    memory_gain: float = param(
+        0.3, 0, 1, "share", "004:3769-3777 Sarajevo still remembers Barcelona"
+    )
+    memory_decay: float = param(
+        0.0039,
+        0,
+        1,
+        "per month",
+        "004:3769-3777 Sarajevo still remembers Barcelona's long support: memory fades slowly, "
+        "a half-life of about 15 years (ln 2 / 180 months; size assumed)",
+    )
+    intensity_decay: float = param(0.3, 0, 1, "per month", "assumption: contact fades in months")
+    violence_shock: float = param(
+        0.1, 0, 1, "share per D", "004:3191-3201 violence made joint work impossible"
+    )
+    mediation_threshold: float = param(
+        0.4, 0, 1, "trust", "004:3143-3157 mediator needs prior ties to both sides"
+    )
+    mediation_rate: float = param(
+        0.05, 0, 1, "trust per month", "004:3801-3807 third-party mediation"
+    )
+    leadership_survival: float = param(
+        0.6,
+        0,
+        1,
+        "share",
+        "001:4736-4745; 004:3512-3516 after the Sandinistas lost Nicaragua's 1990 elections most "
+        "Dutch twinnings went on and some ended: ties partly survive a change of leadership; "
+        "the share is an assumption",
+    )
+
+
+@dataclass
+class GaltungParams:
+    """Direct, structural and cultural violence per city (MODEL.md 5.6)."""
+
+    w_DS: float = param(
+        1.5, 0, 20, "logit", "004:1633-1637 the three kinds feed one another; size assumed"
+    )
+    w_DC: float = param(1.5, 0, 20, "logit", "004:1633-1637")
+    w_DN: float = param(1.0, 0, 20, "logit", "assumption: deprivation fuels violence")
+    w_Dcoh: float = param(1.5, 0, 20, "logit", "004:3610-3614 mixed, cohesive Tuzla")
+    w_DK: float = param(1.0, 0, 20, "logit", "assumption: capacity dampens violence")
+    b_D: float = param(3.0, -20, 20, "logit", "assumption: peace is the default without drivers")
+    w_SD: float = param(1.5, 0, 20, "logit", "004:1633-1637")
+    w_SN: float = param(1.5, 0, 20, "logit", "004:1534-1670 deprivation is structural")
+    w_Sdisp: float = param(2.0, 0, 20, "logit", "004:3616-3617 refugees strain the city")
+    w_SK: float = param(2.5, 0, 20, "logit", "004:2620-2637 capacity removes root causes")
+    w_S_dev: float = param(
+        5.0,
+        0,
+        20,
+        "logit per response",
+        "004:3637-3649 rebuilding visibly improves living conditions; sized so that a "
+        "Bosnia-scale programme (about EUR 300 per inhabitant a year, World Bank and EC 1997) "
+        "lowers S by a tenth or more in five years (Plausibility bounds)",
+    )
+    b_S: float = param(1.0, -20, 20, "logit", "assumption")
+    w_CD: float = param(1.5, 0, 20, "logit", "004:1633-1637")
+    w_CH: float = param(
+        2.0,
+        0,
+        20,
+        "logit",
+        "004:1613-1619 cultural violence makes the other kinds look legitimate; that national "
+        "hostility feeds it is an assumption",
+    )
+    w_CT: float = param(2.0, 0, 20, "logit", "004:1924-2000 relationships transform conflict")
+    w_Chor: float = param(
+        0.5,
+        0,
+        20,
+        "logit",
+        "004:1924-2000 Lederach: horizontal integration (trust on a city's middle-level ties "
+        "across the divide) lowers cultural violence; kept small so that no programme lowers C "
+        "by more than about 0.1 a decade (docs/parameters.md, Plausibility bounds)",
+    )
+    w_C_peace: float = param(
+        0.6,
+        0,
+        20,
+        "logit per response",
+        "004:1924-2000, 3669-3679 relationship work lowers cultural violence; bounded so that no "
+        "programme lowers C by more than about 0.1 a decade (Plausibility bounds)",
+    )
+    w_Ccoh: float = param(1.0, 0, 20, "logit", "assumption")
+    b_C: float = param(1.0, -20, 20, "logit", "assumption")
+    rate_D: float = param(0.3, 0, 1, "per month", "004:1534-1670 direct violence moves in months")
+    rate_S: float = param(0.03, 0, 1, "per month", "004:1534-1670 structural: years")
+    rate_C: float = param(
+        0.005, 0, 1, "per month", "004:1619-1623 cultural violence is the most persistent"
+    )
+    noise: float = param(0.01, 0, 0.5, "index", "assumption: small monthly shocks")
+    w_ND: float = param(2.0, 0, 20, "logit", "assumption: violence creates needs")
+    w_NS: float = param(2.0, 0, 20, "logit", "004:1534-1670 deprivation")
+    w_Ndisp: float = param(3.0, 0, 20, "logit", "004:3616-3617 refugee shock raises needs")
+    w_Ndep: float = param(
+        1.5, 0, 20, "logit", "assumption: dependency pushes needs up (delivery.dependency_gain)"
+    )
+    w_NK: float = param(
+        1.0,
+        0,
+        20,
+        "logit",
+        "Collier 1999: war destroys services; a city without capacity has more unmet needs "
+        "(size assumed)",
+    )
+    w_N_hum: float = param(
+        3.0,
+        0,
+        20,
+        "logit per response",
+        "004:2639-2680 humanitarian aid relieves needs fast (size assumed)",
+    )
+    b_N: float = param(
+        2.5,
+        -20,
+        20,
+        "logit",
+        "assumption; 2.0 before w_NK, raised by w_NK x 0.5 so that a city of middling "
+        "capacity keeps the needs target it had",
+    )
+    rate_N: float = param(0.15, 0, 1, "per month", "assumption: needs respond within a year")
+    rate_cohesion: float = param(0.02, 0, 1, "per month", "assumption")
+    w_cohT: float = param(2.0, 0, 20, "logit", "004:3610-3614 mixed Tuzla held together")
+    w_cohD: float = param(2.0, 0, 20, "logit", "assumption: violence divides a city's groups")
+    w_cohC: float = param(
+        1.5, 0, 20, "logit", "assumption: cultural violence divides a city's groups"
+    )
+    b_coh: float = param(0.5, -20, 20, "logit", "assumption")
+
+
+@dataclass
+class RecoveryParams:
+    """Capacity: destroyed by violence, recovered by itself in peace, faster with aid (ODD 7.6)."""
+
+    rate: float = param(
+        0.006,
+        0,
+        1,
+        "per month",
+        "Collier 1999; Chen, Loayza and Reynal-Querol 2008: economies recover after a lasting "
+        "peace, without aid; the gap to full capacity halves in about 10-15 years at middling "
+        "cohesion (0.006 x 0.8 a month: a half-life of about 12 years)",
+    )
+    cohesion_floor: float = param(
+        0.5,
+        0,
+        1,
+        "share",
+        "004:3610-3614 cohesive Tuzla: a divided city recovers at this share of a cohesive "
+        "one's speed (assumption)",
+    )
+    aid_gain: float = param(
+        2.0,
+        0,
+        50,
+        "per response",
+        "Collier and Hoeffler 2004: aid raises post-conflict growth; a Bosnia-scale "
+        "development stock (response about 0.5) doubles the speed of recovery",
+    )
+    damage: float = param(
+        0.02,
+        0,
+        1,
+        "per month at D = 1",
+        "Collier 1999 (growth 2.2 points a year lower in civil war, incomes 15% lower after 7 "
+        "years); World Bank 1996 (Bosnia's war damage up to US$30 billion): violence destroys "
+        "capacity and completed assets (the development stock) at this rate x D",
+    )
+    depreciation: float = param(
+        0.002,
+        0,
+        1,
+        "per month",
+        "004:1303-1305 staff rotation erodes expertise: a small depreciation of capacity, "
+        "slowed by citizen ownership (the earlier rule's decay, now inside recovery)",
+    )
+    ownership: float = param(0.7, 0, 1, "share", "004:3637-3649 citizen ownership makes gains last")
+
+
+@dataclass
+class DisplacementParams:
+    """People who flee violence and return in peace; hosted displaced who leave (ODD 7.6)."""
+
+    outflow: float = param(
+        0.02,
+        0,
+        1,
+        "share of residents per month at D = 1",
+        "UNHCR 2004: about 2 million of Bosnia's 4.4 million people were displaced in 3.5 years "
+        "of war; an outflow of this x D^2 a month reaches about 40% in 42 months at D = 0.8",
+    )
+    return_rate: float = param(
+        0.008,
+        0,
+        1,
+        "share of those who fled per month, in peace at full capacity",
+        "UNHCR 2004: 1,000,473 of more than 2 million had returned to Bosnia by July 2004, about "
+        "half in 8.6 years with large support; return is this x (1 - D)(0.5 + 0.5 K)",
+    )
+    host_leave: float = param(
+        0.01,
+        0,
+        1,
+        "per month",
+        "assumption: hosted displaced people return or settle over years (at this x (1 - D))",
+    )
+
+
+@dataclass
+class LederachParams:
+    """Horizontal and vertical integration, spill-over between levels (MODEL.md 5.7)."""
+
+    working_tie: float = param(0.4, 0, 1, "trust", "004:1924-2000 a tie that works")
+    participation_min: float = param(0.4, 0, 1, "index", "004:3637-3649 citizens as owners")
+    spill_up: float = param(
+        0.01, 0, 1, "hostility per month", "004:1924-2000 bottom-up change is slow"
+    )
+    spill_up_threshold: float = param(0.5, 0, 1, "trust", "assumption")
+    hostility_violence: float = param(
+        0.01,
+        0,
+        1,
+        "hostility per month per D above the floor",
+        "004:174-176, 1085-1089 national shocks (the Cheonan sinking, the shelling) harden "
+        "states: direct violence across a divide between two countries raises their hostility "
+        "by this x (mean D of their divided cities - floor) x (1 - hostility); size assumed",
+    )
+    violence_floor: float = param(
+        0.15,
+        0,
+        1,
+        "D",
+        "assumption: everyday violence below this level does not move national hostility",
+    )
+    hostility_event: float = param(
+        0.1,
+        0,
+        1,
+        "share of the gap to 1",
+        "004:3191-3201 APLA's withdrawal ended MAP: an alliance across a divide that dissolves "
+        "raises its members' countries' hostility by this x (1 - hostility); size assumed",
+    )
+
+
+@dataclass
+class LadderParams:
+    """The cooperation ladder of city-city ties (000:133-180; 002:48-50; ODD 7.10)."""
+
+    benefit_memory: float = param(
+        0.1,
+        0,
+        1,
+        "per month",
+        "assumption: mutual benefit is a moving average of joint outcomes over about a year",
+    )
+    climb_benefit: float = param(
+        0.3,
+        0,
+        1,
+        "mutual benefit",
+        "000:1044-1046 ties with lasting mutual benefit deepen; the level is assumed",
+    )
+    climb_trust: float = param(
+        0.4, 0, 1, "trust", "000:133-180 each stage needs more trust than the last; assumed"
+    )
+    trust_step: float = param(
+        0.1, 0, 1, "trust per stage", "000:133-180 stage s needs climb_trust + s x this (assumed)"
+    )
+    climb_months: int = param(
+        24, 1, 240, "months", "000:934-983 young networks are slow to consolidate; assumption"
+    )
+    fall_benefit: float = param(
+        0.05,
+        0,
+        1,
+        "mutual benefit",
+        "000:1044-1046; 004:1173-1175 below this a tie has no mutual benefit: it is ceremonial",
+    )
+    fall_months: int = param(
+        24, 1, 240, "months", "assumption: a stage is lost after two years without benefit"
+    )
+    ceremonial_fade: float = param(
+        3.0,
+        1,
+        100,
+        "times the memory decay",
+        "000:1044-1046; 004:1173-1175 purely ceremonial friendship ties achieve little: their "
+        "memory fades this much faster than a working tie's (assumption)",
+    )
+    ceremonial_floor: float = param(
+        0.5,
+        0,
+        1,
+        "share of the trust baseline",
+        "000:1044-1046 a ceremonial tie's trust floor falls by this share (assumption)",
+    )
+    institution: float = param(
+        0.5,
+        0,
+        1,
+        "share at the top stage",
+        "002:48-50 cooperation runs from consultation to institutionalisation: at stage s trust "
+        "decays and memory fades this x s / 3 slower (assumption)",
+    )
+
+
+@dataclass
+class AllianceParams:
+    """Alliance lifecycle such as MAP (MODEL.md 5.8)."""
+
+    negotiation_rate: float = param(
+        0.02,
+        0,
+        1,
+        "progress per month",
+        "004:3107-3115 about 5 years of talks (50 months at this rate)",
+        tuned_on="map:map_founded_after_about_five_years",
+    )
+    stall_violence: float = param(0.5, 0, 1, "D", "004:3191-3201 talks stall when violence is high")
+    found_trust: float = param(0.45, 0, 1, "trust", "assumption: minimum trust to found")
+    suspend_violence: float = param(
+        0.18,
+        0,
+        1,
+        "D",
+        "004:3191-3201 staff not seconded as violence grew; calibrated on MAP",
+        tuned_on="map:map_suspended_as_violence_grows",
+    )
+    exit_trust: float = param(0.15, 0, 1, "trust", "assumption")
+    exit_months: int = param(24, 1, 240, "months", "assumption")
+    joint_trust: float = param(
+        0.03, 0, 1, "trust share", "004:3115-3125 joint work of an active alliance"
+    )

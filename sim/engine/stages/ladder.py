@@ -1,0 +1,43 @@
+"""Stage 6b, the cooperation ladder: mutual benefit and stages of city-city ties (rules.ladder).
+
+Runs after trust, on the ties of the ladder (twinnings and partnerships between two cities);
+the stages it sets act from the next month (offer weights, project hazard, trust decay, memory).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.engine.coefficients import Coefficients
+from sim.engine.month import Month
+from sim.engine.state import State
+from sim.engine.world import World
+from sim.rules import ladder
+
+
+def climb(world: World, state: State, co: Coefficients, month: Month) -> None:
+    """One month of mutual benefit and ladder stages on every city-city tie."""
+    g, ties, lp = world.groups, state.ties, co.ladder
+    rows = g.ladder_ties
+    if not rows.size:
+        return
+    reverse = g.reverse[rows]
+    back = np.where(reverse >= 0, np.take(month.taken, np.maximum(reverse, 0), axis=-1), 0.0)
+    joint = ladder.joint_outcome(
+        np.take(month.peace_delivered, rows, axis=-1),
+        np.take(month.completed, rows, axis=-1).astype(np.float64),
+        back,
+    )
+    benefit = ladder.mutual_benefit(ties.benefit[:, rows], joint, lp.benefit_memory)
+    on = np.broadcast_to(co.switches.ladder, benefit.shape)
+    stage, up, down = ladder.advance(
+        ties.stage[:, rows],
+        ties.months_up[:, rows],
+        ties.months_down[:, rows],
+        benefit,
+        ties.trust[:, rows],
+        on,
+        lp,
+    )
+    ties.benefit[:, rows] = benefit
+    ties.stage[:, rows], ties.months_up[:, rows], ties.months_down[:, rows] = stage, up, down

@@ -1,0 +1,128 @@
+"""A synthetic pair of cities across a divide with one programme, built in the test (not shipped).
+
+Used by the plausibility bounds (docs/parameters.md) and the siege property: ``east`` is a
+war-damaged city of 100,000 people, ``west`` its neighbour across the divide; a donor's
+programme pays ``budget`` units a month to ``east`` on the given pillars for ``months``
+months, under a Lederach horizon tag. Optional violence events put pressure on ``east``.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sim.scenario.loader import Scenario, load_scenario
+
+PEOPLE = 100_000  # east's residents
+
+
+def per_capita_budget(eur_per_inhabitant_year: float, people: float = PEOPLE) -> float:
+    """Units a month that make a dose of ``eur_per_inhabitant_year`` for ``people``."""
+    return eur_per_inhabitant_year * people / 12_000.0
+
+
+def pair_world(
+    budget: float = 0.0,
+    pillars: tuple[str, ...] = ("development",),
+    months: int = 60,
+    horizon_tag: str = "design",
+    horizon: int = 120,
+    violence: list[dict[str, Any]] | None = None,
+    east: dict[str, Any] | None = None,
+) -> Scenario:
+    """The pair world (see the module docstring), loaded through the public loader."""
+    city = {
+        "type": "municipality",
+        "level": "middle",
+        "population": PEOPLE,
+        "direct_violence": 0.05,
+        "structural_violence": 0.6,
+        "cultural_violence": 0.5,
+        "needs": 0.6,
+        "capacity": 0.3,
+        "cohesion": 0.5,
+        "participation": 0.5,
+        "will": 0.6,
+        "diversity": 0.3,
+        "assumption": "test",
+    }
+    actors = [
+        {**city, "id": "east", "country": "EA", "community": "e", **(east or {})},
+        {**city, "id": "west", "country": "WE", "community": "w", "capacity": 0.5},
+        {"id": "gov_ea", "type": "national_government", "country": "EA", "assumption": "test"},
+        {"id": "gov_we", "type": "national_government", "country": "WE", "assumption": "test"},
+        {
+            "id": "donor",
+            "type": "international_organisation",
+            "kind": "donor",
+            "country": "DN",
+            "neutrality": 0.9,
+            "conflict_sensitivity": 1.0,
+            "mandate": {"humanitarian": 1.0, "development": 1.0, "peace": 1.0},
+            "assumption": "test",
+        },
+    ]
+    ties = [
+        {"src": "east", "dst": "west", "type": "twinning", "trust": 0.3, "bidirectional": True,
+         "assumption": "test"},
+        {"src": "donor", "dst": "east", "type": "partnership", "trust": 0.6, "assumption": "test"},
+    ]  # fmt: skip
+    start_year = 2000
+    end_month = months % 12 + 1
+    end_year = start_year + months // 12
+    programmes = []
+    if budget > 0:
+        programmes.append(
+            {
+                "id": "aid",
+                "funders": ["donor"],
+                "providers": ["donor"],
+                "recipients": ["east"],
+                "pillars": list(pillars),
+                "budget": float(budget),
+                "start": "2000-01",
+                "end": f"{end_year}-{end_month:02d}",
+                "horizon": horizon_tag,
+                "assumption": "test",
+            }
+        )
+    meta = {
+        "name": "pair",
+        "title": "A synthetic pair across a divide",
+        "assumption": "test",
+        "start": "2000-01",
+        "horizon": horizon,
+        "communities": ["e", "w"],
+        "divides": [{"a": "e", "b": "w", "assumption": "test"}],
+        "countries": [
+            {"id": "EA", "assumption": "test"},
+            {"id": "WE", "assumption": "test"},
+            {"id": "DN", "assumption": "test"},
+        ],
+        "hostility": [{"a": "EA", "b": "WE", "value": 0.3, "assumption": "test"}],
+        "watch": ["east", "west"],
+    }
+    files = {
+        "scenario.yaml": meta,
+        "actors.yaml": actors,
+        "ties.yaml": ties,
+        "programmes.yaml": programmes,
+        "events.yaml": violence or [],
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "pair"
+        folder.mkdir()
+        for name, data in files.items():
+            (folder / name).write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        return load_scenario(folder)
+
+
+def siege(start: str, end: str, pressure: float) -> list[dict[str, Any]]:
+    """A violence event on ``east`` from ``start`` to ``end`` (YYYY-MM)."""
+    return [
+        {"id": "siege", "date": start, "end": end, "type": "violence", "pressure": pressure,
+         "targets": {"actors": ["east"]}, "assumption": "test"},
+    ]  # fmt: skip
