@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.engine.groups import compile_groups
+
 if TYPE_CHECKING:
     from sim.engine.world import World
 
@@ -42,7 +44,8 @@ def restricted(world: World, active: np.ndarray) -> World:
 
     An inactive tie is not a carrying tie (so every gate on it is closed and it is offered
     nothing), is in no mediation triple, in no tie subset (cross-divide, up, horizontal,
-    spill-up, cross-border) and in no alliance's ties.
+    spill-up, cross-border), in no alliance's ties and in no group the dynamics read
+    (``sim.engine.groups``: horizontal integration, the ladder, reverse ties).
     """
     if active.all():
         return world
@@ -57,6 +60,7 @@ def restricted(world: World, active: np.ndarray) -> World:
     )
     view._tie_subsets(active)
     view.alliances = [_alliance(spec, active) for spec in world.alliances]
+    view.groups = compile_groups(view)  # the dynamics' tie groups, of the active ties only
     return view
 
 

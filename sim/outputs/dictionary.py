@@ -37,6 +37,17 @@ def _pillars(template: str, unit: str, text: str) -> dict[str, Entry]:
 
 # The long series table's ``variable`` values. Entity ``model`` is the whole scenario; other
 # entities are named in ENTITIES.
+SERIES_RECIPIENTS = Entry(
+    INDEX,
+    "as the variable without the suffix, population-weighted "
+    "over the recipient cities (any programme's targets, or the scenario's "
+    "focus list)",
+)
+SERIES_DIVIDED = Entry(
+    INDEX,
+    "as the variable without the suffix, population-weighted over "
+    "the cities of communities in a divide",
+)
 SERIES: dict[str, Entry] = {
     "D": Entry(
         INDEX,
@@ -56,6 +67,19 @@ SERIES: dict[str, Entry] = {
     "participation": Entry(INDEX, "citizen participation in exchanges; population-weighted"),
     "displaced": Entry(PEOPLE, "displaced people (a sum over cities)"),
     "population": Entry(PEOPLE, "residents present (a sum over cities)"),
+    **{
+        f"{v}_recipients": SERIES_RECIPIENTS
+        for v in ("D", "S", "C", "needs", "capacity", "negative_peace", "positive_peace", "peace")
+    },
+    **{f"{v}_divided": SERIES_DIVIDED for v in ("negative_peace", "positive_peace", "peace")},
+    **{
+        f"ladder_{stage}": Entry(SHARE, f"share of city-city ties at the ladder stage '{stage}'")
+        for stage in ("friendship", "projects", "economic", "political")
+    },
+    "mutual_benefit": Entry(
+        INDEX,
+        "mean mutual benefit of city-city ties (the ladder's moving average of joint outcomes)",
+    ),
     "fled": Entry(PEOPLE, "a city's own people who fled it and may return (a sum over cities)"),
     "received_funds": Entry(MONEY, "money a watched city received this month, all pillars"),
     "cross_divide_trust": Entry(INDEX, "mean trust of active ties across a divide (0 if none)"),
@@ -122,6 +146,8 @@ _CITY = {
     "cohesion": SERIES["cohesion"]._replace(description="social cohesion"),
     "participation": SERIES["participation"]._replace(description="citizen participation"),
     "displaced": Entry(PEOPLE, "displaced people"),
+    "population": Entry(PEOPLE, "residents present"),
+    "fled": Entry(PEOPLE, "the city's own people who fled it and may return"),
     "negative_peace": Entry(INDEX, "negative peace, 1 - D"),
     "positive_peace": Entry(INDEX, "positive peace, sqrt((1 - S)(1 - C))"),
     "peace": Entry(INDEX, "overall peace, cbrt((1 - D)(1 - S)(1 - C))"),
