@@ -307,3 +307,18 @@ def test_working_ties_climb_and_ceremonial_ties_fade() -> None:
     assert idle.batch.state.ties.stage[0, tie] == 0
     assert idle.timeseries()["mutual_benefit"].max() == 0.0
     assert idle.batch.state.ties.trust[0, tie] < flat.batch.state.ties.trust[0, tie] - 0.01
+
+
+def test_horizon_table_reads_each_anchor_at_2_10_and_20_years() -> None:
+    """Lederach's horizons: the value in the last month of each horizon after the reference
+    date and after each programme's start; NaN past the end of the run."""
+    model = PeaceModel(pair_world(budget=per_capita_budget(10.0)), seed=1, params=QUIET)
+    model.run()
+    table, ts = model.horizons_frame(), model.timeseries()
+    anchors = set(table["anchor"])
+    assert "reference" in anchors and any(a.startswith("programme:") for a in anchors)
+    crisis = table[(table["anchor"] == "reference") & (table["horizon"] == "crisis")]
+    got = crisis.set_index("metric")["value"]
+    assert got["peace"] == ts["peace"].iloc[23] and crisis["date"].iloc[0] == ts["date"].iloc[23]
+    vision = table[(table["anchor"] == "reference") & (table["horizon"] == "vision")]
+    assert len(ts) < 240 and vision["value"].isna().all()
