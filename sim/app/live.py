@@ -241,8 +241,10 @@ def play_loop() -> None:
         if not state.advance(ses):
             state.playing_r.set(False)
             break
-        if t0 - last_sync >= SYNC_S or not push_frame(ses):
-            state.frame_r.set(state.frame_r.value + 1)  # a full render: every view catches up
+        pushed = push_frame(ses)
+        if not pushed or t0 - last_sync >= SYNC_S:
+            # A full render: the other views catch up (the figures' bytes are cached already).
+            state.frame_r.set(state.frame_r.value + 1)
             last_sync = t0
         slot = max(int(state.stride_r.value), 1) / max(int(state.speed_r.value), 1)
         # Always yield a little: without it, a frame slower than its slot makes this thread

@@ -192,7 +192,10 @@ class NetworkPainter:
         )
         self._limits(focus, t)
         self._labels(model, fs)
-        self.title = fig.text(0.01, 0.99, "", fontsize=fs * 1.2, va="top", weight="bold")
+        # The date lives in the page's header (a text drawn every month cost 3 ms); the title
+        # names the run and changes only with it. Exports add the date (``caption``).
+        self.title = fig.text(0.01, 0.99, "Network", fontsize=fs * 1.2, va="top", weight="bold")
+        self.caption, self.label = "Network", ""
         fig.text(
             0.01,
             0.99 - 1.5 * fs * DPI / 72 / self.height,
@@ -203,9 +206,8 @@ class NetworkPainter:
         )
         self._legend(fs)
         self._city_xy: np.ndarray | None = None
-        # Ties, then cities on top, then the selection ring and the date. Texts that do not
-        # change within a run stay in the background: each text costs 2-9 ms to draw.
-        self.blit = Blitter(fig, [self.lines, self.nodes, self.selected, self.title])
+        # Ties, then cities on top, then the selection ring. Texts stay in the background.
+        self.blit = Blitter(fig, [self.lines, self.nodes, self.selected])
 
     # ------------------------------------------------------------------ building
 
@@ -401,7 +403,11 @@ class NetworkPainter:
         else:
             self.selected.set_offsets(np.zeros((0, 2)))
         who = f"  ·  {label}" if label else ""
-        self.title.set_text(f"Network  {date}  (month {month}){who}")
+        if label != self.label:
+            self.label = label
+            self.title.set_text(f"Network{who}")
+            self.blit.invalidate()
+        self.caption = f"Network  {date}  (month {month}){who}"
         return self.blit.image()
 
     def pixels(self) -> np.ndarray:
