@@ -476,3 +476,26 @@ def test_scenario_info_files_read_and_refuse_bad_entries(tmp_path: Path) -> None
     (tmp_path / "info.yaml").write_text("title: x\nsumary: y\n")
     with pytest.raises(ScenarioError, match="did you mean 'summary'"):
         read_info(tmp_path)
+
+
+def test_bands_quantiles_are_ordered_per_run_with_progress(monkeypatch) -> None:
+    from sim.app import bands
+
+    monkeypatch.setattr(bands, "SEEDS", 4)
+    levers = Settings(scenario="two_cities").levers()
+    low = {**levers, "funding_scale": 0.5}
+    key = ("two_cities", ("baseline", tuple(levers.items())), ("baseline", tuple(low.items())))
+    calls: list[tuple[int, int]] = []
+    result = bands.run_bands(key, lambda done, total: calls.append((done, total)))
+    assert calls == [(4, 8), (8, 8)]  # one batch per run, progress after each
+    assert result["replicates"] == 8
+    q = result["quantiles"]
+    assert set(q.index.get_level_values(0)) == {0, 1}
+    for col, _ in bands.BAND_SERIES:
+        lo, mid, hi = (q[col][p].to_numpy() for p in (0.1, 0.5, 0.9))
+        assert np.all((lo <= mid + 1e-12) & (mid <= hi + 1e-12))
+        assert np.all((lo >= 0) & (hi <= 1)), col
+    assert bands.key_digest(key) == bands.key_digest(tuple(key))
+    assert bands.key_digest(key) != bands.key_digest(key[:2])
+    png = bands.draw_bands(result, ["a", "b"], "2000-01", (600, 300))
+    assert Image.open(io.BytesIO(png)).size == (600, 300)
