@@ -232,7 +232,7 @@ def test_community_layout_groups_cities_and_is_stable() -> None:
     spread = max(np.ptp(pos[:3, 0]), np.ptp(pos[3:6, 0]))
     assert np.hypot(*(centre_a - centre_b)) > spread  # groups apart, each compact
     assert np.allclose(pos[6], 0.0, atol=0.5)  # a city without a community sits in the middle
-    assert {t for t, _, _ in labels} == {"a", "b", "mixed / no single community"}
+    assert {t for t, _, _ in labels} == {"a", "b", "mixed cities"}
 
 
 def test_geographic_layout_only_with_full_coordinates() -> None:
@@ -499,3 +499,27 @@ def test_bands_quantiles_are_ordered_per_run_with_progress(monkeypatch) -> None:
     assert bands.key_digest(key) != bands.key_digest(key[:2])
     png = bands.draw_bands(result, ["a", "b"], "2000-01", (600, 300))
     assert Image.open(io.BytesIO(png)).size == (600, 300)
+
+
+def test_a_policy_that_drops_a_programme_greys_out_its_actors() -> None:
+    from sim.app.idle import idle_actors
+    from sim.app.runs import load_case
+
+    base = load_case("tuzla")
+    ses = Session.build(Settings(scenario="tuzla", policy="no_abc"))
+    m = ses.model
+    idle, why = idle_actors(m, base)
+    ids = [str(i) for i in m.actors.ids]
+    assert idle[ids.index("nl_city_01")] and idle[ids.index("nl_gov")]
+    assert not idle[ids.index("tuzla")]  # the recipient is the side being compared
+    assert not idle[ids.index("ba_gov")] and "abc" in why
+    assert not idle_actors(Session.build(Settings(scenario="tuzla")).model, base)[0].any()
+    painter = NetworkPainter(m, 360, 560, idle=(idle, why))
+    ses.step(30)
+    painter.render(m, ses.runs[0].snapshots[-1], "x", 30)
+    assert not set(painter.labelled) & set(np.flatnonzero(idle).tolist())
+    colours = painter.nodes.get_facecolors()
+    assert np.allclose(colours[ids.index("nl_city_01")], (0.86, 0.86, 0.86, 0.55))
+    assert not np.allclose(colours[ids.index("tuzla")], (0.86, 0.86, 0.86, 0.55))
+    drawn = painter.lines.get_colors()[:, 3] > 0
+    assert not (drawn & painter.edge_idle).any()

@@ -82,6 +82,17 @@ def scope_label(ses: Any, city: int | None) -> str:
     return city_name(ses.model, city).split(" (")[0]
 
 
+def idle_of(ses: Any, model: Any) -> tuple[np.ndarray, str]:
+    """The actors ``model``'s policy leaves idle (``sim.app.idle``), against the scenario."""
+    from sim.app.idle import idle_actors
+    from sim.app.runs import load_case
+
+    if ses.settings.scenario == "synthetic":
+        return idle_actors(model, None)
+    base = ses.memo(("base case",), lambda: load_case(ses.settings.scenario))
+    return idle_actors(model, base)
+
+
 def painter(ses: Any, key: tuple, make: Any) -> Any:
     with ses.lock:
         if key not in ses.painters:
@@ -115,7 +126,7 @@ def _draw(ses: Any, kind: str, size: tuple[int, int], scale: float, **kw: Any) -
         p = painter(
             ses,
             ("network", r, w, h, scale, focus),
-            lambda: NetworkPainter(run.model, w, h, scale, focus),
+            lambda: NetworkPainter(run.model, w, h, scale, focus, idle_of(ses, run.model)),
         )
         label = run.label if len(ses.runs) > 1 else ""
         snap = run.snapshots[min(t, len(run.snapshots) - 1)]

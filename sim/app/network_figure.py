@@ -16,6 +16,7 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize, to_rgba
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 
 from sim.app.blit import Blitter
@@ -28,6 +29,7 @@ TIE_GREY = np.array([0.25, 0.25, 0.30])
 MARKERS = {"national_government": "^", "ngo": "D", "international_organisation": "s"}
 LABEL_ALL_UP_TO = 60  # actors; bigger worlds name their largest cities only
 DPI = 100
+IDLE_RGBA = (0.86, 0.86, 0.86, 0.55)  # actors the run's policy leaves idle
 
 
 def peace_colours(values: np.ndarray) -> np.ndarray:
@@ -99,6 +101,17 @@ def short_name(name: Any, fallback: str, limit: int = 24) -> str:
     return head if len(head) <= limit else head[: limit - 1] + "…"
 
 
+def _idle_groups(model: Any, idle: np.ndarray, names: list[str]) -> set[str]:
+    """Names of community groups whose cities are all idle (their label is greyed too)."""
+    out = set()
+    comms = list(getattr(model.case, "communities", ()) or ())
+    for g, name in enumerate(comms):
+        rows = np.flatnonzero(model.actors.community[: model.n_cities] == g)
+        if name in names and rows.size and idle[rows].all():
+            out.add(name)
+    return out
+
+
 def neighbourhood(src: np.ndarray, dst: np.ndarray, row: int) -> np.ndarray:
     """``row`` and every actor tied to it (for the focus view of large worlds)."""
     touching = (src == row) | (dst == row)
@@ -123,11 +136,15 @@ class NetworkPainter:
         height: int = 500,
         scale: float = 1.0,
         focus: int | None = None,
+        idle: tuple[np.ndarray, str] | None = None,
     ) -> None:
         self.width, self.height, self.scale = int(width), int(height), float(scale)
         self.pos, self.kind, self.group_labels = network_layout(model)
         t = model.ties
         self.n = model.n_cities
+        # Actors the run's policy leaves idle: grey, unnamed, their ties not drawn.
+        self.idle, self.idle_note = idle or (np.zeros(model.n_actors, dtype=bool), "")
+        self.idle_groups = _idle_groups(model, self.idle, [g for g, _, _ in self.group_labels])
         fs = 8.5 * self.scale
         if focus is not None:
             keep = neighbourhood(t.src, t.dst, focus)
@@ -154,6 +171,7 @@ class NetworkPainter:
         seg = np.stack([self.pos[t.src[self.edges]], self.pos[t.dst[self.edges]]], axis=1)
         self.lines = LineCollection(seg, zorder=1)
         ax.add_collection(self.lines)
+        self.edge_idle = self.idle[t.src[self.edges]] | self.idle[t.dst[self.edges]]
         self.divides = self._draw_divides(model, ax)
         self.sizes = node_sizes(model.cities.population, self.n, self.scale)
         self.nodes = ax.scatter(
@@ -168,16 +186,17 @@ class NetworkPainter:
         self._rings(model, ax)
         from sim.scenario.loader import ACTOR_TYPES
 
+        self.marker_area = (55 if model.n_actors <= 200 else 18) * self.scale
         for kind_name, marker in MARKERS.items():
             rows = np.flatnonzero(model.actors.type == ACTOR_TYPES.index(kind_name))
             if rows.size:
                 ax.scatter(
                     self.pos[rows, 0],
                     self.pos[rows, 1],
-                    s=(55 if model.n_actors <= 200 else 18) * self.scale,
+                    s=self.marker_area,
                     marker=marker,
-                    c="0.6",
-                    edgecolors="0.15",
+                    c=np.where(self.idle[rows, None], IDLE_RGBA, to_rgba("0.6")),
+                    edgecolors=np.where(self.idle[rows, None], to_rgba("0.7"), to_rgba("0.15")),
                     linewidths=0.6,
                     zorder=3,
                 )
@@ -285,53 +304,68 @@ class NetworkPainter:
         self.ax.set_ylim(lo_y, hi_y)
 
     def _labels(self, model: Any, fs: float) -> None:
-        """Names placed without overlap: group names, then cities by size, then the others."""
+        """Names placed without overlap: group names, then cities by size, then the others.
+
+        Every node (city or organisation) is an obstacle, text sizes are measured by the
+        renderer, and idle actors (see ``sim.app.idle``) are not named.
+        """
         ax = self.ax
         px = ax.transData.transform(np.nan_to_num(self.pos))
         px[:, 1] = self.height - px[:, 1]
-        char_w, line_h = 0.6 * fs * DPI / 72, 1.5 * fs * DPI / 72
+        renderer = self.fig.canvas.get_renderer()
+
+        def size(text: str, points: float, weight: str = "normal") -> tuple[float, float]:
+            prop = FontProperties(size=points, weight=weight)
+            w, h, _ = renderer.get_text_width_height_descent(text, prop, ismath=False)
+            return w + 2.0, h * 1.35
+
         frame = model.actor_frame
         a = model.n_actors
         if a <= LABEL_ALL_UP_TO:
-            order = list(np.argsort(-model.cities.population, kind="stable")) + list(
-                range(self.n, a)
-            )
+            by_size = np.argsort(-model.cities.population, kind="stable")
+            order = [*by_size, *range(self.n, a)]
         else:
             order = list(np.argsort(-model.cities.population, kind="stable")[:8])
+        order = [int(r) for r in order if not self.idle[r]]
         texts = [short_name(frame["name"].iloc[r], str(model.actors.ids[r])) for r in order]
-        group = [(txt, x, y) for txt, x, y in self.group_labels]
+        radius = np.sqrt(self.sizes) * DPI / 72 / 2
+        marker = math.sqrt(self.marker_area) * DPI / 72 / 2
+        radii = np.concatenate([radius, np.full(a - self.n, marker)])
+        nodes = [
+            (x - r, y - r, x + r, y + r)
+            for (x, y), r in zip(px, radii, strict=True)
+            if np.isfinite(x) and np.isfinite(y)
+        ]
+        bounds = (2.0, 2.6 * fs * DPI / 72, self.width - 2.0, self.height - 3.2 * fs * DPI / 72)
+        group = self.group_labels
         gpx = ax.transData.transform([(x, y) for _, x, y in group]) if group else np.zeros((0, 2))
-        avoid = []
-        for (txt, _, _), (gx, gy) in zip(group, gpx, strict=True):
-            gy = self.height - gy
-            w = len(txt) * char_w * 1.1
-            avoid.append((gx - w / 2, gy, gx + w / 2, gy + line_h))
+        gpx[:, 1] = self.height - gpx[:, 1]
+        gsizes = [size(txt, fs * 1.05, "bold") for txt, _, _ in group]
+        gspots = place_labels(gpx, gsizes, bounds, 10.0, nodes, at_anchor=True)
+        placed = list(nodes)
+        for (txt, _, _), spot, (w, h) in zip(group, gspots, gsizes, strict=True):
+            if spot is None:
+                continue
+            placed.append((spot[0] - w / 2, spot[1] - h / 2, spot[0] + w / 2, spot[1] + h / 2))
             ax.text(
-                gx,
-                self.height - gy,
+                spot[0],
+                self.height - spot[1],
                 txt,
                 transform=None,
                 ha="center",
-                va="top",
+                va="center",
                 fontsize=fs * 1.05,
                 weight="bold",
-                color="0.3",
+                color="0.3" if txt not in self.idle_groups else "0.65",
             )
-        # Nodes themselves are obstacles too: a label must not cover a city.
-        radius = np.sqrt(self.sizes) * DPI / 72 / 2
-        avoid += [
-            (x - r, y - r, x + r, y + r) for (x, y), r in zip(px[: self.n], radius, strict=True)
-        ]
-        bounds = (2.0, 2.6 * fs * DPI / 72, self.width - 2.0, self.height - 3.2 * fs * DPI / 72)
         anchors = px[order] if order else np.zeros((0, 2))
-        radii = [radius[r] if r < self.n else 5 * self.scale for r in order]
         spots = place_labels(
             anchors,
-            [(len(s) * char_w, line_h) for s in texts],
+            [size(s, fs) for s in texts],
             bounds,
             3.0,
-            avoid,
-            pad=radii,
+            placed,
+            pad=[radii[r] for r in order],
         )
         self.labelled = []
         for r, s, spot in zip(order, texts, spots, strict=True):
@@ -361,6 +395,8 @@ class NetworkPainter:
             Line2D([], [], marker="s", ls="", color="0.6", label="intl. organisation"),
             Line2D([], [], marker="D", ls="", color="0.6", label="NGO"),
         ]
+        if self.idle.any():
+            handles.append(Line2D([], [], marker="o", ls="", color=IDLE_RGBA, label=self.idle_note))
         ncol = 4 if self.width / self.scale >= 560 else 3 if self.width / self.scale >= 420 else 2
         fig.legend(
             handles=handles,
@@ -395,9 +431,12 @@ class NetworkPainter:
         rgba, width = edge_style(
             snap["trust"][self.edges], t.cross_divide[self.edges], snap["active"][self.edges]
         )
+        rgba[self.edge_idle, 3] = 0.0
         self.lines.set_color(rgba)
         self.lines.set_linewidth(width * self.scale)
-        self.nodes.set_facecolors(peace_colours(snap["positive_peace"]))
+        colours = peace_colours(snap["positive_peace"])
+        colours[self.idle[: self.n]] = IDLE_RGBA
+        self.nodes.set_facecolors(colours)
         if selected is not None and 0 <= selected < len(self.pos):
             self.selected.set_offsets(self.pos[[selected]])
         else:
