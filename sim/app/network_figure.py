@@ -16,18 +16,17 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize, to_rgba
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 
 from sim.app.blit import Blitter
-from sim.app.network_layout import network_layout, place_labels
+from sim.app.network_labels import draw_labels
+from sim.app.network_layout import network_layout
 
 PEACE_CMAP = colormaps["RdYlGn"]
 PEACE_NORM = Normalize(0.0, 1.0)
 CROSS_COLOUR = "#c2185b"  # cross-divide ties and divides: one loud colour, the rest in greys
 TIE_GREY = np.array([0.25, 0.25, 0.30])
 MARKERS = {"national_government": "^", "ngo": "D", "international_organisation": "s"}
-LABEL_ALL_UP_TO = 60  # actors; bigger worlds name their largest cities only
 DPI = 100
 IDLE_RGBA = (0.86, 0.86, 0.86, 0.55)  # actors the run's policy leaves idle
 
@@ -94,24 +93,6 @@ def sample_edges(
     return out
 
 
-def short_name(name: Any, fallback: str, limit: int = 24) -> str:
-    """A label for the picture: the name before any bracket, cut to ``limit`` characters."""
-    text = name if isinstance(name, str) and name.strip() else fallback
-    head = text.split(" (")[0].strip() or text
-    return head if len(head) <= limit else head[: limit - 1] + "…"
-
-
-def _idle_groups(model: Any, idle: np.ndarray, names: list[str]) -> set[str]:
-    """Names of community groups whose cities are all idle (their label is greyed too)."""
-    out = set()
-    comms = list(getattr(model.case, "communities", ()) or ())
-    for g, name in enumerate(comms):
-        rows = np.flatnonzero(model.actors.community[: model.n_cities] == g)
-        if name in names and rows.size and idle[rows].all():
-            out.add(name)
-    return out
-
-
 def neighbourhood(src: np.ndarray, dst: np.ndarray, row: int) -> np.ndarray:
     """``row`` and every actor tied to it (for the focus view of large worlds)."""
     touching = (src == row) | (dst == row)
@@ -144,7 +125,6 @@ class NetworkPainter:
         self.n = model.n_cities
         # Actors the run's policy leaves idle: grey, unnamed, their ties not drawn.
         self.idle, self.idle_note = idle or (np.zeros(model.n_actors, dtype=bool), "")
-        self.idle_groups = _idle_groups(model, self.idle, [g for g, _, _ in self.group_labels])
         fs = 8.5 * self.scale
         if focus is not None:
             keep = neighbourhood(t.src, t.dst, focus)
@@ -210,7 +190,7 @@ class NetworkPainter:
             zorder=4,
         )
         self._limits(focus, t)
-        self._labels(model, fs)
+        self.labelled = draw_labels(self, model, fs)
         # The date lives in the page's header (a text drawn every month cost 3 ms); the title
         # names the run and changes only with it. Exports add the date (``caption``).
         self.title = fig.text(0.01, 0.99, "Network", fontsize=fs * 1.2, va="top", weight="bold")
@@ -302,87 +282,6 @@ class NetworkPainter:
             lo_x, hi_x = lo_x - grow, hi_x + grow
         self.ax.set_xlim(lo_x, hi_x)
         self.ax.set_ylim(lo_y, hi_y)
-
-    def _labels(self, model: Any, fs: float) -> None:
-        """Names placed without overlap: group names, then cities by size, then the others.
-
-        Every node (city or organisation) is an obstacle, text sizes are measured by the
-        renderer, and idle actors (see ``sim.app.idle``) are not named.
-        """
-        ax = self.ax
-        px = ax.transData.transform(np.nan_to_num(self.pos))
-        px[:, 1] = self.height - px[:, 1]
-        renderer = self.fig.canvas.get_renderer()
-
-        def size(text: str, points: float, weight: str = "normal") -> tuple[float, float]:
-            prop = FontProperties(size=points, weight=weight)
-            w, h, _ = renderer.get_text_width_height_descent(text, prop, ismath=False)
-            return w + 2.0, h * 1.35
-
-        frame = model.actor_frame
-        a = model.n_actors
-        if a <= LABEL_ALL_UP_TO:
-            by_size = np.argsort(-model.cities.population, kind="stable")
-            order = [*by_size, *range(self.n, a)]
-        else:
-            order = list(np.argsort(-model.cities.population, kind="stable")[:8])
-        order = [int(r) for r in order if not self.idle[r]]
-        texts = [short_name(frame["name"].iloc[r], str(model.actors.ids[r])) for r in order]
-        radius = np.sqrt(self.sizes) * DPI / 72 / 2
-        marker = math.sqrt(self.marker_area) * DPI / 72 / 2
-        radii = np.concatenate([radius, np.full(a - self.n, marker)])
-        nodes = [
-            (x - r, y - r, x + r, y + r)
-            for (x, y), r in zip(px, radii, strict=True)
-            if np.isfinite(x) and np.isfinite(y)
-        ]
-        bounds = (2.0, 2.6 * fs * DPI / 72, self.width - 2.0, self.height - 3.2 * fs * DPI / 72)
-        group = self.group_labels
-        gpx = ax.transData.transform([(x, y) for _, x, y in group]) if group else np.zeros((0, 2))
-        gpx[:, 1] = self.height - gpx[:, 1]
-        gsizes = [size(txt, fs * 1.05, "bold") for txt, _, _ in group]
-        gspots = place_labels(gpx, gsizes, bounds, 10.0, nodes, at_anchor=True)
-        placed = list(nodes)
-        for (txt, _, _), spot, (w, h) in zip(group, gspots, gsizes, strict=True):
-            if spot is None:
-                continue
-            placed.append((spot[0] - w / 2, spot[1] - h / 2, spot[0] + w / 2, spot[1] + h / 2))
-            ax.text(
-                spot[0],
-                self.height - spot[1],
-                txt,
-                transform=None,
-                ha="center",
-                va="center",
-                fontsize=fs * 1.05,
-                weight="bold",
-                color="0.3" if txt not in self.idle_groups else "0.65",
-            )
-        anchors = px[order] if order else np.zeros((0, 2))
-        spots = place_labels(
-            anchors,
-            [size(s, fs) for s in texts],
-            bounds,
-            3.0,
-            placed,
-            pad=[radii[r] for r in order],
-        )
-        self.labelled = []
-        for r, s, spot in zip(order, texts, spots, strict=True):
-            if spot is None:
-                continue
-            ax.text(
-                spot[0],
-                self.height - spot[1],
-                s,
-                transform=None,
-                ha="center",
-                va="center",
-                fontsize=fs,
-                color="0.15",
-                zorder=5,
-            )
-            self.labelled.append(int(r))
 
     def _legend(self, fs: float) -> None:
         fig = self.fig
