@@ -183,7 +183,7 @@ def date_of(page) -> str:  # noqa: ANN001 - a Playwright Page
 
 
 def image(page, cls: str) -> tuple[str, int, int, str]:  # noqa: ANN001
-    """(blob src, natural width, natural height, sha1 of what is on screen) of an app image."""
+    """(src: a data URL, natural width, natural height, sha1 of what is on screen) of an image."""
     loc = page.locator(f"img.{cls}").first
     src, width, height = loc.evaluate("e => [e.src, e.naturalWidth, e.naturalHeight]")
     shot = loc.screenshot()
