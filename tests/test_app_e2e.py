@@ -404,7 +404,13 @@ def test_upload_through_the_file_dialog(app_url: str, tmp_path: Path) -> None:
         wait_text(page, ".cp-month", r"month 0 of \d+ · e2e_town")
         step_and_check(page, 2, "uploaded e2e_town")
         page.click(".cp-scenario")
-        offered = page.locator(".v-overlay--active .v-list-item").all_inner_texts()
+        items = page.locator(".v-overlay--active .v-list-item")
+        items.first.wait_for(state="visible")  # the menu opens with a transition
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.v-overlay--active .v-list-item')]"
+            ".some(e => e.innerText.trim().length > 0)"
+        )
+        offered = items.all_inner_texts()
         page.keyboard.press("Escape")
         assert "e2e_town" in [o.strip() for o in offered], offered
         page.screenshot(path=str(ARTIFACTS / "app_5_upload.png"), full_page=True)
@@ -546,6 +552,15 @@ def test_lesson_one_reaches_its_contrast_at_1024x768(app_url: str) -> None:
         wait_text(page, ".cp-date", r"2001-01")
         page.get_by_role("button", name="Compare").click()
         page.wait_for_selector("table.cp-compare")
+        # The tab brings its panel into view, and Play stays pinned at the top: the contrast
+        # is on screen at 1024x768 without the class having to scroll.
+        page.wait_for_function(
+            "() => document.querySelector('table.cp-compare tbody tr')"
+            ".getBoundingClientRect().bottom < window.innerHeight",
+            timeout=10_000,
+        )
+        play = page.locator(".cp-play").bounding_box()
+        assert play is not None and play["y"] >= 0 and play["y"] + play["height"] <= 768, play
         rows = page.locator("table.cp-compare tbody tr").all_inner_texts()
         tuzla = next(r for r in rows if r.startswith("Tuzla") and "positive peace" in r)
         numbers = [float(x) for x in re.findall(r"-?\d+\.\d+", tuzla)]
@@ -553,4 +568,7 @@ def test_lesson_one_reaches_its_contrast_at_1024x768(app_url: str) -> None:
         assert with_abc > 0.75 and no_abc < 0.65 and diff < -0.15, tuzla
         shot = ARTIFACTS / "app_lesson1_contrast_1024x768.png"
         page.screenshot(path=str(shot), full_page=True)
+        print(f"screenshot: {shot}")
+        shot = ARTIFACTS / "app_lesson1_contrast_1024x768_screen.png"
+        page.screenshot(path=str(shot))  # what the class sees, without scrolling
         print(f"screenshot: {shot}")

@@ -114,6 +114,10 @@ def test_policy_sets_its_levers_and_resets_others() -> None:
 def test_one_line_messages() -> None:
     assert one_line(ScenarioError("f.yaml", "k", 1, "x")) == "f.yaml: k = 1: x"
     assert one_line(ValueError("bad\nmore")) == "ValueError: bad"
+    # List items counted from 1 in the banner; ranges such as [0, 1] untouched.
+    err = ScenarioError("programmes.yaml", "programmes[0].budget", -1, "a number in [0, 1e9]")
+    assert one_line(err) == "programmes.yaml: programmes #1.budget = -1: a number in [0, 1e9]"
+    assert one_line(ConfigError("app", "ties[11]", "x", "[0, 1]")) == "app: ties #12 = 'x': [0, 1]"
 
 
 def test_session_build_failure_builds_nothing() -> None:
@@ -484,11 +488,18 @@ def test_bands_quantiles_are_ordered_per_run_with_progress(monkeypatch) -> None:
     monkeypatch.setattr(bands, "SEEDS", 4)
     levers = Settings(scenario="two_cities").levers()
     low = {**levers, "funding_scale": 0.5}
-    key = ("two_cities", ("baseline", tuple(levers.items())), ("baseline", tuple(low.items())))
+    name = ("two_cities", "stamp")
+    key = (name, ("baseline", tuple(levers.items())), ("baseline", tuple(low.items())))
     calls: list[tuple[int, int]] = []
     result = bands.run_bands(key, lambda done, total: calls.append((done, total)))
     assert calls == [(4, 8), (8, 8)]  # one batch per run, progress after each
-    assert result["replicates"] == 8
+    assert result["replicates"] == 8 and result["computed"] == 8
+    # A lever moved in one run: only that run is computed again, the other is reused.
+    again = bands.run_bands(
+        (name, key[1], ("baseline", tuple({**low, "coordination": 1.0}.items())))
+    )
+    assert again["computed"] == 4
+    assert again["quantiles"].loc[0].equals(result["quantiles"].loc[0])
     q = result["quantiles"]
     assert set(q.index.get_level_values(0)) == {0, 1}
     for col, _ in bands.BAND_SERIES:

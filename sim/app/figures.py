@@ -149,7 +149,7 @@ def _draw(ses: Any, kind: str, size: tuple[int, int], scale: float, **kw: Any) -
             ),
         )
         title = f"{ses.date(t)}  (month {t} of {ses.horizon})"
-        return p.render(series_data(ses, city), max(t - 1, 0), title)
+        return p.render(series_data(ses, city), t - 1, title)  # month 0: nothing run, no cursor
     if kind == "city":
         row = int(kw["city"])
         p = painter(

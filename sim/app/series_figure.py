@@ -245,7 +245,7 @@ class SeriesPainter:
         return self.axes[panel].transData.transform(xy) / self.fig.dpi
 
     def render(self, data: Sequence[Mapping[str, Any]], now: int, title: str = "") -> bytes:
-        """Draw each run's series with the cursor at month ``now``.
+        """Draw each run's series with the cursor at month ``now`` (none if ``now`` < 0).
 
         ``data`` has one mapping per run (in run order): ``step`` and each column's values,
         or for a column with its own months (one city's series) a pair (steps, values).
@@ -277,7 +277,7 @@ class SeriesPainter:
                 segments.append(self._inches(panel, x, np.asarray(y, dtype=float)))
             lc.set_segments(segments)
         cursor = []
-        for ax in self.axes:
+        for ax in self.axes if now >= 0 else ():  # before the first month: no cursor yet
             lo, hi = ax.get_ylim()
             cursor.append(ax.transData.transform([(now, lo), (now, hi)]) / self.fig.dpi)
         self.now.set_segments(cursor)

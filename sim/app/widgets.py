@@ -150,6 +150,29 @@ class ViewportWidget(ipyvuetify.VuetifyTemplate):
     size = traitlets.List([]).tag(sync=True)
 
 
+SCROLL_VUE = """
+<template><span class="cp-scroller" style="display: none"></span></template>
+<script>
+module.exports = {
+  watch: {
+    tick() {
+      const el = document.querySelector(this.selector);
+      if (el) el.scrollIntoView({ behavior: 'smooth', block: 'start' });
+    }
+  }
+}
+</script>
+"""
+
+
+class ScrollWidget(ipyvuetify.VuetifyTemplate):
+    """Scrolls the page to ``selector`` each time ``tick`` changes (not when first shown)."""
+
+    template = traitlets.Unicode(SCROLL_VUE).tag(sync=True)
+    selector = traitlets.Unicode("").tag(sync=True)
+    tick = traitlets.Int(0).tag(sync=True)
+
+
 DOWNLOAD_VUE = """
 <template>
   <v-btn variant="outlined" size="small" :class="css_class" @click="request_download = true">
@@ -358,5 +381,6 @@ def Viewport() -> None:
             w, h = (int(v) for v in size)
             if (w, h) != state.viewport_r.value:
                 state.viewport_r.set((w, h))
+            state.viewport_known_r.set(True)
 
     ViewportWidget.element(size=[], on_size=got)
