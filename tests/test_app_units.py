@@ -506,10 +506,17 @@ def test_bands_quantiles_are_ordered_per_run_with_progress(monkeypatch) -> None:
         lo, mid, hi = (q[col][p].to_numpy() for p in (0.1, 0.5, 0.9))
         assert np.all((lo <= mid + 1e-12) & (mid <= hi + 1e-12))
         assert np.all((lo >= 0) & (hi <= 1)), col
+    cities = result["cities"]
+    ids = set(cities.index.get_level_values(1))
+    assert ids and ids <= {str(i) for i in Session.build(Settings("two_cities")).model.actors.ids}
+    for col in bands.CITY_SERIES:
+        lo, hi = cities[col][0.1].to_numpy(), cities[col][0.9].to_numpy()
+        assert np.all((lo <= hi + 1e-12) & (lo >= 0) & (hi <= 1)), col
     assert bands.key_digest(key) == bands.key_digest(tuple(key))
     assert bands.key_digest(key) != bands.key_digest(key[:2])
-    png = bands.draw_bands(result, ["a", "b"], "2000-01", (600, 300))
-    assert Image.open(io.BytesIO(png)).size == (600, 300)
+    for city in (None, sorted(ids)[0]):
+        png = bands.draw_bands(result, ["a", "b"], "2000-01", (600, 300), city=city)
+        assert Image.open(io.BytesIO(png)).size == (600, 300)
 
 
 def test_a_policy_that_drops_a_programme_greys_out_its_actors() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import math
 import time
 from typing import Any
 
@@ -26,6 +27,9 @@ from matplotlib.figure import Figure
 from sim.app.blit import figure_png, short
 
 SEEDS = 30
+QUANTILES = [0.1, 0.5, 0.9]
+CITY_SERIES = ("positive_peace", "negative_peace", "needs")  # a chosen city's own bands
+CITY_CAP = 200  # cities recorded per replicate (bigger uploaded worlds: a sample)
 BAND_SERIES = (
     ("positive_peace", "positive peace"),
     ("negative_peace", "negative peace"),
@@ -65,9 +69,10 @@ def _files_stamp(name: str) -> str:
 def run_bands(key: tuple, progress: Any = None) -> dict[str, Any]:
     """Run ``SEEDS`` seeds of every run in ``key``; quantiles by run index and month.
 
-    ``progress(done, total)`` is called after each run's seeds (``done`` replicates so far).
-    A run whose policy and levers did not change is not run again (``_per_run``): moving a
-    lever in compare mode recomputes only the run that moved, not the baseline beside it.
+    ``quantiles``: the whole model's series, index (run, step); ``cities``: each city's own
+    (``CITY_SERIES``), index (run, city id, step). ``progress(done, total)`` is called after
+    each run's seeds. A run whose policy and levers did not change is not run again
+    (``_per_run``): a lever moved in compare mode recomputes only the run that moved.
     """
     (scenario, stamp), *runs = key
     t0 = time.perf_counter()
@@ -83,64 +88,89 @@ def run_bands(key: tuple, progress: Any = None) -> dict[str, Any]:
         parts.append(_per_run[one])
         if progress is not None:
             progress(SEEDS * (i + 1), total)
-    q = pd.concat(parts, keys=range(len(parts)), names=["run"])
+    runs_index = list(range(len(parts)))
     return {
-        "quantiles": q,
+        "quantiles": pd.concat([m for m, _ in parts], keys=runs_index, names=["run"]),
+        "cities": pd.concat([c for _, c in parts], keys=runs_index, names=["run"]),
         "seconds": time.perf_counter() - t0,
         "replicates": total,
         "computed": fresh,
     }
 
 
-def _run_quantiles(scenario: str, policy: str, levers: tuple) -> pd.DataFrame:
-    """One run's 10th, 50th and 90th percentiles by month, over ``SEEDS`` seeds in one batch."""
+def _run_quantiles(scenario: str, policy: str, levers: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One run's 10th, 50th and 90th percentiles by month over ``SEEDS`` seeds in one batch:
+    the whole model's series, and each city's own (so that a chosen city needs no new run)."""
     from sim.engine.ensemble import Ensemble, Replicate
 
     reps = [Replicate(seed=s, policy=policy, levers=dict(levers)) for s in range(SEEDS)]
-    ts = Ensemble(scenario, replicates=reps).run().timeseries()
+    ens = Ensemble(scenario, replicates=reps, cities_every=1, cities_max=CITY_CAP).run()
+    ts = ens.timeseries()
     cols = [c for c, _ in BAND_SERIES if c in ts]
-    return ts.groupby("step")[cols].quantile([0.1, 0.5, 0.9]).unstack()
+    model = ts.groupby("step")[cols].quantile(QUANTILES).unstack()
+    cities = ens.cities()
+    own = [c for c in CITY_SERIES if c in cities]
+    per_city = cities.groupby(["id", "step"])[own].quantile(QUANTILES).unstack()
+    return model, per_city
 
 
 def draw_bands(
     result: dict[str, Any],
     labels: list[str],
-    start: Any,
+    start: str,
     size: tuple[int, int],
     scale: float = 1.0,
     now: int | None = None,
+    city: str | None = None,
+    city_label: str = "",
 ) -> bytes:
-    """A PNG: for each series, every run's median line and 10-90% band."""
+    """A PNG: for each series, every run's median line and 10-90% band.
+
+    With ``city`` (an actor id), peace and needs are that city's own, as in the series
+    figure; cross-divide trust stays the whole model's.
+    """
+    from sim.app.series_figure import year_ticks
+
     w, h = size
     fs = 8 * scale
     fig = Figure(figsize=(w / 100, h / 100), dpi=100)
     FigureCanvasAgg(fig)
-    q = result["quantiles"]
+    cities = result.get("cities")
+    use_city = (
+        city is not None
+        and cities is not None
+        and len(cities)
+        and city in cities.index.get_level_values(1)
+    )
     axes = fig.subplots(2, 2, sharex=True)
+    horizon = 1
     for ax, (col, title) in zip(axes.ravel(), BAND_SERIES, strict=False):
-        ax.set_title(title, fontsize=fs, loc="left", pad=2)
+        own = use_city and col in CITY_SERIES
+        ax.set_title(f"{title}{' — ' + city_label if own else ''}", fontsize=fs, loc="left", pad=2)
         ax.tick_params(labelsize=fs * 0.8, length=2)
         ax.set_ylim(0, 1)
         ax.grid(alpha=0.25)
+        q = cities if own else result["quantiles"]
         if col not in q.columns.get_level_values(0):
             continue
         for r, label in enumerate(labels):
             if r not in q.index.get_level_values(0):
                 continue
-            part = q.loc[r][col]
+            part = (q.loc[(r, city)] if own else q.loc[r])[col]
             x = part.index.to_numpy(dtype=float)
+            horizon = max(horizon, int(x.max()) + 1 if x.size else 1)
             ax.fill_between(x, part[0.1], part[0.9], color=COLOURS[r % 4], alpha=0.18, lw=0)
             ax.plot(x, part[0.5], color=COLOURS[r % 4], lw=1.4 * scale, label=short(label, 28))
-        if now is not None:
+        if now is not None and now >= 0:
             ax.axvline(now, color="#111", lw=1)
+    steps, ticks = year_ticks(start, horizon)
+    keep = max(1, math.ceil(len(steps) / 5))  # half a figure wide: every other year label
+    for ax in axes[1]:
+        ax.set_xticks(steps[::keep], ticks[::keep])
     axes[0, 0].legend(fontsize=fs * 0.75, loc="lower right", framealpha=0.7)
-    fig.suptitle(
-        f"{SEEDS} seeds per run: median and 80% band (10th–90th percentile); months since {start}",
-        fontsize=fs,
-        x=0.01,
-        ha="left",
-    )
-    fig.tight_layout(rect=(0, 0, 1, 0.94), pad=0.4)
+    fig.suptitle(f"{SEEDS} seeds per run: median and 10–90% band", fontsize=fs, x=0.01, ha="left")
+    # Fixed margins, not tight_layout: measuring every label cost a second under load.
+    fig.subplots_adjust(left=0.075, right=0.99, top=0.86, bottom=0.09, hspace=0.45, wspace=0.16)
     return figure_png(fig)
 
 
@@ -152,7 +182,9 @@ def key_digest(key: tuple) -> str:
     return hashlib.sha1(repr(key).encode()).hexdigest()[:12]
 
 
-def bands_png(ses: Any, size: tuple[int, int], scale: float) -> bytes | None:
+def bands_png(
+    ses: Any, size: tuple[int, int], scale: float, city: int | None = None
+) -> bytes | None:
     """The bands of the session's runs; starts the ensemble in a worker thread when needed."""
     key = ensemble_key(ses)
     digest = key_digest(key)
@@ -189,12 +221,13 @@ def bands_png(ses: Any, size: tuple[int, int], scale: float) -> bytes | None:
                 ses.model.date_of(0),
                 size,
                 scale,
-                max(ses.t - 1, 0),
+                ses.t - 1,
+                *_city(ses, city),
             )
             if ready
             else None
         ),
-        [ready, task.value, size, scale, ses.t],
+        [ready, task.value, size, scale, ses.t, city],
     )
     if synthetic:
         solara.Text("Bands are for scenario files (synthetic has no ensemble here).")
@@ -211,6 +244,15 @@ def bands_png(ses: Any, size: tuple[int, int], scale: float) -> bytes | None:
             attributes={"data-key": digest, "data-state": status},
         )
     return png
+
+
+def _city(ses: Any, row: int | None) -> tuple[str | None, str]:
+    """(actor id, display name) of the inspected city, or (None, "")."""
+    from sim.app.inspector import city_name
+
+    if row is None or not 0 <= row < ses.model.n_cities:
+        return None, ""
+    return str(ses.model.actors.ids[row]), city_name(ses.model, row).split(" (")[0]
 
 
 def _done_text(result: dict[str, Any]) -> str:

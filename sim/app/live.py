@@ -201,7 +201,8 @@ def _axis(ses: Any, lay: Any) -> list[float]:
 def BandsView(ses: Any) -> None:
     """The 30-seed fan bands under the series (computed off the UI thread)."""
     lay = layout()
-    png = bands_png(ses, (lay.series[0], int(lay.series[1] * 0.55)), lay.scale)
+    size = (lay.series[0], int(lay.series[1] * 0.55))
+    png = bands_png(ses, size, lay.scale, state.selected_r.value)
     if png is not None:
         solara.Image(png, format="png", classes=["cp-bands"])
 
