@@ -483,6 +483,30 @@ CONTROLS = [
 ]
 
 
+def check_projector(page, w: int, h: int) -> None:  # noqa: ANN001
+    """Projector mode (large type) at a projector's size: still everything in the window."""
+    from sim.app.figures import screen_layout
+
+    page.click(".cp-projector-switch input")
+    want = screen_layout(w, h, projector=True).network[0]
+    page.wait_for_function(
+        "([want]) => { const e = document.querySelector('img.cp-network');"
+        " return e && e.naturalWidth === want; }",
+        arg=[want],
+    )
+    page.evaluate("() => { document.querySelector('.cp-sidebar').scrollTop = 0; }")
+    found = boxes(page, CONTROLS)
+    for sel, box in found.items():
+        assert inside(box, w, h), f"{w}x{h} projector: {sel} outside the window: {box}"
+    names = list(found)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            assert not overlap(found[a], found[b]), f"{w}x{h} projector: {a} overlaps {b}"
+    shot = ARTIFACTS / f"app_layout_{w}x{h}_projector.png"
+    page.screenshot(path=str(shot))
+    print(f"screenshot: {shot}")
+
+
 def test_controls_and_figures_fit_the_usual_screens(app_url: str) -> None:
     """At projector and laptop sizes, Reset, Play, Step, the levers, the network and the series
     are all in the window at once, none over another; at 390 px the page stacks."""
@@ -509,6 +533,8 @@ def test_controls_and_figures_fit_the_usual_screens(app_url: str) -> None:
             shot = ARTIFACTS / f"app_layout_{w}x{h}.png"
             page.screenshot(path=str(shot))
             print(f"screenshot: {shot}")
+            if (w, h) == SIZES[0]:
+                check_projector(page, w, h)
     with chromium_page("app_layout_390_failure.png", size=(390, 844)) as page:
         page.goto(app_url)
         page.wait_for_selector("img.cp-network", timeout=60_000)

@@ -297,7 +297,7 @@ class NetworkPainter:
         if self.idle.any():
             handles.append(Line2D([], [], marker="o", ls="", color=IDLE_RGBA, label=self.idle_note))
         ncol = 4 if self.width / self.scale >= 560 else 3 if self.width / self.scale >= 420 else 2
-        fig.legend(
+        legend = fig.legend(
             handles=handles,
             loc="lower left",
             fontsize=fs * 0.85,
@@ -307,6 +307,11 @@ class NetworkPainter:
             columnspacing=0.8,
             handlelength=1.6,
         )
+        # Large type in a narrow figure (projector mode): shrink the legend until it fits.
+        wide = legend.get_window_extent(fig.canvas.get_renderer()).width
+        if wide > self.width - 4:
+            for text in legend.get_texts():
+                text.set_fontsize(fs * 0.85 * max((self.width - 4) / wide, 0.6))
         cax = fig.add_axes((0.72, 1 - 2.2 * fs * DPI / 72 / self.height, 0.26, 0.012 * self.scale))
         bar = fig.colorbar(
             ScalarMappable(norm=PEACE_NORM, cmap=PEACE_CMAP), cax=cax, orientation="horizontal"

@@ -140,22 +140,12 @@ class SeriesPainter:
             for _, label, colour, lw in lines:  # legend entries; the data lines are below
                 ax.plot([], [], color=colour, lw=lw * self.scale, label=label)
             ax.set_ylim(*(ylim or (0, 1)))
-            ax.legend(
-                loc="upper right",
-                fontsize=fs * 0.75,
-                frameon=True,
-                framealpha=0.75,
-                ncol=len(lines),
-                handlelength=1.2,
-                columnspacing=0.6,
-                borderpad=0.2,
-                labelspacing=0.1,
-                edgecolor="none",
-            )
+            self._legend(ax, fs, len(lines))
             for ev in self.events:
                 if ev["end"] is not None and ev["end"] > ev["step"]:
                     ax.axvspan(ev["step"], ev["end"], color="#b71c1c", alpha=0.07, lw=0, zorder=0)
                 ax.axvline(ev["step"], color="0.55", lw=0.6, ls=":", zorder=0)
+        self._fit_texts()
         self._number_events(fs)
         steps, ticks = year_ticks(model.date_of(0), self.horizon)
         self.axes[-1].set_xticks(steps, ticks)
@@ -205,6 +195,36 @@ class SeriesPainter:
             )
         )
         self.blit = Blitter(fig, [*self.runs, self.now])
+
+    @staticmethod
+    def _legend(ax: Any, fs: float, ncol: int) -> None:
+        ax.legend(
+            loc="upper right",
+            fontsize=fs * 0.75,
+            frameon=True,
+            framealpha=0.75,
+            ncol=ncol,
+            handlelength=1.2,
+            columnspacing=0.6,
+            borderpad=0.2,
+            labelspacing=0.1,
+            edgecolor="none",
+        )
+
+    def _fit_texts(self) -> None:
+        """Narrow figures (projector type, phones): legends wrap and titles shrink to fit."""
+        renderer = self.fig.canvas.get_renderer()
+        for ax, (_, _, lines, _) in zip(self.axes, PANELS, strict=True):
+            room = ax.get_window_extent(renderer).width
+            legend = ax.get_legend()
+            if legend is not None and legend.get_window_extent(renderer).width > room:
+                fs = legend.get_texts()[0].get_fontsize() / 0.75
+                self._legend(ax, fs, math.ceil(len(lines) / 2))
+            title = ax._left_title  # set_title(loc="left") has no public getter of the artist
+            wide = title.get_window_extent(renderer).width
+            limit = self.width - ax.get_window_extent(renderer).x0 - 4
+            if wide > limit:
+                title.set_fontsize(title.get_fontsize() * max(limit / wide, 0.6))
 
     def _number_events(self, fs: float) -> None:
         """Numbered circles on the top panel's upper edge; close ones step down a row."""
