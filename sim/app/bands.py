@@ -203,8 +203,11 @@ def bands_png(
             text = f"30 seeds: {done} of {total} runs done ({elapsed:.1f} s)…"
             progress_r.set((digest, "running", text))
 
-        total = SEEDS * (len(key) - 1)
-        progress_r.set((digest, "running", f"30 seeds: running {total} runs…"))
+        (name, stamp), *runs = key
+        todo = SEEDS * sum((name, stamp, p, lv, SEEDS) not in _per_run for p, lv in runs)
+        again = SEEDS * len(runs) - todo
+        note = f" ({again} kept from before)" if again else ""
+        progress_r.set((digest, "running", f"30 seeds: running {todo} runs{note}…"))
         result = run_bands(key, progress)
         _results.clear()  # keep only the latest: a lever change makes the old one moot
         _results[key] = result
