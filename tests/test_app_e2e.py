@@ -598,3 +598,16 @@ def test_lesson_one_reaches_its_contrast_at_1024x768(app_url: str) -> None:
         shot = ARTIFACTS / "app_lesson1_contrast_1024x768_screen.png"
         page.screenshot(path=str(shot))  # what the class sees, without scrolling
         print(f"screenshot: {shot}")
+        # Does the contrast hold beyond one seed? 30 seeds per run, Tuzla's own bands.
+        page.click(".cp-bands-switch input")
+        page.wait_for_selector(".cp-bands-progress[data-state=ready]", timeout=120_000)
+        progress = page.inner_text(".cp-bands-progress")
+        assert re.search(r"30 seeds: \d+ runs in [\d.]+ s", progress), progress
+        bands = page.locator(".cp-bands").first
+        bands.wait_for(state="visible")
+        box = bands.bounding_box()
+        assert box is not None and box["width"] > 200 and box["height"] > 100, box
+        bands.scroll_into_view_if_needed()
+        shot = ARTIFACTS / "app_lesson1_bands_1024x768.png"
+        page.screenshot(path=str(shot))
+        print(f"screenshot: {shot}")
