@@ -551,6 +551,8 @@ def test_controls_and_figures_fit_the_usual_screens(app_url: str) -> None:
         assert series["y"] >= net["y"] + net["height"] - 1, "narrow layout does not stack"
         reset = boxes(page, [".cp-reset"])[".cp-reset"]
         assert inside(reset, 390, 844)
+        wide = page.evaluate("() => document.documentElement.scrollWidth")
+        assert wide <= 390, f"the narrow page is {wide} px wide: it scrolls sideways"
         shot = ARTIFACTS / "app_layout_390x844.png"
         page.screenshot(path=str(shot), full_page=True)
         print(f"screenshot: {shot}")

@@ -143,7 +143,12 @@ class NetworkPainter:
             )
         fig = self.fig = Figure(figsize=(self.width / DPI, self.height / DPI), dpi=DPI)
         FigureCanvasAgg(fig)
-        top_px, bottom_px = 2.6 * fs * DPI / 72, 3.2 * fs * DPI / 72
+        # The legend's rows sit under the axes: reserve their height (8 entries at most).
+        wide = self.width / self.scale
+        self.ncol = 4 if wide >= 560 else 3 if wide >= 420 else 2
+        rows = math.ceil((7 + int(self.idle.any())) / self.ncol)
+        top_px, bottom_px = 2.6 * fs * DPI / 72, (rows * 1.25 + 0.5) * 0.85 * fs * DPI / 72
+        self.bottom_px = bottom_px
         ax = self.ax = fig.add_axes(
             (0.01, bottom_px / self.height, 0.98, 1 - (top_px + bottom_px) / self.height)
         )
@@ -296,7 +301,7 @@ class NetworkPainter:
         ]
         if self.idle.any():
             handles.append(Line2D([], [], marker="o", ls="", color=IDLE_RGBA, label=self.idle_note))
-        ncol = 4 if self.width / self.scale >= 560 else 3 if self.width / self.scale >= 420 else 2
+        ncol = self.ncol
         legend = fig.legend(
             handles=handles,
             loc="lower left",

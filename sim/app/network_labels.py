@@ -63,6 +63,8 @@ def draw_labels(painter: Any, model: Any, fs: float) -> list[int]:
     order = [int(r) for r in order if not painter.idle[r]]
     texts = [short_name(frame["name"].iloc[r], str(model.actors.ids[r])) for r in order]
     radius = np.sqrt(painter.sizes) * DPI / 72 / 2
+    mixed = getattr(painter, "mixed", np.zeros(0, dtype=np.int64))
+    radius[mixed] *= math.sqrt(1.9) * 1.1  # the dashed ring around a mixed city is an obstacle
     marker = math.sqrt(painter.marker_area) * DPI / 72 / 2
     radii = np.concatenate([radius, np.full(a - painter.n, marker)])
     nodes = [
@@ -70,7 +72,7 @@ def draw_labels(painter: Any, model: Any, fs: float) -> list[int]:
         for (x, y), r in zip(px, radii, strict=True)
         if np.isfinite(x) and np.isfinite(y)
     ]
-    bounds = (2.0, 2.6 * fs * DPI / 72, painter.width - 2.0, painter.height - 3.2 * fs * DPI / 72)
+    bounds = (2.0, 2.6 * fs * DPI / 72, painter.width - 2.0, painter.height - painter.bottom_px)
     group = painter.group_labels
     gpx = ax.transData.transform([(x, y) for _, x, y in group]) if group else np.zeros((0, 2))
     gpx[:, 1] = painter.height - gpx[:, 1]

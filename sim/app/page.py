@@ -53,7 +53,7 @@ CSS = """
 .cp-table th { background: #f3f3f3; }
 .cp-date { font-size: 22px; font-weight: 600; margin-right: 8px; }
 .cp-head { display: flex; align-items: baseline; flex-wrap: wrap; gap: 4px; }
-.cp-month { font-size: 13px; color: #333; }
+.cp-month { font-size: 13px; color: #333; white-space: normal; }
 .cp-status { white-space: nowrap; overflow-x: auto; overflow-y: hidden; max-height: 30px; }
 .cp-chip { display: inline-block; padding: 1px 7px; margin: 1px; border-radius: 10px;
            background: #eef; font-size: 12px; }
@@ -84,7 +84,7 @@ CSS = """
 .cp-runto { width: 140px; } .cp-timeline { max-width: 700px; }
 .cp-brand { font-size: 17px; font-weight: 700; }
 .cp-sticky { position: sticky; top: 0; z-index: 5; background: white; }
-.cp-panels { scroll-margin-top: 160px; }
+.cp-panels { scroll-margin-top: 160px; flex-wrap: wrap; height: auto !important; max-width: 100%; }
 .cp-projector { font-size: 125%; } .cp-projector .cp-date { font-size: 30px; }
 .cp-projector .cp-table { font-size: 17px; } .cp-projector .cp-lever-label { font-size: 16px; }
 """
