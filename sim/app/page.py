@@ -84,6 +84,9 @@ CSS = """
 .cp-runto { width: 140px; } .cp-timeline { max-width: 700px; }
 .cp-brand { font-size: 17px; font-weight: 700; }
 .cp-sticky { position: sticky; top: 0; z-index: 5; background: white; }
+/* ipywidgets' upload button appends a file count, "Choose a .zip (0)"; show the label only. */
+.cp-upload-choose button { font-size: 0 !important; }
+.cp-upload-choose button::after { content: "Choose a .zip"; font-size: 14px; }
 .cp-panels { scroll-margin-top: 160px; flex-wrap: wrap; height: auto !important; max-width: 100%; }
 .cp-projector { font-size: 125%; } .cp-projector .cp-date { font-size: 30px; }
 .cp-projector .cp-table { font-size: 17px; } .cp-projector .cp-lever-label { font-size: 16px; }
