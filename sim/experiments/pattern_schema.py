@@ -320,7 +320,7 @@ def standing_series(sc: Any) -> list[str]:
         names += [f"flows_{pillar}", f"funds_{pillar}_direct", f"funds_{pillar}_io"]
     names += ["funds_total", "io_share", "offers_accepted", "offers_declined"]
     names += [f"gate_open_{pillar}" for pillar in PILLARS]
-    names += ["programmes_funded", *(f"funded@{p['id']}" for p in sc.programmes)]
+    names += ["programmes_funded", *(f"funded@{p}" for p in _every_programme(sc))]
     for a in sc.alliances:
         names += [f"alliance_{a['id']}", f"alliance_{a['id']}_progress"]
     if len(sc.countries) > 1:
@@ -338,6 +338,25 @@ def standing_series(sc: Any) -> list[str]:
     watched = [w for w in sc.watch if w in set(cities["id"])]
     names += [f"{metric}@{w}" for w in watched for metric in WATCH_METRICS]
     return names
+
+
+def _every_programme(sc: Any) -> list[str]:
+    """The programmes of every policy of ``sc``'s scenario, as the wide series has them
+    (``sim.engine.outputs.every_programme``). The baseline, which the loader checks patterns
+    against while loading, adds its policies' programmes from policies.yaml: loading the
+    scenario again from here would recurse."""
+    own = [p["id"] for p in sc.programmes]
+    folder = getattr(sc, "folder", None)
+    if folder is None:
+        return own
+    if sc.policy != "baseline":
+        from sim.engine.outputs import every_programme
+
+        return every_programme(sc, own)
+    from sim.scenario.policies import read_policies
+
+    added = [p.id for policy in read_policies(folder).values() for p in policy.add_programmes]
+    return list(dict.fromkeys([*own, *added]))
 
 
 def series_problem(name: str, sc: Any, standing: list[str] | None = None) -> str | None:
