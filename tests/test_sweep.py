@@ -99,6 +99,13 @@ def _assert_series_dataset(sweep: Path, summary: pd.DataFrame) -> None:
         assert str(peace["date"].iloc[0]) == f"{ts['date'].iloc[0]}-01"  # a real date
         numeric = [c for c in ts.columns if c not in ("date", "step")]
         assert len(mine) == len(ts) * len(numeric)
+    from sim.errors import ConfigError
+    from sim.experiments.sweep_series import read_series
+
+    peace = read_series(sweep, variable="peace", entity="")
+    assert len(peace) == len(series[(series["variable"] == "peace") & (series["entity"] == "")])
+    with pytest.raises(ConfigError, match=r"variable = 'peac': did you mean 'peace'\?"):
+        read_series(sweep, variable="peac")  # a wrong name is an error, not an empty frame
     glob = str(sweep / "series" / "**" / "*.parquet")
     try:
         import polars as pl

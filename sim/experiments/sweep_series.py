@@ -108,7 +108,8 @@ def read_series(
     runs: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """The sweep's series (every run's, or those of ``runs``), optionally only some variables
-    or entities; the filters are pushed down to the Parquet reader."""
+    or entities; the filters are pushed down to the Parquet reader. A variable, entity or run
+    that the dataset does not have raises ConfigError naming it and the nearest known one."""
     import pyarrow as pa
     import pyarrow.dataset as ds
 
@@ -129,4 +130,30 @@ def read_series(
     expression = None
     for f in filters:
         expression = f if expression is None else expression & f
-    return dataset.to_table(filter=expression).to_pandas()
+    frame = dataset.to_table(filter=expression).to_pandas()
+    for field, wanted in (("variable", variable), ("entity", entity), ("run_id", runs)):
+        if wanted is not None:
+            _check_known(dataset, field, wanted, frame, Path(sweep_dir) / SERIES)
+    return frame
+
+
+def _check_known(dataset: Any, field: str, wanted: Any, frame: pd.DataFrame, where: Path) -> None:
+    """An asked-for value that the dataset does not have is an error, not an empty frame."""
+    values = [wanted] if isinstance(wanted, str) else list(wanted)
+    found = set(frame[field].astype(str).unique()) if len(frame) else set()
+    missing = [v for v in values if v not in found]
+    if not missing:
+        return
+    import pyarrow.compute as pc
+
+    from sim.errors import ConfigError
+    from sim.scenario.fields import nearest
+
+    # Only on the error path: the distinct values of one (dictionary-encoded) column.
+    known = sorted(map(str, pc.unique(dataset.to_table(columns=[field])[field]).to_pylist()))
+    if missing[0] in known:  # present, but not together with the other filters
+        return
+    near = nearest(missing[0], known)
+    hint = f"did you mean {near!r}? " if near else ""
+    shown = known if len(known) <= 30 else [*known[:30], f"... ({len(known)} in all)"]
+    raise ConfigError(str(where), field, missing[0], f"{hint}one of {shown}")
