@@ -28,7 +28,9 @@ class FileScenarioConfig:
     """A scenario read from ``scenarios/<name>/``."""
 
     name: str = MISSING
-    path: str | None = None  # a scenario folder of your own; its folder name must match `name`
+    # A scenario folder of your own, found by its path whatever the folder is called; the
+    # command line sets `name` to the folder's own scenario.yaml name (sim.config.with_path_name).
+    path: str | None = None
 
 
 @dataclass
@@ -63,7 +65,8 @@ class Config:
 
 
 def register() -> None:
-    """Register the schemas so the YAML files in ``configs/`` extend them."""
+    """Register the schemas so the YAML files in ``configs/`` extend them (done on import of
+    this module; calling it again is harmless)."""
     cs = ConfigStore.instance()
     cs.store(name="base_config", node=Config)
     cs.store(group="scenario", name="file_schema", node=FileScenarioConfig)
@@ -71,6 +74,53 @@ def register() -> None:
     cs.store(group="model", name="model_schema", node=ModelParams)
     cs.store(group="levers", name="levers_schema", node=LeverSettings)
     cs.store(group="output", name="output_schema", node=OutputConfig)
+
+
+register()
+
+
+def with_path_name(overrides: list[str]) -> list[str]:
+    """``overrides`` plus ``scenario.name=<name>`` read from ``scenario.path``'s scenario.yaml,
+    when a path is given without a name (``scenario=`` or ``scenario.name=``), so the run's
+    folder and config.yaml carry the scenario's own name; a name given that differs is
+    refused later (:func:`check_path_name`). A folder that cannot be read is left to the
+    loader to report."""
+    given = {o.lstrip("+").partition("=")[0]: o.partition("=")[2] for o in overrides}
+    path = given.get("scenario.path", "").strip("'\"")
+    if not path or path == "null" or "scenario.name" in given or "scenario" in given:
+        return list(overrides)
+    try:
+        import yaml
+
+        with open(Path(path) / "scenario.yaml", encoding="utf-8") as fh:
+            name = yaml.safe_load(fh).get("name")
+    except Exception:  # noqa: BLE001 - the loader names the problem with its file and key
+        return list(overrides)
+    if not isinstance(name, str) or not name.replace("_", "").replace("-", "").isalnum():
+        return list(overrides)
+    return [*overrides, f"scenario.name={name}"]
+
+
+def compose(overrides: list[str] | tuple[str, ...] = ()) -> DictConfig:
+    """The run config that ``citypeace OVERRIDES`` would use, e.g. for
+    ``PeaceModel.from_config(compose(["scenario=tuzla", "seed=2"]))``. Not validated here:
+    :func:`validate` (or ``from_config``) checks it."""
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+
+    GlobalHydra.instance().clear()
+    try:
+        with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
+            return hydra_compose("config", overrides=with_path_name(list(overrides)))
+    finally:
+        GlobalHydra.instance().clear()
+
+
+def scenario_source(scenario: Any) -> str | Path:
+    """What the loader reads: the scenario folder's path when one is given, else the name."""
+    path = getattr(scenario, "path", None)
+    return Path(path) if path else scenario.name
 
 
 def config_dir() -> Path:
@@ -168,3 +218,17 @@ def model_kwargs(cfg: DictConfig | Config) -> dict[str, Any]:
     elif scenario.path:
         kwargs["scenario"] = Path(scenario.path)
     return kwargs
+
+
+def check_path_name(obj: Config, loaded_name: str) -> None:
+    """A scenario read from ``scenario.path`` must be the one ``scenario.name`` says."""
+    scenario = obj.scenario
+    path = getattr(scenario, "path", None)
+    if path and loaded_name != scenario.name:
+        where = Path(path) / "scenario.yaml"
+        raise ConfigError(
+            "config",
+            "scenario.name",
+            scenario.name,
+            f"the name in {where}: {loaded_name!r} (or leave scenario.name out)",
+        )

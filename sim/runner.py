@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import json
 import platform
-import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from omegaconf import DictConfig, OmegaConf
 
-from sim import __version__
-from sim.io import write_json, write_parquet, write_text
+from sim.io import write_json, write_text
 
 if TYPE_CHECKING:
     from sim.engine.model import PeaceModel
@@ -46,36 +44,22 @@ def config_yaml(cfg: DictConfig) -> str:
         return OmegaConf.to_yaml(cfg, resolve=True)
 
 
-@functools.cache
-def _git_commit() -> str | None:
-    # Once per process: a sweep worker would otherwise start git for every run.
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            cwd=Path(__file__).resolve().parent,
-            timeout=5,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None
-
-
 def provenance(cfg: DictConfig, config_id: str | None = None) -> dict[str, Any]:
-    """What produced a run: package version, git commit, config hash, seed.
+    """What produced a run (``sim.outputs.provenance.record``): versions, git commit and dirty
+    flag, config hash, seed, scenario and policy.
 
     ``config_id`` is ``config_hash(cfg)`` when the caller has it already (resolving the
     config takes ~9 ms, a few percent of a small run).
     """
-    return {
-        "citypeace": __version__,
-        "git_commit": _git_commit(),
-        "config_hash": config_id or config_hash(cfg),
-        "seed": int(cfg.seed),
-        "python": platform.python_version(),
-    }
+    from sim.outputs.provenance import record
+
+    return record(
+        config_id or config_hash(cfg),
+        int(cfg.seed),
+        scenario=str(cfg.scenario.name),
+        policy=str(cfg.policy),
+        python=platform.python_version(),
+    )
 
 
 def run_to_folder(
@@ -90,15 +74,17 @@ def run_to_folder(
     model = PeaceModel.from_config(cfg)
     show = bool(cfg.output.progress) if progress is None else progress
     model.run(progress=show)
+    outputs = model.batch.outputs()
     write_run(
         RunRecord.of(cfg, config_id),
         out,
-        model.timeseries(),
-        model.events_frame(),
-        cities=model.city_frame,
-        activities=model.activities_frame,
+        outputs.timeseries(0),
+        outputs.events_frame(0),
+        cities=None,
+        activities=lambda: outputs.activities(0),
         levers=dataclasses.asdict(model.levers),
         title=model.case.title,
+        source=(outputs, 0),
     )
     return model
 
@@ -134,28 +120,80 @@ def write_run(
     ts: Any,
     events: Any,
     *,
-    cities: Any,
-    activities: Any,
+    cities: Callable[[], Any] | None,
+    activities: Callable[[], Any] | None,
     levers: dict[str, Any],
     title: str,
+    source: tuple[Any, int] | None = None,
 ) -> None:
-    """A finished run's folder: Parquet tables, resolved config, provenance and dashboard.
+    """A finished run's folder: Parquet tables, data dictionary, resolved config, provenance
+    and dashboard (docs/outputs.md).
 
     ``cities`` and ``activities`` are callables that build those frames, called only when the
-    run writes them.
+    run writes them. ``source`` is the batch's :class:`~sim.engine.outputs.Outputs` and the
+    run's row in it: with it the run also writes ``series.parquet`` and ``actors.parquet``,
+    and city rows are built as Arrow tables (``cities`` may then be None).
     """
     out = Path(out)
-    write_parquet(ts, out / "timeseries.parquet")
-    if run.cities:
-        write_parquet(cities(), out / "cities.parquet")
-    write_parquet(events, out / "events.parquet")
-    if run.activities:
-        write_parquet(activities(), out / "activities.parquet")
-    write_text(run.config_text, out / "config.yaml")
-    # The levers actually used (scenario, policy and command line resolved).
-    write_json({**run.provenance, "levers": levers}, out / "provenance.json")
-    if run.dashboard:
-        from sim.dashboard import write_dashboard  # matplotlib: only when a dashboard is drawn
+
+    def write_tables() -> None:
+        _write_tables(run, out, ts, events, cities, activities, levers, source)
+
+    if not run.dashboard:
+        write_tables()
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    # Parquet encoding releases the GIL: the tables are written while the dashboard is drawn.
+    # Leaving the pool waits for the writes, so a failure in either leaves nothing running.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        written = pool.submit(write_tables)
+        from sim.outputs.dashboard import write_dashboard  # matplotlib: only when drawn
 
         title = f"{title} | policy={run.policy} seed={run.seed}"
         write_dashboard(ts, events, out / "dashboard.png", title)
+        written.result()
+
+
+def _write_tables(
+    run: RunRecord,
+    out: Path,
+    ts: Any,
+    events: Any,
+    cities: Callable[[], Any] | None,
+    activities: Callable[[], Any] | None,
+    levers: dict[str, Any],
+    source: tuple[Any, int] | None,
+) -> None:
+    """Everything of :func:`write_run` but the dashboard."""
+    from sim.outputs import dictionary, tables
+
+    prov = run.provenance
+    units = _series_units(source)
+    tables.write(ts, out / "timeseries.parquet", "timeseries", prov, units)
+    if source is not None:
+        outputs, row = source
+        series = outputs.series_table(row, str(prov.get("config_hash", "")))
+        tables.write(series, out / "series.parquet", "series", prov)
+        tables.write(outputs.actors_table(), out / "actors.parquet", "actors", prov)
+        if run.cities:
+            tables.write(outputs.cities_table(row), out / "cities.parquet", "cities", prov)
+    elif run.cities and cities is not None:
+        tables.write(cities(), out / "cities.parquet", "cities", prov)
+    tables.write(events, out / "events.parquet", "events", prov)
+    if run.activities and activities is not None:
+        tables.write(activities(), out / "activities.parquet", "activities", prov)
+    write_text(dictionary.csv_text(), out / "dictionary.csv")
+    write_text(run.config_text, out / "config.yaml")
+    # The levers actually used (scenario, policy and command line resolved).
+    write_json({**prov, "levers": levers}, out / "provenance.json")
+
+
+def _series_units(source: tuple[Any, int] | None) -> dict[str, Any]:
+    """Dictionary entries of the wide table's columns, by the variable each one is."""
+    from sim.outputs.dictionary import SERIES
+
+    if source is None:
+        return {}
+    keys = source[0].series_keys()
+    return {col: SERIES[var] for col, (var, _) in keys.items() if var in SERIES}

@@ -86,3 +86,62 @@ def test_bad_overrides_one_line_exit_2_no_folder(
     assert needle in lines[0]
     assert "Traceback" not in proc.stderr + proc.stdout
     assert not _folders(tmp_path)
+
+
+def test_help_lists_the_commands(tmp_path: Path) -> None:
+    proc = run_cli(["--help"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    for command in ("run", "validate", "sweep", "report", "series", "app"):
+        assert f"\n  {command} " in proc.stdout, command
+    for command in ("validate", "sweep", "report", "series"):
+        sub = run_cli([command, "--help"], tmp_path)
+        assert sub.returncode == 0 and f"citypeace {command}" in sub.stdout, (command, sub.stderr)
+        assert "Traceback" not in sub.stderr
+    assert not (tmp_path / "outputs").exists()
+
+
+def test_missing_extra_names_the_pip_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    import sys
+
+    from sim.cli import main
+
+    for name in [m for m in sys.modules if m.startswith("sim.app")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "solara", None)  # as if the app extra were missing
+    monkeypatch.setitem(sys.modules, "uvicorn", None)
+    with pytest.raises(SystemExit) as info:
+        main(["app", "--port", "0"])
+    assert info.value.code == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("citypeace: error: citypeace app: ") and "(not installed)" in line
+    assert line.endswith("pip install 'citypeace[app]'"), line
+    monkeypatch.setattr("sim.cli.extras._installed", lambda module: False)
+    with pytest.raises(SystemExit) as info:
+        main(["-m", "scenario=two_cities", "seed=1,2", "hydra/launcher=joblib"])
+    assert info.value.code == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert "hydra/launcher = 'joblib'" in line and "pip install 'citypeace[sweep]'" in line
+
+
+def test_from_config_without_register(tmp_path: Path) -> None:
+    """The README's ``from_config``: Hydra's compose API with citypeace's configs, or
+    ``sim.config.compose``; no undocumented registration step."""
+    import subprocess
+    import sys
+
+    code = (
+        "from hydra import compose, initialize_config_dir\n"
+        "from sim import PeaceModel\n"
+        "from sim.config import compose as cp, config_dir\n"
+        "with initialize_config_dir(config_dir=str(config_dir()), version_base='1.3'):\n"
+        "    cfg = compose('config', overrides=['scenario=tuzla', 'horizon=2'])\n"
+        "a = PeaceModel.from_config(cfg).run().timeseries()\n"
+        "b = PeaceModel.from_config(cp(['scenario=tuzla', 'horizon=2'])).run().timeseries()\n"
+        "assert a.equals(b) and len(a) == 2\n"
+        "print('ok')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=300, check=False)  # fmt: skip
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr

@@ -30,7 +30,7 @@ from helpers import run_cli
 from sim.errors import CitypeaceError
 from sim.io import OutputError, atomic_write, write_parquet, write_text
 
-FINAL = ("timeseries", "cities", "events", "activities")
+FINAL = ("timeseries", "series", "actors", "cities", "events", "activities")  # write order
 # A run whose cities.parquet is large (~1.2 M rows, ~100 MB), so a kill can land mid-write.
 BIG = [
     "scenario=synthetic",

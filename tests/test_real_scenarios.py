@@ -1,4 +1,4 @@
-"""The three real cases: they load, cite real source lines, and their policies do what they say."""
+"""The real cases: they load, cite real source lines, and their policies do what they say."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from helpers import ROOT
 from sim import PeaceModel
 from sim.scenario.loader import load_scenario
 
-REAL = ("tuzla", "map", "seoul_pyongyang")
+REAL = ("tuzla", "map", "seoul_pyongyang", "croatia_twinnings")
 SEEDS_DIR = ROOT.parent / "shared" / "seeds"
 CITATION = re.compile(r"\b(\d{3}):(\d+)(?:-(\d+))?")
 

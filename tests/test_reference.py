@@ -16,6 +16,9 @@ ref = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(ref)
 
 
+ADDED = {"timeseries": set(), "cities": {"country", "community"}, "activities": set()}
+
+
 @pytest.mark.parametrize("name", list(ref.CASES))
 def test_outputs_match_reference(name: str) -> None:
     model = ref.build(name)
@@ -25,9 +28,13 @@ def test_outputs_match_reference(name: str) -> None:
         ("activities", model.activities_frame()),
     ):
         expected = pd.read_parquet(ref.REFERENCE / f"{name}.{table}.parquet")
+        # Columns added since the reference was stored (issue 17: country and community on
+        # city rows, every policy's programmes in the wide series) come on top of its own.
+        added = set(frame.columns) - set(expected.columns)
+        assert added <= ADDED[table] or all(c.startswith("funded@") for c in added), added
         # Exact up to float round-off; any changed random draw would differ far more.
         pd.testing.assert_frame_equal(
-            frame.reset_index(drop=True),
+            frame[list(expected.columns)].reset_index(drop=True),
             expected,
             check_dtype=False,
             check_categorical=False,

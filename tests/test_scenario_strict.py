@@ -23,7 +23,7 @@ from helpers import ROOT
 from sim.errors import ScenarioError
 from sim.scenario.loader import load_scenario
 
-SCENARIOS = ("two_cities", "tuzla", "map", "seoul_pyongyang")
+SCENARIOS = ("two_cities", "tuzla", "map", "seoul_pyongyang", "croatia_twinnings")
 UNKNOWN = "zz_not_a_key"
 # The files the scenario loader reads (info.yaml, the story for the app, included).
 LOADER_FILES = (

@@ -3,6 +3,12 @@
 Each agent owns one row. Its attributes are properties that read (and write) that row, so
 ``city.direct_violence`` is always the current value, while the rules update whole columns at
 once without any Python loop over agents.
+
+An agent's :meth:`ActorAgent.step` does nothing: the month's rules are vectorised over every
+actor at once (``sim.engine.step``). A subclass that overrides ``step`` extends an actor's
+behaviour; :class:`~sim.engine.model.PeaceModel` then calls every agent's ``step`` after each
+month, in actor order (docs/extending.md). Agents cannot be removed: an actor is a row of
+every array (ties, programmes, countries refer to it by position).
 """
 
 from __future__ import annotations
@@ -70,6 +76,19 @@ class ActorAgent(mesa.Agent):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.actor_id!r})"
+
+    def step(self) -> None:
+        """This actor's own behaviour after each month: nothing here (the month's rules are
+        vectorised); override it in a subclass to extend an actor (docs/extending.md)."""
+
+    def remove(self) -> None:
+        """Refused: an actor is a row of the model's arrays, referred to by position."""
+        raise NotImplementedError(
+            f"{self!r}.remove(): citypeace actors cannot be removed from a running model (each "
+            "is a row that ties, programmes and countries refer to); drop it from the scenario "
+            "with a policy (drop_actors in policies.yaml) or end its role with an event "
+            "(withdraw), see docs/scenario-format.md"
+        )
 
 
 class Municipality(ActorAgent):

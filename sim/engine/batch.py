@@ -22,7 +22,7 @@ from sim.engine.coefficients import Coefficients
 from sim.engine.events import EventLog, EventsEngine
 from sim.engine.month import Month
 from sim.engine.observe import CITY_COLUMNS, Recorder
-from sim.engine.outputs import Outputs
+from sim.engine.outputs import Outputs, static_of
 from sim.engine.params import Levers, ModelParams
 from sim.engine.state import State
 from sim.engine.step import step
@@ -120,6 +120,7 @@ class Batch:
             events=self.log.rows,
             projects={k: log[k] for k in log.SPEC},
             failed=dict(self.failed),
+            static=static_of(self.world),
         )
 
     def timeseries(self, replicate: int = 0) -> pd.DataFrame:

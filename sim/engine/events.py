@@ -1,6 +1,7 @@
 """The events engine: a scenario's timeline, month by month (MODEL.md 3 step 1, 7).
 
-Events change conditions only (pressure, permissions, funds, hostility, leadership, membership);
+Events change conditions only (pressure, permissions, funds, hostility, leadership, membership,
+who provides a programme, needs and capacity hit by a disaster, people who flee or return);
 outcomes still emerge from the rules. A timeline is part of the compiled world, so every
 replicate of a batch gets the same events; the values they set act on each replicate's own
 state. :class:`EventLog` keeps the applied events and the model's own notes (grants refused,
@@ -14,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.engine import windows
 from sim.engine.coefficients import Coefficients
 from sim.engine.state import State
 from sim.engine.world import World
@@ -52,12 +54,25 @@ class EventLog:
 
 
 class EventsEngine:
-    """Indexes a world's events by month and applies them to a batch's state."""
+    """Indexes a world's events by month and applies them to a batch's state.
+
+    It also keeps the world as it stands this month (:meth:`apply` returns it): the ties of
+    inactive actors, and ties outside their own window, are left out of it (``windows.restricted``),
+    and :meth:`settle` puts back their trust and memory after the month, so an inactive tie
+    neither acts nor changes.
+    """
 
     def __init__(self, world: World, log: EventLog) -> None:
         self.world, self.log = world, log
+        self.view = world
+        self.windowed = windows.windowed(world)
+        self.changes = windows.changes(world) if self.windowed else set()
+        self.inactive = np.zeros(0, dtype=np.int64)
+        self.held: tuple[np.ndarray, np.ndarray] | None = None
         self.by_step: dict[int, list[dict[str, Any]]] = defaultdict(list)
         self.violence: list[tuple[int, int, np.ndarray, float]] = []
+        # Handover plans by event (the world keys them by the event's position).
+        self.handovers = {id(world.case.events[k]): plan for k, plan in world.handovers.items()}
         for ev in world.case.events:
             if ev["type"] == "violence":
                 self.violence.append(
@@ -75,8 +90,18 @@ class EventsEngine:
         rows = np.array([w.actor_index[a] for a in targets["actors"]], dtype=np.int64)
         return rows[rows < n]
 
-    def apply(self, step: int, state: State, co: Coefficients) -> None:
-        """Apply this month's events and set this month's violence pressure."""
+    def apply(self, step: int, state: State, co: Coefficients) -> World:
+        """Apply this month's events and set this month's violence pressure; returns the world
+        as it stands this month (only its active ties)."""
+        if step in self.changes or (step == 0 and self.windowed):
+            active = windows.ties_active(self.world, step)
+            state.ties.active[...] = active
+            self.view = windows.restricted(self.world, active)
+            self.inactive = np.flatnonzero(~active)
+        # Inactive ties keep their trust and memory through the month (``settle``).
+        if self.inactive.size:
+            ties = state.ties
+            self.held = (ties.trust[:, self.inactive], ties.memory[:, self.inactive])
         pressure = np.zeros_like(state.cities.pressure)
         for first, last, rows, value in self.violence:
             if first <= step <= last:
@@ -85,6 +110,13 @@ class EventsEngine:
         for ev in self.by_step.get(step, ()):
             getattr(self, f"_{ev['type']}")(ev, state, co)
             self.log.add(-1, step, ev["type"], _detail(ev), "scenario", ev)
+        return self.view
+
+    def settle(self, state: State) -> None:
+        """After the month: inactive ties get back the trust and memory they had before it."""
+        if self.held is not None:
+            state.ties.trust[:, self.inactive], state.ties.memory[:, self.inactive] = self.held
+            self.held = None
 
     # One handler per event type ------------------------------------------------------------
 
@@ -139,11 +171,73 @@ class EventsEngine:
         kept = ties.memory + co.trust.leadership_survival * (ties.trust - ties.memory)
         ties.trust = np.where(mine, kept, ties.trust)
 
+    def _handover(self, ev: dict[str, Any], state: State, co: Coefficients) -> None:
+        """The provider's rows of the programme end and the successor's start (where the
+        provider's row still ran); a successor tie the handover created takes the provider
+        tie's trust, memory and contact; the programme's live projects move with the rows."""
+        plan, ties = self.handovers[id(ev)], state.ties
+        rows = state.programmes.row_active
+        rows[:, plan.new_rows] = rows[:, plan.old_rows]
+        rows[:, plan.old_rows] = False
+        new, old = plan.new_ties[plan.created], plan.old_ties[plan.created]
+        for name in ("trust", "memory", "intensity", "last_contact"):
+            values = getattr(ties, name)
+            values[:, new] = values[:, old]
+        self._move_projects(plan, state)
+
+    def _move_projects(self, plan: Any, state: State) -> None:
+        """Live projects of the programme on the provider's ties continue on the successor's
+        (where the successor's tie has no live project of its own)."""
+        pj, old, new = state.projects, plan.old_ties, plan.new_ties
+        moving = (
+            (pj.row[:, old] >= 0) & (pj.programme[:, old] == plan.programme) & (pj.row[:, new] < 0)
+        )
+        if not moving.any():
+            return
+        idle = {
+            "row": -1,
+            "progress": 0.0,
+            "spent": 0.0,
+            "duration": 1,
+            "start": 0,
+            "programme": -1,
+        }
+        moved_rows = pj.row[:, old][moving]
+        for name, empty in idle.items():
+            values = getattr(pj, name)
+            values[:, new] = np.where(moving, values[:, old], values[:, new])
+            values[:, old] = np.where(moving, empty, values[:, old])
+        # The log follows the project to its new tie and provider.
+        r, k = np.nonzero(moving)
+        state.log.columns["tie"][moved_rows] = new[k]
+        state.log.columns["provider"][moved_rows] = plan.successor
+
+    def _disaster(self, ev: dict[str, Any], state: State, co: Coefficients) -> None:
+        """A needs shock (a share of the gap to full need) and a share of capacity destroyed;
+        both then move at the rules' own pace."""
+        c, rows = state.cities, self._cities(ev["targets"])
+        c.needs[:, rows] += ev["needs_shock"] * (1.0 - c.needs[:, rows])
+        c.capacity[:, rows] *= 1.0 - ev["capacity_loss"]
+
+    def _displacement(self, ev: dict[str, Any], state: State, co: Coefficients) -> None:
+        """A share of the residents flees: population -> fled."""
+        c, rows = state.cities, self._cities(ev["targets"])
+        moved = ev["share"] * c.population[:, rows]
+        c.population[:, rows] -= moved
+        c.fled[:, rows] += moved
+
+    def _return(self, ev: dict[str, Any], state: State, co: Coefficients) -> None:
+        """A share of those who fled comes back: fled -> population."""
+        c, rows = state.cities, self._cities(ev["targets"])
+        moved = ev["share"] * c.fled[:, rows]
+        c.fled[:, rows] -= moved
+        c.population[:, rows] += moved
+
     def _convene_alliance(self, ev: dict[str, Any], state: State, co: Coefficients) -> None:
         column = state.alliances.state[:, self.world.alliance_index[ev["alliance"]]]
         column[column == alliance_rules.PROPOSED] = alliance_rules.NEGOTIATING
 
 
 def _detail(ev: dict[str, Any]) -> str:
-    skip = {"type", "step", "date", "source", "assumption", "end_step", "id"}
+    skip = {"type", "step", "date", "source", "assumption", "end_step", "id", "passes", "created"}
     return ", ".join(f"{k}={v}" for k, v in ev.items() if k not in skip and v is not None)

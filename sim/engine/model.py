@@ -17,8 +17,9 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim.engine.agents import AGENT_CLASSES
+from sim.engine.agents import AGENT_CLASSES, ActorAgent
 from sim.engine.batch import Batch
+from sim.engine.collector import SeriesCollector
 from sim.engine.inputs import load_case, model_params, resolve_levers
 from sim.engine.month import Month
 from sim.engine.params import Levers, ModelParams
@@ -101,18 +102,10 @@ class PeaceModel(mesa.Model):
         )
         self.horizon = self.case.horizon
         self._build_agents()
-        self.datacollector = mesa.DataCollector(
-            model_reporters={
-                name: (lambda m, _name=name: m.recorder.latest(_name))
-                for name in (
-                    "peace",
-                    "positive_peace",
-                    "negative_peace",
-                    "cross_divide_trust",
-                    "projects_completed_development",
-                )
-            }
-        )
+        # Every model-level series, for mesa.batch_run and get_model_vars_dataframe().
+        self.datacollector = SeriesCollector(self)
+        # Agents whose class overrides step() act after each month (docs/extending.md).
+        self._stepping = [a for a in self.agents if type(a).step is not ActorAgent.step]
         self.running = True
 
     @classmethod
@@ -129,9 +122,13 @@ class PeaceModel(mesa.Model):
 
         return cls(**model_kwargs(cfg))
 
+    # Actor type -> agent class; a subclass of PeaceModel may map a type to its own subclass
+    # of that agent (docs/extending.md).
+    agent_classes: Mapping[str, type[ActorAgent]] = AGENT_CLASSES
+
     def _build_agents(self) -> None:
         kinds = self.world.actor_frame["type"].to_numpy()
-        for kind, cls in AGENT_CLASSES.items():
+        for kind, cls in self.agent_classes.items():
             for row in np.flatnonzero(kinds == kind).tolist():
                 cls(self, row)
 
@@ -148,6 +145,8 @@ class PeaceModel(mesa.Model):
             self.running = False
             return
         self.batch.step()
+        for agent in self._stepping:  # actor order: no draw from the model's random stream
+            agent.step()
         self.datacollector.collect(self)
         if self.batch.t >= self.horizon:
             self.running = False
@@ -220,12 +219,7 @@ class PeaceModel(mesa.Model):
     @property
     def ties(self) -> RowView:
         world, state = self.world, self.batch.state
-        return RowView(
-            state.ties,
-            world.ties,
-            active=np.ones(world.n_ties, dtype=bool),
-            project=state.projects.row[0],
-        )
+        return RowView(state.ties, world.ties, project=state.projects.row[0])
 
     @property
     def permission(self) -> np.ndarray:
@@ -269,6 +263,10 @@ class PeaceModel(mesa.Model):
     def timeseries(self) -> pd.DataFrame:
         """Model-level monthly series (one row per simulated month)."""
         return self.batch.outputs().timeseries(0)
+
+    def series(self) -> pd.DataFrame:
+        """The model-level series, long: date, variable, entity, value (docs/outputs.md)."""
+        return self.batch.outputs().series(0)
 
     def city_frame(self) -> pd.DataFrame:
         """Agent-level rows for municipalities at the recording interval."""

@@ -8,6 +8,7 @@ row (3, R, rows), per replicate (R,).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -40,6 +41,7 @@ class Month:
     hostility_city: np.ndarray | None = None  # (R, N)
     horizontal: np.ndarray | None = None  # (R,)
     vertical: np.ndarray | None = None  # (R,)
+    world: Any = None  # the World as it stood this month: only its active ties (events)
 
     @property
     def delivered(self) -> np.ndarray:

@@ -46,6 +46,8 @@ WATCH_METRICS = (
     "positive_peace",
     "peace",
     "received_funds",
+    "population",
+    "fled",
 )
 
 
@@ -109,7 +111,7 @@ class Recorder:
             axis=1,
         )  # (R, 10, N): each series' cities along one contiguous row
         trust = state.ties.trust
-        cross = w.cross
+        cross = (month.world or w).cross  # the cross-divide ties active this month
         columns: list[np.ndarray] = [
             np.full(self.replicates, float(step)),
             *total(stack * weight[:, None, :]).T,
@@ -222,6 +224,8 @@ class Recorder:
                 c.displaced[:, None, rows],
                 watched[:, 6:9],  # negative, positive and overall peace
                 np.take(c.received, rows, axis=-1).sum(axis=0)[:, None],
+                c.population[:, None, rows],
+                c.fled[:, None, rows],
             ],
             axis=1,
         )  # (R, metric, watched)

@@ -1,24 +1,45 @@
 """A batch's outputs as plain arrays, and each replicate's tidy frames built from them.
 
 :class:`Outputs` holds what a finished (or running) batch recorded: the (R, months, series)
-blocks of model-level series, the city-level rows, the events and the project log. It holds
-no model and pickles cheaply, so a worker process can hand a whole batch back. Frames are
-built per replicate only when asked for.
+blocks of model-level series, the city-level rows, the events and the project log, and the
+world's labels (:class:`Static`). It holds no model and pickles cheaply, so a worker process
+can hand a whole batch back. Tables are built per replicate only when asked for, as Arrow
+tables from the arrays (``*_table``) or as pandas frames.
+
+The wide time series has the same columns under every policy of a scenario: a programme that
+only another policy has is a ``funded@<id>`` column of zeros (it never pays in this run).
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from sim.outputs.dictionary import TABLES
+from sim.outputs.series import Labels, long_table, split_names
 from sim.scenario.dates import format_month
 
 EVENT_COLUMNS = ["step", "date", "type", "detail", "source", "assumption", "origin"]
 STATUS_NAMES = ("active", "completed", "interrupted")
-CITY_KEYS = ["step", "date", "id"]
+CITY_KEYS = ["step", "date", "id", "country", "community"]
+_FUNDED = "funded@"
+
+
+@dataclass
+class Static:
+    """A world's labels for its tables, the same for every replicate (see :func:`static_of`)."""
+
+    series: Labels
+    programmes: list[str]  # funded@ columns: every programme of every policy, in order
+    countries: list[str]
+    communities: list[str]
+    city_country: np.ndarray  # codes into countries, by city row
+    city_community: np.ndarray  # codes into communities (-1: none), by city row
+    actors: pd.DataFrame  # the actors table
 
 
 @dataclass
@@ -36,43 +57,109 @@ class Outputs:
     events: list[tuple[int, dict[str, Any]]]  # (replicate, or -1 for every one; row)
     projects: dict[str, np.ndarray]  # the project log's columns, with ``replicate``
     failed: dict[int, str] = field(default_factory=dict)
+    static: Static | None = None
 
     def date_of(self, step: int) -> str:
         return format_month(self.start + step)
 
-    def timeseries(self, replicate: int = 0) -> pd.DataFrame:
-        """One replicate's model-level series, with a date column."""
-        if not self.rows:  # before the first month: an empty frame with the key columns
-            return pd.DataFrame({"step": pd.Series(dtype=np.int64), "date": pd.Series(dtype=str)})
+    # ------------------------------------------------------------------ model-level series
+
+    def _wide(self, replicate: int) -> tuple[list[str], np.ndarray]:
+        """Column names and (months, columns) values, ``step`` first, programmes stable."""
         names = [name for key in self.blocks for name in self.names[key]]
         data = np.concatenate(
             [block[replicate, : self.rows] for block in self.blocks.values()], axis=1
         )
-        if len(set(names)) == len(names):
-            frame = pd.DataFrame(data, columns=names)
-        else:  # a name in two blocks: the later block's values, at the first place
-            frame = pd.DataFrame(dict(zip(names, data.T, strict=True)))
+        if len(set(names)) != len(names):  # a name in two blocks: the later block's values
+            last = {name: i for i, name in enumerate(names)}
+            first = list(dict.fromkeys(names))
+            names, data = first, data[:, [last[n] for n in first]]
+        if self.static is not None:
+            names, data = _stable_programmes(names, data, self.static.programmes)
+        return names, data
+
+    def timeseries(self, replicate: int = 0) -> pd.DataFrame:
+        """One replicate's model-level series, one row per month, with a date column."""
+        if not self.rows:  # before the first month: an empty frame with the key columns
+            return pd.DataFrame({"step": pd.Series(dtype=np.int64), "date": pd.Series(dtype=str)})
+        names, data = self._wide(replicate)
+        frame = pd.DataFrame(data, columns=names)
         frame["step"] = frame["step"].astype(np.int64)
         frame.insert(1, "date", [self.date_of(int(s)) for s in frame["step"]])
         return frame
 
-    def cities(self, replicate: int = 0) -> pd.DataFrame:
-        """One replicate's city-level rows."""
+    def series_keys(self) -> dict[str, tuple[str, str]]:
+        """(variable, entity) of every series column of the wide table."""
+        labels = self.static.series if self.static else Labels([], [], [])
+        names = dict(self.names)
+        if self.static is not None:
+            names["programmes"] = [_FUNDED + p for p in self.static.programmes]
+        return split_names(names, labels)
+
+    def series_table(self, replicate: int = 0, run: str = "") -> Any:
+        """One replicate's long series table (Arrow): run, date, variable, entity, value."""
+        names, data = self._wide(replicate) if self.rows else (["step"], np.zeros((0, 1)))
+        months = self.start + np.arange(data.shape[0], dtype=np.int64)
+        return long_table(run, months, names, data, self.series_keys())
+
+    def series(self, replicate: int = 0, run: str = "") -> pd.DataFrame:
+        """One replicate's long series frame (see :meth:`series_table`)."""
+        return self.series_table(replicate, run).to_pandas(date_as_object=False)
+
+    # ------------------------------------------------------------------ city rows and logs
+
+    def cities_table(self, replicate: int = 0) -> Any:
+        """One replicate's city-level rows as an Arrow table, with country and community."""
+        import pyarrow as pa
+
+        from sim.outputs.tables import repeated_text
+
+        columns = [*CITY_KEYS, *(c for c in TABLES["cities"] if c not in CITY_KEYS)]
         if not self.city_chunks:
-            return pd.DataFrame(columns=[*CITY_KEYS, *self.city_columns])
-        size = self.city_sample.size
+            text = {c: pa.string() for c in ("date", "id", "country", "community")}
+            types = {"step": pa.int64(), **text}
+            return pa.table({c: pa.array([], types.get(c, pa.float64())) for c in columns})
+        # One Arrow chunk per recorded month, wrapping the recorder's arrays without a copy;
+        # the text columns repeat one array per chunk (a copy would cost more than the model
+        # on 10,000 cities).
+        size, n = self.city_sample.size, len(self.city_chunks)
         steps = np.array([chunk["step"] for chunk in self.city_chunks], dtype=np.int64)
-        columns = {
-            "step": np.repeat(steps, size),
-            "date": np.repeat(np.array([self.date_of(int(s)) for s in steps], dtype=object), size),
-            "id": np.tile(self.ids[self.city_sample], steps.size),
+        dates = [self.date_of(int(s)) for s in steps]
+        ids = [str(i) for i in self.ids[self.city_sample]]
+        arrays: dict[str, Any] = {
+            "step": pa.array(np.repeat(steps, size)),
+            "date": repeated_text(dates, np.repeat(np.arange(n, dtype=np.int32), size)),
+            "id": pa.chunked_array([pa.array(ids, pa.string())] * n),
         }
+        if self.static is not None:
+            st = self.static
+            for name, labels, codes in (
+                ("country", st.countries, st.city_country),
+                ("community", st.communities, st.city_community),
+            ):
+                arrays[name] = pa.chunked_array(
+                    [repeated_text(labels, codes[self.city_sample])] * n
+                )
         for name in self.city_chunks[0]:
             if name != "step":
-                columns[name] = np.concatenate(
-                    [chunk[name][replicate] for chunk in self.city_chunks]
+                arrays[name] = pa.chunked_array(
+                    [pa.array(chunk[name][replicate]) for chunk in self.city_chunks]
                 )
-        return pd.DataFrame(columns)
+        return pa.table(arrays)
+
+    def cities(self, replicate: int = 0) -> pd.DataFrame:
+        """One replicate's city-level rows."""
+        return self.cities_table(replicate).to_pandas()
+
+    def actors_table(self) -> Any:
+        """The actors table (Arrow): every actor of the run's world, with its initial state."""
+        import pyarrow as pa
+
+        from sim.outputs.tables import from_frame
+
+        if self.static is None:
+            return pa.table({"id": pa.array([str(i) for i in self.ids], pa.string())})
+        return from_frame(self.static.actors)
 
     def events_frame(self, replicate: int = 0) -> pd.DataFrame:
         """Scenario events and one replicate's own events, in the order they happened."""
@@ -91,3 +178,92 @@ class Outputs:
         frame["channel"] = np.where(frame["io_channel"], "io", "direct")
         frame["start_date"] = [self.date_of(s) for s in frame["start"]]
         return frame.drop(columns=["io_channel", "programme"])
+
+
+def _stable_programmes(
+    names: list[str], data: np.ndarray, programmes: list[str]
+) -> tuple[list[str], np.ndarray]:
+    """``funded@`` columns for every programme in ``programmes`` order (zeros where the run's
+    policy lacks one), where the run's own ``funded@`` columns were."""
+    own = [i for i, n in enumerate(names) if n.startswith(_FUNDED)]
+    wanted = [_FUNDED + p for p in programmes]
+    if [names[i] for i in own] == wanted:
+        return names, data
+    at = own[0] if own else names.index("programmes_funded") + 1 if "programmes_funded" in names \
+        else len(names)  # fmt: skip
+    index = {names[i]: i for i in own}
+    rest = [i for i in range(len(names)) if i not in set(own)]
+    before, after = [i for i in rest if i < at], [i for i in rest if i >= at]
+    zeros = np.zeros((data.shape[0], 1))
+    parts = [data[:, before]]
+    parts += [data[:, [index[c]]] if c in index else zeros for c in wanted]
+    parts.append(data[:, after])
+    return [names[i] for i in before] + wanted + [names[i] for i in after], np.concatenate(
+        parts, axis=1
+    )
+
+
+def static_of(world: Any) -> Static:
+    """The labels of a world's tables, built once per world (worlds are not changed)."""
+    cached = world.__dict__.get("_output_static")
+    if cached is None:
+        cached = world.__dict__["_output_static"] = _build_static(world)
+    return cached
+
+
+def _build_static(world: Any) -> Static:
+    case = world.case
+    n = world.n_cities
+    i, j = world.country_pairs
+    pairs = (
+        [(case.countries[a], case.countries[b]) for a, b in zip(i, j, strict=True)]
+        if world.n_countries <= 12
+        else []
+    )
+    return Static(
+        series=Labels(list(case.communities), list(world.alliance_ids), pairs),
+        programmes=every_programme(case, list(world.programme_ids)),
+        countries=list(case.countries),
+        communities=list(case.communities),
+        city_country=np.asarray(world.city_country[:n], dtype=np.int64),
+        city_community=np.asarray(world.city_community[:n], dtype=np.int64),
+        actors=_actors_frame(world.actor_frame),
+    )
+
+
+def _actors_frame(actors: pd.DataFrame) -> pd.DataFrame:
+    """The actors table: the dictionary's columns first, then any others."""
+    known = [c for c in TABLES["actors"] if c in actors.columns]
+    frame = actors[known + [c for c in actors.columns if c not in known]].copy()
+    return frame.reset_index(drop=True)
+
+
+@functools.lru_cache(maxsize=64)
+def _policy_programmes(folder: str, stamp: tuple) -> tuple[str, ...]:
+    """Programme ids of a scenario's baseline, then those its policies add, in file order."""
+    from pathlib import Path
+
+    from sim.scenario.loader import load_scenario
+    from sim.scenario.policies import read_policies
+
+    path = Path(folder)
+    ids = [q["id"] for q in load_scenario(path).programmes]
+    for policy in read_policies(path).values():
+        ids += [p.id for p in policy.add_programmes]
+    return tuple(dict.fromkeys(ids))
+
+
+def every_programme(case: Any, own: list[str]) -> list[str]:
+    """The ``funded@`` programmes of every policy of ``case``'s scenario (``own`` for a
+    scenario without a folder, such as the synthetic one)."""
+    folder = getattr(case, "folder", None)
+    if folder is None:
+        return own
+    try:
+        stamp = tuple(
+            (p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.iterdir())
+        )
+        ids = list(_policy_programmes(str(folder), stamp))
+    except Exception:  # noqa: BLE001 - a folder changed under the run: its own columns
+        return own
+    return ids + [p for p in own if p not in ids]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
+from sim.engine import windows
 from sim.engine.coefficients import Coefficients
 from sim.engine.world import World
 
@@ -34,8 +35,9 @@ class Cities:
     capacity: np.ndarray
     cohesion: np.ndarray
     participation: np.ndarray
-    population: np.ndarray
-    displaced: np.ndarray
+    population: np.ndarray  # residents present
+    displaced: np.ndarray  # displaced people from elsewhere that the city hosts
+    fled: np.ndarray  # the city's own people who fled it and may return
     diversity: np.ndarray
     pressure: np.ndarray  # this month's exogenous violence pressure (events)
     dependency: np.ndarray
@@ -75,6 +77,7 @@ class TieState:
     intensity: np.ndarray
     age: np.ndarray
     last_contact: np.ndarray
+    active: np.ndarray  # bool: the tie acts this month (its and its actors' windows)
 
 
 @dataclass
@@ -94,7 +97,7 @@ class Programmes:
     """Programme state: funded (R, P), active (programme, tie) rows, recent violence."""
 
     funded: np.ndarray
-    row_active: np.ndarray  # (R, rows): a withdrawal ends a row
+    row_active: np.ndarray  # (R, rows): a withdrawal or a handover ends a row
     recent_violence: np.ndarray  # (R, W, P), newest month first
     status: np.ndarray  # (R, P): 0 idle, 1 paying, 2 refused
 
@@ -156,6 +159,7 @@ class State:
                 intensity=np.zeros((r, e)),
                 age=np.zeros((r, e), dtype=np.int64),
                 last_contact=np.full((r, e), NEVER, dtype=np.int64),
+                active=_rows(windows.ties_active(world, 0), r),
             ),
             projects=Projects(
                 row=np.full((r, e), -1, dtype=np.int64),
@@ -167,7 +171,7 @@ class State:
             ),
             programmes=Programmes(
                 funded=_rows(world.prog_funded, r),
-                row_active=np.ones((r, world.row_tie.size), dtype=bool),
+                row_active=_rows(world.initial_row_active, r),
                 recent_violence=np.zeros((r, max(window, 1), p)),
                 status=np.zeros((r, p), dtype=np.int8),
             ),

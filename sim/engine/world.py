@@ -3,8 +3,9 @@
 :class:`World` is built once per scenario and policy and shared by every replicate of a batch:
 actors and their fixed attributes, ties and their fixed flags, the tie subsets the rules read
 (cross-divide, cross-border, up, middle-range), mediation triples, programmes with their
-(programme, tie) rows, alliances, and the initial values from which each replicate's state
-starts (``sim.engine.state``). Nothing here changes during a run.
+(programme, tie) rows and handovers (``sim.engine.programmes``), alliances, and the initial
+values from which each replicate's state starts (``sim.engine.state``). Nothing here changes
+during a run.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
+from sim.engine.programmes import compile_programmes, phase_window, row_pillars_at
 from sim.rules import gates, group_sum
 from sim.scenario.dates import format_month
 from sim.scenario.loader import ACTOR_TYPES, PILLARS, TIE_TYPES, Scenario
+from sim.scenario.windows import NO_END
 
 CARRYING = [TIE_TYPES.index(t) for t in ("twinning", "partnership", "funding")]
 UP = [TIE_TYPES.index(t) for t in ("governance", "membership", "partnership")]
@@ -32,6 +35,7 @@ CITY_COLUMNS = {
     "participation": "participation",
     "population": "population",
     "displaced": "displaced",
+    "fled": "fled",
     "diversity": "diversity",
 }
 ACTOR_COLUMNS = ("resources", "will", "neutrality", "risk_tolerance")
@@ -101,7 +105,7 @@ class World:
         self._compile_countries(case)
         self._compile_ties(case, ids)
         self._compile_mediation()
-        self._compile_programmes(case)
+        compile_programmes(self, case)
         self._compile_alliances(case)
 
     def context(self, city_values: np.ndarray, default: float) -> np.ndarray:
@@ -112,6 +116,15 @@ class World:
         mean = np.divide(total, g.count, out=np.full(total.shape, default), where=g.count > 0)
         others = np.where(g.member, np.take(mean, g.community, axis=1), default)
         return np.concatenate([city_values, others], axis=1)
+
+    def phase_window(self, step: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(P,) first month, end month (exclusive) and budget of each programme's phase at
+        ``step`` (``sim.engine.programmes``)."""
+        return phase_window(self, step)
+
+    def row_pillars_at(self, step: int) -> np.ndarray:
+        """(3, 1, rows): the pillars each programme row pays for at ``step``."""
+        return row_pillars_at(self, step)
 
     def date_of(self, step: int) -> str:
         """The calendar month ('YYYY-MM') of a step."""
@@ -140,8 +153,14 @@ class World:
             conflict_sensitivity=col("conflict_sensitivity"),
             sanction_exempt=actors["sanction_exempt"].to_numpy(dtype=bool),
         )
-        # Initial values of each replicate's state (sim.engine.state).
-        self.initial_cities = {key: col(name)[:n] for key, name in CITY_COLUMNS.items()}
+        # Activity windows: first and last active step (a table without them: always active).
+        self.actor_from = _column(actors, "active_from", 0).astype(np.int64)
+        self.actor_to = _column(actors, "active_to", NO_END).astype(np.int64)
+        # Initial values of each replicate's state (sim.engine.state); a table without a
+        # column (the synthetic generator's has no ``fled``) starts it at zero.
+        self.initial_cities = {
+            key: _column(actors, name, 0.0)[:n] for key, name in CITY_COLUMNS.items()
+        }
         self.initial_actors = {name: col(name) for name in ACTOR_COLUMNS}
         self.city_country = self.actors.country[:n]
         self.city_community = self.actors.community[:n]
@@ -218,7 +237,28 @@ class World:
             "trust": ties["trust"].to_numpy(dtype=np.float64),
             "memory": ties["memory"].to_numpy(dtype=np.float64),
         }
+        # A tie acts while it and both its actors are active: the intersection of windows.
+        tie_from = _column(ties, "active_from", 0).astype(np.int64)
+        tie_to = _column(ties, "active_to", NO_END).astype(np.int64)
+        self.tie_from = np.maximum(tie_from, np.maximum(self.actor_from[src], self.actor_from[dst]))
+        self.tie_to = np.minimum(tie_to, np.minimum(self.actor_to[src], self.actor_to[dst]))
+        self._tie_subsets(np.ones(self.n_ties, dtype=bool))
         t = self.ties
+        # The gate rule reads a tie only through its countries and flags: each distinct
+        # (src country, dst country, provider is an IO, human security) and the tie's row.
+        keys = np.stack([sc, dc, t.src_is_io, t.human_security])
+        gate_inputs, self.gate_key = np.unique(keys, axis=1, return_inverse=True)
+        self.gate_key = self.gate_key.reshape(-1)
+        self.gate_src, self.gate_dst = gate_inputs[0], gate_inputs[1]
+        self.gate_is_io, self.gate_hs = gate_inputs[2].astype(bool), gate_inputs[3].astype(bool)
+        # Funds by channel: ties whose provider is an IO, and the direct ones.
+        self.io_ties, self.direct_ties = np.flatnonzero(t.src_is_io), np.flatnonzero(~t.src_is_io)
+
+    def _tie_subsets(self, active: np.ndarray) -> None:
+        """The tie subsets the rules read, over the ``active`` ties only (``restricted``)."""
+        t, n, k = self.ties, self.n_cities, self.n_countries
+        src, dst, sc, dc = t.src, t.dst, t.src_country, t.dst_country
+        cross = t.cross_divide & active
         self.cross = np.flatnonzero(cross)
         # Mean cross-divide trust per city: both ends of each cross tie, src side first.
         ends = np.concatenate([src[self.cross], dst[self.cross]])
@@ -231,18 +271,9 @@ class World:
         self.lederach_pair = np.minimum(sc[led], dc[led]) * k + np.maximum(sc[led], dc[led])
         count = np.bincount(self.lederach_pair, minlength=k * k).reshape(k, k)
         self.lederach_count = count + count.T
-        self.up_ties = np.flatnonzero(t.up)
+        self.up_ties = np.flatnonzero(t.up & active)
         self.horizontal_ties = np.flatnonzero(cross & t.middle)
-        self.border_carrying = np.flatnonzero(t.cross_border & t.carries)
-        # The gate rule reads a tie only through its countries and flags: each distinct
-        # (src country, dst country, provider is an IO, human security) and the tie's row.
-        keys = np.stack([sc, dc, t.src_is_io, t.human_security])
-        gate_inputs, self.gate_key = np.unique(keys, axis=1, return_inverse=True)
-        self.gate_key = self.gate_key.reshape(-1)
-        self.gate_src, self.gate_dst = gate_inputs[0], gate_inputs[1]
-        self.gate_is_io, self.gate_hs = gate_inputs[2].astype(bool), gate_inputs[3].astype(bool)
-        # Funds by channel: ties whose provider is an IO, and the direct ones.
-        self.io_ties, self.direct_ties = np.flatnonzero(t.src_is_io), np.flatnonzero(~t.src_is_io)
+        self.border_carrying = np.flatnonzero(t.cross_border & t.carries & active)
 
     def _compile_mediation(self) -> None:
         """Triples (party tie u->v, mediator tie m->u, mediator tie m->v) for every mediator m
@@ -261,52 +292,6 @@ class World:
         t.mediated[self.med_party] = True
 
     # ------------------------------------------------------------------ programmes, alliances
-
-    def _compile_programmes(self, case: Scenario) -> None:
-        progs = case.programmes
-        p = len(progs)
-        self.programme_ids = [q["id"] for q in progs]
-        self.programme_index = {pid: i for i, pid in enumerate(self.programme_ids)}
-        self.prog_budget = np.array([q["budget"] for q in progs], dtype=np.float64)
-        self.prog_start = np.array([q["start"] for q in progs], dtype=np.int64)
-        self.prog_end = np.array([q["end"] for q in progs], dtype=np.int64)
-        self.prog_funded = np.array([q["funded_at_start"] for q in progs], dtype=bool)
-        self.prog_pillars = np.array(
-            [[pl in q["pillars"] for pl in PILLARS] for q in progs], dtype=bool
-        ).reshape(p, 3)
-        risk = self.initial_actors["risk_tolerance"]
-        # A programme's risk test is its most cautious funder's (from the scenario's values).
-        self.prog_risk = np.array(
-            [min((risk[self.actor_index[f]] for f in q["funders"]), default=1.0) for q in progs],
-            dtype=np.float64,
-        )
-        alliance_ids = [a["id"] for a in case.alliances]
-        self.prog_alliance = np.array(
-            [-1 if q["alliance"] is None else alliance_ids.index(q["alliance"]) for q in progs],
-            dtype=np.int64,
-        )
-        t = self.ties
-        carrying = np.flatnonzero(t.carries) if progs else np.zeros(0, dtype=np.int64)
-        tie_of = {(int(t.src[i]), int(t.dst[i])): int(i) for i in carrying}
-        rows_prog, rows_tie = [], []
-        for i, q in enumerate(progs):
-            pairs = (
-                zip(q["providers"], q["recipients"], strict=True)
-                if q["pairing"] == "one_to_one"
-                else ((a, b) for a in q["providers"] for b in q["recipients"])
-            )
-            for a, b in pairs:
-                key = (self.actor_index[a], self.actor_index[b])
-                if key in tie_of:
-                    rows_prog.append(i)
-                    rows_tie.append(tie_of[key])
-        self.row_prog = np.array(rows_prog, dtype=np.int64)
-        self.row_tie = np.array(rows_tie, dtype=np.int64)
-        # (3, 1, rows): which pillars each row's programme pays for, pillar first.
-        self.row_pillars = np.ascontiguousarray(self.prog_pillars[self.row_prog].T)[:, None, :]
-        recipient = t.dst[self.row_tie]
-        to_city = recipient < self.n_cities
-        self.recipient_prog, self.recipient_city = self.row_prog[to_city], recipient[to_city]
 
     def _compile_alliances(self, case: Scenario) -> None:
         t = self.ties
@@ -334,6 +319,13 @@ class World:
                     has_mediators=mediators.size > 0,
                 )
             )
+
+
+def _column(frame: pd.DataFrame, name: str, default: float) -> np.ndarray:
+    """A column as floats, or ``default`` everywhere when the table has no such column."""
+    if name in frame:
+        return frame[name].to_numpy(dtype=np.float64)
+    return np.full(len(frame), float(default))
 
 
 def _inner_join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

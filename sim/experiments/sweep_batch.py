@@ -152,6 +152,7 @@ def _run_group(members: list[_Run], sweep_dir: Path) -> None:
                     activities=lambda o=outputs, r=row: o.activities(r),
                     levers=dataclasses.asdict(ensemble.levers_of(i)),
                     title=ensemble.case_of(i).title,
+                    source=(outputs, row),
                 )
                 run.record["series"] = write_series(ts, sweep_dir, run.record["run_id"])
             except OutputError:

@@ -283,7 +283,7 @@ def fan_charts(runs: list[pd.DataFrame], events: pd.DataFrame, path: Path, title
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from sim.dashboard import mark_events
+    from sim.outputs.dashboard import mark_events
 
     series = [s for s in KEY_SERIES if s in runs[0]]
     series += [c for c in runs[0].columns if c.startswith("positive_peace@")][:3]

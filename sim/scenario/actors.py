@@ -36,6 +36,7 @@ COMMON_DEFAULTS: dict[str, Any] = {
     "will": 0.5,
     "diversity": 0.0,
     "represents": 1,
+    "fled": 0.0,
 }
 TYPE_DEFAULTS: dict[str, dict[str, Any]] = {
     "municipality": {
@@ -67,7 +68,7 @@ TYPE_DEFAULTS: dict[str, dict[str, Any]] = {
         "mandate": {"humanitarian": 1 / 3, "development": 1 / 3, "peace": 1 / 3},
     },
 }
-_NOT_COLUMNS = {"source", "assumption", "mandate"}
+_NOT_COLUMNS = {"source", "assumption", "mandate", "start", "end"}  # windows: active_*
 
 
 def actor_row(actor: Actor) -> dict[str, Any]:

@@ -124,6 +124,50 @@ class ConveneAlliance(_Event):
     alliance: Ref("alliance")
 
 
+class Handover(_Event):
+    """A programme's provider role passes from ``provider`` to ``successor`` on ``date``."""
+
+    type: Literal["handover"]
+    programme: Ref("programme")
+    provider: Ref("actor")
+    successor: Ref("actor")
+
+
+class Disaster(_Event):
+    """A needs shock and capacity destruction in the target cities, once, on ``date``."""
+
+    type: Literal["disaster"]
+    targets: Targets
+    needs_shock: Index = Field(
+        default=0.0, description="share of the gap to full need closed: needs += s (1 - needs)"
+    )
+    capacity_loss: Index = Field(
+        default=0.0, description="share of capacity destroyed: capacity *= 1 - loss"
+    )
+
+    @model_validator(mode="after")
+    def _something(self) -> Disaster:
+        if self.needs_shock == 0 and self.capacity_loss == 0:
+            raise at_key("needs_shock", 0.0, "a disaster with needs_shock or capacity_loss > 0")
+        return self
+
+
+class Displacement(_Event):
+    """A share of the target cities' residents flees (``population`` -> ``fled``)."""
+
+    type: Literal["displacement"]
+    targets: Targets
+    share: Number(0, 0.99)
+
+
+class Return(_Event):
+    """A share of the target cities' people who fled comes back (``fled`` -> ``population``)."""
+
+    type: Literal["return"]
+    targets: Targets
+    share: Index
+
+
 EVENT_CLASSES = (
     Violence,
     RefugeeInflux,
@@ -135,6 +179,10 @@ EVENT_CLASSES = (
     Summit,
     LeadershipChange,
     ConveneAlliance,
+    Handover,
+    Disaster,
+    Displacement,
+    Return,
 )
 EVENT_TYPES = tuple(c.model_fields["type"].annotation.__args__[0] for c in EVENT_CLASSES)
 EVENT_KEYS = sorted({k for c in EVENT_CLASSES for k in c.known_keys()})
@@ -159,7 +207,11 @@ Event = Annotated[
     | Withdraw
     | Summit
     | LeadershipChange
-    | ConveneAlliance,
+    | ConveneAlliance
+    | Handover
+    | Disaster
+    | Displacement
+    | Return,
     Field(discriminator="type"),
     BeforeValidator(_event_keys),
 ]

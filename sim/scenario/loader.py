@@ -23,6 +23,7 @@ from sim.errors import ScenarioError
 from sim.scenario.columns import check_columns
 from sim.scenario.dates import format_month as _fmt  # noqa: F401 - kept for older imports
 from sim.scenario.dates import parse_month
+from sim.scenario.handover import pairs
 from sim.scenario.policies import apply_policy, read_policies
 from sim.scenario.references import (
     Entry,
@@ -54,6 +55,7 @@ from sim.scenario.schema import (  # noqa: F401 - the vocabulary, imported from 
 )
 from sim.scenario.timeline import check_contradictions, check_events, check_programmes
 from sim.scenario.validation import parse
+from sim.scenario.windows import NO_END
 from sim.scenario.yaml_io import (  # noqa: F401 - the parse cache, read by tests
     _PARSED,
     _PARSED_MAX,
@@ -64,6 +66,9 @@ from sim.scenario.yaml_io import (  # noqa: F401 - the parse cache, read by test
 from sim.scenario.yaml_io import parse_yaml as _parse_yaml  # noqa: F401
 from sim.scenario.yaml_io import read_yaml as _read_yaml  # noqa: F401
 
+# An actor's or a tie's activity window in steps, first and last active month (a table built
+# without them, such as the synthetic generator's, is active throughout).
+WINDOW_COLUMNS = ("active_from", "active_to")
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
 _RECORDS = {
     "actors": Actor,
@@ -162,7 +167,7 @@ _SCENARIOS_MAX = 16
 _SCENARIOS_LOCK = threading.Lock()  # the app's threads share the cache
 
 
-def _folder_key(folder: Path, policy: str, horizon: int | None) -> tuple | None:
+def _folder_key(folder: Path, policy: str, horizon: int | None, by_path: bool) -> tuple | None:
     """The cache key of a load, or None when the folder cannot be read (no caching)."""
     try:
         files = tuple(
@@ -172,22 +177,27 @@ def _folder_key(folder: Path, policy: str, horizon: int | None) -> tuple | None:
         )
     except OSError:
         return None
-    return (str(folder), policy, horizon, files)
+    return (str(folder), policy, horizon, by_path, files)
 
 
 def load_scenario(
     name: str | Path, policy: str = "baseline", horizon: int | None = None
 ) -> Scenario:
-    """Read, validate and return a scenario folder (by name or path), with ``policy`` applied."""
-    folder = Path(name) if isinstance(name, Path) else scenario_folder(name)
+    """Read, validate and return a scenario folder (by name or path), with ``policy`` applied.
+
+    A folder given by its path may have any folder name; a scenario found by its name lives in
+    a folder of that name.
+    """
+    by_path = isinstance(name, Path)
+    folder = Path(name) if by_path else scenario_folder(name)
     if not folder.is_dir():
         raise ScenarioError(str(folder), "scenario.path", str(folder), "an existing folder")
-    key = _folder_key(folder, policy, horizon)
+    key = _folder_key(folder, policy, horizon, by_path)
     with _SCENARIOS_LOCK:
         hit = _SCENARIOS.get(key) if key is not None else None
     if hit is not None:
         return copy.deepcopy(hit)
-    sc = _load_scenario(folder, policy, horizon)  # an invalid scenario raises: nothing cached
+    sc = _load_scenario(folder, policy, horizon, by_path)  # invalid: raises, nothing cached
     if key is not None:
         kept = copy.deepcopy(sc)
         with _SCENARIOS_LOCK:
@@ -197,7 +207,7 @@ def load_scenario(
     return sc
 
 
-def _load_scenario(folder: Path, policy: str, horizon: int | None) -> Scenario:
+def _load_scenario(folder: Path, policy: str, horizon: int | None, by_path: bool) -> Scenario:
     meta_path = folder / "scenario.yaml"
     meta_file = str(meta_path)
     raw_meta = read_yaml(meta_path)
@@ -209,7 +219,7 @@ def _load_scenario(folder: Path, policy: str, horizon: int | None) -> Scenario:
             "a non-empty mapping with name, start, horizon",
         )
     meta = parse(ScenarioMeta, raw_meta, meta_file)
-    if meta.name != folder.name:
+    if meta.name != folder.name and not by_path:
         raise ScenarioError(meta_file, "name", meta.name, f"the folder name {folder.name!r}")
     if horizon is not None and (
         isinstance(horizon, bool) or not isinstance(horizon, int) or not 1 <= horizon <= MAX_HORIZON
@@ -285,10 +295,10 @@ def _read_sections(folder: Path) -> tuple[dict[str, list[Entry]], dict[str, str]
 
 def _assemble(sc: Scenario, sections: dict[str, list[Entry]]) -> None:
     """The tables the model is built from, every reference checked."""
-    sc.actors = check_actors(sections["actors"], sc.countries, sc.communities)
+    sc.actors = check_actors(sections["actors"], sc.countries, sc.communities, sc.start, sc.horizon)
     ids = set(sc.actors["id"])
     sc.alliances = check_alliances(sections["alliances"], ids)
-    ties = check_ties(sections["ties"], ids)
+    ties = check_ties(sections["ties"], sc.actors, sc.start, sc.horizon)
     alliance_ids = {a["id"] for a in sc.alliances}
     sc.programmes = check_programmes(
         sections["programmes"], sc.actors, sc.start, sc.horizon, alliance_ids
@@ -300,40 +310,46 @@ def _assemble(sc: Scenario, sections: dict[str, list[Entry]]) -> None:
         sections["events"][0].file if sections["events"] else str(sc.folder / "events.yaml")
     )
     check_contradictions(sc.events, events_file, sc.programmes)
-    sc.ties = _with_programme_and_governance_ties(sc.actors, ties, sc.programmes)
+    sc.ties = _with_programme_and_governance_ties(sc.actors, ties, sc.programmes, sc.events)
 
 
 def _with_programme_and_governance_ties(
-    actors: pd.DataFrame, ties: list[dict], programmes: list[dict]
+    actors: pd.DataFrame, ties: list[dict], programmes: list[dict], events: list[dict]
 ) -> pd.DataFrame:
     """Programmes act through partnership ties; cities answer to their governments."""
     carrying = {"twinning", "partnership", "funding"}
     existing = {(t["src"], t["dst"]) for t in ties if t["type"] in carrying}
     extra: list[dict] = []
 
-    def ensure(src: str, dst: str, kind: str, human_security: bool) -> None:
-        if (src, dst) not in existing:
-            existing.add((src, dst))
-            extra.append(
-                {
-                    "src": src,
-                    "dst": dst,
-                    "type": kind,
-                    "trust": 0.3,
-                    "memory": 0.0,
-                    "human_security": human_security,
-                }
-            )
+    def ensure(src: str, dst: str, human_security: bool, first: int = 0) -> bool:
+        """A carrying tie src -> dst, created (active from ``first``) if there is none."""
+        if (src, dst) in existing:
+            return False
+        existing.add((src, dst))
+        extra.append(
+            {
+                "src": src,
+                "dst": dst,
+                "type": "partnership",
+                "trust": 0.3,
+                "memory": 0.0,
+                "human_security": human_security,
+                "active_from": first,
+                "active_to": NO_END,
+            }
+        )
+        return True
 
     for prog in programmes:
-        pairs = (
-            zip(prog["providers"], prog["recipients"], strict=True)
-            if prog["pairing"] == "one_to_one"
-            else ((p, r) for p in prog["providers"] for r in prog["recipients"])
-        )
-        for src, dst in pairs:
-            if src != dst:
-                ensure(src, dst, "partnership", prog["human_security"])
+        for src, dst in pairs(prog):
+            ensure(src, dst, prog["human_security"])
+    # A handover's successor carries the programme from the handover on (sim.scenario.handover).
+    by_id = {p["id"]: p for p in programmes}
+    for ev in sorted((e for e in events if e["type"] == "handover"), key=lambda e: e["step"]):
+        secure = by_id[ev["programme"]]["human_security"]
+        for _, recipient in ev["passes"]:
+            if ensure(ev["successor"], recipient, secure, ev["step"]):
+                ev["created"].append(recipient)
     govs = actors[actors["type"] == "national_government"].drop_duplicates("country")
     gov_of = dict(zip(govs["country"], govs["id"], strict=True))
     cities = actors[actors["type"] == "municipality"]
@@ -348,7 +364,9 @@ def _with_programme_and_governance_ties(
                     "trust": 0.5,
                     "memory": 0.0,
                     "human_security": False,
+                    "active_from": 0,
+                    "active_to": NO_END,
                 }
             )
-    columns = ["src", "dst", "type", "trust", "memory", "human_security"]
+    columns = ["src", "dst", "type", "trust", "memory", "human_security", *WINDOW_COLUMNS]
     return pd.DataFrame(ties + extra, columns=columns)

@@ -98,7 +98,8 @@ def apply_policy(
         for e in out["events"]
         if e.record.id not in events
         and getattr(e.record, "programme", None) not in progs
-        and getattr(e.record, "actor", None) not in actors
+        and not {getattr(e.record, key, None) for key in ("actor", "provider", "successor")}
+        & actors
     ]
     for section in SECTIONS:
         added = getattr(overlay, f"add_{section}")

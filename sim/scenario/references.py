@@ -119,16 +119,21 @@ def _once(entry: Entry, seen: set, pair: object, label: str) -> None:
 
 
 def check_actors(
-    entries: list[Entry], countries: list[str], communities: list[str]
+    entries: list[Entry], countries: list[str], communities: list[str], start: int, horizon: int
 ) -> pd.DataFrame:
-    """The actor table: ids once, countries and communities known, a municipality at least."""
+    """The actor table: ids once, countries and communities known, a municipality at least,
+    activity windows inside the horizon (``active_from``/``active_to`` steps)."""
+    from sim.scenario.windows import window
+
     unique_ids(entries, "actor")
     rows = []
     for entry in entries:
         actor = entry.record
         known(entry, "country", actor.country, countries, "country")
         known(entry, "community", actor.community, communities, "community")
-        rows.append(actor_row(actor))
+        row = actor_row(actor)
+        row["active_from"], row["active_to"] = window(entry, actor, start, horizon)
+        rows.append(row)
     if not any(row["type"] == "municipality" for row in rows):
         file = entries[0].file if entries else "actors.yaml"
         raise ScenarioError(file, "actors", len(rows), "at least one municipality")
@@ -153,16 +158,36 @@ def check_alliances(entries: list[Entry], actors: set[str]) -> list[dict[str, An
     return out
 
 
-def check_ties(entries: list[Entry], actors: set[str]) -> list[dict[str, Any]]:
-    """Ties between known, different actors; at most one of each type in each direction."""
+def check_ties(
+    entries: list[Entry], actors: pd.DataFrame, start: int, horizon: int
+) -> list[dict[str, Any]]:
+    """Ties between known, different actors; at most one of each type in each direction;
+    a window inside the horizon that overlaps both actors' windows (else it never acts)."""
+    from sim.scenario.windows import describe, window
+
+    ids = set(actors["id"])
+    spans = dict(
+        zip(actors["id"], zip(actors["active_from"], actors["active_to"], strict=True), strict=True)
+    )
     out: list[dict[str, Any]] = []
     seen: dict[tuple[str, str, str], Entry] = {}
     for entry in entries:
         rec = entry.record
-        known(entry, "src", rec.src, actors, "actor")
-        known(entry, "dst", rec.dst, actors, "actor")
+        known(entry, "src", rec.src, ids, "actor")
+        known(entry, "dst", rec.dst, ids, "actor")
         if rec.src == rec.dst:
             raise entry.fail("dst", rec.dst, "an actor other than src")
+        first, last = window(entry, rec, start, horizon)
+        for actor in (rec.src, rec.dst):
+            a_first, a_last = spans[actor]
+            # Only a tie's own dates can miss its actors' windows (a window is never empty).
+            key = "start" if first > a_last else "end" if last < a_first else None
+            if key is not None:
+                raise entry.fail(
+                    key,
+                    getattr(rec, key),
+                    f"a date while {actor} is active ({describe(a_first, a_last, start)})",
+                )
         tie = {
             "src": rec.src,
             "dst": rec.dst,
@@ -170,6 +195,8 @@ def check_ties(entries: list[Entry], actors: set[str]) -> list[dict[str, Any]]:
             "trust": rec.trust,
             "memory": rec.memory,
             "human_security": rec.human_security,
+            "active_from": first,
+            "active_to": last,
         }
         directions = [tie, {**tie, "src": rec.dst, "dst": rec.src}] if rec.bidirectional else [tie]
         for one in directions:

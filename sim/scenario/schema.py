@@ -144,6 +144,10 @@ class ScenarioMeta(Sourced):
 # ----------------------------------------------------------------------------- actors, ties
 
 
+_START = "first active month (YYYY-MM); before it, inactive (default: the scenario's start)"
+_END = "last active month (YYYY-MM); after it, inactive (default: none)"
+
+
 class Mandate(Record):
     humanitarian: Index = 0.0
     development: Index = 0.0
@@ -151,7 +155,12 @@ class Mandate(Record):
 
 
 class Actor(Sourced):
-    """An actor; keys left out take the defaults of its type (``sim.scenario.actors``)."""
+    """An actor; keys left out take the defaults of its type (``sim.scenario.actors``).
+
+    ``start``/``end``: the actor takes part only in that window; outside it, all its ties are
+    inactive (it offers and receives nothing). ``fled``: a municipality's own people who fled
+    before the scenario starts and may return.
+    """
 
     id: Id
     type: Choice(*ACTOR_TYPES)
@@ -181,6 +190,11 @@ class Actor(Sourced):
     sanction_exempt: Boolean | None = None
     lat: Number(-180, 180) | None = None
     lon: Number(-180, 180) | None = None
+    fled: People | None = Field(
+        default=None, description="people of the city who fled it before the start (>= 0)"
+    )
+    start: Date | None = Field(default=None, description=_START)
+    end: Date | None = Field(default=None, description=_END)
 
     @model_validator(mode="after")
     def _by_type(self) -> Actor:
@@ -202,6 +216,8 @@ class Actor(Sourced):
 
 
 class Tie(Sourced):
+    """A tie; ``start``/``end``: it acts only in that window (and while both actors do)."""
+
     src: Ref("actor")
     dst: Ref("actor")
     type: Choice(*TIE_TYPES)
@@ -209,6 +225,8 @@ class Tie(Sourced):
     memory: Index = 0.0
     bidirectional: Boolean = False
     human_security: Boolean = False
+    start: Date | None = Field(default=None, description=_START)
+    end: Date | None = Field(default=None, description=_END)
 
 
 # ----------------------------------------------------------------------------- programmes
@@ -262,33 +280,61 @@ def _group_type(what: str) -> Any:
 Group = _group_type("a non-empty list of actor ids or a selector mapping")
 
 
+def _check_pillars(value: Any) -> Any:
+    """A non-empty list of pillars, each once."""
+    ok = (
+        isinstance(value, list) and value and all(v in PILLARS for v in value if isinstance(v, str))
+    )
+    if not ok or not all(isinstance(v, str) for v in value) or len(set(value)) != len(value):
+        raise allowed(f"a non-empty list from {list(PILLARS)}, each once")
+    return value
+
+
+Pillars = Annotated[list[Choice(*PILLARS)], Field(min_length=1), BeforeValidator(_check_pillars)]
+# The keys of one phase, given at the top of a single-phase programme or in each of `phases`.
+PHASE_KEYS = ("start", "end", "budget", "pillars")
+
+
+class Phase(Sourced):
+    """One phase of a programme: its months, its budget and what it pays for."""
+
+    name: Label | None = None
+    start: Date
+    end: Date
+    budget: Money
+    pillars: Pillars
+
+
 class Programme(Sourced):
+    """A programme: one phase (``start``, ``end``, ``budget``, ``pillars``) or ``phases``."""
+
     id: Id
     name: Label | None = None
     funders: Group = []
     providers: Group
     recipients: Group
-    pillars: Annotated[list[Choice(*PILLARS)], Field(min_length=1)]
-    budget: Money
-    start: Date
-    end: Date
+    pillars: Pillars | None = None
+    budget: Money | None = None
+    start: Date | None = None
+    end: Date | None = None
+    phases: Annotated[list[Phase], Field(min_length=1, max_length=100)] | None = None
     horizon: Choice(*HORIZONS) = "design"
     human_security: Boolean = False
     funded_at_start: Boolean = True
     alliance: Ref("alliance") | None = None
     pairing: Choice("all", "one_to_one") = "all"
 
-    @field_validator("pillars", mode="before")
-    @classmethod
-    def _pillars(cls, value: Any) -> Any:
-        ok = (
-            isinstance(value, list)
-            and value
-            and all(v in PILLARS for v in value if isinstance(v, str))
-        )
-        if not ok or not all(isinstance(v, str) for v in value) or len(set(value)) != len(value):
-            raise allowed(f"a non-empty list from {list(PILLARS)}, each once")
-        return value
+    @model_validator(mode="after")
+    def _one_phase_or_phases(self) -> Programme:
+        given = [k for k in PHASE_KEYS if getattr(self, k) is not None]
+        if self.phases is not None and given:
+            value = str(getattr(self, given[0]))[:60]
+            raise at_key(given[0], value, "no top-level start, end, budget or pillars with phases")
+        if self.phases is None:
+            for key in PHASE_KEYS:
+                if key not in given:
+                    raise at_key(key, None, f"a {key} (or a list of phases)")
+        return self
 
 
 class Alliance(Sourced):

@@ -10,20 +10,10 @@ import pandas as pd
 
 from sim.errors import ScenarioError
 from sim.scenario.dates import format_month, parse_month
+from sim.scenario.handover import sequence_handovers
 from sim.scenario.references import Entry, all_known, known, unique_ids
-from sim.scenario.schema import PERMISSIONS
-
-
-def step(entry: Entry, key: str, raw: str, start: int, horizon: int, clip_end: bool = False) -> int:
-    """A date as a step index inside [start, start + horizon); with ``clip_end``, a date
-    beyond the horizon is the horizon."""
-    index = parse_month(raw) - start
-    if clip_end and index >= horizon:
-        return horizon
-    if not 0 <= index < horizon:
-        last = format_month(start + horizon - 1)
-        raise entry.fail(key, raw, f"a date within the horizon [{format_month(start)}, {last}]")
-    return index
+from sim.scenario.schema import PERMISSIONS, PILLARS
+from sim.scenario.windows import describe, step
 
 
 def _group(entry: Entry, key: str, value: Any, actors: pd.DataFrame, required: bool) -> list[str]:
@@ -54,14 +44,11 @@ def check_programmes(
         prog: dict[str, Any] = {"id": rec.id, "name": rec.name if rec.name is not None else rec.id}
         for role in ("funders", "providers", "recipients"):
             prog[role] = _group(entry, role, getattr(rec, role), actors, role != "funders")
-        prog["pillars"] = list(rec.pillars)
-        prog["budget"] = rec.budget
-        prog["start"] = step(entry, "start", rec.start, start, horizon)
-        prog["end"] = step(entry, "end", rec.end, start, horizon, clip_end=True)
-        if parse_month(rec.end) - start < horizon:
-            prog["end"] += 1  # the end month is the last month paid
-        if prog["end"] <= prog["start"]:
-            raise entry.fail("end", rec.end, f"a date after start {rec.start}")
+        prog["phases"] = _phases(entry, start, horizon)
+        prog["start"], prog["end"] = prog["phases"][0]["start"], prog["phases"][-1]["end"]
+        # One phase is the programme itself; with several, the union of what they pay for.
+        prog["pillars"] = [p for p in PILLARS if any(p in ph["pillars"] for ph in prog["phases"])]
+        prog["budget"] = prog["phases"][0]["budget"] if len(prog["phases"]) == 1 else None
         prog["horizon"] = rec.horizon
         prog["human_security"] = rec.human_security
         prog["funded_at_start"] = rec.funded_at_start
@@ -76,6 +63,31 @@ def check_programmes(
     return out
 
 
+def _phases(entry: Entry, start: int, horizon: int) -> list[dict[str, Any]]:
+    """A programme's phases in order, each {start, end (exclusive), budget, pillars}: the
+    top-level keys of a single-phase programme, or its ``phases``, which must not overlap."""
+    rec = entry.record
+    given = rec.phases if rec.phases is not None else [rec]
+    where = (
+        [entry]
+        if rec.phases is None
+        else [Entry(ph, entry.file, f"{entry.where}.phases[{k}]") for k, ph in enumerate(given)]
+    )
+    out: list[dict[str, Any]] = []
+    for ph, at in zip(given, where, strict=True):
+        first = step(at, "start", ph.start, start, horizon)
+        end = step(at, "end", ph.end, start, horizon, clip_end=True)
+        if parse_month(ph.end) - start < horizon:
+            end += 1  # the end month is the last month paid
+        if end <= first:
+            raise at.fail("end", ph.end, f"a date after start {ph.start}")
+        if out and first < out[-1]["end"]:
+            last = format_month(start + out[-1]["end"] - 1)
+            raise at.fail("start", ph.start, f"a date after the previous phase's end {last}")
+        out.append({"start": first, "end": end, "budget": ph.budget, "pillars": list(ph.pillars)})
+    return out
+
+
 def check_events(
     entries: list[Entry],
     sc: Any,
@@ -87,6 +99,7 @@ def check_events(
     unique_ids([e for e in entries if e.record.id is not None], "event")
     countries = set(sc.countries)
     out = []
+    handovers: list[tuple[Entry, dict[str, Any]]] = []
     for entry in entries:
         rec = entry.record
         ev: dict[str, Any] = {
@@ -104,13 +117,13 @@ def check_events(
             if ev["end_step"] < ev["step"]:
                 raise entry.fail("end", rec.end, f"a date not before {rec.date}")
             ev["pressure"] = rec.pressure
-            ((tkey, tval),) = rec.targets.model_dump(exclude_none=True).items()
-            ids = {"community": sc.communities, "country": countries, "actors": actors}[tkey]
-            if tkey == "actors":
-                all_known(entry, "targets.actors", tval, ids, "actor")
-            else:
-                known(entry, f"targets.{tkey}", tval, ids, tkey)
-            ev["targets"] = {tkey: tval}
+            ev["targets"] = _targets(entry, rec.targets, sc)
+        elif kind == "disaster":
+            ev["targets"] = _targets(entry, rec.targets, sc)
+            ev["needs_shock"], ev["capacity_loss"] = rec.needs_shock, rec.capacity_loss
+        elif kind in ("displacement", "return"):
+            ev["targets"] = _targets(entry, rec.targets, sc)
+            ev["share"] = rec.share
         elif kind == "refugee_influx":
             ev["actor"] = known(entry, "actor", rec.actor, actors, "actor")
             ev["people"] = rec.people
@@ -144,8 +157,64 @@ def check_events(
             ev["will"] = rec.will
         elif kind == "convene_alliance":
             ev["alliance"] = known(entry, "alliance", rec.alliance, alliances, "alliance")
+        elif kind == "handover":
+            _handover(entry, rec, ev, sc, actors, programmes)
+            handovers.append((entry, ev))
         out.append(ev)
+    sequence_handovers(handovers, sc.programmes, sc.start)
     return out
+
+
+def _handover(
+    entry: Entry, rec: Any, ev: dict[str, Any], sc: Any, actors: set[str], programmes: set[str]
+) -> None:
+    """A handover's own checks: known ids, a date in the programme's months, a successor
+    active on that date (``sim.scenario.handover`` checks the order of handovers)."""
+    ev["programme"] = known(entry, "programme", rec.programme, programmes, "programme")
+    ev["provider"] = known(entry, "provider", rec.provider, actors, "actor")
+    ev["successor"] = known(entry, "successor", rec.successor, actors, "actor")
+    if rec.successor == rec.provider:
+        raise entry.fail("successor", rec.successor, "an actor other than the provider")
+    prog = next(p for p in sc.programmes if p["id"] == rec.programme)
+    if not prog["start"] <= ev["step"] < prog["end"]:
+        first, last = (
+            format_month(sc.start + prog["start"]),
+            format_month(sc.start + prog["end"] - 1),
+        )
+        raise entry.fail(
+            "date",
+            rec.date,
+            f"a date within programme {rec.programme!r}'s months [{first}, {last}]",
+        )
+    row = sc.actors.set_index("id").loc[rec.successor]
+    first, last = int(row["active_from"]), int(row["active_to"])
+    if not first <= ev["step"] <= last:
+        window = describe(first, last, sc.start)
+        raise entry.fail("successor", rec.successor, f"an actor active on {rec.date} ({window})")
+
+
+def _targets(entry: Entry, targets: Any, sc: Any) -> dict[str, Any]:
+    """An event's target cities, ``{community: X}``, ``{country: K}`` or ``{actors: [...]}``:
+    known ids that name at least one municipality (a target without a city would do nothing)."""
+    ((key, value),) = targets.model_dump(exclude_none=True).items()
+    cities = sc.actors[sc.actors["type"] == "municipality"]
+    if key == "actors":
+        all_known(entry, "targets.actors", value, set(sc.actors["id"]), "actor")
+        city_ids = set(cities["id"])
+        for actor in value:
+            if actor not in city_ids:
+                raise entry.fail("targets.actors", actor, "a municipality id (events hit cities)")
+        return {key: value}
+    ids = sc.communities if key == "community" else sc.countries
+    known(entry, f"targets.{key}", value, ids, key)
+    if not (cities[key] == value).any():
+        hint = (
+            "; an armed side without cities attacks the cities of its country: {country: K}"
+            if key == "community"
+            else ""
+        )
+        raise entry.fail(f"targets.{key}", value, f"a {key} with at least one municipality{hint}")
+    return {key: value}
 
 
 def check_contradictions(events: list[dict], file: str, programmes: list[dict]) -> None:

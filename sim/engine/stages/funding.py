@@ -31,17 +31,12 @@ def programme_money(
     if world.alliance_ids:
         linked = state.alliances.state[:, np.maximum(world.prog_alliance, 0)]
         alliance_ok = alliance_ok | (linked == alliances.ACTIVE)
+    # A phased programme pays inside its phases only, each with its own budget.
+    start, end, budget = world.phase_window(step)
     active, money = funding.programme_money(
-        step,
-        world.prog_start,
-        world.prog_end,
-        prog.funded,
-        risk_ok,
-        alliance_ok,
-        world.prog_budget,
-        co.levers.funding_scale,
+        step, start, end, prog.funded, risk_ok, alliance_ok, budget, co.levers.funding_scale
     )
-    running = (world.prog_start <= step) & (step < world.prog_end) & prog.funded & alliance_ok
+    running = (start <= step) & (step < end) & prog.funded & alliance_ok
     status = np.where(active, 1, np.where(running & ~risk_ok, 2, 0)).astype(np.int8)
     # Log refusals and resumptions once, when a programme's status changes.
     r, i = np.nonzero(status != prog.status)

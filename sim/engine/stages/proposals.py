@@ -43,7 +43,7 @@ def make_offers(
     )  # fmt: skip
     offer = proposals.split_by_weight(resources, t.src, weight)
     # Each programme's money over its own (programme, tie) rows and pillars.
-    row_weight = np.take(weight, world.row_tie, axis=-1) * world.row_pillars
+    row_weight = np.take(weight, world.row_tie, axis=-1) * world.row_pillars_at(month.step)
     row_weight = row_weight * state.programmes.row_active
     split = proposals.split_by_weight(money, world.row_prog, row_weight)
     if world.row_tie.size:  # a scenario without programmes has no programme money

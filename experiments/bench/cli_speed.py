@@ -1,0 +1,213 @@
+"""Benchmark: the command line before and after issue 17, side by side in one run.
+
+The "before" is the code at a git ref (default: the merge base with ``main``), unpacked with
+``git archive`` into a temporary folder and run with this same Python; the "after" is this
+checkout. Each command runs in a fresh process, alternating before/after, and the median wall
+and CPU (user + system) seconds are reported, with the model's own time (build and run in
+this process, no imports) for the targets that are stated against it. The dashboard is timed
+in process, both versions drawing the same run. The machine is a shared 2-core VM: wall times
+carry other people's load (the load average is recorded).
+
+    .venv/bin/python experiments/bench/cli_speed.py              # ~5 minutes
+    .venv/bin/python experiments/bench/cli_speed.py --quick      # one repeat, small synthetic
+
+Writes ``results/cli_speed.json`` and ``results/cli_speed.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results"
+ROOT = Path(__file__).resolve().parents[2]
+PY = sys.executable
+QUIET = ["output.progress=false"]
+
+
+def unpack(ref: str, dest: Path) -> Path:
+    """The tree at ``ref`` under ``dest`` (sim/, configs/, scenarios/)."""
+    archive = dest / "before.tar"
+    with open(archive, "wb") as fh:
+        subprocess.run(["git", "-C", str(ROOT), "archive", ref, "sim", "configs", "scenarios"],
+                       stdout=fh, check=True)  # fmt: skip
+    with tarfile.open(archive) as tar:
+        tar.extractall(dest / "before", filter="data")
+    return dest / "before"
+
+
+def run_cli(code_root: Path, args: list[str], cwd: Path) -> dict[str, float]:
+    """One ``python -m sim ARGS`` with ``code_root`` first on the path: wall and CPU seconds."""
+    env = {**os.environ, "PYTHONPATH": str(code_root), "PYTHONHASHSEED": "0"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.run([PY, "-m", "sim", *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, check=False)  # fmt: skip
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{code_root}: {' '.join(args)}: {proc.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall_s": wall, "cpu_s": cpu}
+
+
+def model_time(kwargs: dict[str, Any], repeats: int) -> dict[str, float]:
+    """The model's own time: build and run in this (warm) process, median wall and CPU
+    seconds (CPU of every thread, as for the command)."""
+    from sim import PeaceModel
+
+    walls, cpus = [], []
+    for _ in range(repeats):
+        start, cpu = time.perf_counter(), time.process_time()
+        PeaceModel(**kwargs).run()
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+    return {"wall_s": statistics.median(walls), "cpu_s": statistics.median(cpus)}
+
+
+def dashboard_times(before_root: Path, repeats: int) -> dict[str, float]:
+    """Median seconds to draw and save tuzla's dashboard, before and after."""
+    from sim import PeaceModel
+
+    model = PeaceModel("tuzla", seed=0).run()
+    ts, events = model.timeseries(), model.events_frame()
+    spec = importlib.util.spec_from_file_location(
+        "before_dashboard", before_root / "sim" / "dashboard.py"
+    )
+    old = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(old)
+    from sim.outputs import dashboard as new
+
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, module in (("before", old), ("after", new)):
+            module.write_dashboard(ts, events, Path(tmp) / "warm.png", "warm")  # fonts cached
+            times, cpus = [], []
+            for _ in range(repeats):
+                start, cpu = time.perf_counter(), time.process_time()
+                module.write_dashboard(ts, events, Path(tmp) / f"{name}.png", "Tuzla")
+                times.append(time.perf_counter() - start)
+                cpus.append(time.process_time() - cpu)
+            out[f"{name}_s"] = statistics.median(times)
+            out[f"{name}_cpu_s"] = statistics.median(cpus)
+    return out
+
+
+def measure(args: argparse.Namespace) -> dict[str, Any]:
+    n_cities = 2000 if args.quick else 10000
+    repeats = 1 if args.quick else args.repeats
+    cases = {
+        "two_cities_h1": (["scenario=two_cities", "horizon=1"], None),
+        "tuzla": (["scenario=tuzla"], {"scenario": "tuzla"}),
+        f"synthetic_{n_cities}": (
+            ["scenario=synthetic", f"scenario.n_cities={n_cities}", "horizon=240"],
+            {"scenario": "synthetic", "horizon": 240, "synthetic": {"n_cities": n_cities,
+                                                                      "horizon": 240}},
+        ),
+    }  # fmt: skip
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        before_root = unpack(args.before, tmp)
+        for name, (cli_args, model_kwargs) in cases.items():
+            got: dict[str, list[dict[str, float]]] = {"before": [], "after": []}
+            for i in range(repeats):
+                for side, code_root in (("before", before_root), ("after", ROOT)):
+                    folder = tmp / f"{name}-{side}-{i}"
+                    folder.mkdir()
+                    got[side].append(run_cli(code_root, [*cli_args, *QUIET], folder))
+            row: dict[str, Any] = {"case": name, "command": "citypeace " + " ".join(cli_args)}
+            for side, runs in got.items():
+                row[f"{side}_wall_s"] = statistics.median(r["wall_s"] for r in runs)
+                row[f"{side}_cpu_s"] = statistics.median(r["cpu_s"] for r in runs)
+            if model_kwargs is not None:
+                model = model_time(model_kwargs, repeats)
+                row["model_s"], row["model_cpu_s"] = model["wall_s"], model["cpu_s"]
+            rows.append(row)
+        dash = dashboard_times(before_root, max(repeats, 3))
+    return {
+        "before_ref": args.before,
+        "before_commit": subprocess.run(["git", "-C", str(ROOT), "rev-parse", args.before],
+                                        capture_output=True, text=True).stdout.strip(),
+        "after_commit": subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"],
+                                       capture_output=True, text=True).stdout.strip(),
+        "repeats": repeats,
+        "rows": rows,
+        "dashboard": dash,
+        "machine": {"python": platform.python_version(), "cores": os.cpu_count(),
+                    "load_average": list(os.getloadavg())},
+    }  # fmt: skip
+
+
+def to_markdown(result: dict[str, Any]) -> str:
+    lines = [
+        "# Command line speed (issue 17)",
+        "",
+        f"Before: `{result['before_ref']}` ({result['before_commit'][:10]}); after: "
+        f"{result['after_commit'][:10]}. Median of {result['repeats']} fresh processes each, "
+        "alternating; wall and CPU (user + system) seconds. The model's own time is build and "
+        "run in a warm process. Shared 2-core VM, load average "
+        f"{', '.join(f'{x:.1f}' for x in result['machine']['load_average'])} at the end.",
+        "",
+        "| command | before wall | after wall | before CPU | after CPU | model wall | model CPU "
+        "| after / model, wall | after / model, CPU |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in result["rows"]:
+        model, model_cpu = r.get("model_s"), r.get("model_cpu_s")
+        ratios = ["", ""]
+        if model:
+            ratios = [
+                f"{r['after_wall_s'] / model:.2f}x (+{r['after_wall_s'] - model:.2f} s)",
+                f"{r['after_cpu_s'] / model_cpu:.2f}x (+{r['after_cpu_s'] - model_cpu:.2f} s)",
+            ]
+        lines.append(
+            f"| `{r['command']}` | {r['before_wall_s']:.2f} s | {r['after_wall_s']:.2f} s | "
+            f"{r['before_cpu_s']:.2f} s | {r['after_cpu_s']:.2f} s | "
+            f"{'' if model is None else f'{model:.2f} s'} | "
+            f"{'' if model_cpu is None else f'{model_cpu:.2f} s'} | {ratios[0]} | {ratios[1]} |"
+        )
+    d = result["dashboard"]
+    lines += [
+        "",
+        f"Dashboard (tuzla, draw and save, in process, median of {max(result['repeats'], 3)}): "
+        f"before {d['before_s']:.2f} s wall ({d['before_cpu_s']:.2f} s CPU), "
+        f"after {d['after_s']:.2f} s wall ({d['after_cpu_s']:.2f} s CPU).",
+        "",
+        "Targets: two_cities horizon=1 <= 1.5 s wall; tuzla within 1 s of the model's time; "
+        "the synthetic 10,000-city run within 1.5x of the model's time; dashboard <= 0.3 s.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    base = subprocess.run(["git", "-C", str(ROOT), "merge-base", "HEAD", "main"],
+                          capture_output=True, text=True).stdout.strip() or "HEAD~1"  # fmt: skip
+    parser.add_argument("--before", default=base, help="git ref of the code to compare with")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    result = measure(args)
+    from sim.io import write_json, write_text
+
+    write_json(result, args.out / "cli_speed.json")
+    write_text(to_markdown(result), args.out / "cli_speed.md")
+    print(to_markdown(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""The ``citypeace`` command.
+
+``citypeace [run] [overrides]`` runs one scenario; ``-m`` runs a Hydra multirun sweep.
+Sub-commands: ``validate`` (pattern checks over a seed ensemble), ``sweep`` (designed
+experiments), ``report`` (a sweep report), ``series`` (query a run's long series table) and
+``app`` (the browser app); ``citypeace --help`` lists them.
+
+Bad input never reaches a run folder: the overrides are composed and validated first, and any
+problem is printed as one line, ``citypeace: error: <where>: <key> = <value>: <allowed>``, with
+exit code 2.
+
+- ``main``: dispatch; ``usage``: the help text;
+- ``single``: one run, its config composed once (no ``hydra.main``);
+- ``hydra_app``: multiruns and Hydra's own flags through ``hydra.main``, and the sweep job
+  (``_task``);
+- ``checks``: compose and validate (``preflight``); ``messages``: the one-line errors;
+- ``extras``: a missing optional dependency names its ``pip install``;
+- ``lazy``: Mesa's unused spatial modules deferred, for a faster start.
+"""
+
+from __future__ import annotations
+
+from sim.cli.checks import MAX_OVERRIDE, preflight
+from sim.cli.hydra_app import _task, run_hydra
+from sim.cli.main import SUBCOMMANDS, main
+from sim.cli.messages import EXIT_BAD_INPUT, explain, fail
+
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "MAX_OVERRIDE",
+    "SUBCOMMANDS",
+    "_task",
+    "explain",
+    "fail",
+    "main",
+    "preflight",
+    "run_hydra",
+]

@@ -1,0 +1,106 @@
+"""``citypeace``: dispatch to a sub-command, Hydra, or one run (see :mod:`sim.cli`)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from sim.cli.messages import fail
+from sim.errors import CitypeaceError, ConfigError
+
+SUBCOMMANDS = {
+    "app": "sim.app.serve",
+    "validate": "sim.experiments.validate",
+    "report": "sim.experiments.report",
+    "sweep": "sim.experiments.sweep",
+    "series": "sim.outputs.series",
+}
+# Hydra's own flags: Hydra composes and answers them (nothing runs).
+HYDRA_FLAGS = {
+    "--hydra-help",
+    "--cfg",
+    "-c",
+    "--info",
+    "-i",
+    "--resolve",
+    "--shell-completion",
+    "-sc",
+    "--package",
+    "-p",
+}
+
+
+def _subcommand(name: str, args: list[str]) -> None:
+    import importlib
+
+    from sim.cli.extras import check_plugins, for_missing_module
+
+    missing = check_plugins(args)
+    if missing:
+        fail(missing)
+    try:
+        module = importlib.import_module(SUBCOMMANDS[name])
+        code = module.main(args)
+    except CitypeaceError as exc:
+        fail(str(exc))
+    except ModuleNotFoundError as exc:
+        line = for_missing_module(exc, f"citypeace {name}")
+        if line is None:
+            raise
+        fail(line)
+    raise SystemExit(code or 0)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the ``citypeace`` command and of ``python -m sim``."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in SUBCOMMANDS:
+        _subcommand(args[0], args[1:])
+    if args and args[0] == "run":
+        args = args[1:]
+    if any(a in ("-h", "--help") for a in args):
+        from sim.cli.usage import text
+
+        print(text(), end="")
+        raise SystemExit(0)
+    if "--version" in args:
+        from sim.outputs.provenance import versions
+
+        found = versions()
+        print(f"citypeace {found['citypeace']} (mesa {found['mesa']}, "
+              f"hydra-core {found['hydra-core']}, python {found['python']})")  # fmt: skip
+        raise SystemExit(0)
+    from sim.cli.extras import check_plugins
+    from sim.config import with_path_name
+
+    missing = check_plugins(args)
+    if missing:
+        fail(missing)
+    args = with_path_name(args)
+    flags = [a for a in args if a.startswith("-")]
+    overrides = [a for a in args if not a.startswith("-")]
+    multirun = "-m" in args or "--multirun" in args
+    hydra_info = any(a in HYDRA_FLAGS or a.startswith("--cfg") for a in flags)
+    if not flags:
+        from sim.cli.lazy import defer_mesa_spaces
+        from sim.cli.single import run
+
+        defer_mesa_spaces()
+        run(overrides)
+        return
+    from sim.cli.checks import preflight
+    from sim.cli.hydra_app import check_sweep_folder, run_hydra, with_run_folder
+
+    if not hydra_info:
+        preflight(overrides, multirun=multirun)
+        if multirun:
+            from sim.experiments.optimise import check_sweeper
+
+            check_sweeper(overrides)  # a sweeper's objective and search space (Optuna)
+            check_sweep_folder(overrides)
+        else:  # Hydra flags such as --config-dir: Hydra runs it, in a folder made first
+            args = with_run_folder(args, overrides)
+    try:
+        run_hydra(args)
+    except ConfigError as exc:
+        fail(str(exc))

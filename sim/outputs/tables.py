@@ -1,0 +1,85 @@
+"""Arrow tables of a run, built from its arrays without row-wise Python work, and written.
+
+Every table gets the run's provenance in its Parquet metadata and each known column's unit and
+description in its Arrow field metadata (``sim.outputs.dictionary``). Writes are atomic
+(``sim.io.write_parquet``), and a pandas frame is converted column by column when it is plain
+(``sim.io``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from sim.outputs import dictionary
+from sim.outputs.provenance import metadata
+
+_EPOCH_MONTH = 1970 * 12  # numpy's datetime64[M] counts months from 1970-01
+
+
+def month_dates(months: np.ndarray) -> pa.Array:
+    """Months since year 0 -> Arrow date32 (each month's first day)."""
+    as_month = (np.asarray(months, dtype=np.int64) - _EPOCH_MONTH).astype("datetime64[M]")
+    return pa.array(as_month.astype("datetime64[D]"), pa.date32())
+
+
+def repeated_text(labels: Sequence[str], codes: np.ndarray) -> pa.Array:
+    """``labels[codes]`` as an Arrow string array, decoded in C++ from a dictionary; a
+    negative code is a null."""
+    codes = np.asarray(codes, dtype=np.int32)
+    dictionary_array = pa.DictionaryArray.from_arrays(
+        pa.array(codes, mask=codes < 0), pa.array(list(labels), pa.string())
+    )
+    return dictionary_array.dictionary_decode()
+
+
+def categorical(labels: Sequence[str], codes: np.ndarray) -> pa.DictionaryArray:
+    """``labels[codes]`` kept dictionary-encoded (a pandas Categorical when read)."""
+    return pa.DictionaryArray.from_arrays(
+        pa.array(np.asarray(codes, dtype=np.int32)), pa.array(list(labels), pa.string())
+    )
+
+
+def from_frame(frame: Any) -> pa.Table:
+    """A pandas DataFrame as an Arrow table (without its index)."""
+    from sim.io import _plain_table
+
+    table = _plain_table(frame)
+    return table if table is not None else pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def describe(
+    table: pa.Table,
+    name: str,
+    prov: Mapping[str, Any] | None,
+    units: Mapping[str, dictionary.Entry] | None = None,
+) -> pa.Table:
+    """``table`` with field metadata (unit, description) and the provenance in its schema.
+
+    ``units``: entries for columns the table's own dictionary section does not list (the wide
+    time series' columns, by the variable each one is).
+    """
+    known = dictionary.TABLES.get(name, {})
+    fields = []
+    for field in table.schema:
+        entry = known.get(field.name) or (units or {}).get(field.name)
+        if entry is not None:
+            field = field.with_metadata({"unit": entry.unit, "description": entry.description})
+        fields.append(field)
+    meta = dict(table.schema.metadata or {})
+    if prov is not None:
+        meta.update(metadata(dict(prov)))
+    return pa.Table.from_arrays(table.columns, schema=pa.schema(fields, metadata=meta))
+
+
+def write(table: Any, path: Path, name: str, prov: Mapping[str, Any] | None = None,
+          units: Mapping[str, dictionary.Entry] | None = None) -> Path:  # fmt: skip
+    """A table (Arrow, or a pandas frame) as Parquet at ``path``, atomically, described."""
+    from sim.io import write_parquet
+
+    arrow = table if isinstance(table, pa.Table) else from_frame(table)
+    return write_parquet(describe(arrow, name, prov, units), path)

@@ -1,0 +1,158 @@
+"""Tidy, self-describing outputs (issue 17): the long series table, the actors table, city rows
+with country and community, a stable wide schema, the data dictionary and provenance."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+import yaml
+
+from helpers import ROOT, copy_scenario, run_cli
+
+SMALL = ["scenario=tuzla", "horizon=12", "output.progress=false", "output.dashboard=false"]
+
+
+@pytest.fixture(scope="module")
+def tuzla_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("tuzla")
+    run = root / "run"
+    proc = run_cli([*SMALL, f"hydra.run.dir={run}"], root)
+    assert proc.returncode == 0, proc.stderr
+    return run
+
+
+def test_long_series_matches_the_wide_table(tuzla_run: Path) -> None:
+    from sim.outputs import read_series
+
+    wide = pd.read_parquet(tuzla_run / "timeseries.parquet")
+    long = pd.read_parquet(tuzla_run / "series.parquet")
+    assert list(long.columns) == ["run", "date", "variable", "entity", "value"]
+    assert str(pq.read_schema(tuzla_run / "series.parquet").field("date").type) == "date32[day]"
+    assert str(long["date"].min()) == "1995-12-01"  # a real date: each month's first day
+    prov = json.loads((tuzla_run / "provenance.json").read_text())
+    assert set(long["run"].astype(str)) == {prov["config_hash"]}
+    # Every wide column but step and date is one (variable, entity) series of 12 months.
+    assert len(long) == 12 * (wide.shape[1] - 2)
+    peace = read_series(tuzla_run, variable="peace", entity="model")
+    assert peace["value"].tolist() == wide["peace"].tolist()
+    assert pd.api.types.is_datetime64_any_dtype(peace["date"])
+    own = read_series(tuzla_run, variable="D", entity="tuzla")  # direct_violence@tuzla
+    assert own["value"].tolist() == wide["direct_violence@tuzla"].tolist()
+    community = read_series(tuzla_run, variable="peace", entity="bosniak")
+    assert community["value"].tolist() == wide["peace_bosniak"].tolist()
+    pair = read_series(tuzla_run, variable="hostility", entity="BA-NL")
+    assert pair["value"].tolist() == wide["hostility_BA_NL"].tolist()
+    both = read_series(tuzla_run, variable=["peace", "D"], entity="model", wide=True)
+    assert both["peace"].tolist() == wide["peace"].tolist() and len(both) == 12
+
+
+def test_unknown_variable_names_the_nearest(tuzla_run: Path) -> None:
+    from sim.errors import ConfigError
+    from sim.outputs import read_series
+
+    with pytest.raises(ConfigError) as info:
+        read_series(tuzla_run, variable="peaces")
+    line = str(info.value)
+    assert "variable = 'peaces'" in line and "did you mean 'peace'" in line
+    assert str(tuzla_run / "series.parquet") in line
+    proc = run_cli(["series", str(tuzla_run), "variable=positve_peace"], tuzla_run)
+    assert proc.returncode == 2 and proc.stdout == ""
+    (err,) = proc.stderr.strip().splitlines()
+    assert err.startswith("citypeace: error: ") and "did you mean 'positive_peace'" in err
+    proc = run_cli(["series", str(tuzla_run), "variable=peace", "entity=tuzl"], tuzla_run)
+    assert proc.returncode == 2 and "did you mean 'tuzla'" in proc.stderr
+    ok = run_cli(["series", str(tuzla_run), "variable=peace", "entity=model"], tuzla_run)
+    assert ok.returncode == 0 and "1995-12-01" in ok.stdout, ok.stderr
+
+
+def test_actors_and_city_rows(tuzla_run: Path) -> None:
+    actors = pd.read_parquet(tuzla_run / "actors.parquet")
+    scenario = yaml.safe_load((ROOT / "scenarios/tuzla/actors.yaml").read_text())
+    assert set(actors["id"]) >= {a["id"] for a in scenario}
+    cities = pd.read_parquet(tuzla_run / "cities.parquet")
+    assert list(cities.columns[:5]) == ["step", "date", "id", "country", "community"]
+    by_id = actors.set_index("id")
+    for row in cities.drop_duplicates("id").itertuples():
+        assert row.country == by_id.loc[row.id, "country"]
+        community = by_id.loc[row.id, "community"]
+        assert row.community == community or (pd.isna(row.community) and pd.isna(community))
+    assert cities["community"].notna().any() and cities["community"].isna().any()
+
+
+def test_wide_schema_is_the_same_for_every_policy() -> None:
+    from sim import PeaceModel
+
+    for scenario in ("tuzla", "map", "seoul_pyongyang"):
+        policies = yaml.safe_load((ROOT / "scenarios" / scenario / "policies.yaml").read_text())
+        base = PeaceModel.from_scenario(scenario, horizon=2).run().timeseries()
+        for policy in policies:
+            ts = PeaceModel.from_scenario(scenario, horizon=2, policy=policy).run().timeseries()
+            assert list(ts.columns) == list(base.columns), (scenario, policy)
+    no_abc = PeaceModel.from_scenario("tuzla", horizon=24, policy="no_abc").run().timeseries()
+    assert (no_abc["funded@abc"] == 0).all()  # a programme the policy drops never pays
+
+
+def test_provenance_in_every_table(tuzla_run: Path) -> None:
+    from sim.outputs.provenance import read
+
+    prov = json.loads((tuzla_run / "provenance.json").read_text())
+    for name in ("citypeace", "mesa", "numpy", "pandas", "pyarrow", "hydra-core"):
+        assert prov["versions"][name], name
+    assert "git_commit" in prov and "git_dirty" in prov and prov["seed"] == 0
+    for table in tuzla_run.glob("*.parquet"):
+        stored = read(table)
+        assert stored is not None, table.name
+        assert stored["config_hash"] == prov["config_hash"] and stored["seed"] == 0
+        assert stored["versions"] == prov["versions"]
+
+
+def test_every_written_column_and_variable_has_a_dictionary_entry(tmp_path: Path) -> None:
+    """Every shipped scenario (and the synthetic one): each column of each table has a unit in
+    its field metadata, and each series variable has an entry."""
+    from sim.outputs.dictionary import SERIES, TABLES
+
+    scenarios = [
+        [f"scenario={name}", "horizon=3"]
+        for name in ("two_cities", "tuzla", "map", "seoul_pyongyang")
+    ] + [["scenario=synthetic", "scenario.n_cities=200", "horizon=3"]]
+    for i, args in enumerate(scenarios):
+        run = tmp_path / str(i)
+        proc = run_cli([*args, "output.progress=false", "output.dashboard=false",
+                        f"hydra.run.dir={run}"], tmp_path)  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        for table in run.glob("*.parquet"):
+            for field in pq.read_schema(table):
+                meta = field.metadata or {}
+                if table.stem != "timeseries" or field.name not in ("step", "date"):
+                    assert b"unit" in meta, (args, table.name, field.name)
+            if table.stem != "timeseries":
+                assert {f.name for f in pq.read_schema(table)} <= set(TABLES[table.stem])
+        variables = set(pd.read_parquet(run / "series.parquet")["variable"].astype(str))
+        assert variables <= set(SERIES), variables - set(SERIES)
+        listed = pd.read_csv(run / "dictionary.csv")
+        assert set(listed["name"]) >= variables
+
+
+def test_docs_outputs_is_current() -> None:
+    from sim.outputs.dictionary import markdown
+
+    current = (ROOT / "docs" / "outputs.md").read_text(encoding="utf-8")
+    assert current == markdown(), "run: python -m sim.outputs.dictionary > docs/outputs.md"
+
+
+def test_scenario_path_whatever_the_folder_name(tmp_path: Path) -> None:
+    folder = copy_scenario("two_cities", tmp_path).rename(tmp_path / "my copy")
+    proc = run_cli([f"scenario.path={folder}", "horizon=3", "output.progress=false",
+                    "output.dashboard=false"], tmp_path)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    (run,) = (tmp_path / "outputs" / "two_cities").iterdir()  # named for the scenario
+    config = yaml.safe_load((run / "config.yaml").read_text())
+    assert config["scenario"] == {"name": "two_cities", "path": str(folder)}
+    bad = run_cli(["scenario=tuzla", f"scenario.path={folder}", "horizon=3"], tmp_path)
+    assert bad.returncode == 2
+    (line,) = bad.stderr.strip().splitlines()
+    assert "scenario.name = 'tuzla'" in line and "'two_cities'" in line, line
