@@ -75,7 +75,7 @@ def main() -> None:
             check=True,
         )
         reference = pd.read_parquet(own / "summary.parquet").iloc[0]
-        peace = read_series(sweep, variable="peace", entity="")
+        peace = read_series(sweep, variable="peace", entity="model")
         best_levers = [f"{k}={v}" for k, v in best["best_params"].items()]
         # Each trial is one seed: is the best trial's edge more than seed noise? Both lever
         # mixes again over the same fresh seeds (a replicate design: common random numbers).
@@ -143,7 +143,7 @@ def main() -> None:
         f"parameters {best['best_params']}.",
         f"Trials within the budget: {int((trials[spend] <= ns.budget).sum())} of {len(trials)}; "
         f"the monthly peace series of every trial is in the sweep's `series/` dataset "
-        f"({peace['run_id'].nunique()} runs read back with one call).",
+        f"({peace['run'].nunique()} runs read back with one call).",
         "",
         "Every trial: `trials.csv` (best first).",
         "",
