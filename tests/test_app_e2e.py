@@ -183,7 +183,7 @@ def date_of(page) -> str:  # noqa: ANN001 - a Playwright Page
 
 
 def image(page, cls: str) -> tuple[str, int, int, str]:  # noqa: ANN001
-    """(blob src, natural width, natural height, sha1 of what is on screen) of an app image."""
+    """(src: a data URL, natural width, natural height, sha1 of what is on screen) of an image."""
     loc = page.locator(f"img.{cls}").first
     src, width, height = loc.evaluate("e => [e.src, e.naturalWidth, e.naturalHeight]")
     shot = loc.screenshot()
@@ -404,7 +404,13 @@ def test_upload_through_the_file_dialog(app_url: str, tmp_path: Path) -> None:
         wait_text(page, ".cp-month", r"month 0 of \d+ · e2e_town")
         step_and_check(page, 2, "uploaded e2e_town")
         page.click(".cp-scenario")
-        offered = page.locator(".v-overlay--active .v-list-item").all_inner_texts()
+        items = page.locator(".v-overlay--active .v-list-item")
+        items.first.wait_for(state="visible")  # the menu opens with a transition
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.v-overlay--active .v-list-item')]"
+            ".some(e => e.innerText.trim().length > 0)"
+        )
+        offered = items.all_inner_texts()
         page.keyboard.press("Escape")
         assert "e2e_town" in [o.strip() for o in offered], offered
         page.screenshot(path=str(ARTIFACTS / "app_5_upload.png"), full_page=True)
@@ -477,6 +483,30 @@ CONTROLS = [
 ]
 
 
+def check_projector(page, w: int, h: int) -> None:  # noqa: ANN001
+    """Projector mode (large type) at a projector's size: still everything in the window."""
+    from sim.app.figures import screen_layout
+
+    page.click(".cp-projector-switch input")
+    want = screen_layout(w, h, projector=True).network[0]
+    page.wait_for_function(
+        "([want]) => { const e = document.querySelector('img.cp-network');"
+        " return e && e.naturalWidth === want; }",
+        arg=[want],
+    )
+    page.evaluate("() => { document.querySelector('.cp-sidebar').scrollTop = 0; }")
+    found = boxes(page, CONTROLS)
+    for sel, box in found.items():
+        assert inside(box, w, h), f"{w}x{h} projector: {sel} outside the window: {box}"
+    names = list(found)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            assert not overlap(found[a], found[b]), f"{w}x{h} projector: {a} overlaps {b}"
+    shot = ARTIFACTS / f"app_layout_{w}x{h}_projector.png"
+    page.screenshot(path=str(shot))
+    print(f"screenshot: {shot}")
+
+
 def test_controls_and_figures_fit_the_usual_screens(app_url: str) -> None:
     """At projector and laptop sizes, Reset, Play, Step, the levers, the network and the series
     are all in the window at once, none over another; at 390 px the page stacks."""
@@ -503,6 +533,8 @@ def test_controls_and_figures_fit_the_usual_screens(app_url: str) -> None:
             shot = ARTIFACTS / f"app_layout_{w}x{h}.png"
             page.screenshot(path=str(shot))
             print(f"screenshot: {shot}")
+            if (w, h) == SIZES[0]:
+                check_projector(page, w, h)
     with chromium_page("app_layout_390_failure.png", size=(390, 844)) as page:
         page.goto(app_url)
         page.wait_for_selector("img.cp-network", timeout=60_000)
@@ -519,6 +551,8 @@ def test_controls_and_figures_fit_the_usual_screens(app_url: str) -> None:
         assert series["y"] >= net["y"] + net["height"] - 1, "narrow layout does not stack"
         reset = boxes(page, [".cp-reset"])[".cp-reset"]
         assert inside(reset, 390, 844)
+        wide = page.evaluate("() => document.documentElement.scrollWidth")
+        assert wide <= 390, f"the narrow page is {wide} px wide: it scrolls sideways"
         shot = ARTIFACTS / "app_layout_390x844.png"
         page.screenshot(path=str(shot), full_page=True)
         print(f"screenshot: {shot}")
@@ -546,6 +580,15 @@ def test_lesson_one_reaches_its_contrast_at_1024x768(app_url: str) -> None:
         wait_text(page, ".cp-date", r"2001-01")
         page.get_by_role("button", name="Compare").click()
         page.wait_for_selector("table.cp-compare")
+        # The tab brings its panel into view, and Play stays pinned at the top: the contrast
+        # is on screen at 1024x768 without the class having to scroll.
+        page.wait_for_function(
+            "() => document.querySelector('table.cp-compare tbody tr')"
+            ".getBoundingClientRect().bottom < window.innerHeight",
+            timeout=10_000,
+        )
+        play = page.locator(".cp-play").bounding_box()
+        assert play is not None and play["y"] >= 0 and play["y"] + play["height"] <= 768, play
         rows = page.locator("table.cp-compare tbody tr").all_inner_texts()
         tuzla = next(r for r in rows if r.startswith("Tuzla") and "positive peace" in r)
         numbers = [float(x) for x in re.findall(r"-?\d+\.\d+", tuzla)]
@@ -553,4 +596,20 @@ def test_lesson_one_reaches_its_contrast_at_1024x768(app_url: str) -> None:
         assert with_abc > 0.75 and no_abc < 0.65 and diff < -0.15, tuzla
         shot = ARTIFACTS / "app_lesson1_contrast_1024x768.png"
         page.screenshot(path=str(shot), full_page=True)
+        print(f"screenshot: {shot}")
+        shot = ARTIFACTS / "app_lesson1_contrast_1024x768_screen.png"
+        page.screenshot(path=str(shot))  # what the class sees, without scrolling
+        print(f"screenshot: {shot}")
+        # Does the contrast hold beyond one seed? 30 seeds per run, Tuzla's own bands.
+        page.click(".cp-bands-switch input")
+        page.wait_for_selector(".cp-bands-progress[data-state=ready]", timeout=120_000)
+        progress = page.inner_text(".cp-bands-progress")
+        assert re.search(r"30 seeds: \d+ runs in [\d.]+ s", progress), progress
+        bands = page.locator(".cp-bands").first
+        bands.wait_for(state="visible")
+        box = bands.bounding_box()
+        assert box is not None and box["width"] > 200 and box["height"] > 100, box
+        bands.scroll_into_view_if_needed()
+        shot = ARTIFACTS / "app_lesson1_bands_1024x768.png"
+        page.screenshot(path=str(shot))
         print(f"screenshot: {shot}")

@@ -114,6 +114,10 @@ def test_policy_sets_its_levers_and_resets_others() -> None:
 def test_one_line_messages() -> None:
     assert one_line(ScenarioError("f.yaml", "k", 1, "x")) == "f.yaml: k = 1: x"
     assert one_line(ValueError("bad\nmore")) == "ValueError: bad"
+    # List items counted from 1 in the banner; ranges such as [0, 1] untouched.
+    err = ScenarioError("programmes.yaml", "programmes[0].budget", -1, "a number in [0, 1e9]")
+    assert one_line(err) == "programmes.yaml: programmes #1.budget = -1: a number in [0, 1e9]"
+    assert one_line(ConfigError("app", "ties[11]", "x", "[0, 1]")) == "app: ties #12 = 'x': [0, 1]"
 
 
 def test_session_build_failure_builds_nothing() -> None:
@@ -232,7 +236,7 @@ def test_community_layout_groups_cities_and_is_stable() -> None:
     spread = max(np.ptp(pos[:3, 0]), np.ptp(pos[3:6, 0]))
     assert np.hypot(*(centre_a - centre_b)) > spread  # groups apart, each compact
     assert np.allclose(pos[6], 0.0, atol=0.5)  # a city without a community sits in the middle
-    assert {t for t, _, _ in labels} == {"a", "b", "mixed / no single community"}
+    assert {t for t, _, _ in labels} == {"a", "b", "mixed cities"}
 
 
 def test_geographic_layout_only_with_full_coordinates() -> None:
@@ -476,3 +480,64 @@ def test_scenario_info_files_read_and_refuse_bad_entries(tmp_path: Path) -> None
     (tmp_path / "info.yaml").write_text("title: x\nsumary: y\n")
     with pytest.raises(ScenarioError, match="did you mean 'summary'"):
         read_info(tmp_path)
+
+
+def test_bands_quantiles_are_ordered_per_run_with_progress(monkeypatch) -> None:
+    from sim.app import bands
+
+    monkeypatch.setattr(bands, "SEEDS", 4)
+    levers = Settings(scenario="two_cities").levers()
+    low = {**levers, "funding_scale": 0.5}
+    name = ("two_cities", "stamp")
+    key = (name, ("baseline", tuple(levers.items())), ("baseline", tuple(low.items())))
+    calls: list[tuple[int, int]] = []
+    result = bands.run_bands(key, lambda done, total: calls.append((done, total)))
+    assert calls == [(4, 8), (8, 8)]  # one batch per run, progress after each
+    assert result["replicates"] == 8 and result["computed"] == 8
+    # A lever moved in one run: only that run is computed again, the other is reused.
+    again = bands.run_bands(
+        (name, key[1], ("baseline", tuple({**low, "coordination": 1.0}.items())))
+    )
+    assert again["computed"] == 4
+    assert again["quantiles"].loc[0].equals(result["quantiles"].loc[0])
+    q = result["quantiles"]
+    assert set(q.index.get_level_values(0)) == {0, 1}
+    for col, _ in bands.BAND_SERIES:
+        lo, mid, hi = (q[col][p].to_numpy() for p in (0.1, 0.5, 0.9))
+        assert np.all((lo <= mid + 1e-12) & (mid <= hi + 1e-12))
+        assert np.all((lo >= 0) & (hi <= 1)), col
+    cities = result["cities"]
+    ids = set(cities.index.get_level_values(1))
+    assert ids and ids <= {str(i) for i in Session.build(Settings("two_cities")).model.actors.ids}
+    for col in bands.CITY_SERIES:
+        lo, hi = cities[col][0.1].to_numpy(), cities[col][0.9].to_numpy()
+        assert np.all((lo <= hi + 1e-12) & (lo >= 0) & (hi <= 1)), col
+    assert bands.key_digest(key) == bands.key_digest(tuple(key))
+    assert bands.key_digest(key) != bands.key_digest(key[:2])
+    for city in (None, sorted(ids)[0]):
+        png = bands.draw_bands(result, ["a", "b"], "2000-01", (600, 300), city=city)
+        assert Image.open(io.BytesIO(png)).size == (600, 300)
+
+
+def test_a_policy_that_drops_a_programme_greys_out_its_actors() -> None:
+    from sim.app.idle import idle_actors
+    from sim.app.runs import load_case
+
+    base = load_case("tuzla")
+    ses = Session.build(Settings(scenario="tuzla", policy="no_abc"))
+    m = ses.model
+    idle, why = idle_actors(m, base)
+    ids = [str(i) for i in m.actors.ids]
+    assert idle[ids.index("nl_city_01")] and idle[ids.index("nl_gov")]
+    assert not idle[ids.index("tuzla")]  # the recipient is the side being compared
+    assert not idle[ids.index("ba_gov")] and "abc" in why
+    assert not idle_actors(Session.build(Settings(scenario="tuzla")).model, base)[0].any()
+    painter = NetworkPainter(m, 360, 560, idle=(idle, why))
+    ses.step(30)
+    painter.render(m, ses.runs[0].snapshots[-1], "x", 30)
+    assert not set(painter.labelled) & set(np.flatnonzero(idle).tolist())
+    colours = painter.nodes.get_facecolors()
+    assert np.allclose(colours[ids.index("nl_city_01")], (0.86, 0.86, 0.86, 0.55))
+    assert not np.allclose(colours[ids.index("tuzla")], (0.86, 0.86, 0.86, 0.55))
+    drawn = painter.lines.get_colors()[:, 3] > 0
+    assert not (drawn & painter.edge_idle).any()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import os
 import platform
 import resource
@@ -117,6 +118,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         ),
     }  # fmt: skip
     rows = []
+    load_start = list(os.getloadavg())
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         before_root = unpack(args.before, tmp)
@@ -146,6 +148,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         "rows": rows,
         "dashboard": dash,
         "machine": {"python": platform.python_version(), "cores": os.cpu_count(),
+                    "load_average_start": load_start,
                     "load_average": list(os.getloadavg())},
     }  # fmt: skip
 
@@ -158,11 +161,12 @@ def to_markdown(result: dict[str, Any]) -> str:
         f"{result['after_commit'][:10]}. Median of {result['repeats']} fresh processes each, "
         "alternating; wall and CPU (user + system) seconds. The model's own time is build and "
         "run in a warm process. Shared 2-core VM, load average "
-        f"{', '.join(f'{x:.1f}' for x in result['machine']['load_average'])} at the end.",
+        f"{', '.join(f'{x:.1f}' for x in result['machine']['load_average'])} at the end: "
+        "wall times carry the other jobs' load, so compare CPU seconds and ratios.",
         "",
-        "| command | before wall | after wall | before CPU | after CPU | model wall | model CPU "
-        "| after / model, wall | after / model, CPU |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| command | before wall | after wall | before CPU | after CPU | after / before, CPU "
+        "| model wall | model CPU | after / model, wall | after / model, CPU |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in result["rows"]:
         model, model_cpu = r.get("model_s"), r.get("model_cpu_s")
@@ -175,6 +179,7 @@ def to_markdown(result: dict[str, Any]) -> str:
         lines.append(
             f"| `{r['command']}` | {r['before_wall_s']:.2f} s | {r['after_wall_s']:.2f} s | "
             f"{r['before_cpu_s']:.2f} s | {r['after_cpu_s']:.2f} s | "
+            f"{r['after_cpu_s'] / r['before_cpu_s']:.2f} | "
             f"{'' if model is None else f'{model:.2f} s'} | "
             f"{'' if model_cpu is None else f'{model_cpu:.2f} s'} | {ratios[0]} | {ratios[1]} |"
         )
@@ -200,8 +205,10 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--from-json", type=Path, help="only redraw the Markdown of a result")
     args = parser.parse_args()
-    result = measure(args)
+    # --from-json: only redraw the table of a stored result
+    result = json.loads(args.from_json.read_text()) if args.from_json else measure(args)
     from sim.io import write_json, write_text
 
     write_json(result, args.out / "cli_speed.json")

@@ -25,14 +25,15 @@ def encode_frame(rgba: np.ndarray) -> bytes:
 
     Encoding was the largest cost of a month on screen: PNG took 8-14 ms per figure, this takes
     about 2 ms, and at 4:4:4 and quality 92 thin coloured lines and small text stay clean.
-    PIL reads the canvas buffer in place and drops the alpha channel itself: slicing RGB out
-    in numpy first cost 5-10 ms per frame (a strided copy).
+    PIL reads the canvas buffer in place as RGBX and its JPEG encoder skips the fourth byte:
+    slicing RGB out in numpy cost 5-10 ms per frame (a strided copy), converting in PIL 1 ms.
+    The bytes are the same as from an RGB image.
     """
     from PIL import Image
 
     h, w = rgba.shape[:2]
     buf = io.BytesIO()
-    image = Image.frombuffer("RGBA", (w, h), rgba, "raw", "RGBA", 0, 1).convert("RGB")
+    image = Image.frombuffer("RGBX", (w, h), rgba, "raw", "RGBX", 0, 1)
     image.save(buf, "JPEG", quality=92, subsampling=0)
     return buf.getvalue()
 

@@ -69,14 +69,15 @@ def recipient_side(models: Sequence[Any]) -> tuple[np.ndarray, str]:
 def compare_table(
     models: Sequence[Any],
     labels: Sequence[str],
-    series: Sequence[pd.DataFrame],
+    series: Sequence[Mapping[str, Any]],
     city: int | None,
     city_label: str = "",
     reference: int = 1,
 ) -> tuple[list[str], list[list[Any]]]:
     """(header, rows): each metric's value per run now, and each run minus the ``reference``.
 
-    Rows: the chosen city (if any), the recipient side, then whole-model series.
+    Rows: the chosen city (if any), the recipient side, then whole-model series (``series``:
+    each run's columns, a DataFrame or arrays; their last value is the current one).
     """
     ref = min(max(reference, 0), len(models) - 1)
     others = [i for i in range(len(models)) if i != ref]
@@ -98,11 +99,14 @@ def compare_table(
         for name, key in CITY_ROWS:
             add(group, name, [v[key] for v in per_run])
     for name, key in MODEL_ROWS:
-        values = [
-            float(ts[key].iloc[-1]) if key in ts and len(ts) else float("nan") for ts in series
-        ]
+        values = [_last(ts, key) for ts in series]
         add("whole model", name, values)
     return header, rows
+
+
+def _last(series: Mapping[str, Any], key: str) -> float:
+    values = np.asarray(series[key], dtype=float) if key in series else np.zeros(0)
+    return float(values[-1]) if values.size else float("nan")
 
 
 def compare_frame(

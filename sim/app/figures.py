@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from sim.app.inspector import CityPainter, city_history, city_name
+from sim.app.history import city_series, model_series
+from sim.app.inspector import CityPainter, city_name
 from sim.app.network_figure import NetworkPainter
-from sim.app.series_figure import COLUMNS, SeriesPainter, add_shares, city_scoped
+from sim.app.series_figure import CITY_SCOPED, COLUMNS, SeriesPainter
 
 NARROW = 760  # px: below this width the layout stacks (phones, split screens)
 
@@ -59,25 +59,38 @@ def screen_layout(width: int, height: int, projector: bool = False) -> ScreenLay
     )
 
 
-def series_frames(ses: Any, city: int | None = None) -> list[pd.DataFrame]:
-    """Each run's series as the figure draws them (the Galtung and needs panels for ``city``)."""
+def series_data(ses: Any, city: int | None = None) -> list[dict[str, Any]]:
+    """Each run's series as the figure draws them, read in place (``sim.app.history``).
 
-    def make() -> list[pd.DataFrame]:
-        out = []
-        for i, run in enumerate(ses.runs):
-            ts = add_shares(ses.timeseries(i), float(run.model.cities.population.sum()))
-            if city is not None and 0 <= city < run.model.n_cities:
-                ts = city_scoped(ts, city_history(run.model, city))
-            out.append(ts)
-        return out
-
-    return ses.memo(("series", city), make)
+    With ``city``, the Galtung and needs panels show that city's own series (its months, its
+    values); a city whose history is not recorded (large worlds keep a sample) shows none.
+    """
+    out = []
+    for run in ses.runs:
+        data: dict[str, Any] = model_series(run.model, COLUMNS)
+        if city is not None and 0 <= city < run.model.n_cities:
+            own = city_series(run.model, city)
+            for col in CITY_SCOPED:
+                data[col] = None if own is None else (own["step"], own[col])
+        out.append(data)
+    return out
 
 
 def scope_label(ses: Any, city: int | None) -> str:
     if city is None or not 0 <= city < ses.model.n_cities:
         return "all cities (pop.-weighted)"
     return city_name(ses.model, city).split(" (")[0]
+
+
+def idle_of(ses: Any, model: Any) -> tuple[np.ndarray, str]:
+    """The actors ``model``'s policy leaves idle (``sim.app.idle``), against the scenario."""
+    from sim.app.idle import idle_actors
+    from sim.app.runs import load_case
+
+    if ses.settings.scenario == "synthetic":
+        return idle_actors(model, None)
+    base = ses.memo(("base case",), lambda: load_case(ses.settings.scenario))
+    return idle_actors(model, base)
 
 
 def painter(ses: Any, key: tuple, make: Any) -> Any:
@@ -113,7 +126,7 @@ def _draw(ses: Any, kind: str, size: tuple[int, int], scale: float, **kw: Any) -
         p = painter(
             ses,
             ("network", r, w, h, scale, focus),
-            lambda: NetworkPainter(run.model, w, h, scale, focus),
+            lambda: NetworkPainter(run.model, w, h, scale, focus, idle_of(ses, run.model)),
         )
         label = run.label if len(ses.runs) > 1 else ""
         snap = run.snapshots[min(t, len(run.snapshots) - 1)]
@@ -136,7 +149,7 @@ def _draw(ses: Any, kind: str, size: tuple[int, int], scale: float, **kw: Any) -
             ),
         )
         title = f"{ses.date(t)}  (month {t} of {ses.horizon})"
-        return p.render(series_frames(ses, city), max(t - 1, 0), title)
+        return p.render(series_data(ses, city), t - 1, title)  # month 0: nothing run, no cursor
     if kind == "city":
         row = int(kw["city"])
         p = painter(
@@ -146,10 +159,7 @@ def _draw(ses: Any, kind: str, size: tuple[int, int], scale: float, **kw: Any) -
                 ses.model, [r.style for r in ses.runs], [r.label for r in ses.runs], w, h, scale
             ),
         )
-        hists = [
-            ses.memo(("city", i, row), lambda run=run: city_history(run.model, row))
-            for i, run in enumerate(ses.runs)
-        ]
+        hists = [city_series(run.model, row) for run in ses.runs]
         return p.render(hists, f"History of {city_name(ses.model, row).split(' (')[0]}")
     raise ValueError(f"unknown figure {kind!r}")
 
@@ -165,32 +175,44 @@ def export_png(ses: Any, kind: str, size: tuple[int, int], scale: float = 1.0, *
         text = p.fig.text(
             0.005, 0.002, footer(ses), fontsize=6, color="0.3", va="bottom", wrap=True
         )
+        live = p.title.get_text()
+        p.title.set_text(p.caption)  # with the date, which the page shows in its header
         try:
             return p.blit.export(dpi=150)
         finally:
             text.remove()
+            p.title.set_text(live)
 
 
 def readout(ses: Any, city: int | None = None) -> list[str]:
     """One line per month for the hover readout: each run's key values at that month."""
-    frames = series_frames(ses, city)
     keys = (
         ("positive_peace", "pos. peace"),
         ("negative_peace", "neg. peace"),
         ("cross_divide_trust", "x-trust"),
         ("needs", "needs"),
     )
+    runs = []
+    for data in series_data(ses, city):
+        at: dict[str, dict[int, float]] = {}
+        for k, _ in keys:
+            value = data.get(k)
+            x, y = value if isinstance(value, tuple) else (data["step"], value)
+            if y is not None:
+                steps = np.asarray(x, dtype=int).tolist()
+                at[k] = dict(zip(steps, np.asarray(y).tolist(), strict=True))
+        runs.append(at)
     out: list[str] = []
     for step in range(ses.t):
         parts = [ses.date(step + 1)]
-        for run, ts in zip(ses.runs, frames, strict=True):
-            if step >= len(ts):
-                continue
-            row = ts.iloc[step]
+        for run, at in zip(ses.runs, runs, strict=True):
             vals = ", ".join(
-                f"{name} {row[k]:.2f}" for k, name in keys if k in ts and np.isfinite(row[k])
+                f"{name} {at[k][step]:.2f}"
+                for k, name in keys
+                if k in at and step in at[k] and np.isfinite(at[k][step])
             )
-            parts.append(f"{run.label[:28]}: {vals}")
+            if vals:
+                parts.append(f"{run.label[:28]}: {vals}")
         out.append(" | ".join(parts))
     return out
 

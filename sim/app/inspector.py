@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -82,18 +81,6 @@ def city_state(model: Any, row: int) -> dict[str, Any]:
     }
 
 
-def city_history(model: Any, row: int) -> pd.DataFrame:
-    """One city's recorded months: step, D, S, C, needs, capacity, ..., displaced_share."""
-    frame = model.city_frame()
-    if frame.empty:
-        return pd.DataFrame(columns=["step", "date", *[c for c, _, _ in CITY_METRICS]])
-    hist = frame[frame["id"] == model.actors.ids[row]].reset_index(drop=True)
-    pop = float(model.cities.population[row]) or 1.0
-    if "displaced" in hist:
-        hist = hist.assign(displaced_share=np.clip(hist["displaced"] / pop, 0.0, 1.0))
-    return hist
-
-
 def recorded(model: Any, row: int) -> bool:
     """Whether the city's history is recorded (big worlds record a sample, see observe.py)."""
     return row in set(model.recorder.city_sample.tolist())
@@ -159,14 +146,21 @@ class CityPainter:
                 fontsize=fs * 0.8,
                 frameon=False,
             )
+        # The title changes only with the city: it stays in the background (a text costs 3 ms).
         self.title = self.fig.text(0.01, 0.99, "", fontsize=fs * 1.1, va="top", weight="bold")
+        self.caption = ""
         dynamic = [line for run in self.lines for line in run.values()]
-        self.blit = Blitter(self.fig, [*dynamic, self.title])
+        self.blit = Blitter(self.fig, dynamic)
 
-    def render(self, histories: Sequence[pd.DataFrame], title: str) -> bytes:
+    def render(self, histories: Sequence[Mapping[str, np.ndarray] | None], title: str) -> bytes:
+        """Each run's history of the city (``sim.app.history.city_series``; None: not recorded)."""
         for lines, hist in zip(self.lines, histories, strict=True):
-            x = hist["step"].to_numpy(dtype=float) if len(hist) else np.zeros(0)
+            x = np.zeros(0) if hist is None else hist["step"]
             for col, line in lines.items():
-                line.set_data(x, hist[col] if col in hist else np.full(x.size, np.nan))
-        self.title.set_text(title)
+                y = hist.get(col) if hist is not None else None
+                line.set_data(x, np.full(x.size, np.nan) if y is None else y)
+        if title != self.caption:
+            self.caption = title
+            self.title.set_text(title)
+            self.blit.invalidate()
         return self.blit.image()

@@ -22,6 +22,20 @@ def _runs_line(ses: Any) -> str:
     )
 
 
+def _idle_line(ses: Any) -> str:
+    """A sentence on the grey actors of the network shown, when its policy leaves some idle."""
+    from sim.app.figures import idle_of
+
+    run = ses.runs[min(state.net_run_r.value, len(ses.runs) - 1)]
+    idle, why = idle_of(ses, run.model)
+    if not idle.any():
+        return ""
+    return (
+        f" **Pale grey** actors ({int(idle.sum())}) take no part in this run's policy "
+        f"({why.removeprefix('idle: ')}); they stay in the picture so that runs look alike."
+    )
+
+
 def _scope_line(ses: Any) -> str:
     row = state.selected_r.value
     if row is None or not 0 <= row < ses.model.n_cities:
@@ -80,7 +94,7 @@ high) and sized by its population; hover over it for its name and values, click 
 conflict, and a **dashed magenta ring** marks a mixed city with a divide running through it.
 Grey lines are the other ties; a darker, thicker line means more trust, and a tie is drawn only
 while it is active. Triangles are governments, squares international organisations, diamonds
-NGOs.
+NGOs.{_idle_line(ses)}
 
 **Time series (right).** Four panels: peace (Galtung), relationships (Lederach), needs and
 displaced people, and aid by pillar (the triple nexus). {_scope_line(ses)} The **black line** is

@@ -25,6 +25,7 @@ from sim.app.widgets import FigureWidget, alert
 
 MIN_GAP_S = 0.004  # pause between frames while playing, so user events get their turn
 SYNC_S = 1.0  # while playing, a full render of every view at most this often
+STATUS_S = 0.25  # while playing, the status line at most this often
 
 
 def layout() -> figures.ScreenLayout:
@@ -201,7 +202,8 @@ def _axis(ses: Any, lay: Any) -> list[float]:
 def BandsView(ses: Any) -> None:
     """The 30-seed fan bands under the series (computed off the UI thread)."""
     lay = layout()
-    png = bands_png(ses, (lay.series[0], int(lay.series[1] * 0.55)), lay.scale)
+    size = (lay.series[0], int(lay.series[1] * 0.55))
+    png = bands_png(ses, size, lay.scale, state.selected_r.value)
     if png is not None:
         solara.Image(png, format="png", classes=["cp-bands"])
 
@@ -216,7 +218,7 @@ def StatusBar(ses: Any) -> None:
     use_hot(ses, "status", element)
 
 
-def push_frame(ses: Any) -> bool:
+def push_frame(ses: Any, status: bool = True) -> bool:
     """Send this month's figures and status line straight to their widgets (see the module)."""
     hot = dict(ses.hot)
     if not {"network", "series", "status"} <= hot.keys():
@@ -227,22 +229,29 @@ def push_frame(ses: Any) -> bool:
         return False
     hot["network"].image = net
     hot["series"].image = series
-    hot["status"].unsafe_innerHTML = status_html(ses)
+    if status:
+        hot["status"].unsafe_innerHTML = status_html(ses)
     return True
 
 
 def play_loop() -> None:
     """Advance and show frames while playing, paced to the chosen speed."""
     ses = state.session_r.value
-    last_sync = 0.0
+    last_sync = last_status = 0.0
     state.view_t_r.set(None)
     while state.playing_r.value and state.session_r.value is ses and ses is not None:
         t0 = time.perf_counter()
         if not state.advance(ses):
             state.playing_r.set(False)
             break
-        if t0 - last_sync >= SYNC_S or not push_frame(ses):
-            state.frame_r.set(state.frame_r.value + 1)  # a full render: every view catches up
+        # The status line changes slowly and is text to read: a few times a second is enough,
+        # and each update makes the browser lay the page out again.
+        status = t0 - last_status >= STATUS_S
+        pushed = push_frame(ses, status)
+        last_status = t0 if status else last_status
+        if not pushed or t0 - last_sync >= SYNC_S:
+            # A full render: the other views catch up (the figures' bytes are cached already).
+            state.frame_r.set(state.frame_r.value + 1)
             last_sync = t0
         slot = max(int(state.stride_r.value), 1) / max(int(state.speed_r.value), 1)
         # Always yield a little: without it, a frame slower than its slot makes this thread

@@ -19,15 +19,16 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from sim.app.blit import Blitter
-from sim.app.network_layout import network_layout, place_labels
+from sim.app.network_labels import draw_labels
+from sim.app.network_layout import network_layout
 
 PEACE_CMAP = colormaps["RdYlGn"]
 PEACE_NORM = Normalize(0.0, 1.0)
 CROSS_COLOUR = "#c2185b"  # cross-divide ties and divides: one loud colour, the rest in greys
 TIE_GREY = np.array([0.25, 0.25, 0.30])
 MARKERS = {"national_government": "^", "ngo": "D", "international_organisation": "s"}
-LABEL_ALL_UP_TO = 60  # actors; bigger worlds name their largest cities only
 DPI = 100
+IDLE_RGBA = (0.86, 0.86, 0.86, 0.55)  # actors the run's policy leaves idle
 
 
 def peace_colours(values: np.ndarray) -> np.ndarray:
@@ -92,13 +93,6 @@ def sample_edges(
     return out
 
 
-def short_name(name: Any, fallback: str, limit: int = 24) -> str:
-    """A label for the picture: the name before any bracket, cut to ``limit`` characters."""
-    text = name if isinstance(name, str) and name.strip() else fallback
-    head = text.split(" (")[0].strip() or text
-    return head if len(head) <= limit else head[: limit - 1] + "…"
-
-
 def neighbourhood(src: np.ndarray, dst: np.ndarray, row: int) -> np.ndarray:
     """``row`` and every actor tied to it (for the focus view of large worlds)."""
     touching = (src == row) | (dst == row)
@@ -123,11 +117,14 @@ class NetworkPainter:
         height: int = 500,
         scale: float = 1.0,
         focus: int | None = None,
+        idle: tuple[np.ndarray, str] | None = None,
     ) -> None:
         self.width, self.height, self.scale = int(width), int(height), float(scale)
         self.pos, self.kind, self.group_labels = network_layout(model)
         t = model.ties
         self.n = model.n_cities
+        # Actors the run's policy leaves idle: grey, unnamed, their ties not drawn.
+        self.idle, self.idle_note = idle or (np.zeros(model.n_actors, dtype=bool), "")
         fs = 8.5 * self.scale
         if focus is not None:
             keep = neighbourhood(t.src, t.dst, focus)
@@ -146,7 +143,12 @@ class NetworkPainter:
             )
         fig = self.fig = Figure(figsize=(self.width / DPI, self.height / DPI), dpi=DPI)
         FigureCanvasAgg(fig)
-        top_px, bottom_px = 2.6 * fs * DPI / 72, 3.2 * fs * DPI / 72
+        # The legend's rows sit under the axes: reserve their height (8 entries at most).
+        wide = self.width / self.scale
+        self.ncol = 4 if wide >= 560 else 3 if wide >= 420 else 2
+        rows = math.ceil((7 + int(self.idle.any())) / self.ncol)
+        top_px, bottom_px = 2.6 * fs * DPI / 72, (rows * 1.25 + 0.5) * 0.85 * fs * DPI / 72
+        self.bottom_px = bottom_px
         ax = self.ax = fig.add_axes(
             (0.01, bottom_px / self.height, 0.98, 1 - (top_px + bottom_px) / self.height)
         )
@@ -154,6 +156,7 @@ class NetworkPainter:
         seg = np.stack([self.pos[t.src[self.edges]], self.pos[t.dst[self.edges]]], axis=1)
         self.lines = LineCollection(seg, zorder=1)
         ax.add_collection(self.lines)
+        self.edge_idle = self.idle[t.src[self.edges]] | self.idle[t.dst[self.edges]]
         self.divides = self._draw_divides(model, ax)
         self.sizes = node_sizes(model.cities.population, self.n, self.scale)
         self.nodes = ax.scatter(
@@ -168,16 +171,17 @@ class NetworkPainter:
         self._rings(model, ax)
         from sim.scenario.loader import ACTOR_TYPES
 
+        self.marker_area = (55 if model.n_actors <= 200 else 18) * self.scale
         for kind_name, marker in MARKERS.items():
             rows = np.flatnonzero(model.actors.type == ACTOR_TYPES.index(kind_name))
             if rows.size:
                 ax.scatter(
                     self.pos[rows, 0],
                     self.pos[rows, 1],
-                    s=(55 if model.n_actors <= 200 else 18) * self.scale,
+                    s=self.marker_area,
                     marker=marker,
-                    c="0.6",
-                    edgecolors="0.15",
+                    c=np.where(self.idle[rows, None], IDLE_RGBA, to_rgba("0.6")),
+                    edgecolors=np.where(self.idle[rows, None], to_rgba("0.7"), to_rgba("0.15")),
                     linewidths=0.6,
                     zorder=3,
                 )
@@ -191,8 +195,11 @@ class NetworkPainter:
             zorder=4,
         )
         self._limits(focus, t)
-        self._labels(model, fs)
-        self.title = fig.text(0.01, 0.99, "", fontsize=fs * 1.2, va="top", weight="bold")
+        self.labelled = draw_labels(self, model, fs)
+        # The date lives in the page's header (a text drawn every month cost 3 ms); the title
+        # names the run and changes only with it. Exports add the date (``caption``).
+        self.title = fig.text(0.01, 0.99, "Network", fontsize=fs * 1.2, va="top", weight="bold")
+        self.caption, self.label = "Network", ""
         fig.text(
             0.01,
             0.99 - 1.5 * fs * DPI / 72 / self.height,
@@ -203,9 +210,8 @@ class NetworkPainter:
         )
         self._legend(fs)
         self._city_xy: np.ndarray | None = None
-        # Ties, then cities on top, then the selection ring and the date. Texts that do not
-        # change within a run stay in the background: each text costs 2-9 ms to draw.
-        self.blit = Blitter(fig, [self.lines, self.nodes, self.selected, self.title])
+        # Ties, then cities on top, then the selection ring. Texts stay in the background.
+        self.blit = Blitter(fig, [self.lines, self.nodes, self.selected])
 
     # ------------------------------------------------------------------ building
 
@@ -282,72 +288,6 @@ class NetworkPainter:
         self.ax.set_xlim(lo_x, hi_x)
         self.ax.set_ylim(lo_y, hi_y)
 
-    def _labels(self, model: Any, fs: float) -> None:
-        """Names placed without overlap: group names, then cities by size, then the others."""
-        ax = self.ax
-        px = ax.transData.transform(np.nan_to_num(self.pos))
-        px[:, 1] = self.height - px[:, 1]
-        char_w, line_h = 0.6 * fs * DPI / 72, 1.5 * fs * DPI / 72
-        frame = model.actor_frame
-        a = model.n_actors
-        if a <= LABEL_ALL_UP_TO:
-            order = list(np.argsort(-model.cities.population, kind="stable")) + list(
-                range(self.n, a)
-            )
-        else:
-            order = list(np.argsort(-model.cities.population, kind="stable")[:8])
-        texts = [short_name(frame["name"].iloc[r], str(model.actors.ids[r])) for r in order]
-        group = [(txt, x, y) for txt, x, y in self.group_labels]
-        gpx = ax.transData.transform([(x, y) for _, x, y in group]) if group else np.zeros((0, 2))
-        avoid = []
-        for (txt, _, _), (gx, gy) in zip(group, gpx, strict=True):
-            gy = self.height - gy
-            w = len(txt) * char_w * 1.1
-            avoid.append((gx - w / 2, gy, gx + w / 2, gy + line_h))
-            ax.text(
-                gx,
-                self.height - gy,
-                txt,
-                transform=None,
-                ha="center",
-                va="top",
-                fontsize=fs * 1.05,
-                weight="bold",
-                color="0.3",
-            )
-        # Nodes themselves are obstacles too: a label must not cover a city.
-        radius = np.sqrt(self.sizes) * DPI / 72 / 2
-        avoid += [
-            (x - r, y - r, x + r, y + r) for (x, y), r in zip(px[: self.n], radius, strict=True)
-        ]
-        bounds = (2.0, 2.6 * fs * DPI / 72, self.width - 2.0, self.height - 3.2 * fs * DPI / 72)
-        anchors = px[order] if order else np.zeros((0, 2))
-        radii = [radius[r] if r < self.n else 5 * self.scale for r in order]
-        spots = place_labels(
-            anchors,
-            [(len(s) * char_w, line_h) for s in texts],
-            bounds,
-            3.0,
-            avoid,
-            pad=radii,
-        )
-        self.labelled = []
-        for r, s, spot in zip(order, texts, spots, strict=True):
-            if spot is None:
-                continue
-            ax.text(
-                spot[0],
-                self.height - spot[1],
-                s,
-                transform=None,
-                ha="center",
-                va="center",
-                fontsize=fs,
-                color="0.15",
-                zorder=5,
-            )
-            self.labelled.append(int(r))
-
     def _legend(self, fs: float) -> None:
         fig = self.fig
         handles = [
@@ -359,8 +299,10 @@ class NetworkPainter:
             Line2D([], [], marker="s", ls="", color="0.6", label="intl. organisation"),
             Line2D([], [], marker="D", ls="", color="0.6", label="NGO"),
         ]
-        ncol = 4 if self.width / self.scale >= 560 else 3 if self.width / self.scale >= 420 else 2
-        fig.legend(
+        if self.idle.any():
+            handles.append(Line2D([], [], marker="o", ls="", color=IDLE_RGBA, label=self.idle_note))
+        ncol = self.ncol
+        legend = fig.legend(
             handles=handles,
             loc="lower left",
             fontsize=fs * 0.85,
@@ -370,6 +312,11 @@ class NetworkPainter:
             columnspacing=0.8,
             handlelength=1.6,
         )
+        # Large type in a narrow figure (projector mode): shrink the legend until it fits.
+        wide = legend.get_window_extent(fig.canvas.get_renderer()).width
+        if wide > self.width - 4:
+            for text in legend.get_texts():
+                text.set_fontsize(fs * 0.85 * max((self.width - 4) / wide, 0.6))
         cax = fig.add_axes((0.72, 1 - 2.2 * fs * DPI / 72 / self.height, 0.26, 0.012 * self.scale))
         bar = fig.colorbar(
             ScalarMappable(norm=PEACE_NORM, cmap=PEACE_CMAP), cax=cax, orientation="horizontal"
@@ -393,15 +340,22 @@ class NetworkPainter:
         rgba, width = edge_style(
             snap["trust"][self.edges], t.cross_divide[self.edges], snap["active"][self.edges]
         )
+        rgba[self.edge_idle, 3] = 0.0
         self.lines.set_color(rgba)
         self.lines.set_linewidth(width * self.scale)
-        self.nodes.set_facecolors(peace_colours(snap["positive_peace"]))
+        colours = peace_colours(snap["positive_peace"])
+        colours[self.idle[: self.n]] = IDLE_RGBA
+        self.nodes.set_facecolors(colours)
         if selected is not None and 0 <= selected < len(self.pos):
             self.selected.set_offsets(self.pos[[selected]])
         else:
             self.selected.set_offsets(np.zeros((0, 2)))
         who = f"  ·  {label}" if label else ""
-        self.title.set_text(f"Network  {date}  (month {month}){who}")
+        if label != self.label:
+            self.label = label
+            self.title.set_text(f"Network{who}")
+            self.blit.invalidate()
+        self.caption = f"Network  {date}  (month {month}){who}"
         return self.blit.image()
 
     def pixels(self) -> np.ndarray:

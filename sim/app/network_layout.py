@@ -89,7 +89,7 @@ def network_layout(model: Any) -> tuple[np.ndarray, str, list[tuple[str, float, 
             rows = rows[np.argsort(-pop[rows], kind="stable")]
             pts = sunflower(rows.size, size * min(1.0, math.sqrt(rows.size / 12) + 0.25))
             pos[rows] = pts + (cx, cy)
-            name = "mixed / no single community" if g < 0 else model.case.communities[g]
+            name = "mixed cities" if g < 0 else model.case.communities[g]
             bottom = float(pts[:, 1].min()) if rows.size else 0.0
             labels.append((name, cx, cy + bottom - 0.17))
     # Non-city actors: with their community's cities, else their country's, else on top.
@@ -127,6 +127,7 @@ def place_labels(
     gap: float = 4.0,
     avoid: Sequence[tuple[float, float, float, float]] = (),
     pad: Sequence[float] | None = None,
+    at_anchor: bool = False,
 ) -> list[tuple[float, float] | None]:
     """Centres for labels of ``sizes`` (w, h) near ``anchors`` (pixels), without overlap.
 
@@ -134,7 +135,8 @@ def place_labels(
     below, above, right, left, then further out, that stays inside ``bounds`` (x0, y0, x1, y1;
     y grows downwards) and overlaps no label placed before it nor a box in ``avoid``. A label
     with no free place is left out (None) rather than drawn over another. ``pad`` adds a
-    distance per anchor (a node's radius).
+    distance per anchor (a node's radius). ``at_anchor`` tries the anchor itself first (a
+    group's name under its group).
     """
     x0, y0, x1, y1 = bounds
     placed: list[tuple[float, float, float, float]] = list(avoid)
@@ -144,7 +146,10 @@ def place_labels(
         spot = None
         for far in (1.0, 1.8, 2.6):
             d = gap * far + extra
-            for dx, dy in ((0, d + h / 2), (0, -d - h / 2), (d + w / 2, 0), (-d - w / 2, 0)):
+            around = [(0, d + h / 2), (0, -d - h / 2), (d + w / 2, 0), (-d - w / 2, 0)]
+            if at_anchor and far == 1.0:
+                around.insert(0, (0.0, 0.0))
+            for dx, dy in around:
                 cx, cy = ax + dx, ay + dy
                 box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
                 if box[0] < x0 or box[2] > x1 or box[1] < y0 or box[3] > y1:

@@ -43,7 +43,7 @@ from sim.app.panels import CompareTab, EventsTab, InfoTab, InspectTab
 from sim.app.settings import SYNTHETIC_DEFAULT_N, Settings, one_line, settings_for_policy
 from sim.app.state import error_r, session_r, start_session
 from sim.app.url import from_query, to_query
-from sim.app.widgets import Viewport, alert
+from sim.app.widgets import ScrollWidget, Viewport, alert
 
 __all__ = ["Page", "error_r", "scenario_names", "session_r", "start_session"]
 
@@ -53,7 +53,7 @@ CSS = """
 .cp-table th { background: #f3f3f3; }
 .cp-date { font-size: 22px; font-weight: 600; margin-right: 8px; }
 .cp-head { display: flex; align-items: baseline; flex-wrap: wrap; gap: 4px; }
-.cp-month { font-size: 13px; color: #333; }
+.cp-month { font-size: 13px; color: #333; white-space: normal; }
 .cp-status { white-space: nowrap; overflow-x: auto; overflow-y: hidden; max-height: 30px; }
 .cp-chip { display: inline-block; padding: 1px 7px; margin: 1px; border-radius: 10px;
            background: #eef; font-size: 12px; }
@@ -83,6 +83,11 @@ CSS = """
 .cp-speed { width: 150px; } .cp-speed .v-input { margin: 0; }
 .cp-runto { width: 140px; } .cp-timeline { max-width: 700px; }
 .cp-brand { font-size: 17px; font-weight: 700; }
+.cp-sticky { position: sticky; top: 0; z-index: 5; background: white; }
+/* ipywidgets' upload button appends a file count, "Choose a .zip (0)"; show the label only. */
+.cp-upload-choose button { font-size: 0 !important; }
+.cp-upload-choose button::after { content: "Choose a .zip"; font-size: 14px; }
+.cp-panels { scroll-margin-top: 160px; flex-wrap: wrap; height: auto !important; max-width: 100%; }
 .cp-projector { font-size: 125%; } .cp-projector .cp-date { font-size: 30px; }
 .cp-projector .cp-table { font-size: 17px; } .cp-projector .cp-lever-label { font-size: 16px; }
 """
@@ -295,12 +300,25 @@ def Page() -> None:
 
 @solara.component
 def Header(ses: Any) -> None:
-    StatusBar(ses)
-    PlayBar(ses)
+    # Sticky on wide screens: with a tab's panel scrolled into view, Play and Step stay at hand.
+    sticky = not layout().narrow
+    with solara.Div(classes=["cp-header", *(["cp-sticky"] if sticky else [])]):
+        StatusBar(ses)
+        PlayBar(ses)
 
 
 @solara.component
 def Figures(ses: Any) -> None:
+    if not state.viewport_known_r.value:
+        # Until the browser has said its size, a picture drawn for a guessed size would be
+        # replaced a moment later (a visible flicker): keep the place empty instead.
+        lay = layout()
+        solara.Div(
+            classes=["cp-figures-wait"],
+            style={"height": f"{lay.network[1]}px", "color": "#777", "padding": "8px"},
+            children=[solara.Text("Drawing for your window…")],
+        )
+        return
     with solara.Row(
         gap="8px", style={"flex-wrap": "wrap", "align-items": "flex-start"}, classes=["cp-figures"]
     ):
@@ -313,12 +331,17 @@ def Figures(ses: Any) -> None:
 def Tabs(ses: Any) -> None:
     # A toggle row, not solara.lab.Tabs: those need ipyvuetify's TabsSlider, which ipyvuetify 3
     # no longer has. Only the chosen panel is rendered (and re-rendered each month).
+    def choose(v: str) -> None:
+        state.tab_r.set(PANELS.index(v))
+        state.scroll_r.set(state.scroll_r.value + 1)  # below the fold at 768 px: bring it up
+
     solara.ToggleButtonsSingle(
         value=PANELS[state.tab_r.value],
         values=list(PANELS),
-        on_value=lambda v: state.tab_r.set(PANELS.index(v)),
+        on_value=choose,
         classes=["cp-panels"],
     )
+    ScrollWidget.element(selector=".cp-panels", tick=state.scroll_r.value)
     Timeline(ses)
     with solara.Div(classes=[f"cp-panel-{state.tab_r.value}"]):
         PANEL_VIEWS[state.tab_r.value](ses)

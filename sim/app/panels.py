@@ -9,12 +9,14 @@ import pandas as pd
 import solara
 
 from sim.app import state
-from sim.app.compare import compare_table
+from sim.app.compare import MODEL_ROWS, compare_table
+from sim.app.history import model_series
 from sim.app.inspector import city_name, city_options, city_state, recorded
 from sim.app.live import image
 from sim.app.series_figure import scenario_events
 from sim.app.widgets import alert, table_html
 
+MODEL_KEYS = tuple(key for _, key in MODEL_ROWS)
 EVENT_COLUMNS = ["step", "date", "type", "detail", "source", "assumption", "origin"]
 
 
@@ -93,7 +95,7 @@ def CompareTab(ses: Any) -> None:
             lambda: compare_table(
                 [r.model for r in ses.runs],
                 [r.label for r in ses.runs],
-                [ses.timeseries(i) for i in range(len(ses.runs))],
+                [model_series(r.model, MODEL_KEYS) for r in ses.runs],
                 row,
                 city_name(ses.model, row).split(" (")[0] if row is not None else "",
                 reference,

@@ -8,12 +8,12 @@ Events tab and in the hover readout); the current month is a black line.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
@@ -103,26 +103,6 @@ def scenario_events(model: Any) -> list[dict[str, Any]]:
     return out
 
 
-def add_shares(ts: pd.DataFrame, population: float) -> pd.DataFrame:
-    """The whole model's series plus ``displaced_share`` (displaced people / population)."""
-    if "displaced" in ts and "displaced_share" not in ts:
-        ts = ts.assign(displaced_share=np.clip(ts["displaced"] / max(population, 1.0), 0, 1))
-    return ts
-
-
-def city_scoped(ts: pd.DataFrame, city: pd.DataFrame | None) -> pd.DataFrame:
-    """``ts`` with the Galtung and needs series replaced by one city's (aligned on step)."""
-    if city is None or city.empty:
-        return ts
-    hist = city.set_index("step")
-    out = ts.copy()
-    steps = out["step"].to_numpy()
-    for col in CITY_SCOPED:
-        if col in hist:
-            out[col] = hist[col].reindex(steps).to_numpy(dtype=float)
-    return out
-
-
 class SeriesPainter:
     """Four stacked panels, built once per run set and size; only lines move each month."""
 
@@ -149,49 +129,31 @@ class SeriesPainter:
         axes = fig.subplots(len(PANELS), 1, sharex=True)
         fig.subplots_adjust(left=left, right=0.985, top=top, bottom=bottom, hspace=0.5)
         self.axes = list(axes)
-        self.lines: list[dict[str, Line2D]] = [{} for _ in range(n_runs)]
-        self.now = []
         self.events = scenario_events(model)
+        self.ylims = [ylim or (0.0, 1.0) for _, _, _, ylim in PANELS]
         for ax, (title, unit, lines, ylim) in zip(self.axes, PANELS, strict=True):
             where = f" — {scope}" if lines[0][0] in CITY_SCOPED else ""
             ax.set_title(f"{title}{where}", fontsize=fs * 1.05, loc="left", pad=2)
             ax.set_ylabel(unit, fontsize=fs * 0.8, labelpad=1)
             ax.tick_params(labelsize=fs * 0.85, length=2, pad=1)
             ax.grid(alpha=0.25)
-            for r in range(n_runs):
-                for col, label, colour, lw in lines:
-                    (self.lines[r][col],) = ax.plot(
-                        [],
-                        [],
-                        color=colour,
-                        lw=lw * self.scale * (1.0 if r == 0 else 0.85),
-                        ls=styles[r],
-                        label=label if r == 0 else None,
-                        zorder=3 if col == "cross_divide_trust" else 2,
-                    )
+            for _, label, colour, lw in lines:  # legend entries; the data lines are below
+                ax.plot([], [], color=colour, lw=lw * self.scale, label=label)
             ax.set_ylim(*(ylim or (0, 1)))
-            ax.legend(
-                loc="upper right",
-                fontsize=fs * 0.75,
-                frameon=True,
-                framealpha=0.75,
-                ncol=len(lines),
-                handlelength=1.2,
-                columnspacing=0.6,
-                borderpad=0.2,
-                labelspacing=0.1,
-                edgecolor="none",
-            )
+            self._legend(ax, fs, len(lines))
             for ev in self.events:
                 if ev["end"] is not None and ev["end"] > ev["step"]:
                     ax.axvspan(ev["step"], ev["end"], color="#b71c1c", alpha=0.07, lw=0, zorder=0)
                 ax.axvline(ev["step"], color="0.55", lw=0.6, ls=":", zorder=0)
-            self.now.append(ax.axvline(0, color=NOW_COLOUR, lw=1.3 * self.scale, zorder=4))
+        self._fit_texts()
         self._number_events(fs)
         steps, ticks = year_ticks(model.date_of(0), self.horizon)
         self.axes[-1].set_xticks(steps, ticks)
         self.axes[-1].set_xlim(0, max(self.horizon - 1, 1))
+        # The date lives in the page's header; the title (``caption``) is drawn only into
+        # exported PNGs: a text drawn every month cost 3 ms, as much as all the lines.
         self.title = fig.text(0.01, 0.995, "", fontsize=fs * 1.15, va="top", weight="bold")
+        self.caption = ""
         if n_runs > 1:
             handles = [Line2D([], [], color="0.15", ls=styles[r], lw=1.5) for r in range(n_runs)]
             fig.legend(
@@ -206,8 +168,63 @@ class SeriesPainter:
                 columnspacing=1.0,
             )
         self._ymax = 1.0
-        dynamic = [line for run in self.lines for line in run.values()]
-        self.blit = Blitter(fig, [*dynamic, *self.now, self.title])
+        # Every run's lines are one collection in figure inches (one draw call per run, not one
+        # per line; inches, not pixels, so that an export at another dpi draws them in place);
+        # the cursor is one more. See ``render``.
+        self.order = [
+            (p, col, colour, lw)
+            for p, (_, _, lines, _) in enumerate(PANELS)
+            for col, _, colour, lw in sorted(lines, key=lambda c: c[0] == "cross_divide_trust")
+        ]
+        self.runs = []
+        for r in range(n_runs):
+            widths = [lw * self.scale * (1.0 if r == 0 else 0.85) for _, _, _, lw in self.order]
+            lc = LineCollection(
+                [],
+                colors=[colour for _, _, colour, _ in self.order],
+                linewidths=widths,
+                linestyles=styles[r],
+                transform=fig.dpi_scale_trans,
+                capstyle="butt",
+                joinstyle="round",
+            )
+            self.runs.append(fig.add_artist(lc))
+        self.now = fig.add_artist(
+            LineCollection(
+                [], colors=NOW_COLOUR, linewidths=1.3 * self.scale, transform=fig.dpi_scale_trans
+            )
+        )
+        self.blit = Blitter(fig, [*self.runs, self.now])
+
+    @staticmethod
+    def _legend(ax: Any, fs: float, ncol: int) -> None:
+        ax.legend(
+            loc="upper right",
+            fontsize=fs * 0.75,
+            frameon=True,
+            framealpha=0.75,
+            ncol=ncol,
+            handlelength=1.2,
+            columnspacing=0.6,
+            borderpad=0.2,
+            labelspacing=0.1,
+            edgecolor="none",
+        )
+
+    def _fit_texts(self) -> None:
+        """Narrow figures (projector type, phones): legends wrap and titles shrink to fit."""
+        renderer = self.fig.canvas.get_renderer()
+        for ax, (_, _, lines, _) in zip(self.axes, PANELS, strict=True):
+            room = ax.get_window_extent(renderer).width
+            legend = ax.get_legend()
+            if legend is not None and legend.get_window_extent(renderer).width > room:
+                fs = legend.get_texts()[0].get_fontsize() / 0.75
+                self._legend(ax, fs, math.ceil(len(lines) / 2))
+            title = ax._left_title  # set_title(loc="left") has no public getter of the artist
+            wide = title.get_window_extent(renderer).width
+            limit = self.width - ax.get_window_extent(renderer).x0 - 4
+            if wide > limit:
+                title.set_fontsize(title.get_fontsize() * max(limit / wide, 0.6))
 
     def _number_events(self, fs: float) -> None:
         """Numbered circles on the top panel's upper edge; close ones step down a row."""
@@ -241,22 +258,48 @@ class SeriesPainter:
         box = self.axes[0].get_position()
         return box.x0 * self.width, box.x1 * self.width
 
-    def render(self, frames: Sequence[pd.DataFrame], now: int, title: str) -> bytes:
-        """Draw each run's series (``frames`` in run order) with the cursor at month ``now``."""
+    def _inches(self, panel: int, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """(n, 2) figure inches of data points of a panel, values clipped to its y range."""
+        lo, hi = self.ylims[panel]
+        xy = np.column_stack([x, np.clip(y, lo, hi)])
+        return self.axes[panel].transData.transform(xy) / self.fig.dpi
+
+    def render(self, data: Sequence[Mapping[str, Any]], now: int, title: str = "") -> bytes:
+        """Draw each run's series with the cursor at month ``now`` (none if ``now`` < 0).
+
+        ``data`` has one mapping per run (in run order): ``step`` and each column's values,
+        or for a column with its own months (one city's series) a pair (steps, values).
+        ``title`` is kept for exports (see ``figures.export_png``), not drawn live.
+        """
         top = 1.0
-        for r, ts in enumerate(frames):
-            x = ts["step"].to_numpy(dtype=float) if len(ts) else np.zeros(0)
-            for col, line in self.lines[r].items():
-                y = ts[col].to_numpy(dtype=float) if col in ts else np.full(x.size, np.nan)
-                line.set_data(x, y)
-                if col.startswith(("flows_", "projects_")) and y.size and np.isfinite(y).any():
-                    top = max(top, float(np.nanmax(y)))
+        for series in data:
+            for col in series:
+                if col.startswith(("flows_", "projects_")):
+                    y = np.asarray(series[col], dtype=float)
+                    if y.size and np.isfinite(y).any():
+                        top = max(top, float(np.nanmax(y)))
         # Grow the activity axis in steps, so it does not jump every month.
         if top > self._ymax or top < self._ymax / 4:
             self._ymax = max(1.0, 2 ** math.ceil(math.log2(top * 1.1)))
             self.axes[-1].set_ylim(0, self._ymax)
+            self.ylims[-1] = (0.0, self._ymax)
             self.blit.invalidate()  # the ticks of that axis live in the background
-        for line in self.now:
-            line.set_xdata([now, now])
-        self.title.set_text(title)
+        empty = np.zeros((0, 2))
+        for lc, series in zip(self.runs, data, strict=False):
+            steps = np.asarray(series.get("step", ()), dtype=float)
+            segments = []
+            for panel, col, _, _ in self.order:
+                value = series.get(col)
+                if value is None:
+                    segments.append(empty)
+                    continue
+                x, y = value if isinstance(value, tuple) else (steps, value)
+                segments.append(self._inches(panel, x, np.asarray(y, dtype=float)))
+            lc.set_segments(segments)
+        cursor = []
+        for ax in self.axes if now >= 0 else ():  # before the first month: no cursor yet
+            lo, hi = ax.get_ylim()
+            cursor.append(ax.transData.transform([(now, lo), (now, hi)]) / self.fig.dpi)
+        self.now.set_segments(cursor)
+        self.caption = title
         return self.blit.image()

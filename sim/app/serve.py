@@ -125,6 +125,9 @@ def main(args: list[str]) -> int:
         log_level=opts.log_level,
         access_log=False,
         ws_max_size=64 * 1024 * 1024,
+        # Frames are JPEG bytes, which deflate cannot shrink: compressing each websocket
+        # message cost the server about as much CPU as encoding the image.
+        ws_per_message_deflate=False,
     )
     return 0
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -201,10 +202,21 @@ def check_settings(settings: Settings, policies: Mapping[str, Mapping[str, Any]]
 
 
 def one_line(exc: BaseException) -> str:
-    """The banner text for any failure: citypeace errors as they are, others with their type."""
+    """The banner text for any failure: citypeace errors as they are, others with their type.
+
+    List items are counted from 1, as a person counts them (``programmes #1``); the loader's
+    key paths count from 0 (``programmes[0]``), as the command line's messages do.
+    """
     from sim.errors import CitypeaceError
 
     if isinstance(exc, CitypeaceError):
-        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+        line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    else:
+        text = str(exc).strip().splitlines()
+        line = f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+    return count_from_one(line)
+
+
+def count_from_one(text: str) -> str:
+    """``programmes[0].budget`` -> ``programmes #1.budget`` (indices after a name only)."""
+    return re.sub(r"(?<=[A-Za-z_])\[(\d+)\]", lambda m: f" #{int(m.group(1)) + 1}", text)

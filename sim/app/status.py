@@ -6,20 +6,17 @@ import html
 from typing import Any
 
 import numpy as np
-import pandas as pd
-
-from sim.app.runs import timeseries
 
 
-def status(model: Any, ts: pd.DataFrame | None = None) -> dict[str, Any]:
+def status(model: Any) -> dict[str, Any]:
     """Alliance states, gate shares, national permissions and sanctions at the current month."""
     from sim.rules.alliances import STATE_NAMES
     from sim.scenario.loader import PERMISSIONS
 
-    ts = timeseries(model) if ts is None else ts
-    last = ts.iloc[-1] if len(ts) else None
+    recorder = model.recorder
+    ran = recorder.rows > 0
     gates = {
-        p: (float(last[f"gate_open_{p}"]) if last is not None else None)
+        p: (recorder.latest(f"gate_open_{p}") if ran else None)
         for p in ("humanitarian", "development", "peace")
     }
     alliances = [
@@ -54,15 +51,15 @@ def status(model: Any, ts: pd.DataFrame | None = None) -> dict[str, Any]:
         "permissions": permissions,
         "closed_pairs": int(np.triu(levels == 0, 1).sum()),
         "sanctioned": sanctioned,
-        "programmes_funded": None if last is None else int(last["programmes_funded"]),
-        "io_share": None if last is None else float(last["io_share"]),
+        "programmes_funded": int(recorder.latest("programmes_funded")) if ran else None,
+        "io_share": recorder.latest("io_share") if ran else None,
     }
 
 
 def status_html(ses: Any, view_t: int | None = None) -> str:
     """The status line: date, alliance states, open gates, permissions, sanctions, IO share."""
     try:
-        st = status(ses.model, ses.timeseries())
+        st = status(ses.model)
     except Exception:  # noqa: BLE001 - a status that cannot be read must not stop the page
         import traceback
 

@@ -12,6 +12,7 @@ Custom ipyvuetify templates where Solara's own components fall short here:
 
 from __future__ import annotations
 
+import base64
 import html
 import math
 from typing import Any
@@ -42,7 +43,8 @@ FIGURE_VUE = """
 <template>
   <div :class="['cp-figure', box_class]" style="position: relative; line-height: 0;"
        @mouseleave="hover = -1">
-    <img ref="img" :src="url" :class="img_class" :width="width" :height="height"
+    <img ref="img" :src="src" :data-frame="frame" :class="img_class" :width="width"
+         :height="height"
          style="display: block; max-width: 100%; height: auto;" @click="click"
          @mousemove="move" :alt="alt"/>
     <svg v-if="spots && spots.length" :viewBox="'0 0 ' + width + ' ' + height"
@@ -63,18 +65,8 @@ FIGURE_VUE = """
 </template>
 <script>
 module.exports = {
-  data() { return { url: '', cursor: 0, hover: -1 }; },
-  watch: {
-    image(value) { this.show(value); }
-  },
-  mounted() { this.show(this.image); },
+  data() { return { cursor: 0, hover: -1 }; },
   methods: {
-    show(value) {
-      if (!value) return;
-      const old = this.url;
-      this.url = URL.createObjectURL(new Blob([value], { type: 'image/' + this.format }));
-      if (old) setTimeout(() => URL.revokeObjectURL(old), 2000);
-    },
     pixel(e) {
       const r = this.$refs.img.getBoundingClientRect();
       return [(e.clientX - r.left) * this.width / r.width,
@@ -100,11 +92,19 @@ module.exports = {
 
 
 class FigureWidget(ipyvuetify.VuetifyTemplate):
-    """An image with tooltips (``spots``: [x, y, r, text]), a readout and clicks; see above."""
+    """An image with tooltips (``spots``: [x, y, r, text]), a readout and clicks; see above.
+
+    ``image`` (bytes) reaches the page as a ``data:`` URL (``src``) with a frame counter, not
+    as a binary buffer: in chromium, a buffer cost a Blob, an object URL and a resource fetch
+    per frame, and jupyter-vue compared old and new buffers byte by byte (lodash isEqual);
+    together more main-thread time than the rest of the page's work for a month.
+    """
 
     template = traitlets.Unicode(FIGURE_VUE).tag(sync=True)
-    image = traitlets.Bytes(None, allow_none=True).tag(sync=True)
-    format = traitlets.Unicode("jpeg").tag(sync=True)
+    image = traitlets.Bytes(None, allow_none=True)
+    format = traitlets.Unicode("jpeg")
+    src = traitlets.Unicode("").tag(sync=True)
+    frame = traitlets.Int(0).tag(sync=True)
     width = traitlets.Int(100).tag(sync=True)
     height = traitlets.Int(100).tag(sync=True)
     img_class = traitlets.Unicode("").tag(sync=True)
@@ -115,6 +115,15 @@ class FigureWidget(ipyvuetify.VuetifyTemplate):
     axis = traitlets.List([]).tag(sync=True)
     horizon = traitlets.Int(1).tag(sync=True)
     clicked = traitlets.List([]).tag(sync=True)
+
+    @traitlets.observe("image")
+    def _encode(self, change: Any) -> None:
+        data = change["new"]
+        with self.hold_sync():  # one message: the picture and its number
+            self.src = (
+                f"data:image/{self.format};base64,{base64.b64encode(data).decode()}" if data else ""
+            )
+            self.frame += 1
 
 
 VIEWPORT_VUE = """
@@ -139,6 +148,29 @@ class ViewportWidget(ipyvuetify.VuetifyTemplate):
 
     template = traitlets.Unicode(VIEWPORT_VUE).tag(sync=True)
     size = traitlets.List([]).tag(sync=True)
+
+
+SCROLL_VUE = """
+<template><span class="cp-scroller" style="display: none"></span></template>
+<script>
+module.exports = {
+  watch: {
+    tick() {
+      const el = document.querySelector(this.selector);
+      if (el) el.scrollIntoView({ behavior: 'smooth', block: 'start' });
+    }
+  }
+}
+</script>
+"""
+
+
+class ScrollWidget(ipyvuetify.VuetifyTemplate):
+    """Scrolls the page to ``selector`` each time ``tick`` changes (not when first shown)."""
+
+    template = traitlets.Unicode(SCROLL_VUE).tag(sync=True)
+    selector = traitlets.Unicode("").tag(sync=True)
+    tick = traitlets.Int(0).tag(sync=True)
 
 
 DOWNLOAD_VUE = """
@@ -349,5 +381,6 @@ def Viewport() -> None:
             w, h = (int(v) for v in size)
             if (w, h) != state.viewport_r.value:
                 state.viewport_r.set((w, h))
+            state.viewport_known_r.set(True)
 
     ViewportWidget.element(size=[], on_size=got)

@@ -29,19 +29,20 @@ def compile_programmes(world: World, case: Scenario) -> None:
     world.programme_ids = [q["id"] for q in progs]
     world.programme_index = {pid: i for i, pid in enumerate(world.programme_ids)}
     # Phases, padded to the longest list: (P, K) months, budgets and (P, K, 3) pillars.
-    k = max((len(q["phases"]) for q in progs), default=1)
-    world.phase_count = np.array([len(q["phases"]) for q in progs], dtype=np.int64)
+    phases = [_phases(q) for q in progs]
+    k = max((len(ph) for ph in phases), default=1)
+    world.phase_count = np.array([len(ph) for ph in phases], dtype=np.int64)
     world.phase_start = np.zeros((p, k), dtype=np.int64)
     world.phase_end = np.zeros((p, k), dtype=np.int64)
     world.phase_budget = np.zeros((p, k), dtype=np.float64)
     world.phase_pillars = np.zeros((p, k, 3), dtype=bool)
-    for i, q in enumerate(progs):
-        for j, ph in enumerate(q["phases"]):
+    for i, listed in enumerate(phases):
+        for j, ph in enumerate(listed):
             world.phase_start[i, j], world.phase_end[i, j] = ph["start"], ph["end"]
             world.phase_budget[i, j] = ph["budget"]
             world.phase_pillars[i, j] = [pl in ph["pillars"] for pl in PILLARS]
         # Padding repeats the last phase, so "the current or next phase" never runs past it.
-        last = len(q["phases"]) - 1
+        last = len(listed) - 1
         world.phase_start[i, last + 1 :] = world.phase_start[i, last]
         world.phase_end[i, last + 1 :] = world.phase_end[i, last]
         world.phase_budget[i, last + 1 :] = world.phase_budget[i, last]
@@ -86,6 +87,16 @@ def compile_programmes(world: World, case: Scenario) -> None:
     world.initial_row_active = np.array(active, dtype=bool)
     # (3, 1, rows): which pillars each row's programme pays for, pillar first.
     world.row_pillars = np.ascontiguousarray(world.prog_pillars[world.row_prog].T)[:, None, :]
+
+
+def _phases(programme: dict[str, Any]) -> list[dict[str, Any]]:
+    """A programme's phases. A single-phase programme is read from its top-level start, end,
+    budget and pillars, which callers (tests, experiments) may change on a loaded scenario."""
+    listed = programme.get("phases") or []
+    if len(listed) > 1:
+        return listed
+    keys = ("start", "end", "budget", "pillars")
+    return [{key: programme[key] for key in keys}]
 
 
 def _handover_plans(
