@@ -2081,6 +2081,7 @@ class Command:
     allowed: str
     files: tuple[tuple[str, str | bytes], ...] = ()  # files to write first (path, content)
     cls: str = "sweep input"
+    needs: str = ""  # a module of an optional extra (skipped without it)
 
 
 def _design(text: str) -> tuple[tuple[str, str], ...]:
@@ -2154,6 +2155,17 @@ COMMAND_CASES = [
             "a sweep folder with at least one run", files=(("sw/.keep", ""),), cls="report input"),
     Command("validate-jobs-word", ("validate", "scenario=two_cities", "jobs=abc"), "validate",
             "jobs", "'abc'", "a whole number in [1, 1024]", cls="report input"),
+    Command("sweeper-unknown-objective", ("-m", "hydra/sweeper=optuna_levers",
+            "hydra.callbacks.citypeace_sweep.objective=peace_99y", "scenario=two_cities",
+            "horizon=24", "hydra.sweep.dir={dir}/study"), "config",
+            "hydra.callbacks.citypeace_sweep.objective", "'peace_99y'",
+            "did you mean 'peace_2y'? an outcome the runs reach (horizon 24 months)",
+            cls="sweeper or cluster", needs="hydra_plugins.hydra_optuna_sweeper"),
+    Command("cluster-does-not-answer", ("sweep", "design=replicate", "scenario=two_cities",
+            "--dask=tcp://127.0.0.1:1", "--dask-timeout=1", "hydra.sweep.dir={dir}/sw"),
+            "command line", "--dask", "'tcp://127.0.0.1:1'",
+            "a Dask scheduler that answers within 1 s", cls="sweeper or cluster",
+            needs="distributed"),
 ]  # fmt: skip
 
 
@@ -2168,6 +2180,8 @@ def test_command_refuses(
     """One line, exit 2, and nothing written (not even with --dry-run, not a leftover folder)."""
     from sim.cli import main
 
+    if case.needs:
+        pytest.importorskip(case.needs)
     for name, content in case.files:
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -86,19 +86,32 @@ def test_multirun_matches_single_runs(tmp_path: Path, launcher: str) -> None:
 
 
 def _assert_series_dataset(sweep: Path, summary: pd.DataFrame) -> None:
-    """series/ holds every run's series once, as in its timeseries.parquet, and pandas,
-    polars and DuckDB (when installed) each read the whole of it with one call."""
+    """series/ holds every run's series.parquet once (the partition gives back its run
+    column), and pandas, polars and DuckDB (when installed) each read all of it in one call."""
+    import pyarrow.parquet as pq
+
     series = pd.read_parquet(sweep / "series")
-    assert list(series.columns) == ["date", "step", "variable", "entity", "value", "run_id"]
-    assert sorted(series["run_id"].astype(str).unique()) == sorted(summary["run_id"])
+    assert sorted(series.columns) == ["date", "entity", "run", "value", "variable"]
+    assert sorted(series["run"].astype(str).unique()) == sorted(summary["run_id"])
     for row in summary.itertuples():
+        own = pq.read_table(sweep / row.run_dir / "series.parquet").to_pandas()
+        mine = series[series["run"] == row.run_id].reset_index(drop=True)
+        pd.testing.assert_frame_equal(
+            mine[list(own.columns)].astype({"run": str, "variable": str, "entity": str}),
+            own.astype({"run": str, "variable": str, "entity": str}),
+        )
         ts = pd.read_parquet(sweep / row.run_dir / "timeseries.parquet")
-        mine = series[series["run_id"] == row.run_id]
-        peace = mine[(mine["variable"] == "peace") & (mine["entity"] == "")].sort_values("step")
+        peace = mine[(mine["variable"] == "peace") & (mine["entity"] == "model")]
         assert np.array_equal(peace["value"].to_numpy(), ts["peace"].to_numpy())
         assert str(peace["date"].iloc[0]) == f"{ts['date'].iloc[0]}-01"  # a real date
-        numeric = [c for c in ts.columns if c not in ("date", "step")]
-        assert len(mine) == len(ts) * len(numeric)
+    from sim.errors import ConfigError
+    from sim.experiments.sweep_series import read_series
+
+    peace = read_series(sweep, variable="peace", entity="model")
+    whole = series[(series["variable"] == "peace") & (series["entity"] == "model")]
+    assert len(peace) == len(whole) == len(summary) * len(ts)
+    with pytest.raises(ConfigError, match=r"variable = 'peac': did you mean 'peace'\?"):
+        read_series(sweep, variable="peac")  # a wrong name is an error, not an empty frame
     glob = str(sweep / "series" / "**" / "*.parquet")
     try:
         import polars as pl
@@ -265,8 +278,8 @@ def test_sigkill_halfway_then_resume(tmp_path: Path, launcher: str) -> None:
     assert len(run_dirs) == 13  # no duplicate folders: 12 runs and series/
     # The sweep's series dataset has each completed run once, whatever was killed on the way.
     series = pd.read_parquet(sweep / "series")
-    assert sorted(series["run_id"].unique()) == sorted(summary["run_id"])
-    assert len(series) == len(series.drop_duplicates(["run_id", "variable", "entity", "step"]))
+    assert sorted(series["run"].astype(str).unique()) == sorted(summary["run_id"])
+    assert len(series) == len(series.drop_duplicates(["run", "variable", "entity", "date"]))
 
 
 def test_failing_run_becomes_failed_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -47,12 +47,22 @@ def _alive(pid: int) -> bool:
     return state != "Z"  # a zombie has exited; only its exit status is left
 
 
-def test_sigkill_of_a_joblib_sweep_kills_its_workers(tmp_path: Path) -> None:
+LAUNCHERS = {
+    "joblib": ["hydra/launcher=joblib", "hydra.launcher.n_jobs=2"],
+    # A LocalCluster: its nannies and worker processes are the leader's descendants.
+    "dask-local": ["--dask=local", "--runs-per-job=2"],
+}
+
+
+@pytest.mark.parametrize("launcher", list(LAUNCHERS))
+def test_sigkill_of_a_sweep_kills_its_workers(tmp_path: Path, launcher: str) -> None:
+    if launcher == "dask-local":
+        pytest.importorskip("distributed")
     sweep = tmp_path / "sweep"
     args = [
         "sweep", "design=replicate", "design.replications=60", "scenario=tuzla", "horizon=120",
-        "output.dashboard=false", "output.progress=false", "hydra/launcher=joblib",
-        "hydra.launcher.n_jobs=2", f"hydra.sweep.dir={sweep}",
+        "output.dashboard=false", "output.progress=false", *LAUNCHERS[launcher],
+        f"hydra.sweep.dir={sweep}",
     ]  # fmt: skip
     leader = subprocess.Popen(
         [sys.executable, "-m", "sim", *args],
@@ -70,7 +80,7 @@ def test_sigkill_of_a_joblib_sweep_kills_its_workers(tmp_path: Path) -> None:
             assert time.monotonic() < deadline, "no run finished in 240 s"
             time.sleep(0.2)
         workers = _children(leader.pid)
-        assert workers, "a joblib sweep has worker processes"
+        assert workers, "the sweep has worker processes"
         leader.send_signal(signal.SIGKILL)
         leader.wait(timeout=30)
         deadline = time.monotonic() + 10

@@ -185,7 +185,7 @@ def run_sweep_job(
     try:
         model = run_to_folder(cfg, out, progress=False, config_id=run_id)
         ts = model.timeseries()
-        record["series"] = write_series(ts, sweep_dir, run_id)
+        record["series"] = write_series(out, sweep_dir, run_id)
         record.update(status="completed", error=None, months=len(ts), outcomes=outcomes(ts))
     except OutputError as exc:
         # A full disk or a lost folder stops the sweep: every later run would fail too. The

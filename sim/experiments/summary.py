@@ -249,11 +249,15 @@ def _newest_status(sweep_dir: Path) -> float:
 
 
 def planned_jobs(config: DictConfig) -> int | None:
-    """How many jobs Hydra's basic sweeper will launch for this multirun config."""
+    """How many jobs Hydra's basic (or Optuna's) sweeper will launch for this config."""
     from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
-    if not str(config.hydra.sweeper.get("_target_", "")).endswith("BasicSweeper"):
+    target = str(config.hydra.sweeper.get("_target_", ""))
+    if "Optuna" in target:  # a study runs n_trials jobs
+        trials = config.hydra.sweeper.get("n_trials")
+        return int(trials) if isinstance(trials, int) and trials > 0 else None
+    if not target.endswith("BasicSweeper"):
         return None
     try:
         args = [f"{k}={v}" for k, v in (config.hydra.sweeper.get("params") or {}).items()]

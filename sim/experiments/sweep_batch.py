@@ -154,7 +154,7 @@ def _run_group(members: list[_Run], sweep_dir: Path) -> None:
                     title=ensemble.case_of(i).title,
                     source=(outputs, row),
                 )
-                run.record["series"] = write_series(ts, sweep_dir, run.record["run_id"])
+                run.record["series"] = write_series(run.out, sweep_dir, run.record["run_id"])
             except OutputError:
                 discard_outputs(run.out)  # redone on resume; its room lets the summary fit
                 raise  # a full disk stops the sweep (sim.experiments.run_status)

@@ -1,17 +1,18 @@
-"""One dataset of every run's monthly series in a sweep: ``<sweep>/series/``.
+"""One dataset of every run's series in a sweep: ``<sweep>/series/``.
 
-Each completed run adds one Parquet file, ``series/run_id=<run_id>/part-0.parquet`` (a Hive
-partition by run id), written before the run's ``status.json`` so that a completed run always
-has it. Every file has the same long schema, whatever the scenario or policy:
+Each completed run adds its long series table (its ``series.parquet``: ``sim.outputs.series``)
+to the sweep as one Hive partition, ``series/run=<run_id>/part-0.parquet``, written before the
+run's ``status.json`` so that a completed run always has it. The partition holds the run's
+table without its ``run`` column, which the partition puts back, so the whole dataset has the
+schema of one run's ``series.parquet``, whatever the scenario or policy:
 
-    date      date32     the first day of the month
-    step      int32      months since the scenario start (0 = the first month)
-    variable  string     the series: a column of the run's timeseries.parquet up to any '@'
-    entity    string     the city after '@' (``peace@tuzla``); empty for the other series
+    run       string     the run's config hash (its folder; ``run_id`` in summary.parquet)
+    date      date32     the simulated month (its first day)
+    variable  string     what is measured (docs/outputs.md)
+    entity    string     what it is measured on: 'model', a community, a watched city, ...
     value     float64
 
-and the partition adds ``run_id`` (a string), which joins with ``summary.parquet``. One call
-reads the whole sweep::
+One call reads the whole sweep::
 
     pd.read_parquet("multirun/s/series")                       # pandas (pyarrow)
     pl.read_parquet("multirun/s/series/**/*.parquet", hive_partitioning=True)   # polars
@@ -27,76 +28,28 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 SERIES = "series"
 PART = "part-0.parquet"
+RUN = "run"  # the partition key: the column of a run's series.parquet it replaces
 
 
 def partition(run_id: str) -> str:
     """A run's file in the dataset, relative to the sweep folder."""
-    return f"{SERIES}/run_id={run_id}/{PART}"
+    return f"{SERIES}/{RUN}={run_id}/{PART}"
 
 
-def schema() -> Any:
-    """The Arrow schema of every file (the partition adds ``run_id``)."""
-    import pyarrow as pa
-
-    return pa.schema(
-        [
-            ("date", pa.date32()),
-            ("step", pa.int32()),
-            ("variable", pa.string()),
-            ("entity", pa.string()),
-            ("value", pa.float64()),
-        ]
-    )
-
-
-def long_table(ts: pd.DataFrame) -> Any:
-    """A run's wide time series as the dataset's long Arrow table (one row per month and
-    series), built column by column without row-wise Python work."""
-    import pyarrow as pa
-
-    columns = [
-        c for c in ts.columns if c not in ("date", "step") and np.issubdtype(ts[c].dtype, np.number)
-    ]
-    months = len(ts)
-    dates = pd.to_datetime(ts["date"].astype(str), format="%Y-%m").to_numpy("datetime64[D]")
-    steps = (
-        ts["step"].to_numpy(np.int32) if "step" in ts.columns else np.arange(months, dtype=np.int32)
-    )
-    names = [c.partition("@") for c in columns]
-    variables = pa.DictionaryArray.from_arrays(
-        np.repeat(np.arange(len(columns), dtype=np.int32), months),
-        pa.array([n[0] for n in names], pa.string()),
-    )
-    entities = pa.DictionaryArray.from_arrays(
-        np.repeat(np.arange(len(columns), dtype=np.int32), months),
-        pa.array([n[2] for n in names], pa.string()),
-    )
-    values = ts[columns].to_numpy(np.float64).T.reshape(-1) if columns else np.empty(0)
-    return pa.table(
-        {
-            "date": pa.array(np.tile(dates, len(columns)), pa.date32()),
-            "step": np.tile(steps, len(columns)),
-            "variable": variables.cast(pa.string()),
-            "entity": entities.cast(pa.string()),
-            "value": values,
-        },
-        schema=schema(),
-    )
-
-
-def write_series(ts: pd.DataFrame, sweep_dir: Path, run_id: str) -> str:
-    """Write a run's file into the sweep's dataset (atomically); returns its relative path."""
+def write_series(run_dir: Path, sweep_dir: Path, run_id: str) -> str:
+    """Add the run's ``series.parquet`` to the sweep's dataset (atomically); returns the
+    partition's path relative to the sweep folder."""
     import pyarrow.parquet as pq
 
     from sim.io import atomic_write
 
+    table = pq.read_table(Path(run_dir) / "series.parquet")
+    table = table.drop_columns([RUN])  # the partition names the run
     name = partition(run_id)
-    table = long_table(ts)
     atomic_write(Path(sweep_dir) / name, lambda tmp: pq.write_table(table, tmp))
     return name
 
@@ -108,7 +61,8 @@ def read_series(
     runs: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """The sweep's series (every run's, or those of ``runs``), optionally only some variables
-    or entities; the filters are pushed down to the Parquet reader."""
+    or entities; the filters are pushed down to the Parquet reader. A variable, entity or run
+    that the dataset does not have raises ConfigError naming it and the nearest known one."""
     import pyarrow as pa
     import pyarrow.dataset as ds
 
@@ -119,14 +73,40 @@ def read_series(
     dataset = ds.dataset(
         Path(sweep_dir) / SERIES,
         format="parquet",
-        partitioning=ds.partitioning(pa.schema([("run_id", pa.string())]), flavor="hive"),
+        partitioning=ds.partitioning(pa.schema([(RUN, pa.string())]), flavor="hive"),
     )
-    filters = [
-        _in(field, wanted)
-        for field, wanted in (("variable", variable), ("entity", entity), ("run_id", runs))
-        if wanted is not None
-    ]
+    asked = (("variable", variable), ("entity", entity), (RUN, runs))
+    filters = [_in(field, wanted) for field, wanted in asked if wanted is not None]
     expression = None
     for f in filters:
         expression = f if expression is None else expression & f
-    return dataset.to_table(filter=expression).to_pandas()
+    frame = dataset.to_table(filter=expression).to_pandas(date_as_object=False)
+    for field, wanted in asked:
+        if wanted is not None:
+            _check_known(dataset, field, wanted, frame, Path(sweep_dir).absolute() / SERIES)
+    for key in ("variable", "entity", RUN):
+        frame[key] = frame[key].astype(str)
+    return frame
+
+
+def _check_known(dataset: Any, field: str, wanted: Any, frame: pd.DataFrame, where: Path) -> None:
+    """An asked-for value that the dataset does not have is an error, not an empty frame."""
+    values = [wanted] if isinstance(wanted, str) else list(wanted)
+    found = set(frame[field].astype(str).unique()) if len(frame) else set()
+    missing = [v for v in values if v not in found]
+    if not missing:
+        return
+    import pyarrow.compute as pc
+
+    from sim.errors import ConfigError
+    from sim.scenario.fields import nearest
+
+    # Only on the error path: the distinct values of one (dictionary-encoded) column.
+    column = dataset.to_table(columns=[field])[field]
+    known = sorted(map(str, pc.unique(column.cast("string")).to_pylist()))
+    if missing[0] in known:  # present, but not together with the other filters
+        return
+    near = nearest(missing[0], known)
+    hint = f"did you mean {near!r}? " if near else ""
+    shown = known if len(known) <= 30 else [*known[:30], f"... ({len(known)} in all)"]
+    raise ConfigError(str(where), field, missing[0], f"{hint}one of {shown}")
