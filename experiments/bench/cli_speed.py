@@ -1,6 +1,6 @@
 """Benchmark: the command line before and after issue 17, side by side in one run.
 
-The "before" is the code at a git ref (default: the merge base with ``main``), unpacked with
+The "before" is the code at a git ref (default: 2837d53, main before issue 17), unpacked with
 ``git archive`` into a temporary folder and run with this same Python; the "after" is this
 checkout. Each command runs in a fresh process, alternating before/after, and the median wall
 and CPU (user + system) seconds are reported, with the model's own time (build and run in
@@ -35,6 +35,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
 QUIET = ["output.progress=false"]
+BEFORE = "2837d53"
 
 
 def unpack(ref: str, dest: Path) -> Path:
@@ -199,9 +200,8 @@ def to_markdown(result: dict[str, Any]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    base = subprocess.run(["git", "-C", str(ROOT), "merge-base", "HEAD", "main"],
-                          capture_output=True, text=True).stdout.strip() or "HEAD~1"  # fmt: skip
-    parser.add_argument("--before", default=base, help="git ref of the code to compare with")
+    # The code before issue 17 (main when the work started; main has since merged it).
+    parser.add_argument("--before", default=BEFORE, help="git ref of the code to compare with")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--out", type=Path, default=RESULTS)
