@@ -322,3 +322,20 @@ def test_horizon_table_reads_each_anchor_at_2_10_and_20_years() -> None:
     assert got["peace"] == ts["peace"].iloc[23] and crisis["date"].iloc[0] == ts["date"].iloc[23]
     vision = table[(table["anchor"] == "reference") & (table["horizon"] == "vision")]
     assert len(ts) < 240 and vision["value"].isna().all()
+
+
+def test_an_idle_programme_tie_does_not_dilute_the_cohesion_spill() -> None:
+    """Before the IKV programme pays (1998-01), its partnership tie to Laslovo offers nothing,
+    so it must not halve the cohesion spill of Wageningen's trust gains: Laslovo's cohesion in
+    1997-12 is the same, up to the random streams, with or without the programme. (It counted
+    in the spill's mean from 1996 and left Laslovo about 0.035 less cohesive before the
+    programme started, which made the programme look harmful.)"""
+    gaps = []
+    for seed in (0, 1, 2):
+        cohesion = [
+            PeaceModel.from_scenario("croatia_twinnings", seed=seed, policy=policy, horizon=23,
+                                     params=QUIET).run().timeseries()["cohesion@laslovo"].iloc[-1]
+            for policy in ("baseline", "no_ikv_programme")
+        ]  # fmt: skip
+        gaps.append(cohesion[0] - cohesion[1])
+    assert np.mean(gaps) > -0.015, gaps

@@ -55,8 +55,6 @@ def compile_groups(world: World) -> SimpleNamespace:
         horizontal_ends=ends[city_end],
         horizontal_count=horizontal_count,
         has_horizontal=horizontal_count > 0,
-        # per city, its carrying ties from middle-range providers (the cohesion spill's mean)
-        middle_in=np.bincount(t.dst[t.middle_src & t.carries], minlength=world.n_actors)[:n],
         row_horizon=row_horizon,
         row_city=row_city,
         # (programme, tie) rows to a city, per horizon: whose money feeds which effect stock

@@ -66,9 +66,12 @@ def deliver(world: World, state: State, co: Coefficients, month: Month) -> np.nd
     )
     state.ties.trust = after
     # Middle-range providers spill part of the trust they built into the city's cohesion: the
-    # mean gain over the city's ties from middle-range providers (one partner or twenty).
+    # mean gain over the city's ties from middle-range providers (one partner or twenty) that
+    # offered something this month. A tie with no offer (a programme's partnership before the
+    # programme pays) did no work, so it does not dilute the others' gains.
     gained = group_sum((after - before) * t.middle_src, t.dst, world.n_actors)[:, :n]
-    spill = dp.middle_spill * gained / np.maximum(world.groups.middle_in, 1)
+    working = group_sum(month.has_offer & t.middle_src, t.dst, world.n_actors)[:, :n]
+    spill = dp.middle_spill * gained / np.maximum(working, 1)
     c.cohesion = np.clip(c.cohesion + np.minimum(spill, 1.0) * (1.0 - c.cohesion), 0.0, 1.0)
     # Humanitarian and peace money feed the effect stocks of their programmes' horizons.
     by_horizon = _received_by_horizon(world, month, flows)  # (3, 3, R, N)
