@@ -26,7 +26,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from helpers import run_cli
+from helpers import mounted_tmpfs, run_cli
 from sim.errors import CitypeaceError
 from sim.io import OutputError, atomic_write, write_parquet, write_text
 
@@ -272,20 +272,8 @@ def _assert_clean_write_failure(proc: subprocess.CompletedProcess, run: Path, wh
 @pytest.fixture
 def tiny_tmpfs(tmp_path: Path) -> Iterator[Path]:
     """A 64 KB tmpfs (needs mount rights; skipped otherwise)."""
-    mnt = tmp_path / "tiny"
-    mnt.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mnt)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
-    try:
+    with mounted_tmpfs(tmp_path / "tiny", "64k") as mnt:
         yield mnt
-    finally:
-        subprocess.run(["umount", "-l", str(mnt)], check=False)
 
 
 def test_full_disk_on_a_tiny_tmpfs(tmp_path: Path, tiny_tmpfs: Path) -> None:
