@@ -67,6 +67,8 @@ def patterns_schema() -> dict[str, Any]:
         "max": {"type": "number"},
         "numerator": {**part, "additionalProperties": False},
         "denominator": {**part, "additionalProperties": False},
+        "before": {**part, "additionalProperties": False},
+        "after": {**part, "additionalProperties": False},
         "op": {"enum": list(OPERATORS)},
         "value": {"type": "number"},
         "never": {"type": "boolean"},

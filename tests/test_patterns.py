@@ -56,6 +56,23 @@ def test_ratio_and_first_date() -> None:
     assert holds({**f, "value": 100, "never": True}, TS)
 
 
+def test_change_is_after_minus_before() -> None:
+    p = {
+        "id": "d",
+        "kind": "change",
+        "before": {"series": "x", "agg": "mean", "to": "2000-03"},
+        "after": {"series": "x", "agg": "last"},
+        "min": 12,
+        "max": 12,
+    }
+    assert measure(p, TS) == pytest.approx(13 - 1) and holds(p, TS)
+    assert not holds({**p, "max": 11.5}, TS)
+    falling = {**p, "before": p["after"], "after": p["before"], "min": None, "max": -12}
+    assert measure(falling, TS) == pytest.approx(-12) and holds(falling, TS)
+    empty = {**p, "after": {"series": "x", "from": "2030-01"}}
+    assert not holds(empty, TS)  # an empty window holds nothing
+
+
 def test_contrast_direction() -> None:
     base, low = [series([1.0] * 12)], [series([0.5] * 12)]
     p = {"id": "c", "kind": "contrast", "series": "x", "agg": "mean"}
@@ -68,3 +85,14 @@ def test_contrast_direction() -> None:
 def test_unknown_series_is_a_clear_error() -> None:
     with pytest.raises(ScenarioError, match="a time-series column"):
         measure({"id": "u", "kind": "range", "series": "nope", "agg": "sum"}, TS)
+
+
+def test_a_change_records_the_scoped_series_of_both_windows() -> None:
+    from sim.engine.scoped_series import requested
+
+    p = {
+        "kind": "change",
+        "before": {"series": "trust@a<->b", "to": "2000-03"},
+        "after": {"series": "trust@tie_type:twinning"},
+    }
+    assert requested([p]) == ["trust@a<->b", "trust@tie_type:twinning"]

@@ -128,6 +128,24 @@ def test_ratio_parts_are_checked_too(tmp_path: Path) -> None:
     assert err.key == "patterns[0].numerator.to"
 
 
+def test_change_parts_are_checked_like_a_ratios(tmp_path: Path) -> None:
+    change = {
+        "kind": "change",
+        "before": {"series": "needs", "agg": "mean", "to": "2001-01"},
+        "after": {"series": "needs", "agg": "mean", "from": "2002-01"},
+        "max": -0.01,
+    }
+    drop = ("series", "agg", "from", "to")
+    assert load_scenario(broken(tmp_path / "a", change, drop)).patterns[0]["kind"] == "change"
+    bad = {**change, "after": {"series": "neds"}}
+    err = refused(broken(tmp_path / "b", bad, drop))
+    assert err.key == "patterns[0].after.series" and "did you mean 'needs'?" in err.allowed
+    err = refused(broken(tmp_path / "c", {**change, "numerator": {"series": "needs"}}, drop))
+    assert err.key == "patterns[0].numerator" and "a key of this kind" in err.allowed
+    err = refused(broken(tmp_path / "d", {k: v for k, v in change.items() if k != "before"}, drop))
+    assert err.key == "patterns[0].before" and "a mapping" in err.allowed
+
+
 def test_duplicate_ids_and_too_many_patterns(tmp_path: Path) -> None:
     folder = broken(tmp_path)
     (folder / "patterns.yaml").write_text(yaml.safe_dump([GOOD, GOOD]))

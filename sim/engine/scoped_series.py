@@ -75,7 +75,7 @@ def requested(patterns: Iterable[dict[str, Any]]) -> list[str]:
     """The scoped series names that ``patterns`` read, in order of first use."""
     names: list[str] = []
     for p in patterns:
-        for spec in (p, p.get("numerator"), p.get("denominator")):
+        for spec in (p, *(p.get(part) for part in ("numerator", "denominator", "before", "after"))):
             if isinstance(spec, dict) and parse(spec.get("series")) and spec["series"] not in names:
                 names.append(spec["series"])
     return names

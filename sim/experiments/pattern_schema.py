@@ -25,7 +25,7 @@ from typing import Any
 
 from sim.errors import ScenarioError
 
-KINDS = ("range", "ratio", "first_date", "contrast")
+KINDS = ("range", "ratio", "change", "first_date", "contrast")
 ROLES = ("scripted", "calibration", "evidence")
 AGGREGATES = ("sum", "mean", "max", "min", "last", "first", "median")
 OPERATORS = (">=", ">", "<=", "<", "==")
@@ -48,6 +48,7 @@ _WINDOW = ("series", "agg", "from", "to")
 KEYS = {
     "range": (*_COMMON, *_WINDOW, "min", "max"),
     "ratio": (*_COMMON, "numerator", "denominator", "min", "max"),
+    "change": (*_COMMON, "before", "after", "min", "max"),
     "first_date": (*_COMMON, "series", "op", "value", "from", "to", "never"),
     "contrast": (*_COMMON, *_WINDOW, "policy", "min_difference", "direction"),
 }
@@ -211,7 +212,8 @@ def check_pattern(
             raise p.fail("policy", policy, f"one of {sorted(sc.policies, key=str)}")
     p.keys(KEYS[kind])
     _role(p)
-    {"range": _range, "ratio": _ratio, "first_date": _first_date, "contrast": _contrast}[kind](p)
+    checks = {"range": _range, "ratio": _ratio, "change": _change, "first_date": _first_date}
+    {**checks, "contrast": _contrast}[kind](p)
     return dict(rec)
 
 
@@ -261,14 +263,19 @@ def _range(p: _Pattern) -> None:
     _bounds(p)
 
 
-def _ratio(p: _Pattern) -> None:
-    for part in ("numerator", "denominator"):
+def _ratio(p: _Pattern, parts: tuple[str, str] = ("numerator", "denominator")) -> None:
+    for part in parts:
         spec = p.rec.get(part)
         if not isinstance(spec, dict):
             raise p.fail(part, spec, "a mapping {series, agg, from, to}")
         p.keys(_WINDOW, spec, f"{part}.")
         _aggregate(p, spec, f"{part}.")
     _bounds(p)
+
+
+def _change(p: _Pattern) -> None:
+    """Two windows like a ratio's; the pattern bounds ``after - before``."""
+    _ratio(p, ("before", "after"))
 
 
 def _first_date(p: _Pattern) -> None:

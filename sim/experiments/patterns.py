@@ -1,7 +1,8 @@
 """Stylised facts as machine-checkable assertions over a run's time series.
 
-A scenario's ``patterns.yaml`` lists them (kinds ``range``, ``ratio``, ``first_date`` and
-``contrast``; see docs/scenario-format.md; ``sim.experiments.pattern_schema`` checks the file).
+A scenario's ``patterns.yaml`` lists them (kinds ``range``, ``ratio``, ``change``,
+``first_date`` and ``contrast``; see docs/scenario-format.md;
+``sim.experiments.pattern_schema`` checks the file).
 ``holds`` checks one per-seed pattern on one run. A contrast is judged per pair of runs with the
 same seed, one under the baseline and one under the pattern's policy: ``contrast_differences``
 gives the gap of each pair, ``contrast_holds`` whether each pair meets the threshold, and
@@ -75,6 +76,9 @@ def measure(pattern: dict[str, Any], ts: pd.DataFrame) -> float | str | None:
         num = aggregate(ts, pattern["numerator"], pattern["id"])
         den = aggregate(ts, pattern["denominator"], pattern["id"])
         return num / den if den else (float("inf") if num > 0 else float("nan"))
+    if kind == "change":  # a difference, not a ratio: indices near 0 stay meaningful
+        before = aggregate(ts, pattern["before"], pattern["id"])
+        return aggregate(ts, pattern["after"], pattern["id"]) - before
     if kind == "first_date":
         series = pattern.get("series")
         if series not in ts:
@@ -89,7 +93,10 @@ def measure(pattern: dict[str, Any], ts: pd.DataFrame) -> float | str | None:
         hit = ts[op(ts[series].to_numpy(dtype=float), float(pattern["value"]))]
         return None if hit.empty else str(hit["date"].iloc[0])
     raise ScenarioError(
-        "patterns.yaml", f"{pattern['id']}.kind", kind, "a per-seed kind (range, ratio, first_date)"
+        "patterns.yaml",
+        f"{pattern['id']}.kind",
+        kind,
+        "a per-seed kind (range, ratio, change, first_date)",
     )
 
 
