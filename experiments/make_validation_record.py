@@ -1,6 +1,6 @@
 """The committed validation record: ``docs/validation/<scenario>/`` for every real case.
 
-Runs, for tuzla, map and seoul_pyongyang,
+Runs, for tuzla, map, seoul_pyongyang and croatia_twinnings,
 
     citypeace validate scenario=<name> seeds=30 nulls=all perturb=0.25 draws=20 \
         out=docs/validation/<name>
@@ -28,8 +28,9 @@ from pathlib import Path
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
-REAL = ("tuzla", "map", "seoul_pyongyang")
-LONGEST_FIRST = ("seoul_pyongyang", "tuzla", "map")  # so two workers finish close together
+REAL = ("tuzla", "map", "seoul_pyongyang", "croatia_twinnings")
+# so two workers finish close together
+LONGEST_FIRST = ("seoul_pyongyang", "tuzla", "map", "croatia_twinnings")
 
 
 def validate(name: str, seeds: int, draws: int, perturb: float, out: Path) -> dict:
