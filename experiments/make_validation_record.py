@@ -6,7 +6,9 @@ Runs, for tuzla, map, seoul_pyongyang and croatia_twinnings,
         out=docs/validation/<name>
 
 (each in its own process, ``--jobs`` at a time) and then writes ``docs/validation/README.md``:
-per scenario the patterns by role, how many evidence patterns discriminate, and the wall time.
+per scenario the patterns by role, how many evidence patterns discriminate, and the wall time;
+and ``docs/validation/mechanisms.md`` (``sim.experiments.mechanism_table``): per mechanism the
+evidence patterns naming it and whether its null breaks them.
 ``validate`` exits 1 when a pattern fails or evidence does not discriminate: that is a result to
 record, not an error of this script.
 
@@ -140,7 +142,8 @@ def readme(out: Path, timings: list[dict], seeds: int, draws: int, perturb: floa
             "when an evidence pattern names it and discriminates (✓). The last column lists the "
             "patterns that hold under the full model (>= 80% of seeds) and fail without the "
             "mechanism (<= 50%): what the mechanism does in these cases, whatever the pattern's "
-            "role.",
+            "role. [mechanisms.md](mechanisms.md) gives each evidence pattern's shares under the "
+            "full model and the mechanism's null, and the untested mechanisms.",
             "",
             *mechanism_rows(out, [t["scenario"] for t in timings]),
             "",
@@ -176,6 +179,10 @@ def main() -> None:
     text = readme(a.out, timings, a.seeds, a.draws, a.perturb)
     (a.out / "README.md").write_text(text, encoding="utf-8")
     print(text)
+    from sim.experiments import mechanism_table
+    from sim.experiments.nulls import mechanisms
+
+    print(mechanism_table.write(a.out, [t["scenario"] for t in timings], mechanisms()))
 
 
 if __name__ == "__main__":
