@@ -99,13 +99,33 @@ NO_LONGER_HOLD = {
     # Palestinian direct violence after 2005 is lower than before issue 15 (about 0.1-0.2 at the
     # 2007-2009 peak), so the EU grant is often paid and MAP is seldom suspended
     "map": {"map_eu_grant_refused", "map_suspended_as_violence_grows"},
+    # The Croatian case's first run after issue 15's dynamics (docs/validation/issue15.md):
+    # small programmes' doses per inhabitant move trust, capacity and needs by less than 0.01
+    "croatia_twinnings": {
+        "small_projects_open_the_way",
+        "ikv_programme_helps_rebuild",
+        "darda_waste_service_restarts",
+        "darda_needs_lower_with_help",
+    },
+}
+
+# Issue 15 item 10's new evidence patterns that did not hold in their first run (30 seeds,
+# docs/validation/issue15.md, "New evidence patterns"). Reported as they came out, not
+# loosened, relabelled or tuned for.
+NEW_THAT_FAIL = {
+    # gap 0.014 < 0.02: the spill from ABC's peace work to cohesion is real but smaller
+    "tuzla": {"abc_social_renewal_strengthens_cohesion"},
+    # S falls through the intifada (-0.14); hostility rises by 0.007 < 0.01 during it
+    "map": {"intifada_deepens_deprivation", "intifada_hardens_the_states"},
+    # trust rises by a median 0.046 < 0.05 (43% of seeds)
+    "seoul_pyongyang": {"exchange_builds_trust_with_pyongyang"},
 }
 
 
-@pytest.mark.parametrize("name", ["tuzla", "map", "seoul_pyongyang"])
+@pytest.mark.parametrize("name", REAL)
 def test_patterns_hold_in_the_ensemble(name: str, request: pytest.FixtureRequest) -> None:
     """Every pattern holds in >= 80% of seeds (10 seeds by default, 30 with --runslow), except
-    those recorded in NO_LONGER_HOLD, which must still fail."""
+    those recorded in NO_LONGER_HOLD and NEW_THAT_FAIL, which must still fail."""
     from sim.experiments.validate import evaluate, run_ensemble
 
     seeds = 30 if request.config.getoption("--runslow") else 10
@@ -115,6 +135,7 @@ def test_patterns_hold_in_the_ensemble(name: str, request: pytest.FixtureRequest
         runs[policy] = run_ensemble([f"scenario={name}"], policy, seeds, 1, False)
     table = evaluate(case.patterns, runs)
     failing = table[~table["pass"]]
-    assert set(failing["pattern"]) == NO_LONGER_HOLD.get(name, set()), (
+    expected = NO_LONGER_HOLD.get(name, set()) | NEW_THAT_FAIL.get(name, set())
+    assert set(failing["pattern"]) == expected, (
         "\n" + failing[["pattern", "share", "value"]].to_string()
     )
