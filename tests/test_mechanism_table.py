@@ -90,3 +90,15 @@ def test_the_markdown_lists_every_mechanism_and_the_untested(tmp_path: Path) -> 
     assert text == render(
         collect({"a": out / "a", "b": out / "b"}, MECHANISMS), MECHANISMS, ["a", "b"]
     )
+
+
+def test_the_committed_table_is_what_the_committed_record_gives() -> None:
+    """docs/validation/mechanisms.md is generated, never typed: it matches the CSVs beside it."""
+    from helpers import ROOT
+    from sim.experiments.nulls import mechanisms
+
+    out = ROOT / "docs" / "validation"
+    scenarios = ["tuzla", "map", "seoul_pyongyang", "croatia_twinnings"]
+    folders = {s: out / s for s in scenarios}
+    expected = render(collect(folders, mechanisms()), mechanisms(), scenarios)
+    assert (out / "mechanisms.md").read_text(encoding="utf-8") == expected

@@ -14,6 +14,7 @@ import yaml
 
 from helpers import ROOT, copy_scenario, edit_yaml
 from sim import PeaceModel
+from sim.engine.scoped_series import requested
 from sim.errors import ScenarioError
 from sim.experiments.pattern_schema import standing_series
 from sim.scenario.loader import load_scenario
@@ -168,7 +169,8 @@ def test_a_policy_may_drop_what_a_series_reads(tmp_path: Path) -> None:
 def test_standing_series_are_exactly_what_a_run_records(name: str) -> None:
     sc = load_scenario(name)
     ts = PeaceModel(name, seed=0, horizon=2).run().timeseries()
-    assert standing_series(sc) == list(ts.columns)
+    # ... then the scoped series the scenario's own patterns name (sim.engine.scoped_series)
+    assert [*standing_series(sc), *requested(sc.patterns)] == list(ts.columns)
 
 
 def _doc_examples() -> list[dict[str, Any]]:
