@@ -47,10 +47,15 @@ def compile_groups(world: World) -> SimpleNamespace:
     )
     row_city = np.where(t.dst[world.row_tie] < n, t.dst[world.row_tie], -1)
     row_horizon = prog_horizon[world.row_prog] if world.row_prog.size else world.row_prog
+    ladder_ties = np.flatnonzero(on_ladder)
+    reverse = _reverse_ties(t.src, t.dst, world.n_actors)
     return SimpleNamespace(
         on_ladder=on_ladder,
-        ladder_ties=np.flatnonzero(on_ladder),
-        reverse=_reverse_ties(t.src, t.dst, world.n_actors),
+        ladder_ties=ladder_ties,
+        reverse=reverse,
+        # each ladder tie's reverse tie (0 where none) and whether it has one
+        ladder_reverse=np.maximum(reverse[ladder_ties], 0),
+        ladder_has_reverse=reverse[ladder_ties] >= 0,
         horizontal_rows=rows[city_end],
         horizontal_ends=ends[city_end],
         horizontal_count=horizontal_count,

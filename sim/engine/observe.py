@@ -165,7 +165,7 @@ class Recorder:
         ]
         # Funds by pillar and channel: providers that are IOs, or direct.
         flows = month.flows  # (3, R, E)
-        direct_funds = total(np.take(flows, w.direct_ties, axis=-1))  # (3, R)
+        direct_funds = total(self._direct(flows))  # (3, R)
         io_funds = total(np.take(flows, w.io_ties, axis=-1))
         counts = np.count_nonzero(flows > 0, axis=-1)
         for j in range(len(PILLARS)):
@@ -236,6 +236,12 @@ class Recorder:
             names += ["hostility_max", "sanctioned_countries"]
         return names
 
+    def _direct(self, flows: np.ndarray) -> np.ndarray:
+        """(3, R, direct ties) the flows of ties whose provider is not an IO (all of them in a
+        world without IOs, as they are: the same contiguous rows a gather would copy)."""
+        direct = self.world.direct_ties
+        return flows if direct.size == self.world.n_ties else np.take(flows, direct, axis=-1)
+
     def _headline(self, stack: np.ndarray, people: np.ndarray) -> list[np.ndarray]:
         """Population-weighted means over each headline group's cities (0 for an empty
         group), in the order of HEADLINE."""
@@ -253,7 +259,11 @@ class Recorder:
         if not rows.size:
             return [np.zeros(self.replicates)] * (len(ladder.STAGE_NAMES) + 1)
         stage = np.take(ties.stage, rows, axis=1)
-        shares = [np.count_nonzero(stage == s, axis=-1) / rows.size for s in range(4)]
+        # Ties per stage and replicate in one count: replicate r's stage s is bin r x 4 + s.
+        stages = len(ladder.STAGE_NAMES)
+        bins = stage + stages * np.arange(self.replicates)[:, None]
+        counts = np.bincount(bins.ravel(), minlength=stages * self.replicates)
+        shares = list(counts.reshape(self.replicates, stages).T / rows.size)
         return [*shares, average(np.take(ties.benefit, rows, axis=1))]
 
     def _record_communities(self, stack: np.ndarray, people: np.ndarray) -> None:
