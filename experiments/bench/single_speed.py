@@ -18,6 +18,9 @@ draws=D``) end to end, with reduced seeds and draws by default.
     .venv/bin/python experiments/bench/single_speed.py --base a261a79 --repeat 3 --record
     .venv/bin/python experiments/bench/single_speed.py --base a261a79 --cases --large
 
+``--head <commit>`` measures a commit rather than the checkout (so the checkout can change
+while the benchmark runs).
+
 Writes ``results/single_speed.json`` and ``results/single_speed.md``.
 """
 
@@ -118,27 +121,29 @@ def main() -> None:
     parser.add_argument("--base", default="a261a79", help="commit of the 'before' tree")
     parser.add_argument("--before", type=Path, help="an unpacked 'before' tree (else --base)")
     parser.add_argument("--after", type=Path, default=HERE)
+    parser.add_argument(
+        "--head", help="a commit for the 'after' tree (unpacked like --base; else --after)"
+    )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--cases", nargs="*", default=list(CASES))
     parser.add_argument("--large", action="store_true", help="also 250,000 cities, once")
     parser.add_argument("--record", action="store_true", help="also the validation record")
     parser.add_argument("--seeds", type=int, default=10, help="the record's seeds")
     parser.add_argument("--draws", type=int, default=5, help="the record's coefficient draws")
+    parser.add_argument("--record-repeat", type=int, default=2)
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        before = args.before
-        if before is None:
-            before = Path(tmp)
-            archive = subprocess.run(
-                ["git", "archive", args.base], cwd=HERE, capture_output=True, check=True
-            )
-            subprocess.run(["tar", "-x", "-C", str(before)], input=archive.stdout, check=True)
-        trees = {"before": before, "after": args.after}
+        before = args.before or _unpack(args.base, Path(tmp) / "before")
+        after = _unpack(args.head, Path(tmp) / "after") if args.head else args.after
+        trees = {"before": before, "after": after}
         results = _measure_all(args, trees)
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True
-    ).stdout.strip()
+    commit = (
+        args.head
+        or subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True
+        ).stdout.strip()
+    )
     meta = {
         "base": args.base if args.before is None else str(args.before),
         "after_commit": commit,
@@ -148,12 +153,21 @@ def main() -> None:
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
         "repeat": args.repeat,
+        "record_repeat": args.record_repeat,
     }
     args.out.mkdir(parents=True, exist_ok=True)
     payload = {"meta": meta, "results": results}
     (args.out / "single_speed.json").write_text(json.dumps(payload, indent=1) + "\n")
     (args.out / "single_speed.md").write_text(markdown(meta, results))
     print((args.out / "single_speed.md").read_text())
+
+
+def _unpack(commit: str, into: Path) -> Path:
+    """The source tree of ``commit`` (git archive), unpacked into ``into``."""
+    into.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", commit], cwd=HERE, capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    return into
 
 
 def _measure_all(args: argparse.Namespace, trees: dict[str, Path]) -> dict[str, object]:
@@ -168,7 +182,7 @@ def _measure_all(args: argparse.Namespace, trees: dict[str, Path]) -> dict[str, 
     if args.record:
         name = f"validate_record_tuzla_seeds{args.seeds}_draws{args.draws}"
         results[name] = side_by_side(
-            trees, args.repeat, lambda t: record(t, args.seeds, args.draws)
+            trees, args.record_repeat, lambda t: record(t, args.seeds, args.draws)
         )
         print(name, _line(results[name]), flush=True)
     return results
@@ -188,7 +202,9 @@ def markdown(meta: dict[str, object], results: dict[str, object]) -> str:
         "",
         f"Before: `{meta['base']}`; after: `{meta['after_commit']}` (this branch). Median of "
         f"{meta['repeat']} fresh processes per side, alternating before/after (250,000 cities: "
-        "one each). Run time only: the world built and stepped and the time series built. "
+        f"one each; the validation record: {meta['record_repeat']} each). Run time only: the "
+        "world built and stepped and the time series built (the validation record: the whole "
+        "command). "
         f"{meta['cpus']} CPUs, Python {meta['python']}, measured {meta['date']}; load average "
         f"{meta['load_before'][0]:.1f} at the start and {meta['load_after'][0]:.1f} at the end: "
         "**the machine was shared** with other work, so absolute times carry its load; the "

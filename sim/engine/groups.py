@@ -56,6 +56,7 @@ def compile_groups(world: World) -> SimpleNamespace:
         # each ladder tie's reverse tie (0 where none) and whether it has one
         ladder_reverse=np.maximum(reverse[ladder_ties], 0),
         ladder_has_reverse=reverse[ladder_ties] >= 0,
+        not_mediation=t.type != TIE_TYPES.index("mediation"),
         horizontal_rows=rows[city_end],
         horizontal_ends=ends[city_end],
         horizontal_count=horizontal_count,

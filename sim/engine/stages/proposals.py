@@ -101,7 +101,9 @@ def make_offers(
     parts = _parts_of_offers(prob, draws, has_offer, pp.items)
     accepted = parts > 0
     month.offer, month.split, month.passage = offer, split, passage
-    month.has_offer, month.parts, month.taken = has_offer, parts, parts / pp.items
+    month.offer_total, month.has_offer = offer_total, has_offer
+    month.parts, month.taken = parts, parts / pp.items
+    month.ladder_stage = stage
     month.accepted, month.declined = accepted, has_offer & ~accepted
 
 
