@@ -19,7 +19,9 @@ draws=D``) end to end, with reduced seeds and draws by default.
     .venv/bin/python experiments/bench/single_speed.py --base a261a79 --cases --large
 
 ``--head <commit>`` measures a commit rather than the checkout (so the checkout can change
-while the benchmark runs).
+while the benchmark runs). ``--inprocess`` times the cases with both engines loaded in this one
+process, taking turns run by run (``two_engines.py``): the fairest comparison on a shared
+machine, in CPU seconds.
 
 Writes ``results/single_speed.json`` and ``results/single_speed.md``.
 """
@@ -131,6 +133,11 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=10, help="the record's seeds")
     parser.add_argument("--draws", type=int, default=5, help="the record's coefficient draws")
     parser.add_argument("--record-repeat", type=int, default=2)
+    parser.add_argument(
+        "--inprocess",
+        action="store_true",
+        help="time the cases with both engines in this process, alternating (CPU seconds)",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -172,7 +179,15 @@ def _unpack(commit: str, into: Path) -> Path:
 
 def _measure_all(args: argparse.Namespace, trees: dict[str, Path]) -> dict[str, object]:
     results: dict[str, object] = {"_load_before": os.getloadavg()}
-    for case in args.cases:
+    if args.inprocess:  # both engines in this process, taking turns (two_engines.py)
+        from two_engines import TwoEngines, alternate
+
+        engines = TwoEngines(trees)
+        for case in args.cases:
+            results[f"{case} (in one process)"] = row = alternate(engines, CASES[case], args.repeat)
+            print(case, f"in one process: after/before {row['ratio_cpu']:.3f} CPU", flush=True)
+        engines.use("after")
+    for case in [] if args.inprocess else args.cases:
         results[case] = side_by_side(trees, args.repeat, lambda t, c=case: measure(t, CASES[c]))
         print(case, _line(results[case]), flush=True)
     if args.large:
@@ -209,18 +224,41 @@ def markdown(meta: dict[str, object], results: dict[str, object]) -> str:
         f"{meta['load_before'][0]:.1f} at the start and {meta['load_after'][0]:.1f} at the end: "
         "**the machine was shared** with other work, so absolute times carry its load; the "
         "ratios, measured side by side, are the figures to read.",
-        "",
-        "| case | before wall (s) | after wall (s) | after / before, wall | before CPU (s) | "
-        "after CPU (s) | after / before, CPU | peak RSS before (MB) | peak RSS after (MB) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
+    inprocess = {case: row for case, row in results.items() if "before_wall_s" not in row}
+    if len(inprocess) < len(results):
+        lines += [
+            "",
+            "Fresh processes per run:",
+            "",
+            "| case | before wall (s) | after wall (s) | after / before, wall | before CPU (s) | "
+            "after CPU (s) | after / before, CPU | peak RSS before (MB) | peak RSS after (MB) |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
     for case, row in results.items():
+        if case in inprocess:
+            continue
         lines.append(
             f"| {case} | {row['before_wall_s']:.2f} | {row['after_wall_s']:.2f} | "
             f"**{row['ratio_wall']:.2f}** | {row['before_cpu_s']:.2f} | {row['after_cpu_s']:.2f} | "
             f"{row['ratio_cpu']:.2f} | {row['before_peak_rss_mb']:.0f} | "
             f"{row['after_peak_rss_mb']:.0f} |"
         )
+    if inprocess:
+        lines += [
+            "",
+            "Both engines in one process (``--inprocess``, ``two_engines.py``), taking turns "
+            "run by run after a warm-up run each; CPU seconds, median of "
+            f"{meta['repeat']} runs per side:",
+            "",
+            "| case | before CPU (s) | after CPU (s) | after / before |",
+            "| --- | ---: | ---: | ---: |",
+        ]
+        for case, row in inprocess.items():
+            lines.append(
+                f"| {case} | {row['before_cpu_s']:.3f} | {row['after_cpu_s']:.3f} | "
+                f"**{row['ratio_cpu']:.3f}** |"
+            )
     return "\n".join(lines) + "\n"
 
 
