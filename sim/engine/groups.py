@@ -3,7 +3,9 @@
 Built once per compiled world (:class:`sim.engine.world.World` keeps them as ``world.groups``):
 
 - the cooperation ladder's ties (twinnings and partnerships between two cities) and each tie's
-  reverse tie;
+  reverse tie (and, per ladder tie, its reverse tie and whether it has one);
+- which ties are not mediation ties (a mediation tie stands without contact only while the
+  mediation lever is on);
 - each city's middle-level cross-divide ties (Lederach's horizontal integration per city);
 - per (country, community) group of cities, which country pairs its violence hardens: the
   groups whose community is in a divide with a community that has cities in the other country;
