@@ -167,3 +167,34 @@ def test_rules_over_blocks_of_ties_give_the_same_run(monkeypatch: pytest.MonkeyP
     )
     pd.testing.assert_frame_equal(whole.timeseries(), blocks.timeseries(), check_exact=True)
     pd.testing.assert_frame_equal(whole.activities(), blocks.activities(), check_exact=True)
+
+
+def test_parts_of_offers_equal_the_rule_over_every_tie(rng: np.random.Generator) -> None:
+    """The proposals stage counts parts on the offered ties only; each count depends on its
+    own tie alone, so the counts equal the rule over every tie where there is an offer."""
+    from sim.engine.stages.proposals import _parts_of_offers
+
+    prob, draw = rng.random((3, 800)), rng.random((3, 800))
+    prob[:, :30] = rng.choice([0.0, 1.0, 1e-12, 1.0 - 1e-12], size=(3, 30))
+    has_offer = rng.random((3, 800)) < 0.7
+    for items in (np.full((3, 1), 20), np.array([[1], [20], [7]]), np.full((3, 1), 1)):
+        got = _parts_of_offers(prob, draw, has_offer, items)
+        want = np.where(has_offer, proposals.parts_taken(prob, draw, items), 0)
+        assert got.dtype == np.int64 and same(got, want)
+    none = _parts_of_offers(prob, draw, np.zeros((3, 800), dtype=bool), np.full((3, 1), 20))
+    assert same(none, np.zeros((3, 800), dtype=np.int64))
+
+
+def test_context_without_the_identity_gather_is_the_same() -> None:
+    """Where every city is in a community, context reads the cities as they are instead of
+    gathering all of them; both give the same values, bit for bit."""
+    world = PeaceModel("synthetic", seed=4, horizon=3, synthetic={"n_cities": 300}).world
+    g = world.context_groups
+    assert g.every_city and g.cities.size == world.n_cities
+    values = np.random.default_rng(4).random((2, world.n_cities))
+    direct = world.context(values, 0.5)
+    g.every_city = False
+    try:
+        assert same(world.context(values, 0.5), direct)
+    finally:
+        g.every_city = True

@@ -50,3 +50,25 @@ def test_compare_mesa_runs_both_models() -> None:
     )
     assert "ours / Mesa" in text
     assert row["ours"]["compute_floor_ms_per_month"] > 0 and "compute floor" in text
+
+
+def test_two_engines_take_turns_in_one_process() -> None:
+    """single_speed.py --inprocess: two trees' sim packages loaded side by side (here the same
+    tree twice), each run on its own modules; in a subprocess, so this process's sim stays."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path\n"
+        f"sys.path.insert(0, {str(ROOT / 'experiments' / 'bench')!r})\n"
+        "from two_engines import TwoEngines, alternate\n"
+        f"root = Path({str(ROOT)!r})\n"
+        "engines = TwoEngines({'before': root, 'after': root})\n"
+        "assert engines.modules['before']['sim'] is not engines.modules['after']['sim']\n"
+        "row = alternate(engines, \"build = lambda: PeaceModel('two_cities', seed=0, "
+        'horizon=3)\\n", 2)\n'
+        "assert len(row['runs_cpu_s']['after']) == 2 and row['ratio_cpu'] > 0\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]

@@ -3,7 +3,9 @@
 Built once per compiled world (:class:`sim.engine.world.World` keeps them as ``world.groups``):
 
 - the cooperation ladder's ties (twinnings and partnerships between two cities) and each tie's
-  reverse tie;
+  reverse tie (and, per ladder tie, its reverse tie and whether it has one);
+- which ties are not mediation ties (a mediation tie stands without contact only while the
+  mediation lever is on);
 - each city's middle-level cross-divide ties (Lederach's horizontal integration per city);
 - per (country, community) group of cities, which country pairs its violence hardens: the
   groups whose community is in a divide with a community that has cities in the other country;
@@ -47,10 +49,16 @@ def compile_groups(world: World) -> SimpleNamespace:
     )
     row_city = np.where(t.dst[world.row_tie] < n, t.dst[world.row_tie], -1)
     row_horizon = prog_horizon[world.row_prog] if world.row_prog.size else world.row_prog
+    ladder_ties = np.flatnonzero(on_ladder)
+    reverse = _reverse_ties(t.src, t.dst, world.n_actors)
     return SimpleNamespace(
         on_ladder=on_ladder,
-        ladder_ties=np.flatnonzero(on_ladder),
-        reverse=_reverse_ties(t.src, t.dst, world.n_actors),
+        ladder_ties=ladder_ties,
+        reverse=reverse,
+        # each ladder tie's reverse tie (0 where none) and whether it has one
+        ladder_reverse=np.maximum(reverse[ladder_ties], 0),
+        ladder_has_reverse=reverse[ladder_ties] >= 0,
+        not_mediation=t.type != TIE_TYPES.index("mediation"),
         horizontal_rows=rows[city_end],
         horizontal_ends=ends[city_end],
         horizontal_count=horizontal_count,

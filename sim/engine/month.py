@@ -27,7 +27,9 @@ class Month:
     offer: np.ndarray | None = None  # (3, R, E) offered money
     split: np.ndarray | None = None  # (3, R, rows) each programme's offer per (programme, tie)
     passage: np.ndarray | None = None  # (R, E) share of humanitarian money through sanctions
+    offer_total: np.ndarray | None = None  # (R, E) the offer summed over pillars
     has_offer: np.ndarray | None = None  # (R, E)
+    ladder_stage: np.ndarray | None = None  # (R, E) each tie's ladder stage (0 off the ladder)
     parts: np.ndarray | None = None  # (R, E) parts of the offer taken
     taken: np.ndarray | None = None  # (R, E) share of the offer taken
     accepted: np.ndarray | None = None  # (R, E) some part taken

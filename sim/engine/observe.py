@@ -8,6 +8,8 @@ from replicate r's arrays alone (sums along its own rows), so it is the same in 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from sim.engine.month import Month
@@ -116,10 +118,12 @@ class Recorder:
         wanted = requested(world.case.patterns)
         self.scoped = ScopedRecorder(world, wanted) if wanted else None
 
-    def _put(self, key: str, names: list[str], values: np.ndarray) -> None:
-        """Record several series of every replicate at once: ``values`` is (R, series)."""
+    def _put(self, key: str, names: Callable[[], list[str]], values: np.ndarray) -> None:
+        """Record several series of every replicate at once: ``values`` is (R, series);
+        ``names()`` lists the series (asked once, when the block is made)."""
         block = self.blocks.get(key)
         if block is None:
+            names = names()
             shape = (self.replicates, self.world.horizon, len(names))
             block = self.blocks[key] = np.full(shape, np.nan)
             self.names[key] = names
@@ -165,7 +169,7 @@ class Recorder:
         ]
         # Funds by pillar and channel: providers that are IOs, or direct.
         flows = month.flows  # (3, R, E)
-        direct_funds = total(np.take(flows, w.direct_ties, axis=-1))  # (3, R)
+        direct_funds = total(self._direct(flows))  # (3, R)
         io_funds = total(np.take(flows, w.io_ties, axis=-1))
         counts = np.count_nonzero(flows > 0, axis=-1)
         for j in range(len(PILLARS)):
@@ -190,13 +194,13 @@ class Recorder:
         if w.n_countries > 1:
             columns.append(countries.hostility[:, i, j].max(axis=-1))
             columns.append(countries.sanctioned.sum(axis=-1))
-        self._put("model", self._main_names(), np.stack(columns, axis=1))
+        self._put("model", self._main_names, np.stack(columns, axis=1))
         if w.n_countries <= 12:  # readable gate states for the small, real scenarios
             # Per country pair: permission_a_b (the lower of the two directions), hostility_a_b.
             level = np.minimum(countries.permission[:, i, j], countries.permission[:, j, i])
             pairs = np.stack([level, countries.hostility[:, i, j]], axis=-1)
             names = w.case.countries
-            labels = [
+            labels = lambda: [  # noqa: E731 - the block's names, asked for once
                 f"{kind}_{names[a]}_{names[b]}"
                 for a, b in zip(i, j, strict=True)
                 for kind in ("permission", "hostility")
@@ -205,7 +209,7 @@ class Recorder:
         self._record_communities(stack, people)
         self._record_watch(stack, c)
         if self.scoped is not None and self.scoped.names:
-            self._put("scoped", self.scoped.names, self.scoped.values(state, month))
+            self._put("scoped", lambda: self.scoped.names, self.scoped.values(state, month))
         if self.cities_every and step % self.cities_every == 0 and self.city_sample.size:
             self._record_cities(step, c, neg, pos, peace)
         self.rows += 1
@@ -236,6 +240,12 @@ class Recorder:
             names += ["hostility_max", "sanctioned_countries"]
         return names
 
+    def _direct(self, flows: np.ndarray) -> np.ndarray:
+        """(3, R, direct ties) the flows of ties whose provider is not an IO (all of them in a
+        world without IOs, as they are: the same contiguous rows a gather would copy)."""
+        direct = self.world.direct_ties
+        return flows if direct.size == self.world.n_ties else np.take(flows, direct, axis=-1)
+
     def _headline(self, stack: np.ndarray, people: np.ndarray) -> list[np.ndarray]:
         """Population-weighted means over each headline group's cities (0 for an empty
         group), in the order of HEADLINE."""
@@ -253,7 +263,11 @@ class Recorder:
         if not rows.size:
             return [np.zeros(self.replicates)] * (len(ladder.STAGE_NAMES) + 1)
         stage = np.take(ties.stage, rows, axis=1)
-        shares = [np.count_nonzero(stage == s, axis=-1) / rows.size for s in range(4)]
+        # Ties per stage and replicate in one count: replicate r's stage s is bin r x 4 + s.
+        stages = len(ladder.STAGE_NAMES)
+        bins = stage + stages * np.arange(self.replicates)[:, None]
+        counts = np.bincount(bins.ravel(), minlength=stages * self.replicates)
+        shares = list(counts.reshape(self.replicates, stages).T / rows.size)
         return [*shares, average(np.take(ties.benefit, rows, axis=1))]
 
     def _record_communities(self, stack: np.ndarray, people: np.ndarray) -> None:
@@ -268,7 +282,9 @@ class Recorder:
         weights = group_sum(people[:, rows], self.comm_groups, w.n_communities)  # (R, comm.)
         kept = self.comm_kept
         means = sums[..., kept] / np.maximum(weights[:, None, kept], 1e-12)
-        names = [f"{name}_{w.case.communities[k]}" for name in COMMUNITY_SERIES for k in kept]
+        names = lambda: [  # noqa: E731
+            f"{name}_{w.case.communities[k]}" for name in COMMUNITY_SERIES for k in kept
+        ]
         self._put("communities", names, means.reshape(self.replicates, -1))
 
     def _record_watch(self, stack: np.ndarray, c: object) -> None:
@@ -288,7 +304,9 @@ class Recorder:
             ],
             axis=1,
         )  # (R, metric, watched)
-        names = [f"{metric}@{actor}" for actor in self.watch_cities for metric in WATCH_METRICS]
+        names = lambda: [  # noqa: E731
+            f"{metric}@{actor}" for actor in self.watch_cities for metric in WATCH_METRICS
+        ]
         self._put("watch", names, values.swapaxes(1, 2).reshape(self.replicates, -1))
 
     def _record_cities(

@@ -64,19 +64,35 @@ class Outputs:
 
     # ------------------------------------------------------------------ model-level series
 
-    def _wide(self, replicate: int) -> tuple[list[str], np.ndarray]:
-        """Column names and (months, columns) values, ``step`` first, programmes stable."""
+    @functools.cached_property
+    def _columns(self) -> tuple[list[str], np.ndarray]:
+        """The wide table's column names, and for each the column of the blocks side by side
+        that holds its values (the blocks' width: a column of zeros). The same for every
+        replicate, so worked out once per batch."""
         names = [name for key in self.blocks for name in self.names[key]]
-        data = np.concatenate(
-            [block[replicate, : self.rows] for block in self.blocks.values()], axis=1
-        )
+        source = np.arange(len(names))
         if len(set(names)) != len(names):  # a name in two blocks: the later block's values
             last = {name: i for i, name in enumerate(names)}
             first = list(dict.fromkeys(names))
-            names, data = first, data[:, [last[n] for n in first]]
+            names, source = first, np.array([last[n] for n in first], dtype=np.int64)
         if self.static is not None:
-            names, data = _stable_programmes(names, data, self.static.programmes)
-        return names, data
+            zero = sum(len(self.names[key]) for key in self.blocks)  # after the blocks
+            names, source = _stable_programmes(names, source, self.static.programmes, zero)
+        return names, source
+
+    def _wide(self, replicate: int) -> tuple[list[str], np.ndarray]:
+        """Column names and (months, columns) values, ``step`` first, programmes stable."""
+        names, source = self._columns
+        blocks = [block[replicate, : self.rows] for block in self.blocks.values()]
+        data = np.concatenate([*blocks, np.zeros((self.rows, 1))], axis=1)
+        return names, data[:, source]
+
+    @functools.cached_property
+    def _dates(self) -> pd.Series:
+        """The date of each recorded month ('YYYY-MM'), as the wide table's date column: the
+        recorded steps are the same in every replicate."""
+        steps = self.blocks["model"][0, : self.rows, self.names["model"].index("step")]
+        return pd.Series([self.date_of(int(s)) for s in steps])
 
     def timeseries(self, replicate: int = 0) -> pd.DataFrame:
         """One replicate's model-level series, one row per month, with a date column."""
@@ -85,7 +101,7 @@ class Outputs:
         names, data = self._wide(replicate)
         frame = pd.DataFrame(data, columns=names)
         frame["step"] = frame["step"].astype(np.int64)
-        frame.insert(1, "date", [self.date_of(int(s)) for s in frame["step"]])
+        frame.insert(1, "date", self._dates)
         return frame
 
     def series_keys(self) -> dict[str, tuple[str, str]]:
@@ -181,26 +197,23 @@ class Outputs:
 
 
 def _stable_programmes(
-    names: list[str], data: np.ndarray, programmes: list[str]
+    names: list[str], source: np.ndarray, programmes: list[str], zero: int
 ) -> tuple[list[str], np.ndarray]:
-    """``funded@`` columns for every programme in ``programmes`` order (zeros where the run's
-    policy lacks one), where the run's own ``funded@`` columns were."""
+    """``funded@`` columns for every programme in ``programmes`` order (the column ``zero``, of
+    zeros, where the run's policy lacks one), where the run's own ``funded@`` columns were;
+    ``source`` is each name's column in the blocks side by side."""
     own = [i for i, n in enumerate(names) if n.startswith(_FUNDED)]
     wanted = [_FUNDED + p for p in programmes]
     if [names[i] for i in own] == wanted:
-        return names, data
+        return names, source
     at = own[0] if own else names.index("programmes_funded") + 1 if "programmes_funded" in names \
         else len(names)  # fmt: skip
     index = {names[i]: i for i in own}
     rest = [i for i in range(len(names)) if i not in set(own)]
     before, after = [i for i in rest if i < at], [i for i in rest if i >= at]
-    zeros = np.zeros((data.shape[0], 1))
-    parts = [data[:, before]]
-    parts += [data[:, [index[c]]] if c in index else zeros for c in wanted]
-    parts.append(data[:, after])
-    return [names[i] for i in before] + wanted + [names[i] for i in after], np.concatenate(
-        parts, axis=1
-    )
+    funded = [source[index[c]] if c in index else zero for c in wanted]
+    order = np.concatenate([source[before], np.array(funded, dtype=np.int64), source[after]])
+    return [names[i] for i in before] + wanted + [names[i] for i in after], order
 
 
 def static_of(world: Any) -> Static:

@@ -116,7 +116,8 @@ class World:
         """(R, A) per-actor view of a city quantity (R, N): a city its own value, another actor
         its community's mean over the community's cities (``default`` without either)."""
         g = self.context_groups
-        total = group_sum(np.take(city_values, g.cities, axis=1), g.groups, self.n_communities)
+        members = city_values if g.every_city else np.take(city_values, g.cities, axis=1)
+        total = group_sum(members, g.groups, self.n_communities)
         mean = np.divide(total, g.count, out=np.full(total.shape, default), where=g.count > 0)
         others = np.where(g.member, np.take(mean, g.community, axis=1), default)
         return np.concatenate([city_values, others], axis=1)
@@ -174,6 +175,7 @@ class World:
         others = self.actors.community[n:]
         self.context_groups = SimpleNamespace(
             cities=np.flatnonzero(community >= 0),
+            every_city=bool((community >= 0).all()),  # then the gather above is the identity
             groups=community[community >= 0],
             count=np.bincount(community[community >= 0], minlength=self.n_communities),
             member=others >= 0,

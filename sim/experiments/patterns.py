@@ -32,13 +32,15 @@ _AGG = {
 _OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq}
 
 
-def _window(ts: pd.DataFrame, spec: dict[str, Any]) -> pd.DataFrame:
+def _window(ts: pd.DataFrame, spec: dict[str, Any]) -> np.ndarray:
+    """The rows (months) inside the spec's date window, as a mask: the caller picks its one
+    column first, rather than copying every column of the run's rows."""
     mask = np.ones(len(ts), dtype=bool)
     if "from" in spec:
         mask &= (ts["date"] >= str(spec["from"])[:7]).to_numpy()
     if "to" in spec:
         mask &= (ts["date"] <= str(spec["to"])[:7]).to_numpy()
-    return ts[mask]
+    return mask
 
 
 def aggregate(ts: pd.DataFrame, spec: dict[str, Any], pattern_id: str = "?") -> float:
@@ -54,7 +56,7 @@ def aggregate(ts: pd.DataFrame, spec: dict[str, Any], pattern_id: str = "?") -> 
     agg = spec.get("agg", "mean")
     if agg not in _AGG:
         raise ScenarioError("patterns.yaml", f"{pattern_id}.agg", agg, f"one of {list(_AGG)}")
-    values = _window(ts, spec)[series].to_numpy(dtype=float)
+    values = ts[series].to_numpy(dtype=float)[_window(ts, spec)]
     if values.size == 0:
         return float("nan")
     return float(_AGG[agg](values))

@@ -131,8 +131,10 @@ def parts_taken(prob: np.ndarray, draw: np.ndarray, items: int | np.ndarray) -> 
             taken = fused.count_parts(pmf.reshape(-1), odds.reshape(-1), target.reshape(-1), flat)
             return np.where(q <= 0, items, taken.reshape(pmf.shape))
         cdf = pmf.copy()
-        taken = np.zeros(p.shape, dtype=np.int64)
-        for j in range(int(items.max(initial=0))):
+        # A count of at most ``items`` parts: small integers add a bool mask cheaply.
+        most = int(items.max(initial=0))
+        taken = np.zeros(p.shape, dtype=np.int16 if most < 2**15 else np.int64)
+        for j in range(most):
             below = cdf < target  # one more part taken ...
             within = j < items
             if not within.all():  # ... where the offer has that many parts

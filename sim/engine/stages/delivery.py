@@ -74,7 +74,7 @@ def deliver(world: World, state: State, co: Coefficients, month: Month) -> np.nd
     spill = dp.middle_spill * gained / np.maximum(working, 1)
     c.cohesion = np.clip(c.cohesion + np.minimum(spill, 1.0) * (1.0 - c.cohesion), 0.0, 1.0)
     # Humanitarian and peace money feed the effect stocks of their programmes' horizons.
-    by_horizon = _received_by_horizon(world, month, flows)  # (3, 3, R, N)
+    by_horizon = _received_by_horizon(world, month, flows, received)  # (3, 3, R, N)
     for pillar in (HUM, PEACE):
         for h in range(3):
             c.stock[pillar, h] = money.effect_stock(
@@ -94,20 +94,24 @@ def lifetime(co: Coefficients, pillar: int, horizon: int) -> np.ndarray:
     return np.minimum(tau, mp.relief_lifetime) if pillar == HUM else tau
 
 
-def _received_by_horizon(world: World, month: Month, flows: np.ndarray) -> np.ndarray:
+def _received_by_horizon(
+    world: World, month: Month, flows: np.ndarray, received: np.ndarray
+) -> np.ndarray:
     """(3 pillars, 3 horizons, R, N) money each city received this month, by the horizon of
-    the programme that paid it; a provider's own money counts as ``design``."""
+    the programme that paid it; a provider's own money counts as ``design``. ``received``
+    (3, R, N) is all of it: without programmes, all of it is the providers' own."""
     g, n = world.groups, world.n_cities
     out = np.zeros((3, 3, *flows.shape[1:-1], n))
-    own = flows
-    if world.row_tie.size:
-        taken = np.take(month.taken, world.row_tie, axis=-1)
-        passage = np.take(month.passage, world.row_tie, axis=-1)
-        delivered = month.split * taken  # (3, R, rows): each programme's delivered money
-        delivered[HUM] *= passage  # sanctions hold back part of direct humanitarian money
-        own = np.maximum(flows - group_sum(delivered, world.row_tie, world.n_ties), 0.0)
-        for h, rows in enumerate(g.rows_by_horizon):
-            if rows.size:
-                out[:, h] = group_sum(np.take(delivered, rows, axis=-1), g.row_city[rows], n)
+    if not world.row_tie.size:
+        out[:, DESIGN] += received
+        return out
+    taken = np.take(month.taken, world.row_tie, axis=-1)
+    passage = np.take(month.passage, world.row_tie, axis=-1)
+    delivered = month.split * taken  # (3, R, rows): each programme's delivered money
+    delivered[HUM] *= passage  # sanctions hold back part of direct humanitarian money
+    own = np.maximum(flows - group_sum(delivered, world.row_tie, world.n_ties), 0.0)
+    for h, rows in enumerate(g.rows_by_horizon):
+        if rows.size:
+            out[:, h] = group_sum(np.take(delivered, rows, axis=-1), g.row_city[rows], n)
     out[:, DESIGN] += group_sum(own, world.ties.dst, world.n_actors)[..., :n]
     return out

@@ -50,7 +50,10 @@ def open_channels(
     )
     answer |= ~co.switches.gates  # the null model: every channel open
     # Each tie's combination: its fixed inputs, and whether its provider is a third channel.
-    combination = world.gate_key + n_inputs * third_src
-    each = np.broadcast_to(combination, (3, *combination.shape))
-    allowed = np.take_along_axis(answer, each, axis=-1)
+    combination = world.gate_key + n_inputs * third_src  # (R, E)
+    # ... as a position in the flattened (3, R x 2 combinations) answers: one gather per pillar
+    # instead of take_along_axis's broadcast fancy index.
+    r = combination.shape[0]
+    flat = combination + (2 * n_inputs) * np.arange(r)[:, None] if r > 1 else combination
+    allowed = np.take(answer.reshape(3, -1), flat, axis=1)
     return allowed & t.carries & state.ties.active, third_src

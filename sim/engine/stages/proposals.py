@@ -98,12 +98,29 @@ def make_offers(
     draws = np.empty(has_offer.shape)
     for row, rng in zip(draws, rngs, strict=True):
         rng.random(out=row)
-    # Parts taken where there is an offer (none elsewhere).
-    parts = np.where(has_offer, proposals.parts_taken(prob, draws, pp.items), 0)
+    parts = _parts_of_offers(prob, draws, has_offer, pp.items)
     accepted = parts > 0
     month.offer, month.split, month.passage = offer, split, passage
-    month.has_offer, month.parts, month.taken = has_offer, parts, parts / pp.items
+    month.offer_total, month.has_offer = offer_total, has_offer
+    month.parts, month.taken = parts, parts / pp.items
+    month.ladder_stage = stage
     month.accepted, month.declined = accepted, has_offer & ~accepted
+
+
+def _parts_of_offers(
+    prob: np.ndarray, draws: np.ndarray, has_offer: np.ndarray, items: np.ndarray
+) -> np.ndarray:
+    """(R, E) parts taken where there is an offer, none elsewhere: the rule evaluated on the
+    offers only (each offer's count depends on its own tie alone, so this is the same count
+    as over every tie, with a quarter fewer passes in a typical month)."""
+    parts = np.zeros(has_offer.shape, dtype=np.int64)
+    items = np.asarray(items)
+    # One number of parts for the whole batch (the usual case) stays a number.
+    each = int(items.flat[0]) if (items == items.flat[0]).all() else None
+    if each is None:
+        each = np.broadcast_to(items, has_offer.shape)[has_offer]
+    parts[has_offer] = proposals.parts_taken(prob[has_offer], draws[has_offer], each)
+    return parts
 
 
 def _weights(

@@ -10,7 +10,7 @@ from sim.engine.chunks import by_ties
 from sim.engine.coefficients import Coefficients
 from sim.engine.month import Month
 from sim.engine.state import State
-from sim.engine.world import MEDIATION, World
+from sim.engine.world import World
 from sim.rules import HUM, PEACE, ladder, trust
 
 
@@ -37,13 +37,13 @@ def update_trust(world: World, state: State, co: Coefficients, month: Month) -> 
     # Institutional ties (governance, membership, active mediation) are standing
     # relationships; only activity-carrying ties drift down without contact.
     standing = mediated | ~t.carries
-    standing &= co.levers.mediation | (t.type != MEDIATION)
+    standing &= co.levers.mediation | world.groups.not_mediation
     # A month in which a recipient took part of an offer is that share of a month of contact.
     contact = np.maximum(standing, month.taken)
     # Successes are delivered outcomes: the share of the offer delivered as humanitarian aid or
     # peace work, plus one for a completed project. Development money taken is contact; it
     # counts as a success only when its project completes.
-    offer_total = month.offer.sum(axis=0)
+    offer_total = month.offer_total
     outcome = np.divide(
         month.offer[HUM] + month.offer[PEACE],
         offer_total,
@@ -54,7 +54,7 @@ def update_trust(world: World, state: State, co: Coefficients, month: Month) -> 
     # a lower floor and forget faster (rules.ladder).
     lp = co.ladder
     on = world.groups.on_ladder & co.switches.ladder
-    stage = np.where(on, ties.stage, 0)
+    stage = month.ladder_stage  # the stages of this month's offers (they move in stage 6b)
     ceremonial = ladder.ceremonial(stage, ties.benefit, on, lp.fall_benefit)
     kept = ladder.institution(stage, lp.institution)
     trust_now = by_ties(
