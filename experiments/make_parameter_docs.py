@@ -105,6 +105,16 @@ BOUNDS = [
     "capacity 0.7, 40-70% of them are back within ten years. | UNHCR 2004: about 2 of 4.4 "
     "million displaced in 3.5 years; 1,000,473 back by July 2004, 8.6 years after Dayton. | "
     "`test_displacement_rule_conserves_people_and_matches_bosnia` |",
+    "| Peace work builds the same trust on a tie whatever development money joins it: trust "
+    "reads the peace work delivered per recipient inhabitant (`money.x_half_contact`), not its "
+    "share of the offer. | The Croatian diagnosis (docs/validation/croatia_twinnings/"
+    "diagnosis_aid_gap.md): Woensdrecht's contact with Darda built a tenth of the trust once a "
+    "waste programme's money joined the twinning. | "
+    "`test_bound_peace_work_builds_the_same_trust_whatever_development_joins_it` |",
+    "| Development money too small for a project still counts as development: a programme "
+    "paying below `delivery.project_min` a month raises capacity. | 001:5168-5178 trucks and "
+    "equipment for Darda; 004:3649-3653 ABC's projects cost about EUR 24,000 each. | "
+    "`test_small_development_money_counts_as_development` |",
     "| A siege is never good for the besieged city: with a violence event of any pressure, "
     "needs, S, capacity, residents and positive peace are no better, month by month. | Issue 15 "
     "(a siege used to lower the besieged city's needs). | "

@@ -14,7 +14,7 @@ from pair_world import PEOPLE, pair_world, per_capita_budget, siege
 from sim import PeaceModel
 from sim.engine.params import LadderParams, RecoveryParams
 from sim.engine.world import MEDIATION
-from sim.rules import displacement, ladder, lederach, money, recovery, trust
+from sim.rules import displacement, ladder, lederach, money, nexus, recovery, trust
 
 QUIET = {"galtung": {"noise": 0.0}}  # deterministic Galtung paths: differences are the rule's
 
@@ -119,6 +119,63 @@ def test_horizon_tag_sets_how_long_an_effect_lasts() -> None:
     column = "structural_violence@east"
     assert gap(crisis, base, column, 48) < gap(vision, base, column, 48) < 0
     assert gap(vision, base, column, 200) < gap(crisis, base, column, 200) < 0
+
+
+def test_peace_work_trust_reads_the_dose_and_saturates() -> None:
+    """Peace work's trust gain reads the peace dose on the tie (EUR per recipient inhabitant
+    a year) through a saturating response: more contact never builds less trust, and no dose
+    builds more than ``gain`` of the gap in a month."""
+    trust, mult = np.full(4, 0.3), np.ones(4)
+    x = np.array([0.0, 0.1, 1.0, 1e6])
+    after = nexus.peace_work_trust(trust, x, mult, gain=0.08, x_half=0.1)
+    assert after[0] == 0.3 and np.all(np.diff(after) > 0)
+    assert after[1] == pytest.approx(0.3 + 0.08 * (1 - np.exp(-1)) * 0.7)
+    assert after[3] == pytest.approx(0.3 + 0.08 * 0.7)
+
+
+# Only peace work moves the donor's tie: no success, failure or memory from projects.
+PEACE_WORK_ONLY = {**QUIET, "trust": {"success": 0.0, "failure": 0.0, "memory_gain": 0.0}}
+
+
+def _donor_tie_trust(pillars: tuple[str, ...], budget: float) -> float:
+    model = PeaceModel(
+        pair_world(budget=budget, pillars=pillars, months=36), seed=1, params=PEACE_WORK_ONLY
+    ).run()
+    w = model.world
+    tie = np.flatnonzero(
+        (w.ties.src == w.actor_index["donor"]) & (w.ties.dst == w.actor_index["east"])
+    )[0]
+    return float(model.batch.state.ties.trust[0, tie])
+
+
+def test_bound_peace_work_builds_the_same_trust_whatever_development_joins_it() -> None:
+    """Plausibility bound: the same peace work on a tie builds at least the same trust when a
+    programme's development money joins it (the Croatian diagnosis: Woensdrecht's contact with
+    Darda built a tenth of the trust once a waste programme's money joined the twinning).
+    Peace alone at B a month against peace and development at 2B, split evenly, so the peace
+    money is the same; with success, failure and memory off, only peace work moves the tie.
+    (Under the earlier rule, which read the peace *share* of the offer, the joined tie ended
+    about 0.01 lower.)"""
+    budget = per_capita_budget(0.5)
+    alone = _donor_tie_trust(("peace",), budget)
+    joined = _donor_tie_trust(("peace", "development"), 2 * budget)
+    assert alone > _donor_tie_trust(("peace",), 0.0) + 0.05  # the peace work built trust
+    assert joined >= alone - 1e-9
+
+
+def test_small_development_money_counts_as_development(baseline: pd.DataFrame) -> None:
+    """Plausibility bound: development money below delivery.project_min starts no project,
+    but it is delivered (equipment, small works) and counts as development: 0.8 units a month
+    to a village of 300 (EUR 32 per inhabitant a year, Laslovo's scale) raises its capacity,
+    and with small_dev_share = 0 (the earlier rule: it vanished) it does not."""
+    town = {"population": 300}
+    budget = 0.8  # below project_min: no project can start
+    base = run(east=town)
+    ts = run(budget=budget, east=town)
+    lost = run(budget=budget, east=town, params={"delivery": {"small_dev_share": 0.0}})
+    assert ts["received_funds@east"].iloc[:60].sum() > 0
+    assert gap(ts, base, "capacity@east", 60) > 0.005
+    assert abs(gap(lost, base, "capacity@east", 60)) < 1e-9
 
 
 # ------------------------------------------------------------------ recovery without aid

@@ -1,6 +1,8 @@
 """Stage 5b, development projects: start, progress, interruption and completion
 (MODEL.md 5.4; rules.nexus). A completed project's spent value feeds its city's development
-effect stock (rules.money); it no longer changes capacity or S directly (issue 15)."""
+effect stock (rules.money); it no longer changes capacity or S directly (issue 15). Development
+money too small to start a project (below ``delivery.project_min``) on a tie without one feeds
+the stock when it is delivered."""
 
 from __future__ import annotations
 
@@ -31,7 +33,11 @@ def run_projects(
     # An accepted development offer of at least project_min on a tie without a live project
     # starts one, of a random whole number of months.
     funded = month.accepted & (dev_offer >= np.maximum(dp.project_min, 1e-12))
-    starting = funded & (pj.row < 0)
+    idle = pj.row < 0
+    starting = funded & idle
+    # Smaller development money on a tie without a project is equipment and small works: it
+    # counts as development when delivered (a share delivery.small_dev_share of it).
+    small = np.where(idle & ~starting, dev_offer * month.taken, 0.0)
     started_programme = np.full(starting.shape, -1, dtype=np.int64)
     if starting.any():
         started_programme = np.where(starting, _main_programme(world, month.split), -1)
@@ -112,12 +118,24 @@ def run_projects(
     done = completed & to_city
     r_done, city_done = r_of[done], city[done]
     programme = pj.programme.ravel()[live[done]]
-    horizon = np.append(world.groups.prog_horizon, DESIGN)[programme]  # -1: own money
+    horizons = np.append(world.groups.prog_horizon, DESIGN)  # [-1]: own money
+    horizon = horizons[programme]
+    small_r, small_tie = np.nonzero((small > 0) & (t.dst < n))
+    small_value = small[small_r, small_tie] * dp.small_dev_share[small_r, 0]
+    small_horizon = np.full(small_r.size, DESIGN)
+    if small_r.size:  # the horizon of the programme with most development money on the tie
+        small_horizon = horizons[_main_programme(world, month.split)[small_r, small_tie]]
     shape = c.capacity.shape
     for h in range(3):
         mine = horizon == h
         spent_value = np.bincount(
             r_done[mine] * n + city_done[mine], weights=spent[done][mine], minlength=shape[0] * n
+        ).reshape(shape)
+        mine = small_horizon == h
+        spent_value = spent_value + np.bincount(
+            small_r[mine] * n + t.dst[small_tie[mine]],
+            weights=small_value[mine],
+            minlength=shape[0] * n,
         ).reshape(shape)
         c.stock[DEV, h] = money.effect_stock(
             c.stock[DEV, h], money.dose(spent_value, c.people), lifetime(co, DEV, h)
