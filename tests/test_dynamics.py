@@ -178,6 +178,29 @@ def test_small_development_money_counts_as_development(baseline: pd.DataFrame) -
     assert abs(gap(lost, base, "capacity@east", 60)) < 1e-9
 
 
+def test_experienced_cities_and_ngos_see_fewer_projects_fail() -> None:
+    """004:3663-3669: experienced foreign cities and NGOs are one of Tuzla's success
+    conditions. The Dutch cities' and NGO groups' encoded expertise cuts their projects'
+    hazard: over seeds 0-2, ABC completes more projects and sees fewer interrupted than under
+    the null no_expertise (hazard_expertise 0). A government's expertise is not read."""
+
+    def projects(params: dict) -> tuple[int, int]:
+        done = broken = 0
+        for seed in range(3):
+            status = PeaceModel("tuzla", seed=seed, params=params).run().activities_frame()
+            done += int((status["status"] == "completed").sum())
+            broken += int((status["status"] == "interrupted").sum())
+        return done, broken
+
+    model = PeaceModel("tuzla", seed=0, horizon=1)
+    w = model.world
+    src = w.ties.src
+    assert w.ties.src_expertise[src == w.actor_index["nl_city_01"]].max() == 0.5
+    assert w.ties.src_expertise[src == w.actor_index["nl_ngo_peace"]].max() == 0.7
+    with_it, without = projects({}), projects({"delivery": {"hazard_expertise": 0.0}})
+    assert with_it[0] > without[0] + 10 and with_it[1] < without[1] - 10
+
+
 # ------------------------------------------------------------------ recovery without aid
 
 

@@ -181,8 +181,8 @@ class DeliveryParams:
         1,
         "share of the hazard per unit of expertise",
         "004:3663-3669 experienced foreign cities and NGOs are one of Tuzla's success "
-        "conditions: a provider's expertise cuts its project's interruption hazard by this x "
-        "expertise (size assumed)",
+        "conditions: a city's or NGO's expertise (0 unless a scenario encodes it) cuts its "
+        "project's interruption hazard by this x expertise (size assumed); null no_expertise",
     )
     stage_hazard: float = param(
         0.3,
