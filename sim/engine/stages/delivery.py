@@ -14,7 +14,6 @@ from sim.engine.chunks import by_ties
 from sim.engine.coefficients import Coefficients
 from sim.engine.groups import DESIGN
 from sim.engine.month import Month
-from sim.engine.stages.proposals import REFERENCE_PEOPLE
 from sim.engine.state import State
 from sim.engine.world import World
 from sim.rules import DEV, HUM, PEACE, group_sum, money, nexus
@@ -56,8 +55,7 @@ def deliver(world: World, state: State, co: Coefficients, month: Month) -> np.nd
         month.offer[PEACE], offer_total, out=np.zeros_like(offer_total), where=offer_total > 0
     )
     month.peace_delivered = peace_share * month.taken
-    tie_people = np.take(world.context(people, REFERENCE_PEOPLE), t.dst, axis=1)
-    peace_dose = money.dose(month.offer[PEACE] * month.taken, tie_people)
+    peace_dose = money.dose(month.offer[PEACE] * month.taken, month.tie_people)
     mult_actor = np.concatenate([mult, np.ones((mult.shape[0], world.n_actors - n))], axis=1)
     before = state.ties.trust
     after = by_ties(
