@@ -105,6 +105,27 @@ BOUNDS = [
     "capacity 0.7, 40-70% of them are back within ten years. | UNHCR 2004: about 2 of 4.4 "
     "million displaced in 3.5 years; 1,000,473 back by July 2004, 8.6 years after Dayton. | "
     "`test_displacement_rule_conserves_people_and_matches_bosnia` |",
+    "| Peace work builds the same trust on a tie whatever development money joins it: trust "
+    "reads the peace work delivered per recipient inhabitant (`money.x_half_contact`), not its "
+    "share of the offer. | The Croatian diagnosis (docs/validation/croatia_twinnings/"
+    "diagnosis_aid_gap.md): Woensdrecht's contact with Darda built a tenth of the trust once a "
+    "waste programme's money joined the twinning. | "
+    "`test_bound_peace_work_builds_the_same_trust_whatever_development_joins_it` |",
+    "| Development money too small for a project still counts as development: a programme "
+    "paying below `delivery.project_min` a month raises capacity. | 001:5168-5178 trucks and "
+    "equipment for Darda; 004:3649-3653 ABC's projects cost about EUR 24,000 each. | "
+    "`test_small_development_money_counts_as_development` |",
+    "| Without aid and without war, structural violence falls slowly and keeps part of where "
+    "the city started: from S 0.6 it is between 0.2 and 0.45 ten years on, and C moves by less "
+    "than 0.1 in a decade (`galtung.persistence`). | Bosnia's unemployment: 80-90% at the war's "
+    "end (Donais 2005), 50% in 1996 (World Bank 1997), about 27-31% in 2006-2010 (BiH Agency "
+    "for Statistics, Labour Force Survey), with massive national aid; 004:1619-1623. | "
+    "`test_bound_structural_violence_without_aid_falls_slowly` |",
+    "| A war month is worse for the city hit: a two-month war (pressure 1) raises D by at least "
+    "0.08 in the month it starts and lowers peace that month; capacity is lower and needs "
+    "higher after it. | 001:5209-5213 work during active conflict mostly failed; 004:3191-3197 "
+    "clashes kept worsening; CIA World Factbook 2014 and Collier 1999 for the size of the "
+    "destruction (`recovery.damage`). | `test_bound_a_war_month_is_worse_for_the_city_hit` |",
     "| A siege is never good for the besieged city: with a violence event of any pressure, "
     "needs, S, capacity, residents and positive peace are no better, month by month. | Issue 15 "
     "(a siege used to lower the besieged city's needs). | "
@@ -122,6 +143,16 @@ REFERENCES = [
     "- Collier, P. and Hoeffler, A. (2004). Aid, policy and growth in post-conflict societies. "
     "*European Economic Review* 48(5): 1125-1145 (World Bank Policy Research Working Paper "
     "2902, 2002).",
+    "- CIA (2014). *The World Factbook*: Bosnia and Herzegovina, Economy overview (production "
+    "fell by 80% in 1992-1995; output recovered in 1996-1999; high unemployment remains the "
+    "most serious macroeconomic problem).",
+    "- BiH Agency for Statistics (2008). Labour Force Survey 2007: unemployment 29% in 2007, "
+    "31% in 2006 (as reported by the Bosnian press, March 2008).",
+    "- Donais, T. (2005). *The Political Economy of Peacebuilding in Post-Dayton Bosnia.* "
+    "Routledge, ch. 'Business as usual': per capita GDP at the war's end about 20% of its "
+    "pre-war level, unemployment 80-90%.",
+    "- World Bank (1997). *Bosnia and Herzegovina Country Assistance Strategy FY98-FY99*: "
+    "growth of 50% in 1996; unemployment 'still unsustainably high at 50 percent'.",
     "- UNHCR (21 September 2004). Returns to Bosnia and Herzegovina reach 1 million. Press "
     "release, Geneva.",
     "- World Bank (1996), as quoted by the Associated Press, 1 March 1996: war damage in Bosnia "

@@ -328,7 +328,7 @@ class TestGaltung:
         p = GaltungParams()
         one, zero = np.array([0.5]), np.array([0.0])
         d, s, c = galtung.targets(
-            one, one, one, one, zero, one, one, zero, zero, one, zero, zero, zero, p
+            one, one, one, one, zero, one, one, zero, zero, one, zero, zero, zero, np.zeros(2), p
         )
         expect_d = sigmoid(
             np.array(
@@ -341,7 +341,7 @@ class TestGaltung:
         # Aid moves the targets: development lowers S*, peace work and horizontal ties C*
         # (each a response of 0.5 here).
         aided = galtung.targets(
-            one, one, one, one, zero, one, one, zero, zero, one, one, one, one, p
+            one, one, one, one, zero, one, one, zero, zero, one, one, one, one, np.zeros(2), p
         )
         assert aided[0][0] == d[0]
         assert aided[1][0] == pytest.approx(
@@ -349,6 +349,19 @@ class TestGaltung:
         )
         expect = sigmoid_logit(c) - 0.5 * (p.w_C_peace + p.w_Chor)
         assert aided[2][0] == pytest.approx(sigmoid(np.array([expect]))[0])
+
+    def test_anchors_make_the_start_the_status_quo(self) -> None:
+        """With full persistence the anchored targets in the first month equal the initial S
+        and C (the status quo); at 0 nothing is anchored."""
+        p = GaltungParams()
+        half, zero = np.array([0.5]), np.array([0.0])
+        terms = (half, np.array([0.7]), np.array([0.4]), half, zero, np.array([0.3]), half,
+                 zero, half, half, zero, zero, zero)  # fmt: skip
+        _, s0, c0 = galtung.targets(*terms, np.zeros(2), p)
+        a = galtung.anchors(np.array([0.7]), np.array([0.4]), (s0, c0), 1.0)
+        _, s1, c1 = galtung.targets(*terms, a, p)
+        assert s1[0] == pytest.approx(0.7) and c1[0] == pytest.approx(0.4)
+        assert not galtung.anchors(np.array([0.7]), np.array([0.4]), (s0, c0), 0.0).any()
 
     def test_needs_target_hand_value(self) -> None:
         p = GaltungParams()

@@ -34,6 +34,7 @@ class Month:
     taken: np.ndarray | None = None  # (R, E) share of the offer taken
     accepted: np.ndarray | None = None  # (R, E) some part taken
     declined: np.ndarray | None = None  # (R, E) an offer with nothing taken
+    tie_people: np.ndarray | None = None  # (R, E) the people each tie's offer serves
     flows: np.ndarray | None = None  # (3, R, E) delivered money
     peace_delivered: np.ndarray | None = None  # (R, E) share of the offer delivered as peace
     multiplier: np.ndarray | None = None  # (R, N) the nexus multiplier of the month

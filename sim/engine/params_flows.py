@@ -142,8 +142,21 @@ class DeliveryParams:
         0,
         1e9,
         "units/month",
-        "004:3649-3653 a project is a commitment, not a trickle; "
-        "smaller development money is an exchange without a project (assumption)",
+        "004:3649-3653 ABC's about 100 small projects on about EUR 2.4 million cost about "
+        "EUR 24,000 each, 2-6 units a month over 4-11 months: a project is a commitment of at "
+        "least this much a month; smaller development money on a tie without a project is "
+        "equipment and small works (delivery.small_dev_share)",
+    )
+    small_dev_share: float = param(
+        1.0,
+        0,
+        1,
+        "share of the money delivered",
+        "001:5168-5178 Woensdrecht's trucks, equipment and fire engines for Darda; 001:5097-5113 "
+        "Wageningen's money for Laslovo's school: development money below project_min, "
+        "delivered on a tie without a project, feeds the development stock at this share when "
+        "it arrives (an assumption: in full, like a completed project's spent value; "
+        "before, it vanished)",
     )
     duration_min: int = param(4, 1, 120, "months", "004:3649-3653 small projects; assumption")
     duration_max: int = param(
@@ -168,8 +181,8 @@ class DeliveryParams:
         1,
         "share of the hazard per unit of expertise",
         "004:3663-3669 experienced foreign cities and NGOs are one of Tuzla's success "
-        "conditions: a provider's expertise cuts its project's interruption hazard by this x "
-        "expertise (size assumed)",
+        "conditions: a city's or NGO's expertise (0 unless a scenario encodes it) cuts its "
+        "project's interruption hazard by this x expertise (size assumed); null no_expertise",
     )
     stage_hazard: float = param(
         0.3,
@@ -191,10 +204,11 @@ class DeliveryParams:
         0.08,
         0,
         1,
-        "trust share per month of delivered peace work",
-        "004:3669-3679 field visits and training build relations: a month in which a tie's "
-        "offer was all peace work and all delivered lifts its trust by this share of the gap "
-        "(times the nexus multiplier); relations grow with contact, not with euros",
+        "trust share per month at saturating peace work",
+        "004:3669-3679 field visits and training build relations: a month of peace work on a "
+        "tie lifts its trust by this x (1 - exp(-dose / money.x_half_contact)) of the gap (times "
+        "the nexus multiplier), the dose the peace work delivered per recipient inhabitant; "
+        "other pillars' money on the tie does not dilute it",
     )
     middle_spill: float = param(
         0.3, 0, 1, "share", "004:1924-2000 middle-range leaders link levels"
@@ -254,6 +268,16 @@ class MoneyParams:
         "EUR per inhabitant per year",
         "assumption: dialogue, training and exchanges cost far less than rebuilding; a city-wide "
         "programme of this dose is half-way to what peace work can do to cultural violence",
+    )
+    x_half_contact: float = param(
+        0.1,
+        1e-6,
+        1e9,
+        "EUR per recipient inhabitant per year, on one tie",
+        "assumption: peace work builds a tie's trust with the contact it buys (visits, events, "
+        "training; 004:3669-3679); EUR 1,000 a month to a town of 100,000 (0.12 EUR per "
+        "inhabitant a year, about one delegation, event or course a month) gets about half-way "
+        "to the most trust a tie can gain in a month (delivery.peace_trust)",
     )
     lifetime_crisis: float = param(
         24.0,

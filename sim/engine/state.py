@@ -45,6 +45,9 @@ class Cities:
     received: np.ndarray  # (3, R, N) money received this month, pillar first
     # (3 pillars, 3 horizons, R, N) effect stocks in EUR per inhabitant per year (rules.money)
     stock: np.ndarray
+    # (2, R, N) persistent structure and culture in logits (rules.galtung.anchors), set in the
+    # first month
+    anchor: np.ndarray
 
     @property
     def people(self) -> np.ndarray:
@@ -158,6 +161,7 @@ class State:
             last_received=np.full((3, r, n), NEVER, dtype=np.int64),
             received=np.zeros((3, r, n)),
             stock=np.zeros((3, 3, r, n)),
+            anchor=np.zeros((2, r, n)),
         )
         n_all = len(world.alliance_ids)
         window = int(co.funding.risk_window.max())

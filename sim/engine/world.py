@@ -23,6 +23,10 @@ from sim.scenario.dates import format_month
 from sim.scenario.loader import ACTOR_TYPES, PILLARS, TIE_TYPES, Scenario
 from sim.scenario.windows import NO_END
 
+# Providers whose expertise cuts their projects' hazard: experienced foreign cities and NGOs
+# (004:3663-3669); a government's or an IO's know-how is not what the sources credit.
+EXPERIENCED = [ACTOR_TYPES.index("municipality"), ACTOR_TYPES.index("ngo")]
+
 CARRYING = [TIE_TYPES.index(t) for t in ("twinning", "partnership", "funding")]
 UP = [TIE_TYPES.index(t) for t in ("governance", "membership", "partnership")]
 MEDIATION = TIE_TYPES.index("mediation")
@@ -238,8 +242,8 @@ class World:
             carefree=1.0 - a.conflict_sensitivity[src],
             up=(src < n) & np.isin(ttype, UP) & up_to,
             mediated=np.zeros(len(src), dtype=bool),
-            # Only an NGO's expertise counts (MODEL.md: NGOs carry the know-how).
-            src_expertise=np.where(a.type[src] == ACTOR_TYPES.index("ngo"), a.expertise[src], 0.0),
+            # The know-how of experienced foreign cities and NGOs (004:3663-3669) counts.
+            src_expertise=np.where(np.isin(a.type[src], EXPERIENCED), a.expertise[src], 0.0),
         )
         self.n_ties = len(src)
         self.initial_ties = {

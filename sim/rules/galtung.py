@@ -30,15 +30,18 @@ def targets(
     horizontal: np.ndarray,
     dev_response: np.ndarray,
     peace_response: np.ndarray,
+    anchor: np.ndarray,
     p,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(D*, S*, C*) for every city; ``p`` is a GaltungParams.
 
     D* = sigmoid(w_DS S + w_DC C + w_DN needs + pressure - w_Dcoh cohesion - w_DK capacity - b_D)
     S* = sigmoid(w_SD D + w_SN needs + w_Sdisp displaced_share - w_SK capacity
-                 - w_S_dev dev_response - b_S)
+                 - w_S_dev dev_response - b_S + a_S)
     C* = sigmoid(w_CD D + w_CH hostility - w_CT cross_trust - w_Ccoh cohesion
-                 - w_C_peace peace_response - w_Chor horizontal - b_C)
+                 - w_C_peace peace_response - w_Chor horizontal - b_C + a_C)
+
+    ``anchor`` is (a_S, a_C), each city's persistent structure and culture (:func:`anchors`).
 
     ``dev_response`` and ``peace_response`` are the responses r(Z, K) of the city's
     development and peace effect stocks times the nexus multiplier (``sim.rules.money``);
@@ -60,6 +63,7 @@ def targets(
         - p.w_SK * capacity
         - p.w_S_dev * dev_response
         - p.b_S
+        + anchor[0]
     )
     c_star = sigmoid(
         p.w_CD * D
@@ -69,8 +73,42 @@ def targets(
         - p.w_C_peace * peace_response
         - p.w_Chor * horizontal
         - p.b_C
+        + anchor[1]
     )
     return d_star, s_star, c_star
+
+
+def anchors(
+    S: np.ndarray,
+    C: np.ndarray,
+    targets_without: tuple[np.ndarray, np.ndarray],
+    persistence: float | np.ndarray,
+) -> np.ndarray:
+    """(2, ...) the persistent part of each city's structural and cultural violence, in logits.
+
+    ``a_X = persistence (logit X0 - logit X*0)``, where ``X*0`` is the target without an anchor
+    in the first month: the part of the scenario's initial S and C that the model's drivers
+    (violence, needs, displacement, capacity, trust, hostility) do not explain. It stands for
+    structures and culture that outlast a programme (Galtung, 004:1534-1670, 1619-1623), so
+    a city's S and C move as their drivers change from where they started, not toward a
+    level every city shares.
+    """
+
+    def logit(x: np.ndarray) -> np.ndarray:
+        x = np.clip(x, 0.01, 0.99)
+        return np.log(x / (1.0 - x))
+
+    s_star, c_star = targets_without
+    return persistence * np.stack([logit(S) - logit(s_star), logit(C) - logit(c_star)])
+
+
+def escalation_rate(
+    D: np.ndarray, target: np.ndarray, rate_up: float | np.ndarray, rate_down: float | np.ndarray
+) -> np.ndarray:
+    """The rate at which direct violence moves: ``rate_up`` toward a higher target (fighting
+    breaks out within weeks, so a war month is in that month's D), ``rate_down`` toward a lower
+    one (violence ebbs over months)."""
+    return np.where(target > D, rate_up, rate_down)
 
 
 def relax(

@@ -100,17 +100,22 @@ def project_hazard(
 
 def peace_work_trust(
     trust: np.ndarray,
-    delivered_share: np.ndarray,
+    peace_dose: np.ndarray,
     multiplier: np.ndarray,
     gain: Coefficient,
+    x_half: Coefficient,
 ) -> np.ndarray:
     """Tie trust after this month's peace and relationship work on it.
 
-    ``trust + min(gain delivered_share multiplier, 1) (1 - trust)``, where ``delivered_share``
-    is the share of the tie's offer that was peace work and was delivered (taken), in [0, 1]:
-    relations grow with the visits, events and training that happen, not with euros.
+    ``trust + min(gain saturation(peace dose) multiplier, 1) (1 - trust)``, where ``peace_dose``
+    is the peace work delivered on the tie as a dose (EUR per recipient inhabitant per year,
+    ``money.dose``) and ``saturation`` is ``1 - exp(-x / x_half)`` (``money.saturation``): a
+    little contact builds a little trust, and a tie cannot absorb more than ``gain`` of the gap
+    a month however much is spent. Other pillars' money on the same tie does not enter: the
+    same visits build the same trust whatever development money joins them.
     """
-    return (1.0 - trust) * np.minimum(delivered_share * gain * multiplier, 1.0) + trust
+    reached = money.saturation(peace_dose, x_half) * gain * multiplier
+    return (1.0 - trust) * np.minimum(reached, 1.0) + trust
 
 
 def do_no_harm(

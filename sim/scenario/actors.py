@@ -23,7 +23,7 @@ COMMON_DEFAULTS: dict[str, Any] = {
     "kind": None,
     "risk_tolerance": 1.0,
     "sanction_exempt": False,
-    "expertise": 0.5,
+    "expertise": 0.0,  # no know-how is assumed unless a scenario encodes it with a source
     "population": 0.0,
     "displaced": 0.0,
     "direct_violence": 0.0,

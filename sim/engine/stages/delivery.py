@@ -48,21 +48,24 @@ def deliver(world: World, state: State, co: Coefficients, month: Month) -> np.nd
     c.cohesion = nexus.do_no_harm(
         c.cohesion, c.diversity, x.sum(axis=0), insensitivity, dp.harm, co.money.x_half_hum
     )
-    # Peace work builds trust on its tie: the share of the tie's offer delivered as peace work.
+    # Peace work builds trust on its tie, read as the dose delivered on it (EUR per recipient
+    # inhabitant per year); the share of the offer delivered as peace work feeds the ladder.
     offer_total = month.offer.sum(axis=0)
     peace_share = np.divide(
         month.offer[PEACE], offer_total, out=np.zeros_like(offer_total), where=offer_total > 0
     )
     month.peace_delivered = peace_share * month.taken
+    peace_dose = money.dose(month.offer[PEACE] * month.taken, month.tie_people)
     mult_actor = np.concatenate([mult, np.ones((mult.shape[0], world.n_actors - n))], axis=1)
     before = state.ties.trust
     after = by_ties(
         nexus.peace_work_trust,
         before,
-        month.peace_delivered,
+        peace_dose,
         np.take(mult_actor, t.dst, axis=1),
         n_ties=world.n_ties,
         gain=dp.peace_trust,
+        x_half=co.money.x_half_contact,
     )
     state.ties.trust = after
     # Middle-range providers spill part of the trust they built into the city's cohesion: the

@@ -1,6 +1,8 @@
 """Stage 5b, development projects: start, progress, interruption and completion
 (MODEL.md 5.4; rules.nexus). A completed project's spent value feeds its city's development
-effect stock (rules.money); it no longer changes capacity or S directly (issue 15)."""
+effect stock (rules.money); it no longer changes capacity or S directly (issue 15). Development
+money too small to start a project (below ``delivery.project_min``) on a tie without one feeds
+the stock when it is delivered."""
 
 from __future__ import annotations
 
@@ -31,10 +33,21 @@ def run_projects(
     # An accepted development offer of at least project_min on a tie without a live project
     # starts one, of a random whole number of months.
     funded = month.accepted & (dev_offer >= np.maximum(dp.project_min, 1e-12))
-    starting = funded & (pj.row < 0)
+    idle = pj.row < 0
+    starting = funded & idle
+    # Smaller development money on a tie without a project is equipment and small works: it
+    # counts as development when delivered (a share delivery.small_dev_share of it).
+    small = np.where(idle & ~starting, dev_offer * month.taken, 0.0)
+    small_r, small_tie = np.nonzero((small > 0) & (t.dst < n))
+    main = None  # the programme with most development money on the ties that need it
+    if starting.any() or small_r.size:
+        need = np.zeros(world.n_ties, dtype=bool)
+        need[np.nonzero(starting)[1]] = True
+        need[small_tie] = True
+        main = _main_programme(world, month.split, need)
     started_programme = np.full(starting.shape, -1, dtype=np.int64)
     if starting.any():
-        started_programme = np.where(starting, _main_programme(world, month.split), -1)
+        started_programme = np.where(starting, main, -1)
         rs, es = np.nonzero(starting)
         counts = np.bincount(rs, minlength=len(rngs)).tolist()
         low, high = dp.duration_min[:, 0].tolist(), dp.duration_max[:, 0].tolist()
@@ -112,12 +125,23 @@ def run_projects(
     done = completed & to_city
     r_done, city_done = r_of[done], city[done]
     programme = pj.programme.ravel()[live[done]]
-    horizon = np.append(world.groups.prog_horizon, DESIGN)[programme]  # -1: own money
+    horizons = np.append(world.groups.prog_horizon, DESIGN)  # [-1]: own money
+    horizon = horizons[programme]
+    small_value = small[small_r, small_tie] * dp.small_dev_share[small_r, 0]
+    small_horizon = np.full(small_r.size, DESIGN)
+    if main is not None:  # small money counts at the horizon of the tie's main programme
+        small_horizon = horizons[main[small_r, small_tie]]
     shape = c.capacity.shape
     for h in range(3):
         mine = horizon == h
         spent_value = np.bincount(
             r_done[mine] * n + city_done[mine], weights=spent[done][mine], minlength=shape[0] * n
+        ).reshape(shape)
+        mine = small_horizon == h
+        spent_value = spent_value + np.bincount(
+            small_r[mine] * n + t.dst[small_tie[mine]],
+            weights=small_value[mine],
+            minlength=shape[0] * n,
         ).reshape(shape)
         c.stock[DEV, h] = money.effect_stock(
             c.stock[DEV, h], money.dose(spent_value, c.people), lifetime(co, DEV, h)
@@ -136,16 +160,19 @@ def _mask(flat: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     return mask
 
 
-def _main_programme(world: World, split: np.ndarray) -> np.ndarray:
+def _main_programme(world: World, split: np.ndarray, need: np.ndarray) -> np.ndarray:
     """(R, E) the programme with the most development money on each tie this month (the later
-    row among equals; -1 where none has any)."""
-    r, rows = split.shape[1], world.row_tie.size
+    row among equals; -1 where none has any), for the ties where ``need`` (E,) is True (-1
+    elsewhere)."""
+    r = split.shape[1]
     best = np.full((r, world.n_ties), -1, dtype=np.int64)
+    mine = np.flatnonzero(need[world.row_tie])  # the (programme, tie) rows of needed ties
+    rows = mine.size
     if not rows:
         return best
-    dev = split[DEV].ravel()
-    row = np.tile(np.arange(rows), r)
-    tie = (np.arange(r)[:, None] * world.n_ties + world.row_tie).ravel()
+    dev = split[DEV][:, mine].ravel()
+    row = np.tile(mine, r)
+    tie = (np.arange(r)[:, None] * world.n_ties + world.row_tie[mine]).ravel()
     keep = dev > 0
     if not keep.any():
         return best

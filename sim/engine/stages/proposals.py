@@ -71,7 +71,8 @@ def make_offers(
     # The offer as a dose: EUR per inhabitant of the recipient (a non-city recipient: its
     # community's cities' mean, or a town of REFERENCE_PEOPLE).
     people = world.context(state.cities.people, REFERENCE_PEOPLE)
-    dose = money_dose(offer_total, np.take(people, t.dst, axis=1))
+    month.tie_people = np.take(people, t.dst, axis=1)  # (R, E): peace work's dose reads it too
+    dose = money_dose(offer_total, month.tie_people)
     prob = by_ties(
         _acceptance,
         ties.trust,

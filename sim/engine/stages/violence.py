@@ -59,17 +59,23 @@ def update_cities(
     share = c.displaced_share
     # Aid acts through the responses of the effect stocks, times the nexus multiplier.
     hum_r, dev_r, peace_r = responses(c, co, month.multiplier)
-    d_star, s_star, c_star = galtung.targets(
+    terms = (
         c.D, c.S, c.C, c.needs, share, c.capacity, c.cohesion, c.pressure, hostility, cross,
-        month.horizontal_city, dev_r, peace_r, g,
+        month.horizontal_city, dev_r, peace_r,
     )  # fmt: skip
+    if month.step == 0:  # the persistent structure and culture, from the scenario's start
+        _, s0, c0 = galtung.targets(*terms, np.zeros(2), g)
+        c.anchor = galtung.anchors(c.S, c.C, (s0, c0), g.persistence)
+    d_star, s_star, c_star = galtung.targets(*terms, c.anchor, g)
     # Small monthly shocks: standard normals scaled by the noise level, for D, S and C.
     noise = np.zeros((len(rngs), 3, n))
     for r, noisy in enumerate((g.noise[:, 0] > 0).tolist()):
         if noisy:
             rngs[r].standard_normal(out=noise[r])
     noise *= g.noise[..., None]
-    c.D = galtung.relax(c.D, d_star, g.rate_D, noise[:, 0])
+    c.D = galtung.relax(
+        c.D, d_star, galtung.escalation_rate(c.D, d_star, g.rate_D_up, g.rate_D), noise[:, 0]
+    )
     # S and C move slower, and so does their noise.
     fastest = np.maximum(g.rate_D, 1e-9)
     c.S = galtung.relax(c.S, s_star, g.rate_S, noise[:, 1] * g.rate_S / fastest)
