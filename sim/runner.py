@@ -170,7 +170,8 @@ def _write_tables(
 
     prov = run.provenance
     units = _series_units(source)
-    tables.write(ts, out / "timeseries.parquet", "timeseries", prov, units)
+    wide = tables.with_dates(ts)  # date: 'YYYY-MM' text in memory, a date32 in the file
+    tables.write(wide, out / "timeseries.parquet", "timeseries", prov, units)
     if source is not None:
         outputs, row = source
         series = outputs.series_table(row, str(prov.get("config_hash", "")))

@@ -40,6 +40,9 @@ def test_long_series_matches_the_wide_table(tuzla_run: Path) -> None:
     peace = read_series(tuzla_run, variable="peace", entity="model")
     assert peace["value"].tolist() == wide["peace"].tolist()
     assert pd.api.types.is_datetime64_any_dtype(peace["date"])
+    # The wide table's date is the same real date (issue 17), not 'YYYY-MM' text.
+    assert str(pq.read_schema(tuzla_run / "timeseries.parquet").field("date").type) == "date32[day]"
+    assert pd.to_datetime(wide["date"]).tolist() == peace["date"].tolist()
     own = read_series(tuzla_run, variable="D", entity="tuzla")  # direct_violence@tuzla
     assert own["value"].tolist() == wide["direct_violence@tuzla"].tolist()
     community = read_series(tuzla_run, variable="peace", entity="bosniak")

@@ -154,8 +154,8 @@ _CITY = {
     **_pillars("received_{p}", MONEY, "{p} money the city received this month"),
 }
 
-# Every table's columns; a table's ``date`` is a real date (the month's first day) except in
-# timeseries.parquet, whose 'YYYY-MM' text the Python API has always returned.
+# Every table's columns; every table's ``date`` is a real date (Arrow date32, the month's first
+# day). In memory, ``PeaceModel.timeseries()`` keeps its 'YYYY-MM' text.
 TABLES: dict[str, dict[str, Entry]] = {
     "series": {
         "run": Entry(ID, "the run: its config hash (the folder name in a sweep)"),
@@ -170,7 +170,7 @@ TABLES: dict[str, dict[str, Entry]] = {
     },
     "timeseries": {
         "step": Entry(STEP, "the simulated month, counted from 0"),
-        "date": Entry("text 'YYYY-MM'", "the simulated month"),
+        "date": Entry(MONTH, "the simulated month (its first day)"),
         "<variable>": Entry("the variable's unit", "a variable of the whole model"),
         "<variable>_<community>": Entry(
             "the variable's unit", "D, S, C, needs or a peace index of one community"
@@ -333,6 +333,11 @@ hydra-core and more, the git commit and whether the tree was dirty, the config h
 seed), and each column's unit and description in its Arrow field metadata (`unit`,
 `description`). Read them back with `sim.outputs.provenance.read(path)` or
 `pyarrow.parquet.read_schema(path)`.
+
+Every `date` column is a real date, an Arrow `date32` holding the month's first day:
+`pd.read_parquet` returns `datetime.date` values (`pd.to_datetime` makes them a datetime
+column), polars a `Date`, DuckDB a `DATE`. In memory, `PeaceModel.timeseries()` keeps the
+month as `'YYYY-MM'` text.
 
 Query the long table with `citypeace series <run folder> variable=peace entity=model` or
 `sim.outputs.read_series(path, variable="peace", entity="model")`; an unknown variable or

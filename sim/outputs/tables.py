@@ -27,6 +27,25 @@ def month_dates(months: np.ndarray) -> pa.Array:
     return pa.array(as_month.astype("datetime64[D]"), pa.date32())
 
 
+def month_text_dates(text: Any) -> pa.Array:
+    """'YYYY-MM' texts -> Arrow date32 (each month's first day), parsed by numpy in C."""
+    as_month = np.asarray(text, dtype=str).astype("datetime64[M]")
+    return pa.array(as_month.astype("datetime64[D]"), pa.date32())
+
+
+def with_dates(frame: Any) -> pa.Table:
+    """A run's wide time series (a pandas frame whose ``date`` is 'YYYY-MM' text, as
+    ``PeaceModel.timeseries()`` returns it) as an Arrow table whose ``date`` is a date32.
+
+    The other columns are numbers and go through :func:`from_frame`'s direct path.
+    """
+    if "date" not in frame.columns:
+        return from_frame(frame)
+    table = from_frame(frame.drop(columns="date"))
+    where = list(frame.columns).index("date")
+    return table.add_column(where, "date", month_text_dates(frame["date"].to_numpy()))
+
+
 def repeated_text(labels: Sequence[str], codes: np.ndarray) -> pa.Array:
     """``labels[codes]`` as an Arrow string array, decoded in C++ from a dictionary; a
     negative code is a null."""
