@@ -53,9 +53,10 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
         os.replace(tmp, path)
     except OSError as exc:
         _discard(tmp)
-        raise OutputError(
-            str(path), "write", exc.strerror or str(exc), "a writable folder with free space"
-        ) from None
+        raise OutputError(  # the full path: a relative one depends on where the run started
+            str(path.absolute()), "write", exc.strerror or str(exc),
+            "a writable folder with free space",
+        ) from None  # fmt: skip
     except BaseException:
         _discard(tmp)
         raise

@@ -146,3 +146,28 @@ def test_from_config_without_register(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=tmp_path, timeout=300, check=False)  # fmt: skip
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
+
+
+def test_painter_draws_the_same_dashboard_and_reports_its_failure(tmp_path: Path) -> None:
+    """The command draws the dashboard in a forked painter (sim.cli.painter): the same PNG as
+    drawn in process, and a failed write is the same one line, exit 2, as in process."""
+    small = ["scenario=two_cities", "horizon=12", "output.progress=false"]
+    pngs = []
+    for name, env in (("forked", {}), ("one", {"CITYPEACE_PAINTER": "0"})):
+        proc = run_cli([*small, f"hydra.run.dir={tmp_path / name}"], tmp_path, env=env)
+        assert proc.returncode == 0, proc.stderr
+        pngs.append((tmp_path / name / "dashboard.png").read_bytes())
+    assert pngs[0] == pngs[1] and pngs[0].startswith(b"\x89PNG")
+    lines = []
+    for name, env in (("blocked", {}), ("blocked_one", {"CITYPEACE_PAINTER": "0"})):
+        run = tmp_path / name
+        (run / "dashboard.png").mkdir(parents=True)  # a folder where the picture goes
+        proc = run_cli([*small, f"hydra.run.dir={run}"], tmp_path, env=env)
+        assert proc.returncode == 2, proc.stderr
+        assert [p.name for p in run.iterdir()] == ["dashboard.png"]  # the run's files removed
+        lines.append(proc.stderr.replace(name, "RUN"))
+    assert lines[0] == lines[1]
+    assert lines[0] == (
+        f"citypeace: error: {tmp_path / 'RUN' / 'dashboard.png'}: write = 'Is a directory': "
+        "a writable folder with free space\n"
+    )

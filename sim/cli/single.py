@@ -11,15 +11,28 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.cli.checks import check_config, check_lengths, compose
 from sim.cli.messages import explain, fail
 from sim.errors import CitypeaceError
 
+if TYPE_CHECKING:
+    from sim.cli.painter import Painter
 
-def run(overrides: list[str]) -> Path:
+
+def run(overrides: list[str], painter: Painter | None = None) -> Path:
     """Compose, check, make the folder, run and write; exit 2 on bad input. Returns the
-    run folder."""
+    run folder. ``painter``: a forked process to draw the dashboard (``sim.cli.painter``),
+    stopped here whatever happens."""
+    try:
+        return _run(overrides, painter)
+    finally:
+        if painter is not None:
+            painter.stop()
+
+
+def _run(overrides: list[str], painter: Painter | None) -> Path:
     from omegaconf import OmegaConf, open_dict
 
     from sim import run_folder
@@ -46,9 +59,16 @@ def run(overrides: list[str]) -> Path:
         hydra_cfg.runtime.output_dir = os.path.abspath(out)
     from sim.runner import run_to_folder  # the model and its imports: only for a run
 
+    if painter is not None and not cfg.output.dashboard:
+        painter.stop()
+        painter = None
     try:
-        folder.write_hydra_files(cfg, hydra_cfg)
-        run_to_folder(cfg, out)
+        try:
+            folder.write_hydra_files(cfg, hydra_cfg)
+            run_to_folder(cfg, out, painter=painter)
+        finally:  # the painter writes into the folder: stopped before it is discarded
+            if painter is not None:
+                painter.stop()
     except CitypeaceError as exc:
         folder.discard()
         fail(str(exc))
