@@ -128,14 +128,14 @@ def test_missing_extra_names_the_pip_command(
 
 def test_from_config_without_register(tmp_path: Path) -> None:
     """The README's ``from_config``: Hydra's compose API with citypeace's configs, or
-    ``sim.config.compose``; no undocumented registration step."""
+    ``sim.cli.config.compose``; no undocumented registration step."""
     import subprocess
     import sys
 
     code = (
         "from hydra import compose, initialize_config_dir\n"
         "from sim import PeaceModel\n"
-        "from sim.config import compose as cp, config_dir\n"
+        "from sim.cli.config import compose as cp, config_dir\n"
         "with initialize_config_dir(config_dir=str(config_dir()), version_base='1.3'):\n"
         "    cfg = compose('config', overrides=['scenario=tuzla', 'horizon=2'])\n"
         "a = PeaceModel.from_config(cfg).run().timeseries()\n"

@@ -230,7 +230,7 @@ def main() -> None:
     args = parser.parse_args()
     # --from-json: only redraw the table of a stored result
     result = json.loads(args.from_json.read_text()) if args.from_json else measure(args)
-    from sim.io import write_json, write_text
+    from sim.outputs.atomic import write_json, write_text
 
     write_json(result, args.out / "cli_speed.json")
     write_text(to_markdown(result), args.out / "cli_speed.md")

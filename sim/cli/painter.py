@@ -3,11 +3,11 @@
 A single run spends about a third of a second importing Matplotlib and another drawing the
 dashboard, on one core, while the second core of a typical machine idles. ``citypeace`` forks
 a painter first thing (Linux only: a fork before any thread exists is safe there): the child
-imports Matplotlib and pandas while the parent composes, checks and runs the model, then
-receives the run's series through a pipe and draws ``dashboard.png`` (atomically, as in
-process) while the parent writes the tables. The picture is the same; only the wall time
-changes. Elsewhere, or when the fork fails, the dashboard is drawn in process
-(:func:`sim.runner.write_run`).
+imports Matplotlib while the parent composes, checks and runs the model, then receives the
+run's series through a pipe (numpy arrays: the child never imports pandas) and draws
+``dashboard.png`` (atomically, as in process) while the parent writes the tables. The picture
+is the same; only the wall time changes. Elsewhere, or when the fork fails, the dashboard is
+drawn in process (:func:`sim.experiments.runner.write_run`).
 
 The child ignores Ctrl-C (the parent handles it and stops the child) and exits when the pipe
 closes without a payload: a run refused, a run without a dashboard, or a parent killed.
@@ -15,14 +15,17 @@ closes without a payload: a run refused, a run without a dashboard, or a parent 
 
 from __future__ import annotations
 
+import io
+import json
 import os
-import pickle
 import signal
 import sys
 from pathlib import Path
 from typing import Any
 
 from sim.errors import CitypeaceError
+
+EVENT_COLUMNS = ("date", "type", "origin")  # what the dashboard reads of the events
 
 
 class Painter:
@@ -53,7 +56,7 @@ class Painter:
 
     def draw(self, ts: Any, events: Any, path: Path, title: str) -> None:
         """Hand the dashboard to the child (it draws while the caller goes on)."""
-        payload = pickle.dumps((ts, events, Path(path), title), pickle.HIGHEST_PROTOCOL)
+        payload = pack(ts, events, Path(path), title)
         self._sent = True
         try:
             with os.fdopen(self._to_child, "wb", closefd=True) as pipe:
@@ -71,7 +74,7 @@ class Painter:
         self.pid = 0
         if not reply:
             raise RuntimeError(f"the dashboard process ended without drawing (status {status})")
-        kind, *details = pickle.loads(reply)
+        kind, *details = json.loads(reply)
         if kind == "citypeace":
             raise CitypeaceError(*details)
         if kind == "error":
@@ -92,6 +95,46 @@ class Painter:
             self.pid = 0
 
 
+def _arrays(frame: Any) -> dict[str, Any] | None:
+    """A pandas frame as its columns' numpy arrays, text as fixed-width unicode (no objects:
+    the payload is read back with ``allow_pickle=False``, and without pandas)."""
+    if frame is None:
+        return None
+    out = {}
+    for name in frame.columns:
+        values = frame[name].to_numpy()
+        out[str(name)] = values.astype(str) if values.dtype.kind == "O" else values
+    return out
+
+
+def pack(ts: Any, events: Any, path: Path, title: str) -> bytes:
+    """The dashboard's inputs as ``.npz`` bytes: plain arrays, and their names in JSON."""
+    import numpy as np
+
+    series = _arrays(ts) or {}
+    shown = _arrays(None if events is None else events[[c for c in EVENT_COLUMNS if c in events]])
+    names = {"ts": list(series), "events": None if shown is None else list(shown),
+             "path": str(path), "title": title}  # fmt: skip
+    arrays = {f"ts{i}": v for i, v in enumerate(series.values())}
+    arrays.update({f"ev{i}": v for i, v in enumerate((shown or {}).values())})
+    buf = io.BytesIO()
+    np.savez(buf, names=np.array(json.dumps(names)), **arrays)
+    return buf.getvalue()
+
+
+def unpack(data: bytes) -> tuple[dict[str, Any], dict[str, Any] | None, Path, str]:
+    """:func:`pack`'s inputs back: column mappings of arrays, the path and the title."""
+    import numpy as np
+
+    with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+        names = json.loads(str(npz["names"]))
+        ts = {name: npz[f"ts{i}"] for i, name in enumerate(names["ts"])}
+        events = None
+        if names["events"] is not None:
+            events = {name: npz[f"ev{i}"] for i, name in enumerate(names["events"])}
+    return ts, events, Path(names["path"]), names["title"]
+
+
 def _serve(payload_fd: int, reply_fd: int) -> None:
     """The child: import, wait for the payload, draw, reply, exit (never returns)."""
     reply: tuple = ("error", "no reply")
@@ -105,7 +148,7 @@ def _serve(payload_fd: int, reply_fd: int) -> None:
             data = pipe.read()
         if not data:  # nothing to draw
             os._exit(0)
-        ts, events, path, title = pickle.loads(data)
+        ts, events, path, title = unpack(data)
         write_dashboard(ts, events, path, title)
         reply = ("ok",)
     except CitypeaceError as exc:
@@ -117,6 +160,6 @@ def _serve(payload_fd: int, reply_fd: int) -> None:
     finally:
         try:
             with os.fdopen(reply_fd, "wb", closefd=True) as pipe:
-                pipe.write(pickle.dumps(reply))
+                pipe.write(json.dumps(reply, default=str).encode())
         finally:
             os._exit(0)

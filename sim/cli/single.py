@@ -4,7 +4,7 @@
 its caller's frames; a single run needs none of it. The run gets what Hydra's run mode gives:
 the folder ``hydra.run.dir`` (time stamp resolved once), ``.hydra/config.yaml``,
 ``hydra.yaml`` and ``overrides.yaml`` with Hydra's content, written atomically
-(``sim.run_folder``). Hydra's empty job log file is not written.
+(``sim.outputs.run_folder``). Hydra's empty job log file is not written.
 """
 
 from __future__ import annotations
@@ -35,9 +35,12 @@ def run(overrides: list[str], painter: Painter | None = None) -> Path:
 def _run(overrides: list[str], painter: Painter | None) -> Path:
     from omegaconf import OmegaConf, open_dict
 
-    from sim import run_folder
+    from sim.outputs import run_folder
 
     check_lengths(overrides)
+    from sim.outputs.provenance import prefetch
+
+    prefetch()  # git and package versions, looked up while the config is composed
     try:
         cfg = compose(overrides, hydra=True)
         run_dir = str(OmegaConf.select(cfg, run_folder.RUN_DIR_KEY))
@@ -57,7 +60,7 @@ def _run(overrides: list[str], painter: Painter | None) -> Path:
     with open_dict(hydra_cfg):  # as Hydra's run_job records it
         hydra_cfg.run.dir = run_dir
         hydra_cfg.runtime.output_dir = os.path.abspath(out)
-    from sim.runner import run_to_folder  # the model and its imports: only for a run
+    from sim.experiments.runner import run_to_folder  # the model and its imports: only for a run
 
     if painter is not None and not cfg.output.dashboard:
         painter.stop()

@@ -13,9 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from sim.io import atomic_write
+from sim.outputs.atomic import atomic_write
+
+# A run's series and events: a pandas frame, or a mapping of column names to arrays (what the
+# painter receives: sim.cli.painter draws without importing pandas).
+Columns = Any
 
 PILLAR_COLOURS = {"humanitarian": "#d95f02", "development": "#1b9e77", "peace": "#7570b3"}
 MONEY = "money units per month (1 unit is about EUR 1,000)"
@@ -32,15 +35,19 @@ STYLE = {
 }
 
 
-def scenario_events(events: pd.DataFrame | None) -> pd.DataFrame:
-    """The scenario's own events, one per date and type, in date order."""
-    if events is None or events.empty:
-        return pd.DataFrame(columns=["date", "type", "detail"])
-    shown = events[events["origin"] == "scenario"].drop_duplicates(["date", "type"])
-    return shown.sort_values("date", kind="stable").reset_index(drop=True)
+def scenario_events(events: Columns | None) -> list[tuple[str, str]]:
+    """The scenario's own events, (date, type) once per date and type, in date order."""
+    if events is None or "origin" not in events:
+        return []
+    columns = (np.asarray(events[c]).astype(str) for c in ("date", "type", "origin"))
+    rows = zip(*columns, strict=True)
+    shown = dict.fromkeys((date, kind) for date, kind, origin in rows if origin == "scenario")
+    return sorted(shown, key=lambda event: event[0])  # stable: same-date events keep order
 
 
 def _dates(values: Any) -> np.ndarray:
+    import pandas as pd
+
     return pd.to_datetime(pd.Series(values).astype(str)).to_numpy()
 
 
@@ -58,14 +65,14 @@ def _as_months(values: Any) -> Any:
     return array
 
 
-def mark_events(ax: Any, events: pd.DataFrame | None, label: bool = False,
+def mark_events(ax: Any, events: Columns | None, label: bool = False,
                 as_years: bool = False) -> None:  # fmt: skip
     """Dotted vertical lines at scenario events; with ``label``, their numbers on top.
     ``as_years``: the axis counts calendar years (:func:`years`), not dates."""
-    shown = scenario_events(events).head(40)
-    if not len(shown):
+    shown = [date for date, _ in scenario_events(events)[:40]]
+    if not shown:
         return
-    dates = years(shown["date"]) if as_years else _dates(shown["date"])
+    dates = years(shown) if as_years else _dates(shown)
     gap = 150 / 365.25 if as_years else np.timedelta64(150, "D")
     raised = False  # numbers of events within a few months of each other alternate in height
     for number, x in enumerate(dates, start=1):
@@ -80,18 +87,18 @@ def mark_events(ax: Any, events: pd.DataFrame | None, label: bool = False,
             )  # fmt: skip
 
 
-def _event_list(events: pd.DataFrame | None) -> str:
+def _event_list(events: Columns | None) -> str:
     shown = scenario_events(events)
     lines = [
-        f"{i}  {row.date}  {row.type.replace('_', ' ')}"
-        for i, row in enumerate(shown.head(MAX_LISTED).itertuples(), start=1)
+        f"{i}  {date}  {kind.replace('_', ' ')}"
+        for i, (date, kind) in enumerate(shown[:MAX_LISTED], start=1)
     ]
     if len(shown) > MAX_LISTED:
         lines.append(f"... and {len(shown) - MAX_LISTED} more (events.parquet)")
     return "\n".join(lines)
 
 
-def figure(ts: pd.DataFrame, events: pd.DataFrame | None = None, title: str = "") -> Any:
+def figure(ts: Columns, events: Columns | None = None, title: str = "") -> Any:
     """The dashboard's :class:`~matplotlib.figure.Figure` (:func:`panels`, in :data:`STYLE`)."""
     from matplotlib import rc_context
 
@@ -99,7 +106,7 @@ def figure(ts: pd.DataFrame, events: pd.DataFrame | None = None, title: str = ""
         return panels(ts, events, title)
 
 
-def panels(ts: pd.DataFrame, events: pd.DataFrame | None = None, title: str = "") -> Any:
+def panels(ts: Columns, events: Columns | None = None, title: str = "") -> Any:
     """Six panels: peace indices (recipient side), relationships, activity by pillar, funds by
     channel, the recipient cities' violence, needs and capacity, and the people of all cities.
 
@@ -144,7 +151,7 @@ def panels(ts: pd.DataFrame, events: pd.DataFrame | None = None, title: str = ""
 
     for pillar, colour in PILLAR_COLOURS.items():
         for channel, alpha in (("direct", 1.0), ("io", 0.45)):
-            series.append(ts[f"funds_{pillar}_{channel}"].to_numpy())
+            series.append(np.asarray(ts[f"funds_{pillar}_{channel}"]))
             labels.append(f"{pillar} ({'via IOs' if channel == 'io' else 'direct'})")
             colours.append(to_rgba(colour, alpha))
     ax.stackplot(x, *series, labels=labels, colors=colours)
@@ -206,7 +213,7 @@ def _fix_ticks(axes: Any, x: np.ndarray) -> None:
                 panel.yaxis.set_major_locator(MaxNLocator(nbins=5))
 
 
-def write_dashboard(ts: pd.DataFrame, events: pd.DataFrame, path: Path, title: str = "") -> Path:
+def write_dashboard(ts: Columns, events: Columns | None, path: Path, title: str = "") -> Path:
     """Render the dashboard to a PNG, atomically."""
     from matplotlib import rc_context
     from matplotlib.backends.backend_agg import FigureCanvasAgg

@@ -306,6 +306,40 @@ def csv_text() -> str:
     return buf.getvalue()
 
 
+# The files of a run folder, as docs/outputs.md lists them.
+FILES = [
+    (
+        "`series.parquet`",
+        "the model-level series, long and tidy: `run`, `date`, `variable`, `entity`, `value`",
+    ),
+    (
+        "`timeseries.parquet`",
+        "the same series wide, one row per month, one column per series; the same columns "
+        "for every policy of a scenario",
+    ),
+    (
+        "`cities.parquet`",
+        "city rows every `output.cities_every` months for at most `output.cities_max` "
+        "cities, with country and community",
+    ),
+    ("`actors.parquet`", "every actor of the run's scenario and policy, with its initial state"),
+    (
+        "`events.parquet`",
+        "scenario events applied, and model events (grants, alliance transitions, interventions)",
+    ),
+    ("`activities.parquet`", "the development project log (when `output.activities`)"),
+    (
+        "`dictionary.csv`",
+        "this dictionary: every table's columns and every series variable, with units",
+    ),
+    (
+        "`config.yaml`, `provenance.json`",
+        "the resolved config; versions, git commit and dirty flag, config hash, seed, levers",
+    ),
+    ("`dashboard.png`", "a one-page picture of the run (when `output.dashboard`)"),
+]
+
+
 _INTRO = """\
 # Outputs of a run
 
@@ -315,17 +349,7 @@ sim/outputs/dictionary.py instead. tests/test_outputs.py checks that this file i
 A run (`citypeace scenario=...`) writes one folder, `outputs/<scenario>/<time>/` (a sweep:
 one folder per run, named by its config hash). Every file is written atomically.
 
-| file | what |
-| --- | --- |
-| `series.parquet` | the model-level series, long and tidy: `run`, `date`, `variable`, `entity`, `value` |
-| `timeseries.parquet` | the same series wide, one row per month, one column per series; the same columns for every policy of a scenario |
-| `cities.parquet` | city rows every `output.cities_every` months for at most `output.cities_max` cities, with country and community |
-| `actors.parquet` | every actor of the run's scenario and policy, with its initial state |
-| `events.parquet` | scenario events applied, and model events (grants, alliance transitions, interventions) |
-| `activities.parquet` | the development project log (when `output.activities`) |
-| `dictionary.csv` | this dictionary: every table's columns and every series variable, with units |
-| `config.yaml`, `provenance.json` | the resolved config; versions, git commit and dirty flag, config hash, seed, levers |
-| `dashboard.png` | a one-page picture of the run (when `output.dashboard`) |
+{files}
 
 Every Parquet table carries the run's provenance in its file metadata (key
 `citypeace.provenance`, JSON: versions of citypeace, mesa, numpy, pandas, pyarrow,
@@ -349,7 +373,8 @@ Money is in abstract units per month; one unit is about EUR 1,000 (docs/ODD.md).
 
 def markdown() -> str:
     """``docs/outputs.md``."""
-    lines = [_INTRO]
+    table = ["| file | what |", "| --- | --- |", *(f"| {f} | {what} |" for f, what in FILES)]
+    lines = [_INTRO.replace("{files}", "\n".join(table))]
     for table, columns in TABLES.items():
         lines += [f"## `{table}.parquet`", "", "| column | unit | meaning |", "| --- | --- | --- |"]
         lines += [f"| `{n}` | {e.unit} | {e.description} |" for n, e in columns.items()]

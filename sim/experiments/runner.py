@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from omegaconf import DictConfig, OmegaConf
 
-from sim.io import write_json, write_text
+from sim.outputs.atomic import write_json, write_text
 
 if TYPE_CHECKING:
     from sim.engine.model import PeaceModel
