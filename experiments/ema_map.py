@@ -44,7 +44,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from sim.io import atomic_write, write_json, write_text  # noqa: E402
+from sim.outputs.atomic import atomic_write, write_json, write_text  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

@@ -32,7 +32,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from sim.io import atomic_write, write_text
+from sim.outputs.atomic import atomic_write, write_text
 
 RESULTS = Path(__file__).resolve().parent / "results" / "optimise_levers"
 LEVERS = ["levers.coordination", "levers.funding_scale", "levers.participation_scale",

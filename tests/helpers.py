@@ -18,9 +18,20 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_cli(args: list[str], cwd: Path, timeout: int = 300) -> subprocess.CompletedProcess:
-    """``python -m sim ARGS`` in ``cwd``; returns the completed process."""
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
+def as_written(timeseries):  # noqa: ANN001, ANN201 - a pandas frame in and out
+    """``PeaceModel.timeseries()`` as ``pd.read_parquet`` returns timeseries.parquet: the
+    'YYYY-MM' text ``date`` becomes the date32 the file holds (``datetime.date`` values)."""
+    import pandas as pd
+
+    return timeseries.assign(date=pd.to_datetime(timeseries["date"]).dt.date)
+
+
+def run_cli(
+    args: list[str], cwd: Path, timeout: int = 300, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """``python -m sim ARGS`` in ``cwd`` (``env``: extra variables); returns the completed
+    process."""
+    env = {**os.environ, "PYTHONHASHSEED": "0", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "sim", *args],
         cwd=cwd,

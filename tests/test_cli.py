@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from helpers import run_cli
+from helpers import as_written, run_cli
 
 GOOD = ["scenario=two_cities", "seed=3", "horizon=36", "output.progress=false"]
 
@@ -32,7 +33,7 @@ def test_run_writes_every_output(tmp_path: Path) -> None:
     ):
         assert (run / name).stat().st_size > 0, name
     ts = pd.read_parquet(run / "timeseries.parquet")
-    assert len(ts) == 36 and ts["date"].iloc[0] == "2000-01"
+    assert len(ts) == 36 and ts["date"].iloc[0] == datetime.date(2000, 1, 1)  # a real date
     assert not list(run.glob(".*.tmp"))  # no temporary files left
 
 
@@ -42,7 +43,7 @@ def test_cli_matches_python_api(tmp_path: Path) -> None:
     assert run_cli(GOOD, tmp_path).returncode == 0
     (run,) = list((tmp_path / "outputs" / "two_cities").iterdir())
     api = PeaceModel.from_scenario("two_cities", seed=3, horizon=36).run().timeseries()
-    pd.testing.assert_frame_equal(pd.read_parquet(run / "timeseries.parquet"), api)
+    pd.testing.assert_frame_equal(pd.read_parquet(run / "timeseries.parquet"), as_written(api))
 
 
 def test_python_dash_m_synthetic(tmp_path: Path) -> None:
@@ -127,14 +128,14 @@ def test_missing_extra_names_the_pip_command(
 
 def test_from_config_without_register(tmp_path: Path) -> None:
     """The README's ``from_config``: Hydra's compose API with citypeace's configs, or
-    ``sim.config.compose``; no undocumented registration step."""
+    ``sim.cli.config.compose``; no undocumented registration step."""
     import subprocess
     import sys
 
     code = (
         "from hydra import compose, initialize_config_dir\n"
         "from sim import PeaceModel\n"
-        "from sim.config import compose as cp, config_dir\n"
+        "from sim.cli.config import compose as cp, config_dir\n"
         "with initialize_config_dir(config_dir=str(config_dir()), version_base='1.3'):\n"
         "    cfg = compose('config', overrides=['scenario=tuzla', 'horizon=2'])\n"
         "a = PeaceModel.from_config(cfg).run().timeseries()\n"
@@ -145,3 +146,28 @@ def test_from_config_without_register(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=tmp_path, timeout=300, check=False)  # fmt: skip
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
+
+
+def test_painter_draws_the_same_dashboard_and_reports_its_failure(tmp_path: Path) -> None:
+    """The command draws the dashboard in a forked painter (sim.cli.painter): the same PNG as
+    drawn in process, and a failed write is the same one line, exit 2, as in process."""
+    small = ["scenario=two_cities", "horizon=12", "output.progress=false"]
+    pngs = []
+    for name, env in (("forked", {}), ("one", {"CITYPEACE_PAINTER": "0"})):
+        proc = run_cli([*small, f"hydra.run.dir={tmp_path / name}"], tmp_path, env=env)
+        assert proc.returncode == 0, proc.stderr
+        pngs.append((tmp_path / name / "dashboard.png").read_bytes())
+    assert pngs[0] == pngs[1] and pngs[0].startswith(b"\x89PNG")
+    lines = []
+    for name, env in (("blocked", {}), ("blocked_one", {"CITYPEACE_PAINTER": "0"})):
+        run = tmp_path / name
+        (run / "dashboard.png").mkdir(parents=True)  # a folder where the picture goes
+        proc = run_cli([*small, f"hydra.run.dir={run}"], tmp_path, env=env)
+        assert proc.returncode == 2, proc.stderr
+        assert [p.name for p in run.iterdir()] == ["dashboard.png"]  # the run's files removed
+        lines.append(proc.stderr.replace(name, "RUN"))
+    assert lines[0] == lines[1]
+    assert lines[0] == (
+        f"citypeace: error: {tmp_path / 'RUN' / 'dashboard.png'}: write = 'Is a directory': "
+        "a writable folder with free space\n"
+    )

@@ -28,7 +28,7 @@ import pytest
 
 from helpers import mounted_tmpfs, run_cli
 from sim.errors import CitypeaceError
-from sim.io import OutputError, atomic_write, write_parquet, write_text
+from sim.outputs.atomic import OutputError, atomic_write, write_parquet, write_text
 
 FINAL = ("timeseries", "series", "actors", "cities", "events", "activities")  # write order
 # A run whose cities.parquet is large (~1.2 M rows, ~100 MB), so a kill can land mid-write.
@@ -145,7 +145,7 @@ KILL_AT = """
 import os, signal, sys
 from pathlib import Path
 import pandas as pd
-import sim.io
+import sim.outputs.atomic
 
 STAGE, TARGET = sys.argv[1], sys.argv[2]
 if STAGE == "rename":  # the temporary file is complete and fsynced; die before the rename
@@ -154,9 +154,9 @@ if STAGE == "rename":  # the temporary file is complete and fsynced; die before 
         if Path(dst).name == TARGET:
             os.kill(os.getpid(), signal.SIGKILL)
         real_replace(src, dst)
-    sim.io.os.replace = replace
+    sim.outputs.atomic.os.replace = replace
 else:  # die half way through writing the bytes
-    real = sim.io._write_frame
+    real = sim.outputs.atomic._write_frame
     def write_frame(frame, path):
         if Path(path).name.startswith("." + TARGET + "."):
             real(frame, path)
@@ -165,7 +165,7 @@ else:  # die half way through writing the bytes
                 fh.truncate(size // 2)
             os.kill(os.getpid(), signal.SIGKILL)
         return real(frame, path)
-    sim.io._write_frame = write_frame
+    sim.outputs.atomic._write_frame = write_frame
 from sim.cli import main
 main(sys.argv[3:])
 """
@@ -224,17 +224,17 @@ def test_injected_disk_full_keeps_the_old_file(tmp_path: Path) -> None:
 def test_injected_failure_at_each_step_leaves_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fail_at: str
 ) -> None:
-    import sim.io
+    import sim.outputs.atomic
 
     def boom(*args: object, **kwargs: object) -> None:
         raise OSError(errno.EIO, os.strerror(errno.EIO))
 
     if fail_at == "rename":
-        monkeypatch.setattr(sim.io.os, "replace", boom)
+        monkeypatch.setattr(sim.outputs.atomic.os, "replace", boom)
     elif fail_at == "fsync":
-        monkeypatch.setattr(sim.io.os, "fsync", boom)
+        monkeypatch.setattr(sim.outputs.atomic.os, "fsync", boom)
     else:
-        monkeypatch.setattr(sim.io, "_write_frame", boom)
+        monkeypatch.setattr(sim.outputs.atomic, "_write_frame", boom)
     target = tmp_path / "events.parquet"
     with pytest.raises(OutputError, match="Input/output error"):
         write_parquet(pd.DataFrame({"a": [1]}), target)
@@ -310,7 +310,7 @@ def test_parquet_tables_read_back_as_written(tmp_path: Path) -> None:
     import numpy as np
 
     from sim import PeaceModel
-    from sim.io import _plain_table, write_parquet
+    from sim.outputs.atomic import _plain_table, write_parquet
 
     model = PeaceModel("map", seed=2, horizon=30).run()
     frames = {

@@ -40,6 +40,9 @@ def test_long_series_matches_the_wide_table(tuzla_run: Path) -> None:
     peace = read_series(tuzla_run, variable="peace", entity="model")
     assert peace["value"].tolist() == wide["peace"].tolist()
     assert pd.api.types.is_datetime64_any_dtype(peace["date"])
+    # The wide table's date is the same real date (issue 17), not 'YYYY-MM' text.
+    assert str(pq.read_schema(tuzla_run / "timeseries.parquet").field("date").type) == "date32[day]"
+    assert pd.to_datetime(wide["date"]).tolist() == peace["date"].tolist()
     own = read_series(tuzla_run, variable="D", entity="tuzla")  # direct_violence@tuzla
     assert own["value"].tolist() == wide["direct_violence@tuzla"].tolist()
     community = read_series(tuzla_run, variable="peace", entity="bosniak")
@@ -156,3 +159,31 @@ def test_scenario_path_whatever_the_folder_name(tmp_path: Path) -> None:
     assert bad.returncode == 2
     (line,) = bad.stderr.strip().splitlines()
     assert "scenario.name = 'tuzla'" in line and "'two_cities'" in line, line
+
+
+def test_dashboard_events_from_a_frame_or_arrays() -> None:
+    """The dashboard lists the scenario's own events once per date and type, in date order,
+    from a pandas frame or from the column arrays the painter receives (sim.cli.painter)."""
+    from sim.cli.painter import _arrays, pack, unpack
+    from sim.outputs.dashboard import _event_list, scenario_events, years
+
+    events = pd.DataFrame(
+        {
+            "date": ["1996-03", "1995-12", "1996-03", "1995-12", "1997-01"],
+            "type": ["violence", "refugee_influx", "violence", "grant_paid", "funding_end"],
+            "origin": ["scenario", "scenario", "scenario", "model", "scenario"],
+        }
+    )
+    expected = [("1995-12", "refugee_influx"), ("1996-03", "violence"), ("1997-01", "funding_end")]
+    assert scenario_events(events) == expected
+    assert scenario_events(_arrays(events)) == expected
+    assert scenario_events(None) == [] and scenario_events(events.iloc[:0]) == []
+    assert _event_list(events).splitlines()[0] == "1  1995-12  refugee influx"
+    assert years(["1996-01", "1996-07"]).tolist() == [1996.0, 1996.5]
+    # The painter's payload: plain arrays, read back without pickle.
+    ts = pd.DataFrame({"step": [0, 1], "date": ["1996-01", "1996-02"], "peace": [0.5, 0.25]})
+    got_ts, got_events, path, title = unpack(pack(ts, events, Path("run/dashboard.png"), "T"))
+    assert list(got_ts) == ["step", "date", "peace"] and got_ts["peace"].tolist() == [0.5, 0.25]
+    assert got_ts["date"].tolist() == ["1996-01", "1996-02"]
+    assert scenario_events(got_events) == expected
+    assert (path, title) == (Path("run/dashboard.png"), "T")

@@ -28,7 +28,7 @@ def test_wheel_contains_configs_and_finds_them(tmp_path: Path) -> None:
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     probe = (
-        "from sim.config import config_dir; from sim.scenario.loader import scenario_folder;"
+        "from sim.cli.config import config_dir; from sim.scenario.loader import scenario_folder;"
         "print(config_dir()); print(scenario_folder('two_cities'))"
     )
     out = subprocess.run(
@@ -44,7 +44,7 @@ def test_wheel_contains_configs_and_finds_them(tmp_path: Path) -> None:
 
 
 def test_config_dir_found_from_source_tree() -> None:
-    from sim.config import config_dir
+    from sim.cli.config import config_dir
 
     assert (config_dir() / "config.yaml").is_file()
 

@@ -6,6 +6,7 @@ duplicates or corrupt files; a failing run is a failed row; designs and seeds ar
 
 from __future__ import annotations
 
+import datetime
 import importlib.util
 import json
 import os
@@ -20,7 +21,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import ROOT, run_cli
+from helpers import ROOT, as_written, run_cli
 
 FAST = [
     "scenario=two_cities",
@@ -103,7 +104,8 @@ def _assert_series_dataset(sweep: Path, summary: pd.DataFrame) -> None:
         ts = pd.read_parquet(sweep / row.run_dir / "timeseries.parquet")
         peace = mine[(mine["variable"] == "peace") & (mine["entity"] == "model")]
         assert np.array_equal(peace["value"].to_numpy(), ts["peace"].to_numpy())
-        assert str(peace["date"].iloc[0]) == f"{ts['date'].iloc[0]}-01"  # a real date
+        assert str(peace["date"].iloc[0]) == str(ts["date"].iloc[0])  # both real dates
+        assert isinstance(ts["date"].iloc[0], datetime.date)
     from sim.errors import ConfigError
     from sim.experiments.sweep_series import read_series
 
@@ -175,7 +177,7 @@ def test_fast_loader_equals_full_composition() -> None:
     from hydra.types import RunMode
     from omegaconf import OmegaConf
 
-    from sim.config import config_dir, register
+    from sim.cli.config import config_dir, register
     from sim.experiments.sweep_launch import FastSweepLoader
 
     register()
@@ -285,17 +287,17 @@ def test_sigkill_halfway_then_resume(tmp_path: Path, launcher: str) -> None:
 def test_failing_run_becomes_failed_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from hydra.core.global_hydra import GlobalHydra
 
-    import sim.runner
+    import sim.experiments.runner
     from sim.cli import main
 
-    real = sim.runner.run_to_folder
+    real = sim.experiments.runner.run_to_folder
 
     def flaky(cfg, out, progress=None, config_id=None):  # noqa: ANN001, ANN202 - a stand-in
         if cfg.seed == 2:
             raise RuntimeError("boom: a run that raises")
         return real(cfg, out, progress=progress, config_id=config_id)
 
-    monkeypatch.setattr(sim.runner, "run_to_folder", flaky)
+    monkeypatch.setattr(sim.experiments.runner, "run_to_folder", flaky)
     monkeypatch.chdir(tmp_path)
     sweep = tmp_path / "sweep"
     try:
@@ -310,7 +312,7 @@ def test_failing_run_becomes_failed_row(tmp_path: Path, monkeypatch: pytest.Monk
     failed = sweep / summary.loc[2, "run_dir"]
     assert "boom" in (failed / "error.txt").read_text()
     # A re-run retries the failed run (it is not 'completed') and skips the others.
-    monkeypatch.setattr(sim.runner, "run_to_folder", real)
+    monkeypatch.setattr(sim.experiments.runner, "run_to_folder", real)
     try:
         main(["-m", *FAST, "horizon=12", "seed=1,2,3", f"hydra.sweep.dir={sweep}"])
     finally:
@@ -355,8 +357,8 @@ def test_run_config_yaml_is_omegaconfs_text(overrides: list[str]) -> None:
     from hydra import compose, initialize_config_dir
     from omegaconf import OmegaConf
 
-    from sim.config import config_dir, register
-    from sim.runner import config_yaml
+    from sim.cli.config import config_dir, register
+    from sim.experiments.runner import config_yaml
 
     register()
     with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
@@ -370,7 +372,7 @@ def test_run_config_yaml_is_omegaconfs_text(overrides: list[str]) -> None:
 
 def test_collect_dedups_and_streams(tmp_path: Path) -> None:
     from sim.experiments.summary import collect
-    from sim.io import write_json
+    from sim.outputs.atomic import write_json
 
     for i in range(5):
         write_json(
@@ -525,7 +527,7 @@ def test_launcher_presets_compose() -> None:
     from hydra import compose, initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
 
-    from sim.config import config_dir, register
+    from sim.cli.config import config_dir, register
 
     register()
     GlobalHydra.instance().clear()
@@ -574,11 +576,11 @@ def test_a_batch_of_runs_keeps_failed_rows_per_run(
     mid-run become failed rows; the others complete, each as its single run would."""
     import sim.engine.stages.violence as violence_stage
     from sim import PeaceModel
-    from sim.config import model_kwargs
+    from sim.cli.config import model_kwargs
     from sim.experiments import sweep_batch
     from sim.experiments.run_status import new_record, read_status
+    from sim.experiments.runner import RunRecord, config_hash
     from sim.experiments.validate import _compose
-    from sim.runner import RunRecord, config_hash
 
     original = violence_stage.update_cities
 
@@ -609,5 +611,5 @@ def test_a_batch_of_runs_keeps_failed_rows_per_run(
     monkeypatch.undo()
     alone = PeaceModel("two_cities", seed=4, horizon=8, params={"trust": {"decay": 0.03}})
     got = pd.read_parquet(runs[3].out / "timeseries.parquet")
-    pd.testing.assert_frame_equal(got, alone.run().timeseries(), check_exact=True)
+    pd.testing.assert_frame_equal(got, as_written(alone.run().timeseries()), check_exact=True)
     assert status[3]["months"] == 8

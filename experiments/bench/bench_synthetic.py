@@ -99,7 +99,7 @@ def main() -> None:
         )
         rows.append(row)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    from sim.io import write_json, write_text
+    from sim.outputs.atomic import write_json, write_text
 
     write_json(
         {"benchmark": args.name, "python": platform.python_version(), "rows": rows},

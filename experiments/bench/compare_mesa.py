@@ -228,7 +228,7 @@ def main() -> None:
             flush=True,
         )
     args.out.mkdir(parents=True, exist_ok=True)
-    from sim.io import write_json, write_text
+    from sim.outputs.atomic import write_json, write_text
 
     write_json(result, args.out / "compare_mesa.json")
     write_text(to_markdown(result), args.out / "compare_mesa.md")

@@ -519,7 +519,7 @@ def main() -> None:
             f"compute floor {lim['compute_floor_ms']:.0f} ms"
         )
     args.out.mkdir(parents=True, exist_ok=True)
-    from sim.io import write_json, write_text
+    from sim.outputs.atomic import write_json, write_text
 
     write_json(plain(result), args.out / f"{args.name}.json")
     write_text(to_markdown(result), args.out / f"{args.name}.md")

@@ -115,8 +115,8 @@ def config_yaml(ses: Any) -> bytes:
     from hydra import compose, initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
 
-    from sim.config import config_dir, register
-    from sim.runner import config_yaml as dump
+    from sim.cli.config import config_dir, register
+    from sim.experiments.runner import config_yaml as dump
 
     s = ses.settings
     args = overrides(s)

@@ -40,7 +40,7 @@ LEVER_RANGES: dict[str, tuple[float, float]] = {
     "funding_scale": (0.0, 3.0),
     "participation_scale": (0.0, 3.0),
 }
-SEED_MAX = 2**63 - 1  # the command line's range (sim.config.validate)
+SEED_MAX = 2**63 - 1  # the command line's range (sim.cli.config.validate)
 # Interactive limits for the synthetic world: N = 2,000 stays responsive (see the benchmark);
 # bigger worlds belong in the command line, not in a live picture.
 SYNTHETIC_N_RANGE = (10, 20_000)
@@ -156,7 +156,7 @@ def check_settings(settings: Settings, policies: Mapping[str, Mapping[str, Any]]
     """Refuse impossible settings with a one-line ConfigError (shown as the app's banner).
 
     ``policies`` are the scenario's policies (empty for synthetic). The ranges are the command
-    line's (``sim.config.validate``, ``Levers``); scenario data problems are the loader's job
+    line's (``sim.cli.config.validate``, ``Levers``); scenario data problems are the loader's job
     and arrive as ScenarioError when the run is built.
     """
     s = settings

@@ -38,7 +38,7 @@ def compose(overrides: Sequence[str], hydra: bool = False) -> Any:
     from hydra import initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
 
-    from sim.config import config_dir, with_path_name
+    from sim.cli.config import config_dir, with_path_name
 
     overrides = with_path_name(list(overrides))
     GlobalHydra.instance().clear()
@@ -53,8 +53,8 @@ def compose(overrides: Sequence[str], hydra: bool = False) -> Any:
 
 def check_config(cfg: Any, checked: set[tuple[str, str, object]] | None = None) -> Any:
     """Validate a composed run config and load its scenario (each scenario, policy and horizon
-    once per ``checked``); returns the checked :class:`sim.config.Config`."""
-    from sim.config import check_path_name, scenario_source, validate
+    once per ``checked``); returns the checked :class:`sim.cli.config.Config`."""
+    from sim.cli.config import check_path_name, scenario_source, validate
     from sim.scenario.loader import load_scenario
 
     obj = validate(cfg)

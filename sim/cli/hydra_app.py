@@ -12,11 +12,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sim import run_folder
 from sim.cli.checks import expand_first_values, is_hydra
 from sim.cli.messages import fail
 from sim.errors import CitypeaceError
-from sim.run_folder import RunFolder
+from sim.outputs import run_folder
+from sim.outputs.run_folder import RunFolder
 
 _RUN_FOLDER: RunFolder | None = None  # a single run's folder, made before Hydra starts
 
@@ -24,7 +24,7 @@ _RUN_FOLDER: RunFolder | None = None  # a single run's folder, made before Hydra
 def _task(cfg) -> float | None:  # noqa: ANN001 - Hydra passes a DictConfig
     from hydra.core.hydra_config import HydraConfig
 
-    from sim.runner import run_to_folder
+    from sim.experiments.runner import run_to_folder
 
     # Hydra sets the root logger to INFO; Mesa would then log every step.
     logging.getLogger("MESA").setLevel(logging.WARNING)
@@ -62,7 +62,7 @@ def _task(cfg) -> float | None:  # noqa: ANN001 - Hydra passes a DictConfig
 
 
 def with_run_folder(args: list[str], overrides: list[str]) -> list[str]:
-    """Make and check the run folder now (sim.run_folder); Hydra then uses exactly it."""
+    """Make and check the run folder now (sim.outputs.run_folder); Hydra then uses exactly it."""
     global _RUN_FOLDER
     try:
         path, subdir = run_folder.resolve(overrides)
@@ -94,7 +94,7 @@ def run_hydra(argv: Sequence[str]) -> None:
     """Run the Hydra app with ``argv`` as its command line."""
     import hydra
 
-    from sim.config import config_dir
+    from sim.cli.config import config_dir
 
     sys.argv = [sys.argv[0], *argv]
     main_fn = hydra.main(config_path=str(config_dir()), config_name="config", version_base="1.3")(

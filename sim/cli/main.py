@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from sim.cli.messages import fail
 from sim.errors import CitypeaceError, ConfigError
@@ -70,8 +72,30 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"citypeace {found['citypeace']} (mesa {found['mesa']}, "
               f"hydra-core {found['hydra-core']}, python {found['python']})")  # fmt: skip
         raise SystemExit(0)
+    painter = _painter(args) if argv is None else None
+    try:
+        _run(args, painter)
+    finally:
+        if painter is not None:
+            painter.stop()
+
+
+def _painter(args: list[str]) -> Any:
+    """For the command itself, one run with a dashboard: the dashboard's painter, forked
+    before the heavy imports (sim.cli.painter); else None."""
+    if any(a.startswith("-") for a in args) or "output.dashboard=false" in args:
+        return None
+    if os.environ.get("CITYPEACE_PAINTER", "1") == "0":  # draw in process instead
+        return None
+    from sim.cli.painter import Painter
+
+    return Painter.start()
+
+
+def _run(args: list[str], painter: Any) -> None:
+    """One run, a multirun, or Hydra's own flags."""
+    from sim.cli.config import with_path_name
     from sim.cli.extras import check_plugins
-    from sim.config import with_path_name
 
     missing = check_plugins(args)
     if missing:
@@ -86,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         from sim.cli.single import run
 
         defer_mesa_spaces()
-        run(overrides)
+        run(overrides, painter)
         return
     from sim.cli.checks import preflight
     from sim.cli.hydra_app import check_sweep_folder, run_hydra, with_run_folder

@@ -16,7 +16,7 @@ COMMANDS = {
 
 def _scenarios() -> str:
     """The scenario config group's names (a directory listing: no scenario is loaded)."""
-    from sim.config import config_dir
+    from sim.cli.config import config_dir
 
     names = sorted(p.stem for p in (config_dir() / "scenario").glob("*.yaml"))
     return ", ".join(names)

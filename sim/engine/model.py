@@ -117,8 +117,8 @@ class PeaceModel(mesa.Model):
 
     @classmethod
     def from_config(cls, cfg: Any) -> PeaceModel:
-        """Build from a composed Hydra config (``DictConfig`` or ``sim.config.Config``)."""
-        from sim.config import model_kwargs
+        """Build from a composed Hydra config (``DictConfig`` or ``sim.cli.config.Config``)."""
+        from sim.cli.config import model_kwargs
 
         return cls(**model_kwargs(cfg))
 

@@ -6,4 +6,5 @@
 - ``summary``: per-run outcome rows, resume by config hash, the sweep callback.
 - ``report``: ``citypeace report``, fan charts and rankings of a sweep folder.
 - ``ema``: the EMA Workbench adapter.
+- ``runner``: one configured run into its folder (the command line and every sweep job).
 """

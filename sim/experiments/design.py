@@ -138,7 +138,7 @@ class Design:
 
 def design_dir() -> Path:
     """``configs/design/`` next to the Hydra configs."""
-    from sim.config import config_dir
+    from sim.cli.config import config_dir
 
     return config_dir() / "design"
 

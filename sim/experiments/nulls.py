@@ -46,7 +46,7 @@ class NullModel:
 def nulls_dir() -> Path:
     """``configs/nulls`` next to the other configs (a checkout or the installed wheel).
 
-    The same search as ``sim.config.config_dir``, without importing Hydra: the scenario loader
+    The same search as ``sim.cli.config.config_dir``, without importing Hydra: the scenario loader
     reads the mechanism names from here whenever it checks a patterns file.
     """
     here = Path(__file__).resolve().parent.parent

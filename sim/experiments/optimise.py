@@ -143,7 +143,7 @@ def _compose(overrides: Sequence[str]) -> DictConfig:
     from hydra import compose, initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
 
-    from sim.config import config_dir, register
+    from sim.cli.config import config_dir, register
 
     register()
     GlobalHydra.instance().clear()

@@ -32,7 +32,7 @@ from sim.experiments.report_figures import (
     plot_sensitivity,
 )
 from sim.experiments.summary import HORIZON_YEARS, read_summary
-from sim.io import atomic_write, write_json, write_text
+from sim.outputs.atomic import atomic_write, write_json, write_text
 
 DEFAULT_SERIES = ("peace", "cross_divide_trust")
 # Violence outcomes rank the other way round: less is better.

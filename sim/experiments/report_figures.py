@@ -18,7 +18,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from sim.experiments.run_status import HORIZON_YEARS  # noqa: E402
-from sim.io import atomic_write  # noqa: E402
+from sim.outputs.atomic import atomic_write  # noqa: E402
 
 DISTRIBUTION_METRICS = ("peace", "positive_peace", "negative_peace", "cross_divide_trust")
 

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
-from sim.io import OutputError, atomic_write, write_json
+from sim.outputs.atomic import OutputError, atomic_write, write_json
 
 log = logging.getLogger(__name__)
 # The storage error that stopped this process's sweep jobs, if any (see run_sweep_job).
@@ -168,8 +168,8 @@ def run_sweep_job(
     written to ``<out>/status.json``.
     """
     from sim.experiments.orphans import watch_leader
+    from sim.experiments.runner import config_hash, run_to_folder
     from sim.experiments.sweep_series import write_series
-    from sim.runner import config_hash, run_to_folder
 
     watch_leader()
     if _STORAGE_FAILED:  # this process could not write before: fail fast, the sweep stops

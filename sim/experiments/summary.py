@@ -6,15 +6,16 @@ A sweep folder (``hydra.sweep.dir``) looks like this::
     <sweep>/sweep.json            how to run the sweep again (``citypeace sweep resume <sweep>``)
     <sweep>/design.json|.parquet  the sampled design, for ``citypeace sweep design=...``
     <sweep>/<run_id>/             one folder per distinct run config; run_id = its config hash
-        timeseries.parquet ...    the outputs of sim.runner.run_to_folder
+        timeseries.parquet ...    the outputs of sim.experiments.runner.run_to_folder
         status.json               written last: completed or failed, key outcomes, the error
     <sweep>/.progress/<run_id>    touched when a job ends; the progress bar counts these
     <sweep>/summary.parquet       one row per run, rebuilt from the status files
 
 Folders are named by the config hash (``hydra.sweep.subdir: ${citypeace.run_id:}``), not by
 Hydra's job number, so a re-run lands in the same folder even when the sweep was extended or
-reordered, and identical configs are one run. Every file is written atomically (sim.io) and
-``status.json`` last, so a run killed at any point is either complete or redone.
+reordered, and identical configs are one run. Every file is written atomically
+(sim.outputs.atomic) and ``status.json`` last, so a run killed at any point is either
+complete or redone.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from sim.experiments.run_status import (  # noqa: F401 - sim.cli imports run_swe
     run_sweep_job,
 )
 from sim.experiments.sweep_state import write_state
-from sim.io import atomic_write
+from sim.outputs.atomic import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -79,10 +80,11 @@ BASE_COLUMNS = (
 def run_id_of(root: DictConfig) -> str:
     """The config hash of a job's config as Hydra holds it (with its ``hydra`` node).
 
-    Equal to ``sim.runner.config_hash`` of the task config the job receives; the ``hydra``
-    node is masked out first because resolving it would resolve this very interpolation.
+    Equal to ``sim.experiments.runner.config_hash`` of the task config the job receives; the
+    ``hydra`` node is masked out first because resolving it would resolve this very
+    interpolation.
     """
-    from sim.runner import config_hash
+    from sim.experiments.runner import config_hash
 
     keys = [k for k in root if k != "hydra"]
     return config_hash(OmegaConf.masked_copy(root, keys))

@@ -151,7 +151,7 @@ def _start(
     client: object,
 ) -> int:
     """Write the sweep's state files, then launch its jobs."""
-    from sim.io import write_json, write_parquet
+    from sim.outputs.atomic import write_json, write_parquet
 
     spec = dataclasses.asdict(design) | {"problem": design.problem, "runs": len(jobs)}
     write_json(spec, sweep_dir / "design.json")
@@ -174,8 +174,8 @@ def _start(
 
 def _make_folder(sweep_dir: Path) -> None:
     """The sweep folder, made after checking that it can take files (one line if not)."""
-    from sim import run_folder
     from sim.errors import CitypeaceError
+    from sim.outputs import run_folder
 
     try:
         run_folder.check_writable(sweep_dir)

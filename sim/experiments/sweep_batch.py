@@ -1,7 +1,7 @@
 """The runs of one launcher job, stepped together as batches (``citypeace sweep --runs-per-job``).
 
 Every run keeps what a run of its own would have: its folder named by its config hash, skipped
-when already complete, its outputs (``sim.runner.write_run``), a status record with its
+when already complete, its outputs (``sim.experiments.runner.write_run``), a status record with its
 outcomes and provenance, and a failed row when its config is invalid, when it raises or when
 its state stops being finite. Only the stepping is shared: the runs still to do are one
 :class:`~sim.engine.ensemble.Ensemble`, whose replicates are exactly their single runs
@@ -30,7 +30,7 @@ class _Run:
     num: int
     out: Path
     record: dict[str, Any]
-    info: Any  # sim.runner.RunRecord
+    info: Any  # sim.experiments.runner.RunRecord
     kwargs: dict[str, Any] | None  # PeaceModel's arguments; None when the config is invalid
     error: str | None = None
 
@@ -46,11 +46,11 @@ def run_batch(cfg: DictConfig, sweep_dir: Path, subdir: str) -> None:
     from hydra._internal.config_loader_impl import ConfigLoaderImpl
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
-    from sim.config import model_kwargs
+    from sim.cli.config import model_kwargs
     from sim.experiments.orphans import watch_leader
     from sim.experiments.run_status import is_complete, mark_progress, new_record
+    from sim.experiments.runner import RunRecord, config_hash
     from sim.experiments.sweep_launch import BATCHES
-    from sim.runner import RunRecord, config_hash
 
     watch_leader()
     sweep_dir = Path(sweep_dir)
@@ -107,9 +107,9 @@ def _run_group(members: list[_Run], sweep_dir: Path) -> None:
         outcomes,
         record_failure,
     )
+    from sim.experiments.runner import write_run
     from sim.experiments.sweep_series import write_series
-    from sim.io import OutputError
-    from sim.runner import write_run
+    from sim.outputs.atomic import OutputError
 
     first = members[0].kwargs
     replicates = [

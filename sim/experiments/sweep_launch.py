@@ -125,9 +125,9 @@ def launch(
     from hydra.types import HydraContext, RunMode
 
     from sim.cli import _task
-    from sim.config import config_dir, register
+    from sim.cli.config import config_dir, register
     from sim.experiments.summary import SweepCallback, collect
-    from sim.io import OutputError
+    from sim.outputs.atomic import OutputError
 
     register()
     setup_globals()
@@ -200,7 +200,7 @@ def _failures(returns: Sequence[Any] | None) -> list[BaseException]:
     """The errors of jobs that failed outside their runs; a storage error is raised."""
     from hydra.core.utils import JobStatus
 
-    from sim.io import OutputError
+    from sim.outputs.atomic import OutputError
 
     found = []
     for ret in returns or ():
@@ -218,7 +218,7 @@ def _reserve(sweep_dir: Path, jobs: int) -> Path:
     About 1 KB a run (a summary row is a few hundred bytes), at least 64 KB, at most 256 MB;
     the file is removed just before the summary is written.
     """
-    from sim.io import OutputError
+    from sim.outputs.atomic import OutputError
 
     path = sweep_dir / ".summary-reserve"
     size = min(max(64 * 1024, 1024 * jobs), 256 * 1024 * 1024)
@@ -239,7 +239,7 @@ def _reserve(sweep_dir: Path, jobs: int) -> Path:
 def _stop(callbacks: Any, sweep_dir: Path, exc: Any, reserve: Path) -> None:
     """A storage error stopped the sweep: write what completed, then raise one OutputError."""
     from sim.experiments.summary import SweepCallback
-    from sim.io import OutputError
+    from sim.outputs.atomic import OutputError
 
     reserve.unlink(missing_ok=True)  # the room held for this summary
 
@@ -284,7 +284,7 @@ def plan_batches(
             last.append([num, list(run)])
         else:
             groups.append([[num, list(run)]])
-    from sim.io import write_json
+    from sim.outputs.atomic import write_json
 
     write_json({"fast_keys": sorted(fast), "batches": groups}, Path(sweep_dir) / BATCHES)
     return [
@@ -308,7 +308,7 @@ def check_hydra(hydra_args: Sequence[str]) -> None:
     from hydra.core.global_hydra import GlobalHydra
 
     from sim.cli import explain
-    from sim.config import config_dir, register
+    from sim.cli.config import config_dir, register
     from sim.experiments.summary import launcher_problem
 
     register()

@@ -45,7 +45,7 @@ def write_series(run_dir: Path, sweep_dir: Path, run_id: str) -> str:
     partition's path relative to the sweep folder."""
     import pyarrow.parquet as pq
 
-    from sim.io import atomic_write
+    from sim.outputs.atomic import atomic_write
 
     table = pq.read_table(Path(run_dir) / "series.parquet")
     table = table.drop_columns([RUN])  # the partition names the run

@@ -97,7 +97,7 @@ def read_state(sweep_dir: Path) -> SweepState:
 
 def write_state(sweep_dir: Path, kind: str, argv: list[str], jobs: int | None) -> Path:
     """Write ``sweep.json`` atomically (checked first, as it will be read)."""
-    from sim.io import write_json
+    from sim.outputs.atomic import write_json
 
     data = {"kind": kind, "argv": list(argv), "jobs": jobs}
     SweepState.checked(data, str(Path(sweep_dir) / STATE))

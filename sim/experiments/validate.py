@@ -122,7 +122,7 @@ def _compose(overrides: list[str]) -> Any:
     from hydra import compose, initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
 
-    from sim.config import config_dir, register
+    from sim.cli.config import config_dir, register
 
     register()
     GlobalHydra.instance().clear()
@@ -199,7 +199,7 @@ def collect(ensemble: Any) -> tuple[dict[str, dict[str, list]], list[str]]:
 def main(args: list[str]) -> int:
     """Entry point of ``citypeace validate``."""
     from sim.cli import preflight
-    from sim.config import model_kwargs
+    from sim.cli.config import model_kwargs
     from sim.engine.ensemble import Ensemble
     from sim.engine.replicates import cpu_workers
     from sim.scenario.dates import format_month
@@ -292,7 +292,7 @@ def run_ensemble(
 
     ``jobs`` is ignored (kept for old callers): the ensemble engine runs the replicates.
     """
-    from sim.config import model_kwargs
+    from sim.cli.config import model_kwargs
     from sim.engine.ensemble import Ensemble, Replicate
     from sim.engine.replicates import cpu_workers
 

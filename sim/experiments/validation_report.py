@@ -1,7 +1,7 @@
 """What ``citypeace validate`` writes: the report, its tables, the heat map and the fan charts.
 
-Every file is written atomically (``sim.io``) and only after every run has finished, so a
-failed or interrupted validation leaves the previous record whole.
+Every file is written atomically (``sim.outputs.atomic``) and only after every run has
+finished, so a failed or interrupted validation leaves the previous record whole.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.matrix import FULL, NULL_MAX, PASS_SHARE, null_effects
-from sim.io import atomic_write, write_text
+from sim.outputs.atomic import atomic_write, write_text
 
 KEY_SERIES = (
     "peace",

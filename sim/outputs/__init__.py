@@ -7,9 +7,11 @@
 - ``dictionary``: every variable and column with its unit (``dictionary.csv``,
   ``docs/outputs.md``);
 - ``provenance``: package versions, git commit and dirty flag, config hash and seed;
-- ``dashboard``: the one-page PNG of a run.
+- ``dashboard``: the one-page PNG of a run;
+- ``atomic``: every output file written atomically (temporary file, fsync, rename);
+- ``run_folder``: a single run's folder, made and checked before anything is written.
 
-The run folder itself is written by :func:`sim.runner.write_run`.
+The run folder's files are written by :func:`sim.experiments.runner.write_run`.
 """
 
 from __future__ import annotations

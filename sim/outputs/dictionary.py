@@ -154,8 +154,8 @@ _CITY = {
     **_pillars("received_{p}", MONEY, "{p} money the city received this month"),
 }
 
-# Every table's columns; a table's ``date`` is a real date (the month's first day) except in
-# timeseries.parquet, whose 'YYYY-MM' text the Python API has always returned.
+# Every table's columns; every table's ``date`` is a real date (Arrow date32, the month's first
+# day). In memory, ``PeaceModel.timeseries()`` keeps its 'YYYY-MM' text.
 TABLES: dict[str, dict[str, Entry]] = {
     "series": {
         "run": Entry(ID, "the run: its config hash (the folder name in a sweep)"),
@@ -170,7 +170,7 @@ TABLES: dict[str, dict[str, Entry]] = {
     },
     "timeseries": {
         "step": Entry(STEP, "the simulated month, counted from 0"),
-        "date": Entry("text 'YYYY-MM'", "the simulated month"),
+        "date": Entry(MONTH, "the simulated month (its first day)"),
         "<variable>": Entry("the variable's unit", "a variable of the whole model"),
         "<variable>_<community>": Entry(
             "the variable's unit", "D, S, C, needs or a peace index of one community"
@@ -308,6 +308,40 @@ def csv_text() -> str:
     return buf.getvalue()
 
 
+# The files of a run folder, as docs/outputs.md lists them.
+FILES = [
+    (
+        "`series.parquet`",
+        "the model-level series, long and tidy: `run`, `date`, `variable`, `entity`, `value`",
+    ),
+    (
+        "`timeseries.parquet`",
+        "the same series wide, one row per month, one column per series; the same columns "
+        "for every policy of a scenario",
+    ),
+    (
+        "`cities.parquet`",
+        "city rows every `output.cities_every` months for at most `output.cities_max` "
+        "cities, with country and community",
+    ),
+    ("`actors.parquet`", "every actor of the run's scenario and policy, with its initial state"),
+    (
+        "`events.parquet`",
+        "scenario events applied, and model events (grants, alliance transitions, interventions)",
+    ),
+    ("`activities.parquet`", "the development project log (when `output.activities`)"),
+    (
+        "`dictionary.csv`",
+        "this dictionary: every table's columns and every series variable, with units",
+    ),
+    (
+        "`config.yaml`, `provenance.json`",
+        "the resolved config; versions, git commit and dirty flag, config hash, seed, levers",
+    ),
+    ("`dashboard.png`", "a one-page picture of the run (when `output.dashboard`)"),
+]
+
+
 _INTRO = """\
 # Outputs of a run
 
@@ -317,17 +351,7 @@ sim/outputs/dictionary.py instead. tests/test_outputs.py checks that this file i
 A run (`citypeace scenario=...`) writes one folder, `outputs/<scenario>/<time>/` (a sweep:
 one folder per run, named by its config hash). Every file is written atomically.
 
-| file | what |
-| --- | --- |
-| `series.parquet` | the model-level series, long and tidy: `run`, `date`, `variable`, `entity`, `value` |
-| `timeseries.parquet` | the same series wide, one row per month, one column per series; the same columns for every policy of a scenario |
-| `cities.parquet` | city rows every `output.cities_every` months for at most `output.cities_max` cities, with country and community |
-| `actors.parquet` | every actor of the run's scenario and policy, with its initial state |
-| `events.parquet` | scenario events applied, and model events (grants, alliance transitions, interventions) |
-| `activities.parquet` | the development project log (when `output.activities`) |
-| `dictionary.csv` | this dictionary: every table's columns and every series variable, with units |
-| `config.yaml`, `provenance.json` | the resolved config; versions, git commit and dirty flag, config hash, seed, levers |
-| `dashboard.png` | a one-page picture of the run (when `output.dashboard`) |
+{files}
 
 Every Parquet table carries the run's provenance in its file metadata (key
 `citypeace.provenance`, JSON: versions of citypeace, mesa, numpy, pandas, pyarrow,
@@ -335,6 +359,11 @@ hydra-core and more, the git commit and whether the tree was dirty, the config h
 seed), and each column's unit and description in its Arrow field metadata (`unit`,
 `description`). Read them back with `sim.outputs.provenance.read(path)` or
 `pyarrow.parquet.read_schema(path)`.
+
+Every `date` column is a real date, an Arrow `date32` holding the month's first day:
+`pd.read_parquet` returns `datetime.date` values (`pd.to_datetime` makes them a datetime
+column), polars a `Date`, DuckDB a `DATE`. In memory, `PeaceModel.timeseries()` keeps the
+month as `'YYYY-MM'` text.
 
 Query the long table with `citypeace series <run folder> variable=peace entity=model` or
 `sim.outputs.read_series(path, variable="peace", entity="model")`; an unknown variable or
@@ -346,7 +375,8 @@ Money is in abstract units per month; one unit is about EUR 1,000 (docs/ODD.md).
 
 def markdown() -> str:
     """``docs/outputs.md``."""
-    lines = [_INTRO]
+    table = ["| file | what |", "| --- | --- |", *(f"| {f} | {what} |" for f, what in FILES)]
+    lines = [_INTRO.replace("{files}", "\n".join(table))]
     for table, columns in TABLES.items():
         lines += [f"## `{table}.parquet`", "", "| column | unit | meaning |", "| --- | --- | --- |"]
         lines += [f"| `{n}` | {e.unit} | {e.description} |" for n, e in columns.items()]

@@ -64,6 +64,19 @@ def git_state() -> tuple[str | None, bool | None]:
     return commit.strip(), None if status is None else bool(status.strip())
 
 
+def prefetch() -> None:
+    """Look up the versions and the git state in a background thread now (two git processes
+    and a scan of the installed packages: tens of milliseconds), so that a run that starts
+    with this finds them ready; :func:`record` waits for nothing (both are cached)."""
+    import threading
+
+    def look_up() -> None:
+        git_state()
+        versions()
+
+    threading.Thread(target=look_up, name="citypeace-provenance", daemon=True).start()
+
+
 def record(config_hash: str, seed: int, **extra: Any) -> dict[str, Any]:
     """The provenance of one run: versions, git commit and dirty flag, config hash, seed."""
     commit, dirty = git_state()

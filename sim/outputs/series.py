@@ -191,8 +191,8 @@ def main(args: list[str]) -> int:
         elif not eq and path is None and not arg.startswith("-"):
             path = arg
         else:
-            raise ConfigError("command line", key or arg, value or arg,
-                              "RUN, variable=..., entity=..., --wide, --list or --csv FILE")  # fmt: skip
+            allowed = "RUN, variable=..., entity=..., --wide, --list or --csv FILE"
+            raise ConfigError("command line", key or arg, value or arg, allowed)
     if path is None:
         raise ConfigError("command line", "RUN", None, "a run folder or series.parquet")
     frame = read_series(path, opts.get("variable"), opts.get("entity"), wide="--wide" in flags)
@@ -201,7 +201,7 @@ def main(args: list[str]) -> int:
             print(f"{key}: {', '.join(sorted(frame[key].unique()))}")
         return 0
     if "csv" in opts:
-        from sim.io import write_text
+        from sim.outputs.atomic import write_text
 
         write_text(frame.to_csv(index=False), Path(opts["csv"]))
         print(f"citypeace: wrote {opts['csv']} ({len(frame)} rows)")

@@ -2,8 +2,8 @@
 
 Every table gets the run's provenance in its Parquet metadata and each known column's unit and
 description in its Arrow field metadata (``sim.outputs.dictionary``). Writes are atomic
-(``sim.io.write_parquet``), and a pandas frame is converted column by column when it is plain
-(``sim.io``).
+(``sim.outputs.atomic.write_parquet``), and a pandas frame is converted column by column when
+it is plain.
 """
 
 from __future__ import annotations
@@ -27,6 +27,25 @@ def month_dates(months: np.ndarray) -> pa.Array:
     return pa.array(as_month.astype("datetime64[D]"), pa.date32())
 
 
+def month_text_dates(text: Any) -> pa.Array:
+    """'YYYY-MM' texts -> Arrow date32 (each month's first day), parsed by numpy in C."""
+    as_month = np.asarray(text, dtype=str).astype("datetime64[M]")
+    return pa.array(as_month.astype("datetime64[D]"), pa.date32())
+
+
+def with_dates(frame: Any) -> pa.Table:
+    """A run's wide time series (a pandas frame whose ``date`` is 'YYYY-MM' text, as
+    ``PeaceModel.timeseries()`` returns it) as an Arrow table whose ``date`` is a date32.
+
+    The other columns are numbers and go through :func:`from_frame`'s direct path.
+    """
+    if "date" not in frame.columns:
+        return from_frame(frame)
+    table = from_frame(frame.drop(columns="date"))
+    where = list(frame.columns).index("date")
+    return table.add_column(where, "date", month_text_dates(frame["date"].to_numpy()))
+
+
 def repeated_text(labels: Sequence[str], codes: np.ndarray) -> pa.Array:
     """``labels[codes]`` as an Arrow string array, decoded in C++ from a dictionary; a
     negative code is a null."""
@@ -46,7 +65,7 @@ def categorical(labels: Sequence[str], codes: np.ndarray) -> pa.DictionaryArray:
 
 def from_frame(frame: Any) -> pa.Table:
     """A pandas DataFrame as an Arrow table (without its index)."""
-    from sim.io import _plain_table
+    from sim.outputs.atomic import _plain_table
 
     table = _plain_table(frame)
     return table if table is not None else pa.Table.from_pandas(frame, preserve_index=False)
@@ -79,7 +98,7 @@ def describe(
 def write(table: Any, path: Path, name: str, prov: Mapping[str, Any] | None = None,
           units: Mapping[str, dictionary.Entry] | None = None) -> Path:  # fmt: skip
     """A table (Arrow, or a pandas frame) as Parquet at ``path``, atomically, described."""
-    from sim.io import write_parquet
+    from sim.outputs.atomic import write_parquet
 
     arrow = table if isinstance(table, pa.Table) else from_frame(table)
     return write_parquet(describe(arrow, name, prov, units), path)

@@ -1,11 +1,11 @@
-"""The Python API's arguments, checked like the command line's (``sim.config.validate``).
+"""The Python API's arguments, checked like the command line's (``sim.cli.config.validate``).
 
 :func:`check_model_arguments` is the first line of ``PeaceModel.__init__``: a negative seed, a
 float horizon, params that are not a mapping, a text for a boolean lever or a negative
 ``cities_every`` fail there, as one :class:`~sim.errors.ConfigError` naming the argument, the
 value and what is allowed, never later inside ``run()``. The command line shares the
 messages: :func:`check_seed`, :func:`check_horizon` and :func:`check_output` are also what
-``sim.config.validate`` calls.
+``sim.cli.config.validate`` calls.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ BYTES_PER_CITY = 6_000
 
 @dataclass
 class SyntheticSpec:
-    """The generator's knobs (mirrors ``SyntheticScenarioConfig`` in sim.config)."""
+    """The generator's knobs (mirrors ``SyntheticScenarioConfig`` in sim.cli.config)."""
 
     n_cities: int = 1000
     n_countries: int = 10

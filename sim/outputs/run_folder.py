@@ -5,8 +5,9 @@ where the folder should be, a folder on ``/proc``, an unwritable parent or a ful
 Hydra's tracebacks and half-written folders. Instead the command resolves the folder Hydra
 would use, creates it and writes a probe file into it (any problem is one line and exit 2),
 then runs Hydra with exactly that folder and ``hydra.output_subdir=null``. The run writes
-``.hydra/`` itself, atomically (``sim.io``), with the content Hydra would have written. If any
-write fails, everything the run added is removed: the whole folder when citypeace made it.
+``.hydra/`` itself, atomically (``sim.outputs.atomic``), with the content Hydra would have
+written. If any write fails, everything the run added is removed: the whole folder when
+citypeace made it.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ class RunFolder:
         """``.hydra/config.yaml``, ``hydra.yaml`` and ``overrides.yaml``, atomically."""
         from omegaconf import OmegaConf
 
-        from sim.io import write_text
+        from sim.outputs.atomic import write_text
 
         if self.subdir is None:
             return
@@ -83,7 +84,7 @@ def resolve(overrides: list[str], key: str = RUN_DIR_KEY) -> tuple[Path, str | N
     from hydra.core.global_hydra import GlobalHydra
     from omegaconf import OmegaConf
 
-    from sim.config import config_dir, register
+    from sim.cli.config import config_dir, register
 
     register()
     GlobalHydra.instance().clear()

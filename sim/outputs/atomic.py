@@ -11,12 +11,12 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from sim.errors import CitypeaceError
+
+if TYPE_CHECKING:  # numpy and pandas only where a frame is written (the painter needs neither)
+    import pandas as pd
 
 
 class OutputError(CitypeaceError):
@@ -53,9 +53,10 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
         os.replace(tmp, path)
     except OSError as exc:
         _discard(tmp)
-        raise OutputError(
-            str(path), "write", exc.strerror or str(exc), "a writable folder with free space"
-        ) from None
+        raise OutputError(  # the full path: a relative one depends on where the run started
+            str(path.absolute()), "write", exc.strerror or str(exc),
+            "a writable folder with free space",
+        ) from None  # fmt: skip
     except BaseException:
         _discard(tmp)
         raise
@@ -76,6 +77,7 @@ def write_parquet(frame: Any, path: Path) -> Path:
 def _write_frame(frame: Any, tmp: Path) -> None:
     """``frame`` into the file ``tmp``: an Arrow table as it is, a DataFrame through Arrow
     directly when it is plain, else through pandas."""
+    import pandas as pd
     import pyarrow.parquet as pq
 
     table = frame if not isinstance(frame, pd.DataFrame) else _plain_table(frame)
@@ -103,6 +105,8 @@ def _plain_table(frame: pd.DataFrame) -> Any:
     costs more than writing the file. ``pd.read_parquet`` reads both back as the same frame
     (tests/test_faults.py).
     """
+    import numpy as np
+    import pandas as pd
     import pyarrow as pa
 
     if not frame.columns.is_unique or not all(isinstance(c, str) for c in frame.columns):

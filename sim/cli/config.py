@@ -29,7 +29,7 @@ class FileScenarioConfig:
 
     name: str = MISSING
     # A scenario folder of your own, found by its path whatever the folder is called; the
-    # command line sets `name` to the folder's own scenario.yaml name (sim.config.with_path_name).
+    # command line sets `name` to the folder's own scenario.yaml name (with_path_name).
     path: str | None = None
 
 
@@ -125,8 +125,8 @@ def scenario_source(scenario: Any) -> str | Path:
 
 def config_dir() -> Path:
     """``configs/`` in a source checkout, or the copy shipped inside the wheel."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "configs", here / "_data" / "configs"):
+    package = Path(__file__).resolve().parents[1]  # sim/
+    for candidate in (package.parent / "configs", package / "_data" / "configs"):
         if (candidate / "config.yaml").is_file():
             return candidate
     raise FileNotFoundError("citypeace configs not found next to the package")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from omegaconf import DictConfig, OmegaConf
 
-from sim.io import write_json, write_text
+from sim.outputs.atomic import write_json, write_text
 
 if TYPE_CHECKING:
     from sim.engine.model import PeaceModel
@@ -63,11 +63,16 @@ def provenance(cfg: DictConfig, config_id: str | None = None) -> dict[str, Any]:
 
 
 def run_to_folder(
-    cfg: DictConfig, out: Path, progress: bool | None = None, config_id: str | None = None
+    cfg: DictConfig,
+    out: Path,
+    progress: bool | None = None,
+    config_id: str | None = None,
+    painter: Any = None,
 ) -> PeaceModel:
     """Build, run and write a model: Parquet tables, resolved config and dashboard.
 
-    ``config_id``: ``config_hash(cfg)``, if the caller has computed it.
+    ``config_id``: ``config_hash(cfg)``, if the caller has computed it. ``painter``: a
+    :class:`sim.cli.painter.Painter` that draws the dashboard in its own process.
     """
     from sim.engine.model import PeaceModel  # Mesa and the model: not needed to plan a sweep
 
@@ -85,6 +90,7 @@ def run_to_folder(
         levers=dataclasses.asdict(model.levers),
         title=model.case.title,
         source=(outputs, 0),
+        painter=painter,
     )
     return model
 
@@ -125,6 +131,7 @@ def write_run(
     levers: dict[str, Any],
     title: str,
     source: tuple[Any, int] | None = None,
+    painter: Any = None,
 ) -> None:
     """A finished run's folder: Parquet tables, data dictionary, resolved config, provenance
     and dashboard (docs/outputs.md).
@@ -132,7 +139,9 @@ def write_run(
     ``cities`` and ``activities`` are callables that build those frames, called only when the
     run writes them. ``source`` is the batch's :class:`~sim.engine.outputs.Outputs` and the
     run's row in it: with it the run also writes ``series.parquet`` and ``actors.parquet``,
-    and city rows are built as Arrow tables (``cities`` may then be None).
+    and city rows are built as Arrow tables (``cities`` may then be None). ``painter``: a
+    :class:`sim.cli.painter.Painter`, which draws the dashboard in its own process while the
+    tables are written; the caller stops it if anything fails.
     """
     out = Path(out)
 
@@ -142,6 +151,12 @@ def write_run(
     if not run.dashboard:
         write_tables()
         return
+    title = f"{title} | policy={run.policy} seed={run.seed}"
+    if painter is not None:
+        painter.draw(ts, events, out / "dashboard.png", title)
+        write_tables()
+        painter.wait()
+        return
     from concurrent.futures import ThreadPoolExecutor
 
     # Parquet encoding releases the GIL: the tables are written while the dashboard is drawn.
@@ -150,7 +165,6 @@ def write_run(
         written = pool.submit(write_tables)
         from sim.outputs.dashboard import write_dashboard  # matplotlib: only when drawn
 
-        title = f"{title} | policy={run.policy} seed={run.seed}"
         write_dashboard(ts, events, out / "dashboard.png", title)
         written.result()
 
@@ -170,7 +184,8 @@ def _write_tables(
 
     prov = run.provenance
     units = _series_units(source)
-    tables.write(ts, out / "timeseries.parquet", "timeseries", prov, units)
+    wide = tables.with_dates(ts)  # date: 'YYYY-MM' text in memory, a date32 in the file
+    tables.write(wide, out / "timeseries.parquet", "timeseries", prov, units)
     if source is not None:
         outputs, row = source
         series = outputs.series_table(row, str(prov.get("config_hash", "")))
