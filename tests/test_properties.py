@@ -79,6 +79,13 @@ def _check_model(model: PeaceModel) -> None:
     funding=st.floats(0, 10),
     mediation=st.booleans(),
 )
+# Found by this test after issue 15: rate_D 0 scaled S's noise by 1e9, and the normalised
+# population weights then gave a headline S of 1 + 2e-16.
+@example(
+    params={"alliances": {"exit_trust": 0.0, "found_trust": 0.0},
+            "galtung": {"rate_cohesion": 0.0, "rate_D": 0.0}},
+    seed=0, coordination=0.0, funding=0.0, mediation=False,
+)  # fmt: skip
 def test_two_cities_invariants(
     params: dict, seed: int, coordination: float, funding: float, mediation: bool
 ) -> None:

@@ -141,7 +141,9 @@ class Recorder:
         w, c = self.world, state.cities
         step, n = month.step, w.n_cities
         people = c.people  # residents and hosted displaced
-        weight = people / np.maximum(total(people), 1.0)[:, None]
+        # Weighted means as sum(x w) / sum(w): with x <= 1 the rounded sum never exceeds sum(w),
+        # so a mean of indices stays in [0, 1] (normalising w first could give 1 + 2e-16).
+        people_total = np.maximum(total(people), 1.0)[:, None]
         neg, pos, peace = galtung.indices(c.D, c.S, c.C)
         stack = np.stack(
             [c.D, c.S, c.C, c.needs, c.capacity, c.cohesion, neg, pos, peace, c.participation],
@@ -151,7 +153,7 @@ class Recorder:
         cross = (month.world or w).cross  # the cross-divide ties active this month
         columns: list[np.ndarray] = [
             np.full(self.replicates, float(step)),
-            *total(stack * weight[:, None, :]).T,
+            *(total(stack * people[:, None, :]) / people_total).T,
             *(total(stack[:, :3]) / n).T,
             total(c.displaced),
             total(c.population),
@@ -253,8 +255,11 @@ class Recorder:
         out = []
         for group, cities in (("recipients", g.recipient_cities), ("divided", g.divided_cities)):
             w = np.where(cities, people, 0.0)
-            weight = w / np.maximum(total(w), 1e-12)[:, None]
-            out += list(total(stack[:, _HEADLINE_ROWS[group]] * weight[:, None, :]).T)
+            mean = (
+                total(stack[:, _HEADLINE_ROWS[group]] * w[:, None, :])
+                / np.maximum(total(w), 1e-12)[:, None]
+            )
+            out += list(mean.T)
         return out
 
     def _ladder(self, ties: object) -> list[np.ndarray]:

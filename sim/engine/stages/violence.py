@@ -76,10 +76,10 @@ def update_cities(
     c.D = galtung.relax(
         c.D, d_star, galtung.escalation_rate(c.D, d_star, g.rate_D_up, g.rate_D), noise[:, 0]
     )
-    # S and C move slower, and so does their noise.
-    fastest = np.maximum(g.rate_D, 1e-9)
-    c.S = galtung.relax(c.S, s_star, g.rate_S, noise[:, 1] * g.rate_S / fastest)
-    c.C = galtung.relax(c.C, c_star, g.rate_C, noise[:, 2] * g.rate_C / fastest)
+    # S and C move slower, and so does their noise; never louder than D's, even when a draw
+    # makes rate_D the slowest (rate_D 0 used to blow their noise up by 1e9).
+    c.S = galtung.relax(c.S, s_star, g.rate_S, noise[:, 1] * g.rate_S / _faster(g.rate_D, g.rate_S))
+    c.C = galtung.relax(c.C, c_star, g.rate_C, noise[:, 2] * g.rate_C / _faster(g.rate_D, g.rate_C))
     felt = nexus.felt_dependency(c.dependency, c.received[HUM])
     needs_star = galtung.needs_target(c.D, c.S, share, felt, c.capacity, hum_r, g)
     c.needs = galtung.relax(c.needs, needs_star, g.rate_N, 0.0)
@@ -113,3 +113,8 @@ def responses(
             (HUM, DEV, PEACE), (mp.x_half_hum, mp.x_half_dev, mp.x_half_peace), strict=True
         )
     )
+
+
+def _faster(rate_D: np.ndarray | float, rate: np.ndarray | float) -> np.ndarray:
+    """The larger of D's rate and ``rate`` (at least 1e-9): what S's and C's noise is scaled by."""
+    return np.maximum(np.maximum(rate_D, rate), 1e-9)
