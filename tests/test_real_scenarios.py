@@ -121,13 +121,17 @@ NO_LONGER_HOLD = {
 # docs/validation/issue15.md, "New evidence patterns"). Reported as they came out, not
 # loosened, relabelled or tuned for.
 NEW_THAT_FAIL = {
-    # gap 0.014 < 0.02: the spill from ABC's peace work to cohesion is real but smaller
-    "tuzla": {"abc_social_renewal_strengthens_cohesion"},
+    # gap 0.014 < 0.02: the spill from ABC's peace work to cohesion is real but smaller;
+    # second round: interrupted / completed ABC projects is a median 0.43 > 0.25
+    "tuzla": {"abc_social_renewal_strengthens_cohesion", "abc_projects_mostly_finish"},
     # (map: intifada_deepens_deprivation and intifada_hardens_the_states failed in their first
     # run on the model before dyn3; on the merged model, blind to them, both hold: see
     # docs/validation/issue15.md, "After merging dyn3")
-    # trust rises by a median 0.046 < 0.05 (43% of seeds)
-    "seoul_pyongyang": {"exchange_builds_trust_with_pyongyang"},
+    # second round: no cross-border channel closes to peace work in 2001-01..2005-01
+    "map": {"intifada_shuts_the_direct_channel"},
+    # trust rises by a median 0.046 < 0.05 (43% of seeds); second round: Seoul-Pyongyang trust
+    # falls by a median 0.015 < 0.02 between 2011-12 and 2016-17 (3% of seeds)
+    "seoul_pyongyang": {"exchange_builds_trust_with_pyongyang", "event_driven_goodwill_fades"},
 }
 
 
