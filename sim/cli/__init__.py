@@ -10,13 +10,13 @@ problem is printed as one line, ``citypeace: error: <where>: <key> = <value>: <a
 exit code 2.
 
 - ``main``: dispatch; ``usage``: the help text;
-- ``single``: one run, its config composed once (no ``hydra.main``);
+- ``single``: one run, its config composed once (no ``hydra.main``), driven on the engine
+  directly (``sim.experiments.runner.EngineRun``: no Mesa import);
 - ``hydra_app``: multiruns and Hydra's own flags through ``hydra.main``, and the sweep job
   (``_task``);
 - ``config``: the Hydra structured configs (schemas), ``compose`` and ``validate``;
 - ``checks``: compose and validate (``preflight``); ``messages``: the one-line errors;
 - ``extras``: a missing optional dependency names its ``pip install``;
-- ``lazy``: Mesa's unused spatial modules deferred, for a faster start;
 - ``painter``: the dashboard drawn in a forked process that imports Matplotlib while the run
   starts (Linux; ``CITYPEACE_PAINTER=0`` draws it in process).
 """

@@ -106,10 +106,8 @@ def _run(args: list[str], painter: Any) -> None:
     multirun = "-m" in args or "--multirun" in args
     hydra_info = any(a in HYDRA_FLAGS or a.startswith("--cfg") for a in flags)
     if not flags:
-        from sim.cli.lazy import defer_mesa_spaces
         from sim.cli.single import run
 
-        defer_mesa_spaces()
         run(overrides, painter)
         return
     from sim.cli.checks import preflight

@@ -183,8 +183,7 @@ def run_sweep_job(
     record = new_record(cfg, out, sweep_dir, job_num, overrides, run_id)
     start, cpu = time.perf_counter(), time.process_time()
     try:
-        model = run_to_folder(cfg, out, progress=False, config_id=run_id)
-        ts = model.timeseries()
+        ts = run_to_folder(cfg, out, progress=False, config_id=run_id).timeseries()
         record["series"] = write_series(out, sweep_dir, run_id)
         record.update(status="completed", error=None, months=len(ts), outcomes=outcomes(ts))
     except OutputError as exc:

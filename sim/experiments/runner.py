@@ -15,7 +15,9 @@ from omegaconf import DictConfig, OmegaConf
 from sim.outputs.atomic import write_json, write_text
 
 if TYPE_CHECKING:
-    from sim.engine.model import PeaceModel
+    from sim.engine.batch import Batch
+    from sim.engine.params import Levers
+    from sim.scenario.loader import Scenario
 
 
 def config_hash(cfg: DictConfig) -> str:
@@ -62,24 +64,74 @@ def provenance(cfg: DictConfig, config_id: str | None = None) -> dict[str, Any]:
     )
 
 
+@dataclasses.dataclass
+class EngineRun:
+    """One run driven on the engine directly: a batch of one, as ``PeaceModel`` wraps it,
+    without the Mesa face (no Mesa import, no agents): the same inputs, checks and random
+    stream, so the same outputs bit for bit (tests/test_cli_engine.py)."""
+
+    case: Scenario
+    levers: Levers
+    batch: Batch
+
+    @classmethod
+    def from_config(cls, cfg: DictConfig) -> EngineRun:
+        """Checked and built as ``PeaceModel.from_config(cfg)`` builds it."""
+        import numpy as np
+
+        from sim.cli.config import model_kwargs
+        from sim.engine.batch import Batch
+        from sim.engine.inputs import load_case, model_params, resolve_levers
+        from sim.engine.world import World
+        from sim.scenario.arguments import check_model_arguments
+
+        kw = model_kwargs(cfg)
+        check_model_arguments(kw["scenario"], kw["seed"], kw["horizon"], kw["policy"],
+                              kw["params"], kw["levers"], kw.get("synthetic"),
+                              kw["cities_every"], kw["cities_max"])  # fmt: skip
+        params = model_params(kw["params"])
+        case = load_case(kw["scenario"], kw["seed"], kw["horizon"], kw["policy"],
+                         kw.get("synthetic"))  # fmt: skip
+        levers = resolve_levers(case, kw["levers"])
+        rng = np.random.default_rng(kw["seed"])  # what mesa.Model(rng=seed) makes
+        batch = Batch(World(case), [params], [levers], [rng], kw["cities_every"],
+                      kw["cities_max"])  # fmt: skip
+        return cls(case, levers, batch)
+
+    def run(self, progress: bool = False) -> EngineRun:
+        """Run to the horizon (a progress bar by month with ``progress``); returns self."""
+        months = range(self.batch.horizon - self.batch.t)
+        if progress:
+            from tqdm.std import tqdm  # tqdm.auto would import asyncio for nothing here
+
+            months = tqdm(months, desc=self.case.name, unit="month")
+        for _ in months:
+            self.batch.step()
+        return self
+
+    def timeseries(self) -> Any:
+        """The run's model-level series (``PeaceModel.timeseries()``)."""
+        return self.batch.outputs().timeseries(0)
+
+
 def run_to_folder(
     cfg: DictConfig,
     out: Path,
     progress: bool | None = None,
     config_id: str | None = None,
     painter: Any = None,
-) -> PeaceModel:
-    """Build, run and write a model: Parquet tables, resolved config and dashboard.
+) -> EngineRun:
+    """Build, run and write one run: Parquet tables, resolved config and dashboard.
 
-    ``config_id``: ``config_hash(cfg)``, if the caller has computed it. ``painter``: a
-    :class:`sim.cli.painter.Painter` that draws the dashboard in its own process.
+    The run is driven on the engine directly (:class:`EngineRun`); ``PeaceModel`` is the same
+    batch of one with a Mesa face. ``config_id``: ``config_hash(cfg)``, if the caller has
+    computed it. ``painter``: a :class:`sim.cli.painter.Painter` that draws the dashboard in
+    its own process.
     """
-    from sim.engine.model import PeaceModel  # Mesa and the model: not needed to plan a sweep
-
-    model = PeaceModel.from_config(cfg)
+    run = EngineRun.from_config(cfg)
     show = bool(cfg.output.progress) if progress is None else progress
-    model.run(progress=show)
-    outputs = model.batch.outputs()
+    run.run(progress=show)
+    outputs = run.batch.outputs()
     write_run(
         RunRecord.of(cfg, config_id),
         out,
@@ -87,12 +139,12 @@ def run_to_folder(
         outputs.events_frame(0),
         cities=None,
         activities=lambda: outputs.activities(0),
-        levers=dataclasses.asdict(model.levers),
-        title=model.case.title,
+        levers=dataclasses.asdict(run.levers),
+        title=run.case.title,
         source=(outputs, 0),
         painter=painter,
     )
-    return model
+    return run
 
 
 @dataclasses.dataclass
