@@ -1,17 +1,20 @@
 """Benchmark: the command line before and after issue 17, side by side in one run.
 
-The "before" is the code at a git ref (default: a261a79, main when the second round of
+The "before" is the code at a git ref (default: 1bc2cea, main when the third round of
 issue 17's speed work started; ``--before 2837d53`` is main before issue 17), unpacked with
 ``git archive`` into a temporary folder and run with this same Python as a subprocess; the
-"after" is this checkout, run twice: as the command runs (the dashboard drawn by a forked
-painter, ``sim.cli.painter``) and with ``CITYPEACE_PAINTER=0`` (everything in one process).
+"after" is this checkout, run twice: as a repeated command runs (its plan found in the plan
+cache, ``sim.cli.run_cache``, filled by one run before the timed ones) and as a first run
+(``CITYPEACE_CACHE=0``: Hydra composes and the config is validated). Both draw the dashboard
+in the forked painter (``sim.cli.painter``), as the command does. Each side runs in a working
+folder of its own (the cache key includes it), with a plan cache of its own.
 Each command runs in a fresh process, the variants alternating, and the median wall and CPU
 (user + system, the painter's included) seconds are reported, with the model's own time (build
 and run in this process, no imports) for the targets that are stated against it. The
 dashboard is timed in process, both versions drawing the same run, alternating. The machine is
 a shared 2-core VM: wall times carry other people's load (the load average is recorded).
 
-    .venv/bin/python experiments/bench/cli_speed.py              # ~5 minutes
+    .venv/bin/python experiments/bench/cli_speed.py              # ~5 minutes (idle machine)
     .venv/bin/python experiments/bench/cli_speed.py --quick      # one repeat, small synthetic
 
 Writes ``results/cli_speed.json`` and ``results/cli_speed.md``.
@@ -38,8 +41,8 @@ RESULTS = Path(__file__).resolve().parent / "results"
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
 QUIET = ["output.progress=false"]
-BEFORE = "a261a79"
-SIDES = {"before": {}, "after": {}, "after_one_process": {"CITYPEACE_PAINTER": "0"}}
+BEFORE = "1bc2cea"
+SIDES = {"before": {}, "after": {}, "after_first_run": {"CITYPEACE_CACHE": "0"}}
 
 
 def unpack(ref: str, dest: Path) -> Path:
@@ -72,16 +75,36 @@ def run_cli(
 
 def model_time(kwargs: dict[str, Any], repeats: int) -> dict[str, float]:
     """The model's own time: build and run in this (warm) process, median wall and CPU
-    seconds (CPU of every thread, as for the command)."""
+    seconds (CPU of every thread, as for the command), through ``PeaceModel`` and as the
+    command drives it (the engine's batch of one, ``sim.experiments.runner.EngineRun``)."""
     from sim import PeaceModel
+    from sim.experiments.runner import EngineRun
 
-    walls, cpus = [], []
+    full = {
+        "seed": 0,
+        "horizon": None,
+        "policy": "baseline",
+        "params": None,
+        "levers": {},
+        "cities_every": 1,
+        "cities_max": 5000,
+        **kwargs,
+    }  # PeaceModel's defaults
+    sides = {"model": lambda: PeaceModel(**kwargs).run(),
+             "engine": lambda: EngineRun.from_kwargs(full).run()}  # fmt: skip
+    walls: dict[str, list[float]] = {k: [] for k in sides}
+    cpus: dict[str, list[float]] = {k: [] for k in sides}
     for _ in range(repeats):
-        start, cpu = time.perf_counter(), time.process_time()
-        PeaceModel(**kwargs).run()
-        walls.append(time.perf_counter() - start)
-        cpus.append(time.process_time() - cpu)
-    return {"wall_s": statistics.median(walls), "cpu_s": statistics.median(cpus)}
+        for name, build_and_run in sides.items():
+            start, cpu = time.perf_counter(), time.process_time()
+            build_and_run()
+            walls[name].append(time.perf_counter() - start)
+            cpus[name].append(time.process_time() - cpu)
+    out = {}
+    for name in sides:
+        out[f"{name}_wall_s"] = statistics.median(walls[name])
+        out[f"{name}_cpu_s"] = statistics.median(cpus[name])
+    return out
 
 
 def dashboard_times(before_root: Path, repeats: int) -> dict[str, float]:
@@ -142,19 +165,26 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         before_root = unpack(args.before, tmp)
         for name, (cli_args, model_kwargs) in cases.items():
             got: dict[str, list[dict[str, float]]] = {side: [] for side in SIDES}
-            for i in range(repeats):
-                for side, extra_env in SIDES.items():
+            folders = {side: tmp / f"{name}-{side}" for side in SIDES}
+            envs = {side: {"CITYPEACE_CACHE_DIR": str(tmp / f"cache-{name}-{side}"), **extra}
+                    for side, extra in SIDES.items()}  # fmt: skip
+            for folder in folders.values():
+                folder.mkdir()
+            # The repeated command's plan is cached by a first run (not timed).
+            run_cli(ROOT, [*cli_args, *QUIET], folders["after"], envs["after"])
+            for _ in range(repeats):
+                for side in SIDES:
                     code_root = before_root if side == "before" else ROOT
-                    folder = tmp / f"{name}-{side}-{i}"
-                    folder.mkdir()
-                    got[side].append(run_cli(code_root, [*cli_args, *QUIET], folder, extra_env))
+                    got[side].append(run_cli(code_root, [*cli_args, *QUIET], folders[side],
+                                             envs[side]))  # fmt: skip
             row: dict[str, Any] = {"case": name, "command": "citypeace " + " ".join(cli_args)}
             for side, runs in got.items():
                 row[f"{side}_wall_s"] = statistics.median(r["wall_s"] for r in runs)
                 row[f"{side}_cpu_s"] = statistics.median(r["cpu_s"] for r in runs)
             if model_kwargs is not None:
                 model = model_time(model_kwargs, repeats)
-                row["model_s"], row["model_cpu_s"] = model["wall_s"], model["cpu_s"]
+                row["model_s"], row["model_cpu_s"] = model["model_wall_s"], model["model_cpu_s"]
+                row["engine_s"], row["engine_cpu_s"] = model["engine_wall_s"], model["engine_cpu_s"]
             rows.append(row)
         dash = dashboard_times(before_root, max(repeats, 5))
     return {
@@ -177,35 +207,43 @@ def to_markdown(result: dict[str, Any]) -> str:
         "# Command line speed (issue 17)",
         "",
         f"Before: `{result['before_ref']}` ({result['before_commit'][:10]}); after: "
-        f"{result['after_commit'][:10]}, as the command runs (the dashboard drawn by a forked "
-        "painter) and with `CITYPEACE_PAINTER=0` (one process). Median of "
+        f"{result['after_commit'][:10]}, as a repeated command runs (its plan in the plan "
+        "cache) and as a first run (`CITYPEACE_CACHE=0`: Hydra composes, the config is "
+        "validated); both draw the dashboard in the forked painter, as the command does. "
+        "Median of "
         f"{result['repeats']} fresh processes each, alternating; wall and CPU (user + system, "
         "the painter's included) seconds. The model's own time is build and run in a warm "
-        "process. Shared 2-core VM, load average "
+        "process, through `PeaceModel` (model) and as the command drives it (engine: a batch "
+        "of one); the last columns compare the command with the engine's time. Shared 2-core "
+        "VM, load average "
         f"{', '.join(f'{x:.1f}' for x in result['machine']['load_average_start'])} at the "
         f"start, {', '.join(f'{x:.1f}' for x in result['machine']['load_average'])} at the "
         "end: wall times carry the other jobs' load, so compare ratios within a row.",
         "",
-        "| command | before wall | after wall | after / before, wall | one process wall "
-        "| before CPU | after CPU | one process CPU | model wall | after / model, wall |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| command | before wall | after wall | after / before, wall | first run wall "
+        "| before CPU | after CPU | first run CPU | model wall | engine wall "
+        "| after / engine, wall | first run / engine, wall |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in result["rows"]:
-        model = r.get("model_s")
-        one_wall = r.get("after_one_process_wall_s")
-        one_cpu = r.get("after_one_process_cpu_s")
-        ratio = (
-            f"{r['after_wall_s'] / model:.2f}x (+{r['after_wall_s'] - model:.2f} s)"
-            if model
-            else ""
-        )
+        model, engine = r.get("model_s"), r.get("engine_s", r.get("model_s"))
+        one_wall = r.get("after_first_run_wall_s", r.get("after_one_process_wall_s"))
+        one_cpu = r.get("after_first_run_cpu_s", r.get("after_one_process_cpu_s"))
+
+        def against(wall: float | None, engine: float | None = engine) -> str:
+            if not engine or wall is None:
+                return ""
+            return f"{wall / engine:.2f}x (+{wall - engine:.2f} s)"
+
         lines.append(
             f"| `{r['command']}` | {r['before_wall_s']:.2f} s | {r['after_wall_s']:.2f} s | "
             f"{r['after_wall_s'] / r['before_wall_s']:.2f} | "
             f"{'' if one_wall is None else f'{one_wall:.2f} s'} | "
             f"{r['before_cpu_s']:.2f} s | {r['after_cpu_s']:.2f} s | "
             f"{'' if one_cpu is None else f'{one_cpu:.2f} s'} | "
-            f"{'' if model is None else f'{model:.2f} s'} | {ratio} |"
+            f"{'' if model is None else f'{model:.2f} s'} | "
+            f"{'' if 'engine_s' not in r else f'{engine:.2f} s'} | "
+            f"{against(r['after_wall_s'])} | {against(one_wall)} |"
         )  # fmt: skip
     d = result["dashboard"]
     lines += [
@@ -228,7 +266,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     # The code to compare with: main when this round started (2837d53: before issue 17).
     parser.add_argument("--before", default=BEFORE, help="git ref of the code to compare with")
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--from-json", type=Path, help="only redraw the Markdown of a result")

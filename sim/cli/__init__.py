@@ -12,6 +12,9 @@ exit code 2.
 - ``main``: dispatch; ``usage``: the help text;
 - ``single``: one run, its config composed once (no ``hydra.main``), driven on the engine
   directly (``sim.experiments.runner.EngineRun``: no Mesa import);
+- ``plan``: a run's composed, checked config as plain data; ``run_cache``: plans kept on
+  disk, so a repeated command skips Hydra (``CITYPEACE_CACHE=0`` turns it off);
+  ``paths``: the configs folder and a scenario folder's name, without Hydra;
 - ``hydra_app``: multiruns and Hydra's own flags through ``hydra.main``, and the sweep job
   (``_task``);
 - ``config``: the Hydra structured configs (schemas), ``compose`` and ``validate``;

@@ -6,6 +6,7 @@ A problem is one line and exit code 2 (``sim.cli.messages``), before any run fol
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from sim.cli.messages import explain, fail
@@ -38,7 +39,7 @@ def compose(overrides: Sequence[str], hydra: bool = False) -> Any:
     from hydra import initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
 
-    from sim.cli.config import config_dir, with_path_name
+    from sim.cli.config import config_dir, with_path_name  # importing it registers the schemas
 
     overrides = with_path_name(list(overrides))
     GlobalHydra.instance().clear()
@@ -54,8 +55,7 @@ def compose(overrides: Sequence[str], hydra: bool = False) -> Any:
 def check_config(cfg: Any, checked: set[tuple[str, str, object]] | None = None) -> Any:
     """Validate a composed run config and load its scenario (each scenario, policy and horizon
     once per ``checked``); returns the checked :class:`sim.cli.config.Config`."""
-    from sim.cli.config import check_path_name, scenario_source, validate
-    from sim.scenario.loader import load_scenario
+    from sim.cli.config import scenario_source, validate
 
     obj = validate(cfg)
     source = scenario_source(obj.scenario)
@@ -63,9 +63,18 @@ def check_config(cfg: Any, checked: set[tuple[str, str, object]] | None = None) 
     if obj.scenario.name != "synthetic" and (checked is None or key not in checked):
         if checked is not None:
             checked.add(key)
-        case = load_scenario(source, policy=obj.policy, horizon=obj.horizon)
-        check_path_name(obj, case.name)
+        check_scenario(source, obj.scenario.name, obj.policy, obj.horizon)
     return obj
+
+
+def check_scenario(source: str | Path, name: str, policy: str, horizon: int | None) -> None:
+    """Read and check a file scenario (by name, or a folder ``Path`` whose scenario must be
+    called ``name``) with its policy; raises the loader's error."""
+    from sim.cli.paths import check_scenario_name
+    from sim.scenario.loader import load_scenario
+
+    case = load_scenario(source, policy=policy, horizon=horizon)
+    check_scenario_name(source if isinstance(source, Path) else None, name, case.name)
 
 
 def expand_first_values(overrides: list[str]) -> list[list[str]]:

@@ -17,6 +17,7 @@ from typing import Any
 from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING, DictConfig, ListConfig, OmegaConf
 
+from sim.cli.paths import check_scenario_name, config_dir, with_path_name
 from sim.engine.params import Levers, LeverSettings, ModelParams, validate_ranges
 from sim.errors import ConfigError
 from sim.scenario.arguments import check_horizon, check_output, check_seed
@@ -79,28 +80,6 @@ def register() -> None:
 register()
 
 
-def with_path_name(overrides: list[str]) -> list[str]:
-    """``overrides`` plus ``scenario.name=<name>`` read from ``scenario.path``'s scenario.yaml,
-    when a path is given without a name (``scenario=`` or ``scenario.name=``), so the run's
-    folder and config.yaml carry the scenario's own name; a name given that differs is
-    refused later (:func:`check_path_name`). A folder that cannot be read is left to the
-    loader to report."""
-    given = {o.lstrip("+").partition("=")[0]: o.partition("=")[2] for o in overrides}
-    path = given.get("scenario.path", "").strip("'\"")
-    if not path or path == "null" or "scenario.name" in given or "scenario" in given:
-        return list(overrides)
-    try:
-        import yaml
-
-        with open(Path(path) / "scenario.yaml", encoding="utf-8") as fh:
-            name = yaml.safe_load(fh).get("name")
-    except Exception:  # noqa: BLE001 - the loader names the problem with its file and key
-        return list(overrides)
-    if not isinstance(name, str) or not name.replace("_", "").replace("-", "").isalnum():
-        return list(overrides)
-    return [*overrides, f"scenario.name={name}"]
-
-
 def compose(overrides: list[str] | tuple[str, ...] = ()) -> DictConfig:
     """The run config that ``citypeace OVERRIDES`` would use, e.g. for
     ``PeaceModel.from_config(compose(["scenario=tuzla", "seed=2"]))``. Not validated here:
@@ -121,15 +100,6 @@ def scenario_source(scenario: Any) -> str | Path:
     """What the loader reads: the scenario folder's path when one is given, else the name."""
     path = getattr(scenario, "path", None)
     return Path(path) if path else scenario.name
-
-
-def config_dir() -> Path:
-    """``configs/`` in a source checkout, or the copy shipped inside the wheel."""
-    package = Path(__file__).resolve().parents[1]  # sim/
-    for candidate in (package.parent / "configs", package / "_data" / "configs"):
-        if (candidate / "config.yaml").is_file():
-            return candidate
-    raise FileNotFoundError("citypeace configs not found next to the package")
 
 
 @functools.cache
@@ -222,13 +192,5 @@ def model_kwargs(cfg: DictConfig | Config) -> dict[str, Any]:
 
 def check_path_name(obj: Config, loaded_name: str) -> None:
     """A scenario read from ``scenario.path`` must be the one ``scenario.name`` says."""
-    scenario = obj.scenario
-    path = getattr(scenario, "path", None)
-    if path and loaded_name != scenario.name:
-        where = Path(path) / "scenario.yaml"
-        raise ConfigError(
-            "config",
-            "scenario.name",
-            scenario.name,
-            f"the name in {where}: {loaded_name!r} (or leave scenario.name out)",
-        )
+    path = getattr(obj.scenario, "path", None)
+    check_scenario_name(Path(path) if path else None, obj.scenario.name, loaded_name)

@@ -94,8 +94,8 @@ def _painter(args: list[str]) -> Any:
 
 def _run(args: list[str], painter: Any) -> None:
     """One run, a multirun, or Hydra's own flags."""
-    from sim.cli.config import with_path_name
     from sim.cli.extras import check_plugins
+    from sim.cli.paths import with_path_name
 
     missing = check_plugins(args)
     if missing:

@@ -5,6 +5,11 @@ its caller's frames; a single run needs none of it. The run gets what Hydra's ru
 the folder ``hydra.run.dir`` (time stamp resolved once), ``.hydra/config.yaml``,
 ``hydra.yaml`` and ``overrides.yaml`` with Hydra's content, written atomically
 (``sim.outputs.run_folder``). Hydra's empty job log file is not written.
+
+The composed, checked config is a :class:`~sim.cli.plan.Plan`; a repeated command finds it in
+the plan cache (``sim.cli.run_cache``) and neither imports Hydra nor composes, and only the
+scenario's files are checked again. The run itself drives the engine directly
+(``sim.experiments.runner.EngineRun``).
 """
 
 from __future__ import annotations
@@ -13,8 +18,10 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.cli.checks import check_config, check_lengths, compose
+from sim.cli import run_cache
+from sim.cli.checks import check_config, check_lengths, check_scenario, compose
 from sim.cli.messages import explain, fail
+from sim.cli.plan import Plan
 from sim.errors import CitypeaceError
 
 if TYPE_CHECKING:
@@ -33,42 +40,33 @@ def run(overrides: list[str], painter: Painter | None = None) -> Path:
 
 
 def _run(overrides: list[str], painter: Painter | None) -> Path:
-    from omegaconf import OmegaConf, open_dict
-
     from sim.outputs import run_folder
 
     check_lengths(overrides)
     from sim.outputs.provenance import prefetch
 
     prefetch()  # git and package versions, looked up while the config is composed
+    plan, found = _plan(overrides)
     try:
-        cfg = compose(overrides, hydra=True)
-        run_dir = str(OmegaConf.select(cfg, run_folder.RUN_DIR_KEY))
-        subdir = OmegaConf.select(cfg, run_folder.SUBDIR_KEY)
-        with open_dict(cfg):
-            hydra_cfg = cfg.pop("hydra")
-        check_config(cfg)
-    except SystemExit:
-        raise
-    except Exception as exc:
-        fail(explain(exc))
-    try:
-        folder = run_folder.prepare(Path(run_dir), None if subdir is None else str(subdir))
+        run_dir, subdir = plan.run_folder()
+        folder = run_folder.prepare(Path(run_dir), subdir)
     except CitypeaceError as exc:
         fail(str(exc))
     out = folder.path
-    with open_dict(hydra_cfg):  # as Hydra's run_job records it
-        hydra_cfg.run.dir = run_dir
-        hydra_cfg.runtime.output_dir = os.path.abspath(out)
-    from sim.experiments.runner import run_to_folder  # the model and its imports: only for a run
+    from sim.experiments.runner import RunRecord, run_into  # the model: only for a run
 
-    if painter is not None and not cfg.output.dashboard:
+    if painter is not None and not plan.dashboard:
         painter.stop()
         painter = None
     try:
         try:
-            folder.write_hydra_files(cfg, hydra_cfg)
-            run_to_folder(cfg, out, painter=painter)
+            if subdir is not None:  # .hydra/, as Hydra's run_job writes it
+                folder.write_hydra_texts(
+                    plan.config_yaml,
+                    plan.hydra_yaml(run_dir, Path(os.path.abspath(out)), subdir),
+                    plan.overrides_yaml(),
+                )
+            run_into(RunRecord.of_plan(plan), plan.kwargs(), out, plan.progress, painter)
         finally:  # the painter writes into the folder: stopped before it is discarded
             if painter is not None:
                 painter.stop()
@@ -78,5 +76,32 @@ def _run(overrides: list[str], painter: Painter | None) -> Path:
     except BaseException:
         folder.discard()
         raise
+    run_cache.store(found, plan)  # only a run that went through: never a refused one
     print(f"citypeace: wrote {os.path.abspath(out)}")
     return out
+
+
+def _plan(overrides: list[str]) -> tuple[Plan, str | None]:
+    """The run's plan: stored by an earlier run of the same command (its scenario checked
+    again), or composed and checked now; and its cache key. Exit 2 on bad input."""
+    from sim.cli.paths import with_path_name
+
+    overrides = with_path_name(list(overrides))
+    plan, found = run_cache.lookup(overrides)
+    try:
+        if plan is not None:
+            kwargs = plan.kwargs()
+            if plan.scenario != "synthetic":  # a file scenario's files are read on every run
+                check_scenario(kwargs["scenario"], plan.scenario, plan.policy, kwargs["horizon"])
+            return plan, found
+        from omegaconf import open_dict
+
+        cfg = compose(overrides, hydra=True)
+        with open_dict(cfg):
+            hydra_cfg = cfg.pop("hydra")
+        check_config(cfg)
+        return Plan.of(cfg, hydra_cfg), found
+    except SystemExit:
+        raise
+    except Exception as exc:
+        fail(explain(exc))

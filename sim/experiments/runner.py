@@ -53,15 +53,17 @@ def provenance(cfg: DictConfig, config_id: str | None = None) -> dict[str, Any]:
     ``config_id`` is ``config_hash(cfg)`` when the caller has it already (resolving the
     config takes ~9 ms, a few percent of a small run).
     """
+    return provenance_of(
+        config_id or config_hash(cfg), int(cfg.seed), str(cfg.scenario.name), str(cfg.policy)
+    )
+
+
+def provenance_of(config_id: str, seed: int, scenario: str, policy: str) -> dict[str, Any]:
+    """:func:`provenance` from its parts."""
     from sim.outputs.provenance import record
 
-    return record(
-        config_id or config_hash(cfg),
-        int(cfg.seed),
-        scenario=str(cfg.scenario.name),
-        policy=str(cfg.policy),
-        python=platform.python_version(),
-    )
+    return record(config_id, seed, scenario=scenario, policy=policy,
+                  python=platform.python_version())  # fmt: skip
 
 
 @dataclasses.dataclass
@@ -77,15 +79,20 @@ class EngineRun:
     @classmethod
     def from_config(cls, cfg: DictConfig) -> EngineRun:
         """Checked and built as ``PeaceModel.from_config(cfg)`` builds it."""
+        from sim.cli.config import model_kwargs
+
+        return cls.from_kwargs(model_kwargs(cfg))
+
+    @classmethod
+    def from_kwargs(cls, kw: dict[str, Any]) -> EngineRun:
+        """Checked and built as ``PeaceModel(**kw)`` builds it."""
         import numpy as np
 
-        from sim.cli.config import model_kwargs
         from sim.engine.batch import Batch
         from sim.engine.inputs import load_case, model_params, resolve_levers
         from sim.engine.world import World
         from sim.scenario.arguments import check_model_arguments
 
-        kw = model_kwargs(cfg)
         check_model_arguments(kw["scenario"], kw["seed"], kw["horizon"], kw["policy"],
                               kw["params"], kw["levers"], kw.get("synthetic"),
                               kw["cities_every"], kw["cities_max"])  # fmt: skip
@@ -128,12 +135,22 @@ def run_to_folder(
     computed it. ``painter``: a :class:`sim.cli.painter.Painter` that draws the dashboard in
     its own process.
     """
-    run = EngineRun.from_config(cfg)
+    from sim.cli.config import model_kwargs
+
     show = bool(cfg.output.progress) if progress is None else progress
-    run.run(progress=show)
+    return run_into(RunRecord.of(cfg, config_id), model_kwargs(cfg), out, show, painter)
+
+
+def run_into(
+    record: RunRecord, kwargs: dict[str, Any], out: Path, progress: bool, painter: Any = None
+) -> EngineRun:
+    """:func:`run_to_folder` from its parts: the run's record and the model's arguments
+    (``sim.cli.config.model_kwargs``), as a command-line plan has them (``sim.cli.plan``)."""
+    run = EngineRun.from_kwargs(kwargs)
+    run.run(progress=progress)
     outputs = run.batch.outputs()
     write_run(
-        RunRecord.of(cfg, config_id),
+        record,
         out,
         outputs.timeseries(0),
         outputs.events_frame(0),
@@ -169,6 +186,20 @@ class RunRecord:
             cities=bool(cfg.output.cities_every),
             activities=bool(cfg.output.activities),
             dashboard=bool(cfg.output.dashboard),
+        )
+
+    @classmethod
+    def of_plan(cls, plan: Any) -> RunRecord:
+        """The record of a command-line plan (``sim.cli.plan.Plan``); the provenance is
+        looked up now (the git state is never cached)."""
+        return cls(
+            config_text=plan.config_text,
+            provenance=provenance_of(plan.config_hash, plan.seed, plan.scenario, plan.policy),
+            policy=plan.policy,
+            seed=plan.seed,
+            cities=plan.cities,
+            activities=plan.activities,
+            dashboard=plan.dashboard,
         )
 
 

@@ -44,19 +44,27 @@ class RunFolder:
         """``.hydra/config.yaml``, ``hydra.yaml`` and ``overrides.yaml``, atomically."""
         from omegaconf import OmegaConf
 
+        if self.subdir is None:
+            return
+        hydra_node = OmegaConf.create(OmegaConf.to_container(hydra_cfg, resolve=False))
+        hydra_node.output_subdir = self.subdir  # as if Hydra had written it
+        overrides = OmegaConf.create(list(hydra_cfg.overrides.task))
+        self.write_hydra_texts(
+            OmegaConf.to_yaml(cfg),
+            OmegaConf.to_yaml(OmegaConf.create({"hydra": hydra_node})),
+            OmegaConf.to_yaml(overrides),
+        )
+
+    def write_hydra_texts(self, config: str, hydra: str, overrides: str) -> None:
+        """The three files of :meth:`write_hydra_files` from their texts, atomically."""
         from sim.outputs.atomic import write_text
 
         if self.subdir is None:
             return
         folder = self.path / self.subdir
-        hydra_node = OmegaConf.create(OmegaConf.to_container(hydra_cfg, resolve=False))
-        hydra_node.output_subdir = self.subdir  # as if Hydra had written it
-        overrides = OmegaConf.create(list(hydra_cfg.overrides.task))
-        write_text(OmegaConf.to_yaml(cfg), folder / "config.yaml")
-        write_text(
-            OmegaConf.to_yaml(OmegaConf.create({"hydra": hydra_node})), folder / "hydra.yaml"
-        )
-        write_text(OmegaConf.to_yaml(overrides), folder / "overrides.yaml")
+        write_text(config, folder / "config.yaml")
+        write_text(hydra, folder / "hydra.yaml")
+        write_text(overrides, folder / "overrides.yaml")
 
     def discard(self) -> None:
         """Remove what this run wrote: the folder citypeace made, or the new entries only."""

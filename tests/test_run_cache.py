@@ -1,0 +1,102 @@
+"""The command line's plan cache (sim.cli.run_cache): a repeated command skips Hydra, writes
+the same files, and never hides bad input."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from helpers import ROOT, copy_scenario, run_cli
+
+QUIET = ["output.progress=false", "output.dashboard=false"]
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def _only_run(root: Path) -> Path:
+    (run,) = [p for p in root.rglob("*") if p.is_dir() and (p / "provenance.json").is_file()]
+    return run
+
+
+def test_a_repeated_command_writes_the_same_files_without_hydra(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    env = {"CITYPEACE_CACHE_DIR": str(cache)}
+    args = ["scenario=tuzla", "horizon=24", "seed=4", "policy=no_abc", *QUIET]
+    first = run_cli(args, tmp_path, env=env)
+    assert first.returncode == 0, first.stderr
+    assert len(list((cache / "plans").glob("*.json"))) == 1
+    shutil.move(tmp_path / "outputs", tmp_path / "first")
+    # The same command again, in a process that reports whether it imported Hydra.
+    code = (
+        "import sys\nfrom sim.cli import main\n"
+        f"try:\n    main({args!r})\nexcept SystemExit as exc:\n    assert not exc.code\n"
+        "print('hydra' in sys.modules, 'sim.cli.config' in sys.modules)\n"
+    )
+    again = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                           text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin",
+                                           "CITYPEACE_CACHE_DIR": str(cache)})  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip().splitlines()[-1] == "False False"
+    a, b = _only_run(tmp_path / "first"), _only_run(tmp_path / "outputs")
+    files_a, files_b = _files(a), _files(b)
+    assert sorted(files_a) == sorted(files_b)
+    for name in files_a:
+        text_a, text_b = files_a[name], files_b[name]
+        if name == ".hydra/hydra.yaml":  # the run folder's time stamp, as Hydra records it
+            text_a = text_a.replace(a.name.encode(), b"STAMP")
+            text_b = text_b.replace(b.name.encode(), b"STAMP")
+        assert text_a == text_b, name
+
+
+def test_the_cache_never_hides_a_bad_scenario(tmp_path: Path) -> None:
+    folder = copy_scenario("two_cities", tmp_path / "mine")
+    env = {"CITYPEACE_CACHE_DIR": str(tmp_path / "cache")}
+    args = [f"scenario.path={folder}", "horizon=6", *QUIET]
+    assert run_cli(args, tmp_path, env=env).returncode == 0
+    assert list((tmp_path / "cache" / "plans").glob("*.json"))
+    shutil.rmtree(tmp_path / "outputs")
+    meta = folder / "scenario.yaml"
+    data = yaml.safe_load(meta.read_text())
+    data["horizon"] = -5
+    meta.write_text(yaml.safe_dump(data))
+    done = run_cli(args, tmp_path, env=env)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(meta) in lines[0] and "horizon" in lines[0], lines
+    assert not (tmp_path / "outputs").exists()
+
+
+def test_bad_input_is_never_stored(tmp_path: Path) -> None:
+    env = {"CITYPEACE_CACHE_DIR": str(tmp_path / "cache")}
+    done = run_cli(["scenario=two_cities", "model.trust.decay=7", *QUIET], tmp_path, env=env)
+    assert done.returncode == 2
+    assert not list((tmp_path / "cache").rglob("*.json"))
+
+
+def test_the_key_follows_overrides_config_files_and_the_switch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sim.cli.paths
+    from sim.cli import run_cache
+
+    configs = tmp_path / "configs"
+    shutil.copytree(ROOT / "configs", configs)
+    monkeypatch.setattr(sim.cli.paths, "config_dir", lambda: configs)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CITYPEACE_CACHE_DIR", str(tmp_path / "cache"))
+    base = run_cache.key(["scenario=tuzla"])
+    assert run_cache.key(["scenario=tuzla"]) == base
+    assert run_cache.key(["scenario=tuzla", "seed=1"]) != base
+    (configs / "output" / "default.yaml").write_text(
+        (configs / "output" / "default.yaml").read_text() + "\n# edited\n"
+    )
+    assert run_cache.key(["scenario=tuzla"]) != base
+    monkeypatch.setenv("CITYPEACE_CACHE", "0")
+    assert run_cache.lookup(["scenario=tuzla"]) == (None, None)
