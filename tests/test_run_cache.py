@@ -3,6 +3,7 @@ the same files, and never hides bad input."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 import sys
@@ -25,25 +26,29 @@ def _only_run(root: Path) -> Path:
     return run
 
 
-def test_a_repeated_command_writes_the_same_files_without_hydra(tmp_path: Path) -> None:
+def test_a_repeated_command_writes_the_same_files_without_hydra_or_pydantic(
+    tmp_path: Path,
+) -> None:
     cache = tmp_path / "cache"
     env = {"CITYPEACE_CACHE_DIR": str(cache)}
     args = ["scenario=tuzla", "horizon=24", "seed=4", "policy=no_abc", *QUIET]
     first = run_cli(args, tmp_path, env=env)
     assert first.returncode == 0, first.stderr
     assert len(list((cache / "plans").glob("*.json"))) == 1
+    assert len(list((cache / "scenarios").glob("*.json"))) == 1
     shutil.move(tmp_path / "outputs", tmp_path / "first")
     # The same command again, in a process that reports whether it imported Hydra.
     code = (
         "import sys\nfrom sim.cli import main\n"
         f"try:\n    main({args!r})\nexcept SystemExit as exc:\n    assert not exc.code\n"
-        "print('hydra' in sys.modules, 'sim.cli.config' in sys.modules)\n"
+        "print([m for m in ('hydra', 'sim.cli.config', 'pydantic', 'sim.scenario.loader')"
+        " if m in sys.modules])\n"
     )
     again = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
                            text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin",
                                            "CITYPEACE_CACHE_DIR": str(cache)})  # fmt: skip
     assert again.returncode == 0, again.stderr
-    assert again.stdout.strip().splitlines()[-1] == "False False"
+    assert again.stdout.strip().splitlines()[-1] == "[]"
     a, b = _only_run(tmp_path / "first"), _only_run(tmp_path / "outputs")
     files_a, files_b = _files(a), _files(b)
     assert sorted(files_a) == sorted(files_b)
@@ -100,3 +105,50 @@ def test_the_key_follows_overrides_config_files_and_the_switch(
     assert run_cache.key(["scenario=tuzla"]) != base
     monkeypatch.setenv("CITYPEACE_CACHE", "0")
     assert run_cache.lookup(["scenario=tuzla"]) == (None, None)
+
+
+@pytest.mark.parametrize(
+    "name", ["two_cities", "tuzla", "map", "seoul_pyongyang", "croatia_twinnings"]
+)
+def test_every_scenario_and_policy_reads_back_the_same(name: str) -> None:
+    """A stored scenario is the validated one, dtypes and tuples included."""
+    import json
+
+    from sim.cli.scenario_cache import _same, decode, encode
+    from sim.scenario.loader import load_scenario
+
+    base = load_scenario(name)
+    for policy in ["baseline", *base.policies]:
+        case = load_scenario(name, policy=policy)
+        again = decode(json.loads(json.dumps(encode(case))))
+        for field in dataclasses.fields(case):
+            assert _same(getattr(again, field.name), getattr(case, field.name)), (
+                policy,
+                field.name,
+            )
+
+
+def test_a_changed_scenario_file_is_read_and_checked_again(tmp_path: Path) -> None:
+    from sim.cli import scenario_cache
+
+    folder = copy_scenario("two_cities", tmp_path / "mine")
+    key = scenario_cache._key(folder, "baseline", None, True)
+    assert scenario_cache._key(folder, "baseline", None, True) == key
+    assert scenario_cache._key(folder, "baseline", 12, True) != key
+    assert scenario_cache._key(folder, "baseline", None, False) != key
+    (folder / "events.yaml").write_text((folder / "events.yaml").read_text() + "\n# edited\n")
+    assert scenario_cache._key(folder, "baseline", None, True) != key
+
+
+def test_a_stored_scenario_still_answers_to_its_name(tmp_path: Path) -> None:
+    """A folder's scenario stored by one run is refused to a run that names another one."""
+    folder = copy_scenario("two_cities", tmp_path / "mine")
+    env = {"CITYPEACE_CACHE_DIR": str(tmp_path / "cache")}
+    assert (
+        run_cli([f"scenario.path={folder}", "horizon=3", *QUIET], tmp_path, env=env).returncode == 0
+    )
+    bad = run_cli(["scenario=tuzla", f"scenario.path={folder}", "horizon=3", *QUIET], tmp_path,
+                  env=env)  # fmt: skip
+    assert bad.returncode == 2
+    (line,) = bad.stderr.strip().splitlines()
+    assert "scenario.name = 'tuzla'" in line and "'two_cities'" in line, line

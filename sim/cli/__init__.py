@@ -14,6 +14,7 @@ exit code 2.
   directly (``sim.experiments.runner.EngineRun``: no Mesa import);
 - ``plan``: a run's composed, checked config as plain data; ``run_cache``: plans kept on
   disk, so a repeated command skips Hydra (``CITYPEACE_CACHE=0`` turns it off);
+  ``scenario_cache``: validated scenarios kept on disk (no pydantic, no validation again);
   ``paths``: the configs folder and a scenario folder's name, without Hydra;
 - ``hydra_app``: multiruns and Hydra's own flags through ``hydra.main``, and the sweep job
   (``_task``);

@@ -52,14 +52,19 @@ def compose(overrides: Sequence[str], hydra: bool = False) -> Any:
         GlobalHydra.instance().clear()
 
 
-def check_config(cfg: Any, checked: set[tuple[str, str, object]] | None = None) -> Any:
+def check_config(
+    cfg: Any, checked: set[tuple[str, str, object]] | None = None, scenario: bool = True
+) -> Any:
     """Validate a composed run config and load its scenario (each scenario, policy and horizon
-    once per ``checked``); returns the checked :class:`sim.cli.config.Config`."""
+    once per ``checked``; not with ``scenario=False``, for a caller that loads it itself);
+    returns the checked :class:`sim.cli.config.Config`."""
     from sim.cli.config import scenario_source, validate
 
     obj = validate(cfg)
     source = scenario_source(obj.scenario)
     key = (str(source), obj.policy, obj.horizon)
+    if not scenario:
+        return obj
     if obj.scenario.name != "synthetic" and (checked is None or key not in checked):
         if checked is not None:
             checked.add(key)

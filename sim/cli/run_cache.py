@@ -8,9 +8,10 @@ citypeace's version, the overrides in order, the working folder, every config fi
 bytes, and the size and modification time of every Python file of the ``sim`` package, of
 Hydra and of OmegaConf. A changed file, override, version or checkout is a new key.
 
-The cache never hides bad input: only a config that composed and validated is stored, and
-the scenario's files are read and checked on every run (the loader is not cached here). An
-entry that cannot be read is ignored. Only plain JSON is read back (no pickle).
+The cache never hides bad input: only a config that composed, validated and ran is stored;
+the scenario is kept apart, only for the exact files that validated
+(``sim.cli.scenario_cache``). An entry that cannot be read is ignored. Only plain JSON is
+read back (no pickle).
 
 Where: ``$CITYPEACE_CACHE_DIR``, else ``$XDG_CACHE_HOME/citypeace``, else
 ``~/.cache/citypeace``, in ``plans/``; delete the folder to clear it. ``CITYPEACE_CACHE=0``
@@ -20,6 +21,7 @@ turns it off. At most :data:`MAX_ENTRIES` plans are kept (the oldest go first).
 from __future__ import annotations
 
 import enum
+import functools
 import hashlib
 import json
 import os
@@ -80,13 +82,21 @@ def key(overrides: Sequence[str]) -> str:
         if path.is_file():
             digest.update(f"{path.relative_to(configs)}\n".encode())
             digest.update(path.read_bytes())
-    sim_package = Path(__file__).resolve().parents[1]
-    _code_stamp(digest, sim_package)
+    digest.update(code_stamp().encode())
+    return digest.hexdigest()[:32]
+
+
+@functools.cache
+def code_stamp() -> str:
+    """A digest of every Python file of citypeace, Hydra and OmegaConf (path, size and
+    modification time): the code that composes and checks a config or a scenario."""
+    digest = hashlib.sha256()
+    _code_stamp(digest, Path(__file__).resolve().parents[1])
     for name in ("hydra", "omegaconf"):
         where = _package_folder(name)
         if where is not None:
             _code_stamp(digest, where)
-    return digest.hexdigest()[:32]
+    return digest.hexdigest()
 
 
 def _json_default(value: Any) -> Any:
@@ -127,7 +137,7 @@ def store(found: str | None, plan: Plan) -> None:
         where = folder()
         where.mkdir(parents=True, exist_ok=True)
         write_text(text, where / f"{found}.json")
-        _prune(where)
+        prune(where)
     except Exception:  # noqa: BLE001 - see the docstring
         return
 
@@ -144,7 +154,8 @@ def _same(plan: Plan, again: Plan) -> bool:
     )
 
 
-def _prune(where: Path) -> None:
+def prune(where: Path) -> None:
+    """Keep the newest :data:`MAX_ENTRIES` entries of a cache folder."""
     entries = sorted(where.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
     for old in entries[:-MAX_ENTRIES]:
         old.unlink(missing_ok=True)

@@ -7,9 +7,9 @@ the folder ``hydra.run.dir`` (time stamp resolved once), ``.hydra/config.yaml``,
 (``sim.outputs.run_folder``). Hydra's empty job log file is not written.
 
 The composed, checked config is a :class:`~sim.cli.plan.Plan`; a repeated command finds it in
-the plan cache (``sim.cli.run_cache``) and neither imports Hydra nor composes, and only the
-scenario's files are checked again. The run itself drives the engine directly
-(``sim.experiments.runner.EngineRun``).
+the plan cache (``sim.cli.run_cache``) and neither imports Hydra nor composes; its scenario,
+stored for the very same files (``sim.cli.scenario_cache``), is not validated again. The run
+itself drives the engine directly (``sim.experiments.runner.EngineRun``).
 """
 
 from __future__ import annotations
@@ -18,14 +18,15 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.cli import run_cache
-from sim.cli.checks import check_config, check_lengths, check_scenario, compose
+from sim.cli import run_cache, scenario_cache
+from sim.cli.checks import check_config, check_lengths, compose
 from sim.cli.messages import explain, fail
 from sim.cli.plan import Plan
 from sim.errors import CitypeaceError
 
 if TYPE_CHECKING:
     from sim.cli.painter import Painter
+    from sim.scenario.case import Scenario
 
 
 def run(overrides: list[str], painter: Painter | None = None) -> Path:
@@ -46,7 +47,7 @@ def _run(overrides: list[str], painter: Painter | None) -> Path:
     from sim.outputs.provenance import prefetch
 
     prefetch()  # git and package versions, looked up while the config is composed
-    plan, found = _plan(overrides)
+    plan, found, case = _plan(overrides)
     try:
         run_dir, subdir = plan.run_folder()
         folder = run_folder.prepare(Path(run_dir), subdir)
@@ -66,7 +67,7 @@ def _run(overrides: list[str], painter: Painter | None) -> Path:
                     plan.hydra_yaml(run_dir, Path(os.path.abspath(out)), subdir),
                     plan.overrides_yaml(),
                 )
-            run_into(RunRecord.of_plan(plan), plan.kwargs(), out, plan.progress, painter)
+            run_into(RunRecord.of_plan(plan), plan.kwargs(), out, plan.progress, painter, case)
         finally:  # the painter writes into the folder: stopped before it is discarded
             if painter is not None:
                 painter.stop()
@@ -81,26 +82,29 @@ def _run(overrides: list[str], painter: Painter | None) -> Path:
     return out
 
 
-def _plan(overrides: list[str]) -> tuple[Plan, str | None]:
-    """The run's plan: stored by an earlier run of the same command (its scenario checked
-    again), or composed and checked now; and its cache key. Exit 2 on bad input."""
+def _plan(overrides: list[str]) -> tuple[Plan, str | None, Scenario | None]:
+    """The run's plan: stored by an earlier run of the same command, or composed and
+    checked now; its cache key; and its scenario, checked (None for a synthetic one). Exit 2
+    on bad input."""
     from sim.cli.paths import with_path_name
 
     overrides = with_path_name(list(overrides))
     plan, found = run_cache.lookup(overrides)
     try:
-        if plan is not None:
-            kwargs = plan.kwargs()
-            if plan.scenario != "synthetic":  # a file scenario's files are read on every run
-                check_scenario(kwargs["scenario"], plan.scenario, plan.policy, kwargs["horizon"])
-            return plan, found
-        from omegaconf import open_dict
+        if plan is None:
+            from omegaconf import open_dict
 
-        cfg = compose(overrides, hydra=True)
-        with open_dict(cfg):
-            hydra_cfg = cfg.pop("hydra")
-        check_config(cfg)
-        return Plan.of(cfg, hydra_cfg), found
+            cfg = compose(overrides, hydra=True)
+            with open_dict(cfg):
+                hydra_cfg = cfg.pop("hydra")
+            check_config(cfg, scenario=False)  # the scenario: below, as for a stored plan
+            plan = Plan.of(cfg, hydra_cfg)
+        kwargs = plan.kwargs()
+        case = None
+        if plan.scenario != "synthetic":  # read and checked, or stored for these very files
+            case = scenario_cache.load(kwargs["scenario"], plan.scenario, plan.policy,
+                                       kwargs["horizon"])  # fmt: skip
+        return plan, found, case
     except SystemExit:
         raise
     except Exception as exc:

@@ -47,7 +47,7 @@ from sim.engine.params import Levers, ModelParams
 from sim.engine.replicates import Replicate, in_processes, product, zipped_replicates
 from sim.engine.world import World
 from sim.errors import CitypeaceError, ConfigError
-from sim.scenario.loader import Scenario
+from sim.scenario.case import Scenario
 
 
 @dataclass

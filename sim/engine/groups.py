@@ -22,8 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.scenario.loader import TIE_TYPES
-from sim.scenario.vocabulary import HORIZONS
+from sim.scenario.vocabulary import HORIZONS, TIE_TYPES
 
 # A sim.engine.world.World; not imported, even for type checking, because World builds its
 # groups here (an import circle otherwise).

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.engine.params import Levers, ModelParams, validate_ranges
-from sim.scenario.loader import Scenario, load_scenario
+from sim.scenario.case import Scenario
 from sim.scenario.synthetic import SyntheticSpec, generate
 
 
@@ -82,4 +82,6 @@ def load_case(
         if horizon is not None:
             spec = dataclasses.replace(spec, horizon=horizon)
         return generate(spec, seed=0 if seed is None else int(seed))
+    from sim.scenario.loader import load_scenario  # the format's checks: only to read files
+
     return load_scenario(scenario, policy=policy, horizon=horizon)

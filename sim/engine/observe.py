@@ -17,7 +17,7 @@ from sim.engine.scoped_series import ScopedRecorder, requested
 from sim.engine.state import State
 from sim.engine.world import World
 from sim.rules import DEV, HUM, PEACE, average, galtung, group_sum, ladder, total
-from sim.scenario.loader import PILLARS
+from sim.scenario.vocabulary import PILLARS
 
 CITY_COLUMNS = (
     "D",

@@ -12,8 +12,10 @@ only another policy has is a ``funded@<id>`` column of zeros (it never pays in t
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -251,11 +253,26 @@ def _actors_frame(actors: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+# Programme ids of a scenario folder's every policy, handed over by a caller that has them
+# (the command line's stored scenario, sim.cli.scenario_cache), by (folder, stamp).
+_REMEMBERED: dict[tuple[str, tuple], tuple[str, ...]] = {}
+
+
+def _stamp(folder: Path) -> tuple:
+    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.iterdir()))
+
+
+def remember_programmes(folder: Path, ids: list[str]) -> None:
+    """The programme ids of every policy of the scenario in ``folder`` (as
+    :func:`every_programme` finds them), known to the caller: not read again while the
+    folder's files are unchanged."""
+    with contextlib.suppress(OSError):  # a folder gone: read as before, if ever asked
+        _REMEMBERED[(str(folder), _stamp(folder))] = tuple(ids)
+
+
 @functools.lru_cache(maxsize=64)
 def _policy_programmes(folder: str, stamp: tuple) -> tuple[str, ...]:
     """Programme ids of a scenario's baseline, then those its policies add, in file order."""
-    from pathlib import Path
-
     from sim.scenario.loader import load_scenario
     from sim.scenario.policies import read_policies
 
@@ -273,10 +290,9 @@ def every_programme(case: Any, own: list[str]) -> list[str]:
     if folder is None:
         return own
     try:
-        stamp = tuple(
-            (p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.iterdir())
-        )
-        ids = list(_policy_programmes(str(folder), stamp))
+        stamp = _stamp(folder)
+        known = _REMEMBERED.get((str(folder), stamp))
+        ids = list(known if known is not None else _policy_programmes(str(folder), stamp))
     except Exception:  # noqa: BLE001 - a folder changed under the run: its own columns
         return own
     return ids + [p for p in own if p not in ids]

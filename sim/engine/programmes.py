@@ -15,8 +15,9 @@ from typing import Any
 
 import numpy as np
 
+from sim.scenario.case import Scenario
 from sim.scenario.handover import pairs
-from sim.scenario.loader import PILLARS, Scenario
+from sim.scenario.vocabulary import PILLARS
 
 # The world (sim.engine.world) calls in here, so it is typed loosely to keep imports one-way.
 World = Any

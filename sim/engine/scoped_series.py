@@ -31,7 +31,7 @@ from sim.engine.month import Month
 from sim.engine.state import State
 from sim.engine.world import World
 from sim.rules import HUM, average, group_sum
-from sim.scenario.loader import PILLARS, TIE_TYPES
+from sim.scenario.vocabulary import PILLARS, TIE_TYPES
 
 _FLOWS = tuple(f"flows_{p}" for p in PILLARS)
 _FUNDS = ("funds_total", *(f"funds_{p}" for p in PILLARS))

@@ -19,8 +19,9 @@ import pandas as pd
 from sim.engine.groups import compile_groups
 from sim.engine.programmes import compile_programmes, phase_window, row_pillars_at
 from sim.rules import gates, group_sum
+from sim.scenario.case import Scenario
 from sim.scenario.dates import format_month
-from sim.scenario.loader import ACTOR_TYPES, PILLARS, TIE_TYPES, Scenario
+from sim.scenario.vocabulary import ACTOR_TYPES, PILLARS, TIE_TYPES
 from sim.scenario.windows import NO_END
 
 # Providers whose expertise cuts their projects' hazard: experienced foreign cities and NGOs

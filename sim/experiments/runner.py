@@ -84,8 +84,9 @@ class EngineRun:
         return cls.from_kwargs(model_kwargs(cfg))
 
     @classmethod
-    def from_kwargs(cls, kw: dict[str, Any]) -> EngineRun:
-        """Checked and built as ``PeaceModel(**kw)`` builds it."""
+    def from_kwargs(cls, kw: dict[str, Any], case: Scenario | None = None) -> EngineRun:
+        """Checked and built as ``PeaceModel(**kw)`` builds it; ``case``: the scenario
+        ``kw`` names, loaded already (with its policy and horizon)."""
         import numpy as np
 
         from sim.engine.batch import Batch
@@ -97,8 +98,8 @@ class EngineRun:
                               kw["params"], kw["levers"], kw.get("synthetic"),
                               kw["cities_every"], kw["cities_max"])  # fmt: skip
         params = model_params(kw["params"])
-        case = load_case(kw["scenario"], kw["seed"], kw["horizon"], kw["policy"],
-                         kw.get("synthetic"))  # fmt: skip
+        case = load_case(kw["scenario"] if case is None else case, kw["seed"], kw["horizon"],
+                         kw["policy"], kw.get("synthetic"))  # fmt: skip
         levers = resolve_levers(case, kw["levers"])
         rng = np.random.default_rng(kw["seed"])  # what mesa.Model(rng=seed) makes
         batch = Batch(World(case), [params], [levers], [rng], kw["cities_every"],
@@ -142,11 +143,17 @@ def run_to_folder(
 
 
 def run_into(
-    record: RunRecord, kwargs: dict[str, Any], out: Path, progress: bool, painter: Any = None
+    record: RunRecord,
+    kwargs: dict[str, Any],
+    out: Path,
+    progress: bool,
+    painter: Any = None,
+    case: Scenario | None = None,
 ) -> EngineRun:
     """:func:`run_to_folder` from its parts: the run's record and the model's arguments
-    (``sim.cli.config.model_kwargs``), as a command-line plan has them (``sim.cli.plan``)."""
-    run = EngineRun.from_kwargs(kwargs)
+    (``sim.cli.config.model_kwargs``), as a command-line plan has them (``sim.cli.plan``);
+    ``case``: the scenario, loaded already."""
+    run = EngineRun.from_kwargs(kwargs, case)
     run.run(progress=progress)
     outputs = run.batch.outputs()
     write_run(

@@ -62,7 +62,7 @@ def check_model_arguments(
     cities_max: object,
 ) -> None:
     """Every argument of ``PeaceModel(...)``, before anything is built."""
-    from sim.scenario.loader import Scenario
+    from sim.scenario.case import Scenario
     from sim.scenario.synthetic import SyntheticSpec
 
     if not isinstance(scenario, str | Path | Scenario):

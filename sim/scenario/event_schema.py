@@ -18,6 +18,7 @@ from sim.scenario.fields import (
     Id,
     Index,
     Number,
+    People,
     Record,
     Ref,
     Refs,
@@ -27,7 +28,7 @@ from sim.scenario.fields import (
     at_key,
     unknown_key,
 )
-from sim.scenario.vocabulary import PERMISSIONS, People
+from sim.scenario.vocabulary import PERMISSIONS
 
 
 class _Event(Sourced):

@@ -26,6 +26,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from sim.scenario.dates import parse_month
+from sim.scenario.vocabulary import MAX_MONEY, MAX_PEOPLE
 
 # Text caps: a value is checked after YAML aliases are expanded, so an alias bomb or a
 # megabyte of text in a file of a few hundred bytes is refused, never copied into outputs.
@@ -330,3 +331,8 @@ class Sourced(Record):
 
     source: Source | None = None
     assumption: Assumption | None = None
+
+
+# Amounts of the format, capped at the practical limits of sim.scenario.vocabulary.
+Money = Number(0.0, math.inf, cap=MAX_MONEY)
+People = Number(0.0, math.inf, cap=MAX_PEOPLE)

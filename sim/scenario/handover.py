@@ -14,10 +14,12 @@ programme at that date, and a successor that does not yet provide it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.scenario.dates import format_month
-from sim.scenario.references import Entry
+
+if TYPE_CHECKING:  # the engine reads pairs() without the scenario checks
+    from sim.scenario.references import Entry
 
 
 def pairs(programme: dict[str, Any]) -> list[tuple[str, str]]:

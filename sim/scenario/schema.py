@@ -26,7 +26,9 @@ from sim.scenario.fields import (
     Id,
     Index,
     Label,
+    Money,
     Number,
+    People,
     Record,
     Ref,
     Refs,
@@ -50,8 +52,6 @@ from sim.scenario.vocabulary import (  # noqa: F401 - the format's words, import
     PERMISSIONS,
     PILLARS,
     TIE_TYPES,
-    Money,
-    People,
 )
 
 # ----------------------------------------------------------------------------- levers

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import ScenarioError
+from sim.scenario.case import Scenario
 from sim.scenario.dates import parse_month
-from sim.scenario.loader import Scenario
 
 # Rough bytes per city of a built model (arrays for cities, ~5 ties each, agents, recorder);
 # measured on N = 100,000 and rounded up, used by the memory guard below.

@@ -1,11 +1,8 @@
 """The words of the scenario format: actor and tie types, levels, pillars, permission levels,
-horizons, alliance states, and the practical caps on money, people and months."""
+horizons, alliance states, and the practical caps on money, people and months (plain
+constants: the engine reads them without importing the format's checks)."""
 
 from __future__ import annotations
-
-import math
-
-from sim.scenario.fields import Number
 
 ACTOR_TYPES = ("municipality", "national_government", "ngo", "international_organisation")
 TIE_TYPES = ("twinning", "membership", "partnership", "funding", "governance", "mediation")
@@ -18,6 +15,3 @@ ALLIANCE_STATES = ("proposed", "negotiating", "founded", "active", "suspended", 
 MAX_MONEY = 1e12  # units per month (1 unit ~ EUR 1,000): far beyond any real budget
 MAX_PEOPLE = 1e10  # more people than live on Earth
 MAX_HORIZON = 12 * 500
-
-Money = Number(0.0, math.inf, cap=MAX_MONEY)
-People = Number(0.0, math.inf, cap=MAX_PEOPLE)

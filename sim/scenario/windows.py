@@ -7,10 +7,12 @@ dates go through the same checks as an event's date: inside the horizon, end not
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.scenario.dates import format_month, parse_month
-from sim.scenario.references import Entry
+
+if TYPE_CHECKING:  # the engine reads NO_END without the scenario checks
+    from sim.scenario.references import Entry
 
 NO_END = 10**9  # the last active step of a window without an end: beyond any horizon
 
