@@ -16,6 +16,7 @@ a shared 2-core VM: wall times carry other people's load (the load average is re
 
     .venv/bin/python experiments/bench/cli_speed.py              # ~5 minutes (idle machine)
     .venv/bin/python experiments/bench/cli_speed.py --quick      # one repeat, small synthetic
+    .venv/bin/python experiments/bench/cli_speed.py --from-json results/cli_speed.json --parent-only
 
 Writes ``results/cli_speed.json`` and ``results/cli_speed.md``.
 """
@@ -202,6 +203,40 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def parent_only(before: str, repeats: int) -> dict[str, Any]:
+    """The command's own process alone: no dashboard, no painter (``CITYPEACE_PAINTER=0``,
+    ``output.dashboard=false``), before and after (repeated, and first run), alternating in
+    one working folder each; median wall and CPU seconds. The painter's share (importing
+    Matplotlib and drawing) runs beside this process and is left out here."""
+    cases = {"two_cities_h1": ["scenario=two_cities", "horizon=1"], "tuzla": ["scenario=tuzla"]}
+    quiet = [*QUIET, "output.dashboard=false"]
+    rows = []
+    load_start = list(os.getloadavg())
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        before_root = unpack(before, tmp)
+        for name, cli_args in cases.items():
+            envs = {side: {"CITYPEACE_PAINTER": "0",
+                           "CITYPEACE_CACHE_DIR": str(tmp / f"c-{name}-{side}"), **extra}
+                    for side, extra in SIDES.items()}  # fmt: skip
+            folders = {side: tmp / f"{name}-{side}" for side in SIDES}
+            for folder in folders.values():
+                folder.mkdir()
+            run_cli(ROOT, [*cli_args, *quiet], folders["after"], envs["after"])  # fills the cache
+            got: dict[str, list[dict[str, float]]] = {side: [] for side in SIDES}
+            for _ in range(repeats):
+                for side in SIDES:
+                    root = before_root if side == "before" else ROOT
+                    got[side].append(run_cli(root, [*cli_args, *quiet], folders[side], envs[side]))
+            row: dict[str, Any] = {"case": name, "command": "citypeace " + " ".join(cli_args)}
+            for side, runs in got.items():
+                row[f"{side}_wall_s"] = statistics.median(r["wall_s"] for r in runs)
+                row[f"{side}_cpu_s"] = statistics.median(r["cpu_s"] for r in runs)
+            rows.append(row)
+    return {"repeats": repeats, "rows": rows, "load_average_start": load_start,
+            "load_average": list(os.getloadavg())}  # fmt: skip
+
+
 def to_markdown(result: dict[str, Any]) -> str:
     lines = [
         "# Command line speed (issue 17)",
@@ -245,6 +280,44 @@ def to_markdown(result: dict[str, Any]) -> str:
             f"{'' if 'engine_s' not in r else f'{engine:.2f} s'} | "
             f"{against(r['after_wall_s'])} | {against(one_wall)} |"
         )  # fmt: skip
+    lines += [
+        "",
+        "CPU seconds against the engine's own CPU time (the command's CPU includes the "
+        "painter's, which imports Matplotlib and draws while the parent runs):",
+        "",
+        "| command | after CPU / engine CPU | first run CPU / engine CPU |",
+        "| --- | ---: | ---: |",
+    ]
+    for r in result["rows"]:
+        if r.get("engine_cpu_s"):
+            e = r["engine_cpu_s"]
+            first = r.get("after_first_run_cpu_s")
+            lines.append(
+                f"| `{r['command']}` | {r['after_cpu_s'] / e:.2f}x "
+                f"(+{r['after_cpu_s'] - e:.2f} s) | "
+                + ("" if first is None else f"{first / e:.2f}x (+{first - e:.2f} s)") + " |"
+            )  # fmt: skip
+    own = result.get("parent_only")
+    if own:
+        lines += [
+            "",
+            "The command's own process alone (no dashboard, no painter; median of "
+            f"{own['repeats']}, alternating; load average "
+            f"{', '.join(f'{x:.1f}' for x in own['load_average_start'])} at the start, "
+            f"{', '.join(f'{x:.1f}' for x in own['load_average'])} at the end):",
+            "",
+            "| command | before wall | after wall | first run wall | before CPU | after CPU "
+            "| after / before, CPU | first run CPU | first run / before, CPU |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for r in own["rows"]:
+            lines.append(
+                f"| `{r['command']}` | {r['before_wall_s']:.2f} s | {r['after_wall_s']:.2f} s | "
+                f"{r['after_first_run_wall_s']:.2f} s | {r['before_cpu_s']:.2f} s | "
+                f"{r['after_cpu_s']:.2f} s | {r['after_cpu_s'] / r['before_cpu_s']:.2f} | "
+                f"{r['after_first_run_cpu_s']:.2f} s | "
+                f"{r['after_first_run_cpu_s'] / r['before_cpu_s']:.2f} |"
+            )  # fmt: skip
     d = result["dashboard"]
     lines += [
         "",
@@ -270,9 +343,13 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--from-json", type=Path, help="only redraw the Markdown of a result")
+    parser.add_argument("--parent-only", action="store_true",
+                        help="with --from-json: add the own-process comparison")  # fmt: skip
     args = parser.parse_args()
     # --from-json: only redraw the table of a stored result
     result = json.loads(args.from_json.read_text()) if args.from_json else measure(args)
+    if args.parent_only or not args.from_json:
+        result["parent_only"] = parent_only(args.before, 1 if args.quick else 5)
     from sim.outputs.atomic import write_json, write_text
 
     write_json(result, args.out / "cli_speed.json")
