@@ -131,7 +131,8 @@ def _drift_and_shocks(
         decay=tp.decay * kept,
     )
     ends = np.maximum(np.take(violence, src, axis=1), np.take(violence, dst, axis=1))
-    exposed = venue.exposure(ends, mediated, tp.venue_shield)
+    # Most worlds mediate few or no ties: skip the exposure's passes when it would return ends.
+    exposed = venue.exposure(ends, mediated, tp.venue_shield) if mediated.any() else ends
     return np.clip(
         trust.violence_shock(trust_now, cross_divide, exposed, tp.violence_shock), 0.0, 1.0
     )
