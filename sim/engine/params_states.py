@@ -41,6 +41,18 @@ class TrustParams:
     mediation_rate: float = param(
         0.05, 0, 1, "trust per month", "004:3801-3807 third-party mediation"
     )
+    venue_shield: float = param(
+        0.5,
+        0,
+        1,
+        "share of direct violence",
+        "004:3143-3151; 001:5119-5129, 5144-5148 mediated talks are held at a neutral venue "
+        "abroad, away from the fighting: a tie or an alliance's talks carried by a mediator "
+        "this month is spared this share of the direct violence at home (violence shock on "
+        "trust, talks stalling); the delegates still answer to constituencies under fire, so "
+        "not all of it. Size assumed (half); introduced after MAP's founding failed on the "
+        "merged model (docs/validation/issue15.md), i.e. motivated by that pattern",
+    )
     leadership_survival: float = param(
         0.6,
         0,

@@ -1,8 +1,11 @@
 """Alliance lifecycle, such as the Municipal Alliance for Peace (MODEL.md 5.8; 004:3097-3231).
 
 proposed -> negotiating -> founded -> active <-> suspended -> dissolved.
-Negotiation progresses only while a mediator trusted by both sides is active and violence is
-not too high; it was about five years for MAP (004:3107-3115). Founding needs minimum trust
+Negotiation progresses only while a mediator trusted by both sides is active and the violence
+the talks are exposed to is not too high; it was about five years for MAP (004:3107-3115).
+Mediated talks are held at a neutral venue abroad, so they feel only part of the violence at
+home (``sim.rules.venue``): MAP's preparatory meetings went on abroad while armed clashes were
+in full swing (004:3143-3151). Founding needs minimum trust
 between the member sides and secured funding. An active alliance is suspended while violence
 is above a threshold (staff were not seconded, 004:3191-3201) and dissolves when a founding
 member withdraws or trust stays below the exit threshold for too long.
@@ -26,14 +29,20 @@ def advance(
     funded: np.ndarray,
     withdrawn: np.ndarray,
     p,
+    talks_violence: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One month of lifecycle for every alliance; ``p`` is an AllianceParams (numbers or
     ``(R, 1)`` arrays).
 
-    Returns (state, progress, months_low). All inputs are arrays over alliances, (..., nA).
+    ``side_violence`` is the members' highest direct violence at home (it suspends an active
+    alliance); ``talks_violence`` the part of it the mediated talks are exposed to
+    (``venue.exposure``; ``side_violence`` when not given). Returns (state, progress,
+    months_low). All inputs are arrays over alliances, (..., nA).
     """
     state = state.copy()
-    talks = (state == NEGOTIATING) & mediated & (side_violence < p.stall_violence)
+    if talks_violence is None:
+        talks_violence = side_violence
+    talks = (state == NEGOTIATING) & mediated & (talks_violence < p.stall_violence)
     progress = np.where(talks, np.minimum(progress + p.negotiation_rate, 1.0), progress)
     found = (state == NEGOTIATING) & (progress >= 1.0) & (min_trust >= p.found_trust) & funded
     started = (state == FOUNDED) & funded

@@ -6,7 +6,9 @@ cooperation is remembered, 004:3769-3777, and the memory itself fades over decad
 baseline that national hostility and cultural violence depress. A success is a delivered
 outcome (aid or peace work delivered, a project completed), not an accepted offer. A mediator
 with trust above a threshold on both sides lifts the parties' trust each month of active
-mediation (004:3143-3157, 3801-3807).
+mediation (004:3143-3157, 3801-3807). Cross-divide trust falls with the direct violence a tie
+is exposed to; a tie a mediator carries meets at a neutral venue abroad and is exposed to only
+part of the violence at home (``sim.rules.venue``).
 """
 
 from __future__ import annotations
@@ -70,7 +72,9 @@ def remember(
 def violence_shock(
     trust: np.ndarray, cross_divide: np.ndarray, violence: np.ndarray, shock: Coefficient
 ) -> np.ndarray:
-    """Cross-divide trust falls in proportion to direct violence at the ends."""
+    """Cross-divide trust falls in proportion to the direct violence the tie is exposed to:
+    ``trust (1 - shock x violence x cross_divide)``, where ``violence`` is the larger D of the
+    ends, times ``1 - venue_shield`` for a tie a mediator carried this month (``venue``)."""
     return trust * (1.0 - shock * violence * cross_divide)
 
 

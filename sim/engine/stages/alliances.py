@@ -10,7 +10,7 @@ from sim.engine.events import EventLog
 from sim.engine.month import Month
 from sim.engine.state import State
 from sim.engine.world import World
-from sim.rules import alliances, group_sum, lederach
+from sim.rules import alliances, group_sum, lederach, venue
 
 
 def update_alliances(
@@ -50,6 +50,8 @@ def update_alliances(
         secured > 0,
         al.withdrawn,
         co.alliances,
+        # Mediated talks meet at a neutral venue abroad (rules.venue).
+        venue.exposure(side_violence, mediated, co.trust.venue_shield),
     )
     # An alliance across a divide that dissolves hardens its members' states (a withdrawal).
     dissolved = (al.state == alliances.DISSOLVED) & (before != alliances.DISSOLVED)

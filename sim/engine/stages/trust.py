@@ -11,7 +11,7 @@ from sim.engine.coefficients import Coefficients
 from sim.engine.month import Month
 from sim.engine.state import State
 from sim.engine.world import World
-from sim.rules import HUM, PEACE, ladder, trust
+from sim.rules import HUM, PEACE, ladder, trust, venue
 
 
 def update_trust(world: World, state: State, co: Coefficients, month: Month) -> None:
@@ -73,6 +73,7 @@ def update_trust(world: World, state: State, co: Coefficients, month: Month) -> 
         cultural,
         violence,
         state.countries.hostility.reshape(r, -1),
+        mediated,
         n_ties=world.n_ties,
         tp=tp,
     )
@@ -102,13 +103,15 @@ def _drift_and_shocks(
     cultural: np.ndarray,
     violence: np.ndarray,
     hostility: np.ndarray,
+    mediated: np.ndarray,
     tp: object,
 ) -> np.ndarray:
     """Success, failure and drift to the floor, then the violence shock, for a block of ties.
 
     ``cultural`` and ``violence`` are per actor (R, A), ``hostility`` per country pair;
     ``kept`` scales each tie's decay (its ladder stage), ``floor_share`` its baseline (a
-    ceremonial tie's is lower).
+    ceremonial tie's is lower). A tie a mediator carried this month (``mediated``) met at a
+    neutral venue abroad and feels only part of the violence at its ends (``rules.venue``).
     """
     floor = floor_share * trust.baseline(
         np.take(cultural, src, axis=1),
@@ -128,4 +131,8 @@ def _drift_and_shocks(
         decay=tp.decay * kept,
     )
     ends = np.maximum(np.take(violence, src, axis=1), np.take(violence, dst, axis=1))
-    return np.clip(trust.violence_shock(trust_now, cross_divide, ends, tp.violence_shock), 0.0, 1.0)
+    # Most worlds mediate few or no ties: skip the exposure's passes when it would return ends.
+    exposed = venue.exposure(ends, mediated, tp.venue_shield) if mediated.any() else ends
+    return np.clip(
+        trust.violence_shock(trust_now, cross_divide, exposed, tp.violence_shock), 0.0, 1.0
+    )
