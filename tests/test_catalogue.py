@@ -1778,6 +1778,42 @@ FORMAT_CASES += [
         ),
     ),
     Case(
+        "deaths-share-above-half",
+        "events.yaml",
+        "events[4].share",
+        "5.0",
+        "[0.0, 0.5]",
+        edit=_add_event(date="2003-01", type="deaths", targets=EAST, share=5.0),
+    ),
+    Case(
+        "deaths-unknown-actor",
+        "events.yaml",
+        "events[4].targets.actors",
+        "'atlantis'",
+        "a known actor id",
+        edit=_add_event(
+            date="2003-01", type="deaths", targets={"actors": ["atlantis"]}, share=0.01
+        ),
+    ),
+    Case(
+        "deaths-before-start",
+        "events.yaml",
+        "events[4].date",
+        "'1999-06'",
+        "a date within the horizon [2000-01, 2009-12]",
+        edit=_add_event(date="1999-06", type="deaths", targets=EAST, share=0.01),
+    ),
+    Case(
+        "deaths-target-not-a-city",
+        "events.yaml",
+        "events[4].targets.actors",
+        "'mediator'",
+        "a municipality id",
+        edit=_add_event(
+            date="2003-01", type="deaths", targets={"actors": ["mediator"]}, share=0.01
+        ),
+    ),
+    Case(
         "displacement-share-misspelt",
         "events.yaml",
         "events[4].shares",

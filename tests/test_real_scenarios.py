@@ -89,19 +89,27 @@ def test_seoul_policies_change_channels() -> None:
 # docs/validation/README.md, not loosened or relabelled (issue 15 item 10). The test pins the
 # list both ways: any other pattern failing, or one of these holding again, fails it.
 NO_LONGER_HOLD = {
-    # ABC's EUR 2.5 per inhabitant a year moves Tuzla's positive peace by about 0.005 (< 0.01)
+    # ABC's EUR 2.5 per inhabitant a year moves Tuzla's positive peace by about 0.005 (< 0.01);
+    # with Bosnia's national flow encoded (encode3) the gaps are 0.009-0.027 but these three
+    # still hold in at most 67% of seeds (no_abc_slower_recovery: FAIL_ONLY_IN_30_SEEDS below)
     "tuzla": {
-        "no_abc_slower_recovery",
         "low_participation_worse",
         "no_coordination_worse",
         "no_field_visits_worse",
     },
-    # MAP is founded in 2005 since talks through a mediator meet at a neutral venue abroad
-    # (trust.venue_shield, founding branch), but is active for one month only: post-intifada
-    # Palestinian D (never below 0.24) stays above alliances.suspend_violence (0.18, calibrated
-    # on MAP before issue 15's violence rules), so no joint money flows in 2006-2011 and its
-    # collapse after 2012 cannot show (docs/validation/issue15.md, "MAP founding").
-    "map": {"map_joint_work_collapses"},
+    # The Second Intifada's pressure re-encoded from published casualties (encode3: B'Tselem's
+    # deaths per inhabitant on the rules' Bosnia-calibrated D^2 scale, scenarios/map/events.yaml):
+    # Palestinian direct violence is about 0.2 in the intifada, not 0.57. MAP is now founded in
+    # about 2005 (the four founding patterns that failed hold again), but the intifada no longer
+    # devastates the towns, deepens deprivation or hardens the states, the EU no longer refuses
+    # its grant, and the 2008-09 suspension comes in 43% of 30 seeds.
+    "map": {
+        "map_eu_grant_refused",
+        "map_suspended_as_violence_grows",
+        "intifada_devastates_palestinian_towns",
+        "intifada_deepens_deprivation",
+        "intifada_hardens_the_states",
+    },
     # The Croatian case's first run after issue 15's dynamics (docs/validation/issue15.md):
     # small programmes' doses per inhabitant move trust, capacity and needs by less than 0.01
     "croatia_twinnings": {
@@ -118,7 +126,7 @@ NO_LONGER_HOLD = {
 NEW_THAT_FAIL = {
     # gap 0.014 < 0.02: the spill from ABC's peace work to cohesion is real but smaller;
     # second round: interrupted / completed ABC projects is a median 0.43 > 0.25
-    "tuzla": {"abc_social_renewal_strengthens_cohesion", "abc_projects_mostly_finish"},
+    "tuzla": {"abc_projects_mostly_finish"},
     # (map: intifada_deepens_deprivation and intifada_hardens_the_states failed in their first
     # run on the model before dyn3; on the merged model, blind to them, both hold: see
     # docs/validation/issue15.md, "After merging dyn3")
@@ -127,6 +135,15 @@ NEW_THAT_FAIL = {
     # trust rises by a median 0.046 < 0.05 (43% of seeds); second round: Seoul-Pyongyang trust
     # falls by a median 0.015 < 0.02 between 2011-12 and 2016-17 (3% of seeds)
     "seoul_pyongyang": {"exchange_builds_trust_with_pyongyang", "event_driven_goodwill_fades"},
+}
+
+
+# On a knife edge since Bosnia's national reconstruction flow was encoded (encode3,
+# docs/validation/issue15.md "Encoding fixes"): they hold in the 10 seeds of the default run
+# (>= 80%) and fail in the record's 30 (no_abc_slower_recovery 60%, abc_social_renewal 70%).
+# Pinned both ways for each seed count, so neither direction goes unnoticed.
+FAIL_ONLY_IN_30_SEEDS = {
+    "tuzla": {"no_abc_slower_recovery", "abc_social_renewal_strengthens_cohesion"},
 }
 
 
@@ -144,6 +161,8 @@ def test_patterns_hold_in_the_ensemble(name: str, request: pytest.FixtureRequest
     table = evaluate(case.patterns, runs)
     failing = table[~table["pass"]]
     expected = NO_LONGER_HOLD.get(name, set()) | NEW_THAT_FAIL.get(name, set())
+    if seeds == 30:
+        expected |= FAIL_ONLY_IN_30_SEEDS.get(name, set())
     assert set(failing["pattern"]) == expected, (
         "\n" + failing[["pattern", "share", "value"]].to_string()
     )

@@ -2,7 +2,8 @@
 
 ``disaster``: needs += needs_shock (1 - needs), capacity *= 1 - capacity_loss, once.
 ``displacement``: a share of residents flees (population -> fled); ``return``: a share of those
-who fled comes back (fled -> population). Other cities are untouched, people are conserved.
+who fled comes back (fled -> population); ``deaths``: a share of residents dies (population
+falls, nobody returns). Other cities are untouched; flight and return conserve people.
 """
 
 from __future__ import annotations
@@ -112,3 +113,43 @@ def test_people_are_conserved_and_never_negative(share: float, back: float, fled
         c = state.cities
         assert np.all(c.population > 0) and np.all(c.fled >= 0)
         np.testing.assert_allclose(c.population + c.fled, total, rtol=1e-12)
+
+
+def test_deaths_lower_residents_for_good(tmp_path: Path) -> None:
+    """A ``deaths`` event removes its share of the target cities' residents at the start of its
+    month; unlike flight, nobody is added to ``fled``, so nobody can return."""
+    model = _with_events(
+        tmp_path, {"date": "2001-01", "type": "deaths", "targets": EAST, "share": 0.04}, fled=500
+    )
+    east, west = model.actor_index["eastville"], model.actor_index["westburg"]
+    c, events = model.cities, model.batch.events
+    residents, west0 = c.population[east], c.population[west]
+    events.apply(12, model.batch.state, model.batch.co)
+    assert c.population[east] == pytest.approx(0.96 * residents)
+    assert c.fled[east] == 500 and c.population[west] == west0
+
+
+def test_deaths_show_in_a_run_and_only_from_their_month(tmp_path: Path) -> None:
+    dead = _with_events(
+        tmp_path / "a", {"date": "2001-01", "type": "deaths", "targets": EAST, "share": 0.1}
+    ).run(24)
+    calm = _with_events(tmp_path / "b").run(24)
+    a, b = dead.timeseries(), calm.timeseries()
+    assert a["population@eastville"].iloc[11] == b["population@eastville"].iloc[11]
+    assert a["population@eastville"].iloc[12] < 0.95 * b["population@eastville"].iloc[12]
+
+
+@settings(max_examples=20, deadline=None)
+@given(share=st.floats(0.0, 0.5))
+def test_deaths_keep_residents_positive_and_finite(share: float) -> None:
+    from sim.engine.events import EventLog, EventsEngine
+
+    model = PeaceModel("two_cities", seed=1)
+    state, world = model.batch.state, model.world
+    engine = EventsEngine(world, EventLog(world))
+    before = state.cities.population.copy()
+    for _ in range(3):
+        engine._deaths({"targets": EAST, "share": share}, state, model.batch.co)
+    c = state.cities
+    assert np.all(np.isfinite(c.population)) and np.all(c.population > 0)
+    assert np.all(c.population <= before)

@@ -214,28 +214,45 @@ def _with_series(name: str, series: list[str]) -> Any:
 
 
 def test_programme_and_tie_type_series_add_up_in_tuzla() -> None:
-    """Tuzla has one programme, carried by partnership ties: its series are the totals."""
+    """Tuzla has ABC on partnership ties and the national reconstruction flow (one prp_*
+    programme per town) on funding ties: per programme and per tie type, the series add up to
+    the totals."""
+    prp = ["prp_tuzla", "prp_mixed_town", "prp_bosniak_town", "prp_croat_town", "prp_rs_town"]
+    progs = ["abc", *prp]
+    projects = [
+        f"projects_{s}_development" for s in ("started", "completed", "active", "interrupted")
+    ]
     names = [
-        "funds_total@programme:abc",
+        *(f"funds_total@programme:{p}" for p in progs),
+        *(f"flows_development@programme:{p}" for p in progs),
+        *(f"{col}@programme:{p}" for col in projects for p in progs),
         "funds_peace@programme:abc",
-        "flows_development@programme:abc",
-        *(f"projects_{s}_development@programme:abc" for s in ("started", "completed", "active", "interrupted")),
         "funds_total@tie_type:partnership",
+        "funds_total@tie_type:funding",
         "funds_total@tie_type:twinning",
     ]  # fmt: skip
     model = PeaceModel(_with_series("tuzla", names), seed=3).run()
     ts = model.timeseries()
-    np.testing.assert_allclose(ts["funds_total@programme:abc"], ts["funds_total"], atol=1e-9)
+
+    def summed(measure: str, among: list[str]) -> pd.Series:
+        return sum(ts[f"{measure}@programme:{p}"] for p in among)
+
+    np.testing.assert_allclose(summed("funds_total", progs), ts["funds_total"], atol=1e-6)
     np.testing.assert_allclose(
         ts["funds_peace@programme:abc"], ts["funds_peace_direct"] + ts["funds_peace_io"], atol=1e-9
     )
-    np.testing.assert_array_equal(ts["flows_development@programme:abc"], ts["flows_development"])
-    for s in ("started", "completed", "active", "interrupted"):
-        col = f"projects_{s}_development"
-        np.testing.assert_array_equal(ts[f"{col}@programme:abc"], ts[col])
-    np.testing.assert_allclose(ts["funds_total@tie_type:partnership"], ts["funds_total"], atol=1e-9)
+    np.testing.assert_array_equal(summed("flows_development", progs), ts["flows_development"])
+    for col in projects:
+        np.testing.assert_array_equal(summed(col, progs), ts[col])
+    np.testing.assert_allclose(
+        ts["funds_total@tie_type:partnership"], ts["funds_total@programme:abc"], atol=1e-9
+    )
+    np.testing.assert_allclose(
+        ts["funds_total@tie_type:funding"], summed("funds_total", prp), atol=1e-6
+    )
     assert (ts["funds_total@tie_type:twinning"] == 0).all()
     assert ts["projects_completed_development@programme:abc"].sum() > 50
+    assert ts["funds_total@programme:prp_tuzla"].max() > 50 * ts["funds_total@programme:abc"].max()
     plain = PeaceModel("tuzla", seed=3).run().timeseries()
     pd.testing.assert_frame_equal(plain, ts[plain.columns], check_exact=True)
 

@@ -54,7 +54,8 @@ CSS = """
 .cp-date { font-size: 22px; font-weight: 600; margin-right: 8px; }
 .cp-head { display: flex; align-items: baseline; flex-wrap: wrap; gap: 4px; }
 .cp-month { font-size: 13px; color: #333; white-space: normal; }
-.cp-status { white-space: nowrap; overflow-x: auto; overflow-y: hidden; max-height: 30px; }
+.cp-status { white-space: nowrap; overflow-x: auto; overflow-y: hidden; max-height: 30px;
+             max-width: calc(100vw - 24px); }
 .cp-chip { display: inline-block; padding: 1px 7px; margin: 1px; border-radius: 10px;
            background: #eef; font-size: 12px; }
 .cp-chip.closed { background: #fdd; } .cp-chip.open { background: #dfd; }

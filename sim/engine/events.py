@@ -233,6 +233,12 @@ class EventsEngine:
         c.fled[:, rows] -= moved
         c.population[:, rows] += moved
 
+    def _deaths(self, ev: dict[str, Any], state: State, co: Coefficients) -> None:
+        """A share of the residents dies: population falls and, unlike flight, nobody returns
+        (famine or war deaths that a scenario takes from published counts)."""
+        c, rows = state.cities, self._cities(ev["targets"])
+        c.population[:, rows] *= 1.0 - ev["share"]
+
     def _convene_alliance(self, ev: dict[str, Any], state: State, co: Coefficients) -> None:
         column = state.alliances.state[:, self.world.alliance_index[ev["alliance"]]]
         column[column == alliance_rules.PROPOSED] = alliance_rules.NEGOTIATING

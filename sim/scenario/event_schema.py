@@ -161,6 +161,14 @@ class Displacement(_Event):
     share: Number(0, 0.99)
 
 
+class Deaths(_Event):
+    """A share of the target cities' residents dies (``population`` falls; nobody comes back)."""
+
+    type: Literal["deaths"]
+    targets: Targets
+    share: Number(0, 0.5)
+
+
 class Return(_Event):
     """A share of the target cities' people who fled comes back (``fled`` -> ``population``)."""
 
@@ -184,6 +192,7 @@ EVENT_CLASSES = (
     Disaster,
     Displacement,
     Return,
+    Deaths,
 )
 EVENT_TYPES = tuple(c.model_fields["type"].annotation.__args__[0] for c in EVENT_CLASSES)
 EVENT_KEYS = sorted({k for c in EVENT_CLASSES for k in c.known_keys()})
@@ -212,7 +221,8 @@ Event = Annotated[
     | Handover
     | Disaster
     | Displacement
-    | Return,
+    | Return
+    | Deaths,
     Field(discriminator="type"),
     BeforeValidator(_event_keys),
 ]

@@ -121,7 +121,7 @@ def check_events(
         elif kind == "disaster":
             ev["targets"] = _targets(entry, rec.targets, sc)
             ev["needs_shock"], ev["capacity_loss"] = rec.needs_shock, rec.capacity_loss
-        elif kind in ("displacement", "return"):
+        elif kind in ("displacement", "return", "deaths"):
             ev["targets"] = _targets(entry, rec.targets, sc)
             ev["share"] = rec.share
         elif kind == "refugee_influx":
