@@ -22,10 +22,11 @@ A null is classified, per scenario:
 - ``visible``: some outcome moves visibly;
 - ``faint``: some recorded series differs from the full model's in some seed, none visibly;
 - ``idle``: every recorded series (all of them, not only :data:`OUTCOMES`) is identical, seed
-  by seed, to the full model's: the mechanism changes nothing in this scenario.
+  by seed, to the full model's (to 1e-12): the mechanism changes nothing in this scenario.
 
 Seeds are paired (the same seed drives the same random stream in both models), so an idle null
-gives bit-identical runs. Run from the repository root::
+gives identical runs. Only the baseline policy runs: a mechanism that acts only under a
+scenario's other policies (a lever a policy sets) is not seen here. Run from the repository root::
 
     .venv/bin/python -m sim.experiments.mechanism_effects docs/validation \\
         tuzla map seoul_pyongyang croatia_twinnings --seeds 30

@@ -35,7 +35,8 @@ def closeness(rows: pd.DataFrame) -> pd.Series:
 def strongest(table: pd.DataFrame, scenario: str, null: str, k: int = 2) -> pd.DataFrame:
     """The ``k`` outcomes of a null in a scenario nearest to (or furthest beyond) visible."""
     rows = table[(table["scenario"] == scenario) & (table["null"] == null)]
-    rows = rows.assign(closeness=closeness(rows))
+    # rounded so that ties (a gap and its mirror, e.g. D and negative_peace) keep table order
+    rows = rows.assign(closeness=closeness(rows).round(6))
     return rows.sort_values("closeness", ascending=False, kind="stable").head(k)
 
 
@@ -109,11 +110,11 @@ def render(table: pd.DataFrame, status: Mapping[str, str], meta: Mapping[str, An
             "is the larger interquartile range across seeds at that month. **visible**: some "
             f"outcome's gap is at least {meta['floor']} on an index or share (one unit on a count) "
             "and at least the spread; **faint**: some recorded series differs, none visibly "
-            "(*small*: the nearest "
-            "outcome's gap is below the floor; *noisy*: it is within the spread); "
-            "**idle**: every recorded series (not only the listed outcomes) is identical seed "
-            "by seed: the mechanism does nothing in that scenario. A cell gives the outcomes "
-            "nearest to visible, or furthest beyond it (largest min(gap/floor, gap/spread); "
+            "(*small*: the nearest outcome's gap is below the floor; *noisy*: it is within "
+            "the spread); **idle**: every recorded series (not only the listed outcomes) is "
+            "identical seed by seed (to 1e-12): the mechanism does nothing in that scenario. "
+            "Only the baseline policy runs. A cell gives the outcomes nearest to visible, or "
+            "furthest beyond it (largest min(gap/floor, gap/spread); "
             "two for a visible cell, one for a faint one): the gap, signed (null minus full), "
             "its month, and gap/spread. The last column is the mechanism's status in "
             "[mechanisms.md](mechanisms.md).",
