@@ -81,3 +81,18 @@ def test_two_cities_table_names_a_no_op_idle_and_no_recovery_visible(tmp_path: P
     assert "| no_op | nothing | **idle** |" in text
     assert "## Idle in every scenario\n\nCandidates" in text and "- nothing" in text
     assert not list(tmp_path.glob(".*.tmp"))  # written atomically, nothing left behind
+
+
+def test_a_local_series_counts_and_people_are_shares_of_the_citys_own_population() -> None:
+    full, null = runs(0.5, 0.0), runs(0.5, 0.0)
+    for ts in full + null:
+        ts["population"] = 1_000_000.0
+        ts["population@town"] = 10_000.0
+    for ts in null:
+        ts.loc[6:, "population@town"] = 9_800.0  # 2% of the town, 0.02% of the scenario
+    rows = me.effects(full, null).set_index("outcome")
+    town = rows.loc["population@town"]
+    assert town["scope"] == "local" and town["kind"] == "people"
+    assert abs(town["gap"] + 0.02) < 1e-12 and bool(town["visible"])
+    assert rows.at["capacity", "scope"] == "aggregate"
+    assert verdict(full, null) == "visible"

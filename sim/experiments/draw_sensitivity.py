@@ -207,13 +207,15 @@ def render(table: pd.DataFrame, record: Mapping[tuple[str, str], float], meta: M
             f"| {scenario} | {pattern} | {first.role} | {_pct(record[(scenario, pattern)])} | "
             f"{_pct(first.pass_share)} | {top} |"
         )
-    decisive = table[(table["q_value"] < 0.05)]
+    decisive = table[table["q_value"] < 0.05]
     counts = decisive.groupby("coefficient")["pattern"].nunique().sort_values(ascending=False)
-    recurring = [
-        f"- `{k.removeprefix('model.')}`: {n} patterns "
-        f"({', '.join(sorted(decisive.loc[decisive['coefficient'] == k, 'pattern']))})"
-        for k, n in counts.items()
-    ]
+    recurring = []
+    for key, n in counts.items():
+        rows = decisive[decisive["coefficient"] == key].sort_values("rho", ascending=False)
+        signs = set(np.sign(rows["rho"]))
+        tag = " **(opposite directions)**" if len(signs) > 1 else ""
+        named = ", ".join(f"{r.scenario}/{r.pattern} {r.rho:+.2f}" for r in rows.itertuples())
+        recurring.append(f"- `{key.removeprefix('model.')}`: {n} pattern(s){tag}: {named}")
     return "\n".join(
         [
             "# Draw sensitivity: which coefficients decide the fragile patterns",
@@ -242,7 +244,12 @@ def render(table: pd.DataFrame, record: Mapping[tuple[str, str], float], meta: M
             "",
             *lines,
             "",
-            "## Coefficients that decide several patterns (q < 0.05)",
+            "## Coefficients that decide patterns (q < 0.05)",
+            "",
+            "Each with the patterns it decides and rho (+: raising it helps the pattern). A "
+            "coefficient pulling patterns in opposite directions trades one against the other: "
+            "its value sits between what the two groups need, and moving it buys one group at "
+            "the other's cost (and would be tuning on both).",
             "",
             *(recurring or ["none"]),
             "",

@@ -4,8 +4,10 @@ The mechanism table (``mechanism_table``) says which mechanisms a source-backed 
 This diagnostic asks the prior question: does switching the mechanism off change anything
 anyone could observe? For every null of ``configs/nulls/`` and every scenario it runs the full
 model and the null over the same seeds (the baseline policy, one batched ensemble per scenario)
-and, for each outcome of :data:`OUTCOMES`, finds the month where the null's seed median lies
-furthest from the full model's, and compares that gap with the seed-to-seed spread there.
+and, for each outcome (:data:`OUTCOMES`, scenario-wide, and the local series of :data:`LOCAL`,
+each city's, tie's, programme's and country pair's, since a mechanism may act on one city only),
+finds the month where the null's seed median lies furthest from the full model's, and compares
+that gap with the seed-to-seed spread there.
 
 Measure (chosen to read as "would anyone see it"): ``gap`` is the largest absolute difference
 over the horizon between the two seed medians; ``spread`` is the larger of the two models'
@@ -41,6 +43,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
+import re
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
@@ -81,6 +84,25 @@ OUTCOMES: tuple[tuple[str, str], ...] = (
     *((n, "people") for n in PEOPLE),
     *((n, "money") for n in MONEY),
 )
+# Local outcomes, where the scenario records them: a mechanism may act on one city or tie only.
+LOCAL = (
+    (re.compile(r"(direct_violence|structural_violence|cultural_violence|needs|capacity|cohesion"
+                r"|negative_peace|positive_peace|peace|trust|funded)@.+"), "index"),
+    (re.compile(r"hostility_[A-Z]+_[A-Z]+"), "index"),
+    (re.compile(r"(population|displaced|fled)@.+"), "people"),  # of the city's first population
+    (re.compile(r"(received_funds|funds_total)@.+"), "money"),
+)  # fmt: skip
+
+
+def outcomes(columns: Sequence[str]) -> list[tuple[str, str, str]]:
+    """(series, kind, scope) of every outcome a run records: :data:`OUTCOMES`, then local."""
+    out = [(n, k, "aggregate") for n, k in OUTCOMES if n in columns]
+    for name in columns:
+        for pattern, kind in LOCAL:
+            if pattern.fullmatch(name):
+                out.append((name, kind, "local"))
+                break
+    return out
 
 
 def models(base: Mapping[str, Any], nulls: Mapping[str, NullModel]) -> dict[str, dict[str, Any]]:
@@ -119,8 +141,9 @@ def _matrix(runs: Sequence[pd.DataFrame], name: str, kind: str, scale: float) ->
 
 def _scale(full: Sequence[pd.DataFrame], name: str, kind: str) -> float:
     """What a people or money outcome is divided by (so its floor is a share)."""
-    if kind == "people":
-        v = np.median([ts["population"].iloc[0] for ts in full])
+    if kind == "people":  # the city's own population for a local series
+        base = "population" + name[name.index("@") :] if "@" in name else "population"
+        v = np.median([ts[base].iloc[0] for ts in full])
     elif kind == "money":
         v = np.median([ts[name].sum() for ts in full])
     else:
@@ -136,8 +159,8 @@ def effects(
     f = [a for a, _ in pairs]
     n = [b for _, b in pairs]
     rows = []
-    for name, kind in OUTCOMES:
-        if not f or name not in f[0].columns or name not in n[0].columns:
+    for name, kind, scope in outcomes(list(f[0].columns) if f else []):
+        if name not in n[0].columns:
             continue
         scale = _scale(f, name, kind)
         xf, xn = _matrix(f, name, kind, scale), _matrix(n, name, kind, scale)
@@ -153,6 +176,7 @@ def effects(
             {
                 "outcome": name,
                 "kind": kind,
+                "scope": scope,
                 "month": t,
                 "date": str(f[0]["date"].iloc[t]) if "date" in f[0].columns else str(t),
                 "full_median": float(mf[t]),

@@ -56,6 +56,15 @@ def _cell(table: pd.DataFrame, scenario: str, null: str, verdict: str) -> str:
     return f"{verdict}: " + "; ".join(parts)
 
 
+def _largest(table: pd.DataFrame, mechanism: str) -> str:
+    """The largest gap, over scenarios and outcomes, that removing the mechanism makes."""
+    rows = table[table["mechanism"] == mechanism]
+    if not len(rows) or not rows["gap"].abs().max() > 0:
+        return "no gap anywhere"
+    r = rows.loc[rows["gap"].abs().idxmax()]
+    return f"largest gap {r['outcome']} {r['gap']:+.2g} in {r['scenario']} ({r['date']})"
+
+
 def _ratio(x: float) -> str:
     return "∞ x" if np.isinf(x) else f"{x:.1f} x"
 
@@ -120,8 +129,12 @@ def render(table: pd.DataFrame, status: Mapping[str, str], meta: Mapping[str, An
             "[mechanisms.md](mechanisms.md).",
             "",
             f"Cells: {counts['visible']} visible, {counts['faint']} faint, "
-            f"{counts['idle']} idle. Outcomes: {', '.join(meta['outcomes'])} "
-            "(those a scenario records).",
+            f"{counts['idle']} idle. Scenario-wide outcomes: {', '.join(meta['outcomes'])} "
+            "(those a scenario records); local outcomes, since a mechanism may act on one city "
+            "only: each city's violence, needs, capacity, cohesion, peace indices, population, "
+            "displaced, fled and funds received (`x@city`, people as shares of the city's first "
+            "population), each recorded tie's trust, each programme's funding and each pair of "
+            "countries' hostility.",
             "",
             *lines,
             "",
@@ -133,7 +146,7 @@ def render(table: pd.DataFrame, status: Mapping[str, str], meta: Mapping[str, An
             "",
             "## Never visible (faint or idle everywhere)",
             "",
-            *([f"- {m}" for m in never_visible] or ["none"]),
+            *([f"- {m}: {_largest(table, m)}" for m in never_visible] or ["none"]),
             "",
             "## Acting visibly but tested by no pattern",
             "",
