@@ -188,7 +188,7 @@ def _pct(x: float) -> str:
 def render(table: pd.DataFrame, record: Mapping[tuple[str, str], float], meta: Mapping) -> str:
     """The Markdown report: per fragile pattern, its top coefficients."""
     lines = [
-        "| scenario | pattern | role | record (20 draws) | here | top coefficients: rho "
+        "| scenario | pattern | role | passed in the record's draws | here | top coefficients: rho "
         "(q); pass rate below / above its value |",
         "| --- | --- | --- | ---: | ---: | --- |",
     ]
@@ -200,7 +200,7 @@ def render(table: pd.DataFrame, record: Mapping[tuple[str, str], float], meta: M
             top = "<br>".join(
                 f"`{r.coefficient.removeprefix('model.')}` {r.rho:+.2f} (q {r.q_value:.2g}); "
                 f"{_pct(r.pass_below)} / {_pct(r.pass_above)} "
-                f"(hold {r.hold_below:.0%} / {r.hold_above:.0%})"
+                f"(hold {_pct(r.hold_below)} / {_pct(r.hold_above)})"
                 for r in rows.head(TOP).itertuples()
             )
         lines.append(
