@@ -151,8 +151,9 @@ def render(table: pd.DataFrame, status: Mapping[str, str], meta: Mapping[str, An
             "## Acting visibly but tested by no pattern",
             "",
             "A source-backed evidence pattern on this outcome, in this scenario, could test the "
-            "mechanism (the largest visible effect per scenario; writing the pattern needs a "
-            "source, not this table):",
+            "mechanism (up to three visible outcomes per scenario, the clearest first, as full "
+            "model -> without the mechanism; writing the pattern needs a source, not this "
+            "table):",
             "",
             *(lacking or ["none"]),
             "",
