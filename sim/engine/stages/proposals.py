@@ -13,10 +13,11 @@ import numpy as np
 
 from sim.engine.chunks import by_ties
 from sim.engine.coefficients import Coefficients
+from sim.engine.kernels import offers as offer_loops
 from sim.engine.month import Month
 from sim.engine.state import State
 from sim.engine.world import World
-from sim.rules import HUM, gates, group_sum, proposals
+from sim.rules import HUM, fused, gates, group_sum, proposals
 from sim.rules.money import dose as money_dose
 
 REFERENCE_PEOPLE = 100_000.0  # a non-city recipient without a community: a town this size
@@ -39,19 +40,8 @@ def make_offers(
     need = np.take(world.context(state.cities.needs, 0.5), t.dst, axis=1)
     # Committed: recent contact worth more than one full month's three months ago.
     keep = 1.0 - co.trust.intensity_decay
-    committed = ties.intensity > keep * keep * keep
+    threshold = keep * keep * keep
     stage = np.where(world.groups.on_ladder & co.switches.ladder, ties.stage, 0)
-    weight = by_ties(
-        _weights, ties.trust, np.maximum(need, 0.05), t.mandate, month.open, committed, stage,
-        n_ties=world.n_ties, commit_share=pp.commit_share, stage_weight=pp.stage_weight,
-    )  # fmt: skip
-    offer = proposals.split_by_weight(resources, t.src, weight)
-    # Each programme's money over its own (programme, tie) rows and pillars.
-    row_weight = np.take(weight, world.row_tie, axis=-1) * world.row_pillars_at(month.step)
-    row_weight = row_weight * state.programmes.row_active
-    split = proposals.split_by_weight(money, world.row_prog, row_weight)
-    if world.row_tie.size:  # a scenario without programmes has no programme money
-        offer = offer + group_sum(split, world.row_tie, world.n_ties)
     # Sanctions let only part of direct humanitarian money through; the rest stays with the
     # provider, like money with no open tie.
     passage = by_ties(
@@ -65,9 +55,24 @@ def make_offers(
         friction=co.gates.sanction_friction,
     )
     passage = np.where(co.switches.gates, passage, 1.0)
-    offer[HUM] *= passage
-    offer_total = offer.sum(axis=0)
-    has_offer = offer_total > 0
+    if fused.wanted(month.open.size):  # the same arithmetic in two loops (sim.engine.kernels)
+        offer, split, offer_total, has_offer = _offers_fused(
+            world, state, co, month, money, resources, need, threshold, stage, passage
+        )
+    else:
+        committed = ties.intensity > threshold
+        weight = by_ties(
+            _weights, ties.trust, np.maximum(need, 0.05), t.mandate, month.open, committed,
+            stage, n_ties=world.n_ties, commit_share=pp.commit_share,
+            stage_weight=pp.stage_weight,
+        )  # fmt: skip
+        offer = proposals.split_by_weight(resources, t.src, weight)
+        split = _programme_split(world, state, month, money, weight)
+        if world.row_tie.size:  # a scenario without programmes has no programme money
+            offer = offer + group_sum(split, world.row_tie, world.n_ties)
+        offer[HUM] *= passage
+        offer_total = offer.sum(axis=0)
+        has_offer = offer_total > 0
     # The offer as a dose: EUR per inhabitant of the recipient (a non-city recipient: its
     # community's cities' mean, or a town of REFERENCE_PEOPLE).
     people = world.context(state.cities.people, REFERENCE_PEOPLE)
@@ -106,6 +111,43 @@ def make_offers(
     month.parts, month.taken = parts, parts / pp.items
     month.ladder_stage = stage
     month.accepted, month.declined = accepted, has_offer & ~accepted
+
+
+def _programme_split(
+    world: World, state: State, month: Month, money: np.ndarray, weight: np.ndarray
+) -> np.ndarray:
+    """(3, R, rows) each programme's money over its own (programme, tie) rows and pillars."""
+    row_weight = np.take(weight, world.row_tie, axis=-1) * world.row_pillars_at(month.step)
+    row_weight = row_weight * state.programmes.row_active
+    return proposals.split_by_weight(money, world.row_prog, row_weight)
+
+
+def _offers_fused(
+    world: World,
+    state: State,
+    co: Coefficients,
+    month: Month,
+    money: np.ndarray,
+    resources: np.ndarray,
+    need: np.ndarray,
+    threshold: np.ndarray,
+    stage: np.ndarray,
+    passage: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The offers as in :func:`make_offers`'s numpy form, in the compiled loops of
+    ``sim.engine.kernels.offers``: (offer, split, offer total, has offer)."""
+    t, pp = world.ties, co.proposals
+    weight, weight_total = offer_loops.weights(
+        state.ties.trust, need, t.mandate, month.open, state.ties.intensity, threshold,
+        pp.commit_share, stage, pp.stage_weight, t.src, world.n_actors,
+    )  # fmt: skip
+    share = np.divide(
+        resources, weight_total, out=np.zeros_like(weight_total), where=weight_total > 0
+    )
+    split = _programme_split(world, state, month, money, weight)
+    extra = group_sum(split, world.row_tie, world.n_ties) if world.row_tie.size else None
+    offer, offer_total, has_offer = offer_loops.offers(weight, share, t.src, extra, passage)
+    return offer, split, offer_total, has_offer
 
 
 def _parts_of_offers(
