@@ -51,25 +51,39 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
     return a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes()
 
 
-def _synthetic_run(monkeypatch: pytest.MonkeyPatch, numba: str) -> tuple[dict, pd.DataFrame]:
+# A ladder that climbs within the run, so that every stage's branch is taken.
+FAST_LADDER = {
+    "ladder": {"climb_months": 2, "climb_benefit": 0.1, "climb_trust": 0.2, "fall_months": 3}
+}
+
+
+def _synthetic_run(
+    monkeypatch: pytest.MonkeyPatch, numba: str, params: dict
+) -> tuple[dict, pd.DataFrame]:
     monkeypatch.setenv("CITYPEACE_NUMBA", numba)
     case = generate(
         SyntheticSpec(n_cities=600, horizon=36, n_countries=8, n_networks=4, mean_degree=7.4),
         seed=3,
     )
-    model = PeaceModel(case, seed=3).run()
+    model = PeaceModel(case, seed=3, params=params).run()
     return _arrays(model.batch.state), model.timeseries()
 
 
-def test_a_synthetic_run_is_the_same_with_the_kernels(monkeypatch: pytest.MonkeyPatch) -> None:
-    plain_state, plain_ts = _synthetic_run(monkeypatch, "0")
-    fused_state, fused_ts = _synthetic_run(monkeypatch, "1")
+@pytest.mark.parametrize("params", [{}, FAST_LADDER], ids=["default", "fast_ladder"])
+def test_a_synthetic_run_is_the_same_with_the_kernels(
+    monkeypatch: pytest.MonkeyPatch, params: dict
+) -> None:
+    plain_state, plain_ts = _synthetic_run(monkeypatch, "0", params)
+    fused_state, fused_ts = _synthetic_run(monkeypatch, "1", params)
     assert plain_state.keys() == fused_state.keys()
     different = [k for k in plain_state if not _same(plain_state[k], fused_state[k])]
     assert not different
     pd.testing.assert_frame_equal(fused_ts, plain_ts, check_exact=True)
-    # The run did something the kernels compute: offers, trust moving, ladder stages.
+    # The run did something the kernels compute: trust moving, memory, ladder stages.
     assert (plain_state["ties.trust"] != plain_state["ties.memory"]).any()
+    assert (plain_state["ties.memory"] > 0).any()
+    if params:
+        assert set(np.unique(plain_state["ties.stage"])) >= {0, 1, 3}
 
 
 @pytest.mark.parametrize("scenario", ["tuzla", "map", "seoul_pyongyang", "two_cities"])
