@@ -96,3 +96,41 @@ def test_an_ensemble_is_the_same_with_the_kernels(
         ens = Ensemble(scenario, MIXED, horizon=60).run()
         frames[numba] = ens.timeseries()
     pd.testing.assert_frame_equal(frames["1"], frames["0"], check_exact=True)
+
+
+def test_the_acceptance_loops_equal_the_numpy_form() -> None:
+    """Probabilities compared directly: a run's parts are whole numbers, so a last-bit error in
+    a probability would rarely show in its outputs."""
+    from types import SimpleNamespace
+
+    from sim.engine.kernels import acceptance
+    from sim.engine.stages.proposals import _acceptance
+    from sim.rules import money
+
+    rng = np.random.default_rng(5)
+    r, e, a, k = 3, 5000, 400, 9
+    betas = {
+        name: rng.normal(size=(r, 1))
+        for name in (
+            "beta0", "beta_trust", "beta_benefit", "beta_hostility", "beta_mediator",
+            "beta_will", "beta_intensity", "beta_vertical",
+        )
+    }  # fmt: skip
+    pp = SimpleNamespace(benefit_dose=rng.uniform(1, 50, (r, 1)), **betas)
+    ties = SimpleNamespace(dst=rng.integers(0, a, e), pair=rng.integers(0, k * k, e))
+    trust, need, intensity = rng.random((r, e)), rng.random((r, e)), rng.uniform(0, 3, (r, e))
+    offer_total = np.where(rng.random((r, e)) < 0.3, 0.0, rng.exponential(5.0, (r, e)))
+    mediated = rng.random((r, e)) < 0.2
+    people, will = rng.uniform(0, 1e6, (r, a)), rng.random((r, a))
+    vertical, hostility = rng.random((r, a)), rng.random((r, k * k))
+    prob, tie_people = acceptance.probability(
+        trust, offer_total, need, intensity, mediated, ties, (people, will, vertical, hostility), pp
+    )
+    expected_people = np.take(people, ties.dst, axis=1)
+    expected = _acceptance(
+        trust, money.dose(offer_total, expected_people), need,
+        np.take(hostility, ties.pair, axis=1), mediated, np.take(will, ties.dst, axis=1),
+        intensity, np.take(vertical, ties.dst, axis=1), **vars(pp),
+    )  # fmt: skip
+    assert _same(tie_people, expected_people)
+    assert _same(prob, expected)

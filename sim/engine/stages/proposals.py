@@ -13,6 +13,7 @@ import numpy as np
 
 from sim.engine.chunks import by_ties
 from sim.engine.coefficients import Coefficients
+from sim.engine.kernels import acceptance as acceptance_loops
 from sim.engine.kernels import offers as offer_loops
 from sim.engine.month import Month
 from sim.engine.state import State
@@ -76,29 +77,37 @@ def make_offers(
     # The offer as a dose: EUR per inhabitant of the recipient (a non-city recipient: its
     # community's cities' mean, or a town of REFERENCE_PEOPLE).
     people = world.context(state.cities.people, REFERENCE_PEOPLE)
-    month.tie_people = np.take(people, t.dst, axis=1)  # (R, E): peace work's dose reads it too
-    dose = money_dose(offer_total, month.tie_people)
-    prob = by_ties(
-        _acceptance,
-        ties.trust,
-        dose,
-        need,
-        np.take(state.countries.hostility.reshape(r, -1), t.pair, axis=1),
-        t.mediated & co.levers.mediation,
-        np.take(will, t.dst, axis=1),
-        ties.intensity,
-        np.take(world.context(month.vertical_city, 0.0), t.dst, axis=1),
-        n_ties=world.n_ties,
-        benefit_dose=pp.benefit_dose,
-        beta0=pp.beta0,
-        beta_trust=pp.beta_trust,
-        beta_benefit=pp.beta_benefit,
-        beta_hostility=pp.beta_hostility,
-        beta_mediator=pp.beta_mediator,
-        beta_will=pp.beta_will,
-        beta_intensity=pp.beta_intensity,
-        beta_vertical=pp.beta_vertical,
-    )
+    hostility = state.countries.hostility.reshape(r, -1)
+    vertical = world.context(month.vertical_city, 0.0)
+    if fused.wanted(has_offer.size):  # the same arithmetic in loops (sim.engine.kernels)
+        prob, month.tie_people = acceptance_loops.probability(
+            ties.trust, offer_total, need, ties.intensity, t.mediated & co.levers.mediation, t,
+            (people, will, vertical, hostility), pp,
+        )  # fmt: skip
+    else:
+        month.tie_people = np.take(people, t.dst, axis=1)  # (R, E): peace work's dose too
+        dose = money_dose(offer_total, month.tie_people)
+        prob = by_ties(
+            _acceptance,
+            ties.trust,
+            dose,
+            need,
+            np.take(hostility, t.pair, axis=1),
+            t.mediated & co.levers.mediation,
+            np.take(will, t.dst, axis=1),
+            ties.intensity,
+            np.take(vertical, t.dst, axis=1),
+            n_ties=world.n_ties,
+            benefit_dose=pp.benefit_dose,
+            beta0=pp.beta0,
+            beta_trust=pp.beta_trust,
+            beta_benefit=pp.beta_benefit,
+            beta_hostility=pp.beta_hostility,
+            beta_mediator=pp.beta_mediator,
+            beta_will=pp.beta_will,
+            beta_intensity=pp.beta_intensity,
+            beta_vertical=pp.beta_vertical,
+        )
     # One uniform per tie and month, drawn for every tie: the random stream does not depend
     # on who made an offer.
     draws = np.empty(has_offer.shape)
