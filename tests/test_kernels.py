@@ -29,6 +29,7 @@ logging.getLogger("MESA").setLevel(logging.WARNING)
 MIXED = [
     Replicate(seed=0),
     Replicate(seed=11, params={"trust": {"decay": 0.04}, "proposals": {"commit_share": 0.3}}),
+    Replicate(seed=2, params={"proposals": {"items": 7}}),
     Replicate(seed=5, params={"switches": {"gates": False, "ladder": False}}),
     Replicate(seed=7, levers={"mediation": False, "funding_scale": 2.0}),
 ]
@@ -134,3 +135,21 @@ def test_the_acceptance_loops_equal_the_numpy_form() -> None:
     )  # fmt: skip
     assert _same(tie_people, expected_people)
     assert _same(prob, expected)
+
+
+@pytest.mark.parametrize("items", [[20, 20, 20], [1, 1, 1], [20, 7, 1]])
+def test_the_parts_loops_equal_the_numpy_form(items: list[int]) -> None:
+    from sim.engine.kernels import parts
+    from sim.engine.stages.proposals import _parts_of_offers
+
+    rng = np.random.default_rng(7)
+    r, e = 3, 20_000
+    prob, draws = rng.random((r, e)), rng.random((r, e))
+    prob[:, :300] = rng.choice([0.0, 1.0, 1e-12, 1.0 - 1e-12], size=(r, 300))
+    has_offer = rng.random((r, e)) < 0.7
+    per_replicate = np.array(items)[:, None]
+    expected = _parts_of_offers(prob, draws, has_offer, per_replicate)
+    got, taken, accepted, declined = parts.parts(prob, draws, has_offer, np.array(items))
+    assert _same(got, expected)
+    assert _same(taken, expected / per_replicate)
+    assert _same(accepted, expected > 0) and _same(declined, has_offer & (expected == 0))

@@ -15,6 +15,7 @@ from sim.engine.chunks import by_ties
 from sim.engine.coefficients import Coefficients
 from sim.engine.kernels import acceptance as acceptance_loops
 from sim.engine.kernels import offers as offer_loops
+from sim.engine.kernels import parts as parts_loops
 from sim.engine.month import Month
 from sim.engine.state import State
 from sim.engine.world import World
@@ -113,13 +114,18 @@ def make_offers(
     draws = np.empty(has_offer.shape)
     for row, rng in zip(draws, rngs, strict=True):
         rng.random(out=row)
-    parts = _parts_of_offers(prob, draws, has_offer, pp.items)
-    accepted = parts > 0
+    if fused.wanted(has_offer.size):  # the same count in loops (sim.engine.kernels)
+        items = np.broadcast_to(pp.items, (r, 1))[:, 0]
+        parts, taken, accepted, declined = parts_loops.parts(prob, draws, has_offer, items)
+    else:
+        parts = _parts_of_offers(prob, draws, has_offer, pp.items)
+        taken, accepted = parts / pp.items, parts > 0
+        declined = has_offer & ~accepted
     month.offer, month.split, month.passage = offer, split, passage
     month.offer_total, month.has_offer = offer_total, has_offer
-    month.parts, month.taken = parts, parts / pp.items
+    month.parts, month.taken = parts, taken
     month.ladder_stage = stage
-    month.accepted, month.declined = accepted, has_offer & ~accepted
+    month.accepted, month.declined = accepted, declined
 
 
 def _programme_split(
