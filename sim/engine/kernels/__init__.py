@@ -11,8 +11,13 @@ numpy, whose SIMD versions can differ from libm's in the last bit.
 Kernels run where ``sim.rules.fused.wanted`` says (large arrays with numba installed;
 ``CITYPEACE_NUMBA=0`` or ``1`` forces the choice).
 
+- ``gates``: each tie's open channels from its combination's answers (stage 2).
 - ``offers``: provider weights, the split of resources by weight and the offers (stage 4).
-- ``drift``: trust's success, failure and drift to its floor (stage 6).
+- ``acceptance``: the dose, expected benefit and acceptance probability (stage 4).
+- ``parts``: the parts of each offer taken, accepted and declined (stage 4).
+- ``delivery``: flows, money received, peace work's trust and its spill (stage 5a).
+- ``projects``: small development money without programmes (stage 5b).
+- ``drift``: trust's success, failure, drift to its floor, memory and contact (stage 6).
 - ``climb``: the cooperation ladder's mutual benefit and stages (stage 6b).
 """
 
