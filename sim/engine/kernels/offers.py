@@ -3,10 +3,10 @@
 The numpy form: ``weight = tie_weights(trust, max(need, 0.05), mandate x open, committed,
 commit_share, stage, stage_weight)`` with ``committed = intensity > keep^3``; each provider's
 resources split over its ties by weight (``split_by_weight``); humanitarian offers times the
-sanctions' passage; the offer total and whether there is an offer. :func:`weights` is the first
-loop (weights and their sum per provider), :func:`offers` the second (each tie's share of its
-provider's resources). Same operations, same order: identical results
-(``tests/test_kernels.py``).
+sanctions' passage (``rules.gates.sanction_passage``); the offer total and whether there is an
+offer. :func:`weights` is the first loop (weights and their sum per provider), :func:`offers`
+the second (each tie's share of its provider's resources, and the passage). Same operations,
+same order: identical results (``tests/test_kernels.py``).
 """
 
 from __future__ import annotations
@@ -36,7 +36,10 @@ def _weights_loop(  # noqa: ANN202, PLR0913 - numba loop
             total[r, src[e]] += (w0 + w1) + w2
 
 
-def _offers_loop(weight, share, src, extra, has_extra, passage, offer, offer_total, has_offer):  # noqa: ANN001, ANN202
+def _offers_loop(  # noqa: ANN202, PLR0913 - numba loop
+    weight, share, src, extra, has_extra, src_country, dst_country, sanctioned, third_src,
+    human_security, friction, gates_on, offer, offer_total, has_offer, passage,
+):  # fmt: skip
     r_count, e_count = offer_total.shape
     for r in range(r_count):
         for e in range(e_count):
@@ -46,7 +49,12 @@ def _offers_loop(weight, share, src, extra, has_extra, passage, offer, offer_tot
             o2 = weight[2, r, e] * s
             if has_extra:
                 o0, o1, o2 = o0 + extra[0, r, e], o1 + extra[1, r, e], o2 + extra[2, r, e]
-            o0 = o0 * passage[r, e]
+            hit = sanctioned[r, dst_country[e]] and src_country[e] != dst_country[e]
+            hit = hit and not (third_src[r, e] and human_security[e])
+            through = (1.0 - friction[r]) if hit else 1.0
+            through = through if gates_on[r] else 1.0
+            passage[r, e] = through
+            o0 = o0 * through
             offer[0, r, e], offer[1, r, e], offer[2, r, e] = o0, o1, o2
             total = (o0 + o1) + o2
             offer_total[r, e] = total
@@ -89,17 +97,24 @@ def offers(
     share: np.ndarray,
     src: np.ndarray,
     extra: np.ndarray | None,
-    passage: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """((3, R, E) offers, (R, E) their total, (R, E) whether there is one): ``weight`` times
-    the provider's ``share`` (R, A), plus ``extra`` (programme money, or None), humanitarian
-    money times ``passage``."""
+    sanctions: tuple[Any, ...],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """((3, R, E) offers, (R, E) their total, (R, E) whether there is one, (R, E) the share of
+    humanitarian money through sanctions): ``weight`` times the provider's ``share`` (R, A),
+    plus ``extra`` (programme money, or None), humanitarian money times the passage
+    (``rules.gates.sanction_passage``; 1 where the gates are switched off). ``sanctions`` is
+    (src country (E,), dst country (E,), sanctioned (R, K), third channel (R, E), human
+    security (E,), friction, gates switch)."""
     _, r, e = weight.shape
+    src_country, dst_country, sanctioned, third_src, human_security, friction, on = sanctions
     offer = np.empty(weight.shape)
-    offer_total = np.empty((r, e))
+    offer_total, passage = np.empty((r, e)), np.empty((r, e))
     has_offer = np.empty((r, e), dtype=bool)
+    gates_on = np.ascontiguousarray(np.broadcast_to(on, (r, 1))[:, 0])
     _offers_kernel()(
         weight, share, src, weight if extra is None else extra, extra is not None,
-        per_tie(passage, r, e), offer, offer_total, has_offer,
+        src_country, dst_country, np.broadcast_to(sanctioned, (r, sanctioned.shape[-1])),
+        per_tie(third_src, r, e), human_security, per_replicate(friction, r), gates_on,
+        offer, offer_total, has_offer, passage,
     )  # fmt: skip
-    return offer, offer_total, has_offer
+    return offer, offer_total, has_offer, passage

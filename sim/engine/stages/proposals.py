@@ -46,22 +46,22 @@ def make_offers(
     stage = np.where(world.groups.on_ladder & co.switches.ladder, ties.stage, 0)
     # Sanctions let only part of direct humanitarian money through; the rest stays with the
     # provider, like money with no open tie.
-    passage = by_ties(
-        gates.sanction_passage,
-        t.src_country,
-        t.dst_country,
-        state.countries.sanctioned,
-        month.third_src,
-        t.human_security,
-        n_ties=world.n_ties,
-        friction=co.gates.sanction_friction,
-    )
-    passage = np.where(co.switches.gates, passage, 1.0)
     if fused.wanted(month.open.size):  # the same arithmetic in two loops (sim.engine.kernels)
-        offer, split, offer_total, has_offer = _offers_fused(
-            world, state, co, month, money, resources, need, threshold, stage, passage
+        offer, split, offer_total, has_offer, passage = _offers_fused(
+            world, state, co, month, money, resources, need, threshold, stage
         )
     else:
+        passage = by_ties(
+            gates.sanction_passage,
+            t.src_country,
+            t.dst_country,
+            state.countries.sanctioned,
+            month.third_src,
+            t.human_security,
+            n_ties=world.n_ties,
+            friction=co.gates.sanction_friction,
+        )
+        passage = np.where(co.switches.gates, passage, 1.0)
         committed = ties.intensity > threshold
         weight = by_ties(
             _weights, ties.trust, np.maximum(need, 0.05), t.mandate, month.open, committed,
@@ -147,10 +147,9 @@ def _offers_fused(
     need: np.ndarray,
     threshold: np.ndarray,
     stage: np.ndarray,
-    passage: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The offers as in :func:`make_offers`'s numpy form, in the compiled loops of
-    ``sim.engine.kernels.offers``: (offer, split, offer total, has offer)."""
+    ``sim.engine.kernels.offers``: (offer, split, offer total, has offer, passage)."""
     t, pp = world.ties, co.proposals
     weight, weight_total = offer_loops.weights(
         state.ties.trust, need, t.mandate, month.open, state.ties.intensity, threshold,
@@ -161,8 +160,14 @@ def _offers_fused(
     )
     split = _programme_split(world, state, month, money, weight)
     extra = group_sum(split, world.row_tie, world.n_ties) if world.row_tie.size else None
-    offer, offer_total, has_offer = offer_loops.offers(weight, share, t.src, extra, passage)
-    return offer, split, offer_total, has_offer
+    sanctions = (
+        t.src_country, t.dst_country, state.countries.sanctioned, month.third_src,
+        t.human_security, co.gates.sanction_friction, co.switches.gates,
+    )  # fmt: skip
+    offer, offer_total, has_offer, passage = offer_loops.offers(
+        weight, share, t.src, extra, sanctions
+    )
+    return offer, split, offer_total, has_offer, passage
 
 
 def _parts_of_offers(
