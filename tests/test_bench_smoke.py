@@ -72,3 +72,22 @@ def test_two_engines_take_turns_in_one_process() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]
+
+
+def test_kernels_speed_alternates_the_two_paths(tmp_path: Path) -> None:
+    """kernels_speed.py at a tiny size, the loops forced on (in a subprocess: it switches the
+    stages' loops off by replacing a module attribute)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    pytest.importorskip("numba")
+    script = ROOT / "experiments" / "bench" / "kernels_speed.py"
+    args = [sys.executable, str(script), "--cities", "300", "--months", "4", "--out", str(tmp_path)]
+    env = {**os.environ, "CITYPEACE_NUMBA": "1"}
+    subprocess.run(args, cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+    result = json.loads((tmp_path / "kernels_speed.json").read_text())
+    assert result["months_each"] == 2 and result["ratio"] > 0
+    assert len(result["months_ms"]["kernels"]) == len(result["months_ms"]["numpy"]) == 2
+    assert "| ratio |" in (tmp_path / "kernels_speed.md").read_text()

@@ -13,10 +13,11 @@ import numpy as np
 from sim.engine.chunks import by_ties
 from sim.engine.coefficients import Coefficients
 from sim.engine.groups import DESIGN
+from sim.engine.kernels import delivery as delivery_loops
 from sim.engine.month import Month
 from sim.engine.state import State
 from sim.engine.world import World
-from sim.rules import DEV, HUM, PEACE, group_sum, money, nexus
+from sim.rules import DEV, HUM, PEACE, fused, group_sum, money, nexus
 
 
 def deliver(world: World, state: State, co: Coefficients, month: Month) -> np.ndarray:
@@ -24,9 +25,19 @@ def deliver(world: World, state: State, co: Coefficients, month: Month) -> np.nd
     nexus multiplier."""
     c, t, dp, n = state.cities, world.ties, co.delivery, world.n_cities
     step = month.step
-    # Each tie delivers the share of its offer that was taken.
-    flows = month.offer * month.taken
-    received = group_sum(flows, t.dst, world.n_actors)[..., :n]
+    # Each tie delivers the share of its offer that was taken; do no harm reads the money from
+    # providers blind to conflict (``carefree``).
+    fast = fused.wanted(month.offer.size)  # the per-tie work in loops (sim.engine.kernels)
+    if fast:
+        flows, received, careless, month.peace_delivered, exponent = delivery_loops.flows(
+            month.offer, month.offer_total, month.taken, t.dst, t.carefree, month.tie_people,
+            co.money.x_half_contact, world.n_actors,
+        )  # fmt: skip
+        received, careless = received[..., :n], careless[:, :n]
+    else:
+        flows = month.offer * month.taken
+        received = group_sum(flows, t.dst, world.n_actors)[..., :n]
+        careless = group_sum(flows.sum(axis=0) * t.carefree, t.dst, world.n_actors)[:, :n]
     c.received = received
     c.last_received = np.where(received > 0, step, c.last_received)
     mult = nexus.nexus_multiplier(
@@ -40,7 +51,6 @@ def deliver(world: World, state: State, co: Coefficients, month: Month) -> np.nd
         co.money.x_half_hum,
     )  # fmt: skip
     # Do no harm: aid by providers blind to conflict strains a mixed city's cohesion.
-    careless = group_sum(flows.sum(axis=0) * t.carefree, t.dst, world.n_actors)[:, :n]
     all_received = received.sum(axis=0)
     insensitivity = np.divide(
         careless, all_received, out=np.zeros_like(careless), where=all_received > 0
@@ -50,30 +60,37 @@ def deliver(world: World, state: State, co: Coefficients, month: Month) -> np.nd
     )
     # Peace work builds trust on its tie, read as the dose delivered on it (EUR per recipient
     # inhabitant per year); the share of the offer delivered as peace work feeds the ladder.
-    offer_total = month.offer.sum(axis=0)
-    peace_share = np.divide(
-        month.offer[PEACE], offer_total, out=np.zeros_like(offer_total), where=offer_total > 0
-    )
-    month.peace_delivered = peace_share * month.taken
-    peace_dose = money.dose(month.offer[PEACE] * month.taken, month.tie_people)
-    mult_actor = np.concatenate([mult, np.ones((mult.shape[0], world.n_actors - n))], axis=1)
-    before = state.ties.trust
-    after = by_ties(
-        nexus.peace_work_trust,
-        before,
-        peace_dose,
-        np.take(mult_actor, t.dst, axis=1),
-        n_ties=world.n_ties,
-        gain=dp.peace_trust,
-        x_half=co.money.x_half_contact,
-    )
-    state.ties.trust = after
     # Middle-range providers spill part of the trust they built into the city's cohesion: the
     # mean gain over the city's ties from middle-range providers (one partner or twenty) that
     # offered something this month. A tie with no offer (a programme's partnership before the
     # programme pays) did no work, so it does not dilute the others' gains.
-    gained = group_sum((after - before) * t.middle_src, t.dst, world.n_actors)[:, :n]
-    working = group_sum(month.has_offer & t.middle_src, t.dst, world.n_actors)[:, :n]
+    mult_actor = np.concatenate([mult, np.ones((mult.shape[0], world.n_actors - n))], axis=1)
+    before = state.ties.trust
+    if fast:
+        after, gained, working = delivery_loops.peace_trust(
+            before, np.expm1(exponent), dp.peace_trust, mult_actor, t.dst, t.middle_src,
+            month.has_offer, world.n_actors,
+        )  # fmt: skip
+        gained, working = gained[:, :n], working[:, :n]
+    else:
+        offer_total = month.offer.sum(axis=0)
+        peace_share = np.divide(
+            month.offer[PEACE], offer_total, out=np.zeros_like(offer_total), where=offer_total > 0
+        )
+        month.peace_delivered = peace_share * month.taken
+        peace_dose = money.dose(month.offer[PEACE] * month.taken, month.tie_people)
+        after = by_ties(
+            nexus.peace_work_trust,
+            before,
+            peace_dose,
+            np.take(mult_actor, t.dst, axis=1),
+            n_ties=world.n_ties,
+            gain=dp.peace_trust,
+            x_half=co.money.x_half_contact,
+        )
+        gained = group_sum((after - before) * t.middle_src, t.dst, world.n_actors)[:, :n]
+        working = group_sum(month.has_offer & t.middle_src, t.dst, world.n_actors)[:, :n]
+    state.ties.trust = after
     spill = dp.middle_spill * gained / np.maximum(working, 1)
     c.cohesion = np.clip(c.cohesion + np.minimum(spill, 1.0) * (1.0 - c.cohesion), 0.0, 1.0)
     # Humanitarian and peace money feed the effect stocks of their programmes' horizons.

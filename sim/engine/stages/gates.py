@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from sim.engine.coefficients import Coefficients
+from sim.engine.kernels import gates as gates_loop
 from sim.engine.stages import levels
 from sim.engine.state import State
 from sim.engine.world import World
-from sim.rules import gates
+from sim.rules import fused, gates
 
 
 def open_channels(
@@ -31,7 +32,6 @@ def open_channels(
     third = gates.third_channel(
         a.is_io, state.actors.neutrality, a.sanction_exempt, co.gates.io_neutrality_min
     )
-    third_src = np.take(third, t.src, axis=1)
     n_inputs = world.gate_src.size
     answer = gates.open_channels(
         np.tile(world.gate_src, 2),
@@ -49,6 +49,11 @@ def open_channels(
         direct_channel=co.levers.direct_channel,
     )
     answer |= ~co.switches.gates  # the null model: every channel open
+    if fused.wanted(3 * state.ties.active.size):  # the same, in one loop (sim.engine.kernels)
+        return gates_loop.open_ties(
+            third, t.src, world.gate_key, answer, n_inputs, t.carries, state.ties.active
+        )
+    third_src = np.take(third, t.src, axis=1)
     # Each tie's combination: its fixed inputs, and whether its provider is a third channel.
     combination = world.gate_key + n_inputs * third_src  # (R, E)
     # ... as a position in the flattened (3, R x 2 combinations) answers: one gather per pillar

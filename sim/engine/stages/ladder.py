@@ -9,10 +9,11 @@ from __future__ import annotations
 import numpy as np
 
 from sim.engine.coefficients import Coefficients
+from sim.engine.kernels import climb as climb_loop
 from sim.engine.month import Month
 from sim.engine.state import State
 from sim.engine.world import World
-from sim.rules import ladder
+from sim.rules import fused, ladder
 
 
 def climb(world: World, state: State, co: Coefficients, month: Month) -> None:
@@ -20,6 +21,9 @@ def climb(world: World, state: State, co: Coefficients, month: Month) -> None:
     g, ties, lp = world.groups, state.ties, co.ladder
     rows = g.ladder_ties
     if not rows.size:
+        return
+    if fused.wanted(ties.trust.shape[0] * rows.size):  # the same, in one compiled loop
+        climb_loop.climb(g, ties, month, co.switches.ladder, lp)
         return
     back = np.where(g.ladder_has_reverse, np.take(month.taken, g.ladder_reverse, axis=-1), 0.0)
     joint = ladder.joint_outcome(

@@ -12,11 +12,12 @@ import numpy as np
 
 from sim.engine.coefficients import Coefficients
 from sim.engine.groups import DESIGN
+from sim.engine.kernels import projects as projects_loops
 from sim.engine.month import Month
 from sim.engine.stages.delivery import lifetime
 from sim.engine.state import ACTIVE, COMPLETED, INTERRUPTED, State
 from sim.engine.world import World
-from sim.rules import DEV, money, nexus
+from sim.rules import DEV, fused, money, nexus
 
 
 def run_projects(
@@ -37,17 +38,30 @@ def run_projects(
     starting = funded & idle
     # Smaller development money on a tie without a project is equipment and small works: it
     # counts as development when delivered (a share delivery.small_dev_share of it).
-    small = np.where(idle & ~starting, dev_offer * month.taken, 0.0)
-    small_r, small_tie = np.nonzero((small > 0) & (t.dst < n))
+    # Without programme rows all of it is the providers' own: one sum, in a compiled loop at
+    # scale (sim.engine.kernels).
+    fast = not world.row_tie.size and fused.wanted(dev_offer.size)
+    small_by_horizon = np.zeros((3, *c.capacity.shape))
+    if fast:
+        small_by_horizon[DESIGN] = projects_loops.small_money(
+            dev_offer, month.taken, pj.row, starting, t.dst, n, dp.small_dev_share
+        )
+        small, small_at = None, np.zeros(0, dtype=np.int64)
+    else:
+        small = np.where(idle & ~starting, dev_offer * month.taken, 0.0)
+        # (flat positions, replicate-then-tie order: np.nonzero's, without its 2-D index)
+        small_at = np.flatnonzero((small > 0) & (t.dst < n))
+    small_r, small_tie = np.divmod(small_at, world.n_ties)
     main = None  # the programme with most development money on the ties that need it
-    if starting.any() or small_r.size:
+    if world.row_tie.size and (starting.any() or small_at.size):
         need = np.zeros(world.n_ties, dtype=bool)
         need[np.nonzero(starting)[1]] = True
         need[small_tie] = True
         main = _main_programme(world, month.split, need)
     started_programme = np.full(starting.shape, -1, dtype=np.int64)
     if starting.any():
-        started_programme = np.where(starting, main, -1)
+        if main is not None:  # (without programmes, every project is the provider's own)
+            started_programme = np.where(starting, main, -1)
         rs, es = np.nonzero(starting)
         counts = np.bincount(rs, minlength=len(rngs)).tolist()
         low, high = dp.duration_min[:, 0].tolist(), dp.duration_max[:, 0].tolist()
@@ -127,22 +141,24 @@ def run_projects(
     programme = pj.programme.ravel()[live[done]]
     horizons = np.append(world.groups.prog_horizon, DESIGN)  # [-1]: own money
     horizon = horizons[programme]
-    small_value = small[small_r, small_tie] * dp.small_dev_share[small_r, 0]
-    small_horizon = np.full(small_r.size, DESIGN)
-    if main is not None:  # small money counts at the horizon of the tie's main programme
-        small_horizon = horizons[main[small_r, small_tie]]
     shape = c.capacity.shape
+    if not fast:
+        small_value = small.ravel()[small_at] * dp.small_dev_share[small_r, 0]
+        small_horizon = np.full(small_r.size, DESIGN)
+        if main is not None:  # small money counts at the horizon of the tie's main programme
+            small_horizon = horizons[main.ravel()[small_at]]
+        small_city = small_r * n + t.dst[small_tie]  # (replicate, recipient city) of each
+        for h in range(3):
+            mine = small_horizon == h
+            small_by_horizon[h] = np.bincount(
+                small_city[mine], weights=small_value[mine], minlength=shape[0] * n
+            ).reshape(shape)
     for h in range(3):
         mine = horizon == h
         spent_value = np.bincount(
             r_done[mine] * n + city_done[mine], weights=spent[done][mine], minlength=shape[0] * n
         ).reshape(shape)
-        mine = small_horizon == h
-        spent_value = spent_value + np.bincount(
-            small_r[mine] * n + t.dst[small_tie[mine]],
-            weights=small_value[mine],
-            minlength=shape[0] * n,
-        ).reshape(shape)
+        spent_value = spent_value + small_by_horizon[h]
         c.stock[DEV, h] = money.effect_stock(
             c.stock[DEV, h], money.dose(spent_value, c.people), lifetime(co, DEV, h)
         )

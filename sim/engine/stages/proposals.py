@@ -13,10 +13,13 @@ import numpy as np
 
 from sim.engine.chunks import by_ties
 from sim.engine.coefficients import Coefficients
+from sim.engine.kernels import acceptance as acceptance_loops
+from sim.engine.kernels import offers as offer_loops
+from sim.engine.kernels import parts as parts_loops
 from sim.engine.month import Month
 from sim.engine.state import State
 from sim.engine.world import World
-from sim.rules import HUM, gates, group_sum, proposals
+from sim.rules import HUM, fused, gates, group_sum, proposals
 from sim.rules.money import dose as money_dose
 
 REFERENCE_PEOPLE = 100_000.0  # a non-city recipient without a community: a town this size
@@ -39,73 +42,132 @@ def make_offers(
     need = np.take(world.context(state.cities.needs, 0.5), t.dst, axis=1)
     # Committed: recent contact worth more than one full month's three months ago.
     keep = 1.0 - co.trust.intensity_decay
-    committed = ties.intensity > keep * keep * keep
+    threshold = keep * keep * keep
     stage = np.where(world.groups.on_ladder & co.switches.ladder, ties.stage, 0)
-    weight = by_ties(
-        _weights, ties.trust, np.maximum(need, 0.05), t.mandate, month.open, committed, stage,
-        n_ties=world.n_ties, commit_share=pp.commit_share, stage_weight=pp.stage_weight,
-    )  # fmt: skip
-    offer = proposals.split_by_weight(resources, t.src, weight)
-    # Each programme's money over its own (programme, tie) rows and pillars.
-    row_weight = np.take(weight, world.row_tie, axis=-1) * world.row_pillars_at(month.step)
-    row_weight = row_weight * state.programmes.row_active
-    split = proposals.split_by_weight(money, world.row_prog, row_weight)
-    if world.row_tie.size:  # a scenario without programmes has no programme money
-        offer = offer + group_sum(split, world.row_tie, world.n_ties)
     # Sanctions let only part of direct humanitarian money through; the rest stays with the
     # provider, like money with no open tie.
-    passage = by_ties(
-        gates.sanction_passage,
-        t.src_country,
-        t.dst_country,
-        state.countries.sanctioned,
-        month.third_src,
-        t.human_security,
-        n_ties=world.n_ties,
-        friction=co.gates.sanction_friction,
-    )
-    passage = np.where(co.switches.gates, passage, 1.0)
-    offer[HUM] *= passage
-    offer_total = offer.sum(axis=0)
-    has_offer = offer_total > 0
+    if fused.wanted(month.open.size):  # the same arithmetic in two loops (sim.engine.kernels)
+        offer, split, offer_total, has_offer, passage = _offers_fused(
+            world, state, co, month, money, resources, need, threshold, stage
+        )
+    else:
+        passage = by_ties(
+            gates.sanction_passage,
+            t.src_country,
+            t.dst_country,
+            state.countries.sanctioned,
+            month.third_src,
+            t.human_security,
+            n_ties=world.n_ties,
+            friction=co.gates.sanction_friction,
+        )
+        passage = np.where(co.switches.gates, passage, 1.0)
+        committed = ties.intensity > threshold
+        weight = by_ties(
+            _weights, ties.trust, np.maximum(need, 0.05), t.mandate, month.open, committed,
+            stage, n_ties=world.n_ties, commit_share=pp.commit_share,
+            stage_weight=pp.stage_weight,
+        )  # fmt: skip
+        offer = proposals.split_by_weight(resources, t.src, weight)
+        split = _programme_split(world, state, month, money, weight)
+        if world.row_tie.size:  # a scenario without programmes has no programme money
+            offer = offer + group_sum(split, world.row_tie, world.n_ties)
+        offer[HUM] *= passage
+        offer_total = offer.sum(axis=0)
+        has_offer = offer_total > 0
     # The offer as a dose: EUR per inhabitant of the recipient (a non-city recipient: its
     # community's cities' mean, or a town of REFERENCE_PEOPLE).
     people = world.context(state.cities.people, REFERENCE_PEOPLE)
-    month.tie_people = np.take(people, t.dst, axis=1)  # (R, E): peace work's dose reads it too
-    dose = money_dose(offer_total, month.tie_people)
-    prob = by_ties(
-        _acceptance,
-        ties.trust,
-        dose,
-        need,
-        np.take(state.countries.hostility.reshape(r, -1), t.pair, axis=1),
-        t.mediated & co.levers.mediation,
-        np.take(will, t.dst, axis=1),
-        ties.intensity,
-        np.take(world.context(month.vertical_city, 0.0), t.dst, axis=1),
-        n_ties=world.n_ties,
-        benefit_dose=pp.benefit_dose,
-        beta0=pp.beta0,
-        beta_trust=pp.beta_trust,
-        beta_benefit=pp.beta_benefit,
-        beta_hostility=pp.beta_hostility,
-        beta_mediator=pp.beta_mediator,
-        beta_will=pp.beta_will,
-        beta_intensity=pp.beta_intensity,
-        beta_vertical=pp.beta_vertical,
-    )
+    hostility = state.countries.hostility.reshape(r, -1)
+    vertical = world.context(month.vertical_city, 0.0)
+    if fused.wanted(has_offer.size):  # the same arithmetic in loops (sim.engine.kernels)
+        prob, month.tie_people = acceptance_loops.probability(
+            ties.trust, offer_total, need, ties.intensity, t.mediated & co.levers.mediation, t,
+            (people, will, vertical, hostility), pp,
+        )  # fmt: skip
+    else:
+        month.tie_people = np.take(people, t.dst, axis=1)  # (R, E): peace work's dose too
+        dose = money_dose(offer_total, month.tie_people)
+        prob = by_ties(
+            _acceptance,
+            ties.trust,
+            dose,
+            need,
+            np.take(hostility, t.pair, axis=1),
+            t.mediated & co.levers.mediation,
+            np.take(will, t.dst, axis=1),
+            ties.intensity,
+            np.take(vertical, t.dst, axis=1),
+            n_ties=world.n_ties,
+            benefit_dose=pp.benefit_dose,
+            beta0=pp.beta0,
+            beta_trust=pp.beta_trust,
+            beta_benefit=pp.beta_benefit,
+            beta_hostility=pp.beta_hostility,
+            beta_mediator=pp.beta_mediator,
+            beta_will=pp.beta_will,
+            beta_intensity=pp.beta_intensity,
+            beta_vertical=pp.beta_vertical,
+        )
     # One uniform per tie and month, drawn for every tie: the random stream does not depend
     # on who made an offer.
     draws = np.empty(has_offer.shape)
     for row, rng in zip(draws, rngs, strict=True):
         rng.random(out=row)
-    parts = _parts_of_offers(prob, draws, has_offer, pp.items)
-    accepted = parts > 0
+    if fused.wanted(has_offer.size):  # the same count in loops (sim.engine.kernels)
+        items = np.broadcast_to(pp.items, (r, 1))[:, 0]
+        parts, taken, accepted, declined = parts_loops.parts(prob, draws, has_offer, items)
+    else:
+        parts = _parts_of_offers(prob, draws, has_offer, pp.items)
+        taken, accepted = parts / pp.items, parts > 0
+        declined = has_offer & ~accepted
     month.offer, month.split, month.passage = offer, split, passage
     month.offer_total, month.has_offer = offer_total, has_offer
-    month.parts, month.taken = parts, parts / pp.items
+    month.parts, month.taken = parts, taken
     month.ladder_stage = stage
-    month.accepted, month.declined = accepted, has_offer & ~accepted
+    month.accepted, month.declined = accepted, declined
+
+
+def _programme_split(
+    world: World, state: State, month: Month, money: np.ndarray, weight: np.ndarray
+) -> np.ndarray:
+    """(3, R, rows) each programme's money over its own (programme, tie) rows and pillars."""
+    row_weight = np.take(weight, world.row_tie, axis=-1) * world.row_pillars_at(month.step)
+    row_weight = row_weight * state.programmes.row_active
+    return proposals.split_by_weight(money, world.row_prog, row_weight)
+
+
+def _offers_fused(
+    world: World,
+    state: State,
+    co: Coefficients,
+    month: Month,
+    money: np.ndarray,
+    resources: np.ndarray,
+    need: np.ndarray,
+    threshold: np.ndarray,
+    stage: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The offers as in :func:`make_offers`'s numpy form, in the compiled loops of
+    ``sim.engine.kernels.offers``: (offer, split, offer total, has offer, passage)."""
+    t, pp = world.ties, co.proposals
+    weight, weight_total = offer_loops.weights(
+        state.ties.trust, need, t.mandate, month.open, state.ties.intensity, threshold,
+        pp.commit_share, stage, pp.stage_weight, t.src, world.n_actors,
+    )  # fmt: skip
+    share = np.divide(
+        resources, weight_total, out=np.zeros_like(weight_total), where=weight_total > 0
+    )
+    split = _programme_split(world, state, month, money, weight)
+    extra = group_sum(split, world.row_tie, world.n_ties) if world.row_tie.size else None
+    sanctions = (
+        t.src_country, t.dst_country, state.countries.sanctioned, month.third_src,
+        t.human_security, co.gates.sanction_friction, co.switches.gates,
+    )  # fmt: skip
+    offer, offer_total, has_offer, passage = offer_loops.offers(
+        weight, share, t.src, extra, sanctions
+    )
+    return offer, split, offer_total, has_offer, passage
 
 
 def _parts_of_offers(

@@ -8,10 +8,11 @@ import numpy as np
 
 from sim.engine.chunks import by_ties
 from sim.engine.coefficients import Coefficients
+from sim.engine.kernels import drift as drift_loops
 from sim.engine.month import Month
 from sim.engine.state import State
 from sim.engine.world import World
-from sim.rules import HUM, PEACE, ladder, trust, venue
+from sim.rules import HUM, PEACE, fused, ladder, trust, venue
 
 
 def update_trust(world: World, state: State, co: Coefficients, month: Month) -> None:
@@ -38,6 +39,9 @@ def update_trust(world: World, state: State, co: Coefficients, month: Month) -> 
     # relationships; only activity-carrying ties drift down without contact.
     standing = mediated | ~t.carries
     standing &= co.levers.mediation | world.groups.not_mediation
+    if fused.wanted(trust_now.size):  # the same arithmetic in loops (sim.engine.kernels)
+        _update_fused(world, state, co, month, trust_now, standing, mediated, (cultural, violence))
+        return
     # A month in which a recipient took part of an offer is that share of a month of contact.
     contact = np.maximum(standing, month.taken)
     # Successes are delivered outcomes: the share of the offer delivered as humanitarian aid or
@@ -86,6 +90,37 @@ def update_trust(world: World, state: State, co: Coefficients, month: Month) -> 
     ties.intensity = np.minimum(intensity, 1.0 / np.maximum(tp.intensity_decay, 1e-9))
     ties.last_contact = np.where(month.accepted, month.step, ties.last_contact)
     ties.age = ties.age + 1
+
+
+def _update_fused(
+    world: World,
+    state: State,
+    co: Coefficients,
+    month: Month,
+    trust_now: np.ndarray,
+    standing: np.ndarray,
+    mediated: np.ndarray,
+    context: tuple[np.ndarray, np.ndarray],
+) -> None:
+    """The rest of :func:`update_trust` after mediation, in the compiled loops of
+    ``sim.engine.kernels.drift`` (the powers and the violence shock in numpy, as there)."""
+    t, ties, tp, r = world.ties, state.ties, co.trust, state.ties.trust.shape[0]
+    successes = drift_loops.successes(month.offer, month.offer_total, month.taken, month.completed)
+    grow = (1.0 - tp.success) ** successes
+    hold = (1.0 - tp.failure) ** month.interrupted
+    cultural, violence = context
+    drifted, ends, forgetting = drift_loops.drift(
+        trust_now, ties.memory, grow, hold, standing, month.taken, month.ladder_stage,
+        ties.benefit, world.groups.on_ladder & co.switches.ladder, (t.src, t.dst, t.pair),
+        (cultural, state.countries.hostility.reshape(r, -1), violence), tp, co.ladder,
+    )  # fmt: skip
+    # A mediated tie met at a neutral venue abroad (rules.venue), as in _drift_and_shocks.
+    exposed = venue.exposure(ends, mediated, tp.venue_shield) if mediated.any() else ends
+    shocked = trust.violence_shock(drifted, t.cross_divide, exposed, tp.violence_shock)
+    ties.trust = np.clip(shocked, 0.0, 1.0)
+    drift_loops.after_trust(
+        ties, month.completed, forgetting, month.taken, month.accepted, month.step, tp
+    )
 
 
 def _drift_and_shocks(

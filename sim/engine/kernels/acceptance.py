@@ -1,0 +1,94 @@
+"""Stage 4's acceptance probability in two loops over the ties (``sim.engine.stages.proposals``).
+
+The numpy form: the offer as a dose ``money.dose(offer total, people)``, the expected benefit
+``need x saturation(dose, benefit_dose)`` and ``proposals.acceptance_probability``'s logit with
+the recipient's will and vertical integration and the country pair's hostility gathered per tie.
+:func:`exponent` is the first loop, up to ``saturation``'s ``expm1``; :func:`minus_logit` the
+second, up to the sigmoid's ``exp``; numpy computes both (its SIMD versions can differ from
+libm's in the last bit), and ``1 / (1 + exp(-logit))`` is the sigmoid. Same operations, same
+order: identical results (``tests/test_kernels.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from sim.engine.kernels import compiled, per_replicate, per_tie
+
+EUR_PER_UNIT_YEAR = 12_000.0  # rules.money.EUR_PER_UNIT_YEAR
+
+
+def _exponent_loop(offer_total, people, dst, benefit_dose, tie_people, out):  # noqa: ANN001, ANN202
+    r_count, e_count = out.shape
+    for r in range(r_count):
+        for e in range(e_count):
+            p = people[r, dst[e]]
+            tie_people[r, e] = p
+            dose = offer_total[r, e] * EUR_PER_UNIT_YEAR / max(p, 1.0)
+            out[r, e] = -max(dose, 0.0) / benefit_dose[r]
+
+
+def _logit_loop(  # noqa: ANN202, PLR0913 - numba loop
+    trust, expm1, need, hostility, pair, mediated, will, dst, intensity, vertical,
+    b0, b_trust, b_benefit, b_hostility, b_mediator, b_will, b_intensity, b_vertical, out,
+):  # fmt: skip
+    r_count, e_count = out.shape
+    for r in range(r_count):
+        for e in range(e_count):
+            d = dst[e]
+            benefit = need[r, e] * -expm1[r, e]
+            contact = intensity[r, e]
+            contact = contact if contact <= 1.0 else 1.0
+            logit = (
+                b_trust[r] * trust[r, e]
+                + b0[r]
+                + b_benefit[r] * benefit
+                - b_hostility[r] * hostility[r, pair[e]]
+                + b_mediator[r] * (1.0 if mediated[r, e] else 0.0)
+                + b_will[r] * (will[r, d] - 0.5)
+                + b_intensity[r] * contact
+                + b_vertical[r] * vertical[r, d]
+            )
+            out[r, e] = -logit
+
+
+_exponent_kernel = compiled(_exponent_loop)
+_logit_kernel = compiled(_logit_loop)
+
+
+def probability(
+    trust: np.ndarray,
+    offer_total: np.ndarray,
+    need: np.ndarray,
+    intensity: np.ndarray,
+    mediated: np.ndarray,
+    ties: Any,
+    per_actor: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    pp: Any,
+) -> tuple[np.ndarray, np.ndarray]:
+    """((R, E) acceptance probability of each tie's offer, (R, E) the people it serves).
+
+    ``ties`` has the ties' ``dst`` and country ``pair``; ``per_actor`` is (people (R, A), will
+    (R, A), vertical integration (R, A), hostility by country pair (R, K*K)); ``pp`` the
+    ProposalParams.
+    """
+    r, e = trust.shape
+    people, will, vertical, hostility = per_actor
+    tie_people, exponent = np.empty((r, e)), np.empty((r, e))
+    _exponent_kernel()(
+        offer_total, people, ties.dst, per_replicate(pp.benefit_dose, r), tie_people, exponent
+    )
+    expm1 = np.expm1(exponent)
+    minus_logit = np.empty((r, e))
+    betas = (
+        pp.beta0, pp.beta_trust, pp.beta_benefit, pp.beta_hostility, pp.beta_mediator,
+        pp.beta_will, pp.beta_intensity, pp.beta_vertical,
+    )  # fmt: skip
+    _logit_kernel()(
+        trust, expm1, need, hostility, ties.pair, per_tie(mediated, r, e), will, ties.dst,
+        intensity, vertical, *(per_replicate(b, r) for b in betas), minus_logit,
+    )  # fmt: skip
+    with np.errstate(over="ignore", under="ignore"):  # as rules.sigmoid
+        return 1.0 / (1.0 + np.exp(minus_logit)), tie_people

@@ -1,0 +1,109 @@
+"""Stage 5a's per-tie work in two loops over the ties (``sim.engine.stages.delivery``).
+
+The numpy form: ``flows = offer x taken`` and their sums per recipient (all money, and money
+from careless providers, ``carefree x`` the flow's total); the share of the offer delivered as
+peace work; peace work's trust gain ``nexus.peace_work_trust`` with the dose
+``money.dose(offer[PEACE] x taken, people)``; the gained trust and the working ties from
+middle-range providers summed per recipient. :func:`flows` is the first loop, up to the
+argument of ``saturation``'s ``expm1`` (which numpy computes: its SIMD ``expm1`` can differ from
+libm's in the last bit); :func:`peace_trust` the second. Each sum adds its terms in tie order
+from zero, as ``np.bincount`` does: identical results (``tests/test_kernels.py``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.engine.kernels import compiled, per_replicate
+
+EUR_PER_UNIT_YEAR = 12_000.0  # rules.money.EUR_PER_UNIT_YEAR
+
+
+def _flows_loop(  # noqa: ANN202, PLR0913 - numba loop
+    offer, offer_total, taken, dst, carefree, people, x_half,
+    flows, received, careless, peace_delivered, exponent,
+):  # fmt: skip
+    r_count, e_count = offer_total.shape
+    for r in range(r_count):
+        for e in range(e_count):
+            d, share = dst[e], taken[r, e]
+            f0 = offer[0, r, e] * share
+            f1 = offer[1, r, e] * share
+            f2 = offer[2, r, e] * share
+            flows[0, r, e], flows[1, r, e], flows[2, r, e] = f0, f1, f2
+            received[0, r, d] += f0
+            received[1, r, d] += f1
+            received[2, r, d] += f2
+            careless[r, d] += ((f0 + f1) + f2) * carefree[e]
+            total = offer_total[r, e]
+            peace = offer[2, r, e]
+            peace_delivered[r, e] = (peace / total if total > 0 else 0.0) * share
+            dose = peace * share * EUR_PER_UNIT_YEAR / max(people[r, e], 1.0)
+            exponent[r, e] = -max(dose, 0.0) / x_half[r]
+
+
+def _peace_trust_loop(  # noqa: ANN202, PLR0913 - numba loop
+    trust, expm1, gain, multiplier, dst, middle_src, has_offer, after, gained, working
+):  # fmt: skip
+    r_count, e_count = trust.shape
+    for r in range(r_count):
+        for e in range(e_count):
+            d = dst[e]
+            reached = -expm1[r, e] * gain[r] * multiplier[r, d]
+            before = trust[r, e]
+            value = (1.0 - before) * min(reached, 1.0) + before
+            after[r, e] = value
+            middle = 1.0 if middle_src[e] else 0.0
+            gained[r, d] += (value - before) * middle
+            working[r, d] += 1.0 if has_offer[r, e] and middle_src[e] else 0.0
+
+
+_flows_kernel = compiled(_flows_loop)
+_peace_trust_kernel = compiled(_peace_trust_loop)
+
+
+def flows(
+    offer: np.ndarray,
+    offer_total: np.ndarray,
+    taken: np.ndarray,
+    dst: np.ndarray,
+    carefree: np.ndarray,
+    people: np.ndarray,
+    x_half: np.ndarray | float,
+    n_actors: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """((3, R, E) flows, (3, R, A) money received, (R, A) money from careless providers,
+    (R, E) share of the offer delivered as peace work, (R, E) ``-max(peace dose, 0) /
+    x_half``: the argument of peace work's saturation); ``people`` (R, E) are the people
+    each tie's offer serves."""
+    _, r, e = offer.shape
+    out_flows, peace_delivered, exponent = np.empty(offer.shape), np.empty((r, e)), np.empty((r, e))
+    received, careless = np.zeros((3, r, n_actors)), np.zeros((r, n_actors))
+    _flows_kernel()(
+        offer, offer_total, taken, dst, carefree, people, per_replicate(x_half, r),
+        out_flows, received, careless, peace_delivered, exponent,
+    )  # fmt: skip
+    return out_flows, received, careless, peace_delivered, exponent
+
+
+def peace_trust(
+    trust: np.ndarray,
+    expm1: np.ndarray,
+    gain: np.ndarray | float,
+    multiplier: np.ndarray,
+    dst: np.ndarray,
+    middle_src: np.ndarray,
+    has_offer: np.ndarray,
+    n_actors: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """((R, E) trust after peace work, (R, A) its gain summed per recipient over ties from
+    middle-range providers, (R, A) their ties with an offer); ``expm1`` is ``np.expm1`` of
+    :func:`flows`' exponent, ``multiplier`` (R, A) the recipient's nexus multiplier."""
+    r, e = trust.shape
+    after = np.empty((r, e))
+    gained, working = np.zeros((r, n_actors)), np.zeros((r, n_actors))
+    _peace_trust_kernel()(
+        trust, expm1, per_replicate(gain, r), multiplier, dst, middle_src, has_offer,
+        after, gained, working,
+    )  # fmt: skip
+    return after, gained, working

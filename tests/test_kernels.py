@@ -1,0 +1,159 @@
+"""The compiled loops of ``sim.engine.kernels`` give the numpy form's results bit for bit.
+
+Whole runs with the kernels forced on (``CITYPEACE_NUMBA=1``) and off (``=0``) must agree in
+every state array and every output: a synthetic world (no programmes) and ensembles of the
+shipped scenarios (programmes, mediation, the ladder, several replicates with their own
+coefficients and levers).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("numba")
+
+from sim import PeaceModel  # noqa: E402
+from sim.engine.ensemble import Ensemble  # noqa: E402
+from sim.engine.replicates import Replicate  # noqa: E402
+from sim.scenario.synthetic import SyntheticSpec, generate  # noqa: E402
+
+logging.getLogger("MESA").setLevel(logging.WARNING)
+
+
+# Replicates with their own coefficients, switches and levers, in one batch.
+MIXED = [
+    Replicate(seed=0),
+    Replicate(seed=11, params={"trust": {"decay": 0.04}, "proposals": {"commit_share": 0.3}}),
+    Replicate(seed=2, params={"proposals": {"items": 7}}),
+    Replicate(seed=5, params={"switches": {"gates": False, "ladder": False}}),
+    Replicate(seed=7, levers={"mediation": False, "funding_scale": 2.0}),
+]
+
+
+def _arrays(obj: object, prefix: str = "") -> dict[str, np.ndarray]:
+    """Every array in a (nested) state dataclass, by its dotted name."""
+    out: dict[str, np.ndarray] = {}
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        if isinstance(value, np.ndarray):
+            out[prefix + f.name] = value.copy()
+        elif dataclasses.is_dataclass(value):
+            out.update(_arrays(value, f"{prefix}{f.name}."))
+    return out
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    """Equal bit for bit (NaN where NaN)."""
+    return a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes()
+
+
+# A ladder that climbs within the run, so that every stage's branch is taken.
+FAST_LADDER = {
+    "ladder": {"climb_months": 2, "climb_benefit": 0.1, "climb_trust": 0.2, "fall_months": 3}
+}
+
+
+def _synthetic_run(
+    monkeypatch: pytest.MonkeyPatch, numba: str, params: dict
+) -> tuple[dict, pd.DataFrame]:
+    monkeypatch.setenv("CITYPEACE_NUMBA", numba)
+    case = generate(
+        SyntheticSpec(n_cities=600, horizon=36, n_countries=8, n_networks=4, mean_degree=7.4),
+        seed=3,
+    )
+    model = PeaceModel(case, seed=3, params=params).run()
+    return _arrays(model.batch.state), model.timeseries()
+
+
+@pytest.mark.parametrize("params", [{}, FAST_LADDER], ids=["default", "fast_ladder"])
+def test_a_synthetic_run_is_the_same_with_the_kernels(
+    monkeypatch: pytest.MonkeyPatch, params: dict
+) -> None:
+    plain_state, plain_ts = _synthetic_run(monkeypatch, "0", params)
+    fused_state, fused_ts = _synthetic_run(monkeypatch, "1", params)
+    assert plain_state.keys() == fused_state.keys()
+    different = [k for k in plain_state if not _same(plain_state[k], fused_state[k])]
+    assert not different
+    pd.testing.assert_frame_equal(fused_ts, plain_ts, check_exact=True)
+    # The run did something the kernels compute: trust moving, memory, ladder stages.
+    assert (plain_state["ties.trust"] != plain_state["ties.memory"]).any()
+    assert (plain_state["ties.memory"] > 0).any()
+    if params:
+        assert set(np.unique(plain_state["ties.stage"])) >= {0, 1, 3}
+
+
+# seoul_pyongyang over its whole horizon: UN sanctions from 2016 (the passage of aid).
+@pytest.mark.parametrize(
+    ("scenario", "horizon"),
+    [("tuzla", 60), ("map", 60), ("seoul_pyongyang", None), ("two_cities", 60)],
+)
+def test_an_ensemble_is_the_same_with_the_kernels(
+    monkeypatch: pytest.MonkeyPatch, scenario: str, horizon: int | None
+) -> None:
+    frames = {}
+    for numba in ("0", "1"):
+        monkeypatch.setenv("CITYPEACE_NUMBA", numba)
+        ens = Ensemble(scenario, MIXED, horizon=horizon).run()
+        frames[numba] = ens.timeseries()
+    pd.testing.assert_frame_equal(frames["1"], frames["0"], check_exact=True)
+
+
+def test_the_acceptance_loops_equal_the_numpy_form() -> None:
+    """Probabilities compared directly: a run's parts are whole numbers, so a last-bit error in
+    a probability would rarely show in its outputs."""
+    from types import SimpleNamespace
+
+    from sim.engine.kernels import acceptance
+    from sim.engine.stages.proposals import _acceptance
+    from sim.rules import money
+
+    rng = np.random.default_rng(5)
+    r, e, a, k = 3, 5000, 400, 9
+    betas = {
+        name: rng.normal(size=(r, 1))
+        for name in (
+            "beta0", "beta_trust", "beta_benefit", "beta_hostility", "beta_mediator",
+            "beta_will", "beta_intensity", "beta_vertical",
+        )
+    }  # fmt: skip
+    pp = SimpleNamespace(benefit_dose=rng.uniform(1, 50, (r, 1)), **betas)
+    ties = SimpleNamespace(dst=rng.integers(0, a, e), pair=rng.integers(0, k * k, e))
+    trust, need, intensity = rng.random((r, e)), rng.random((r, e)), rng.uniform(0, 3, (r, e))
+    offer_total = np.where(rng.random((r, e)) < 0.3, 0.0, rng.exponential(5.0, (r, e)))
+    mediated = rng.random((r, e)) < 0.2
+    people, will = rng.uniform(0, 1e6, (r, a)), rng.random((r, a))
+    vertical, hostility = rng.random((r, a)), rng.random((r, k * k))
+    prob, tie_people = acceptance.probability(
+        trust, offer_total, need, intensity, mediated, ties, (people, will, vertical, hostility), pp
+    )
+    expected_people = np.take(people, ties.dst, axis=1)
+    expected = _acceptance(
+        trust, money.dose(offer_total, expected_people), need,
+        np.take(hostility, ties.pair, axis=1), mediated, np.take(will, ties.dst, axis=1),
+        intensity, np.take(vertical, ties.dst, axis=1), **vars(pp),
+    )  # fmt: skip
+    assert _same(tie_people, expected_people)
+    assert _same(prob, expected)
+
+
+@pytest.mark.parametrize("items", [[20, 20, 20], [1, 1, 1], [20, 7, 1]])
+def test_the_parts_loops_equal_the_numpy_form(items: list[int]) -> None:
+    from sim.engine.kernels import parts
+    from sim.engine.stages.proposals import _parts_of_offers
+
+    rng = np.random.default_rng(7)
+    r, e = 3, 20_000
+    prob, draws = rng.random((r, e)), rng.random((r, e))
+    prob[:, :300] = rng.choice([0.0, 1.0, 1e-12, 1.0 - 1e-12], size=(r, 300))
+    has_offer = rng.random((r, e)) < 0.7
+    per_replicate = np.array(items)[:, None]
+    expected = _parts_of_offers(prob, draws, has_offer, per_replicate)
+    got, taken, accepted, declined = parts.parts(prob, draws, has_offer, np.array(items))
+    assert _same(got, expected)
+    assert _same(taken, expected / per_replicate)
+    assert _same(accepted, expected > 0) and _same(declined, has_offer & (expected == 0))
