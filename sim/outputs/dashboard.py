@@ -24,6 +24,9 @@ Columns = Any
 PILLAR_COLOURS = {"humanitarian": "#d95f02", "development": "#1b9e77", "peace": "#7570b3"}
 MONEY = "money units per month (1 unit is about EUR 1,000)"
 MAX_LISTED = 12  # events listed under the panels; the rest are in events.parquet
+# Room above the top panels for the event numbers (two staggered rows, up to 10 pt + 8 pt type),
+# so that the panel titles sit above them rather than behind them.
+EVENT_PAD = 24
 # Set before the axes exist, so each tick is made with them (setting them afterwards copies
 # every tick's properties again).
 STYLE = {
@@ -123,7 +126,7 @@ def panels(ts: Columns, events: Columns | None = None, title: str = "") -> Any:
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(13, 11), dpi=100)
-    fig.subplots_adjust(left=0.05, right=0.80, top=0.93, bottom=0.05, hspace=0.30, wspace=0.16)
+    fig.subplots_adjust(left=0.05, right=0.80, top=0.91, bottom=0.05, hspace=0.30, wspace=0.16)
     axes = fig.subplots(3, 2)  # one time axis, set by _fix_ticks
     x = years(ts["date"])
     side = "_recipients" if "peace_recipients" in ts else ""
@@ -134,14 +137,14 @@ def panels(ts: Columns, events: Columns | None = None, title: str = "") -> Any:
     if side:
         ax.plot(x, ts["peace"], color="0.6", lw=0.8, label="peace, all cities")
     ax.set_ylim(0, 1)
-    ax.set_title(f"Peace indices (Galtung), {where}, population-weighted", pad=12)
+    ax.set_title(f"Peace indices (Galtung), {where}, population-weighted", pad=EVENT_PAD)
     ax.legend(loc="lower right")
     ax = axes[0, 1]
     for col in ("cross_divide_trust", "horizontal_integration", "vertical_integration"):
         if col in ts:
             ax.plot(x, ts[col], label=col.replace("_", " "))
     ax.set_ylim(0, 1)
-    ax.set_title("Relationships (Lederach), index 0-1", pad=12)
+    ax.set_title("Relationships (Lederach), index 0-1", pad=EVENT_PAD)
     ax.legend(loc="lower right")
     ax = axes[1, 0]
     for pillar, colour in PILLAR_COLOURS.items():
