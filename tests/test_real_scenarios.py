@@ -106,10 +106,10 @@ NO_LONGER_HOLD = {
     # With the closures' economic collapse encoded (branch closures: capacity x 2/3 and two
     # poverty shocks, now inputs) devastation and deprivation are relabelled scripted and still
     # fail: the towns' own recovery and S's starting-state fall outweigh the scripted collapse
-    # (capacity -0.038, S_palestinian -0.10 in the median seed); the EU refuses in 23% of 30
-    # seeds, and MAP is suspended already in 2004-12, before the pattern's 2005-06 window.
+    # (capacity -0.038, S_palestinian -0.10 in the median seed), and MAP is suspended already
+    # in 2004-12, before the pattern's 2005-06 window. map_eu_grant_refused holds again since
+    # the EU application closes before the Dutch decision, as the sources order them (closures).
     "map": {
-        "map_eu_grant_refused",
         "map_suspended_as_violence_grows",
         "intifada_devastates_palestinian_towns",
         "intifada_deepens_deprivation",
