@@ -130,16 +130,26 @@ NO_LONGER_HOLD = {
 # loosened, relabelled or tuned for.
 NEW_THAT_FAIL = {
     # gap 0.014 < 0.02: the spill from ABC's peace work to cohesion is real but smaller;
-    # second round: interrupted / completed ABC projects is a median 0.43 > 0.25
-    "tuzla": {"abc_projects_mostly_finish"},
+    # second round: interrupted / completed ABC projects is a median 0.43 > 0.25;
+    # third round: ABC lowers Tuzla's 1999-2000 needs by a median 0.030, above 0.02 in 57%
+    "tuzla": {"abc_projects_mostly_finish", "abc_visibly_better_living_conditions"},
     # (map: intifada_deepens_deprivation and intifada_hardens_the_states failed in their first
     # run on the model before dyn3; on the merged model, blind to them, both hold: see
     # docs/validation/issue15.md, "After merging dyn3")
-    # second round: no cross-border channel closes to peace work in 2001-01..2005-01
-    "map": {"intifada_shuts_the_direct_channel"},
+    # second round: no cross-border channel closes to peace work in 2001-01..2005-01;
+    # third round: ps_city_01's capacity in 2005-06 is a median 0.083 above its 2000 level
+    "map": {"intifada_shuts_the_direct_channel", "palestinian_towns_still_devastated_at_founding"},
     # trust rises by a median 0.046 < 0.05 (43% of seeds); second round: Seoul-Pyongyang trust
     # falls by a median 0.015 < 0.02 between 2011-12 and 2016-17 (3% of seeds)
     "seoul_pyongyang": {"exchange_builds_trust_with_pyongyang", "event_driven_goodwill_fades"},
+    # third round: the IKV programme and the small projects move Laslovo's cohesion by a median
+    # of about 0 (gaps -0.002..0.002 < 0.01-0.02); cross-divide trust rises by a median 0.048
+    # < 0.05 in the year after the 1998 meeting
+    "croatia_twinnings": {
+        "joint_work_brings_laslovo_together",
+        "small_projects_bring_laslovo_together",
+        "far_from_home_views_narrow",
+    },
 }
 
 
