@@ -24,7 +24,10 @@ MIN_SIZE = 100_000
 
 
 def wanted(size: int) -> bool:
-    """Whether to count ``size`` offers with the compiled loop."""
+    """Whether to run a stage's compiled loops on ``size`` (replicate, tie) elements (or
+    ``size`` offers): per tie, not per pillar and tie, so a world of 10,000 cities (about
+    50,000 ties, whose arrays fit in cache and gain nothing from the loops) never pays the
+    import of numba."""
     choice = os.environ.get("CITYPEACE_NUMBA", "").strip()
     if choice == "0":
         return False
