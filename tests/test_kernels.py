@@ -157,35 +157,3 @@ def test_the_parts_loops_equal_the_numpy_form(items: list[int]) -> None:
     assert _same(got, expected)
     assert _same(taken, expected / per_replicate)
     assert _same(accepted, expected > 0) and _same(declined, has_offer & (expected == 0))
-
-
-def test_a_run_is_the_same_on_one_thread_and_on_two(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The parallel loops write each element on one thread and sum over ties serially, so the
-    number of threads cannot change a result: a whole run with the kernels on, on 1 and on 2
-    of numba's threads (``NUMBA_NUM_THREADS`` sets the default), compared bit for bit. The
-    world has several blocks of ties (``kernels.BLOCK``), so two threads share the work."""
-    import numba
-
-    from sim.engine.kernels import BLOCK
-
-    if numba.config.NUMBA_NUM_THREADS < 2:
-        pytest.skip("numba has a single thread here (NUMBA_NUM_THREADS=1)")
-    monkeypatch.setenv("CITYPEACE_NUMBA", "1")
-    case = generate(
-        SyntheticSpec(n_cities=4000, horizon=24, n_countries=8, n_networks=4, mean_degree=7.4),
-        seed=4,
-    )
-    runs = {}
-    before = numba.get_num_threads()
-    try:
-        for threads in (1, 2):
-            numba.set_num_threads(threads)
-            model = PeaceModel(case, seed=4, params=FAST_LADDER).run()
-            runs[threads] = _arrays(model.batch.state), model.timeseries()
-    finally:
-        numba.set_num_threads(before)
-    assert model.ties.src.size > 2 * BLOCK
-    (one_state, one_ts), (two_state, two_ts) = runs[1], runs[2]
-    assert [k for k in one_state if not _same(one_state[k], two_state[k])] == []
-    pd.testing.assert_frame_equal(two_ts, one_ts, check_exact=True)
-    assert (one_state["ties.trust"] != one_state["ties.memory"]).any()

@@ -15,22 +15,19 @@ from typing import Any
 
 import numpy as np
 
-from sim.engine.kernels import BLOCK, compiled, per_replicate, per_tie, prange
+from sim.engine.kernels import compiled, per_replicate, per_tie
 
 EUR_PER_UNIT_YEAR = 12_000.0  # rules.money.EUR_PER_UNIT_YEAR
 
 
 def _exponent_loop(offer_total, people, dst, benefit_dose, tie_people, out):  # noqa: ANN001, ANN202
     r_count, e_count = out.shape
-    size = r_count * e_count
-    for blk in prange((size + BLOCK - 1) // BLOCK):  # blocks of (replicate, tie) elements
-        r, e = divmod(blk * BLOCK, e_count)
-        for _ in range(min(BLOCK, size - blk * BLOCK)):
+    for r in range(r_count):
+        for e in range(e_count):
             p = people[r, dst[e]]
             tie_people[r, e] = p
             dose = offer_total[r, e] * EUR_PER_UNIT_YEAR / max(p, 1.0)
             out[r, e] = -max(dose, 0.0) / benefit_dose[r]
-            r, e = (r + 1, 0) if e + 1 == e_count else (r, e + 1)
 
 
 def _logit_loop(  # noqa: ANN202, PLR0913 - numba loop
@@ -38,10 +35,8 @@ def _logit_loop(  # noqa: ANN202, PLR0913 - numba loop
     b0, b_trust, b_benefit, b_hostility, b_mediator, b_will, b_intensity, b_vertical, out,
 ):  # fmt: skip
     r_count, e_count = out.shape
-    size = r_count * e_count
-    for blk in prange((size + BLOCK - 1) // BLOCK):
-        r, e = divmod(blk * BLOCK, e_count)
-        for _ in range(min(BLOCK, size - blk * BLOCK)):
+    for r in range(r_count):
+        for e in range(e_count):
             d = dst[e]
             benefit = need[r, e] * -expm1[r, e]
             contact = intensity[r, e]
@@ -57,11 +52,10 @@ def _logit_loop(  # noqa: ANN202, PLR0913 - numba loop
                 + b_vertical[r] * vertical[r, d]
             )
             out[r, e] = -logit
-            r, e = (r + 1, 0) if e + 1 == e_count else (r, e + 1)
 
 
-_exponent_kernel = compiled(_exponent_loop, parallel=True)
-_logit_kernel = compiled(_logit_loop, parallel=True)
+_exponent_kernel = compiled(_exponent_loop)
+_logit_kernel = compiled(_logit_loop)
 
 
 def probability(

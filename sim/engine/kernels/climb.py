@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.engine.kernels import BLOCK, compiled, per_replicate, prange
+from sim.engine.kernels import compiled, per_replicate
 
 TOP = 3  # political alliance (rules.ladder.TOP)
 
@@ -24,11 +24,9 @@ def _climb_loop(  # noqa: ANN202, PLR0913 - numba loop
     climb_trust, trust_step, climb_benefit, fall_benefit, climb_months, fall_months,
     benefit, stage, months_up, months_down,
 ):  # fmt: skip
-    r_count, i_count = trust.shape[0], rows.size
-    size = r_count * i_count
-    for blk in prange((size + BLOCK - 1) // BLOCK):  # blocks of (replicate, ladder tie) elements
-        r, i = divmod(blk * BLOCK, i_count)
-        for _ in range(min(BLOCK, size - blk * BLOCK)):
+    r_count = trust.shape[0]
+    for r in range(r_count):
+        for i in range(rows.size):
             e = rows[i]
             back = taken[r, reverse[i]] if has_reverse[i] else 0.0
             joint = peace_delivered[r, e]
@@ -49,10 +47,9 @@ def _climb_loop(  # noqa: ANN202, PLR0913 - numba loop
             stage[r, e] = s + (1 if up else 0) - (1 if down else 0)
             months_up[r, e] = 0 if up or down else up_months
             months_down[r, e] = 0 if up or down else down_months
-            r, i = (r + 1, 0) if i + 1 == i_count else (r, i + 1)
 
 
-_climb_kernel = compiled(_climb_loop, parallel=True)
+_climb_kernel = compiled(_climb_loop)
 
 
 def climb(groups: Any, ties: Any, month: Any, on: np.ndarray, lp: Any) -> None:

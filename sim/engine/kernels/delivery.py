@@ -4,83 +4,62 @@ The numpy form: ``flows = offer x taken`` and their sums per recipient (all mone
 from careless providers, ``carefree x`` the flow's total); the share of the offer delivered as
 peace work; peace work's trust gain ``nexus.peace_work_trust`` with the dose
 ``money.dose(offer[PEACE] x taken, people)``; the gained trust and the working ties from
-middle-range providers summed per recipient. :func:`flows` is the first pair of loops, up to
-the argument of ``saturation``'s ``expm1`` (which numpy computes: its SIMD ``expm1`` can differ
-from libm's in the last bit); :func:`peace_trust` the second. The per-tie values are computed on
-numba's threads; each sum then adds its terms in tie order from zero, serially, as
-``np.bincount`` does: identical results for any number of threads (``tests/test_kernels.py``).
+middle-range providers summed per recipient. :func:`flows` is the first loop, up to the
+argument of ``saturation``'s ``expm1`` (which numpy computes: its SIMD ``expm1`` can differ from
+libm's in the last bit); :func:`peace_trust` the second. Each sum adds its terms in tie order
+from zero, as ``np.bincount`` does: identical results (``tests/test_kernels.py``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.kernels import BLOCK, compiled, per_replicate, prange
+from sim.engine.kernels import compiled, per_replicate
 
 EUR_PER_UNIT_YEAR = 12_000.0  # rules.money.EUR_PER_UNIT_YEAR
 
 
 def _flows_loop(  # noqa: ANN202, PLR0913 - numba loop
     offer, offer_total, taken, dst, carefree, people, x_half,
-    flows, peace_delivered, exponent,
+    flows, received, careless, peace_delivered, exponent,
 ):  # fmt: skip
     r_count, e_count = offer_total.shape
-    size = r_count * e_count
-    for blk in prange((size + BLOCK - 1) // BLOCK):
-        r, e = divmod(blk * BLOCK, e_count)
-        for _ in range(min(BLOCK, size - blk * BLOCK)):
-            share = taken[r, e]
-            flows[0, r, e] = offer[0, r, e] * share
-            flows[1, r, e] = offer[1, r, e] * share
-            flows[2, r, e] = offer[2, r, e] * share
+    for r in range(r_count):
+        for e in range(e_count):
+            d, share = dst[e], taken[r, e]
+            f0 = offer[0, r, e] * share
+            f1 = offer[1, r, e] * share
+            f2 = offer[2, r, e] * share
+            flows[0, r, e], flows[1, r, e], flows[2, r, e] = f0, f1, f2
+            received[0, r, d] += f0
+            received[1, r, d] += f1
+            received[2, r, d] += f2
+            careless[r, d] += ((f0 + f1) + f2) * carefree[e]
             total = offer_total[r, e]
             peace = offer[2, r, e]
             peace_delivered[r, e] = (peace / total if total > 0 else 0.0) * share
             dose = peace * share * EUR_PER_UNIT_YEAR / max(people[r, e], 1.0)
             exponent[r, e] = -max(dose, 0.0) / x_half[r]
-            r, e = (r + 1, 0) if e + 1 == e_count else (r, e + 1)
-
-
-def _received_loop(flows, dst, carefree, received, careless):  # noqa: ANN001, ANN202
-    r_count, e_count = flows.shape[1:]
-    for r in range(r_count):  # serial: each sum adds its terms in tie order
-        for e in range(e_count):
-            d = dst[e]
-            f0, f1, f2 = flows[0, r, e], flows[1, r, e], flows[2, r, e]
-            received[0, r, d] += f0
-            received[1, r, d] += f1
-            received[2, r, d] += f2
-            careless[r, d] += ((f0 + f1) + f2) * carefree[e]
 
 
 def _peace_trust_loop(  # noqa: ANN202, PLR0913 - numba loop
-    trust, expm1, gain, multiplier, dst, after
+    trust, expm1, gain, multiplier, dst, middle_src, has_offer, after, gained, working
 ):  # fmt: skip
     r_count, e_count = trust.shape
-    size = r_count * e_count
-    for blk in prange((size + BLOCK - 1) // BLOCK):
-        r, e = divmod(blk * BLOCK, e_count)
-        for _ in range(min(BLOCK, size - blk * BLOCK)):
-            reached = -expm1[r, e] * gain[r] * multiplier[r, dst[e]]
-            before = trust[r, e]
-            after[r, e] = (1.0 - before) * min(reached, 1.0) + before
-            r, e = (r + 1, 0) if e + 1 == e_count else (r, e + 1)
-
-
-def _gained_loop(trust, after, dst, middle_src, has_offer, gained, working):  # noqa: ANN001, ANN202
-    r_count, e_count = trust.shape
-    for r in range(r_count):  # serial: each sum adds its terms in tie order
+    for r in range(r_count):
         for e in range(e_count):
             d = dst[e]
+            reached = -expm1[r, e] * gain[r] * multiplier[r, d]
+            before = trust[r, e]
+            value = (1.0 - before) * min(reached, 1.0) + before
+            after[r, e] = value
             middle = 1.0 if middle_src[e] else 0.0
-            gained[r, d] += (after[r, e] - trust[r, e]) * middle
+            gained[r, d] += (value - before) * middle
             working[r, d] += 1.0 if has_offer[r, e] and middle_src[e] else 0.0
 
 
-_flows_kernel = compiled(_flows_loop, parallel=True)
-_received_kernel = compiled(_received_loop)
-_peace_trust_kernel = compiled(_peace_trust_loop, parallel=True)
-_gained_kernel = compiled(_gained_loop)
+_flows_kernel = compiled(_flows_loop)
+_peace_trust_kernel = compiled(_peace_trust_loop)
 
 
 def flows(
@@ -102,9 +81,8 @@ def flows(
     received, careless = np.zeros((3, r, n_actors)), np.zeros((r, n_actors))
     _flows_kernel()(
         offer, offer_total, taken, dst, carefree, people, per_replicate(x_half, r),
-        out_flows, peace_delivered, exponent,
+        out_flows, received, careless, peace_delivered, exponent,
     )  # fmt: skip
-    _received_kernel()(out_flows, dst, carefree, received, careless)
     return out_flows, received, careless, peace_delivered, exponent
 
 
@@ -124,6 +102,8 @@ def peace_trust(
     r, e = trust.shape
     after = np.empty((r, e))
     gained, working = np.zeros((r, n_actors)), np.zeros((r, n_actors))
-    _peace_trust_kernel()(trust, expm1, per_replicate(gain, r), multiplier, dst, after)
-    _gained_kernel()(trust, after, dst, middle_src, has_offer, gained, working)
+    _peace_trust_kernel()(
+        trust, expm1, per_replicate(gain, r), multiplier, dst, middle_src, has_offer,
+        after, gained, working,
+    )  # fmt: skip
     return after, gained, working

@@ -18,19 +18,16 @@ from typing import Any
 
 import numpy as np
 
-from sim.engine.kernels import BLOCK, compiled, per_replicate, per_tie, prange
+from sim.engine.kernels import compiled, per_replicate, per_tie
 
 
 def _successes_loop(offer, offer_total, taken, completed, out):  # noqa: ANN001, ANN202
     r_count, e_count = out.shape
-    size = r_count * e_count
-    for blk in prange((size + BLOCK - 1) // BLOCK):
-        r, e = divmod(blk * BLOCK, e_count)
-        for _ in range(min(BLOCK, size - blk * BLOCK)):
+    for r in range(r_count):
+        for e in range(e_count):
             total = offer_total[r, e]
             outcome = (offer[0, r, e] + offer[2, r, e]) / total if total > 0 else 0.0
             out[r, e] = outcome * taken[r, e] + (1.0 if completed[r, e] else 0.0)
-            r, e = (r + 1, 0) if e + 1 == e_count else (r, e + 1)
 
 
 def _drift_loop(  # noqa: ANN202, PLR0913 - numba loop
@@ -39,10 +36,8 @@ def _drift_loop(  # noqa: ANN202, PLR0913 - numba loop
     fall_benefit, memory_decay, out, ends, forgetting,
 ):  # fmt: skip
     r_count, e_count = out.shape
-    size = r_count * e_count
-    for blk in prange((size + BLOCK - 1) // BLOCK):
-        r, e = divmod(blk * BLOCK, e_count)
-        for _ in range(min(BLOCK, size - blk * BLOCK)):
+    for r in range(r_count):
+        for e in range(e_count):
             s, d = src[e], dst[e]
             ceremonial = on[r, e] and stage[r, e] == 0 and benefit[r, e] < fall_benefit[r]
             kept = 1.0 - institution[r] * stage[r, e] / 3
@@ -61,7 +56,6 @@ def _drift_loop(  # noqa: ANN202, PLR0913 - numba loop
             vs, vd = violence[r, s], violence[r, d]
             ends[r, e] = vs if vs >= vd else vd
             forgetting[r, e] = memory_decay[r] * (ceremonial_fade[r] if ceremonial else kept)
-            r, e = (r + 1, 0) if e + 1 == e_count else (r, e + 1)
 
 
 def _after_loop(  # noqa: ANN202, PLR0913 - numba loop
@@ -69,10 +63,8 @@ def _after_loop(  # noqa: ANN202, PLR0913 - numba loop
     accepted, step, last_contact, age, memory_out, intensity_out, last_contact_out, age_out,
 ):  # fmt: skip
     r_count, e_count = trust.shape
-    size = r_count * e_count
-    for blk in prange((size + BLOCK - 1) // BLOCK):
-        r, e = divmod(blk * BLOCK, e_count)
-        for _ in range(min(BLOCK, size - blk * BLOCK)):
+    for r in range(r_count):
+        for e in range(e_count):
             m = memory[r, e]
             if completed[r, e]:
                 gap = trust[r, e] - m
@@ -82,12 +74,11 @@ def _after_loop(  # noqa: ANN202, PLR0913 - numba loop
             intensity_out[r, e] = value if value <= cap[r] else cap[r]
             last_contact_out[r, e] = step if accepted[r, e] else last_contact[r, e]
             age_out[r, e] = age[r, e] + 1
-            r, e = (r + 1, 0) if e + 1 == e_count else (r, e + 1)
 
 
-_successes_kernel = compiled(_successes_loop, parallel=True)
-_drift_kernel = compiled(_drift_loop, parallel=True)
-_after_kernel = compiled(_after_loop, parallel=True)
+_successes_kernel = compiled(_successes_loop)
+_drift_kernel = compiled(_drift_loop)
+_after_kernel = compiled(_after_loop)
 
 
 def successes(

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.kernels import BLOCK, compiled, prange
+from sim.engine.kernels import compiled
 
 
 def _gates_loop(third, src, key, answer, n_inputs, carries, active, allowed, third_src):  # noqa: ANN001, ANN202
     r_count, e_count = active.shape
-    size = r_count * e_count
-    for blk in prange((size + BLOCK - 1) // BLOCK):
-        r, e = divmod(blk * BLOCK, e_count)
-        for _ in range(min(BLOCK, size - blk * BLOCK)):
+    for r in range(r_count):
+        for e in range(e_count):
             third_here = third[r, src[e]]
             third_src[r, e] = third_here
             at = key[e] + n_inputs * (1 if third_here else 0) + 2 * n_inputs * r
@@ -26,10 +24,9 @@ def _gates_loop(third, src, key, answer, n_inputs, carries, active, allowed, thi
             allowed[0, r, e] = answer[0, at] and open_here
             allowed[1, r, e] = answer[1, at] and open_here
             allowed[2, r, e] = answer[2, at] and open_here
-            r, e = (r + 1, 0) if e + 1 == e_count else (r, e + 1)
 
 
-_gates_kernel = compiled(_gates_loop, parallel=True)
+_gates_kernel = compiled(_gates_loop)
 
 
 def open_ties(

@@ -15,18 +15,16 @@ from typing import Any
 
 import numpy as np
 
-from sim.engine.kernels import BLOCK, compiled, per_replicate, per_tie, prange, scatter_add
+from sim.engine.kernels import compiled, per_replicate, per_tie
 
 
 def _weights_loop(  # noqa: ANN202, PLR0913 - numba loop
     trust, need, mandate, open_, intensity, threshold, commit_share, stage, stage_weight, src,
-    weight, tie_total,
+    weight, total,
 ):  # fmt: skip
     r_count, e_count = trust.shape
-    size = r_count * e_count
-    for blk in prange((size + BLOCK - 1) // BLOCK):
-        r, e = divmod(blk * BLOCK, e_count)
-        for _ in range(min(BLOCK, size - blk * BLOCK)):
+    for r in range(r_count):
+        for e in range(e_count):
             committed = 1.0 if intensity[r, e] > threshold[r] else 0.0
             a = trust[r, e] * max(need[r, e], 0.05)
             b = committed * commit_share[r]
@@ -35,8 +33,7 @@ def _weights_loop(  # noqa: ANN202, PLR0913 - numba loop
             w1 = base * (mandate[1, e] * (1.0 if open_[1, r, e] else 0.0))
             w2 = base * (mandate[2, e] * (1.0 if open_[2, r, e] else 0.0))
             weight[0, r, e], weight[1, r, e], weight[2, r, e] = w0, w1, w2
-            tie_total[r, e] = (w0 + w1) + w2  # summed per provider afterwards, in tie order
-            r, e = (r + 1, 0) if e + 1 == e_count else (r, e + 1)
+            total[r, src[e]] += (w0 + w1) + w2
 
 
 def _offers_loop(  # noqa: ANN202, PLR0913 - numba loop
@@ -44,10 +41,8 @@ def _offers_loop(  # noqa: ANN202, PLR0913 - numba loop
     human_security, friction, gates_on, offer, offer_total, has_offer, passage,
 ):  # fmt: skip
     r_count, e_count = offer_total.shape
-    size = r_count * e_count
-    for blk in prange((size + BLOCK - 1) // BLOCK):
-        r, e = divmod(blk * BLOCK, e_count)
-        for _ in range(min(BLOCK, size - blk * BLOCK)):
+    for r in range(r_count):
+        for e in range(e_count):
             s = share[r, src[e]]
             o0 = weight[0, r, e] * s
             o1 = weight[1, r, e] * s
@@ -64,11 +59,10 @@ def _offers_loop(  # noqa: ANN202, PLR0913 - numba loop
             total = (o0 + o1) + o2
             offer_total[r, e] = total
             has_offer[r, e] = total > 0
-            r, e = (r + 1, 0) if e + 1 == e_count else (r, e + 1)
 
 
-_weights_kernel = compiled(_weights_loop, parallel=True)
-_offers_kernel = compiled(_offers_loop, parallel=True)
+_weights_kernel = compiled(_weights_loop)
+_offers_kernel = compiled(_offers_loop)
 
 
 def weights(
@@ -88,13 +82,14 @@ def weights(
     (R, E) before its floor of 0.05, ``threshold`` the intensity above which a tie counts as
     committed, ``mandate`` (3, 1, E)."""
     r, e = trust.shape
-    weight, tie_total = np.empty((3, r, e)), np.empty((r, e))
+    weight = np.empty((3, r, e))
+    total = np.zeros((r, n_actors))
     _weights_kernel()(
         trust, need, mandate.reshape(3, e), np.broadcast_to(open_, (3, r, e)), intensity,
         per_replicate(threshold, r), per_replicate(commit_share, r), per_tie(stage, r, e),
-        per_replicate(stage_weight, r), src, weight, tie_total,
+        per_replicate(stage_weight, r), src, weight, total,
     )  # fmt: skip
-    return weight, scatter_add(tie_total, src, np.zeros((r, n_actors)))
+    return weight, total
 
 
 def offers(

@@ -14,21 +14,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.kernels import blocks, compiled, prange
+from sim.engine.kernels import compiled
 
 
-def _offers_per_block_loop(has_offer, bounds, out):  # noqa: ANN001, ANN202
-    flat = has_offer.ravel()
-    for blk in prange(bounds.size - 1):
-        out[blk] = np.count_nonzero(flat[bounds[blk] : bounds[blk + 1]])
-
-
-def _prepare_loop(prob, draws, has_offer, bounds, first, q, odds, target):  # noqa: ANN001, ANN202
-    e_count = has_offer.shape[1]
-    for blk in prange(bounds.size - 1):  # a block's offers start at its ``first``
-        i = first[blk]
-        r, e = divmod(bounds[blk], e_count)
-        for _ in range(bounds[blk + 1] - bounds[blk]):
+def _prepare_loop(prob, draws, has_offer, q, odds, target):  # noqa: ANN001, ANN202
+    r_count, e_count = has_offer.shape
+    i = 0
+    for r in range(r_count):
+        for e in range(e_count):
             if has_offer[r, e]:
                 x = prob[r, e]
                 p = 0.0 if x < 0.0 else (1.0 if x > 1.0 else x)  # np.clip (NaN stays NaN)
@@ -37,18 +30,16 @@ def _prepare_loop(prob, draws, has_offer, bounds, first, q, odds, target):  # no
                 odds[i] = p / qi if qi > 0 else 0.0
                 target[i] = 1.0 - draws[r, e]
                 i += 1
-            r, e = (r + 1, 0) if e + 1 == e_count else (r, e + 1)
 
 
 def _count_loop(  # noqa: ANN202, PLR0913 - numba loop
-    has_offer, bounds, first, pmf0, q, odds, target, items, parts, taken, accepted, declined
+    has_offer, pmf0, q, odds, target, items, parts, taken, accepted, declined
 ):  # fmt: skip
-    e_count = has_offer.shape[1]
-    for blk in prange(bounds.size - 1):
-        i = first[blk]
-        r, e = divmod(bounds[blk], e_count)
-        for _ in range(bounds[blk + 1] - bounds[blk]):
-            n = items[r]
+    r_count, e_count = has_offer.shape
+    i = 0
+    for r in range(r_count):
+        n = items[r]
+        for e in range(e_count):
             k = 0
             if has_offer[r, e]:
                 if q[i] <= 0:  # certain acceptance takes everything
@@ -67,12 +58,10 @@ def _count_loop(  # noqa: ANN202, PLR0913 - numba loop
             taken[r, e] = k / items[r]
             accepted[r, e] = k > 0
             declined[r, e] = has_offer[r, e] and k == 0
-            r, e = (r + 1, 0) if e + 1 == e_count else (r, e + 1)
 
 
-_offers_per_block_kernel = compiled(_offers_per_block_loop, parallel=True)
-_prepare_kernel = compiled(_prepare_loop, parallel=True)
-_count_kernel = compiled(_count_loop, parallel=True)
+_prepare_kernel = compiled(_prepare_loop)
+_count_kernel = compiled(_count_loop)
 
 
 def parts(
@@ -81,15 +70,9 @@ def parts(
     """((R, E) parts taken, share taken, accepted, declined); ``items`` (R,) whole parts per
     offer of each replicate."""
     r, e = has_offer.shape
-    # The offers are compacted in (replicate, tie) order; each fixed block of elements knows
-    # where its offers start, so blocks fill their part on any thread.
-    bounds = blocks(r * e)
-    per_block = np.zeros(bounds.size - 1, dtype=np.int64)
-    _offers_per_block_kernel()(has_offer, bounds, per_block)
-    first = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(per_block)])
-    offers = int(first[-1])
+    offers = int(np.count_nonzero(has_offer))
     q, odds, target = np.empty(offers), np.empty(offers), np.empty(offers)
-    _prepare_kernel()(prob, draws, has_offer, bounds, first, q, odds, target)
+    _prepare_kernel()(prob, draws, has_offer, q, odds, target)
     items = np.ascontiguousarray(items, dtype=np.int64)
     # The power as parts_taken takes it: one whole number for the batch stays a number.
     each = (
@@ -102,7 +85,5 @@ def parts(
     out_parts = np.empty((r, e), dtype=np.int64)
     taken = np.empty((r, e))
     accepted, declined = np.empty((r, e), dtype=bool), np.empty((r, e), dtype=bool)
-    _count_kernel()(
-        has_offer, bounds, first, pmf0, q, odds, target, items, out_parts, taken, accepted, declined
-    )
+    _count_kernel()(has_offer, pmf0, q, odds, target, items, out_parts, taken, accepted, declined)
     return out_parts, taken, accepted, declined
