@@ -129,7 +129,12 @@ def main() -> None:
         )
     meta = {
         "base": args.base,
-        "after_commit": os.popen(f"git -C {HERE} rev-parse --short HEAD").read().strip(),
+        "after_commit": os.popen(f"git -C {HERE} rev-parse --short HEAD").read().strip()
+        + (
+            " with uncommitted changes"
+            if os.popen(f"git -C {HERE} status --porcelain sim").read()
+            else ""
+        ),
         "cities": args.cities,
         "months": args.months,
         "warm": args.warm,
