@@ -83,6 +83,7 @@ def test_a_synthetic_run_is_the_same_with_the_kernels(
     # The run did something the kernels compute: trust moving, memory, ladder stages.
     assert (plain_state["ties.trust"] != plain_state["ties.memory"]).any()
     assert (plain_state["ties.memory"] > 0).any()
+    assert plain_ts["projects_interrupted_development"].sum() > 0  # the failure branch
     if params:
         assert set(np.unique(plain_state["ties.stage"])) >= {0, 1, 3}
 

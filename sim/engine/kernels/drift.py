@@ -5,8 +5,8 @@ the offer that is humanitarian or peace work); ``trust.update`` with the ladder'
 ``1 - ceremonial_floor [ceremonial]`` of ``trust.baseline`` and decay ``decay x
 institution(stage)``; afterwards ``trust.remember`` with forgetting ``memory_decay x
 (ceremonial_fade if ceremonial else institution(stage))``, the intensity and the last contact.
-:func:`successes` and :func:`drift` compute the first part around the powers
-``(1 - success)^successes`` and ``(1 - failure)^failures``, which numpy computes (its SIMD
+:func:`successes` and :func:`drift` compute the first part around the power
+``(1 - success)^successes``, which numpy computes (its SIMD
 ``**`` can differ from libm's in the last bit); the violence shock and mediation stay numpy
 (``sim.rules.trust``); :func:`after_trust` is the last part. Same operations, same order:
 identical results (``tests/test_kernels.py``).
@@ -31,8 +31,8 @@ def _successes_loop(offer, offer_total, taken, completed, out):  # noqa: ANN001,
 
 
 def _drift_loop(  # noqa: ANN202, PLR0913 - numba loop
-    trust, memory, grow, hold, standing, taken, stage, benefit, on, src, dst, pair, cultural,
-    hostility, violence, b0, decay, institution, ceremonial_floor, ceremonial_fade,
+    trust, memory, grow, interrupted, held, standing, taken, stage, benefit, on, src, dst, pair,
+    cultural, hostility, violence, b0, decay, institution, ceremonial_floor, ceremonial_fade,
     fall_benefit, memory_decay, out, ends, forgetting,
 ):  # fmt: skip
     r_count, e_count = out.shape
@@ -48,7 +48,7 @@ def _drift_loop(  # noqa: ANN202, PLR0913 - numba loop
             stand = 1.0 if standing[r, e] else 0.0
             contact = stand if stand >= taken[r, e] else taken[r, e]
             value = 1.0 - (1.0 - trust[r, e]) * grow[r, e]
-            value = value * hold[r, e]
+            value = value * (held[r] if interrupted[r, e] else 1.0)  # (1 - failure)^(0 or 1)
             m = memory[r, e]
             floor = m if m >= floor else floor
             value = value - (value - floor) * (decay[r] * kept) * (1.0 - contact)
@@ -95,7 +95,7 @@ def drift(
     trust: np.ndarray,
     memory: np.ndarray,
     grow: np.ndarray,
-    hold: np.ndarray,
+    interrupted: np.ndarray,
     standing: np.ndarray,
     taken: np.ndarray,
     stage: np.ndarray,
@@ -109,16 +109,19 @@ def drift(
     """((R, E) trust after success, failure and drift, before the violence shock; (R, E) the
     larger violence at the tie's two ends; (R, E) the memory's forgetting rate).
 
-    ``grow`` and ``hold`` are the powers ``(1 - success)^successes`` and ``(1 -
-    failure)^failures``; ``ends`` the ties' (src, dst, country pair); ``per_actor`` the
-    (cultural (R, A), hostility by country pair (R, K*K), violence (R, A)) they read.
+    ``grow`` is the power ``(1 - success)^successes``; the failures are the month's
+    ``interrupted`` projects, 0 or 1 per tie, so ``(1 - failure)^failures`` is 1 or ``1 -
+    failure`` exactly (IEEE ``pow`` with exponent 0 or 1): no power needed. ``ends`` are the
+    ties' (src, dst, country pair); ``per_actor`` the (cultural (R, A), hostility by country
+    pair (R, K*K), violence (R, A)) they read.
     """
     r, e = trust.shape
     out, top, forgetting = np.empty((r, e)), np.empty((r, e)), np.empty((r, e))
     src, dst, pair = ends
     cultural, hostility, violence = per_actor
     _drift_kernel()(
-        trust, memory, grow, hold, per_tie(standing, r, e), taken, stage, benefit,
+        trust, memory, grow, interrupted, per_replicate(1.0 - np.asarray(tp.failure), r),
+        per_tie(standing, r, e), taken, stage, benefit,
         per_tie(on, r, e), src, dst, pair, cultural, hostility, violence,
         per_replicate(tp.baseline, r), per_replicate(tp.decay, r),
         per_replicate(lp.institution, r), per_replicate(lp.ceremonial_floor, r),

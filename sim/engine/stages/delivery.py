@@ -27,7 +27,7 @@ def deliver(world: World, state: State, co: Coefficients, month: Month) -> np.nd
     step = month.step
     # Each tie delivers the share of its offer that was taken; do no harm reads the money from
     # providers blind to conflict (``carefree``).
-    fast = fused.wanted(month.offer.size)  # the per-tie work in loops (sim.engine.kernels)
+    fast = fused.wanted(month.offer_total.size)  # the per-tie work in loops (sim.engine.kernels)
     if fast:
         flows, received, careless, month.peace_delivered, exponent = delivery_loops.flows(
             month.offer, month.offer_total, month.taken, t.dst, t.carefree, month.tie_people,

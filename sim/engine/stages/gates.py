@@ -49,7 +49,7 @@ def open_channels(
         direct_channel=co.levers.direct_channel,
     )
     answer |= ~co.switches.gates  # the null model: every channel open
-    if fused.wanted(3 * state.ties.active.size):  # the same, in one loop (sim.engine.kernels)
+    if fused.wanted(state.ties.active.size):  # the same, in one loop (sim.engine.kernels)
         return gates_loop.open_ties(
             third, t.src, world.gate_key, answer, n_inputs, t.carries, state.ties.active
         )

@@ -46,7 +46,7 @@ def make_offers(
     stage = np.where(world.groups.on_ladder & co.switches.ladder, ties.stage, 0)
     # Sanctions let only part of direct humanitarian money through; the rest stays with the
     # provider, like money with no open tie.
-    if fused.wanted(month.open.size):  # the same arithmetic in two loops (sim.engine.kernels)
+    if fused.wanted(month.third_src.size):  # the same arithmetic in loops (sim.engine.kernels)
         offer, split, offer_total, has_offer, passage = _offers_fused(
             world, state, co, month, money, resources, need, threshold, stage
         )

@@ -103,14 +103,14 @@ def _update_fused(
     context: tuple[np.ndarray, np.ndarray],
 ) -> None:
     """The rest of :func:`update_trust` after mediation, in the compiled loops of
-    ``sim.engine.kernels.drift`` (the powers and the violence shock in numpy, as there)."""
+    ``sim.engine.kernels.drift`` (the success power and the violence shock in numpy, as
+    there)."""
     t, ties, tp, r = world.ties, state.ties, co.trust, state.ties.trust.shape[0]
     successes = drift_loops.successes(month.offer, month.offer_total, month.taken, month.completed)
     grow = (1.0 - tp.success) ** successes
-    hold = (1.0 - tp.failure) ** month.interrupted
     cultural, violence = context
     drifted, ends, forgetting = drift_loops.drift(
-        trust_now, ties.memory, grow, hold, standing, month.taken, month.ladder_stage,
+        trust_now, ties.memory, grow, month.interrupted, standing, month.taken, month.ladder_stage,
         ties.benefit, world.groups.on_ladder & co.switches.ladder, (t.src, t.dst, t.pair),
         (cultural, state.countries.hostility.reshape(r, -1), violence), tp, co.ladder,
     )  # fmt: skip
