@@ -10,11 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from omegaconf import DictConfig, OmegaConf
-
 from sim.outputs.atomic import write_json, write_text
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # OmegaConf: only for a config (a command's stored plan runs without it)
+    from omegaconf import DictConfig
+
     from sim.engine.batch import Batch
     from sim.engine.params import Levers
     from sim.scenario.loader import Scenario
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 def config_hash(cfg: DictConfig) -> str:
     """A stable hash of the resolved run config (without Hydra's own settings)."""
+    from omegaconf import OmegaConf
+
     data = OmegaConf.to_container(cfg, resolve=True)
     if isinstance(data, dict):
         data.pop("hydra", None)
@@ -32,6 +34,7 @@ def config_yaml(cfg: DictConfig) -> str:
     """``OmegaConf.to_yaml(cfg, resolve=True)``, the same text, written by libyaml's emitter
     where PyYAML has it (a third of the time: it counts in a sweep of short runs)."""
     import yaml
+    from omegaconf import OmegaConf
 
     data = OmegaConf.to_container(cfg, resolve=True)
     try:
