@@ -232,6 +232,28 @@ def _fix_ticks(axes: Any, x: np.ndarray) -> None:
                 panel.yaxis.set_major_locator(MaxNLocator(nbins=5))
 
 
+def warm_up() -> None:
+    """Draw a tiny throwaway figure with every kind of artist the dashboard has, so that the
+    fonts are loaded and Matplotlib's first-use work is done: the painter does this while the
+    model runs, and the dashboard then draws in two thirds of the time."""
+    from matplotlib import rc_context
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    with rc_context(STYLE):
+        fig = Figure(figsize=(2, 2), dpi=100)
+        ax = fig.subplots()
+        ax.plot([0, 1], [0, 1], label="a")
+        ax.stackplot([0, 1], [0, 1], labels=["b"])
+        ax.vlines([0.5], 0, 1, transform=ax.get_xaxis_transform(), ls=":")
+        ax.legend(loc="lower right")
+        ax.set_title("t", y=1)
+        ax.annotate("1", (0.5, 1.0), xycoords=("data", "axes fraction"), fontsize=8)
+        fig.text(0.1, 0.1, "x", fontsize=8)
+        fig.suptitle("s", fontsize=11)
+        FigureCanvasAgg(fig).draw()
+
+
 def write_dashboard(ts: Columns, events: Columns | None, path: Path, title: str = "") -> Path:
     """Render the dashboard to a PNG, atomically."""
     from matplotlib import rc_context
