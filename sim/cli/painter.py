@@ -97,13 +97,16 @@ class Painter:
 
 
 def _arrays(frame: Any) -> dict[str, Any] | None:
-    """A pandas frame as its columns' numpy arrays, text as fixed-width unicode (no objects:
-    the payload is read back with ``allow_pickle=False``, and without pandas)."""
+    """A pandas frame (or a mapping of column arrays) as its columns' numpy arrays, text as
+    fixed-width unicode (no objects: the payload is read back with ``allow_pickle=False``,
+    and without pandas)."""
+    import numpy as np
+
     if frame is None:
         return None
     out = {}
-    for name in frame.columns:
-        values = frame[name].to_numpy()
+    for name in frame:  # a frame yields its column names, as a mapping its keys
+        values = np.asarray(frame[name])
         out[str(name)] = values.astype(str) if values.dtype.kind == "O" else values
     return out
 

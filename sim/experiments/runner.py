@@ -162,7 +162,7 @@ def run_into(
     write_run(
         record,
         out,
-        outputs.timeseries(0),
+        outputs.timeseries_columns(0),  # the series as arrays: written and drawn without a frame
         outputs.events_frame(0),
         cities=None,
         activities=lambda: outputs.activities(0),
