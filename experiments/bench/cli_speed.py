@@ -1,7 +1,8 @@
 """Benchmark: the command line before and after issue 17, side by side in one run.
 
-The "before" is the code at a git ref (default: 1bc2cea, main when the third round of
-issue 17's speed work started; ``--before 2837d53`` is main before issue 17), unpacked with
+The "before" is the code at a git ref (default: 82fb1e0, main when the fourth round of
+issue 17's speed work started; 1bc2cea started the third, ``--before 2837d53`` is main before
+issue 17), unpacked with
 ``git archive`` into a temporary folder and run with this same Python as a subprocess; the
 "after" is this checkout, run twice: as a repeated command runs (its plan found in the plan
 cache, ``sim.cli.run_cache``, filled by one run before the timed ones) and as a first run
@@ -11,7 +12,9 @@ folder of its own (the cache key includes it), with a plan cache of its own.
 Each command runs in a fresh process, the variants alternating, and the median wall and CPU
 (user + system, the painter's included) seconds are reported, with the model's own time (build
 and run in this process, no imports) for the targets that are stated against it. The
-dashboard is timed in process, both versions drawing the same run, alternating. The machine is
+dashboard is timed in process, both versions drawing the same run, alternating, and as the
+painter draws it: in a fresh process that imports the painter (and, where the version has it,
+warms up while the model would run), the time from the run's series to the PNG. The machine is
 a shared 2-core VM: wall times carry other people's load (the load average is recorded).
 
     .venv/bin/python experiments/bench/cli_speed.py              # ~5 minutes (idle machine)
@@ -42,7 +45,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
 QUIET = ["output.progress=false"]
-BEFORE = "1bc2cea"
+BEFORE = "82fb1e0"
 SIDES = {"before": {}, "after": {}, "after_first_run": {"CITYPEACE_CACHE": "0"}}
 
 
@@ -147,6 +150,50 @@ def dashboard_times(before_root: Path, repeats: int) -> dict[str, float]:
     return out
 
 
+PAINTER_CHILD = """
+import sys, time
+from pathlib import Path
+from matplotlib.backends import backend_agg  # as both painters import it before the payload
+from sim.cli.painter import unpack
+from sim.outputs import dashboard
+if hasattr(dashboard, "warm_up"):  # done while the parent runs the model
+    dashboard.warm_up()
+data = Path(sys.argv[1]).read_bytes()
+wall, cpu = time.perf_counter(), time.process_time()
+ts, events, path, title = unpack(data)
+dashboard.write_dashboard(ts, events, path, title)
+print(time.perf_counter() - wall, time.process_time() - cpu)
+"""
+
+
+def painter_times(before_root: Path, repeats: int) -> dict[str, float]:
+    """The painter's part after the run: from tuzla's series (the payload the parent sends)
+    to the PNG, in fresh processes, before and after alternating; median wall and CPU s."""
+    from sim import PeaceModel
+    from sim.cli.painter import pack
+
+    model = PeaceModel("tuzla", seed=0).run()
+    roots = {"before": before_root, "after": ROOT}
+    got: dict[str, list[tuple[float, float]]] = {name: [] for name in roots}
+    with tempfile.TemporaryDirectory() as tmp:
+        payload = Path(tmp) / "payload.npz"
+        title = "Tuzla | policy=baseline seed=0"
+        png = Path(tmp) / "dashboard.png"
+        payload.write_bytes(pack(model.timeseries(), model.events_frame(), png, title))
+        for _ in range(repeats):
+            for name, root in roots.items():
+                env = {**os.environ, "PYTHONPATH": str(root)}
+                done = subprocess.run([PY, "-c", PAINTER_CHILD, str(payload)], env=env,
+                                      capture_output=True, text=True, check=True)  # fmt: skip
+                wall, cpu = (float(x) for x in done.stdout.split())
+                got[name].append((wall, cpu))
+    out = {}
+    for name, runs in got.items():
+        out[f"{name}_s"] = statistics.median(w for w, _ in runs)
+        out[f"{name}_cpu_s"] = statistics.median(c for _, c in runs)
+    return out
+
+
 def measure(args: argparse.Namespace) -> dict[str, Any]:
     n_cities = 2000 if args.quick else 10000
     repeats = 1 if args.quick else args.repeats
@@ -188,6 +235,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                 row["engine_s"], row["engine_cpu_s"] = model["engine_wall_s"], model["engine_cpu_s"]
             rows.append(row)
         dash = dashboard_times(before_root, max(repeats, 5))
+        painter = painter_times(before_root, max(repeats, 5))
     return {
         "before_ref": args.before,
         "before_commit": subprocess.run(["git", "-C", str(ROOT), "rev-parse", args.before],
@@ -197,6 +245,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         "repeats": repeats,
         "rows": rows,
         "dashboard": dash,
+        "painter": painter,
         "machine": {"python": platform.python_version(), "cores": os.cpu_count(),
                     "load_average_start": load_start,
                     "load_average": list(os.getloadavg())},
@@ -328,6 +377,18 @@ def to_markdown(result: dict[str, Any]) -> str:
         + (f"; fastest {d['before_min_s']:.2f} s and {d['after_min_s']:.2f} s."
            if "after_min_s" in d else "."),
         "",
+    ]  # fmt: skip
+    p = result.get("painter")
+    if p:
+        lines += [
+            f"The painter's part after the run (tuzla's series to the PNG, fresh processes, "
+            f"alternating, median of {max(result['repeats'], 5)}): before {p['before_s']:.2f} s "
+            f"wall ({p['before_cpu_s']:.2f} s CPU), after {p['after_s']:.2f} s wall "
+            f"({p['after_cpu_s']:.2f} s CPU): {p['after_cpu_s'] / p['before_cpu_s']:.2f} of the "
+            "CPU (the after side warms up first, while the parent would run the model).",
+            "",
+        ]
+    lines += [
         "Targets: two_cities horizon=1 <= 1.5 s wall; tuzla within 1 s of the model's time; "
         "the synthetic 10,000-city run within 1.5x of the model's time; dashboard <= 0.3 s.",
         "",
@@ -339,7 +400,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     # The code to compare with: main when this round started (2837d53: before issue 17).
     parser.add_argument("--before", default=BEFORE, help="git ref of the code to compare with")
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--from-json", type=Path, help="only redraw the Markdown of a result")
