@@ -57,7 +57,16 @@ def unpack(ref: str, dest: Path) -> Path:
                        stdout=fh, check=True)  # fmt: skip
     with tarfile.open(archive) as tar:
         tar.extractall(dest / "before", filter="data")
+    compile_tree(dest / "before")
     return dest / "before"
+
+
+def compile_tree(root: Path) -> None:
+    """Byte-compile ``root/sim`` now, so that neither side compiles its modules in every timed
+    process (with PYTHONDONTWRITEBYTECODE set, as on this machine, a fresh tree never gets its
+    ``__pycache__``, and the side without one would pay for compiling in each run)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([PY, "-m", "compileall", "-q", str(root / "sim")], check=True, env=env)
 
 
 def run_cli(
@@ -211,6 +220,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         before_root = unpack(args.before, tmp)
+        compile_tree(ROOT)
         for name, (cli_args, model_kwargs) in cases.items():
             got: dict[str, list[dict[str, float]]] = {side: [] for side in SIDES}
             folders = {side: tmp / f"{name}-{side}" for side in SIDES}
