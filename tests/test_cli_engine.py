@@ -5,6 +5,7 @@ same config."""
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -80,3 +81,35 @@ def test_a_run_from_the_command_line_imports_no_mesa(tmp_path: Path) -> None:
                           text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
                           check=True)  # fmt: skip
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+# What a repeated run needs: numpy, pandas (the scenario's tables), pyarrow and the engine.
+# Hydra, OmegaConf and YAML compose a config (the plan cache has it), pydantic checks a scenario
+# (the scenario cache has it), Matplotlib draws (in the forked painter), and the others are
+# never used by a run.
+NOT_NEEDED = ("mesa", "hydra", "omegaconf", "yaml", "pydantic", "matplotlib", "PIL", "scipy",
+              "networkx", "numba", "tqdm", "sim.scenario.loader", "sim.cli.config")  # fmt: skip
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the painter forks on Linux")
+def test_a_repeated_run_imports_only_what_it_needs(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from sim.cli import main\n"
+        "sys.argv = ['citypeace', 'scenario=tuzla', 'horizon=12', 'output.progress=false']\n"
+        "try:\n"
+        "    main()\n"  # as the command runs: the dashboard drawn by the forked painter
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        f"print(sorted({{m.split('.')[0] if not m.startswith('sim.') else m for m in sys.modules}}"
+        f" & set({NOT_NEEDED!r})))\n"
+    )
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin",
+           "CITYPEACE_CACHE_DIR": str(tmp_path / "cache")}  # fmt: skip
+    for _ in range(2):  # the first run composes (Hydra) and checks (pydantic), and is stored
+        shutil.rmtree(tmp_path / "outputs", ignore_errors=True)
+        done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                              text=True, env=env, check=True)  # fmt: skip
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    (run,) = (tmp_path / "outputs" / "tuzla").iterdir()
+    assert (run / "dashboard.png").is_file() and (run / "series.parquet").is_file()

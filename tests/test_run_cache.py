@@ -152,3 +152,48 @@ def test_a_stored_scenario_still_answers_to_its_name(tmp_path: Path) -> None:
     assert bad.returncode == 2
     (line,) = bad.stderr.strip().splitlines()
     assert "scenario.name = 'tuzla'" in line and "'two_cities'" in line, line
+
+
+@pytest.mark.parametrize(
+    ("run_dir", "fast"),
+    [
+        (None, True),  # the default: outputs/${scenario.name}/${now:%Y-%m-%d_%H-%M-%S}
+        ("runs/${seed}/s${scenario.name}/${now:%H}-${now:%M}", True),
+        ("${oc.env:HOME}/runs/${now:%H}", False),  # resolved at each run, as Hydra would
+        ("runs/${output.cities_max}", True),
+    ],
+)
+def test_a_plans_filled_in_texts_are_omegaconfs(run_dir: str | None, fast: bool) -> None:
+    """The texts a run fills in without OmegaConf (sim.cli.plan) are OmegaConf's, for plain
+    folder names; other names go through OmegaConf."""
+    import re
+
+    from omegaconf import open_dict
+
+    from sim.cli.checks import compose
+    from sim.cli.plan import Plan
+
+    overrides = ["scenario=tuzla", "seed=3"]
+    if run_dir is not None:
+        overrides.append(f"hydra.run.dir={run_dir}")
+    cfg = compose(overrides, hydra=True)
+    with open_dict(cfg):
+        hydra_cfg = cfg.pop("hydra")
+    plan = Plan.of(cfg, hydra_cfg)
+    slow = dataclasses.replace(plan, run_dir_template=None, now_patterns=None,
+                               hydra_template=None, overrides_text=None)  # fmt: skip
+    assert (plan.run_dir_template is not None) == fast
+    assert plan.hydra_template is not None
+    stamp = re.compile(r"\d")  # the two calls may fall in different seconds
+    fast_dir, slow_dir = plan.run_folder(), slow.run_folder()
+    assert (stamp.sub("0", fast_dir[0]), fast_dir[1]) == (stamp.sub("0", slow_dir[0]), slow_dir[1])
+    assert plan.overrides_yaml() == slow.overrides_yaml()
+    for folder in [
+        ("outputs/tuzla/2026-01-01_10-00-00", Path("/tmp/o/2026-01-01_10-00-00"), ".hydra"),
+        ("my runs/a", Path("/tmp/my runs/a"), ".hydra"),  # quoted or not: OmegaConf decides
+        ("true", Path("/x"), "null"),
+        ("out/1.5", Path("/o/1.5"), "yes"),
+        ("2026-01-01", Path("/o/x: y"), "sub"),
+        ("o/#x", Path("/o/'q'"), ".h"),
+    ]:
+        assert plan.hydra_yaml(*folder) == slow.hydra_yaml(*folder), folder

@@ -1,7 +1,8 @@
 """Benchmark: the command line before and after issue 17, side by side in one run.
 
-The "before" is the code at a git ref (default: 1bc2cea, main when the third round of
-issue 17's speed work started; ``--before 2837d53`` is main before issue 17), unpacked with
+The "before" is the code at a git ref (default: 82fb1e0, main when the fourth round of
+issue 17's speed work started; 1bc2cea started the third, ``--before 2837d53`` is main before
+issue 17), unpacked with
 ``git archive`` into a temporary folder and run with this same Python as a subprocess; the
 "after" is this checkout, run twice: as a repeated command runs (its plan found in the plan
 cache, ``sim.cli.run_cache``, filled by one run before the timed ones) and as a first run
@@ -11,7 +12,9 @@ folder of its own (the cache key includes it), with a plan cache of its own.
 Each command runs in a fresh process, the variants alternating, and the median wall and CPU
 (user + system, the painter's included) seconds are reported, with the model's own time (build
 and run in this process, no imports) for the targets that are stated against it. The
-dashboard is timed in process, both versions drawing the same run, alternating. The machine is
+dashboard is timed in process, both versions drawing the same run, alternating, and as the
+painter draws it: in a fresh process that imports the painter (and, where the version has it,
+warms up while the model would run), the time from the run's series to the PNG. The machine is
 a shared 2-core VM: wall times carry other people's load (the load average is recorded).
 
     .venv/bin/python experiments/bench/cli_speed.py              # ~5 minutes (idle machine)
@@ -42,7 +45,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
 QUIET = ["output.progress=false"]
-BEFORE = "1bc2cea"
+BEFORE = "82fb1e0"
 SIDES = {"before": {}, "after": {}, "after_first_run": {"CITYPEACE_CACHE": "0"}}
 
 
@@ -54,7 +57,16 @@ def unpack(ref: str, dest: Path) -> Path:
                        stdout=fh, check=True)  # fmt: skip
     with tarfile.open(archive) as tar:
         tar.extractall(dest / "before", filter="data")
+    compile_tree(dest / "before")
     return dest / "before"
+
+
+def compile_tree(root: Path) -> None:
+    """Byte-compile ``root/sim`` now, so that neither side compiles its modules in every timed
+    process (with PYTHONDONTWRITEBYTECODE set, as on this machine, a fresh tree never gets its
+    ``__pycache__``, and the side without one would pay for compiling in each run)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([PY, "-m", "compileall", "-q", str(root / "sim")], check=True, env=env)
 
 
 def run_cli(
@@ -147,6 +159,50 @@ def dashboard_times(before_root: Path, repeats: int) -> dict[str, float]:
     return out
 
 
+PAINTER_CHILD = """
+import sys, time
+from pathlib import Path
+from matplotlib.backends import backend_agg  # as both painters import it before the payload
+from sim.cli.painter import unpack
+from sim.outputs import dashboard
+if hasattr(dashboard, "warm_up"):  # done while the parent runs the model
+    dashboard.warm_up()
+data = Path(sys.argv[1]).read_bytes()
+wall, cpu = time.perf_counter(), time.process_time()
+ts, events, path, title = unpack(data)
+dashboard.write_dashboard(ts, events, path, title)
+print(time.perf_counter() - wall, time.process_time() - cpu)
+"""
+
+
+def painter_times(before_root: Path, repeats: int) -> dict[str, float]:
+    """The painter's part after the run: from tuzla's series (the payload the parent sends)
+    to the PNG, in fresh processes, before and after alternating; median wall and CPU s."""
+    from sim import PeaceModel
+    from sim.cli.painter import pack
+
+    model = PeaceModel("tuzla", seed=0).run()
+    roots = {"before": before_root, "after": ROOT}
+    got: dict[str, list[tuple[float, float]]] = {name: [] for name in roots}
+    with tempfile.TemporaryDirectory() as tmp:
+        payload = Path(tmp) / "payload.npz"
+        title = "Tuzla | policy=baseline seed=0"
+        png = Path(tmp) / "dashboard.png"
+        payload.write_bytes(pack(model.timeseries(), model.events_frame(), png, title))
+        for _ in range(repeats):
+            for name, root in roots.items():
+                env = {**os.environ, "PYTHONPATH": str(root)}
+                done = subprocess.run([PY, "-c", PAINTER_CHILD, str(payload)], env=env,
+                                      capture_output=True, text=True, check=True)  # fmt: skip
+                wall, cpu = (float(x) for x in done.stdout.split())
+                got[name].append((wall, cpu))
+    out = {}
+    for name, runs in got.items():
+        out[f"{name}_s"] = statistics.median(w for w, _ in runs)
+        out[f"{name}_cpu_s"] = statistics.median(c for _, c in runs)
+    return out
+
+
 def measure(args: argparse.Namespace) -> dict[str, Any]:
     n_cities = 2000 if args.quick else 10000
     repeats = 1 if args.quick else args.repeats
@@ -164,6 +220,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         before_root = unpack(args.before, tmp)
+        compile_tree(ROOT)
         for name, (cli_args, model_kwargs) in cases.items():
             got: dict[str, list[dict[str, float]]] = {side: [] for side in SIDES}
             folders = {side: tmp / f"{name}-{side}" for side in SIDES}
@@ -188,6 +245,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                 row["engine_s"], row["engine_cpu_s"] = model["engine_wall_s"], model["engine_cpu_s"]
             rows.append(row)
         dash = dashboard_times(before_root, max(repeats, 5))
+        painter = painter_times(before_root, max(repeats, 5))
     return {
         "before_ref": args.before,
         "before_commit": subprocess.run(["git", "-C", str(ROOT), "rev-parse", args.before],
@@ -197,6 +255,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         "repeats": repeats,
         "rows": rows,
         "dashboard": dash,
+        "painter": painter,
         "machine": {"python": platform.python_version(), "cores": os.cpu_count(),
                     "load_average_start": load_start,
                     "load_average": list(os.getloadavg())},
@@ -322,12 +381,30 @@ def to_markdown(result: dict[str, Any]) -> str:
     lines += [
         "",
         f"Dashboard (tuzla, draw and save, in process, alternating, median of "
-        f"{max(result['repeats'], 5)}): before {d['before_s']:.2f} s wall "
+        f"{result.get('dashboard_repeats', max(result['repeats'], 5))}"
+        + (f"; load average {result['dashboard_load'][0][0]:.1f} at the start, "
+           f"{result['dashboard_load'][1][0]:.1f} at the end" if "dashboard_load" in result
+           else "")
+        + f"): before {d['before_s']:.2f} s wall "
         f"({d['before_cpu_s']:.2f} s CPU), after {d['after_s']:.2f} s wall "
         f"({d['after_cpu_s']:.2f} s CPU): {d['after_cpu_s'] / d['before_cpu_s']:.2f} of the CPU"
         + (f"; fastest {d['before_min_s']:.2f} s and {d['after_min_s']:.2f} s."
            if "after_min_s" in d else "."),
         "",
+    ]  # fmt: skip
+    p = result.get("painter")
+    if p:
+        lines += [
+            f"The painter's part after the run (tuzla's series to the PNG, fresh processes, "
+            "alternating, median of "
+            f"{result.get('dashboard_repeats', max(result['repeats'], 5))}): "
+            f"before {p['before_s']:.2f} s "
+            f"wall ({p['before_cpu_s']:.2f} s CPU), after {p['after_s']:.2f} s wall "
+            f"({p['after_cpu_s']:.2f} s CPU): {p['after_cpu_s'] / p['before_cpu_s']:.2f} of the "
+            "CPU (the after side warms up first, while the parent would run the model).",
+            "",
+        ]
+    lines += [
         "Targets: two_cities horizon=1 <= 1.5 s wall; tuzla within 1 s of the model's time; "
         "the synthetic 10,000-city run within 1.5x of the model's time; dashboard <= 0.3 s.",
         "",
@@ -339,17 +416,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     # The code to compare with: main when this round started (2837d53: before issue 17).
     parser.add_argument("--before", default=BEFORE, help="git ref of the code to compare with")
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--from-json", type=Path, help="only redraw the Markdown of a result")
     parser.add_argument("--parent-only", action="store_true",
                         help="with --from-json: add the own-process comparison")  # fmt: skip
+    parser.add_argument("--dashboard-only", action="store_true",
+                        help="with --from-json: time the dashboard and the painter again, "
+                             "--repeats times each")  # fmt: skip
     args = parser.parse_args()
     # --from-json: only redraw the table of a stored result
     result = json.loads(args.from_json.read_text()) if args.from_json else measure(args)
     if args.parent_only or not args.from_json:
         result["parent_only"] = parent_only(args.before, 1 if args.quick else 5)
+    if args.dashboard_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            before_root = unpack(args.before, Path(tmp))
+            load = list(os.getloadavg())
+            result["dashboard"] = dashboard_times(before_root, args.repeats)
+            result["painter"] = painter_times(before_root, args.repeats)
+            result["dashboard_repeats"] = args.repeats
+            result["dashboard_load"] = [load, list(os.getloadavg())]
     from sim.outputs.atomic import write_json, write_text
 
     write_json(result, args.out / "cli_speed.json")

@@ -3,7 +3,8 @@
 A single run spends about a third of a second importing Matplotlib and another drawing the
 dashboard, on one core, while the second core of a typical machine idles. ``citypeace`` forks
 a painter first thing (Linux only: a fork before any thread exists is safe there): the child
-imports Matplotlib while the parent composes, checks and runs the model, then receives the
+imports Matplotlib and draws a tiny figure (``sim.outputs.dashboard.warm_up``: fonts loaded,
+a third off the drawing) while the parent composes, checks and runs the model, then receives the
 run's series through a pipe (numpy arrays: the child never imports pandas) and draws
 ``dashboard.png`` (atomically, as in process) while the parent writes the tables. The picture
 is the same; only the wall time changes. Elsewhere, or when the fork fails, the dashboard is
@@ -96,13 +97,16 @@ class Painter:
 
 
 def _arrays(frame: Any) -> dict[str, Any] | None:
-    """A pandas frame as its columns' numpy arrays, text as fixed-width unicode (no objects:
-    the payload is read back with ``allow_pickle=False``, and without pandas)."""
+    """A pandas frame (or a mapping of column arrays) as its columns' numpy arrays, text as
+    fixed-width unicode (no objects: the payload is read back with ``allow_pickle=False``,
+    and without pandas)."""
+    import numpy as np
+
     if frame is None:
         return None
     out = {}
-    for name in frame.columns:
-        values = frame[name].to_numpy()
+    for name in frame:  # a frame yields its column names, as a mapping its keys
+        values = np.asarray(frame[name])
         out[str(name)] = values.astype(str) if values.dtype.kind == "O" else values
     return out
 
@@ -140,10 +144,9 @@ def _serve(payload_fd: int, reply_fd: int) -> None:
     reply: tuple = ("error", "no reply")
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        from matplotlib.backends import backend_agg  # noqa: F401 - imported now, used later
+        from sim.outputs.dashboard import warm_up, write_dashboard
 
-        from sim.outputs.dashboard import write_dashboard
-
+        warm_up()  # fonts loaded and first-use work done while the parent runs the model
         with os.fdopen(payload_fd, "rb", closefd=True) as pipe:
             data = pipe.read()
         if not data:  # nothing to draw

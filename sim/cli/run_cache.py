@@ -33,7 +33,7 @@ from typing import Any
 from sim.cli.plan import Plan
 
 MAX_ENTRIES = 256
-FORMAT = 1  # bumped when a plan's content changes shape
+FORMAT = 2  # bumped when a plan's content changes shape (2: the texts a run fills in)
 
 
 def enabled() -> bool:
@@ -139,6 +139,17 @@ def store(found: str | None, plan: Plan) -> None:
         write_text(text, where / f"{found}.json")
         prune(where)
     except Exception:  # noqa: BLE001 - see the docstring
+        return
+
+
+def touch(found: str | None) -> None:
+    """Mark the stored plan ``found`` as just used (the newest :data:`MAX_ENTRIES` are kept);
+    a plan read from the cache is not written again."""
+    if found is None:
+        return
+    try:
+        os.utime(folder() / f"{found}.json")
+    except OSError:
         return
 
 

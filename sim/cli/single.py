@@ -47,7 +47,7 @@ def _run(overrides: list[str], painter: Painter | None) -> Path:
     from sim.outputs.provenance import prefetch
 
     prefetch()  # git and package versions, looked up while the config is composed
-    plan, found, case = _plan(overrides)
+    plan, found, case, stored = _plan(overrides)
     try:
         run_dir, subdir = plan.run_folder()
         folder = run_folder.prepare(Path(run_dir), subdir)
@@ -77,19 +77,23 @@ def _run(overrides: list[str], painter: Painter | None) -> Path:
     except BaseException:
         folder.discard()
         raise
-    run_cache.store(found, plan)  # only a run that went through: never a refused one
+    if stored:
+        run_cache.touch(found)
+    else:
+        run_cache.store(found, plan)  # only a run that went through: never a refused one
     print(f"citypeace: wrote {os.path.abspath(out)}")
     return out
 
 
-def _plan(overrides: list[str]) -> tuple[Plan, str | None, Scenario | None]:
+def _plan(overrides: list[str]) -> tuple[Plan, str | None, Scenario | None, bool]:
     """The run's plan: stored by an earlier run of the same command, or composed and
-    checked now; its cache key; and its scenario, checked (None for a synthetic one). Exit 2
-    on bad input."""
+    checked now; its cache key; its scenario, checked (None for a synthetic one); and
+    whether the plan was stored. Exit 2 on bad input."""
     from sim.cli.paths import with_path_name
 
     overrides = with_path_name(list(overrides))
     plan, found = run_cache.lookup(overrides)
+    stored = plan is not None
     try:
         if plan is None:
             from omegaconf import open_dict
@@ -104,7 +108,7 @@ def _plan(overrides: list[str]) -> tuple[Plan, str | None, Scenario | None]:
         if plan.scenario != "synthetic":  # read and checked, or stored for these very files
             case = scenario_cache.load(kwargs["scenario"], plan.scenario, plan.policy,
                                        kwargs["horizon"])  # fmt: skip
-        return plan, found, case
+        return plan, found, case, stored
     except SystemExit:
         raise
     except Exception as exc:

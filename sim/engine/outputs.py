@@ -106,6 +106,18 @@ class Outputs:
         frame.insert(1, "date", self._dates)
         return frame
 
+    def timeseries_columns(self, replicate: int = 0) -> dict[str, np.ndarray]:
+        """:meth:`timeseries` as its columns' arrays, in its order ('YYYY-MM' dates as numpy
+        text), without building the frame: the command writes and draws these."""
+        if not self.rows:
+            return {"step": np.zeros(0, dtype=np.int64), "date": np.zeros(0, dtype=str)}
+        names, data = self._wide(replicate)
+        by_column = np.ascontiguousarray(data.T)  # each column one contiguous row
+        columns = {"step": by_column[names.index("step")].astype(np.int64),
+                   "date": self._dates.to_numpy().astype(str)}  # fmt: skip
+        columns.update((name, by_column[i]) for i, name in enumerate(names) if name != "step")
+        return columns
+
     def series_keys(self) -> dict[str, tuple[str, str]]:
         """(variable, entity) of every series column of the wide table."""
         labels = self.static.series if self.static else Labels([], [], [])

@@ -10,11 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from omegaconf import DictConfig, OmegaConf
-
 from sim.outputs.atomic import write_json, write_text
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # OmegaConf: only for a config (a command's stored plan runs without it)
+    from omegaconf import DictConfig
+
     from sim.engine.batch import Batch
     from sim.engine.params import Levers
     from sim.scenario.loader import Scenario
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 def config_hash(cfg: DictConfig) -> str:
     """A stable hash of the resolved run config (without Hydra's own settings)."""
+    from omegaconf import OmegaConf
+
     data = OmegaConf.to_container(cfg, resolve=True)
     if isinstance(data, dict):
         data.pop("hydra", None)
@@ -32,6 +34,7 @@ def config_yaml(cfg: DictConfig) -> str:
     """``OmegaConf.to_yaml(cfg, resolve=True)``, the same text, written by libyaml's emitter
     where PyYAML has it (a third of the time: it counts in a sweep of short runs)."""
     import yaml
+    from omegaconf import OmegaConf
 
     data = OmegaConf.to_container(cfg, resolve=True)
     try:
@@ -159,7 +162,7 @@ def run_into(
     write_run(
         record,
         out,
-        outputs.timeseries(0),
+        outputs.timeseries_columns(0),  # the series as arrays: written and drawn without a frame
         outputs.events_frame(0),
         cities=None,
         activities=lambda: outputs.activities(0),
@@ -269,7 +272,42 @@ def _write_tables(
     levers: dict[str, Any],
     source: tuple[Any, int] | None,
 ) -> None:
-    """Everything of :func:`write_run` but the dashboard."""
+    """Everything of :func:`write_run` but the dashboard. City rows, the largest table by
+    far (a million rows for 10,000 cities), are encoded in a thread of their own beside the
+    others (Arrow releases the GIL); leaving the pool waits for them, so a failure in either
+    leaves nothing running."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sim.outputs import tables
+
+    prov = run.provenance
+    city_rows = None
+    if source is not None and run.cities:
+        outputs, row = source
+        city_rows = lambda: outputs.cities_table(row)  # noqa: E731 - built in the thread
+    elif run.cities and cities is not None:
+        city_rows = cities
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        written = None
+        if city_rows is not None:
+            written = pool.submit(
+                lambda: tables.write(city_rows(), out / "cities.parquet", "cities", prov)
+            )
+        _write_small_tables(run, out, ts, events, activities, levers, source)
+    if written is not None:
+        written.result()
+
+
+def _write_small_tables(
+    run: RunRecord,
+    out: Path,
+    ts: Any,
+    events: Any,
+    activities: Callable[[], Any] | None,
+    levers: dict[str, Any],
+    source: tuple[Any, int] | None,
+) -> None:
+    """Every table and text of :func:`write_run` but the dashboard and the city rows."""
     from sim.outputs import dictionary, tables
 
     prov = run.provenance
@@ -281,10 +319,6 @@ def _write_tables(
         series = outputs.series_table(row, str(prov.get("config_hash", "")))
         tables.write(series, out / "series.parquet", "series", prov)
         tables.write(outputs.actors_table(), out / "actors.parquet", "actors", prov)
-        if run.cities:
-            tables.write(outputs.cities_table(row), out / "cities.parquet", "cities", prov)
-    elif run.cities and cities is not None:
-        tables.write(cities(), out / "cities.parquet", "cities", prov)
     tables.write(events, out / "events.parquet", "events", prov)
     if run.activities and activities is not None:
         tables.write(activities(), out / "activities.parquet", "activities", prov)

@@ -35,10 +35,15 @@ def month_text_dates(text: Any) -> pa.Array:
 
 def with_dates(frame: Any) -> pa.Table:
     """A run's wide time series (a pandas frame whose ``date`` is 'YYYY-MM' text, as
-    ``PeaceModel.timeseries()`` returns it) as an Arrow table whose ``date`` is a date32.
+    ``PeaceModel.timeseries()`` returns it, or a mapping of its columns' arrays, as
+    ``Outputs.timeseries_columns`` does) as an Arrow table whose ``date`` is a date32.
 
     The other columns are numbers and go through :func:`from_frame`'s direct path.
     """
+    if isinstance(frame, Mapping):  # the same table, without pandas' per-column work
+        return pa.table(
+            {name: month_text_dates(v) if name == "date" else v for name, v in frame.items()}
+        )
     if "date" not in frame.columns:
         return from_frame(frame)
     table = from_frame(frame.drop(columns="date"))
