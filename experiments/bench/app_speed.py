@@ -17,7 +17,8 @@ Measurements, written to ``experiments/bench/results/app_speed.json`` and ``.md`
 The machine is a shared 2-core VM, so absolute times carry other people's load (the load
 average is recorded). To compare two versions of the app fairly, ``--against DIR`` serves a
 second source tree (e.g. ``git archive`` of an older commit) and measures Play on both,
-alternating, in the same run: the ratio is what to quote.
+alternating, in the same run: the ratio is what to quote. The browser harness (starting the
+app, chromium, CPU from /proc) is ``app_browser.py``, the report ``app_speed_report.py``.
 
     .venv/bin/python experiments/bench/app_speed.py                # everything
     .venv/bin/python experiments/bench/app_speed.py --no-browser   # pipeline only
@@ -30,30 +31,17 @@ import argparse
 import json
 import os
 import platform
-import re
 import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
-RESULTS = Path(__file__).resolve().parent / "results"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
-TARGET = 20.0
-TICK = os.sysconf("SC_CLK_TCK")
+# Siblings in experiments/bench/, found as this script's folder is on sys.path.
+from app_browser import choose, cpu_split, month, open_page, start_app, stop, wait_month0
+from app_speed_report import RESULTS, write
 
+ROOT = Path(__file__).resolve().parents[2]
 
 # ----------------------------------------------------------------------------- pipeline
 
@@ -103,81 +91,6 @@ def pipeline(scenario: str, months: int, n_cities: int = 2000, lesson: bool = Fa
 # ----------------------------------------------------------------------------- browser
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _start_app(tree: Path) -> tuple[subprocess.Popen, str]:
-    """``python -m sim app`` with ``tree`` as the working directory (so its ``sim`` runs)."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "sim", "app", "--port", str(port)],
-        cwd=tree,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("citypeace app did not start")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
-def _children() -> dict[int, list[int]]:
-    kids: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            kids.setdefault(ppid, []).append(int(entry.name))
-    return kids
-
-
-def _cpu(pid: int) -> float:
-    """CPU seconds (user + system) of one live process."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / TICK
-
-
-def _tree(pid: int, kids: dict[int, list[int]]) -> list[int]:
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        todo += kids.get(p, [])
-    return out
-
-
-def cpu_split(server: int) -> tuple[float, float]:
-    """(server CPU s, browser CPU s): the server's process tree, and every other process this
-    benchmark started (Playwright's driver and chromium)."""
-    kids = _children()
-    server_pids = set(_tree(server, kids))
-    mine = [p for p in _tree(os.getpid(), kids) if p != os.getpid() and p not in server_pids]
-    return sum(_cpu(p) for p in server_pids), sum(_cpu(p) for p in mine)
-
-
 COUNT_FRAMES = """
 () => {
   window.__cpFrames = [];
@@ -191,49 +104,21 @@ COUNT_FRAMES = """
 """
 
 
-def _choose(page: Any, select_cls: str, option: str) -> None:
-    page.click(f".{select_cls}")
-    page.locator(".v-overlay--active .v-list-item").filter(
-        has_text=re.compile(rf"^\s*{re.escape(option)}\s*$")
-    ).first.click()
-    page.keyboard.press("Escape")
-
-
-def _month(page: Any) -> int:
-    return int(re.search(r"month (\d+) of", page.inner_text(".cp-month")).group(1))
-
-
-def _wait_month0(page: Any, scenario: str) -> None:
-    page.wait_for_function(
-        f"() => /month 0 of \\d+ · {scenario}/.test(document.querySelector('.cp-month').innerText)"
-    )
-
-
-def _open(pw: Any, url: str, size: tuple[int, int] = (1024, 768)) -> tuple[Any, Any]:
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    browser = pw.chromium.launch(executable_path=chromium, args=FLAGS)
-    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
-    page.set_default_timeout(90_000)
-    page.goto(url)
-    page.wait_for_selector("img.cp-network")
-    return browser, page
-
-
 def play(tree: Path, seconds: float) -> dict[str, Any]:
     """Play tuzla at the top speed for ``seconds``; decoded frames per second and CPU."""
     from playwright.sync_api import sync_playwright
 
-    proc, url = _start_app(tree)
+    proc, url = start_app(tree)
     try:
         with sync_playwright() as pw:
-            browser, page = _open(pw, url)
-            _wait_month0(page, "tuzla")
+            browser, page = open_page(pw, url)
+            wait_month0(page, "tuzla")
             page.wait_for_function(
                 "() => /30 months/.test(document.querySelector('.cp-speed').innerText)"
             )
             page.wait_for_timeout(1000)  # let the first pictures settle
             page.evaluate(COUNT_FRAMES)
-            m0 = _month(page)
+            m0 = month(page)
             server0, browser0 = cpu_split(proc.pid)
             page.click(".cp-play")
             page.wait_for_timeout(int(seconds * 1000))
@@ -241,10 +126,10 @@ def play(tree: Path, seconds: float) -> dict[str, Any]:
             server1, browser1 = cpu_split(proc.pid)
             if page.locator(".cp-play").is_enabled():  # disabled once the run reached its end
                 page.click(".cp-play")
-            m1 = _month(page)
+            m1 = month(page)
             browser.close()
     finally:
-        _stop(proc)
+        stop(proc)
     span = (frames[-1] - frames[0]) / 1000 if len(frames) > 1 else float("nan")
     n = max(len(frames), 1)
     return {
@@ -263,14 +148,14 @@ def step_synthetic(presses: int) -> dict[str, Any]:
     """Click Step on synthetic N = 2,000 until both new images are decoded."""
     from playwright.sync_api import sync_playwright
 
-    proc, url = _start_app(ROOT)
+    proc, url = start_app(ROOT)
     times = []
     try:
         with sync_playwright() as pw:
-            browser, page = _open(pw, url)
-            _wait_month0(page, "tuzla")
-            _choose(page, "cp-scenario", "synthetic")
-            _wait_month0(page, "synthetic")
+            browser, page = open_page(pw, url)
+            wait_month0(page, "tuzla")
+            choose(page, "cp-scenario", "synthetic")
+            wait_month0(page, "synthetic")
             page.wait_for_timeout(1000)
             for _ in range(presses):
                 src = {
@@ -288,7 +173,7 @@ def step_synthetic(presses: int) -> dict[str, Any]:
                 times.append(time.perf_counter() - t)
             browser.close()
     finally:
-        _stop(proc)
+        stop(proc)
     return {
         "presses": presses,
         "click_to_both_images_median_ms": round(1000 * statistics.median(times)),
@@ -306,16 +191,16 @@ def bands(changes: int) -> dict[str, Any]:
     """Lesson 1's view with 30 seeds on: seconds from a lever change to the new bands drawn."""
     from playwright.sync_api import sync_playwright
 
-    proc, url = _start_app(ROOT)
+    proc, url = start_app(ROOT)
     out: list[dict[str, Any]] = []
     try:
         with sync_playwright() as pw:
-            browser, page = _open(pw, url)
-            _wait_month0(page, "tuzla")
+            browser, page = open_page(pw, url)
+            wait_month0(page, "tuzla")
             page.click(".cp-compare-switch input")
-            _choose(page, "cp-policy", "no_abc")
-            _wait_month0(page, "tuzla · no_abc")
-            _choose(page, "cp-city-select", "Tuzla (tuzla)")  # bands of Tuzla itself
+            choose(page, "cp-policy", "no_abc")
+            wait_month0(page, "tuzla · no_abc")
+            choose(page, "cp-city-select", "Tuzla (tuzla)")  # bands of Tuzla itself
             page.wait_for_selector("table.cp-city")
             first = time.perf_counter()
             page.click(".cp-bands-switch input")
@@ -344,7 +229,7 @@ def bands(changes: int) -> dict[str, Any]:
                 )
             browser.close()
     finally:
-        _stop(proc)
+        stop(proc)
     secs = [o["seconds"] for o in out]
     return {
         "switch_on_to_bands_s": round(first_s, 2),
@@ -354,79 +239,7 @@ def bands(changes: int) -> dict[str, Any]:
     }
 
 
-# ----------------------------------------------------------------------------- report
-
-
-def write(results: dict[str, Any]) -> None:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "app_speed.json").write_text(json.dumps(results, indent=2) + "\n")
-    lines = [
-        "# Browser app speed",
-        "",
-        f"Machine: {results['machine']}. Measured {results['when']}, 1-minute load average "
-        f"{results['load_average_before']} before and {results['load_average_after']} after: "
-        "the 2 CPUs were shared with other work, so wall times are pessimistic; CPU times and "
-        f"ratios measured side by side are the fair figures. Target: >= {TARGET:g} rendered "
-        "months per second on tuzla.",
-        "",
-        "## Pipeline (in-process, CPU ms per month: model step, network image, series image,"
-        " status line)",
-        "",
-        "| run | months | step | network | series | status | total CPU ms | wall months/s |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for r in results["pipeline"]:
-        c = r["cpu_ms_per_month"]
-        lines.append(
-            f"| {r['scenario']} | {r['months']} | {c['step']} | {c['network']} | {c['series']}"
-            f" | {c['status']} | **{r['cpu_ms_total']}** | {r['wall_months_per_s']} |"
-        )
-    plays = results.get("play") or []
-    if plays:
-        lines += [
-            "",
-            "## In the browser (headless chromium at 1024x768, served by `citypeace app`)",
-            "",
-            "tuzla, Play at the top speed (30 months/s); network images decoded by the page:",
-            "",
-            "| app | rendered months/s | images | seconds | server CPU ms/image |"
-            " browser CPU ms/image | load |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-        ]
-        for p in plays:
-            other = results.get("against_label") or f"`{p['tree']}`"
-            who = "this tree" if Path(p["tree"]) == ROOT else other
-            lines.append(
-                f"| {who} | **{p['rendered_months_per_s']}** | {p['images_decoded']}"
-                f" | {p['seconds']} | {p['server_cpu_ms_per_image']}"
-                f" | {p['browser_cpu_ms_per_image']} | {p['load_average']} |"
-            )
-        if results.get("play_ratio"):
-            ratio = results["play_ratio"]
-            lines += [
-                "",
-                f"Rendered months/s, this tree over the other (rounds alternated): {ratio}",
-            ]
-    s = results.get("step_synthetic_2000")
-    if s:
-        lines += [
-            "",
-            f"- **synthetic N = 2,000, Step:** click to both new images decoded: median "
-            f"**{s['click_to_both_images_median_ms']} ms**, max "
-            f"{s['click_to_both_images_max_ms']} ms over {s['presses']} presses.",
-        ]
-    b = results.get("bands")
-    if b:
-        when = f" (measured {results['bands_measured']})" if results.get("bands_measured") else ""
-        lines += [
-            f"- **30 seeds (Lesson 1 view, 2 runs x 30 seeds){when}:** switch on to bands "
-            f"{b['switch_on_to_bands_s']} s; lever change to updated bands median "
-            f"**{b['lever_change_to_bands_median_s']} s**, max {b['lever_change_to_bands_max_s']} s"
-            f" over {len(b['changes'])} changes.",
-        ]
-    if results.get("browser_skipped"):
-        lines += ["", f"Browser measurements skipped: {results['browser_skipped']}"]
-    (RESULTS / "app_speed.md").write_text("\n".join(lines) + "\n")
+# ----------------------------------------------------------------------------- main
 
 
 def main(argv: list[str] | None = None) -> int:

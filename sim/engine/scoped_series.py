@@ -54,7 +54,7 @@ def parse(name: object) -> Scoped | None:
     """The parts of a scoped series name, or None when ``name`` is not of a scoped form.
 
     A name of a scoped form may still be invalid (an unknown measure, actor or programme):
-    ``sim.experiments.pattern_schema`` says which.
+    ``sim.experiments.pattern_series`` says which.
     """
     if not isinstance(name, str) or "@" not in name:
         return None

@@ -7,8 +7,8 @@ the nearest key or series name when one is close), so the CLI prints one line an
 
 What is checked: the keys of each kind (a misspelt ``minimum:`` for ``min:`` would otherwise
 pass with no bound), the role (``scripted``, ``calibration`` with ``calibrates``, ``evidence``
-with ``mechanism``), the series (columns of this scenario, see :func:`standing_series`, or a
-scoped form of ``sim.engine.scoped_series``), aggregates, dates inside the scenario's span,
+with ``mechanism``), the series (columns of this scenario or a scoped form, see
+``sim.experiments.pattern_series``), aggregates, dates inside the scenario's span,
 bounds, operators, policies, directions and text sizes. Series are checked on the baseline
 load; a policy may remove what a series reads, and ``citypeace validate`` checks each contrast's
 series under its own policy before it runs anything.
@@ -24,6 +24,10 @@ from collections.abc import Hashable
 from typing import Any
 
 from sim.errors import ScenarioError
+from sim.experiments.pattern_series import (
+    series_problem,
+    standing_series,
+)
 
 KINDS = ("range", "ratio", "change", "first_date", "contrast")
 ROLES = ("scripted", "calibration", "evidence")
@@ -307,108 +311,3 @@ def coefficient_keys() -> dict[str, Any]:
             if "range" in f.metadata:
                 keys[f"model.{group.name}.{f.name}"] = f
     return keys
-
-
-# ----------------------------------------------------------------------------- series
-
-
-def standing_series(sc: Any) -> list[str]:
-    """The columns every run of ``sc`` records (``sim.engine.observe.Recorder``), in order."""
-    from sim.engine.observe import COMMUNITY_SERIES, DYNAMICS_SERIES, WATCH_METRICS, WEIGHTED
-    from sim.scenario.loader import PILLARS
-
-    names = ["step", "date", *WEIGHTED, "D_mean", "S_mean", "C_mean", "displaced"]
-    names += list(DYNAMICS_SERIES)
-    names += ["cross_divide_trust", "cross_divide_ties", "horizontal_integration"]
-    names += ["vertical_integration"]
-    names += [f"projects_{s}_development" for s in ("active", "started", "completed")]
-    names += ["projects_interrupted_development"]
-    for pillar in PILLARS:
-        names += [f"flows_{pillar}", f"funds_{pillar}_direct", f"funds_{pillar}_io"]
-    names += ["funds_total", "io_share", "offers_accepted", "offers_declined"]
-    names += [f"gate_open_{pillar}" for pillar in PILLARS]
-    names += ["programmes_funded", *(f"funded@{p}" for p in _every_programme(sc))]
-    for a in sc.alliances:
-        names += [f"alliance_{a['id']}", f"alliance_{a['id']}_progress"]
-    if len(sc.countries) > 1:
-        names += ["hostility_max", "sanctioned_countries"]
-    if len(sc.countries) <= 12:
-        c = sc.countries
-        for i in range(len(c)):
-            for j in range(i + 1, len(c)):
-                names += [f"permission_{c[i]}_{c[j]}", f"hostility_{c[i]}_{c[j]}"]
-    cities = sc.actors[sc.actors["type"] == "municipality"]
-    populated = cities[cities["population"] > 0]["community"].dropna()
-    kept = [c for c in sc.communities if c in set(populated)]
-    if cities["community"].notna().any() and len(sc.communities) <= 64:
-        names += [f"{name}_{k}" for name in COMMUNITY_SERIES for k in kept]
-    watched = [w for w in sc.watch if w in set(cities["id"])]
-    names += [f"{metric}@{w}" for w in watched for metric in WATCH_METRICS]
-    return names
-
-
-def _every_programme(sc: Any) -> list[str]:
-    """The programmes of every policy of ``sc``'s scenario, as the wide series has them
-    (``sim.engine.outputs.every_programme``). The baseline, which the loader checks patterns
-    against while loading, adds its policies' programmes from policies.yaml: loading the
-    scenario again from here would recurse."""
-    own = [p["id"] for p in sc.programmes]
-    folder = getattr(sc, "folder", None)
-    if folder is None:
-        return own
-    if sc.policy != "baseline":
-        from sim.engine.outputs import every_programme
-
-        return every_programme(sc, own)
-    from sim.scenario.policies import read_policies
-
-    added = [p.id for policy in read_policies(folder).values() for p in policy.add_programmes]
-    return list(dict.fromkeys([*own, *added]))
-
-
-def series_problem(name: str, sc: Any, standing: list[str] | None = None) -> str | None:
-    """None when ``name`` is a series of ``sc``; otherwise what is allowed (for the error)."""
-    from sim.engine import scoped_series as scoped
-    from sim.scenario.loader import TIE_TYPES
-
-    standing = standing_series(sc) if standing is None else standing
-    if name in standing:
-        return None
-    spec = scoped.parse(name)
-    if spec is None:
-        near = difflib.get_close_matches(name, standing, n=1)
-        hint = f"did you mean {near[0]!r}? " if near else ""
-        return (
-            f"{hint}a series of this scenario: a recorded column (e.g. {standing[2]}, "
-            "funds_total, funded@<programme>), <metric>@<watched city>, trust@<a>-><b>, "
-            "trust@<a><-><b>, <measure>@programme:<id> or <measure>@tie_type:<type> "
-            "(docs/scenario-format.md)"
-        )
-    if spec.scope in ("tie", "pair"):
-        ids = set(sc.actors["id"])
-        for actor in spec.target:
-            if actor not in ids:
-                near = difflib.get_close_matches(actor, sorted(ids), n=1)
-                hint = f" (did you mean {near[0]!r}?)" if near else ""
-                return f"trust on a tie between known actors: {actor!r} is no actor{hint}"
-        a, b = spec.target
-        src, dst = sc.ties["src"], sc.ties["dst"]
-        one_way = bool(((src == a) & (dst == b)).any())
-        other_way = bool(((src == b) & (dst == a)).any())
-        if spec.scope == "tie" and not one_way:
-            return f"a tie that exists: there is no tie from {a!r} to {b!r}"
-        if spec.scope == "pair" and not (one_way or other_way):
-            return f"a pair with a tie: {a!r} and {b!r} have none"
-        return None
-    if spec.scope == "programme":
-        ids = [p["id"] for p in sc.programmes]
-        if spec.target[0] not in ids:
-            return f"<measure>@programme:<id> with a programme of this scenario: one of {ids}"
-        measures = scoped.PROGRAMME_MEASURES
-    else:
-        if spec.target[0] not in TIE_TYPES:
-            return f"<measure>@tie_type:<type> with a tie type: one of {list(TIE_TYPES)}"
-        measures = scoped.TIE_TYPE_MEASURES
-    if spec.measure not in measures:
-        return f"a measure of this scope before '@': one of {list(measures)}"
-    return None

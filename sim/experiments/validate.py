@@ -142,7 +142,7 @@ def _merge(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
 
 def _check_contrast_series(case: Any, source: Any, horizon: int | None) -> None:
     """Each contrast's series must exist under its own policy too (before anything runs)."""
-    from sim.experiments.pattern_schema import series_problem
+    from sim.experiments.pattern_series import series_problem
     from sim.scenario.loader import load_scenario
 
     file = str(case.folder / "patterns.yaml") if case.folder else "patterns.yaml"

@@ -3,7 +3,7 @@
 An alliance ``pact_progress`` would write ``alliance_pact_progress``, which alliance ``pact``
 writes too; a community ``mean`` would write ``D_mean``, a standing column; countries
 ``EA_WE`` and ``DN`` name the same pair column as ``EA`` and ``WE_DN``. The column scheme is
-the Recorder's (``sim.engine.observe``), listed by ``pattern_schema.standing_series``.
+the Recorder's (``sim.engine.observe``), listed by ``pattern_series.standing_series``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sim.errors import ScenarioError
 
 def check_columns(sc: Any, meta_file: str, alliances_file: str) -> None:
     """Refuse the id that makes two of the scenario's output columns share a name."""
-    from sim.experiments.pattern_schema import standing_series
+    from sim.experiments.pattern_series import standing_series
 
     counts = Counter(standing_series(sc))
     clashes = [name for name, n in counts.items() if n > 1]
