@@ -207,7 +207,10 @@ def readme(out: Path, timings: list[dict], seeds: int, draws: int, perturb: floa
             "source-backed pattern could use. [draw_sensitivity.md](draw_sensitivity.md) "
             "(`sim.experiments.draw_sensitivity`): for each pattern passing in fewer than 70% of "
             "the coefficient draws, the coefficients whose drawn values go with its passing. "
-            "Diagnosis only: no coefficient is to be moved to make a pattern pass.",
+            "Diagnosis only: no coefficient is to be moved to make a pattern pass. "
+            "[failing.md](failing.md) (written by hand, not by this script) takes every pattern "
+            "that fails under the full model, says what the model does instead and whether the "
+            "cause is the encoding, a rule, or a real disagreement with the source.",
             "",
             *UNTESTABLE,
             "",
