@@ -37,11 +37,11 @@ def calm(name: str):  # noqa: ANN201 - a Scenario
     return sc
 
 
-def by_city(name: str, run: str) -> pd.DataFrame:
+def by_city(name: str, run: str, params: dict) -> pd.DataFrame:
     """One row per city and year: D, residents and fled in December of that year (or at the
     horizon's last month)."""
     scenario = load_scenario(name) if run == "full" else calm(name)
-    cf = PeaceModel(scenario, seed=0).run().city_frame()
+    cf = PeaceModel(scenario, seed=0, params=params).run().city_frame()
     cf["year"] = pd.to_datetime(cf["date"].astype(str)).dt.year
     last = cf.groupby(["id", "year"]).tail(1)
     keep = last[last["year"].isin(YEARS) | (last["step"] == cf["step"].max())]
@@ -61,9 +61,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scenarios", nargs="+", default=list(SCENARIOS))
     ap.add_argument("--out", type=Path, help="write the tables as markdown here")
+    ap.add_argument("--persistence", type=float, help="galtung.persistence (default: its own)")
     args = ap.parse_args()
+    params = {} if args.persistence is None else {"galtung": {"persistence": args.persistence}}
     table = pd.concat(
-        [by_city(s, r) for s in args.scenarios for r in ("full", "calm")], ignore_index=True
+        [by_city(s, r, params) for s in args.scenarios for r in ("full", "calm")],
+        ignore_index=True,
     )
     wide = table.round({"D": 3, "population": 0, "fled": 0})
     text = [
