@@ -101,10 +101,15 @@ BOUNDS = [
     "| A crisis programme acts fast and fades; a vision programme acts slowly and lasts (after "
     "about 15 years it has kept more of its effect on S). | 004:1924-2000 Lederach's horizons "
     "(assumption about lifetimes). | `test_horizon_tag_sets_how_long_an_effect_lasts` |",
-    "| Displacement: at D = 0.8 for 42 months 30-55% of the residents flee; in peace with "
-    "capacity 0.7, 40-70% of them are back within ten years. | UNHCR 2004: about 2 of 4.4 "
-    "million displaced in 3.5 years; 1,000,473 back by July 2004, 8.6 years after Dayton. | "
+    "| Displacement: at D = 0.8 for 42 months, from a usual level of 0.05, 30-55% of the "
+    "residents flee; in peace with capacity 0.7, 40-70% of them are back within ten years. "
+    "| UNHCR 2004: about 2 of 4.4 million displaced in 3.5 years; 1,000,473 back by July "
+    "2004, 8.6 years after Dayton. | "
     "`test_displacement_rule_conserves_people_and_matches_bosnia` |",
+    "| A city at its usual direct violence, however high, loses nobody to flight; a siege "
+    "month (D 0.8 where 0.1 is usual) moves about 1% of its residents out. | People flee "
+    "war, not a country's everyday crime (issue 15; docs/ODD.md 7.6). | "
+    "`test_a_city_at_its_usual_violence_loses_nobody`, `test_a_siege_month_moves_people_out` |",
     "| Peace work builds the same trust on a tie whatever development money joins it: trust "
     "reads the peace work delivered per recipient inhabitant (`money.x_half_contact`), not its "
     "share of the offer. | The Croatian diagnosis (docs/validation/croatia_twinnings/"

@@ -181,12 +181,15 @@ def test_small_development_money_counts_as_development(baseline: pd.DataFrame) -
 def test_experienced_cities_and_ngos_see_fewer_projects_fail() -> None:
     """004:3663-3669: experienced foreign cities and NGOs are one of Tuzla's success
     conditions. The Dutch cities' and NGO groups' encoded expertise cuts their projects'
-    hazard: over seeds 0-2, ABC completes more projects and sees fewer interrupted than under
-    the null no_expertise (hazard_expertise 0). A government's expertise is not read."""
+    hazard: over seeds 0-9, ABC completes more projects and sees fewer interrupted than under
+    the null no_expertise (hazard_expertise 0), by more than 10 per 3 seeds each. A
+    government's expertise is not read. (Over seeds 0-2 alone the completed-projects gap is
+    within seed noise: +19 on main at f9953fe, +7 on branch flight; seeds 3-5 gave +7 and 0
+    interrupted on main. Over 0-9: main +55 / -64, flight +44 / -67.)"""
 
     def projects(params: dict) -> tuple[int, int]:
         done = broken = 0
-        for seed in range(3):
+        for seed in range(10):
             status = PeaceModel("tuzla", seed=seed, params=params).run().activities_frame()
             done += int((status["status"] == "completed").sum())
             broken += int((status["status"] == "interrupted").sum())
@@ -198,7 +201,7 @@ def test_experienced_cities_and_ngos_see_fewer_projects_fail() -> None:
     assert w.ties.src_expertise[src == w.actor_index["nl_city_01"]].max() == 0.5
     assert w.ties.src_expertise[src == w.actor_index["nl_ngo_peace"]].max() == 0.7
     with_it, without = projects({}), projects({"delivery": {"hazard_expertise": 0.0}})
-    assert with_it[0] > without[0] + 10 and with_it[1] < without[1] - 10
+    assert with_it[0] > without[0] + 33 and with_it[1] < without[1] - 33
 
 
 # ------------------------------------------------------------------ recovery without aid
@@ -258,17 +261,44 @@ def test_recovery_rule_hand_value() -> None:
 
 def test_displacement_rule_conserves_people_and_matches_bosnia() -> None:
     """UNHCR 2004: about 2 of 4.4 million displaced in 3.5 years of war; about half of them
-    back within a decade of peace with large support."""
-    p, x = np.array([4.4e6]), np.zeros(1)
+    back within a decade of peace with large support. Pre-war Bosnia's usual violence is
+    taken as 0.05; the usual level follows the war slowly (half-life 10 years)."""
+    p, x, usual = np.array([4.4e6]), np.zeros(1), np.array([0.05])
+    war, peace = np.array([0.8]), np.array([0.05])
     for _ in range(42):
-        p, x = displacement.flows(p, x, np.array([0.8]), np.array([0.3]), 0.02, 0.008)
+        E = displacement.excess(war, usual)
+        p, x = displacement.flows(p, x, E, np.array([0.3]), 0.02, 0.008)
+        usual = displacement.usual(usual, war, 0.0058)
     assert p[0] + x[0] == pytest.approx(4.4e6)
     assert 0.3 < x[0] / 4.4e6 < 0.55
     fled = x[0]
-    for _ in range(120):
-        p, x = displacement.flows(p, x, np.array([0.02]), np.array([0.7]), 0.02, 0.008)
+    for _ in range(120):  # peace: D back below the (now raised) usual level
+        E = displacement.excess(peace, usual)
+        p, x = displacement.flows(p, x, E, np.array([0.7]), 0.02, 0.008)
+        usual = displacement.usual(usual, peace, 0.0058)
     assert 0.4 < 1 - x[0] / fled < 0.7
     assert displacement.hosted(np.array([100.0]), np.array([0.0]), 0.01)[0] == 99.0
+
+
+def test_a_city_at_its_usual_violence_loses_nobody() -> None:
+    """People flee war, not a city's everyday violence: at its usual level, however high, a
+    city loses nobody, and those who fled come back at the full peace-time rate."""
+    D = np.array([0.03, 0.3, 0.6])
+    E = displacement.excess(D, D)
+    p, x = displacement.flows(np.full(3, 1e5), np.full(3, 1e4), E, np.full(3, 0.5), 0.02, 0.008)
+    assert np.all(x < 1e4) and np.all(p > 1e5)  # only returns
+    assert x == pytest.approx(np.full(3, 1e4 * (1 - 0.008 * 0.75)))
+    # Below the usual level is no worse than at it.
+    assert displacement.excess(np.array([0.1]), np.array([0.3]))[0] == 0.0
+
+
+def test_a_siege_month_moves_people_out() -> None:
+    """One month of siege (D 0.8) in a city whose usual violence is 0.1 moves about 1% of its
+    residents out (0.02 x 0.7^2), and none return that month beyond 30% of the peace rate."""
+    E = displacement.excess(np.array([0.8]), np.array([0.1]))
+    p, x = displacement.flows(np.array([1e5]), np.zeros(1), E, np.array([0.5]), 0.02, 0.008)
+    assert x[0] == pytest.approx(1e5 * 0.02 * 0.49)
+    assert p[0] + x[0] == pytest.approx(1e5)
 
 
 SIEGE_METRICS = ("needs", "structural_violence", "capacity", "population", "positive_peace")

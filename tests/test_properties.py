@@ -17,7 +17,7 @@ from sim import PeaceModel
 from sim.engine.params import parameter_table
 from sim.engine.params_flows import MoneyParams
 from sim.engine.params_states import GaltungParams
-from sim.rules import galtung, money, proposals, trust
+from sim.rules import displacement, galtung, money, proposals, trust
 from sim.scenario.loader import Scenario, load_scenario
 
 INDEX_COLUMNS = (
@@ -69,6 +69,9 @@ def _check_model(model: PeaceModel) -> None:
     ):
         assert np.all((arr >= 0) & (arr <= 1)) and np.isfinite(arr).all()
     assert (model.cities.displaced >= 0).all()
+    assert (model.cities.fled >= 0).all() and (model.cities.population >= 0).all()
+    usual = model.batch.state.cities.usual_D
+    assert np.all((usual >= 0) & (usual <= 1)) and np.isfinite(usual).all()
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -420,3 +423,51 @@ def test_more_trust_never_lowers_acceptance(
         for t in (trust_low, trust_high)
     )
     assert 0.0 <= low <= high <= 1.0
+
+
+unit = st.floats(0.0, 1.0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    residents=st.floats(0.0, 1e8),
+    fled=st.floats(0.0, 1e8),
+    D=unit,
+    usual=unit,
+    capacity=unit,
+    outflow=unit,
+    return_rate=unit,
+    leave=unit,
+    rate=unit,
+)
+def test_flight_and_return_conserve_people_for_any_violence(
+    residents: float,
+    fled: float,
+    D: float,
+    usual: float,
+    capacity: float,
+    outflow: float,
+    return_rate: float,
+    leave: float,
+    rate: float,
+) -> None:
+    """Any violence, usual level, capacity and coefficients in their ranges: residents + fled is
+    unchanged, both stay >= 0 and finite, the excess and the usual level stay in [0, 1], hosted
+    displaced never grow, and a city at its usual level loses nobody."""
+    E = displacement.excess(np.array([D]), np.array([usual]))
+    assert 0.0 <= E[0] <= 1.0
+    p, x = displacement.flows(
+        np.array([residents]), np.array([fled]), E, np.array([capacity]), outflow, return_rate
+    )
+    assert np.isfinite(p).all() and np.isfinite(x).all()
+    assert p[0] >= -1e-6 and x[0] >= -1e-6
+    assert p[0] + x[0] == pytest.approx(residents + fled, rel=1e-9, abs=1e-6)
+    h = displacement.hosted(np.array([residents]), E, leave)
+    assert 0.0 <= h[0] <= residents + 1e-6
+    u = displacement.usual(np.array([usual]), np.array([D]), rate)
+    assert 0.0 <= u[0] <= 1.0
+    same = displacement.excess(np.array([D]), np.array([D]))
+    p, x = displacement.flows(
+        np.array([residents]), np.array([fled]), same, np.array([capacity]), outflow, 0.0
+    )
+    assert p[0] == residents and x[0] == fled

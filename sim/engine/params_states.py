@@ -124,19 +124,13 @@ class GaltungParams:
         0,
         1,
         "share of the unexplained initial S and C",
-        "Galtung (004:1534-1670, 1619-1623): structural and cultural violence are built into "
-        "structures and culture. Bosnia's unemployment fell from 80-90% at the war's end "
-        "(Donais 2005) to 50% in 1996 (World Bank 1997) but stayed near 27-31% in 2006-2010 "
-        "(BiH Agency for Statistics, Labour Force Survey): deprivation fell fast while war "
-        "and displacement ebbed, then stalled at a structural level. The part of a city's "
-        "initial S and C that the model's drivers do not explain persists at this share "
-        "(rules.galtung.anchors). Half is an assumption between 0 (the earlier rule: every "
-        "city's S drifts to one low level; Tuzla's S fell from 0.69 to 0.15 by 2010 without "
-        "Bosnia's national reconstruction aid, faster than Bosnia's deprivation fell with it) "
-        "and 1 (a war-time start taken as the status quo: Tuzla's S barely moves in ten years). "
-        "Checked, not fitted: at 0.5 Tuzla's S in 2010 is about 0.4 of its 1995 value (Bosnia's "
-        "unemployment, with aid: about 0.35) and above the Israeli cities' encoded 0.25; at "
-        "0.25 it is 0.29 of it and 0.20, below them",
+        "Galtung (004:1534-1670, 1619-1623): structure and culture persist. Bosnia's unemployment "
+        "fell from 80-90% at the war's end (Donais 2005) to 50% in 1996 (World Bank 1997) and "
+        "stalled near 27-31% in 2006-2010 (BiH Agency for Statistics). The part of a city's "
+        "initial S and C the drivers do not explain persists at this share (rules.galtung."
+        "anchors). Half is an assumption between 0 (Tuzla's S 0.69 -> 0.15 by 2010 without "
+        "national aid) and 1 (the start is the status quo). Checked, not fitted: at 0.5 Tuzla's "
+        "S in 2010 is about 0.4 of its 1995 value (Bosnia's unemployment, with aid: about 0.35)",
     )
     rate_D: float = param(0.3, 0, 1, "per month", "004:1534-1670 direct violence moves in months")
     rate_D_up: float = param(
@@ -246,30 +240,36 @@ class RecoveryParams:
 
 @dataclass
 class DisplacementParams:
-    """People who flee violence and return in peace; hosted displaced who leave (ODD 7.6)."""
+    """People who flee violence above their city's usual level and return when it ebbs; hosted
+    displaced who leave (ODD 7.6). E = max(D - U, 0) is the excess over the usual level U."""
 
     outflow: float = param(
         0.02,
         0,
         1,
-        "share of residents per month at D = 1",
+        "share of residents per month at E = 1",
         "UNHCR 2004: about 2 million of Bosnia's 4.4 million people were displaced in 3.5 years "
-        "of war; an outflow of this x D^2 a month reaches about 40% in 42 months at D = 0.8",
+        "of war; this x E^2 a month moves about 35% in 42 months from a usual 0.05 to D = 0.8",
     )
     return_rate: float = param(
         0.008,
         0,
         1,
-        "share of those who fled per month, in peace at full capacity",
+        "share of those who fled per month, at usual violence and full capacity",
         "UNHCR 2004: 1,000,473 of more than 2 million had returned to Bosnia by July 2004, about "
-        "half in 8.6 years with large support; return is this x (1 - D)(0.5 + 0.5 K)",
+        "half in 8.6 years with large support; return is this x (1 - E)(0.5 + 0.5 K)",
     )
     host_leave: float = param(
-        0.01,
+        0.01, 0, 1, "per month", "assumption: hosted displaced return or settle, x (1 - E)"
+    )
+    usual_rate: float = param(
+        0.0058,
         0,
         1,
         "per month",
-        "assumption: hosted displaced people return or settle over years (at this x (1 - D))",
+        "assumption: the usual level U moves toward D at this rate (half-life 10 years, longer "
+        "than Bosnia's 3.5-year war) from the encoded start. Added after seeing ~1.5 million "
+        "'fled' from everyday violence in seoul_pyongyang (docs/validation/issue15.md, 'Flight')",
     )
 
 

@@ -48,6 +48,9 @@ class Cities:
     # (2, R, N) persistent structure and culture in logits (rules.galtung.anchors), set in the
     # first month
     anchor: np.ndarray
+    # the city's usual direct violence, a slow average of its own D from the encoded start
+    # (rules.displacement.usual): people flee only violence above it
+    usual_D: np.ndarray
 
     @property
     def people(self) -> np.ndarray:
@@ -162,6 +165,7 @@ class State:
             received=np.zeros((3, r, n)),
             stock=np.zeros((3, 3, r, n)),
             anchor=np.zeros((2, r, n)),
+            usual_D=values["D"].copy(),
         )
         n_all = len(world.alliance_ids)
         window = int(co.funding.risk_window.max())

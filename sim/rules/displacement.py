@@ -1,13 +1,17 @@
-"""Displacement: residents flee violence and return in peace; hosted displaced leave (ODD 7.6).
+"""Displacement: residents flee violence above their city's usual level and return when it
+ebbs; hosted displaced leave (ODD 7.6).
 
 A city has residents present P (``population``), displaced people it hosts from elsewhere H
-(``displaced``) and its own people who fled X (``fled``). Each month
+(``displaced``) and its own people who fled X (``fled``). People flee war, not a city's everyday
+violence, so the rules read the excess of direct violence over the city's usual level U:
 
-    outflow  = phi D^2 P                     (UNHCR 2004: ~2 of 4.4 million in 3.5 years)
-    return   = rho (1 - D)(0.5 + 0.5 K) X    (about half in a decade in good conditions)
-    H       <- H (1 - host_leave (1 - D))
+    E        = max(D - U, 0)
+    outflow  = phi E^2 P                     (UNHCR 2004: ~2 of 4.4 million in 3.5 years)
+    return   = rho (1 - E)(0.5 + 0.5 K) X    (about half in a decade in good conditions)
+    H       <- H (1 - host_leave (1 - E))
+    U       <- U + lambda (D - U)            (starts at the encoded D; half-life ~10 years)
 
-so war empties a city and peace with working services brings people back.
+so war empties a city, and when it ends people come back even to a city with everyday crime.
 """
 
 from __future__ import annotations
@@ -17,20 +21,32 @@ import numpy as np
 Coefficient = float | np.ndarray
 
 
+def excess(D: np.ndarray, usual: np.ndarray) -> np.ndarray:
+    """``E = max(D - U, 0)``: direct violence above the city's usual level, in [0, 1]."""
+    return np.maximum(D - usual, 0.0)
+
+
 def flows(
     residents: np.ndarray,
     fled: np.ndarray,
-    D: np.ndarray,
+    E: np.ndarray,
     capacity: np.ndarray,
     outflow: Coefficient,
     return_rate: Coefficient,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(residents, fled) after a month of flight and return; people are conserved."""
-    leaving = np.minimum(outflow * D * D, 1.0) * residents
-    back = np.minimum(return_rate * (1.0 - D) * (0.5 + 0.5 * capacity), 1.0) * fled
+    """(residents, fled) after a month of flight and return, driven by the excess violence
+    ``E`` (:func:`excess`); people are conserved."""
+    leaving = np.minimum(outflow * E * E, 1.0) * residents
+    back = np.minimum(return_rate * (1.0 - E) * (0.5 + 0.5 * capacity), 1.0) * fled
     return residents - leaving + back, fled + leaving - back
 
 
-def hosted(displaced: np.ndarray, D: np.ndarray, leave: Coefficient) -> np.ndarray:
-    """Hosted displaced people after a month: ``H (1 - leave (1 - D))``."""
-    return displaced * (1.0 - leave * (1.0 - D))
+def hosted(displaced: np.ndarray, E: np.ndarray, leave: Coefficient) -> np.ndarray:
+    """Hosted displaced people after a month: ``H (1 - leave (1 - E))``."""
+    return displaced * (1.0 - leave * (1.0 - E))
+
+
+def usual(usual_D: np.ndarray, D: np.ndarray, rate: Coefficient) -> np.ndarray:
+    """The usual level after a month: ``U + lambda (D - U)``, a slow average of the city's own
+    direct violence, so that a level the city has lived with for decades is not a war."""
+    return usual_D + rate * (D - usual_D)

@@ -66,6 +66,10 @@ def update_cities(
     if month.step == 0:  # the persistent structure and culture, from the scenario's start
         _, s0, c0 = galtung.targets(*terms, np.zeros(2), g)
         c.anchor = galtung.anchors(c.S, c.C, (s0, c0), g.persistence)
+        # The usual violence: what the city's structure sustains without events, or the
+        # encoded start if higher, so that settling into its own level is not a war.
+        calm = (*terms[:7], np.zeros_like(c.pressure), *terms[8:])
+        c.usual_D = np.maximum(c.D, galtung.targets(*calm, c.anchor, g)[0])
     d_star, s_star, c_star = galtung.targets(*terms, c.anchor, g)
     # Small monthly shocks: standard normals scaled by the noise level, for D, S and C.
     noise = np.zeros((len(rngs), 3, n))
@@ -88,12 +92,14 @@ def update_cities(
         c.capacity, c.D, c.cohesion, dev_r, c.participation, co.recovery
     )
     c.stock[DEV] = recovery.destroy(c.stock[DEV], c.D, co.recovery.damage)
-    # People flee violence and come back in peace; hosted displaced leave.
+    # People flee violence above their city's usual level and come back when it ebbs.
     dp = co.displacement
+    E = displacement.excess(c.D, c.usual_D)
     c.population, c.fled = displacement.flows(
-        c.population, c.fled, c.D, c.capacity, dp.outflow, dp.return_rate
+        c.population, c.fled, E, c.capacity, dp.outflow, dp.return_rate
     )
-    c.displaced = displacement.hosted(c.displaced, c.D, dp.host_leave)
+    c.displaced = displacement.hosted(c.displaced, E, dp.host_leave)
+    c.usual_D = displacement.usual(c.usual_D, c.D, dp.usual_rate)
     c.cohesion = galtung.relax(
         c.cohesion, galtung.cohesion_target(cross, c.D, c.C, g), g.rate_cohesion, 0.0
     )
