@@ -5,7 +5,8 @@ up to ``items`` passes over every offer (at 250,000 cities about a million offer
 most of the month's time). Here one loop per offer does the same operations in the same order
 and stops at its own count, so the result is identical to the numpy form, bit for bit
 (tests/test_batch_rules.py). The powers are computed by numpy before the loop, so no libm
-call differs either.
+call differs either. This count is the only one: stage 4's loops (``sim.engine.kernels.parts``)
+call :func:`count_parts` too.
 
 Used for large arrays only (``MIN_SIZE``): importing numba and loading the compiled loops take
 about half a second, more than the loops save a small run. ``CITYPEACE_NUMBA=0`` forces
@@ -41,29 +42,38 @@ def wanted(size: int) -> bool:
     return _kernel() is not None
 
 
+def _count_loop(pmf0, odds, target, items, taken):  # noqa: ANN001, ANN202 - numba loop
+    # (n - j) / (j + 1) depends on the offer only through n: a table per n takes the
+    # division out of each offer's chain of dependent multiplications (the same quotients,
+    # so the same products, bit for bit).
+    ratio = np.empty(0)
+    table_n = -1
+    for i in range(pmf0.size):
+        n = items[i]
+        if n != table_n:
+            ratio = np.empty(n)
+            for j in range(n):
+                ratio[j] = (n - j) / (j + 1)
+            table_n = n
+        pmf = pmf0[i]
+        cdf = pmf
+        k = 0
+        for j in range(n):
+            if not cdf < target[i]:  # the CDF only grows: no more parts
+                break
+            k += 1
+            pmf = pmf * (odds[i] * ratio[j])
+            cdf = cdf + pmf
+        taken[i] = k
+
+
 @functools.cache
 def _kernel():  # noqa: ANN202 - a compiled function, or None without numba
     try:
         import numba
     except ImportError:
         return None
-
-    @numba.njit(cache=True, nogil=True)
-    def count_parts(pmf0, odds, target, items, taken):  # noqa: ANN001, ANN202
-        for i in range(pmf0.size):
-            n = items[i]
-            pmf = pmf0[i]
-            cdf = pmf
-            k = 0
-            for j in range(n):
-                if not cdf < target[i]:  # the CDF only grows: no more parts
-                    break
-                k += 1
-                pmf = pmf * (odds[i] * ((n - j) / (j + 1)))
-                cdf = cdf + pmf
-            taken[i] = k
-
-    return count_parts
+    return numba.njit(cache=True, nogil=True)(_count_loop)
 
 
 def count_parts(
