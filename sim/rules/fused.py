@@ -42,19 +42,54 @@ def wanted(size: int) -> bool:
     return _kernel() is not None
 
 
-def _count_loop(pmf0, odds, target, items, taken):  # noqa: ANN001, ANN202 - numba loop
+def _count_loop(pmf0, odds, target, items, taken):  # noqa: ANN001, ANN202, C901 - numba loop
     # (n - j) / (j + 1) depends on the offer only through n: a table per n takes the
     # division out of each offer's chain of dependent multiplications (the same quotients,
     # so the same products, bit for bit).
     ratio = np.empty(0)
     table_n = -1
-    for i in range(pmf0.size):
+    size = pmf0.size
+    i = 0
+    while i < size:
         n = items[i]
         if n != table_n:
             ratio = np.empty(n)
             for j in range(n):
                 ratio[j] = (n - j) / (j + 1)
             table_n = n
+        if i + 4 <= size and items[i + 1] == n and items[i + 2] == n and items[i + 3] == n:
+            # Four offers side by side: each keeps its own chain of the same operations (so
+            # its own bits) and the CPU overlaps the four chains. A lane counts while its CDF
+            # is below its target; past that its values are computed but no longer counted.
+            p0, p1, p2, p3 = pmf0[i], pmf0[i + 1], pmf0[i + 2], pmf0[i + 3]
+            c0, c1, c2, c3 = p0, p1, p2, p3
+            o0, o1, o2, o3 = odds[i], odds[i + 1], odds[i + 2], odds[i + 3]
+            t0, t1, t2, t3 = target[i], target[i + 1], target[i + 2], target[i + 3]
+            a0 = a1 = a2 = a3 = True
+            k0 = k1 = k2 = k3 = 0
+            for j in range(n):
+                a0 = a0 and c0 < t0
+                a1 = a1 and c1 < t1
+                a2 = a2 and c2 < t2
+                a3 = a3 and c3 < t3
+                if not (a0 or a1 or a2 or a3):
+                    break
+                k0 += a0
+                k1 += a1
+                k2 += a2
+                k3 += a3
+                x = ratio[j]
+                p0 = p0 * (o0 * x)
+                p1 = p1 * (o1 * x)
+                p2 = p2 * (o2 * x)
+                p3 = p3 * (o3 * x)
+                c0 = c0 + p0
+                c1 = c1 + p1
+                c2 = c2 + p2
+                c3 = c3 + p3
+            taken[i], taken[i + 1], taken[i + 2], taken[i + 3] = k0, k1, k2, k3
+            i += 4
+            continue
         pmf = pmf0[i]
         cdf = pmf
         k = 0
@@ -65,6 +100,7 @@ def _count_loop(pmf0, odds, target, items, taken):  # noqa: ANN001, ANN202 - num
             pmf = pmf * (odds[i] * ratio[j])
             cdf = cdf + pmf
         taken[i] = k
+        i += 1
 
 
 @functools.cache
