@@ -117,6 +117,9 @@ class Recorder:
         self._watch_index = np.fromiter(self.watch_cities.values(), dtype=np.intp)
         wanted = requested(world.case.patterns)
         self.scoped = ScopedRecorder(world, wanted) if wanted else None
+        # The cross-border carrying ties as a mask: counted in place, not gathered first.
+        self._border = np.zeros(world.n_ties, dtype=bool)
+        self._border[world.border_carrying] = True
 
     def _put(self, key: str, names: Callable[[], list[str]], values: np.ndarray) -> None:
         """Record several series of every replicate at once: ``values`` is (R, series);
@@ -185,7 +188,7 @@ class Recorder:
         columns += [np.count_nonzero(month.declined, axis=-1)]
         # Share of cross-border carrying ties open, per pillar (1 where there are none).
         border = w.border_carrying
-        opened = np.count_nonzero(_gather(month.open, border), axis=-1)
+        opened = np.count_nonzero(np.logical_and(month.open, self._border), axis=-1)
         columns += list(opened / border.size if border.size else np.ones((3, self.replicates)))
         columns.append(np.count_nonzero(month.prog_active, axis=-1))
         columns += list(month.prog_active.T)
@@ -266,9 +269,11 @@ class Recorder:
         if not rows.size:
             return [np.zeros(self.replicates)] * (len(ladder.STAGE_NAMES) + 1)
         stage = np.take(ties.stage, rows, axis=1)
-        # Ties per stage and replicate in one count: replicate r's stage s is bin r x 4 + s.
+        # Ties per stage and replicate in one count: replicate r's stage s is bin r x 4 + s
+        # (a single run's bins are its stages).
         stages = len(ladder.STAGE_NAMES)
-        bins = stage + stages * np.arange(self.replicates)[:, None]
+        offsets = stages * np.arange(self.replicates)[:, None]
+        bins = stage + offsets if self.replicates > 1 else stage
         counts = np.bincount(bins.ravel(), minlength=stages * self.replicates)
         shares = list(counts.reshape(self.replicates, stages).T / rows.size)
         return [*shares, average(np.take(ties.benefit, rows, axis=1))]
