@@ -136,7 +136,10 @@ def test_compiled_parts_equal_the_numpy_loop(
     n = 20_000
     prob, draw = rng.random(n), rng.random(n)
     prob[:2000] = rng.choice([0.0, 1.0, 1e-12, 1.0 - 1e-12, np.nan], size=2000)
-    for items in (1, 20, rng.integers(1, 60, n)):
+    # Runs of 7 offers with one number of parts: the four-lane count and the one-lane count
+    # meet at every run's edges (sim.rules.fused).
+    runs = np.repeat(rng.integers(0, 60, n // 7 + 1), 7)[:n]
+    for items in (1, 20, rng.integers(1, 60, n), runs):
         monkeypatch.setenv("CITYPEACE_NUMBA", "0")
         plain = proposals.parts_taken(prob, draw, items)
         monkeypatch.setenv("CITYPEACE_NUMBA", "1")

@@ -39,6 +39,24 @@ def test_scale_pieces_run_and_report(tmp_path: Path) -> None:
     assert "| 400 |" in text and "k = " in text
 
 
+def test_scale_runs_name_their_outputs() -> None:
+    """scale_sides.py compares the two trees' outputs by a digest: the same run gives the same
+    digest, another seed another one."""
+    run = _load("scale_run")
+    first, again = (run.run_world(200, 4, 1, run.UCLG, str(ROOT)) for _ in range(2))
+    assert first["outputs_sha256"] == again["outputs_sha256"]
+    assert run.run_world(200, 4, 2, run.UCLG)["outputs_sha256"] != first["outputs_sha256"]
+    sides = _load("scale_sides")
+    result = {"ties": first["ties"], "same_outputs": True}
+    result["runs"] = {side: [dict(first, load_average=[1.0])] for side in ("before", "after")}
+    med = {k: first[k] for k in sides.KEYS} | {"peak_rss_mb": 100.0}
+    result["median"] = {"before": med, "after": med}
+    result["ratio"] = dict.fromkeys(med, 1.0)
+    meta = {"base": "x", "after": "y", "months": 4, "load_start": [1.0], "load_end": [1.0]}
+    text = sides.markdown(meta | {"machine": run.machine()}, {"tiny": result})
+    assert "| tiny |" in text and "identical" in text and "shared" in text
+
+
 def test_compare_mesa_runs_both_models() -> None:
     compare = _load("compare_mesa")
     row = compare.compare(300, 3)

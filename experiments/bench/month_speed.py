@@ -11,7 +11,7 @@ of consecutive months of one run: the months' own work varies a little).
 
     .venv/bin/python experiments/bench/month_speed.py --base 82fb1e0 --cities 250000 --months 12
 
-Writes ``results/month_speed.json`` and ``results/month_speed.md``.
+Writes ``results/month_speed.json`` and ``results/month_speed.md`` (``--name`` another stem).
 """
 
 from __future__ import annotations
@@ -118,6 +118,7 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=12, help="measured months per side")
     parser.add_argument("--warm", type=int, default=2)
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--name", default="month_speed", help="results file name, no suffix")
     args = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from single_speed import _unpack
@@ -145,11 +146,11 @@ def main() -> None:
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "month_speed.json").write_text(
+    (args.out / f"{args.name}.json").write_text(
         json.dumps({"meta": meta, "result": result}, indent=1) + "\n"
     )
-    (args.out / "month_speed.md").write_text(markdown(meta, result))
-    print((args.out / "month_speed.md").read_text())
+    (args.out / f"{args.name}.md").write_text(markdown(meta, result))
+    print((args.out / f"{args.name}.md").read_text())
 
 
 if __name__ == "__main__":

@@ -117,6 +117,9 @@ class Recorder:
         self._watch_index = np.fromiter(self.watch_cities.values(), dtype=np.intp)
         wanted = requested(world.case.patterns)
         self.scoped = ScopedRecorder(world, wanted) if wanted else None
+        # The cross-border carrying ties as a mask: counted in place, not gathered first.
+        self._border = np.zeros(world.n_ties, dtype=bool)
+        self._border[world.border_carrying] = True
 
     def _put(self, key: str, names: Callable[[], list[str]], values: np.ndarray) -> None:
         """Record several series of every replicate at once: ``values`` is (R, series);
@@ -145,20 +148,21 @@ class Recorder:
         # so a mean of indices stays in [0, 1] (normalising w first could give 1 + 2e-16).
         people_total = np.maximum(total(people), 1.0)[:, None]
         neg, pos, peace = galtung.indices(c.D, c.S, c.C)
-        stack = np.stack(
-            [c.D, c.S, c.C, c.needs, c.capacity, c.cohesion, neg, pos, peace, c.participation],
-            axis=1,
-        )  # (R, 10, N): each series' cities along one contiguous row
+        # The WEIGHTED series, each (R, N): summed one at a time, a city row stays in cache
+        # (a stacked (R, 10, N) copy and its product do not at 250,000 cities); each row is
+        # summed pairwise as a stacked row would be, so the sums are the same bit for bit.
+        series = (c.D, c.S, c.C, c.needs, c.capacity, c.cohesion, neg, pos, peace)
+        series += (c.participation,)
         trust = state.ties.trust
         cross = (month.world or w).cross  # the cross-divide ties active this month
         columns: list[np.ndarray] = [
             np.full(self.replicates, float(step)),
-            *(total(stack * people[:, None, :]) / people_total).T,
-            *(total(stack[:, :3]) / n).T,
+            *(total(x * people) / people_total[:, 0] for x in series),
+            *(total(x) / n for x in series[:3]),
             total(c.displaced),
             total(c.population),
             total(c.fled),
-            *self._headline(stack, people),
+            *self._headline(series, people),
             *self._ladder(state.ties),
             average(np.take(trust, cross, axis=1)) if cross.size else np.zeros(self.replicates),
             np.full(self.replicates, float(cross.size)),
@@ -184,7 +188,7 @@ class Recorder:
         columns += [np.count_nonzero(month.declined, axis=-1)]
         # Share of cross-border carrying ties open, per pillar (1 where there are none).
         border = w.border_carrying
-        opened = np.count_nonzero(_gather(month.open, border), axis=-1)
+        opened = np.count_nonzero(np.logical_and(month.open, self._border), axis=-1)
         columns += list(opened / border.size if border.size else np.ones((3, self.replicates)))
         columns.append(np.count_nonzero(month.prog_active, axis=-1))
         columns += list(month.prog_active.T)
@@ -208,8 +212,8 @@ class Recorder:
                 for kind in ("permission", "hostility")
             ]
             self._put("country pairs", labels, pairs.reshape(self.replicates, -1))
-        self._record_communities(stack, people)
-        self._record_watch(stack, c)
+        self._record_communities(series, people)
+        self._record_watch(series, c)
         if self.scoped is not None and self.scoped.names:
             self._put("scoped", lambda: self.scoped.names, self.scoped.values(state, month))
         if self.cities_every and step % self.cities_every == 0 and self.city_sample.size:
@@ -248,18 +252,15 @@ class Recorder:
         direct = self.world.direct_ties
         return flows if direct.size == self.world.n_ties else _gather(flows, direct)
 
-    def _headline(self, stack: np.ndarray, people: np.ndarray) -> list[np.ndarray]:
+    def _headline(self, series: tuple[np.ndarray, ...], people: np.ndarray) -> list[np.ndarray]:
         """Population-weighted means over each headline group's cities (0 for an empty
-        group), in the order of HEADLINE."""
+        group), in the order of HEADLINE; ``series`` the WEIGHTED series, each (R, N)."""
         g = self.world.groups
         out = []
         for group, cities in (("recipients", g.recipient_cities), ("divided", g.divided_cities)):
             w = np.where(cities, people, 0.0)
-            mean = (
-                total(stack[:, _HEADLINE_ROWS[group]] * w[:, None, :])
-                / np.maximum(total(w), 1e-12)[:, None]
-            )
-            out += list(mean.T)
+            weight = np.maximum(total(w), 1e-12)
+            out += [total(series[k] * w) / weight for k in _HEADLINE_ROWS[group]]
         return out
 
     def _ladder(self, ties: object) -> list[np.ndarray]:
@@ -268,21 +269,25 @@ class Recorder:
         if not rows.size:
             return [np.zeros(self.replicates)] * (len(ladder.STAGE_NAMES) + 1)
         stage = np.take(ties.stage, rows, axis=1)
-        # Ties per stage and replicate in one count: replicate r's stage s is bin r x 4 + s.
+        # Ties per stage and replicate in one count: replicate r's stage s is bin r x 4 + s
+        # (a single run's bins are its stages).
         stages = len(ladder.STAGE_NAMES)
-        bins = stage + stages * np.arange(self.replicates)[:, None]
+        offsets = stages * np.arange(self.replicates)[:, None]
+        bins = stage + offsets if self.replicates > 1 else stage
         counts = np.bincount(bins.ravel(), minlength=stages * self.replicates)
         shares = list(counts.reshape(self.replicates, stages).T / rows.size)
         return [*shares, average(np.take(ties.benefit, rows, axis=1))]
 
-    def _record_communities(self, stack: np.ndarray, people: np.ndarray) -> None:
+    def _record_communities(self, series: tuple[np.ndarray, ...], people: np.ndarray) -> None:
         """Population-weighted means of the COMMUNITY_SERIES per community that had people at
         the start (weights: residents and hosted displaced now)."""
         w = self.world
         if not self.comm_groups.size or w.n_communities > 64:
             return
         rows = self.comm_cities
-        values = stack[:, _COMMUNITY_ROWS][..., rows] * people[:, None, rows]
+        every = rows.size == w.n_cities  # every city in a community: no gather needed
+        picked = [series[k] if every else series[k][:, rows] for k in _COMMUNITY_ROWS]
+        values = np.stack(picked, axis=1) * people[:, None, rows]
         sums = group_sum(values, self.comm_groups, w.n_communities)  # (R, 7, communities)
         weights = group_sum(people[:, rows], self.comm_groups, w.n_communities)  # (R, comm.)
         kept = self.comm_kept
@@ -292,12 +297,12 @@ class Recorder:
         ]
         self._put("communities", names, means.reshape(self.replicates, -1))
 
-    def _record_watch(self, stack: np.ndarray, c: object) -> None:
+    def _record_watch(self, series: tuple[np.ndarray, ...], c: object) -> None:
         """Each watched city's own values, in the order of WATCH_METRICS."""
         if not self.watch_cities:
             return
         rows = self._watch_index
-        watched = stack[..., rows]  # (R, 10, watched)
+        watched = np.stack([x[:, rows] for x in series], axis=1)  # (R, 10, watched)
         values = np.concatenate(
             [
                 watched[:, :6],  # D, S, C, needs, capacity, cohesion

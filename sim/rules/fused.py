@@ -5,7 +5,8 @@ up to ``items`` passes over every offer (at 250,000 cities about a million offer
 most of the month's time). Here one loop per offer does the same operations in the same order
 and stops at its own count, so the result is identical to the numpy form, bit for bit
 (tests/test_batch_rules.py). The powers are computed by numpy before the loop, so no libm
-call differs either.
+call differs either. This count is the only one: stage 4's loops (``sim.engine.kernels.parts``)
+call :func:`count_parts` too.
 
 Used for large arrays only (``MIN_SIZE``): importing numba and loading the compiled loops take
 about half a second, more than the loops save a small run. ``CITYPEACE_NUMBA=0`` forces
@@ -41,29 +42,74 @@ def wanted(size: int) -> bool:
     return _kernel() is not None
 
 
+def _count_loop(pmf0, odds, target, items, taken):  # noqa: ANN001, ANN202, C901 - numba loop
+    # (n - j) / (j + 1) depends on the offer only through n: a table per n takes the
+    # division out of each offer's chain of dependent multiplications (the same quotients,
+    # so the same products, bit for bit).
+    ratio = np.empty(0)
+    table_n = -1
+    size = pmf0.size
+    i = 0
+    while i < size:
+        n = items[i]
+        if n != table_n:
+            ratio = np.empty(n)
+            for j in range(n):
+                ratio[j] = (n - j) / (j + 1)
+            table_n = n
+        if i + 4 <= size and items[i + 1] == n and items[i + 2] == n and items[i + 3] == n:
+            # Four offers side by side: each keeps its own chain of the same operations (so
+            # its own bits) and the CPU overlaps the four chains. A lane counts while its CDF
+            # is below its target; past that its values are computed but no longer counted.
+            p0, p1, p2, p3 = pmf0[i], pmf0[i + 1], pmf0[i + 2], pmf0[i + 3]
+            c0, c1, c2, c3 = p0, p1, p2, p3
+            o0, o1, o2, o3 = odds[i], odds[i + 1], odds[i + 2], odds[i + 3]
+            t0, t1, t2, t3 = target[i], target[i + 1], target[i + 2], target[i + 3]
+            a0 = a1 = a2 = a3 = True
+            k0 = k1 = k2 = k3 = 0
+            for j in range(n):
+                a0 = a0 and c0 < t0
+                a1 = a1 and c1 < t1
+                a2 = a2 and c2 < t2
+                a3 = a3 and c3 < t3
+                if not (a0 or a1 or a2 or a3):
+                    break
+                k0 += a0
+                k1 += a1
+                k2 += a2
+                k3 += a3
+                x = ratio[j]
+                p0 = p0 * (o0 * x)
+                p1 = p1 * (o1 * x)
+                p2 = p2 * (o2 * x)
+                p3 = p3 * (o3 * x)
+                c0 = c0 + p0
+                c1 = c1 + p1
+                c2 = c2 + p2
+                c3 = c3 + p3
+            taken[i], taken[i + 1], taken[i + 2], taken[i + 3] = k0, k1, k2, k3
+            i += 4
+            continue
+        pmf = pmf0[i]
+        cdf = pmf
+        k = 0
+        for j in range(n):
+            if not cdf < target[i]:  # the CDF only grows: no more parts
+                break
+            k += 1
+            pmf = pmf * (odds[i] * ratio[j])
+            cdf = cdf + pmf
+        taken[i] = k
+        i += 1
+
+
 @functools.cache
 def _kernel():  # noqa: ANN202 - a compiled function, or None without numba
     try:
         import numba
     except ImportError:
         return None
-
-    @numba.njit(cache=True, nogil=True)
-    def count_parts(pmf0, odds, target, items, taken):  # noqa: ANN001, ANN202
-        for i in range(pmf0.size):
-            n = items[i]
-            pmf = pmf0[i]
-            cdf = pmf
-            k = 0
-            for j in range(n):
-                if not cdf < target[i]:  # the CDF only grows: no more parts
-                    break
-                k += 1
-                pmf = pmf * (odds[i] * ((n - j) / (j + 1)))
-                cdf = cdf + pmf
-            taken[i] = k
-
-    return count_parts
+    return numba.njit(cache=True, nogil=True)(_count_loop)
 
 
 def count_parts(

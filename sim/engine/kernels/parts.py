@@ -5,9 +5,9 @@ The numpy form: on the ties with an offer, ``proposals.parts_taken(prob, draw, i
 with the odds ``p / (1 - p)``, up to the target ``1 - draw``; all parts where ``p`` is 1),
 then ``taken = parts / items``, accepted where a part was taken, declined where an offer had
 none. :func:`parts` gathers the offers' ``1 - p``, odds and target in one loop, lets numpy take
-the power ``(1 - p)^items`` (its SIMD ``**`` can differ from libm's in the last bit), and
-counts and scatters in a second loop, the count as ``sim.rules.fused``'s. Identical results
-(``tests/test_kernels.py``).
+the power ``(1 - p)^items`` (its SIMD ``**`` can differ from libm's in the last bit), counts
+with ``sim.rules.fused.count_parts`` (the one count loop) and scatters in a second loop.
+Identical results (``tests/test_kernels.py``).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.engine.kernels import compiled
+from sim.rules import fused
 
 
 def _prepare_loop(prob, draws, has_offer, q, odds, target):  # noqa: ANN001, ANN202
@@ -32,9 +33,7 @@ def _prepare_loop(prob, draws, has_offer, q, odds, target):  # noqa: ANN001, ANN
                 i += 1
 
 
-def _count_loop(  # noqa: ANN202, PLR0913 - numba loop
-    has_offer, pmf0, q, odds, target, items, parts, taken, accepted, declined
-):  # fmt: skip
+def _scatter_loop(has_offer, q, counted, items, parts, taken, accepted, declined):  # noqa: ANN001, ANN202, PLR0913
     r_count, e_count = has_offer.shape
     i = 0
     for r in range(r_count):
@@ -42,26 +41,16 @@ def _count_loop(  # noqa: ANN202, PLR0913 - numba loop
         for e in range(e_count):
             k = 0
             if has_offer[r, e]:
-                if q[i] <= 0:  # certain acceptance takes everything
-                    k = n
-                else:
-                    pmf = pmf0[i]
-                    cdf = pmf
-                    for j in range(n):
-                        if not cdf < target[i]:  # the CDF only grows: no more parts
-                            break
-                        k += 1
-                        pmf = pmf * (odds[i] * ((n - j) / (j + 1)))
-                        cdf = cdf + pmf
+                k = n if q[i] <= 0 else counted[i]  # certain acceptance takes everything
                 i += 1
             parts[r, e] = k
-            taken[r, e] = k / items[r]
+            taken[r, e] = k / n
             accepted[r, e] = k > 0
             declined[r, e] = has_offer[r, e] and k == 0
 
 
 _prepare_kernel = compiled(_prepare_loop)
-_count_kernel = compiled(_count_loop)
+_scatter_kernel = compiled(_scatter_loop)
 
 
 def parts(
@@ -70,20 +59,19 @@ def parts(
     """((R, E) parts taken, share taken, accepted, declined); ``items`` (R,) whole parts per
     offer of each replicate."""
     r, e = has_offer.shape
-    offers = int(np.count_nonzero(has_offer))
+    per_replicate = np.count_nonzero(has_offer, axis=1)
+    offers = int(per_replicate.sum())
     q, odds, target = np.empty(offers), np.empty(offers), np.empty(offers)
     _prepare_kernel()(prob, draws, has_offer, q, odds, target)
     items = np.ascontiguousarray(items, dtype=np.int64)
+    each = np.repeat(items, per_replicate)  # the offers' own numbers of parts
     # The power as parts_taken takes it: one whole number for the batch stays a number.
-    each = (
-        np.asarray(int(items[0]))
-        if (items == items[0]).all()
-        else np.repeat(items, np.count_nonzero(has_offer, axis=1))
-    )
+    power = np.asarray(int(items[0])) if (items == items[0]).all() else each
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
-        pmf0 = q**each  # P(K = 0)
+        pmf0 = q**power  # P(K = 0)
+    counted = fused.count_parts(pmf0, odds, target, each)
     out_parts = np.empty((r, e), dtype=np.int64)
     taken = np.empty((r, e))
     accepted, declined = np.empty((r, e), dtype=bool), np.empty((r, e), dtype=bool)
-    _count_kernel()(has_offer, pmf0, q, odds, target, items, out_parts, taken, accepted, declined)
+    _scatter_kernel()(has_offer, q, counted, items, out_parts, taken, accepted, declined)
     return out_parts, taken, accepted, declined
