@@ -365,6 +365,12 @@ Every `date` column is a real date, an Arrow `date32` holding the month's first 
 column), polars a `Date`, DuckDB a `DATE`. In memory, `PeaceModel.timeseries()` keeps the
 month as `'YYYY-MM'` text.
 
+The tables are built from the run's arrays without pandas. Files written before that had
+`cities.date`, `events.date` and `activities.start_date` as `'YYYY-MM'` text; activities' text
+as `large_string` (now `string`), in an empty table as `double`, and pandas' schema metadata
+(key `pandas`; `pd.read_parquet` reads the same frame without it); an actors column empty in
+every row (`kind` in croatia_twinnings) as Arrow's `null` type (now `string`, all nulls).
+
 Query the long table with `citypeace series <run folder> variable=peace entity=model` or
 `sim.outputs.read_series(path, variable="peace", entity="model")`; an unknown variable or
 entity is one line naming the nearest known one, exit code 2.
