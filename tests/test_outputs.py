@@ -206,6 +206,11 @@ def test_arrow_arrays_equal_what_pyarrow_makes() -> None:
         (aa.text([]), pa.array([], pa.string())),
         (aa.dates(days), pa.array(days, pa.date32())),
         (aa.column(np.array(["x", "yz"])), pa.array(["x", "yz"])),
+        (
+            aa.repeated(["ab", "ü", ""], np.array([0, 1, -1, 2, 1])),
+            pa.array(["ab", "ü", None, "", "ü"]),
+        ),
+        (aa.repeated(["x"], np.zeros(0, dtype=int)), pa.array([], pa.string())),
     ]
     for mine, theirs in pairs:
         assert mine.type == theirs.type and mine.null_count == theirs.null_count

@@ -52,16 +52,9 @@ def with_dates(frame: Any) -> pa.Table:
 
 
 def repeated_text(labels: Sequence[str], codes: np.ndarray) -> pa.Array:
-    """``labels[codes]`` as an Arrow string array, decoded in C++ from a dictionary; a
-    negative code is a null."""
-    codes = np.asarray(codes, dtype=np.int32)
-    indices = arrow_arrays.numbers(codes)
-    if (codes < 0).any():  # nulls where a code is negative
-        indices = pa.Array.from_buffers(
-            pa.int32(), codes.size, [arrow_arrays.validity(codes >= 0), indices.buffers()[1]]
-        )
-    dictionary_array = pa.DictionaryArray.from_arrays(indices, arrow_arrays.text(list(labels)))
-    return dictionary_array.dictionary_decode()
+    """``labels[codes]`` as an Arrow string array; a negative code is a null
+    (:func:`sim.outputs.arrow_arrays.repeated`)."""
+    return arrow_arrays.repeated(labels, codes)
 
 
 def categorical(labels: Sequence[str], codes: np.ndarray) -> pa.DictionaryArray:
