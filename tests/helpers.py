@@ -18,12 +18,15 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def as_written(timeseries):  # noqa: ANN001, ANN201 - a pandas frame in and out
-    """``PeaceModel.timeseries()`` as ``pd.read_parquet`` returns timeseries.parquet: the
-    'YYYY-MM' text ``date`` becomes the date32 the file holds (``datetime.date`` values)."""
+def as_written(frame, column: str = "date"):  # noqa: ANN001, ANN201 - a pandas frame in and out
+    """A model frame (``PeaceModel.timeseries()``, ``city_frame()``, ``events_frame()``, or
+    ``activities_frame()`` with ``column="start_date"``) as ``pd.read_parquet`` returns its
+    file: the 'YYYY-MM' text month becomes the date32 the file holds (``datetime.date``
+    values, ``object`` dtype)."""
     import pandas as pd
 
-    return timeseries.assign(date=pd.to_datetime(timeseries["date"]).dt.date)
+    dates = pd.to_datetime(frame[column], format="%Y-%m").dt.date.astype(object)
+    return frame.assign(**{column: dates})
 
 
 def run_cli(

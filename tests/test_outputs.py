@@ -187,3 +187,55 @@ def test_dashboard_events_from_a_frame_or_arrays() -> None:
     assert got_ts["date"].tolist() == ["1996-01", "1996-02"]
     assert scenario_events(got_events) == expected
     assert (path, title) == (Path("run/dashboard.png"), "T")
+
+
+def test_arrow_arrays_equal_what_pyarrow_makes() -> None:
+    """The tables are built without pyarrow's pandas shim; the arrays are pyarrow's own."""
+    import numpy as np
+    import pyarrow as pa
+
+    from sim.outputs import arrow_arrays as aa
+
+    days = np.array(["1995-12-01", "2020-02-01"], dtype="datetime64[D]")
+    pairs = [
+        (aa.numbers(np.array([0.5, np.nan, -1.0])), pa.array(np.array([0.5, np.nan, -1.0]))),
+        (aa.numbers(np.arange(6)[::2]), pa.array(np.arange(6)[::2])),  # not contiguous
+        (aa.numbers(np.array([True, False, True] * 5)), pa.array([True, False, True] * 5)),
+        (aa.numbers(np.array([1, -2], dtype=np.int8)), pa.array([1, -2], pa.int8())),
+        (aa.text(["a", None, "ü", "", float("nan")]), pa.array(["a", None, "ü", "", None])),
+        (aa.text([]), pa.array([], pa.string())),
+        (aa.dates(days), pa.array(days, pa.date32())),
+        (aa.column(np.array(["x", "yz"])), pa.array(["x", "yz"])),
+        (
+            aa.repeated(["ab", "ü", ""], np.array([0, 1, -1, 2, 1])),
+            pa.array(["ab", "ü", None, "", "ü"]),
+        ),
+        (aa.repeated(["x"], np.zeros(0, dtype=int)), pa.array([], pa.string())),
+    ]
+    for mine, theirs in pairs:
+        assert mine.type == theirs.type and mine.null_count == theirs.null_count
+        assert mine.equals(theirs) or str(mine) == str(theirs)  # NaN: equal as text only
+    with pytest.raises(TypeError):
+        aa.text(["a", 3])
+    with pytest.raises(TypeError):
+        aa.numbers(np.array([1 + 2j]))
+
+
+def test_the_files_hold_the_runs_frames(tuzla_run: Path) -> None:
+    """events, activities and city rows are written from the arrays (no pandas): read back,
+    they are the model's own frames, the month a real date."""
+    from sim import PeaceModel
+
+    model = PeaceModel.from_scenario("tuzla", horizon=12, seed=0).run()
+    for name, frame, date in (
+        ("events", model.events_frame(), "date"),
+        ("activities", model.activities_frame(), "start_date"),
+        ("cities", model.city_frame(), "date"),
+    ):
+        written = pd.read_parquet(tuzla_run / f"{name}.parquet")
+        assert str(pq.read_schema(tuzla_run / f"{name}.parquet").field(date).type) == "date32[day]"
+        assert b"pandas" not in (pq.read_schema(tuzla_run / f"{name}.parquet").metadata or {})
+        assert len(written) == len(frame) > 0, name
+        assert [str(d)[:7] for d in written[date]] == list(frame[date]), name
+        rest = [c for c in frame.columns if c != date]
+        pd.testing.assert_frame_equal(written[rest], frame[rest])

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -19,14 +18,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
+from sim.app.headless import CHROMIUM_FLAGS, chromium_path
+
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -124,8 +117,8 @@ def wait_month0(page: Any, scenario: str) -> None:
 
 
 def open_page(pw: Any, url: str, size: tuple[int, int] = (1024, 768)) -> tuple[Any, Any]:
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    browser = pw.chromium.launch(executable_path=chromium, args=FLAGS)
+    chromium = chromium_path() or "/usr/bin/chromium"
+    browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
     page = browser.new_page(viewport={"width": size[0], "height": size[1]})
     page.set_default_timeout(90_000)
     page.goto(url)

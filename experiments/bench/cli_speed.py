@@ -1,8 +1,8 @@
 """Benchmark: the command line before and after issue 17, side by side in one run.
 
-The "before" is the code at a git ref (default: 82fb1e0, main when the fourth round of
-issue 17's speed work started; 1bc2cea started the third, ``--before 2837d53`` is main before
-issue 17), unpacked with
+The "before" is the code at a git ref (default: f9953fe, main when the fifth round of
+issue 17's speed work started; 82fb1e0 started the fourth, 1bc2cea the third, ``--before
+2837d53`` is main before issue 17), unpacked with
 ``git archive`` into a temporary folder and run with this same Python as a subprocess; the
 "after" is this checkout, run twice: as a repeated command runs (its plan found in the plan
 cache, ``sim.cli.run_cache``, filled by one run before the timed ones) and as a first run
@@ -21,7 +21,8 @@ a shared 2-core VM: wall times carry other people's load (the load average is re
     .venv/bin/python experiments/bench/cli_speed.py --quick      # one repeat, small synthetic
     .venv/bin/python experiments/bench/cli_speed.py --from-json results/cli_speed.json --parent-only
 
-Writes ``results/cli_speed.json`` and ``results/cli_speed.md``.
+Writes ``results/cli_speed.json`` and ``results/cli_speed.md`` (the tables:
+``cli_speed_report.py``).
 """
 
 from __future__ import annotations
@@ -41,11 +42,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cli_speed_report import to_markdown  # noqa: E402
+
 RESULTS = Path(__file__).resolve().parent / "results"
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
 QUIET = ["output.progress=false"]
-BEFORE = "82fb1e0"
+BEFORE = "f9953fe"
 SIDES = {"before": {}, "after": {}, "after_first_run": {"CITYPEACE_CACHE": "0"}}
 
 
@@ -294,122 +298,6 @@ def parent_only(before: str, repeats: int) -> dict[str, Any]:
             rows.append(row)
     return {"repeats": repeats, "rows": rows, "load_average_start": load_start,
             "load_average": list(os.getloadavg())}  # fmt: skip
-
-
-def to_markdown(result: dict[str, Any]) -> str:
-    lines = [
-        "# Command line speed (issue 17)",
-        "",
-        f"Before: `{result['before_ref']}` ({result['before_commit'][:10]}); after: "
-        f"{result['after_commit'][:10]}, as a repeated command runs (its plan in the plan "
-        "cache) and as a first run (`CITYPEACE_CACHE=0`: Hydra composes, the config is "
-        "validated); both draw the dashboard in the forked painter, as the command does. "
-        "Median of "
-        f"{result['repeats']} fresh processes each, alternating; wall and CPU (user + system, "
-        "the painter's included) seconds. The model's own time is build and run in a warm "
-        "process, through `PeaceModel` (model) and as the command drives it (engine: a batch "
-        "of one); the last columns compare the command with the engine's time. Shared 2-core "
-        "VM, load average "
-        f"{', '.join(f'{x:.1f}' for x in result['machine']['load_average_start'])} at the "
-        f"start, {', '.join(f'{x:.1f}' for x in result['machine']['load_average'])} at the "
-        "end: wall times carry the other jobs' load, so compare ratios within a row.",
-        "",
-        "| command | before wall | after wall | after / before, wall | first run wall "
-        "| before CPU | after CPU | first run CPU | model wall | engine wall "
-        "| after / engine, wall | first run / engine, wall |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for r in result["rows"]:
-        model, engine = r.get("model_s"), r.get("engine_s", r.get("model_s"))
-        one_wall = r.get("after_first_run_wall_s", r.get("after_one_process_wall_s"))
-        one_cpu = r.get("after_first_run_cpu_s", r.get("after_one_process_cpu_s"))
-
-        def against(wall: float | None, engine: float | None = engine) -> str:
-            if not engine or wall is None:
-                return ""
-            return f"{wall / engine:.2f}x (+{wall - engine:.2f} s)"
-
-        lines.append(
-            f"| `{r['command']}` | {r['before_wall_s']:.2f} s | {r['after_wall_s']:.2f} s | "
-            f"{r['after_wall_s'] / r['before_wall_s']:.2f} | "
-            f"{'' if one_wall is None else f'{one_wall:.2f} s'} | "
-            f"{r['before_cpu_s']:.2f} s | {r['after_cpu_s']:.2f} s | "
-            f"{'' if one_cpu is None else f'{one_cpu:.2f} s'} | "
-            f"{'' if model is None else f'{model:.2f} s'} | "
-            f"{'' if 'engine_s' not in r else f'{engine:.2f} s'} | "
-            f"{against(r['after_wall_s'])} | {against(one_wall)} |"
-        )  # fmt: skip
-    lines += [
-        "",
-        "CPU seconds against the engine's own CPU time (the command's CPU includes the "
-        "painter's, which imports Matplotlib and draws while the parent runs):",
-        "",
-        "| command | after CPU / engine CPU | first run CPU / engine CPU |",
-        "| --- | ---: | ---: |",
-    ]
-    for r in result["rows"]:
-        if r.get("engine_cpu_s"):
-            e = r["engine_cpu_s"]
-            first = r.get("after_first_run_cpu_s")
-            lines.append(
-                f"| `{r['command']}` | {r['after_cpu_s'] / e:.2f}x "
-                f"(+{r['after_cpu_s'] - e:.2f} s) | "
-                + ("" if first is None else f"{first / e:.2f}x (+{first - e:.2f} s)") + " |"
-            )  # fmt: skip
-    own = result.get("parent_only")
-    if own:
-        lines += [
-            "",
-            "The command's own process alone (no dashboard, no painter; median of "
-            f"{own['repeats']}, alternating; load average "
-            f"{', '.join(f'{x:.1f}' for x in own['load_average_start'])} at the start, "
-            f"{', '.join(f'{x:.1f}' for x in own['load_average'])} at the end):",
-            "",
-            "| command | before wall | after wall | first run wall | before CPU | after CPU "
-            "| after / before, CPU | first run CPU | first run / before, CPU |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-        ]
-        for r in own["rows"]:
-            lines.append(
-                f"| `{r['command']}` | {r['before_wall_s']:.2f} s | {r['after_wall_s']:.2f} s | "
-                f"{r['after_first_run_wall_s']:.2f} s | {r['before_cpu_s']:.2f} s | "
-                f"{r['after_cpu_s']:.2f} s | {r['after_cpu_s'] / r['before_cpu_s']:.2f} | "
-                f"{r['after_first_run_cpu_s']:.2f} s | "
-                f"{r['after_first_run_cpu_s'] / r['before_cpu_s']:.2f} |"
-            )  # fmt: skip
-    d = result["dashboard"]
-    lines += [
-        "",
-        f"Dashboard (tuzla, draw and save, in process, alternating, median of "
-        f"{result.get('dashboard_repeats', max(result['repeats'], 5))}"
-        + (f"; load average {result['dashboard_load'][0][0]:.1f} at the start, "
-           f"{result['dashboard_load'][1][0]:.1f} at the end" if "dashboard_load" in result
-           else "")
-        + f"): before {d['before_s']:.2f} s wall "
-        f"({d['before_cpu_s']:.2f} s CPU), after {d['after_s']:.2f} s wall "
-        f"({d['after_cpu_s']:.2f} s CPU): {d['after_cpu_s'] / d['before_cpu_s']:.2f} of the CPU"
-        + (f"; fastest {d['before_min_s']:.2f} s and {d['after_min_s']:.2f} s."
-           if "after_min_s" in d else "."),
-        "",
-    ]  # fmt: skip
-    p = result.get("painter")
-    if p:
-        lines += [
-            f"The painter's part after the run (tuzla's series to the PNG, fresh processes, "
-            "alternating, median of "
-            f"{result.get('dashboard_repeats', max(result['repeats'], 5))}): "
-            f"before {p['before_s']:.2f} s "
-            f"wall ({p['before_cpu_s']:.2f} s CPU), after {p['after_s']:.2f} s wall "
-            f"({p['after_cpu_s']:.2f} s CPU): {p['after_cpu_s'] / p['before_cpu_s']:.2f} of the "
-            "CPU (the after side warms up first, while the parent would run the model).",
-            "",
-        ]
-    lines += [
-        "Targets: two_cities horizon=1 <= 1.5 s wall; tuzla within 1 s of the model's time; "
-        "the synthetic 10,000-city run within 1.5x of the model's time; dashboard <= 0.3 s.",
-        "",
-    ]  # fmt: skip
-    return "\n".join(lines)
 
 
 def main() -> None:

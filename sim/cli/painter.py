@@ -116,7 +116,9 @@ def pack(ts: Any, events: Any, path: Path, title: str) -> bytes:
     import numpy as np
 
     series = _arrays(ts) or {}
-    shown = _arrays(None if events is None else events[[c for c in EVENT_COLUMNS if c in events]])
+    shown = _arrays(
+        None if events is None else {c: events[c] for c in EVENT_COLUMNS if c in events}
+    )
     names = {"ts": list(series), "events": None if shown is None else list(shown),
              "path": str(path), "title": title}  # fmt: skip
     arrays = {f"ts{i}": v for i, v in enumerate(series.values())}

@@ -10,7 +10,11 @@ code: a changed file is a new key and is checked in full, and its problem is its
 as ever. Nothing but a scenario that validated is stored.
 
 A scenario is stored as JSON: its tables column by column with their dtypes, tuples and paths
-tagged; it is stored only if it reads back equal, dtypes included (no pickle). With it go the
+tagged (no pickle). The tables read back as mappings of numpy columns (numbers, booleans,
+and text as objects), so that a repeated run imports no pandas (a quarter of a second:
+``sim.engine.table_columns`` reads either kind); a scenario is stored only if it reads back
+equal: each table as the same Arrow table (what ``actors.parquet`` gets; NaN equal to NaN)
+and the same arrays for the engine, the rest with the same types all the way down. With it go the
 programme ids of every policy of the scenario (the wide table's ``funded@`` columns), so the
 outputs need not read the policies either. Kept next to the plans (``scenarios/``);
 ``CITYPEACE_CACHE=0`` turns both off.
@@ -76,24 +80,56 @@ def _decode(value: Any) -> Any:
     if "__path__" in value:
         return Path(value["__path__"])
     if "__frame__" in value:
-        import pandas as pd
-
-        return pd.DataFrame(
-            {name: pd.Series(col["values"], dtype=col["dtype"])
-             for name, col in value["__frame__"].items()}
-        )  # fmt: skip
+        return _table(value["__frame__"])
     return {k: _decode(v) for k, v in value.items()}
 
 
+# pandas dtype -> numpy dtype of a stored table's column (others are not stored)
+_DTYPES = {"float64": "float64", "int64": "int64", "bool": "bool", "str": "object",
+           "object": "object"}  # fmt: skip
+
+
+def _table(columns: dict[str, Any]) -> dict[str, Any]:
+    """A stored table as a mapping of numpy columns; a column of another kind raises
+    _NotPlain."""
+    import numpy as np
+
+    table = {}
+    for name, column in columns.items():
+        dtype = _DTYPES.get(column["dtype"])
+        if dtype is None:
+            raise _NotPlain(f"a column of dtype {column['dtype']}")
+        table[name] = np.array(column["values"], dtype=dtype)
+    return table
+
+
+def _same_table(a: dict[str, Any], b: Any) -> bool:
+    """A table read back (numpy columns) equals the loaded one (pandas): the same Arrow table
+    (NaN equal to NaN), and the same arrays where the engine reads numbers."""
+    import numpy as np
+
+    from sim.outputs.arrow_arrays import table
+
+    try:  # as Outputs.actors_table makes the actors table of either
+        mine, theirs = table(a), table(b)
+    except (TypeError, ValueError):
+        return False
+    if list(a) != [str(c) for c in b.columns] or not mine.schema.equals(theirs.schema):
+        return False
+    numeric = all(np.array_equal(a[c], b[c].to_numpy(), equal_nan=True)
+                  for c in a if a[c].dtype.kind in "fib")  # fmt: skip
+    return numeric and mine.to_pandas().equals(theirs.to_pandas())
+
+
 def _same(a: Any, b: Any) -> bool:
-    """Equal, with the same types all the way down (tables: same dtypes and values)."""
+    """``a`` (read back) equals ``b`` (as loaded), with the same types all the way down;
+    tables as :func:`_same_table` has it."""
     import pandas as pd
 
+    if isinstance(b, pd.DataFrame):
+        return isinstance(a, dict) and _same_table(a, b)
     if type(a) is not type(b):
         return False
-    if isinstance(a, pd.DataFrame):
-        return (list(a.columns) == list(b.columns) and list(a.dtypes) == list(b.dtypes)
-                and a.equals(b))  # fmt: skip
     if isinstance(a, list | tuple):
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict):

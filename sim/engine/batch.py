@@ -14,9 +14,9 @@ are not outputs.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from sim.engine.coefficients import Coefficients
 from sim.engine.events import EventLog, EventsEngine
@@ -27,6 +27,9 @@ from sim.engine.params import Levers, ModelParams
 from sim.engine.state import State
 from sim.engine.step import step
 from sim.engine.world import World
+
+if TYPE_CHECKING:  # a run writes Arrow tables: pandas only for the frame methods
+    import pandas as pd
 
 
 class Batch:

@@ -4,7 +4,8 @@
 blocks of model-level series, the city-level rows, the events and the project log, and the
 world's labels (:class:`Static`). It holds no model and pickles cheaply, so a worker process
 can hand a whole batch back. Tables are built per replicate only when asked for, as Arrow
-tables from the arrays (``*_table``) or as pandas frames.
+tables from the arrays (``*_table``, what a run writes: no pandas) or as pandas frames (pandas
+is imported only for those).
 
 The wide time series has the same columns under every policy of a scenario: a programme that
 only another policy has is a ``funded@<id>`` column of zeros (it never pays in this run).
@@ -16,10 +17,9 @@ import contextlib
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from sim.outputs.dictionary import TABLES
 from sim.outputs.series import Labels, long_table, split_names
@@ -29,6 +29,9 @@ EVENT_COLUMNS = ["step", "date", "type", "detail", "source", "assumption", "orig
 STATUS_NAMES = ("active", "completed", "interrupted")
 CITY_KEYS = ["step", "date", "id", "country", "community"]
 _FUNDED = "funded@"
+
+if TYPE_CHECKING:  # pandas: only for the frame methods (a run writes Arrow tables)
+    import pandas as pd
 
 
 @dataclass
@@ -41,7 +44,7 @@ class Static:
     communities: list[str]
     city_country: np.ndarray  # codes into countries, by city row
     city_community: np.ndarray  # codes into communities (-1: none), by city row
-    actors: pd.DataFrame  # the actors table
+    actors: Any  # the actors table (pandas, or Arrow from a stored scenario)
 
 
 @dataclass
@@ -90,20 +93,22 @@ class Outputs:
         return names, data[:, source]
 
     @functools.cached_property
-    def _dates(self) -> pd.Series:
-        """The date of each recorded month ('YYYY-MM'), as the wide table's date column: the
-        recorded steps are the same in every replicate."""
+    def _dates(self) -> np.ndarray:
+        """The date of each recorded month ('YYYY-MM' numpy text), as the wide table's date
+        column: the recorded steps are the same in every replicate."""
         steps = self.blocks["model"][0, : self.rows, self.names["model"].index("step")]
-        return pd.Series([self.date_of(int(s)) for s in steps])
+        return np.array([self.date_of(int(s)) for s in steps], dtype=str)
 
     def timeseries(self, replicate: int = 0) -> pd.DataFrame:
         """One replicate's model-level series, one row per month, with a date column."""
+        import pandas as pd
+
         if not self.rows:  # before the first month: an empty frame with the key columns
             return pd.DataFrame({"step": pd.Series(dtype=np.int64), "date": pd.Series(dtype=str)})
         names, data = self._wide(replicate)
         frame = pd.DataFrame(data, columns=names)
         frame["step"] = frame["step"].astype(np.int64)
-        frame.insert(1, "date", self._dates)
+        frame.insert(1, "date", pd.Series(self._dates.tolist()))
         return frame
 
     def timeseries_columns(self, replicate: int = 0) -> dict[str, np.ndarray]:
@@ -114,7 +119,7 @@ class Outputs:
         names, data = self._wide(replicate)
         by_column = np.ascontiguousarray(data.T)  # each column one contiguous row
         columns = {"step": by_column[names.index("step")].astype(np.int64),
-                   "date": self._dates.to_numpy().astype(str)}  # fmt: skip
+                   "date": self._dates}  # fmt: skip
         columns.update((name, by_column[i]) for i, name in enumerate(names) if name != "step")
         return columns
 
@@ -138,28 +143,33 @@ class Outputs:
 
     # ------------------------------------------------------------------ city rows and logs
 
-    def cities_table(self, replicate: int = 0) -> Any:
-        """One replicate's city-level rows as an Arrow table, with country and community."""
+    def cities_table(self, replicate: int = 0, dates: bool = False) -> Any:
+        """One replicate's city-level rows as an Arrow table, with country and community;
+        ``date``: 'YYYY-MM' text, or with ``dates`` a date32 (the month's first day, as
+        ``cities.parquet`` has it)."""
         import pyarrow as pa
 
-        from sim.outputs.tables import repeated_text
+        from sim.outputs.arrow_arrays import numbers, text
+        from sim.outputs.tables import month_dates, repeated_text
 
         columns = [*CITY_KEYS, *(c for c in TABLES["cities"] if c not in CITY_KEYS)]
         if not self.city_chunks:
-            text = {c: pa.string() for c in ("date", "id", "country", "community")}
-            types = {"step": pa.int64(), **text}
-            return pa.table({c: pa.array([], types.get(c, pa.float64())) for c in columns})
+            types = {c: pa.string() for c in ("date", "id", "country", "community")}
+            types.update(step=pa.int64(), **({"date": pa.date32()} if dates else {}))
+            return pa.table({c: pa.nulls(0, types.get(c, pa.float64())) for c in columns})
         # One Arrow chunk per recorded month, wrapping the recorder's arrays without a copy;
         # the text columns repeat one array per chunk (a copy would cost more than the model
         # on 10,000 cities).
         size, n = self.city_sample.size, len(self.city_chunks)
         steps = np.array([chunk["step"] for chunk in self.city_chunks], dtype=np.int64)
-        dates = [self.date_of(int(s)) for s in steps]
+        texts = [self.date_of(int(s)) for s in steps]
         ids = [str(i) for i in self.ids[self.city_sample]]
         arrays: dict[str, Any] = {
-            "step": pa.array(np.repeat(steps, size)),
-            "date": repeated_text(dates, np.repeat(np.arange(n, dtype=np.int32), size)),
-            "id": pa.chunked_array([pa.array(ids, pa.string())] * n),
+            "step": numbers(np.repeat(steps, size)),
+            "date": month_dates(np.repeat(self.start + steps, size))
+            if dates
+            else repeated_text(texts, np.repeat(np.arange(n, dtype=np.int32), size)),
+            "id": pa.chunked_array([text(ids)] * n),
         }
         if self.static is not None:
             st = self.static
@@ -173,7 +183,7 @@ class Outputs:
         for name in self.city_chunks[0]:
             if name != "step":
                 arrays[name] = pa.chunked_array(
-                    [pa.array(chunk[name][replicate]) for chunk in self.city_chunks]
+                    [numbers(chunk[name][replicate]) for chunk in self.city_chunks]
                 )
         return pa.table(arrays)
 
@@ -185,19 +195,81 @@ class Outputs:
         """The actors table (Arrow): every actor of the run's world, with its initial state."""
         import pyarrow as pa
 
+        from sim.outputs.arrow_arrays import table, text
         from sim.outputs.tables import from_frame
 
         if self.static is None:
-            return pa.table({"id": pa.array([str(i) for i in self.ids], pa.string())})
-        return from_frame(self.static.actors)
+            return pa.table({"id": text([str(i) for i in self.ids])})
+        try:  # a frame (a scenario read now) and numpy columns (a stored one) alike
+            return table(self.static.actors)
+        except (TypeError, ValueError):  # a column of another kind: pandas converts it
+            return from_frame(self.static.actors)
 
     def events_frame(self, replicate: int = 0) -> pd.DataFrame:
         """Scenario events and one replicate's own events, in the order they happened."""
+        import pandas as pd
+
         rows = [row for r, row in self.events if r in (-1, replicate)]
         return pd.DataFrame(rows, columns=EVENT_COLUMNS)
 
+    def events_columns(self, replicate: int = 0) -> dict[str, list[Any]]:
+        """:meth:`events_frame` as its columns (lists of values), without pandas."""
+        rows = [row for r, row in self.events if r in (-1, replicate)]
+        return {c: [row.get(c) for row in rows] for c in EVENT_COLUMNS}
+
+    def events_table(self, replicate: int = 0) -> Any:
+        """:meth:`events_frame` as an Arrow table: ``step`` int64, ``date`` a date32 (the
+        month's first day), the others text; the frame's own conversion where a value is not
+        text."""
+        import pyarrow as pa
+
+        from sim.outputs.arrow_arrays import numbers, text
+        from sim.outputs.tables import month_text_dates
+
+        columns = self.events_columns(replicate)
+        kinds = {"step": lambda v: numbers(np.array(v, dtype=np.int64)),
+                 "date": lambda v: month_text_dates(np.array(v, dtype=str))}  # fmt: skip
+        try:
+            return pa.table({c: kinds.get(c, text)(v) for c, v in columns.items()})
+        except (TypeError, ValueError):
+            from sim.outputs.tables import from_frame
+
+            frame = self.events_frame(replicate)
+            frame["date"] = month_text_dates(frame["date"].to_numpy(dtype=str)).to_pandas()
+            return from_frame(frame)
+
+    def activities_table(self, replicate: int = 0) -> Any:
+        """:meth:`activities` as an Arrow table, built from the log's arrays: ids and channel
+        as text decoded from codes (``sim.outputs.tables.repeated_text``), status
+        dictionary-encoded (int8 codes, as pandas' Categorical writes it), ``start_date`` a
+        date32 (the month's first day)."""
+        import pyarrow as pa
+
+        from sim.outputs.arrow_arrays import numbers, text
+        from sim.outputs.tables import month_dates, repeated_text
+
+        log = self.projects
+        mine = log["replicate"] == replicate
+        col = {k: v[mine] for k, v in log.items()}
+        ids = [str(i) for i in self.ids]
+        made = {
+            "provider": repeated_text(ids, col["provider"]),
+            "recipient": repeated_text(ids, col["recipient"]),
+            "status": pa.DictionaryArray.from_arrays(
+                numbers(col["status"].astype(np.int8)), text(list(STATUS_NAMES))
+            ),
+            "pillar": repeated_text(["development"], np.zeros(mine.sum(), dtype=np.int32)),
+            "channel": repeated_text(["direct", "io"], col["io_channel"].astype(np.int32)),
+            "start_date": month_dates(self.start + col["start"]),
+        }
+        names = [k for k in log if k not in ("replicate", "io_channel", "programme")]
+        names += ["pillar", "channel", "start_date"]
+        return pa.table({k: made[k] if k in made else numbers(col[k]) for k in names})
+
     def activities(self, replicate: int = 0) -> pd.DataFrame:
         """One replicate's development project log."""
+        import pandas as pd
+
         log = self.projects
         mine = log["replicate"] == replicate
         frame = pd.DataFrame({k: v[mine] for k, v in log.items() if k != "replicate"})
@@ -258,11 +330,15 @@ def _build_static(world: Any) -> Static:
     )
 
 
-def _actors_frame(actors: pd.DataFrame) -> pd.DataFrame:
-    """The actors table: the dictionary's columns first, then any others."""
-    known = [c for c in TABLES["actors"] if c in actors.columns]
-    frame = actors[known + [c for c in actors.columns if c not in known]].copy()
-    return frame.reset_index(drop=True)
+def _actors_frame(actors: Any) -> Any:
+    """The actors table: the dictionary's columns first, then any others (a pandas frame, or
+    a mapping of numpy columns as a stored scenario has it)."""
+    names = list(actors.keys() if isinstance(actors, dict) else actors.columns)
+    known = [c for c in TABLES["actors"] if c in names]
+    order = known + [c for c in names if c not in known]
+    if isinstance(actors, dict):
+        return {c: actors[c] for c in order}
+    return actors[order].copy().reset_index(drop=True)
 
 
 # Programme ids of a scenario folder's every policy, handed over by a caller that has them

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
-import pandas as pd
 
+from sim.engine import table_columns as columns
 from sim.engine.groups import compile_groups
 from sim.engine.programmes import compile_programmes, phase_window, row_pillars_at
 from sim.rules import gates, group_sum
@@ -94,16 +95,17 @@ class World:
         self.case = case
         self.horizon = case.horizon
         actors = case.actors
-        is_city = (actors["type"] == "municipality").to_numpy()
+        is_city = columns.values(actors, "type") == "municipality"
         n = int(is_city.sum())
         if is_city[:n].all():
-            actors = actors.reset_index(drop=True)
-        else:
-            actors = pd.concat([actors[is_city], actors[~is_city]], ignore_index=True)
+            actors = columns.renumbered(actors)
+        else:  # cities first, each part in its own order
+            order = np.concatenate([np.flatnonzero(is_city), np.flatnonzero(~is_city)])
+            actors = columns.rows_in_order(actors, order)
         self.actor_frame = actors
-        self.n_cities, self.n_actors = n, len(actors)
+        self.n_cities, self.n_actors = n, columns.n_rows(actors)
         self.is_city = np.arange(self.n_actors) < n
-        ids = actors["id"].to_numpy(dtype=object)
+        ids = columns.values(actors, "id", object)
         self.actor_index = {aid: i for i, aid in enumerate(ids)}
         self.country_index = {c: i for i, c in enumerate(case.countries)}
         self.community_index = {c: i for i, c in enumerate(case.communities)}
@@ -142,14 +144,14 @@ class World:
 
     # ------------------------------------------------------------------ actors and countries
 
-    def _compile_actors(self, actors: pd.DataFrame, ids: np.ndarray) -> None:
+    def _compile_actors(self, actors: Any, ids: np.ndarray) -> None:
         case, n = self.case, self.n_cities
 
         def codes(column: str, categories: list[str]) -> np.ndarray:
-            return pd.Categorical(actors[column], categories=categories).codes.astype(np.int64)
+            return columns.codes(actors, column, categories)
 
         def col(name: str) -> np.ndarray:
-            return actors[name].to_numpy(dtype=np.float64)
+            return columns.values(actors, name, np.float64)
 
         kind = codes("type", list(ACTOR_TYPES))
         self.actors = Actors(
@@ -157,11 +159,11 @@ class World:
             type=kind,
             country=codes("country", case.countries),
             community=codes("community", case.communities),
-            middle=(actors["level"] == "middle").to_numpy(),
+            middle=columns.values(actors, "level") == "middle",
             is_io=kind == ACTOR_TYPES.index("international_organisation"),
             mandate=np.stack([col(f"mandate_{p}") for p in PILLARS], axis=1),
             conflict_sensitivity=col("conflict_sensitivity"),
-            sanction_exempt=actors["sanction_exempt"].to_numpy(dtype=bool),
+            sanction_exempt=columns.values(actors, "sanction_exempt", bool),
             expertise=col("expertise"),
         )
         # Activity windows: first and last active step (a table without them: always active).
@@ -217,10 +219,8 @@ class World:
     def _compile_ties(self, case: Scenario, ids: np.ndarray) -> None:
         a, n, k = self.actors, self.n_cities, self.n_countries
         ties = case.ties
-        index = pd.Index(ids)
-        src = index.get_indexer(ties["src"]).astype(np.int64)
-        dst = index.get_indexer(ties["dst"]).astype(np.int64)
-        ttype = pd.Categorical(ties["type"], categories=TIE_TYPES).codes.astype(np.int64)
+        src, dst = _endpoints(ties, ids)
+        ttype = columns.codes(ties, "type", TIE_TYPES)
         cs, cd = a.community[src], a.community[dst]
         cross = (cs >= 0) & (cd >= 0) & self.divide[np.maximum(cs, 0), np.maximum(cd, 0)]
         sc, dc = a.country[src], a.country[dst]
@@ -230,7 +230,7 @@ class World:
             dst=dst,
             type=ttype,
             cross_divide=cross,
-            human_security=ties["human_security"].to_numpy(dtype=bool),
+            human_security=columns.values(ties, "human_security", bool),
             carries=np.isin(ttype, CARRYING),
             src_country=sc,
             dst_country=dc,
@@ -248,8 +248,8 @@ class World:
         )
         self.n_ties = len(src)
         self.initial_ties = {
-            "trust": ties["trust"].to_numpy(dtype=np.float64),
-            "memory": ties["memory"].to_numpy(dtype=np.float64),
+            "trust": columns.values(ties, "trust", np.float64),
+            "memory": columns.values(ties, "memory", np.float64),
         }
         # A tie acts while it and both its actors are active: the intersection of windows.
         tie_from = _column(ties, "active_from", 0).astype(np.int64)
@@ -335,11 +335,22 @@ class World:
             )
 
 
-def _column(frame: pd.DataFrame, name: str, default: float) -> np.ndarray:
+def _column(frame: Any, name: str, default: float) -> np.ndarray:
     """A column as floats, or ``default`` everywhere when the table has no such column."""
-    if name in frame:
-        return frame[name].to_numpy(dtype=np.float64)
-    return np.full(len(frame), float(default))
+    if columns.has(frame, name):
+        return columns.values(frame, name, np.float64)
+    return np.full(columns.n_rows(frame), float(default))
+
+
+def _endpoints(ties: Any, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each tie's source and destination actor rows (-1: no such actor)."""
+    if not isinstance(ties, dict):
+        import pandas as pd  # a frame: pandas is there already
+
+        index = pd.Index(ids)
+        src = index.get_indexer(ties["src"]).astype(np.int64)
+        return src, index.get_indexer(ties["dst"]).astype(np.int64)
+    return columns.codes(ties, "src", list(ids)), columns.codes(ties, "dst", list(ids))
 
 
 def _inner_join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -163,9 +163,9 @@ def run_into(
         record,
         out,
         outputs.timeseries_columns(0),  # the series as arrays: written and drawn without a frame
-        outputs.events_frame(0),
+        outputs.events_columns(0),  # drawn; written as outputs.events_table (no pandas)
         cities=None,
-        activities=lambda: outputs.activities(0),
+        activities=None,
         levers=dataclasses.asdict(run.levers),
         title=run.case.title,
         source=(outputs, 0),
@@ -232,7 +232,9 @@ def write_run(
     ``cities`` and ``activities`` are callables that build those frames, called only when the
     run writes them. ``source`` is the batch's :class:`~sim.engine.outputs.Outputs` and the
     run's row in it: with it the run also writes ``series.parquet`` and ``actors.parquet``,
-    and city rows are built as Arrow tables (``cities`` may then be None). ``painter``: a
+    and city rows, events and activities are built as Arrow tables from its arrays
+    (``cities`` and ``activities`` may then be None, ``events`` a mapping of columns: the
+    write path needs no pandas). ``painter``: a
     :class:`sim.cli.painter.Painter`, which draws the dashboard in its own process while the
     tables are written; the caller stops it if anything fails.
     """
@@ -284,7 +286,7 @@ def _write_tables(
     city_rows = None
     if source is not None and run.cities:
         outputs, row = source
-        city_rows = lambda: outputs.cities_table(row)  # noqa: E731 - built in the thread
+        city_rows = lambda: outputs.cities_table(row, dates=True)  # noqa: E731 - in the thread
     elif run.cities and cities is not None:
         city_rows = cities
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -319,9 +321,14 @@ def _write_small_tables(
         series = outputs.series_table(row, str(prov.get("config_hash", "")))
         tables.write(series, out / "series.parquet", "series", prov)
         tables.write(outputs.actors_table(), out / "actors.parquet", "actors", prov)
-    tables.write(events, out / "events.parquet", "events", prov)
-    if run.activities and activities is not None:
-        tables.write(activities(), out / "activities.parquet", "activities", prov)
+        tables.write(outputs.events_table(row), out / "events.parquet", "events", prov)
+        if run.activities:
+            tables.write(outputs.activities_table(row), out / "activities.parquet",
+                         "activities", prov)  # fmt: skip
+    else:
+        tables.write(events, out / "events.parquet", "events", prov)
+        if run.activities and activities is not None:
+            tables.write(activities(), out / "activities.parquet", "activities", prov)
     write_text(dictionary.csv_text(), out / "dictionary.csv")
     write_text(run.config_text, out / "config.yaml")
     # The levers actually used (scenario, policy and command line resolved).

@@ -77,10 +77,10 @@ def write_parquet(frame: Any, path: Path) -> Path:
 def _write_frame(frame: Any, tmp: Path) -> None:
     """``frame`` into the file ``tmp``: an Arrow table as it is, a DataFrame through Arrow
     directly when it is plain, else through pandas."""
-    import pandas as pd
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = frame if not isinstance(frame, pd.DataFrame) else _plain_table(frame)
+    table = frame if isinstance(frame, pa.Table) else _plain_table(frame)
     if table is None:
         frame.to_parquet(tmp, index=False)
     else:

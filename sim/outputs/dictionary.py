@@ -365,6 +365,12 @@ Every `date` column is a real date, an Arrow `date32` holding the month's first 
 column), polars a `Date`, DuckDB a `DATE`. In memory, `PeaceModel.timeseries()` keeps the
 month as `'YYYY-MM'` text.
 
+The tables are built from the run's arrays without pandas. Files written before had
+`cities.date`, `events.date`, `activities.start_date` as `'YYYY-MM'` text; text as `large_string`
+(now `string`) with pandas' schema metadata (key `pandas`) in activities and in the actors of
+synthetic and croatia_twinnings; activities' ids and month as `double` when empty; an actors
+column empty in every row (croatia_twinnings' `kind`) as Arrow's `null` type (now `string`).
+
 Query the long table with `citypeace series <run folder> variable=peace entity=model` or
 `sim.outputs.read_series(path, variable="peace", entity="model")`; an unknown variable or
 entity is one line naming the nearest known one, exit code 2.

@@ -77,6 +77,7 @@ def long_table(
     calendar months (months since year 0). Rows go series by series, each in date order."""
     import pyarrow as pa
 
+    from sim.outputs.arrow_arrays import numbers
     from sim.outputs.tables import categorical, month_dates
 
     kept = [i for i, c in enumerate(columns) if c in keys]
@@ -92,7 +93,7 @@ def long_table(
             "date": month_dates(np.tile(np.asarray(months), len(kept))),
             "variable": categorical(variables, np.repeat(var_code, m)),
             "entity": categorical(entities, np.repeat(ent_code, m)),
-            "value": np.ascontiguousarray(values[:, kept].T).reshape(-1),
+            "value": numbers(np.ascontiguousarray(values[:, kept].T).reshape(-1)),
         }
     )
 

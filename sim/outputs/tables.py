@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from sim.outputs import dictionary
+from sim.outputs import arrow_arrays, dictionary
 from sim.outputs.provenance import metadata
 
 _EPOCH_MONTH = 1970 * 12  # numpy's datetime64[M] counts months from 1970-01
@@ -24,13 +24,13 @@ _EPOCH_MONTH = 1970 * 12  # numpy's datetime64[M] counts months from 1970-01
 def month_dates(months: np.ndarray) -> pa.Array:
     """Months since year 0 -> Arrow date32 (each month's first day)."""
     as_month = (np.asarray(months, dtype=np.int64) - _EPOCH_MONTH).astype("datetime64[M]")
-    return pa.array(as_month.astype("datetime64[D]"), pa.date32())
+    return arrow_arrays.dates(as_month.astype("datetime64[D]"))
 
 
 def month_text_dates(text: Any) -> pa.Array:
     """'YYYY-MM' texts -> Arrow date32 (each month's first day), parsed by numpy in C."""
     as_month = np.asarray(text, dtype=str).astype("datetime64[M]")
-    return pa.array(as_month.astype("datetime64[D]"), pa.date32())
+    return arrow_arrays.dates(as_month.astype("datetime64[D]"))
 
 
 def with_dates(frame: Any) -> pa.Table:
@@ -41,7 +41,7 @@ def with_dates(frame: Any) -> pa.Table:
     The other columns are numbers and go through :func:`from_frame`'s direct path.
     """
     if isinstance(frame, Mapping):  # the same table, without pandas' per-column work
-        return pa.table(
+        return arrow_arrays.table(
             {name: month_text_dates(v) if name == "date" else v for name, v in frame.items()}
         )
     if "date" not in frame.columns:
@@ -52,19 +52,15 @@ def with_dates(frame: Any) -> pa.Table:
 
 
 def repeated_text(labels: Sequence[str], codes: np.ndarray) -> pa.Array:
-    """``labels[codes]`` as an Arrow string array, decoded in C++ from a dictionary; a
-    negative code is a null."""
-    codes = np.asarray(codes, dtype=np.int32)
-    dictionary_array = pa.DictionaryArray.from_arrays(
-        pa.array(codes, mask=codes < 0), pa.array(list(labels), pa.string())
-    )
-    return dictionary_array.dictionary_decode()
+    """``labels[codes]`` as an Arrow string array; a negative code is a null
+    (:func:`sim.outputs.arrow_arrays.repeated`)."""
+    return arrow_arrays.repeated(labels, codes)
 
 
 def categorical(labels: Sequence[str], codes: np.ndarray) -> pa.DictionaryArray:
     """``labels[codes]`` kept dictionary-encoded (a pandas Categorical when read)."""
     return pa.DictionaryArray.from_arrays(
-        pa.array(np.asarray(codes, dtype=np.int32)), pa.array(list(labels), pa.string())
+        arrow_arrays.numbers(np.asarray(codes, dtype=np.int32)), arrow_arrays.text(list(labels))
     )
 
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # the tables' types: a run from a stored scenario needs no pandas
+    import pandas as pd
+    import pyarrow as pa
 
 
 @dataclass
@@ -16,7 +18,9 @@ class Scenario:
     """A validated scenario: tables and lists ready for :class:`sim.engine.model.PeaceModel`.
 
     ``actors`` and ``ties`` are DataFrames so that the synthetic generator can hand over
-    hundreds of thousands of rows without Python objects per row.
+    hundreds of thousands of rows without Python objects per row; a scenario stored by the
+    command line (``sim.cli.scenario_cache``) has them as Arrow tables of the same columns,
+    so that a repeated run needs no pandas (``sim.engine.table_columns`` reads either).
     """
 
     name: str
@@ -26,8 +30,8 @@ class Scenario:
     communities: list[str]
     divides: list[tuple[str, str]]
     countries: list[str]
-    actors: pd.DataFrame
-    ties: pd.DataFrame
+    actors: pd.DataFrame | pa.Table
+    ties: pd.DataFrame | pa.Table
     permissions: list[tuple[str, str, int]] = field(default_factory=list)
     hostility: list[tuple[str, str, float]] = field(default_factory=list)
     sanctioned: list[str] = field(default_factory=list)

@@ -10,13 +10,16 @@ loop over cities or ties.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from sim.errors import ScenarioError
 from sim.scenario.case import Scenario
 from sim.scenario.dates import parse_month
+
+if TYPE_CHECKING:  # pandas: only to generate (its spec and checks are read without it)
+    import pandas as pd
 
 # Rough bytes per city of a built model (arrays for cities, ~5 ties each, agents, recorder);
 # measured on N = 100,000 and rounded up, used by the memory guard below.
@@ -103,6 +106,8 @@ def check_spec(spec: SyntheticSpec) -> None:
 
 def generate(spec: SyntheticSpec, seed: int) -> Scenario:
     """Build a synthetic scenario; the same spec and seed give the same world."""
+    import pandas as pd
+
     check_spec(spec)
     rng = np.random.default_rng([seed, 0x5EED])
     n, k, m = spec.n_cities, spec.n_countries, spec.communities_per_country
@@ -318,6 +323,8 @@ def _ties(
     """The tie table. Endpoints are categorical columns over ``actor_ids`` (rows of the actor
     table: cities, then governments, networks, IOs and NGOs), so a million ties need no million
     strings and the model maps them to rows through the categories alone."""
+    import pandas as pd
+
     k, n_net, n_io = spec.n_countries, spec.n_networks, spec.n_ios
     gov0, net0, io0 = n, n + k, n + k + n_net
     ngo0 = io0 + n_io
