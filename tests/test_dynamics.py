@@ -468,3 +468,21 @@ def test_an_idle_programme_tie_does_not_dilute_the_cohesion_spill() -> None:
         ]  # fmt: skip
         gaps.append(cohesion[0] - cohesion[1])
     assert np.mean(gaps) > -0.015, gaps
+
+
+def test_hostility_decomposition_adds_up_and_violence_hardens_through_the_intifada() -> None:
+    """experiments/hostility_decomposition.py: its parts add up to the engine's own change, and
+    through the Second Intifada violence (not spill-up) is what moves MAP's hostility."""
+    import importlib.util
+
+    from helpers import ROOT
+
+    path = ROOT / "experiments" / "hostility_decomposition.py"
+    spec = importlib.util.spec_from_file_location("hostility_decomposition", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    frame = module.decompose(0)
+    assert np.abs(frame[["h_rest", "t_rest"]].to_numpy()).max() < 1e-12
+    row = module.summary({0: frame}).iloc[0]
+    assert row.h_violence > 0.001 and row.h_spill_up == 0.0
+    assert row.t_mediation > 0 > row.t_violence  # talks build, violence erodes
