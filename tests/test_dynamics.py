@@ -395,12 +395,35 @@ def test_inactive_mediation_tie_stops_trust_building_in_a_run() -> None:
 def test_hostility_hardens_with_violence_and_dissolution() -> None:
     h = np.array([[0.0, 0.5], [0.5, 0.0]])
     has = np.array([[False, True], [True, False]])
-    up = lederach.hostility_from_violence(h, np.full((2, 2), 0.45), has, 0.01, 0.15)
+    excess = lederach.side_excess(np.array([0.45, 0.1]), 0.15)  # a war side, a calm side
+    assert excess == pytest.approx([0.3, 0.0])
+    up = lederach.hostility_from_violence(h, np.full((2, 2), 0.3), has, 0.01)
     assert up[0, 1] == pytest.approx(0.5 + 0.01 * 0.3 * 0.5)
-    calm = lederach.hostility_from_violence(h, np.full((2, 2), 0.1), has, 0.01, 0.15)
+    calm = lederach.hostility_from_violence(h, np.zeros((2, 2)), has, 0.01)
     assert calm[0, 1] == 0.5
     bumped = lederach.hostility_shock(h, has, 0.1)
     assert bumped[0, 1] == pytest.approx(0.55) and bumped[0, 0] == 0.0
+
+
+def test_war_on_one_side_of_a_divide_hardens_hostility() -> None:
+    """Each side hardens with the violence it suffers: a war on the Palestinian side is not
+    averaged away by calm on the Israeli side before the floor (the mean D here is 0.15)."""
+    from types import SimpleNamespace
+
+    from sim.engine.stages import levels
+
+    model = PeaceModel("map", seed=0, horizon=1)
+    world, state, co = model.world, model.batch.state, model.batch.co
+    il, ps = world.country_index["IL"], world.country_index["PS"]
+    state.cities.D[:] = np.where(world.city_country == ps, 0.3, 0.0)
+    state.ties.trust[:] = 0.0  # no spill-up
+    before = state.countries.hostility[0, il, ps]
+    levels.update_levels(world, state, co, SimpleNamespace())
+    floor, rate = co.lederach.violence_floor[0, 0], co.lederach.hostility_violence[0, 0]
+    excess = (0.3 - floor) / 2  # the war side's excess, the calm side's 0, averaged
+    after = state.countries.hostility[0, il, ps]
+    assert after == pytest.approx(before + rate * excess * (1 - before))
+    assert after > before
 
 
 # ------------------------------------------------------------------ the cooperation ladder
@@ -475,3 +498,21 @@ def test_an_idle_programme_tie_does_not_dilute_the_cohesion_spill() -> None:
         ]  # fmt: skip
         gaps.append(cohesion[0] - cohesion[1])
     assert np.mean(gaps) > -0.015, gaps
+
+
+def test_hostility_decomposition_adds_up_and_violence_hardens_through_the_intifada() -> None:
+    """experiments/hostility_decomposition.py: its parts add up to the engine's own change, and
+    through the Second Intifada violence (not spill-up) is what moves MAP's hostility."""
+    import importlib.util
+
+    from helpers import ROOT
+
+    path = ROOT / "experiments" / "hostility_decomposition.py"
+    spec = importlib.util.spec_from_file_location("hostility_decomposition", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    frame = module.decompose(0)
+    assert np.abs(frame[["h_rest", "t_rest"]].to_numpy()).max() < 1e-12
+    row = module.summary({0: frame}).iloc[0]
+    assert row.h_violence > 0.001 and row.h_spill_up == 0.0
+    assert row.t_mediation > 0 > row.t_violence  # talks build, violence erodes

@@ -471,3 +471,75 @@ def test_flight_and_return_conserve_people_for_any_violence(
         np.array([residents]), np.array([fled]), same, np.array([capacity]), outflow, 0.0
     )
     assert p[0] == residents and x[0] == fled
+
+
+ENDS = st.sampled_from([0.0, 1.0])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    hostility=st.floats(0, 1),
+    side=st.lists(st.floats(0, 1), min_size=2, max_size=2),
+    trust_=st.floats(0, 1),
+    rate=ENDS | st.floats(0, 1),
+    floor=ENDS | st.floats(0, 1),
+    spill=ENDS | st.floats(0, 1),
+    shock=ENDS | st.floats(0, 1),
+)
+def test_hostility_rules_stay_in_the_unit_interval(
+    hostility: float,
+    side: list[float],
+    trust_: float,
+    rate: float,
+    floor: float,
+    spill: float,
+    shock: float,
+) -> None:
+    """Hostility's rules keep it in [0, 1] with their coefficients anywhere in range, ends too."""
+    from sim.rules import lederach
+
+    h = np.full((2, 2), hostility)
+    has = np.array([[False, True], [True, False]])
+    excess = lederach.side_excess(np.array(side), floor)
+    assert ((excess >= 0) & (excess <= 1)).all()
+    hardened = (
+        lederach.hostility_from_violence(h, np.full((2, 2), excess.mean()), has, rate),
+        lederach.hostility_shock(h, has, shock),
+    )
+    eased = lederach.spill_up(h, np.full((2, 2), trust_), has, spill, floor)
+    for out in (*hardened, eased):
+        assert np.isfinite(out).all() and ((out >= 0) & (out <= 1)).all()
+    assert all((out >= h).all() for out in hardened) and (eased <= h).all()
+    shocked = trust.violence_shock(
+        np.full(3, trust_), np.ones(3, bool), np.array(side + [1.0]), shock
+    )
+    assert np.isfinite(shocked).all() and ((shocked >= 0) & (shocked <= trust_)).all()
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rate=ENDS,
+    floor=ENDS,
+    spill=ENDS,
+    shock=ENDS,
+    event=ENDS,
+    seed=st.integers(0, 2**31 - 1),
+)
+def test_map_hostility_and_trust_in_range_at_coefficient_ends(
+    rate: float, floor: float, spill: float, shock: float, event: float, seed: int
+) -> None:
+    """Through the intifada and APLA's withdrawal, hostility and trust stay in [0, 1] without
+    NaN with the Lederach and trust coefficients at the ends of their ranges."""
+    params = {
+        "lederach": {
+            "hostility_violence": rate,
+            "violence_floor": floor,
+            "spill_up": spill,
+            "hostility_event": event,
+        },
+        "trust": {"violence_shock": shock},
+    }
+    model = PeaceModel("map", seed=seed, horizon=170, params=params).run()
+    hostility = model.batch.state.countries.hostility
+    assert np.isfinite(hostility).all() and ((hostility >= 0) & (hostility <= 1)).all()
+    _check_model(model)

@@ -94,7 +94,9 @@ def _divided_pairs(world: World) -> dict[str, np.ndarray]:
     outside any). Group g counts for the ordered pair (i, j), listed as ``pair_rows`` (the row
     ``i x K + j`` of a flattened country table) and ``pair_cols`` (g), when its cities are in
     country i (or j) and its community is in a divide with a community that has cities in the
-    other country. ``has_divide`` (K, K) marks pairs with such groups.
+    other country. A group is one side of the pair: ``side_cities`` (G,) counts its cities and
+    ``pair_sides`` (K x K,) the sides of each pair. ``has_divide`` (K, K) marks pairs with such
+    groups.
     """
     k, c = world.n_countries, world.n_communities
     country, community = world.city_country, world.city_community
@@ -120,7 +122,8 @@ def _divided_pairs(world: World) -> dict[str, np.ndarray]:
         "n_violence_groups": k * c,
         "pair_rows": rows,
         "pair_cols": cols,
-        "pair_cities": np.bincount(rows, weights=cities[cols], minlength=k * k),
+        "side_cities": cities,
+        "pair_sides": count.astype(np.float64),
         "has_divide": (count > 0).reshape(k, k),
     }
 

@@ -288,16 +288,16 @@ class LederachParams:
         0,
         1,
         "hostility per month per D above the floor",
-        "004:174-176, 1085-1089 national shocks (the Cheonan sinking, the shelling) harden "
-        "states: direct violence across a divide between two countries raises their hostility "
-        "by this x (mean D of their divided cities - floor) x (1 - hostility); size assumed",
+        "004:174-176, 1085-1089 national shocks harden states; per side, each public by the "
+        "violence it suffers (Jaeger et al. 2012; Berrebi and Klor 2008): this x mean over "
+        "sides of max(D_side - floor, 0) x (1 - hostility) (ODD 7.7); size assumed",
     )
     violence_floor: float = param(
         0.15,
         0,
         1,
         "D",
-        "assumption: everyday violence below this level does not move national hostility",
+        "assumption: a side's everyday violence below this does not move national hostility",
     )
     hostility_event: float = param(
         0.1,

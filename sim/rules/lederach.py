@@ -51,19 +51,29 @@ def vertical_integration(by_city: np.ndarray) -> np.ndarray:
     return average(by_city)
 
 
+def side_excess(side_violence: np.ndarray, floor: float | np.ndarray) -> np.ndarray:
+    """Violence one side of a divide suffers above the everyday floor: ``max(D_s - floor, 0)``.
+
+    ``side_violence`` (..., G) is the mean D of each side's divided cities (a side is one
+    community's cities in one country); ``floor`` broadcasts against it.
+    """
+    return np.maximum(side_violence - floor, 0.0)
+
+
 def hostility_from_violence(
     hostility: np.ndarray,
-    divided_violence: np.ndarray,
+    excess: np.ndarray,
     has_divide: np.ndarray,
     rate: float | np.ndarray,
-    floor: float | np.ndarray,
 ) -> np.ndarray:
     """National hostility hardens with direct violence across a divide between two countries.
 
-    ``h + rate max(mean D of their divided cities - floor, 0) (1 - h)``; tables (..., K, K).
+    ``h + rate x excess x (1 - h)``, where ``excess`` (..., K, K) is the mean over the pair's
+    sides of :func:`side_excess`: each side's public hardens with the violence it suffers
+    (Jaeger et al. 2012; Berrebi and Klor 2008), so a war on one side is not averaged away
+    by calm on the other before the floor.
     """
-    excess = np.where(has_divide, np.maximum(divided_violence - floor, 0.0), 0.0)
-    return np.clip(hostility + rate * excess * (1.0 - hostility), 0.0, 1.0)
+    return np.clip(hostility + rate * np.where(has_divide, excess, 0.0) * (1.0 - hostility), 0, 1)
 
 
 def hostility_shock(hostility: np.ndarray, hit: np.ndarray, bump: float | np.ndarray) -> np.ndarray:

@@ -1,6 +1,6 @@
 """Stage 8, levels: Lederach's horizontal and vertical integration, the spill-up of cross-border
-trust into national hostility, and the hardening of hostility by violence across a divide
-(MODEL.md 5.7; rules.lederach).
+trust into national hostility, and the hardening of hostility by violence across a divide,
+side by side (MODEL.md 5.7; rules.lederach).
 
 :func:`integration_by_city` gives each city's integration at the start of a month, for the
 rules that act on it (gates, acceptance, cultural violence); :func:`update_levels` moves
@@ -59,23 +59,25 @@ def update_levels(world: World, state: State, co: Coefficients, month: Month) ->
         lp.spill_up[..., None],
         lp.spill_up_threshold[..., None],
     )
-    # Direct violence across a divide between two countries hardens their hostility.
+    # Direct violence across a divide between two countries hardens their hostility: each
+    # side (a community's cities in one country) by the violence it suffers above the floor,
+    # averaged over the pair's sides.
     g = world.groups
     if g.pair_rows.size:
         member = g.violence_group >= 0
         by_group = group_sum(
             state.cities.D[:, member], g.violence_group[member], g.n_violence_groups
         )
-        pair_violence = group_sum(np.take(by_group, g.pair_cols, axis=1), g.pair_rows, k * k)
-        pair_violence = np.divide(
-            pair_violence, g.pair_cities, out=np.zeros_like(pair_violence), where=g.pair_cities > 0
+        cities = g.side_cities
+        side_mean = np.divide(by_group, cities, out=np.zeros_like(by_group), where=cities > 0)
+        excess = lederach.side_excess(side_mean, lp.violence_floor)
+        pair_excess = group_sum(np.take(excess, g.pair_cols, axis=1), g.pair_rows, k * k)
+        sides = g.pair_sides
+        pair_excess = np.divide(
+            pair_excess, sides, out=np.zeros_like(pair_excess), where=sides > 0
         ).reshape(r, k, k)
         hostility = lederach.hostility_from_violence(
-            hostility,
-            pair_violence,
-            g.has_divide,
-            lp.hostility_violence[..., None],
-            lp.violence_floor[..., None],
+            hostility, pair_excess, g.has_divide, lp.hostility_violence[..., None]
         )
     state.countries.hostility = hostility
     vertical, horizontal = integration_by_city(world, state, co)

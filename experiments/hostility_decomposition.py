@@ -1,0 +1,208 @@
+"""Split each month's change of a country pair's hostility and of a set of ties' trust by cause.
+
+The engine's month (``sim.engine.step.step``) is run stage by stage; hostility and the tracked
+ties' mean trust are read after each stage, and inside the levels and trust stages each rule's
+part is re-computed from the same state (spill-up, violence; refusal, mediation, success,
+failure, drift, violence shock). The parts add up to the engine's own change, which the
+``*_rest`` columns show (0 when the re-computation matches the stage). Written for issue 15
+item 5 (docs/validation/issue15.md, "Hostility and trust under violence"):
+
+    .venv/bin/python experiments/hostility_decomposition.py --seeds 30
+    .venv/bin/python experiments/hostility_decomposition.py --ties towns
+
+``--ties pair`` follows ULAI-APLA, ``towns`` the other cross-divide ties (the associations'
+ties to the other side's member towns). Small worlds only: the trust parts follow the numpy
+path of ``stages.trust`` (``sim.rules.fused`` switches large worlds to compiled loops).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+import pandas as pd
+
+from sim import PeaceModel
+from sim.engine.month import Month
+from sim.engine.stages import (
+    alliances,
+    delivery,
+    funding,
+    gates,
+    ladder,
+    levels,
+    projects,
+    proposals,
+    violence,
+)
+from sim.engine.stages import trust as trust_stage
+from sim.rules import HUM, PEACE, group_sum, lederach, trust, venue
+from sim.rules import ladder as ladder_rules
+
+WINDOW = ("2000-10", "2005-01")  # the Second Intifada after its outbreak's scripted step
+
+
+def hostility_parts(world, state, co) -> tuple[np.ndarray, np.ndarray]:
+    """(R, K, K) change by spill-up and by violence, as ``stages.levels`` computes them."""
+    tr, lp, k = state.ties.trust, co.lederach, world.n_countries
+    r = tr.shape[0]
+    pair = group_sum(np.take(tr, world.lederach_ties, axis=1), world.lederach_pair, k * k)
+    pair = pair.reshape(r, k, k)
+    pair = pair + pair.swapaxes(-1, -2)
+    count = world.lederach_count
+    mean = np.divide(pair, count, out=np.zeros_like(pair), where=count > 0)
+    h0 = state.countries.hostility
+    h1 = lederach.spill_up(
+        h0, mean, count > 0, lp.spill_up[..., None], lp.spill_up_threshold[..., None]
+    )
+    g, h2 = world.groups, h1
+    if g.pair_rows.size:
+        member = g.violence_group >= 0
+        total = group_sum(state.cities.D[:, member], g.violence_group[member], g.n_violence_groups)
+        side = np.divide(total, g.side_cities, out=np.zeros_like(total), where=g.side_cities > 0)
+        excess = lederach.side_excess(side, lp.violence_floor)
+        pe = group_sum(np.take(excess, g.pair_cols, axis=1), g.pair_rows, k * k)
+        pe = np.divide(pe, g.pair_sides, out=np.zeros_like(pe), where=g.pair_sides > 0)
+        h2 = lederach.hostility_from_violence(
+            h1, pe.reshape(r, k, k), g.has_divide, lp.hostility_violence[..., None]
+        )
+    return h1 - h0, h2 - h1
+
+
+def trust_parts(world, state, co, month: Month) -> dict[str, np.ndarray]:
+    """(R, E) change of every tie's trust by each step of ``stages.trust`` (numpy path)."""
+    t, ties, tp, r = world.ties, state.ties, co.trust, state.ties.trust.shape[0]
+    cultural, exposure = world.context(state.cities.C, 0.0), world.context(state.cities.D, 0.0)
+    t0 = ties.trust
+    t1 = t0 * (1.0 - (1.0 - month.taken) * month.has_offer * co.proposals.decline_cost)
+    t2, mediated = trust.mediation(
+        t1, world.med_party, world.med_mu, world.med_mv,
+        np.take(state.actors.neutrality, world.med_mediator, axis=1), co.levers.mediation,
+        ties.active, threshold=tp.mediation_threshold, rate=tp.mediation_rate,
+    )  # fmt: skip
+    standing = (mediated | ~t.carries) & (co.levers.mediation | world.groups.not_mediation)
+    contact = np.maximum(standing, month.taken)
+    total = month.offer_total
+    outcome = np.divide(
+        month.offer[HUM] + month.offer[PEACE], total, out=np.zeros_like(total), where=total > 0
+    )
+    lp = co.ladder
+    on = world.groups.on_ladder & co.switches.ladder
+    ceremonial = ladder_rules.ceremonial(month.ladder_stage, ties.benefit, on, lp.fall_benefit)
+    kept = ladder_rules.institution(month.ladder_stage, lp.institution)
+    floor = (1.0 - lp.ceremonial_floor * ceremonial) * trust.baseline(
+        np.take(cultural, t.src, axis=1), np.take(cultural, t.dst, axis=1),
+        np.take(state.countries.hostility.reshape(r, -1), t.pair, axis=1), tp.baseline,
+    )  # fmt: skip
+    t3 = 1.0 - (1.0 - t2) * (1.0 - tp.success) ** (outcome * month.taken + month.completed)
+    t4 = t3 * (1.0 - tp.failure) ** month.interrupted
+    low = np.maximum(ties.memory, floor)
+    t5 = np.clip(t4 - (t4 - low) * tp.decay * kept * (1.0 - contact), 0.0, 1.0)
+    ends = np.maximum(np.take(exposure, t.src, axis=1), np.take(exposure, t.dst, axis=1))
+    shown = venue.exposure(ends, mediated, tp.venue_shield)
+    t6 = np.clip(trust.violence_shock(t5, t.cross_divide, shown, tp.violence_shock), 0.0, 1.0)
+    steps = ("refusal", "mediation", "success", "failure", "drift", "violence")
+    values = (t0, t1, t2, t3, t4, t5, t6)
+    return {name: values[i + 1] - values[i] for i, name in enumerate(steps)}
+
+
+def tracked_ties(model: PeaceModel, which: str) -> np.ndarray:
+    """ULAI-APLA (``pair``) or the other cross-divide ties (``towns``)."""
+    t, ids = model.world.ties, model.world.actor_index
+    u, a = ids["ulai"], ids["apla"]
+    pair = ((t.src == u) & (t.dst == a)) | ((t.src == a) & (t.dst == u))
+    return np.flatnonzero(pair)[:1] if which == "pair" else np.flatnonzero(t.cross_divide & ~pair)
+
+
+def decompose(seed: int, which: str = "pair", countries: tuple[str, str] = ("IL", "PS")):
+    """One row a month: hostility and trust, and the parts of their change."""
+    model = PeaceModel("map", seed=seed)
+    b = model.batch
+    w0, state, co = b.world, b.state, b.co
+    i, j = (w0.country_index[c] for c in countries)
+    sel = tracked_ties(model, which)
+
+    def now() -> tuple[float, float]:
+        return float(state.countries.hostility[0, i, j]), float(state.ties.trust[0, sel].mean())
+
+    rows = []
+    for t in range(b.horizon):
+        h0, tr0 = now()
+        world = b.events.apply(t, state, co)
+        h_ev, tr_ev = now()
+        vertical, horizontal = levels.integration_by_city(world, state, co)
+        open_, third = gates.open_channels(world, state, co, vertical)
+        money, active, risk_ok = funding.programme_money(world, state, co, t, b.log)
+        month = Month(
+            step=t, vertical_city=vertical, horizontal_city=horizontal, open=open_,
+            third_src=third, prog_active=active, risk_ok=risk_ok, world=world,
+        )  # fmt: skip
+        proposals.make_offers(world, state, co, month, money, b.rngs)
+        delivery.deliver(world, state, co, month)
+        _, tr_del = now()
+        projects.run_projects(world, state, co, month, b.rngs)
+        _, tr_proj = now()
+        parts = {
+            k: float(v[0, sel].mean()) for k, v in trust_parts(world, state, co, month).items()
+        }
+        trust_stage.update_trust(world, state, co, month)
+        _, tr_trust = now()
+        ladder.climb(world, state, co, month)
+        _, tr_lad = now()
+        violence.update_cities(world, state, co, month, b.rngs)
+        h_v, _ = now()
+        spill, hard = (float(x[0, i, j]) for x in hostility_parts(world, state, co))
+        levels.update_levels(world, state, co, month)
+        h_lv, _ = now()
+        alliances.update_alliances(world, state, co, month, b.log)
+        h_al, tr_al = now()
+        b.events.settle(state)
+        h1, tr1 = now()
+        b.t += 1
+        rows.append(
+            dict(
+                date=w0.date_of(t), hostility=h1, h_events=h_ev - h0, h_spill_up=spill,
+                h_violence=hard, h_alliance=h_al - h_lv, h_rest=h_lv - h_v - spill - hard,
+                trust=tr1, t_events=tr_ev - tr0, t_delivery=tr_del - tr_ev,
+                t_projects=tr_proj - tr_del, **{f"t_{k}": v for k, v in parts.items()},
+                t_ladder=tr_lad - tr_trust, t_alliance=tr_al - tr_lad,
+                t_rest=tr_trust - tr_proj - sum(parts.values()),
+                alliance_state=int(state.alliances.state[0, 0]),
+            )
+        )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def summary(frames: dict[int, pd.DataFrame], window: tuple[str, str] = WINDOW) -> pd.DataFrame:
+    """Per seed, each part summed over the window; trust before and at its end; MAP's first
+    active and suspended months."""
+    out = []
+    for seed, df in frames.items():
+        w = df[(df.date >= window[0]) & (df.date <= window[1])]
+        parts = {c: w[c].sum() for c in df.columns if c.startswith(("h_", "t_"))}
+        active = df[df.alliance_state == 3].date
+        suspended = df[df.alliance_state == 4].date
+        out.append(
+            dict(
+                seed=seed, **parts, trust_before=df[df.date < window[0]].trust.iloc[-1],
+                trust_after=w.trust.iloc[-1], first_active=active.min(),
+                first_suspended=suspended.min(), months_active=len(active),
+            )
+        )  # fmt: skip
+    return pd.DataFrame(out)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seeds", type=int, default=30)
+    ap.add_argument("--ties", choices=("pair", "towns"), default="pair")
+    args = ap.parse_args()
+    table = summary({s: decompose(s, args.ties) for s in range(args.seeds)})
+    pd.set_option("display.width", 200)
+    print(table.describe().T[["50%", "min", "max"]].to_string(float_format="{:.5f}".format))
+    for col in ("first_active", "first_suspended"):
+        print(col, table[col].value_counts().to_dict())
+
+
+if __name__ == "__main__":
+    main()
