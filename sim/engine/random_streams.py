@@ -1,0 +1,84 @@
+"""Common random numbers: one random stream per random process of a replicate.
+
+A replicate draws for three processes each month: the violence noise of every city
+(stage 7), the acceptance draw of every tie (stage 4) and the project draw of every tie
+(stage 5b). Each has its own ``numpy.random.Generator``, spawned from the replicate's seed
+(``SeedSequence(seed).spawn``), and each draws a fixed number of values every month (one per
+city, or one per tie), whatever the policy does. A tie's draw is keyed by the tie itself (its
+ends and type, :func:`tie_keys`), not by its position: a policy that drops a programme's ties
+leaves every other tie's draws as they were. So two runs of the same seed under
+different policies see the same numbers for the same city or tie and month: a paired
+contrast (baseline against ``no_abc``) carries the policy's effect, not two independent noise
+paths. This is the common-random-numbers practice of simulation studies (Law, *Simulation
+Modeling and Analysis*, ch. 11); without it, a policy that changes how many offers are made
+in month 1 shifts every later draw of one shared stream.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+PROCESSES = ("noise", "offers", "projects")
+
+
+@dataclass(frozen=True)
+class RandomStreams:
+    """A replicate's three streams (see the module docstring).
+
+    Attributes:
+        noise: the cities' monthly shocks to D, S and C, (3, cities) standard normals a month.
+        offers: the acceptance of every tie's offer, one uniform per tie a month
+            (:func:`keyed_uniforms`).
+        projects: every tie's project draw, one uniform per tie a month (a duration where a
+            project starts, the interruption draw where one runs; :func:`keyed_uniforms`).
+    """
+
+    noise: np.random.Generator
+    offers: np.random.Generator
+    projects: np.random.Generator
+
+    @classmethod
+    def of(cls, parent: np.random.Generator) -> RandomStreams:
+        """The streams spawned from ``parent`` (``np.random.default_rng(seed)`` or a Mesa
+        model's ``model.rng``). Spawning advances the parent's spawn counter, not its draws:
+        call it once per replicate, and the parent stays free for the user's own draws."""
+        return cls(*parent.spawn(len(PROCESSES)))
+
+    @classmethod
+    def from_seed(cls, seed: int | None) -> RandomStreams:
+        """The streams of seed ``seed`` (the same as ``of(np.random.default_rng(seed))``)."""
+        return cls.of(np.random.default_rng(seed))
+
+
+def tie_keys(ties: pd.DataFrame) -> np.ndarray:
+    """(E,) uint64: a key per tie from its source, destination and type (and its rank among
+    identical ones), the same in any policy's world. ``pandas.util.hash_pandas_object`` is
+    stable across processes and platforms, unlike Python's ``hash``."""
+    cols = ties[["src", "dst", "type"]].astype(str)
+    cols = cols.assign(rank=cols.groupby(["src", "dst", "type"]).cumcount())
+    return pd.util.hash_pandas_object(cols, index=False).to_numpy(np.uint64)
+
+
+def keyed_uniforms(
+    generators: list[np.random.Generator], keys: np.ndarray, out: np.ndarray
+) -> np.ndarray:
+    """``out`` (R, E): uniforms in [0, 1), one per replicate and key, for one month.
+
+    Each replicate's generator gives one 64-bit month key (one draw a month, whatever E is);
+    each value is then a hash of (month key, tie key), so tie k's number depends on tie k and
+    the month alone. The hash is SplitMix64's finaliser (Steele, Lea and Flood 2014), a
+    bijection of 64-bit words with full avalanche; numpy has no vectorised keyed generator.
+    """
+    month = np.array([g.integers(0, 2**64, dtype=np.uint64) for g in generators], np.uint64)
+    x = np.bitwise_xor(keys[None, :], month[:, None])
+    x ^= x >> np.uint64(30)
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(0x94D049BB133111EB)
+    x ^= x >> np.uint64(31)
+    x >>= np.uint64(11)  # the top 53 bits: every double in [0, 1) a multiple of 2**-53
+    np.multiply(x, 2.0**-53, out=out)
+    return out
