@@ -10,7 +10,13 @@ import pytest
 from sim.engine.batch import Batch
 from sim.engine.inputs import load_case
 from sim.engine.params import Levers, ModelParams
-from sim.engine.random_streams import RandomStreams, keyed_uniforms, tie_keys
+from sim.engine.random_streams import (
+    RandomStreams,
+    keyed_uniforms,
+    month_keys,
+    tie_keys,
+    uniforms_of,
+)
 from sim.engine.world import World
 
 CITY_STATE = ("D", "S", "C", "needs", "capacity", "cohesion", "population", "fled", "stock")
@@ -70,6 +76,9 @@ def test_a_ties_draw_depends_on_the_tie_not_its_position() -> None:
     both = keyed_uniforms([np.random.default_rng(1)], keys, np.empty((1, 3)))
     some = keyed_uniforms([np.random.default_rng(1)], fewer, np.empty((1, 2)))
     np.testing.assert_array_equal(some, both[:, [0, 2]])
+    # a tie's value computed alone (the projects compute only ties with a project) is the same
+    month = month_keys([np.random.default_rng(1)])
+    np.testing.assert_array_equal(uniforms_of(keys[[2]], month[[0]]), both[0, [2]])
     # identical ties (same ends and type) still get their own keys
     assert len(set(tie_keys(pd.concat([ties, ties])).tolist())) == 6
 

@@ -12,8 +12,8 @@ this process (``two_engines.py``) and take turns, in alternating order, after a 
 
 Also the draws alone at the size of a 250,000-city world's ties (1.25 million): one month's
 uniforms from one stream (``Generator.random``, what the offers drew before) against
-:func:`keyed_uniforms` (what the offers and the projects draw now), CPU time and the peak
-memory numpy allocates (tracemalloc).
+:func:`keyed_uniforms` (what the offers draw now; the projects compute keyed uniforms only for
+the ties with a project), CPU time and the peak memory numpy allocates (tracemalloc).
 
     .venv/bin/python experiments/bench/crn_cost.py --base main --repeat 5
 
@@ -145,7 +145,8 @@ def markdown(meta: dict[str, Any], res: dict[str, Any]) -> str:
         f"One month's draws for {d['ties']:,} ties (a 250,000-city world), one replicate: a "
         f"stream's `random` {d['stream']['cpu_ms']:.1f} ms CPU (peak {d['stream']['peak_mb']:.0f}"
         f" MB), keyed {d['keyed']['cpu_ms']:.1f} ms (peak {d['keyed']['peak_mb']:.0f} MB), "
-        f"ratio {d['ratio']:.2f}. The month draws twice (offers and projects).",
+        f"ratio {d['ratio']:.2f}. The offers draw for every tie each month; the projects only "
+        "for the ties with a project.",
     ]
     return "\n".join(lines) + "\n"
 

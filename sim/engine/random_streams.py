@@ -62,23 +62,31 @@ def tie_keys(ties: pd.DataFrame) -> np.ndarray:
     return pd.util.hash_pandas_object(cols, index=False).to_numpy(np.uint64)
 
 
-def keyed_uniforms(
-    generators: list[np.random.Generator], keys: np.ndarray, out: np.ndarray
-) -> np.ndarray:
-    """``out`` (R, E): uniforms in [0, 1), one per replicate and key, for one month.
+def month_keys(generators: list[np.random.Generator]) -> np.ndarray:
+    """(R,) uint64: this month's key of each replicate's stream (one draw a month, always)."""
+    return np.array([g.integers(0, 2**64, dtype=np.uint64) for g in generators], np.uint64)
 
-    Each replicate's generator gives one 64-bit month key (one draw a month, whatever E is);
-    each value is then a hash of (month key, tie key), so tie k's number depends on tie k and
-    the month alone. The hash is SplitMix64's finaliser (Steele, Lea and Flood 2014), a
-    bijection of 64-bit words with full avalanche; numpy has no vectorised keyed generator.
-    """
-    month = np.array([g.integers(0, 2**64, dtype=np.uint64) for g in generators], np.uint64)
-    x = np.bitwise_xor(keys[None, :], month[:, None])
+
+def uniforms_of(keys: np.ndarray, month: np.ndarray) -> np.ndarray:
+    """Uniforms in [0, 1) of (tie key, month key) pairs (broadcast): SplitMix64's finaliser
+    (Steele, Lea and Flood 2014), a bijection of 64-bit words with full avalanche, of their
+    exclusive or. A value depends on its pair alone, so a subset of ties costs only its size."""
+    x = np.bitwise_xor(keys, month)
     x ^= x >> np.uint64(30)
     x *= np.uint64(0xBF58476D1CE4E5B9)
     x ^= x >> np.uint64(27)
     x *= np.uint64(0x94D049BB133111EB)
     x ^= x >> np.uint64(31)
     x >>= np.uint64(11)  # the top 53 bits: every double in [0, 1) a multiple of 2**-53
-    np.multiply(x, 2.0**-53, out=out)
+    return x * 2.0**-53
+
+
+def keyed_uniforms(
+    generators: list[np.random.Generator], keys: np.ndarray, out: np.ndarray
+) -> np.ndarray:
+    """``out`` (R, E): uniforms in [0, 1), one per replicate and tie key, for one month: each
+    replicate's stream gives one month key (:func:`month_keys`, whatever E is) and each value
+    is :func:`uniforms_of` (tie key, month key), so tie k's number depends on tie k and the
+    month alone. (numpy has no vectorised keyed generator.)"""
+    out[...] = uniforms_of(keys[None, :], month_keys(generators)[:, None])
     return out

@@ -14,7 +14,7 @@ from sim.engine.coefficients import Coefficients
 from sim.engine.groups import DESIGN
 from sim.engine.kernels import projects as projects_loops
 from sim.engine.month import Month
-from sim.engine.random_streams import RandomStreams, keyed_uniforms
+from sim.engine.random_streams import RandomStreams, month_keys, uniforms_of
 from sim.engine.stages.delivery import lifetime
 from sim.engine.state import ACTIVE, COMPLETED, INTERRUPTED, State
 from sim.engine.world import World
@@ -59,18 +59,18 @@ def run_projects(
         need[np.nonzero(starting)[1]] = True
         need[small_tie] = True
         main = _main_programme(world, month.split, need)
-    # One uniform per tie and month from the projects stream, keyed by the tie, whether or not
-    # it has a project: a project's draws do not depend on how many others start or run.
-    # A starting project's draw sets its duration; a running one's is its interruption draw.
-    draws = keyed_uniforms(
-        [own.projects for own in streams], world.tie_key, np.empty(starting.shape)
-    )
+    # One uniform per tie and month from the projects stream, keyed by the tie (the stream gives
+    # one month key a month): a project's draws do not depend on how many others start or run,
+    # and only the ties with a project need theirs computed. A starting project's draw sets its
+    # duration; a running one's is its interruption draw.
+    month_key = month_keys([own.projects for own in streams])
     started_programme = np.full(starting.shape, -1, dtype=np.int64)
     if starting.any():
         if main is not None:  # (without programmes, every project is the provider's own)
             started_programme = np.where(starting, main, -1)
         rs, es = np.nonzero(starting)
-        duration = _whole_months(draws[rs, es], dp.duration_min[rs, 0], dp.duration_max[rs, 0])
+        u = uniforms_of(world.tie_key[es], month_key[rs])
+        duration = _whole_months(u, dp.duration_min[rs, 0], dp.duration_max[rs, 0])
         rows = log.append(
             replicate=rs,
             tie=es,
@@ -118,7 +118,8 @@ def run_projects(
         expertise_cut=each(dp.hazard_expertise),
         stage_cut=each(dp.stage_hazard),
     )
-    draw = draws.ravel()[live]  # (a project started this month cannot be interrupted)
+    # (the same uniform as a project started this month drew, but that one is not interrupted)
+    draw = uniforms_of(world.tie_key[tie], month_key[r_of])
     completed = progress >= 1.0 - 1e-9
     interrupted = ~completed & (pj.start.ravel()[live] != step) & (draw < hazard)
     ended = completed | interrupted
