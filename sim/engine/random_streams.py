@@ -33,7 +33,7 @@ class RandomStreams:
         offers: the acceptance of every tie's offer, one uniform per tie a month
             (:func:`keyed_uniforms`).
         projects: every tie's project draw, one uniform per tie a month (a duration where a
-            project starts, the interruption draw where one runs; :func:`keyed_uniforms`).
+            project starts, the interruption draw where one runs; :func:`uniforms_of`).
     """
 
     noise: np.random.Generator
@@ -64,7 +64,8 @@ def tie_keys(ties: pd.DataFrame) -> np.ndarray:
 
 def month_keys(generators: list[np.random.Generator]) -> np.ndarray:
     """(R,) uint64: this month's key of each replicate's stream (one draw a month, always)."""
-    return np.array([g.integers(0, 2**64, dtype=np.uint64) for g in generators], np.uint64)
+    # (the bit generator's raw word: integers(0, 2**64) draws the same, seven times slower)
+    return np.array([g.bit_generator.random_raw() for g in generators], np.uint64)
 
 
 def uniforms_of(keys: np.ndarray, month: np.ndarray) -> np.ndarray:
