@@ -1,7 +1,8 @@
 """A batch: R replicates of one compiled world, stepped together month by month.
 
-Each replicate has its own seed (its own ``numpy.random.Generator``, drawing the same calls in
-the same order as a run on its own), its own coefficients and levers (``Coefficients``) and its
+Each replicate has its own seed (its own ``numpy.random.Generator``, from which it spawns one
+stream per random process, ``sim.engine.random_streams``; each draws the same calls in the same
+order as a run on its own), its own coefficients and levers (``Coefficients``) and its
 own row of every state array (``State``). The month (``sim.engine.step``) updates all rows at
 once, so a batch of a thousand costs little more than one run of a small scenario, and a
 replicate's outputs are the same bit for bit whatever else is in its batch.
@@ -24,6 +25,7 @@ from sim.engine.month import Month
 from sim.engine.observe import CITY_COLUMNS, Recorder
 from sim.engine.outputs import Outputs, static_of
 from sim.engine.params import Levers, ModelParams
+from sim.engine.random_streams import RandomStreams
 from sim.engine.state import State
 from sim.engine.step import step
 from sim.engine.world import World
@@ -39,7 +41,8 @@ class Batch:
         world: the compiled scenario (one policy), shared by every replicate.
         params: each replicate's coefficients.
         levers: each replicate's levers.
-        rngs: each replicate's random generator (``np.random.default_rng(seed)``).
+        rngs: each replicate's random generator (``np.random.default_rng(seed)``); the batch
+            spawns the replicate's :class:`RandomStreams` from it and draws nothing from it.
         cities_every: record city-level rows every this many months (0 = never).
         cities_max: at most this many cities in the city-level record.
     """
@@ -61,7 +64,7 @@ class Batch:
             raise ConfigError(
                 "batch", "rngs", len(rngs), f"one generator per replicate ({self.co.size})"
             )
-        self.rngs = list(rngs)
+        self.streams = [RandomStreams.of(rng) for rng in rngs]
         self.state = State.initial(world, self.co)
         self.log = EventLog(world)
         self.events = EventsEngine(world, self.log)
@@ -82,7 +85,9 @@ class Batch:
         """Advance every replicate one month (nothing past the horizon)."""
         if self.t >= self.horizon:
             return
-        self.month = step(self.t, self.world, self.state, self.co, self.rngs, self.events, self.log)
+        self.month = step(
+            self.t, self.world, self.state, self.co, self.streams, self.events, self.log
+        )
         self.recorder.record(self.state, self.month)
         self._check_finite()
         self.t += 1

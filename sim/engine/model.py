@@ -64,7 +64,10 @@ class PeaceModel(mesa.Model):
 
     Args:
         scenario: a scenario name, a scenario folder (``Path``), or a loaded :class:`Scenario`.
-        seed: seed of the model's one ``numpy.random.Generator`` (Mesa's ``model.rng``).
+        seed: seed of Mesa's ``model.rng``, from which the run spawns its three random
+            streams (violence noise, offers, projects: ``sim.engine.random_streams``); the
+            engine draws nothing from ``model.rng`` itself, so an agent's own draws from it
+            leave the run's streams as they are.
         horizon: months to run (default: the scenario's own horizon).
         policy: a counterfactual from the scenario's ``policies.yaml`` (or ``baseline``).
         params: :class:`ModelParams` or a nested mapping of overrides.

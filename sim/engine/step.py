@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
-
 from sim.engine.coefficients import Coefficients
 from sim.engine.events import EventLog, EventsEngine
 from sim.engine.month import Month
+from sim.engine.random_streams import RandomStreams
 from sim.engine.stages import (
     alliances,
     delivery,
@@ -48,7 +47,7 @@ def step(
     world: World,
     state: State,
     co: Coefficients,
-    rngs: Sequence[np.random.Generator],
+    streams: Sequence[RandomStreams],
     events: EventsEngine,
     log: EventLog,
 ) -> Month:
@@ -65,12 +64,12 @@ def step(
         step=t, vertical_city=vertical, horizontal_city=horizontal, open=open_,
         third_src=third_src, prog_active=active, risk_ok=risk_ok, world=world,
     )  # fmt: skip
-    proposals.make_offers(world, state, co, month, money, rngs)  # 4. proposals
+    proposals.make_offers(world, state, co, month, money, streams)  # 4. proposals
     delivery.deliver(world, state, co, month)  # 5. delivery and the nexus
-    projects.run_projects(world, state, co, month, rngs)  # ... and projects
+    projects.run_projects(world, state, co, month, streams)  # ... and projects
     trust.update_trust(world, state, co, month)  # 6. trust and mediation
     ladder.climb(world, state, co, month)  # ... and the cooperation ladder
-    violence.update_cities(world, state, co, month, rngs)  # 7. violence and peace
+    violence.update_cities(world, state, co, month, streams)  # 7. violence and peace
     levels.update_levels(world, state, co, month)  # 8. levels
     alliances.update_alliances(world, state, co, month, log)  # 9. alliances
     events.settle(state)

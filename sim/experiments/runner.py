@@ -104,7 +104,7 @@ class EngineRun:
         case = load_case(kw["scenario"] if case is None else case, kw["seed"], kw["horizon"],
                          kw["policy"], kw.get("synthetic"))  # fmt: skip
         levers = resolve_levers(case, kw["levers"])
-        rng = np.random.default_rng(kw["seed"])  # what mesa.Model(rng=seed) makes
+        rng = np.random.default_rng(kw["seed"])  # mesa.Model(rng=seed)'s: the streams' parent
         batch = Batch(World(case), [params], [levers], [rng], kw["cities_every"],
                       kw["cities_max"])  # fmt: skip
         return cls(case, levers, batch)

@@ -14,6 +14,7 @@ from sim.engine.coefficients import Coefficients
 from sim.engine.groups import DESIGN
 from sim.engine.kernels import projects as projects_loops
 from sim.engine.month import Month
+from sim.engine.random_streams import RandomStreams, month_keys, uniforms_of
 from sim.engine.stages.delivery import lifetime
 from sim.engine.state import ACTIVE, COMPLETED, INTERRUPTED, State
 from sim.engine.world import World
@@ -25,7 +26,7 @@ def run_projects(
     state: State,
     co: Coefficients,
     month: Month,
-    rngs: Sequence[np.random.Generator],
+    streams: Sequence[RandomStreams],
 ) -> None:
     """Projects of this month into the state and ``month`` (started, completed, interrupted)."""
     c, t, pj, dp, log = state.cities, world.ties, state.projects, co.delivery, state.log
@@ -58,20 +59,18 @@ def run_projects(
         need[np.nonzero(starting)[1]] = True
         need[small_tie] = True
         main = _main_programme(world, month.split, need)
+    # One uniform per tie and month from the projects stream, keyed by the tie (the stream gives
+    # one month key a month): a project's draws do not depend on how many others start or run,
+    # and only the ties with a project need theirs computed. A starting project's draw sets its
+    # duration; a running one's is its interruption draw.
+    month_key = month_keys([own.projects for own in streams])
     started_programme = np.full(starting.shape, -1, dtype=np.int64)
     if starting.any():
         if main is not None:  # (without programmes, every project is the provider's own)
             started_programme = np.where(starting, main, -1)
         rs, es = np.nonzero(starting)
-        counts = np.bincount(rs, minlength=len(rngs)).tolist()
-        low, high = dp.duration_min[:, 0].tolist(), dp.duration_max[:, 0].tolist()
-        duration = np.concatenate(
-            [
-                rngs[r].integers(low[r], max(high[r], low[r]) + 1, size=k)
-                for r, k in enumerate(counts)
-                if k
-            ]
-        )
+        u = uniforms_of(world.tie_key[es], month_key[rs])
+        duration = _whole_months(u, dp.duration_min[rs, 0], dp.duration_max[rs, 0])
         rows = log.append(
             replicate=rs,
             tie=es,
@@ -119,11 +118,8 @@ def run_projects(
         expertise_cut=each(dp.hazard_expertise),
         stage_cut=each(dp.stage_hazard),
     )
-    # One uniform per live project, in tie order, from its replicate's stream.
-    counts = np.bincount(r_of, minlength=len(rngs)).tolist()
-    draw = np.concatenate(
-        [np.zeros(0), *(rng.random(k) for rng, k in zip(rngs, counts, strict=True) if k)]
-    )
+    # (the same uniform as a project started this month drew, but that one is not interrupted)
+    draw = uniforms_of(world.tie_key[tie], month_key[r_of])
     completed = progress >= 1.0 - 1e-9
     interrupted = ~completed & (pj.start.ravel()[live] != step) & (draw < hazard)
     ended = completed | interrupted
@@ -167,6 +163,13 @@ def run_projects(
     month.interrupted = _mask(live[interrupted], dev_offer.shape)
     month.ended_programme = ended_programme
     month.projects_active = np.count_nonzero(pj.row >= 0, axis=-1)
+
+
+def _whole_months(u: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Uniform whole numbers of months in [low, max(high, low)] from uniforms ``u`` in [0, 1)."""
+    low = np.asarray(low).astype(np.int64)
+    span = np.maximum(np.asarray(high).astype(np.int64), low) - low + 1
+    return low + np.minimum(np.floor(u * span).astype(np.int64), span - 1)
 
 
 def _mask(flat: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:

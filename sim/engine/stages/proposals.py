@@ -17,6 +17,7 @@ from sim.engine.kernels import acceptance as acceptance_loops
 from sim.engine.kernels import offers as offer_loops
 from sim.engine.kernels import parts as parts_loops
 from sim.engine.month import Month
+from sim.engine.random_streams import RandomStreams, keyed_uniforms
 from sim.engine.state import State
 from sim.engine.world import World
 from sim.rules import HUM, fused, gates, group_sum, proposals
@@ -31,7 +32,7 @@ def make_offers(
     co: Coefficients,
     month: Month,
     money: np.ndarray,
-    rngs: Sequence[np.random.Generator],
+    streams: Sequence[RandomStreams],
 ) -> None:
     """Offers, acceptance and the parts taken, into ``month``."""
     t, ties, pp = world.ties, state.ties, co.proposals
@@ -109,11 +110,11 @@ def make_offers(
             beta_intensity=pp.beta_intensity,
             beta_vertical=pp.beta_vertical,
         )
-    # One uniform per tie and month, drawn for every tie: the random stream does not depend
-    # on who made an offer.
-    draws = np.empty(has_offer.shape)
-    for row, rng in zip(draws, rngs, strict=True):
-        rng.random(out=row)
+    # One uniform per tie and month from the offers stream, keyed by the tie: the numbers do not
+    # depend on who made an offer or which ties a policy drops.
+    draws = keyed_uniforms(
+        [own.offers for own in streams], world.tie_key, np.empty(has_offer.shape)
+    )
     if fused.wanted(has_offer.size):  # the same count in loops (sim.engine.kernels)
         items = np.broadcast_to(pp.items, (r, 1))[:, 0]
         parts, taken, accepted, declined = parts_loops.parts(prob, draws, has_offer, items)

@@ -10,6 +10,7 @@ import numpy as np
 
 from sim.engine.coefficients import Coefficients
 from sim.engine.month import Month
+from sim.engine.random_streams import RandomStreams
 from sim.engine.state import State
 from sim.engine.world import World
 from sim.rules import (
@@ -48,7 +49,7 @@ def update_cities(
     state: State,
     co: Coefficients,
     month: Month,
-    rngs: Sequence[np.random.Generator],
+    streams: Sequence[RandomStreams],
 ) -> None:
     """D, S, C, needs, capacity, displacement and cohesion of every city."""
     c, g, n = state.cities, co.galtung, world.n_cities
@@ -71,11 +72,12 @@ def update_cities(
         calm = (*terms[:7], np.zeros_like(c.pressure), *terms[8:])
         c.usual_D = np.maximum(c.D, galtung.targets(*calm, c.anchor, g)[0])
     d_star, s_star, c_star = galtung.targets(*terms, c.anchor, g)
-    # Small monthly shocks: standard normals scaled by the noise level, for D, S and C.
-    noise = np.zeros((len(rngs), 3, n))
+    # Small monthly shocks: standard normals scaled by the noise level, for D, S and C, from
+    # the replicate's own noise stream (a fixed (3, n) a month: the same shocks under any policy).
+    noise = np.zeros((len(streams), 3, n))
     for r, noisy in enumerate((g.noise[:, 0] > 0).tolist()):
         if noisy:
-            rngs[r].standard_normal(out=noise[r])
+            streams[r].noise.standard_normal(out=noise[r])
     noise *= g.noise[..., None]
     c.D = galtung.relax(
         c.D, d_star, galtung.escalation_rate(c.D, d_star, g.rate_D_up, g.rate_D), noise[:, 0]
