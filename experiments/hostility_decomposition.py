@@ -137,10 +137,10 @@ def decompose(seed: int, which: str = "pair", countries: tuple[str, str] = ("IL"
             step=t, vertical_city=vertical, horizontal_city=horizontal, open=open_,
             third_src=third, prog_active=active, risk_ok=risk_ok, world=world,
         )  # fmt: skip
-        proposals.make_offers(world, state, co, month, money, b.rngs)
+        proposals.make_offers(world, state, co, month, money, b.streams)
         delivery.deliver(world, state, co, month)
         _, tr_del = now()
-        projects.run_projects(world, state, co, month, b.rngs)
+        projects.run_projects(world, state, co, month, b.streams)
         _, tr_proj = now()
         parts = {
             k: float(v[0, sel].mean()) for k, v in trust_parts(world, state, co, month).items()
@@ -149,7 +149,7 @@ def decompose(seed: int, which: str = "pair", countries: tuple[str, str] = ("IL"
         _, tr_trust = now()
         ladder.climb(world, state, co, month)
         _, tr_lad = now()
-        violence.update_cities(world, state, co, month, b.rngs)
+        violence.update_cities(world, state, co, month, b.streams)
         h_v, _ = now()
         spill, hard = (float(x[0, i, j]) for x in hostility_parts(world, state, co))
         levels.update_levels(world, state, co, month)

@@ -85,7 +85,11 @@ def test_a_synthetic_run_is_the_same_with_the_kernels(
     assert (plain_state["ties.memory"] > 0).any()
     assert plain_ts["projects_interrupted_development"].sum() > 0  # the failure branch
     if params:
-        assert set(np.unique(plain_state["ties.stage"])) >= {0, 1, 3}
+        # ties left at the bottom and ties that climbed several stages (which middle stage is
+        # occupied at the end depends on the draws: {0, 1, 3} before common random numbers,
+        # {0, 2, 3} with them)
+        stages = set(np.unique(plain_state["ties.stage"]).tolist())
+        assert 0 in stages and max(stages) >= 3 and len(stages) >= 3
 
 
 # seoul_pyongyang over its whole horizon: UN sanctions from 2016 (the passage of aid).
