@@ -93,3 +93,11 @@ def test_keyed_uniforms_look_uniform() -> None:
     assert counts.min() > 0.9 * counts.mean()
     assert abs(np.corrcoef(u[0], u[1])[0, 1]) < 0.01
     assert abs(np.corrcoef(u[0, :-1], u[0, 1:])[0, 1]) < 0.01
+
+
+@pytest.mark.parametrize("scenario", ["tuzla", "map", "croatia_twinnings"])
+def test_a_world_keys_its_ties_as_the_table_does(scenario: str) -> None:
+    """The world hashes its actors' ids once and gathers (fast at 250,000 cities); its keys
+    are those of ``tie_keys`` on the scenario's tie table, row for row."""
+    case = load_case(scenario, 0, None, "baseline", None)
+    np.testing.assert_array_equal(World(case).tie_key, tie_keys(case.ties))

@@ -60,8 +60,14 @@ def tie_keys(ties: Any) -> np.ndarray:
     """(E,) uint64: a key per tie from its source, destination and type (and its rank among
     identical ones), the same in any policy's world. ``ties`` is a frame or a mapping of
     columns. Text is hashed with BLAKE2b, which is stable across processes and platforms,
-    unlike Python's ``hash``; each distinct text is hashed once."""
-    src, dst, kind = (_text_words(columns.values(ties, c, object)) for c in ("src", "dst", "type"))
+    unlike Python's ``hash``."""
+    src, dst, kind = (text_words(columns.values(ties, c, object)) for c in ("src", "dst", "type"))
+    return keys_of(src, dst, kind)
+
+
+def keys_of(src: np.ndarray, dst: np.ndarray, kind: np.ndarray) -> np.ndarray:
+    """The keys of :func:`tie_keys` from the ties' words (:func:`text_words` of the source and
+    destination ids and of the type): a world hashes its actors' ids once and gathers."""
     key = _splitmix(_splitmix(_splitmix(src) ^ dst) ^ kind)
     # the rank among identical ties, in table order (a stable sort keeps that order)
     order = np.argsort(key, kind="stable")
@@ -72,17 +78,21 @@ def tie_keys(ties: Any) -> np.ndarray:
     return _splitmix(key ^ rank)
 
 
-def _text_words(texts: np.ndarray) -> np.ndarray:
-    """A 64-bit BLAKE2b word per text (each distinct text hashed once)."""
-    seen: dict[str, int] = {}
-
-    def word(text: str) -> int:
-        if text not in seen:
-            digest = hashlib.blake2b(text.encode(), digest_size=8).digest()
-            seen[text] = int.from_bytes(digest, "little")
-        return seen[text]
-
-    return np.fromiter((word(str(t)) for t in texts), np.uint64, count=len(texts))
+def text_words(texts: np.ndarray) -> np.ndarray:
+    """A 64-bit BLAKE2b word per text; each distinct text is hashed once."""
+    codes: dict[object, int] = {}
+    inverse = np.fromiter(
+        (codes.setdefault(t, len(codes)) for t in texts.tolist()), np.int64, count=len(texts)
+    )
+    words = np.fromiter(
+        (
+            int.from_bytes(hashlib.blake2b(str(t).encode(), digest_size=8).digest(), "little")
+            for t in codes
+        ),
+        np.uint64,
+        count=len(codes),
+    )
+    return words[inverse]
 
 
 def _splitmix(x: np.ndarray) -> np.ndarray:

@@ -19,7 +19,7 @@ import numpy as np
 from sim.engine import table_columns as columns
 from sim.engine.groups import compile_groups
 from sim.engine.programmes import compile_programmes, phase_window, row_pillars_at
-from sim.engine.random_streams import tie_keys
+from sim.engine.random_streams import keys_of, text_words
 from sim.rules import gates, group_sum
 from sim.scenario.case import Scenario
 from sim.scenario.dates import format_month
@@ -248,7 +248,9 @@ class World:
             src_expertise=np.where(np.isin(a.type[src], EXPERIENCED), a.expertise[src], 0.0),
         )
         self.n_ties = len(src)
-        self.tie_key = tie_keys(ties)  # the ties' random draws, the same under any policy
+        # the ties' random draws, the same under any policy (random_streams.tie_keys)
+        words, kinds = text_words(ids), text_words(np.asarray(TIE_TYPES, dtype=object))
+        self.tie_key = keys_of(words[src], words[dst], kinds[ttype])
         self.initial_ties = {
             "trust": columns.values(ties, "trust", np.float64),
             "memory": columns.values(ties, "memory", np.float64),
