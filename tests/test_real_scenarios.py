@@ -175,6 +175,10 @@ NEW_THAT_FAIL = {
 # (encode3) left with common random numbers (branch crn): no_abc_slower_recovery now fails in
 # both (NO_LONGER_HOLD), abc_social_renewal_strengthens_cohesion holds in 83% of 30 seeds.
 FAIL_ONLY_IN_30_SEEDS: dict[str, set[str]] = {}
+# And the other way: with common random numbers abc_visibly_better_living_conditions holds in
+# exactly 80% of the record's 30 seeds (24 of 30; median gap 0.023 against 0.02) and in fewer
+# of the first 10, a knife edge pinned both ways.
+HOLD_ONLY_IN_30_SEEDS: dict[str, set[str]] = {"tuzla": {"abc_visibly_better_living_conditions"}}
 
 
 @pytest.mark.parametrize("name", REAL)
@@ -193,6 +197,7 @@ def test_patterns_hold_in_the_ensemble(name: str, request: pytest.FixtureRequest
     expected = NO_LONGER_HOLD.get(name, set()) | NEW_THAT_FAIL.get(name, set())
     if seeds == 30:
         expected |= FAIL_ONLY_IN_30_SEEDS.get(name, set())
+        expected -= HOLD_ONLY_IN_30_SEEDS.get(name, set())
     assert set(failing["pattern"]) == expected, (
         "\n" + failing[["pattern", "share", "value"]].to_string()
     )
