@@ -178,11 +178,14 @@ def panels(ts: Columns, events: Columns | None = None, title: str = "") -> Any:
     ax.set_title(f"Structural and cultural violence, needs, capacity ({where})", y=1)
     ax.legend(loc="upper right")
     ax = axes[2, 1]
-    for col, label in (("population", "residents"), ("fled", "fled (may return)"),
-                       ("displaced", "hosted displaced")):  # fmt: skip
-        if col in ts:
-            ax.plot(x, ts[col], label=label)
-    ax.set_title("People, all cities", y=1)
+    # As shares of the first month's residents: on one axis with the residents themselves
+    # (millions) a flight of thousands is a flat line at zero.
+    first = float(np.asarray(ts["population"])[0]) if "population" in ts else 0.0
+    for col, label in (("fled", "fled (may return)"), ("displaced", "hosted displaced")):
+        if col in ts and first > 0:
+            ax.plot(x, 100.0 * np.asarray(ts[col]) / first, label=label)
+    ax.set_ylim(bottom=0)
+    ax.set_title(f"People displaced, % of the {first:,.0f} residents at the start", y=1)
     ax.legend(loc="upper right")
     _fix_ticks(axes, x)
     for i, ax in enumerate(axes.flat):
