@@ -36,36 +36,17 @@ from sim.engine.stages import (
     violence,
 )
 from sim.engine.stages import trust as trust_stage
-from sim.rules import HUM, PEACE, group_sum, lederach, trust, venue
+from sim.rules import HUM, PEACE, trust, venue
 from sim.rules import ladder as ladder_rules
 
 WINDOW = ("2000-10", "2005-01")  # the Second Intifada after its outbreak's scripted step
 
 
 def hostility_parts(world, state, co) -> tuple[np.ndarray, np.ndarray]:
-    """(R, K, K) change by spill-up and by violence, as ``stages.levels`` computes them."""
-    tr, lp, k = state.ties.trust, co.lederach, world.n_countries
-    r = tr.shape[0]
-    pair = group_sum(np.take(tr, world.lederach_ties, axis=1), world.lederach_pair, k * k)
-    pair = pair.reshape(r, k, k)
-    pair = pair + pair.swapaxes(-1, -2)
-    count = world.lederach_count
-    mean = np.divide(pair, count, out=np.zeros_like(pair), where=count > 0)
+    """(R, K, K) change by spill-up and by violence: the two steps of ``stages.levels``."""
     h0 = state.countries.hostility
-    h1 = lederach.spill_up(
-        h0, mean, count > 0, lp.spill_up[..., None], lp.spill_up_threshold[..., None]
-    )
-    g, h2 = world.groups, h1
-    if g.pair_rows.size:
-        member = g.violence_group >= 0
-        total = group_sum(state.cities.D[:, member], g.violence_group[member], g.n_violence_groups)
-        side = np.divide(total, g.side_cities, out=np.zeros_like(total), where=g.side_cities > 0)
-        excess = lederach.side_excess(side, lp.violence_floor)
-        pe = group_sum(np.take(excess, g.pair_cols, axis=1), g.pair_rows, k * k)
-        pe = np.divide(pe, g.pair_sides, out=np.zeros_like(pe), where=g.pair_sides > 0)
-        h2 = lederach.hostility_from_violence(
-            h1, pe.reshape(r, k, k), g.has_divide, lp.hostility_violence[..., None]
-        )
+    h1 = levels.hostility_after_spill_up(world, state, co)
+    h2 = levels.hostility_after_violence(world, state, co, h1)
     return h1 - h0, h2 - h1
 
 

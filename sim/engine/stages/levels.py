@@ -42,8 +42,8 @@ def country_vertical(world: World, vertical: np.ndarray) -> np.ndarray:
     return np.divide(total, count, out=np.zeros_like(total), where=count > 0)
 
 
-def update_levels(world: World, state: State, co: Coefficients, month: Month) -> None:
-    """Spill-up and violence into hostility, and this month's integration into ``month``."""
+def hostility_after_spill_up(world: World, state: State, co: Coefficients) -> np.ndarray:
+    """(R, K, K) national hostility after trust across the divide spills up (Lederach)."""
     trust, lp, k = state.ties.trust, co.lederach, world.n_countries
     r = trust.shape[0]
     # Mean trust of cross-divide, cross-border ties by unordered country pair.
@@ -52,34 +52,45 @@ def update_levels(world: World, state: State, co: Coefficients, month: Month) ->
     pair_total = pair_total + pair_total.swapaxes(-1, -2)
     count = world.lederach_count
     pair_mean = np.divide(pair_total, count, out=np.zeros_like(pair_total), where=count > 0)
-    hostility = lederach.spill_up(
+    return lederach.spill_up(
         state.countries.hostility,
         pair_mean,
         count > 0,
         lp.spill_up[..., None],
         lp.spill_up_threshold[..., None],
     )
-    # Direct violence across a divide between two countries hardens their hostility: each
-    # side (a community's cities in one country) by the violence it suffers above the floor,
-    # averaged over the pair's sides.
-    g = world.groups
-    if g.pair_rows.size:
-        member = g.violence_group >= 0
-        by_group = group_sum(
-            state.cities.D[:, member], g.violence_group[member], g.n_violence_groups
-        )
-        cities = g.side_cities
-        side_mean = np.divide(by_group, cities, out=np.zeros_like(by_group), where=cities > 0)
-        excess = lederach.side_excess(side_mean, lp.violence_floor)
-        pair_excess = group_sum(np.take(excess, g.pair_cols, axis=1), g.pair_rows, k * k)
-        sides = g.pair_sides
-        pair_excess = np.divide(
-            pair_excess, sides, out=np.zeros_like(pair_excess), where=sides > 0
-        ).reshape(r, k, k)
-        hostility = lederach.hostility_from_violence(
-            hostility, pair_excess, g.has_divide, lp.hostility_violence[..., None]
-        )
+
+
+def hostility_after_violence(
+    world: World, state: State, co: Coefficients, hostility: np.ndarray
+) -> np.ndarray:
+    """(R, K, K) ``hostility`` hardened by direct violence across a divide between two
+    countries: each side (a community's cities in one country) by the violence it suffers
+    above the floor, averaged over the pair's sides."""
+    g, lp, k = world.groups, co.lederach, world.n_countries
+    if not g.pair_rows.size:
+        return hostility
+    r = hostility.shape[0]
+    member = g.violence_group >= 0
+    by_group = group_sum(state.cities.D[:, member], g.violence_group[member], g.n_violence_groups)
+    cities = g.side_cities
+    side_mean = np.divide(by_group, cities, out=np.zeros_like(by_group), where=cities > 0)
+    excess = lederach.side_excess(side_mean, lp.violence_floor)
+    pair_excess = group_sum(np.take(excess, g.pair_cols, axis=1), g.pair_rows, k * k)
+    sides = g.pair_sides
+    pair_excess = np.divide(
+        pair_excess, sides, out=np.zeros_like(pair_excess), where=sides > 0
+    ).reshape(r, k, k)
+    return lederach.hostility_from_violence(
+        hostility, pair_excess, g.has_divide, lp.hostility_violence[..., None]
+    )
+
+
+def update_levels(world: World, state: State, co: Coefficients, month: Month) -> None:
+    """Spill-up and violence into hostility, and this month's integration into ``month``."""
+    hostility = hostility_after_spill_up(world, state, co)
+    hostility = hostility_after_violence(world, state, co, hostility)
     state.countries.hostility = hostility
     vertical, horizontal = integration_by_city(world, state, co)
-    month.horizontal = lederach.horizontal_integration(horizontal, g.has_horizontal)
+    month.horizontal = lederach.horizontal_integration(horizontal, world.groups.has_horizontal)
     month.vertical = lederach.vertical_integration(vertical)
