@@ -48,10 +48,6 @@ UNTESTABLE = [
     "| absorptive_capacity | Laslovo's new officials had no administrative experience "
     "(001:5085-5087) | already named by laslovo_cannot_absorb_a_transformation, which holds "
     "without it; the sources size nothing that separates absorption from slow recovery |",
-    "| do_no_harm | only the general principle: aid that does not advance peace can feed "
-    "the conflict (004:2706-2708) | no case reports aid that strained a city's cohesion; "
-    "Tuzla's and Laslovo's partners are credited with knowing the context (004:3663-3665; "
-    "001:5103-5113) |",
     "| expertise | experienced foreign cities and NGOs are a success condition (004:3663-3669) "
     "| already named by abc_projects_mostly_finish (fails under the full model); no other claim |",
     "| gates | permission is needed (004:4108-4112); exchange stopped in 2010 (004:1085-1089) "
@@ -64,6 +60,11 @@ UNTESTABLE = [
     "(004:1279-1281) | already named by two patterns; the sources pull both ways |",
     "| nexus_synergy | strong coordination is a success condition (004:3667-3669) | already "
     "named by no_coordination_worse and no_field_visits_worse; no other case claim |",
+    "",
+    "do_no_harm, once in this list, now has two patterns written from the sources' post-war "
+    "enmity (004:3600-3606; 001:5119-5121): `postwar_enmity_keeps_tuzla_apart` and "
+    "`laslovo_stays_apart_at_first` (branch `mech`; `untested.md` has every untested "
+    "mechanism with what its null moves).",
     "",
     "**dependency was removed** (issue 15 item 10, branch `mech`). The rule built a stock from "
     "humanitarian aid delivered without development and let it raise the needs target in months "
