@@ -48,10 +48,6 @@ UNTESTABLE = [
     "| absorptive_capacity | Laslovo's new officials had no administrative experience "
     "(001:5085-5087) | already named by laslovo_cannot_absorb_a_transformation, which holds "
     "without it; the sources size nothing that separates absorption from slow recovery |",
-    "| do_no_harm | only the general principle: aid that does not advance peace can feed "
-    "the conflict (004:2706-2708) | no case reports aid that strained a city's cohesion; "
-    "Tuzla's and Laslovo's partners are credited with knowing the context (004:3663-3665; "
-    "001:5103-5113) |",
     "| expertise | experienced foreign cities and NGOs are a success condition (004:3663-3669) "
     "| already named by abc_projects_mostly_finish (fails under the full model); no other claim |",
     "| gates | permission is needed (004:4108-4112); exchange stopped in 2010 (004:1085-1089) "
@@ -64,23 +60,22 @@ UNTESTABLE = [
     "(004:1279-1281) | already named by two patterns; the sources pull both ways |",
     "| nexus_synergy | strong coordination is a success condition (004:3667-3669) | already "
     "named by no_coordination_worse and no_field_visits_worse; no other case claim |",
-    "| dependency | nothing: the rule is an assumption (`delivery.dependency_gain`) | see below |",
     "",
-    "**dependency is kept, and cannot act in these cases.** The rule builds a stock from "
-    "humanitarian aid delivered without development and lets it raise the needs target only in "
-    "months without humanitarian aid. Tuzla, MAP and the Croatian twinnings deliver no "
-    "humanitarian aid without development. In Seoul-Pyongyang the local governments' relief is "
-    "3-5 units a month (EUR 36,000-60,000 a year) into North Korean cities of 1.5-15 million "
-    "people, a dose of at most 0.024 EUR per inhabitant a year against `money.x_half_hum` = 60, "
-    "so the stock peaks at about 1.1e-4 (seed 0, 2004) and fades by `dependency_decay` (5% a "
-    "month) long before the 2010 stop. The sources give no aid amounts to North "
-    "Korea, and their claim about relief (one-sided relief cannot solve the North's "
-    "humanitarian problems, 004:1175-1183; the North asked for development instead, "
-    "004:1077-1081) is about relief's effect not lasting, which the crisis-horizon effect "
-    "stocks already carry, not about needs rebounding when relief stops. The mechanism is kept "
-    "for scenarios with large relief doses (a refugee camp, a UN appeal); a case with a sourced "
-    "relief stop would test it, and if none is encoded it should be removed (`delivery."
-    "dependency_gain`, `dependency_decay`, `galtung.w_Ndep`, `configs/nulls/no_dependency.yaml`).",
+    "do_no_harm, once in this list, now has two patterns written from the sources' post-war "
+    "enmity (004:3600-3606; 001:5119-5121): `postwar_enmity_keeps_tuzla_apart` and "
+    "`laslovo_stays_apart_at_first` (branch `mech`; `untested.md` has every untested "
+    "mechanism with what its null moves).",
+    "",
+    "**dependency was removed** (issue 15 item 10, branch `mech`). The rule built a stock from "
+    "humanitarian aid delivered without development and let it raise the needs target in months "
+    "without humanitarian aid. No source states it, and it was idle in every real case: Tuzla, "
+    "MAP and the Croatian twinnings deliver no humanitarian aid without development (its null "
+    "changed no series), and in Seoul-Pyongyang the local relief (at most 0.024 EUR per "
+    "inhabitant a year against `money.x_half_hum` = 60) built a stock of about 1.1e-4 (its null "
+    "moved needs by at most 1.4e-5). The sources' claim about relief (one-sided relief cannot "
+    "solve the North's problems, 004:1175-1183) is about relief's effect not lasting, which the "
+    "crisis-horizon effect stocks carry. `delivery.dependency_gain`, `dependency_decay`, "
+    "`galtung.w_Ndep`, the state column and `configs/nulls/no_dependency.yaml` are gone.",
 ]
 
 

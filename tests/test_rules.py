@@ -183,25 +183,6 @@ class TestNexus:
         assert mult.tolist() == [1.5, 1.0]
         assert nexus.nexus_multiplier(last, 12, 12, 0.5, 0.0).tolist() == [1.0, 1.0]
 
-    def test_dependency_grows_without_development(self) -> None:
-        dep = nexus.dependency_update(
-            np.zeros(2), np.array([1.0, 1.0]), np.array([0.0, 1.0]), gain=0.3, decay=0.0,
-            x_half=0.05,
-        )  # fmt: skip
-        assert dep.tolist() == pytest.approx([0.3 * (1 - np.exp(-20)), 0.0])
-
-    def test_dependency_grows_with_the_dose(self) -> None:
-        aid = np.array([0.0, 0.001, 0.05, 1.0])  # EUR per inhabitant per year
-        dep = nexus.dependency_update(
-            np.zeros(4), aid, np.zeros(4), gain=0.3, decay=0.0, x_half=0.05
-        )
-        assert dep[0] == 0.0 and np.all(np.diff(dep) > 0)
-        assert dep[2] == pytest.approx(0.3 * (1 - np.exp(-1)))
-
-    def test_dependency_is_felt_only_when_aid_stops(self) -> None:
-        felt = nexus.felt_dependency(np.array([0.4, 0.4, 0.0]), np.array([0.0, 2.0, 0.0]))
-        assert felt.tolist() == [0.4, 0.0, 0.0]
-
     def test_hazard_hand_value(self) -> None:
         kw = dict(base=0.01, violence=0.1, gate=0.2, unfunded_h=0.3, low_participation=0.04)
         args = (np.array([0.5]), np.array([True]), np.array([False]), np.array([0.5]))
@@ -366,11 +347,11 @@ class TestGaltung:
     def test_needs_target_hand_value(self) -> None:
         p = GaltungParams()
         needs = galtung.needs_target(
-            np.array([0.2]), np.array([0.4]), np.array([0.1]), np.array([0.3]), np.array([0.6]),
-            np.array([0.25]), p,
+            np.array([0.2]), np.array([0.4]), np.array([0.1]), np.array([0.6]), np.array([0.25]),
+            p,
         )  # fmt: skip
         logit = (
-            p.w_ND * 0.2 + p.w_NS * 0.4 + p.w_Ndisp * 0.1 + p.w_Ndep * 0.3 + p.w_NK * 0.4
+            p.w_ND * 0.2 + p.w_NS * 0.4 + p.w_Ndisp * 0.1 + p.w_NK * 0.4
             - p.w_N_hum * 0.25 - p.b_N
         )  # fmt: skip
         assert needs[0] == pytest.approx(sigmoid(np.array([logit]))[0])

@@ -29,7 +29,7 @@ def month_traffic(model: Any) -> dict[str, Any]:
     t, c, a, v = state.ties, state.cities, state.actors, w.ties
     e = v.src.size
     read_write = [t.trust, t.memory, t.intensity, t.last_contact, t.age]
-    read_write += [c.D, c.S, c.C, c.needs, c.capacity, c.cohesion, c.displaced, c.dependency]
+    read_write += [c.D, c.S, c.C, c.needs, c.capacity, c.cohesion, c.displaced]
     read_write += [c.last_received, c.received, state.projects.row]
     read_only = [v.src, v.dst, v.cross_divide, v.carries, v.pair, v.src_is_io, v.middle_src]
     read_only += [v.carefree, v.mandate]

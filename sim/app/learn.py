@@ -143,9 +143,8 @@ trust then stays near its low baseline.
 
 ### The triple nexus: humanitarian, development, peace
 Humanitarian aid saves lives now. Development rebuilds capacity and lowers S over years. Peace
-work builds trust and lowers C. Run in silos, they undercut one another. Aid without development
-breeds dependency, so needs rebound when it stops. Projects in a violent place are interrupted
-and leave broken promises behind.
+work builds trust and lowers C. Run in silos, they undercut one another. Projects in a violent
+place are interrupted and leave broken promises behind.
 ```
 nexus multiplier = 1 + synergy·coordination = 1 + {d.synergy:g}×{lv.coordination:g} = {mult:.2f}
    (for a city that received ≥ 2 pillars within {d.nexus_window} months)

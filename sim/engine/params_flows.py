@@ -127,16 +127,6 @@ class ProposalParams:
 class DeliveryParams:
     """Effects of aid, projects and peace work, and the triple nexus (MODEL.md 5.4)."""
 
-    dependency_gain: float = param(
-        0.3,
-        0,
-        1,
-        "per month at saturating aid",
-        "assumption: relief without development builds dependency, so needs rebound when it "
-        "stops; no source says so (004:2698-2708 says only that aid which does not advance "
-        "peace can feed the conflict)",
-    )
-    dependency_decay: float = param(0.05, 0, 1, "per month", "assumption: dependency fades slowly")
     project_min: float = param(
         1.0,
         0,

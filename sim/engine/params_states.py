@@ -150,9 +150,6 @@ class GaltungParams:
     w_ND: float = param(2.0, 0, 20, "logit", "assumption: violence creates needs")
     w_NS: float = param(2.0, 0, 20, "logit", "004:1534-1670 deprivation")
     w_Ndisp: float = param(3.0, 0, 20, "logit", "004:3616-3617 refugee shock raises needs")
-    w_Ndep: float = param(
-        1.5, 0, 20, "logit", "assumption: dependency pushes needs up (delivery.dependency_gain)"
-    )
     w_NK: float = param(
         1.0,
         0,

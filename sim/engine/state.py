@@ -40,7 +40,6 @@ class Cities:
     fled: np.ndarray  # the city's own people who fled it and may return
     diversity: np.ndarray
     pressure: np.ndarray  # this month's exogenous violence pressure (events)
-    dependency: np.ndarray
     last_received: np.ndarray  # (3, R, N) last step each pillar arrived, pillar first
     received: np.ndarray  # (3, R, N) money received this month, pillar first
     # (3 pillars, 3 horizons, R, N) effect stocks in EUR per inhabitant per year (rules.money)
@@ -160,7 +159,6 @@ class State:
         cities = Cities(
             **values,
             pressure=np.zeros((r, n)),
-            dependency=np.zeros((r, n)),
             last_received=np.full((3, r, n), NEVER, dtype=np.int64),
             received=np.zeros((3, r, n)),
             stock=np.zeros((3, 3, r, n)),

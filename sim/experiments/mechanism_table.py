@@ -128,6 +128,10 @@ def render(
             "",
             *(untested or ["none"]),
             "",
+            # The reasons need the sources and mechanism_effects.md, so they are written by hand.
+            "Why each is untested, what its null moves and what was removed: "
+            "[untested.md](untested.md) (hand-written).",
+            "",
         ]
     )
 

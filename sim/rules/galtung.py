@@ -122,26 +122,23 @@ def needs_target(
     D: np.ndarray,
     S: np.ndarray,
     displaced_share: np.ndarray,
-    dependency: np.ndarray,
     capacity: np.ndarray,
     hum_response: np.ndarray,
     p,
 ) -> np.ndarray:
-    """Needs follow violence, deprivation, displacement, destroyed services and aid dependency;
-    humanitarian relief lowers them.
+    """Needs follow violence, deprivation, displacement and destroyed services; humanitarian
+    relief lowers them.
 
-    ``dependency`` is the felt part (``nexus.felt_dependency``: zero while aid still flows);
     ``hum_response`` is the response of the humanitarian effect stock times the nexus
     multiplier.
 
-    sigmoid(w_ND D + w_NS S + w_Ndisp displaced_share + w_Ndep dependency + w_NK (1 - capacity)
+    sigmoid(w_ND D + w_NS S + w_Ndisp displaced_share + w_NK (1 - capacity)
             - w_N_hum hum_response - b_N)
     """
     return sigmoid(
         p.w_ND * D
         + p.w_NS * S
         + p.w_Ndisp * displaced_share
-        + p.w_Ndep * dependency
         + p.w_NK * (1.0 - capacity)
         - p.w_N_hum * hum_response
         - p.b_N

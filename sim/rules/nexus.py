@@ -2,9 +2,8 @@
 
 What aid does to a city acts through its effect stocks (``sim.rules.money``) on the targets of
 needs, structural and cultural violence (``sim.rules.galtung``) and on the speed of recovery
-(``sim.rules.recovery``). This module holds the rest of the nexus: without development behind
-it, humanitarian aid builds a dependency stock, so needs rebound when aid stops; development
-projects may be interrupted; peace work builds trust on its tie; a city that receives two or
+(``sim.rules.recovery``). This module holds the rest of the nexus: development projects may
+be interrupted; peace work builds trust on its tie; a city that receives two or
 more pillars within the nexus window gets every response multiplied by
 ``1 + synergy x coordination``; and aid into a mixed city by a provider with little conflict
 sensitivity lowers cohesion: do no harm (004:2700-2712). Money is read as a dose in EUR per
@@ -33,35 +32,6 @@ def nexus_multiplier(
     """
     pillars = ((step - last_received) < window).sum(axis=0)
     return 1.0 + synergy * coordination * (pillars >= 2)
-
-
-def dependency_update(
-    dependency: np.ndarray,
-    hum_dose: np.ndarray,
-    dev_received: np.ndarray,
-    gain: Coefficient,
-    decay: Coefficient,
-    x_half: Coefficient,
-) -> np.ndarray:
-    """Aid without development builds dependency; development or time wears it down.
-
-    ``clip((dep + gain saturation(hum dose) [no development] (1 - dep)) (1 - decay), 0, 1)``
-    with the dose in EUR per inhabitant per year (``money.saturation``): a little aid builds a
-    little dependency, saturating aid builds ``gain`` of the gap a month.
-    """
-    aid_only = money.saturation(hum_dose, x_half) * ~(dev_received > 0)
-    grown = dependency + gain * aid_only * (1.0 - dependency)
-    return np.clip(grown * (1.0 - decay), 0.0, 1.0)
-
-
-def felt_dependency(dependency: np.ndarray, hum_received: np.ndarray) -> np.ndarray:
-    """The dependency that pushes needs up: only where no humanitarian aid arrived this month.
-
-    Needs rebound when aid *stops* (an assumption: see ``delivery.dependency_gain``); while it
-    flows, the stock only accumulates. This also keeps more aid in a month from ever raising
-    needs in that month.
-    """
-    return np.where(hum_received > 0, 0.0, dependency)
 
 
 def project_hazard(

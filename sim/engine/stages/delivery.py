@@ -17,12 +17,12 @@ from sim.engine.kernels import delivery as delivery_loops
 from sim.engine.month import Month
 from sim.engine.state import State
 from sim.engine.world import World
-from sim.rules import DEV, HUM, PEACE, fused, group_sum, money, nexus
+from sim.rules import HUM, PEACE, fused, group_sum, money, nexus
 
 
 def deliver(world: World, state: State, co: Coefficients, month: Month) -> np.ndarray:
-    """Dependency, do no harm, peace work's trust and the effect stocks; returns the (R, N)
-    nexus multiplier."""
+    """Do no harm, peace work's trust and the effect stocks; returns the (R, N) nexus
+    multiplier."""
     c, t, dp, n = state.cities, world.ties, co.delivery, world.n_cities
     step = month.step
     # Each tie delivers the share of its offer that was taken; do no harm reads the money from
@@ -45,11 +45,6 @@ def deliver(world: World, state: State, co: Coefficients, month: Month) -> np.nd
     )
     people = c.people
     x = money.dose(received, people)  # (3, R, N) EUR per inhabitant per year
-    # Humanitarian aid without development builds dependency.
-    c.dependency = nexus.dependency_update(
-        c.dependency, x[HUM], received[DEV], dp.dependency_gain, dp.dependency_decay,
-        co.money.x_half_hum,
-    )  # fmt: skip
     # Do no harm: aid by providers blind to conflict strains a mixed city's cohesion.
     all_received = received.sum(axis=0)
     insensitivity = np.divide(

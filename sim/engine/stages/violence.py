@@ -22,7 +22,6 @@ from sim.rules import (
     galtung,
     group_sum,
     money,
-    nexus,
     recovery,
 )
 
@@ -86,8 +85,7 @@ def update_cities(
     # makes rate_D the slowest (rate_D 0 used to blow their noise up by 1e9).
     c.S = galtung.relax(c.S, s_star, g.rate_S, noise[:, 1] * g.rate_S / _faster(g.rate_D, g.rate_S))
     c.C = galtung.relax(c.C, c_star, g.rate_C, noise[:, 2] * g.rate_C / _faster(g.rate_D, g.rate_C))
-    felt = nexus.felt_dependency(c.dependency, c.received[HUM])
-    needs_star = galtung.needs_target(c.D, c.S, share, felt, c.capacity, hum_r, g)
+    needs_star = galtung.needs_target(c.D, c.S, share, c.capacity, hum_r, g)
     c.needs = galtung.relax(c.needs, needs_star, g.rate_N, 0.0)
     # Violence destroys capacity and completed assets; peace lets capacity recover.
     c.capacity = recovery.capacity_update(
