@@ -8,7 +8,9 @@ first-month values, noise off) is evaluated at the encoded start under three anc
   equilibrium start);
 - ``dsc``: persistence 1, anchors on D, S and C (the start is a fixed point of D, S, C but not
   of needs and cohesion);
-- ``all``: persistence 1, anchors on D, S, C, needs and cohesion (the start is a fixed point).
+- ``all``: persistence 1, anchors on D, S, C, needs and cohesion (the start is a fixed point);
+- ``chosen``: as ``all``, but D's anchor only holds D below what its drivers explain
+  (``rules.galtung.anchors``): violence above that is a war's tail and ebbs.
 
 Reported per city: the step of each variable in the first month (0 at a fixed point), the
 spectral radius of the month's Jacobian J (numerical, central differences), the spectral
@@ -91,7 +93,14 @@ def anchors_for(rule: str, x0: np.ndarray, f: SimpleNamespace, g) -> np.ndarray:
     """(5, N) logit anchors of each rule."""
     z = np.stack(raw_targets(x0, f, g))
     gap = logit(x0) - z
-    keep = {"main": (0.0, 0.5, 0.5, 0, 0), "dsc": (1, 1, 1, 0, 0), "all": (1, 1, 1, 1, 1)}[rule]
+    keep = {
+        "main": (0.0, 0.5, 0.5, 0, 0),
+        "dsc": (1, 1, 1, 0, 0),
+        "all": (1, 1, 1, 1, 1),
+        "chosen": (1, 1, 1, 1, 1),
+    }[rule]
+    if rule == "chosen":  # rules.galtung.anchors: D keeps only an order below its drivers'
+        gap[0] = np.minimum(gap[0], 0.0)
     return np.array(keep, dtype=float)[:, None] * gap
 
 
@@ -169,6 +178,30 @@ def analyse(name: str, g, rules: tuple[str, ...]) -> pd.DataFrame:  # noqa: ANN0
     return pd.DataFrame(rows)
 
 
+WEIGHTS = ("w_DS", "w_DC", "w_DN", "w_Dcoh", "w_SD", "w_SN", "w_CD", "w_Ccoh", "w_ND", "w_NS",
+           "w_cohD", "w_cohC")  # fmt: skip
+
+
+def critical_factors(name: str, g, rule: str = "chosen") -> pd.DataFrame:  # noqa: ANN001
+    """For the city of ``name`` with the largest rho(G) at its start: by what factor each
+    feedback weight alone must grow for rho(G) to reach 1. At an anchored start the slopes
+    are those of the start's values, so only the weight moves (bisection on the factor)."""
+    ids, x0, f = context(name)
+    a = anchors_for(rule, x0, f, g)
+    rho = np.abs(np.linalg.eigvals(gain_matrix(x0, f, g, a))).max(axis=1)
+    i = int(np.argmax(rho))
+    row = {"scenario": name, "city": ids[i], "rho_G": rho[i]}
+    for w in WEIGHTS:
+        lo, hi = 1.0, 200.0
+        for _ in range(40):
+            mid = (lo + hi) / 2
+            h = SimpleNamespace(**{**vars(g), w: getattr(g, w) * mid})
+            G = gain_matrix(x0, f, h, anchors_for(rule, x0, f, h))[i]
+            lo, hi = (mid, hi) if np.abs(np.linalg.eigvals(G)).max() < 1 else (lo, mid)
+        row[w] = hi if hi < 200 else np.inf
+    return pd.DataFrame([row])
+
+
 def along_path(name: str, g, rule: str, years: int = 30) -> pd.DataFrame:  # noqa: ANN001
     """Iterate the held-context map from the start: where does each city go, and what is
     rho(G) on the way (a gain that rises above 1 on the way up is a runaway)."""
@@ -200,7 +233,7 @@ def fold(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scenarios", nargs="+", default=list(SCENARIOS))
-    ap.add_argument("--rules", nargs="+", default=["main", "dsc", "all"])
+    ap.add_argument("--rules", nargs="+", default=["main", "dsc", "all", "chosen"])
     ap.add_argument("--set", nargs="*", default=[], help="galtung overrides, key=value")
     ap.add_argument("--out", type=Path)
     args = ap.parse_args()
@@ -220,6 +253,14 @@ def main() -> None:
         "The held-context map iterated from the start (every 5 years):",
         "",
         md_table(fold(path, ["scenario", "rule", "year"]), 3),
+    ]
+    factors = pd.concat([critical_factors(s, g) for s in args.scenarios])
+    text += [
+        "",
+        "The factor by which one feedback weight alone must grow for rho(G) to reach 1, at the "
+        "city with the largest rho(G) of each case (rule ``chosen``; inf: never below 200):",
+        "",
+        md_table(factors.round(2), 2),
     ]
     out = "\n".join(text)
     if args.out:
