@@ -371,9 +371,10 @@ def test_a_siege_destroys_and_displaces() -> None:
 # ------------------------------------------------------------------ the starting state
 
 
-def _calm(name: str) -> Scenario:
-    """The scenario with every event, programme and alliance removed."""
-    sc = load_scenario(name)
+def _calm(name: str, months: int) -> Scenario:
+    """The scenario's first ``months`` with every event, programme and alliance removed (a
+    loaded Scenario runs to its own horizon: PeaceModel's ``horizon`` applies to names)."""
+    sc = load_scenario(name, horizon=months)
     sc.events, sc.programmes, sc.alliances = [], [], []
     return sc
 
@@ -394,9 +395,9 @@ def test_a_city_without_events_starts_at_its_equilibrium() -> None:
     stay within 0.02 of where the scenario put them for two years (capacity's own recovery
     moves them later); with nothing of the unexplained start kept (persistence 0) they move
     by more than 0.1 in those two years."""
-    kept = _cities(_calm("seoul_pyongyang"), 24)
+    kept = _cities(_calm("seoul_pyongyang", 24), 24)
     assert _largest_change(kept, 24, ["D", "S", "C", "needs", "cohesion"]) < 0.02
-    drifting = _cities(_calm("seoul_pyongyang"), 24, {"persistence": 0.0})
+    drifting = _cities(_calm("seoul_pyongyang", 24), 24, {"persistence": 0.0})
     assert _largest_change(drifting, 24, ["D", "S", "C"]) > 0.1
 
 
@@ -407,7 +408,7 @@ def test_without_events_nobody_escalates_into_war_or_flees() -> None:
     whose cross-divide trust falls without contact, are the closest; docs/validation/issue15.md,
     branch start3)."""
     for name in ("map", "croatia_twinnings"):
-        cf = _cities(_calm(name), 120)
+        cf = _cities(_calm(name, 120), 120)
         start = cf[cf["step"] == 0].set_index("id")["D"]
         highest = cf.groupby("id")["D"].max()
         assert (highest - start).max() < 0.05, name
@@ -422,8 +423,9 @@ def test_the_famine_and_the_intifada_worsen_structural_violence() -> None:
     MAP's Palestinian towns end the intifada (2000-05) with higher D and S than without."""
     cases = (("seoul_pyongyang", "kp_provinces", 108), ("map", "ps_city_01", 74))
     for name, city, months in cases:
-        full = _cities(name, months).set_index("id").loc[city].iloc[-1]
-        calm = _cities(_calm(name), months).set_index("id").loc[city].iloc[-1]
+        full = _cities(name, months).query("step == @months - 1").set_index("id").loc[city]
+        calm = _cities(_calm(name, months), months).query("step == @months - 1")
+        calm = calm.set_index("id").loc[city]
         assert full["S"] > calm["S"] + 0.01, name
         assert full["needs"] > calm["needs"] or full["D"] > calm["D"] + 0.02, name
 
