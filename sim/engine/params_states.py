@@ -130,7 +130,7 @@ class GaltungParams:
         "the war (BiH Agency for Statistics). The part of a city's initial state the drivers "
         "do not explain persists at this share (rules.galtung.anchors): at 1 the encoded start "
         "is the no-event month's fixed point, stable while the feedback's loop gain is below 1 "
-        "(rho(G) 0.21-0.89 at the real cases' starts, experiments/equilibrium_start.py). Was "
+        "(rho(G) 0.21-0.80 at the real cases' starts, experiments/equilibrium_start.py). Was "
         "0.5 on S and C only: every S fell from month 1 whatever happened (Tuzla 0.70 -> 0.15 "
         "by 2010, North Korea -0.18 before any event)",
     )
