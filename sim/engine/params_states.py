@@ -124,15 +124,13 @@ class GaltungParams:
         0,
         1,
         "share of the unexplained initial D, S, C, needs and cohesion",
-        "Galtung (004:1534-1670, 1619-1623): structure and culture persist; a conflict trap "
-        "persists for decades (Collier et al. 2003; WDR 2011: a generation to build "
-        "institutions). Bosnia's unemployment stalled near 27-31% in 2006-2010, a decade after "
-        "the war (BiH Agency for Statistics). The part of a city's initial state the drivers "
-        "do not explain persists at this share (rules.galtung.anchors): at 1 the encoded start "
-        "is the no-event month's fixed point, stable while the feedback's loop gain is below 1 "
-        "(rho(G) 0.21-0.80 at the real cases' starts, experiments/equilibrium_start.py). Was "
-        "0.5 on S and C only: every S fell from month 1 whatever happened (Tuzla 0.70 -> 0.15 "
-        "by 2010, North Korea -0.18 before any event)",
+        "Galtung (004:1534-1670, 1619-1623): structure and culture persist; conflict traps last "
+        "decades (Collier et al. 2003; WDR 2011: a generation to build institutions). The part "
+        "of a city's initial state its drivers do not explain persists at this share "
+        "(rules.galtung.anchors; D's only below its drivers' level): at 1 the encoded start is "
+        "the no-event month's fixed point, stable while the loop gain is below 1 (rho(G) "
+        "0.21-0.80 at the real cases' starts, experiments/equilibrium_start.py). Was 0.5 on S "
+        "and C only: S fell from month 1 whatever happened (North Korea -0.18 before any event)",
     )
     rate_D: float = param(0.3, 0, 1, "per month", "004:1534-1670 direct violence moves in months")
     rate_D_up: float = param(
