@@ -574,8 +574,8 @@ def test_lesson_one_reaches_its_contrast_at_1024x768(app_url: str) -> None:
         tuzla = next(r for r in rows if r.startswith("Tuzla") and "positive peace" in r)
         numbers = [float(x) for x in re.findall(r"-?\d+\.\d+", tuzla)]
         no_abc, with_abc, diff = numbers[-3:]
-        # the lesson as written: both runs recover to about 0.57-0.61; ABC adds about 0.04
-        assert 0.5 < no_abc < with_abc - 0.02 < no_abc + 0.06 and diff < 0, tuzla
+        # the lesson as written: both runs recover to about 0.46-0.49; ABC adds about 0.03
+        assert 0.42 < no_abc < with_abc - 0.02 < no_abc + 0.06 and diff < 0, tuzla
         shot = ARTIFACTS / "app_lesson1_contrast_1024x768.png"
         page.screenshot(path=str(shot), full_page=True)
         print(f"screenshot: {shot}")

@@ -402,10 +402,11 @@ def test_lesson_one_contrast_is_in_the_compare_table() -> None:
     )  # fmt: skip
     row = next(r for r in rows if r[0] == "Tuzla" and r[1] == "positive peace")
     no_abc, with_abc, diff = row[2], row[3], row[4]
-    # docs/teaching.md: Tuzla recovers to about 0.57-0.61 in both runs (from about 0.41 in 1995,
-    # with Bosnia's national reconstruction flow in both) and ends higher with ABC (about 0.04:
-    # ABC's peace work meets the national flow's development money)
-    assert 0.5 < no_abc < with_abc - 0.02 < no_abc + 0.06
+    # docs/teaching.md: Tuzla recovers to about 0.46-0.49 in both runs (from about 0.41 in 1995,
+    # with Bosnia's national reconstruction flow in both; its unexplained S persists since branch
+    # start3) and ends higher with ABC (about 0.03: ABC's peace work meets the national flow's
+    # development money)
+    assert 0.42 < no_abc < with_abc - 0.02 < no_abc + 0.06
     assert math.isclose(diff, no_abc - with_abc)
     side_rows, label = recipient_side([r.model for r in ses.runs])
     assert side_rows.size >= 1 and "BA" in label

@@ -103,6 +103,35 @@ def test_two_cities_invariants(
     _check_model(model)
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    persistence=st.floats(0.0, 1.0),
+    start=st.lists(st.sampled_from([0.0, 1e-9, 0.5, 1.0 - 1e-9, 1.0]), min_size=10, max_size=10),
+    b_D=st.floats(-20, 20),
+    b_S=st.floats(-20, 20),
+    b_C=st.floats(-20, 20),
+    seed=st.integers(0, 2**31 - 1),
+)
+def test_anchors_at_any_start_keep_every_index_in_range(
+    persistence: float, start: list[float], b_D: float, b_S: float, b_C: float, seed: int
+) -> None:
+    """The anchors of the encoded start (rules.galtung.anchors), with starting D, S, C, needs
+    and cohesion at 0, 1 and next to them, any persistence and the drivers' biases anywhere in
+    their ranges (the anchors' logits at their widest): every index stays in [0, 1] and
+    finite, and the anchors are finite."""
+    sc = load_scenario("two_cities")
+    rows = sc.actors.index[sc.actors["type"] == "municipality"]
+    for k, col in enumerate(
+        ("direct_violence", "structural_violence", "cultural_violence", "needs", "cohesion")
+    ):
+        sc.actors.loc[rows, col] = start[2 * k : 2 * k + 2]
+    params = {"galtung": {"persistence": persistence, "b_D": b_D, "b_S": b_S, "b_C": b_C}}
+    model = PeaceModel(sc, seed=seed, horizon=24, params=params)
+    model.run()
+    assert np.isfinite(model.batch.state.cities.anchor).all()
+    _check_model(model)
+
+
 @settings(max_examples=10, deadline=None)
 @given(
     params=parameter_draws(),

@@ -304,12 +304,15 @@ class TestTrust:
         assert out.tolist() == pytest.approx([0.45, 0.5])
 
 
+Z3 = np.zeros((3, 1))  # no anchors
+
+
 class TestGaltung:
     def test_targets_hand_value(self) -> None:
         p = GaltungParams()
         one, zero = np.array([0.5]), np.array([0.0])
         d, s, c = galtung.targets(
-            one, one, one, one, zero, one, one, zero, zero, one, zero, zero, zero, np.zeros(2), p
+            one, one, one, one, zero, one, one, zero, zero, one, zero, zero, zero, Z3, p
         )
         expect_d = sigmoid(
             np.array(
@@ -322,7 +325,7 @@ class TestGaltung:
         # Aid moves the targets: development lowers S*, peace work and horizontal ties C*
         # (each a response of 0.5 here).
         aided = galtung.targets(
-            one, one, one, one, zero, one, one, zero, zero, one, one, one, one, np.zeros(2), p
+            one, one, one, one, zero, one, one, zero, zero, one, one, one, one, Z3, p
         )
         assert aided[0][0] == d[0]
         assert aided[1][0] == pytest.approx(
@@ -332,17 +335,34 @@ class TestGaltung:
         assert aided[2][0] == pytest.approx(sigmoid(np.array([expect]))[0])
 
     def test_anchors_make_the_start_the_status_quo(self) -> None:
-        """With full persistence the anchored targets in the first month equal the initial S
-        and C (the status quo); at 0 nothing is anchored."""
+        """With full persistence the anchored targets at the start equal the initial S, C,
+        needs and cohesion (the status quo), and D where its drivers would raise it (an
+        order that holds); a D above what its drivers explain (about 0.13 here) is a war's
+        tail and ebbs to it. At 0 nothing is anchored."""
         p = GaltungParams()
-        half, zero = np.array([0.5]), np.array([0.0])
-        terms = (half, np.array([0.7]), np.array([0.4]), half, zero, np.array([0.3]), half,
-                 zero, half, half, zero, zero, zero)  # fmt: skip
-        _, s0, c0 = galtung.targets(*terms, np.zeros(2), p)
-        a = galtung.anchors(np.array([0.7]), np.array([0.4]), (s0, c0), 1.0)
-        _, s1, c1 = galtung.targets(*terms, a, p)
-        assert s1[0] == pytest.approx(0.7) and c1[0] == pytest.approx(0.4)
-        assert not galtung.anchors(np.array([0.7]), np.array([0.4]), (s0, c0), 0.0).any()
+        half, zero, k = np.full(2, 0.5), np.zeros(2), np.full(2, 0.3)
+        D, S, C, needs, coh = np.array([0.05, 0.25]), np.full(2, 0.7), np.full(2, 0.4), half, half
+        terms = (D, S, C, needs, zero, k, coh, zero, half, half, zero, zero, zero)
+        logits = np.concatenate(
+            [
+                galtung.target_logits(*terms, p),
+                galtung.needs_logit(D, S, zero, k, zero, p)[None],
+                galtung.cohesion_logit(half, D, C, p)[None],
+            ]
+        )
+        start = np.stack([D, S, C, needs, coh])
+        a = galtung.anchors(start, logits, 1.0)
+        d1, s1, c1 = galtung.targets(*terms, a, p)
+        n1 = galtung.needs_target(D, S, zero, k, zero, p, a[3])
+        coh1 = galtung.cohesion_target(half, D, C, p, a[4])
+        assert np.stack([s1, c1, n1, coh1]) == pytest.approx(start[1:])
+        assert d1[0] == pytest.approx(0.05)
+        assert d1[1] == pytest.approx(sigmoid(logits[0])[1]) and d1[1] < 0.2
+        assert not galtung.anchors(start, logits, 0.0).any()
+        # Half the persistence: each target sits halfway between the drivers' and the start's
+        # logit.
+        s_half = galtung.targets(*terms, galtung.anchors(start, logits, 0.5), p)[1]
+        assert sigmoid_logit(s_half) == pytest.approx((logits[1, 0] + sigmoid_logit(S)) / 2)
 
     def test_needs_target_hand_value(self) -> None:
         p = GaltungParams()

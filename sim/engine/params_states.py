@@ -120,17 +120,17 @@ class GaltungParams:
     w_Ccoh: float = param(1.0, 0, 20, "logit", "assumption")
     b_C: float = param(1.0, -20, 20, "logit", "assumption")
     persistence: float = param(
-        0.5,
+        1.0,
         0,
         1,
-        "share of the unexplained initial S and C",
-        "Galtung (004:1534-1670, 1619-1623): structure and culture persist. Bosnia's unemployment "
-        "fell from 80-90% at the war's end (Donais 2005) to 50% in 1996 (World Bank 1997) and "
-        "stalled near 27-31% in 2006-2010 (BiH Agency for Statistics). The part of a city's "
-        "initial S and C the drivers do not explain persists at this share (rules.galtung."
-        "anchors). Half is an assumption between 0 (Tuzla's S 0.69 -> 0.15 by 2010 without "
-        "national aid) and 1 (the start is the status quo). Checked, not fitted: at 0.5 Tuzla's "
-        "S in 2010 is about 0.4 of its 1995 value (Bosnia's unemployment, with aid: about 0.35)",
+        "share of the unexplained initial D, S, C, needs and cohesion",
+        "Galtung (004:1534-1670, 1619-1623): structure and culture persist; conflict traps last "
+        "decades (Collier et al. 2003; WDR 2011: a generation to build institutions). The part "
+        "of a city's initial state its drivers do not explain persists at this share "
+        "(rules.galtung.anchors; D's only below its drivers' level): at 1 the encoded start is "
+        "the no-event month's fixed point, stable while the loop gain is below 1 (rho(G) "
+        "0.21-0.80 at the real cases' starts, experiments/equilibrium_start.py). Was 0.5 on S "
+        "and C only: S fell from month 1 whatever happened (North Korea -0.18 before any event)",
     )
     rate_D: float = param(0.3, 0, 1, "per month", "004:1534-1670 direct violence moves in months")
     rate_D_up: float = param(

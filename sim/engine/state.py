@@ -44,8 +44,8 @@ class Cities:
     received: np.ndarray  # (3, R, N) money received this month, pillar first
     # (3 pillars, 3 horizons, R, N) effect stocks in EUR per inhabitant per year (rules.money)
     stock: np.ndarray
-    # (2, R, N) persistent structure and culture in logits (rules.galtung.anchors), set in the
-    # first month
+    # (5, R, N) what persists of the encoded D, S, C, needs and cohesion, in logits
+    # (rules.galtung.anchors), set in the first month
     anchor: np.ndarray
     # the city's usual direct violence, a slow average of its own D from the encoded start
     # (rules.displacement.usual): people flee only violence above it
@@ -162,7 +162,7 @@ class State:
             last_received=np.full((3, r, n), NEVER, dtype=np.int64),
             received=np.zeros((3, r, n)),
             stock=np.zeros((3, 3, r, n)),
-            anchor=np.zeros((2, r, n)),
+            anchor=np.zeros((5, r, n)),
             usual_D=values["D"].copy(),
         )
         n_all = len(world.alliance_ids)

@@ -16,6 +16,63 @@ import numpy as np
 from sim.rules import sigmoid
 
 
+def target_logits(
+    D: np.ndarray,
+    S: np.ndarray,
+    C: np.ndarray,
+    needs: np.ndarray,
+    displaced_share: np.ndarray,
+    capacity: np.ndarray,
+    cohesion: np.ndarray,
+    pressure: np.ndarray,
+    hostility: np.ndarray,
+    cross_trust: np.ndarray,
+    horizontal: np.ndarray,
+    dev_response: np.ndarray,
+    peace_response: np.ndarray,
+    p,
+) -> np.ndarray:
+    """(3, ...) the logits of (D*, S*, C*) before each city's anchor; ``p`` is a GaltungParams.
+
+    z_D = w_DS S + w_DC C + w_DN needs + pressure - w_Dcoh cohesion - w_DK capacity - b_D
+    z_S = w_SD D + w_SN needs + w_Sdisp displaced_share - w_SK capacity - w_S_dev dev_response
+          - b_S
+    z_C = w_CD D + w_CH hostility - w_CT cross_trust - w_Ccoh cohesion
+          - w_C_peace peace_response - w_Chor horizontal - b_C
+
+    ``dev_response`` and ``peace_response`` are the responses r(Z, K) of the city's
+    development and peace effect stocks times the nexus multiplier (``sim.rules.money``);
+    ``horizontal`` is the mean trust on its middle-level cross-divide ties (Lederach).
+    """
+    z_d = (
+        p.w_DS * S
+        + p.w_DC * C
+        + p.w_DN * needs
+        + pressure
+        - p.w_Dcoh * cohesion
+        - p.w_DK * capacity
+        - p.b_D
+    )
+    z_s = (
+        p.w_SD * D
+        + p.w_SN * needs
+        + p.w_Sdisp * displaced_share
+        - p.w_SK * capacity
+        - p.w_S_dev * dev_response
+        - p.b_S
+    )
+    z_c = (
+        p.w_CD * D
+        + p.w_CH * hostility
+        - p.w_CT * cross_trust
+        - p.w_Ccoh * cohesion
+        - p.w_C_peace * peace_response
+        - p.w_Chor * horizontal
+        - p.b_C
+    )
+    return np.stack(np.broadcast_arrays(z_d, z_s, z_c))
+
+
 def targets(
     D: np.ndarray,
     S: np.ndarray,
@@ -33,73 +90,39 @@ def targets(
     anchor: np.ndarray,
     p,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(D*, S*, C*) for every city; ``p`` is a GaltungParams.
-
-    D* = sigmoid(w_DS S + w_DC C + w_DN needs + pressure - w_Dcoh cohesion - w_DK capacity - b_D)
-    S* = sigmoid(w_SD D + w_SN needs + w_Sdisp displaced_share - w_SK capacity
-                 - w_S_dev dev_response - b_S + a_S)
-    C* = sigmoid(w_CD D + w_CH hostility - w_CT cross_trust - w_Ccoh cohesion
-                 - w_C_peace peace_response - w_Chor horizontal - b_C + a_C)
-
-    ``anchor`` is (a_S, a_C), each city's persistent structure and culture (:func:`anchors`).
-
-    ``dev_response`` and ``peace_response`` are the responses r(Z, K) of the city's
-    development and peace effect stocks times the nexus multiplier (``sim.rules.money``);
-    ``horizontal`` is the mean trust on its middle-level cross-divide ties (Lederach).
-    """
-    d_star = sigmoid(
-        p.w_DS * S
-        + p.w_DC * C
-        + p.w_DN * needs
-        + pressure
-        - p.w_Dcoh * cohesion
-        - p.w_DK * capacity
-        - p.b_D
-    )
-    s_star = sigmoid(
-        p.w_SD * D
-        + p.w_SN * needs
-        + p.w_Sdisp * displaced_share
-        - p.w_SK * capacity
-        - p.w_S_dev * dev_response
-        - p.b_S
-        + anchor[0]
-    )
-    c_star = sigmoid(
-        p.w_CD * D
-        + p.w_CH * hostility
-        - p.w_CT * cross_trust
-        - p.w_Ccoh * cohesion
-        - p.w_C_peace * peace_response
-        - p.w_Chor * horizontal
-        - p.b_C
-        + anchor[1]
-    )
+    """(D*, S*, C*) = sigmoid(z_X + a_X) for every city: the logits of :func:`target_logits`
+    plus the city's anchors ``anchor[:3]`` = (a_D, a_S, a_C) (:func:`anchors`)."""
+    z = target_logits(
+        D, S, C, needs, displaced_share, capacity, cohesion, pressure, hostility, cross_trust,
+        horizontal, dev_response, peace_response, p,
+    )  # fmt: skip
+    d_star, s_star, c_star = sigmoid(z + anchor[:3])
     return d_star, s_star, c_star
 
 
 def anchors(
-    S: np.ndarray,
-    C: np.ndarray,
-    targets_without: tuple[np.ndarray, np.ndarray],
-    persistence: float | np.ndarray,
+    start: np.ndarray, logits_without: np.ndarray, persistence: float | np.ndarray
 ) -> np.ndarray:
-    """(2, ...) the persistent part of each city's structural and cultural violence, in logits.
+    """(5, ...) the persistent part of each city's starting D, S, C, needs and cohesion (rows in
+    that order), in logits.
 
-    ``a_X = persistence (logit X0 - logit X*0)``, where ``X*0`` is the target without an anchor
-    in the first month: the part of the scenario's initial S and C that the model's drivers
-    (violence, needs, displacement, capacity, trust, hostility) do not explain. It stands for
-    structures and culture that outlast a programme (Galtung, 004:1534-1670, 1619-1623), so
-    a city's S and C move as their drivers change from where they started, not toward a
-    level every city shares.
+    ``a_X = persistence (logit X_0 - z_X0)`` and ``a_D = persistence min(logit D_0 - z_D0, 0)``,
+    where ``z_X0`` is X's target logit without an anchor in the encoded start, without events
+    or aid: the part of the scenario's initial state that the model's drivers (violence, needs,
+    displacement, capacity, trust, hostility) do not explain. It stands for structures, culture,
+    chronic deprivation and social fabric that outlast a programme (Galtung, 004:1534-1670,
+    1619-1623; the conflict trap, Collier et al. 2003), so a city's state moves as its drivers
+    change from where it started, not toward a level every city shares. Direct violence keeps
+    only an order its drivers would not (a police state's low D amid high S and C): violence
+    above what the structure sustains is a war's tail, which ebbs in months (Tuzla's D 0.3 at
+    Dayton), not a standing feature. With ``persistence`` 1 the encoded start is then a fixed
+    point of the month without events for S, C, needs and cohesion, and for D wherever its
+    drivers do not explain less than the encoded D; it is a stable one while the loop gain of
+    their feedback is below 1 (experiments/equilibrium_start.py).
     """
-
-    def logit(x: np.ndarray) -> np.ndarray:
-        x = np.clip(x, 0.01, 0.99)
-        return np.log(x / (1.0 - x))
-
-    s_star, c_star = targets_without
-    return persistence * np.stack([logit(S) - logit(s_star), logit(C) - logit(c_star)])
+    x = np.clip(start, 1e-3, 1.0 - 1e-3)
+    gap = np.log(x / (1.0 - x)) - logits_without
+    return persistence * np.concatenate([np.minimum(gap[:1], 0.0), gap[1:]])
 
 
 def escalation_rate(
@@ -125,6 +148,7 @@ def needs_target(
     capacity: np.ndarray,
     hum_response: np.ndarray,
     p,
+    anchor: np.ndarray | float = 0.0,
 ) -> np.ndarray:
     """Needs follow violence, deprivation, displacement and destroyed services; humanitarian
     relief lowers them.
@@ -133,9 +157,21 @@ def needs_target(
     multiplier.
 
     sigmoid(w_ND D + w_NS S + w_Ndisp displaced_share + w_NK (1 - capacity)
-            - w_N_hum hum_response - b_N)
+            - w_N_hum hum_response - b_N + a_N), ``anchor`` a_N the city's (:func:`anchors`)
     """
-    return sigmoid(
+    return sigmoid(needs_logit(D, S, displaced_share, capacity, hum_response, p) + anchor)
+
+
+def needs_logit(
+    D: np.ndarray,
+    S: np.ndarray,
+    displaced_share: np.ndarray,
+    capacity: np.ndarray,
+    hum_response: np.ndarray,
+    p,
+) -> np.ndarray:
+    """The logit of :func:`needs_target` before the city's anchor."""
+    return (
         p.w_ND * D
         + p.w_NS * S
         + p.w_Ndisp * displaced_share
@@ -145,12 +181,20 @@ def needs_target(
     )
 
 
-def cohesion_target(cross_trust: np.ndarray, D: np.ndarray, C: np.ndarray, p) -> np.ndarray:
+def cohesion_target(
+    cross_trust: np.ndarray, D: np.ndarray, C: np.ndarray, p, anchor: np.ndarray | float = 0.0
+) -> np.ndarray:
     """Intra-city trust between groups follows cross-divide trust and falls with violence.
 
-    sigmoid(w_cohT cross_trust - w_cohD D - w_cohC C + b_coh)
+    sigmoid(w_cohT cross_trust - w_cohD D - w_cohC C + b_coh + a_coh), ``anchor`` a_coh the
+    city's (:func:`anchors`)
     """
-    return sigmoid(p.w_cohT * cross_trust - p.w_cohD * D - p.w_cohC * C + p.b_coh)
+    return sigmoid(cohesion_logit(cross_trust, D, C, p) + anchor)
+
+
+def cohesion_logit(cross_trust: np.ndarray, D: np.ndarray, C: np.ndarray, p) -> np.ndarray:
+    """The logit of :func:`cohesion_target` before the city's anchor."""
+    return p.w_cohT * cross_trust - p.w_cohD * D - p.w_cohC * C + p.b_coh
 
 
 def indices(

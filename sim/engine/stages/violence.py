@@ -63,9 +63,8 @@ def update_cities(
         c.D, c.S, c.C, c.needs, share, c.capacity, c.cohesion, c.pressure, hostility, cross,
         month.horizontal_city, dev_r, peace_r,
     )  # fmt: skip
-    if month.step == 0:  # the persistent structure and culture, from the scenario's start
-        _, s0, c0 = galtung.targets(*terms, np.zeros(2), g)
-        c.anchor = galtung.anchors(c.S, c.C, (s0, c0), g.persistence)
+    if month.step == 0:  # what persists of the encoded start (rules.galtung.anchors)
+        c.anchor = start_anchors(c, terms, cross, g)
         # The usual violence: what the city's structure sustains without events, or the
         # encoded start if higher, so that settling into its own level is not a war.
         calm = (*terms[:7], np.zeros_like(c.pressure), *terms[8:])
@@ -85,7 +84,7 @@ def update_cities(
     # makes rate_D the slowest (rate_D 0 used to blow their noise up by 1e9).
     c.S = galtung.relax(c.S, s_star, g.rate_S, noise[:, 1] * g.rate_S / _faster(g.rate_D, g.rate_S))
     c.C = galtung.relax(c.C, c_star, g.rate_C, noise[:, 2] * g.rate_C / _faster(g.rate_D, g.rate_C))
-    needs_star = galtung.needs_target(c.D, c.S, share, c.capacity, hum_r, g)
+    needs_star = galtung.needs_target(c.D, c.S, share, c.capacity, hum_r, g, c.anchor[3])
     c.needs = galtung.relax(c.needs, needs_star, g.rate_N, 0.0)
     # Violence destroys capacity and completed assets; peace lets capacity recover.
     c.capacity = recovery.capacity_update(
@@ -101,9 +100,24 @@ def update_cities(
     c.displaced = displacement.hosted(c.displaced, E, dp.host_leave)
     c.usual_D = displacement.usual(c.usual_D, c.D, dp.usual_rate)
     c.cohesion = galtung.relax(
-        c.cohesion, galtung.cohesion_target(cross, c.D, c.C, g), g.rate_cohesion, 0.0
+        c.cohesion, galtung.cohesion_target(cross, c.D, c.C, g, c.anchor[4]), g.rate_cohesion, 0.0
     )
     month.cross_trust_city, month.hostility_city = cross, hostility
+
+
+def start_anchors(c: object, terms: tuple, cross: np.ndarray, g: object) -> np.ndarray:
+    """(5, R, N) anchors of D, S, C, needs and cohesion from the encoded start: each target's
+    logit read at the start without this month's events and aid (no pressure, no effect stocks'
+    responses), so that the start is the month's fixed point without them."""
+    zero = np.zeros_like(c.D)
+    calm = (*terms[:7], zero, *terms[8:11], zero, zero)
+    logits = [
+        *galtung.target_logits(*calm, g),
+        galtung.needs_logit(c.D, c.S, c.displaced_share, c.capacity, zero, g),
+        galtung.cohesion_logit(cross, c.D, c.C, g),
+    ]
+    start = np.stack([c.D, c.S, c.C, c.needs, c.cohesion])
+    return galtung.anchors(start, np.stack(logits), g.persistence)
 
 
 def responses(
