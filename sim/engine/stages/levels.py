@@ -74,7 +74,7 @@ def pair_excess(world: World, state: State) -> np.ndarray:
     if not g.pair_rows.size:
         return np.zeros((r, k, k))
     member = g.violence_group >= 0
-    excess = displacement.excess(c.D[:, member], c.usual_D[:, member])
+    excess = np.compress(member, displacement.excess(c.D, c.usual_D), axis=1)
     by_group = group_sum(excess, g.violence_group[member], g.n_violence_groups)
     cities = g.side_cities
     side = np.divide(by_group, cities, out=np.zeros_like(by_group), where=cities > 0)
