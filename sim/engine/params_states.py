@@ -284,25 +284,16 @@ class LederachParams:
     )
     spill_up_threshold: float = param(0.5, 0, 1, "trust", "assumption")
     hostility_violence: float = param(
-        1.0,
-        0,
-        10,
-        "share of the gap to 1 per unit of excess D",
-        "004:174-176, 1085-1089 national shocks harden states; each public by the violence it "
-        "suffers (Jaeger et al. 2012; Berrebi and Klor 2008): the violence part of hostility "
-        "relaxes toward min(this x E, 1) x (1 - B), E the mean over a pair's sides of D above "
-        "the usual level (ODD 7.7). Size assumed: 1, the same share of the gap as of the "
-        "violence index; set before any run, not from a pattern",
-    )
+        1.0, 0, 10, "share of the gap to 1 per unit of excess D",
+        "004:174-176, 1085-1089; each public by the violence it suffers (Jaeger et al. 2012; "
+        "Berrebi and Klor 2008): hostility's violence part relaxes toward min(this x E, 1) x "
+        "(1 - B), E the sides' mean D above the usual (ODD 7.7); size assumed before any run",
+    )  # fmt: skip
     hostility_half_life: float = param(
-        1.0,
-        0.1,
-        120,
-        "months",
-        "Jaeger, Klor, Miaari and Paserman 2012 (J. Public Econ. 96): the radicalising effect "
-        "of Palestinian fatalities on Palestinian opinion vanishes completely within 90 days; a "
-        "half-life of one month leaves 1/8 after three (ODD 7.7, 8)",
-    )
+        1.0, 0.1, 120, "months",
+        "Jaeger, Klor, Miaari and Paserman 2012 (J. Public Econ. 96): the radicalising effect of "
+        "fatalities vanishes completely within 90 days; one month leaves 1/8 after three",
+    )  # fmt: skip
     hostility_event: float = param(
         0.1,
         0,
