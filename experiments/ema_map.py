@@ -56,7 +56,8 @@ UNCERTAINTIES = {
     "model.trust.mediation_rate": [0.0, 0.15],
     "model.alliances.negotiation_rate": [0.005, 0.06],
     "model.alliances.found_trust": [0.3, 0.6],
-    "model.alliances.suspend_violence": [0.35, 0.8],
+    # violence above the usual level since hostility3 (default 0.03); was [0.35, 0.8] of absolute D
+    "model.alliances.suspend_violence": [0.05, 0.4],
     "model.alliances.exit_trust": [0.05, 0.3],
 }
 SAMPLED_LEVERS = {

@@ -3,12 +3,18 @@
 The engine's month (``sim.engine.step.step``) is run stage by stage; hostility and the tracked
 ties' mean trust are read after each stage, and inside the levels and trust stages each rule's
 part is re-computed from the same state (spill-up, violence; refusal, mediation, success,
-failure, drift, violence shock). The parts add up to the engine's own change, which the
-``*_rest`` columns show (0 when the re-computation matches the stage). Written for issue 15
-item 5 (docs/validation/issue15.md, "Hostility and trust under violence"):
+failure, drift, violence shock). Hostility's violence part is split into its rise toward the
+level this month's excess over the usual sets and its fade (ODD 7.7). The parts add up to the
+engine's own change, which the ``*_rest`` columns show (0 when the re-computation matches
+the stage). Written for issue 15 item 5 (docs/validation/issue15.md, "Hostility and trust
+under violence"):
 
     .venv/bin/python experiments/hostility_decomposition.py --seeds 30
     .venv/bin/python experiments/hostility_decomposition.py --ties towns
+    .venv/bin/python experiments/hostility_decomposition.py --seeds 30 --recipe
+
+``--recipe`` prints ``alliances.suspend_violence``'s calibration recipe: the 10th percentile
+over the seeds of each seed's 2007-2012 peak of the MAP members' violence above the usual.
 
 ``--ties pair`` follows ULAI-APLA, ``towns`` the other cross-divide ties (the associations'
 ties to the other side's member towns). Small worlds only: the trust parts follow the numpy
@@ -36,18 +42,31 @@ from sim.engine.stages import (
     violence,
 )
 from sim.engine.stages import trust as trust_stage
-from sim.rules import HUM, PEACE, trust, venue
+from sim.rules import HUM, PEACE, displacement, lederach, trust, venue
 from sim.rules import ladder as ladder_rules
 
 WINDOW = ("2000-10", "2005-01")  # the Second Intifada after its outbreak's scripted step
 
 
-def hostility_parts(world, state, co) -> tuple[np.ndarray, np.ndarray]:
-    """(R, K, K) change by spill-up and by violence: the two steps of ``stages.levels``."""
-    h0 = state.countries.hostility
-    h1 = levels.hostility_after_spill_up(world, state, co)
-    h2 = levels.hostility_after_violence(world, state, co, h1)
-    return h1 - h0, h2 - h1
+def hostility_parts(world, state, co) -> dict[str, np.ndarray]:
+    """(R, K, K) change of hostility by each step of ``stages.levels``: spill-up (into the slow
+    base), the violence part's rise toward the level this month's excess sets and its fade;
+    with the violence part and the pair excess E it reads after the month."""
+    base0, part0 = lederach.split(state.countries.hostility, state.countries.violence_part)
+    base1 = levels.hostility_after_spill_up(world, state, co, base0)
+    rise, fade = levels.violence_steps(world, state, co, base1, part0)
+    return dict(
+        spill_up=base1 - base0, violence_rise=rise, violence_fade=fade,
+        violence_part=lederach.violence_part(part0, rise, fade, base1),
+        excess=levels.pair_excess(world, state),
+    )  # fmt: skip
+
+
+def member_excess(world, state, members: np.ndarray) -> np.ndarray:
+    """(R,) the members' highest violence above their usual level: what suspends an alliance
+    (``stages.alliances``)."""
+    excess = displacement.excess(state.cities.D, state.cities.usual_D)
+    return world.context(excess, 0.0)[:, members].max(axis=-1)
 
 
 def trust_parts(world, state, co, month: Month) -> dict[str, np.ndarray]:
@@ -102,6 +121,7 @@ def decompose(seed: int, which: str = "pair", countries: tuple[str, str] = ("IL"
     w0, state, co = b.world, b.state, b.co
     i, j = (w0.country_index[c] for c in countries)
     sel = tracked_ties(model, which)
+    members = w0.alliances[0].members
 
     def now() -> tuple[float, float]:
         return float(state.countries.hostility[0, i, j]), float(state.ties.trust[0, sel].mean())
@@ -132,7 +152,8 @@ def decompose(seed: int, which: str = "pair", countries: tuple[str, str] = ("IL"
         _, tr_lad = now()
         violence.update_cities(world, state, co, month, b.streams)
         h_v, _ = now()
-        spill, hard = (float(x[0, i, j]) for x in hostility_parts(world, state, co))
+        h_parts = {k: float(v[0, i, j]) for k, v in hostility_parts(world, state, co).items()}
+        steps = ("spill_up", "violence_rise", "violence_fade")
         levels.update_levels(world, state, co, month)
         h_lv, _ = now()
         alliances.update_alliances(world, state, co, month, b.log)
@@ -142,8 +163,12 @@ def decompose(seed: int, which: str = "pair", countries: tuple[str, str] = ("IL"
         b.t += 1
         rows.append(
             dict(
-                date=w0.date_of(t), hostility=h1, h_events=h_ev - h0, h_spill_up=spill,
-                h_violence=hard, h_alliance=h_al - h_lv, h_rest=h_lv - h_v - spill - hard,
+                date=w0.date_of(t), hostility=h1, h_events=h_ev - h0,
+                **{f"h_{k}": h_parts[k] for k in steps},
+                h_violence=h_parts["violence_rise"] + h_parts["violence_fade"],
+                h_alliance=h_al - h_lv, h_rest=h_lv - h_v - sum(h_parts[k] for k in steps),
+                violence_part=h_parts["violence_part"], excess=h_parts["excess"],
+                member_excess=float(member_excess(world, state, members)[0]),
                 trust=tr1, t_events=tr_ev - tr0, t_delivery=tr_del - tr_ev,
                 t_projects=tr_proj - tr_del, **{f"t_{k}": v for k, v in parts.items()},
                 t_ladder=tr_lad - tr_trust, t_alliance=tr_al - tr_lad,
@@ -165,7 +190,9 @@ def summary(frames: dict[int, pd.DataFrame], window: tuple[str, str] = WINDOW) -
         suspended = df[df.alliance_state == 4].date
         out.append(
             dict(
-                seed=seed, **parts, trust_before=df[df.date < window[0]].trust.iloc[-1],
+                seed=seed, **parts, violence_part_peak=w.violence_part.max(),
+                violence_part_end=w.violence_part.iloc[-1],
+                trust_before=df[df.date < window[0]].trust.iloc[-1],
                 trust_after=w.trust.iloc[-1], first_active=active.min(),
                 first_suspended=suspended.min(), months_active=len(active),
             )
@@ -173,12 +200,25 @@ def summary(frames: dict[int, pd.DataFrame], window: tuple[str, str] = WINDOW) -
     return pd.DataFrame(out)
 
 
+def suspension_recipe(frames: dict[int, pd.DataFrame], q: float = 10.0) -> float:
+    """``alliances.suspend_violence``'s recipe: the ``q``-th percentile over seeds of each
+    seed's 2007-2012 peak of the MAP members' violence above their usual level."""
+    peaks = [df[(df.date >= "2007-01") & (df.date <= "2012-12")].member_excess.max()
+             for df in frames.values()]  # fmt: skip
+    return float(np.percentile(peaks, q))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, default=30)
     ap.add_argument("--ties", choices=("pair", "towns"), default="pair")
+    ap.add_argument("--recipe", action="store_true", help="print suspend_violence's recipe")
     args = ap.parse_args()
-    table = summary({s: decompose(s, args.ties) for s in range(args.seeds)})
+    frames = {s: decompose(s, args.ties) for s in range(args.seeds)}
+    if args.recipe:
+        print(f"suspend_violence recipe (10th percentile of 2007-2012 peaks of the excess): "
+              f"{suspension_recipe(frames):.4f}")  # fmt: skip
+    table = summary(frames)
     pd.set_option("display.width", 200)
     print(table.describe().T[["50%", "min", "max"]].to_string(float_format="{:.5f}".format))
     for col in ("first_active", "first_suspended"):

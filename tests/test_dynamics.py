@@ -467,19 +467,41 @@ def test_inactive_mediation_tie_stops_trust_building_in_a_run() -> None:
 def test_hostility_hardens_with_violence_and_dissolution() -> None:
     h = np.array([[0.0, 0.5], [0.5, 0.0]])
     has = np.array([[False, True], [True, False]])
-    excess = lederach.side_excess(np.array([0.45, 0.1]), 0.15)  # a war side, a calm side
-    assert excess == pytest.approx([0.3, 0.0])
-    up = lederach.hostility_from_violence(h, np.full((2, 2), 0.3), has, 0.01)
-    assert up[0, 1] == pytest.approx(0.5 + 0.01 * 0.3 * 0.5)
-    calm = lederach.hostility_from_violence(h, np.zeros((2, 2)), has, 0.01)
-    assert calm[0, 1] == 0.5
+    k = lederach.fade_rate(1.0)
+    assert k == pytest.approx(0.5)  # a one-month half-life halves the part each month
+    rise = lederach.violence_rise(h, np.full((2, 2), 0.3), has, 1.0, 1.0)
+    assert rise[0, 1] == pytest.approx(k * 0.3 * (1 - 0.5)) and rise[0, 0] == 0.0
+    assert lederach.violence_rise(h, np.zeros((2, 2)), has, 1.0, 1.0)[0, 1] == 0.0
+    # A summit that lowers H below the violence part takes the part down with it.
+    base, part = lederach.split(np.array([0.1, 0.6]), np.array([0.3, 0.2]))
+    assert base.tolist() == [0.0, pytest.approx(0.4)] and part.tolist() == [0.1, pytest.approx(0.2)]
     bumped = lederach.hostility_shock(h, has, 0.1)
     assert bumped[0, 1] == pytest.approx(0.55) and bumped[0, 0] == 0.0
 
 
+def test_violence_part_rises_under_sustained_excess_and_fades_with_its_half_life() -> None:
+    """Two-way hostility: under a sustained excess E the violence part climbs to
+    ``min(gain E, 1)(1 - B)``; when the violence ends it halves every ``half_life`` months."""
+    base, has = np.array([[0.0, 0.6]]), np.array([[False, True]])
+    gain, half_life, excess = 1.0, 3.0, np.array([[0.0, 0.4]])
+    part = np.zeros((1, 2))
+    for _ in range(60):  # five years of war
+        rise = lederach.violence_rise(base, excess, has, gain, half_life)
+        part = lederach.violence_part(part, rise, lederach.violence_fade(part, half_life), base)
+    target = 0.4 * (1 - 0.6)
+    assert part[0, 1] == pytest.approx(target, rel=1e-4) and part[0, 0] == 0.0
+    peak = part[0, 1]
+    for month in range(1, 13):  # the war ends
+        rise = lederach.violence_rise(base, np.zeros((1, 2)), has, gain, half_life)
+        part = lederach.violence_part(part, rise, lederach.violence_fade(part, half_life), base)
+        assert part[0, 1] == pytest.approx(peak * 0.5 ** (month / half_life))
+    assert part[0, 1] < peak / 15  # a year later, four half-lives: 1/16 left
+
+
 def test_war_on_one_side_of_a_divide_hardens_hostility() -> None:
-    """Each side hardens with the violence it suffers: a war on the Palestinian side is not
-    averaged away by calm on the Israeli side before the floor (the mean D here is 0.15)."""
+    """Each side hardens with the violence it suffers above its usual level: a war on the
+    Palestinian side is not averaged away by calm on the Israeli side, and a month of it lifts
+    hostility by ``k x min(gain x E, 1) x (1 - H)`` with E the war side's excess halved."""
     from types import SimpleNamespace
 
     from sim.engine.stages import levels
@@ -487,15 +509,39 @@ def test_war_on_one_side_of_a_divide_hardens_hostility() -> None:
     model = PeaceModel("map", seed=0, horizon=1)
     world, state, co = model.world, model.batch.state, model.batch.co
     il, ps = world.country_index["IL"], world.country_index["PS"]
-    state.cities.D[:] = np.where(world.city_country == ps, 0.3, 0.0)
+    state.cities.usual_D[:] = 0.1
+    state.cities.D[:] = np.where(world.city_country == ps, 0.4, 0.0)
     state.ties.trust[:] = 0.0  # no spill-up
     before = state.countries.hostility[0, il, ps]
     levels.update_levels(world, state, co, SimpleNamespace())
-    floor, rate = co.lederach.violence_floor[0, 0], co.lederach.hostility_violence[0, 0]
-    excess = (0.3 - floor) / 2  # the war side's excess, the calm side's 0, averaged
+    gain, half_life = co.lederach.hostility_violence[0, 0], co.lederach.hostility_half_life[0, 0]
+    excess = (0.4 - 0.1) / 2  # the war side's excess, the calm side's 0, averaged
+    k = 1 - 0.5 ** (1 / half_life)
     after = state.countries.hostility[0, il, ps]
-    assert after == pytest.approx(before + rate * excess * (1 - before))
+    assert after == pytest.approx(before + k * min(gain * excess, 1) * (1 - before))
+    assert state.countries.violence_part[0, il, ps] == pytest.approx(after - before)
     assert after > before
+
+
+def test_alliance_suspends_on_violence_above_the_usual_not_on_everyday_violence() -> None:
+    """MAP's members at an everyday D of 0.3 (their usual level) keep the alliance active; the
+    same D 0.3 over a usual 0.1 suspends it (``alliances.suspend_violence`` reads the excess)."""
+    from types import SimpleNamespace
+
+    from sim.engine.events import EventLog
+    from sim.engine.stages import alliances as stage
+    from sim.rules import alliances
+
+    outcomes = []
+    for usual in (0.3, 0.1):
+        model = PeaceModel("map", seed=0, horizon=1)
+        world, state, co = model.world, model.batch.state, model.batch.co
+        state.alliances.state[:] = alliances.ACTIVE
+        state.cities.D[:], state.cities.usual_D[:] = 0.3, usual
+        month = SimpleNamespace(step=0, risk_ok=np.ones((1, world.prog_start.size), bool))
+        stage.update_alliances(world, state, co, month, EventLog(world))
+        outcomes.append(int(state.alliances.state[0, 0]))
+    assert outcomes == [alliances.ACTIVE, alliances.SUSPENDED]
 
 
 # ------------------------------------------------------------------ the cooperation ladder
@@ -573,8 +619,9 @@ def test_an_idle_programme_tie_does_not_dilute_the_cohesion_spill() -> None:
 
 
 def test_hostility_decomposition_adds_up_and_violence_hardens_through_the_intifada() -> None:
-    """experiments/hostility_decomposition.py: its parts add up to the engine's own change, and
-    through the Second Intifada violence (not spill-up) is what moves MAP's hostility."""
+    """experiments/hostility_decomposition.py: its parts add up to the engine's own change;
+    through the Second Intifada violence (not spill-up) is what moves MAP's hostility, and its
+    part fades after the ceasefire."""
     import importlib.util
 
     from helpers import ROOT
@@ -586,5 +633,31 @@ def test_hostility_decomposition_adds_up_and_violence_hardens_through_the_intifa
     frame = module.decompose(0)
     assert np.abs(frame[["h_rest", "t_rest"]].to_numpy()).max() < 1e-12
     row = module.summary({0: frame}).iloc[0]
-    assert row.h_violence > 0.001 and row.h_spill_up == 0.0
+    # Violence lifts its part and the part fades (two-way); spill-up never acts in MAP.
+    assert row.h_violence_rise > 0 > row.h_violence_fade and row.h_spill_up == 0.0
+    assert row.violence_part_peak > 0
     assert row.t_mediation > 0 > row.t_violence  # talks build, violence erodes
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="with the anchored start (start3) the Palestinian towns' D ebbs after the intifada "
+    "only to about 0.29 (0.20 before it), so the excess over the usual level, and the violence "
+    "part it sustains, stays at about half its peak through 2006 (docs/validation/issue15.md)",
+)
+def test_the_intifadas_hostility_fades_after_the_ceasefire() -> None:
+    """After the 2005 ceasefire the intifada's part of hostility fades: a year on, little of its
+    peak is left (Jaeger et al. 2012). The fading rule itself is unit-tested (test_rules); this
+    is the model's MAP, where it needs the violence to end."""
+    import importlib.util
+
+    from helpers import ROOT
+
+    path = ROOT / "experiments" / "hostility_decomposition.py"
+    spec = importlib.util.spec_from_file_location("hostility_decomposition", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    frame = module.decompose(0)
+    row = module.summary({0: frame}).iloc[0]
+    after = frame[(frame.date >= "2006-01") & (frame.date <= "2006-12")]
+    assert after.violence_part.max() < row.violence_part_peak / 4

@@ -490,40 +490,49 @@ def test_flight_and_return_conserve_people_for_any_violence(
 ENDS = st.sampled_from([0.0, 1.0])
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(
     hostility=st.floats(0, 1),
+    part_share=st.floats(0, 1),
     side=st.lists(st.floats(0, 1), min_size=2, max_size=2),
     trust_=st.floats(0, 1),
-    rate=ENDS | st.floats(0, 1),
-    floor=ENDS | st.floats(0, 1),
+    gain=st.sampled_from([0.0, 10.0]) | st.floats(0, 10),
+    half_life=st.sampled_from([0.1, 120.0]) | st.floats(0.1, 120),
     spill=ENDS | st.floats(0, 1),
     shock=ENDS | st.floats(0, 1),
+    months=st.integers(1, 24),
 )
 def test_hostility_rules_stay_in_the_unit_interval(
     hostility: float,
+    part_share: float,
     side: list[float],
     trust_: float,
-    rate: float,
-    floor: float,
+    gain: float,
+    half_life: float,
     spill: float,
     shock: float,
+    months: int,
 ) -> None:
-    """Hostility's rules keep it in [0, 1] with their coefficients anywhere in range, ends too."""
+    """Hostility's rules keep it in [0, 1] without NaN with their coefficients anywhere in
+    range, ends too: the split, the violence part's rise and fade over several months, the
+    dissolution shock and spill-up."""
     from sim.rules import lederach
 
     h = np.full((2, 2), hostility)
     has = np.array([[False, True], [True, False]])
-    excess = lederach.side_excess(np.array(side), floor)
-    assert ((excess >= 0) & (excess <= 1)).all()
-    hardened = (
-        lederach.hostility_from_violence(h, np.full((2, 2), excess.mean()), has, rate),
-        lederach.hostility_shock(h, has, shock),
-    )
-    eased = lederach.spill_up(h, np.full((2, 2), trust_), has, spill, floor)
-    for out in (*hardened, eased):
-        assert np.isfinite(out).all() and ((out >= 0) & (out <= 1)).all()
-    assert all((out >= h).all() for out in hardened) and (eased <= h).all()
+    base, part = lederach.split(h, part_share * h)
+    assert np.allclose(base + part, h) and (base >= 0).all() and (part >= 0).all()
+    excess = np.full((2, 2), float(np.mean(side)))
+    for _ in range(months):
+        base = lederach.spill_up(base, np.full((2, 2), trust_), has, spill, 0.5)
+        rise = lederach.violence_rise(base, excess, has, gain, half_life)
+        fade = lederach.violence_fade(part, half_life)
+        part = lederach.violence_part(part, rise, fade, base)
+        total = base + part
+        assert np.isfinite(total).all() and ((total >= 0) & (total <= 1)).all()
+        assert ((part >= 0) & (part <= 1 - base + 1e-15)).all()
+    hardened = lederach.hostility_shock(h, has, shock)
+    assert np.isfinite(hardened).all() and ((hardened >= h) & (hardened <= 1)).all()
     shocked = trust.violence_shock(
         np.full(3, trust_), np.ones(3, bool), np.array(side + [1.0]), shock
     )
@@ -532,22 +541,22 @@ def test_hostility_rules_stay_in_the_unit_interval(
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    rate=ENDS,
-    floor=ENDS,
+    rate=st.sampled_from([0.0, 10.0]),
+    half_life=st.sampled_from([0.1, 120.0]),
     spill=ENDS,
     shock=ENDS,
     event=ENDS,
     seed=st.integers(0, 2**31 - 1),
 )
 def test_map_hostility_and_trust_in_range_at_coefficient_ends(
-    rate: float, floor: float, spill: float, shock: float, event: float, seed: int
+    rate: float, half_life: float, spill: float, shock: float, event: float, seed: int
 ) -> None:
     """Through the intifada and APLA's withdrawal, hostility and trust stay in [0, 1] without
     NaN with the Lederach and trust coefficients at the ends of their ranges."""
     params = {
         "lederach": {
             "hostility_violence": rate,
-            "violence_floor": floor,
+            "hostility_half_life": half_life,
             "spill_up": spill,
             "hostility_event": event,
         },

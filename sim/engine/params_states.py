@@ -281,21 +281,16 @@ class LederachParams:
     )
     spill_up_threshold: float = param(0.5, 0, 1, "trust", "assumption")
     hostility_violence: float = param(
-        0.01,
-        0,
-        1,
-        "hostility per month per D above the floor",
-        "004:174-176, 1085-1089 national shocks harden states; per side, each public by the "
-        "violence it suffers (Jaeger et al. 2012; Berrebi and Klor 2008): this x mean over "
-        "sides of max(D_side - floor, 0) x (1 - hostility) (ODD 7.7); size assumed",
-    )
-    violence_floor: float = param(
-        0.15,
-        0,
-        1,
-        "D",
-        "assumption: a side's everyday violence below this does not move national hostility",
-    )
+        1.0, 0, 10, "share of the gap to 1 per unit of excess D",
+        "004:174-176, 1085-1089; each public by the violence it suffers (Jaeger et al. 2012; "
+        "Berrebi and Klor 2008): hostility's violence part relaxes toward min(this x E, 1) x "
+        "(1 - B), E the sides' mean D above the usual (ODD 7.7); size assumed before any run",
+    )  # fmt: skip
+    hostility_half_life: float = param(
+        1.0, 0.1, 120, "months",
+        "Jaeger, Klor, Miaari and Paserman 2012 (J. Public Econ. 96): the radicalising effect of "
+        "fatalities vanishes completely within 90 days; one month leaves 1/8 after three",
+    )  # fmt: skip
     hostility_event: float = param(
         0.1,
         0,
@@ -383,11 +378,14 @@ class AllianceParams:
     stall_violence: float = param(0.5, 0, 1, "D", "004:3191-3201 talks stall when violence is high")
     found_trust: float = param(0.45, 0, 1, "trust", "assumption: minimum trust to found")
     suspend_violence: float = param(
-        0.18,
+        0.19,
         0,
         1,
-        "D",
-        "004:3191-3201 staff not seconded as violence grew; calibrated on MAP",
+        "D above the usual level",
+        "004:3191-3201 staff not seconded as violence grew; re-calibrated on MAP for the excess "
+        "over the usual level (hostility3): the 10th percentile over 30 seeds of each seed's "
+        "2007-2012 peak of the Palestinian side's excess (0.0296; 0.1935 after start3; experiments/"
+        "hostility_decomposition.py --recipe)",
         tuned_on="map:map_suspended_as_violence_grows",
     )
     exit_trust: float = param(0.15, 0, 1, "trust", "assumption")

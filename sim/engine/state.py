@@ -76,8 +76,10 @@ class Countries:
     """National permission levels and hostility (R, K, K) and sanctions (R, K)."""
 
     permission: np.ndarray
-    hostility: np.ndarray
+    hostility: np.ndarray  # the total H = B + violence_part (rules.lederach.split)
     sanctioned: np.ndarray
+    # the part of H that violence across a divide holds up, fading when it ends (ODD 7.7)
+    violence_part: np.ndarray
 
 
 @dataclass
@@ -170,7 +172,10 @@ class State:
         return cls(
             cities=cities,
             actors=ActorState(**{k: _rows(v, r) for k, v in world.initial_actors.items()}),
-            countries=Countries(**{k: _rows(v, r) for k, v in world.initial_countries.items()}),
+            countries=Countries(
+                **{k: _rows(v, r) for k, v in world.initial_countries.items()},
+                violence_part=np.zeros((r, world.n_countries, world.n_countries)),
+            ),
             ties=TieState(
                 trust=_rows(world.initial_ties["trust"], r),
                 memory=_rows(world.initial_ties["memory"], r),

@@ -7,8 +7,10 @@ Mediated talks are held at a neutral venue abroad, so they feel only part of the
 home (``sim.rules.venue``): MAP's preparatory meetings went on abroad while armed clashes were
 in full swing (004:3143-3151). Founding needs minimum trust
 between the member sides and secured funding. An active alliance is suspended while violence
-is above a threshold (staff were not seconded, 004:3191-3201) and dissolves when a founding
-member withdraws or trust stays below the exit threshold for too long.
+above the members' usual level (as flight reads it, ``sim.rules.displacement``) is above a
+threshold: staff were not seconded as tension and clashes kept worsening (004:3191-3201). It
+dissolves when a founding member withdraws or trust stays below the exit threshold for too
+long.
 """
 
 from __future__ import annotations
@@ -34,10 +36,10 @@ def advance(
     """One month of lifecycle for every alliance; ``p`` is an AllianceParams (numbers or
     ``(R, 1)`` arrays).
 
-    ``side_violence`` is the members' highest direct violence at home (it suspends an active
-    alliance); ``talks_violence`` the part of it the mediated talks are exposed to
-    (``venue.exposure``; ``side_violence`` when not given). Returns (state, progress,
-    months_low). All inputs are arrays over alliances, (..., nA).
+    ``side_violence`` is the members' highest direct violence at home above their usual level
+    (it suspends an active alliance); ``talks_violence`` the violence the mediated talks are
+    exposed to (``venue.exposure`` of the absolute level; ``side_violence`` when not given).
+    Returns (state, progress, months_low). All inputs are arrays over alliances, (..., nA).
     """
     state = state.copy()
     if talks_violence is None:

@@ -5,9 +5,11 @@ range and the grassroots; the middle range (municipal leaders among them) is the
 (004:1924-2000). Both act (issue 15): a city's horizontal integration h_i lowers its cultural
 violence (``galtung``), and its vertical integration v_i raises acceptance (``proposals``) and,
 per country, keeps the hostility gate open longer (``gates``). Bottom-up change is slow:
-sustained cross-divide trust eases national hostility a little each month; direct violence
-across a divide and cross-divide events (an alliance dissolved) harden it. National hostility
-feeds cultural violence and shuts gates (``galtung`` and ``gates``).
+sustained cross-divide trust eases national hostility a little each month, and cross-divide
+events (an alliance dissolved) harden it. National hostility is a slow part B (scripted
+summits, spill-up, events) plus a violence part V that relaxes toward the level the current
+violence across a divide sets and fades when it ends (ODD 7.7). National hostility feeds
+cultural violence and shuts gates (``galtung`` and ``gates``).
 """
 
 from __future__ import annotations
@@ -51,29 +53,55 @@ def vertical_integration(by_city: np.ndarray) -> np.ndarray:
     return average(by_city)
 
 
-def side_excess(side_violence: np.ndarray, floor: float | np.ndarray) -> np.ndarray:
-    """Violence one side of a divide suffers above the everyday floor: ``max(D_s - floor, 0)``.
+def split(hostility: np.ndarray, part: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(base B, violence part V) of national hostility ``H = B + V``, both >= 0.
 
-    ``side_violence`` (..., G) is the mean D of each side's divided cities (a side is one
-    community's cities in one country); ``floor`` broadcasts against it.
+    ``part`` is the violence part carried from last month. Whatever moved H since then (a
+    scripted summit, an alliance's dissolution) lands in the base; a summit that lowers H below
+    the violence part takes it down with it, so that H = B + V holds exactly.
     """
-    return np.maximum(side_violence - floor, 0.0)
+    base = np.clip(hostility - part, 0.0, 1.0)
+    return base, hostility - base
 
 
-def hostility_from_violence(
-    hostility: np.ndarray,
+def violence_rise(
+    base: np.ndarray,
     excess: np.ndarray,
     has_divide: np.ndarray,
-    rate: float | np.ndarray,
+    gain: float | np.ndarray,
+    half_life: float | np.ndarray,
 ) -> np.ndarray:
-    """National hostility hardens with direct violence across a divide between two countries.
+    """``k x V*``: how far this month's violence lifts the violence part, where
+    ``V* = min(gain x E, 1) x (1 - B)`` is the level the violence across a divide holds
+    hostility at and ``k = 1 - 2^(-1 / half_life)`` the monthly share of the way to it.
 
-    ``h + rate x excess x (1 - h)``, where ``excess`` (..., K, K) is the mean over the pair's
-    sides of :func:`side_excess`: each side's public hardens with the violence it suffers
-    (Jaeger et al. 2012; Berrebi and Klor 2008), so a war on one side is not averaged away
-    by calm on the other before the floor.
+    ``excess`` E (..., K, K) is the mean over the pair's sides of the violence each side
+    suffers above its usual level (Jaeger et al. 2012: each public radicalises with the
+    violence it suffers); ``V*`` never exceeds the gap ``1 - B``, so H stays in [0, 1].
     """
-    return np.clip(hostility + rate * np.where(has_divide, excess, 0.0) * (1.0 - hostility), 0, 1)
+    target = np.minimum(gain * np.where(has_divide, excess, 0.0), 1.0) * (1.0 - base)
+    return fade_rate(half_life) * target
+
+
+def violence_fade(part: np.ndarray, half_life: float | np.ndarray) -> np.ndarray:
+    """``-k x V``: the violence part fades by a share k a month (Jaeger et al. 2012: the
+    radicalising effect of a fatality vanishes within about 90 days)."""
+    return -fade_rate(half_life) * part
+
+
+def fade_rate(half_life: float | np.ndarray) -> np.ndarray:
+    """``k = 1 - 2^(-1 / half_life)``: the monthly share for a half-life in months."""
+    return 1.0 - np.power(0.5, 1.0 / np.asarray(half_life, dtype=np.float64))
+
+
+def violence_part(
+    part: np.ndarray, rise: np.ndarray, fade: np.ndarray, base: np.ndarray
+) -> np.ndarray:
+    """The violence part after a month: ``V + k V* - k V = V + k (V* - V)``, relaxing toward
+    the level the current violence sets and fading when it ends (:func:`violence_rise`,
+    :func:`violence_fade`). From ``V <= 1 - B`` it stays in [0, 1 - B] (the clip only guards
+    rounding), so ``H = B + V`` stays in [0, 1]."""
+    return np.clip(part + rise + fade, 0.0, 1.0 - base)
 
 
 def hostility_shock(hostility: np.ndarray, hit: np.ndarray, bump: float | np.ndarray) -> np.ndarray:

@@ -10,7 +10,7 @@ from sim.engine.events import EventLog
 from sim.engine.month import Month
 from sim.engine.state import State
 from sim.engine.world import World
-from sim.rules import alliances, group_sum, lederach, venue
+from sim.rules import alliances, displacement, group_sum, lederach, venue
 
 
 def update_alliances(
@@ -23,11 +23,15 @@ def update_alliances(
     trust, al, step = state.ties.trust, state.alliances, month.step
     r = trust.shape[0]
     violence = world.context(state.cities.D, 0.0)
+    # Suspension reads violence above the usual level, as flight does (rules.displacement).
+    excess = world.context(displacement.excess(state.cities.D, state.cities.usual_D), 0.0)
     mediated = np.zeros((r, n_all), dtype=bool)
     side_violence = np.zeros((r, n_all))
+    side_excess = np.zeros((r, n_all))
     min_trust = np.zeros((r, n_all))
     for i, spec in enumerate(world.alliances):  # a few alliances, not agents
         side_violence[:, i] = violence[:, spec.members].max(axis=-1)
+        side_excess[:, i] = excess[:, spec.members].max(axis=-1)
         if spec.inner.size:
             min_trust[:, i] = trust[:, spec.inner].min(axis=-1)
         if spec.has_mediators:
@@ -45,7 +49,7 @@ def update_alliances(
         al.progress,
         al.months_low,
         mediated,
-        side_violence,
+        side_excess,
         min_trust,
         secured > 0,
         al.withdrawn,

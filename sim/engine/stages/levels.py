@@ -1,6 +1,6 @@
 """Stage 8, levels: Lederach's horizontal and vertical integration, the spill-up of cross-border
-trust into national hostility, and the hardening of hostility by violence across a divide,
-side by side (MODEL.md 5.7; rules.lederach).
+trust into national hostility's slow base, and its violence part, which rises with violence
+across a divide above the usual and fades when it ends (MODEL.md 5.7; rules.lederach).
 
 :func:`integration_by_city` gives each city's integration at the start of a month, for the
 rules that act on it (gates, acceptance, cultural violence); :func:`update_levels` moves
@@ -15,7 +15,7 @@ from sim.engine.coefficients import Coefficients
 from sim.engine.month import Month
 from sim.engine.state import State
 from sim.engine.world import World
-from sim.rules import group_sum, lederach
+from sim.rules import displacement, group_sum, lederach
 
 
 def integration_by_city(
@@ -42,8 +42,11 @@ def country_vertical(world: World, vertical: np.ndarray) -> np.ndarray:
     return np.divide(total, count, out=np.zeros_like(total), where=count > 0)
 
 
-def hostility_after_spill_up(world: World, state: State, co: Coefficients) -> np.ndarray:
-    """(R, K, K) national hostility after trust across the divide spills up (Lederach)."""
+def hostility_after_spill_up(
+    world: World, state: State, co: Coefficients, hostility: np.ndarray
+) -> np.ndarray:
+    """(R, K, K) ``hostility`` (the slow base) after trust across the divide spills up
+    (Lederach)."""
     trust, lp, k = state.ties.trust, co.lederach, world.n_countries
     r = trust.shape[0]
     # Mean trust of cross-divide, cross-border ties by unordered country pair.
@@ -53,7 +56,7 @@ def hostility_after_spill_up(world: World, state: State, co: Coefficients) -> np
     count = world.lederach_count
     pair_mean = np.divide(pair_total, count, out=np.zeros_like(pair_total), where=count > 0)
     return lederach.spill_up(
-        state.countries.hostility,
+        hostility,
         pair_mean,
         count > 0,
         lp.spill_up[..., None],
@@ -61,36 +64,47 @@ def hostility_after_spill_up(world: World, state: State, co: Coefficients) -> np
     )
 
 
-def hostility_after_violence(
-    world: World, state: State, co: Coefficients, hostility: np.ndarray
-) -> np.ndarray:
-    """(R, K, K) ``hostility`` hardened by direct violence across a divide between two
-    countries: each side (a community's cities in one country) by the violence it suffers
-    above the floor, averaged over the pair's sides."""
-    g, lp, k = world.groups, co.lederach, world.n_countries
+def pair_excess(world: World, state: State) -> np.ndarray:
+    """(R, K, K) violence across a divide between two countries above the usual: for each
+    side (a community's divided cities in one country) the mean over its cities of the excess
+    of D over the city's usual level (``rules.displacement.excess``, as flight reads it),
+    averaged over the pair's sides."""
+    g, k, c = world.groups, world.n_countries, state.cities
+    r = c.D.shape[0]
     if not g.pair_rows.size:
-        return hostility
-    r = hostility.shape[0]
+        return np.zeros((r, k, k))
     member = g.violence_group >= 0
-    by_group = group_sum(state.cities.D[:, member], g.violence_group[member], g.n_violence_groups)
+    excess = np.compress(member, displacement.excess(c.D, c.usual_D), axis=1)
+    by_group = group_sum(excess, g.violence_group[member], g.n_violence_groups)
     cities = g.side_cities
-    side_mean = np.divide(by_group, cities, out=np.zeros_like(by_group), where=cities > 0)
-    excess = lederach.side_excess(side_mean, lp.violence_floor)
-    pair_excess = group_sum(np.take(excess, g.pair_cols, axis=1), g.pair_rows, k * k)
+    side = np.divide(by_group, cities, out=np.zeros_like(by_group), where=cities > 0)
+    pair = group_sum(np.take(side, g.pair_cols, axis=1), g.pair_rows, k * k)
     sides = g.pair_sides
-    pair_excess = np.divide(
-        pair_excess, sides, out=np.zeros_like(pair_excess), where=sides > 0
-    ).reshape(r, k, k)
-    return lederach.hostility_from_violence(
-        hostility, pair_excess, g.has_divide, lp.hostility_violence[..., None]
-    )
+    return np.divide(pair, sides, out=np.zeros_like(pair), where=sides > 0).reshape(r, k, k)
+
+
+def violence_steps(
+    world: World, state: State, co: Coefficients, base: np.ndarray, part: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(R, K, K) (rise, fade) of hostility's violence part this month: the rise toward the
+    level the current violence across a divide sets, and the fade of last month's part
+    (``rules.lederach.violence_rise``, ``violence_fade``)."""
+    lp = co.lederach
+    gain, half_life = lp.hostility_violence[..., None], lp.hostility_half_life[..., None]
+    excess = pair_excess(world, state)
+    rise = lederach.violence_rise(base, excess, world.groups.has_divide, gain, half_life)
+    return rise, lederach.violence_fade(part, half_life)
 
 
 def update_levels(world: World, state: State, co: Coefficients, month: Month) -> None:
-    """Spill-up and violence into hostility, and this month's integration into ``month``."""
-    hostility = hostility_after_spill_up(world, state, co)
-    hostility = hostility_after_violence(world, state, co, hostility)
-    state.countries.hostility = hostility
+    """Spill-up into hostility's slow base and violence into its violence part, and this
+    month's integration into ``month``."""
+    countries = state.countries
+    base, part = lederach.split(countries.hostility, countries.violence_part)
+    base = hostility_after_spill_up(world, state, co, base)
+    rise, fade = violence_steps(world, state, co, base, part)
+    part = lederach.violence_part(part, rise, fade, base)
+    countries.hostility, countries.violence_part = base + part, part
     vertical, horizontal = integration_by_city(world, state, co)
     month.horizontal = lederach.horizontal_integration(horizontal, world.groups.has_horizontal)
     month.vertical = lederach.vertical_integration(vertical)
