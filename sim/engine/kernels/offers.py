@@ -29,12 +29,11 @@ def _weights_loop(  # noqa: ANN202, PLR0913 - numba loop
             a = trust[r, e] * max(need[r, dst[e]], 0.05)
             b = committed * commit_share[r]
             base = (a if a >= b else b) * (1.0 + stage_weight[r] * stage[r, e])
-            s = src[e]  # the provider's mandate: its three pillars side by side
-            w0 = base * (mandate[s, 0] * (1.0 if open_[0, r, e] else 0.0))
-            w1 = base * (mandate[s, 1] * (1.0 if open_[1, r, e] else 0.0))
-            w2 = base * (mandate[s, 2] * (1.0 if open_[2, r, e] else 0.0))
+            w0 = base * (mandate[0, e] * (1.0 if open_[0, r, e] else 0.0))
+            w1 = base * (mandate[1, e] * (1.0 if open_[1, r, e] else 0.0))
+            w2 = base * (mandate[2, e] * (1.0 if open_[2, r, e] else 0.0))
             weight[0, r, e], weight[1, r, e], weight[2, r, e] = w0, w1, w2
-            total[r, s] += (w0 + w1) + w2
+            total[r, src[e]] += (w0 + w1) + w2
 
 
 def _offers_loop(  # noqa: ANN202, PLR0913 - numba loop
@@ -81,13 +80,12 @@ def weights(
 ) -> tuple[np.ndarray, np.ndarray]:
     """((3, R, E) tie weights, (R, A) their sum per provider); ``need`` (R, A) is each actor's
     need as a recipient before its floor of 0.05, ``threshold`` the intensity above which a
-    tie counts as committed, ``mandate`` (A, 3) each provider's (the numpy form's (3, 1, E)
-    per-tie copy, gathered here), ``ends`` the ties' (src, dst)."""
+    tie counts as committed, ``mandate`` (3, 1, E), ``ends`` the ties' (src, dst)."""
     r, e = trust.shape
     weight = np.empty((3, r, e))
     total = np.zeros((r, n_actors))
     _weights_kernel()(
-        trust, need, np.ascontiguousarray(mandate), np.broadcast_to(open_, (3, r, e)), intensity,
+        trust, need, mandate.reshape(3, e), np.broadcast_to(open_, (3, r, e)), intensity,
         per_replicate(threshold, r), per_replicate(commit_share, r), per_tie(stage, r, e),
         per_replicate(stage_weight, r), *ends, weight, total,
     )  # fmt: skip

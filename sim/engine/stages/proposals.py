@@ -156,8 +156,8 @@ def _offers_fused(
     ``need_of`` (R, A) each actor's need as a recipient."""
     t, pp = world.ties, co.proposals
     weight, weight_total = offer_loops.weights(
-        state.ties.trust, need_of, world.actors.mandate, month.open, state.ties.intensity,
-        threshold, pp.commit_share, stage, pp.stage_weight, (t.src, t.dst), world.n_actors,
+        state.ties.trust, need_of, t.mandate, month.open, state.ties.intensity, threshold,
+        pp.commit_share, stage, pp.stage_weight, (t.src, t.dst), world.n_actors,
     )  # fmt: skip
     share = np.divide(
         resources, weight_total, out=np.zeros_like(weight_total), where=weight_total > 0
