@@ -128,19 +128,19 @@ def test_the_acceptance_loops_equal_the_numpy_form() -> None:
     }  # fmt: skip
     pp = SimpleNamespace(benefit_dose=rng.uniform(1, 50, (r, 1)), **betas)
     ties = SimpleNamespace(dst=rng.integers(0, a, e), pair=rng.integers(0, k * k, e))
-    trust, need_of, intensity = rng.random((r, e)), rng.random((r, a)), rng.uniform(0, 3, (r, e))
+    trust, need, intensity = rng.random((r, e)), rng.random((r, e)), rng.uniform(0, 3, (r, e))
     offer_total = np.where(rng.random((r, e)) < 0.3, 0.0, rng.exponential(5.0, (r, e)))
     mediated = rng.random((r, e)) < 0.2
     people, will = rng.uniform(0, 1e6, (r, a)), rng.random((r, a))
     vertical, hostility = rng.random((r, a)), rng.random((r, k * k))
     has_offer = offer_total > 0
     prob, tie_people = acceptance.probability(
-        trust, offer_total, has_offer, need_of, intensity, mediated, ties,
+        trust, offer_total, has_offer, need, intensity, mediated, ties,
         (people, will, vertical, hostility), pp,
     )  # fmt: skip
     expected_people = np.take(people, ties.dst, axis=1)
     expected = _acceptance(
-        trust, money.dose(offer_total, expected_people), np.take(need_of, ties.dst, axis=1),
+        trust, money.dose(offer_total, expected_people), need,
         np.take(hostility, ties.pair, axis=1), mediated, np.take(will, ties.dst, axis=1),
         intensity, np.take(vertical, ties.dst, axis=1), **vars(pp),
     )  # fmt: skip
