@@ -101,3 +101,16 @@ def test_a_world_keys_its_ties_as_the_table_does(scenario: str) -> None:
     are those of ``tie_keys`` on the scenario's tie table, row for row."""
     case = load_case(scenario, 0, None, "baseline", None)
     np.testing.assert_array_equal(World(case).tie_key, tie_keys(case.ties))
+
+
+def test_the_keyed_uniforms_loop_equals_the_numpy_form() -> None:
+    """Large batches draw in a compiled loop (sim.engine.kernels.keys): the same words."""
+    pytest.importorskip("numba")
+    from sim.engine.kernels import keys as key_loops
+
+    keys = np.random.default_rng(3).integers(0, 2**64, 50_000, dtype=np.uint64, endpoint=False)
+    keys[:3] = [0, 1, 2**64 - 1]  # the ends of the word
+    month = np.array([0, 7, 2**63 + 5], dtype=np.uint64)
+    loop = key_loops.uniforms(keys, month, np.empty((3, keys.size)))
+    numpy_form = uniforms_of(keys[None, :], month[:, None])
+    assert loop.tobytes() == numpy_form.tobytes()

@@ -11,6 +11,9 @@ of consecutive months of one run: the months' own work varies a little).
 
     .venv/bin/python experiments/bench/month_speed.py --base 82fb1e0 --cities 250000 --months 12
 
+Each stage of ``sim.engine.step`` (and the recorder) is timed too, in CPU seconds, by wrapping
+the stage functions of each side's own modules: where a month's time goes, before and after.
+
 Writes ``results/month_speed.json`` and ``results/month_speed.md`` (``--name`` another stem).
 """
 
@@ -41,6 +44,44 @@ def _build(engines: Any, side: str, n: int) -> Any:
     return sim.PeaceModel(generate(spec, seed=1), seed=1, cities_every=12, cities_max=2000)
 
 
+# (stage, module, function): the stages of sim.engine.step, and the recorder
+STAGE_FUNCTIONS = (
+    ("gates", "sim.engine.stages.gates", "open_channels"),
+    ("funding", "sim.engine.stages.funding", "programme_money"),
+    ("proposals", "sim.engine.stages.proposals", "make_offers"),
+    ("delivery", "sim.engine.stages.delivery", "deliver"),
+    ("projects", "sim.engine.stages.projects", "run_projects"),
+    ("trust", "sim.engine.stages.trust", "update_trust"),
+    ("ladder", "sim.engine.stages.ladder", "climb"),
+    ("violence", "sim.engine.stages.violence", "update_cities"),
+    ("levels", "sim.engine.stages.levels", "update_levels"),
+    ("integration", "sim.engine.stages.levels", "integration_by_city"),
+    ("alliances", "sim.engine.stages.alliances", "update_alliances"),
+)
+
+
+def _time_stages(modules: dict[str, Any], spent: dict[str, float]) -> None:
+    """Wrap one side's stage functions (and its recorder's ``record``) with CPU timers that
+    add into ``spent``; the step looks the functions up on their modules at each call."""
+
+    def timed(name: str, function: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            start = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.process_time() - start
+
+        return wrapper
+
+    for name, module, function in STAGE_FUNCTIONS:
+        if module in modules and hasattr(modules[module], function):
+            setattr(modules[module], function, timed(name, getattr(modules[module], function)))
+    recorder = getattr(modules.get("sim.engine.observe"), "Recorder", None)
+    if recorder is not None and hasattr(recorder, "record"):
+        recorder.record = timed("recorder", recorder.record)
+
+
 def _rss_mb() -> float:
     with open("/proc/self/status") as fh:
         return next(int(line.split()[1]) / 1024 for line in fh if line.startswith("VmRSS:"))
@@ -57,11 +98,17 @@ def measure(base_tree: Path, n: int, months: int, warm: int) -> dict[str, Any]:
         start = _rss_mb()
         models[side] = _build(engines, side, n)
         rss[side] = _rss_mb() - start
+        # the engine's modules, imported while building: the stage timers wrap these
+        engines.modules[side] = {k: v for k, v in sys.modules.items() if k.split(".")[0] == "sim"}
         for _ in range(warm):  # compiles or loads the loops
             models[side].step()
+    spent: dict[str, dict[str, float]] = {side: {} for side in SIDES}
+    for side in SIDES:
+        _time_stages(engines.modules[side], spent[side])
     times: dict[str, list[tuple[float, float]]] = {side: [] for side in SIDES}
     for i in range(months):
         for side in SIDES if i % 2 == 0 else SIDES[::-1]:
+            engines.use(side)
             cpu, wall = time.process_time(), time.perf_counter()
             models[side].step()
             times[side].append((time.process_time() - cpu, time.perf_counter() - wall))
@@ -78,7 +125,8 @@ def measure(base_tree: Path, n: int, months: int, warm: int) -> dict[str, Any]:
         row["ratio_cpu"] = row["cpu_ms"] / base["cpu_ms"]
         row["ratio_wall"] = row["wall_ms"] / base["wall_ms"]
     ties = int(models["after"].ties.src.size)
-    return {"ties": ties, "rows": rows, "built_rss_mb": rss}
+    stages = {side: {k: 1e3 * v / months for k, v in spent[side].items()} for side in SIDES}
+    return {"ties": ties, "rows": rows, "built_rss_mb": rss, "stage_cpu_ms": stages}
 
 
 def markdown(meta: dict[str, Any], result: dict[str, Any]) -> str:
@@ -101,6 +149,20 @@ def markdown(meta: dict[str, Any], result: dict[str, Any]) -> str:
             f"| {key} | {row['cpu_ms']:.0f} | {row['wall_ms']:.0f} | {row['ratio_cpu']:.2f} | "
             f"**{row['ratio_wall']:.2f}** |"
         )
+    stages = result.get("stage_cpu_ms", {})
+    if stages:
+        lines += [
+            "",
+            "Where a month's CPU goes (each stage's mean CPU ms over the measured months):",
+            "",
+            "| stage | before | after | after / before |",
+            "| --- | ---: | ---: | ---: |",
+        ]
+        for name in sorted(stages["before"], key=lambda k: -stages["before"][k]):
+            b, a = stages["before"][name], stages["after"].get(name, 0.0)
+            lines.append(f"| {name} | {b:.1f} | {a:.1f} | {a / b if b else float('nan'):.2f} |")
+        b, a = sum(stages["before"].values()), sum(stages["after"].values())
+        lines.append(f"| all timed stages | {b:.1f} | {a:.1f} | {a / max(b, 1e-9):.2f} |")
     rss = result["built_rss_mb"]
     lines += [
         "",

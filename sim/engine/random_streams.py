@@ -23,6 +23,8 @@ from typing import Any
 import numpy as np
 
 from sim.engine import table_columns as columns
+from sim.engine.kernels import keys as key_loops
+from sim.rules import fused
 
 PROCESSES = ("noise", "offers", "projects")
 
@@ -128,5 +130,8 @@ def keyed_uniforms(
     replicate's stream gives one month key (:func:`month_keys`, whatever E is) and each value
     is :func:`uniforms_of` (tie key, month key), so tie k's number depends on tie k and the
     month alone. (numpy has no vectorised keyed generator.)"""
-    out[...] = uniforms_of(keys[None, :], month_keys(generators)[:, None])
+    month = month_keys(generators)
+    if fused.wanted(out.size) and out.dtype == np.float64 and out.flags.c_contiguous:
+        return key_loops.uniforms(keys, month, out)  # the same words in one loop
+    out[...] = uniforms_of(keys[None, :], month[:, None])
     return out

@@ -98,13 +98,43 @@ def mediation(
     outside its window). A mediated tie counts as in contact: the mediator brings the parties
     to meet (004:3143-3151).
     """
-    t_mu, t_mv = np.take(trust, tie_mu, axis=-1), np.take(trust, tie_mv, axis=-1)
-    works = active & (t_mu > threshold) & (t_mv > threshold)
+    both_exist = None
     if ties_active is not None:
-        works = (
-            works & np.take(ties_active, tie_mu, axis=-1) & np.take(ties_active, tie_mv, axis=-1)
-        )
-    gain = np.where(works, rate * neutrality * np.minimum(t_mu, t_mv), 0.0)
-    lift = group_sum(gain, party_tie, trust.shape[-1])
-    mediated = group_sum(works, party_tie, trust.shape[-1]) > 0
+        both_exist = np.take(ties_active, tie_mu, axis=-1) & np.take(ties_active, tie_mv, axis=-1)
+    lift, mediated = mediation_lift(
+        np.take(trust, tie_mu, axis=-1),
+        np.take(trust, tie_mv, axis=-1),
+        party_tie,
+        neutrality,
+        active,
+        both_exist,
+        trust.shape[-1],
+        threshold=threshold,
+        rate=rate,
+    )
     return trust + np.minimum(lift, 1.0) * (1.0 - trust), mediated
+
+
+def mediation_lift(
+    t_mu: np.ndarray,
+    t_mv: np.ndarray,
+    party_tie: np.ndarray,
+    neutrality: np.ndarray,
+    active: np.ndarray | bool,
+    both_exist: np.ndarray | None,
+    n_ties: int,
+    *,
+    threshold: Coefficient,
+    rate: Coefficient,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(..., E) each party tie's lift and whether it was mediated (:func:`mediation`), from
+    the trust ``t_mu``, ``t_mv`` of each triple's two mediation ties; ``both_exist`` whether
+    both ties are active (None: always). Trust after mediation is ``trust + min(lift, 1) (1 -
+    trust)``."""
+    works = active & (t_mu > threshold) & (t_mv > threshold)
+    if both_exist is not None:
+        works = works & both_exist
+    gain = np.where(works, rate * neutrality * np.minimum(t_mu, t_mv), 0.0)
+    lift = group_sum(gain, party_tie, n_ties)
+    mediated = group_sum(works, party_tie, n_ties) > 0
+    return lift, mediated

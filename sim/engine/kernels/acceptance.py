@@ -4,9 +4,11 @@ The numpy form: the offer as a dose ``money.dose(offer total, people)``, the exp
 ``need x saturation(dose, benefit_dose)`` and ``proposals.acceptance_probability``'s logit with
 the recipient's will and vertical integration and the country pair's hostility gathered per tie.
 :func:`exponent` is the first loop, up to ``saturation``'s ``expm1``; :func:`minus_logit` the
-second, up to the sigmoid's ``exp``; numpy computes both (its SIMD versions can differ from
-libm's in the last bit), and ``1 / (1 + exp(-logit))`` is the sigmoid. Same operations, same
-order: identical results (``tests/test_kernels.py``).
+second, up to the sigmoid's ``exp``. Both run on the ties with an offer only (a quarter of the
+ties carry none and need no probability). numpy computes ``expm1`` and ``exp`` (its SIMD
+versions can differ from libm's in the last bit; each value depends on its element alone, so a
+compacted array gives the full array's values), and ``1 / (1 + exp(-logit))`` is the sigmoid.
+Same operations, same order: identical results (``tests/test_kernels.py``).
 """
 
 from __future__ import annotations
@@ -20,25 +22,31 @@ from sim.engine.kernels import compiled, per_replicate, per_tie
 EUR_PER_UNIT_YEAR = 12_000.0  # rules.money.EUR_PER_UNIT_YEAR
 
 
-def _exponent_loop(offer_total, people, dst, benefit_dose, tie_people, out):  # noqa: ANN001, ANN202
-    r_count, e_count = out.shape
+def _exponent_loop(offer_total, has_offer, people, dst, benefit_dose, tie_people, out):  # noqa: ANN001, ANN202
+    r_count, e_count = tie_people.shape
+    i = 0
     for r in range(r_count):
         for e in range(e_count):
             p = people[r, dst[e]]
             tie_people[r, e] = p
-            dose = offer_total[r, e] * EUR_PER_UNIT_YEAR / max(p, 1.0)
-            out[r, e] = -max(dose, 0.0) / benefit_dose[r]
+            if has_offer[r, e]:  # only an offer is accepted or not
+                dose = offer_total[r, e] * EUR_PER_UNIT_YEAR / max(p, 1.0)
+                out[i] = -max(dose, 0.0) / benefit_dose[r]
+                i += 1
 
 
 def _logit_loop(  # noqa: ANN202, PLR0913 - numba loop
-    trust, expm1, need, hostility, pair, mediated, will, dst, intensity, vertical,
+    trust, expm1, has_offer, need, hostility, pair, mediated, will, dst, intensity, vertical,
     b0, b_trust, b_benefit, b_hostility, b_mediator, b_will, b_intensity, b_vertical, out,
 ):  # fmt: skip
-    r_count, e_count = out.shape
+    r_count, e_count = has_offer.shape
+    i = 0
     for r in range(r_count):
         for e in range(e_count):
+            if not has_offer[r, e]:
+                continue
             d = dst[e]
-            benefit = need[r, e] * -expm1[r, e]
+            benefit = need[r, e] * -expm1[i]
             contact = intensity[r, e]
             contact = contact if contact <= 1.0 else 1.0
             logit = (
@@ -51,7 +59,8 @@ def _logit_loop(  # noqa: ANN202, PLR0913 - numba loop
                 + b_intensity[r] * contact
                 + b_vertical[r] * vertical[r, d]
             )
-            out[r, e] = -logit
+            out[i] = -logit
+            i += 1
 
 
 _exponent_kernel = compiled(_exponent_loop)
@@ -61,6 +70,7 @@ _logit_kernel = compiled(_logit_loop)
 def probability(
     trust: np.ndarray,
     offer_total: np.ndarray,
+    has_offer: np.ndarray,
     need: np.ndarray,
     intensity: np.ndarray,
     mediated: np.ndarray,
@@ -68,27 +78,31 @@ def probability(
     per_actor: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     pp: Any,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """((R, E) acceptance probability of each tie's offer, (R, E) the people it serves).
+    """((offers,) acceptance probability of each offer, in (replicate, tie) order of
+    ``has_offer``; (R, E) the people each tie's offer serves).
 
     ``ties`` has the ties' ``dst`` and country ``pair``; ``per_actor`` is (people (R, A), will
     (R, A), vertical integration (R, A), hostility by country pair (R, K*K)); ``pp`` the
-    ProposalParams.
+    ProposalParams. Ties without an offer need no probability: each value depends on its own
+    tie alone, so these are the numpy form's values at ``has_offer``.
     """
     r, e = trust.shape
     people, will, vertical, hostility = per_actor
-    tie_people, exponent = np.empty((r, e)), np.empty((r, e))
+    offers = int(np.count_nonzero(has_offer))
+    tie_people, exponent = np.empty((r, e)), np.empty(offers)
     _exponent_kernel()(
-        offer_total, people, ties.dst, per_replicate(pp.benefit_dose, r), tie_people, exponent
-    )
-    expm1 = np.expm1(exponent, out=exponent)  # in place: one (R, E) array fewer to fill
-    minus_logit = np.empty((r, e))
+        offer_total, has_offer, people, ties.dst, per_replicate(pp.benefit_dose, r), tie_people,
+        exponent,
+    )  # fmt: skip
+    expm1 = np.expm1(exponent, out=exponent)  # in place: one array fewer to fill
+    minus_logit = np.empty(offers)
     betas = (
         pp.beta0, pp.beta_trust, pp.beta_benefit, pp.beta_hostility, pp.beta_mediator,
         pp.beta_will, pp.beta_intensity, pp.beta_vertical,
     )  # fmt: skip
     _logit_kernel()(
-        trust, expm1, need, hostility, ties.pair, per_tie(mediated, r, e), will, ties.dst,
-        intensity, vertical, *(per_replicate(b, r) for b in betas), minus_logit,
+        trust, expm1, has_offer, need, hostility, ties.pair, per_tie(mediated, r, e), will,
+        ties.dst, intensity, vertical, *(per_replicate(b, r) for b in betas), minus_logit,
     )  # fmt: skip
     with np.errstate(over="ignore", under="ignore"):  # as rules.sigmoid
         # 1 / (1 + exp(-logit)), each step in place: the same operations, two arrays fewer

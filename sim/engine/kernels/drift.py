@@ -1,14 +1,16 @@
-"""Stage 6's trust, memory and contact in loops over the ties (``sim.engine.stages.trust``).
+"""Stage 6's trust, memory and contact in one loop over the ties (``sim.engine.stages.trust``).
 
-The numpy form, per tie: successes ``outcome x taken + completed`` (``outcome`` the share of
-the offer that is humanitarian or peace work); ``trust.update`` with the ladder's floor share
-``1 - ceremonial_floor [ceremonial]`` of ``trust.baseline`` and decay ``decay x
-institution(stage)``; afterwards ``trust.remember`` with forgetting ``memory_decay x
-(ceremonial_fade if ceremonial else institution(stage))``, the intensity and the last contact.
-:func:`successes` and :func:`drift` compute the first part around the power
-``(1 - success)^successes``, which numpy computes (its SIMD
-``**`` can differ from libm's in the last bit); the violence shock and mediation stay numpy
-(``sim.rules.trust``); :func:`after_trust` is the last part. Same operations, same order:
+The numpy form, per tie: the refused share's cost ``trust (1 - (1 - taken) [offer] x
+decline_cost)``; mediation ``trust + min(lift, 1) (1 - trust)`` (``trust.mediation``, its lift
+summed over the few mediation triples in numpy); successes ``outcome x taken + completed``
+(``outcome`` the share of the offer that is humanitarian or peace work); ``trust.update`` with
+the ladder's floor share ``1 - ceremonial_floor [ceremonial]`` of ``trust.baseline`` and decay
+``decay x institution(stage)``; the violence shock ``trust.violence_shock`` with the larger
+violence of the ends (``venue.exposure`` on mediated ties) and the clip; then
+``trust.remember`` with forgetting ``memory_decay x (ceremonial_fade if ceremonial else
+institution(stage))``, the intensity, the last contact and the age. :func:`successes` computes
+the successes, numpy the power ``(1 - success)^successes`` (its SIMD ``**`` can differ from
+libm's in the last bit), :func:`update` all the rest in one pass. Same operations, same order:
 identical results (``tests/test_kernels.py``).
 """
 
@@ -30,15 +32,25 @@ def _successes_loop(offer, offer_total, taken, completed, out):  # noqa: ANN001,
             out[r, e] = outcome * taken[r, e] + (1.0 if completed[r, e] else 0.0)
 
 
-def _drift_loop(  # noqa: ANN202, PLR0913 - numba loop
-    trust, memory, grow, interrupted, held, standing, taken, stage, benefit, on, src, dst, pair,
-    cultural, hostility, violence, b0, decay, institution, ceremonial_floor, ceremonial_fade,
-    fall_benefit, memory_decay, out, ends, forgetting,
+def _trust_loop(  # noqa: ANN202, PLR0913, PLR0915 - numba loop
+    trust, taken, has_offer, decline, lift, has_lift, grow, interrupted, held, standing, stage,
+    benefit, on, src, dst, pair, cultural, hostility, violence, b0, decay, institution,
+    ceremonial_floor, ceremonial_fade, fall_benefit, memory_decay, mediated, has_mediated,
+    shield, cross_divide, shock, memory, completed, gain, intensity, intensity_decay, cap,
+    accepted, step, last_contact, age, trust_out, memory_out, intensity_out, last_contact_out,
+    age_out,
 ):  # fmt: skip
-    r_count, e_count = out.shape
+    r_count, e_count = trust.shape
     for r in range(r_count):
         for e in range(e_count):
             s, d = src[e], dst[e]
+            # The refused share of an offer, then mediation's lift (0 on unmediated ties).
+            share = taken[r, e]
+            refused = (1.0 - share) * (1.0 if has_offer[r, e] else 0.0)
+            value = trust[r, e] * (1.0 - refused * decline[r])
+            lifted = lift[r, e] if has_lift else 0.0
+            value = value + (lifted if lifted <= 1.0 else 1.0) * (1.0 - value)
+            # Success, failure and drift to the floor (trust.update).
             ceremonial = on[r, e] and stage[r, e] == 0 and benefit[r, e] < fall_benefit[r]
             kept = 1.0 - institution[r] * stage[r, e] / 3
             floor_share = 1.0 - ceremonial_floor[r] * (1.0 if ceremonial else 0.0)
@@ -46,39 +58,35 @@ def _drift_loop(  # noqa: ANN202, PLR0913 - numba loop
             baseline = b0[r] * (1.0 - cultural_mean) * (1.0 - hostility[r, pair[e]])
             floor = floor_share * baseline
             stand = 1.0 if standing[r, e] else 0.0
-            contact = stand if stand >= taken[r, e] else taken[r, e]
-            value = 1.0 - (1.0 - trust[r, e]) * grow[r, e]
+            contact = stand if stand >= share else share
+            value = 1.0 - (1.0 - value) * grow[r, e]
             value = value * (held[r] if interrupted[r, e] else 1.0)  # (1 - failure)^(0 or 1)
             m = memory[r, e]
             floor = m if m >= floor else floor
             value = value - (value - floor) * (decay[r] * kept) * (1.0 - contact)
-            out[r, e] = min(max(value, 0.0), 1.0)
+            value = min(max(value, 0.0), 1.0)
+            # The violence shock on cross-divide ties (a mediated tie met at a neutral venue).
             vs, vd = violence[r, s], violence[r, d]
-            ends[r, e] = vs if vs >= vd else vd
-            forgetting[r, e] = memory_decay[r] * (ceremonial_fade[r] if ceremonial else kept)
-
-
-def _after_loop(  # noqa: ANN202, PLR0913 - numba loop
-    trust, memory, completed, forgetting, gain, intensity, taken, intensity_decay, cap,
-    accepted, step, last_contact, age, memory_out, intensity_out, last_contact_out, age_out,
-):  # fmt: skip
-    r_count, e_count = trust.shape
-    for r in range(r_count):
-        for e in range(e_count):
-            m = memory[r, e]
+            exposed = vs if vs >= vd else vd
+            if has_mediated and mediated[r, e]:
+                exposed = exposed * (1.0 - shield[r] * 1.0)
+            value = value * (1.0 - shock[r] * exposed * (1.0 if cross_divide[e] else 0.0))
+            value = min(max(value, 0.0), 1.0)
+            trust_out[r, e] = value
+            # Memory, contact and age (trust.remember and the stage's last lines).
+            forgetting = memory_decay[r] * (ceremonial_fade[r] if ceremonial else kept)
             if completed[r, e]:
-                gap = trust[r, e] - m
+                gap = value - m
                 m = m + gain[r] * (gap if gap >= 0.0 else 0.0)
-            memory_out[r, e] = m * (1.0 - forgetting[r, e])
-            value = intensity[r, e] * (1.0 - intensity_decay[r]) + taken[r, e]
-            intensity_out[r, e] = value if value <= cap[r] else cap[r]
+            memory_out[r, e] = m * (1.0 - forgetting)
+            contact_months = intensity[r, e] * (1.0 - intensity_decay[r]) + share
+            intensity_out[r, e] = contact_months if contact_months <= cap[r] else cap[r]
             last_contact_out[r, e] = step if accepted[r, e] else last_contact[r, e]
             age_out[r, e] = age[r, e] + 1
 
 
 _successes_kernel = compiled(_successes_loop)
-_drift_kernel = compiled(_drift_loop)
-_after_kernel = compiled(_after_loop)
+_trust_kernel = compiled(_trust_loop)
 
 
 def successes(
@@ -91,65 +99,51 @@ def successes(
     return out
 
 
-def drift(
-    trust: np.ndarray,
-    memory: np.ndarray,
+def update(
+    ties: Any,
+    month: Any,
     grow: np.ndarray,
-    interrupted: np.ndarray,
     standing: np.ndarray,
-    taken: np.ndarray,
-    stage: np.ndarray,
-    benefit: np.ndarray,
+    mediation: tuple[np.ndarray | None, np.ndarray | None, Any],
     on: np.ndarray,
-    ends: tuple[np.ndarray, np.ndarray, np.ndarray],
+    world_ties: Any,
     per_actor: tuple[np.ndarray, np.ndarray, np.ndarray],
     tp: Any,
     lp: Any,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """((R, E) trust after success, failure and drift, before the violence shock; (R, E) the
-    larger violence at the tie's two ends; (R, E) the memory's forgetting rate).
+) -> None:
+    """The month's new trust, memory, intensity, last contact and age of ``ties`` (a
+    TieState), after refusal, mediation, success, failure, drift and the violence shock.
 
     ``grow`` is the power ``(1 - success)^successes``; the failures are the month's
     ``interrupted`` projects, 0 or 1 per tie, so ``(1 - failure)^failures`` is 1 or ``1 -
-    failure`` exactly (IEEE ``pow`` with exponent 0 or 1): no power needed. ``ends`` are the
-    ties' (src, dst, country pair); ``per_actor`` the (cultural (R, A), hostility by country
-    pair (R, K*K), violence (R, A)) they read.
+    failure`` exactly (IEEE ``pow`` with exponent 0 or 1): no power needed. ``mediation`` is
+    ((R, E) lift or None, (R, E) mediated or None, the decline cost); ``month`` has the
+    offers' taken share, whether there was an offer, completed and interrupted projects,
+    acceptance and the ladder stages; ``world_ties`` the ties' (src, dst, pair, cross
+    divide); ``per_actor`` the (cultural (R, A), hostility by country pair (R, K*K), violence
+    (R, A)) they read.
     """
-    r, e = trust.shape
-    out, top, forgetting = np.empty((r, e)), np.empty((r, e)), np.empty((r, e))
-    src, dst, pair = ends
+    r, e = ties.trust.shape
+    lift, mediated, decline = mediation
     cultural, hostility, violence = per_actor
-    _drift_kernel()(
-        trust, memory, grow, interrupted, per_replicate(1.0 - np.asarray(tp.failure), r),
-        per_tie(standing, r, e), taken, stage, benefit,
-        per_tie(on, r, e), src, dst, pair, cultural, hostility, violence,
+    decay = per_replicate(tp.intensity_decay, r)
+    new = [np.empty_like(a) for a in (ties.trust, ties.memory, ties.intensity)]
+    new += [np.empty_like(ties.last_contact), np.empty_like(ties.age)]
+    _trust_kernel()(
+        ties.trust, month.taken, month.has_offer, per_replicate(decline, r),
+        ties.trust if lift is None else lift, lift is not None, grow, month.interrupted,
+        per_replicate(1.0 - np.asarray(tp.failure), r), per_tie(standing, r, e),
+        month.ladder_stage, ties.benefit, per_tie(on, r, e), world_ties.src, world_ties.dst,
+        world_ties.pair, cultural, hostility, violence,
         per_replicate(tp.baseline, r), per_replicate(tp.decay, r),
         per_replicate(lp.institution, r), per_replicate(lp.ceremonial_floor, r),
         per_replicate(lp.ceremonial_fade, r), per_replicate(lp.fall_benefit, r),
-        per_replicate(tp.memory_decay, r), out, top, forgetting,
+        per_replicate(tp.memory_decay, r),
+        month.has_offer if mediated is None else mediated,
+        mediated is not None and bool(mediated.any()), per_replicate(tp.venue_shield, r),
+        world_ties.cross_divide, per_replicate(tp.violence_shock, r), ties.memory,
+        month.completed, per_replicate(tp.memory_gain, r), ties.intensity, decay,
+        1.0 / np.maximum(decay, 1e-9), month.accepted, month.step, ties.last_contact, ties.age,
+        *new,
     )  # fmt: skip
-    return out, top, forgetting
-
-
-def after_trust(
-    ties: Any,
-    completed: np.ndarray,
-    forgetting: np.ndarray,
-    taken: np.ndarray,
-    accepted: np.ndarray,
-    step: int,
-    tp: Any,
-) -> None:
-    """New memory, intensity, last contact and age of ``ties`` (a TieState) after the month's
-    trust ``ties.trust``."""
-    r, _ = ties.trust.shape
-    decay = per_replicate(tp.intensity_decay, r)
-    cap = 1.0 / np.maximum(decay, 1e-9)
-    memory, intensity = np.empty_like(ties.memory), np.empty_like(ties.intensity)
-    last_contact, age = np.empty_like(ties.last_contact), np.empty_like(ties.age)
-    _after_kernel()(
-        ties.trust, ties.memory, completed, forgetting, per_replicate(tp.memory_gain, r),
-        ties.intensity, taken, decay, cap, accepted, step, ties.last_contact, ties.age,
-        memory, intensity, last_contact, age,
-    )  # fmt: skip
-    ties.memory, ties.intensity, ties.last_contact, ties.age = memory, intensity, last_contact, age
+    ties.trust, ties.memory, ties.intensity, ties.last_contact, ties.age = new

@@ -24,7 +24,7 @@ def _prepare_loop(prob, draws, has_offer, q, odds, target):  # noqa: ANN001, ANN
     for r in range(r_count):
         for e in range(e_count):
             if has_offer[r, e]:
-                x = prob[r, e]
+                x = prob[i]
                 p = 0.0 if x < 0.0 else (1.0 if x > 1.0 else x)  # np.clip (NaN stays NaN)
                 qi = 1.0 - p
                 q[i] = qi
@@ -56,8 +56,9 @@ _scatter_kernel = compiled(_scatter_loop)
 def parts(
     prob: np.ndarray, draws: np.ndarray, has_offer: np.ndarray, items: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """((R, E) parts taken, share taken, accepted, declined); ``items`` (R,) whole parts per
-    offer of each replicate."""
+    """((R, E) parts taken, share taken, accepted, declined); ``prob`` (offers,) the acceptance
+    probability of each offer (``has_offer``'s ties in (replicate, tie) order), ``items`` (R,)
+    whole parts per offer of each replicate."""
     r, e = has_offer.shape
     per_replicate = np.count_nonzero(has_offer, axis=1)
     offers = int(per_replicate.sum())

@@ -89,13 +89,15 @@ def deliver(world: World, state: State, co: Coefficients, month: Month) -> np.nd
     spill = dp.middle_spill * gained / np.maximum(working, 1)
     c.cohesion = np.clip(c.cohesion + np.minimum(spill, 1.0) * (1.0 - c.cohesion), 0.0, 1.0)
     # Humanitarian and peace money feed the effect stocks of their programmes' horizons.
-    by_horizon = _received_by_horizon(world, month, flows, received)  # (3, 3, R, N)
+    if world.row_tie.size:
+        by_horizon = _received_by_horizon(world, month, flows)  # (3, 3, R, N)
+        delivered = lambda pillar, h: money.dose(by_horizon[pillar, h], people)  # noqa: E731
+    else:  # all of it the providers' own, as design: the doses above, no money elsewhere
+        delivered = lambda pillar, h: x[pillar] if h == DESIGN else 0.0  # noqa: E731
     for pillar in (HUM, PEACE):
         for h in range(3):
             c.stock[pillar, h] = money.effect_stock(
-                c.stock[pillar, h],
-                money.dose(by_horizon[pillar, h], people),
-                lifetime(co, pillar, h),
+                c.stock[pillar, h], delivered(pillar, h), lifetime(co, pillar, h)
             )
     month.flows, month.multiplier = flows, mult
     return mult
@@ -109,17 +111,12 @@ def lifetime(co: Coefficients, pillar: int, horizon: int) -> np.ndarray:
     return np.minimum(tau, mp.relief_lifetime) if pillar == HUM else tau
 
 
-def _received_by_horizon(
-    world: World, month: Month, flows: np.ndarray, received: np.ndarray
-) -> np.ndarray:
+def _received_by_horizon(world: World, month: Month, flows: np.ndarray) -> np.ndarray:
     """(3 pillars, 3 horizons, R, N) money each city received this month, by the horizon of
-    the programme that paid it; a provider's own money counts as ``design``. ``received``
-    (3, R, N) is all of it: without programmes, all of it is the providers' own."""
+    the programme that paid it; a provider's own money counts as ``design`` (without
+    programmes, all of it: ``deliver`` then reads the doses it has already computed)."""
     g, n = world.groups, world.n_cities
     out = np.zeros((3, 3, *flows.shape[1:-1], n))
-    if not world.row_tie.size:
-        out[:, DESIGN] += received
-        return out
     taken = np.take(month.taken, world.row_tie, axis=-1)
     passage = np.take(month.passage, world.row_tie, axis=-1)
     delivered = month.split * taken  # (3, R, rows): each programme's delivered money

@@ -82,9 +82,9 @@ def make_offers(
     hostility = state.countries.hostility.reshape(r, -1)
     vertical = world.context(month.vertical_city, 0.0)
     if fused.wanted(has_offer.size):  # the same arithmetic in loops (sim.engine.kernels)
-        prob, month.tie_people = acceptance_loops.probability(
-            ties.trust, offer_total, need, ties.intensity, t.mediated & co.levers.mediation, t,
-            (people, will, vertical, hostility), pp,
+        prob, month.tie_people = acceptance_loops.probability(  # (offers only)
+            ties.trust, offer_total, has_offer, need, ties.intensity,
+            t.mediated & co.levers.mediation, t, (people, will, vertical, hostility), pp,
         )  # fmt: skip
     else:
         month.tie_people = np.take(people, t.dst, axis=1)  # (R, E): peace work's dose too

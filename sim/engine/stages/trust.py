@@ -20,6 +20,9 @@ def update_trust(world: World, state: State, co: Coefficients, month: Month) -> 
     t, ties, tp, r = world.ties, state.ties, co.trust, state.ties.trust.shape[0]
     cultural = world.context(state.cities.C, 0.0)
     violence = world.context(state.cities.D, 0.0)
+    if fused.wanted(ties.trust.size):  # the same arithmetic in loops (sim.engine.kernels)
+        _update_fused(world, state, co, month, (cultural, violence))
+        return
     # The refused share of an offer costs a little trust.
     refused = (1.0 - month.taken) * month.has_offer * co.proposals.decline_cost
     trust_now = ties.trust * (1.0 - refused)
@@ -39,9 +42,6 @@ def update_trust(world: World, state: State, co: Coefficients, month: Month) -> 
     # relationships; only activity-carrying ties drift down without contact.
     standing = mediated | ~t.carries
     standing &= co.levers.mediation | world.groups.not_mediation
-    if fused.wanted(trust_now.size):  # the same arithmetic in loops (sim.engine.kernels)
-        _update_fused(world, state, co, month, trust_now, standing, mediated, (cultural, violence))
-        return
     # A month in which a recipient took part of an offer is that share of a month of contact.
     contact = np.maximum(standing, month.taken)
     # Successes are delivered outcomes: the share of the offer delivered as humanitarian aid or
@@ -97,30 +97,39 @@ def _update_fused(
     state: State,
     co: Coefficients,
     month: Month,
-    trust_now: np.ndarray,
-    standing: np.ndarray,
-    mediated: np.ndarray,
     context: tuple[np.ndarray, np.ndarray],
 ) -> None:
-    """The rest of :func:`update_trust` after mediation, in the compiled loops of
-    ``sim.engine.kernels.drift`` (the success power and the violence shock in numpy, as
-    there)."""
+    """:func:`update_trust` in the compiled loop of ``sim.engine.kernels.drift``: refusal,
+    mediation's lift, drift, the violence shock, memory and contact in one pass over the ties
+    (the success power and mediation's sums over its few triples in numpy, as there)."""
     t, ties, tp, r = world.ties, state.ties, co.trust, state.ties.trust.shape[0]
+    decline = co.proposals.decline_cost
+    lift, mediated = None, None
+    if world.med_party.size:  # mediation reads the trust after refusal at its triples' ties
+        mu, mv = world.med_mu, world.med_mv
+
+        def refused_at(tie: np.ndarray) -> np.ndarray:
+            refused = (1.0 - np.take(month.taken, tie, axis=-1)) * np.take(
+                month.has_offer, tie, axis=-1
+            )
+            return np.take(ties.trust, tie, axis=-1) * (1.0 - refused * decline)
+
+        lift, mediated = trust.mediation_lift(
+            refused_at(mu), refused_at(mv), world.med_party,
+            np.take(state.actors.neutrality, world.med_mediator, axis=1), co.levers.mediation,
+            np.take(ties.active, mu, axis=-1) & np.take(ties.active, mv, axis=-1), world.n_ties,
+            threshold=tp.mediation_threshold, rate=tp.mediation_rate,
+        )  # fmt: skip
+    standing = ~t.carries if mediated is None else mediated | ~t.carries
+    standing = standing & (co.levers.mediation | world.groups.not_mediation)
     successes = drift_loops.successes(month.offer, month.offer_total, month.taken, month.completed)
     grow = (1.0 - tp.success) ** successes
     cultural, violence = context
-    drifted, ends, forgetting = drift_loops.drift(
-        trust_now, ties.memory, grow, month.interrupted, standing, month.taken, month.ladder_stage,
-        ties.benefit, world.groups.on_ladder & co.switches.ladder, (t.src, t.dst, t.pair),
+    drift_loops.update(
+        ties, month, grow, standing, (lift, mediated, decline),
+        world.groups.on_ladder & co.switches.ladder, t,
         (cultural, state.countries.hostility.reshape(r, -1), violence), tp, co.ladder,
     )  # fmt: skip
-    # A mediated tie met at a neutral venue abroad (rules.venue), as in _drift_and_shocks.
-    exposed = venue.exposure(ends, mediated, tp.venue_shield) if mediated.any() else ends
-    shocked = trust.violence_shock(drifted, t.cross_divide, exposed, tp.violence_shock)
-    ties.trust = np.clip(shocked, 0.0, 1.0)
-    drift_loops.after_trust(
-        ties, month.completed, forgetting, month.taken, month.accepted, month.step, tp
-    )
 
 
 def _drift_and_shocks(
