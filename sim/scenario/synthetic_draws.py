@@ -8,12 +8,13 @@ numpy columns (:func:`~sim.scenario.synthetic.generate_columns`): the same world
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 
-if TYPE_CHECKING:  # the spec's type only (its module imports this one)
-    from sim.scenario.synthetic import SyntheticSpec
+# ``spec`` below is a ``sim.scenario.synthetic.SyntheticSpec``; it is typed ``Any`` because
+# that module imports this one (no import circle, even for type checking).
+SyntheticSpec = Any
 
 
 @dataclass
