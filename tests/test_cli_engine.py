@@ -85,7 +85,8 @@ def test_a_run_from_the_command_line_imports_no_mesa(tmp_path: Path) -> None:
 
 # What a repeated run needs: numpy, pyarrow and the engine. Hydra, OmegaConf and YAML compose a
 # config (the plan cache has it), pydantic and pandas read and check a scenario (the scenario
-# cache has its tables as numpy columns), the tables are built from arrays (no pandas),
+# cache has its tables as numpy columns; a synthetic world is generated as numpy columns),
+# the tables are built from arrays (no pandas),
 # Matplotlib draws (in the forked painter), and the others are never used by a run.
 NOT_NEEDED = ("mesa", "hydra", "omegaconf", "yaml", "pydantic", "pandas", "matplotlib", "PIL",
               "scipy", "networkx", "numba", "tqdm", "sim.scenario.loader",
@@ -94,7 +95,9 @@ NOT_NEEDED = ("mesa", "hydra", "omegaconf", "yaml", "pydantic", "pandas", "matpl
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the painter forks on Linux")
 @pytest.mark.parametrize("command", [["scenario=tuzla", "horizon=12"],
-                                     ["scenario=two_cities", "horizon=1"]])  # fmt: skip
+                                     ["scenario=two_cities", "horizon=1"],
+                                     ["scenario=synthetic", "scenario.n_cities=300",
+                                      "horizon=3"]])  # fmt: skip
 def test_a_repeated_run_imports_only_what_it_needs(tmp_path: Path, command: list[str]) -> None:
     code = (
         "import sys\n"

@@ -1,14 +1,15 @@
 """Benchmark: the command line before and after issue 17, side by side in one run.
 
-The "before" is the code at a git ref (default: f9953fe, main when the fifth round of
-issue 17's speed work started; 82fb1e0 started the fourth, 1bc2cea the third, ``--before
-2837d53`` is main before issue 17), unpacked with
+The "before" is the code at a git ref (default: ead1c38, main when the sixth round of
+issue 17's speed work started; f9953fe started the fifth, 82fb1e0 the fourth, 1bc2cea the
+third, ``--before 2837d53`` is main before issue 17), unpacked with
 ``git archive`` into a temporary folder and run with this same Python as a subprocess; the
 "after" is this checkout, run twice: as a repeated command runs (its plan found in the plan
 cache, ``sim.cli.run_cache``, filled by one run before the timed ones) and as a first run
-(``CITYPEACE_CACHE=0``: Hydra composes and the config is validated). Both draw the dashboard
-in the forked painter (``sim.cli.painter``), as the command does. Each side runs in a working
-folder of its own (the cache key includes it), with a plan cache of its own.
+(``CITYPEACE_CACHE=0``: Hydra composes and the config is validated), and as a new command
+(a seed not run before: the plan is composed, the scenario comes from its cache). Both draw
+the dashboard in the forked painter (``sim.cli.painter``), as the command does. Each side runs
+in a working folder of its own (the cache key includes it), with a plan cache of its own.
 Each command runs in a fresh process, the variants alternating, and the median wall and CPU
 (user + system, the painter's included) seconds are reported, with the model's own time (build
 and run in this process, no imports) for the targets that are stated against it. The
@@ -49,8 +50,13 @@ RESULTS = Path(__file__).resolve().parent / "results"
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
 QUIET = ["output.progress=false"]
-BEFORE = "f9953fe"
-SIDES = {"before": {}, "after": {}, "after_first_run": {"CITYPEACE_CACHE": "0"}}
+BEFORE = "ead1c38"
+SIDES = {"before": {}, "after": {}, "after_first_run": {"CITYPEACE_CACHE": "0"},
+         "after_new_command": {}}  # fmt: skip
+# A new command: a seed not run before, so its plan is composed while its scenario (stored
+# for the same files, policy and horizon) comes from the cache, as a user's next command.
+NEW_SEED = 1000
+OWN_SIDES = {k: v for k, v in SIDES.items() if k != "after_new_command"}  # parent_only's
 
 
 def unpack(ref: str, dest: Path) -> Path:
@@ -232,13 +238,17 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                     for side, extra in SIDES.items()}  # fmt: skip
             for folder in folders.values():
                 folder.mkdir()
-            # The repeated command's plan is cached by a first run (not timed).
+            # The repeated command's plan is cached by a first run (not timed); the new
+            # commands' scenario too.
             run_cli(ROOT, [*cli_args, *QUIET], folders["after"], envs["after"])
-            for _ in range(repeats):
+            run_cli(ROOT, [*cli_args, *QUIET], folders["after_new_command"],
+                    envs["after_new_command"])  # fmt: skip
+            for i in range(repeats):
                 for side in SIDES:
                     code_root = before_root if side == "before" else ROOT
-                    got[side].append(run_cli(code_root, [*cli_args, *QUIET], folders[side],
-                                             envs[side]))  # fmt: skip
+                    new = [f"seed={NEW_SEED + i}"] if side == "after_new_command" else []
+                    got[side].append(run_cli(code_root, [*cli_args, *QUIET, *new],
+                                             folders[side], envs[side]))  # fmt: skip
             row: dict[str, Any] = {"case": name, "command": "citypeace " + " ".join(cli_args)}
             for side, runs in got.items():
                 row[f"{side}_wall_s"] = statistics.median(r["wall_s"] for r in runs)
@@ -281,14 +291,14 @@ def parent_only(before: str, repeats: int) -> dict[str, Any]:
         for name, cli_args in cases.items():
             envs = {side: {"CITYPEACE_PAINTER": "0",
                            "CITYPEACE_CACHE_DIR": str(tmp / f"c-{name}-{side}"), **extra}
-                    for side, extra in SIDES.items()}  # fmt: skip
-            folders = {side: tmp / f"{name}-{side}" for side in SIDES}
+                    for side, extra in OWN_SIDES.items()}  # fmt: skip
+            folders = {side: tmp / f"{name}-{side}" for side in OWN_SIDES}
             for folder in folders.values():
                 folder.mkdir()
             run_cli(ROOT, [*cli_args, *quiet], folders["after"], envs["after"])  # fills the cache
-            got: dict[str, list[dict[str, float]]] = {side: [] for side in SIDES}
+            got: dict[str, list[dict[str, float]]] = {side: [] for side in OWN_SIDES}
             for _ in range(repeats):
-                for side in SIDES:
+                for side in OWN_SIDES:
                     root = before_root if side == "before" else ROOT
                     got[side].append(run_cli(root, [*cli_args, *quiet], folders[side], envs[side]))
             row: dict[str, Any] = {"case": name, "command": "citypeace " + " ".join(cli_args)}

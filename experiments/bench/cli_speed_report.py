@@ -65,6 +65,28 @@ def to_markdown(result: dict[str, Any]) -> str:
                 f"(+{r['after_cpu_s'] - e:.2f} s) | "
                 + ("" if first is None else f"{first / e:.2f}x (+{first - e:.2f} s)") + " |"
             )  # fmt: skip
+    new_rows = [r for r in result["rows"] if "after_new_command_wall_s" in r]
+    if new_rows:
+        lines += [
+            "",
+            "A new command (a seed not run before: its plan composed by Hydra, its scenario "
+            "from the scenario cache, as a user's next command), beside the repeated one and "
+            "the first run with every cache off:",
+            "",
+            "| command | repeated wall | new command wall | first run wall | repeated CPU "
+            "| new command CPU | first run CPU | new command / engine, wall |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for r in new_rows:
+            e = r.get("engine_s")
+            vs = "" if not e else (f"{r['after_new_command_wall_s'] / e:.2f}x "
+                                   f"(+{r['after_new_command_wall_s'] - e:.2f} s)")  # fmt: skip
+            lines.append(
+                f"| `{r['command']}` | {r['after_wall_s']:.2f} s | "
+                f"{r['after_new_command_wall_s']:.2f} s | {r['after_first_run_wall_s']:.2f} s | "
+                f"{r['after_cpu_s']:.2f} s | {r['after_new_command_cpu_s']:.2f} s | "
+                f"{r['after_first_run_cpu_s']:.2f} s | {vs} |"
+            )  # fmt: skip
     own = result.get("parent_only")
     if own:
         lines += [
