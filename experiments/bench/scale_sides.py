@@ -85,6 +85,13 @@ def alternate(trees: dict[str, Path], n: int, synthetic: dict, months: int, repe
     return {"ties": ties, "runs": runs, "median": med, "ratio": ratios, "same_outputs": same}
 
 
+def _load_words(meta: dict[str, Any], cores: int) -> str:
+    """What the load says: other work on the machine, or only the benchmark's own process."""
+    if max(meta["load_start"][0], meta["load_end"][0]) > 0.75 * cores + 0.5:
+        return "**the machine was shared** with other work, so the seconds carry its load"
+    return "the machine was otherwise quiet: the load is the benchmark's own process"
+
+
 def markdown(meta: dict[str, Any], results: dict[str, Any]) -> str:
     m = meta["machine"]
     lines = [
@@ -95,9 +102,9 @@ def markdown(meta: dict[str, Any], results: dict[str, Any]) -> str:
         "for 2,000 cities); one untimed warm-up run per side, then the sides alternate "
         "(before-after, after-before, ...). Medians per side; ratios after / before. "
         f"{m['cores']} CPUs, Python {m['python']}, numpy {m['numpy']}. Load average "
-        f"{meta['load_start'][0]:.1f} at the start and {meta['load_end'][0]:.1f} at the end: "
-        "**the machine was shared** with five helpers' work, so the seconds carry its load "
-        "(wall more than CPU); the ratios, measured alternating, are the figures to read.",
+        f"{meta['load_start'][0]:.1f} at the start and {meta['load_end'][0]:.1f} at the end "
+        f"({_load_words(meta, m['cores'])}); the ratios, measured alternating, are the figures "
+        "to read.",
         "",
         "| world | ties | runs/side | side | total s | run s | setup s | total CPU s "
         "| run CPU s | peak RSS MB |",
