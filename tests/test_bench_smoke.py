@@ -54,7 +54,12 @@ def test_scale_runs_name_their_outputs() -> None:
     result["ratio"] = dict.fromkeys(med, 1.0)
     meta = {"base": "x", "after": "y", "months": 4, "load_start": [1.0], "load_end": [1.0]}
     text = sides.markdown(meta | {"machine": run.machine()}, {"tiny": result})
-    assert "| tiny |" in text and "identical" in text and "shared" in text
+    assert "| tiny |" in text and "identical" in text and "otherwise quiet" in text
+    # A load above the cores says the machine was shared, whatever the sentence used to claim.
+    machine = run.machine()
+    load = [2.0 * machine["cores"]]
+    busy = meta | {"load_start": load, "load_end": load, "machine": machine}
+    assert "**the machine was shared**" in sides.markdown(busy, {"tiny": result})
 
 
 def test_compare_mesa_runs_both_models() -> None:
