@@ -35,6 +35,7 @@ import pandas as pd
 from sim import PeaceModel
 from sim.engine.params import ModelParams
 from sim.experiments.report import md_table
+from sim.outputs.atomic import write_text
 from sim.rules import galtung, sigmoid
 from sim.scenario.loader import load_scenario
 
@@ -263,9 +264,7 @@ def main() -> None:
     ]
     out = "\n".join(text)
     if args.out:
-        tmp = args.out.with_suffix(".tmp")
-        tmp.write_text(out, encoding="utf-8")
-        tmp.replace(args.out)
+        write_text(out, args.out)
     print(out)
 
 

@@ -26,6 +26,7 @@ import pandas as pd
 
 from sim import PeaceModel
 from sim.experiments.report import md_table
+from sim.outputs.atomic import write_text
 from sim.scenario.loader import load_scenario
 
 SCENARIOS = ("tuzla", "map", "seoul_pyongyang", "croatia_twinnings")
@@ -160,9 +161,7 @@ def main() -> None:
     ]
     out = "\n".join(text)
     if args.out:
-        tmp = args.out.with_suffix(".tmp")
-        tmp.write_text(out, encoding="utf-8")
-        tmp.replace(args.out)
+        write_text(out, args.out)
     print(out)
 
 
