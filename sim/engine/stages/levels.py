@@ -77,16 +77,14 @@ def side_excess(world: World, state: State) -> np.ndarray:
 
 
 def pair_excess(world: World, state: State) -> np.ndarray:
-    """(R, K, K) violence across a divide between two countries above the usual: each side's
-    excess (:func:`side_excess`) averaged over the pair's sides."""
+    """(R, K, K) violence across a divide between two countries above the usual: the excess of
+    the pair's side that suffers most (:func:`side_excess`, ``rules.lederach.divide_violence``)."""
     g, k = world.groups, world.n_countries
     r = state.cities.D.shape[0]
     if not g.pair_rows.size:
         return np.zeros((r, k, k))
     side = side_excess(world, state)
-    pair = group_sum(np.take(side, g.pair_cols, axis=1), g.pair_rows, k * k)
-    sides = g.pair_sides
-    return np.divide(pair, sides, out=np.zeros_like(pair), where=sides > 0).reshape(r, k, k)
+    return lederach.divide_violence(side, g.pair_rows, g.pair_cols, k * k).reshape(r, k, k)
 
 
 def violence_steps(
