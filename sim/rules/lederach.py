@@ -9,8 +9,8 @@ sustained cross-divide trust eases national hostility a little each month, and c
 events (an alliance dissolved) harden it. National hostility is a slow part B (scripted
 summits, spill-up, events) plus a violence part V that relaxes toward the level the current
 violence across a divide (the excess of the side that suffers most) sets and fades when it
-ends (ODD 7.7). National hostility feeds
-cultural violence and shuts gates (``galtung`` and ``gates``).
+ends (ODD 7.7). National hostility feeds cultural violence and shuts gates (``galtung`` and
+``gates``).
 """
 
 from __future__ import annotations
