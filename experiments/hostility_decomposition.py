@@ -12,6 +12,12 @@ under violence"):
     .venv/bin/python experiments/hostility_decomposition.py --seeds 30
     .venv/bin/python experiments/hostility_decomposition.py --ties towns
     .venv/bin/python experiments/hostility_decomposition.py --seeds 30 --recipe
+    .venv/bin/python experiments/hostility_decomposition.py --seeds 30 --periods
+
+``--periods`` prints, per window (1999, the outbreak, 2002, the intifada's end, 2006, the
+2009-01 Gaza war), the median over seeds of hostility H, its base B and violence part V, each
+side's excess over its usual level and the pair's excess E that V reads (issue15.md,
+"hostility4").
 
 ``--recipe`` prints ``alliances.suspend_violence``'s calibration recipe: the 10th percentile
 over the seeds of each seed's 2007-2012 peak of the MAP members' violence above the usual.
@@ -58,8 +64,17 @@ def hostility_parts(world, state, co) -> dict[str, np.ndarray]:
     return dict(
         spill_up=base1 - base0, violence_rise=rise, violence_fade=fade,
         violence_part=lederach.violence_part(part0, rise, fade, base1),
-        excess=levels.pair_excess(world, state),
+        excess=levels.pair_excess(world, state), base=base1,
+        side=levels.side_excess(world, state),
     )  # fmt: skip
+
+
+def pair_sides(world, i: int, j: int) -> dict[str, int]:
+    """The sides (violence groups) of the country pair (i, j), keyed by their country code."""
+    g, k, c = world.groups, world.n_countries, world.n_communities
+    cols = g.pair_cols[g.pair_rows == i * k + j].tolist()
+    names = list(world.country_index)
+    return {names[col // c]: col for col in cols}
 
 
 def member_excess(world, state, members: np.ndarray) -> np.ndarray:
@@ -122,6 +137,7 @@ def decompose(seed: int, which: str = "pair", countries: tuple[str, str] = ("IL"
     i, j = (w0.country_index[c] for c in countries)
     sel = tracked_ties(model, which)
     members = w0.alliances[0].members
+    sides = pair_sides(w0, i, j)
 
     def now() -> tuple[float, float]:
         return float(state.countries.hostility[0, i, j]), float(state.ties.trust[0, sel].mean())
@@ -152,7 +168,10 @@ def decompose(seed: int, which: str = "pair", countries: tuple[str, str] = ("IL"
         _, tr_lad = now()
         violence.update_cities(world, state, co, month, b.streams)
         h_v, _ = now()
-        h_parts = {k: float(v[0, i, j]) for k, v in hostility_parts(world, state, co).items()}
+        raw = hostility_parts(world, state, co)
+        side = raw.pop("side")
+        side_excess = {f"excess_{c}": float(side[0, g]) for c, g in sides.items()}
+        h_parts = {k: float(v[0, i, j]) for k, v in raw.items()}
         steps = ("spill_up", "violence_rise", "violence_fade")
         levels.update_levels(world, state, co, month)
         h_lv, _ = now()
@@ -168,6 +187,7 @@ def decompose(seed: int, which: str = "pair", countries: tuple[str, str] = ("IL"
                 h_violence=h_parts["violence_rise"] + h_parts["violence_fade"],
                 h_alliance=h_al - h_lv, h_rest=h_lv - h_v - sum(h_parts[k] for k in steps),
                 violence_part=h_parts["violence_part"], excess=h_parts["excess"],
+                base=h_parts["base"], **side_excess,
                 member_excess=float(member_excess(world, state, members)[0]),
                 trust=tr1, t_events=tr_ev - tr0, t_delivery=tr_del - tr_ev,
                 t_projects=tr_proj - tr_del, **{f"t_{k}": v for k, v in parts.items()},
@@ -200,6 +220,28 @@ def summary(frames: dict[int, pd.DataFrame], window: tuple[str, str] = WINDOW) -
     return pd.DataFrame(out)
 
 
+PERIODS = {  # the windows issue15.md's "hostility4" section reads
+    "1999": ("1999-01", "1999-12"),
+    "2000-10..12": ("2000-10", "2000-12"),
+    "2002": ("2002-01", "2002-12"),
+    "2004-10..2005-01": ("2004-10", "2005-01"),
+    "2006": ("2006-01", "2006-12"),
+    "2009-01": ("2009-01", "2009-01"),
+}
+
+
+def periods(frames: dict[int, pd.DataFrame]) -> pd.DataFrame:
+    """Median over seeds of each window's mean of hostility H, its base B and violence part V,
+    each side's excess and the pair's excess E."""
+    cols = ["hostility", "base", "violence_part"]
+    cols += [c for c in next(iter(frames.values())).columns if c.startswith("excess")]
+    rows = {}
+    for name, (a, b) in PERIODS.items():
+        means = [df[(df.date >= a) & (df.date <= b)][cols].mean() for df in frames.values()]
+        rows[name] = pd.DataFrame(means).median()
+    return pd.DataFrame(rows).T
+
+
 def suspension_recipe(frames: dict[int, pd.DataFrame], q: float = 10.0) -> float:
     """``alliances.suspend_violence``'s recipe: the ``q``-th percentile over seeds of each
     seed's 2007-2012 peak of the MAP members' violence above their usual level."""
@@ -213,6 +255,7 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, default=30)
     ap.add_argument("--ties", choices=("pair", "towns"), default="pair")
     ap.add_argument("--recipe", action="store_true", help="print suspend_violence's recipe")
+    ap.add_argument("--periods", action="store_true", help="print H, B, V and excess by window")
     args = ap.parse_args()
     frames = {s: decompose(s, args.ties) for s in range(args.seeds)}
     if args.recipe:
@@ -220,6 +263,8 @@ def main() -> None:
               f"{suspension_recipe(frames):.4f}")  # fmt: skip
     table = summary(frames)
     pd.set_option("display.width", 200)
+    if args.periods:
+        print(periods(frames).to_string(float_format="{:.4f}".format))
     print(table.describe().T[["50%", "min", "max"]].to_string(float_format="{:.5f}".format))
     for col in ("first_active", "first_suspended"):
         print(col, table[col].value_counts().to_dict())

@@ -514,15 +514,21 @@ def test_hostility_rules_stay_in_the_unit_interval(
     months: int,
 ) -> None:
     """Hostility's rules keep it in [0, 1] without NaN with their coefficients anywhere in
-    range, ends too: the split, the violence part's rise and fade over several months, the
-    dissolution shock and spill-up."""
+    range, ends too: the split, the violence across the divide (the side that suffers most),
+    the violence part's rise and fade over several months, the dissolution shock and
+    spill-up."""
     from sim.rules import lederach
 
     h = np.full((2, 2), hostility)
     has = np.array([[False, True], [True, False]])
     base, part = lederach.split(h, part_share * h)
     assert np.allclose(base + part, h) and (base >= 0).all() and (part >= 0).all()
-    excess = np.full((2, 2), float(np.mean(side)))
+    # The two sides of the pair (0, 1): rows 1 and 2 of the flattened 2 x 2 table.
+    excess = lederach.divide_violence(
+        np.array(side), np.array([1, 2, 1, 2]), np.array([0, 0, 1, 1]), 4
+    ).reshape(2, 2)
+    assert np.isfinite(excess).all() and excess[0, 1] == excess[1, 0] == max(side)
+    assert excess[0, 0] == excess[1, 1] == 0.0
     for _ in range(months):
         base = lederach.spill_up(base, np.full((2, 2), trust_), has, spill, 0.5)
         rise = lederach.violence_rise(base, excess, has, gain, half_life)

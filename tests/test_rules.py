@@ -416,6 +416,27 @@ def test_lederach_metrics_and_spill_up() -> None:
     assert host[0, 1] == pytest.approx(0.8 * (1 - 0.1 * 0.4))
 
 
+def test_divide_violence_is_what_the_side_that_suffers_most_suffers() -> None:
+    """E of a pair is the largest excess among its sides, per replicate: a war on one side is
+    not halved by calm on the other (the mean over sides was); a pair without sides gets 0."""
+    # Three countries: sides 0 (country 0) and 1 (country 1) face each other; country 2 has none.
+    k = 3
+    rows = np.array([0 * k + 1, 1 * k + 0, 0 * k + 1, 1 * k + 0])
+    cols = np.array([0, 0, 1, 1])
+    side = np.array([[0.08, 0.0, 0.5], [0.01, 0.03, 0.0]])  # (R=2, G=3); side 2 is in no pair
+    e = lederach.divide_violence(side, rows, cols, k * k).reshape(2, k, k)
+    assert e[:, 0, 1].tolist() == e[:, 1, 0].tolist() == [0.08, 0.03]
+    assert (e[:, 0, 2] == 0).all() and (e[:, 2, 1] == 0).all()
+    assert (np.diagonal(e, 0, 1, 2) == 0).all()
+    # No sides at all: zeros of the table's shape.
+    none = lederach.divide_violence(side, np.zeros(0, int), np.zeros(0, int), k * k)
+    assert none.shape == (2, k * k) and not none.any()
+    # Through the violence part: the one-sided war lifts V by the suffering side's excess.
+    base, has = np.full((k, k), 0.85), np.ones((k, k), bool)
+    rise = lederach.violence_rise(base, e[0], has, 1.0, 1.0)
+    assert rise[0, 1] == pytest.approx(0.5 * 0.08 * 0.15)
+
+
 def test_alliance_lifecycle() -> None:
     from sim.engine.params import AllianceParams
 

@@ -284,7 +284,8 @@ class LederachParams:
         1.0, 0, 10, "share of the gap to 1 per unit of excess D",
         "004:174-176, 1085-1089; each public by the violence it suffers (Jaeger et al. 2012; "
         "Berrebi and Klor 2008): hostility's violence part relaxes toward min(this x E, 1) x "
-        "(1 - B), E the sides' mean D above the usual (ODD 7.7); size assumed before any run",
+        "(1 - B), E the D above the usual of the side that suffers most (ODD 7.7); size "
+        "assumed before any run",
     )  # fmt: skip
     hostility_half_life: float = param(
         1.0, 0.1, 120, "months",

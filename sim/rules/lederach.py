@@ -8,8 +8,9 @@ per country, keeps the hostility gate open longer (``gates``). Bottom-up change 
 sustained cross-divide trust eases national hostility a little each month, and cross-divide
 events (an alliance dissolved) harden it. National hostility is a slow part B (scripted
 summits, spill-up, events) plus a violence part V that relaxes toward the level the current
-violence across a divide sets and fades when it ends (ODD 7.7). National hostility feeds
-cultural violence and shuts gates (``galtung`` and ``gates``).
+violence across a divide (the excess of the side that suffers most) sets and fades when it
+ends (ODD 7.7). National hostility feeds cultural violence and shuts gates (``galtung`` and
+``gates``).
 """
 
 from __future__ import annotations
@@ -64,6 +65,26 @@ def split(hostility: np.ndarray, part: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return base, hostility - base
 
 
+def divide_violence(
+    side_excess: np.ndarray, pair_rows: np.ndarray, pair_cols: np.ndarray, n_pairs: int
+) -> np.ndarray:
+    """E: the violence across each divide, the excess of the side that suffers most,
+    ``E_ab = max over the pair's sides s of E_s``.
+
+    ``side_excess`` (..., G) is each side's mean excess over its usual level; side
+    ``pair_cols[m]`` belongs to the pair in row ``pair_rows[m]`` of a flattened (K x K) country
+    table with ``n_pairs`` rows. Returns (..., n_pairs), 0 for a pair without sides. Each public
+    hardens with the violence it suffers (Jaeger et al. 2012; Sharvit et al. 2015), and one
+    side's hardening is enough to harden the relation: a war on one side is not diluted by calm
+    on the other, as a mean over the sides would dilute it (ODD 8).
+    """
+    side = np.asarray(side_excess, dtype=np.float64)
+    out = np.zeros((n_pairs, *side.shape[:-1]))
+    # The excess is >= 0, so a pair without sides keeps 0.
+    np.maximum.at(out, pair_rows, np.moveaxis(np.take(side, pair_cols, axis=-1), -1, 0))
+    return np.moveaxis(out, 0, -1)
+
+
 def violence_rise(
     base: np.ndarray,
     excess: np.ndarray,
@@ -75,9 +96,10 @@ def violence_rise(
     ``V* = min(gain x E, 1) x (1 - B)`` is the level the violence across a divide holds
     hostility at and ``k = 1 - 2^(-1 / half_life)`` the monthly share of the way to it.
 
-    ``excess`` E (..., K, K) is the mean over the pair's sides of the violence each side
-    suffers above its usual level (Jaeger et al. 2012: each public radicalises with the
-    violence it suffers); ``V*`` never exceeds the gap ``1 - B``, so H stays in [0, 1].
+    ``excess`` E (..., K, K) is the violence above the usual level that the pair's side which
+    suffers most suffers (:func:`divide_violence`; Jaeger et al. 2012: each public radicalises
+    with the violence it suffers); ``V*`` never exceeds the gap ``1 - B``, so H stays in
+    [0, 1].
     """
     target = np.minimum(gain * np.where(has_divide, excess, 0.0), 1.0) * (1.0 - base)
     return fade_rate(half_life) * target

@@ -64,23 +64,27 @@ def hostility_after_spill_up(
     )
 
 
-def pair_excess(world: World, state: State) -> np.ndarray:
-    """(R, K, K) violence across a divide between two countries above the usual: for each
-    side (a community's divided cities in one country) the mean over its cities of the excess
-    of D over the city's usual level (``rules.displacement.excess``, as flight reads it),
-    averaged over the pair's sides."""
-    g, k, c = world.groups, world.n_countries, state.cities
-    r = c.D.shape[0]
-    if not g.pair_rows.size:
-        return np.zeros((r, k, k))
+def side_excess(world: World, state: State) -> np.ndarray:
+    """(R, G) each side's violence above the usual: the mean over a side's cities (one
+    community's divided cities in one country) of the excess of D over the city's usual level
+    (``rules.displacement.excess``, as flight reads it)."""
+    g, c = world.groups, state.cities
     member = g.violence_group >= 0
     excess = np.compress(member, displacement.excess(c.D, c.usual_D), axis=1)
     by_group = group_sum(excess, g.violence_group[member], g.n_violence_groups)
     cities = g.side_cities
-    side = np.divide(by_group, cities, out=np.zeros_like(by_group), where=cities > 0)
-    pair = group_sum(np.take(side, g.pair_cols, axis=1), g.pair_rows, k * k)
-    sides = g.pair_sides
-    return np.divide(pair, sides, out=np.zeros_like(pair), where=sides > 0).reshape(r, k, k)
+    return np.divide(by_group, cities, out=np.zeros_like(by_group), where=cities > 0)
+
+
+def pair_excess(world: World, state: State) -> np.ndarray:
+    """(R, K, K) violence across a divide between two countries above the usual: the excess of
+    the pair's side that suffers most (:func:`side_excess`, ``rules.lederach.divide_violence``)."""
+    g, k = world.groups, world.n_countries
+    r = state.cities.D.shape[0]
+    if not g.pair_rows.size:
+        return np.zeros((r, k, k))
+    side = side_excess(world, state)
+    return lederach.divide_violence(side, g.pair_rows, g.pair_cols, k * k).reshape(r, k, k)
 
 
 def violence_steps(
