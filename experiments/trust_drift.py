@@ -60,7 +60,7 @@ def _floor(model: PeaceModel) -> np.ndarray:
         np.take(hostility, t.pair),
     )
     if hasattr(trust, "floor"):  # the anchored rule (trust4)
-        f = trust.floor(*args, s.ties.start_trust[0], s.ties.start_openness[0])
+        f = trust.floor(*args, s.ties.start_trust[0], s.ties.start_baseline[0], co.trust.baseline)
     else:
         f = trust.baseline(*args, co.trust.baseline)
     return np.maximum(s.ties.memory[0], f)
@@ -139,12 +139,10 @@ def loop_gain(name: str) -> pd.DataFrame:
     mean_c = 0.5 * (c0[t.src] + c0[t.dst])
     t0 = np.asarray(w.initial_ties["trust"], float)
     anchored = hasattr(trust, "floor")
-    if anchored:  # floor = T0 (1 - mean C)(1 - H) / ((1 - mean C0)(1 - H0))
-        d_floor = np.where(mean_c < 1, t0 / np.maximum(1.0 - mean_c, 1e-12), 0.0)
-        floor0 = t0
-    else:  # floor = b0 (1 - mean C)(1 - H)
-        d_floor = tp.baseline * (1.0 - h0)
-        floor0 = tp.baseline * (1.0 - mean_c) * (1.0 - h0)
+    # floor = b0 (1 - mean C)(1 - H), anchored (trust4) or not (main), + T0 - its start value
+    # when anchored: its slope in the ends' mean C is b0 (1 - H) either way.
+    d_floor = tp.baseline * (1.0 - h0)
+    floor0 = t0 if anchored else tp.baseline * (1.0 - mean_c) * (1.0 - h0)
     # The shock: trust rests at F d / (d + s D (1 - d)); on main D is the ends' D, here the
     # excess over the usual level, 0 at the start (one-sided, like D's anchor).
     d0 = w.context(w.initial_cities["D"][None], 0.0)[0]

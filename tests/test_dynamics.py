@@ -639,12 +639,6 @@ def test_hostility_decomposition_adds_up_and_violence_hardens_through_the_intifa
     assert row.t_mediation > 0 > row.t_violence  # talks build, violence erodes
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with the anchored start (start3) the Palestinian towns' D ebbs after the intifada "
-    "only to about 0.29 (0.20 before it), so the excess over the usual level, and the violence "
-    "part it sustains, stays at about half its peak through 2006 (docs/validation/issue15.md)",
-)
 def test_the_intifadas_hostility_fades_after_the_ceasefire() -> None:
     """After the 2005 ceasefire the intifada's part of hostility fades: a year on, little of its
     peak is left (Jaeger et al. 2012). The fading rule itself is unit-tested (test_rules); this
