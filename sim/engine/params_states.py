@@ -20,13 +20,7 @@ class TrustParams:
     failure: float = param(0.15, 0, 1, "share", "assumption: broken commitments cost more")
     decay: float = param(0.02, 0, 1, "per month", "004:1279-1281 one-off activity decays")
     baseline: float = param(
-        0.3,
-        0,
-        1,
-        "trust",
-        "assumption: trust without contact or hostility; a tie's no-contact floor moves from its "
-        "encoded starting trust by b0 times the change of (1 - mean C)(1 - hostility) since the "
-        "start (rules.trust.floor, trust4)",
+        0.3, 0, 1, "trust", "assumption: moves a tie's anchored no-contact floor (trust.floor)"
     )
     memory_gain: float = param(
         0.3, 0, 1, "share", "004:3769-3777 Sarajevo still remembers Barcelona"

@@ -6,8 +6,8 @@ summed over the few mediation triples in numpy); successes ``outcome x taken + c
 (``outcome`` the share of the offer that is humanitarian or peace work); ``trust.update`` with
 the ladder's floor share ``1 - ceremonial_floor [ceremonial]`` of ``trust.floor`` and decay
 ``decay x institution(stage)``; the violence shock ``trust.violence_shock`` with the larger
-violence of the ends (``venue.exposure`` on mediated ties) and the clip; then
-``trust.remember`` with forgetting ``memory_decay x (ceremonial_fade if ceremonial else
+violence above the usual level of the ends (``venue.exposure`` on mediated ties) and the clip;
+then ``trust.remember`` with forgetting ``memory_decay x (ceremonial_fade if ceremonial else
 institution(stage))``, the intensity, the last contact and the age. :func:`successes` computes
 the successes, numpy the power ``(1 - success)^successes`` (its SIMD ``**`` can differ from
 libm's in the last bit), :func:`update` all the rest in one pass. Same operations, same order:
