@@ -87,7 +87,8 @@ def member_excess(world, state, members: np.ndarray) -> np.ndarray:
 def trust_parts(world, state, co, month: Month) -> dict[str, np.ndarray]:
     """(R, E) change of every tie's trust by each step of ``stages.trust`` (numpy path)."""
     t, ties, tp, r = world.ties, state.ties, co.trust, state.ties.trust.shape[0]
-    cultural, exposure = world.context(state.cities.C, 0.0), world.context(state.cities.D, 0.0)
+    cultural = world.context(state.cities.C, 0.0)
+    exposure = world.context(displacement.excess(state.cities.D, state.cities.usual_D), 0.0)
     t0 = ties.trust
     t1 = t0 * (1.0 - (1.0 - month.taken) * month.has_offer * co.proposals.decline_cost)
     t2, mediated = trust.mediation(
@@ -105,9 +106,10 @@ def trust_parts(world, state, co, month: Month) -> dict[str, np.ndarray]:
     on = world.groups.on_ladder & co.switches.ladder
     ceremonial = ladder_rules.ceremonial(month.ladder_stage, ties.benefit, on, lp.fall_benefit)
     kept = ladder_rules.institution(month.ladder_stage, lp.institution)
-    floor = (1.0 - lp.ceremonial_floor * ceremonial) * trust.baseline(
+    floor = (1.0 - lp.ceremonial_floor * ceremonial) * trust.floor(
         np.take(cultural, t.src, axis=1), np.take(cultural, t.dst, axis=1),
-        np.take(state.countries.hostility.reshape(r, -1), t.pair, axis=1), tp.baseline,
+        np.take(state.countries.hostility.reshape(r, -1), t.pair, axis=1),
+        ties.start_trust, ties.start_baseline, tp.baseline,
     )  # fmt: skip
     t3 = 1.0 - (1.0 - t2) * (1.0 - tp.success) ** (outcome * month.taken + month.completed)
     t4 = t3 * (1.0 - tp.failure) ** month.interrupted

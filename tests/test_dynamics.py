@@ -640,14 +640,6 @@ def test_hostility_decomposition_adds_up_and_violence_hardens_through_the_intifa
     assert row.t_mediation > 0 > row.t_violence  # talks build, violence erodes
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="seed 0, with E the side that suffers most (hostility4): the Palestinian side's "
-    "excess over its usual level ebbs from 0.077 (2005-01) only to 0.006-0.026 in 2006, and the "
-    "2005-02 ceasefire summit doubles the gap 1 - B (0.15 -> 0.30) that V is a share of, so V "
-    "in 2006 is 0.003-0.0076, up to 60% of its intifada peak 0.0128 (docs/validation/issue15.md, "
-    "'hostility4')",
-)
 def test_the_intifadas_hostility_fades_after_the_ceasefire() -> None:
     """After the 2005 ceasefire the intifada's part of hostility fades: a year on, little of its
     peak is left (Jaeger et al. 2012). The fading rule itself is unit-tested (test_rules); this

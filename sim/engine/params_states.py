@@ -19,7 +19,9 @@ class TrustParams:
     success: float = param(0.05, 0, 1, "share", "004:3217-3231 agreeing once is a base for later")
     failure: float = param(0.15, 0, 1, "share", "assumption: broken commitments cost more")
     decay: float = param(0.02, 0, 1, "per month", "004:1279-1281 one-off activity decays")
-    baseline: float = param(0.3, 0, 1, "trust", "assumption: trust without contact or hostility")
+    baseline: float = param(
+        0.3, 0, 1, "trust", "assumption: moves a tie's anchored no-contact floor (trust.floor)"
+    )
     memory_gain: float = param(
         0.3, 0, 1, "share", "004:3769-3777 Sarajevo still remembers Barcelona"
     )

@@ -17,6 +17,7 @@ import numpy as np
 from sim.engine import windows
 from sim.engine.coefficients import Coefficients
 from sim.engine.world import World
+from sim.rules import trust
 
 # Project status codes in the activity log.
 ACTIVE, COMPLETED, INTERRUPTED = 0, 1, 2
@@ -96,6 +97,10 @@ class TieState:
     benefit: np.ndarray  # mutual benefit: moving average of joint outcomes
     months_up: np.ndarray  # months in a row fit to climb a stage
     months_down: np.ndarray  # months in a row without mutual benefit
+    # The encoded start that anchors the no-contact floor (rules.trust.floor): starting trust
+    # and the baseline b0 (1 - mean C)(1 - hostility) at the encoded C and hostility.
+    start_trust: np.ndarray
+    start_baseline: np.ndarray
 
 
 @dataclass
@@ -187,6 +192,8 @@ class State:
                 benefit=np.zeros((r, e)),
                 months_up=np.zeros((r, e), dtype=np.int64),
                 months_down=np.zeros((r, e), dtype=np.int64),
+                start_trust=_rows(world.initial_ties["trust"], r),
+                start_baseline=_start_baseline(world, co, r),
             ),
             projects=Projects(
                 row=np.full((r, e), -1, dtype=np.int64),
@@ -219,6 +226,19 @@ class State:
                 if value.dtype.kind == "f":
                     out[f"{type(group).__name__}.{f.name}"] = value
         return out
+
+
+def _start_baseline(world: World, co: Coefficients, r: int) -> np.ndarray:
+    """(R, E) each tie's ``rules.trust.baseline`` at the encoded C and hostility."""
+    cultural = world.context(_rows(world.initial_cities["C"], r), 0.0)
+    hostility = _rows(world.initial_countries["hostility"].reshape(-1), r)
+    t = world.ties
+    return trust.baseline(
+        np.take(cultural, t.src, axis=1),
+        np.take(cultural, t.dst, axis=1),
+        np.take(hostility, t.pair, axis=1),
+        co.trust.baseline,
+    )
 
 
 class ProjectLog:

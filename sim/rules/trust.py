@@ -2,13 +2,14 @@
 
 Success builds trust toward 1, failure cuts it (broken commitments cost more than kept ones
 earn), and without contact trust decays toward a floor: the larger of the tie's memory (past
-cooperation is remembered, 004:3769-3777, and the memory itself fades over decades) and a
-baseline that national hostility and cultural violence depress. A success is a delivered
-outcome (aid or peace work delivered, a project completed), not an accepted offer. A mediator
-with trust above a threshold on both sides lifts the parties' trust each month of active
-mediation (004:3143-3157, 3801-3807). Cross-divide trust falls with the direct violence a tie
-is exposed to; a tie a mediator carries meets at a neutral venue abroad and is exposed to only
-part of the violence at home (``sim.rules.venue``).
+cooperation is remembered, 004:3769-3777, and the memory itself fades over decades) and the
+tie's encoded starting trust, moved by as much as national hostility and cultural violence
+have moved the baseline since the start (:func:`floor`): a divide does not harden by itself.
+A success is a delivered outcome (aid or peace work delivered, a project completed), not an
+accepted offer. A mediator with trust above a threshold on both sides lifts the parties' trust
+each month of active mediation (004:3143-3157, 3801-3807). Cross-divide trust falls with the
+direct violence above the usual level a tie is exposed to; a tie a mediator carries meets at a
+neutral venue abroad and is exposed to only part of the violence at home (``sim.rules.venue``).
 """
 
 from __future__ import annotations
@@ -23,8 +24,29 @@ Coefficient = float | np.ndarray
 def baseline(
     cultural_src: np.ndarray, cultural_dst: np.ndarray, hostility: np.ndarray, b0: Coefficient
 ) -> np.ndarray:
-    """Trust a tie drifts to without contact: lower where culture and states are hostile."""
+    """``b0 (1 - mean C of the ends)(1 - hostility)``: what culture and states let trust be."""
     return b0 * (1.0 - 0.5 * (cultural_src + cultural_dst)) * (1.0 - hostility)
+
+
+def floor(
+    cultural_src: np.ndarray,
+    cultural_dst: np.ndarray,
+    hostility: np.ndarray,
+    start_trust: np.ndarray,
+    start_baseline: np.ndarray,
+    b0: Coefficient,
+) -> np.ndarray:
+    """The trust a tie drifts to without contact, anchored at its encoded start:
+    ``T0 + baseline - baseline_0`` in [0, 1], ``baseline_0`` the baseline at the encoded C and
+    hostility.
+
+    At the encoded start the floor is the tie's starting trust (what the baseline does not
+    explain of it persists, as ``galtung.anchors`` keeps the start of D, S and C), so a divide
+    hardens only when hostility or cultural violence rise above their starting level, and eases
+    when they fall, by as much as the baseline moves.
+    """
+    now = baseline(cultural_src, cultural_dst, hostility, b0)
+    return np.clip(start_trust + now - start_baseline, 0.0, 1.0)
 
 
 def update(
@@ -48,8 +70,8 @@ def update(
     """
     trust = 1.0 - (1.0 - trust) * (1.0 - success) ** successes
     trust = trust * (1.0 - failure) ** failures
-    floor = np.maximum(memory, floor_baseline)
-    trust = trust - (trust - floor) * decay * (1.0 - contact)
+    low = np.maximum(memory, floor_baseline)
+    trust = trust - (trust - low) * decay * (1.0 - contact)
     return np.clip(trust, 0.0, 1.0)
 
 
@@ -73,8 +95,9 @@ def violence_shock(
     trust: np.ndarray, cross_divide: np.ndarray, violence: np.ndarray, shock: Coefficient
 ) -> np.ndarray:
     """Cross-divide trust falls in proportion to the direct violence the tie is exposed to:
-    ``trust (1 - shock x violence x cross_divide)``, where ``violence`` is the larger D of the
-    ends, times ``1 - venue_shield`` for a tie a mediator carried this month (``venue``)."""
+    ``trust (1 - shock x violence x cross_divide)``, where ``violence`` is the larger direct
+    violence above the usual level of the ends (``displacement.excess``), times ``1 -
+    venue_shield`` for a tie a mediator carried this month (``venue``)."""
     return trust * (1.0 - shock * violence * cross_divide)
 
 

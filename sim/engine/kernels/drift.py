@@ -4,10 +4,10 @@ The numpy form, per tie: the refused share's cost ``trust (1 - (1 - taken) [offe
 decline_cost)``; mediation ``trust + min(lift, 1) (1 - trust)`` (``trust.mediation``, its lift
 summed over the few mediation triples in numpy); successes ``outcome x taken + completed``
 (``outcome`` the share of the offer that is humanitarian or peace work); ``trust.update`` with
-the ladder's floor share ``1 - ceremonial_floor [ceremonial]`` of ``trust.baseline`` and decay
+the ladder's floor share ``1 - ceremonial_floor [ceremonial]`` of ``trust.floor`` and decay
 ``decay x institution(stage)``; the violence shock ``trust.violence_shock`` with the larger
-violence of the ends (``venue.exposure`` on mediated ties) and the clip; then
-``trust.remember`` with forgetting ``memory_decay x (ceremonial_fade if ceremonial else
+violence above the usual level of the ends (``venue.exposure`` on mediated ties) and the clip;
+then ``trust.remember`` with forgetting ``memory_decay x (ceremonial_fade if ceremonial else
 institution(stage))``, the intensity, the last contact and the age. :func:`successes` computes
 the successes, numpy the power ``(1 - success)^successes`` (its SIMD ``**`` can differ from
 libm's in the last bit), :func:`update` all the rest in one pass. Same operations, same order:
@@ -34,7 +34,8 @@ def _successes_loop(offer, offer_total, taken, completed, out):  # noqa: ANN001,
 
 def _trust_loop(  # noqa: ANN202, PLR0913, PLR0915 - numba loop
     trust, taken, has_offer, decline, lift, has_lift, grow, interrupted, held, standing, stage,
-    benefit, on, src, dst, pair, cultural, hostility, violence, b0, decay, institution,
+    benefit, on, src, dst, pair, cultural, hostility, violence, b0, start_trust,
+    start_baseline, decay, institution,
     ceremonial_floor, ceremonial_fade, fall_benefit, memory_decay, mediated, has_mediated,
     shield, cross_divide, shock, memory, completed, gain, intensity, intensity_decay, cap,
     accepted, step, last_contact, age, trust_out, memory_out, intensity_out, last_contact_out,
@@ -54,9 +55,12 @@ def _trust_loop(  # noqa: ANN202, PLR0913, PLR0915 - numba loop
             ceremonial = on[r, e] and stage[r, e] == 0 and benefit[r, e] < fall_benefit[r]
             kept = 1.0 - institution[r] * stage[r, e] / 3
             floor_share = 1.0 - ceremonial_floor[r] * (1.0 if ceremonial else 0.0)
+            # The floor anchored at the encoded start (trust.floor).
             cultural_mean = 0.5 * (cultural[r, s] + cultural[r, d])
-            baseline = b0[r] * (1.0 - cultural_mean) * (1.0 - hostility[r, pair[e]])
-            floor = floor_share * baseline
+            now = b0[r] * (1.0 - cultural_mean) * (1.0 - hostility[r, pair[e]])
+            anchored = start_trust[r, e] + now - start_baseline[r, e]
+            anchored = min(max(anchored, 0.0), 1.0)
+            floor = floor_share * anchored
             stand = 1.0 if standing[r, e] else 0.0
             contact = stand if stand >= share else share
             value = 1.0 - (1.0 - value) * grow[r, e]
@@ -135,7 +139,8 @@ def update(
         per_replicate(1.0 - np.asarray(tp.failure), r), per_tie(standing, r, e),
         month.ladder_stage, ties.benefit, per_tie(on, r, e), world_ties.src, world_ties.dst,
         world_ties.pair, cultural, hostility, violence,
-        per_replicate(tp.baseline, r), per_replicate(tp.decay, r),
+        per_replicate(tp.baseline, r), ties.start_trust, ties.start_baseline,
+        per_replicate(tp.decay, r),
         per_replicate(lp.institution, r), per_replicate(lp.ceremonial_floor, r),
         per_replicate(lp.ceremonial_fade, r), per_replicate(lp.fall_benefit, r),
         per_replicate(tp.memory_decay, r),

@@ -12,14 +12,16 @@ from sim.engine.kernels import drift as drift_loops
 from sim.engine.month import Month
 from sim.engine.state import State
 from sim.engine.world import World
-from sim.rules import HUM, PEACE, fused, ladder, trust, venue
+from sim.rules import HUM, PEACE, displacement, fused, ladder, trust, venue
 
 
 def update_trust(world: World, state: State, co: Coefficients, month: Month) -> None:
     """One month of trust, memory and contact on every tie."""
     t, ties, tp, r = world.ties, state.ties, co.trust, state.ties.trust.shape[0]
     cultural = world.context(state.cities.C, 0.0)
-    violence = world.context(state.cities.D, 0.0)
+    # Trust feels violence above the city's usual level: the encoded starting trust already
+    # bears the violence the place has long lived with (rules.trust.floor's anchor).
+    violence = world.context(displacement.excess(state.cities.D, state.cities.usual_D), 0.0)
     if fused.wanted(ties.trust.size):  # the same arithmetic in loops (sim.engine.kernels)
         _update_fused(world, state, co, month, (cultural, violence))
         return
@@ -65,6 +67,8 @@ def update_trust(world: World, state: State, co: Coefficients, month: Month) -> 
         _drift_and_shocks,
         trust_now,
         ties.memory,
+        ties.start_trust,
+        ties.start_baseline,
         outcome * month.taken + month.completed,
         month.interrupted,
         contact,
@@ -135,6 +139,8 @@ def _update_fused(
 def _drift_and_shocks(
     trust_now: np.ndarray,
     memory: np.ndarray,
+    start_trust: np.ndarray,
+    start_baseline: np.ndarray,
     successes: np.ndarray,
     failures: np.ndarray,
     contact: np.ndarray,
@@ -152,15 +158,19 @@ def _drift_and_shocks(
 ) -> np.ndarray:
     """Success, failure and drift to the floor, then the violence shock, for a block of ties.
 
-    ``cultural`` and ``violence`` are per actor (R, A), ``hostility`` per country pair;
-    ``kept`` scales each tie's decay (its ladder stage), ``floor_share`` its baseline (a
-    ceremonial tie's is lower). A tie a mediator carried this month (``mediated``) met at a
-    neutral venue abroad and feels only part of the violence at its ends (``rules.venue``).
+    ``cultural`` and ``violence`` (direct violence above the usual level) are per actor (R, A),
+    ``hostility`` per country pair; ``kept`` scales each tie's decay (its ladder stage),
+    ``floor_share`` its no-contact floor (a ceremonial tie's is lower), which is anchored at the
+    tie's ``start_trust`` and ``start_baseline`` (``trust.floor``). A tie a mediator carried this
+    month (``mediated``) met at a neutral venue abroad and feels only part of the violence at its
+    ends (``rules.venue``).
     """
-    floor = floor_share * trust.baseline(
+    floor = floor_share * trust.floor(
         np.take(cultural, src, axis=1),
         np.take(cultural, dst, axis=1),
         np.take(hostility, pair, axis=1),
+        start_trust,
+        start_baseline,
         tp.baseline,
     )
     trust_now = trust.update(
