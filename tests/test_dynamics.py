@@ -306,6 +306,30 @@ def test_a_siege_month_moves_people_out() -> None:
 SIEGE_METRICS = ("needs", "structural_violence", "capacity", "population", "positive_peace")
 
 
+def _first_month_excess(name: str) -> tuple[pd.Series, pd.Series]:
+    """(encoded D, E in the first month) per city id; E = D - U as the first month's rules read
+    it (the stage moves U toward D after reading it, so the update is inverted)."""
+    model = PeaceModel(name, seed=0, horizon=1, params=QUIET)
+    c = model.batch.state.cities
+    start = c.D[0].copy()
+    model.step()
+    rate = float(np.asarray(model.batch.co.displacement.usual_rate).ravel()[0])
+    usual = (c.usual_D[0] - rate * c.D[0]) / (1.0 - rate)
+    ids = [str(i) for i in model.world.actors.ids[: model.world.n_cities]]
+    return pd.Series(start, index=ids), pd.Series(displacement.excess(c.D[0], usual), index=ids)
+
+
+def test_a_city_that_starts_at_war_is_at_war() -> None:
+    """The usual level starts at what a city's structure sustains without events, not at the
+    encoded D: two_cities encodes Eastville's first-year war in its start (D 0.35, the east's
+    drivers sustain about 0.17), so Eastville is at war (E above the 0.1 of UCDP's war) in the
+    first month. A province whose encoded D its drivers explain is at its usual level."""
+    _, E = _first_month_excess("two_cities")
+    assert E["eastville"] > 0.1
+    _, E = _first_month_excess("seoul_pyongyang")
+    assert E["seoul"] == 0.0 and E["kp_provinces"] == 0.0
+
+
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     pressure=st.floats(0.01, 5.0),

@@ -65,10 +65,11 @@ def update_cities(
     )  # fmt: skip
     if month.step == 0:  # what persists of the encoded start (rules.galtung.anchors)
         c.anchor = start_anchors(c, terms, cross, g)
-        # The usual violence: what the city's structure sustains without events, or the
-        # encoded start if higher, so that settling into its own level is not a war.
+        # The usual violence is what the city's structure sustains without events (the level
+        # D's one-sided anchor ebbs toward), not the encoded D: a war under way at the start is
+        # a war from the first month, and settling into the city's own level is not one.
         calm = (*terms[:7], np.zeros_like(c.pressure), *terms[8:])
-        c.usual_D = np.maximum(c.D, galtung.targets(*calm, c.anchor, g)[0])
+        c.usual_D = galtung.targets(*calm, c.anchor, g)[0]
     d_star, s_star, c_star = galtung.targets(*terms, c.anchor, g)
     # Small monthly shocks: standard normals scaled by the noise level, for D, S and C, from
     # the replicate's own noise stream (a fixed (3, n) a month: the same shocks under any policy).
