@@ -87,14 +87,15 @@ def update_cities(
     c.C = galtung.relax(c.C, c_star, g.rate_C, noise[:, 2] * g.rate_C / _faster(g.rate_D, g.rate_C))
     needs_star = galtung.needs_target(c.D, c.S, share, c.capacity, hum_r, g, c.anchor[3])
     c.needs = galtung.relax(c.needs, needs_star, g.rate_N, 0.0)
-    # Violence destroys capacity and completed assets; peace lets capacity recover.
-    c.capacity = recovery.capacity_update(
-        c.capacity, c.D, c.cohesion, dev_r, c.participation, co.recovery
-    )
-    c.stock[DEV] = recovery.destroy(c.stock[DEV], c.D, co.recovery.damage)
-    # People flee violence above their city's usual level and come back when it ebbs.
-    dp = co.displacement
+    # War is violence above the city's usual level: it stops recovery, destroys capacity and
+    # completed assets, and drives people out; everyday violence does none of these.
     E = displacement.excess(c.D, c.usual_D)
+    c.capacity = recovery.capacity_update(
+        c.capacity, E, c.cohesion, dev_r, c.participation, co.recovery
+    )
+    c.stock[DEV] = recovery.destroy(c.stock[DEV], E, co.recovery.damage)
+    # People flee war and come back when it ebbs.
+    dp = co.displacement
     c.population, c.fled = displacement.flows(
         c.population, c.fled, E, c.capacity, dp.outflow, dp.return_rate
     )
