@@ -219,11 +219,14 @@ NEW_THAT_FAIL = {
 # Branch start3: abc_social_renewal_strengthens_cohesion holds in the first 10 seeds and in 77%
 # of 30 (was 83%).
 # Branch trust4: it fails in both now (NO_LONGER_HOLD).
+# of 30 (was 83%). Branch recovery3 (war, not everyday violence, stops recovery): it holds in
+# 90% of 30 (median gap 0.0209), so it is no longer pinned here.
 FAIL_ONLY_IN_30_SEEDS: dict[str, set[str]] = {}
 # And the other way. With common random numbers abc_visibly_better_living_conditions held in
 # exactly 80% of the record's 30 seeds and in fewer of the first 10; since branch start3 it
-# fails in both (73% of 30, 50% of 10; NEW_THAT_FAIL).
-HOLD_ONLY_IN_30_SEEDS: dict[str, set[str]] = {}
+# fails in both (73% of 30, 50% of 10; NEW_THAT_FAIL). Branch recovery3: it holds again in
+# exactly 80% of 30 (median gap 0.0261) and still fails in the first 10.
+HOLD_ONLY_IN_30_SEEDS: dict[str, set[str]] = {"tuzla": {"abc_visibly_better_living_conditions"}}
 
 
 @pytest.mark.parametrize("name", REAL)

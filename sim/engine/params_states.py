@@ -187,7 +187,7 @@ class GaltungParams:
 
 @dataclass
 class RecoveryParams:
-    """Capacity: destroyed by violence, recovered by itself in peace, faster with aid (ODD 7.6)."""
+    """Capacity: war (E = D - U above the usual level) destroys it and stops its recovery."""
 
     rate: float = param(
         0.006,
@@ -198,13 +198,16 @@ class RecoveryParams:
         "peace, without aid; the gap to full capacity halves in about 10-15 years at middling "
         "cohesion (0.006 x 0.8 a month: a half-life of about 12 years)",
     )
-    cohesion_floor: float = param(
-        0.5,
-        0,
+    war_stop: float = param(
+        0.1,
+        0.001,
         1,
-        "share",
-        "004:3610-3614 cohesive Tuzla: a divided city recovers at this share of a cohesive "
-        "one's speed (assumption)",
+        "excess violence E",
+        "recovery x max(0, 1 - E / this): stops in a war (Chen et al. 2008); UCDP's war, 1,000 "
+        "deaths a year in 10 million, D scale: 0.8 sqrt(1/65); set in recovery2, kept (ODD 8)",
+    )
+    cohesion_floor: float = param(
+        0.5, 0, 1, "share", "004:3610-3614 a divided city recovers at this share (assumption)"
     )
     aid_gain: float = param(
         2.0,
@@ -215,16 +218,13 @@ class RecoveryParams:
         "development stock (response about 0.5) doubles the speed of recovery",
     )
     damage: float = param(
-        0.05,
+        0.058,
         0,
         1,
-        "per month at D = 1, times D^2",
-        "CIA World Factbook (2014): Bosnia's war cut production by 80% in 1992-1995 (about 42 "
-        "months at D about 0.8: 0.05 x 0.64 a month leaves a quarter); Collier 1999: a typical "
-        "civil war lowers growth by about 2.2 points a year (0.05 x 0.2^2 a month is 2.4% a "
-        "year). Violence destroys capacity and completed assets (the development stock) at "
-        "this rate x D^2; linear in D (0.02 x D, before) destroyed too much in everyday "
-        "violence and too little in a war",
+        "per month at E = 1, times E^2",
+        "CIA World Factbook 2014: Bosnia's production fell 80% in 42 months at D 0.8 from 0.05 "
+        "(E 0.75: a quarter left); Collier 1999: E 0.15 destroys 1.6% a year, recovery stopped. "
+        "Capacity and completed assets; read D^2 (0.05) before recovery3 (ODD 8)",
     )
     depreciation: float = param(
         0.002,

@@ -9,9 +9,11 @@ violence, so the rules read the excess of direct violence over the city's usual 
     outflow  = phi E^2 P                     (UNHCR 2004: ~2 of 4.4 million in 3.5 years)
     return   = rho (1 - E)(0.5 + 0.5 K) X    (about half in a decade in good conditions)
     H       <- H (1 - host_leave (1 - E))
-    U       <- U + lambda (D - U)            (starts at the encoded D; half-life ~10 years)
+    U       <- U + lambda (D - U)            (half-life ~10 years)
+    U_0      = what the city's structure sustains without events (its no-event D target)
 
-so war empties a city, and when it ends people come back even to a city with everyday crime.
+so war empties a city, and when it ends people come back even to a city with everyday crime. U_0
+is not the encoded D: a war under way at the start is a war (E > 0 from the first month).
 """
 
 from __future__ import annotations

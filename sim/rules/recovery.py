@@ -1,18 +1,21 @@
-"""Capacity: violence destroys it, peace lets it recover by itself, aid speeds the recovery.
+"""Capacity: war destroys it and stops its recovery; in peace it recovers by itself, faster with
+aid.
 
-Collier (1999) finds civil war lowers growth and leaves incomes lower; after it, economies
-recover, quickly after long wars, and Chen, Loayza and Reynal-Querol (2008) find recovery is
-the norm once peace lasts. Collier and Hoeffler (2004) find aid raises post-conflict growth,
-most when capacity to absorb it has recovered. So (ODD 7.6):
+Collier (1999) finds civil war lowers growth by about 2.2 points a year and that economies
+recover after it; Chen, Loayza and Reynal-Querol (2008) find recovery is the norm once the war
+ends and peace lasts; Cerra and Saxena (2008) find output rebounds after civil wars, but not
+all the way. Collier and Hoeffler (2004) find aid raises post-conflict growth. War, not a city's
+everyday violence, is what stops recovery and destroys: the rules read the excess of direct
+violence over the city's usual level, ``E = max(D - U, 0)`` (``sim.rules.displacement``), as
+flight does (ODD 7.6):
 
-    K <- K + r_K (1 - D)(c0 + (1 - c0) cohesion)(1 + g_aid r_dev)(1 - K)
-           - dep (1 - ownership x participation) K - delta_K D^2 K
+    K <- K + r_K max(0, 1 - E / e_stop)(c0 + (1 - c0) cohesion)(1 + g_aid r_dev)(1 - K)
+           - dep (1 - ownership x participation) K - delta_K E^2 K
 
 where ``r_dev`` is the response of the city's development effect stock (``sim.rules.money``).
-Without aid a city recovers slowly, never collapses; war stops recovery and destroys capacity,
-and destroys completed assets (the development stock) at the same rate. Destruction grows with
-the square of violence, like flight (``sim.rules.displacement``): a month of war destroys far
-more than a month of everyday violence.
+Without aid a city recovers slowly, never collapses; at its usual violence it recovers at
+peace-time speed; a war (E at or above ``e_stop``) stops recovery, and destroys capacity and
+completed assets (the development stock) with the square of E.
 """
 
 from __future__ import annotations
@@ -22,22 +25,30 @@ import numpy as np
 Coefficient = float | np.ndarray
 
 
+def recovering(E: np.ndarray, stop: Coefficient) -> np.ndarray:
+    """``max(0, 1 - E / e_stop)``: the share of peace-time recovery speed left at excess
+    violence ``E``: 1 at the usual level, 0 in a war."""
+    return np.clip(1.0 - E / np.maximum(stop, 1e-9), 0.0, 1.0)
+
+
 def capacity_update(
     capacity: np.ndarray,
-    D: np.ndarray,
+    E: np.ndarray,
     cohesion: np.ndarray,
     dev_response: np.ndarray,
     participation: np.ndarray,
     p,
 ) -> np.ndarray:
-    """One month of capacity, in [0, 1]; ``p`` is a RecoveryParams."""
-    speed = p.rate * (1.0 - D) * (p.cohesion_floor + (1.0 - p.cohesion_floor) * cohesion)
+    """One month of capacity, in [0, 1]; ``E`` is the excess violence over the city's usual
+    level (``displacement.excess``) and ``p`` a RecoveryParams."""
+    cohesive = p.cohesion_floor + (1.0 - p.cohesion_floor) * cohesion
+    speed = p.rate * recovering(E, p.war_stop) * cohesive
     growth = speed * (1.0 + p.aid_gain * dev_response) * (1.0 - capacity)
     depreciation = p.depreciation * (1.0 - p.ownership * participation) * capacity
-    damage = p.damage * D * D * capacity
+    damage = p.damage * E * E * capacity
     return np.clip(capacity + growth - depreciation - damage, 0.0, 1.0)
 
 
-def destroy(stock: np.ndarray, D: np.ndarray, damage: Coefficient) -> np.ndarray:
-    """Completed assets destroyed by violence: ``Z (1 - delta_K D^2)``."""
-    return stock * (1.0 - damage * D * D)
+def destroy(stock: np.ndarray, E: np.ndarray, damage: Coefficient) -> np.ndarray:
+    """Completed assets destroyed by war: ``Z (1 - delta_K E^2)``."""
+    return stock * (1.0 - damage * E * E)

@@ -65,10 +65,11 @@ def update_cities(
     )  # fmt: skip
     if month.step == 0:  # what persists of the encoded start (rules.galtung.anchors)
         c.anchor = start_anchors(c, terms, cross, g)
-        # The usual violence: what the city's structure sustains without events, or the
-        # encoded start if higher, so that settling into its own level is not a war.
+        # The usual violence is what the city's structure sustains without events (the level
+        # D's one-sided anchor ebbs toward), not the encoded D: a war under way at the start is
+        # a war from the first month, and settling into the city's own level is not one.
         calm = (*terms[:7], np.zeros_like(c.pressure), *terms[8:])
-        c.usual_D = np.maximum(c.D, galtung.targets(*calm, c.anchor, g)[0])
+        c.usual_D = galtung.targets(*calm, c.anchor, g)[0]
     d_star, s_star, c_star = galtung.targets(*terms, c.anchor, g)
     # Small monthly shocks: standard normals scaled by the noise level, for D, S and C, from
     # the replicate's own noise stream (a fixed (3, n) a month: the same shocks under any policy).
@@ -86,14 +87,15 @@ def update_cities(
     c.C = galtung.relax(c.C, c_star, g.rate_C, noise[:, 2] * g.rate_C / _faster(g.rate_D, g.rate_C))
     needs_star = galtung.needs_target(c.D, c.S, share, c.capacity, hum_r, g, c.anchor[3])
     c.needs = galtung.relax(c.needs, needs_star, g.rate_N, 0.0)
-    # Violence destroys capacity and completed assets; peace lets capacity recover.
-    c.capacity = recovery.capacity_update(
-        c.capacity, c.D, c.cohesion, dev_r, c.participation, co.recovery
-    )
-    c.stock[DEV] = recovery.destroy(c.stock[DEV], c.D, co.recovery.damage)
-    # People flee violence above their city's usual level and come back when it ebbs.
-    dp = co.displacement
+    # War is violence above the city's usual level: it stops recovery, destroys capacity and
+    # completed assets, and drives people out; everyday violence does none of these.
     E = displacement.excess(c.D, c.usual_D)
+    c.capacity = recovery.capacity_update(
+        c.capacity, E, c.cohesion, dev_r, c.participation, co.recovery
+    )
+    c.stock[DEV] = recovery.destroy(c.stock[DEV], E, co.recovery.damage)
+    # People flee war and come back when it ebbs.
+    dp = co.displacement
     c.population, c.fled = displacement.flows(
         c.population, c.fled, E, c.capacity, dp.outflow, dp.return_rate
     )
