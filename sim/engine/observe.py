@@ -150,7 +150,8 @@ class Recorder:
         people = c.people  # residents and hosted displaced
         # Weighted means as sum(x w) / sum(w): with x <= 1 the rounded sum never exceeds sum(w),
         # so a mean of indices stays in [0, 1] (normalising w first could give 1 + 2e-16).
-        people_total = np.maximum(total(people), 1.0)[:, None]
+        people_sum = total(people)
+        people_total = np.maximum(people_sum, 1.0)[:, None]
         neg, pos, peace = galtung.indices(c.D, c.S, c.C)
         # The WEIGHTED series, each (R, N): summed one at a time, a city row stays in cache
         # (a stacked (R, 10, N) copy and its product do not at 250,000 cities); each row is
@@ -159,14 +160,15 @@ class Recorder:
         series += (c.participation,)
         trust = state.ties.trust
         cross = (month.world or w).cross  # the cross-divide ties active this month
+        weighted = [total(x * people) for x in series]
         columns: list[np.ndarray] = [
             np.full(self.replicates, float(step)),
-            *(total(x * people) / people_total[:, 0] for x in series),
+            *(x / people_total[:, 0] for x in weighted),
             *(total(x) / n for x in series[:3]),
             total(c.displaced),
             total(c.population),
             total(c.fled),
-            *self._headline(series, people),
+            *self._headline(series, people, weighted, people_sum),
             *self._ladder(state.ties),
             average(np.take(trust, cross, axis=1)) if cross.size else np.zeros(self.replicates),
             np.full(self.replicates, float(cross.size)),
@@ -258,12 +260,23 @@ class Recorder:
             return flows
         return _gather(flows, direct, self._direct_runs)
 
-    def _headline(self, series: tuple[np.ndarray, ...], people: np.ndarray) -> list[np.ndarray]:
+    def _headline(
+        self,
+        series: tuple[np.ndarray, ...],
+        people: np.ndarray,
+        weighted: list[np.ndarray],
+        people_sum: np.ndarray,
+    ) -> list[np.ndarray]:
         """Population-weighted means over each headline group's cities (0 for an empty
-        group), in the order of HEADLINE; ``series`` the WEIGHTED series, each (R, N)."""
+        group), in the order of HEADLINE; ``series`` the WEIGHTED series, each (R, N),
+        ``weighted`` their sums weighted by ``people`` over every city, ``people_sum`` its sum."""
         g = self.world.groups
         out = []
         for group, cities in (("recipients", g.recipient_cities), ("divided", g.divided_cities)):
+            if cities.all():  # every city (a synthetic world's groups): the sums just made
+                weight = np.maximum(people_sum, 1e-12)
+                out += [weighted[k] / weight for k in _HEADLINE_ROWS[group]]
+                continue
             w = np.where(cities, people, 0.0)
             weight = np.maximum(total(w), 1e-12)
             out += [total(series[k] * w) / weight for k in _HEADLINE_ROWS[group]]
