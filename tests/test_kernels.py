@@ -128,8 +128,7 @@ def test_the_acceptance_loops_equal_the_numpy_form() -> None:
     }  # fmt: skip
     pp = SimpleNamespace(benefit_dose=rng.uniform(1, 50, (r, 1)), **betas)
     ties = SimpleNamespace(dst=rng.integers(0, a, e), pair=rng.integers(0, k * k, e))
-    trust, intensity = rng.random((r, e)), rng.uniform(0, 3, (r, e))
-    need = rng.random((r, a))  # each actor's: the loops read it at the tie's recipient
+    trust, need, intensity = rng.random((r, e)), rng.random((r, e)), rng.uniform(0, 3, (r, e))
     offer_total = np.where(rng.random((r, e)) < 0.3, 0.0, rng.exponential(5.0, (r, e)))
     mediated = rng.random((r, e)) < 0.2
     people, will = rng.uniform(0, 1e6, (r, a)), rng.random((r, a))
@@ -141,7 +140,7 @@ def test_the_acceptance_loops_equal_the_numpy_form() -> None:
     )  # fmt: skip
     expected_people = np.take(people, ties.dst, axis=1)
     expected = _acceptance(
-        trust, money.dose(offer_total, expected_people), np.take(need, ties.dst, axis=1),
+        trust, money.dose(offer_total, expected_people), need,
         np.take(hostility, ties.pair, axis=1), mediated, np.take(will, ties.dst, axis=1),
         intensity, np.take(vertical, ties.dst, axis=1), **vars(pp),
     )  # fmt: skip

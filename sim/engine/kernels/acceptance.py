@@ -46,7 +46,7 @@ def _logit_loop(  # noqa: ANN202, PLR0913 - numba loop
             if not has_offer[r, e]:
                 continue
             d = dst[e]
-            benefit = need[r, d] * -expm1[i]  # the recipient's need
+            benefit = need[r, e] * -expm1[i]
             contact = intensity[r, e]
             contact = contact if contact <= 1.0 else 1.0
             logit = (
@@ -81,10 +81,8 @@ def probability(
     """((offers,) acceptance probability of each offer, in (replicate, tie) order of
     ``has_offer``; (R, E) the people each tie's offer serves).
 
-    ``need`` (R, A) is each actor's need, read at the tie's recipient inside the loop (no
-    (R, E) gather); ``ties`` has the ties' ``dst`` and country ``pair``; ``per_actor`` is
-    (people (R, A), will (R, A), vertical integration (R, A), hostility by country pair
-    (R, K*K)); ``pp`` the
+    ``ties`` has the ties' ``dst`` and country ``pair``; ``per_actor`` is (people (R, A), will
+    (R, A), vertical integration (R, A), hostility by country pair (R, K*K)); ``pp`` the
     ProposalParams. Ties without an offer need no probability: each value depends on its own
     tie alone, so these are the numpy form's values at ``has_offer``.
     """

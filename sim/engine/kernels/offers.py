@@ -19,14 +19,14 @@ from sim.engine.kernels import compiled, per_replicate, per_tie
 
 
 def _weights_loop(  # noqa: ANN202, PLR0913 - numba loop
-    trust, need, dst, mandate, open_, intensity, threshold, commit_share, stage, stage_weight,
-    src, weight, total,
+    trust, need, mandate, open_, intensity, threshold, commit_share, stage, stage_weight, src,
+    weight, total,
 ):  # fmt: skip
     r_count, e_count = trust.shape
     for r in range(r_count):
         for e in range(e_count):
             committed = 1.0 if intensity[r, e] > threshold[r] else 0.0
-            a = trust[r, e] * max(need[r, dst[e]], 0.05)  # the recipient's need
+            a = trust[r, e] * max(need[r, e], 0.05)
             b = committed * commit_share[r]
             base = (a if a >= b else b) * (1.0 + stage_weight[r] * stage[r, e])
             w0 = base * (mandate[0, e] * (1.0 if open_[0, r, e] else 0.0))
@@ -75,19 +75,17 @@ def weights(
     commit_share: Any,
     stage: np.ndarray,
     stage_weight: Any,
-    ends: tuple[np.ndarray, np.ndarray],
+    src: np.ndarray,
     n_actors: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """((3, R, E) tie weights, (R, A) their sum per provider); ``need`` (R, A) is each actor's
-    need before its floor of 0.05, read at the tie's recipient inside the loop (no (R, E)
-    gather), ``threshold`` the intensity above which a tie counts as committed, ``mandate``
-    (3, 1, E), ``ends`` the ties' (src, dst)."""
-    src, dst = ends
+    """((3, R, E) tie weights, (R, A) their sum per provider); ``need`` is the recipient's need
+    (R, E) before its floor of 0.05, ``threshold`` the intensity above which a tie counts as
+    committed, ``mandate`` (3, 1, E)."""
     r, e = trust.shape
     weight = np.empty((3, r, e))
     total = np.zeros((r, n_actors))
     _weights_kernel()(
-        trust, need, dst, mandate.reshape(3, e), np.broadcast_to(open_, (3, r, e)), intensity,
+        trust, need, mandate.reshape(3, e), np.broadcast_to(open_, (3, r, e)), intensity,
         per_replicate(threshold, r), per_replicate(commit_share, r), per_tie(stage, r, e),
         per_replicate(stage_weight, r), src, weight, total,
     )  # fmt: skip

@@ -40,18 +40,16 @@ def make_offers(
     # A city offers its own resources as far as its leadership wills; other actors in full.
     will = state.actors.will
     resources = state.actors.resources * np.where(world.is_city, will, 1.0)
-    need_actor = world.context(state.cities.needs, 0.5)  # (R, A) the loops read it per tie
+    need = np.take(world.context(state.cities.needs, 0.5), t.dst, axis=1)
     # Committed: recent contact worth more than one full month's three months ago.
     keep = 1.0 - co.trust.intensity_decay
     threshold = keep * keep * keep
     stage = np.where(world.groups.on_ladder & co.switches.ladder, ties.stage, 0)
     # Sanctions let only part of direct humanitarian money through; the rest stays with the
     # provider, like money with no open tie.
-    fast = fused.wanted(month.third_src.size)  # the same arithmetic in loops (sim.engine.kernels)
-    need = None if fast else np.take(need_actor, t.dst, axis=1)  # (R, E) the recipient's need
-    if fast:
+    if fused.wanted(month.third_src.size):  # the same arithmetic in loops (sim.engine.kernels)
         offer, split, offer_total, has_offer, passage = _offers_fused(
-            world, state, co, month, money, resources, need_actor, threshold, stage
+            world, state, co, month, money, resources, need, threshold, stage
         )
     else:
         passage = by_ties(
@@ -83,9 +81,9 @@ def make_offers(
     people = world.context(state.cities.people, REFERENCE_PEOPLE)
     hostility = state.countries.hostility.reshape(r, -1)
     vertical = world.context(month.vertical_city, 0.0)
-    if fast:  # the same arithmetic in loops (sim.engine.kernels)
+    if fused.wanted(has_offer.size):  # the same arithmetic in loops (sim.engine.kernels)
         prob, month.tie_people = acceptance_loops.probability(  # (offers only)
-            ties.trust, offer_total, has_offer, need_actor, ties.intensity,
+            ties.trust, offer_total, has_offer, need, ties.intensity,
             t.mediated & co.levers.mediation, t, (people, will, vertical, hostility), pp,
         )  # fmt: skip
     else:
@@ -117,7 +115,7 @@ def make_offers(
     draws = keyed_uniforms(
         [own.offers for own in streams], world.tie_key, np.empty(has_offer.shape)
     )
-    if fast:  # the same count in loops (sim.engine.kernels)
+    if fused.wanted(has_offer.size):  # the same count in loops (sim.engine.kernels)
         items = np.broadcast_to(pp.items, (r, 1))[:, 0]
         parts, taken, accepted, declined = parts_loops.parts(prob, draws, has_offer, items)
     else:
@@ -152,12 +150,11 @@ def _offers_fused(
     stage: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The offers as in :func:`make_offers`'s numpy form, in the compiled loops of
-    ``sim.engine.kernels.offers``: (offer, split, offer total, has offer, passage); ``need``
-    is each actor's (R, A)."""
+    ``sim.engine.kernels.offers``: (offer, split, offer total, has offer, passage)."""
     t, pp = world.ties, co.proposals
     weight, weight_total = offer_loops.weights(
         state.ties.trust, need, t.mandate, month.open, state.ties.intensity, threshold,
-        pp.commit_share, stage, pp.stage_weight, (t.src, t.dst), world.n_actors,
+        pp.commit_share, stage, pp.stage_weight, t.src, world.n_actors,
     )  # fmt: skip
     share = np.divide(
         resources, weight_total, out=np.zeros_like(weight_total), where=weight_total > 0
