@@ -94,7 +94,7 @@ def markdown(meta: dict[str, Any], res: dict[str, Any]) -> str:
     lines = [
         f"# Where a {meta['cities']:,}-city month goes ({meta['commit']})",
         "",
-        f"{meta['cities']:,} synthetic cities ({'UCLG settings' if meta['uclg'] else 'default'}"
+        f"{meta['cities']:,} synthetic cities ({'UCLG' if meta['uclg'] else 'default'}"
         f" generator settings; {res['ties']:,} ties), {meta['warm']} warm-up months, then "
         f"{meta['months']} timed months and {meta['months']} months under cProfile. "
         f"{meta['cpus']} CPUs; load average {meta['load_before'][0]:.1f} at the start and "
