@@ -162,7 +162,8 @@ def run_projects(
     month.completed = _mask(live[completed], dev_offer.shape)
     month.interrupted = _mask(live[interrupted], dev_offer.shape)
     month.ended_programme = ended_programme
-    month.projects_active = np.count_nonzero(pj.row >= 0, axis=-1)
+    # (the live projects that did not end: count_nonzero along the ties would sum a copy)
+    month.projects_active = np.bincount(r_of[~ended], minlength=shape[0])
 
 
 def _whole_months(u: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
