@@ -35,10 +35,11 @@ def coerce(value: Any, cls: type) -> Any:
         return value
     if isinstance(value, Mapping):
         kwargs = {}
+        defaults = cls()  # once: each group's default, not a whole new cls() per field
         for f in dataclasses.fields(cls):
             if f.name in value:
                 sub = value[f.name]
-                default = getattr(cls(), f.name)
+                default = getattr(defaults, f.name)
                 kwargs[f.name] = (
                     coerce(sub, type(default)) if dataclasses.is_dataclass(default) else sub
                 )
