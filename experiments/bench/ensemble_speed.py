@@ -318,6 +318,7 @@ def markdown(r: dict[str, Any], previous: dict[str, Any] | None = None) -> str:
         f"{m['load_start'][0]:.1f} at the start and {m['load_end'][0]:.1f} at the end, so wall "
         "times carry other people's load; CPU seconds much less.",
         "",
+        *([r["note"], ""] if r.get("note") else []),
         head,
         "| --- " * (head.count("|") - 1) + "|",
         *("| " + " | ".join(row) + " |" for row in rows),
