@@ -40,7 +40,7 @@ BAD = [
     ("cities-every-negative", {"cities_every": -1}, "output.cities_every", "a whole number >= 0"),
     ("cities-max-negative", {"cities_max": -5}, "output.cities_max", "a whole number >= 0"),
     ("cities-every-float", {"cities_every": 1.5}, "output.cities_every", "a whole number >= 0"),
-    ("policy-list", {"policy": ["no_mediator"]}, "policy", "a policy name"),
+    ("policy-list", {"policy": ["no_coordination"]}, "policy", "a policy name"),
     ("scenario-number", {"scenario": 3}, "scenario", "a scenario name"),
     ("synthetic-text", {"scenario": "synthetic", "synthetic": "big"}, "scenario", "a mapping"),
 ]
@@ -94,3 +94,40 @@ def test_good_arguments_still_build() -> None:
     )
     m.run()
     assert len(m.timeseries()) == 6
+
+
+def test_a_loaded_scenario_runs_the_horizon_asked_for() -> None:
+    """``PeaceModel(case, horizon=h)`` and ``Ensemble(case, horizon=h)`` run h months, as the
+    scenario's name does (the horizon used to be dropped for a loaded Scenario), with the
+    same series; the caller's case keeps its own horizon."""
+    import pandas as pd
+
+    from sim.engine.ensemble import Ensemble
+    from sim.scenario.loader import load_scenario
+
+    case = load_scenario("two_cities")
+    own = case.horizon
+    for h in (5, own + 7):
+        by_name = PeaceModel("two_cities", seed=3, horizon=h, cities_every=0).run()
+        by_case = PeaceModel(case, seed=3, horizon=h, cities_every=0).run()
+        assert by_case.horizon == h and len(by_case.timeseries()) == h
+        pd.testing.assert_frame_equal(by_case.timeseries(), by_name.timeseries())
+        ens = Ensemble(case, seeds=[3], horizon=h).run().timeseries()
+        assert len(ens) == h
+    assert case.horizon == own
+
+
+def test_a_loaded_scenario_refuses_another_policy() -> None:
+    """A loaded Scenario carries its policy: asking for another one is an error, not a run of
+    the wrong counterfactual (in PeaceModel and in an Ensemble's policy axis)."""
+    from sim.engine.ensemble import Ensemble
+    from sim.scenario.loader import load_scenario
+
+    case = load_scenario("tuzla", policy="no_abc")
+    assert PeaceModel(case, horizon=2, policy="no_abc").case.policy == "no_abc"
+    assert PeaceModel(case, horizon=2).case.policy == "no_abc"  # the default: its own
+    with pytest.raises(ConfigError) as info:
+        PeaceModel(case, horizon=2, policy="no_coordination")
+    assert info.value.key == "policy"
+    with pytest.raises(ConfigError):
+        Ensemble(case, seeds=[0], policies=["no_abc", "no_coordination"], horizon=2)

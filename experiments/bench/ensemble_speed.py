@@ -222,6 +222,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small sizes (a smoke run)")
     ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--name", default="ensemble_speed", help="the results' file name (no suffix)")
+    ap.add_argument(
+        "--previous", type=Path, help="an earlier run's JSON, quoted beside this one's figures"
+    )
     a = ap.parse_args()
     q = a.quick
     r: dict[str, Any] = {
@@ -284,14 +288,57 @@ def main() -> None:
     r["blocks"] = blocks_gain(200_000 if q else 1_245_901)
     r["machine"]["load_end"] = os.getloadavg()
     a.out.mkdir(parents=True, exist_ok=True)
-    (a.out / "ensemble_speed.json").write_text(json.dumps(r, indent=2) + "\n", encoding="utf-8")
-    md = markdown(r)
-    (a.out / "ensemble_speed.md").write_text(md, encoding="utf-8")
+    from sim.outputs.atomic import write_text
+
+    write_text(json.dumps(r, indent=2) + "\n", a.out / f"{a.name}.json")
+    previous = json.loads(a.previous.read_text(encoding="utf-8")) if a.previous else None
+    md = markdown(r, previous)
+    write_text(md, a.out / f"{a.name}.md")
     print(md)
 
 
-def markdown(r: dict[str, Any]) -> str:
-    """The issue's table from the measurements, with the old engine's figures beside them."""
+def markdown(r: dict[str, Any], previous: dict[str, Any] | None = None) -> str:
+    """The issue's table from the measurements, with the old engine's figures beside them (and
+    an earlier run's, ``previous``, in a column of its own)."""
+    rows = table_rows(r)
+    head = "| work | issue's figure | old engine, measured here | now | target |"
+    if previous is not None:
+        before = {row[0]: row[3] for row in table_rows(previous)}
+        rows = [(a, b, c, before.get(a, ""), d, e) for a, b, c, d, e in rows]
+        head = (
+            f"| work | issue's figure | old engine, measured here | at {previous['commit']} "
+            "| now | target |"
+        )
+    m = r["machine"]
+    lines = [
+        "# Ensemble engine speed",
+        "",
+        f"Commit {r['commit']}, {r['date']}; {m['cpus']} CPUs, Python {m['python']}, numpy "
+        f"{m['numpy']}. The machine is shared with other work: load average "
+        f"{m['load_start'][0]:.1f} at the start and {m['load_end'][0]:.1f} at the end, so wall "
+        "times carry other people's load; CPU seconds much less.",
+        "",
+        *([r["note"], ""] if r.get("note") else []),
+        head,
+        "| --- " * (head.count("|") - 1) + "|",
+        *("| " + " | ".join(row) + " |" for row in rows),
+        "",
+        "The old engine's column: `results/baseline_old_engine.json` (commit 31b0d48, measured "
+        "on this machine before the batched engine, under other helpers' load). 'One by one' "
+        "is the new engine with a batch of one per run, in the same process as the batched "
+        "path.",
+        "",
+        f"Rules over cache-sized blocks of ties (`sim/engine/chunks.py`): the acceptance rule "
+        f"on 1.25 million ties took {r['blocks']['whole_ms']} ms at once and "
+        f"{r['blocks']['blocks_ms']} ms in blocks in this run (the gain depends on how busy "
+        "the memory bus is; over a whole 250,000-city month it was 5-10 %).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def table_rows(r: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
+    """(work, the issue's figure, the old engine's, this run's, the target) for each row."""
     old = json.loads((RESULTS / "baseline_old_engine.json").read_text(encoding="utf-8"))
     v, lhs, sob = r["validate"], r["lhs"], r["sobol"]
     syn = {row["n_cities"]: row for row in r["synthetic"]}
@@ -346,31 +393,7 @@ def markdown(r: dict[str, Any]) -> str:
             new_s = f"{side[n]['new_run_s']} s ({side[n]['new_cpu_s']} s CPU)"
             label = f"... {int(n):,} cities, old and new one after the other, quiet machine"
             rows.append((label, "", old_s, new_s, ""))
-    m = r["machine"]
-    lines = [
-        "# Ensemble engine speed",
-        "",
-        f"Commit {r['commit']}, {r['date']}; {m['cpus']} CPUs, Python {m['python']}, numpy "
-        f"{m['numpy']}. The machine is shared with other work: load average "
-        f"{m['load_start'][0]:.1f} at the start and {m['load_end'][0]:.1f} at the end, so wall "
-        "times carry other people's load; CPU seconds much less.",
-        "",
-        "| work | issue's figure | old engine, measured here | now | target |",
-        "| --- | --- | --- | --- | --- |",
-        *(f"| {a} | {b} | {c} | {d} | {e} |" for a, b, c, d, e in rows),
-        "",
-        "The old engine's column: `results/baseline_old_engine.json` (commit 31b0d48, measured "
-        "on this machine before the batched engine, under other helpers' load). 'One by one' "
-        "is the new engine with a batch of one per run, in the same process as the batched "
-        "path.",
-        "",
-        f"Rules over cache-sized blocks of ties (`sim/engine/chunks.py`): the acceptance rule "
-        f"on 1.25 million ties took {r['blocks']['whole_ms']} ms at once and "
-        f"{r['blocks']['blocks_ms']} ms in blocks in this run (the gain depends on how busy "
-        "the memory bus is; over a whole 250,000-city month it was 5-10 %).",
-        "",
-    ]
-    return "\n".join(lines)
+    return rows
 
 
 if __name__ == "__main__":

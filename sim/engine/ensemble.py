@@ -68,8 +68,9 @@ class Ensemble:
     whose product (policy, then params, then levers, then seed) is the ensemble.
 
     Args:
-        scenario: a scenario name, folder or loaded :class:`Scenario` (``synthetic`` too).
-        horizon: months to run (default: the scenario's own).
+        scenario: a scenario name, folder or loaded :class:`Scenario` (``synthetic`` too; a
+            loaded one carries its policy, the only one besides ``baseline`` it accepts).
+        horizon: months to run (default: the scenario's own), a loaded scenario's too.
         cities_every: record city-level rows every this many months (0 = never).
         cities_max: at most this many cities in the city-level record.
         synthetic: generator knobs when ``scenario == "synthetic"``.

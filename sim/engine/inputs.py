@@ -35,10 +35,11 @@ def coerce(value: Any, cls: type) -> Any:
         return value
     if isinstance(value, Mapping):
         kwargs = {}
+        defaults = cls()  # once: each group's default, not a whole new cls() per field
         for f in dataclasses.fields(cls):
             if f.name in value:
                 sub = value[f.name]
-                default = getattr(cls(), f.name)
+                default = getattr(defaults, f.name)
                 kwargs[f.name] = (
                     coerce(sub, type(default)) if dataclasses.is_dataclass(default) else sub
                 )
@@ -74,8 +75,23 @@ def load_case(
     synthetic: SyntheticSpec | Mapping | None = None,
 ) -> Scenario:
     """The scenario with its policy applied: a loaded one, a name or folder, or ``synthetic``
-    (generated from ``seed``)."""
+    (generated from ``seed``), run for ``horizon`` months (None: the scenario's own).
+
+    A loaded :class:`Scenario` carries its policy already (``policy`` other than the default
+    ``baseline`` must name it: a policy cannot be applied to loaded tables); with a horizon it
+    is a shallow copy that stops at that month, as a loaded scenario's shorter run does (its
+    dates were checked against its own span; a longer run's extra months have no events).
+    """
     if isinstance(scenario, Scenario):
+        if policy not in ("baseline", scenario.policy):
+            from sim.errors import ConfigError
+
+            raise ConfigError(
+                "config", "policy", policy,
+                f"the loaded scenario's own policy {scenario.policy!r} (load it with {policy!r})",
+            )  # fmt: skip
+        if horizon is not None and horizon != scenario.horizon:
+            return dataclasses.replace(scenario, horizon=int(horizon))
         return scenario
     if scenario == "synthetic":
         spec = coerce(synthetic, SyntheticSpec)

@@ -63,12 +63,14 @@ class PeaceModel(mesa.Model):
     and the same outputs as that replicate gets inside any :class:`~sim.engine.ensemble.Ensemble`.
 
     Args:
-        scenario: a scenario name, a scenario folder (``Path``), or a loaded :class:`Scenario`.
+        scenario: a scenario name, a scenario folder (``Path``), or a loaded :class:`Scenario`
+            (which carries its policy: ``policy`` is then its own or the default).
         seed: seed of Mesa's ``model.rng``, from which the run spawns its three random
             streams (violence noise, offers, projects: ``sim.engine.random_streams``); the
             engine draws nothing from ``model.rng`` itself, so an agent's own draws from it
             leave the run's streams as they are.
-        horizon: months to run (default: the scenario's own horizon).
+        horizon: months to run (default: the scenario's own horizon), a loaded
+            :class:`Scenario`'s too.
         policy: a counterfactual from the scenario's ``policies.yaml`` (or ``baseline``).
         params: :class:`ModelParams` or a nested mapping of overrides.
         levers: a mapping of lever values (or a full :class:`Levers`); what you set here wins
