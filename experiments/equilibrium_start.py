@@ -34,8 +34,7 @@ import pandas as pd
 
 from sim import PeaceModel
 from sim.engine.params import ModelParams
-from sim.experiments.report import md_table
-from sim.outputs.atomic import write_text
+from sim.experiments.report import md_table, publish
 from sim.rules import galtung, sigmoid
 from sim.scenario.loader import load_scenario
 
@@ -262,10 +261,7 @@ def main() -> None:
         "",
         md_table(factors.round(2), 2),
     ]
-    out = "\n".join(text)
-    if args.out:
-        write_text(out, args.out)
-    print(out)
+    publish(text, args.out)
 
 
 if __name__ == "__main__":

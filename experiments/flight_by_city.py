@@ -23,8 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim import PeaceModel
-from sim.experiments.report import md_table
-from sim.outputs.atomic import write_text
+from sim.experiments.report import md_table, publish
 from sim.scenario.loader import load_scenario
 
 SCENARIOS = ("tuzla", "map", "seoul_pyongyang", "croatia_twinnings")
@@ -80,10 +79,7 @@ def main() -> None:
         md_table(wide, 3),
         "",
     ]
-    out = "\n".join(text)
-    if args.out:
-        write_text(out, args.out)
-    print(out)
+    publish(text, args.out)
 
 
 if __name__ == "__main__":

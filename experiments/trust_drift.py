@@ -22,8 +22,7 @@ import numpy as np
 import pandas as pd
 
 from sim import PeaceModel
-from sim.experiments.report import md_table
-from sim.outputs.atomic import write_text
+from sim.experiments.report import md_table, publish
 
 SCENARIOS = ("seoul_pyongyang", "map", "tuzla", "croatia_twinnings")
 PARAMS = {"galtung": {"noise": 0.0}}
@@ -197,10 +196,7 @@ def main() -> None:
         gains = loop_gain(name)
         text += [f"Loop gain C -> floor -> trust -> C and rho(G) with trust, {name}:", ""]
         text += [md_table(gains.round(4), 4), ""]
-    out = "\n".join(text)
-    if args.out:
-        write_text(out, args.out)
-    print(out)
+    publish(text, args.out)
 
 
 if __name__ == "__main__":

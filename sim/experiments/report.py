@@ -154,6 +154,16 @@ def md_table(frame: pd.DataFrame, digits: int = 4) -> str:
     return "\n".join([head, rule, *body]) + "\n"
 
 
+def publish(lines: Sequence[str], out: Path | None) -> str:
+    """Join a diagnostic script's Markdown lines, write them atomically to ``out`` (if given)
+    and print them: the ending every script under ``experiments/`` shares."""
+    text = "\n".join(lines)
+    if out:
+        write_text(text, out)
+    print(text)
+    return text
+
+
 def check_inputs(sweep_dir: Path, outcome: str | None, by: str) -> tuple[pd.DataFrame, str]:
     """The summary and the outcome to rank by, checked before anything is written."""
     from sim.experiments.summary import iter_status
