@@ -17,24 +17,15 @@ import resource
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cli_speed import unpack  # noqa: E402  (the same tree as cli_speed compares)
+
 ROOT = Path(__file__).resolve().parents[2]
 COMMAND = ["scenario=tuzla", "output.progress=false", "output.dashboard=false"]
-
-
-def unpack(ref: str, into: Path) -> Path:
-    """The code at ``ref`` (sim, configs, scenarios) in a folder of its own."""
-    archive = into / "before.tar"
-    with open(archive, "wb") as fh:
-        subprocess.run(["git", "-C", str(ROOT), "archive", ref, "sim", "configs", "scenarios"],
-                       stdout=fh, check=True)  # fmt: skip
-    with tarfile.open(archive) as tar:
-        tar.extractall(into / "before", filter="data")
-    return into / "before"
 
 
 def first_run(code: Path) -> tuple[float, float]:
