@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from sim.scenario.schema import PILLARS, Actor
+from sim.scenario.vocabulary import ACTOR_ZERO_STATE
 
 COMMON_DEFAULTS: dict[str, Any] = {
     "name": None,
@@ -24,17 +25,7 @@ COMMON_DEFAULTS: dict[str, Any] = {
     "risk_tolerance": 1.0,
     "sanction_exempt": False,
     "expertise": 0.0,  # no know-how is assumed unless a scenario encodes it with a source
-    "population": 0.0,
-    "displaced": 0.0,
-    "direct_violence": 0.0,
-    "structural_violence": 0.0,
-    "cultural_violence": 0.0,
-    "needs": 0.0,
-    "capacity": 0.0,
-    "cohesion": 0.0,
-    "participation": 0.0,
-    "will": 0.5,
-    "diversity": 0.0,
+    **ACTOR_ZERO_STATE,
     "represents": 1,
     "fled": 0.0,
 }

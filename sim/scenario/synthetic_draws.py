@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from sim.scenario.vocabulary import ACTOR_ZERO_STATE
+
 # ``spec`` below is a ``sim.scenario.synthetic.SyntheticSpec``; it is typed ``Any`` because
 # that module imports this one (no import circle, even for type checking).
 SyntheticSpec = Any
@@ -181,17 +183,7 @@ def _other(
         "country": country,
         "community": None,
         "level": level,
-        "population": 0.0,
-        "displaced": 0.0,
-        "direct_violence": 0.0,
-        "structural_violence": 0.0,
-        "cultural_violence": 0.0,
-        "needs": 0.0,
-        "capacity": 0.0,
-        "cohesion": 0.0,
-        "participation": 0.0,
-        "will": 0.5,
-        "diversity": 0.0,
+        **ACTOR_ZERO_STATE,
         "resources": resources,
         "mandate_humanitarian": mandate[0],
         "mandate_development": mandate[1],

@@ -15,3 +15,18 @@ ALLIANCE_STATES = ("proposed", "negotiating", "founded", "active", "suspended", 
 MAX_MONEY = 1e12  # units per month (1 unit ~ EUR 1,000): far beyond any real budget
 MAX_PEOPLE = 1e10  # more people than live on Earth
 MAX_HORIZON = 12 * 500
+# An actor's state before a scenario says otherwise: no people, no violence, no needs. The
+# loader's defaults (sim.scenario.actors) and the synthetic generator's non-city actors share it.
+ACTOR_ZERO_STATE = {
+    "population": 0.0,
+    "displaced": 0.0,
+    "direct_violence": 0.0,
+    "structural_violence": 0.0,
+    "cultural_violence": 0.0,
+    "needs": 0.0,
+    "capacity": 0.0,
+    "cohesion": 0.0,
+    "participation": 0.0,
+    "will": 0.5,
+    "diversity": 0.0,
+}
