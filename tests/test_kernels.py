@@ -28,10 +28,7 @@ logging.getLogger("MESA").setLevel(logging.WARNING)
 # Replicates with their own coefficients, switches and levers, in one batch.
 MIXED = [
     Replicate(seed=0),
-    Replicate(
-        seed=11,
-        params={"trust": {"decay": 0.04, "success": 0.08}, "proposals": {"commit_share": 0.3}},
-    ),
+    Replicate(seed=11, params={"trust": {"decay": 0.04}, "proposals": {"commit_share": 0.3}}),
     Replicate(seed=2, params={"proposals": {"items": 7}}),
     Replicate(seed=5, params={"switches": {"gates": False, "ladder": False}}),
     Replicate(seed=7, levers={"mediation": False, "funding_scale": 2.0}),
@@ -167,60 +164,3 @@ def test_the_parts_loops_equal_the_numpy_form(items: list[int]) -> None:
     assert _same(got, expected)
     assert _same(taken, expected / per_replicate)
     assert _same(accepted, expected > 0) and _same(declined, has_offer & (expected == 0))
-
-
-@pytest.mark.parametrize("success", [[0.05, 0.05, 0.05], [0.05, 0.2, 0.0]], ids=["one", "mixed"])
-def test_the_success_power_on_the_ties_with_successes_equals_the_numpy_form(
-    success: list[float],
-) -> None:
-    """Trust's power taken only where there are successes (1 elsewhere: ``x^0``) gives the
-    numpy form's full power, bit for bit, with one base for the batch or one per replicate."""
-    from sim.engine.kernels import drift
-
-    rng = np.random.default_rng(11)
-    r, e = 3, 20_000
-    offer = np.where(rng.random((3, r, e)) < 0.3, 0.0, rng.exponential(2.0, (3, r, e)))
-    offer[:, :, :500] = 0.0  # ties without an offer
-    offer_total = offer.sum(axis=0)
-    taken = np.where(offer_total > 0, rng.integers(0, 5, (r, e)) / 4, 0.0)
-    completed = rng.random((r, e)) < 0.05
-    base = 1.0 - np.array(success)[:, None]
-    outcome = np.divide(
-        offer[0] + offer[2], offer_total, out=np.zeros_like(offer_total), where=offer_total > 0
-    )
-    expected = base ** (outcome * taken + completed)
-    values, counts, some = drift.successes(offer, offer_total, taken, completed)
-    got = np.ones((r, e))
-    got[some] = drift.power(base, values, counts)
-    assert 0 < some.sum() < some.size  # both branches
-    assert _same(got, expected)
-
-
-def test_peace_works_saturation_on_the_dosed_ties_equals_the_numpy_form() -> None:
-    """Delivery's ``expm1`` taken only on the ties with peace work (``-0.0`` elsewhere) gives
-    the numpy form's trust after peace work, bit for bit."""
-    from sim.engine.kernels import delivery
-    from sim.rules import PEACE, money, nexus
-
-    rng = np.random.default_rng(13)
-    r, e, a = 2, 20_000, 700
-    offer = np.where(rng.random((3, r, e)) < 0.3, 0.0, rng.exponential(2.0, (3, r, e)))
-    offer_total = offer.sum(axis=0)
-    taken = np.where(offer_total > 0, rng.integers(0, 5, (r, e)) / 4, 0.0)
-    dst, carefree = rng.integers(0, a, e), rng.random(e) < 0.5
-    people, trust = rng.uniform(0, 1e5, (r, e)), rng.random((r, e))
-    trust[:, :50] = np.array([0.0, -0.0, 1.0, 0.5, 1e-300])[rng.integers(0, 5, (r, 50))]
-    x_half, gain = rng.uniform(1, 20, (r, 1)), rng.uniform(0.01, 0.5, (r, 1))
-    multiplier, middle = rng.uniform(0.5, 2, (r, a)), rng.random(e) < 0.4
-    *_, (exponent, dosed) = delivery.flows(
-        offer, offer_total, taken, dst, carefree, people, x_half, a
-    )
-    after, _, _ = delivery.peace_trust(
-        trust, (np.expm1(exponent), dosed), gain, multiplier, dst, middle, offer_total > 0, a
-    )
-    dose = money.dose(offer[PEACE] * taken, people)
-    expected = nexus.peace_work_trust(
-        trust, dose, np.take(multiplier, dst, axis=1), gain=gain, x_half=x_half
-    )
-    assert 0 < dosed.sum() < dosed.size  # both branches
-    assert _same(after, expected)

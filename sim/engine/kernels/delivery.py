@@ -8,16 +8,9 @@ middle-range providers summed per recipient. :func:`flows` is the first loop, up
 argument of ``saturation``'s ``expm1`` (which numpy computes: its SIMD ``expm1`` can differ from
 libm's in the last bit); :func:`peace_trust` the second. Each sum adds its terms in tie order
 from zero, as ``np.bincount`` does: identical results (``tests/test_kernels.py``).
-
-``expm1`` is taken only on the ties that carry peace work (at 250,000 cities a quarter carry no
-offer): elsewhere the argument is exactly ``-0.0`` (``-max(0, 0) / x_half``), whose ``expm1`` is
-``-0.0`` (C99 F.9.3.3), which :func:`peace_trust` reads there; each value depends on its own
-element alone, so the compacted array gives the full array's values.
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
@@ -28,10 +21,9 @@ EUR_PER_UNIT_YEAR = 12_000.0  # rules.money.EUR_PER_UNIT_YEAR
 
 def _flows_loop(  # noqa: ANN202, PLR0913 - numba loop
     offer, offer_total, taken, dst, carefree, people, x_half,
-    flows, received, careless, peace_delivered, exponent, dosed,
+    flows, received, careless, peace_delivered, exponent,
 ):  # fmt: skip
     r_count, e_count = offer_total.shape
-    i = 0
     for r in range(r_count):
         for e in range(e_count):
             d, share = dst[e], taken[r, e]
@@ -47,28 +39,17 @@ def _flows_loop(  # noqa: ANN202, PLR0913 - numba loop
             peace = offer[2, r, e]
             peace_delivered[r, e] = (peace / total if total > 0 else 0.0) * share
             dose = peace * share * EUR_PER_UNIT_YEAR / max(people[r, e], 1.0)
-            x = -max(dose, 0.0) / x_half[r]
-            some = x != 0.0 or math.copysign(1.0, x) > 0.0  # all but -0.0 (NaN too)
-            dosed[r, e] = some
-            if some:
-                exponent[i] = x
-                i += 1
-    return i
+            exponent[r, e] = -max(dose, 0.0) / x_half[r]
 
 
 def _peace_trust_loop(  # noqa: ANN202, PLR0913 - numba loop
-    trust, expm1, dosed, gain, multiplier, dst, middle_src, has_offer, after, gained, working
+    trust, expm1, gain, multiplier, dst, middle_src, has_offer, after, gained, working
 ):  # fmt: skip
     r_count, e_count = trust.shape
-    i = 0  # the next value in expm1 (the dosed ties, in order)
     for r in range(r_count):
         for e in range(e_count):
             d = dst[e]
-            saturated = -0.0  # expm1(-0.0)
-            if dosed[r, e]:
-                saturated = expm1[i]
-                i += 1
-            reached = -saturated * gain[r] * multiplier[r, d]
+            reached = -expm1[r, e] * gain[r] * multiplier[r, d]
             before = trust[r, e]
             value = (1.0 - before) * min(reached, 1.0) + before
             after[r, e] = value
@@ -90,25 +71,24 @@ def flows(
     people: np.ndarray,
     x_half: np.ndarray | float,
     n_actors: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """((3, R, E) flows, (3, R, A) money received, (R, A) money from careless providers,
-    (R, E) share of the offer delivered as peace work, ((n,) ``-max(peace dose, 0) / x_half``,
-    the argument of peace work's saturation, at the (R, E) ``dosed`` ties, in order: it is
-    exactly -0.0 at the others)); ``people`` (R, E) are the people each tie's offer serves."""
+    (R, E) share of the offer delivered as peace work, (R, E) ``-max(peace dose, 0) /
+    x_half``: the argument of peace work's saturation); ``people`` (R, E) are the people
+    each tie's offer serves."""
     _, r, e = offer.shape
-    out_flows, peace_delivered, exponent = np.empty(offer.shape), np.empty((r, e)), np.empty(r * e)
-    dosed = np.empty((r, e), dtype=bool)
+    out_flows, peace_delivered, exponent = np.empty(offer.shape), np.empty((r, e)), np.empty((r, e))
     received, careless = np.zeros((3, r, n_actors)), np.zeros((r, n_actors))
-    n = _flows_kernel()(
+    _flows_kernel()(
         offer, offer_total, taken, dst, carefree, people, per_replicate(x_half, r),
-        out_flows, received, careless, peace_delivered, exponent, dosed,
+        out_flows, received, careless, peace_delivered, exponent,
     )  # fmt: skip
-    return out_flows, received, careless, peace_delivered, (exponent[:n], dosed)
+    return out_flows, received, careless, peace_delivered, exponent
 
 
 def peace_trust(
     trust: np.ndarray,
-    expm1: tuple[np.ndarray, np.ndarray],
+    expm1: np.ndarray,
     gain: np.ndarray | float,
     multiplier: np.ndarray,
     dst: np.ndarray,
@@ -117,14 +97,13 @@ def peace_trust(
     n_actors: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """((R, E) trust after peace work, (R, A) its gain summed per recipient over ties from
-    middle-range providers, (R, A) their ties with an offer); ``expm1`` is (``np.expm1`` of
-    :func:`flows`' exponents, its ``dosed`` ties), ``multiplier`` (R, A) the recipient's nexus
-    multiplier."""
+    middle-range providers, (R, A) their ties with an offer); ``expm1`` is ``np.expm1`` of
+    :func:`flows`' exponent, ``multiplier`` (R, A) the recipient's nexus multiplier."""
     r, e = trust.shape
     after = np.empty((r, e))
     gained, working = np.zeros((r, n_actors)), np.zeros((r, n_actors))
     _peace_trust_kernel()(
-        trust, *expm1, per_replicate(gain, r), multiplier, dst, middle_src, has_offer,
+        trust, expm1, per_replicate(gain, r), multiplier, dst, middle_src, has_offer,
         after, gained, working,
     )  # fmt: skip
     return after, gained, working

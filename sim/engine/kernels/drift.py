@@ -12,11 +12,6 @@ institution(stage))``, the intensity, the last contact and the age. :func:`succe
 the successes, numpy the power ``(1 - success)^successes`` (its SIMD ``**`` can differ from
 libm's in the last bit), :func:`update` all the rest in one pass. Same operations, same order:
 identical results (``tests/test_kernels.py``).
-
-The power is taken only where there are successes (at 250,000 cities a quarter of the ties
-carry no offer and have none): ``x^0`` is exactly 1 for every ``x`` (C99 F.9.4.4), so
-:func:`update` reads 1 there, and each power depends on its own element alone, so the
-compacted array gives the full array's values.
 """
 
 from __future__ import annotations
@@ -28,26 +23,18 @@ import numpy as np
 from sim.engine.kernels import compiled, per_replicate, per_tie
 
 
-def _successes_loop(offer, offer_total, taken, completed, out, counts, some):  # noqa: ANN001, ANN202, PLR0913
-    r_count, e_count = some.shape
-    i = 0
+def _successes_loop(offer, offer_total, taken, completed, out):  # noqa: ANN001, ANN202
+    r_count, e_count = out.shape
     for r in range(r_count):
-        first = i
         for e in range(e_count):
             total = offer_total[r, e]
             outcome = (offer[0, r, e] + offer[2, r, e]) / total if total > 0 else 0.0
-            value = outcome * taken[r, e] + (1.0 if completed[r, e] else 0.0)
-            nonzero = value != 0.0  # NaN too: only +0 and -0 have a power of exactly 1
-            some[r, e] = nonzero
-            if nonzero:
-                out[i] = value
-                i += 1
-        counts[r] = i - first
+            out[r, e] = outcome * taken[r, e] + (1.0 if completed[r, e] else 0.0)
 
 
 def _trust_loop(  # noqa: ANN202, PLR0913, PLR0915 - numba loop
-    trust, taken, has_offer, decline, lift, has_lift, grow, some, interrupted, held, standing,
-    stage,    benefit, on, src, dst, pair, cultural, hostility, violence, b0, start_trust,
+    trust, taken, has_offer, decline, lift, has_lift, grow, interrupted, held, standing, stage,
+    benefit, on, src, dst, pair, cultural, hostility, violence, b0, start_trust,
     start_baseline, decay, institution,
     ceremonial_floor, ceremonial_fade, fall_benefit, memory_decay, mediated, has_mediated,
     shield, cross_divide, shock, memory, completed, gain, intensity, intensity_decay, cap,
@@ -55,7 +42,6 @@ def _trust_loop(  # noqa: ANN202, PLR0913, PLR0915 - numba loop
     age_out,
 ):  # fmt: skip
     r_count, e_count = trust.shape
-    i = 0  # the next power in grow (the ties with successes, in order)
     for r in range(r_count):
         for e in range(e_count):
             s, d = src[e], dst[e]
@@ -77,11 +63,7 @@ def _trust_loop(  # noqa: ANN202, PLR0913, PLR0915 - numba loop
             floor = floor_share * anchored
             stand = 1.0 if standing[r, e] else 0.0
             contact = stand if stand >= share else share
-            power = 1.0  # (1 - success)^0
-            if some[r, e]:
-                power = grow[i]
-                i += 1
-            value = 1.0 - (1.0 - value) * power
+            value = 1.0 - (1.0 - value) * grow[r, e]
             value = value * (held[r] if interrupted[r, e] else 1.0)  # (1 - failure)^(0 or 1)
             m = memory[r, e]
             floor = m if m >= floor else floor
@@ -113,37 +95,18 @@ _trust_kernel = compiled(_trust_loop)
 
 def successes(
     offer: np.ndarray, offer_total: np.ndarray, taken: np.ndarray, completed: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The month's successes where there are any: ((n,) the nonzero ones in (replicate, tie)
-    order, (R,) how many each replicate has, (R, E) which ties have them). A tie's successes
-    are the delivered share of humanitarian and peace work plus one for a completed project."""
-    r, e = offer_total.shape
-    out, counts = np.empty(r * e), np.empty(r, dtype=np.int64)
-    some = np.empty((r, e), dtype=bool)
-    _successes_kernel()(offer, offer_total, taken, completed, out, counts, some)
-    return out[: int(counts.sum())], counts, some
-
-
-def power(base: np.ndarray, exponent: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """``base ** exponent`` on :func:`successes`' compacted exponents; ``base`` (R, 1), one per
-    replicate. Each replicate's exponents meet its base as the numpy form broadcasts it (a
-    base repeated along the ties, stride 0; a contiguous array of bases could take numpy's
-    SIMD ``**``, whose last bit can differ): one call when every replicate has the same base,
-    else one per replicate."""
-    column = np.asarray(base, dtype=np.float64).reshape(-1)
-    if (column == column[0]).all():
-        return column[:1] ** exponent
-    out = np.empty_like(exponent)
-    ends = np.cumsum(counts)
-    for r, (start, end) in enumerate(zip((ends - counts).tolist(), ends.tolist(), strict=True)):
-        out[start:end] = column[r : r + 1] ** exponent[start:end]
+) -> np.ndarray:
+    """(R, E) the month's successes: the delivered share of humanitarian and peace work plus
+    one for a completed project."""
+    out = np.empty(offer_total.shape)
+    _successes_kernel()(offer, offer_total, taken, completed, out)
     return out
 
 
 def update(
     ties: Any,
     month: Any,
-    grow: tuple[np.ndarray, np.ndarray],
+    grow: np.ndarray,
     standing: np.ndarray,
     mediation: tuple[np.ndarray | None, np.ndarray | None, Any],
     on: np.ndarray,
@@ -155,15 +118,13 @@ def update(
     """The month's new trust, memory, intensity, last contact and age of ``ties`` (a
     TieState), after refusal, mediation, success, failure, drift and the violence shock.
 
-    ``grow`` is (the power ``(1 - success)^successes`` at the ties with successes, in order,
-    :func:`power`; which ties those are, :func:`successes`): 1 at the others. The failures
-    are the month's ``interrupted`` projects, 0 or 1 per tie, so ``(1 - failure)^failures``
-    is 1 or ``1 - failure`` exactly (IEEE ``pow`` with exponent 0 or 1): no power needed.
-    ``mediation`` is ((R, E) lift or None, (R, E) mediated or None, the decline cost);
-    ``month`` has the offers' taken share, whether there was an offer, completed and
-    interrupted projects, acceptance and the ladder stages; ``world_ties`` the ties' (src,
-    dst, pair, cross divide); ``per_actor`` the (cultural (R, A), hostility by country pair
-    (R, K*K), violence
+    ``grow`` is the power ``(1 - success)^successes``; the failures are the month's
+    ``interrupted`` projects, 0 or 1 per tie, so ``(1 - failure)^failures`` is 1 or ``1 -
+    failure`` exactly (IEEE ``pow`` with exponent 0 or 1): no power needed. ``mediation`` is
+    ((R, E) lift or None, (R, E) mediated or None, the decline cost); ``month`` has the
+    offers' taken share, whether there was an offer, completed and interrupted projects,
+    acceptance and the ladder stages; ``world_ties`` the ties' (src, dst, pair, cross
+    divide); ``per_actor`` the (cultural (R, A), hostility by country pair (R, K*K), violence
     (R, A)) they read.
     """
     r, e = ties.trust.shape
@@ -174,7 +135,7 @@ def update(
     new += [np.empty_like(ties.last_contact), np.empty_like(ties.age)]
     _trust_kernel()(
         ties.trust, month.taken, month.has_offer, per_replicate(decline, r),
-        ties.trust if lift is None else lift, lift is not None, *grow, month.interrupted,
+        ties.trust if lift is None else lift, lift is not None, grow, month.interrupted,
         per_replicate(1.0 - np.asarray(tp.failure), r), per_tie(standing, r, e),
         month.ladder_stage, ties.benefit, per_tie(on, r, e), world_ties.src, world_ties.dst,
         world_ties.pair, cultural, hostility, violence,

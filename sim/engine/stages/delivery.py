@@ -29,7 +29,7 @@ def deliver(world: World, state: State, co: Coefficients, month: Month) -> np.nd
     # providers blind to conflict (``carefree``).
     fast = fused.wanted(month.offer_total.size)  # the per-tie work in loops (sim.engine.kernels)
     if fast:
-        flows, received, careless, month.peace_delivered, (exponent, dosed) = delivery_loops.flows(
+        flows, received, careless, month.peace_delivered, exponent = delivery_loops.flows(
             month.offer, month.offer_total, month.taken, t.dst, t.carefree, month.tie_people,
             co.money.x_half_contact, world.n_actors,
         )  # fmt: skip
@@ -63,7 +63,7 @@ def deliver(world: World, state: State, co: Coefficients, month: Month) -> np.nd
     before = state.ties.trust
     if fast:
         after, gained, working = delivery_loops.peace_trust(
-            before, (np.expm1(exponent), dosed), dp.peace_trust, mult_actor, t.dst, t.middle_src,
+            before, np.expm1(exponent), dp.peace_trust, mult_actor, t.dst, t.middle_src,
             month.has_offer, world.n_actors,
         )  # fmt: skip
         gained, working = gained[:, :n], working[:, :n]

@@ -126,10 +126,8 @@ def _update_fused(
         )  # fmt: skip
     standing = ~t.carries if mediated is None else mediated | ~t.carries
     standing = standing & (co.levers.mediation | world.groups.not_mediation)
-    successes, counts, some = drift_loops.successes(
-        month.offer, month.offer_total, month.taken, month.completed
-    )
-    grow = (drift_loops.power(1.0 - tp.success, successes, counts), some)
+    successes = drift_loops.successes(month.offer, month.offer_total, month.taken, month.completed)
+    grow = (1.0 - tp.success) ** successes
     cultural, violence = context
     drift_loops.update(
         ties, month, grow, standing, (lift, mediated, decline),
