@@ -10,8 +10,15 @@ violence above the usual level of the ends (``venue.exposure`` on mediated ties)
 then ``trust.remember`` with forgetting ``memory_decay x (ceremonial_fade if ceremonial else
 institution(stage))``, the intensity, the last contact and the age. :func:`successes` computes
 the successes, numpy the power ``(1 - success)^successes`` (its SIMD ``**`` can differ from
-libm's in the last bit), :func:`update` all the rest in one pass. Same operations, same order:
-identical results (``tests/test_kernels.py``).
+libm's in the last bit), :func:`update` all the rest: first a short loop that gathers what each
+tie reads at its ends (``trust.baseline`` now, from the ends' cultural violence and the country
+pair's hostility, and the larger violence of the ends), then one pass over the ties. Same
+operations, same order: identical results (``tests/test_kernels.py``).
+
+Why two loops: the ends are actors scattered over megabytes, so each gather waits on memory. A
+short loop keeps many ties' gathers in flight at once; inside the long loop only a tie or two
+fit in the processor's window, and the gathers wait one after another (at 250,000 cities the
+split halves the stage's loop time: ``experiments/bench/results/month_speed_perf250.md``).
 """
 
 from __future__ import annotations
@@ -32,10 +39,22 @@ def _successes_loop(offer, offer_total, taken, completed, out):  # noqa: ANN001,
             out[r, e] = outcome * taken[r, e] + (1.0 if completed[r, e] else 0.0)
 
 
+def _ends_loop(src, dst, pair, cultural, hostility, violence, b0, baseline, exposed):  # noqa: ANN001, ANN202, PLR0913
+    r_count, e_count = baseline.shape
+    for r in range(r_count):
+        for e in range(e_count):
+            s, d = src[e], dst[e]
+            # trust.baseline: b0 (1 - mean C of the ends)(1 - hostility of the country pair)
+            cultural_mean = 0.5 * (cultural[r, s] + cultural[r, d])
+            baseline[r, e] = b0[r] * (1.0 - cultural_mean) * (1.0 - hostility[r, pair[e]])
+            # The larger direct violence above the usual level of the ends.
+            vs, vd = violence[r, s], violence[r, d]
+            exposed[r, e] = vs if vs >= vd else vd
+
+
 def _trust_loop(  # noqa: ANN202, PLR0913, PLR0915 - numba loop
     trust, taken, has_offer, decline, lift, has_lift, grow, interrupted, held, standing, stage,
-    benefit, on, src, dst, pair, cultural, hostility, violence, b0, start_trust,
-    start_baseline, decay, institution,
+    benefit, on, baseline, ends_violence, start_trust, start_baseline, decay, institution,
     ceremonial_floor, ceremonial_fade, fall_benefit, memory_decay, mediated, has_mediated,
     shield, cross_divide, shock, memory, completed, gain, intensity, intensity_decay, cap,
     accepted, step, last_contact, age, trust_out, memory_out, intensity_out, last_contact_out,
@@ -44,7 +63,6 @@ def _trust_loop(  # noqa: ANN202, PLR0913, PLR0915 - numba loop
     r_count, e_count = trust.shape
     for r in range(r_count):
         for e in range(e_count):
-            s, d = src[e], dst[e]
             # The refused share of an offer, then mediation's lift (0 on unmediated ties).
             share = taken[r, e]
             refused = (1.0 - share) * (1.0 if has_offer[r, e] else 0.0)
@@ -56,9 +74,7 @@ def _trust_loop(  # noqa: ANN202, PLR0913, PLR0915 - numba loop
             kept = 1.0 - institution[r] * stage[r, e] / 3
             floor_share = 1.0 - ceremonial_floor[r] * (1.0 if ceremonial else 0.0)
             # The floor anchored at the encoded start (trust.floor).
-            cultural_mean = 0.5 * (cultural[r, s] + cultural[r, d])
-            now = b0[r] * (1.0 - cultural_mean) * (1.0 - hostility[r, pair[e]])
-            anchored = start_trust[r, e] + now - start_baseline[r, e]
+            anchored = start_trust[r, e] + baseline[r, e] - start_baseline[r, e]
             anchored = min(max(anchored, 0.0), 1.0)
             floor = floor_share * anchored
             stand = 1.0 if standing[r, e] else 0.0
@@ -70,8 +86,7 @@ def _trust_loop(  # noqa: ANN202, PLR0913, PLR0915 - numba loop
             value = value - (value - floor) * (decay[r] * kept) * (1.0 - contact)
             value = min(max(value, 0.0), 1.0)
             # The violence shock on cross-divide ties (a mediated tie met at a neutral venue).
-            vs, vd = violence[r, s], violence[r, d]
-            exposed = vs if vs >= vd else vd
+            exposed = ends_violence[r, e]
             if has_mediated and mediated[r, e]:
                 exposed = exposed * (1.0 - shield[r] * 1.0)
             value = value * (1.0 - shock[r] * exposed * (1.0 if cross_divide[e] else 0.0))
@@ -90,6 +105,7 @@ def _trust_loop(  # noqa: ANN202, PLR0913, PLR0915 - numba loop
 
 
 _successes_kernel = compiled(_successes_loop)
+_ends_kernel = compiled(_ends_loop)
 _trust_kernel = compiled(_trust_loop)
 
 
@@ -131,15 +147,19 @@ def update(
     lift, mediated, decline = mediation
     cultural, hostility, violence = per_actor
     decay = per_replicate(tp.intensity_decay, r)
+    baseline, exposed = np.empty((r, e)), np.empty((r, e))
+    _ends_kernel()(
+        world_ties.src, world_ties.dst, world_ties.pair, cultural, hostility, violence,
+        per_replicate(tp.baseline, r), baseline, exposed,
+    )  # fmt: skip
     new = [np.empty_like(a) for a in (ties.trust, ties.memory, ties.intensity)]
     new += [np.empty_like(ties.last_contact), np.empty_like(ties.age)]
     _trust_kernel()(
         ties.trust, month.taken, month.has_offer, per_replicate(decline, r),
         ties.trust if lift is None else lift, lift is not None, grow, month.interrupted,
         per_replicate(1.0 - np.asarray(tp.failure), r), per_tie(standing, r, e),
-        month.ladder_stage, ties.benefit, per_tie(on, r, e), world_ties.src, world_ties.dst,
-        world_ties.pair, cultural, hostility, violence,
-        per_replicate(tp.baseline, r), ties.start_trust, ties.start_baseline,
+        month.ladder_stage, ties.benefit, per_tie(on, r, e), baseline, exposed,
+        ties.start_trust, ties.start_baseline,
         per_replicate(tp.decay, r),
         per_replicate(lp.institution, r), per_replicate(lp.ceremonial_floor, r),
         per_replicate(lp.ceremonial_fade, r), per_replicate(lp.fall_benefit, r),
