@@ -3,12 +3,18 @@
 The numpy form: the offer as a dose ``money.dose(offer total, people)``, the expected benefit
 ``need x saturation(dose, benefit_dose)`` and ``proposals.acceptance_probability``'s logit with
 the recipient's will and vertical integration and the country pair's hostility gathered per tie.
-:func:`exponent` is the first loop, up to ``saturation``'s ``expm1``; :func:`minus_logit` the
-second, up to the sigmoid's ``exp``. Both run on the ties with an offer only (a quarter of the
-ties carry none and need no probability). numpy computes ``expm1`` and ``exp`` (its SIMD
-versions can differ from libm's in the last bit; each value depends on its element alone, so a
-compacted array gives the full array's values), and ``1 / (1 + exp(-logit))`` is the sigmoid.
-Same operations, same order: identical results (``tests/test_kernels.py``).
+The first loop gathers what each offer reads at its recipient and its country pair and goes up
+to ``saturation``'s ``expm1``; the second up to the sigmoid's ``exp``. Both work on the ties
+with an offer only (a quarter of the ties carry none and need no probability). numpy computes
+``expm1`` and ``exp`` (its SIMD versions can differ from libm's in the last bit; each value
+depends on its element alone, so a compacted array gives the full array's values), and ``1 /
+(1 + exp(-logit))`` is the sigmoid. Same operations, same order: identical results
+(``tests/test_kernels.py``).
+
+The recipients are scattered over megabytes, so each gather waits on memory: they all run in
+the short first loop, which keeps many ties' gathers in flight (in the long second loop only a
+tie or two would fit in the processor's window; measured on a 250,000-city month's inputs,
+``experiments/bench/results/month_speed_perf250.md``).
 """
 
 from __future__ import annotations
@@ -22,21 +28,28 @@ from sim.engine.kernels import compiled, per_replicate, per_tie
 EUR_PER_UNIT_YEAR = 12_000.0  # rules.money.EUR_PER_UNIT_YEAR
 
 
-def _exponent_loop(offer_total, has_offer, people, dst, benefit_dose, tie_people, out):  # noqa: ANN001, ANN202
+def _exponent_loop(  # noqa: ANN202, PLR0913 - numba loop
+    offer_total, has_offer, people, dst, benefit_dose, hostility, pair, will, vertical,
+    tie_people, out, offer_hostility, offer_will, offer_vertical,
+):  # fmt: skip
     r_count, e_count = tie_people.shape
     i = 0
     for r in range(r_count):
         for e in range(e_count):
-            p = people[r, dst[e]]
+            d = dst[e]
+            p = people[r, d]
             tie_people[r, e] = p
             if has_offer[r, e]:  # only an offer is accepted or not
                 dose = offer_total[r, e] * EUR_PER_UNIT_YEAR / max(p, 1.0)
                 out[i] = -max(dose, 0.0) / benefit_dose[r]
+                offer_hostility[i] = hostility[r, pair[e]]
+                offer_will[i] = will[r, d]
+                offer_vertical[i] = vertical[r, d]
                 i += 1
 
 
 def _logit_loop(  # noqa: ANN202, PLR0913 - numba loop
-    trust, expm1, has_offer, need, hostility, pair, mediated, will, dst, intensity, vertical,
+    trust, expm1, has_offer, need, hostility, mediated, will, intensity, vertical,
     b0, b_trust, b_benefit, b_hostility, b_mediator, b_will, b_intensity, b_vertical, out,
 ):  # fmt: skip
     r_count, e_count = has_offer.shape
@@ -45,7 +58,6 @@ def _logit_loop(  # noqa: ANN202, PLR0913 - numba loop
         for e in range(e_count):
             if not has_offer[r, e]:
                 continue
-            d = dst[e]
             benefit = need[r, e] * -expm1[i]
             contact = intensity[r, e]
             contact = contact if contact <= 1.0 else 1.0
@@ -53,11 +65,11 @@ def _logit_loop(  # noqa: ANN202, PLR0913 - numba loop
                 b_trust[r] * trust[r, e]
                 + b0[r]
                 + b_benefit[r] * benefit
-                - b_hostility[r] * hostility[r, pair[e]]
+                - b_hostility[r] * hostility[i]
                 + b_mediator[r] * (1.0 if mediated[r, e] else 0.0)
-                + b_will[r] * (will[r, d] - 0.5)
+                + b_will[r] * (will[i] - 0.5)
                 + b_intensity[r] * contact
-                + b_vertical[r] * vertical[r, d]
+                + b_vertical[r] * vertical[i]
             )
             out[i] = -logit
             i += 1
@@ -90,9 +102,10 @@ def probability(
     people, will, vertical, hostility = per_actor
     offers = int(np.count_nonzero(has_offer))
     tie_people, exponent = np.empty((r, e)), np.empty(offers)
+    at_offers = np.empty(offers), np.empty(offers), np.empty(offers)  # hostility, will, vertical
     _exponent_kernel()(
-        offer_total, has_offer, people, ties.dst, per_replicate(pp.benefit_dose, r), tie_people,
-        exponent,
+        offer_total, has_offer, people, ties.dst, per_replicate(pp.benefit_dose, r), hostility,
+        ties.pair, will, vertical, tie_people, exponent, *at_offers,
     )  # fmt: skip
     expm1 = np.expm1(exponent, out=exponent)  # in place: one array fewer to fill
     minus_logit = np.empty(offers)
@@ -100,9 +113,10 @@ def probability(
         pp.beta0, pp.beta_trust, pp.beta_benefit, pp.beta_hostility, pp.beta_mediator,
         pp.beta_will, pp.beta_intensity, pp.beta_vertical,
     )  # fmt: skip
+    hostility, will, vertical = at_offers
     _logit_kernel()(
-        trust, expm1, has_offer, need, hostility, ties.pair, per_tie(mediated, r, e), will,
-        ties.dst, intensity, vertical, *(per_replicate(b, r) for b in betas), minus_logit,
+        trust, expm1, has_offer, need, hostility, per_tie(mediated, r, e), will, intensity,
+        vertical, *(per_replicate(b, r) for b in betas), minus_logit,
     )  # fmt: skip
     with np.errstate(over="ignore", under="ignore"):  # as rules.sigmoid
         # 1 / (1 + exp(-logit)), each step in place: the same operations, two arrays fewer

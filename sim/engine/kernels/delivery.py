@@ -8,6 +8,11 @@ middle-range providers summed per recipient. :func:`flows` is the first loop, up
 argument of ``saturation``'s ``expm1`` (which numpy computes: its SIMD ``expm1`` can differ from
 libm's in the last bit); :func:`peace_trust` the second. Each sum adds its terms in tie order
 from zero, as ``np.bincount`` does: identical results (``tests/test_kernels.py``).
+
+The recipients are scattered over megabytes, so adding into a recipient's sums waits on memory:
+:func:`flows` adds them in a short second pass over the flows it has written (a short loop
+keeps many ties' memory accesses in flight, a long one only a tie or two: measured on a
+250,000-city month's inputs, ``experiments/bench/results/month_speed_perf250.md``).
 """
 
 from __future__ import annotations
@@ -26,20 +31,24 @@ def _flows_loop(  # noqa: ANN202, PLR0913 - numba loop
     r_count, e_count = offer_total.shape
     for r in range(r_count):
         for e in range(e_count):
-            d, share = dst[e], taken[r, e]
+            share = taken[r, e]
             f0 = offer[0, r, e] * share
             f1 = offer[1, r, e] * share
             f2 = offer[2, r, e] * share
             flows[0, r, e], flows[1, r, e], flows[2, r, e] = f0, f1, f2
-            received[0, r, d] += f0
-            received[1, r, d] += f1
-            received[2, r, d] += f2
-            careless[r, d] += ((f0 + f1) + f2) * carefree[e]
             total = offer_total[r, e]
             peace = offer[2, r, e]
             peace_delivered[r, e] = (peace / total if total > 0 else 0.0) * share
             dose = peace * share * EUR_PER_UNIT_YEAR / max(people[r, e], 1.0)
             exponent[r, e] = -max(dose, 0.0) / x_half[r]
+    for r in range(r_count):  # each recipient's sums, in tie order
+        for e in range(e_count):
+            d = dst[e]
+            f0, f1, f2 = flows[0, r, e], flows[1, r, e], flows[2, r, e]
+            received[0, r, d] += f0
+            received[1, r, d] += f1
+            received[2, r, d] += f2
+            careless[r, d] += ((f0 + f1) + f2) * carefree[e]
 
 
 def _peace_trust_loop(  # noqa: ANN202, PLR0913 - numba loop

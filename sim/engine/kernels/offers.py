@@ -4,9 +4,15 @@ The numpy form: ``weight = tie_weights(trust, max(need, 0.05), mandate x open, c
 commit_share, stage, stage_weight)`` with ``committed = intensity > keep^3``; each provider's
 resources split over its ties by weight (``split_by_weight``); humanitarian offers times the
 sanctions' passage (``rules.gates.sanction_passage``); the offer total and whether there is an
-offer. :func:`weights` is the first loop (weights and their sum per provider), :func:`offers`
+offer. :func:`weights` is the first loop (weights, then their sum per provider), :func:`offers`
 the second (each tie's share of its provider's resources, and the passage). Same operations,
 same order: identical results (``tests/test_kernels.py``).
+
+The providers are scattered over megabytes, so adding into a provider's sum or reading its
+share waits on memory. Each of those runs in a short loop of its own (the sums after the
+weights, the shares gathered by ``np.take`` before the offers): a short loop keeps many ties'
+memory accesses in flight, a long one only a tie or two (measured on a 250,000-city month's
+inputs: ``experiments/bench/results/month_speed_perf250.md``).
 """
 
 from __future__ import annotations
@@ -33,17 +39,19 @@ def _weights_loop(  # noqa: ANN202, PLR0913 - numba loop
             w1 = base * (mandate[1, e] * (1.0 if open_[1, r, e] else 0.0))
             w2 = base * (mandate[2, e] * (1.0 if open_[2, r, e] else 0.0))
             weight[0, r, e], weight[1, r, e], weight[2, r, e] = w0, w1, w2
-            total[r, src[e]] += (w0 + w1) + w2
+    for r in range(r_count):  # each provider's sum, in tie order
+        for e in range(e_count):
+            total[r, src[e]] += (weight[0, r, e] + weight[1, r, e]) + weight[2, r, e]
 
 
 def _offers_loop(  # noqa: ANN202, PLR0913 - numba loop
-    weight, share, src, extra, has_extra, src_country, dst_country, sanctioned, third_src,
+    weight, share, extra, has_extra, src_country, dst_country, sanctioned, third_src,
     human_security, friction, gates_on, offer, offer_total, has_offer, passage,
 ):  # fmt: skip
     r_count, e_count = offer_total.shape
     for r in range(r_count):
         for e in range(e_count):
-            s = share[r, src[e]]
+            s = share[r, e]
             o0 = weight[0, r, e] * s
             o1 = weight[1, r, e] * s
             o2 = weight[2, r, e] * s
@@ -112,7 +120,7 @@ def offers(
     has_offer = np.empty((r, e), dtype=bool)
     gates_on = np.ascontiguousarray(np.broadcast_to(on, (r, 1))[:, 0])
     _offers_kernel()(
-        weight, share, src, weight if extra is None else extra, extra is not None,
+        weight, np.take(share, src, axis=1), weight if extra is None else extra, extra is not None,
         src_country, dst_country, np.broadcast_to(sanctioned, (r, sanctioned.shape[-1])),
         per_tie(third_src, r, e), human_security, per_replicate(friction, r), gates_on,
         offer, offer_total, has_offer, passage,
