@@ -1,12 +1,14 @@
 """Compiled loops over ties (numba) for the stages whose numpy form makes many passes.
 
 At 250,000 cities a month is about 1.25 million ties, and each numpy operation of a rule is a
-pass over all of them through main memory. A kernel here does one stage's elementwise work and
-its per-tie gathers in one loop over the ties, in the same operations and the same order as
-the numpy form, so the result is identical bit for bit (``tests/test_kernels.py``). The numpy
-form in ``sim.rules`` and ``sim.engine.stages`` stays the equation of record; a kernel is only
-the same arithmetic, fused. Transcendental functions (``exp``, ``expm1``, ``**``) stay in
-numpy, whose SIMD versions can differ from libm's in the last bit.
+pass over all of them through main memory. A kernel here does one stage's elementwise work in
+one loop over the ties, in the same operations and the same order as the numpy form, so the
+result is identical bit for bit (``tests/test_kernels.py``). What a tie reads at or adds into
+its ends (actors scattered over megabytes) is read or added in a short loop of its own before
+or after it: a short loop keeps many ties' memory accesses in flight, a long one only a tie
+or two. The numpy form in ``sim.rules`` and ``sim.engine.stages`` stays the equation of
+record; a kernel is only the same arithmetic, fused. Transcendental functions (``exp``,
+``expm1``, ``**``) stay in numpy, whose SIMD versions can differ from libm's in the last bit.
 
 Kernels run where ``sim.rules.fused.wanted`` says (large arrays with numba installed;
 ``CITYPEACE_NUMBA=0`` or ``1`` forces the choice).
