@@ -113,9 +113,19 @@ def test_bound_no_programme_lowers_culture_fast(baseline: pd.DataFrame) -> None:
 
 def test_horizon_tag_sets_how_long_an_effect_lasts() -> None:
     """The same two-year programme: tagged crisis it acts fast and fades within years of its
-    end; tagged vision it acts slowly and lasts, so after about 15 years it has kept more."""
-    base = run(horizon=240)
-    kw = dict(budget=per_capita_budget(300), pillars=("development",), months=24, horizon=240)
+    end; tagged vision it acts slowly and lasts, so after about 15 years it has kept more.
+    The money is delivered as small development money (no projects), so both tags get the
+    same money: a project under way at the programme's end runs on its committed budget
+    (ODD 7.2), and whether one straddles the end differs by chance between the two runs."""
+    small = {"delivery": {"project_min": 1e9}}
+    base = run(horizon=240, params=small)
+    kw = dict(
+        budget=per_capita_budget(300),
+        pillars=("development",),
+        months=24,
+        horizon=240,
+        params=small,
+    )
     crisis, vision = run(horizon_tag="crisis", **kw), run(horizon_tag="vision", **kw)
     column = "structural_violence@east"
     assert gap(crisis, base, column, 48) < gap(vision, base, column, 48) < 0
@@ -203,6 +213,21 @@ def test_experienced_cities_and_ngos_see_fewer_projects_fail() -> None:
     assert w.ties.src_expertise[src == w.actor_index["nl_ngo_peace"]].max() == 0.7
     with_it, without = projects({}), projects({"delivery": {"hazard_expertise": 0.0}})
     assert with_it[0] > without[0] + 33 and with_it[1] < without[1] - 33
+
+
+def test_projects_under_way_finish_when_their_programme_ends() -> None:
+    """001:5029-5031: the Dutch partners could bring ABC to a successful close. With every
+    other hazard off, no Tuzla project is interrupted, even those under way when ABC's and the
+    reconstruction flow's money end (1999-12, 2000-12): each finishes on its committed budget,
+    spending its approval month's money each month, and all are completed by the end. (Before
+    the committed budget, the unfunded hazard interrupted about a dozen a seed after ABC's end.)
+    A suspended grant still stalls its projects: tests/test_rules.py."""
+    quiet = {"hazard_base": 0.0, "hazard_violence": 0.0, "hazard_participation": 0.0}
+    acts = PeaceModel("tuzla", seed=0, params={"delivery": quiet}).run().activities_frame()
+    assert (acts["status"] == "interrupted").sum() == 0
+    assert (acts["status"] == "completed").sum() > 100
+    late = acts[acts["end"] > acts["start"].max()]  # finished after the last start
+    assert len(late) > 0 and (late["spent"] > 0).all()
 
 
 # ------------------------------------------------------------------ recovery without aid

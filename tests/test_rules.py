@@ -145,6 +145,28 @@ def test_funding_risk_and_window() -> None:
     assert money.tolist() == [5.0, 0.0]
 
 
+def test_a_closed_programme_pays_its_projects_a_suspended_one_does_not() -> None:
+    """001:5029-5031: a project a programme approved is paid to its end after the programme
+    closes (its window over or a funding_end); a grant suspended over violence holds the money
+    back, and a provider's own project (programme -1) has no committed budget."""
+    # Programmes: 0 runs, 1 is past its end, 2 was ended by a funding_end, 3 not started yet.
+    closed = funding.programme_closed(
+        5,
+        np.array([0, 0, 0, 8]),
+        np.array([10, 5, 10, 12]),
+        np.array([True, True, False, True]),
+    )
+    assert closed.tolist() == [False, True, True, True]
+    share = funding.committed_share(
+        np.array([0.0, 0.0, 0.4, 0.0, 0.0]),  # this month's taken share of the tie's offer
+        np.array([0, 1, 1, -1, 2]),  # each project's programme
+        np.array([False, True, True, True, True]),
+    )
+    # running programme without money this month: stalls; closed: committed money pays the
+    # month; money that arrived counts as it is; own money: stalls; funding_end: pays.
+    assert share.tolist() == [0.0, 1.0, 0.4, 0.0, 1.0]
+
+
 def test_proposals_split_conserves_money_and_acceptance_monotone() -> None:
     weight = np.array([[1.0, 1.0, 0.0], [2.0, 0.0, 0.0], [0.0, 0.0, 0.0]]).T  # (pillar, row)
     out = proposals.split_by_weight(np.array([8.0, 3.0]), np.array([0, 0, 1]), weight)

@@ -201,6 +201,7 @@ class EventsEngine:
             "duration": 1,
             "start": 0,
             "programme": -1,
+            "committed": 0.0,
         }
         moved_rows = pj.row[:, old][moving]
         for name, empty in idle.items():

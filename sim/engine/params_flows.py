@@ -163,7 +163,13 @@ class DeliveryParams:
     )
     hazard_gate: float = param(0.2, 0, 1, "per month", "004:4108-4112 no permission, no exchange")
     hazard_unfunded: float = param(
-        0.25, 0, 1, "per month", "001:5035 programmes end when the money ends"
+        0.25,
+        0,
+        1,
+        "per month",
+        "001:5035 programmes end when the money ends: a project's month without money while "
+        "its programme runs or is suspended (a closed programme's projects run on the budget "
+        "it committed, 001:5029-5031); size assumed",
     )
     hazard_expertise: float = param(
         0.5,

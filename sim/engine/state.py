@@ -113,6 +113,7 @@ class Projects:
     duration: np.ndarray
     start: np.ndarray
     programme: np.ndarray
+    committed: np.ndarray  # units a month its programme committed at approval (its first offer)
 
 
 @dataclass
@@ -202,6 +203,7 @@ class State:
                 duration=np.ones((r, e), dtype=np.int64),
                 start=np.zeros((r, e), dtype=np.int64),
                 programme=np.full((r, e), -1, dtype=np.int64),
+                committed=np.zeros((r, e)),
             ),
             programmes=Programmes(
                 funded=_rows(world.prog_funded, r),

@@ -1,6 +1,8 @@
 """Funding: programmes are paid while they run, are funded and look stable (MODEL.md 5.2).
 
-Programmes end when their money ends, not when they fail (001:5035; 004:3657-3659). A funder
+Programmes end when their money ends, not when they fail (001:5035; 004:3657-3659); a project
+a programme approved carries its money to the end (its committed budget), so a programme's end
+stops new projects, not the ones under way (001:5029-5031). A funder
 with risk tolerance r refuses or suspends a grant while the recipients' mean direct violence,
 over its last ``risk_window`` months, is above r: the EU refused MAP over doubts about stability
 (004:3173-3183).
@@ -56,3 +58,24 @@ def programme_money(
     running = (start <= step) & (step < end)
     active = running & funded & risk_ok & alliance_ok
     return active, np.where(active, budget * funding_scale, 0.0)
+
+
+def programme_closed(
+    step: int, start: np.ndarray, end: np.ndarray, funded: np.ndarray
+) -> np.ndarray:
+    """(..., P) programmes whose paying window is over: past their (phase's) end, before their
+    start, or ended by a ``funding_end`` event. A suspended grant (a funder's refusal over
+    violence, an alliance not active) is not closed: the funder holds its money back."""
+    return ~((start <= step) & (step < end) & funded)
+
+
+def committed_share(
+    funded_share: np.ndarray, programme: np.ndarray, closed: np.ndarray
+) -> np.ndarray:
+    """Each live project's share of a month's work paid for: this month's taken share of its
+    tie's development offer, or 1 where none arrived because the programme that approved it has
+    closed (its committed budget pays the rest of the work; ``programme`` -1: the provider's own
+    money, committed by nobody). ``closed`` is each project's programme's
+    :func:`programme_closed`, read at ``max(programme, 0)``."""
+    carried = (funded_share <= 0.0) & (programme >= 0) & closed
+    return np.where(carried, 1.0, funded_share)

@@ -2,7 +2,8 @@
 (MODEL.md 5.4; rules.nexus). A completed project's spent value feeds its city's development
 effect stock (rules.money); it no longer changes capacity or S directly (issue 15). Development
 money too small to start a project (below ``delivery.project_min``) on a tie without one feeds
-the stock when it is delivered."""
+the stock when it is delivered. A project whose programme has closed runs on the budget the
+programme committed at approval (rules.funding, ODD 7.2)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from sim.engine.random_streams import RandomStreams, month_keys, uniforms_of
 from sim.engine.stages.delivery import lifetime
 from sim.engine.state import ACTIVE, COMPLETED, INTERRUPTED, State
 from sim.engine.world import World
-from sim.rules import DEV, fused, money, nexus
+from sim.rules import DEV, funding, fused, money, nexus
 
 
 def run_projects(
@@ -87,6 +88,7 @@ def run_projects(
         pj.row[rs, es], pj.duration[rs, es] = rows, duration
         pj.programme[rs, es], pj.start[rs, es] = started_programme[rs, es], step
         pj.progress[rs, es], pj.spent[rs, es] = 0.0, 0.0
+        pj.committed[rs, es] = dev_offer[rs, es]  # what the programme approved a month
     # The live projects, one element each: (replicate, tie) in replicate-then-tie order.
     live = np.flatnonzero(pj.row >= 0)
     r_of, tie = np.divmod(live, world.n_ties)
@@ -95,11 +97,25 @@ def run_projects(
         return coefficient[r_of, 0]  # the coefficient of each project's replicate
 
     # A month's work progresses by the share of its money that arrived; a month in which none
-    # arrived is what exposes the project to the unfunded hazard.
+    # arrived is what exposes the project to the unfunded hazard. A project whose programme
+    # has closed is paid from what the programme committed at approval (rules.funding).
     offered = dev_offer.ravel()[live]
-    funded_share = np.where(offered > 0, month.taken.ravel()[live], 0.0)
+    taken_share = np.where(offered > 0, month.taken.ravel()[live], 0.0)
+    programme_of = pj.programme.ravel()[live]
+    start, end, _ = world.phase_window(step)
+    closed = funding.programme_closed(step, start, end, state.programmes.funded)
+    if closed.shape[-1]:
+        closed_of = closed[r_of, np.maximum(programme_of, 0)]
+    else:  # no programmes: every project is its provider's own
+        closed_of = np.zeros(live.size, dtype=bool)
+    funded_share = funding.committed_share(taken_share, programme_of, closed_of)
+    carried = funded_share - taken_share  # 1 where the committed budget paid, else 0
     progress = pj.progress.ravel()[live] + funded_share / pj.duration.ravel()[live]
-    spent = pj.spent.ravel()[live] + offered * funded_share
+    paid = carried * pj.committed.ravel()[live]
+    spent = pj.spent.ravel()[live] + offered * taken_share + paid
+    # The committed money is paid this month: it shows in the tie's delivered development flow
+    # (the funds series), which delivery (5a) has already read without it.
+    month.flows[DEV].ravel()[live] += paid
     pj.progress.ravel()[live], pj.spent.ravel()[live] = progress, spent
     to_city = t.dst[tie] < n
     city = np.where(to_city, t.dst[tie], 0)
