@@ -239,3 +239,25 @@ def test_the_files_hold_the_runs_frames(tuzla_run: Path) -> None:
         assert [str(d)[:7] for d in written[date]] == list(frame[date]), name
         rest = [c for c in frame.columns if c != date]
         pd.testing.assert_frame_equal(written[rest], frame[rest])
+
+
+def test_month_dates_are_each_months_first_day_however_many_rows() -> None:
+    """The looked-up days of many rows (sim.outputs.tables.month_dates) are numpy's own."""
+    import numpy as np
+
+    from sim.outputs import tables
+
+    rng = np.random.default_rng(3)
+    cases = [
+        np.repeat(np.arange(23_900, 24_140), 500),  # 240 months of 500 cities
+        rng.integers(22_000, 22_012, 1_000),  # a few months, unsorted
+        rng.integers(0, 30_000, 300),  # a span wider than the rows: converted one by one
+        np.arange(-30, 40),  # before year 0, few rows
+        np.array([24_001]),
+    ]
+    for months in cases:
+        days = (months - 1970 * 12).astype("datetime64[M]").astype("datetime64[D]")
+        expected = days.astype(np.int64).astype(np.int32)
+        got = tables.month_dates(months)
+        assert str(got.type) == "date32[day]"
+        assert np.array_equal(got.cast("int32").to_numpy(), expected)

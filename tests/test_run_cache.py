@@ -4,6 +4,7 @@ the same files, and never hides bad input."""
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 import subprocess
 import sys
@@ -197,3 +198,122 @@ def test_a_plans_filled_in_texts_are_omegaconfs(run_dir: str | None, fast: bool)
         ("o/#x", Path("/o/'q'"), ".h"),
     ]:
         assert plan.hydra_yaml(*folder) == slow.hydra_yaml(*folder), folder
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        ["scenario=tuzla", "seed=SEED"],
+        ["seed=SEED", "scenario=two_cities", "horizon=12", "policy=no_institutions"],
+        ["scenario=synthetic", "scenario.n_cities=300", "seed=SEED", "horizon=24"],
+        ["scenario=tuzla", "seed=SEED", "hydra.run.dir=runs/${seed}/x${seed}y/${now:%H}"],
+        ["scenario=tuzla", "seed=SEED", "hydra.job.config.override_dirname.exclude_keys=[seed]"],
+        ["scenario=map", "seed=SEED", "hydra.job.config.override_dirname.kv_sep=-"],
+    ],
+)
+def test_a_seeds_plan_from_the_template_is_hydras(overrides: list[str]) -> None:
+    """A command's plan made from its seed's template (sim.cli.seeds) is the plan Hydra
+    composes for that seed, field by field, texts filled in included."""
+    from omegaconf import open_dict
+
+    from sim.cli import seeds
+    from sim.cli.checks import check_config, compose
+    from sim.cli.plan import Plan
+
+    def composed(args: list[str]) -> tuple[Plan, object]:
+        cfg = compose(args, hydra=True)
+        with open_dict(cfg):
+            hydra_cfg = cfg.pop("hydra")
+        check_config(cfg, scenario=False)
+        return Plan.of(cfg, hydra_cfg), cfg
+
+    marked, seed = seeds.marked([o.replace("SEED", "5") for o in overrides])
+    assert seed == 5
+    kept = seeds.template(*composed(marked))
+    assert kept is not None and kept.hash_text is not None
+    for seed in (0, 5, 17, 123456, 2**63 - 1):
+        direct = composed([o.replace("SEED", str(seed)) for o in overrides])[0]
+        derived = seeds.with_seed(kept, seed)
+        assert derived.to_json() == direct.to_json(), seed
+        assert derived.kwargs() == direct.kwargs()
+        folder = ("outputs/x", Path("/x"), ".hydra")
+        assert derived.hydra_yaml(*folder) == direct.hydra_yaml(*folder)
+        assert derived.overrides_yaml() == direct.overrides_yaml()
+        stamp = re.compile(r"\d{2}$")
+        assert stamp.sub("", derived.run_folder()[0]) == stamp.sub("", direct.run_folder()[0])
+
+
+def test_only_a_plain_seed_has_a_template() -> None:
+    from sim.cli import seeds
+
+    mark = f"seed={seeds.MARK}"
+    assert seeds.marked(["scenario=tuzla", "seed=12"]) == (["scenario=tuzla", mark], 12)
+    assert seeds.marked(["seed=0"]) == ([mark], 0)
+    for overrides in (
+        ["scenario=tuzla"],  # no seed: Hydra's overrides differ
+        ["seed=012"],  # not written as Hydra writes the number back
+        ["seed=-1"],
+        ["seed=1e3"],
+        [f"seed={2**63}"],
+        ["+seed=3"],
+        ["seed=3", "seed=4"],
+        ["seed=3", "~seed"],
+        ["seed=1,2"],
+    ):
+        assert seeds.marked(overrides) is None, overrides
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "policy=${oc.env:HOME}",  # a resolver in the config: refused
+        "policy=p${seed}7",  # the mark's digits next to other digits: refused
+    ],
+)
+def test_a_template_is_refused_where_the_seed_is_more_than_its_digits(extra: str) -> None:
+    from omegaconf import open_dict
+
+    from sim.cli import seeds
+    from sim.cli.checks import compose
+    from sim.cli.plan import Plan
+
+    marked, _ = seeds.marked(["scenario=tuzla", "seed=1"])
+    for overrides, refused in (([*marked, "policy=p${seed}"], False), ([*marked, extra], True)):
+        cfg = compose(overrides, hydra=True)
+        with open_dict(cfg):
+            hydra_cfg = cfg.pop("hydra")
+        kept = seeds.template(Plan.of(cfg, hydra_cfg), cfg)
+        assert (kept is None) == refused, overrides
+
+
+def test_a_new_seed_runs_from_its_template_without_hydra(tmp_path: Path) -> None:
+    """After one run with a seed, a command with another seed neither imports Hydra nor
+    composes, and writes what a run with every cache off writes."""
+    cache = tmp_path / "cache"
+    base = ["scenario=two_cities", "horizon=12", *QUIET]
+    first = run_cli([*base, "seed=3", "hydra.run.dir=cached/s${seed}"], tmp_path,
+                    env={"CITYPEACE_CACHE_DIR": str(cache)})  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    args = [*base, "seed=11", "hydra.run.dir=cached/s${seed}"]
+    code = (
+        "import sys\nfrom sim.cli import main\n"
+        f"try:\n    main({args!r})\nexcept SystemExit as exc:\n    assert not exc.code\n"
+        "print([m for m in ('hydra', 'sim.cli.config', 'pydantic', 'omegaconf')"
+        " if m in sys.modules])\n"
+    )
+    again = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                           text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin",
+                                           "CITYPEACE_CACHE_DIR": str(cache)})  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip().splitlines()[-1] == "[]"
+    off = run_cli([*base, "seed=11", "hydra.run.dir=off/s${seed}"], tmp_path,
+                  env={"CITYPEACE_CACHE": "0"})  # fmt: skip
+    assert off.returncode == 0, off.stderr
+    a, b = tmp_path / "cached" / "s11", tmp_path / "off" / "s11"
+    files_a, files_b = _files(a), _files(b)
+    assert sorted(files_a) == sorted(files_b)
+    for name in files_a:
+        text_a, text_b = files_a[name], files_b[name]
+        if name == ".hydra/hydra.yaml":  # the overrides name the two folders
+            text_a, text_b = text_a.replace(b"cached/", b"X/"), text_b.replace(b"off/", b"X/")
+        assert text_a == text_b, name

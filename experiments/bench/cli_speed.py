@@ -7,7 +7,8 @@ third, ``--before 2837d53`` is main before issue 17), unpacked with
 "after" is this checkout, run twice: as a repeated command runs (its plan found in the plan
 cache, ``sim.cli.run_cache``, filled by one run before the timed ones) and as a first run
 (``CITYPEACE_CACHE=0``: Hydra composes and the config is validated), and as a new command
-(a seed not run before: the plan is composed, the scenario comes from its cache). Both draw
+(a seed not run before, after a run with another seed: the plan comes from that seed's
+template, ``sim.cli.seeds``, the scenario from its cache). Both draw
 the dashboard in the forked painter (``sim.cli.painter``), as the command does. Each side runs
 in a working folder of its own (the cache key includes it), with a plan cache of its own.
 Each command runs in a fresh process, the variants alternating, and the median wall and CPU
@@ -239,10 +240,11 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             for folder in folders.values():
                 folder.mkdir()
             # The repeated command's plan is cached by a first run (not timed); the new
-            # commands' scenario too.
+            # commands' scenario too, by a run with a seed of its own, as a user's previous
+            # command (a seed's plan template: sim.cli.seeds).
             run_cli(ROOT, [*cli_args, *QUIET], folders["after"], envs["after"])
-            run_cli(ROOT, [*cli_args, *QUIET], folders["after_new_command"],
-                    envs["after_new_command"])  # fmt: skip
+            run_cli(ROOT, [*cli_args, *QUIET, f"seed={NEW_SEED - 1}"],
+                    folders["after_new_command"], envs["after_new_command"])  # fmt: skip
             for i in range(repeats):
                 for side in SIDES:
                     code_root = before_root if side == "before" else ROOT
@@ -267,6 +269,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         "after_commit": subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"],
                                        capture_output=True, text=True).stdout.strip(),
         "repeats": repeats,
+        "new_command_after_a_seed": True,  # the new commands follow a run with a seed
         "rows": rows,
         "dashboard": dash,
         "painter": painter,
@@ -317,6 +320,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--name", default="cli_speed",
+                        help="the results' file name (NAME.json, NAME.md)")  # fmt: skip
     parser.add_argument("--from-json", type=Path, help="only redraw the Markdown of a result")
     parser.add_argument("--parent-only", action="store_true",
                         help="with --from-json: add the own-process comparison")  # fmt: skip
@@ -338,8 +343,8 @@ def main() -> None:
             result["dashboard_load"] = [load, list(os.getloadavg())]
     from sim.outputs.atomic import write_json, write_text
 
-    write_json(result, args.out / "cli_speed.json")
-    write_text(to_markdown(result), args.out / "cli_speed.md")
+    write_json(result, args.out / f"{args.name}.json")
+    write_text(to_markdown(result), args.out / f"{args.name}.md")
     print(to_markdown(result))
 
 

@@ -67,9 +67,14 @@ def to_markdown(result: dict[str, Any]) -> str:
             )  # fmt: skip
     new_rows = [r for r in result["rows"] if "after_new_command_wall_s" in r]
     if new_rows:
+        how = (
+            "its plan composed by Hydra"
+            if not result.get("new_command_after_a_seed")
+            else "after a run with another seed: its plan from that seed's template, sim.cli.seeds"
+        )
         lines += [
             "",
-            "A new command (a seed not run before: its plan composed by Hydra, its scenario "
+            f"A new command (a seed not run before: {how}, its scenario "
             "from the scenario cache, as a user's next command), beside the repeated one and "
             "the first run with every cache off:",
             "",

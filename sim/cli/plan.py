@@ -58,6 +58,7 @@ class Plan:
     now_patterns: list[str] | None = None  # the strftime pattern of each NOW_MARK
     hydra_template: str | None = None  # hydra_yaml with MARKS for its three values
     overrides_text: str | None = None  # overrides_yaml
+    hash_text: str | None = None  # a seed's template only: the config hash's text (sim.cli.seeds)
 
     @classmethod
     def of(cls, cfg: Any, hydra_cfg: Any) -> Plan:

@@ -33,7 +33,7 @@ from typing import Any
 from sim.cli.plan import Plan
 
 MAX_ENTRIES = 256
-FORMAT = 2  # bumped when a plan's content changes shape (2: the texts a run fills in)
+FORMAT = 3  # bumped when a plan's content changes shape (2: the texts a run fills in; 3: seeds)
 
 
 def enabled() -> bool:
@@ -106,7 +106,9 @@ def _json_default(value: Any) -> Any:
 
 
 def lookup(overrides: Sequence[str]) -> tuple[Plan | None, str | None]:
-    """(the stored plan or None, the key to store under; None when the cache is off)."""
+    """(the stored plan or None, the key to store under; None when the cache is off). For a
+    command with a plain seed, ``sim.cli.single`` looks up its seed's template first: the
+    overrides with ``sim.cli.seeds.MARK`` for the seed."""
     if not enabled():
         return None, None
     try:

@@ -179,11 +179,10 @@ def load(source: str | Path, name: str, policy: str, horizon: int | None) -> Sce
                 check_scenario_name(source if isinstance(source, Path) else None, name,
                                     hit.name)  # fmt: skip
                 return hit
-    from sim.cli.checks import check_scenario
     from sim.scenario.loader import load_scenario
 
-    check_scenario(source, name, policy, horizon)
-    case = load_scenario(source, policy=policy, horizon=horizon)
+    case = load_scenario(source, policy=policy, horizon=horizon)  # checked as check_scenario
+    check_scenario_name(source if isinstance(source, Path) else None, name, case.name)
     if folder is not None and found is not None:
         _store(found, case)
     return case

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sim.cli import run_cache, scenario_cache
+from sim.cli import run_cache, scenario_cache, seeds
 from sim.cli.checks import check_config, check_lengths, compose
 from sim.cli.messages import explain, fail
 from sim.cli.plan import Plan
@@ -47,7 +47,7 @@ def _run(overrides: list[str], painter: Painter | None) -> Path:
     from sim.outputs.provenance import prefetch
 
     prefetch()  # git and package versions, looked up while the config is composed
-    plan, found, case, stored = _plan(overrides)
+    plan, found, case, fresh = _plan(overrides)
     try:
         run_dir, subdir = plan.run_folder()
         folder = run_folder.prepare(Path(run_dir), subdir)
@@ -77,43 +77,65 @@ def _run(overrides: list[str], painter: Painter | None) -> Path:
     except BaseException:
         folder.discard()
         raise
-    if stored:
+    if fresh is None:
         run_cache.touch(found)
     else:
-        run_cache.store(found, plan)  # only a run that went through: never a refused one
+        run_cache.store(found, fresh)  # only a run that went through: never a refused one
     print(f"citypeace: wrote {os.path.abspath(out)}")
     return out
 
 
-def _plan(overrides: list[str]) -> tuple[Plan, str | None, Scenario, bool]:
-    """The run's plan: stored by an earlier run of the same command, or composed and
-    checked now; its cache key; its scenario, checked (or generated); and whether the plan
-    was stored. Exit 2 on bad input."""
+def _plan(overrides: list[str]) -> tuple[Plan, str | None, Scenario, Plan | None]:
+    """The run's plan: stored by an earlier run (of the same command, or of the same
+    command with another seed: ``sim.cli.seeds``), or composed and checked now; the cache
+    key to mark as used or to store under; its scenario, checked (or generated); and the
+    plan to store under that key (None when it was stored). Exit 2 on bad input."""
     from sim.cli.paths import with_path_name
 
     overrides = with_path_name(list(overrides))
-    plan, found = run_cache.lookup(overrides)
-    stored = plan is not None
+    seeded = seeds.marked(overrides) if run_cache.enabled() else None
+    plan, found, fresh, own = None, None, None, None
+    if seeded is not None:  # a plain seed: its template, else its own plan, if stored
+        kept, found = run_cache.lookup(seeded[0])
+        if kept is not None and kept.hash_text is not None:
+            plan = seeds.with_seed(kept, seeded[1])
+        else:
+            plan, own = run_cache.lookup(overrides)
+            found = own if plan is not None else found
+    else:
+        plan, found = run_cache.lookup(overrides)
     try:
+        if plan is None and seeded is not None and found is not None:
+            kept = seeds.template(*_composed(seeded[0]))  # composed once for every seed
+            if kept is not None:
+                plan, fresh = seeds.with_seed(kept, seeded[1]), kept
+            else:  # refused: the seed's own plan, stored under its own key
+                found = own
         if plan is None:
-            from omegaconf import open_dict
-
-            cfg = compose(overrides, hydra=True)
-            with open_dict(cfg):
-                hydra_cfg = cfg.pop("hydra")
-            check_config(cfg, scenario=False)  # the scenario: below, as for a stored plan
-            plan = Plan.of(cfg, hydra_cfg)
+            plan = fresh = _composed(overrides)[0]
         kwargs = plan.kwargs()
         if plan.scenario == "synthetic":
             case = synthetic_case(kwargs)
         else:  # read and checked, or stored for these very files
             case = scenario_cache.load(kwargs["scenario"], plan.scenario, plan.policy,
                                        kwargs["horizon"])  # fmt: skip
-        return plan, found, case, stored
+        return plan, found, case, fresh
     except SystemExit:
         raise
     except Exception as exc:
         fail(explain(exc))
+
+
+def _composed(overrides: list[str]) -> tuple[Plan, Any]:
+    """The plan of ``overrides`` composed by Hydra and checked (not the scenario: loaded as
+    a stored plan's is), and the composed config."""
+    from omegaconf import open_dict
+
+    cfg = compose(overrides, hydra=True)
+    with open_dict(cfg):
+        hydra_cfg = cfg.pop("hydra")
+    check_config(cfg, scenario=False)
+    return Plan.of(cfg, hydra_cfg), cfg
 
 
 # Up to this many cities a synthetic world is generated as numpy columns, without pandas

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # OmegaConf: only for a config (a command's stored plan runs 
 
     from sim.engine.batch import Batch
     from sim.engine.params import Levers
+    from sim.outputs.city_stream import CityStream
     from sim.scenario.loader import Scenario
 
 
@@ -109,8 +110,11 @@ class EngineRun:
                       kw["cities_max"])  # fmt: skip
         return cls(case, levers, batch)
 
-    def run(self, progress: bool = False) -> EngineRun:
-        """Run to the horizon (a progress bar by month with ``progress``); returns self."""
+    def run(
+        self, progress: bool = False, each_month: Callable[[], None] | None = None
+    ) -> EngineRun:
+        """Run to the horizon (a progress bar by month with ``progress``; ``each_month``
+        called after each month); returns self."""
         months = range(self.batch.horizon - self.batch.t)
         if progress:
             from tqdm.std import tqdm  # tqdm.auto would import asyncio for nothing here
@@ -118,6 +122,8 @@ class EngineRun:
             months = tqdm(months, desc=self.case.name, unit="month")
         for _ in months:
             self.batch.step()
+            if each_month is not None:
+                each_month()
         return self
 
     def timeseries(self) -> Any:
@@ -156,21 +162,34 @@ def run_into(
     """:func:`run_to_folder` from its parts: the run's record and the model's arguments
     (``sim.cli.config.model_kwargs``), as a command-line plan has them (``sim.cli.plan``);
     ``case``: the scenario, loaded already."""
+    from sim.outputs.city_stream import CityStream
+
     run = EngineRun.from_kwargs(kwargs, case)
-    run.run(progress=progress)
-    outputs = run.batch.outputs()
-    write_run(
-        record,
-        out,
-        outputs.timeseries_columns(0),  # the series as arrays: written and drawn without a frame
-        outputs.events_columns(0),  # drawn; written as outputs.events_table (no pandas)
-        cities=None,
-        activities=None,
-        levers=dataclasses.asdict(run.levers),
-        title=run.case.title,
-        source=(outputs, 0),
-        painter=painter,
-    )
+    stream = None
+    batch = run.batch
+    months = (batch.horizon - batch.t) // max(int(kwargs["cities_every"]), 1)
+    if record.cities and CityStream.wanted(batch.recorder.city_sample.size, months):
+        # cities.parquet encoded in a thread while the months run (sim.outputs.city_stream)
+        stream = CityStream(out / "cities.parquet", batch.outputs(), record.provenance)
+    try:
+        run.run(progress=progress, each_month=None if stream is None else stream.feed)
+        outputs = batch.outputs()
+        write_run(
+            record,
+            out,
+            outputs.timeseries_columns(0),  # the series as arrays: written and drawn, no frame
+            outputs.events_columns(0),  # drawn; written as outputs.events_table (no pandas)
+            cities=None,
+            activities=None,
+            levers=dataclasses.asdict(run.levers),
+            title=run.case.title,
+            source=(outputs, 0),
+            painter=painter,
+            stream=stream,
+        )
+    finally:
+        if stream is not None:
+            stream.abort()  # after a failure: the thread stopped, no file left
     return run
 
 
@@ -225,6 +244,7 @@ def write_run(
     title: str,
     source: tuple[Any, int] | None = None,
     painter: Any = None,
+    stream: CityStream | None = None,
 ) -> None:
     """A finished run's folder: Parquet tables, data dictionary, resolved config, provenance
     and dashboard (docs/outputs.md).
@@ -236,12 +256,14 @@ def write_run(
     (``cities`` and ``activities`` may then be None, ``events`` a mapping of columns: the
     write path needs no pandas). ``painter``: a
     :class:`sim.cli.painter.Painter`, which draws the dashboard in its own process while the
-    tables are written; the caller stops it if anything fails.
+    tables are written; the caller stops it if anything fails. ``stream``: the city rows,
+    written already as the run went on (:class:`sim.outputs.city_stream.CityStream`), closed
+    here in place of writing them.
     """
     out = Path(out)
 
     def write_tables() -> None:
-        _write_tables(run, out, ts, events, cities, activities, levers, source)
+        _write_tables(run, out, ts, events, cities, activities, levers, source, stream)
 
     if not run.dashboard:
         write_tables()
@@ -273,6 +295,7 @@ def _write_tables(
     activities: Callable[[], Any] | None,
     levers: dict[str, Any],
     source: tuple[Any, int] | None,
+    stream: CityStream | None = None,
 ) -> None:
     """Everything of :func:`write_run` but the dashboard. City rows, the largest table by
     far (a million rows for 10,000 cities), are encoded in a thread of their own beside the
@@ -291,7 +314,9 @@ def _write_tables(
         city_rows = cities
     with ThreadPoolExecutor(max_workers=1) as pool:
         written = None
-        if city_rows is not None:
+        if stream is not None:
+            written = pool.submit(stream.close)
+        elif city_rows is not None:
             written = pool.submit(
                 lambda: tables.write(city_rows(), out / "cities.parquet", "cities", prov)
             )

@@ -127,7 +127,9 @@ def scenario_folder(name: str) -> Path:
 # Validated scenarios by (folder, policy, horizon, every file's bytes): a sweep loads the same
 # scenario once per run, and validation plus building the tables costs ~10 ms for tuzla, a copy
 # of the result ~0.3 ms. Keyed by the files' content, read anew each call (~0.2 ms), so an edit
-# is seen at once; every caller gets its own deep copy.
+# is seen at once; every caller gets its own deep copy. A load by path takes the same folder's
+# load by name (by_path only relaxes the folder-name check): the outputs' programme columns
+# read the folder by path after the command line loaded it by name.
 _SCENARIOS: dict[tuple, Scenario] = {}
 _SCENARIOS_MAX = 16
 _SCENARIOS_LOCK = threading.Lock()  # the app's threads share the cache
@@ -161,6 +163,8 @@ def load_scenario(
     key = _folder_key(folder, policy, horizon, by_path)
     with _SCENARIOS_LOCK:
         hit = _SCENARIOS.get(key) if key is not None else None
+        if hit is None and key is not None and by_path:  # found by its name: checked more
+            hit = _SCENARIOS.get((*key[:3], False, *key[4:]))
     if hit is not None:
         return copy.deepcopy(hit)
     sc = _load_scenario(folder, policy, horizon, by_path)  # invalid: raises, nothing cached
