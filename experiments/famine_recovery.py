@@ -42,12 +42,16 @@ def run(seed: int = 0) -> pd.DataFrame:
     seen: list[dict] = []
     inner = recovery.capacity_update
 
-    def recorded(capacity, E, cohesion, dev_response, participation, p):  # noqa: ANN001, ANN202
+    def recorded(capacity, E, cohesion, dev_response, participation, p, *isolated):  # noqa: ANN001, ANN202
         p1 = lambda x: np.broadcast_to(np.asarray(x, float), capacity.shape)[0]  # noqa: E731
         K, e, coh, rd, part = (p1(a) for a in (capacity, E, cohesion, dev_response, participation))
         rate, stop, floor = p1(p.rate), p1(p.war_stop), p1(p.cohesion_floor)
         gain, dep, own, dmg = p1(p.aid_gain), p1(p.depreciation), p1(p.ownership), p1(p.damage)
         speed = rate * np.clip(1 - e / np.maximum(stop, 1e-9), 0, 1) * (floor + (1 - floor) * coh)
+        # Main's rule has no isolation (own speed 1); branch famine's passes it (rules.recovery).
+        own = np.ones_like(K)
+        if isolated and isolated[0] is not None:
+            own = np.where(isolated[0], p1(p.closed_share), 1.0)
         seen.append(
             {
                 "K": K[cols].copy(),
@@ -55,12 +59,12 @@ def run(seed: int = 0) -> pd.DataFrame:
                 "cohesion": coh[cols].copy(),
                 "dev_response": rd[cols].copy(),
                 "participation": part[cols].copy(),
-                "growth": (speed * (1 + gain * rd) * (1 - K))[cols],
+                "growth": (speed * (own + gain * rd) * (1 - K))[cols],
                 "depreciation": (dep * (1 - own * part) * K)[cols],
                 "damage": (dmg * e * e * K)[cols],
             }
         )
-        return inner(capacity, E, cohesion, dev_response, participation, p)
+        return inner(capacity, E, cohesion, dev_response, participation, p, *isolated)
 
     recovery.capacity_update = recorded
     try:
