@@ -1292,6 +1292,28 @@ STRICT_CASES: list[Case] = [
         cls=DUPLICATE,
     ),
     Case(
+        "meta-isolated-twice",
+        "scenario.yaml",
+        "isolated[1].country",
+        "'WE'",
+        "a country listed once",
+        edit=yml(
+            "scenario.yaml",
+            lambda d: d.update(isolated=[{"country": "WE", "assumption": "x"}] * 2),
+        ),
+        cls=DUPLICATE,
+    ),
+    Case(
+        "meta-isolated-unknown-country",
+        "scenario.yaml",
+        "isolated[0].country",
+        "'XX'",
+        "a known country id",
+        edit=yml(
+            "scenario.yaml", lambda d: d.update(isolated=[{"country": "XX", "assumption": "x"}])
+        ),
+    ),
+    Case(
         "meta-divide-twice",
         "scenario.yaml",
         "divides[1]",

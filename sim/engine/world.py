@@ -208,6 +208,12 @@ class World:
         sanctioned = np.zeros(k, dtype=bool)
         for c in case.sanctioned:
             sanctioned[self.country_index[c]] = True
+        # Closed economies (scenario.yaml's ``isolated``): their cities' own recovery is slower
+        # (rules.recovery.openness). None when no country is isolated, as in most scenarios.
+        isolated = np.zeros(k, dtype=bool)
+        for c in getattr(case, "isolated", ()):
+            isolated[self.country_index[c]] = True
+        self.city_isolated = isolated[self.city_country] if isolated.any() else None
         self.initial_countries = {
             "permission": permission,
             "hostility": hostility,

@@ -9,13 +9,19 @@ everyday violence, is what stops recovery and destroys: the rules read the exces
 violence over the city's usual level, ``E = max(D - U, 0)`` (``sim.rules.displacement``), as
 flight does (ODD 7.6):
 
-    K <- K + r_K max(0, 1 - E / e_stop)(c0 + (1 - c0) cohesion)(1 + g_aid r_dev)(1 - K)
+    K <- K + r_K max(0, 1 - E / e_stop)(c0 + (1 - c0) cohesion)(o + g_aid r_dev)(1 - K)
            - dep (1 - ownership x participation) K - delta_K E^2 K
+    o = 1 for an open economy, o = s_closed for an isolated one
 
 where ``r_dev`` is the response of the city's development effect stock (``sim.rules.money``).
 Without aid a city recovers slowly, never collapses; at its usual violence it recovers at
 peace-time speed; a war (E at or above ``e_stop``) stops recovery, and destroys capacity and
-completed assets (the development stock) with the square of E.
+completed assets (the development stock) with the square of E. The literature on recovery is
+about economies that trade and borrow: a city whose country is cut off from outside inputs (an
+isolated economy, ``scenario.yaml``'s ``isolated``) closes its gap at ``s_closed`` of the open
+speed by itself (Gundlach 1996: open and closed developing economies' convergence rates differ
+by a factor of about 2.5; Sachs and Warner 1995: closed economies do not converge), while aid,
+itself an outside input, speeds it as much as anywhere.
 """
 
 from __future__ import annotations
@@ -31,6 +37,14 @@ def recovering(E: np.ndarray, stop: Coefficient) -> np.ndarray:
     return np.clip(1.0 - E / np.maximum(stop, 1e-9), 0.0, 1.0)
 
 
+def openness(isolated: np.ndarray | None, closed_share: Coefficient) -> Coefficient:
+    """``o``: the share of the open economy's own recovery speed a city keeps, 1 where open and
+    ``s_closed`` where its country is isolated."""
+    if isolated is None:
+        return 1.0
+    return np.where(isolated, closed_share, 1.0)
+
+
 def capacity_update(
     capacity: np.ndarray,
     E: np.ndarray,
@@ -38,12 +52,15 @@ def capacity_update(
     dev_response: np.ndarray,
     participation: np.ndarray,
     p,
+    isolated: np.ndarray | None = None,
 ) -> np.ndarray:
     """One month of capacity, in [0, 1]; ``E`` is the excess violence over the city's usual
-    level (``displacement.excess``) and ``p`` a RecoveryParams."""
+    level (``displacement.excess``), ``p`` a RecoveryParams and ``isolated`` (N,) True where
+    the city's country is cut off from outside inputs (None: every city open)."""
     cohesive = p.cohesion_floor + (1.0 - p.cohesion_floor) * cohesion
     speed = p.rate * recovering(E, p.war_stop) * cohesive
-    growth = speed * (1.0 + p.aid_gain * dev_response) * (1.0 - capacity)
+    growth = speed * (openness(isolated, p.closed_share) + p.aid_gain * dev_response)
+    growth = growth * (1.0 - capacity)
     depreciation = p.depreciation * (1.0 - p.ownership * participation) * capacity
     damage = p.damage * E * E * capacity
     return np.clip(capacity + growth - depreciation - damage, 0.0, 1.0)

@@ -35,6 +35,7 @@ class Scenario:
     permissions: list[tuple[str, str, int]] = field(default_factory=list)
     hostility: list[tuple[str, str, float]] = field(default_factory=list)
     sanctioned: list[str] = field(default_factory=list)
+    isolated: list[str] = field(default_factory=list)  # closed economies (rules.recovery)
     default_permission: int = 2
     programmes: list[dict[str, Any]] = field(default_factory=list)
     alliances: list[dict[str, Any]] = field(default_factory=list)

@@ -49,6 +49,7 @@ SYNONYMS = {
     "mechanisms": "mechanism",
     "calibrated": "calibrates",
     "sanctions": "sanctioned",
+    "isolation": "isolated",
     "alliance_id": "alliance",
     "programme_id": "programme",
     "program": "programme",

@@ -211,6 +211,7 @@ def _load_scenario(folder: Path, policy: str, horizon: int | None, by_path: bool
         permissions=checked.permissions,
         hostility=checked.hostility,
         sanctioned=checked.sanctioned,
+        isolated=checked.isolated,
         default_permission=PERMISSIONS.index(meta.default_permission),
         baseline_levers=checked.levers,
         folder=folder,

@@ -8,7 +8,7 @@ policies.yaml under its policy, and one of actors.yaml in actors.yaml.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -67,6 +67,7 @@ class Meta:
     hostility: list[tuple[str, str, float]]
     sanctioned: list[str]
     levers: dict[str, Any]
+    isolated: list[str] = field(default_factory=list)
 
 
 def check_meta(meta: ScenarioMeta, file: str) -> Meta:
@@ -105,6 +106,12 @@ def check_meta(meta: ScenarioMeta, file: str) -> Meta:
         if rec.country in out.sanctioned:
             raise entry.fail("country", rec.country, "a country listed once")
         out.sanctioned.append(rec.country)
+    for i, rec in enumerate(meta.isolated):
+        entry = Entry(rec, file, f"isolated[{i}]")
+        known(entry, "country", rec.country, countries, "country")
+        if rec.country in out.isolated:
+            raise entry.fail("country", rec.country, "a country listed once")
+        out.isolated.append(rec.country)
     for i, rec in enumerate(meta.levers):
         if rec.lever in out.levers:
             raise ScenarioError(file, f"levers[{i}].lever", rec.lever, "a lever set once")

@@ -121,6 +121,13 @@ class Sanction(Sourced):
     country: Ref("country")
 
 
+class Isolation(Sourced):
+    """A country cut off from outside economic inputs for the whole run (a closed economy):
+    its cities recover by themselves at ``recovery.closed_share`` of the open speed."""
+
+    country: Ref("country")
+
+
 class ScenarioMeta(Sourced):
     """``scenario.yaml``."""
 
@@ -136,6 +143,7 @@ class ScenarioMeta(Sourced):
     permissions: list[Permission] = []
     hostility: list[Hostility] = []
     sanctioned: list[Sanction] = []
+    isolated: list[Isolation] = []
     levers: list[LeverSetting] = []
     default_permission: Choice(*PERMISSIONS) = "open"
     watch: Refs("actor") = []

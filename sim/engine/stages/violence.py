@@ -91,7 +91,7 @@ def update_cities(
     # completed assets, and drives people out; everyday violence does none of these.
     E = displacement.excess(c.D, c.usual_D)
     c.capacity = recovery.capacity_update(
-        c.capacity, E, c.cohesion, dev_r, c.participation, co.recovery
+        c.capacity, E, c.cohesion, dev_r, c.participation, co.recovery, world.city_isolated
     )
     c.stock[DEV] = recovery.destroy(c.stock[DEV], E, co.recovery.damage)
     # People flee war and come back when it ebbs.

@@ -1,0 +1,107 @@
+"""A closed economy recovers more slowly by itself (ODD 7.6, rules.recovery.openness; issue 15
+items 2-3, branch famine): a synthetic pair of cities, one isolated and one open, from the same
+start; the rule alone and inside the model."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim import PeaceModel
+from sim.engine.params import RecoveryParams
+from sim.rules import recovery
+from sim.scenario.loader import load_scenario
+
+PAIR = np.array([True, False])  # isolated, open
+
+
+def _path(months: int, dev: float = 0.0, **coefficients: float) -> np.ndarray:
+    """(months + 1, 2) capacity of the pair from 0.2, in peace, cohesion 0.6, participation
+    0.1 (the North's encoded provinces), with a development response ``dev``."""
+    p = RecoveryParams(**coefficients)
+    k, out = np.array([0.2, 0.2]), [np.array([0.2, 0.2])]
+    zero, coh, part = np.zeros(2), np.full(2, 0.6), np.full(2, 0.1)
+    for _ in range(months):
+        k = recovery.capacity_update(k, zero, coh, np.full(2, dev), part, p, PAIR)
+        out.append(k)
+    return np.array(out)
+
+
+def test_isolated_city_recovers_more_slowly_but_recovers_and_never_collapses() -> None:
+    path = _path(26 * 12)
+    isolated, open_ = path[:, 0], path[:, 1]
+    assert np.all((path >= 0.0) & (path <= 1.0)) and not np.isnan(path).any()
+    assert isolated[-1] < open_[-1] - 0.1  # slower by a margin, not by rounding
+    assert isolated[-1] > 0.2 + 0.05  # it still recovers by itself
+    assert np.all(np.diff(isolated) > 0.0)  # in peace it never loses ground
+    # Its gain is closer to closed_share of the open gain than to the open gain.
+    share = RecoveryParams().closed_share
+    gained = (isolated[12] - 0.2) / (open_[12] - 0.2)
+    assert abs(gained - share) < abs(gained - 1.0)
+
+
+def test_aid_speeds_an_isolated_city_as_much_as_an_open_one() -> None:
+    """Aid is itself an outside input: its term is the same for both, so the gap aid adds in
+    the first month is the same in both cities."""
+    first = _path(1, dev=0.5)[1] - _path(1)[1]
+    assert first[0] > 0.0
+    assert np.isclose(first[0], first[1], rtol=1e-12)
+
+
+def test_closed_share_one_is_the_open_rule_bit_for_bit() -> None:
+    p = RecoveryParams(closed_share=1.0)
+    args = (np.zeros(2), np.full(2, 0.6), np.full(2, 0.3), np.full(2, 0.1), p)
+    k = np.array([0.2, 0.7])
+    assert np.array_equal(
+        recovery.capacity_update(k, *args, PAIR), recovery.capacity_update(k, *args)
+    )
+
+
+unit = st.floats(0, 1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(capacity=unit, E=unit, cohesion=unit, dev=unit, participation=unit, share=unit)
+def test_isolation_stays_in_the_unit_interval_and_never_helps(
+    capacity: float, E: float, cohesion: float, dev: float, participation: float, share: float
+) -> None:
+    p = RecoveryParams(closed_share=share)
+    args = (np.full(2, E), np.full(2, cohesion), np.full(2, dev), np.full(2, participation), p)
+    k = recovery.capacity_update(np.full(2, capacity), *args, PAIR)
+    assert np.all((k >= 0.0) & (k <= 1.0)) and not np.isnan(k).any()
+    assert k[0] <= k[1]
+
+
+def _two_cities(isolated: list[str]) -> object:
+    sc = copy.deepcopy(load_scenario("two_cities"))
+    sc.isolated = isolated
+    return sc
+
+
+def test_model_slows_only_the_isolated_countrys_city() -> None:
+    """two_cities with Eastland isolated: eastville regains less capacity than in the open run;
+    westburg (Westland) moves only through the coupling (aid, violence, hostility), by less than
+    a tenth as much; every index stays in [0, 1]."""
+    runs = {}
+    for name, isolated in (("open", []), ("closed", ["EA"])):
+        model = PeaceModel(_two_cities(isolated), seed=0, horizon=120)
+        model.run()
+        cf = model.city_frame()
+        runs[name] = cf.set_index(["step", "id"])["capacity"]
+    last = runs["open"].index.get_level_values("step").max()
+    east_open, east_closed = runs["open"][(last, "eastville")], runs["closed"][(last, "eastville")]
+    assert east_closed < east_open - 0.01
+    west = runs["closed"][(last, "westburg")] - runs["open"][(last, "westburg")]
+    assert abs(west) < 0.1 * (east_open - east_closed)
+    assert runs["closed"].between(0.0, 1.0).all()
+
+
+def test_seoul_isolates_the_norths_cities_only() -> None:
+    model = PeaceModel("seoul_pyongyang", seed=0, horizon=1)
+    w = model.batch.world
+    ids = [str(i) for i in w.actors.ids[: w.n_cities]]
+    closed = {c for c, flag in zip(ids, w.city_isolated, strict=True) if flag}
+    assert closed == {"pyongyang", "kp_kangwon", "kp_provinces"}
