@@ -761,7 +761,11 @@ def test_hostility_decomposition_adds_up_and_violence_hardens_through_the_intifa
     "sustain): the Palestinian side's excess ebbs from 0.064 (2005-01) to 0.014 (2006-01) and "
     "0.002 (2006-12), so V is 0.0039 in 2006-01 and 0.0014 by 2006-12 against an intifada peak "
     "of 0.0125: it fades, but the year's maximum (0.0043) is above a quarter of the peak "
-    "(0.0031); on trust4 alone it passed (docs/validation/issue15.md, 'Merged')",
+    "(0.0031); on trust4 alone it passed (docs/validation/issue15.md, 'Merged'). At the gain "
+    "sized in hostility5 (2.5): V 0.0258 in 2005-01, 0.0339 in 2005-02 (the ceasefire summit "
+    "doubles the gap 1 - B while the excess is still 0.056), 0.0101 in 2006-01, 0.0035 by "
+    "2006-12; the year's maximum 0.0112 against a quarter of the peak 0.0078 "
+    "(docs/validation/issue15.md, 'hostility5')",
 )
 def test_the_intifadas_hostility_fades_after_the_ceasefire() -> None:
     """After the 2005 ceasefire the intifada's part of hostility fades: a year on, little of its
