@@ -150,9 +150,10 @@ NO_LONGER_HOLD = {
     # trust4, recovery3): the recipe gives 0.1062, suspend_violence set to 0.10, and MAP is
     # suspended in 2009-01 in 29 of 30 seeds again (97%); intifada_hardens_the_states holds in
     # 0% (median +0.0051): the merged model's intifada excess is smaller than hostility4's alone.
-    "map": {
-        "intifada_hardens_the_states",
-    },
+    # hostility5: lederach.hostility_violence sized from the 2014 Gaza war and JMCC's polls (2.5,
+    # was an assumed 1; ODD 8): intifada_hardens_the_states holds in 100% of 30 seeds (median
+    # +0.0130) and discriminates against no_hostility_dynamics, so it is no longer pinned.
+    "map": set(),
     # The Croatian case's first run after issue 15's dynamics (docs/validation/issue15.md):
     # small programmes' doses per inhabitant move trust, capacity and needs by less than 0.01
     "croatia_twinnings": {
@@ -187,7 +188,9 @@ NEW_THAT_FAIL = {
     # capacity losses were encoded (merged with it, docs/validation/issue15.md)
     # hostility3: IL-PS hostility peaks at a median 0.851 in 2001-01..2005-01, further from
     # gates.hostility_close 0.9 than before (0.854): the gate stays open in every month;
-    # hostility4 (E the side that suffers most): hostility peaks at about 0.863, still below 0.9
+    # hostility4 (E the side that suffers most): hostility peaks at about 0.863, still below 0.9;
+    # hostility5 (the gain sized from the 2014 Gaza war, 2.5): about 0.88, still below 0.9 (the
+    # intifada's published death rate cannot reach the gate through violence; ODD 8)
     "map": {"intifada_shuts_the_direct_channel"},
     # trust rises by a median 0.046 < 0.05 (43% of seeds); second round: Seoul-Pyongyang trust
     # falls by a median 0.015 < 0.02 between 2011-12 and 2016-17 (3% of seeds); third round

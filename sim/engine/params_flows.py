@@ -29,8 +29,12 @@ class GateParams:
         tuned_on="seoul_pyongyang:plan_2016_negligible_results",
     )
     hostility_close: float = param(
-        0.9, 0, 1, "index", "004:174-176, 1085-1089 national shocks cut exchange; cut-off assumed"
-    )
+        0.9, 0, 1, "index",
+        "004:174-176, 1085-1089 national shocks cut exchange; cut-off assumed. Seoul's scripted "
+        "0.95 after Yeonpyeong crosses it when most exchange stopped (004:1085-1089); from MAP's "
+        "0.85 violence reaches it at an excess of 0.13, a war of about 4x the intifada's death "
+        "rate (ODD 8, 'hostility5')",
+    )  # fmt: skip
     vertical_open: float = param(
         0.05,
         0,
