@@ -196,7 +196,7 @@ class Recorder:
         border = w.border_carrying
         opened = _count(np.logical_and(month.open, self._border))
         columns += list(opened / border.size if border.size else np.ones((3, self.replicates)))
-        columns.append(np.count_nonzero(month.prog_active, axis=-1))
+        columns.append(_count(month.prog_active))
         columns += list(month.prog_active.T)
         al = state.alliances
         for i in range(len(w.alliance_ids)):
@@ -206,7 +206,9 @@ class Recorder:
         if w.n_countries > 1:
             columns.append(countries.hostility[:, i, j].max(axis=-1))
             columns.append(countries.sanctioned.sum(axis=-1))
-        self._put("model", self._main_names, np.stack(columns, axis=1))
+        # (one array of the columns, (series, R), and its transpose: np.stack would make a
+        # view of each of the 60-odd columns first, a tenth of a small batch's recording)
+        self._put("model", self._main_names, np.array(columns, dtype=np.float64).T)
         if w.n_countries <= 12:  # readable gate states for the small, real scenarios
             # Per country pair: permission_a_b (the lower of the two directions), hostility_a_b.
             level = np.minimum(countries.permission[:, i, j], countries.permission[:, j, i])
@@ -362,8 +364,11 @@ _LONG = 4096  # ties in a row from which counting row by row beats numpy's count
 def _count(values: np.ndarray) -> np.ndarray:
     """``np.count_nonzero(values, axis=-1)``, the same integers: long rows counted one at a
     time (numpy counts along an axis by summing a converted copy, about 25 times slower
-    than its count of a whole row at a million ties)."""
+    than its count of a whole row at a million ties); short boolean rows summed as integers
+    (count_nonzero's checks of the dtype cost more than the sum of a small batch's row)."""
     if values.shape[-1] < _LONG:
+        if values.dtype == np.bool_:
+            return np.add.reduce(values, axis=-1, dtype=np.intp)
         return np.count_nonzero(values, axis=-1)
     rows = values.reshape(-1, values.shape[-1])
     counts = np.fromiter((np.count_nonzero(row) for row in rows), np.intp, rows.shape[0])
