@@ -8,7 +8,7 @@ from replicate r's arrays alone (sums along its own rows), so it is the same in 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -153,14 +153,11 @@ class Recorder:
         people_sum = total(people)
         people_total = np.maximum(people_sum, 1.0)[:, None]
         neg, pos, peace = galtung.indices(c.D, c.S, c.C)
-        # The WEIGHTED series, each (R, N): summed one at a time, a city row stays in cache
-        # (a stacked (R, 10, N) copy and its product do not at 250,000 cities); each row is
-        # summed pairwise as a stacked row would be, so the sums are the same bit for bit.
         series = (c.D, c.S, c.C, c.needs, c.capacity, c.cohesion, neg, pos, peace)
         series += (c.participation,)
         trust = state.ties.trust
         cross = (month.world or w).cross  # the cross-divide ties active this month
-        weighted = [total(x * people) for x in series]
+        weighted = _weighted_sums(series, people)
         columns: list[np.ndarray] = [
             np.full(self.replicates, float(step)),
             *(x / people_total[:, 0] for x in weighted),
@@ -206,8 +203,7 @@ class Recorder:
         if w.n_countries > 1:
             columns.append(countries.hostility[:, i, j].max(axis=-1))
             columns.append(countries.sanctioned.sum(axis=-1))
-        # (one array of the columns, (series, R), and its transpose: np.stack would make a
-        # view of each of the 60-odd columns first, a tenth of a small batch's recording)
+        # (one (series, R) array, transposed: np.stack would first make a view of each column)
         self._put("model", self._main_names, np.array(columns, dtype=np.float64).T)
         if w.n_countries <= 12:  # readable gate states for the small, real scenarios
             # Per country pair: permission_a_b (the lower of the two directions), hostility_a_b.
@@ -281,7 +277,8 @@ class Recorder:
                 continue
             w = np.where(cities, people, 0.0)
             weight = np.maximum(total(w), 1e-12)
-            out += [total(series[k] * w) / weight for k in _HEADLINE_ROWS[group]]
+            sums = _weighted_sums([series[k] for k in _HEADLINE_ROWS[group]], w)
+            out += [x / weight for x in sums]
         return out
 
     def _ladder(self, ties: object) -> list[np.ndarray]:
@@ -359,6 +356,15 @@ class Recorder:
 
 
 _LONG = 4096  # ties in a row from which counting row by row beats numpy's counts along an axis
+
+
+def _weighted_sums(series: Sequence[np.ndarray], weight: np.ndarray) -> list[np.ndarray]:
+    """``[total(x * weight) for x in series]`` of (R, N) arrays: one series at a time in a large
+    world (a row stays in cache), stacked in a small one (one product and one sum). A row is
+    summed pairwise along its contiguous cities either way: the same sums, bit for bit."""
+    if weight.shape[-1] >= _LONG:
+        return [total(x * weight) for x in series]
+    return list((np.stack(series, axis=1) * weight[:, None, :]).sum(axis=-1).T)
 
 
 def _count(values: np.ndarray) -> np.ndarray:
