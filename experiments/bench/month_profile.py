@@ -12,10 +12,11 @@ methods; ufuncs applied through operators, ``a * b``, are not among them).
         --name month_profile_250k
 
 ``--validate S`` profiles instead what ``citypeace validate scenario=tuzla seeds=S`` runs (the
-full model, every policy a contrast names and the baseline: 5 batches of S replicates, one per
-structure, as ``Ensemble`` runs them in one worker): one warm-up ensemble, then one timed and
-one under cProfile. Its "month" is one batch's month (S replicates); building the batches
-(worlds, states, coefficients) and their outputs count outside the months.
+full model, every policy a contrast names and the baseline, 5 x S replicates, as ``Ensemble``
+runs them in one worker: one batch per structure, 4 for tuzla, whose baseline and
+low_participation share a world): one warm-up ensemble, then one timed and one under cProfile.
+Its "month" is one batch's month; building the batches (worlds, states, coefficients) and
+their outputs count outside the months.
 
 Writes ``results/<name>.json`` and ``results/<name>.md``.
 """
@@ -66,6 +67,7 @@ class _Validate:
         self.months = 0
         self.step_cpu = 0.0
         self.ties = 0
+        self.batches: set[int] = set()
         inner = batch.Batch.step
 
         def counted(b: Any) -> None:
@@ -74,13 +76,14 @@ class _Validate:
             self.step_cpu += time.process_time() - start
             self.months += 1
             self.ties = int(b.world.ties.src.size)
+            self.batches.add(id(b))
 
         batch.Batch.step = counted  # type: ignore[method-assign]
 
     def step(self) -> None:
         from sim import Ensemble
 
-        self.months, self.step_cpu = 0, 0.0
+        self.months, self.step_cpu, self.batches = 0, 0.0, set()
         Ensemble("tuzla", self.reps, workers=1).run()
 
 
@@ -105,6 +108,7 @@ def profile(
         months = model.months
         extra = {
             "replicates": len(model.reps),
+            "batches": len(model.batches),
             "batch_months": months,
             "ensemble_cpu_s": cpu,
             "ensemble_wall_s": wall,
@@ -149,13 +153,13 @@ def markdown(meta: dict[str, Any], res: dict[str, Any]) -> str:
         title = f"validate's tuzla batch-month ({res['replicates']} replicates)"
         what = (
             f"What `citypeace validate scenario=tuzla seeds={meta['validate']}` runs: "
-            f"{res['replicates']} replicates in 5 batches of {meta['validate']} (one per "
+            f"{res['replicates']} replicates in {res['batches']} batches (one per "
             f"structure, {res['ties']} ties in the last), {res['batch_months']} batch-months, "
             f"one worker; {meta['warm']} warm-up ensemble, then one timed "
             f"({res['ensemble_cpu_s']:.2f} s CPU, {res['ensemble_wall_s']:.2f} s wall, of which "
             f"{res['outside_months_cpu_ms']:.0f} ms CPU outside the months: building the "
             "batches and their outputs) and one under cProfile. A month below is one batch's "
-            "month. "
+            f"month (of {2 * meta['validate']} or {meta['validate']} replicates). "
         )
     else:
         title = f"a {meta['cities']:,}-city month"
