@@ -153,8 +153,7 @@ class Recorder:
         people_sum = total(people)
         people_total = np.maximum(people_sum, 1.0)[:, None]
         neg, pos, peace = galtung.indices(c.D, c.S, c.C)
-        series = (c.D, c.S, c.C, c.needs, c.capacity, c.cohesion, neg, pos, peace)
-        series += (c.participation,)
+        series = (c.D, c.S, c.C, c.needs, c.capacity, c.cohesion, neg, pos, peace, c.participation)
         trust = state.ties.trust
         cross = (month.world or w).cross  # the cross-divide ties active this month
         weighted = _weighted_sums(series, people)
@@ -359,19 +358,15 @@ _LONG = 4096  # ties in a row from which counting row by row beats numpy's count
 
 
 def _weighted_sums(series: Sequence[np.ndarray], weight: np.ndarray) -> list[np.ndarray]:
-    """``[total(x * weight) for x in series]`` of (R, N) arrays: one series at a time in a large
-    world (a row stays in cache), stacked in a small one (one product and one sum). A row is
-    summed pairwise along its contiguous cities either way: the same sums, bit for bit."""
-    if weight.shape[-1] >= _LONG:
+    """``[total(x * weight) for x in series]``, stacked in a small world: the same row sums."""
+    if weight.shape[-1] >= _LONG:  # one at a time: a large world's row stays in cache
         return [total(x * weight) for x in series]
     return list((np.stack(series, axis=1) * weight[:, None, :]).sum(axis=-1).T)
 
 
 def _count(values: np.ndarray) -> np.ndarray:
-    """``np.count_nonzero(values, axis=-1)``, the same integers: long rows counted one at a
-    time (numpy counts along an axis by summing a converted copy, about 25 times slower
-    than its count of a whole row at a million ties); short boolean rows summed as integers
-    (count_nonzero's checks of the dtype cost more than the sum of a small batch's row)."""
+    """``np.count_nonzero(values, axis=-1)``: long rows one at a time (25 times faster at a
+    million ties), short boolean rows as an integer sum (cheaper than its dtype checks)."""
     if values.shape[-1] < _LONG:
         if values.dtype == np.bool_:
             return np.add.reduce(values, axis=-1, dtype=np.intp)
