@@ -160,3 +160,39 @@ def test_zipped_rows_are_replicates() -> None:
     )
     alone = _alone("two_cities", ens.replicates[1], horizon=12)
     pd.testing.assert_frame_equal(ens.runs()[1], alone.timeseries(), check_exact=True)
+
+
+def test_balanced_parts_even_out_the_workers() -> None:
+    """Five groups of 30 on two workers: one group in halves (six chunks, 3 + 3), which
+    shortens the busier worker's load; a lone group in two; groups that cannot be cut stay."""
+    from sim.engine.replicates import _longest_load, balanced_parts, chunk_sizes
+
+    overhead = [26.0] * 5
+    parts = balanced_parts([30] * 5, 2, overhead)
+    assert sorted(parts) == [1, 1, 1, 1, 2]
+    whole = _longest_load(chunk_sizes([30] * 5, [1] * 5), 2, overhead)
+    assert _longest_load(chunk_sizes([30] * 5, parts), 2, overhead) < whole
+    assert balanced_parts([1000], 2, [26.0]) == [2]
+    assert balanced_parts([30] * 5, 1, overhead) == [1] * 5
+    assert balanced_parts([1, 1, 1], 2, [0.1] * 3) == [1, 1, 1]
+    assert chunk_sizes([30, 7], [2, 3]) == [[15, 15], [3, 3, 1]]
+
+
+def test_uneven_groups_on_two_workers_give_identical_outputs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Three policies' groups on two workers, cut into chunks (a batch's fixed cost made
+    small, so that cutting pays) and run largest first: the same series as one worker."""
+    import sim.engine.ensemble as ensemble
+
+    monkeypatch.setattr(ensemble, "BATCH_ELEMENTS", 1)
+    kw = {"seeds": range(5), "policies": ["baseline", "no_mediator", "no_programme"]}
+    one = Ensemble("two_cities", horizon=24, **kw).run().timeseries()
+    calls = []
+    real = ensemble.in_processes
+    monkeypatch.setattr(
+        ensemble, "in_processes", lambda f, args, w: calls.append(len(args)) or real(f, args, w)
+    )
+    two = Ensemble("two_cities", horizon=24, workers=2, **kw).run().timeseries()
+    assert calls and calls[0] > 3  # some group was cut
+    pd.testing.assert_frame_equal(one, two, check_exact=True)

@@ -11,6 +11,13 @@ methods; ufuncs applied through operators, ``a * b``, are not among them).
     .venv/bin/python experiments/bench/month_profile.py --cities 250000 --uclg \
         --name month_profile_250k
 
+``--validate S`` profiles instead what ``citypeace validate scenario=tuzla seeds=S`` runs (the
+full model, every policy a contrast names and the baseline, 5 x S replicates, as ``Ensemble``
+runs them in one worker: one batch per structure, 4 for tuzla, whose baseline and
+low_participation share a world): one warm-up ensemble, then one timed and one under cProfile.
+Its "month" is one batch's month; building the batches (worlds, states, coefficients) and
+their outputs count outside the months.
+
 Writes ``results/<name>.json`` and ``results/<name>.md``.
 """
 
@@ -45,23 +52,73 @@ def build(n: int, uclg: bool) -> Any:
     return PeaceModel(generate(spec, seed=1), seed=1, cities_every=12, cities_max=2000)
 
 
-def profile(n: int, uclg: bool, months: int, warm: int, top: int) -> dict[str, Any]:
+class _Validate:
+    """validate's tuzla ensemble (``--validate``), stepped as a whole: ``step()`` runs it
+    once; ``months`` is how many batch-months a run holds, ``step_cpu`` the CPU seconds spent
+    inside ``Batch.step`` (the months) in the last run."""
+
+    def __init__(self, seeds: int) -> None:
+        from ensemble_speed import validate_replicates
+
+        from sim.engine import batch
+
+        self.reps = validate_replicates(seeds)
+        self.batch = batch
+        self.months = 0
+        self.step_cpu = 0.0
+        self.ties = 0
+        self.batches: set[int] = set()
+        inner = batch.Batch.step
+
+        def counted(b: Any) -> None:
+            start = time.process_time()
+            inner(b)
+            self.step_cpu += time.process_time() - start
+            self.months += 1
+            self.ties = int(b.world.ties.src.size)
+            self.batches.add(id(b))
+
+        batch.Batch.step = counted  # type: ignore[method-assign]
+
+    def step(self) -> None:
+        from sim import Ensemble
+
+        self.months, self.step_cpu, self.batches = 0, 0.0, set()
+        Ensemble("tuzla", self.reps, workers=1).run()
+
+
+def profile(
+    n: int, uclg: bool, months: int, warm: int, top: int, validate: int = 0
+) -> dict[str, Any]:
     """Stage CPU ms per month, and cProfile's top functions by own time."""
     logging.getLogger("MESA").setLevel(logging.WARNING)
-    model = build(n, uclg)
+    model = _Validate(validate) if validate else build(n, uclg)
+    runs = 1 if validate else months  # an ensemble run is many months
     for _ in range(warm):
         model.step()
     modules = {k: v for k, v in sys.modules.items() if k.split(".")[0] == "sim"}
     spent: dict[str, float] = {}
     _time_stages(modules, spent)
     cpu, wall = time.process_time(), time.perf_counter()
-    for _ in range(months):
+    for _ in range(runs):
         model.step()
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    extra: dict[str, Any] = {}
+    if validate:
+        months = model.months
+        extra = {
+            "replicates": len(model.reps),
+            "batches": len(model.batches),
+            "batch_months": months,
+            "ensemble_cpu_s": cpu,
+            "ensemble_wall_s": wall,
+            "outside_months_cpu_ms": 1e3 * (cpu - model.step_cpu),
+        }
+        cpu = model.step_cpu  # the months' CPU; the rest is building and outputs
     stages = {k: 1e3 * v / months for k, v in spent.items()}
     profiler = cProfile.Profile()
     profiler.enable()
-    for _ in range(months):
+    for _ in range(runs):
         model.step()
     profiler.disable()
     stats = pstats.Stats(profiler)
@@ -78,7 +135,8 @@ def profile(n: int, uclg: bool, months: int, warm: int, top: int) -> dict[str, A
         r["calls"] for r in rows if "numpy" in r["function"] or r["function"].startswith("~:0(<")
     )
     return {
-        "ties": int(model.ties.src.size),
+        **extra,
+        "ties": int(model.ties if validate else model.ties.src.size),
         "cpu_ms": 1e3 * cpu / months,
         "wall_ms": 1e3 * wall / months,
         "stage_cpu_ms": stages,
@@ -91,13 +149,29 @@ def profile(n: int, uclg: bool, months: int, warm: int, top: int) -> dict[str, A
 
 def markdown(meta: dict[str, Any], res: dict[str, Any]) -> str:
     total = sum(res["stage_cpu_ms"].values())
+    if meta.get("validate"):
+        title = f"validate's tuzla batch-month ({res['replicates']} replicates)"
+        what = (
+            f"What `citypeace validate scenario=tuzla seeds={meta['validate']}` runs: "
+            f"{res['replicates']} replicates in {res['batches']} batches (one per "
+            f"structure, {res['ties']} ties in the last), {res['batch_months']} batch-months, "
+            f"one worker; {meta['warm']} warm-up ensemble, then one timed "
+            f"({res['ensemble_cpu_s']:.2f} s CPU, {res['ensemble_wall_s']:.2f} s wall, of which "
+            f"{res['outside_months_cpu_ms']:.0f} ms CPU outside the months: building the "
+            "batches and their outputs) and one under cProfile. A month below is one batch's "
+            f"month (of {2 * meta['validate']} or {meta['validate']} replicates). "
+        )
+    else:
+        title = f"a {meta['cities']:,}-city month"
+        what = (
+            f"{meta['cities']:,} synthetic cities ({'UCLG' if meta['uclg'] else 'default'}"
+            f" generator settings; {res['ties']:,} ties), {meta['warm']} warm-up months, then "
+            f"{meta['months']} timed months and {meta['months']} months under cProfile. "
+        )
     lines = [
-        f"# Where a {meta['cities']:,}-city month goes ({meta['commit']})",
+        f"# Where {title} goes ({meta['commit']})",
         "",
-        f"{meta['cities']:,} synthetic cities ({'UCLG' if meta['uclg'] else 'default'}"
-        f" generator settings; {res['ties']:,} ties), {meta['warm']} warm-up months, then "
-        f"{meta['months']} timed months and {meta['months']} months under cProfile. "
-        f"{meta['cpus']} CPUs; load average {meta['load_before'][0]:.1f} at the start and "
+        what + f"{meta['cpus']} CPUs; load average {meta['load_before'][0]:.1f} at the start and "
         f"{meta['load_after'][0]:.1f} at the end: the machine was shared with other helpers' "
         "work, so read the shares; absolute times carry the load.",
         "",
@@ -110,7 +184,8 @@ def markdown(meta: dict[str, Any], res: dict[str, Any]) -> str:
         lines.append(f"| {name} | {ms:.1f} | {100 * ms / max(res['cpu_ms'], 1e-9):.0f}% |")
     lines += [
         f"| all timed stages | {total:.1f} | {100 * total / max(res['cpu_ms'], 1e-9):.0f}% |",
-        f"| the rest (step's glue, events, settle) | {res['cpu_ms'] - total:.1f} | "
+        f"| the rest (step's glue, events, settle, finiteness check) | "
+        f"{res['cpu_ms'] - total:.1f} | "
         f"{100 * (res['cpu_ms'] - total) / max(res['cpu_ms'], 1e-9):.0f}% |",
         "",
         f"Under cProfile a month is {res['profiled_ms']:.1f} ms with "
@@ -137,15 +212,20 @@ def main() -> None:
     parser.add_argument("--warm", type=int, default=2)
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--name", default="month_profile")
+    parser.add_argument(
+        "--validate", type=int, default=0, metavar="S",
+        help="profile validate's tuzla ensemble at S seeds instead (--warm: warm-up ensembles)",
+    )  # fmt: skip
     args = parser.parse_args()
     load_before = os.getloadavg()
-    res = profile(args.cities, args.uclg, args.months, args.warm, args.top)
+    res = profile(args.cities, args.uclg, args.months, args.warm, args.top, args.validate)
     commit = subprocess.run(
         ["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
     ).stdout.strip()
     meta = {
         "cities": args.cities,
         "uclg": args.uclg,
+        "validate": args.validate,
         "months": args.months,
         "warm": args.warm,
         "commit": commit,

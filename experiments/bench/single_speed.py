@@ -13,7 +13,9 @@ synthetic world of 10,000 cities x 240 months with scale.py's UCLG settings (50 
 networks, twinning degree 7.4; about 50,000 ties), and, with ``--large``, the same world at
 250,000 cities (about 1.25 million ties; minutes per run, so one repeat). ``--record`` adds the
 validation record's command for tuzla (``citypeace validate seeds=S nulls=all perturb=0.25
-draws=D``) end to end, with reduced seeds and draws by default.
+draws=D``) end to end, with reduced seeds and draws by default. ``--cases validate_150`` times
+the 150 runs of ``citypeace validate scenario=tuzla seeds=30`` as one ``Ensemble`` in one
+worker (its ``timeseries()`` built, as a run's is).
 
     .venv/bin/python experiments/bench/single_speed.py --base a261a79 --repeat 3 --record
     .venv/bin/python experiments/bench/single_speed.py --base a261a79 --cases --large
@@ -52,6 +54,14 @@ CASES = {
     "map": "build = lambda: PeaceModel('map', seed=0)\n",
     "seoul_pyongyang": "build = lambda: PeaceModel('seoul_pyongyang', seed=0)\n",
     "synthetic_10k": SYNTHETIC.format(n=10_000),
+    # validate scenario=tuzla seeds=30's 150 runs (nulls=none): the baseline and the four
+    # policies its contrasts name, 30 seeds each, as one Ensemble in one worker (5 batches)
+    "validate_150": (
+        "from sim import Ensemble\n"
+        "policies = ['baseline', 'low_participation', 'no_abc', 'no_coordination', "
+        "'no_field_visits']\n"
+        "build = lambda: Ensemble('tuzla', seeds=range(30), policies=policies, workers=1)\n"
+    ),
 }
 LARGE = {"synthetic_250k": SYNTHETIC.format(n=250_000)}
 TIMER = """

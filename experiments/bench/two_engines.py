@@ -75,7 +75,11 @@ class TwoEngines:
         model = scope["build"]()
         model.run()
         model.timeseries()
-        return time.process_time() - start
+        spent = time.process_time() - start
+        # keep what the run imported lazily (the loader, say): the next swap would drop it
+        # and the next run import it again inside the clock
+        self.modules[side].update({k: v for k, v in sys.modules.items() if _ours(k)})
+        return spent
 
 
 def alternate(engines: TwoEngines, setup: str, repeat: int) -> dict[str, Any]:

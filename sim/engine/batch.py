@@ -103,6 +103,8 @@ class Batch:
         """Mark replicates whose recorded series or tie trust stopped being finite."""
         rows = [block[:, self.recorder.rows - 1] for block in self.recorder.blocks.values()]
         rows += [self.state.ties.trust, self.state.ties.memory, self.state.cities.D]
+        if sum(values.shape[-1] for values in rows) < 1 << 16:  # small: one check, not eight
+            rows = [np.concatenate(rows, axis=-1)]
         bad = np.zeros(self.size, dtype=bool)
         for values in rows:
             bad |= ~np.isfinite(values).all(axis=-1)

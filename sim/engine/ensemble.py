@@ -40,11 +40,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.engine import table_columns as columns
 from sim.engine.batch import Batch
 from sim.engine.inputs import load_case, model_params, resolve_levers
 from sim.engine.outputs import Outputs
 from sim.engine.params import Levers, ModelParams
-from sim.engine.replicates import Replicate, in_processes, product, zipped_replicates
+from sim.engine.replicates import (
+    BATCH_ELEMENTS,
+    Replicate,
+    balanced_parts,
+    chunk_sizes,
+    in_processes,
+    product,
+    zipped_replicates,
+)
 from sim.engine.world import World
 from sim.errors import CitypeaceError, ConfigError
 from sim.scenario.case import Scenario
@@ -175,16 +184,26 @@ class Ensemble:
 
     def run(self, progress: bool = False) -> Ensemble:
         """Run every replicate to the horizon; returns self."""
+        groups = [
+            (case, [p for p in self._planned if p.group == digest])
+            for digest, case in self._worlds_from.items()
+        ]
+        sizes = [len(members) for _, members in groups]
+        if self.workers > 1 and self.batch_size is None:
+            # Work for every worker, so that they finish together (largest chunks first).
+            overhead = [BATCH_ELEMENTS / _elements(case) for case, _ in groups]
+            cuts = chunk_sizes(sizes, balanced_parts(sizes, self.workers, overhead))
+        else:
+            cuts = [[min(self.batch_size or n, n - s) for s in range(0, n, self.batch_size or n)]
+                    for n in sizes]  # fmt: skip
         chunks = []
-        for digest, case in self._worlds_from.items():
-            members = [p for p in self._planned if p.group == digest]
-            size = self.batch_size or len(members)
-            if self.workers > 1 and self.batch_size is None:
-                # Work for every worker: a group's share of the workers, at least one chunk.
-                parts = max(1, round(self.workers * len(members) / len(self._planned)))
-                size = -(-len(members) // parts)
-            for start in range(0, len(members), size):
+        for (case, members), cut in zip(groups, cuts, strict=True):
+            start = 0
+            for size in cut:
                 chunks.append((case, members[start : start + size]))
+                start += size
+        if self.workers > 1:
+            chunks.sort(key=lambda chunk: -(len(chunk[1]) + BATCH_ELEMENTS / _elements(chunk[0])))
         args = [(case, members, self.cities_every, self.cities_max) for case, members in chunks]
         if self.workers > 1 and len(args) > 1:
             results = in_processes(_run_chunk, args, self.workers)
@@ -265,6 +284,11 @@ class Ensemble:
 
 def _as_dict(value: Any) -> dict[str, Any]:
     return dataclasses.asdict(value) if dataclasses.is_dataclass(value) else dict(value)
+
+
+def _elements(case: Scenario) -> int:
+    """A replicate's actors and ties: the size of its rows in the state arrays."""
+    return max(columns.n_rows(case.actors) + columns.n_rows(case.ties), 1)
 
 
 def _structure(case: Scenario) -> str:

@@ -8,7 +8,7 @@ from replicate r's arrays alone (sums along its own rows), so it is the same in 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -153,14 +153,10 @@ class Recorder:
         people_sum = total(people)
         people_total = np.maximum(people_sum, 1.0)[:, None]
         neg, pos, peace = galtung.indices(c.D, c.S, c.C)
-        # The WEIGHTED series, each (R, N): summed one at a time, a city row stays in cache
-        # (a stacked (R, 10, N) copy and its product do not at 250,000 cities); each row is
-        # summed pairwise as a stacked row would be, so the sums are the same bit for bit.
-        series = (c.D, c.S, c.C, c.needs, c.capacity, c.cohesion, neg, pos, peace)
-        series += (c.participation,)
+        series = (c.D, c.S, c.C, c.needs, c.capacity, c.cohesion, neg, pos, peace, c.participation)
         trust = state.ties.trust
         cross = (month.world or w).cross  # the cross-divide ties active this month
-        weighted = [total(x * people) for x in series]
+        weighted = _weighted_sums(series, people)
         columns: list[np.ndarray] = [
             np.full(self.replicates, float(step)),
             *(x / people_total[:, 0] for x in weighted),
@@ -196,7 +192,7 @@ class Recorder:
         border = w.border_carrying
         opened = _count(np.logical_and(month.open, self._border))
         columns += list(opened / border.size if border.size else np.ones((3, self.replicates)))
-        columns.append(np.count_nonzero(month.prog_active, axis=-1))
+        columns.append(_count(month.prog_active))
         columns += list(month.prog_active.T)
         al = state.alliances
         for i in range(len(w.alliance_ids)):
@@ -206,7 +202,8 @@ class Recorder:
         if w.n_countries > 1:
             columns.append(countries.hostility[:, i, j].max(axis=-1))
             columns.append(countries.sanctioned.sum(axis=-1))
-        self._put("model", self._main_names, np.stack(columns, axis=1))
+        # (one (series, R) array, transposed: np.stack would first make a view of each column)
+        self._put("model", self._main_names, np.array(columns, dtype=np.float64).T)
         if w.n_countries <= 12:  # readable gate states for the small, real scenarios
             # Per country pair: permission_a_b (the lower of the two directions), hostility_a_b.
             level = np.minimum(countries.permission[:, i, j], countries.permission[:, j, i])
@@ -279,7 +276,8 @@ class Recorder:
                 continue
             w = np.where(cities, people, 0.0)
             weight = np.maximum(total(w), 1e-12)
-            out += [total(series[k] * w) / weight for k in _HEADLINE_ROWS[group]]
+            sums = _weighted_sums([series[k] for k in _HEADLINE_ROWS[group]], w)
+            out += [x / weight for x in sums]
         return out
 
     def _ladder(self, ties: object) -> list[np.ndarray]:
@@ -359,11 +357,19 @@ class Recorder:
 _LONG = 4096  # ties in a row from which counting row by row beats numpy's counts along an axis
 
 
+def _weighted_sums(series: Sequence[np.ndarray], weight: np.ndarray) -> list[np.ndarray]:
+    """``[total(x * weight) for x in series]``, stacked in a small world: the same row sums."""
+    if weight.shape[-1] >= _LONG:  # one at a time: a large world's row stays in cache
+        return [total(x * weight) for x in series]
+    return list((np.stack(series, axis=1) * weight[:, None, :]).sum(axis=-1).T)
+
+
 def _count(values: np.ndarray) -> np.ndarray:
-    """``np.count_nonzero(values, axis=-1)``, the same integers: long rows counted one at a
-    time (numpy counts along an axis by summing a converted copy, about 25 times slower
-    than its count of a whole row at a million ties)."""
+    """``np.count_nonzero(values, axis=-1)``: long rows one at a time (25 times faster at a
+    million ties), short boolean rows as an integer sum (cheaper than its dtype checks)."""
     if values.shape[-1] < _LONG:
+        if values.dtype == np.bool_:
+            return np.add.reduce(values, axis=-1, dtype=np.intp)
         return np.count_nonzero(values, axis=-1)
     rows = values.reshape(-1, values.shape[-1])
     counts = np.fromiter((np.count_nonzero(row) for row in rows), np.intp, rows.shape[0])
