@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sim.engine.param_spec import param, parameter_rows, validate_ranges
+from sim.engine.params_capacity import DisplacementParams, RecoveryParams
 from sim.engine.params_flows import (
     DeliveryParams,
     FundingParams,
@@ -23,11 +24,9 @@ from sim.engine.params_flows import (
 )
 from sim.engine.params_states import (
     AllianceParams,
-    DisplacementParams,
     GaltungParams,
     LadderParams,
     LederachParams,
-    RecoveryParams,
     TrustParams,
 )
 
