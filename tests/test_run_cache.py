@@ -27,6 +27,20 @@ def _only_run(root: Path) -> Path:
     return run
 
 
+def _imported(args: list[str], cwd: Path, cache: Path, modules: tuple[str, ...]) -> str:
+    """Run the command in a fresh process and print which of ``modules`` it imported."""
+    code = (
+        "import sys\nfrom sim.cli import main\n"
+        f"try:\n    main({args!r})\nexcept SystemExit as exc:\n    assert not exc.code\n"
+        f"print([m for m in {modules!r} if m in sys.modules])\n"
+    )
+    again = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True,
+                           text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin",
+                                           "CITYPEACE_CACHE_DIR": str(cache)})  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    return again.stdout.strip().splitlines()[-1]
+
+
 def test_a_repeated_command_writes_the_same_files_without_hydra_or_pydantic(
     tmp_path: Path,
 ) -> None:
@@ -39,17 +53,8 @@ def test_a_repeated_command_writes_the_same_files_without_hydra_or_pydantic(
     assert len(list((cache / "scenarios").glob("*.json"))) == 1
     shutil.move(tmp_path / "outputs", tmp_path / "first")
     # The same command again, in a process that reports whether it imported Hydra.
-    code = (
-        "import sys\nfrom sim.cli import main\n"
-        f"try:\n    main({args!r})\nexcept SystemExit as exc:\n    assert not exc.code\n"
-        "print([m for m in ('hydra', 'sim.cli.config', 'pydantic', 'sim.scenario.loader')"
-        " if m in sys.modules])\n"
-    )
-    again = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
-                           text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin",
-                                           "CITYPEACE_CACHE_DIR": str(cache)})  # fmt: skip
-    assert again.returncode == 0, again.stderr
-    assert again.stdout.strip().splitlines()[-1] == "[]"
+    assert _imported(args, tmp_path, cache, ("hydra", "sim.cli.config", "pydantic",
+                                             "sim.scenario.loader")) == "[]"  # fmt: skip
     a, b = _only_run(tmp_path / "first"), _only_run(tmp_path / "outputs")
     files_a, files_b = _files(a), _files(b)
     assert sorted(files_a) == sorted(files_b)
@@ -295,17 +300,8 @@ def test_a_new_seed_runs_from_its_template_without_hydra(tmp_path: Path) -> None
                     env={"CITYPEACE_CACHE_DIR": str(cache)})  # fmt: skip
     assert first.returncode == 0, first.stderr
     args = [*base, "seed=11", "hydra.run.dir=cached/s${seed}"]
-    code = (
-        "import sys\nfrom sim.cli import main\n"
-        f"try:\n    main({args!r})\nexcept SystemExit as exc:\n    assert not exc.code\n"
-        "print([m for m in ('hydra', 'sim.cli.config', 'pydantic', 'omegaconf')"
-        " if m in sys.modules])\n"
-    )
-    again = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
-                           text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin",
-                                           "CITYPEACE_CACHE_DIR": str(cache)})  # fmt: skip
-    assert again.returncode == 0, again.stderr
-    assert again.stdout.strip().splitlines()[-1] == "[]"
+    assert _imported(args, tmp_path, cache, ("hydra", "sim.cli.config", "pydantic",
+                                             "omegaconf")) == "[]"  # fmt: skip
     off = run_cli([*base, "seed=11", "hydra.run.dir=off/s${seed}"], tmp_path,
                   env={"CITYPEACE_CACHE": "0"})  # fmt: skip
     assert off.returncode == 0, off.stderr

@@ -100,18 +100,17 @@ def check_meta(meta: ScenarioMeta, file: str) -> Meta:
             raise entry.fail("b", rec.b, "a country other than a")
         _once(entry, pairs, frozenset((rec.a, rec.b)), f"{rec.a}-{rec.b}")
         out.hostility.append((rec.a, rec.b, rec.value))
-    for i, rec in enumerate(meta.sanctioned):
-        entry = Entry(rec, file, f"sanctioned[{i}]")
-        known(entry, "country", rec.country, countries, "country")
-        if rec.country in out.sanctioned:
-            raise entry.fail("country", rec.country, "a country listed once")
-        out.sanctioned.append(rec.country)
-    for i, rec in enumerate(meta.isolated):
-        entry = Entry(rec, file, f"isolated[{i}]")
-        known(entry, "country", rec.country, countries, "country")
-        if rec.country in out.isolated:
-            raise entry.fail("country", rec.country, "a country listed once")
-        out.isolated.append(rec.country)
+    # Two lists of countries with the same checks: known, and listed once.
+    for key, records, listed in (
+        ("sanctioned", meta.sanctioned, out.sanctioned),
+        ("isolated", meta.isolated, out.isolated),
+    ):
+        for i, rec in enumerate(records):
+            entry = Entry(rec, file, f"{key}[{i}]")
+            known(entry, "country", rec.country, countries, "country")
+            if rec.country in listed:
+                raise entry.fail("country", rec.country, "a country listed once")
+            listed.append(rec.country)
     for i, rec in enumerate(meta.levers):
         if rec.lever in out.levers:
             raise ScenarioError(file, f"levers[{i}].lever", rec.lever, "a lever set once")
