@@ -115,7 +115,9 @@ def test_sigkill_while_a_parquet_file_is_written(tmp_path: Path) -> None:
 
 
 def test_sigkill_while_cities_parquet_is_written(tmp_path: Path) -> None:
-    """The big table: kill once timeseries.parquet exists and cities' temporary is growing."""
+    """The big table: kill while cities' temporary is growing. Since cli7 a large run streams
+    cities.parquet while its months run (sim.outputs.city_stream), so the kill usually comes
+    before timeseries.parquet exists; whatever exists under a final name must be whole."""
     run = tmp_path / "run"
     proc = _start([*BIG, f"hydra.run.dir={run}"], tmp_path)
 
@@ -130,8 +132,8 @@ def test_sigkill_while_cities_parquet_is_written(tmp_path: Path) -> None:
     assert hit, "never saw cities.parquet half written"
     assert not (run / "cities.parquet").exists()
     written = assert_no_partial_parquet(run)
-    assert "timeseries" in written  # written (and renamed) before cities
-    assert len(pd.read_parquet(run / "timeseries.parquet")) == 60
+    if "timeseries" in written:  # the months had all run when the kill came
+        assert len(pd.read_parquet(run / "timeseries.parquet")) == 60
 
 
 @pytest.mark.parametrize("delay", [1.0, 3.0, 6.0])

@@ -43,6 +43,8 @@ class Month:
     interrupted: np.ndarray | None = None  # (R, E) its project was interrupted
     started_programme: np.ndarray | None = None  # (R, E) programme of a started project
     ended_programme: np.ndarray | None = None  # (R, E) programme of an ended project
+    committed_paid: np.ndarray | None = None  # (R, E) a closed programme's committed money paid
+    committed_programme: np.ndarray | None = None  # (R, E) the programme that paid it, or -1
     projects_active: np.ndarray | None = None  # (R,) live projects after the month
     cross_trust_city: np.ndarray | None = None  # (R, N)
     hostility_city: np.ndarray | None = None  # (R, N)

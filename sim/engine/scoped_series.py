@@ -30,7 +30,7 @@ import numpy as np
 from sim.engine.month import Month
 from sim.engine.state import State
 from sim.engine.world import World
-from sim.rules import HUM, average, group_sum
+from sim.rules import DEV, HUM, average, group_sum
 from sim.scenario.vocabulary import PILLARS, TIE_TYPES
 
 _FLOWS = tuple(f"flows_{p}" for p in PILLARS)
@@ -142,6 +142,14 @@ class ScopedRecorder:
         delivered = month.split * np.take(month.taken, w.row_tie, axis=1)
         delivered[HUM] *= np.take(month.passage, w.row_tie, axis=1)
         table = _money_table(delivered, w.row_prog, p)
+        if month.committed_paid is not None:  # a closed programme's projects, paid to their end
+            paid, programme = month.committed_paid, month.committed_programme
+            by_programme = _weighted_count(programme, paid, p)
+            table["funds_total"] = table["funds_total"] + by_programme
+            table["funds_development"] = table["funds_development"] + by_programme
+            # A tie that delivered only committed money this month is one more development flow.
+            alone = (paid > 0) & (month.flows[DEV] == paid)
+            table["flows_development"] = table["flows_development"] + _count(programme, alone, p)
         live = state.projects.row >= 0
         for measure, mask, programme in (
             ("started", month.started, month.started_programme),
@@ -164,6 +172,14 @@ def _money_table(flows: np.ndarray, group: np.ndarray, n: int) -> dict[str, np.n
         table[f"funds_{pillar}"] = funds[j]
         table[f"flows_{pillar}"] = group_sum(flows[j] > 0, group, n)
     return table
+
+
+def _weighted_count(labels: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
+    """(R, n) sum of ``weights`` (R, M) by each row's label (-1: no label)."""
+    r = labels.shape[0]
+    keep = labels >= 0
+    bins = (np.arange(r)[:, None] * n + labels)[keep]
+    return np.bincount(bins, weights=weights[keep], minlength=r * n).reshape(r, n)
 
 
 def _count(labels: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
