@@ -116,11 +116,13 @@ def run_projects(
     # The committed money is paid this month: it shows in the tie's delivered development flow
     # (the funds series), which delivery (5a) has already read without it.
     month.flows[DEV].ravel()[live] += paid
-    # Kept by tie and programme, so a programme's own series count the money it committed.
-    month.committed_paid = np.zeros_like(pj.committed)
-    month.committed_programme = np.full_like(pj.programme, -1)
-    month.committed_paid.ravel()[live] = paid
-    month.committed_programme.ravel()[live] = np.where(paid > 0, programme_of, -1)
+    # Kept by tie and programme, so a programme's own series count the money it committed;
+    # only in a month that paid any (most months pay none: no (R, E) arrays on the hot path).
+    if paid.any():
+        month.committed_paid = np.zeros_like(pj.committed)
+        month.committed_programme = np.full_like(pj.programme, -1)
+        month.committed_paid.ravel()[live] = paid
+        month.committed_programme.ravel()[live] = np.where(paid > 0, programme_of, -1)
     pj.progress.ravel()[live], pj.spent.ravel()[live] = progress, spent
     to_city = t.dst[tie] < n
     city = np.where(to_city, t.dst[tie], 0)
