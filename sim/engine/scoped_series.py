@@ -9,7 +9,8 @@ one programme or one tie type, with these column names (docs/scenario-format.md)
   ties one way only);
 - ``<measure>@programme:<id>``: that programme's own share of the month, for the measures in
   :data:`PROGRAMME_MEASURES`: money it delivered (what recipients took of its offers, after
-  sanctions), the ties that delivered its money by pillar, and its development projects (a
+  sanctions, and, once it has closed, the committed money it pays its projects to their end,
+  ODD 7.2), the ties that delivered its money by pillar, and its development projects (a
   project belongs to the programme with the most development money on its tie in the month it
   starts);
 - ``<measure>@tie_type:<type>``: ties of one type, for :data:`TIE_TYPE_MEASURES` (``trust`` is
