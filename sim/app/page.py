@@ -344,7 +344,8 @@ def Tabs(ses: Any) -> None:
     )
     ScrollWidget.element(selector=".cp-panels", tick=state.scroll_r.value)
     Timeline(ses)
-    with solara.Div(classes=[f"cp-panel-{state.tab_r.value}"]):
+    # At least a screen tall, so the page never gets too short to bring the tabs to the top.
+    with solara.Div(classes=[f"cp-panel-{state.tab_r.value}"], style={"min-height": "100vh"}):
         PANEL_VIEWS[state.tab_r.value](ses)
 
 

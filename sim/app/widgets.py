@@ -156,8 +156,14 @@ SCROLL_VUE = """
 module.exports = {
   watch: {
     tick() {
-      const el = document.querySelector(this.selector);
-      if (el) el.scrollIntoView({ behavior: 'smooth', block: 'start' });
+      // Once now and once after the new panel has drawn: swapping panels can shorten the page
+      // for a moment, and a scroll that runs then stops short of its target.
+      const go = () => {
+        const el = document.querySelector(this.selector);
+        if (el) el.scrollIntoView({ block: 'start' });
+      };
+      go();
+      setTimeout(go, 600);
     }
   }
 }
