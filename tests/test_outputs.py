@@ -261,36 +261,3 @@ def test_month_dates_are_each_months_first_day_however_many_rows() -> None:
         got = tables.month_dates(months)
         assert str(got.type) == "date32[day]"
         assert np.array_equal(got.cast("int32").to_numpy(), expected)
-
-
-def test_dashboard_pauses_the_collector_only_while_it_draws(tmp_path: Path) -> None:
-    """The cyclic garbage collector is paused while the figure is made and drawn, and left as
-    it was afterwards, also when the drawing fails (a bad series)."""
-    import gc
-
-    from sim.outputs import dashboard
-
-    seen: list[bool] = []
-    panels = dashboard.panels
-
-    def watched(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        seen.append(gc.isenabled())
-        return panels(*args, **kwargs)
-
-    from sim import PeaceModel
-
-    ts = PeaceModel("two_cities", seed=0, horizon=3).run().timeseries()
-    assert gc.isenabled()
-    dashboard.panels = watched
-    try:
-        dashboard.write_dashboard(ts, None, tmp_path / "d.png", "t")
-        assert seen == [False] and gc.isenabled() and (tmp_path / "d.png").stat().st_size > 0
-        with pytest.raises(KeyError):
-            dashboard.write_dashboard(ts.drop(columns=["peace"]), None, tmp_path / "e.png")
-        assert gc.isenabled() and not (tmp_path / "e.png").exists()
-        gc.disable()  # a caller that has paused it keeps it paused
-        dashboard.write_dashboard(ts, None, tmp_path / "f.png", "t")
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
-        dashboard.panels = panels

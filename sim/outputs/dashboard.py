@@ -7,15 +7,11 @@ tick search) cost more than the lines, and each panel's event lines are one coll
 sit at a fixed height (``y=1``: where Matplotlib's automatic placement puts them here, without
 measuring every axis' tick labels first) and 0-1 index ticks have fixed labels. The
 PNG is RGB, compressed lightly (zlib level 1: a quarter of the encoding time, a slightly
-larger file). Python's cyclic garbage collector is paused while it draws (its passes over
-every object of the process were a sixth of the time). About 0.25 s on an idle core.
+larger file). About 0.25 s on an idle core.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -266,26 +262,11 @@ def write_dashboard(ts: Columns, events: Columns | None, path: Path, title: str 
     from matplotlib import rc_context
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    with _no_collection(), rc_context(STYLE):  # ticks are also made while drawing
+    with rc_context(STYLE):  # ticks are also made while drawing
         fig = panels(ts, events, title)
         canvas = FigureCanvasAgg(fig)
         canvas.draw()
     return atomic_write(path, lambda tmp: _save_png(canvas, tmp))
-
-
-@contextlib.contextmanager
-def _no_collection() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while the figure is made and drawn: its
-    thousands of new artists set off collections that scan every object of the process (in a
-    process that holds a run, one full collection cost as much as a sixth of the drawing).
-    The figure's own cycles are collected later, as ever."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _save_png(canvas: Any, path: Path) -> None:
