@@ -18,10 +18,7 @@ exit code 2.
   ``paths``: the configs folder and a scenario folder's name, without Hydra;
 - ``hydra_app``: multiruns and Hydra's own flags through ``hydra.main``, and the sweep job
   (``_task``);
-- ``schemas``: the structured configs and their checks (``validate``, ``model_kwargs``), no
-  Hydra; ``config``: their registration with Hydra and ``compose``;
-- ``plain``: a plain command's plan composed without Hydra, as Hydra would (its YAML rules:
-  ``omegaconf_yaml``; Hydra's own node: ``hydra_node.json``);
+- ``config``: the Hydra structured configs (schemas), ``compose`` and ``validate``;
 - ``checks``: compose and validate (``preflight``); ``messages``: the one-line errors;
 - ``extras``: a missing optional dependency names its ``pip install``;
 - ``painter``: the dashboard drawn in a forked process that imports Matplotlib while the run
