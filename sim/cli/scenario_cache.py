@@ -26,6 +26,7 @@ import dataclasses
 import hashlib
 import json
 import math
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +43,8 @@ class _NotPlain(TypeError):
 
 def _encode(value: Any) -> Any:
     import numpy as np
-    import pandas as pd
 
+    pd = sys.modules.get("pandas")  # a frame only if pandas is in use: never imported here
     if value is None or type(value) in (str, int, float, bool):
         return value
     if type(value) is tuple:
@@ -56,7 +57,7 @@ def _encode(value: Any) -> Any:
         return {k: _encode(v) for k, v in value.items()}
     if isinstance(value, Path):
         return {"__path__": str(value)}
-    if isinstance(value, pd.DataFrame):
+    if pd is not None and isinstance(value, pd.DataFrame):
         if not isinstance(value.index, pd.RangeIndex) or value.index.start != 0:
             raise _NotPlain("a table with an index of its own")
         columns = {}
@@ -124,10 +125,11 @@ def _same_table(a: dict[str, Any], b: Any) -> bool:
 def _same(a: Any, b: Any) -> bool:
     """``a`` (read back) equals ``b`` (as loaded), with the same types all the way down;
     tables as :func:`_same_table` has it."""
-    import pandas as pd
-
-    if isinstance(b, pd.DataFrame):
+    pd = sys.modules.get("pandas")
+    if pd is not None and isinstance(b, pd.DataFrame):
         return isinstance(a, dict) and _same_table(a, b)
+    if _is_columns(b):
+        return _is_columns(a) and _same_columns(a, b)
     if type(a) is not type(b):
         return False
     if isinstance(a, list | tuple):
@@ -139,8 +141,52 @@ def _same(a: Any, b: Any) -> bool:
     return a == b
 
 
+def _is_columns(value: Any) -> bool:
+    """A table as a mapping of numpy columns (``sim.scenario.table_rows``)."""
+    import numpy as np
+
+    return (
+        type(value) is dict
+        and bool(value)
+        and all(type(v) is np.ndarray and v.ndim == 1 for v in value.values())
+    )
+
+
+def _same_columns(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Two mappings of numpy columns: the same names, dtypes and values (NaN equal to NaN)."""
+    import numpy as np
+
+    if list(a) != list(b):
+        return False
+    for name in a:
+        x, y = a[name], b[name]
+        if x.dtype != y.dtype or len(x) != len(y):
+            return False
+        if x.dtype.kind == "O":  # text or mixed: each value of the same type and equal
+            same = all(type(u) is type(v) and u == v for u, v in zip(x, y, strict=True))
+        else:
+            same = np.array_equal(x, y, equal_nan=x.dtype.kind == "f")
+        if not same:
+            return False
+    return True
+
+
+def _encode_columns(table: dict[str, Any]) -> dict[str, Any]:
+    """A mapping of numpy columns as a stored frame (what :func:`_table` reads back)."""
+    columns = {}
+    for name, values in table.items():
+        if values.dtype.kind not in "fibO":
+            raise _NotPlain(f"a column of dtype {values.dtype}")
+        columns[name] = {"dtype": str(values.dtype), "values": values.tolist()}
+    return {"__frame__": columns}
+
+
 def encode(case: Scenario) -> dict[str, Any]:
-    return {f.name: _encode(getattr(case, f.name)) for f in dataclasses.fields(case)}
+    return {
+        f.name: _encode_columns(value) if _is_columns(value) else _encode(value)
+        for f in dataclasses.fields(case)
+        for value in (getattr(case, f.name),)
+    }
 
 
 def decode(data: dict[str, Any]) -> Scenario:
@@ -181,7 +227,7 @@ def load(source: str | Path, name: str, policy: str, horizon: int | None) -> Sce
                 return hit
     from sim.scenario.loader import load_scenario
 
-    case = load_scenario(source, policy=policy, horizon=horizon)  # checked as check_scenario
+    case = load_scenario(source, policy=policy, horizon=horizon, frames=False)  # as check_scenario
     check_scenario_name(source if isinstance(source, Path) else None, name, case.name)
     if folder is not None and found is not None:
         _store(found, case)

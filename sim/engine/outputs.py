@@ -365,7 +365,7 @@ def _policy_programmes(folder: str, stamp: tuple) -> tuple[str, ...]:
     from sim.scenario.policies import read_policies
 
     path = Path(folder)
-    ids = [q["id"] for q in load_scenario(path).programmes]
+    ids = [q["id"] for q in load_scenario(path, frames=False).programmes]  # no pandas needed
     for policy in read_policies(path).values():
         ids += [p.id for p in policy.add_programmes]
     return tuple(dict.fromkeys(ids))

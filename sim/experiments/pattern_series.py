@@ -11,6 +11,8 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+import numpy as np
+
 
 def standing_series(sc: Any) -> list[str]:
     """The columns every run of ``sc`` records (``sim.engine.observe.Recorder``), in order."""
@@ -37,12 +39,19 @@ def standing_series(sc: Any) -> list[str]:
         for i in range(len(c)):
             for j in range(i + 1, len(c)):
                 names += [f"permission_{c[i]}_{c[j]}", f"hostility_{c[i]}_{c[j]}"]
-    cities = sc.actors[sc.actors["type"] == "municipality"]
-    populated = cities[cities["population"] > 0]["community"].dropna()
-    kept = [c for c in sc.communities if c in set(populated)]
-    if cities["community"].notna().any() and len(sc.communities) <= 64:
+    # The actor table as numpy columns: a pandas frame or a mapping of arrays (a stored or
+    # pandas-free scenario, sim.scenario.table_rows) reads the same.
+    actors = sc.actors
+    city = np.asarray(actors["type"], dtype=object) == "municipality"
+    community = np.asarray(actors["community"], dtype=object)[city]
+    present = [c is not None and c == c for c in community]  # neither None nor NaN
+    people = np.asarray(actors["population"], dtype=np.float64)[city] > 0
+    populated = {c for c, p, n in zip(community, present, people, strict=True) if p and n}
+    kept = [c for c in sc.communities if c in populated]
+    if any(present) and len(sc.communities) <= 64:
         names += [f"{name}_{k}" for name in COMMUNITY_SERIES for k in kept]
-    watched = [w for w in sc.watch if w in set(cities["id"])]
+    city_ids = set(np.asarray(actors["id"], dtype=object)[city].tolist())
+    watched = [w for w in sc.watch if w in city_ids]
     names += [f"{metric}@{w}" for w in watched for metric in WATCH_METRICS]
     return names
 

@@ -14,8 +14,7 @@ import copy
 import re
 import threading
 from pathlib import Path
-
-import pandas as pd
+from typing import Any
 
 from sim.errors import ScenarioError
 from sim.scenario.case import Scenario
@@ -52,6 +51,7 @@ from sim.scenario.schema import (  # noqa: F401 - the vocabulary, imported from 
     ScenarioMeta,
     Tie,
 )
+from sim.scenario.table_rows import columns_of
 from sim.scenario.timeline import check_contradictions, check_events, check_programmes
 from sim.scenario.validation import parse
 from sim.scenario.windows import NO_END
@@ -135,7 +135,9 @@ _SCENARIOS_MAX = 16
 _SCENARIOS_LOCK = threading.Lock()  # the app's threads share the cache
 
 
-def _folder_key(folder: Path, policy: str, horizon: int | None, by_path: bool) -> tuple | None:
+def _folder_key(
+    folder: Path, policy: str, horizon: int | None, by_path: bool, frames: bool = True
+) -> tuple | None:
     """The cache key of a load, or None when the folder cannot be read (no caching)."""
     try:
         files = tuple(
@@ -145,29 +147,31 @@ def _folder_key(folder: Path, policy: str, horizon: int | None, by_path: bool) -
         )
     except OSError:
         return None
-    return (str(folder), policy, horizon, by_path, files)
+    return (str(folder), policy, horizon, by_path, frames, files)
 
 
 def load_scenario(
-    name: str | Path, policy: str = "baseline", horizon: int | None = None
+    name: str | Path, policy: str = "baseline", horizon: int | None = None, frames: bool = True
 ) -> Scenario:
     """Read, validate and return a scenario folder (by name or path), with ``policy`` applied.
 
     A folder given by its path may have any folder name; a scenario found by its name lives in
-    a folder of that name.
+    a folder of that name. ``frames=False``: the actor and tie tables as mappings of numpy
+    columns (``sim.scenario.table_rows``), so that pandas is not imported (the command line's
+    first run; the engine reads either).
     """
     by_path = isinstance(name, Path)
     folder = Path(name) if by_path else scenario_folder(name)
     if not folder.is_dir():
         raise ScenarioError(str(folder), "scenario.path", str(folder), "an existing folder")
-    key = _folder_key(folder, policy, horizon, by_path)
+    key = _folder_key(folder, policy, horizon, by_path, frames)
     with _SCENARIOS_LOCK:
         hit = _SCENARIOS.get(key) if key is not None else None
         if hit is None and key is not None and by_path:  # found by its name: checked more
             hit = _SCENARIOS.get((*key[:3], False, *key[4:]))
     if hit is not None:
         return copy.deepcopy(hit)
-    sc = _load_scenario(folder, policy, horizon, by_path)  # invalid: raises, nothing cached
+    sc = _load_scenario(folder, policy, horizon, by_path, frames)  # invalid: raises, no cache
     if key is not None:
         kept = copy.deepcopy(sc)
         with _SCENARIOS_LOCK:
@@ -177,7 +181,9 @@ def load_scenario(
     return sc
 
 
-def _load_scenario(folder: Path, policy: str, horizon: int | None, by_path: bool) -> Scenario:
+def _load_scenario(
+    folder: Path, policy: str, horizon: int | None, by_path: bool, frames: bool = True
+) -> Scenario:
     meta_path = folder / "scenario.yaml"
     meta_file = str(meta_path)
     raw_meta = read_yaml(meta_path)
@@ -206,8 +212,8 @@ def _load_scenario(folder: Path, policy: str, horizon: int | None, by_path: bool
         communities=checked.communities,
         divides=checked.divides,
         countries=checked.countries,
-        actors=pd.DataFrame(),
-        ties=pd.DataFrame(),
+        actors={},
+        ties={},
         permissions=checked.permissions,
         hostility=checked.hostility,
         sanctioned=checked.sanctioned,
@@ -223,7 +229,7 @@ def _load_scenario(folder: Path, policy: str, horizon: int | None, by_path: bool
     sc.policies = {
         name: p.model_dump(by_alias=True, exclude_defaults=True) for name, p in policies.items()
     }
-    _assemble(sc, sections)
+    actor_rows, tie_rows = _assemble(sc, sections)
     watch = Entry(meta, meta_file, "")
     all_known(watch, "watch", meta.watch, set(sc.actors["id"]), "actor")
     sc.watch = list(meta.watch)
@@ -242,6 +248,11 @@ def _load_scenario(folder: Path, policy: str, horizon: int | None, by_path: bool
     read_info(folder, list(sc.policies))
     # Dates were checked against the scenario's own span; a shorter run simply stops earlier.
     sc.horizon = horizon or meta.horizon
+    if frames:  # pandas' own frames of the rows, as the loader has always given
+        import pandas as pd
+
+        sc.actors = pd.DataFrame(actor_rows)
+        sc.ties = pd.DataFrame(tie_rows, columns=list(TIE_COLUMNS))
     return sc
 
 
@@ -264,10 +275,14 @@ def _read_sections(folder: Path) -> tuple[dict[str, list[Entry]], dict[str, str]
     return sections, files
 
 
-def _assemble(sc: Scenario, sections: dict[str, list[Entry]]) -> None:
-    """The tables the model is built from, every reference checked."""
-    sc.actors = check_actors(sections["actors"], sc.countries, sc.communities, sc.start, sc.horizon)
-    ids = set(sc.actors["id"])
+def _assemble(sc: Scenario, sections: dict[str, list[Entry]]) -> tuple[list[dict], list[dict]]:
+    """The tables the model is built from, every reference checked, as numpy columns; and
+    their rows."""
+    actor_rows = check_actors(
+        sections["actors"], sc.countries, sc.communities, sc.start, sc.horizon
+    )
+    sc.actors = columns_of(actor_rows)
+    ids = set(sc.actors["id"].tolist())
     sc.alliances = check_alliances(sections["alliances"], ids)
     ties = check_ties(sections["ties"], sc.actors, sc.start, sc.horizon)
     alliance_ids = {a["id"] for a in sc.alliances}
@@ -281,12 +296,17 @@ def _assemble(sc: Scenario, sections: dict[str, list[Entry]]) -> None:
         sections["events"][0].file if sections["events"] else str(sc.folder / "events.yaml")
     )
     check_contradictions(sc.events, events_file, sc.programmes)
-    sc.ties = _with_programme_and_governance_ties(sc.actors, ties, sc.programmes, sc.events)
+    tie_rows = _with_programme_and_governance_ties(actor_rows, ties, sc.programmes, sc.events)
+    sc.ties = columns_of(tie_rows, TIE_COLUMNS)
+    return actor_rows, tie_rows
+
+
+TIE_COLUMNS = ("src", "dst", "type", "trust", "memory", "human_security", *WINDOW_COLUMNS)
 
 
 def _with_programme_and_governance_ties(
-    actors: pd.DataFrame, ties: list[dict], programmes: list[dict], events: list[dict]
-) -> pd.DataFrame:
+    actors: list[dict[str, Any]], ties: list[dict], programmes: list[dict], events: list[dict]
+) -> list[dict[str, Any]]:
     """Programmes act through partnership ties; cities answer to their governments."""
     carrying = {"twinning", "partnership", "funding"}
     existing = {(t["src"], t["dst"]) for t in ties if t["type"] in carrying}
@@ -321,11 +341,13 @@ def _with_programme_and_governance_ties(
         for _, recipient in ev["passes"]:
             if ensure(ev["successor"], recipient, secure, ev["step"]):
                 ev["created"].append(recipient)
-    govs = actors[actors["type"] == "national_government"].drop_duplicates("country")
-    gov_of = dict(zip(govs["country"], govs["id"], strict=True))
-    cities = actors[actors["type"] == "municipality"]
+    gov_of: dict[str, str] = {}  # each country's first national government
+    for actor in actors:
+        if actor["type"] == "national_government":
+            gov_of.setdefault(actor["country"], actor["id"])
     governed = {(t["src"], t["dst"]) for t in ties if t["type"] == "governance"}
-    for cid, country in zip(cities["id"], cities["country"], strict=True):
+    cities = ((a["id"], a["country"]) for a in actors if a["type"] == "municipality")
+    for cid, country in cities:
         if country in gov_of and (cid, gov_of[country]) not in governed:
             extra.append(
                 {
@@ -339,5 +361,4 @@ def _with_programme_and_governance_ties(
                     "active_to": NO_END,
                 }
             )
-    columns = ["src", "dst", "type", "trust", "memory", "human_security", *WINDOW_COLUMNS]
-    return pd.DataFrame(ties + extra, columns=columns)
+    return ties + extra

@@ -11,11 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import pandas as pd
-
 from sim.errors import ScenarioError
 from sim.scenario.actors import actor_row
 from sim.scenario.schema import ALLIANCE_STATES, PERMISSIONS, ScenarioMeta
+from sim.scenario.table_rows import Columns
 
 
 @dataclass(frozen=True)
@@ -126,9 +125,9 @@ def _once(entry: Entry, seen: set, pair: object, label: str) -> None:
 
 def check_actors(
     entries: list[Entry], countries: list[str], communities: list[str], start: int, horizon: int
-) -> pd.DataFrame:
-    """The actor table: ids once, countries and communities known, a municipality at least,
-    activity windows inside the horizon (``active_from``/``active_to`` steps)."""
+) -> list[dict[str, Any]]:
+    """The actor table's rows: ids once, countries and communities known, a municipality at
+    least, activity windows inside the horizon (``active_from``/``active_to`` steps)."""
     from sim.scenario.windows import window
 
     unique_ids(entries, "actor")
@@ -143,7 +142,7 @@ def check_actors(
     if not any(row["type"] == "municipality" for row in rows):
         file = entries[0].file if entries else "actors.yaml"
         raise ScenarioError(file, "actors", len(rows), "at least one municipality")
-    return pd.DataFrame(rows)
+    return rows
 
 
 def check_alliances(entries: list[Entry], actors: set[str]) -> list[dict[str, Any]]:
@@ -165,7 +164,7 @@ def check_alliances(entries: list[Entry], actors: set[str]) -> list[dict[str, An
 
 
 def check_ties(
-    entries: list[Entry], actors: pd.DataFrame, start: int, horizon: int
+    entries: list[Entry], actors: Columns, start: int, horizon: int
 ) -> list[dict[str, Any]]:
     """Ties between known, different actors; at most one of each type in each direction;
     a window inside the horizon that overlaps both actors' windows (else it never acts)."""
@@ -173,7 +172,11 @@ def check_ties(
 
     ids = set(actors["id"])
     spans = dict(
-        zip(actors["id"], zip(actors["active_from"], actors["active_to"], strict=True), strict=True)
+        zip(
+            actors["id"].tolist(),
+            zip(actors["active_from"].tolist(), actors["active_to"].tolist(), strict=True),
+            strict=True,
+        )
     )
     out: list[dict[str, Any]] = []
     seen: dict[tuple[str, str, str], Entry] = {}

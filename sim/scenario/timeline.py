@@ -6,27 +6,27 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from sim.errors import ScenarioError
 from sim.scenario.dates import format_month, parse_month
 from sim.scenario.handover import sequence_handovers
 from sim.scenario.references import Entry, all_known, known, unique_ids
 from sim.scenario.schema import PERMISSIONS, PILLARS
+from sim.scenario.table_rows import Columns, equals, row_of, where
 from sim.scenario.windows import describe, step
 
 
-def _group(entry: Entry, key: str, value: Any, actors: pd.DataFrame, required: bool) -> list[str]:
+def _group(entry: Entry, key: str, value: Any, actors: Columns, required: bool) -> list[str]:
     """A list of actor ids, or the actors a selector mapping matches."""
     if not value:
         if required:
             raise entry.fail(key, value, "a non-empty list of actor ids or a selector mapping")
         return []
     if isinstance(value, dict):
-        mask = np.ones(len(actors), dtype=bool)
+        mask = np.ones(len(actors["id"]), dtype=bool)
         for column, wanted in value.items():
-            mask &= (actors[column] == wanted).to_numpy()
-        chosen = actors.loc[mask, "id"].tolist()
+            mask &= equals(actors[column], wanted)
+        chosen = actors["id"][mask].tolist()
         if not chosen:
             raise entry.fail(key, value, "a selector that matches at least one actor")
         return chosen
@@ -35,7 +35,7 @@ def _group(entry: Entry, key: str, value: Any, actors: pd.DataFrame, required: b
 
 
 def check_programmes(
-    entries: list[Entry], actors: pd.DataFrame, start: int, horizon: int, alliances: set[str]
+    entries: list[Entry], actors: Columns, start: int, horizon: int, alliances: set[str]
 ) -> list[dict[str, Any]]:
     unique_ids(entries, "programme")
     out = []
@@ -186,7 +186,7 @@ def _handover(
             rec.date,
             f"a date within programme {rec.programme!r}'s months [{first}, {last}]",
         )
-    row = sc.actors.set_index("id").loc[rec.successor]
+    row = row_of(sc.actors, "id", rec.successor)
     first, last = int(row["active_from"]), int(row["active_to"])
     if not first <= ev["step"] <= last:
         window = describe(first, last, sc.start)
@@ -197,7 +197,7 @@ def _targets(entry: Entry, targets: Any, sc: Any) -> dict[str, Any]:
     """An event's target cities, ``{community: X}``, ``{country: K}`` or ``{actors: [...]}``:
     known ids that name at least one municipality (a target without a city would do nothing)."""
     ((key, value),) = targets.model_dump(exclude_none=True).items()
-    cities = sc.actors[sc.actors["type"] == "municipality"]
+    cities = where(sc.actors, equals(sc.actors["type"], "municipality"))
     if key == "actors":
         all_known(entry, "targets.actors", value, set(sc.actors["id"]), "actor")
         city_ids = set(cities["id"])
@@ -207,7 +207,7 @@ def _targets(entry: Entry, targets: Any, sc: Any) -> dict[str, Any]:
         return {key: value}
     ids = sc.communities if key == "community" else sc.countries
     known(entry, f"targets.{key}", value, ids, key)
-    if not (cities[key] == value).any():
+    if not equals(cities[key], value).any():
         hint = (
             "; an armed side without cities attacks the cities of its country: {country: K}"
             if key == "community"

@@ -11,7 +11,6 @@ import threading
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import yaml
 from yaml.constructor import ConstructorError
 
@@ -167,6 +166,8 @@ def read_table(folder: Path, stem: str) -> tuple[list[dict], str]:
     if yml.is_file():
         return as_list(read_yaml(yml), str(yml), stem), str(yml)
     if csv.is_file():
+        import pandas as pd  # its CSV reader's type inference; a YAML table needs no pandas
+
         try:
             frame = pd.read_csv(csv)
         except (ValueError, OverflowError) as exc:  # ParserError, EmptyDataError, decoding
