@@ -22,7 +22,9 @@ import importlib.util
 import json
 import logging
 import os
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -79,10 +81,16 @@ def capture(n: int, warm: int) -> dict[str, tuple[tuple, dict]]:
 
 
 def base_module(tree: Path, module_name: str) -> Any:
-    """The base tree's version of a kernel module, loaded as ``base_<name>``."""
-    path = tree / (module_name.replace(".", "/") + ".py")
-    spec = importlib.util.spec_from_file_location("base_" + module_name.split(".")[-1], path)
+    """The base tree's version of a kernel module, loaded as ``base_<name>`` from a copy in a
+    folder of its own: numba caches a compiled loop next to its file, and a cache entry made
+    under another module name would break the base tree's own runs (``scale_sides.py``)."""
+    name = "base_" + module_name.split(".")[-1]
+    folder = Path(tempfile.mkdtemp(prefix="loop_sides_"))
+    path = folder / f"{name}.py"
+    shutil.copy(tree / (module_name.replace(".", "/") + ".py"), path)
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # numba finds a compiled loop's module by name
     spec.loader.exec_module(module)
     return module
 
