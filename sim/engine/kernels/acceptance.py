@@ -3,8 +3,9 @@
 The numpy form: the offer as a dose ``money.dose(offer total, people)``, the expected benefit
 ``need x saturation(dose, benefit_dose)`` and ``proposals.acceptance_probability``'s logit with
 the recipient's will and vertical integration and the country pair's hostility gathered per tie.
-The first loop gathers what each offer reads at its recipient and its country pair and goes up
-to ``saturation``'s ``expm1``; the second up to the sigmoid's ``exp``. Both work on the ties
+The first kernel gathers what each tie reads at its recipient, then keeps the offers with
+their country pair's hostility and goes up to ``saturation``'s ``expm1``; the second up to the
+sigmoid's ``exp``. Both work on the ties
 with an offer only (a quarter of the ties carry none and need no probability). numpy computes
 ``expm1`` and ``exp`` (its SIMD versions can differ from libm's in the last bit; each value
 depends on its element alone, so a compacted array gives the full array's values), and ``1 /
@@ -12,9 +13,11 @@ depends on its element alone, so a compacted array gives the full array's values
 (``tests/test_kernels.py``).
 
 The recipients are scattered over megabytes, so each gather waits on memory: they all run in
-the short first loop, which keeps many ties' gathers in flight (in the long second loop only a
-tie or two would fit in the processor's window; measured on a 250,000-city month's inputs,
-``experiments/bench/results/month_speed_perf250.md``).
+a short loop of their own over every tie, with no branch, before the loop that keeps the offers
+(in a long loop only a tie or two fit in the processor's window; a branch that skips the quarter
+of ties without an offer is mispredicted often, and each miss discards the gathers in flight:
+the first loop with the gathers behind that branch took 2.5 times as long on a 250,000-city
+month's inputs, ``experiments/bench/results/kernels_perf250b.md``).
 """
 
 from __future__ import annotations
@@ -30,21 +33,24 @@ EUR_PER_UNIT_YEAR = 12_000.0  # rules.money.EUR_PER_UNIT_YEAR
 
 def _exponent_loop(  # noqa: ANN202, PLR0913 - numba loop
     offer_total, has_offer, people, dst, benefit_dose, hostility, pair, will, vertical,
-    tie_people, out, offer_hostility, offer_will, offer_vertical,
+    tie_people, tie_will, tie_vertical, out, offer_hostility, offer_will, offer_vertical,
 ):  # fmt: skip
     r_count, e_count = tie_people.shape
     i = 0
     for r in range(r_count):
-        for e in range(e_count):
+        for e in range(e_count):  # every tie's recipient, without a branch
             d = dst[e]
-            p = people[r, d]
-            tie_people[r, e] = p
+            tie_people[r, e] = people[r, d]
+            tie_will[e] = will[r, d]
+            tie_vertical[e] = vertical[r, d]
+        for e in range(e_count):
             if has_offer[r, e]:  # only an offer is accepted or not
+                p = tie_people[r, e]
                 dose = offer_total[r, e] * EUR_PER_UNIT_YEAR / max(p, 1.0)
                 out[i] = -max(dose, 0.0) / benefit_dose[r]
                 offer_hostility[i] = hostility[r, pair[e]]
-                offer_will[i] = will[r, d]
-                offer_vertical[i] = vertical[r, d]
+                offer_will[i] = tie_will[e]
+                offer_vertical[i] = tie_vertical[e]
                 i += 1
 
 
@@ -105,7 +111,7 @@ def probability(
     at_offers = np.empty(offers), np.empty(offers), np.empty(offers)  # hostility, will, vertical
     _exponent_kernel()(
         offer_total, has_offer, people, ties.dst, per_replicate(pp.benefit_dose, r), hostility,
-        ties.pair, will, vertical, tie_people, exponent, *at_offers,
+        ties.pair, will, vertical, tie_people, np.empty(e), np.empty(e), exponent, *at_offers,
     )  # fmt: skip
     expm1 = np.expm1(exponent, out=exponent)  # in place: one array fewer to fill
     minus_logit = np.empty(offers)

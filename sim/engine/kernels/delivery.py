@@ -6,13 +6,16 @@ peace work; peace work's trust gain ``nexus.peace_work_trust`` with the dose
 ``money.dose(offer[PEACE] x taken, people)``; the gained trust and the working ties from
 middle-range providers summed per recipient. :func:`flows` is the first loop, up to the
 argument of ``saturation``'s ``expm1`` (which numpy computes: its SIMD ``expm1`` can differ from
-libm's in the last bit); :func:`peace_trust` the second. Each sum adds its terms in tie order
-from zero, as ``np.bincount`` does: identical results (``tests/test_kernels.py``).
+libm's in the last bit); :func:`peace_trust` the second (itself three short loops: the
+recipients' multipliers gathered, the trust, the recipients' sums). Each sum adds its terms in
+tie order from zero, as ``np.bincount`` does: identical results (``tests/test_kernels.py``).
 
 The recipients are scattered over megabytes, so adding into a recipient's sums waits on memory:
 :func:`flows` adds them in a short second pass over the flows it has written (a short loop
 keeps many ties' memory accesses in flight, a long one only a tie or two: measured on a
-250,000-city month's inputs, ``experiments/bench/results/month_speed_perf250.md``).
+250,000-city month's inputs, ``experiments/bench/results/month_speed_perf250.md``); so does
+:func:`peace_trust`, and it gathers the recipients' multipliers in a short first loop (0.63x
+of the loop's time when the gather sat in the long loop: ``results/kernels_perf250b.md``).
 """
 
 from __future__ import annotations
@@ -52,18 +55,22 @@ def _flows_loop(  # noqa: ANN202, PLR0913 - numba loop
 
 
 def _peace_trust_loop(  # noqa: ANN202, PLR0913 - numba loop
-    trust, expm1, gain, multiplier, dst, middle_src, has_offer, after, gained, working
+    trust, expm1, gain, multiplier, dst, middle_src, has_offer, after, gained, working, scratch
 ):  # fmt: skip
     r_count, e_count = trust.shape
     for r in range(r_count):
+        for e in range(e_count):  # each recipient's multiplier, in a short loop
+            scratch[e] = multiplier[r, dst[e]]
         for e in range(e_count):
-            d = dst[e]
-            reached = -expm1[r, e] * gain[r] * multiplier[r, d]
+            reached = -expm1[r, e] * gain[r] * scratch[e]
             before = trust[r, e]
             value = (1.0 - before) * min(reached, 1.0) + before
             after[r, e] = value
             middle = 1.0 if middle_src[e] else 0.0
-            gained[r, d] += (value - before) * middle
+            scratch[e] = (value - before) * middle  # (the multiplier is read: now the gain)
+        for e in range(e_count):  # each recipient's sums, in tie order
+            d = dst[e]
+            gained[r, d] += scratch[e]
             working[r, d] += 1.0 if has_offer[r, e] and middle_src[e] else 0.0
 
 
@@ -113,6 +120,6 @@ def peace_trust(
     gained, working = np.zeros((r, n_actors)), np.zeros((r, n_actors))
     _peace_trust_kernel()(
         trust, expm1, per_replicate(gain, r), multiplier, dst, middle_src, has_offer,
-        after, gained, working,
+        after, gained, working, np.empty(e),
     )  # fmt: skip
     return after, gained, working
