@@ -32,6 +32,7 @@ def pair_world(
     horizon: int = 120,
     violence: list[dict[str, Any]] | None = None,
     east: dict[str, Any] | None = None,
+    donor: dict[str, Any] | None = None,
 ) -> Scenario:
     """The pair world (see the module docstring), loaded through the public loader."""
     city = {
@@ -63,6 +64,7 @@ def pair_world(
             "conflict_sensitivity": 1.0,
             "mandate": {"humanitarian": 1.0, "development": 1.0, "peace": 1.0},
             "assumption": "test",
+            **(donor or {}),
         },
     ]
     ties = [

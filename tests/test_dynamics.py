@@ -742,6 +742,24 @@ def test_horizon_table_reads_each_anchor_at_2_10_and_20_years() -> None:
     assert len(ts) < 240 and vision["value"].isna().all()
 
 
+def test_do_no_harm_reads_resource_transfers_not_peace_work() -> None:
+    """Do no harm (ODD 7.4): a donor blind to the divide that hands out development money
+    strains a mixed city's cohesion; the same donor's peace work, at the same dose, does not
+    (Anderson's harm is of the resources aid hands out; 004:2706-2708)."""
+    blind = {"conflict_sensitivity": 0.0}
+    east = {"diversity": 0.9}
+    budget = per_capita_budget(300.0)
+    month = 24
+    for pillar, strains in (("development", True), ("peace", False)):
+        world = dict(budget=budget, pillars=(pillar,), months=36, east=east, donor=blind)
+        with_harm = run(**world)["cohesion@east"].iloc[month - 1]
+        without = run(params={"delivery": {"harm": 0.0}}, **world)["cohesion@east"].iloc[month - 1]
+        if strains:
+            assert with_harm < without - 0.02, (pillar, with_harm, without)
+        else:
+            assert with_harm == without, (pillar, with_harm, without)
+
+
 def test_an_idle_programme_tie_does_not_dilute_the_cohesion_spill() -> None:
     """Before the IKV programme pays (1998-01), its partnership tie to Laslovo offers nothing,
     so it must not halve the cohesion spill of Wageningen's trust gains: Laslovo's cohesion in

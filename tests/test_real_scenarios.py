@@ -172,8 +172,8 @@ NEW_THAT_FAIL = {
     # second round: interrupted / completed ABC projects is a median 0.43 > 0.25;
     # third round: ABC lowers Tuzla's 1999-2000 needs by a median 0.030, above 0.02 in 57%;
     # fifth round (evidence2): Tuzla's cohesion in 2000 is a median 0.049 below its 1996-1997
-    # mean (0% of 30 seeds, 0% under no_lederach): do no harm's strain lasts while ABC's money
-    # flows, and cohesion recovers only after 2000
+    # mean (0% of 30 seeds, 0% under no_lederach): do no harm's strain lasts while the national
+    # reconstruction flow's money flows (to 1999-12; tuzla2, tuzla3), and cohesion recovers after
     "tuzla": {
         "abc_projects_mostly_finish",
         "abc_visibly_better_living_conditions",

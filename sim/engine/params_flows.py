@@ -225,7 +225,8 @@ class DeliveryParams:
         1,
         "cohesion per month at saturating aid",
         "004:2706-2708 aid that does not advance peace can feed the conflict: do no harm "
-        "(Anderson); its size is assumed; aid is read as a dose (money.x_half_hum)",
+        "(Anderson); its size is assumed; the resource transfers (humanitarian and development "
+        "money, not peace work) are read as a dose (money.x_half_hum)",
     )
 
 

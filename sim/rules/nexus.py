@@ -6,7 +6,8 @@ needs, structural and cultural violence (``sim.rules.galtung``) and on the speed
 be interrupted; peace work builds trust on its tie; a city that receives two or
 more pillars within the nexus window gets every response multiplied by
 ``1 + synergy x coordination``; and aid into a mixed city by a provider with little conflict
-sensitivity lowers cohesion: do no harm (004:2700-2712). Money is read as a dose in EUR per
+sensitivity lowers cohesion: do no harm (004:2700-2712), read on the resources aid hands out
+(humanitarian and development money), not on peace work. Money is read as a dose in EUR per
 inhabitant per year.
 """
 
@@ -99,7 +100,11 @@ def do_no_harm(
     """Cohesion after aid that reaches communities unevenly (``insensitivity`` in [0, 1]).
 
     ``cohesion (1 - min(harm diversity insensitivity saturation(aid dose), 1))``, the dose in
-    EUR per inhabitant per year (``money.saturation``).
+    EUR per inhabitant per year (``money.saturation``). ``aid_dose`` is the resource transfers
+    (humanitarian and development money) and ``insensitivity`` the share of them from providers
+    blind to the divide: Anderson's distribution, theft and market effects are effects of the
+    resources aid hands out; peace work, which hands out none and works on the divide itself
+    (004:2706-2708: the harm is of aid that does not advance peace), does not strain.
     """
     loss = np.minimum(diversity * harm * insensitivity * money.saturation(aid_dose, x_half), 1.0)
     return (1.0 - loss) * cohesion

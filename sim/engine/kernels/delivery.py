@@ -1,8 +1,9 @@
 """Stage 5a's per-tie work in two loops over the ties (``sim.engine.stages.delivery``).
 
-The numpy form: ``flows = offer x taken`` and their sums per recipient (all money, and money
-from careless providers, ``carefree x`` the flow's total); the share of the offer delivered as
-peace work; peace work's trust gain ``nexus.peace_work_trust`` with the dose
+The numpy form: ``flows = offer x taken`` and their sums per recipient (all money, and the
+resource transfers from careless providers, ``carefree x`` the flow's humanitarian and
+development money: do no harm does not read peace work, ODD 7.4); the share of the offer
+delivered as peace work; peace work's trust gain ``nexus.peace_work_trust`` with the dose
 ``money.dose(offer[PEACE] x taken, people)``; the gained trust and the working ties from
 middle-range providers summed per recipient. :func:`flows` is the first loop, up to the
 argument of ``saturation``'s ``expm1`` (which numpy computes: its SIMD ``expm1`` can differ from
@@ -51,7 +52,7 @@ def _flows_loop(  # noqa: ANN202, PLR0913 - numba loop
             received[0, r, d] += f0
             received[1, r, d] += f1
             received[2, r, d] += f2
-            careless[r, d] += ((f0 + f1) + f2) * carefree[e]
+            careless[r, d] += (f0 + f1) * carefree[e]  # resource transfers only (ODD 7.4)
 
 
 def _peace_trust_loop(  # noqa: ANN202, PLR0913 - numba loop
@@ -88,7 +89,8 @@ def flows(
     x_half: np.ndarray | float,
     n_actors: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """((3, R, E) flows, (3, R, A) money received, (R, A) money from careless providers,
+    """((3, R, E) flows, (3, R, A) money received, (R, A) humanitarian and development money
+    from careless providers,
     (R, E) share of the offer delivered as peace work, (R, E) ``-max(peace dose, 0) /
     x_half``: the argument of peace work's saturation); ``people`` (R, E) are the people
     each tie's offer serves."""

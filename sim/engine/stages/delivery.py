@@ -17,16 +17,17 @@ from sim.engine.kernels import delivery as delivery_loops
 from sim.engine.month import Month
 from sim.engine.state import State
 from sim.engine.world import World
-from sim.rules import HUM, PEACE, fused, group_sum, money, nexus
+from sim.rules import DEV, HUM, PEACE, fused, group_sum, money, nexus
 
 
 def deliver(world: World, state: State, co: Coefficients, month: Month) -> np.ndarray:
-    """Do no harm, peace work's trust and the effect stocks; returns the (R, N) nexus
-    multiplier."""
+    """Do no harm (read on the resource transfers), peace work's trust and the effect stocks;
+    returns the (R, N) nexus multiplier."""
     c, t, dp, n = state.cities, world.ties, co.delivery, world.n_cities
     step = month.step
-    # Each tie delivers the share of its offer that was taken; do no harm reads the money from
-    # providers blind to conflict (``carefree``).
+    # Each tie delivers the share of its offer that was taken; do no harm reads the resource
+    # transfers (humanitarian and development money) from providers blind to conflict
+    # (``carefree``), not peace work (ODD 7.4).
     fast = fused.wanted(month.offer_total.size)  # the per-tie work in loops (sim.engine.kernels)
     if fast:
         flows, received, careless, month.peace_delivered, exponent = delivery_loops.flows(
@@ -37,7 +38,7 @@ def deliver(world: World, state: State, co: Coefficients, month: Month) -> np.nd
     else:
         flows = month.offer * month.taken
         received = group_sum(flows, t.dst, world.n_actors)[..., :n]
-        careless = group_sum(flows.sum(axis=0) * t.carefree, t.dst, world.n_actors)[:, :n]
+        careless = group_sum((flows[HUM] + flows[DEV]) * t.carefree, t.dst, world.n_actors)[:, :n]
     c.received = received
     c.last_received = np.where(received > 0, step, c.last_received)
     mult = nexus.nexus_multiplier(
@@ -45,13 +46,12 @@ def deliver(world: World, state: State, co: Coefficients, month: Month) -> np.nd
     )
     people = c.people
     x = money.dose(received, people)  # (3, R, N) EUR per inhabitant per year
-    # Do no harm: aid by providers blind to conflict strains a mixed city's cohesion.
-    all_received = received.sum(axis=0)
-    insensitivity = np.divide(
-        careless, all_received, out=np.zeros_like(careless), where=all_received > 0
-    )
+    # Do no harm: resources handed out by providers blind to conflict strain a mixed city's
+    # cohesion; peace work transfers no resources to divide (ODD 7.4).
+    transfers = received[HUM] + received[DEV]
+    insensitivity = np.divide(careless, transfers, out=np.zeros_like(careless), where=transfers > 0)
     c.cohesion = nexus.do_no_harm(
-        c.cohesion, c.diversity, x.sum(axis=0), insensitivity, dp.harm, co.money.x_half_hum
+        c.cohesion, c.diversity, x[HUM] + x[DEV], insensitivity, dp.harm, co.money.x_half_hum
     )
     # Peace work builds trust on its tie, read as the dose delivered on it (EUR per recipient
     # inhabitant per year); the share of the offer delivered as peace work feeds the ladder.
