@@ -90,11 +90,13 @@ def trust_parts(world, state, co, month: Month) -> dict[str, np.ndarray]:
     cultural = world.context(state.cities.C, 0.0)
     exposure = world.context(displacement.excess(state.cities.D, state.cities.usual_D), 0.0)
     t0 = ties.trust
-    t1 = t0 * (1.0 - (1.0 - month.taken) * month.has_offer * co.proposals.decline_cost)
+    decline = trust_stage.decline_cost(world, state, co, month)  # the recipient's own share
+    t1 = t0 * (1.0 - (1.0 - month.taken) * month.has_offer * decline)
     t2, mediated = trust.mediation(
         t1, world.med_party, world.med_mu, world.med_mv,
         np.take(state.actors.neutrality, world.med_mediator, axis=1), co.levers.mediation,
-        ties.active, threshold=tp.mediation_threshold, rate=tp.mediation_rate,
+        ties.active, trust_stage.talks_share(world, state, co),
+        threshold=tp.mediation_threshold, rate=tp.mediation_rate,
     )  # fmt: skip
     standing = (mediated | ~t.carries) & (co.levers.mediation | world.groups.not_mediation)
     contact = np.maximum(standing, month.taken)
@@ -106,10 +108,11 @@ def trust_parts(world, state, co, month: Month) -> dict[str, np.ndarray]:
     on = world.groups.on_ladder & co.switches.ladder
     ceremonial = ladder_rules.ceremonial(month.ladder_stage, ties.benefit, on, lp.fall_benefit)
     kept = ladder_rules.institution(month.ladder_stage, lp.institution)
-    floor = (1.0 - lp.ceremonial_floor * ceremonial) * trust.floor(
+    floor = trust.floor(
         np.take(cultural, t.src, axis=1), np.take(cultural, t.dst, axis=1),
         np.take(state.countries.hostility.reshape(r, -1), t.pair, axis=1),
         ties.start_trust, ties.start_baseline, tp.baseline,
+        1.0 - lp.ceremonial_floor * ceremonial,
     )  # fmt: skip
     t3 = 1.0 - (1.0 - t2) * (1.0 - tp.success) ** (outcome * month.taken + month.completed)
     t4 = t3 * (1.0 - tp.failure) ** month.interrupted

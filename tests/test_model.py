@@ -148,6 +148,7 @@ class TestEvents:
         assert m.hostility[ea, we] == pytest.approx(max(before - 0.2, 0), abs=0.02)
 
     def test_withdraw_funding_leadership_and_alliance_events(self) -> None:
+        from sim.engine.stages.trust import no_contact_floor
         from sim.rules import alliances
 
         m = PeaceModel.from_scenario("two_cities", seed=1, horizon=24)
@@ -160,9 +161,13 @@ class TestEvents:
         assert not m.prog_row_active.any()
         tie = np.flatnonzero(m.ties.src == m.actor_index["eastville"])[0]
         m.ties.trust[tie], m.ties.memory[tie] = 0.8, 0.2
+        # The new leadership keeps the no-contact floor (memory or the anchored floor) and
+        # leadership_survival (0.6) of the trust above it.
+        low = max(0.2, no_contact_floor(m.batch.world, state, co)[0, tie])
+        assert low < 0.8
         eng._leadership_change({"actor": "eastville", "will": 0.1}, state, co)
         assert m.actors.will[m.actor_index["eastville"]] == 0.1
-        assert m.ties.trust[tie] == pytest.approx(0.2 + 0.6 * 0.6)
+        assert m.ties.trust[tie] == pytest.approx(low + 0.6 * (0.8 - low))
         eng._sanctions({"country": "WE", "active": True}, state, co)
         assert m.sanctioned[m.country_index["WE"]]
         assert alliances.NEGOTIATING == 1  # convene handled in the alliance tests

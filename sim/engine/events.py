@@ -17,6 +17,7 @@ import numpy as np
 
 from sim.engine import windows
 from sim.engine.coefficients import Coefficients
+from sim.engine.stages.trust import no_contact_floor
 from sim.engine.state import State
 from sim.engine.world import World
 from sim.rules import alliances as alliance_rules
@@ -166,9 +167,12 @@ class EventsEngine:
         w, ties = self.world, state.ties
         actor = w.actor_index[ev["actor"]]
         state.actors.will[:, actor] = ev["will"]
-        # A new leadership keeps part of what its predecessor built (001:4736-4745).
+        # A new leadership keeps part of what its predecessor built (001:4736-4745), not
+        # less than the tie's no-contact floor: what culture and states allow, and its memory,
+        # are not the predecessor's to take away.
         mine = (w.ties.src == actor) | (w.ties.dst == actor)
-        kept = ties.memory + co.trust.leadership_survival * (ties.trust - ties.memory)
+        low = np.minimum(no_contact_floor(w, state, co), ties.trust)
+        kept = low + co.trust.leadership_survival * (ties.trust - low)
         ties.trust = np.where(mine, kept, ties.trust)
 
     def _handover(self, ev: dict[str, Any], state: State, co: Coefficients) -> None:

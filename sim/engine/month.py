@@ -32,6 +32,7 @@ class Month:
     ladder_stage: np.ndarray | None = None  # (R, E) each tie's ladder stage (0 off the ladder)
     parts: np.ndarray | None = None  # (R, E) parts of the offer taken
     taken: np.ndarray | None = None  # (R, E) share of the offer taken
+    accept_prob: np.ndarray | None = None  # (R, E) each part's acceptance probability (offers)
     accepted: np.ndarray | None = None  # (R, E) some part taken
     declined: np.ndarray | None = None  # (R, E) an offer with nothing taken
     tie_people: np.ndarray | None = None  # (R, E) the people each tie's offer serves

@@ -123,7 +123,12 @@ class ProposalParams:
         0.2, 0, 1, "share", "assumption: providers keep a floor for ties they just committed to"
     )
     decline_cost: float = param(
-        0.02, 0, 1, "trust share", "assumption: a declined offer costs a little trust"
+        0.02,
+        0,
+        1,
+        "trust share",
+        "assumption: a declined offer costs a little trust; only the recipient's own share of "
+        "the refusal, not what its state's hostility refuses (trust.refusal_owned)",
     )
 
 

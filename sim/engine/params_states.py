@@ -61,8 +61,9 @@ class TrustParams:
         1,
         "share",
         "001:4736-4745; 004:3512-3516 after the Sandinistas lost Nicaragua's 1990 elections most "
-        "Dutch twinnings went on and some ended: ties partly survive a change of leadership; "
-        "the share is an assumption",
+        "Dutch twinnings went on and some ended: ties partly survive a change of leadership: "
+        "they keep this share of their trust above the no-contact floor (memory or the "
+        "anchored floor); the share is an assumption",
     )
 
 
@@ -274,7 +275,9 @@ class LadderParams:
         0,
         1,
         "share of the trust baseline",
-        "000:1044-1046 a ceremonial tie's trust floor falls by this share (assumption)",
+        "000:1044-1046 a ceremonial tie realises only 1 - this of the trust baseline in its "
+        "no-contact floor; it keeps what the baseline does not explain of its start "
+        "(trust.floor; assumption)",
     )
     institution: float = param(
         0.5,

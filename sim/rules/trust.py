@@ -7,9 +7,11 @@ tie's encoded starting trust, moved by as much as national hostility and cultura
 have moved the baseline since the start (:func:`floor`): a divide does not harden by itself.
 A success is a delivered outcome (aid or peace work delivered, a project completed), not an
 accepted offer. A mediator with trust above a threshold on both sides lifts the parties' trust
-each month of active mediation (004:3143-3157, 3801-3807). Cross-divide trust falls with the
-direct violence above the usual level a tie is exposed to; a tie a mediator carries meets at a
-neutral venue abroad and is exposed to only part of the violence at home (``sim.rules.venue``).
+each month of active mediation (004:3143-3157, 3801-3807), less as violence stalls the talks
+(:func:`talks_share`). Cross-divide trust falls with the direct violence above the usual level
+a tie is exposed to; a tie a mediator carries meets at a neutral venue abroad and is exposed to
+only part of the violence at home (``sim.rules.venue``). A refused offer costs trust only for
+the part of the refusal that is the recipient's own, not its state's (:func:`refusal_owned`).
 """
 
 from __future__ import annotations
@@ -35,18 +37,50 @@ def floor(
     start_trust: np.ndarray,
     start_baseline: np.ndarray,
     b0: Coefficient,
+    baseline_share: Coefficient | np.ndarray = 1.0,
 ) -> np.ndarray:
     """The trust a tie drifts to without contact, anchored at its encoded start:
-    ``T0 + baseline - baseline_0`` in [0, 1], ``baseline_0`` the baseline at the encoded C and
-    hostility.
+    ``T0 + share x baseline - baseline_0`` in [0, 1], ``baseline_0`` the baseline at the
+    encoded C and hostility and ``share`` (``baseline_share``) the part of the baseline the tie
+    realises: 1, or ``1 - ladder.ceremonial_floor`` for a ceremonial tie.
 
     At the encoded start the floor is the tie's starting trust (what the baseline does not
     explain of it persists, as ``galtung.anchors`` keeps the start of D, S and C), so a divide
     hardens only when hostility or cultural violence rise above their starting level, and eases
-    when they fall, by as much as the baseline moves.
+    when they fall, by as much as the baseline moves. A ceremonial tie (friendship on paper)
+    realises only ``share`` of what culture and states allow, the baseline; what the baseline
+    does not explain of its start, ``T0 - baseline_0``, it keeps like any tie.
     """
     now = baseline(cultural_src, cultural_dst, hostility, b0)
-    return np.clip(start_trust + now - start_baseline, 0.0, 1.0)
+    return np.clip(start_trust + baseline_share * now - start_baseline, 0.0, 1.0)
+
+
+def refusal_owned(
+    prob: np.ndarray, hostility: np.ndarray, beta_hostility: Coefficient
+) -> np.ndarray:
+    """Share of a refusal that is the recipient's own, in [0, 1]: ``(1 - p_free) / (1 - p)``.
+
+    ``p = sigma(z)`` is the acceptance probability (``proposals.acceptance_probability``),
+    whose logit carries ``- beta_hostility x hostility``, the national governments' hostility
+    (the top level's permission, Lederach); ``p_free = sigma(z + beta_hostility x hostility)``
+    is the probability the recipient would accept if its state were not hostile. Of the share
+    it refuses, ``1 - p``, the part ``1 - p_free`` it would refuse anyway (its own low trust,
+    will, the offer's worth); the rest is its state's. Only the own part is a refusal by a
+    partner that could accept. 1 where nothing is refused (``p`` = 1).
+    """
+    p = np.clip(prob, 1e-12, 1.0 - 1e-12)
+    free = 1.0 / (1.0 + (1.0 - p) / p * np.exp(-beta_hostility * hostility))
+    refused = 1.0 - p
+    return np.where(prob < 1.0, np.clip((1.0 - free) / refused, 0.0, 1.0), 1.0)
+
+
+def talks_share(violence: np.ndarray, stall: Coefficient) -> np.ndarray:
+    """Share of a month's mediated talks that are not stalled, in [0, 1]:
+    ``max(1 - violence / stall, 0)``, ``violence`` the direct violence the talks are exposed to
+    (``venue.exposure``) and ``stall`` the level at which an alliance's talks stall
+    (``alliances.stall_violence``): talks under fire achieve less, and nothing where they
+    stall."""
+    return np.clip(1.0 - violence / stall, 0.0, 1.0)
 
 
 def update(
@@ -109,6 +143,7 @@ def mediation(
     neutrality: np.ndarray,
     active: np.ndarray | bool,
     ties_active: np.ndarray | None = None,
+    talks: np.ndarray | float = 1.0,
     *,
     threshold: Coefficient,
     rate: Coefficient,
@@ -119,7 +154,8 @@ def mediation(
     ``neutrality``; ``active`` switches mediation on or off (per replicate). A mediator acts
     only while both its mediation ties exist (``ties_active`` (..., E): a dated tie is inactive
     outside its window). A mediated tie counts as in contact: the mediator brings the parties
-    to meet (004:3143-3151).
+    to meet (004:3143-3151). ``talks`` (..., E) is the share of each party tie's talks not
+    stalled by violence (:func:`talks_share`): the lift is that share of a calm month's.
     """
     both_exist = None
     if ties_active is not None:
@@ -135,7 +171,7 @@ def mediation(
         threshold=threshold,
         rate=rate,
     )
-    return trust + np.minimum(lift, 1.0) * (1.0 - trust), mediated
+    return trust + np.minimum(lift * talks, 1.0) * (1.0 - trust), mediated
 
 
 def mediation_lift(
@@ -152,8 +188,8 @@ def mediation_lift(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(..., E) each party tie's lift and whether it was mediated (:func:`mediation`), from
     the trust ``t_mu``, ``t_mv`` of each triple's two mediation ties; ``both_exist`` whether
-    both ties are active (None: always). Trust after mediation is ``trust + min(lift, 1) (1 -
-    trust)``."""
+    both ties are active (None: always). Trust after mediation is ``trust + min(lift x talks,
+    1) (1 - trust)`` (:func:`mediation`)."""
     works = active & (t_mu > threshold) & (t_mv > threshold)
     if both_exist is not None:
         works = works & both_exist

@@ -1,10 +1,11 @@
 """Stage 6's trust, memory and contact in one loop over the ties (``sim.engine.stages.trust``).
 
 The numpy form, per tie: the refused share's cost ``trust (1 - (1 - taken) [offer] x
-decline_cost)``; mediation ``trust + min(lift, 1) (1 - trust)`` (``trust.mediation``, its lift
-summed over the few mediation triples in numpy); successes ``outcome x taken + completed``
+decline)``, ``decline`` the tie's cost (``stages.trust.decline_cost``); mediation ``trust +
+min(lift, 1) (1 - trust)`` (``trust.mediation``, its lift summed over the few mediation triples
+and scaled by the talks' share in numpy); successes ``outcome x taken + completed``
 (``outcome`` the share of the offer that is humanitarian or peace work); ``trust.update`` with
-the ladder's floor share ``1 - ceremonial_floor [ceremonial]`` of ``trust.floor`` and decay
+``trust.floor`` at the ladder's baseline share ``1 - ceremonial_floor [ceremonial]`` and decay
 ``decay x institution(stage)``; the violence shock ``trust.violence_shock`` with the larger
 violence above the usual level of the ends (``venue.exposure`` on mediated ties) and the clip;
 then ``trust.remember`` with forgetting ``memory_decay x (ceremonial_fade if ceremonial else
@@ -66,17 +67,17 @@ def _trust_loop(  # noqa: ANN202, PLR0913, PLR0915 - numba loop
             # The refused share of an offer, then mediation's lift (0 on unmediated ties).
             share = taken[r, e]
             refused = (1.0 - share) * (1.0 if has_offer[r, e] else 0.0)
-            value = trust[r, e] * (1.0 - refused * decline[r])
+            value = trust[r, e] * (1.0 - refused * decline[r, e])
             lifted = lift[r, e] if has_lift else 0.0
             value = value + (lifted if lifted <= 1.0 else 1.0) * (1.0 - value)
             # Success, failure and drift to the floor (trust.update).
             ceremonial = on[r, e] and stage[r, e] == 0 and benefit[r, e] < fall_benefit[r]
             kept = 1.0 - institution[r] * stage[r, e] / 3
             floor_share = 1.0 - ceremonial_floor[r] * (1.0 if ceremonial else 0.0)
-            # The floor anchored at the encoded start (trust.floor).
-            anchored = start_trust[r, e] + baseline[r, e] - start_baseline[r, e]
-            anchored = min(max(anchored, 0.0), 1.0)
-            floor = floor_share * anchored
+            # The floor anchored at the encoded start (trust.floor), a ceremonial tie realising
+            # only its share of the baseline.
+            anchored = start_trust[r, e] + floor_share * baseline[r, e] - start_baseline[r, e]
+            floor = min(max(anchored, 0.0), 1.0)
             stand = 1.0 if standing[r, e] else 0.0
             contact = stand if stand >= share else share
             value = 1.0 - (1.0 - value) * grow[r, e]
@@ -137,7 +138,8 @@ def update(
     ``grow`` is the power ``(1 - success)^successes``; the failures are the month's
     ``interrupted`` projects, 0 or 1 per tie, so ``(1 - failure)^failures`` is 1 or ``1 -
     failure`` exactly (IEEE ``pow`` with exponent 0 or 1): no power needed. ``mediation`` is
-    ((R, E) lift or None, (R, E) mediated or None, the decline cost); ``month`` has the
+    ((R, E) lift or None, (R, E) mediated or None, (R, E) each tie's decline
+    cost); ``month`` has the
     offers' taken share, whether there was an offer, completed and interrupted projects,
     acceptance and the ladder stages; ``world_ties`` the ties' (src, dst, pair, cross
     divide); ``per_actor`` the (cultural (R, A), hostility by country pair (R, K*K), violence
@@ -155,7 +157,7 @@ def update(
     new = [np.empty_like(a) for a in (ties.trust, ties.memory, ties.intensity)]
     new += [np.empty_like(ties.last_contact), np.empty_like(ties.age)]
     _trust_kernel()(
-        ties.trust, month.taken, month.has_offer, per_replicate(decline, r),
+        ties.trust, month.taken, month.has_offer, np.broadcast_to(decline, (r, e)),
         ties.trust if lift is None else lift, lift is not None, grow, month.interrupted,
         per_replicate(1.0 - np.asarray(tp.failure), r), per_tie(standing, r, e),
         month.ladder_stage, ties.benefit, per_tie(on, r, e), baseline, exposed,

@@ -22,11 +22,14 @@ def update_trust(world: World, state: State, co: Coefficients, month: Month) -> 
     # Trust feels violence above the city's usual level: the encoded starting trust already
     # bears the violence the place has long lived with (rules.trust.floor's anchor).
     violence = world.context(displacement.excess(state.cities.D, state.cities.usual_D), 0.0)
+    # The refused share of an offer costs a little trust: the part the recipient refuses of its
+    # own accord, not what its state's hostility refuses (rules.trust.refusal_owned).
+    decline = decline_cost(world, state, co, month)
+    talks = talks_share(world, state, co)
     if fused.wanted(ties.trust.size):  # the same arithmetic in loops (sim.engine.kernels)
-        _update_fused(world, state, co, month, (cultural, violence))
+        _update_fused(world, state, co, month, (cultural, violence), decline, talks)
         return
-    # The refused share of an offer costs a little trust.
-    refused = (1.0 - month.taken) * month.has_offer * co.proposals.decline_cost
+    refused = (1.0 - month.taken) * month.has_offer * decline
     trust_now = ties.trust * (1.0 - refused)
     # Mediation first: a mediated party tie is in contact this month (meetings abroad).
     trust_now, mediated = trust.mediation(
@@ -37,6 +40,7 @@ def update_trust(world: World, state: State, co: Coefficients, month: Month) -> 
         np.take(state.actors.neutrality, world.med_mediator, axis=1),
         co.levers.mediation,
         ties.active,
+        talks,
         threshold=tp.mediation_threshold,
         rate=tp.mediation_rate,
     )
@@ -73,7 +77,7 @@ def update_trust(world: World, state: State, co: Coefficients, month: Month) -> 
         month.interrupted,
         contact,
         kept,
-        1.0 - lp.ceremonial_floor * ceremonial,
+        1.0 - lp.ceremonial_floor * ceremonial,  # the share of the baseline the tie realises
         t.src,
         t.dst,
         t.pair,
@@ -96,18 +100,62 @@ def update_trust(world: World, state: State, co: Coefficients, month: Month) -> 
     ties.age = ties.age + 1
 
 
+def decline_cost(world: World, state: State, co: Coefficients, month: Month) -> np.ndarray:
+    """(R, E) the trust share a wholly refused offer costs: ``proposals.decline_cost`` times
+    the share of the refusal that is the recipient's own (``trust.refusal_owned``, from the
+    acceptance probability and the country pair's hostility in its logit)."""
+    pp = co.proposals
+    hostility = np.take(state.countries.hostility.reshape(month.taken.shape[0], -1),
+                        world.ties.pair, axis=1)  # fmt: skip
+    owned = trust.refusal_owned(month.accept_prob, hostility, pp.beta_hostility)
+    return pp.decline_cost * np.where(month.has_offer, owned, 1.0)
+
+
+def talks_share(world: World, state: State, co: Coefficients) -> np.ndarray:
+    """(R, E) the share of a mediated tie's talks not stalled by violence
+    (``trust.talks_share``): the larger direct violence of its ends, at the neutral venue
+    (``venue.exposure``), against ``alliances.stall_violence``, as an alliance's talks read
+    it (``stages.alliances``)."""
+    t = world.ties
+    if not world.med_party.size:  # nobody mediates: no talks to stall
+        return np.ones(state.ties.trust.shape)
+    d = world.context(state.cities.D, 0.0)
+    ends = np.maximum(np.take(d, t.src, axis=1), np.take(d, t.dst, axis=1))
+    exposed = venue.exposure(ends, np.ones(ends.shape, dtype=bool), co.trust.venue_shield)
+    return trust.talks_share(exposed, co.alliances.stall_violence)
+
+
+def no_contact_floor(world: World, state: State, co: Coefficients) -> np.ndarray:
+    """(R, E) each tie's no-contact floor now, ``max(memory, trust.floor)`` with the ladder's
+    ceremonial share, as stage 6 computes it (for events that read it: a new leadership)."""
+    t, ties, lp = world.ties, state.ties, co.ladder
+    r = ties.trust.shape[0]
+    on = world.groups.on_ladder & co.switches.ladder
+    stage = np.where(on, ties.stage, 0)
+    ceremonial = ladder.ceremonial(stage, ties.benefit, on, lp.fall_benefit)
+    cultural = world.context(state.cities.C, 0.0)
+    hostility = state.countries.hostility.reshape(r, -1)
+    anchored = trust.floor(
+        np.take(cultural, t.src, axis=1), np.take(cultural, t.dst, axis=1),
+        np.take(hostility, t.pair, axis=1), ties.start_trust, ties.start_baseline,
+        co.trust.baseline, 1.0 - lp.ceremonial_floor * ceremonial,
+    )  # fmt: skip
+    return np.maximum(ties.memory, anchored)
+
+
 def _update_fused(
     world: World,
     state: State,
     co: Coefficients,
     month: Month,
     context: tuple[np.ndarray, np.ndarray],
+    decline: np.ndarray,
+    talks: np.ndarray,
 ) -> None:
     """:func:`update_trust` in the compiled loop of ``sim.engine.kernels.drift``: refusal,
     mediation's lift, drift, the violence shock, memory and contact in one pass over the ties
     (the success power and mediation's sums over its few triples in numpy, as there)."""
     t, ties, tp, r = world.ties, state.ties, co.trust, state.ties.trust.shape[0]
-    decline = co.proposals.decline_cost
     lift, mediated = None, None
     if world.med_party.size:  # mediation reads the trust after refusal at its triples' ties
         mu, mv = world.med_mu, world.med_mv
@@ -116,7 +164,8 @@ def _update_fused(
             refused = (1.0 - np.take(month.taken, tie, axis=-1)) * np.take(
                 month.has_offer, tie, axis=-1
             )
-            return np.take(ties.trust, tie, axis=-1) * (1.0 - refused * decline)
+            cost = np.take(decline, tie, axis=-1)
+            return np.take(ties.trust, tie, axis=-1) * (1.0 - refused * cost)
 
         lift, mediated = trust.mediation_lift(
             refused_at(mu), refused_at(mv), world.med_party,
@@ -124,6 +173,7 @@ def _update_fused(
             np.take(ties.active, mu, axis=-1) & np.take(ties.active, mv, axis=-1), world.n_ties,
             threshold=tp.mediation_threshold, rate=tp.mediation_rate,
         )  # fmt: skip
+        lift = lift * talks  # violence stalls part of the talks (trust.mediation)
     standing = ~t.carries if mediated is None else mediated | ~t.carries
     standing = standing & (co.levers.mediation | world.groups.not_mediation)
     successes = drift_loops.successes(month.offer, month.offer_total, month.taken, month.completed)
@@ -160,18 +210,20 @@ def _drift_and_shocks(
 
     ``cultural`` and ``violence`` (direct violence above the usual level) are per actor (R, A),
     ``hostility`` per country pair; ``kept`` scales each tie's decay (its ladder stage),
-    ``floor_share`` its no-contact floor (a ceremonial tie's is lower), which is anchored at the
-    tie's ``start_trust`` and ``start_baseline`` (``trust.floor``). A tie a mediator carried this
+    ``floor_share`` the share of the baseline its no-contact floor realises (a ceremonial tie's
+    is lower), which is anchored at the tie's ``start_trust`` and ``start_baseline``
+    (``trust.floor``). A tie a mediator carried this
     month (``mediated``) met at a neutral venue abroad and feels only part of the violence at its
     ends (``rules.venue``).
     """
-    floor = floor_share * trust.floor(
+    floor = trust.floor(
         np.take(cultural, src, axis=1),
         np.take(cultural, dst, axis=1),
         np.take(hostility, pair, axis=1),
         start_trust,
         start_baseline,
         tp.baseline,
+        floor_share,
     )
     trust_now = trust.update(
         trust_now,
