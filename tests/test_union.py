@@ -75,6 +75,11 @@ def test_union_block_is_its_world_alone(scenario: str) -> None:
         for name, (values, kind) in ours.items():
             got = _block(values, getattr(where, kind), kind)
             assert np.array_equal(got, theirs[name][0]), (cases[k].policy, name)
+        recorded = batch.recorder.recorders[k]
+        assert recorded.names == solo.recorder.names, cases[k].policy
+        for key, values in solo.recorder.blocks.items():
+            same = np.array_equal(recorded.blocks[key], values, equal_nan=True)
+            assert same, (cases[k].policy, key)
         # projects' programme indices, mapped into the union's numbering
         mine = batch.state.projects.programme[:, where.ties]
         expected = np.append(where.programmes, -1)[solo.state.projects.programme]  # -1: none

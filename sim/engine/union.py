@@ -20,8 +20,10 @@ alone, bit for bit, because:
 - the levers that may differ between a row's blocks are set per block's cities
   (:data:`PER_CITY_LEVERS`); any other lever must be the same in every block.
 
-What is not here yet: recording each block's series and its outputs (the recorder reads the
-whole world). tests/test_union.py checks the state arrays block by block against runs alone.
+Each block records its own series (``sim.engine.union_views``): a recorder of the block's world
+reads the block's slices of the state and the month. Not here yet: the block's project and
+event logs as outputs, and an ensemble plan that pairs replicates into rows. tests/test_union.py
+checks every state array and every recorded series block by block against runs alone.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from sim.engine import table_columns as columns
 from sim.engine.batch import Batch
 from sim.engine.params import Levers, ModelParams
 from sim.engine.random_streams import RandomStreams
+from sim.engine.union_views import BlockRecorders
 from sim.engine.world import World
 from sim.errors import ConfigError
 from sim.scenario.case import Scenario
@@ -63,6 +66,7 @@ class BlockIndex:
     programmes: np.ndarray
     rows: np.ndarray  # (programme, tie) rows
     countries: np.ndarray
+    alliances: np.ndarray
 
 
 def union_case(cases: Sequence[Scenario]) -> Scenario:
@@ -139,6 +143,9 @@ def union_world(cases: Sequence[Scenario]) -> tuple[World, list[World], list[Blo
                 programmes=np.array(progs, np.int64),
                 rows=np.array(rows, np.int64),
                 countries=np.array(countries, np.int64),
+                alliances=np.array(
+                    [union.alliance_index[prefixed(k, a)] for a in w.alliance_ids], np.int64
+                ),
             )
         )
     # Each tie draws as in its own world (the keys hash the unprefixed ids).
@@ -187,6 +194,8 @@ def union_batch(
     batch = Batch(world, params, [row[0] for row in levers], rngs)
     batch.streams = [_row_streams(int(s), len(cases), index) for s in seeds]
     _per_city_levers(batch, alone, index, levers)
+    # Each block records what its world alone records (the union's own recorder is dropped).
+    batch.recorder = BlockRecorders(alone, index, len(world.programme_ids), len(seeds))
     return batch, alone, index
 
 

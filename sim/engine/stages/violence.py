@@ -29,8 +29,9 @@ from sim.rules import (
 def cross_trust_per_city(world: World, state: State, co: Coefficients) -> np.ndarray:
     """(R, N) mean trust of each city's cross-divide ties (both ends count).
 
-    A city without any takes the mean over every cross-divide tie (each counted at both ends),
-    or the trust baseline where no tie spans a divide at all.
+    A city without any takes the mean over every cross-divide tie of its world (each counted at
+    both ends; in a union of worlds, ``sim.engine.union``, of its own block), or the trust
+    baseline where no tie spans a divide at all.
     """
     trust, n = state.ties.trust, world.n_cities
     total = group_sum(np.take(trust, world.city_cross_rows, axis=1), world.city_cross_ends, n)

@@ -1,0 +1,149 @@
+"""One block of a union batch as its own world sees it: the state and the month sliced to the
+block's cities, actors, ties, programmes, rows, countries and alliances, with programme
+numbers in the block's own numbering (``sim.engine.union``). A recorder of the block's own
+world reads these views and records what the block's world alone would record.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+
+from sim.engine import windows
+from sim.engine.month import Month
+from sim.engine.state import (
+    ActorState,
+    Alliances,
+    Cities,
+    Countries,
+    Programmes,
+    Projects,
+    State,
+    TieState,
+)
+from sim.rules import lederach
+
+# Month fields by the axis they run along (the last one).
+MONTH_CITIES = ("vertical_city", "horizontal_city", "multiplier", "cross_trust_city",
+                "hostility_city")  # fmt: skip
+MONTH_PROGRAMME_NUMBERS = ("started_programme", "ended_programme", "committed_programme")
+MONTH_PROGRAMMES = ("prog_active", "risk_ok")
+MONTH_ROWS = ("split",)
+MONTH_OWN = ("step", "world", "horizontal", "vertical", "projects_active",
+             "horizontal_by_city", "vertical_by_city")  # fmt: skip
+
+
+class BlockView:
+    """Slices of a union batch for one block (see the module docstring)."""
+
+    def __init__(self, world: Any, block: Any, n_programmes: int) -> None:
+        self.world, self.block = world, block
+        # union programme number -> the block's (-1 elsewhere; index -1 reads the last: -1)
+        self.local = np.full(n_programmes + 1, -1, dtype=np.int64)
+        self.local[block.programmes] = np.arange(block.programmes.size)
+        self._view: tuple[bytes, Any] | None = None
+
+    def state(self, state: State) -> State:
+        b = self.block
+
+        def take(obj: Any, cls: type, where: np.ndarray) -> Any:
+            return cls(**{f.name: np.take(getattr(obj, f.name), where, axis=-1)
+                          for f in dataclasses.fields(cls)})  # fmt: skip
+
+        k = b.countries
+        cn = state.countries
+        projects = take(state.projects, Projects, b.ties)
+        projects.programme = self.local[projects.programme]
+        return State(
+            cities=take(state.cities, Cities, b.cities),
+            actors=take(state.actors, ActorState, b.actors),
+            countries=Countries(
+                permission=cn.permission[:, k][:, :, k],
+                hostility=cn.hostility[:, k][:, :, k],
+                sanctioned=cn.sanctioned[:, k],
+                violence_part=cn.violence_part[:, k][:, :, k],
+            ),
+            ties=take(state.ties, TieState, b.ties),
+            projects=projects,
+            programmes=Programmes(
+                funded=state.programmes.funded[:, b.programmes],
+                row_active=state.programmes.row_active[:, b.rows],
+                recent_violence=state.programmes.recent_violence[..., b.programmes],
+                status=state.programmes.status[:, b.programmes],
+            ),
+            alliances=take(state.alliances, Alliances, b.alliances),
+            log=state.log,
+        )
+
+    def month(self, month: Month, state: State) -> Month:
+        """The month of the block; ``state`` is the block's view (:meth:`state`)."""
+        b, out = self.block, {}
+        for f in dataclasses.fields(Month):
+            value = getattr(month, f.name)
+            if f.name in MONTH_OWN or value is None:
+                continue
+            if f.name in MONTH_CITIES:
+                out[f.name] = np.take(value, b.cities, axis=-1)
+            elif f.name in MONTH_PROGRAMMES:
+                out[f.name] = np.take(value, b.programmes, axis=-1)
+            elif f.name in MONTH_ROWS:
+                out[f.name] = np.take(value, b.rows, axis=-1)
+            elif f.name in MONTH_PROGRAMME_NUMBERS:
+                out[f.name] = self.local[np.take(value, b.ties, axis=-1)]
+            else:  # per tie
+                out[f.name] = np.take(value, b.ties, axis=-1)
+        view = Month(**out, step=month.step, world=self._world(state))
+        # The month's model-level values, over the block's cities and ties alone.
+        view.horizontal = lederach.horizontal_integration(
+            np.take(month.horizontal_by_city, b.cities, axis=-1),
+            self.world.groups.has_horizontal,
+        )
+        view.vertical = lederach.vertical_integration(
+            np.take(month.vertical_by_city, b.cities, axis=-1)
+        )
+        view.projects_active = np.count_nonzero(state.projects.row >= 0, axis=-1)
+        return view
+
+    def _world(self, state: State) -> Any:
+        """The block's world as it stands this month (its active ties only)."""
+        active = state.ties.active[0]
+        key = active.tobytes()
+        if self._view is None or self._view[0] != key:
+            self._view = (key, windows.restricted(self.world, active))
+        return self._view[1]
+
+
+class BlockRecorders:
+    """A union batch's recorder: each block's own world's :class:`Recorder`, fed the block's
+    views, so block k records what its world alone records (``Batch.recorder``)."""
+
+    def __init__(
+        self,
+        worlds: list[Any],
+        index: list[Any],
+        n_programmes: int,
+        replicates: int,
+        cities_every: int = 0,
+        cities_max: int = 0,
+    ) -> None:
+        from sim.engine.observe import Recorder
+
+        self.views = [BlockView(w, b, n_programmes) for w, b in zip(worlds, index, strict=True)]
+        self.recorders = [Recorder(w, replicates, cities_every, cities_max) for w in worlds]
+
+    @property
+    def rows(self) -> int:
+        return self.recorders[0].rows
+
+    @property
+    def blocks(self) -> dict[str, np.ndarray]:
+        """Every block's recorded arrays (for the batch's finiteness check)."""
+        return {f"{k}/{key}": v for k, rec in enumerate(self.recorders)
+                for key, v in rec.blocks.items()}  # fmt: skip
+
+    def record(self, state: State, month: Month) -> None:
+        for view, recorder in zip(self.views, self.recorders, strict=True):
+            mine = view.state(state)
+            recorder.record(mine, view.month(month, mine))
