@@ -7,11 +7,13 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sim.engine.batch import Batch
 from sim.engine.inputs import load_case, model_params, resolve_levers
 from sim.engine.union import PER_CITY_LEVERS, union_batch
+from sim.engine.union_views import block_outputs
 from sim.errors import ConfigError
 from sim.scenario.loader import load_scenario
 
@@ -80,6 +82,11 @@ def test_union_block_is_its_world_alone(scenario: str) -> None:
         for key, values in solo.recorder.blocks.items():
             same = np.array_equal(recorded.blocks[key], values, equal_nan=True)
             assert same, (cases[k].policy, key)
+        mine_out, solo_out = block_outputs(batch, k, world, where, {}), solo.outputs()
+        for row in range(len(SEEDS)):
+            for frame in ("timeseries", "events_frame", "activities"):
+                got, expected = getattr(mine_out, frame)(row), getattr(solo_out, frame)(row)
+                pd.testing.assert_frame_equal(got, expected, check_exact=True, obj=frame)
         # projects' programme indices, mapped into the union's numbering
         mine = batch.state.projects.programme[:, where.ties]
         expected = np.append(where.programmes, -1)[solo.state.projects.programme]  # -1: none
@@ -103,3 +110,45 @@ def test_union_blocks_differ_where_their_policies_do() -> None:
     d = {p: batch.state.cities.D[0, index[k].cities] for k, p in enumerate(policies)}
     assert not np.array_equal(d["baseline"], d["no_abc"])
     assert not np.array_equal(d["baseline"], d["low_participation"])
+
+
+@pytest.mark.parametrize(
+    ("scenario", "policies", "workers"),
+    [
+        ("tuzla", ["baseline", "low_participation", "no_abc", "no_coordination",
+                   "no_field_visits"], 1),
+        ("map", ["baseline", "eu_takes_the_risk"], 2),
+    ],
+)  # fmt: skip
+def test_an_ensemble_of_policies_runs_as_a_union_and_each_run_is_its_run_alone(
+    scenario: str, policies: list[str], workers: int
+) -> None:
+    from sim import Ensemble, PeaceModel
+
+    kw = dict(horizon=120, cities_every=12, cities_max=40)
+    ens = Ensemble(scenario, seeds=SEEDS, policies=policies, workers=workers, **kw)
+    assert ens._union_rows() is not None  # the union path, not one batch per structure
+    ens.run()
+    assert not ens.failures
+    for i, rep in enumerate(ens.replicates):
+        alone = PeaceModel(scenario, seed=rep.seed, policy=rep.policy, **kw).run()
+        out, row = ens.outputs(i)
+        for got, want in (
+            (out.timeseries(row), alone.timeseries()),
+            (out.activities(row), alone.activities_frame()),
+            (out.events_frame(row), alone.events_frame()),
+            (out.cities(row), alone.city_frame()),
+        ):
+            pd.testing.assert_frame_equal(got, want, check_exact=True)
+
+
+def test_an_ensemble_that_cannot_be_a_union_keeps_its_batches() -> None:
+    from sim import Ensemble
+
+    # no_mediator switches mediation off: not a per-city lever
+    assert Ensemble("map", seeds=SEEDS, policies=["baseline", "no_mediator"])._union_rows() is None
+    # seeds that differ between policies: no common rows
+    from sim import Replicate
+
+    reps = [Replicate(seed=1), Replicate(seed=2, policy="no_abc")]
+    assert Ensemble("tuzla", reps)._union_rows() is None

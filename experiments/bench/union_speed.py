@@ -6,12 +6,13 @@ baseline's only per city) x 30 seeds, in this one process, taking turns (CPU sec
 
 - ``ensemble``: ``Ensemble(scenario, seeds=range(30), policies=...).run()``, one worker;
 - ``union``: ``union_batch(...)`` with a row per seed and a block per policy, run to the
-  horizon (its recorder records the union as one world: per-block series are not built yet);
+  horizon, each block's series recorded by its own world's recorder (its logs are not split
+  into outputs yet);
 - ``union_half``: the same with 15 rows, what each of two workers would run.
 
-And the recorder's cost, the part a union does not yet do: 181 months recorded on the tuzla
-union world (30 rows) against the same on each block's own world (what recording per block
-would cost at most, without slicing the state).
+And the recorder's cost: 181 months recorded on the tuzla union world as one (30 rows)
+against the same on each block's own world (what recording per block costs, without slicing
+the state).
 
     .venv/bin/python experiments/bench/union_speed.py --repeat 3
 
@@ -148,8 +149,8 @@ def markdown(meta: dict, results: dict) -> str:
         f"{meta['date']}; CPU seconds in one process, taking turns, median of "
         f"{meta['repeat']}; {meta['seeds']} seeds per policy; load average "
         f"{meta['load_before'][0]:.1f} before, {meta['load_after'][0]:.1f} after (a shared "
-        "2-core VM: read the ratios). The union's recorder records the union as one world; "
-        "per-block recording is not built yet (its cost: the last table).",
+        "2-core VM: read the ratios). The union records each block with its own world's "
+        "recorder (the last table: what that costs against one recorder of the union).",
         "",
         "| scenario | policies (runs) | ensemble batches | ensemble | union | union / ensemble "
         "| union, half the rows | half / ensemble |",

@@ -39,7 +39,7 @@ from sim.engine import table_columns as columns
 from sim.engine.batch import Batch
 from sim.engine.params import Levers, ModelParams
 from sim.engine.random_streams import RandomStreams
-from sim.engine.union_views import BlockRecorders
+from sim.engine.union_views import BlockEventLog, BlockRecorders
 from sim.engine.world import World
 from sim.errors import ConfigError
 from sim.scenario.case import Scenario
@@ -178,6 +178,8 @@ def union_batch(
     params: Sequence[ModelParams],
     levers: Sequence[Sequence[Levers]],
     seeds: Sequence[int],
+    cities_every: int = 0,
+    cities_max: int = 0,
 ) -> tuple[Batch, list[World], list[BlockIndex]]:
     """A batch of len(seeds) rows over the union of ``cases``: row r is seed r with
     ``params[r]``, and ``levers[r][k]`` in block k (only :data:`PER_CITY_LEVERS` may differ
@@ -194,8 +196,17 @@ def union_batch(
     batch = Batch(world, params, [row[0] for row in levers], rngs)
     batch.streams = [_row_streams(int(s), len(cases), index) for s in seeds]
     _per_city_levers(batch, alone, index, levers)
-    # Each block records what its world alone records (the union's own recorder is dropped).
-    batch.recorder = BlockRecorders(alone, index, len(world.programme_ids), len(seeds))
+    # Each block records what its world alone records (the union's own recorder is dropped),
+    # and logs its events under its own ids.
+    batch.recorder = BlockRecorders(
+        alone, index, len(world.programme_ids), len(seeds), cities_every, cities_max
+    )
+    originals = {}
+    events = iter(world.case.events)
+    for k, case in enumerate(cases):
+        for own in case.events:
+            originals[id(next(events))] = (k, own)
+    batch.log = batch.events.log = BlockEventLog(world, originals, alone)
     return batch, alone, index
 
 

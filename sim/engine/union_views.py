@@ -7,12 +7,16 @@ world reads these views and records what the block's world alone would record.
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 import numpy as np
 
 from sim.engine import windows
+from sim.engine.events import EventLog, _detail
 from sim.engine.month import Month
+from sim.engine.observe import CITY_COLUMNS
+from sim.engine.outputs import Outputs, static_of
 from sim.engine.state import (
     ActorState,
     Alliances,
@@ -147,3 +151,57 @@ class BlockRecorders:
         for view, recorder in zip(self.views, self.recorders, strict=True):
             mine = view.state(state)
             recorder.record(mine, view.month(month, mine))
+
+
+class BlockEventLog(EventLog):
+    """A union batch's event log, kept per block with the block's own ids: a scenario event
+    is logged as its block's original event, a model note under its block's id."""
+
+    def __init__(self, world: Any, originals: dict[int, tuple[int, dict]], worlds: list) -> None:
+        super().__init__(world)
+        self.originals = originals  # id(union event) -> (block, the block's own event)
+        self.by_block = [EventLog(w) for w in worlds]
+
+    def add(
+        self, replicate: int, step: int, kind: str, detail: str, origin: str, ev: Any = None
+    ) -> None:
+        if ev is not None and id(ev) in self.originals:
+            block, own = self.originals[id(ev)]
+            self.by_block[block].add(replicate, step, kind, _detail(own), origin, own)
+            return
+        found = _PREFIXED.search(detail)  # a note names its programme or alliance
+        if found is None:
+            raise ValueError(f"a union's log cannot tell the block of {detail!r}")
+        detail = _PREFIXED.sub("=", detail)
+        self.by_block[int(found.group(1))].add(replicate, step, kind, detail, origin, ev)
+
+
+_PREFIXED = re.compile(r"=(\d+)\|")
+
+
+def block_outputs(batch: Any, k: int, world: Any, block: Any, failed: dict[int, str]) -> Outputs:
+    """Block k's outputs, as its world's batch alone would give them."""
+    rec, view = batch.recorder.recorders[k], batch.recorder.views[k]
+    log = batch.state.log
+    mine = batch.world.blocks.tie_block[log["tie"]] == k
+    local_actor = np.full(batch.world.n_actors + 1, -1, dtype=np.int64)
+    local_actor[block.actors] = np.arange(block.actors.size)
+    projects = {key: log[key][mine] for key in log.SPEC}
+    projects["tie"] = projects["tie"] - block.ties[0]
+    projects["provider"] = local_actor[projects["provider"]]
+    projects["recipient"] = local_actor[projects["recipient"]]
+    projects["programme"] = view.local[projects["programme"]]
+    return Outputs(
+        start=world.case.start,
+        ids=world.actors.ids,
+        rows=rec.rows,
+        names=rec.names,
+        blocks=rec.blocks,
+        city_sample=rec.city_sample,
+        city_chunks=rec.city_chunks,
+        city_columns=list(CITY_COLUMNS),
+        events=batch.log.by_block[k].rows,
+        projects=projects,
+        failed=dict(failed),
+        static=static_of(world),
+    )
