@@ -17,6 +17,11 @@ world is generated from its seed, so there it is one group per seed). Each group
 switches and levers, split into chunks of at most ``batch_size`` replicates and, with
 ``workers > 1``, over that many processes. Results come back in replicate order.
 
+When every policy's replicates are the same (seed, coefficients) rows and the policies differ
+only in structure and per-city levers (validate's 150 tuzla runs), the groups run instead as
+one union batch, a block per policy and a row per seed (``sim.engine.union``, ODD 3), cut
+into one chunk of rows per worker: one batch-month a month instead of one per structure.
+
 Each replicate's outputs are those of ``PeaceModel`` built with the same arguments, bit for
 bit, whatever else is in the ensemble (tests/test_ensemble.py).
 
