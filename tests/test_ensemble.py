@@ -182,10 +182,13 @@ def test_uneven_groups_on_two_workers_give_identical_outputs(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Three policies' groups on two workers, cut into chunks (a batch's fixed cost made
-    small, so that cutting pays) and run largest first: the same series as one worker."""
+    small, so that cutting pays) and run largest first: the same series as one worker. (These
+    policies would run as one union batch, tests/test_union.py; the union is turned off here
+    to test the batches per structure that an ensemble falls back on.)"""
     import sim.engine.ensemble as ensemble
 
     monkeypatch.setattr(ensemble, "BATCH_ELEMENTS", 1)
+    monkeypatch.setattr(ensemble.Ensemble, "_union_rows", lambda self: None)
     kw = {"seeds": range(5), "policies": ["baseline", "no_mediator", "no_programme"]}
     one = Ensemble("two_cities", horizon=24, **kw).run().timeseries()
     calls = []

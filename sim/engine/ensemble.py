@@ -17,6 +17,11 @@ world is generated from its seed, so there it is one group per seed). Each group
 switches and levers, split into chunks of at most ``batch_size`` replicates and, with
 ``workers > 1``, over that many processes. Results come back in replicate order.
 
+When every policy's replicates are the same (seed, coefficients) rows and the policies differ
+only in structure and per-city levers (validate's 150 tuzla runs), the groups run instead as
+one union batch, a block per policy and a row per seed (``sim.engine.union``, ODD 3), cut
+into one chunk of rows per worker: one batch-month a month instead of one per structure.
+
 Each replicate's outputs are those of ``PeaceModel`` built with the same arguments, bit for
 bit, whatever else is in the ensemble (tests/test_ensemble.py).
 
@@ -54,6 +59,8 @@ from sim.engine.replicates import (
     product,
     zipped_replicates,
 )
+from sim.engine.union import PER_CITY_LEVERS, union_batch
+from sim.engine.union_views import block_outputs
 from sim.engine.world import World
 from sim.errors import CitypeaceError, ConfigError
 from sim.scenario.case import Scenario
@@ -188,6 +195,7 @@ class Ensemble:
             (case, [p for p in self._planned if p.group == digest])
             for digest, case in self._worlds_from.items()
         ]
+        union = self._union_rows() if self.batch_size is None and len(groups) > 1 else None
         sizes = [len(members) for _, members in groups]
         if self.workers > 1 and self.batch_size is None:
             # Work for every worker, so that they finish together (largest chunks first).
@@ -205,6 +213,11 @@ class Ensemble:
         if self.workers > 1:
             chunks.sort(key=lambda chunk: -(len(chunk[1]) + BATCH_ELEMENTS / _elements(chunk[0])))
         args = [(case, members, self.cities_every, self.cities_max) for case, members in chunks]
+        if union is not None:  # one union batch (in row chunks, one per worker): ODD 3
+            cases, rows = union
+            step = -(-len(rows) // max(self.workers, 1))
+            args = [(cases, rows[i : i + step], self.cities_every, self.cities_max)
+                    for i in range(0, len(rows), step)]  # fmt: skip
         if self.workers > 1 and len(args) > 1:
             results = in_processes(_run_chunk, args, self.workers)
         else:
@@ -217,7 +230,7 @@ class Ensemble:
             for a in args:
                 results.append(_run_chunk(a))
                 if bar is not None:
-                    bar.update(len(a[1]))
+                    bar.update(sum(len(m) if isinstance(m, list) else 1 for m in a[1]))
             if bar is not None:
                 bar.close()
         for done, failures in results:
@@ -227,6 +240,29 @@ class Ensemble:
                     if index not in failures:
                         self._outputs[index] = (outputs, row)
         return self
+
+    def _union_rows(self) -> tuple[list[Scenario], list[list[_Planned]]] | None:
+        """The blocks' scenarios and the rows of a union batch (``sim.engine.union``), or
+        None: every block (a structure and its levers) must hold the same (seed, coefficients)
+        rows once each, and the blocks may differ only in per-city levers."""
+        if self.scenario == "synthetic":
+            return None
+        blocks: dict[tuple[str, str], dict[tuple[int, str], _Planned]] = {}
+        for p in self._planned:
+            rows = blocks.setdefault((p.group, repr(p.levers)), {})
+            if rows.setdefault((p.seed, repr(p.params)), p) is not p:
+                return None  # the same run twice in a block
+        keys = [list(rows) for rows in blocks.values()]
+        if len(keys) < 2 or any(sorted(k) != sorted(keys[0]) for k in keys):
+            return None
+        first = next(iter(blocks.values()))
+        for rows in blocks.values():
+            one, two = next(iter(rows.values())).levers, next(iter(first.values())).levers
+            shared = [f.name for f in dataclasses.fields(one) if f.name not in PER_CITY_LEVERS]
+            if any(getattr(one, name) != getattr(two, name) for name in shared):
+                return None
+        cases = [self._worlds_from[group] for group, _ in blocks]
+        return cases, [[rows[key] for rows in blocks.values()] for key in keys[0]]
 
     # ------------------------------------------------------------------ results
 
@@ -307,10 +343,45 @@ def _structure(case: Scenario) -> str:
 
 
 def _run_chunk(args: tuple) -> tuple[list[tuple[Outputs, list[int]]], dict[int, str]]:
-    """Run one chunk of one group: [(a batch's outputs, its rows' replicate indices)] and the
-    failures by replicate index."""
+    """Run one chunk of one group, or rows of a union batch: [(a batch's outputs, its rows'
+    replicate indices)] and the failures by replicate index."""
     case, members, cities_every, cities_max = args
+    if isinstance(case, list):
+        return _run_union(case, members, cities_every, cities_max)
     return _run_members(World(case), members, cities_every, cities_max)
+
+
+def _run_union(
+    cases: list[Scenario], rows: list[list[_Planned]], cities_every: int, cities_max: int
+) -> tuple[list[tuple[Outputs, list[int]]], dict[int, str]]:
+    """Rows of a union batch, one block per case; if it raises or a row fails, each block's
+    replicates as a batch of their own (the failing ones found as there)."""
+    try:
+        batch, alone, index = union_batch(
+            cases,
+            [row[0].params for row in rows],
+            [[m.levers for m in row] for row in rows],
+            [row[0].seed for row in rows],
+            cities_every,
+            cities_max,
+        )
+        batch.run()
+        ok = not batch.failed
+    except CitypeaceError:
+        raise
+    except Exception:  # noqa: BLE001 - rerun the blocks apart, where failures are isolated
+        ok = False
+    if not ok:
+        done, failures = [], {}
+        for k, case in enumerate(cases):
+            got = _run_members(World(case), [row[k] for row in rows], cities_every, cities_max)
+            done += got[0]
+            failures |= got[1]
+        return done, failures
+    return [
+        (block_outputs(batch, k, world, where, {}), [row[k].index for row in rows])
+        for k, (world, where) in enumerate(zip(alone, index, strict=True))
+    ], {}
 
 
 def _run_members(

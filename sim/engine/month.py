@@ -51,6 +51,8 @@ class Month:
     hostility_city: np.ndarray | None = None  # (R, N)
     horizontal: np.ndarray | None = None  # (R,)
     vertical: np.ndarray | None = None  # (R,)
+    horizontal_by_city: np.ndarray | None = None  # (R, N) h_i after the month (levels)
+    vertical_by_city: np.ndarray | None = None  # (R, N) v_i after the month (levels)
     world: Any = None  # the World as it stood this month: only its active ties (events)
 
     @property

@@ -120,6 +120,8 @@ class World:
         compile_programmes(self, case)
         self._compile_alliances(case)
         self.groups = compile_groups(self)
+        # A union of worlds (sim.engine.union) sets each tie's and city's block here.
+        self.blocks: SimpleNamespace | None = None
 
     def context(self, city_values: np.ndarray, default: float) -> np.ndarray:
         """(R, A) per-actor view of a city quantity (R, N): a city its own value, another actor

@@ -110,5 +110,6 @@ def update_levels(world: World, state: State, co: Coefficients, month: Month) ->
     part = lederach.violence_part(part, rise, fade, base)
     countries.hostility, countries.violence_part = base + part, part
     vertical, horizontal = integration_by_city(world, state, co)
+    month.horizontal_by_city, month.vertical_by_city = horizontal, vertical
     month.horizontal = lederach.horizontal_integration(horizontal, world.groups.has_horizontal)
     month.vertical = lederach.vertical_integration(vertical)

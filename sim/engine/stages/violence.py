@@ -29,8 +29,9 @@ from sim.rules import (
 def cross_trust_per_city(world: World, state: State, co: Coefficients) -> np.ndarray:
     """(R, N) mean trust of each city's cross-divide ties (both ends count).
 
-    A city without any takes the mean over every cross-divide tie (each counted at both ends),
-    or the trust baseline where no tie spans a divide at all.
+    A city without any takes the mean over every cross-divide tie of its world (each counted at
+    both ends; in a union of worlds, ``sim.engine.union``, of its own block), or the trust
+    baseline where no tie spans a divide at all.
     """
     trust, n = state.ties.trust, world.n_cities
     total = group_sum(np.take(trust, world.city_cross_rows, axis=1), world.city_cross_ends, n)
@@ -39,8 +40,25 @@ def cross_trust_per_city(world: World, state: State, co: Coefficients) -> np.nda
         cross = np.take(trust, world.cross, axis=1)
         both_ends = np.concatenate([cross, cross], axis=1)
         fallback = np.broadcast_to(average(both_ends)[:, None], total.shape)
+        if world.blocks is not None:  # a union of worlds: each block's own mean (ODD 3)
+            fallback = _block_means(world, cross, co.trust.baseline, total.shape)
     count = world.city_cross_count
     return np.divide(total, count, out=fallback.copy(), where=count > 0)
+
+
+def _block_means(
+    world: World, cross: np.ndarray, baseline: np.ndarray, shape: tuple[int, ...]
+) -> np.ndarray:
+    """(R, N) the fallback of a union of worlds (``sim.engine.union``): each city the mean
+    over its own block's cross-divide ties, as in its world alone (the baseline without any)."""
+    out = np.broadcast_to(baseline, shape).copy()
+    owner = world.blocks.tie_block[world.cross]  # block-ordered: each block one run
+    for b in np.unique(owner).tolist():
+        mine = cross[:, owner == b]
+        out[:, world.blocks.city_block == b] = average(np.concatenate([mine, mine], axis=1))[
+            :, None
+        ]
+    return out
 
 
 def update_cities(

@@ -1,0 +1,207 @@
+"""One block of a union batch as its own world sees it: the state and the month sliced to the
+block's cities, actors, ties, programmes, rows, countries and alliances, with programme
+numbers in the block's own numbering (``sim.engine.union``). A recorder of the block's own
+world reads these views and records what the block's world alone would record.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any
+
+import numpy as np
+
+from sim.engine import windows
+from sim.engine.events import EventLog, _detail
+from sim.engine.month import Month
+from sim.engine.observe import CITY_COLUMNS
+from sim.engine.outputs import Outputs, static_of
+from sim.engine.state import (
+    ActorState,
+    Alliances,
+    Cities,
+    Countries,
+    Programmes,
+    Projects,
+    State,
+    TieState,
+)
+from sim.rules import lederach
+
+# Month fields by the axis they run along (the last one).
+MONTH_CITIES = ("vertical_city", "horizontal_city", "multiplier", "cross_trust_city",
+                "hostility_city")  # fmt: skip
+MONTH_PROGRAMME_NUMBERS = ("started_programme", "ended_programme", "committed_programme")
+MONTH_PROGRAMMES = ("prog_active", "risk_ok")
+MONTH_ROWS = ("split",)
+MONTH_OWN = ("step", "world", "horizontal", "vertical", "projects_active",
+             "horizontal_by_city", "vertical_by_city")  # fmt: skip
+
+
+class BlockView:
+    """Slices of a union batch for one block (see the module docstring)."""
+
+    def __init__(self, world: Any, block: Any, n_programmes: int) -> None:
+        self.world, self.block = world, block
+        # union programme number -> the block's (-1 elsewhere; index -1 reads the last: -1)
+        self.local = np.full(n_programmes + 1, -1, dtype=np.int64)
+        self.local[block.programmes] = np.arange(block.programmes.size)
+        self._view: tuple[bytes, Any] | None = None
+
+    def state(self, state: State) -> State:
+        b = self.block
+
+        def take(obj: Any, cls: type, where: np.ndarray) -> Any:
+            return cls(**{f.name: np.take(getattr(obj, f.name), where, axis=-1)
+                          for f in dataclasses.fields(cls)})  # fmt: skip
+
+        k = b.countries
+        cn = state.countries
+        projects = take(state.projects, Projects, b.ties)
+        projects.programme = self.local[projects.programme]
+        return State(
+            cities=take(state.cities, Cities, b.cities),
+            actors=take(state.actors, ActorState, b.actors),
+            countries=Countries(
+                permission=cn.permission[:, k][:, :, k],
+                hostility=cn.hostility[:, k][:, :, k],
+                sanctioned=cn.sanctioned[:, k],
+                violence_part=cn.violence_part[:, k][:, :, k],
+            ),
+            ties=take(state.ties, TieState, b.ties),
+            projects=projects,
+            programmes=Programmes(
+                funded=state.programmes.funded[:, b.programmes],
+                row_active=state.programmes.row_active[:, b.rows],
+                recent_violence=state.programmes.recent_violence[..., b.programmes],
+                status=state.programmes.status[:, b.programmes],
+            ),
+            alliances=take(state.alliances, Alliances, b.alliances),
+            log=state.log,
+        )
+
+    def month(self, month: Month, state: State) -> Month:
+        """The month of the block; ``state`` is the block's view (:meth:`state`)."""
+        b, out = self.block, {}
+        for f in dataclasses.fields(Month):
+            value = getattr(month, f.name)
+            if f.name in MONTH_OWN or value is None:
+                continue
+            if f.name in MONTH_CITIES:
+                out[f.name] = np.take(value, b.cities, axis=-1)
+            elif f.name in MONTH_PROGRAMMES:
+                out[f.name] = np.take(value, b.programmes, axis=-1)
+            elif f.name in MONTH_ROWS:
+                out[f.name] = np.take(value, b.rows, axis=-1)
+            elif f.name in MONTH_PROGRAMME_NUMBERS:
+                out[f.name] = self.local[np.take(value, b.ties, axis=-1)]
+            else:  # per tie
+                out[f.name] = np.take(value, b.ties, axis=-1)
+        view = Month(**out, step=month.step, world=self._world(state))
+        # The month's model-level values, over the block's cities and ties alone.
+        view.horizontal = lederach.horizontal_integration(
+            np.take(month.horizontal_by_city, b.cities, axis=-1),
+            self.world.groups.has_horizontal,
+        )
+        view.vertical = lederach.vertical_integration(
+            np.take(month.vertical_by_city, b.cities, axis=-1)
+        )
+        view.projects_active = np.count_nonzero(state.projects.row >= 0, axis=-1)
+        return view
+
+    def _world(self, state: State) -> Any:
+        """The block's world as it stands this month (its active ties only)."""
+        active = state.ties.active[0]
+        key = active.tobytes()
+        if self._view is None or self._view[0] != key:
+            self._view = (key, windows.restricted(self.world, active))
+        return self._view[1]
+
+
+class BlockRecorders:
+    """A union batch's recorder: each block's own world's :class:`Recorder`, fed the block's
+    views, so block k records what its world alone records (``Batch.recorder``)."""
+
+    def __init__(
+        self,
+        worlds: list[Any],
+        index: list[Any],
+        n_programmes: int,
+        replicates: int,
+        cities_every: int = 0,
+        cities_max: int = 0,
+    ) -> None:
+        from sim.engine.observe import Recorder
+
+        self.views = [BlockView(w, b, n_programmes) for w, b in zip(worlds, index, strict=True)]
+        self.recorders = [Recorder(w, replicates, cities_every, cities_max) for w in worlds]
+
+    @property
+    def rows(self) -> int:
+        return self.recorders[0].rows
+
+    @property
+    def blocks(self) -> dict[str, np.ndarray]:
+        """Every block's recorded arrays (for the batch's finiteness check)."""
+        return {f"{k}/{key}": v for k, rec in enumerate(self.recorders)
+                for key, v in rec.blocks.items()}  # fmt: skip
+
+    def record(self, state: State, month: Month) -> None:
+        for view, recorder in zip(self.views, self.recorders, strict=True):
+            mine = view.state(state)
+            recorder.record(mine, view.month(month, mine))
+
+
+class BlockEventLog(EventLog):
+    """A union batch's event log, kept per block with the block's own ids: a scenario event
+    is logged as its block's original event, a model note under its block's id."""
+
+    def __init__(self, world: Any, originals: dict[int, tuple[int, dict]], worlds: list) -> None:
+        super().__init__(world)
+        self.originals = originals  # id(union event) -> (block, the block's own event)
+        self.by_block = [EventLog(w) for w in worlds]
+
+    def add(
+        self, replicate: int, step: int, kind: str, detail: str, origin: str, ev: Any = None
+    ) -> None:
+        if ev is not None and id(ev) in self.originals:
+            block, own = self.originals[id(ev)]
+            self.by_block[block].add(replicate, step, kind, _detail(own), origin, own)
+            return
+        found = _PREFIXED.search(detail)  # a note names its programme or alliance
+        if found is None:
+            raise ValueError(f"a union's log cannot tell the block of {detail!r}")
+        detail = _PREFIXED.sub("=", detail)
+        self.by_block[int(found.group(1))].add(replicate, step, kind, detail, origin, ev)
+
+
+_PREFIXED = re.compile(r"=(\d+)\|")
+
+
+def block_outputs(batch: Any, k: int, world: Any, block: Any, failed: dict[int, str]) -> Outputs:
+    """Block k's outputs, as its world's batch alone would give them."""
+    rec, view = batch.recorder.recorders[k], batch.recorder.views[k]
+    log = batch.state.log
+    mine = batch.world.blocks.tie_block[log["tie"]] == k
+    local_actor = np.full(batch.world.n_actors + 1, -1, dtype=np.int64)
+    local_actor[block.actors] = np.arange(block.actors.size)
+    projects = {key: log[key][mine] for key in log.SPEC}
+    projects["tie"] = projects["tie"] - block.ties[0]
+    projects["provider"] = local_actor[projects["provider"]]
+    projects["recipient"] = local_actor[projects["recipient"]]
+    projects["programme"] = view.local[projects["programme"]]
+    return Outputs(
+        start=world.case.start,
+        ids=world.actors.ids,
+        rows=rec.rows,
+        names=rec.names,
+        blocks=rec.blocks,
+        city_sample=rec.city_sample,
+        city_chunks=rec.city_chunks,
+        city_columns=list(CITY_COLUMNS),
+        events=batch.log.by_block[k].rows,
+        projects=projects,
+        failed=dict(failed),
+        static=static_of(world),
+    )

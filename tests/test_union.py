@@ -1,0 +1,154 @@
+"""Disjoint unions of worlds (``sim.engine.union``): block k of a union batch is block k's world
+run alone, bit for bit, in every state array, for every policy of the shipped scenarios whose
+levers a union can hold (the others must be refused, not run wrong)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.engine.batch import Batch
+from sim.engine.inputs import load_case, model_params, resolve_levers
+from sim.engine.union import PER_CITY_LEVERS, union_batch
+from sim.engine.union_views import block_outputs
+from sim.errors import ConfigError
+from sim.scenario.loader import load_scenario
+
+SEEDS = [3, 17]
+
+
+def _mergeable(scenario: str) -> tuple[list, list]:
+    """The scenario's policies (baseline first) whose levers differ from the baseline's only
+    in per-city levers, their cases and levers."""
+    cases, levers = [], []
+    for policy in ["baseline", *load_scenario(scenario).policies]:
+        case = load_case(scenario, 0, None, policy, None)
+        lever = resolve_levers(case, {})
+        if levers:
+            differ = {f.name for f in dataclasses.fields(lever)
+                      if getattr(lever, f.name) != getattr(levers[0], f.name)}  # fmt: skip
+            if differ - set(PER_CITY_LEVERS):
+                continue
+        cases.append(case)
+        levers.append(lever)
+    return cases, levers
+
+
+def _state_arrays(state: object) -> dict[str, tuple[np.ndarray, str]]:
+    """Every state array with the element axis it runs along."""
+    c, t, p = state.cities, state.ties, state.projects
+    out = {f"cities.{f.name}": (getattr(c, f.name), "cities") for f in dataclasses.fields(c)}
+    out |= {f"actors.{f.name}": (getattr(state.actors, f.name), "actors")
+            for f in dataclasses.fields(state.actors)}  # fmt: skip
+    out |= {f"ties.{f.name}": (getattr(t, f.name), "ties") for f in dataclasses.fields(t)}
+    out |= {f"projects.{f.name}": (getattr(p, f.name), "ties")
+            for f in dataclasses.fields(p) if f.name not in ("row", "programme")}  # fmt: skip
+    out["programmes.funded"] = (state.programmes.funded, "programmes")
+    out["programmes.status"] = (state.programmes.status, "programmes")
+    out["programmes.row_active"] = (state.programmes.row_active, "rows")
+    out["countries.hostility"] = (state.countries.hostility, "countries")
+    out["countries.permission"] = (state.countries.permission, "countries")
+    return out
+
+
+def _block(values: np.ndarray, where: np.ndarray, axis_kind: str) -> np.ndarray:
+    if axis_kind == "countries":  # (R, K, K)
+        return values[:, where][:, :, where]
+    return np.take(values, where, axis=-1)
+
+
+@pytest.mark.parametrize(
+    "scenario", ["tuzla", "map", "seoul_pyongyang", "croatia_twinnings", "two_cities"]
+)
+def test_union_block_is_its_world_alone(scenario: str) -> None:
+    cases, levers = _mergeable(scenario)
+    assert len(cases) >= 2, "a union of one world tests nothing"
+    params = [model_params({})] * len(SEEDS)
+    batch, alone, index = union_batch(cases, params, [levers] * len(SEEDS), SEEDS)
+    batch.run()
+    assert not batch.failed
+    for k, (world, where) in enumerate(zip(alone, index, strict=True)):
+        solo = Batch(world, params, [levers[k]] * len(SEEDS),
+                     [np.random.default_rng(s) for s in SEEDS]).run()  # fmt: skip
+        ours, theirs = _state_arrays(batch.state), _state_arrays(solo.state)
+        for name, (values, kind) in ours.items():
+            got = _block(values, getattr(where, kind), kind)
+            assert np.array_equal(got, theirs[name][0]), (cases[k].policy, name)
+        recorded = batch.recorder.recorders[k]
+        assert recorded.names == solo.recorder.names, cases[k].policy
+        for key, values in solo.recorder.blocks.items():
+            same = np.array_equal(recorded.blocks[key], values, equal_nan=True)
+            assert same, (cases[k].policy, key)
+        mine_out, solo_out = block_outputs(batch, k, world, where, {}), solo.outputs()
+        for row in range(len(SEEDS)):
+            for frame in ("timeseries", "events_frame", "activities"):
+                got, expected = getattr(mine_out, frame)(row), getattr(solo_out, frame)(row)
+                pd.testing.assert_frame_equal(got, expected, check_exact=True, obj=frame)
+        # projects' programme indices, mapped into the union's numbering
+        mine = batch.state.projects.programme[:, where.ties]
+        expected = np.append(where.programmes, -1)[solo.state.projects.programme]  # -1: none
+        assert np.array_equal(mine, expected), cases[k].policy
+
+
+def test_union_refuses_a_lever_it_cannot_hold_per_block() -> None:
+    cases = [load_case("map", 0, None, p, None) for p in ("baseline", "no_mediator")]
+    levers = [resolve_levers(c, {}) for c in cases]
+    assert levers[0].mediation != levers[1].mediation
+    with pytest.raises(ConfigError, match="mediation"):
+        union_batch(cases, [model_params({})], [levers], [0])
+
+
+def test_union_blocks_differ_where_their_policies_do() -> None:
+    """The blocks are not copies of one world: tuzla's no_abc block pays ABC nothing."""
+    cases, levers = _mergeable("tuzla")
+    policies = [c.policy for c in cases]
+    batch, alone, index = union_batch(cases, [model_params({})], [levers], [0])
+    batch.run()
+    d = {p: batch.state.cities.D[0, index[k].cities] for k, p in enumerate(policies)}
+    assert not np.array_equal(d["baseline"], d["no_abc"])
+    assert not np.array_equal(d["baseline"], d["low_participation"])
+
+
+@pytest.mark.parametrize(
+    ("scenario", "policies", "workers"),
+    [
+        ("tuzla", ["baseline", "low_participation", "no_abc", "no_coordination",
+                   "no_field_visits"], 1),
+        ("map", ["baseline", "eu_takes_the_risk"], 2),
+    ],
+)  # fmt: skip
+def test_an_ensemble_of_policies_runs_as_a_union_and_each_run_is_its_run_alone(
+    scenario: str, policies: list[str], workers: int
+) -> None:
+    from sim import Ensemble, PeaceModel
+
+    kw = dict(horizon=120, cities_every=12, cities_max=40)
+    ens = Ensemble(scenario, seeds=SEEDS, policies=policies, workers=workers, **kw)
+    assert ens._union_rows() is not None  # the union path, not one batch per structure
+    ens.run()
+    assert not ens.failures
+    for i, rep in enumerate(ens.replicates):
+        alone = PeaceModel(scenario, seed=rep.seed, policy=rep.policy, **kw).run()
+        out, row = ens.outputs(i)
+        for got, want in (
+            (out.timeseries(row), alone.timeseries()),
+            (out.activities(row), alone.activities_frame()),
+            (out.events_frame(row), alone.events_frame()),
+            (out.cities(row), alone.city_frame()),
+        ):
+            pd.testing.assert_frame_equal(got, want, check_exact=True)
+
+
+def test_an_ensemble_that_cannot_be_a_union_keeps_its_batches() -> None:
+    from sim import Ensemble
+
+    # no_mediator switches mediation off: not a per-city lever
+    assert Ensemble("map", seeds=SEEDS, policies=["baseline", "no_mediator"])._union_rows() is None
+    # seeds that differ between policies: no common rows
+    from sim import Replicate
+
+    reps = [Replicate(seed=1), Replicate(seed=2, policy="no_abc")]
+    assert Ensemble("tuzla", reps)._union_rows() is None
