@@ -194,3 +194,9 @@ def test_seoul_norths_cities_hold_their_start_before_the_famine() -> None:
     for city, start in (("kp_provinces", 0.2), ("kp_kangwon", 0.25), ("pyongyang", 0.35)):
         path = cf.xs(city, level="id")
         assert (path - start).abs().max() < 0.02, city
+
+
+def test_closed_share_one_means_the_frontier_target_too() -> None:
+    """The no_isolation null (closed_share 1) removes the whole mechanism: K* is 1."""
+    args = (np.full(2, 0.6), np.full(2, 0.1), RecoveryParams(closed_share=1.0), PAIR)
+    assert np.array_equal(recovery.own_steady_state(np.full(2, 0.2), *args), np.ones(2))

@@ -65,16 +65,20 @@ def own_steady_state(
     """``K*``, what each city recovers toward, from the encoded start (``capacity``,
     ``cohesion``, ``participation``): 1 where open; where isolated, the level at which the
     start is a fixed point in peace without aid, ``speed_0 o (K* - K_0) = dep_0 K_0``, at most
-    1 (and 1 where the start has no own recovery to balance, ``speed_0 o`` 0). None when no
+    1 (and 1 where the start has no own recovery to balance, ``speed_0 o`` 0, or where
+    ``closed_share`` is 1: an isolated city at the open speed is an open one). None when no
     city is isolated (the open rule, bit for bit)."""
     if isolated is None:
         return None
+    o = openness(isolated, p.closed_share)
     cohesive = p.cohesion_floor + (1.0 - p.cohesion_floor) * cohesion
-    speed = p.rate * cohesive * openness(isolated, p.closed_share)
+    speed = p.rate * cohesive * o
     depreciation = p.depreciation * (1.0 - p.ownership * participation)
     own = capacity * (1.0 + depreciation / np.maximum(speed, 1e-12))
     own = np.where(speed > 0.0, np.minimum(own, 1.0), 1.0)
-    return np.where(isolated, own, 1.0)
+    # A closed economy that keeps the open speed (closed_share 1, the no_isolation null) is an
+    # open one: it converges on the frontier too.
+    return np.where(isolated & (o < 1.0), own, 1.0)
 
 
 def capacity_update(
