@@ -6,7 +6,7 @@ is wrapped so that every month it records, for the North's cities, the rule's in
 excess violence E, cohesion, the development stock's response r_dev, participation) and its three
 terms:
 
-    growth       = r_K max(0, 1 - E/e_stop)(c0 + (1 - c0) cohesion)(1 + g_aid r_dev)(1 - K)
+    growth       = r_K max(0, 1 - E/e_stop)(c0 + (1 - c0) cohesion)(o + g_aid r_dev) max(K* - K, 0)
     depreciation = dep (1 - ownership x participation) K
     damage       = delta_K E^2 K
 
@@ -49,9 +49,14 @@ def run(seed: int = 0) -> pd.DataFrame:
         gain, dep, own, dmg = p1(p.aid_gain), p1(p.depreciation), p1(p.ownership), p1(p.damage)
         speed = rate * np.clip(1 - e / np.maximum(stop, 1e-9), 0, 1) * (floor + (1 - floor) * coh)
         # Main's rule has no isolation (own speed 1); branch famine's passes it (rules.recovery).
-        own = np.ones_like(K)
+        # (``o``, not ``own``: ``own`` is the ownership the depreciation term reads; until
+        # famine2 the openness overwrote it, so the recorded depreciation of an isolated city
+        # read 1 - 0.4 x participation instead of 1 - ownership x participation.)
+        o = np.ones_like(K)
         if isolated and isolated[0] is not None:
-            own = np.where(isolated[0], p1(p.closed_share), 1.0)
+            o = np.where(isolated[0], p1(p.closed_share), 1.0)
+        # Branch famine2's rule passes each city's K* (rules.recovery.own_steady_state).
+        target = p1(isolated[1]) if len(isolated) > 1 and isolated[1] is not None else 1.0
         seen.append(
             {
                 "K": K[cols].copy(),
@@ -59,7 +64,7 @@ def run(seed: int = 0) -> pd.DataFrame:
                 "cohesion": coh[cols].copy(),
                 "dev_response": rd[cols].copy(),
                 "participation": part[cols].copy(),
-                "growth": (speed * (own + gain * rd) * (1 - K))[cols],
+                "growth": (speed * (o + gain * rd) * np.maximum(target - K, 0))[cols],
                 "depreciation": (dep * (1 - own * part) * K)[cols],
                 "damage": (dmg * e * e * K)[cols],
             }

@@ -105,3 +105,98 @@ def test_seoul_isolates_the_norths_cities_only() -> None:
     ids = [str(i) for i in w.actors.ids[: w.n_cities]]
     closed = {c for c, flag in zip(ids, w.city_isolated, strict=True) if flag}
     assert closed == {"pyongyang", "kp_kangwon", "kp_provinces"}
+
+
+# --- Recovery toward an isolated economy's own steady state (branch famine2; ODD 7.6) -------
+
+
+def _own_path(months: int, start: float, loss: float = 0.0, dev: float = 0.0) -> np.ndarray:
+    """(months + 1, 2) capacity of the pair, both encoded at ``start`` (cohesion 0.6,
+    participation 0.1), each with its K* from that start, after a one-off ``loss`` (a share
+    of capacity) in the first month; in peace, with a development response ``dev``."""
+    p = RecoveryParams()
+    zero, coh, part = np.zeros(2), np.full(2, 0.6), np.full(2, 0.1)
+    k = np.full(2, start)
+    target = recovery.own_steady_state(k, coh, part, p, PAIR)
+    k = k * (1.0 - loss)
+    out = [k]
+    for _ in range(months):
+        k = recovery.capacity_update(k, zero, coh, np.full(2, dev), part, p, PAIR, target)
+        out.append(k)
+    return np.array(out)
+
+
+def test_an_isolated_city_stays_at_its_start_and_an_open_one_recovers() -> None:
+    path = _own_path(30 * 12, 0.2)
+    isolated, open_ = path[:, 0], path[:, 1]
+    assert np.allclose(isolated, 0.2, atol=1e-12)  # its start is its steady state
+    assert open_[-1] > 0.2 + 0.2  # the open city still closes its gap to the frontier
+
+
+def test_an_isolated_city_makes_up_a_loss_only_toward_its_start() -> None:
+    """A famine's lost tenth: the isolated city climbs back toward its start, never past it,
+    and has made up less than two thirds of the loss in twenty years (the closed speed plus
+    depreciation: a half-life of about 15 years at cohesion 0.6); the open city passes its
+    start within a few years."""
+    path = _own_path(20 * 12, 0.2, loss=0.1)
+    isolated, open_ = path[:, 0], path[:, 1]
+    assert np.all(np.diff(isolated) > 0.0) and np.all(isolated < 0.2)
+    assert (isolated[-1] - 0.18) / 0.02 < 2.0 / 3.0
+    assert open_[5 * 12] > 0.2
+
+
+def test_aid_speeds_the_return_but_does_not_lift_an_isolated_city_past_its_own_level() -> None:
+    helped, unhelped = (
+        _own_path(40 * 12, 0.2, 0.1, dev=0.5)[:, 0],
+        _own_path(40 * 12, 0.2, 0.1)[:, 0],
+    )
+    assert np.all(helped[1:] > unhelped[1:])
+    target = recovery.own_steady_state(
+        np.full(2, 0.2), np.full(2, 0.6), np.full(2, 0.1), RecoveryParams(), PAIR
+    )
+    assert np.all(helped <= target[0])
+
+
+def test_no_isolated_city_means_no_target_and_the_open_rule() -> None:
+    args = (np.full(3, 0.6), np.full(3, 0.1), RecoveryParams())
+    assert recovery.own_steady_state(np.full(3, 0.3), *args, None) is None
+    k = np.array([0.1, 0.5, 0.9])
+    rest = (np.zeros(3), np.full(3, 0.6), np.full(3, 0.2), np.full(3, 0.1), RecoveryParams())
+    ones = np.ones(3)
+    assert np.array_equal(
+        recovery.capacity_update(k, *rest, None, ones), recovery.capacity_update(k, *rest)
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(capacity=unit, cohesion=unit, participation=unit, share=unit, rate=unit)
+def test_own_steady_state_is_a_fixed_point_in_the_unit_interval(
+    capacity: float, cohesion: float, participation: float, share: float, rate: float
+) -> None:
+    p = RecoveryParams(closed_share=share, rate=rate)
+    coh, part = np.full(2, cohesion), np.full(2, participation)
+    target = recovery.own_steady_state(np.full(2, capacity), coh, part, p, PAIR)
+    assert np.all((target >= capacity) & (target <= 1.0)) and target[1] == 1.0
+    k = recovery.capacity_update(
+        np.full(2, capacity), np.zeros(2), coh, np.zeros(2), part, p, PAIR, target
+    )
+    assert np.all((k >= 0.0) & (k <= 1.0)) and not np.isnan(k).any()
+    if target[0] < 1.0:  # unclipped: the start does not move
+        assert np.isclose(k[0], capacity, atol=1e-12)
+
+
+def test_seoul_norths_cities_hold_their_start_before_the_famine() -> None:
+    """Before any famine event (1990-01..1995-07) the North's capacity stays within 0.02 of its
+    encoded start: its own steady state (it rose 0.2 -> 0.26 with the closed-speed brake alone)."""
+    model = PeaceModel("seoul_pyongyang", seed=0, horizon=67)
+    model.run()
+    cf = model.city_frame().set_index(["step", "id"])["capacity"]
+    for city, start in (("kp_provinces", 0.2), ("kp_kangwon", 0.25), ("pyongyang", 0.35)):
+        path = cf.xs(city, level="id")
+        assert (path - start).abs().max() < 0.02, city
+
+
+def test_closed_share_one_means_the_frontier_target_too() -> None:
+    """The no_isolation null (closed_share 1) removes the whole mechanism: K* is 1."""
+    args = (np.full(2, 0.6), np.full(2, 0.1), RecoveryParams(closed_share=1.0), PAIR)
+    assert np.array_equal(recovery.own_steady_state(np.full(2, 0.2), *args), np.ones(2))

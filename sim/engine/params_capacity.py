@@ -62,7 +62,14 @@ class RecoveryParams:
         "slowed by citizen ownership (the earlier rule's decay, now inside recovery)",
     )
     ownership: float = param(0.7, 0, 1, "share", "004:3637-3649 citizen ownership makes gains last")
-    closed_share: float = param(0.4, 0, 1, "share of open speed", "Gundlach 1996: 1/2.5 (ODD 7.6)")
+    closed_share: float = param(
+        0.4,
+        0,
+        1,
+        "share of open speed",
+        "Gundlach 1996: 1/2.5 (ODD 7.6); an isolated city recovers at this speed toward its own "
+        "steady state, solved from its encoded start (famine2; no coefficient of its own)",
+    )
 
 
 @dataclass

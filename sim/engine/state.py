@@ -51,6 +51,9 @@ class Cities:
     # the city's usual direct violence, a slow average of its own D from the encoded start
     # (rules.displacement.usual): people flee only violence above it
     usual_D: np.ndarray
+    # what capacity recovers toward, K* (rules.recovery.own_steady_state): 1 for an open
+    # economy, an isolated city's own steady state from its encoded start (set in the first month)
+    capacity_target: np.ndarray
 
     @property
     def people(self) -> np.ndarray:
@@ -172,6 +175,7 @@ class State:
             stock=np.zeros((3, 3, r, n)),
             anchor=np.zeros((5, r, n)),
             usual_D=values["D"].copy(),
+            capacity_target=np.ones((r, n)),
         )
         n_all = len(world.alliance_ids)
         window = int(co.funding.risk_window.max())

@@ -9,9 +9,11 @@ everyday violence, is what stops recovery and destroys: the rules read the exces
 violence over the city's usual level, ``E = max(D - U, 0)`` (``sim.rules.displacement``), as
 flight does (ODD 7.6):
 
-    K <- K + r_K max(0, 1 - E / e_stop)(c0 + (1 - c0) cohesion)(o + g_aid r_dev)(1 - K)
+    K <- K + r_K max(0, 1 - E / e_stop)(c0 + (1 - c0) cohesion)(o + g_aid r_dev) max(K* - K, 0)
            - dep (1 - ownership x participation) K - delta_K E^2 K
     o = 1 for an open economy, o = s_closed for an isolated one
+    K* = 1 for an open economy; for an isolated one, the K* at which the encoded start is a
+         fixed point in peace without aid: K_0 (1 + dep (1 - ownership x part_0) / speed_0)
 
 where ``r_dev`` is the response of the city's development effect stock (``sim.rules.money``).
 Without aid a city recovers slowly, never collapses; at its usual violence it recovers at
@@ -22,6 +24,14 @@ isolated economy, ``scenario.yaml``'s ``isolated``) closes its gap at ``s_closed
 speed by itself (Gundlach 1996: open and closed developing economies' convergence rates differ
 by a factor of about 2.5; Sachs and Warner 1995: closed economies do not converge), while aid,
 itself an outside input, speeds it as much as anywhere.
+
+What a city recovers toward is its own steady state (conditional convergence: Barro 1991;
+Mankiw, Romer and Weil 1992), set by its institutions and openness. Open economies converge on
+the frontier (Sachs and Warner 1995: absolute convergence among open economies), ``K* = 1``.
+Closed ones do not: their steady state is what their unchanged institutions sustain, so an
+isolated city starts at its own steady state, ``K*`` solved from its encoded start (capacity,
+cohesion and participation, with no war and no aid). A shock below it (a famine's lost output)
+is then made up only toward the start, at the closed speed, and aid speeds that, not the level.
 """
 
 from __future__ import annotations
@@ -45,6 +55,32 @@ def openness(isolated: np.ndarray | None, closed_share: Coefficient) -> Coeffici
     return np.where(isolated, closed_share, 1.0)
 
 
+def own_steady_state(
+    capacity: np.ndarray,
+    cohesion: np.ndarray,
+    participation: np.ndarray,
+    p,
+    isolated: np.ndarray | None,
+) -> np.ndarray | None:
+    """``K*``, what each city recovers toward, from the encoded start (``capacity``,
+    ``cohesion``, ``participation``): 1 where open; where isolated, the level at which the
+    start is a fixed point in peace without aid, ``speed_0 o (K* - K_0) = dep_0 K_0``, at most
+    1 (and 1 where the start has no own recovery to balance, ``speed_0 o`` 0, or where
+    ``closed_share`` is 1: an isolated city at the open speed is an open one). None when no
+    city is isolated (the open rule, bit for bit)."""
+    if isolated is None:
+        return None
+    o = openness(isolated, p.closed_share)
+    cohesive = p.cohesion_floor + (1.0 - p.cohesion_floor) * cohesion
+    speed = p.rate * cohesive * o
+    depreciation = p.depreciation * (1.0 - p.ownership * participation)
+    own = capacity * (1.0 + depreciation / np.maximum(speed, 1e-12))
+    own = np.where(speed > 0.0, np.minimum(own, 1.0), 1.0)
+    # A closed economy that keeps the open speed (closed_share 1, the no_isolation null) is an
+    # open one: it converges on the frontier too.
+    return np.where(isolated & (o < 1.0), own, 1.0)
+
+
 def capacity_update(
     capacity: np.ndarray,
     E: np.ndarray,
@@ -53,14 +89,17 @@ def capacity_update(
     participation: np.ndarray,
     p,
     isolated: np.ndarray | None = None,
+    target: np.ndarray | None = None,
 ) -> np.ndarray:
     """One month of capacity, in [0, 1]; ``E`` is the excess violence over the city's usual
-    level (``displacement.excess``), ``p`` a RecoveryParams and ``isolated`` (N,) True where
-    the city's country is cut off from outside inputs (None: every city open)."""
+    level (``displacement.excess``), ``p`` a RecoveryParams, ``isolated`` (N,) True where
+    the city's country is cut off from outside inputs (None: every city open) and ``target``
+    each city's ``K*`` (:func:`own_steady_state`; None: 1 everywhere)."""
     cohesive = p.cohesion_floor + (1.0 - p.cohesion_floor) * cohesion
     speed = p.rate * recovering(E, p.war_stop) * cohesive
     growth = speed * (openness(isolated, p.closed_share) + p.aid_gain * dev_response)
-    growth = growth * (1.0 - capacity)
+    gap = 1.0 - capacity if target is None else np.maximum(target - capacity, 0.0)
+    growth = growth * gap
     depreciation = p.depreciation * (1.0 - p.ownership * participation) * capacity
     damage = p.damage * E * E * capacity
     return np.clip(capacity + growth - depreciation - damage, 0.0, 1.0)

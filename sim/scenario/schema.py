@@ -123,7 +123,8 @@ class Sanction(Sourced):
 
 class Isolation(Sourced):
     """A country cut off from outside economic inputs for the whole run (a closed economy):
-    its cities recover by themselves at ``recovery.closed_share`` of the open speed."""
+    its cities recover by themselves at ``recovery.closed_share`` of the open speed, toward
+    their own steady state (their encoded start), not full capacity."""
 
     country: Ref("country")
 
