@@ -304,14 +304,15 @@ class AllianceParams:
     stall_violence: float = param(0.5, 0, 1, "D", "004:3191-3201 talks stall when violence is high")
     found_trust: float = param(0.45, 0, 1, "trust", "assumption: minimum trust to found")
     suspend_violence: float = param(
-        0.10,
+        0.09,
         0,
         1,
         "D above the usual level",
         "004:3191-3201 staff not seconded as violence grew; re-calibrated on MAP for the excess "
         "over the usual level (hostility3): the 10th percentile over 30 seeds of each seed's "
         "2007-2012 peak of the Palestinian side's excess (0.0296; 0.1855 after start3; 0.1062 "
-        "after trust4, recovery3; rounded down; experiments/hostility_decomposition.py --recipe)",
+        "after trust4, recovery3; 0.0993 after branch trust's refusal blame and mediation under "
+        "fire; rounded down; experiments/hostility_decomposition.py --recipe)",
         tuned_on="map:map_suspended_as_violence_grows",
     )
     exit_trust: float = param(0.15, 0, 1, "trust", "assumption")
