@@ -98,8 +98,8 @@ def test_two_engines_take_turns_in_one_process() -> None:
 
 
 def test_month_profile_of_validates_ensemble(tmp_path: Path) -> None:
-    """month_profile.py --validate at one seed: tuzla's five policies run as four batches
-    (baseline and low_participation share a world), every month of each counted, and the
+    """month_profile.py --validate at one seed: tuzla's five policies run as one union batch
+    (perf150: the policies' worlds as blocks of one world), every month counted, and the
     stages' CPU inside the months' (in a subprocess: it wraps Batch.step and the stages)."""
     import json
     import subprocess
@@ -110,11 +110,11 @@ def test_month_profile_of_validates_ensemble(tmp_path: Path) -> None:
     out = subprocess.run([*args, "--name", str(tmp_path / "mp")], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-2000:]
     res = json.loads((tmp_path / "mp.json").read_text())["result"]
-    assert res["replicates"] == 5 and res["batches"] == 4
-    assert res["batch_months"] == 4 * 181  # tuzla's horizon
+    assert res["replicates"] == 5 and res["batches"] == 1
+    assert res["batch_months"] == 181  # tuzla's horizon
     assert {"proposals", "recorder", "violence"} <= set(res["stage_cpu_ms"])
     assert 0 < sum(res["stage_cpu_ms"].values()) <= res["cpu_ms"] + 1e-6
-    assert "4 batches" in (tmp_path / "mp.md").read_text()
+    assert "5 replicates in 1 batch(es)" in (tmp_path / "mp.md").read_text()
 
 
 def test_kernels_speed_alternates_the_two_paths(tmp_path: Path) -> None:

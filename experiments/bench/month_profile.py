@@ -13,8 +13,9 @@ methods; ufuncs applied through operators, ``a * b``, are not among them).
 
 ``--validate S`` profiles instead what ``citypeace validate scenario=tuzla seeds=S`` runs (the
 full model, every policy a contrast names and the baseline, 5 x S replicates, as ``Ensemble``
-runs them in one worker: one batch per structure, 4 for tuzla, whose baseline and
-low_participation share a world): one warm-up ensemble, then one timed and one under cProfile.
+runs them in one worker: since perf150 one union batch whose blocks are the policies' worlds,
+``sim.engine.union``; before it, one batch per structure, 4 for tuzla): one warm-up ensemble,
+then one timed and one under cProfile.
 Its "month" is one batch's month; building the batches (worlds, states, coefficients) and
 their outputs count outside the months.
 
@@ -153,13 +154,14 @@ def markdown(meta: dict[str, Any], res: dict[str, Any]) -> str:
         title = f"validate's tuzla batch-month ({res['replicates']} replicates)"
         what = (
             f"What `citypeace validate scenario=tuzla seeds={meta['validate']}` runs: "
-            f"{res['replicates']} replicates in {res['batches']} batches (one per "
-            f"structure, {res['ties']} ties in the last), {res['batch_months']} batch-months, "
+            f"{res['replicates']} replicates in {res['batches']} batch(es) (a union batch "
+            f"holds the policies' worlds as blocks; {res['ties']} ties in the last), "
+            f"{res['batch_months']} batch-months, "
             f"one worker; {meta['warm']} warm-up ensemble, then one timed "
             f"({res['ensemble_cpu_s']:.2f} s CPU, {res['ensemble_wall_s']:.2f} s wall, of which "
             f"{res['outside_months_cpu_ms']:.0f} ms CPU outside the months: building the "
             "batches and their outputs) and one under cProfile. A month below is one batch's "
-            f"month (of {2 * meta['validate']} or {meta['validate']} replicates). "
+            "month (its rows times its blocks are the replicates). "
         )
     else:
         title = f"a {meta['cities']:,}-city month"
