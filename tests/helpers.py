@@ -98,3 +98,17 @@ def mounted_tmpfs(folder: Path, size: str) -> Iterator[Path]:
         yield folder
     finally:
         subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def assert_same_run(outputs, row: int, alone) -> None:  # noqa: ANN001 - Outputs and a run model
+    """A replicate's outputs (``outputs`` at ``row``) equal the same run alone (a run
+    ``PeaceModel``), exactly, in every frame."""
+    import pandas as pd
+
+    for got, want in (
+        (outputs.timeseries(row), alone.timeseries()),
+        (outputs.activities(row), alone.activities_frame()),
+        (outputs.events_frame(row), alone.events_frame()),
+        (outputs.cities(row), alone.city_frame()),
+    ):
+        pd.testing.assert_frame_equal(got, want, check_exact=True)

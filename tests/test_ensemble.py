@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 import sim.engine.stages.violence as violence_stage
+from helpers import assert_same_run
 from sim import Ensemble, PeaceModel, Replicate
 from sim.errors import CitypeaceError, ConfigError
 
@@ -38,14 +39,7 @@ def _alone(scenario: str, rep: Replicate, **kw: object) -> PeaceModel:
 
 
 def _assert_same_run(ens: Ensemble, i: int, alone: PeaceModel) -> None:
-    out, row = ens.outputs(i)
-    for got, want in (
-        (out.timeseries(row), alone.timeseries()),
-        (out.activities(row), alone.activities_frame()),
-        (out.events_frame(row), alone.events_frame()),
-        (out.cities(row), alone.city_frame()),
-    ):
-        pd.testing.assert_frame_equal(got, want, check_exact=True)
+    assert_same_run(*ens.outputs(i), alone)
 
 
 @pytest.mark.parametrize(

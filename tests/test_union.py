@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers import assert_same_run
 from sim.engine.batch import Batch
 from sim.engine.inputs import load_case, model_params, resolve_levers
 from sim.engine.union import PER_CITY_LEVERS, union_batch
@@ -132,14 +133,7 @@ def test_an_ensemble_of_policies_runs_as_a_union_and_each_run_is_its_run_alone(
     assert not ens.failures
     for i, rep in enumerate(ens.replicates):
         alone = PeaceModel(scenario, seed=rep.seed, policy=rep.policy, **kw).run()
-        out, row = ens.outputs(i)
-        for got, want in (
-            (out.timeseries(row), alone.timeseries()),
-            (out.activities(row), alone.activities_frame()),
-            (out.events_frame(row), alone.events_frame()),
-            (out.cities(row), alone.city_frame()),
-        ):
-            pd.testing.assert_frame_equal(got, want, check_exact=True)
+        assert_same_run(*ens.outputs(i), alone)
 
 
 def test_an_ensemble_that_cannot_be_a_union_keeps_its_batches() -> None:
