@@ -249,7 +249,8 @@ def build_record(
     failures: list[str],
 ) -> report.Record:
     """Hold rates, verdicts, contrasts and robustness from the runs."""
-    models = {k: v for k, v in runs.items() if not k.startswith("draw_")}
+    # Each run's dates and series read once for the rates, the values and the contrasts.
+    models = matrix.read_once({k: v for k, v in runs.items() if not k.startswith("draw_")})
     mechanisms = nulls.mechanisms()
     rates = matrix.hold_rates(case.patterns, models)
     values = {p["id"]: matrix.summary_value(p, models[matrix.FULL]) for p in case.patterns}
@@ -314,6 +315,7 @@ def evaluate(patterns: list[dict[str, Any]], runs: dict[str, list[pd.DataFrame]]
 
     ``runs`` maps policy -> runs by seed. No null models, so no discrimination verdict.
     """
+    runs = matrix.read_once({matrix.FULL: runs})[matrix.FULL]
     rates = matrix.hold_rates(patterns, {matrix.FULL: runs})
     values = {p["id"]: matrix.summary_value(p, runs) for p in patterns}
     table = matrix.verdicts(patterns, rates, {}, values)
