@@ -276,6 +276,17 @@ def heat_map(record: Record, path: Path) -> Path:
         plt.close(fig)
 
 
+def percentiles(stack: np.ndarray, q: list[float]) -> np.ndarray:
+    """``np.nanpercentile(stack, q, axis=0)``: numpy's plain percentile on the months without a
+    NaN (the same numbers; nanpercentile goes month by month in Python, 0.2 s a series of 30
+    seeds x 181 months), nanpercentile only on the months with one."""
+    gaps = np.isnan(stack).any(axis=0)
+    out = np.percentile(stack, q, axis=0)
+    if gaps.any():
+        out[:, gaps] = np.nanpercentile(stack[:, gaps], q, axis=0)
+    return out
+
+
 def fan_charts(runs: list[pd.DataFrame], events: pd.DataFrame, path: Path, title: str) -> Path:
     """Median and 10-90% band of the key series over seeds, with events marked."""
     import matplotlib
@@ -296,7 +307,7 @@ def fan_charts(runs: list[pd.DataFrame], events: pd.DataFrame, path: Path, title
     x = pd.to_datetime(runs[0]["date"])
     for ax, name in zip(axes.flat, series, strict=False):
         stack = np.stack([r[name].to_numpy(dtype=float) for r in runs])
-        lo, mid, hi = np.nanpercentile(stack, [10, 50, 90], axis=0)
+        lo, mid, hi = percentiles(stack, [10, 50, 90])
         ax.fill_between(x, lo, hi, alpha=0.3, label="10-90%")
         ax.plot(x, mid, lw=1.5, label="median")
         ax.set_title(name, fontsize=9)
