@@ -116,20 +116,3 @@ def test_seed_runs_is_still_the_runs() -> None:
     seeds = seed_runs(runs)
     assert list(seeds) == runs and len(seeds) == 2 and seeds[1] is None
     assert seed_runs(seeds) is seeds
-
-
-def test_fan_chart_percentiles_are_nanpercentile() -> None:
-    from sim.experiments.validation_report import percentiles
-
-    rng = np.random.default_rng(0)
-    stack = rng.random((30, 50))
-    stack[3, 5] = np.nan  # a failed month in one seed
-    stack[:, 7] = np.nan  # a month no seed has
-    with np.errstate(all="ignore"), pytest.warns(RuntimeWarning):
-        want = np.nanpercentile(stack, [10, 50, 90], axis=0)
-        got = percentiles(stack, [10, 50, 90])
-    assert np.array_equal(want, got, equal_nan=True)
-    clean = rng.random((30, 181))
-    assert np.array_equal(
-        np.nanpercentile(clean, [10, 50, 90], axis=0), percentiles(clean, [10, 50, 90])
-    )

@@ -294,6 +294,7 @@ def fan_charts(runs: list[pd.DataFrame], events: pd.DataFrame, path: Path, title
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from sim.experiments.figure_ticks import once_date_ticks
     from sim.outputs.dashboard import mark_events
 
     series = [s for s in KEY_SERIES if s in runs[0]]
@@ -317,6 +318,7 @@ def fan_charts(runs: list[pd.DataFrame], events: pd.DataFrame, path: Path, title
         ax.set_visible(False)
     axes.flat[0].legend(fontsize=7)
     fig.suptitle(title)
+    once_date_ticks(axes.flat[0].xaxis)  # the panels share it: ticks worked out once
     try:
         return atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=100, format="png"))
     finally:
