@@ -60,3 +60,31 @@ def test_the_fan_charts_date_axis_gets_the_caching_ticks() -> None:
     fig.canvas.draw()
     assert len(axes[0].xaxis.get_major_locator()._seen) == 1  # one view, worked out once
     plt.close(fig)
+
+
+def _boom(x: int) -> int:
+    raise ValueError(f"no {x}")
+
+
+def test_work_apart_returns_its_result_or_raises_the_childs_error(monkeypatch) -> None:  # noqa: ANN001
+    import os
+
+    from sim.experiments import apart
+
+    if apart.usable_cores() >= 2:
+        assert apart.start(os.getpid)() != os.getpid()  # a forked process did it
+    with pytest.raises(RuntimeError, match="ValueError: no 3"):
+        apart.start(_boom, 3)()
+    monkeypatch.setattr(apart, "usable_cores", lambda: 1)
+    assert apart.start(os.getpid)() == os.getpid()  # one core: done in the caller
+
+
+def test_fan_charts_drawn_apart_are_the_ones_drawn_here(tmp_path: Path) -> None:
+    from sim.experiments import apart
+    from sim.experiments.validation_report import fan_charts, fan_charts_png
+
+    dates = [f"{2000 + m // 12}-{m % 12 + 1:02d}" for m in range(36)]
+    runs = [pd.DataFrame({"date": dates, "peace": np.linspace(0, 1, 36) * k}) for k in (1, 2)]
+    events = pd.DataFrame(columns=["date", "type", "origin"])
+    here = fan_charts(runs, events, tmp_path / "f.png", "t").read_bytes()
+    assert apart.start(fan_charts_png, runs, events, "t")() == here

@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from sim.errors import ConfigError, ScenarioError
-from sim.experiments import matrix, nulls, robustness
+from sim.experiments import apart, matrix, nulls, robustness
 from sim.experiments import validation_report as report
 
 USAGE = """\
@@ -225,8 +225,6 @@ def main(args: list[str]) -> int:
     workers = cpu_workers(len(replicates))
     ensemble = Ensemble(kwargs["scenario"], replicates, horizon=kwargs["horizon"], workers=workers)
     runs, failures = collect(ensemble.run(progress=not opts.quiet))
-    record = build_record(case, runs, opts, sampled, failures)
-    out = opts.out or Path("validation") / case.name
     events = pd.DataFrame(
         [
             {"date": format_month(case.start + e["step"]), "type": e["type"], "origin": "scenario"}
@@ -235,7 +233,13 @@ def main(args: list[str]) -> int:
         columns=["date", "type", "origin"],
     )
     baseline = [ts for ts in runs[matrix.FULL]["baseline"] if ts is not None]
-    written = report.write(record, out, baseline, events)
+    # The fan charts need only the baseline runs: drawn on the other core while the patterns
+    # are judged and the heat map drawn (written in their turn, with the other files).
+    title = report.fan_charts_title(case.title, len(baseline))
+    fans = apart.start(report.fan_charts_png, baseline, events, title) if baseline else None
+    record = build_record(case, runs, opts, sampled, failures)
+    out = opts.out or Path("validation") / case.name
+    written = report.write(record, out, baseline, events, fans)
     print(report.markdown(record))
     print(f"wrote {out}/: {', '.join(written)}")
     return exit_code(record)

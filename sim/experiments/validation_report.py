@@ -6,6 +6,7 @@ finished, so a failed or interrupted validation leaves the previous record whole
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -289,6 +290,14 @@ def percentiles(stack: np.ndarray, q: list[float]) -> np.ndarray:
 
 def fan_charts(runs: list[pd.DataFrame], events: pd.DataFrame, path: Path, title: str) -> Path:
     """Median and 10-90% band of the key series over seeds, with events marked."""
+    png = fan_charts_png(runs, events, title)
+    return atomic_write(path, lambda tmp: tmp.write_bytes(png))
+
+
+def fan_charts_png(runs: list[pd.DataFrame], events: pd.DataFrame, title: str) -> bytes:
+    """The fan charts (:func:`fan_charts`) as PNG bytes."""
+    import io
+
     import matplotlib
 
     matplotlib.use("Agg")
@@ -319,16 +328,27 @@ def fan_charts(runs: list[pd.DataFrame], events: pd.DataFrame, path: Path, title
     axes.flat[0].legend(fontsize=7)
     fig.suptitle(title)
     once_date_ticks(axes.flat[0].xaxis)  # the panels share it: ticks worked out once
+    buffer = io.BytesIO()
     try:
-        return atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=100, format="png"))
+        fig.savefig(buffer, dpi=100, format="png")
     finally:
         plt.close(fig)
+    return buffer.getvalue()
+
+
+def fan_charts_title(record_title: str, seeds: int) -> str:
+    return f"{record_title}: {seeds} seeds, median and 10-90% band (full model)"
 
 
 def write(
-    record: Record, out: Path, baseline: list[pd.DataFrame], events: pd.DataFrame
+    record: Record,
+    out: Path,
+    baseline: list[pd.DataFrame],
+    events: pd.DataFrame,
+    fans: Callable[[], bytes] | None = None,
 ) -> list[str]:
-    """Every file of the record into ``out``; returns their names."""
+    """Every file of the record into ``out``; returns their names. ``fans``: the fan charts'
+    PNG, drawn already (``sim.experiments.apart``); drawn here when not given."""
     written = ["validation.md", "validation.csv", "matrix.csv", "heatmap.png", "fan_charts.png"]
     write_text(markdown(record), out / "validation.md")
     write_text(record.summary.to_csv(index=False), out / "validation.csv")
@@ -349,10 +369,7 @@ def write(
             (out / name).unlink(missing_ok=True)
     heat_map(record, out / "heatmap.png")
     if baseline:
-        fan_charts(
-            baseline,
-            events,
-            out / "fan_charts.png",
-            f"{record.title}: {len(baseline)} seeds, median and 10-90% band (full model)",
-        )
+        title = fan_charts_title(record.title, len(baseline))
+        png = fans() if fans is not None else fan_charts_png(baseline, events, title)
+        atomic_write(out / "fan_charts.png", lambda tmp: tmp.write_bytes(png))
     return written
