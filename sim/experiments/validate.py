@@ -236,7 +236,10 @@ def main(args: list[str]) -> int:
     # The fan charts need only the baseline runs: drawn on the other core while the patterns
     # are judged and the heat map drawn (written in their turn, with the other files).
     title = report.fan_charts_title(case.title, len(baseline))
-    fans = apart.start(report.fan_charts_png, baseline, events, title) if baseline else None
+    fans = None
+    if baseline:
+        report.load_matplotlib()  # before the fork: imported once, for both processes
+        fans = apart.start(report.fan_charts_png, baseline, events, title)
     record = build_record(case, runs, opts, sampled, failures)
     out = opts.out or Path("validation") / case.name
     written = report.write(record, out, baseline, events, fans)

@@ -240,6 +240,14 @@ def _robustness_table(record: Record) -> list[str]:
     return [*lines, ""]
 
 
+def load_matplotlib() -> None:
+    """Import matplotlib with the file backend (the figures below import it themselves)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401
+
+
 def heat_map(record: Record, path: Path) -> Path:
     """Patterns x models, coloured by hold rate; an evidence pattern's own nulls outlined."""
     import matplotlib
