@@ -4,7 +4,9 @@ ensemble's one batch per structure (issue 14: validate's 150 tuzla runs in <= 2 
 For each scenario, the policies a union can hold today (levers that differ from the
 baseline's only per city) x 30 seeds, in this one process, taking turns (CPU seconds):
 
-- ``ensemble``: ``Ensemble(scenario, seeds=range(30), policies=...).run()``, one worker;
+- ``ensemble``: ``Ensemble(scenario, seeds=range(30), policies=..., batch_size=30).run()``,
+  one worker: one batch per structure (``batch_size`` keeps the ensemble off the union path,
+  which it takes by itself since perf150: without it this column was a union too, valcmd);
 - ``union``: ``union_batch(...)`` with a row per seed and a block per policy, run to the
   horizon, each block's series recorded by its own world's recorder (its logs are not split
   into outputs yet);
@@ -16,7 +18,7 @@ the state).
 
     .venv/bin/python experiments/bench/union_speed.py --repeat 3
 
-Writes ``results/union_speed_perf150.json`` and ``results/union_speed_perf150.md``.
+Writes ``results/<name>.json`` and ``.md`` (``--name``, default ``union_speed_perf150``).
 """
 
 from __future__ import annotations
@@ -84,6 +86,7 @@ def main() -> None:
         "--scenarios", nargs="*", default=["tuzla", "map", "seoul_pyongyang", "croatia_twinnings"]
     )
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--name", default="union_speed_perf150", help="results file stem")
     args = parser.parse_args()
     load = os.getloadavg()
     results: dict[str, dict] = {}
@@ -93,7 +96,8 @@ def main() -> None:
         params = model_params({})
 
         def ensemble(policies: list[str] = policies, scenario: str = scenario) -> None:
-            Ensemble(scenario, seeds=range(SEEDS), policies=policies, workers=1).run()
+            Ensemble(scenario, seeds=range(SEEDS), policies=policies, workers=1,
+                     batch_size=SEEDS).run()  # fmt: skip
 
         def union(rows: int, cases: list = cases, levers: list = levers, params=params) -> None:
             union_batch(cases, [params] * rows, [levers] * rows, range(rows))[0].run()
@@ -129,11 +133,11 @@ def main() -> None:
     meta = {"date": time.strftime("%Y-%m-%d %H:%M"), "load_before": list(load),
             "load_after": list(os.getloadavg()), "repeat": args.repeat, "seeds": SEEDS}  # fmt: skip
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "union_speed_perf150.json").write_text(
+    (args.out / f"{args.name}.json").write_text(
         json.dumps({"meta": meta, "results": results}, indent=1) + "\n"
     )
-    (args.out / "union_speed_perf150.md").write_text(markdown(meta, results))
-    print((args.out / "union_speed_perf150.md").read_text())
+    (args.out / f"{args.name}.md").write_text(markdown(meta, results))
+    print((args.out / f"{args.name}.md").read_text())
 
 
 def _structure_key(case: object) -> str:

@@ -17,13 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.experiments.patterns import (
-    contrast_differences,
-    contrast_holds,
-    holds,
-    measure,
-    median_interval,
-)
+from sim.experiments.pattern_seeds import SeedRuns, contrast_differences, seed_runs
+from sim.experiments.patterns import contrast_holds, median_interval
 
 FULL = "full"
 PASS_SHARE = 0.8
@@ -39,7 +34,7 @@ def held(
     if pattern["kind"] == "contrast":
         diffs = contrast_differences(pattern, base, by_policy[pattern["policy"]])
         return contrast_holds(pattern, diffs)
-    return np.array([ts is not None and holds(pattern, ts) for ts in base], dtype=bool)
+    return seed_runs(base).held(pattern)
 
 
 def summary_value(pattern: dict[str, Any], by_policy: Mapping[str, Sequence]) -> str:
@@ -48,15 +43,26 @@ def summary_value(pattern: dict[str, Any], by_policy: Mapping[str, Sequence]) ->
         diffs = contrast_differences(pattern, by_policy["baseline"], by_policy[pattern["policy"]])
         median, low, high = median_interval(diffs)
         return f"median gap {median:.3g} [{low:.3g}, {high:.3g}]"
-    values = [measure(pattern, ts) for ts in by_policy["baseline"] if ts is not None]
+    values = [v for v in seed_runs(by_policy["baseline"]).measures(pattern) if v is not None]
     numeric = [v for v in values if isinstance(v, int | float) and np.isfinite(v)]
     if numeric:
         return f"median {np.median(numeric):.3g}"
     return f"e.g. {next((v for v in values if v), 'never')}"
 
 
+def read_once(runs: Runs) -> dict[str, dict[str, SeedRuns]]:
+    """``runs`` with each model's and policy's runs as :class:`SeedRuns`: pass it to
+    :func:`hold_rates`, :func:`summary_value` and :func:`contrasts` so that they read each run's
+    dates and series once between them."""
+    return {
+        model: {policy: seed_runs(by_seed) for policy, by_seed in by_policy.items()}
+        for model, by_policy in runs.items()
+    }
+
+
 def hold_rates(patterns: list[dict[str, Any]], runs: Runs) -> pd.DataFrame:
     """Rows: patterns; columns: models (in the order of ``runs``); values: hold rates."""
+    runs = read_once(runs)
     table = {
         model: [float(np.mean(held(p, by_policy))) for p in patterns]
         for model, by_policy in runs.items()
@@ -127,6 +133,7 @@ def contrasts(
     """Each contrast under every model: share of seed pairs meeting the threshold, median gap
     and its bootstrap 95% interval, and whether the threshold exceeds the gap ``null`` shows."""
     rows = []
+    runs = read_once(runs)
     for p in (q for q in patterns if q["kind"] == "contrast"):
         threshold = float(p.get("min_difference", 0.0))
         gaps = {}

@@ -43,8 +43,8 @@ def _window(ts: pd.DataFrame, spec: dict[str, Any]) -> np.ndarray:
     return mask
 
 
-def aggregate(ts: pd.DataFrame, spec: dict[str, Any], pattern_id: str = "?") -> float:
-    """The aggregate (sum, mean, max, ...) of one series over a date window."""
+def checked_spec(ts: pd.DataFrame, spec: dict[str, Any], pattern_id: str = "?") -> tuple[str, str]:
+    """The spec's series (a column of ``ts``) and aggregate; ScenarioError when either is not."""
     series = spec.get("series")
     if series not in ts:
         raise ScenarioError(
@@ -56,6 +56,12 @@ def aggregate(ts: pd.DataFrame, spec: dict[str, Any], pattern_id: str = "?") -> 
     agg = spec.get("agg", "mean")
     if agg not in _AGG:
         raise ScenarioError("patterns.yaml", f"{pattern_id}.agg", agg, f"one of {list(_AGG)}")
+    return series, agg
+
+
+def aggregate(ts: pd.DataFrame, spec: dict[str, Any], pattern_id: str = "?") -> float:
+    """The aggregate (sum, mean, max, ...) of one series over a date window."""
+    series, agg = checked_spec(ts, spec, pattern_id)
     values = ts[series].to_numpy(dtype=float)[_window(ts, spec)]
     if values.size == 0:
         return float("nan")
@@ -126,12 +132,7 @@ def contrast_differences(
     baseline - policy; ``direction: higher`` expects it above and measures policy - baseline.
     Item s of ``baseline`` is paired with item s of ``policy`` (the same seed).
     """
-    direction = pattern.get("direction", "lower")
-    if direction not in ("lower", "higher"):
-        raise ScenarioError(
-            "patterns.yaml", f"{pattern['id']}.direction", direction, "lower or higher"
-        )
-    sign = 1.0 if direction == "lower" else -1.0
+    sign = contrast_sign(pattern)
     diffs = [
         np.nan
         if b is None or p is None
@@ -139,6 +140,16 @@ def contrast_differences(
         for b, p in zip(baseline, policy, strict=True)
     ]
     return np.asarray(diffs, dtype=float)
+
+
+def contrast_sign(pattern: dict[str, Any]) -> float:
+    """1 when the policy is expected below the baseline (``direction: lower``), -1 above."""
+    direction = pattern.get("direction", "lower")
+    if direction not in ("lower", "higher"):
+        raise ScenarioError(
+            "patterns.yaml", f"{pattern['id']}.direction", direction, "lower or higher"
+        )
+    return 1.0 if direction == "lower" else -1.0
 
 
 def contrast_holds(pattern: dict[str, Any], diffs: np.ndarray) -> np.ndarray:

@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from sim.errors import ConfigError, ScenarioError
-from sim.experiments import matrix, nulls, robustness
+from sim.experiments import apart, matrix, nulls, robustness
 from sim.experiments import validation_report as report
 
 USAGE = """\
@@ -225,8 +225,6 @@ def main(args: list[str]) -> int:
     workers = cpu_workers(len(replicates))
     ensemble = Ensemble(kwargs["scenario"], replicates, horizon=kwargs["horizon"], workers=workers)
     runs, failures = collect(ensemble.run(progress=not opts.quiet))
-    record = build_record(case, runs, opts, sampled, failures)
-    out = opts.out or Path("validation") / case.name
     events = pd.DataFrame(
         [
             {"date": format_month(case.start + e["step"]), "type": e["type"], "origin": "scenario"}
@@ -235,7 +233,16 @@ def main(args: list[str]) -> int:
         columns=["date", "type", "origin"],
     )
     baseline = [ts for ts in runs[matrix.FULL]["baseline"] if ts is not None]
-    written = report.write(record, out, baseline, events)
+    # The fan charts need only the baseline runs: drawn on the other core while the patterns
+    # are judged and the heat map drawn (written in their turn, with the other files).
+    title = report.fan_charts_title(case.title, len(baseline))
+    fans = None
+    if baseline:
+        report.load_matplotlib()  # before the fork: imported once, for both processes
+        fans = apart.start(report.fan_charts_png, baseline, events, title)
+    record = build_record(case, runs, opts, sampled, failures)
+    out = opts.out or Path("validation") / case.name
+    written = report.write(record, out, baseline, events, fans)
     print(report.markdown(record))
     print(f"wrote {out}/: {', '.join(written)}")
     return exit_code(record)
@@ -249,7 +256,8 @@ def build_record(
     failures: list[str],
 ) -> report.Record:
     """Hold rates, verdicts, contrasts and robustness from the runs."""
-    models = {k: v for k, v in runs.items() if not k.startswith("draw_")}
+    # Each run's dates and series read once for the rates, the values and the contrasts.
+    models = matrix.read_once({k: v for k, v in runs.items() if not k.startswith("draw_")})
     mechanisms = nulls.mechanisms()
     rates = matrix.hold_rates(case.patterns, models)
     values = {p["id"]: matrix.summary_value(p, models[matrix.FULL]) for p in case.patterns}
@@ -314,6 +322,7 @@ def evaluate(patterns: list[dict[str, Any]], runs: dict[str, list[pd.DataFrame]]
 
     ``runs`` maps policy -> runs by seed. No null models, so no discrimination verdict.
     """
+    runs = matrix.read_once({matrix.FULL: runs})[matrix.FULL]
     rates = matrix.hold_rates(patterns, {matrix.FULL: runs})
     values = {p["id"]: matrix.summary_value(p, runs) for p in patterns}
     table = matrix.verdicts(patterns, rates, {}, values)
