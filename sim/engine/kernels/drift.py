@@ -13,7 +13,9 @@ institution(stage))``, the intensity, the last contact and the age. :func:`succe
 the successes, numpy the power ``(1 - success)^successes`` (its SIMD ``**`` can differ from
 libm's in the last bit), :func:`update` all the rest: first a short loop that gathers what each
 tie reads at its ends (``trust.baseline`` now, from the ends' cultural violence and the country
-pair's hostility, and the larger violence of the ends), then one pass over the ties. Same
+pair's hostility, and the larger violence of the ends) and its decline cost (whose
+``exp(-beta_hostility x hostility)`` numpy takes once per country pair: the same number as
+at each of the pair's ties, without an ``exp`` over every tie), then one pass over the ties. Same
 operations, same order: identical results (``tests/test_kernels.py``).
 
 Why two loops: the ends are actors scattered over megabytes, so each gather waits on memory. A
@@ -40,17 +42,29 @@ def _successes_loop(offer, offer_total, taken, completed, out):  # noqa: ANN001,
             out[r, e] = outcome * taken[r, e] + (1.0 if completed[r, e] else 0.0)
 
 
-def _ends_loop(src, dst, pair, cultural, hostility, violence, b0, baseline, exposed):  # noqa: ANN001, ANN202, PLR0913
+def _ends_loop(  # noqa: ANN202, PLR0913 - numba loop
+    src, dst, pair, cultural, hostility, violence, b0, prob, has_offer, relief, cost, baseline,
+    exposed, decline,
+):  # fmt: skip
     r_count, e_count = baseline.shape
     for r in range(r_count):
         for e in range(e_count):
-            s, d = src[e], dst[e]
+            s, d, k = src[e], dst[e], pair[e]
             # trust.baseline: b0 (1 - mean C of the ends)(1 - hostility of the country pair)
             cultural_mean = 0.5 * (cultural[r, s] + cultural[r, d])
-            baseline[r, e] = b0[r] * (1.0 - cultural_mean) * (1.0 - hostility[r, pair[e]])
+            baseline[r, e] = b0[r] * (1.0 - cultural_mean) * (1.0 - hostility[r, k])
             # The larger direct violence above the usual level of the ends.
             vs, vd = violence[r, s], violence[r, d]
             exposed[r, e] = vs if vs >= vd else vd
+            # stages.trust.decline_cost: the share of a refusal that is the recipient's own
+            # (trust.refusal_owned), its exp(-beta_hostility x hostility) the country pair's.
+            owned = 1.0
+            x = prob[r, e]
+            if has_offer[r, e] and x < 1.0:
+                p = min(max(x, 1e-12), 1.0 - 1e-12)  # np.clip
+                free = 1.0 / (1.0 + (1.0 - p) / p * relief[r, k])
+                owned = min(max((1.0 - free) / (1.0 - p), 0.0), 1.0)
+            decline[r, e] = cost[r] * owned
 
 
 def _trust_loop(  # noqa: ANN202, PLR0913, PLR0915 - numba loop
@@ -138,26 +152,30 @@ def update(
     ``grow`` is the power ``(1 - success)^successes``; the failures are the month's
     ``interrupted`` projects, 0 or 1 per tie, so ``(1 - failure)^failures`` is 1 or ``1 -
     failure`` exactly (IEEE ``pow`` with exponent 0 or 1): no power needed. ``mediation`` is
-    ((R, E) lift or None, (R, E) mediated or None, (R, E) each tie's decline
-    cost); ``month`` has the
+    ((R, E) lift or None, (R, E) mediated or None, (the (R, E) acceptance probability, (R,
+    K*K) ``exp(-beta_hostility x hostility)`` of each country pair, the decline cost)): each
+    tie's decline cost (``stages.trust.decline_cost``) is computed in the loop, with the
+    pair's exponential taken once per pair (the same value as at each of its ties); ``month``
+    has the
     offers' taken share, whether there was an offer, completed and interrupted projects,
     acceptance and the ladder stages; ``world_ties`` the ties' (src, dst, pair, cross
     divide); ``per_actor`` the (cultural (R, A), hostility by country pair (R, K*K), violence
     (R, A)) they read.
     """
     r, e = ties.trust.shape
-    lift, mediated, decline = mediation
+    lift, mediated, (prob, relief, cost) = mediation
     cultural, hostility, violence = per_actor
     decay = per_replicate(tp.intensity_decay, r)
-    baseline, exposed = np.empty((r, e)), np.empty((r, e))
+    baseline, exposed, decline = np.empty((r, e)), np.empty((r, e)), np.empty((r, e))
     _ends_kernel()(
         world_ties.src, world_ties.dst, world_ties.pair, cultural, hostility, violence,
-        per_replicate(tp.baseline, r), baseline, exposed,
+        per_replicate(tp.baseline, r), prob, month.has_offer, relief, per_replicate(cost, r),
+        baseline, exposed, decline,
     )  # fmt: skip
     new = [np.empty_like(a) for a in (ties.trust, ties.memory, ties.intensity)]
     new += [np.empty_like(ties.last_contact), np.empty_like(ties.age)]
     _trust_kernel()(
-        ties.trust, month.taken, month.has_offer, np.broadcast_to(decline, (r, e)),
+        ties.trust, month.taken, month.has_offer, decline,
         ties.trust if lift is None else lift, lift is not None, grow, month.interrupted,
         per_replicate(1.0 - np.asarray(tp.failure), r), per_tie(standing, r, e),
         month.ladder_stage, ties.benefit, per_tie(on, r, e), baseline, exposed,
