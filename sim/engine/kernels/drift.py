@@ -13,9 +13,10 @@ institution(stage))``, the intensity, the last contact and the age. :func:`succe
 the successes, numpy the power ``(1 - success)^successes`` (its SIMD ``**`` can differ from
 libm's in the last bit), :func:`update` all the rest: first a short loop that gathers what each
 tie reads at its ends (``trust.baseline`` now, from the ends' cultural violence and the country
-pair's hostility, and the larger violence of the ends) and its decline cost (whose
-``exp(-beta_hostility x hostility)`` numpy takes once per country pair: the same number as
-at each of the pair's ties, without an ``exp`` over every tie), then one pass over the ties. Same
+pair's hostility, and the larger violence of the ends), then one pass over the ties, which
+also computes each tie's decline cost (whose ``exp(-beta_hostility x hostility)`` numpy takes
+once per country pair: the same number as at each of the pair's ties, without an ``exp`` over
+every tie). Same
 operations, same order: identical results (``tests/test_kernels.py``).
 
 Why two loops: the ends are actors scattered over megabytes, so each gather waits on memory. A
@@ -42,35 +43,24 @@ def _successes_loop(offer, offer_total, taken, completed, out):  # noqa: ANN001,
             out[r, e] = outcome * taken[r, e] + (1.0 if completed[r, e] else 0.0)
 
 
-def _ends_loop(  # noqa: ANN202, PLR0913 - numba loop
-    src, dst, pair, cultural, hostility, violence, b0, prob, has_offer, relief, cost, baseline,
-    exposed, decline,
-):  # fmt: skip
+def _ends_loop(src, dst, pair, cultural, hostility, violence, b0, baseline, exposed):  # noqa: ANN001, ANN202, PLR0913
     r_count, e_count = baseline.shape
     for r in range(r_count):
         for e in range(e_count):
-            s, d, k = src[e], dst[e], pair[e]
+            s, d = src[e], dst[e]
             # trust.baseline: b0 (1 - mean C of the ends)(1 - hostility of the country pair)
             cultural_mean = 0.5 * (cultural[r, s] + cultural[r, d])
-            baseline[r, e] = b0[r] * (1.0 - cultural_mean) * (1.0 - hostility[r, k])
+            baseline[r, e] = b0[r] * (1.0 - cultural_mean) * (1.0 - hostility[r, pair[e]])
             # The larger direct violence above the usual level of the ends.
             vs, vd = violence[r, s], violence[r, d]
             exposed[r, e] = vs if vs >= vd else vd
-            # stages.trust.decline_cost: the share of a refusal that is the recipient's own
-            # (trust.refusal_owned), its exp(-beta_hostility x hostility) the country pair's.
-            owned = 1.0
-            x = prob[r, e]
-            if has_offer[r, e] and x < 1.0:
-                p = min(max(x, 1e-12), 1.0 - 1e-12)  # np.clip
-                free = 1.0 / (1.0 + (1.0 - p) / p * relief[r, k])
-                owned = min(max((1.0 - free) / (1.0 - p), 0.0), 1.0)
-            decline[r, e] = cost[r] * owned
 
 
 def _trust_loop(  # noqa: ANN202, PLR0913, PLR0915 - numba loop
-    trust, taken, has_offer, decline, lift, has_lift, grow, interrupted, held, standing, stage,
-    benefit, on, baseline, ends_violence, start_trust, start_baseline, decay, institution,
-    ceremonial_floor, ceremonial_fade, fall_benefit, memory_decay, mediated, has_mediated,
+    trust, taken, has_offer, prob, pair, relief, cost, lift, has_lift, grow, interrupted, held,
+    standing, stage, benefit, on, baseline, ends_violence, start_trust, start_baseline, decay,
+    institution, ceremonial_floor, ceremonial_fade, fall_benefit, memory_decay, mediated,
+    has_mediated,
     shield, cross_divide, shock, memory, completed, gain, intensity, intensity_decay, cap,
     accepted, step, last_contact, age, trust_out, memory_out, intensity_out, last_contact_out,
     age_out,
@@ -81,7 +71,16 @@ def _trust_loop(  # noqa: ANN202, PLR0913, PLR0915 - numba loop
             # The refused share of an offer, then mediation's lift (0 on unmediated ties).
             share = taken[r, e]
             refused = (1.0 - share) * (1.0 if has_offer[r, e] else 0.0)
-            value = trust[r, e] * (1.0 - refused * decline[r, e])
+            # The decline cost (stages.trust.decline_cost) times the share of the refusal that
+            # is the recipient's own (trust.refusal_owned), ``relief`` the country pair's
+            # exp(-beta_hostility x hostility). Computed for every tie, then selected: a branch
+            # on the offers (three ties in four, in no pattern) would often be mispredicted.
+            x = prob[r, e]
+            p = min(max(x, 1e-12), 1.0 - 1e-12)  # np.clip
+            free = 1.0 / (1.0 + (1.0 - p) / p * relief[r, pair[e]])
+            owned = min(max((1.0 - free) / (1.0 - p), 0.0), 1.0)
+            decline = cost[r] * (owned if has_offer[r, e] and x < 1.0 else 1.0)
+            value = trust[r, e] * (1.0 - refused * decline)
             lifted = lift[r, e] if has_lift else 0.0
             value = value + (lifted if lifted <= 1.0 else 1.0) * (1.0 - value)
             # Success, failure and drift to the floor (trust.update).
@@ -166,16 +165,16 @@ def update(
     lift, mediated, (prob, relief, cost) = mediation
     cultural, hostility, violence = per_actor
     decay = per_replicate(tp.intensity_decay, r)
-    baseline, exposed, decline = np.empty((r, e)), np.empty((r, e)), np.empty((r, e))
+    baseline, exposed = np.empty((r, e)), np.empty((r, e))
     _ends_kernel()(
         world_ties.src, world_ties.dst, world_ties.pair, cultural, hostility, violence,
-        per_replicate(tp.baseline, r), prob, month.has_offer, relief, per_replicate(cost, r),
-        baseline, exposed, decline,
+        per_replicate(tp.baseline, r), baseline, exposed,
     )  # fmt: skip
     new = [np.empty_like(a) for a in (ties.trust, ties.memory, ties.intensity)]
     new += [np.empty_like(ties.last_contact), np.empty_like(ties.age)]
     _trust_kernel()(
-        ties.trust, month.taken, month.has_offer, decline,
+        ties.trust, month.taken, month.has_offer, prob, world_ties.pair, relief,
+        per_replicate(cost, r),
         ties.trust if lift is None else lift, lift is not None, grow, month.interrupted,
         per_replicate(1.0 - np.asarray(tp.failure), r), per_tie(standing, r, e),
         month.ladder_stage, ties.benefit, per_tie(on, r, e), baseline, exposed,
