@@ -160,7 +160,10 @@ def test_the_parts_loops_equal_the_numpy_form(items: list[int]) -> None:
     has_offer = rng.random((r, e)) < 0.7
     per_replicate = np.array(items)[:, None]
     expected = _parts_of_offers(prob, draws, has_offer, per_replicate)
-    got, taken, accepted, declined = parts.parts(prob[has_offer], draws, has_offer, np.array(items))
+    got, taken, accepted, declined, every = parts.parts(
+        prob[has_offer], draws, has_offer, np.array(items)
+    )
+    assert _same(every, np.where(has_offer, prob, 1.0))
     assert _same(got, expected)
     assert _same(taken, expected / per_replicate)
     assert _same(accepted, expected > 0) and _same(declined, has_offer & (expected == 0))
