@@ -134,3 +134,22 @@ def test_kernels_speed_alternates_the_two_paths(tmp_path: Path) -> None:
     assert result["months_each"] == 2 and result["ratio"] > 0
     assert len(result["months_ms"]["kernels"]) == len(result["months_ms"]["numpy"]) == 2
     assert "| ratio |" in (tmp_path / "kernels_speed.md").read_text()
+
+
+def test_line_profile_charges_the_months_lines(tmp_path: Path) -> None:
+    """line_profile.py at a tiny size (in a subprocess: it registers a sys.monitoring tool):
+    the month's stages and rules get lines, each line's time is >= 0, their sum is positive."""
+    import json
+    import subprocess
+    import sys
+
+    script = ROOT / "experiments" / "bench" / "line_profile.py"
+    args = [sys.executable, str(script), "--cities", "300", "--months", "2", "--warm", "1"]
+    out = subprocess.run([*args, "--name", str(tmp_path / "lp")], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    res = json.loads((tmp_path / "lp.json").read_text())
+    files = {row["file"] for row in res["lines"]}
+    assert {"sim/engine/stages/violence.py", "sim/rules/galtung.py"} <= files
+    assert all(row["ms_per_month"] >= 0 for row in res["lines"])
+    assert res["meta"]["total_ms_per_month"] > 0
+    assert "line by line" in (tmp_path / "lp.md").read_text()

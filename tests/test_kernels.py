@@ -160,7 +160,39 @@ def test_the_parts_loops_equal_the_numpy_form(items: list[int]) -> None:
     has_offer = rng.random((r, e)) < 0.7
     per_replicate = np.array(items)[:, None]
     expected = _parts_of_offers(prob, draws, has_offer, per_replicate)
-    got, taken, accepted, declined = parts.parts(prob[has_offer], draws, has_offer, np.array(items))
+    got, taken, accepted, declined, every = parts.parts(
+        prob[has_offer], draws, has_offer, np.array(items)
+    )
+    assert _same(every, np.where(has_offer, prob, 1.0))
     assert _same(got, expected)
     assert _same(taken, expected / per_replicate)
     assert _same(accepted, expected > 0) and _same(declined, has_offer & (expected == 0))
+
+
+def test_the_decline_cost_at_some_ties_equals_its_value_over_every_tie() -> None:
+    """The compiled trust stage reads the decline cost at mediation's ties from
+    ``decline_cost(..., tie)`` and computes it over every tie in its loop, with the country
+    pair's ``exp(-beta_hostility x hostility)`` taken per pair (the whole-run tests above
+    compare that loop with the numpy form: an operation out of order there fails the
+    synthetic and seoul_pyongyang runs). Here: the subset is the same numbers, bit for bit."""
+    from types import SimpleNamespace
+
+    from sim.engine.stages.trust import decline_cost
+
+    rng = np.random.default_rng(11)
+    r, e, k = 3, 20_000, 7
+    prob = rng.random((r, e))
+    prob[:, :400] = rng.choice([0.0, 1.0, 1e-13, 1.0 - 1e-13], size=(r, 400))
+    hostility = rng.random((r, k, k))
+    hostility[:, 0] = 0.0  # some pairs at peace
+    world = SimpleNamespace(ties=SimpleNamespace(pair=rng.integers(0, k * k, e)))
+    state = SimpleNamespace(countries=SimpleNamespace(hostility=hostility))
+    month = SimpleNamespace(
+        accept_prob=prob, has_offer=rng.random((r, e)) < 0.7, taken=np.zeros((r, e))
+    )
+    pp = SimpleNamespace(beta_hostility=rng.uniform(0, 4, (r, 1)), decline_cost=0.02)
+    co = SimpleNamespace(proposals=pp)
+    every = decline_cost(world, state, co, month)
+    assert (every > 0).all() and (every < 0.02).any()  # some refusals are the state's
+    some = rng.integers(0, e, 300)
+    assert _same(decline_cost(world, state, co, month, some), every[:, some])

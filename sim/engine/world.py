@@ -127,6 +127,9 @@ class World:
         """(R, A) per-actor view of a city quantity (R, N): a city its own value, another actor
         its community's mean over the community's cities (``default`` without either)."""
         g = self.context_groups
+        if not g.any_member:  # no other actor has a community (a synthetic world's networks)
+            others = np.full((*city_values.shape[:-1], g.member.size), default)
+            return np.concatenate([city_values, others], axis=1)
         members = city_values if g.every_city else np.take(city_values, g.cities, axis=1)
         total = group_sum(members, g.groups, self.n_communities)
         mean = np.divide(total, g.count, out=np.full(total.shape, default), where=g.count > 0)
@@ -190,6 +193,7 @@ class World:
             groups=community[community >= 0],
             count=np.bincount(community[community >= 0], minlength=self.n_communities),
             member=others >= 0,
+            any_member=bool((others >= 0).any()),  # else every other actor sees the default
             community=np.maximum(others, 0),
         )
 

@@ -24,7 +24,12 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     one gives exactly 1 (both silenced: they are expected).
     """
     with np.errstate(over="ignore", under="ignore"):
-        return 1.0 / (1.0 + np.exp(-x))
+        e = np.exp(-x)
+        if np.ndim(e) == 0:
+            return 1.0 / (1.0 + e)
+        # the same two operations in place: two arrays fewer to allocate (250,000 cities)
+        e += 1.0
+        return np.divide(1.0, e, out=e)
 
 
 def group_sum(values: np.ndarray, groups: np.ndarray, n_groups: int, axis: int = -1) -> np.ndarray:

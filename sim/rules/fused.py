@@ -59,25 +59,25 @@ def _count_loop(pmf0, odds, target, items, taken):  # noqa: ANN001, ANN202, C901
             table_n = n
         if i + 4 <= size and items[i + 1] == n and items[i + 2] == n and items[i + 3] == n:
             # Four offers side by side: each keeps its own chain of the same operations (so
-            # its own bits) and the CPU overlaps the four chains. A lane counts while its CDF
-            # is below its target; past that its values are computed but no longer counted.
+            # its own bits) and the CPU overlaps the four chains. The CDF never decreases (it
+            # adds terms >= 0; a NaN stays NaN), so once a lane's CDF reaches its target it
+            # stays there: counting every j whose CDF is below the target counts the same
+            # parts as stopping at the first that is not, without a branch per lane and part
+            # (0.7x of the loop's time on a 250,000-city month's offers). Past its count a
+            # lane's values are computed but not counted; every fourth part the four lanes
+            # stop if all are done (offers that take few parts).
             p0, p1, p2, p3 = pmf0[i], pmf0[i + 1], pmf0[i + 2], pmf0[i + 3]
             c0, c1, c2, c3 = p0, p1, p2, p3
             o0, o1, o2, o3 = odds[i], odds[i + 1], odds[i + 2], odds[i + 3]
             t0, t1, t2, t3 = target[i], target[i + 1], target[i + 2], target[i + 3]
-            a0 = a1 = a2 = a3 = True
             k0 = k1 = k2 = k3 = 0
             for j in range(n):
-                a0 = a0 and c0 < t0
-                a1 = a1 and c1 < t1
-                a2 = a2 and c2 < t2
-                a3 = a3 and c3 < t3
-                if not (a0 or a1 or a2 or a3):
+                if j % 4 == 0 and not (c0 < t0 or c1 < t1 or c2 < t2 or c3 < t3):
                     break
-                k0 += a0
-                k1 += a1
-                k2 += a2
-                k3 += a3
+                k0 += c0 < t0
+                k1 += c1 < t1
+                k2 += c2 < t2
+                k3 += c3 < t3
                 x = ratio[j]
                 p0 = p0 * (o0 * x)
                 p1 = p1 * (o1 * x)

@@ -13,7 +13,10 @@ institution(stage))``, the intensity, the last contact and the age. :func:`succe
 the successes, numpy the power ``(1 - success)^successes`` (its SIMD ``**`` can differ from
 libm's in the last bit), :func:`update` all the rest: first a short loop that gathers what each
 tie reads at its ends (``trust.baseline`` now, from the ends' cultural violence and the country
-pair's hostility, and the larger violence of the ends), then one pass over the ties. Same
+pair's hostility, and the larger violence of the ends), then one pass over the ties, which
+also computes each tie's decline cost (whose ``exp(-beta_hostility x hostility)`` numpy takes
+once per country pair: the same number as at each of the pair's ties, without an ``exp`` over
+every tie). Same
 operations, same order: identical results (``tests/test_kernels.py``).
 
 Why two loops: the ends are actors scattered over megabytes, so each gather waits on memory. A
@@ -54,9 +57,10 @@ def _ends_loop(src, dst, pair, cultural, hostility, violence, b0, baseline, expo
 
 
 def _trust_loop(  # noqa: ANN202, PLR0913, PLR0915 - numba loop
-    trust, taken, has_offer, decline, lift, has_lift, grow, interrupted, held, standing, stage,
-    benefit, on, baseline, ends_violence, start_trust, start_baseline, decay, institution,
-    ceremonial_floor, ceremonial_fade, fall_benefit, memory_decay, mediated, has_mediated,
+    trust, taken, has_offer, prob, pair, relief, cost, lift, has_lift, grow, interrupted, held,
+    standing, stage, benefit, on, baseline, ends_violence, start_trust, start_baseline, decay,
+    institution, ceremonial_floor, ceremonial_fade, fall_benefit, memory_decay, mediated,
+    has_mediated,
     shield, cross_divide, shock, memory, completed, gain, intensity, intensity_decay, cap,
     accepted, step, last_contact, age, trust_out, memory_out, intensity_out, last_contact_out,
     age_out,
@@ -67,7 +71,16 @@ def _trust_loop(  # noqa: ANN202, PLR0913, PLR0915 - numba loop
             # The refused share of an offer, then mediation's lift (0 on unmediated ties).
             share = taken[r, e]
             refused = (1.0 - share) * (1.0 if has_offer[r, e] else 0.0)
-            value = trust[r, e] * (1.0 - refused * decline[r, e])
+            # The decline cost (stages.trust.decline_cost) times the share of the refusal that
+            # is the recipient's own (trust.refusal_owned), ``relief`` the country pair's
+            # exp(-beta_hostility x hostility). Computed for every tie, then selected: a branch
+            # on the offers (three ties in four, in no pattern) would often be mispredicted.
+            x = prob[r, e]
+            p = min(max(x, 1e-12), 1.0 - 1e-12)  # np.clip
+            free = 1.0 / (1.0 + (1.0 - p) / p * relief[r, pair[e]])
+            owned = min(max((1.0 - free) / (1.0 - p), 0.0), 1.0)
+            decline = cost[r] * (owned if has_offer[r, e] and x < 1.0 else 1.0)
+            value = trust[r, e] * (1.0 - refused * decline)
             lifted = lift[r, e] if has_lift else 0.0
             value = value + (lifted if lifted <= 1.0 else 1.0) * (1.0 - value)
             # Success, failure and drift to the floor (trust.update).
@@ -138,15 +151,18 @@ def update(
     ``grow`` is the power ``(1 - success)^successes``; the failures are the month's
     ``interrupted`` projects, 0 or 1 per tie, so ``(1 - failure)^failures`` is 1 or ``1 -
     failure`` exactly (IEEE ``pow`` with exponent 0 or 1): no power needed. ``mediation`` is
-    ((R, E) lift or None, (R, E) mediated or None, (R, E) each tie's decline
-    cost); ``month`` has the
+    ((R, E) lift or None, (R, E) mediated or None, (the (R, E) acceptance probability, (R,
+    K*K) ``exp(-beta_hostility x hostility)`` of each country pair, the decline cost)): each
+    tie's decline cost (``stages.trust.decline_cost``) is computed in the loop, with the
+    pair's exponential taken once per pair (the same value as at each of its ties); ``month``
+    has the
     offers' taken share, whether there was an offer, completed and interrupted projects,
     acceptance and the ladder stages; ``world_ties`` the ties' (src, dst, pair, cross
     divide); ``per_actor`` the (cultural (R, A), hostility by country pair (R, K*K), violence
     (R, A)) they read.
     """
     r, e = ties.trust.shape
-    lift, mediated, decline = mediation
+    lift, mediated, (prob, relief, cost) = mediation
     cultural, hostility, violence = per_actor
     decay = per_replicate(tp.intensity_decay, r)
     baseline, exposed = np.empty((r, e)), np.empty((r, e))
@@ -157,7 +173,8 @@ def update(
     new = [np.empty_like(a) for a in (ties.trust, ties.memory, ties.intensity)]
     new += [np.empty_like(ties.last_contact), np.empty_like(ties.age)]
     _trust_kernel()(
-        ties.trust, month.taken, month.has_offer, np.broadcast_to(decline, (r, e)),
+        ties.trust, month.taken, month.has_offer, prob, world_ties.pair, relief,
+        per_replicate(cost, r),
         ties.trust if lift is None else lift, lift is not None, grow, month.interrupted,
         per_replicate(1.0 - np.asarray(tp.failure), r), per_tie(standing, r, e),
         month.ladder_stage, ties.benefit, per_tie(on, r, e), baseline, exposed,

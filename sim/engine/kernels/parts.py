@@ -6,7 +6,8 @@ with the odds ``p / (1 - p)``, up to the target ``1 - draw``; all parts where ``
 then ``taken = parts / items``, accepted where a part was taken, declined where an offer had
 none. :func:`parts` gathers the offers' ``1 - p``, odds and target in one loop, lets numpy take
 the power ``(1 - p)^items`` (its SIMD ``**`` can differ from libm's in the last bit), counts
-with ``sim.rules.fused.count_parts`` (the one count loop) and scatters in a second loop.
+with ``sim.rules.fused.count_parts`` (the one count loop) and scatters in a second loop, which
+also spreads the offers' probabilities over the ties (1 where a tie has no offer).
 Identical results (``tests/test_kernels.py``).
 """
 
@@ -33,16 +34,19 @@ def _prepare_loop(prob, draws, has_offer, q, odds, target):  # noqa: ANN001, ANN
                 i += 1
 
 
-def _scatter_loop(has_offer, q, counted, items, parts, taken, accepted, declined):  # noqa: ANN001, ANN202, PLR0913
+def _scatter_loop(has_offer, q, counted, items, prob, parts, taken, accepted, declined, every):  # noqa: ANN001, ANN202, PLR0913
     r_count, e_count = has_offer.shape
     i = 0
     for r in range(r_count):
         n = items[r]
         for e in range(e_count):
             k = 0
+            p = 1.0  # a tie without an offer: 1 (what the trust stage reads there)
             if has_offer[r, e]:
                 k = n if q[i] <= 0 else counted[i]  # certain acceptance takes everything
+                p = prob[i]
                 i += 1
+            every[r, e] = p
             parts[r, e] = k
             taken[r, e] = k / n
             accepted[r, e] = k > 0
@@ -55,10 +59,11 @@ _scatter_kernel = compiled(_scatter_loop)
 
 def parts(
     prob: np.ndarray, draws: np.ndarray, has_offer: np.ndarray, items: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """((R, E) parts taken, share taken, accepted, declined); ``prob`` (offers,) the acceptance
-    probability of each offer (``has_offer``'s ties in (replicate, tie) order), ``items`` (R,)
-    whole parts per offer of each replicate."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """((R, E) parts taken, share taken, accepted, declined, acceptance probability of every
+    tie, 1 where it has no offer); ``prob`` (offers,) the acceptance probability of each offer
+    (``has_offer``'s ties in (replicate, tie) order), ``items`` (R,) whole parts per offer of
+    each replicate."""
     r, e = has_offer.shape
     per_replicate = np.count_nonzero(has_offer, axis=1)
     offers = int(per_replicate.sum())
@@ -74,5 +79,8 @@ def parts(
     out_parts = np.empty((r, e), dtype=np.int64)
     taken = np.empty((r, e))
     accepted, declined = np.empty((r, e), dtype=bool), np.empty((r, e), dtype=bool)
-    _scatter_kernel()(has_offer, q, counted, items, out_parts, taken, accepted, declined)
-    return out_parts, taken, accepted, declined
+    every = np.empty((r, e))
+    _scatter_kernel()(
+        has_offer, q, counted, items, prob, out_parts, taken, accepted, declined, every
+    )
+    return out_parts, taken, accepted, declined, every

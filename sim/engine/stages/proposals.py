@@ -117,9 +117,10 @@ def make_offers(
     )
     if fused.wanted(has_offer.size):  # the same count in loops (sim.engine.kernels)
         items = np.broadcast_to(pp.items, (r, 1))[:, 0]
-        parts, taken, accepted, declined = parts_loops.parts(prob, draws, has_offer, items)
-        month.accept_prob = np.ones(has_offer.shape)  # the trust stage reads it at offers
-        month.accept_prob[has_offer] = prob
+        # (the trust stage reads the probability at the offers; 1 elsewhere)
+        parts, taken, accepted, declined, month.accept_prob = parts_loops.parts(
+            prob, draws, has_offer, items
+        )
     else:
         month.accept_prob = prob
         parts = _parts_of_offers(prob, draws, has_offer, pp.items)

@@ -22,13 +22,13 @@ def update_trust(world: World, state: State, co: Coefficients, month: Month) -> 
     # Trust feels violence above the city's usual level: the encoded starting trust already
     # bears the violence the place has long lived with (rules.trust.floor's anchor).
     violence = world.context(displacement.excess(state.cities.D, state.cities.usual_D), 0.0)
+    talks = talks_share(world, state, co)
+    if fused.wanted(ties.trust.size):  # the same arithmetic in loops (sim.engine.kernels)
+        _update_fused(world, state, co, month, (cultural, violence), talks)
+        return
     # The refused share of an offer costs a little trust: the part the recipient refuses of its
     # own accord, not what its state's hostility refuses (rules.trust.refusal_owned).
     decline = decline_cost(world, state, co, month)
-    talks = talks_share(world, state, co)
-    if fused.wanted(ties.trust.size):  # the same arithmetic in loops (sim.engine.kernels)
-        _update_fused(world, state, co, month, (cultural, violence), decline, talks)
-        return
     refused = (1.0 - month.taken) * month.has_offer * decline
     trust_now = ties.trust * (1.0 - refused)
     # Mediation first: a mediated party tie is in contact this month (meetings abroad).
@@ -100,15 +100,21 @@ def update_trust(world: World, state: State, co: Coefficients, month: Month) -> 
     ties.age = ties.age + 1
 
 
-def decline_cost(world: World, state: State, co: Coefficients, month: Month) -> np.ndarray:
+def decline_cost(
+    world: World, state: State, co: Coefficients, month: Month, tie: np.ndarray | None = None
+) -> np.ndarray:
     """(R, E) the trust share a wholly refused offer costs: ``proposals.decline_cost`` times
     the share of the refusal that is the recipient's own (``trust.refusal_owned``, from the
-    acceptance probability and the country pair's hostility in its logit)."""
-    pp = co.proposals
-    hostility = np.take(state.countries.hostility.reshape(month.taken.shape[0], -1),
-                        world.ties.pair, axis=1)  # fmt: skip
-    owned = trust.refusal_owned(month.accept_prob, hostility, pp.beta_hostility)
-    return pp.decline_cost * np.where(month.has_offer, owned, 1.0)
+    acceptance probability and the country pair's hostility in its logit); (R, len(tie)) at
+    the ties ``tie`` only."""
+    pp, t = co.proposals, world.ties
+    pair = t.pair if tie is None else np.take(t.pair, tie)
+    hostility = np.take(state.countries.hostility.reshape(month.taken.shape[0], -1), pair, axis=1)
+    prob, has_offer = month.accept_prob, month.has_offer
+    if tie is not None:
+        prob, has_offer = np.take(prob, tie, axis=-1), np.take(has_offer, tie, axis=-1)
+    owned = trust.refusal_owned(prob, hostility, pp.beta_hostility)
+    return pp.decline_cost * np.where(has_offer, owned, 1.0)
 
 
 def talks_share(world: World, state: State, co: Coefficients) -> np.ndarray:
@@ -149,13 +155,14 @@ def _update_fused(
     co: Coefficients,
     month: Month,
     context: tuple[np.ndarray, np.ndarray],
-    decline: np.ndarray,
     talks: np.ndarray,
 ) -> None:
-    """:func:`update_trust` in the compiled loop of ``sim.engine.kernels.drift``: refusal,
-    mediation's lift, drift, the violence shock, memory and contact in one pass over the ties
-    (the success power and mediation's sums over its few triples in numpy, as there)."""
+    """:func:`update_trust` in the compiled loop of ``sim.engine.kernels.drift``: refusal
+    and its cost, mediation's lift, drift, the violence shock, memory and contact in one pass
+    over the ties (the success power, the decline cost's exponential per country pair and
+    mediation's sums over its few triples in numpy, as there)."""
     t, ties, tp, r = world.ties, state.ties, co.trust, state.ties.trust.shape[0]
+    hostility = state.countries.hostility.reshape(r, -1)
     lift, mediated = None, None
     if world.med_party.size:  # mediation reads the trust after refusal at its triples' ties
         mu, mv = world.med_mu, world.med_mv
@@ -164,7 +171,7 @@ def _update_fused(
             refused = (1.0 - np.take(month.taken, tie, axis=-1)) * np.take(
                 month.has_offer, tie, axis=-1
             )
-            cost = np.take(decline, tie, axis=-1)
+            cost = decline_cost(world, state, co, month, tie)
             return np.take(ties.trust, tie, axis=-1) * (1.0 - refused * cost)
 
         lift, mediated = trust.mediation_lift(
@@ -179,10 +186,13 @@ def _update_fused(
     successes = drift_loops.successes(month.offer, month.offer_total, month.taken, month.completed)
     grow = (1.0 - tp.success) ** successes
     cultural, violence = context
+    # trust.refusal_owned's exp(-beta_hostility x hostility), once per country pair
+    pp = co.proposals
+    relief = np.exp(-pp.beta_hostility * hostility)
     drift_loops.update(
-        ties, month, grow, standing, (lift, mediated, decline),
-        world.groups.on_ladder & co.switches.ladder, t,
-        (cultural, state.countries.hostility.reshape(r, -1), violence), tp, co.ladder,
+        ties, month, grow, standing, (lift, mediated, (month.accept_prob, relief, pp.decline_cost)),
+        world.groups.on_ladder & co.switches.ladder, t, (cultural, hostility, violence), tp,
+        co.ladder,
     )  # fmt: skip
 
 
