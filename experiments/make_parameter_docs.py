@@ -167,6 +167,16 @@ REFERENCES = [
     "- World Bank and European Commission (1997). *Bosnia and Herzegovina: Implementation of the "
     "Priority Reconstruction Program. Status report to the donor community.* Report 19295. "
     "Washington, DC and Brussels.",
+    "- Williams, M. J. (2017). The political economy of unfinished development projects: "
+    "corruption, clientelism, or collective choice? *American Political Science Review* "
+    "111(4): 705-723 (about a third of 14,000 small local projects in Ghana started in "
+    "2011-13 were never finished; the unfinished ones were on average about 65% built, had "
+    "56% of their contract sums paid, and were unlikely ever to be finished).",
+    "- Hina (1 August 1996). World Bank emergency housing reconstruction in Bosnia and "
+    "Herzegovina: US$70 million, about 15,000 flats and smaller buildings to be repaired by "
+    "the year's end (hina.hr/vijest/4216747); Hina (4 October 1998). UNDP and EU "
+    "reconstruction in Travnik: 520 homes in 48 villages in the first phase, US$5.5 million "
+    "(hina.hr/vijest/4203848).",
     "- The seed reports (`shared/seeds`, cited as `file:line`): 001 (Seoul's city-diplomacy "
     "potential, 2018: 4720 Dutch aid to Nicaragua, 4749 Dutch municipalities' own funds, "
     "5019-5021 ABC's money) and 004 (Seoul's city diplomacy for peace, 2020: 3616-3617 Tuzla's "

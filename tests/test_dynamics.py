@@ -230,6 +230,30 @@ def test_projects_under_way_finish_when_their_programme_ends() -> None:
     assert len(late) > 0 and (late["spent"] > 0).all()
 
 
+def test_an_interrupted_reconstruction_flow_keeps_what_it_finished() -> None:
+    """ODD 7.4 (branch lottery): an interrupted project leaves built what it spent less its
+    works under way. Tuzla's reconstruction flow (EUR 4.75 million a month on one tie) keeps
+    most of an interrupted project's value; ABC's small projects, one work each, keep nothing;
+    a completed project keeps all it spent. What is built reaches the development stock: with
+    every interrupted project keeping nothing (``work_size`` huge, the rule before), Tuzla's
+    structural violence in 2001-05 is higher in the same seed."""
+    kept = PeaceModel("tuzla", seed=0)
+    lost = PeaceModel("tuzla", seed=0, params={"delivery": {"work_size": 1e9}})
+    acts, acts_lost = kept.run().activities_frame(), lost.run().activities_frame()
+    done = acts["status"] == "completed"
+    assert np.allclose(acts.loc[done, "built"], acts.loc[done, "spent"])
+    broken = acts[acts["status"] == "interrupted"]
+    prp = broken["provider"] == "prp_donors"
+    assert (broken.loc[~prp, "built"] == 0).all() and len(broken[~prp]) > 10
+    assert broken.loc[prp, "built"].sum() > 0.3 * broken.loc[prp, "spent"].sum()
+    assert (broken.loc[prp, "built"] < broken.loc[prp, "spent"]).all()
+    assert (acts_lost.loc[acts_lost["status"] == "interrupted", "built"] == 0).all()
+    s = "structural_violence@tuzla"
+    late = slice("2001-01", "2005-12")
+    with_kept = kept.timeseries().set_index("date").loc[late, s].mean()
+    assert with_kept < lost.timeseries().set_index("date").loc[late, s].mean() - 0.01
+
+
 # ------------------------------------------------------------------ recovery without aid
 
 

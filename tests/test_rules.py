@@ -216,6 +216,23 @@ class TestNexus:
         )
         assert cut[0] == pytest.approx(0.28 * (1 - 0.3) * (1 - 0.3))
 
+    def test_an_interrupted_project_keeps_its_finished_works_only(self) -> None:
+        """ODD 7.4: an interrupted project keeps what it spent less its works under way, at
+        least one work (``work_size``) or ``work_months`` of its monthly money. A small project
+        of one work keeps nothing; a large flow keeps all but its last months."""
+        spent = np.array([20.0, 60.0, 9_262.5, 22_800.0, 0.0])
+        monthly = np.array([4.0, 4.0, 4_750.0, 4_750.0, 4_750.0])
+        kept = nexus.kept_when_interrupted(spent, monthly, work_size=24.0, work_months=2.0)
+        assert kept.tolist() == pytest.approx([0.0, 36.0, 0.0, 13_300.0, 0.0])
+        # never negative, never more than spent, and more works under way keep less
+        longer = nexus.kept_when_interrupted(spent, monthly, work_size=24.0, work_months=3.0)
+        assert (longer >= 0).all() and (longer <= kept).all() and longer[3] < kept[3]
+        # per replicate: (R, 1) coefficients broadcast over (R, E) projects
+        both = nexus.kept_when_interrupted(
+            np.tile(spent, (2, 1)), np.tile(monthly, (2, 1)), np.array([[24.0], [1e9]]), 2.0
+        )
+        assert both[0].tolist() == pytest.approx(kept.tolist()) and (both[1] == 0).all()
+
     def test_do_no_harm_lowers_cohesion_only_in_mixed_cities(self) -> None:
         coh = nexus.do_no_harm(
             np.array([0.5, 0.5]),

@@ -168,6 +168,28 @@ class DeliveryParams:
         "committed money: 11 gives 118, 12 107.5, 13 103.5, 14 95)",
         tuned_on="tuzla:abc_about_100_projects",
     )
+    work_size: float = param(
+        24.0,
+        0,
+        1e9,
+        "units",
+        "004:3649-3653 ABC's about 100 small projects on about EUR 2.4 million: one work (a "
+        "trauma centre, a refugee facility) costs about EUR 24,000. An interrupted project "
+        "loses at least one work under way, so a project of one work keeps nothing (Williams "
+        "2017: a third of small single-building projects in Ghana were left unfinished, about "
+        "65% built, unlikely ever to serve); see rules.nexus.kept_when_interrupted",
+    )
+    work_months: float = param(
+        2.0,
+        0,
+        120,
+        "months",
+        "assumption: a reconstruction work (a house or flat repair) takes weeks to a few months "
+        "(the World Bank's 1996 emergency repair programme in Bosnia repaired about 15,000 flats "
+        "and houses in a year, hina.hr/vijest/4216747; UNDP and the EU rebuilt 520 homes in "
+        "Travnik in one phase, hina.hr/vijest/4203848), so an interrupted large flow loses about "
+        "this many months of its money in works under way and keeps the rest",
+    )
     hazard_base: float = param(0.005, 0, 1, "per month", "assumption: background failure")
     hazard_violence: float = param(
         0.15, 0, 1, "per month per D", "001:5209-5213 work during active conflict mostly failed"

@@ -262,6 +262,7 @@ class ProjectLog:
         "duration": np.int64,
         "progress": np.float64,
         "spent": np.float64,
+        "built": np.float64,
         "status": np.int8,
     }
 

@@ -256,6 +256,7 @@ TABLES: dict[str, dict[str, Entry]] = {
         "duration": Entry("months", "planned duration"),
         "progress": Entry(INDEX, "share of the project done"),
         "spent": Entry(MONEY_TOTAL, "money spent on it so far"),
+        "built": Entry(MONEY_TOTAL, "value left built: spent, less works under way if interrupted"),
         "status": Entry(TEXT, "active, completed or interrupted"),
         "pillar": Entry(TEXT, "development (projects exist for that pillar only)"),
         "channel": Entry(TEXT, "direct, or io (an international organisation provides)"),

@@ -3,7 +3,8 @@
 What aid does to a city acts through its effect stocks (``sim.rules.money``) on the targets of
 needs, structural and cultural violence (``sim.rules.galtung``) and on the speed of recovery
 (``sim.rules.recovery``). This module holds the rest of the nexus: development projects may
-be interrupted; peace work builds trust on its tie; a city that receives two or
+be interrupted, and an interrupted one leaves built what it finished; peace work builds trust
+on its tie; a city that receives two or
 more pillars within the nexus window gets every response multiplied by
 ``1 + synergy x coordination``; and aid into a mixed city by a provider with little conflict
 sensitivity lowers cohesion: do no harm (004:2700-2712), read on the resources aid hands out
@@ -67,6 +68,25 @@ def project_hazard(
     )
     hazard = hazard * (1.0 - expertise_cut * expertise) * (1.0 - stage_cut * stage / 3.0)
     return np.clip(hazard, 0.0, 1.0)
+
+
+def kept_when_interrupted(
+    spent: np.ndarray,
+    monthly: np.ndarray,
+    work_size: Coefficient,
+    work_months: Coefficient,
+) -> np.ndarray:
+    """The value an interrupted project leaves built: what it spent, less the works under way.
+
+    ``spent - min(spent, max(work_size, work_months x monthly))``. A project is a set of works
+    (a house, a school, a trauma centre); an interruption stops the works under way, which are
+    lost, and leaves the finished ones standing. At least one work is under way (an unfinished
+    single building serves nobody), and a large flow has about ``work_months`` months of its
+    ``monthly`` money in works under way. So a small project of one work keeps nothing, and a
+    reconstruction flow of hundreds of works keeps all but its last few months.
+    """
+    under_way = np.maximum(work_size, work_months * monthly)
+    return spent - np.minimum(spent, under_way)
 
 
 def peace_work_trust(

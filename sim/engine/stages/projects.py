@@ -1,6 +1,7 @@
 """Stage 5b, development projects: start, progress, interruption and completion
 (MODEL.md 5.4; rules.nexus). A completed project's spent value feeds its city's development
-effect stock (rules.money); it no longer changes capacity or S directly (issue 15). Development
+effect stock (rules.money); it no longer changes capacity or S directly (issue 15). An
+interrupted one feeds it with what it spent less its works under way (rules.nexus). Development
 money too small to start a project (below ``delivery.project_min``) on a tie without one feeds
 the stock when it is delivered. A project whose programme has closed runs on the budget the
 programme committed at approval (rules.funding, ODD 7.2)."""
@@ -146,16 +147,23 @@ def run_projects(
     completed = progress >= 1.0 - 1e-9
     interrupted = ~completed & (pj.start.ravel()[live] != step) & (draw < hazard)
     ended = completed | interrupted
+    # What an ended project leaves built: a completed one its whole spent value, an
+    # interrupted one what it spent less its works under way (rules.nexus, ODD 7.4).
+    kept = nexus.kept_when_interrupted(
+        spent, pj.committed.ravel()[live], each(dp.work_size), each(dp.work_months)
+    )
+    built = np.where(completed, spent, np.where(interrupted, kept, 0.0))
     rows = pj.row.ravel()[live]
     log.columns["progress"][rows], log.columns["spent"][rows] = progress, spent
+    log.columns["built"][rows] = built
     log.columns["status"][rows[ended]] = np.where(completed[ended], COMPLETED, INTERRUPTED)
     log.columns["end"][rows[ended]] = step
     ended_programme = np.full(dev_offer.shape, -1, dtype=np.int64)
     ended_programme.ravel()[live[ended]] = pj.programme.ravel()[live[ended]]
     pj.row.ravel()[live[ended]] = -1
-    # A completed project's spent value feeds the recipient city's development stock of its
+    # What an ended project built feeds the recipient city's development stock of its
     # programme's horizon (own money: design); the stock then moves S* and speeds recovery.
-    done = completed & to_city
+    done = ended & to_city & (built > 0)
     r_done, city_done = r_of[done], city[done]
     programme = pj.programme.ravel()[live[done]]
     horizons = np.append(world.groups.prog_horizon, DESIGN)  # [-1]: own money
@@ -175,7 +183,7 @@ def run_projects(
     for h in range(3):
         mine = horizon == h
         spent_value = np.bincount(
-            r_done[mine] * n + city_done[mine], weights=spent[done][mine], minlength=shape[0] * n
+            r_done[mine] * n + city_done[mine], weights=built[done][mine], minlength=shape[0] * n
         ).reshape(shape)
         spent_value = spent_value + small_by_horizon[h]
         c.stock[DEV, h] = money.effect_stock(
