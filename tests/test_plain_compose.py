@@ -19,15 +19,24 @@ from sim.cli.paths import config_dir
 from sim.cli.plan import Plan
 
 SCENARIOS = sorted(p.stem for p in (config_dir() / "scenario").glob("*.yaml"))
-COMMANDS = [[]] + [
-    command
-    for name in SCENARIOS
-    for command in (
-        [f"scenario={name}"],
-        ["seed=17", f"scenario={name}"],
-        [f"scenario={name}", "seed=7290315846102957381"],
-    )  # fmt: skip
-]
+COMMANDS = (
+    [[]]
+    + [
+        command
+        for name in SCENARIOS
+        for command in (
+            [f"scenario={name}"],
+            ["seed=17", f"scenario={name}"],
+            [f"scenario={name}", "seed=7290315846102957381"],
+        )  # fmt: skip
+    ]
+    + [
+        ["scenario=tuzla", "output.progress=false", "output.dashboard=false"],
+        ["scenario=tuzla", "policy=no_abc", "horizon=24", "seed=3"],
+        ["scenario=map", "output.cities_every=0", "output.activities=False", "horizon=null"],
+        ["output.progress=TRUE", "policy=baseline"],
+    ]
+)
 
 
 def hydra_plan(overrides: list[str]) -> tuple[Plan, dict]:
@@ -59,7 +68,13 @@ def test_a_plain_command_gets_hydras_plan(overrides: list[str], tmp_path, monkey
         ["hydra.run.dir=/tmp/x"],
         ["scenario=tuzla", "hydra.job.chdir=true"],
         ["model.trust.decay=0.5"],
-        ["policy=no_abc", "scenario=tuzla"],
+        ["levers.coordination=1.0"],
+        ["output.dashboard=1"],  # a number for a boolean: Hydra's to convert or refuse
+        ["output.no_such_key=true"],
+        ["horizon=1e3"],
+        ["horizon=0"],  # out of range: Hydra's path names it
+        ["policy='no_abc'"],
+        ["policy=true"],
         ["+foo=1"],
         ["seed=01"],
         ["seed=abc"],
@@ -70,7 +85,6 @@ def test_a_plain_command_gets_hydras_plan(overrides: list[str], tmp_path, monkey
         ["scenario=no_such_scenario"],
         ["scenario=../configs"],
         ["scenario.name=tuzla"],
-        ["scenario=tuzla", "horizon=12"],
     ],
 )
 def test_anything_else_is_left_to_hydra(overrides: list[str]) -> None:

@@ -1,17 +1,20 @@
 """A first run's plan without Hydra: the config composed from the schemas and ``configs/``.
 
 Importing Hydra and OmegaConf, registering the schemas and composing cost a command's first
-run about 0.6 s of CPU. A command whose overrides are only ``scenario=<name>`` and a plain
-``seed=<n>`` needs none of Hydra's features, so its config is composed here as Hydra would:
+run about 0.6 s of CPU. A command whose overrides are only ``scenario=<name>`` and plain
+values of ``seed``, ``policy``, ``horizon`` and ``output.*`` (``seed=3``, ``policy=no_abc``,
+``output.dashboard=false``) needs none of Hydra's features, so its config is composed here
+as Hydra would:
 the structured :class:`~sim.cli.schemas.Config`'s defaults, each group's YAML
 (``configs/<group>/<option>.yaml`` on its schema), ``config.yaml``'s own values
-(``_self_``, last), then the seed. Hydra's own node (``.hydra/hydra.yaml``) is the one
+(``_self_``, last), then the command's values. Hydra's own node (``.hydra/hydra.yaml``) is the one
 Hydra composes for ``config.yaml``: kept in ``hydra_node.json`` (made by
 ``experiments/make_hydra_node.py``) with the command's values filled in: its overrides,
 working folder, configs folder and scenario choice.
 
 Nothing is guessed: :func:`plain_plan` gives None, and Hydra composes as before, for any
-other override (``hydra.*``, ``model.*``, ``policy=``, ``+key``: Hydra's grammar and
+other override (``hydra.*``, ``model.*``, ``levers.*``, ``+key``, a quoted or other value:
+Hydra's grammar and
 features), a stored node made for another Hydra version or another ``config.yaml``, a
 defaults list of another shape, a YAML value OmegaConf would convert (only exact types, and
 whole numbers for floats, are taken), an unknown key, a missing value or an interpolation.
@@ -63,17 +66,40 @@ def plain_plan(overrides: Sequence[str]) -> tuple[Plan, dict[str, Any]] | None:
         return None
 
 
+# A value of an override as Hydra's grammar reads it, for the few forms taken here: a plain
+# whole number, true/false (any case), null, or a word that is none of those.
+_INT = re.compile(r"0|[1-9][0-9]{0,18}")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_NOT_WORDS = {"true", "false", "null", "nan", "inf"}
+
+
+def _value(text: str) -> Any:
+    if _INT.fullmatch(text):
+        return int(text)
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    if text.lower() == "null":
+        return None
+    if _WORD.fullmatch(text) and text.lower() not in _NOT_WORDS:
+        return text
+    raise _NotPlain(text)
+
+
 def _overrides(overrides: Sequence[str]) -> dict[str, Any]:
+    """The overrides taken without Hydra: ``scenario=<option>``, and ``seed=``, ``policy=``,
+    ``horizon=`` and ``output.<key>=`` with a plain value (:func:`_value`), each once."""
     chosen: dict[str, Any] = {}
     for override in overrides:
-        key, eq, value = override.partition("=")
-        if not eq or key in chosen or key not in ("scenario", "seed"):
+        key, eq, text = override.partition("=")
+        plain_key = key in ("scenario", "seed", "policy", "horizon") or (
+            key.startswith("output.") and _WORD.fullmatch(key[7:]) is not None
+        )
+        if not eq or key in chosen or not plain_key:
             raise _NotPlain(override)
-        if key == "seed" and not _SEED.fullmatch(value):
+        value = _value(text)
+        if key == "scenario" and not (isinstance(value, str) and _NAME.fullmatch(value)):
             raise _NotPlain(override)
-        if key == "scenario" and not _NAME.fullmatch(value):
-            raise _NotPlain(override)
-        chosen[key] = int(value) if key == "seed" else value
+        chosen[key] = value
     return chosen
 
 
@@ -155,8 +181,11 @@ def _compose(chosen: dict[str, Any]) -> tuple[dict[str, Any], dict[str, tuple[st
         config[group] = node
         options[group] = (option, cls)
     _merge(config, body, root_cls, groups=False)
-    if "seed" in chosen:
-        config["seed"] = chosen["seed"]
+    for key, value in chosen.items():  # the command's own values, last (as Hydra)
+        if key.startswith("output."):
+            _merge(config["output"], {key[7:]: value}, options["output"][1])
+        elif key != "scenario":
+            _merge(config, {key: value}, root_cls, groups=False)
     if "???" in json.dumps(config) or "${" in json.dumps(config):
         raise _NotPlain("a missing value or an interpolation")
     return config, options
