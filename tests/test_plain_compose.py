@@ -133,6 +133,53 @@ def test_an_edited_config_yaml_or_a_value_omegaconf_converts_goes_to_hydra(
     assert plain.plain_plan(["scenario=tuzla"]) is None  # Hydra's node was stored for another
 
 
+def test_yaml_read_alike_by_both_rule_sets_gives_hydras_plan(tmp_path, monkeypatch) -> None:
+    """Booleans as YAML 1.1 words, a whole number with ``_``, comments and CRLF: read by the
+    safe loader as OmegaConf reads them, so the plan is Hydra's, field by field."""
+    import sim.cli.config
+
+    copy = _configs_copy(tmp_path, monkeypatch)
+    monkeypatch.setattr(sim.cli.config, "config_dir", lambda: copy)
+    output = copy / "output" / "default.yaml"
+    text = output.read_text()
+    for old, new in (("activities: true", "activities: off  # a: comment"),
+                     ("dashboard: true", "dashboard: On"), ("progress: true", "progress: yes"),
+                     ("cities_every: 1", "cities_every: 1_0")):  # fmt: skip
+        assert old in text
+        text = text.replace(old, new)
+    output.write_bytes(text.replace("\n", "\r\n").encode())
+    monkeypatch.chdir(tmp_path)
+    got = plain.plain_plan(["scenario=tuzla"])
+    assert got is not None
+    theirs, composed = hydra_plan(["scenario=tuzla"])
+    assert got[1] == composed
+    assert composed["output"] == {"cities_every": 10, "cities_max": 5000, "activities": False,
+                                  "dashboard": True, "progress": True}  # fmt: skip
+    assert got[0].to_json() == theirs.to_json()
+
+
+@pytest.mark.parametrize(
+    ("where", "old", "new"),
+    [
+        ("model/default.yaml", "sanction_friction: 0.5", "sanction_friction: 5e-1"),  # 0.5 there
+        ("model/default.yaml", "sanction_friction: 0.5", "sanction_friction: 0.05e1"),
+        ("output/default.yaml", "cities_max: 5000", "cities_max: 5e3"),  # Hydra: refused (int)
+        ("scenario/tuzla.yaml", "name: tuzla", "name: tuzla\npath: 2020-01-01"),  # text there
+        ("scenario/tuzla.yaml", "name: tuzla", "name: tuzla\nname: tuzla"),  # Hydra refuses
+        ("scenario/tuzla.yaml", "defaults:", "# @package _global_\ndefaults:"),
+        ("output/default.yaml", "dashboard: true", "{dashboard: true}"),
+    ],
+)
+def test_yaml_omegaconf_may_read_otherwise_goes_to_hydra(
+    where: str, old: str, new: str, tmp_path, monkeypatch
+) -> None:
+    copy = _configs_copy(tmp_path, monkeypatch)
+    path = copy / where
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, new, 1))
+    assert plain.plain_plan(["scenario=tuzla"]) is None
+
+
 def test_a_first_run_imports_neither_hydra_nor_omegaconf_nor_pandas(tmp_path) -> None:
     """A plain command's plan and scenario with every cache off (a first run)."""
     code = (

@@ -18,9 +18,13 @@ Hydra's grammar and
 features), a stored node made for another Hydra version or another ``config.yaml``, a
 defaults list of another shape, a YAML value OmegaConf would convert (only exact types, and
 whole numbers for floats, are taken), an unknown key, a missing value or an interpolation.
-YAML is read with OmegaConf's rules (duplicate keys refused, its float forms, no dates) and
-written with its dumper, so the texts are Hydra's: tests/test_plain_compose.py checks the
-whole plan, field by field, against Hydra's for every scenario and several commands.
+YAML is read and written with PyYAML's safe loader and dumper only
+(``sim.cli.omegaconf_yaml``); wherever OmegaConf's rules could give another value or text (a
+key given twice, ``1e-3``-like floats, dates, a ``# @package`` header, text its dumper quotes
+and the safe one would not) that module refuses and Hydra composes. So the texts are Hydra's:
+tests/test_plain_compose.py checks the whole plan, field by field, against Hydra's for every
+scenario and several commands, and tests/test_omegaconf_yaml.py the reading and writing
+against OmegaConf's own.
 """
 
 from __future__ import annotations
