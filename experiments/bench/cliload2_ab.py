@@ -42,11 +42,17 @@ QUIET = ["output.progress=false"]
 COMMANDS = {"two_cities_h1": ["scenario=two_cities", "horizon=1"], "tuzla": ["scenario=tuzla"]}
 KINDS = {"first_run": {"CITYPEACE_CACHE": "0"}, "repeated": {}}
 
+CHECK_ROOT = """
+import sys
+from sim.outputs import dashboard as _side
+assert _side.__file__.startswith(sys.argv[2]), _side.__file__
+"""
 IN_PROCESS_CHILD = """
 import sys, time
 from pathlib import Path
 from sim.cli.painter import unpack
 from sim.outputs import dashboard
+assert dashboard.__file__.startswith(sys.argv[2]), dashboard.__file__
 ts, events, path, title = unpack(Path(sys.argv[1]).read_bytes())
 dashboard.write_dashboard(ts, events, path, title)  # untimed: fonts and first use
 wall, cpu = time.perf_counter(), time.process_time()
@@ -78,6 +84,8 @@ def commands(roots: dict[str, Path], tmp: Path, repeats: int) -> dict[str, Any]:
 
 
 def dashboards(roots: dict[str, Path], tmp: Path, repeats: int) -> dict[str, Any]:
+    """The dashboard drawn in fresh processes, each side's code first on the path (a check in
+    each child: ``sim.outputs.dashboard``'s file is under its root)."""
     from sim import PeaceModel
     from sim.cli.painter import pack
 
@@ -88,10 +96,15 @@ def dashboards(roots: dict[str, Path], tmp: Path, repeats: int) -> dict[str, Any
                              "Tuzla | policy=baseline seed=0"))  # fmt: skip
     got: dict[str, list[tuple[float, float]]] = {}
     for _ in range(repeats):
-        for kind, child in (("painter", PAINTER_CHILD), ("in_process", IN_PROCESS_CHILD)):
+        for kind, child in (
+            ("painter", CHECK_ROOT + PAINTER_CHILD),
+            ("in_process", IN_PROCESS_CHILD),
+        ):
             for side, root in roots.items():
                 env = {**os.environ, "PYTHONPATH": str(root)}
-                done = subprocess.run([PY, "-c", child, str(payload)], env=env,
+                # Not from this checkout's folder: ``python -c`` puts the working folder
+                # first on the path, and its sim/ would shadow the other side's.
+                done = subprocess.run([PY, "-c", child, str(payload), str(root)], env=env, cwd=tmp,
                                       capture_output=True, text=True, check=True)  # fmt: skip
                 wall, cpu = (float(x) for x in done.stdout.split())
                 got.setdefault(f"{kind}/{side}", []).append((wall, cpu))
