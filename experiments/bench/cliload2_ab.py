@@ -26,6 +26,7 @@ Writes ``results/NAME.json`` and ``results/NAME.md`` (default ``cli_ab_cliload2`
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -114,6 +115,11 @@ def dashboards(roots: dict[str, Path], tmp: Path, repeats: int) -> dict[str, Any
             for key, runs in got.items()}  # fmt: skip
 
 
+def paired(before: list[float], after: list[float]) -> float:
+    """The median of each repeat's after / before (the two ran next to each other)."""
+    return statistics.median(a / b for b, a in zip(before, after, strict=True))
+
+
 def markdown(result: dict[str, Any]) -> str:
     cmd, dash, model = result["commands"], result["dashboard"], result["tuzla_model"]
     lines = [
@@ -124,22 +130,31 @@ def markdown(result: dict[str, Any]) -> str:
         f"{result['load_average'][0][0]:.1f} at the start, {result['load_average'][1][0]:.1f}"
         " at the end (a shared 2-core VM: read the CPU and the ratios).",
         "",
-        "| what | before wall | after wall | before CPU | after CPU | after / before CPU |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "CPU seconds swing by 2x with the load between samples, so besides the medians the table"
+        " gives each side's fastest sample and the median of the paired ratios (each repeat's"
+        " after over the before run next to it).",
+        "",
+        "| what | before wall | after wall | before CPU | after CPU | after / before CPU"
+        " | fastest CPU before -> after | paired ratios' median |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name in COMMANDS:
         for kind in KINDS:
             b, a = cmd[f"{name}/{kind}/before"], cmd[f"{name}/{kind}/after"]
+            cb, ca = ([r["cpu_s"] for r in side["samples"]] for side in (b, a))
             lines.append(
                 f"| `{' '.join(COMMANDS[name])}`, {kind.replace('_', ' ')} | {b['wall_s']:.2f} s"
                 f" | {a['wall_s']:.2f} s | {b['cpu_s']:.2f} s | {a['cpu_s']:.2f} s"
-                f" | {a['cpu_s'] / b['cpu_s']:.2f} |"
+                f" | {a['cpu_s'] / b['cpu_s']:.2f} | {min(cb):.2f} -> {min(ca):.2f} s"
+                f" | {paired(cb, ca):.2f} |"
             )
     for kind, label in (("painter", "as the painter draws it"), ("in_process", "in process")):
         b, a = dash[f"{kind}/before"], dash[f"{kind}/after"]
+        cb, ca = ([c for _, c in side["samples"]] for side in (b, a))
         lines.append(
             f"| tuzla's dashboard, {label} | {b['wall_s']:.3f} s | {a['wall_s']:.3f} s"
-            f" | {b['cpu_s']:.3f} s | {a['cpu_s']:.3f} s | {a['cpu_s'] / b['cpu_s']:.2f} |"
+            f" | {b['cpu_s']:.3f} s | {a['cpu_s']:.3f} s | {a['cpu_s'] / b['cpu_s']:.2f}"
+            f" | {min(cb):.3f} -> {min(ca):.3f} s | {paired(cb, ca):.2f} |"
         )
     lines += [
         "",
@@ -168,8 +183,15 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--dashboard-repeats", type=int, default=7)
     parser.add_argument("--name", default="cli_ab_cliload2")
+    parser.add_argument("--from-json", type=Path, help="only redraw the Markdown of a result")
     args = parser.parse_args()
     from sim.outputs.atomic import write_json
+
+    if args.from_json:
+        text = markdown(json.loads(args.from_json.read_text()))
+        args.from_json.with_suffix(".md").write_text(text)
+        print(text)
+        return
 
     load = [list(os.getloadavg())]
     with tempfile.TemporaryDirectory() as tmp:
