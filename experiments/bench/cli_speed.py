@@ -203,7 +203,9 @@ def painter_times(before_root: Path, repeats: int) -> dict[str, float]:
         for _ in range(repeats):
             for name, root in roots.items():
                 env = {**os.environ, "PYTHONPATH": str(root)}
-                done = subprocess.run([PY, "-c", PAINTER_CHILD, str(payload)], env=env,
+                # cwd: ``python -c`` puts its working folder first on the path, and this
+                # checkout's sim/ there would shadow the before side's.
+                done = subprocess.run([PY, "-c", PAINTER_CHILD, str(payload)], env=env, cwd=tmp,
                                       capture_output=True, text=True, check=True)  # fmt: skip
                 wall, cpu = (float(x) for x in done.stdout.split())
                 got[name].append((wall, cpu))

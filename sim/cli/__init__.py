@@ -18,7 +18,13 @@ exit code 2.
   ``paths``: the configs folder and a scenario folder's name, without Hydra;
 - ``hydra_app``: multiruns and Hydra's own flags through ``hydra.main``, and the sweep job
   (``_task``);
-- ``config``: the Hydra structured configs (schemas), ``compose`` and ``validate``;
+- ``schemas``: the structured configs and their checks (``validate``, ``model_kwargs``), no
+  Hydra; ``config``: their registration with Hydra and ``compose``;
+- ``plain``: a first command's plan composed without Hydra, as Hydra would, when its overrides
+  are only ``scenario=`` and plain values of ``seed``, ``policy``, ``horizon`` and
+  ``output.*`` (Hydra composes anything else); YAML read and written with the safe loader and
+  dumper only, refusing (to Hydra) wherever OmegaConf's rules could differ: ``omegaconf_yaml``;
+  Hydra's own node: ``hydra_node.json``;
 - ``checks``: compose and validate (``preflight``); ``messages``: the one-line errors;
 - ``extras``: a missing optional dependency names its ``pip install``;
 - ``painter``: the dashboard drawn in a forked process that imports Matplotlib while the run

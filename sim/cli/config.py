@@ -10,59 +10,25 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from hydra.core.config_store import ConfigStore
-from omegaconf import MISSING, DictConfig, ListConfig, OmegaConf
+from omegaconf import DictConfig, ListConfig, OmegaConf
 
-from sim.cli.paths import check_scenario_name, config_dir, with_path_name
-from sim.engine.params import Levers, LeverSettings, ModelParams, validate_ranges
+from sim.cli.paths import config_dir, with_path_name
+from sim.cli.schemas import (  # noqa: F401 - the schemas and checks, imported from here by others
+    MISSING,
+    Config,
+    FileScenarioConfig,
+    OutputConfig,
+    SyntheticScenarioConfig,
+    check_path_name,
+    model_kwargs,
+    scenario_source,
+    validate,
+)
+from sim.engine.params import LeverSettings, ModelParams
 from sim.errors import ConfigError
-from sim.scenario.arguments import check_horizon, check_output, check_seed
-from sim.scenario.synthetic import SyntheticSpec, check_spec
-
-
-@dataclass
-class FileScenarioConfig:
-    """A scenario read from ``scenarios/<name>/``."""
-
-    name: str = MISSING
-    # A scenario folder of your own, found by its path whatever the folder is called; the
-    # command line sets `name` to the folder's own scenario.yaml name (with_path_name).
-    path: str | None = None
-
-
-@dataclass
-class SyntheticScenarioConfig(SyntheticSpec):
-    """The seeded synthetic generator; every knob is here (see sim.scenario.synthetic)."""
-
-    name: str = "synthetic"
-
-
-@dataclass
-class OutputConfig:
-    """What a run writes to its Hydra run folder."""
-
-    cities_every: int = 1  # months between city-level rows; 0 = none
-    cities_max: int = 5000  # at most this many cities in cities.parquet (an even sample)
-    activities: bool = True
-    dashboard: bool = True
-    progress: bool = True
-
-
-@dataclass
-class Config:
-    """The whole run: scenario, coefficients, levers, output, policy, seed and horizon."""
-
-    scenario: Any = MISSING
-    model: ModelParams = field(default_factory=ModelParams)
-    levers: LeverSettings = field(default_factory=LeverSettings)
-    output: OutputConfig = field(default_factory=OutputConfig)
-    policy: str = "baseline"
-    seed: int = 0
-    horizon: int | None = None
 
 
 def register() -> None:
@@ -94,12 +60,6 @@ def compose(overrides: list[str] | tuple[str, ...] = ()) -> DictConfig:
             return hydra_compose("config", overrides=with_path_name(list(overrides)))
     finally:
         GlobalHydra.instance().clear()
-
-
-def scenario_source(scenario: Any) -> str | Path:
-    """What the loader reads: the scenario folder's path when one is given, else the name."""
-    path = getattr(scenario, "path", None)
-    return Path(path) if path else scenario.name
 
 
 @functools.cache
@@ -140,57 +100,3 @@ def check_known_keys(node: DictConfig, prefix: str = "") -> None:
                 leaf,
                 f"{hint}a key the config knows: one of {[prefix + k for k in known]}",
             )
-
-
-def validate(cfg: DictConfig | Config) -> Config:
-    """Check every key, every range and the synthetic size before a run starts."""
-    if isinstance(cfg, DictConfig):
-        check_known_keys(cfg)
-    obj = OmegaConf.to_object(cfg) if isinstance(cfg, DictConfig) else cfg
-    validate_ranges(obj.model, "model")
-    _check_levers(obj.levers)
-    check_horizon(obj.horizon)
-    check_seed(obj.seed)
-    check_output(obj.output.cities_every, obj.output.cities_max)
-    scenario = obj.scenario
-    if isinstance(scenario, SyntheticScenarioConfig):
-        check_spec(_synthetic_spec(scenario))
-    return obj
-
-
-def _check_levers(settings: LeverSettings) -> None:
-    """Set levers must lie in the ranges declared on :class:`Levers`."""
-    chosen = {k: v for k, v in dataclasses.asdict(settings).items() if v is not None}
-    validate_ranges(dataclasses.replace(Levers(), **chosen), "levers")
-
-
-def _synthetic_spec(scenario: SyntheticScenarioConfig) -> SyntheticSpec:
-    names = {f.name for f in dataclasses.fields(SyntheticSpec)}
-    return SyntheticSpec(**{k: getattr(scenario, k) for k in names})
-
-
-def model_kwargs(cfg: DictConfig | Config) -> dict[str, Any]:
-    """Keyword arguments for :class:`sim.engine.model.PeaceModel` from a config."""
-    obj = validate(cfg)
-    scenario = obj.scenario
-    kwargs: dict[str, Any] = {
-        "scenario": scenario.name,
-        "seed": obj.seed,
-        "horizon": obj.horizon,
-        "policy": obj.policy,
-        "params": obj.model,
-        "levers": {k: v for k, v in dataclasses.asdict(obj.levers).items() if v is not None},
-        "cities_every": obj.output.cities_every,
-        "cities_max": obj.output.cities_max,
-    }
-    if isinstance(scenario, SyntheticScenarioConfig):
-        kwargs["synthetic"] = _synthetic_spec(scenario)
-    elif scenario.path:
-        kwargs["scenario"] = Path(scenario.path)
-    return kwargs
-
-
-def check_path_name(obj: Config, loaded_name: str) -> None:
-    """A scenario read from ``scenario.path`` must be the one ``scenario.name`` says."""
-    path = getattr(obj.scenario, "path", None)
-    check_scenario_name(Path(path) if path else None, obj.scenario.name, loaded_name)

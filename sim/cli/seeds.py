@@ -53,10 +53,14 @@ def marked(overrides: Sequence[str]) -> tuple[list[str], int] | None:
 
 def hash_text(cfg: Any) -> str:
     """The text ``sim.experiments.runner.config_hash`` hashes: the resolved config without
-    Hydra's node, as sorted JSON."""
-    from omegaconf import OmegaConf
+    Hydra's node, as sorted JSON (``cfg``: a DictConfig, or plain data without
+    interpolations as ``sim.cli.plain`` composes it)."""
+    if isinstance(cfg, dict):
+        data = dict(cfg)
+    else:
+        from omegaconf import OmegaConf
 
-    data = OmegaConf.to_container(cfg, resolve=True)
+        data = OmegaConf.to_container(cfg, resolve=True)
     if isinstance(data, dict):
         data.pop("hydra", None)
     return json.dumps(data, sort_keys=True, default=str)

@@ -6,7 +6,11 @@ the folder ``hydra.run.dir`` (time stamp resolved once), ``.hydra/config.yaml``,
 ``hydra.yaml`` and ``overrides.yaml`` with Hydra's content, written atomically
 (``sim.outputs.run_folder``). Hydra's empty job log file is not written.
 
-The composed, checked config is a :class:`~sim.cli.plan.Plan`; a repeated command finds it in
+The composed, checked config is a :class:`~sim.cli.plan.Plan`, composed without Hydra when
+the command sets nothing but the scenario and plain values of the seed, policy, horizon and
+``output.*`` (``sim.cli.plain``: a first run skips importing Hydra and OmegaConf; any other
+command, or a config file OmegaConf might read otherwise, is composed by Hydra); a repeated
+command finds it in
 the plan cache (``sim.cli.run_cache``) and neither imports Hydra nor composes; its scenario,
 stored for the very same files (``sim.cli.scenario_cache``), is not validated again. The run
 itself drives the engine directly (``sim.experiments.runner.EngineRun``).
@@ -127,8 +131,15 @@ def _plan(overrides: list[str]) -> tuple[Plan, str | None, Scenario, Plan | None
 
 
 def _composed(overrides: list[str]) -> tuple[Plan, Any]:
-    """The plan of ``overrides`` composed by Hydra and checked (not the scenario: loaded as
-    a stored plan's is), and the composed config."""
+    """The plan of ``overrides`` composed and checked (not the scenario: loaded as a stored
+    plan's is), and the composed config: without Hydra for a plain command
+    (``sim.cli.plain``: ``scenario=`` and plain ``seed``, ``policy``, ``horizon`` and
+    ``output.*`` values), else by Hydra."""
+    from sim.cli.plain import plain_plan
+
+    plain = plain_plan(overrides)
+    if plain is not None:
+        return plain
     from omegaconf import open_dict
 
     cfg = compose(overrides, hydra=True)

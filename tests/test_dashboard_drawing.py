@@ -1,0 +1,123 @@
+"""The dashboard's quicker drawing looks as Matplotlib's own: its ticks pixel for pixel, its
+text (a line as one bitmap, sim.outputs.agg_text) within a pixel of where Matplotlib puts it."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from matplotlib import rc_context
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FixedFormatter, FixedLocator, FormatStrFormatter, MaxNLocator
+
+from sim.outputs import agg_text
+from sim.outputs import dashboard as d
+
+
+def pixels(canvas: FigureCanvasAgg) -> np.ndarray:
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba())[..., :3].astype(int)
+
+
+def ticked(ylim: tuple[float, float], ours: bool) -> np.ndarray:
+    """A panel with its ticks drawn by Matplotlib, or as the dashboard draws them."""
+    with rc_context({**d.STYLE, "axes.grid": not ours}):
+        fig = Figure(figsize=(4, 3), dpi=100)
+        ax = fig.subplots()
+        ax.plot([2000, 2010], ylim)
+        ax.set_ylim(*ylim)
+        if ours:  # one row: the bottom row, its years labelled
+            d._fix_ticks(np.array([[ax]]), np.array([2000.0, 2010.0]))
+        else:  # ten years padded by a fiftieth, every second year
+            ax.set_xlim(1999.8, 2010.2)
+            ax.xaxis.set_major_locator(FixedLocator(range(2000, 2011, 2)))
+            ax.xaxis.set_major_formatter(FormatStrFormatter("%d"))
+            if ylim == (0, 1):
+                ax.yaxis.set_major_locator(FixedLocator(d.INDEX_TICKS))
+                ax.yaxis.set_major_formatter(FixedFormatter(d.INDEX_LABELS))
+            else:
+                ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
+        return pixels(FigureCanvasAgg(fig))
+
+
+@pytest.mark.parametrize(
+    "ylim",
+    [
+        (0, 1),
+        (0, 3.7),
+        (0, 10400.0),
+        (-2.5, 5),
+        (0, 6.43),
+        (0, 0.0031),
+        (0.2, 0.8),
+        (1_000_000, 1_000_004),
+    ],  # the last: an offset label, Matplotlib's own ticks  # fmt: skip
+)
+def test_ticks_and_grid_are_drawn_as_matplotlib_draws_them(ylim: tuple[float, float]) -> None:
+    assert np.array_equal(ticked(ylim, ours=True), ticked(ylim, ours=False))
+
+
+def test_a_label_with_an_offset_keeps_matplotlibs_ticks() -> None:
+    fig = Figure()
+    ax = fig.subplots()
+    ax.set_ylim(1_000_000, 1_000_004)  # labelled 0..4 with "+1e6" above the axis
+    assert d.y_ticks(ax) is None
+    ax.set_ylim(0, 1)
+    locs, labels = d.y_ticks(ax)
+    assert list(locs) == list(d.INDEX_TICKS) and labels == list(d.INDEX_LABELS)
+
+
+def one_text(canvas: type, text: str, **kw: object) -> np.ndarray:
+    fig = Figure(figsize=(4, 1.5), dpi=100)
+    fig.text(0.5, 0.5, text, **kw)
+    return pixels(canvas(fig))
+
+
+def ink_box(image: np.ndarray) -> tuple[int, int, int, int]:
+    rows, cols = np.nonzero((image < 255).any(axis=2))
+    return rows.min(), rows.max(), cols.min(), cols.max()
+
+
+TEXTS = [
+    ("Peace indices (Galtung), recipient cities", {"fontsize": 10}),
+    ("0.75", {"fontsize": 8, "ha": "right", "va": "center_baseline"}),
+    ("2005", {"fontsize": 8, "ha": "center", "va": "top"}),
+    ("1  1995-12  violence\n2  1996-01  refugee influx", {"fontsize": 8, "va": "top"}),
+    ("tuzla | policy=baseline seed=0", {"fontsize": 11, "ha": "center", "color": "0.3"}),
+    ("humanitarian (via IOs)", {"fontsize": 7, "va": "bottom"}),
+    ("people displaced, % of 1,539,899 Ajyg", {"fontsize": 9, "va": "baseline"}),
+]
+
+
+@pytest.mark.skipif(not agg_text._ONE_BITMAP, reason="this Matplotlib draws a line in one piece")
+@pytest.mark.parametrize(("text", "kw"), TEXTS, ids=[t[:12] for t, _ in TEXTS])
+def test_a_plain_line_lands_within_a_pixel_of_matplotlibs(
+    text: str, kw: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    theirs = one_text(FigureCanvasAgg, text, **kw)
+    calls = []
+    real = RendererAgg.draw_text
+    monkeypatch.setattr(RendererAgg, "draw_text", lambda *a, **k: calls.append(a) or real(*a, **k))
+    mine = one_text(agg_text.Canvas, text, **kw)
+    assert calls == []  # drawn as one bitmap, not by Matplotlib's draw_text
+    assert np.abs(np.subtract(ink_box(mine), ink_box(theirs))).max() <= 1
+    ink_mine, ink_theirs = (255 - mine).sum(), (255 - theirs).sum()
+    assert abs(ink_mine - ink_theirs) <= 0.03 * ink_theirs
+
+
+@pytest.mark.parametrize(
+    ("text", "kw"),
+    [
+        ("Žepče and Tuzla", {}),  # not ASCII: font fallback and shaping are Matplotlib's
+        ("서울 평양", {}),
+        ("rotated", {"rotation": 30}),
+        (r"$\alpha^2$ mathtext", {}),
+    ],
+)
+def test_any_other_text_is_drawn_by_matplotlib(text: str, kw: dict) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a glyph missing from the fonts installed
+        assert np.array_equal(one_text(agg_text.Canvas, text, **kw),
+                              one_text(FigureCanvasAgg, text, **kw))  # fmt: skip
