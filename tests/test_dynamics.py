@@ -832,7 +832,13 @@ def test_hostility_decomposition_adds_up_and_violence_hardens_through_the_intifa
     "sized in hostility5 (2.5): V 0.0258 in 2005-01, 0.0339 in 2005-02 (the ceasefire summit "
     "doubles the gap 1 - B while the excess is still 0.056), 0.0101 in 2006-01, 0.0035 by "
     "2006-12; the year's maximum 0.0112 against a quarter of the peak 0.0078 "
-    "(docs/validation/issue15.md, 'hostility5')",
+    "(docs/validation/issue15.md, 'hostility5'). Branch mapdyn (issue15.md, 'mapdyn'): the rule "
+    "fades V to the level this month's excess sets within a month or two (V* = 2.5 E (1 - B)); "
+    "what does not fade is E, and the window is wrong by the record: B'Tselem counted 660 "
+    "Palestinians killed in 2006, three times 2005's 197 and the intifada's own yearly rate, now "
+    "encoded, and PS is a closed economy, so the closures' damage keeps D above its usual level "
+    "after the ceasefire. Seed 0: E_PS 0.10 (2005-01), 0.039 (2005-12), 0.084-0.091 (2006-01..04); "
+    "V 0.039 (2005-01), 0.032 (2005-12), 2006 maximum 0.065 against a quarter of the peak 0.0103",
 )
 def test_the_intifadas_hostility_fades_after_the_ceasefire() -> None:
     """After the 2005 ceasefire the intifada's part of hostility fades: a year on, little of its

@@ -107,6 +107,20 @@ def test_seoul_isolates_the_norths_cities_only() -> None:
     assert closed == {"pyongyang", "kp_kangwon", "kp_provinces"}
 
 
+def test_map_isolates_the_palestinian_towns_only() -> None:
+    """Branch mapdyn: the closure regime makes PS a closed economy (scenarios/map); the
+    Israeli towns stay open, and a Palestinian town's K* is its encoded start's own steady
+    state, below full capacity."""
+    model = PeaceModel("map", seed=0, horizon=2)
+    w = model.batch.world
+    ids = [str(i) for i in w.actors.ids[: w.n_cities]]
+    closed = {c for c, flag in zip(ids, w.city_isolated, strict=True) if flag}
+    assert closed == {f"ps_city_0{i}" for i in range(1, 5)}
+    model.run()
+    target = model.batch.state.cities.capacity_target[0]
+    assert np.all(target[w.city_isolated] < 0.6) and np.all(target[~w.city_isolated] == 1.0)
+
+
 # --- Recovery toward an isolated economy's own steady state (branch famine2; ODD 7.6) -------
 
 

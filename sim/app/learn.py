@@ -160,9 +160,9 @@ show which cross-border gates are open. **Nexus coordination**,
 ### Alliances
 An alliance such as MAP goes *proposed → negotiating → founded → active ⇄ suspended →
 dissolved*. Negotiation advances only while a mediator trusted by both sides is active and the
-violence the talks feel stays below {p.alliances.stall_violence:g}: mediated talks meet at a neutral
-venue abroad and feel {1 - tr.venue_shield:g} of the violence at home (so does the trust of
-a mediated tie). Founding needs cross-divide trust of at least
+violence above the usual level the talks feel stays below {p.alliances.stall_violence:g}:
+mediated talks meet at a neutral venue abroad and feel {1 - tr.venue_shield:g} of the violence
+at home (so does the trust of a mediated tie). Founding needs cross-divide trust of at least
 {p.alliances.found_trust:g} and secured funding. The alliance state is in the status chips.
 
 Guided lessons for a 45-minute class are in `docs/teaching.md`.

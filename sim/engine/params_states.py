@@ -301,7 +301,15 @@ class AllianceParams:
         "004:3107-3115 about 5 years of talks (50 months at this rate)",
         tuned_on="map:map_founded_after_about_five_years",
     )
-    stall_violence: float = param(0.5, 0, 1, "D", "004:3191-3201 talks stall when violence is high")
+    stall_violence: float = param(
+        0.5,
+        0,
+        1,
+        "D above the usual level, at the talks",
+        "assumption in size; 004:3143-3151 bounds it below: MAP's talks abroad went on while "
+        "armed clashes were in full swing, i.e. above the intifada's exposed excess (about "
+        "0.04); read on the excess since mapdyn (was absolute D, same number)",
+    )
     found_trust: float = param(0.45, 0, 1, "trust", "assumption: minimum trust to found")
     suspend_violence: float = param(
         0.09,

@@ -3,9 +3,11 @@
 proposed -> negotiating -> founded -> active <-> suspended -> dissolved.
 Negotiation progresses only while a mediator trusted by both sides is active and the violence
 the talks are exposed to is not too high; it was about five years for MAP (004:3107-3115).
-Mediated talks are held at a neutral venue abroad, so they feel only part of the violence at
-home (``sim.rules.venue``): MAP's preparatory meetings went on abroad while armed clashes were
-in full swing (004:3143-3151). Founding needs minimum trust
+That violence is the excess over the members' usual level (as flight reads it,
+``sim.rules.displacement``): talks stall on violence above what the parties have long lived
+with, not on the standing level (MAP's talks went on while armed clashes were in full swing,
+004:3143-3151). Mediated talks are held at a neutral venue abroad, so they feel only part of
+it (``sim.rules.venue``). Founding needs minimum trust
 between the member sides and secured funding. An active alliance is suspended while violence
 above the members' usual level (as flight reads it, ``sim.rules.displacement``) is above a
 threshold: staff were not seconded as tension and clashes kept worsening (004:3191-3201). It
@@ -37,8 +39,10 @@ def advance(
     ``(R, 1)`` arrays).
 
     ``side_violence`` is the members' highest direct violence at home above their usual level
-    (it suspends an active alliance); ``talks_violence`` the violence the mediated talks are
-    exposed to (``venue.exposure`` of the absolute level; ``side_violence`` when not given).
+    (it suspends an active alliance); ``talks_violence`` the share of that excess the mediated
+    talks are exposed to (``venue.exposure`` of it; ``side_violence`` when not given). Both
+    are on the excess's scale, so ``stall_violence`` and ``suspend_violence`` are levels of
+    violence above the usual.
     Returns (state, progress, months_low). All inputs are arrays over alliances, (..., nA).
     """
     state = state.copy()

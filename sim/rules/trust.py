@@ -7,10 +7,11 @@ tie's encoded starting trust, moved by as much as national hostility and cultura
 have moved the baseline since the start (:func:`floor`): a divide does not harden by itself.
 A success is a delivered outcome (aid or peace work delivered, a project completed), not an
 accepted offer. A mediator with trust above a threshold on both sides lifts the parties' trust
-each month of active mediation (004:3143-3157, 3801-3807), less as violence stalls the talks
-(:func:`talks_share`). Cross-divide trust falls with the direct violence above the usual level
-a tie is exposed to; a tie a mediator carries meets at a neutral venue abroad and is exposed to
-only part of the violence at home (``sim.rules.venue``). A refused offer costs trust only for
+each month of active mediation (004:3143-3157, 3801-3807), less as violence above the usual
+level stalls the talks (:func:`talks_share`). Cross-divide trust falls with the direct
+violence above the usual level a tie is exposed to; a tie a mediator carries meets at a
+neutral venue abroad and is exposed to only part of the violence at home
+(``sim.rules.venue``). A refused offer costs trust only for
 the part of the refusal that is the recipient's own, not its state's (:func:`refusal_owned`).
 """
 
@@ -76,10 +77,10 @@ def refusal_owned(
 
 def talks_share(violence: np.ndarray, stall: Coefficient) -> np.ndarray:
     """Share of a month's mediated talks that are not stalled, in [0, 1]:
-    ``max(1 - violence / stall, 0)``, ``violence`` the direct violence the talks are exposed to
-    (``venue.exposure``) and ``stall`` the level at which an alliance's talks stall
-    (``alliances.stall_violence``): talks under fire achieve less, and nothing where they
-    stall."""
+    ``max(1 - violence / stall, 0)``, ``violence`` the direct violence above the usual level
+    the talks are exposed to (``venue.exposure`` of ``displacement.excess``) and ``stall`` the
+    level at which an alliance's talks stall (``alliances.stall_violence``): talks under fire
+    achieve less, and nothing where they stall."""
     return np.clip(1.0 - violence / stall, 0.0, 1.0)
 
 

@@ -6,9 +6,10 @@ meetings were all held in cities abroad while armed clashes were in full swing
 other's eyes to sit together in the Netherlands, "far from the painful history"
 (001:5119-5129); bringing people who could not meet in the conflict to a neutral place is
 what makes such contact possible (001:5144-5148). So a relationship a mediator is carrying
-this month is exposed to only part of the direct violence at home (ODD 7.5):
+this month is exposed to only part of the direct violence at home above its usual level
+(``displacement.excess``, ODD 7.5):
 
-    D_exposed = D (1 - venue_shield x mediated)
+    E_exposed = E (1 - venue_shield x mediated)
 
 The rest still reaches it: the delegates answer to constituencies living under that violence
 (MAP's talks were doubted and criticised throughout, 004:3143-3149). Where it is read: the

@@ -22,15 +22,13 @@ def update_alliances(
         return
     trust, al, step = state.ties.trust, state.alliances, month.step
     r = trust.shape[0]
-    violence = world.context(state.cities.D, 0.0)
-    # Suspension reads violence above the usual level, as flight does (rules.displacement).
+    # Suspension and the talks read violence above the usual level, as flight does
+    # (rules.displacement): the standing level is what the parties have long lived with.
     excess = world.context(displacement.excess(state.cities.D, state.cities.usual_D), 0.0)
     mediated = np.zeros((r, n_all), dtype=bool)
-    side_violence = np.zeros((r, n_all))
     side_excess = np.zeros((r, n_all))
     min_trust = np.zeros((r, n_all))
     for i, spec in enumerate(world.alliances):  # a few alliances, not agents
-        side_violence[:, i] = violence[:, spec.members].max(axis=-1)
         side_excess[:, i] = excess[:, spec.members].max(axis=-1)
         if spec.inner.size:
             min_trust[:, i] = trust[:, spec.inner].min(axis=-1)
@@ -55,7 +53,7 @@ def update_alliances(
         al.withdrawn,
         co.alliances,
         # Mediated talks meet at a neutral venue abroad (rules.venue).
-        venue.exposure(side_violence, mediated, co.trust.venue_shield),
+        venue.exposure(side_excess, mediated, co.trust.venue_shield),
     )
     # An alliance across a divide that dissolves hardens its members' states (a withdrawal).
     dissolved = (al.state == alliances.DISSOLVED) & (before != alliances.DISSOLVED)

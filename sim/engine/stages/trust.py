@@ -22,7 +22,7 @@ def update_trust(world: World, state: State, co: Coefficients, month: Month) -> 
     # Trust feels violence above the city's usual level: the encoded starting trust already
     # bears the violence the place has long lived with (rules.trust.floor's anchor).
     violence = world.context(displacement.excess(state.cities.D, state.cities.usual_D), 0.0)
-    talks = talks_share(world, state, co)
+    talks = talks_share(world, state, co, violence)
     if fused.wanted(ties.trust.size):  # the same arithmetic in loops (sim.engine.kernels)
         _update_fused(world, state, co, month, (cultural, violence), talks)
         return
@@ -117,16 +117,21 @@ def decline_cost(
     return pp.decline_cost * np.where(has_offer, owned, 1.0)
 
 
-def talks_share(world: World, state: State, co: Coefficients) -> np.ndarray:
+def talks_share(
+    world: World, state: State, co: Coefficients, excess: np.ndarray | None = None
+) -> np.ndarray:
     """(R, E) the share of a mediated tie's talks not stalled by violence
-    (``trust.talks_share``): the larger direct violence of its ends, at the neutral venue
-    (``venue.exposure``), against ``alliances.stall_violence``, as an alliance's talks read
-    it (``stages.alliances``)."""
+    (``trust.talks_share``): the larger excess of its ends' direct violence over their usual
+    level (``displacement.excess``; ``excess`` per actor (R, A) when the caller has it), at the
+    neutral venue (``venue.exposure``), against ``alliances.stall_violence``, as an alliance's
+    talks read it (``stages.alliances``). Talks stall on violence above what the parties have
+    long lived with, not on the standing level (ODD 7.5, 8 "mapdyn")."""
     t = world.ties
     if not world.med_party.size:  # nobody mediates: no talks to stall
         return np.ones(state.ties.trust.shape)
-    d = world.context(state.cities.D, 0.0)
-    ends = np.maximum(np.take(d, t.src, axis=1), np.take(d, t.dst, axis=1))
+    if excess is None:
+        excess = world.context(displacement.excess(state.cities.D, state.cities.usual_D), 0.0)
+    ends = np.maximum(np.take(excess, t.src, axis=1), np.take(excess, t.dst, axis=1))
     exposed = venue.exposure(ends, np.ones(ends.shape, dtype=bool), co.trust.venue_shield)
     return trust.talks_share(exposed, co.alliances.stall_violence)
 
