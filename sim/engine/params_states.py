@@ -312,7 +312,7 @@ class AllianceParams:
     )
     found_trust: float = param(0.45, 0, 1, "trust", "assumption: minimum trust to found")
     suspend_violence: float = param(
-        0.09,
+        0.2,
         0,
         1,
         "D above the usual level",
@@ -320,7 +320,8 @@ class AllianceParams:
         "over the usual level (hostility3): the 10th percentile over 30 seeds of each seed's "
         "2007-2012 peak of the Palestinian side's excess (0.0296; 0.1855 after start3; 0.1062 "
         "after trust4, recovery3; 0.0993 after branch trust's refusal blame and mediation under "
-        "fire; rounded down; experiments/hostility_decomposition.py --recipe)",
+        "fire; 0.2025 after mapdyn (PS a closed economy, 2006's violence); rounded down; "
+        "experiments/hostility_decomposition.py --recipe)",
         tuned_on="map:map_suspended_as_violence_grows",
     )
     exit_trust: float = param(0.15, 0, 1, "trust", "assumption")
