@@ -689,8 +689,9 @@ def test_war_on_one_side_of_a_divide_hardens_hostility() -> None:
 
 
 def test_alliance_suspends_on_violence_above_the_usual_not_on_everyday_violence() -> None:
-    """MAP's members at an everyday D of 0.3 (their usual level) keep the alliance active; the
-    same D 0.3 over a usual 0.1 suspends it (``alliances.suspend_violence`` reads the excess)."""
+    """MAP's members at an everyday D (their usual level) keep the alliance active; the same D
+    over a usual level 0.1 below ``alliances.suspend_violence``'s reach suspends it (the rule
+    reads the excess, whatever the threshold's calibrated value)."""
     from types import SimpleNamespace
 
     from sim.engine.events import EventLog
@@ -698,11 +699,13 @@ def test_alliance_suspends_on_violence_above_the_usual_not_on_everyday_violence(
     from sim.rules import alliances
 
     outcomes = []
-    for usual in (0.3, 0.1):
+    threshold = PeaceModel("map", seed=0, horizon=1).batch.co.alliances.suspend_violence
+    d = 0.2 + float(np.max(threshold))  # an excess of 0.1 above the threshold over usual 0.1
+    for usual in (d, 0.1):
         model = PeaceModel("map", seed=0, horizon=1)
         world, state, co = model.world, model.batch.state, model.batch.co
         state.alliances.state[:] = alliances.ACTIVE
-        state.cities.D[:], state.cities.usual_D[:] = 0.3, usual
+        state.cities.D[:], state.cities.usual_D[:] = d, usual
         month = SimpleNamespace(step=0, risk_ok=np.ones((1, world.prog_start.size), bool))
         stage.update_alliances(world, state, co, month, EventLog(world))
         outcomes.append(int(state.alliances.state[0, 0]))

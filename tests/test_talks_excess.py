@@ -63,3 +63,16 @@ def test_an_alliances_talks_stall_on_the_excess_not_the_level() -> None:
     assert _map_progress(0.9, 0.9, 0.0) == pytest.approx(rate)
     assert _map_progress(0.9, 0.3, 0.0) == 0.0
     assert _map_progress(0.9, 0.3, 0.5) == pytest.approx(rate)
+
+
+def test_a_zero_stall_level_stalls_every_talk_without_nan() -> None:
+    """``alliances.stall_violence`` may be 0 (its range is [0, 1]): every talk stalls, as the
+    alliance rule's ``talks_violence < stall_violence`` says, and no 0/0 NaN reaches trust
+    (hypothesis found ``stall_violence=0`` on two_cities giving NaN trust)."""
+    import numpy as np
+
+    from sim.rules import trust
+
+    share = trust.talks_share(np.array([[0.0, 0.1, 0.5]]), 0.0)
+    assert np.array_equal(share, np.zeros((1, 3)))
+    assert np.array_equal(trust.talks_share(np.array([[0.0, 0.25, 1.0]]), 0.5), [[1.0, 0.5, 0.0]])
