@@ -117,21 +117,30 @@ class Batch:
 
     def outputs(self) -> Outputs:
         """What the batch recorded so far, as plain arrays (frames per replicate on demand)."""
-        rec, log = self.recorder, self.state.log
-        return Outputs(
-            start=self.world.case.start,
-            ids=self.world.actors.ids,
-            rows=rec.rows,
-            names=rec.names,
-            blocks=rec.blocks,
-            city_sample=rec.city_sample,
-            city_chunks=rec.city_chunks,
-            city_columns=list(CITY_COLUMNS),
-            events=self.log.rows,
-            projects={k: log[k] for k in log.SPEC},
-            failed=dict(self.failed),
-            static=static_of(self.world),
-        )
+        log = self.state.log
+        projects = {k: log[k] for k in log.SPEC}
+        return recorded_outputs(self.world, self.recorder, self.log.rows, projects, self.failed)
+
+
+def recorded_outputs(
+    world: World, rec: Recorder, events: list, projects: dict, failed: dict[int, str]
+) -> Outputs:
+    """A world's recorded series, events and project log as :class:`Outputs` (a batch's, or
+    one union block's with its own world, recorder and slices: ``union_views.block_outputs``)."""
+    return Outputs(
+        start=world.case.start,
+        ids=world.actors.ids,
+        rows=rec.rows,
+        names=rec.names,
+        blocks=rec.blocks,
+        city_sample=rec.city_sample,
+        city_chunks=rec.city_chunks,
+        city_columns=list(CITY_COLUMNS),
+        events=events,
+        projects=projects,
+        failed=dict(failed),
+        static=static_of(world),
+    )
 
     def timeseries(self, replicate: int = 0) -> pd.DataFrame:
         """Model-level monthly series of one replicate."""

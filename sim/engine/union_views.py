@@ -13,10 +13,10 @@ from typing import Any
 import numpy as np
 
 from sim.engine import windows
+from sim.engine.batch import recorded_outputs
 from sim.engine.events import EventLog, _detail
 from sim.engine.month import Month
-from sim.engine.observe import CITY_COLUMNS
-from sim.engine.outputs import Outputs, static_of
+from sim.engine.outputs import Outputs
 from sim.engine.state import (
     ActorState,
     Alliances,
@@ -191,17 +191,4 @@ def block_outputs(batch: Any, k: int, world: Any, block: Any, failed: dict[int, 
     projects["provider"] = local_actor[projects["provider"]]
     projects["recipient"] = local_actor[projects["recipient"]]
     projects["programme"] = view.local[projects["programme"]]
-    return Outputs(
-        start=world.case.start,
-        ids=world.actors.ids,
-        rows=rec.rows,
-        names=rec.names,
-        blocks=rec.blocks,
-        city_sample=rec.city_sample,
-        city_chunks=rec.city_chunks,
-        city_columns=list(CITY_COLUMNS),
-        events=batch.log.by_block[k].rows,
-        projects=projects,
-        failed=dict(failed),
-        static=static_of(world),
-    )
+    return recorded_outputs(world, rec, batch.log.by_block[k].rows, projects, failed)
