@@ -121,6 +121,10 @@ class Batch:
         projects = {k: log[k] for k in log.SPEC}
         return recorded_outputs(self.world, self.recorder, self.log.rows, projects, self.failed)
 
+    def timeseries(self, replicate: int = 0) -> pd.DataFrame:
+        """Model-level monthly series of one replicate."""
+        return self.outputs().timeseries(replicate)
+
 
 def recorded_outputs(
     world: World, rec: Recorder, events: list, projects: dict, failed: dict[int, str]
@@ -141,7 +145,3 @@ def recorded_outputs(
         failed=dict(failed),
         static=static_of(world),
     )
-
-    def timeseries(self, replicate: int = 0) -> pd.DataFrame:
-        """Model-level monthly series of one replicate."""
-        return self.outputs().timeseries(replicate)
