@@ -1,7 +1,9 @@
 """Diagnostic (not a pattern change): what part of the fighting's contrast on
 capacity@ps_city_01 (mean 2002-06..2003-05) is destruction and what part is the stop of
-recovery; plus the baseline level and the towns' excess E. Seeds 0-9."""
+recovery; and the baseline level. Seeds 0-9."""
+
 import numpy as np
+
 from sim import PeaceModel
 
 variants = {
@@ -22,6 +24,8 @@ for name, params in variants.items():
         gaps.append(out["no_intifada_fighting"] - out["baseline"])
         levels.append(out["baseline"])
         lv_nf.append(out["no_intifada_fighting"])
-    print(f"{name:28s} gap median {np.median(gaps):.5f} [{min(gaps):.5f}, {max(gaps):.5f}]"
-          f"  baseline level {np.median(levels):.4f}  without fighting {np.median(lv_nf):.4f}"
-          f"  gap/level {np.median(gaps)/np.median(levels):.3%}")
+    print(
+        f"{name:28s} gap median {np.median(gaps):.5f} [{min(gaps):.5f}, {max(gaps):.5f}]"
+        f"  baseline level {np.median(levels):.4f}  without fighting {np.median(lv_nf):.4f}"
+        f"  gap/level {np.median(gaps) / np.median(levels):.3%}"
+    )
