@@ -160,9 +160,11 @@ NO_LONGER_HOLD = {
     # Branch mapdyn (PS a closed economy, 2006's violence encoded): it holds in 100% of 30
     # seeds (median +0.0123) and discriminates against no_hostility_dynamics: no longer pinned.
     # The Croatian case's first run after issue 15's dynamics (docs/validation/issue15.md):
-    # small programmes' doses per inhabitant move trust, capacity and needs by less than 0.01
+    # small programmes' doses per inhabitant move trust, capacity and needs by less than 0.01.
+    # audit3 (Wageningen's own resources no longer flow from 1996: its exchange after the IKV
+    # project is a 2004-2007 programme, 001:5142-5144): small_projects_open_the_way holds in
+    # 100% of 30 seeds (median gap 0.0439), under every null too (it does not discriminate)
     "croatia_twinnings": {
-        "small_projects_open_the_way",
         "ikv_programme_helps_rebuild",
         "darda_waste_service_restarts",
         "darda_needs_lower_with_help",
@@ -230,9 +232,12 @@ NEW_THAT_FAIL = {
     # 0.0519 with the damping undone, seeds 0-9). Branch mapdyn: talks stall on violence above
     # the usual level (ODD 8 "mapdyn"), so the standing post-war level no longer damps the 1998
     # talks: it holds again, 100% of 30 seeds (median 0.0518; 0% under no_mediation).
+    # audit3 (Wageningen's own resources no longer reach Laslovo in 1996-1997 beside the small
+    # projects): small_projects_bring_laslovo_together holds in 100% of 30 seeds (median gap
+    # 0.0708) and discriminates against no_lederach; laslovo_stays_apart_at_first still fails
+    # (median +0.052: the small projects' own spill lifts Laslovo's cohesion before 1998).
     "croatia_twinnings": {
         "joint_work_brings_laslovo_together",
-        "small_projects_bring_laslovo_together",
         "laslovo_stays_apart_at_first",
         "laslovo_closer_after_the_meeting",
     },
