@@ -1,7 +1,8 @@
 """A synthetic pair of cities across a divide with one programme, built in the test (not shipped).
 
 Used by the plausibility bounds (docs/parameters.md) and the siege property: ``east`` is a
-war-damaged city of 100,000 people, ``west`` its neighbour across the divide; a donor's
+war-damaged city of 100,000 people (its steady capacity, its pre-war level, above its
+start), ``west`` its neighbour across the divide; a donor's
 programme pays ``budget`` units a month to ``east`` on the given pillars for ``months``
 months, under a Lederach horizon tag. Optional violence events put pressure on ``east``.
 """
@@ -51,7 +52,16 @@ def pair_world(
         "assumption": "test",
     }
     actors = [
-        {**city, "id": "east", "country": "EA", "community": "e", **(east or {})},
+        # east's steady capacity (ODD 7.6): its pre-war level, a Bosnia-scale war's fall in
+        # income per head (four fifths) above its start, 0.3 + ln 5 / 6.62; west's is its start.
+        {
+            **city,
+            "id": "east",
+            "country": "EA",
+            "community": "e",
+            "steady_capacity": 0.54,
+            **(east or {}),
+        },  # fmt: skip
         {**city, "id": "west", "country": "WE", "community": "w", "capacity": 0.5},
         {"id": "gov_ea", "type": "national_government", "country": "EA", "assumption": "test"},
         {"id": "gov_we", "type": "national_government", "country": "WE", "assumption": "test"},

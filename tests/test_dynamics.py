@@ -75,6 +75,14 @@ def test_bound_a_few_euros_a_head_changes_little(baseline: pd.DataFrame) -> None
         assert abs(gap(ts, baseline, column, 60)) < 0.02, column
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="branch steady: east recovers toward its own steady state (its pre-war level 0.54, "
+    "gap target 0.70) instead of full capacity, so aid closes a smaller gap: the design "
+    "programme raises capacity by 0.042 in ten years against the bound's 0.05 (its S bounds "
+    "hold); aid_gain was sized for the frontier gap and is not re-derived here "
+    "(docs/validation/issue15.md, 'steady')",
+)
 def test_bound_bosnia_scale_rebuilds(baseline: pd.DataFrame) -> None:
     """Plausibility bound: a Bosnia-scale development programme (about EUR 300 per inhabitant
     a year for five years, World Bank and EC 1997) lowers S by a tenth within five years as a
@@ -174,6 +182,12 @@ def test_bound_peace_work_builds_the_same_trust_whatever_development_joins_it() 
     assert joined >= alone - 1e-9
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="branch steady: the smaller gap to the village's own steady state (0.54, gap "
+    "target 0.70) halves what small development money adds: +0.0035 in five years against "
+    "0.005 (without small_dev_share still 0); docs/validation/issue15.md, 'steady'",
+)
 def test_small_development_money_counts_as_development(baseline: pd.DataFrame) -> None:
     """Plausibility bound: development money below delivery.project_min starts no project,
     but it is delivered (equipment, small works) and counts as development: 0.8 units a month
@@ -258,15 +272,24 @@ def test_an_interrupted_reconstruction_flow_keeps_what_it_finished() -> None:
 
 
 def test_recovery_without_aid_is_slow_not_a_collapse(baseline: pd.DataFrame) -> None:
-    """Without aid and without war, capacity recovers by itself: the gap to full capacity
-    closes with a half-life of the order of 10-15 years (Collier 1999; Chen et al. 2008)."""
+    """Without aid and without war, capacity recovers by itself: the gap to its own steady
+    state (its pre-war level, 0.54 in the pair world; branch steady, before it the gap to full
+    capacity) closes with a half-life of the order of 10-15 years (Collier 1999; Chen et al.
+    2008), never past it."""
     capacity = baseline["capacity@east"].to_numpy()
-    assert np.all(np.diff(capacity) > 0)
-    gap_left = (1 - capacity[119]) / (1 - capacity[0])
+    assert np.all(np.diff(capacity) > 0) and np.all(capacity < 0.54)
+    gap_left = (0.54 - capacity[119]) / (0.54 - capacity[0])
     half_life_years = 10 * np.log(0.5) / np.log(gap_left)
     assert 8 < half_life_years < 25
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="branch steady: without aid east's capacity recovers toward its pre-war level (0.54) "
+    "rather than toward full capacity, so S falls from 0.60 to 0.522 in ten years, not by the "
+    "bound's 0.1 (an assumption beside Bosnia's aided fall in unemployment); "
+    "docs/validation/issue15.md, 'steady'",
+)
 def test_bound_structural_violence_without_aid_falls_slowly(baseline: pd.DataFrame) -> None:
     """Plausibility bound: without aid and without war, structural violence falls as capacity
     recovers by itself, but slowly and not to a level every city shares: from 0.6 the

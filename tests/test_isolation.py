@@ -109,8 +109,8 @@ def test_seoul_isolates_the_norths_cities_only() -> None:
 
 def test_map_isolates_the_palestinian_towns_only() -> None:
     """Branch mapdyn: the closure regime makes PS a closed economy (scenarios/map); the
-    Israeli towns stay open, and a Palestinian town's K* is its encoded start's own steady
-    state, below full capacity."""
+    Israeli towns stay open. Every town's K* is solved from its steady capacity (branch
+    steady: its encoded start in map), a Palestinian town's at the closed speed, below 0.6."""
     model = PeaceModel("map", seed=0, horizon=2)
     w = model.batch.world
     ids = [str(i) for i in w.actors.ids[: w.n_cities]]
@@ -118,7 +118,13 @@ def test_map_isolates_the_palestinian_towns_only() -> None:
     assert closed == {f"ps_city_0{i}" for i in range(1, 5)}
     model.run()
     target = model.batch.state.cities.capacity_target[0]
-    assert np.all(target[w.city_isolated] < 0.6) and np.all(target[~w.city_isolated] == 1.0)
+    assert np.all(target[w.city_isolated] < 0.6)
+    start = model.batch.world.initial_cities
+    expected = recovery.own_steady_state(
+        start["capacity"], start["cohesion"], start["participation"], RecoveryParams(),
+        w.city_isolated,
+    )  # fmt: skip
+    assert np.allclose(target, expected, rtol=0, atol=1e-12)
 
 
 # --- Recovery toward an isolated economy's own steady state (branch famine2; ODD 7.6) -------
@@ -140,23 +146,24 @@ def _own_path(months: int, start: float, loss: float = 0.0, dev: float = 0.0) ->
     return np.array(out)
 
 
-def test_an_isolated_city_stays_at_its_start_and_an_open_one_recovers() -> None:
+def test_both_cities_stay_at_their_start_when_it_is_their_steady_state() -> None:
+    """Branch steady: an open city whose steady capacity is its start stays there too (before,
+    it closed its gap to the frontier and rose by 0.2 in 30 years)."""
     path = _own_path(30 * 12, 0.2)
-    isolated, open_ = path[:, 0], path[:, 1]
-    assert np.allclose(isolated, 0.2, atol=1e-12)  # its start is its steady state
-    assert open_[-1] > 0.2 + 0.2  # the open city still closes its gap to the frontier
+    assert np.allclose(path, 0.2, atol=1e-12)
 
 
 def test_an_isolated_city_makes_up_a_loss_only_toward_its_start() -> None:
     """A famine's lost tenth: the isolated city climbs back toward its start, never past it,
     and has made up less than two thirds of the loss in twenty years (the closed speed plus
-    depreciation: a half-life of about 15 years at cohesion 0.6); the open city passes its
-    start within a few years."""
+    depreciation: a half-life of about 15 years at cohesion 0.6); the open city makes it up
+    faster, toward the same level and never past it (branch steady)."""
     path = _own_path(20 * 12, 0.2, loss=0.1)
     isolated, open_ = path[:, 0], path[:, 1]
     assert np.all(np.diff(isolated) > 0.0) and np.all(isolated < 0.2)
     assert (isolated[-1] - 0.18) / 0.02 < 2.0 / 3.0
-    assert open_[5 * 12] > 0.2
+    assert np.all(open_[1:] > isolated[1:]) and np.all(open_ < 0.2)
+    assert open_[5 * 12] - 0.18 > 1.5 * (isolated[5 * 12] - 0.18)  # the open speed, 2.5x
 
 
 def test_aid_speeds_the_return_but_does_not_lift_an_isolated_city_past_its_own_level() -> None:
@@ -171,9 +178,10 @@ def test_aid_speeds_the_return_but_does_not_lift_an_isolated_city_past_its_own_l
     assert np.all(helped <= target[0])
 
 
-def test_no_isolated_city_means_no_target_and_the_open_rule() -> None:
+def test_no_isolated_city_means_the_open_target_and_the_frontier_rule_without_one() -> None:
     args = (np.full(3, 0.6), np.full(3, 0.1), RecoveryParams())
-    assert recovery.own_steady_state(np.full(3, 0.3), *args, None) is None
+    open_ = recovery.own_steady_state(np.full(3, 0.3), *args, np.zeros(3, dtype=bool))
+    assert np.array_equal(recovery.own_steady_state(np.full(3, 0.3), *args, None), open_)
     k = np.array([0.1, 0.5, 0.9])
     rest = (np.zeros(3), np.full(3, 0.6), np.full(3, 0.2), np.full(3, 0.1), RecoveryParams())
     ones = np.ones(3)
@@ -190,13 +198,14 @@ def test_own_steady_state_is_a_fixed_point_in_the_unit_interval(
     p = RecoveryParams(closed_share=share, rate=rate)
     coh, part = np.full(2, cohesion), np.full(2, participation)
     target = recovery.own_steady_state(np.full(2, capacity), coh, part, p, PAIR)
-    assert np.all((target >= capacity) & (target <= 1.0)) and target[1] == 1.0
+    assert np.all((target >= capacity) & (target <= 1.0))
     k = recovery.capacity_update(
         np.full(2, capacity), np.zeros(2), coh, np.zeros(2), part, p, PAIR, target
     )
     assert np.all((k >= 0.0) & (k <= 1.0)) and not np.isnan(k).any()
-    if target[0] < 1.0:  # unclipped: the start does not move
-        assert np.isclose(k[0], capacity, atol=1e-12)
+    for i in (0, 1):  # isolated and open alike (branch steady)
+        if target[i] < 1.0:  # unclipped: the start does not move
+            assert np.isclose(k[i], capacity, atol=1e-12)
 
 
 def test_seoul_norths_cities_hold_their_start_before_the_famine() -> None:
@@ -210,7 +219,10 @@ def test_seoul_norths_cities_hold_their_start_before_the_famine() -> None:
         assert (path - start).abs().max() < 0.02, city
 
 
-def test_closed_share_one_means_the_frontier_target_too() -> None:
-    """The no_isolation null (closed_share 1) removes the whole mechanism: K* is 1."""
+def test_closed_share_one_means_the_open_target_too() -> None:
+    """The no_isolation null (closed_share 1) makes an isolated city an open one: the same K*
+    as the open city's from the same steady capacity (since branch steady the own steady state
+    is every city's, so the null removes only the brake)."""
     args = (np.full(2, 0.6), np.full(2, 0.1), RecoveryParams(closed_share=1.0), PAIR)
-    assert np.array_equal(recovery.own_steady_state(np.full(2, 0.2), *args), np.ones(2))
+    target = recovery.own_steady_state(np.full(2, 0.2), *args)
+    assert target[0] == target[1] and 0.2 < target[0] < 1.0

@@ -210,7 +210,8 @@ NEW_THAT_FAIL = {
     # -0.127, structural violence -0.196, capacity +0.222 in the median seed); they hold only
     # under no_recovery. Branch famine2 (an isolated economy recovers toward its own steady
     # state, its encoded start): all three hold in 100% of 30 seeds (needs +0.032, structural
-    # violence +0.029, capacity -0.035), and in 0% under no_isolation
+    # violence +0.029, capacity -0.035), and in 0% under no_isolation; branch steady (every
+    # city keeps its own steady state, the null removes only the slower speed): 100% under it
     "seoul_pyongyang": {
         "exchange_builds_trust_with_pyongyang",
         "event_driven_goodwill_fades",

@@ -68,7 +68,7 @@ class RecoveryParams:
         1,
         "share of open speed",
         "Gundlach 1996: 1/2.5 (ODD 7.6); an isolated city recovers at this speed toward its own "
-        "steady state, solved from its encoded start (famine2; no coefficient of its own)",
+        "steady state, as every city does (steady_capacity, by default its start; branch steady)",
     )
 
 

@@ -51,8 +51,8 @@ class Cities:
     # the city's usual direct violence, a slow average of its own D from the encoded start
     # (rules.displacement.usual): people flee only violence above it
     usual_D: np.ndarray
-    # what capacity recovers toward, K* (rules.recovery.own_steady_state): 1 for an open
-    # economy, an isolated city's own steady state from its encoded start (set in the first month)
+    # the gap target capacity recovers toward, K* (rules.recovery.own_steady_state), solved in
+    # the first month from each city's steady capacity (by default its encoded start)
     capacity_target: np.ndarray
 
     @property

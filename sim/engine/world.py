@@ -149,6 +149,11 @@ class World:
         """The calendar month ('YYYY-MM') of a step."""
         return format_month(self.case.start + step)
 
+    def steady_capacity(self, start: np.ndarray) -> np.ndarray:
+        """(R, N) each city's steady capacity ``K_ss``: the encoded ``steady_capacity``, or
+        its start capacity ``start`` where the scenario gives none (ODD 7.6)."""
+        return np.where(np.isnan(self.city_steady), start, self.city_steady)
+
     # ------------------------------------------------------------------ actors and countries
 
     def _compile_actors(self, actors: Any, ids: np.ndarray) -> None:
@@ -182,6 +187,8 @@ class World:
             key: _column(actors, name, 0.0)[:n] for key, name in CITY_COLUMNS.items()
         }
         self.initial_actors = {name: col(name) for name in ACTOR_COLUMNS}
+        # Each city's steady capacity K_ss (rules.recovery.own_steady_state); NaN: its start.
+        self.city_steady = _column(actors, "steady_capacity", np.nan)[:n]
         self.city_country = self.actors.country[:n]
         self.city_community = self.actors.community[:n]
         # Non-city actors see their community's mean over its cities (``context``).

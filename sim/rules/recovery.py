@@ -12,8 +12,7 @@ flight does (ODD 7.6):
     K <- K + r_K max(0, 1 - E / e_stop)(c0 + (1 - c0) cohesion)(o + g_aid r_dev) max(K* - K, 0)
            - dep (1 - ownership x participation) K - delta_K E^2 K
     o = 1 for an open economy, o = s_closed for an isolated one
-    K* = 1 for an open economy; for an isolated one, the K* at which the encoded start is a
-         fixed point in peace without aid: K_0 (1 + dep (1 - ownership x part_0) / speed_0)
+    K* = each city's gap target, solved from its steady capacity K_ss (below)
 
 where ``r_dev`` is the response of the city's development effect stock (``sim.rules.money``).
 Without aid a city recovers slowly, never collapses; at its usual violence it recovers at
@@ -25,13 +24,19 @@ speed by itself (Gundlach 1996: open and closed developing economies' convergenc
 by a factor of about 2.5; Sachs and Warner 1995: closed economies do not converge), while aid,
 itself an outside input, speeds it as much as anywhere.
 
-What a city recovers toward is its own steady state (conditional convergence: Barro 1991;
-Mankiw, Romer and Weil 1992), set by its institutions and openness. Open economies converge on
-the frontier (Sachs and Warner 1995: absolute convergence among open economies), ``K* = 1``.
-Closed ones do not: their steady state is what their unchanged institutions sustain, so an
-isolated city starts at its own steady state, ``K*`` solved from its encoded start (capacity,
-cohesion and participation, with no war and no aid). A shock below it (a famine's lost output)
-is then made up only toward the start, at the closed speed, and aid speeds that, not the level.
+What a city recovers toward is its own steady state (conditional convergence: Barro and
+Sala-i-Martin 1992; Mankiw, Romer and Weil 1992), open or not (branch steady; before it, open
+cities closed their gap to the frontier, 1). Each city has a steady capacity ``K_ss`` (an
+input, ``actors.yaml``'s ``steady_capacity``; by default its encoded start): the capacity it
+holds in peace without aid. The growth term's gap target ``K*`` is the level at which ``K_ss``
+is the month's fixed point at the city's own speed (open or closed), at most the frontier:
+
+    K* = min(1, K_ss (1 + dep (1 - ownership x part_0) / (r_K (c0 + (1 - c0) cohesion_0) o)))
+
+A post-war city's ``K_ss`` is its pre-war level, above its war-damaged start, so it recovers by
+itself toward that level, not toward 1; a city at peace at the start stays there without
+events; aid speeds recovery and lifts a city above ``K_ss`` only toward ``K*``. Isolation
+keeps only its slower speed.
 """
 
 from __future__ import annotations
@@ -56,29 +61,24 @@ def openness(isolated: np.ndarray | None, closed_share: Coefficient) -> Coeffici
 
 
 def own_steady_state(
-    capacity: np.ndarray,
+    level: np.ndarray,
     cohesion: np.ndarray,
     participation: np.ndarray,
     p,
-    isolated: np.ndarray | None,
-) -> np.ndarray | None:
-    """``K*``, what each city recovers toward, from the encoded start (``capacity``,
-    ``cohesion``, ``participation``): 1 where open; where isolated, the level at which the
-    start is a fixed point in peace without aid, ``speed_0 o (K* - K_0) = dep_0 K_0``, at most
-    1 (and 1 where the start has no own recovery to balance, ``speed_0 o`` 0, or where
-    ``closed_share`` is 1: an isolated city at the open speed is an open one). None when no
-    city is isolated (the open rule, bit for bit)."""
-    if isolated is None:
-        return None
+    isolated: np.ndarray | None = None,
+) -> np.ndarray:
+    """``K*``, each city's gap target: the level at which its steady capacity ``level``
+    (``K_ss``, capacity index) is a fixed point in peace without aid at its encoded cohesion and
+    participation, ``speed_0 o (K* - K_ss) = dep_0 K_ss``, at most 1; 1 where the city has no
+    own recovery to balance (``speed_0 o`` 0: aid alone then closes the gap to the frontier).
+    ``isolated`` (N,) True where the city's country is cut off (speed ``closed_share``; None:
+    every city open)."""
     o = openness(isolated, p.closed_share)
     cohesive = p.cohesion_floor + (1.0 - p.cohesion_floor) * cohesion
     speed = p.rate * cohesive * o
     depreciation = p.depreciation * (1.0 - p.ownership * participation)
-    own = capacity * (1.0 + depreciation / np.maximum(speed, 1e-12))
-    own = np.where(speed > 0.0, np.minimum(own, 1.0), 1.0)
-    # A closed economy that keeps the open speed (closed_share 1, the no_isolation null) is an
-    # open one: it converges on the frontier too.
-    return np.where(isolated & (o < 1.0), own, 1.0)
+    own = level * (1.0 + depreciation / np.maximum(speed, 1e-12))
+    return np.where(speed > 0.0, np.minimum(own, 1.0), 1.0)
 
 
 def capacity_update(
@@ -94,7 +94,7 @@ def capacity_update(
     """One month of capacity, in [0, 1]; ``E`` is the excess violence over the city's usual
     level (``displacement.excess``), ``p`` a RecoveryParams, ``isolated`` (N,) True where
     the city's country is cut off from outside inputs (None: every city open) and ``target``
-    each city's ``K*`` (:func:`own_steady_state`; None: 1 everywhere)."""
+    each city's gap target ``K*`` (:func:`own_steady_state`; None: the frontier, 1)."""
     cohesive = p.cohesion_floor + (1.0 - p.cohesion_floor) * cohesion
     speed = p.rate * recovering(E, p.war_stop) * cohesive
     growth = speed * (openness(isolated, p.closed_share) + p.aid_gain * dev_response)

@@ -25,6 +25,9 @@ COMMON_DEFAULTS: dict[str, Any] = {
     "risk_tolerance": 1.0,
     "sanction_exempt": False,
     "expertise": 0.0,  # no know-how is assumed unless a scenario encodes it with a source
+    # A city's capacity in peace without aid (rules.recovery); NaN: its encoded start, the
+    # steady state of a city not at war when the scenario starts (ODD 7.6).
+    "steady_capacity": float("nan"),
     **ACTOR_ZERO_STATE,
     "represents": 1,
     "fled": 0.0,

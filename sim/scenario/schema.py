@@ -196,6 +196,11 @@ class Actor(Sourced):
     conflict_sensitivity: Index | None = None
     risk_tolerance: Index | None = None
     expertise: Index | None = None
+    steady_capacity: Index | None = Field(
+        default=None,
+        description="a municipality's capacity in peace without aid, e.g. its pre-war level "
+        "(ODD 7.6); omitted: its start capacity",
+    )
     sanction_exempt: Boolean | None = None
     lat: Number(-180, 180) | None = None
     lon: Number(-180, 180) | None = None
@@ -209,6 +214,9 @@ class Actor(Sourced):
     def _by_type(self) -> Actor:
         if self.type == "international_organisation" and self.kind is None:
             raise at_key("kind", None, f"one of {list(IO_KINDS)}")
+        if self.type != "municipality" and self.steady_capacity is not None:
+            # Only cities recover (rules.recovery): a level elsewhere would be read by nothing.
+            raise at_key("steady_capacity", self.steady_capacity, "only for a municipality")
         return self
 
     @field_validator("population", mode="before")

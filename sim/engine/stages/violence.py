@@ -108,15 +108,13 @@ def update_cities(
     # War is violence above the city's usual level: it stops recovery, destroys capacity and
     # completed assets, and drives people out; everyday violence does none of these.
     E = displacement.excess(c.D, c.usual_D)
-    closed, target = world.city_isolated, None
-    if closed is not None:  # an isolated economy recovers toward its own start (rules.recovery)
-        if month.step == 0:
-            c.capacity_target = recovery.own_steady_state(
-                c.capacity, c.cohesion, c.participation, co.recovery, closed
-            )
-        target = c.capacity_target
+    closed = world.city_isolated
+    if month.step == 0:  # each city recovers toward its own steady state (rules.recovery)
+        c.capacity_target = recovery.own_steady_state(
+            world.steady_capacity(c.capacity), c.cohesion, c.participation, co.recovery, closed
+        )
     c.capacity = recovery.capacity_update(
-        c.capacity, E, c.cohesion, dev_r, c.participation, co.recovery, closed, target
+        c.capacity, E, c.cohesion, dev_r, c.participation, co.recovery, closed, c.capacity_target
     )
     c.stock[DEV] = recovery.destroy(c.stock[DEV], E, co.recovery.damage)
     # People flee war and come back when it ebbs.
