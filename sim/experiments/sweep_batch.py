@@ -133,8 +133,9 @@ def _run_group(members: list[_Run], sweep_dir: Path) -> None:
     share_s = (time.perf_counter() - start) / len(members)
     share_cpu = (time.process_time() - cpu) / len(members)
     # Written SYNC_EVERY runs at a time, made durable together (deferred_sync: one sync for
-    # all their files), and only then recorded complete: a crash leaves runs to redo, never
-    # a status.json over a file that did not reach the disk.
+    # all their files), and only then recorded complete (their status records synced
+    # together in turn): a crash leaves runs to redo, never a status.json over a file that
+    # did not reach the disk.
     for at in range(0, len(members), SYNC_EVERY):
         part = list(enumerate(members))[at : at + SYNC_EVERY]
         spent: list[tuple[float, float]] = []
@@ -147,9 +148,10 @@ def _run_group(members: list[_Run], sweep_dir: Path) -> None:
         # the sync's time, shared as the stepping's is
         sync_s = (time.perf_counter() - begun - sum(w for w, _ in spent)) / len(part)
         sync_cpu = (time.process_time() - begun_cpu - sum(c for _, c in spent)) / len(part)
-        for (_, run), (wall, used) in zip(part, spent, strict=True):
-            finish_record(run.record, run.out, sweep_dir, share_s + sync_s + wall,
-                          share_cpu + sync_cpu + used)  # fmt: skip
+        with deferred_sync():  # the records too: one sync, not one fsync each (a lost one
+            for (_, run), (wall, used) in zip(part, spent, strict=True):  # is a run redone)
+                finish_record(run.record, run.out, sweep_dir, share_s + sync_s + wall,
+                              share_cpu + sync_cpu + used)  # fmt: skip
 
 
 def _write(ensemble: Any, i: int, run: _Run, sweep_dir: Path, batch_runs: int) -> None:
