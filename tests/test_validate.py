@@ -404,3 +404,34 @@ def test_the_speed_benchmark_times_the_whole_protocol(tmp_path: Path) -> None:
     assert bench.runs_planned("tuzla", 30) == (1 + len(nulls.load_nulls())) * 5 * 30
     r = bench.measure("two_cities", 1)
     assert r["runs"] == 1 + len(nulls.load_nulls()) and r["wall_s"] > 0 and r["exit"] in (0, 1)
+
+
+def test_a_plain_command_is_composed_once_without_hydra_and_writes_the_same_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``scenario=`` and ``horizon=`` are composed without Hydra (``sim.cli.plain``); the same
+    config through Hydra (a ``model.*`` override at its default value) writes the very same
+    bytes in every file, and Hydra composes that command once."""
+    from sim.cli import checks
+
+    composed: list[list[str]] = []
+    hydra_compose = checks.compose
+
+    def counted(overrides: list[str], hydra: bool = False) -> object:
+        composed.append(list(overrides))
+        return hydra_compose(overrides, hydra)
+
+    monkeypatch.setattr(checks, "compose", counted)
+    common = ["scenario=two_cities", "horizon=24", "seeds=2", "nulls=no_gates", "-q"]
+    plain, hydra = tmp_path / "plain", tmp_path / "hydra"
+    first = validate.main([*common, f"out={plain}"])
+    assert composed == []  # the plain command: no Hydra at all
+    default = ModelParams().trust.decay
+    second = validate.main([*common, f"model.trust.decay={default!r}", f"out={hydra}"])
+    assert len(composed) == 1  # composed once (it was twice: the checks, then the arguments)
+    assert first == second
+    names = sorted(p.name for p in plain.iterdir())
+    assert names == sorted(p.name for p in hydra.iterdir())
+    assert {"validation.md", "validation.csv", "matrix.csv", "heatmap.png"} <= set(names)
+    for name in names:
+        assert (plain / name).read_bytes() == (hydra / name).read_bytes(), name

@@ -193,6 +193,10 @@ class Outputs:
 
     def actors_table(self) -> Any:
         """The actors table (Arrow): every actor of the run's world, with its initial state."""
+        return self._actors  # the same for every replicate: a sweep's batch builds it once
+
+    @functools.cached_property
+    def _actors(self) -> Any:
         import pyarrow as pa
 
         from sim.outputs.arrow_arrays import table, text

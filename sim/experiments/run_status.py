@@ -16,13 +16,12 @@ import os
 import socket
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
 from sim.outputs.atomic import OutputError, atomic_write, write_json
@@ -54,28 +53,40 @@ FLOW_OUTCOMES = ("projects_completed_development", "funds_total")
 # ---------------------------------------------------------------------- outcomes
 
 
-def outcomes(ts: pd.DataFrame, years: Sequence[int] = HORIZON_YEARS) -> dict[str, float | None]:
+def outcomes(ts: Any, years: Sequence[int] = HORIZON_YEARS) -> dict[str, float | None]:
     """Key outcomes at 2, 10 and 20 years: ``<metric>_<Y>y``; None past the run's end.
 
     Levels (peace, trust, integration, violence, alliance states) are the value in the last
     month of year Y; flows (completed projects, funds) and the IO share are totals up to it.
+    ``ts``: the run's time series, a frame or a mapping of its columns' arrays
+    (``Outputs.timeseries_columns``: no frame to build, a sixth of a short run's writing).
     """
-    alliances = [c for c in ts.columns if c.startswith("alliance_") and not c.endswith("_progress")]
-    io_cols = [c for c in ts.columns if c.startswith("funds_") and c.endswith("_io")]
+    names = list(ts.keys()) if isinstance(ts, Mapping) else list(ts.columns)
+    alliances = [c for c in names if c.startswith("alliance_") and not c.endswith("_progress")]
+    io_cols = [c for c in names if c.startswith("funds_") and c.endswith("_io")]
+
+    def column(name: str) -> np.ndarray:
+        return np.asarray(ts[name]) if isinstance(ts, Mapping) else ts[name].to_numpy()
+
     # Each column read once (per-year pandas lookups cost more than a short run's outputs).
-    levels = {c: ts[c].to_numpy() for c in (*LEVEL_OUTCOMES, *alliances) if c in ts.columns}
-    flows = {c: ts[c].to_numpy() for c in FLOW_OUTCOMES if c in ts.columns}
-    io = ts[io_cols].to_numpy() if io_cols and "funds_total" in ts.columns else None
+    levels = {c: column(c) for c in (*LEVEL_OUTCOMES, *alliances) if c in names}
+    flows = {c: column(c) for c in FLOW_OUTCOMES if c in names}
+    io = None
+    if io_cols and "funds_total" in names:
+        # Laid out as pandas' frame.to_numpy() gives it (columns contiguous, months x
+        # columns), so the sums below add in the same order and give the same bits.
+        io = np.stack([column(c) for c in io_cols]).T
+    months = len(column(names[0])) if names else 0
     out: dict[str, float | None] = {}
     for y in years:
         month = 12 * y
-        reached = len(ts) >= month
+        reached = months >= month
         for col, values in levels.items():
             out[f"{col}_{y}y"] = float(values[month - 1]) if reached else None
         for col, values in flows.items():
             out[f"{col}_{y}y"] = float(values[:month].sum()) if reached else None
         if io is not None:
-            total = float(ts["funds_total"].to_numpy()[:month].sum())
+            total = float(column("funds_total")[:month].sum())
             share = float(io[:month].sum()) / total if total > 0 else None
             out[f"io_share_{y}y"] = share if reached else None
     return out

@@ -25,19 +25,27 @@ def config_hash(cfg: DictConfig) -> str:
     """A stable hash of the resolved run config (without Hydra's own settings)."""
     from omegaconf import OmegaConf
 
-    data = OmegaConf.to_container(cfg, resolve=True)
+    return hash_of(OmegaConf.to_container(cfg, resolve=True))
+
+
+def hash_of(data: Any) -> str:
+    """:func:`config_hash` of the config resolved to plain data (``OmegaConf.to_container(cfg,
+    resolve=True)``): a caller that has it resolves the config once for the hash and the
+    text (a sweep's run: 6.5 ms of the ~25 ms its config costs, measured)."""
     if isinstance(data, dict):
-        data.pop("hydra", None)
+        data = {k: v for k, v in data.items() if k != "hydra"}
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def config_yaml(cfg: DictConfig) -> str:
+def config_yaml(cfg: DictConfig, data: Any = None) -> str:
     """``OmegaConf.to_yaml(cfg, resolve=True)``, the same text, written by libyaml's emitter
-    where PyYAML has it (a third of the time: it counts in a sweep of short runs)."""
+    where PyYAML has it (a third of the time: it counts in a sweep of short runs). ``data``:
+    the config resolved to plain data already (``OmegaConf.to_container(cfg, resolve=True)``)."""
     import yaml
     from omegaconf import OmegaConf
 
-    data = OmegaConf.to_container(cfg, resolve=True)
+    if data is None:
+        data = OmegaConf.to_container(cfg, resolve=True)
     try:
         return yaml.dump(
             data,
@@ -206,9 +214,10 @@ class RunRecord:
     dashboard: bool  # draw dashboard.png
 
     @classmethod
-    def of(cls, cfg: DictConfig, config_id: str | None = None) -> RunRecord:
+    def of(cls, cfg: DictConfig, config_id: str | None = None, data: Any = None) -> RunRecord:
+        """``data``: the config resolved to plain data, if the caller has it."""
         return cls(
-            config_text=config_yaml(cfg),
+            config_text=config_yaml(cfg, data),
             provenance=provenance(cfg, config_id),
             policy=str(cfg.policy),
             seed=int(cfg.seed),

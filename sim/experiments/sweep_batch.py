@@ -22,6 +22,8 @@ from omegaconf import DictConfig
 
 from sim.errors import CitypeaceError
 
+SYNC_EVERY = 32  # runs written between syncs (their status records follow each sync)
+
 
 @dataclasses.dataclass
 class _Run:
@@ -45,11 +47,12 @@ def run_batch(cfg: DictConfig, sweep_dir: Path, subdir: str) -> None:
 
     from hydra._internal.config_loader_impl import ConfigLoaderImpl
     from hydra.core.override_parser.overrides_parser import OverridesParser
+    from omegaconf import OmegaConf
 
     from sim.cli.config import model_kwargs
     from sim.experiments.orphans import watch_leader
     from sim.experiments.run_status import is_complete, mark_progress, new_record
-    from sim.experiments.runner import RunRecord, config_hash
+    from sim.experiments.runner import RunRecord, hash_of
     from sim.experiments.sweep_launch import BATCHES
 
     watch_leader()
@@ -67,7 +70,8 @@ def run_batch(cfg: DictConfig, sweep_dir: Path, subdir: str) -> None:
         if any(o.is_add() or o.is_delete() or o.is_force_add() for o in chosen):
             run_cfg = copy.deepcopy(cfg)
         ConfigLoaderImpl._apply_overrides_to_config(chosen, run_cfg)
-        run_id = config_hash(run_cfg)
+        data = OmegaConf.to_container(run_cfg, resolve=True)  # once: the hash and the text
+        run_id = hash_of(data)
         out = sweep_dir / run_id
         if is_complete(out, run_id):
             mark_progress(sweep_dir, run_id)
@@ -77,7 +81,8 @@ def run_batch(cfg: DictConfig, sweep_dir: Path, subdir: str) -> None:
             kwargs, error = model_kwargs(run_cfg), None
         except CitypeaceError as exc:  # an invalid run is a failed row, not a failed job
             kwargs, error = None, f"{type(exc).__name__}: {exc}"
-        runs.append(_Run(num, out, record, RunRecord.of(run_cfg, run_id), kwargs, error))
+        runs.append(_Run(num, out, record, RunRecord.of(run_cfg, run_id, data), kwargs,
+                         error))  # fmt: skip
     run_together(runs, sweep_dir)
 
 
@@ -101,15 +106,8 @@ def run_together(runs: Sequence[_Run], sweep_dir: Path) -> None:
 
 def _run_group(members: list[_Run], sweep_dir: Path) -> None:
     from sim.engine.ensemble import Ensemble, Replicate
-    from sim.experiments.run_status import (
-        discard_outputs,
-        finish_record,
-        outcomes,
-        record_failure,
-    )
-    from sim.experiments.runner import write_run
-    from sim.experiments.sweep_series import write_series
-    from sim.outputs.atomic import OutputError
+    from sim.experiments.run_status import finish_record, record_failure
+    from sim.outputs.atomic import deferred_sync
 
     first = members[0].kwargs
     replicates = [
@@ -134,40 +132,62 @@ def _run_group(members: list[_Run], sweep_dir: Path) -> None:
         return
     share_s = (time.perf_counter() - start) / len(members)
     share_cpu = (time.process_time() - cpu) / len(members)
-    for i, run in enumerate(members):
-        own, own_cpu = time.perf_counter(), time.process_time()
-        run.record["batch_runs"] = len(members)
-        if i in ensemble.failures:
-            record_failure(run.record, run.out, ensemble.failures[i])
-        else:
-            outputs, row = ensemble.outputs(i)
-            ts = outputs.timeseries(row)
-            try:
-                write_run(
-                    run.info,
-                    run.out,
-                    ts,
-                    outputs.events_frame(row),
-                    cities=lambda o=outputs, r=row: o.cities(r),
-                    activities=lambda o=outputs, r=row: o.activities(r),
-                    levers=dataclasses.asdict(ensemble.levers_of(i)),
-                    title=ensemble.case_of(i).title,
-                    source=(outputs, row),
-                )
-                run.record["series"] = write_series(run.out, sweep_dir, run.record["run_id"])
-            except OutputError:
-                discard_outputs(run.out)  # redone on resume; its room lets the summary fit
-                raise  # a full disk stops the sweep (sim.experiments.run_status)
-            except Exception as exc:  # noqa: BLE001 - a run that cannot be written has failed
-                record_failure(run.record, run.out, exc)
-            else:
-                run.record.update(
-                    status="completed", error=None, months=len(ts), outcomes=outcomes(ts)
-                )
-        finish_record(
-            run.record,
+    # Written SYNC_EVERY runs at a time, made durable together (deferred_sync: one sync for
+    # all their files), and only then recorded complete (their status records synced
+    # together in turn): a crash leaves runs to redo, never a status.json over a file that
+    # did not reach the disk.
+    for at in range(0, len(members), SYNC_EVERY):
+        part = list(enumerate(members))[at : at + SYNC_EVERY]
+        spent: list[tuple[float, float]] = []
+        begun, begun_cpu = time.perf_counter(), time.process_time()
+        with deferred_sync():
+            for i, run in part:
+                own, own_cpu = time.perf_counter(), time.process_time()
+                _write(ensemble, i, run, sweep_dir, len(members))
+                spent.append((time.perf_counter() - own, time.process_time() - own_cpu))
+        # the sync's time, shared as the stepping's is
+        sync_s = (time.perf_counter() - begun - sum(w for w, _ in spent)) / len(part)
+        sync_cpu = (time.process_time() - begun_cpu - sum(c for _, c in spent)) / len(part)
+        with deferred_sync():  # the records too: one sync, not one fsync each (a lost one
+            for (_, run), (wall, used) in zip(part, spent, strict=True):  # is a run redone)
+                finish_record(run.record, run.out, sweep_dir, share_s + sync_s + wall,
+                              share_cpu + sync_cpu + used)  # fmt: skip
+
+
+def _write(ensemble: Any, i: int, run: _Run, sweep_dir: Path, batch_runs: int) -> None:
+    """Run ``i`` of the batch into its folder (or its failed row) and the sweep's series."""
+    from sim.experiments.run_status import discard_outputs, outcomes, record_failure
+    from sim.experiments.runner import write_run
+    from sim.experiments.sweep_series import write_series
+    from sim.outputs.atomic import OutputError
+
+    run.record["batch_runs"] = batch_runs
+    if i in ensemble.failures:
+        record_failure(run.record, run.out, ensemble.failures[i])
+        return
+    outputs, row = ensemble.outputs(i)
+    # The series as arrays, as the run command writes them (sim.experiments.runner.run_into):
+    # no frame to build and convert (a third of a tuzla run's writing).
+    ts = outputs.timeseries_columns(row)
+    try:
+        write_run(
+            run.info,
             run.out,
-            sweep_dir,
-            share_s + time.perf_counter() - own,
-            share_cpu + time.process_time() - own_cpu,
+            ts,
+            outputs.events_columns(row),
+            cities=lambda o=outputs, r=row: o.cities(r),
+            activities=lambda o=outputs, r=row: o.activities(r),
+            levers=dataclasses.asdict(ensemble.levers_of(i)),
+            title=ensemble.case_of(i).title,
+            source=(outputs, row),
+        )
+        run.record["series"] = write_series(run.out, sweep_dir, run.record["run_id"])
+    except OutputError:
+        discard_outputs(run.out)  # redone on resume; its room lets the summary fit
+        raise  # a full disk stops the sweep (sim.experiments.run_status)
+    except Exception as exc:  # noqa: BLE001 - a run that cannot be written has failed
+        record_failure(run.record, run.out, exc)
+    else:
+        run.record.update(
+            status="completed", error=None, months=len(ts["date"]), outcomes=outcomes(ts)
         )

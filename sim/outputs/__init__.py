@@ -8,7 +8,8 @@
   ``docs/outputs.md``);
 - ``provenance``: package versions, git commit and dirty flag, config hash and seed;
 - ``dashboard``: the one-page PNG of a run;
-- ``atomic``: every output file written atomically (temporary file, fsync, rename);
+- ``atomic``: every output file written atomically (temporary file, fsync, rename; a sweep
+  job's runs with one sync for many files, ``deferred_sync``);
 - ``run_folder``: a single run's folder, made and checked before anything is written.
 
 The run folder's files are written by :func:`sim.experiments.runner.write_run`.

@@ -33,6 +33,28 @@ def _umask() -> int:
 _FILE_MODE = 0o666 & ~_umask()
 
 
+# Within deferred_sync(): each file is renamed into place without its own fsync (any thread
+# of this process; a counter, since the writers run in thread pools that would not see a
+# context variable).
+_deferred = 0
+
+
+@contextlib.contextmanager
+def deferred_sync() -> Any:
+    """Files written within are made durable together, by one ``os.sync()`` on leaving,
+    instead of one ``fsync`` each: a sweep's short run writes nine files, and their fsyncs
+    were a sixth of its CPU time and more of its wall time (measured). Each file is still
+    renamed into place whole; a caller that records a file as complete (a sweep's
+    ``status.json``) does so after leaving, so a crash loses only files it will redo."""
+    global _deferred
+    _deferred += 1
+    try:
+        yield
+    finally:
+        _deferred -= 1
+    os.sync()  # only when the block went through: a failure leaves its files to be redone
+
+
 def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
     """Call ``write(tmp)`` on a temporary path in the same folder, then rename it to ``path``.
 
@@ -48,8 +70,9 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
         tmp = Path(tmp_name)
         write(tmp)
         os.chmod(tmp, _FILE_MODE)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
+        if not _deferred:
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except OSError as exc:
         _discard(tmp)
