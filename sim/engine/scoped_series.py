@@ -41,6 +41,7 @@ _PROJECTS = tuple(
 )
 PROGRAMME_MEASURES = (*_FUNDS, *_FLOWS, *_PROJECTS)
 TIE_TYPE_MEASURES = ("trust", *_FUNDS, *_FLOWS)
+ABSENT = object()  # the target of a programme series whose programme the policy dropped
 
 
 class Scoped(NamedTuple):
@@ -92,6 +93,10 @@ class ScopedRecorder:
         for name in names:
             spec = parse(name)
             target = self._target(world, spec) if spec else None
+            if target is None and spec is not None and spec.scope == "programme":
+                # A policy dropped the programme: it delivers nothing and starts no project, so
+                # its series are 0, and the wide table keeps one schema for every policy.
+                target = ABSENT
             if target is not None:  # e.g. a policy dropped the actor: nothing to record
                 self.names.append(name)
                 self._specs.append((spec, target))
@@ -119,6 +124,8 @@ class ScopedRecorder:
             if spec.scope in ("tie", "pair"):
                 means = [average(np.take(trust, g, axis=1)) for g in target]
                 out.append(average(np.stack(means, axis=-1)))
+            elif spec.scope == "programme" and target is ABSENT:
+                out.append(np.zeros(len(trust)))
             elif spec.scope == "programme":
                 if "programme" not in tables:
                     tables["programme"] = self._programme_table(state, month)
