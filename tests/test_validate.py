@@ -304,12 +304,16 @@ def test_validate_writes_the_record_and_judges_evidence(tmp_path: Path) -> None:
         {   # without aid effects capacity cannot rise this far (at a Bosnia-scale budget)
             "id": "capacity_rises", "role": "evidence", "mechanism": ["aid_effect"],
             "role_reason": "t", "assumption": "t", "kind": "contrast", "policy": "no_programme",
-            "series": "capacity", "agg": "last", "direction": "lower", "min_difference": 0.01,
+            "series": "capacity", "agg": "last", "direction": "lower", "min_difference": 0.005,
         },
     ]  # fmt: skip
     # About EUR 300 per inhabitant a year (3,500 units a month for 140,000 people), the scale of
     # Bosnia's reconstruction: the shipped EUR 2.6 a head moves capacity by less than seed noise
-    # since money is read per inhabitant (issue 15).
+    # since money is read per inhabitant (issue 15). Since branch steady east recovers toward its
+    # own pre-war level (0.54), not full capacity, so aid closes a smaller gap: the last month's
+    # gap is 0.0098-0.0107 over seeds 0-2 (it was above 0.01 before), against a seed spread of
+    # the no-programme run's capacity of 0.0008; the fixture's threshold is 0.005 (this test
+    # checks validate's verdicts, not the size of aid's effect: test_dynamics' bounds do that).
     folder = _two_cities_with(tmp_path, evidence, budget=3500)
     out = tmp_path / "record"
     args = [f"scenario.path={folder}", "seeds=3", f"out={out}", "-q"]
