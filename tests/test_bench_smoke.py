@@ -153,3 +153,43 @@ def test_line_profile_charges_the_months_lines(tmp_path: Path) -> None:
     assert all(row["ms_per_month"] >= 0 for row in res["lines"])
     assert res["meta"]["total_ms_per_month"] > 0
     assert "line by line" in (tmp_path / "lp.md").read_text()
+
+
+def test_threads_speed_alternates_the_settings(tmp_path: Path) -> None:
+    """threads_speed.py at a tiny size (a subprocess: it sets CITYPEACE_THREADS as it goes)."""
+    import json
+    import subprocess
+    import sys
+
+    script = ROOT / "experiments" / "bench" / "threads_speed.py"
+    args = [sys.executable, str(script), "--cities", "300", "--months", "2", "--warm", "1"]
+    out = subprocess.run([*args, "--name", str(tmp_path / "ts")], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    res = json.loads((tmp_path / "ts.json").read_text())
+    assert set(res["rows"]) == {"1 thread", "2 threads"}
+    assert all(row["months"] == 2 and row["wall_ms"] > 0 for row in res["rows"].values())
+    assert "trust" in res["stages"]["1 thread"]
+    assert "| ratio |" in (tmp_path / "ts.md").read_text()
+
+
+def test_cli250_ab_reports_medians_and_ratios() -> None:
+    """cli250_ab.py's table from made-up runs (its commands take minutes)."""
+    bench = _load("cli250_ab")
+
+    def row(wall: float) -> dict:
+        return {"wall_s": wall, "cpu_s": wall / 2, "peak_rss_mb": 100.0, "load_start": 1.0,
+                "load_end": 1.5}  # fmt: skip
+
+    runs = {"10": {"before": [row(4.0), row(2.0), row(3.0)], "after": [row(1.0), row(1.5), row(9)]}}
+    summary = {
+        "10": {
+            "median": {"before": {"wall_s": 3.0, "cpu_s": 1.5, "peak_rss_mb": 100.0},
+                       "after": {"wall_s": 1.5, "cpu_s": 0.75, "peak_rss_mb": 100.0}},
+            "ratio": {"wall_s": 0.5, "cpu_s": 0.5, "peak_rss_mb": 1.0},
+        }
+    }  # fmt: skip
+    meta = {"before": "b", "before_label": "x", "after": "a", "after_label": "y", "repeat": 3,
+            "cpus": 2, "load_before": 1.0, "load_after": 2.0, "threads": None}  # fmt: skip
+    text = bench.markdown(meta, {"runs": runs, "summary": summary})
+    assert "| 10 | after / before | **0.50** | 0.50 | 1.00 | |" in text
+    assert "- 10 before: 4.0/2.0, 2.0/1.0, 3.0/1.5" in text
