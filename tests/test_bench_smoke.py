@@ -155,23 +155,6 @@ def test_line_profile_charges_the_months_lines(tmp_path: Path) -> None:
     assert "line by line" in (tmp_path / "lp.md").read_text()
 
 
-def test_threads_speed_alternates_the_settings(tmp_path: Path) -> None:
-    """threads_speed.py at a tiny size (a subprocess: it sets CITYPEACE_THREADS as it goes)."""
-    import json
-    import subprocess
-    import sys
-
-    script = ROOT / "experiments" / "bench" / "threads_speed.py"
-    args = [sys.executable, str(script), "--cities", "300", "--months", "2", "--warm", "1"]
-    out = subprocess.run([*args, "--name", str(tmp_path / "ts")], capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr[-2000:]
-    res = json.loads((tmp_path / "ts.json").read_text())
-    assert set(res["rows"]) == {"1 thread", "2 threads"}
-    assert all(row["months"] == 2 and row["wall_ms"] > 0 for row in res["rows"].values())
-    assert "trust" in res["stages"]["1 thread"]
-    assert "| ratio |" in (tmp_path / "ts.md").read_text()
-
-
 def test_cli250_ab_reports_medians_and_ratios() -> None:
     """cli250_ab.py's table from made-up runs (its commands take minutes)."""
     bench = _load("cli250_ab")
