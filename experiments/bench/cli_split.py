@@ -36,6 +36,10 @@ from cli_speed import PY, QUIET, ROOT, compile_tree, unpack  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 ARGS = ["scenario=synthetic", "scenario.n_cities=10000", "horizon=240", *QUIET]
+# The model's own run, timed after the command in the same process (PeaceModel's arguments).
+MODEL = {"scenario": "synthetic", "horizon": 240,
+         "synthetic": {"n_cities": 10000, "horizon": 240}}  # fmt: skip
+TUZLA = (["scenario=tuzla", *QUIET], {"scenario": "tuzla"})  # --tuzla
 
 # The phases in the order a run goes through them (the JSON keeps its keys sorted).
 ORDER = ("imports", "config", "run folder", "scenario", "world", "batch", "first month",
@@ -107,6 +111,9 @@ def month_name(*a):
 wrap(sys.modules['sim.cli.single'], "_plan", "config (plan)")
 wrap(sim.outputs.run_folder, "prepare", "run folder")
 wrap(sim.engine.inputs, "generate", "scenario generation")
+import sim.cli.scenario_cache, sim.cli.plain
+wrap(sim.cli.scenario_cache, "load", "scenario read and checked (or cached)")
+wrap(sim.cli.plain, "plain_plan", "config composed without Hydra")
 if hasattr(sys.modules["sim.cli.single"], "synthetic_case"):  # the command generates it
     wrap(sys.modules["sim.cli.single"], "synthetic_case", "scenario generation")
 wrap(sim.engine.world.World, "__init__", "world build")
@@ -118,7 +125,8 @@ wrap(sim.experiments.runner, "write_text", "texts (config, dictionary)")
 wrap(sim.experiments.runner, "write_json", "provenance.json")
 wrap(sim.cli.painter.Painter, "draw", "dashboard: hand to the painter")
 wrap(sim.cli.painter.Painter, "wait", "dashboard: wait for the painter")
-sys.argv = ["citypeace", *sys.argv[2:]]
+MODEL = json.loads(sys.argv[2])
+sys.argv = ["citypeace", *sys.argv[3:]]
 start_main = time.perf_counter()
 try:
     cli_main.main()
@@ -134,9 +142,8 @@ stack[:] = [["imports", 0.0, 0.0]]
 import statistics
 from sim.experiments.runner import EngineRun
 from sim.scenario.synthetic import SyntheticSpec
-kw = {"scenario": "synthetic", "seed": 0, "horizon": 240, "policy": "baseline", "params": None,
-      "levers": {}, "cities_every": 1, "cities_max": 5000,
-      "synthetic": {"n_cities": 10000, "horizon": 240}}
+kw = {"seed": 0, "horizon": None, "policy": "baseline", "params": None, "levers": {},
+      "cities_every": 1, "cities_max": 5000, **MODEL}
 engine = []
 for _ in range(2):
     s, c = time.perf_counter(), time.process_time()
@@ -146,10 +153,11 @@ print(json.dumps({"total_s": total, "phases": command, "engine": engine}))
 """
 
 
-def one(root: Path, cwd: Path, env_extra: dict[str, str]) -> dict[str, Any]:
+def one(root: Path, cwd: Path, env_extra: dict[str, str], args: list[str] = ARGS,
+        model: dict[str, Any] = MODEL) -> dict[str, Any]:  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(root), "PYTHONHASHSEED": "0", **env_extra}
     start = time.perf_counter()
-    done = subprocess.run([PY, "-c", CHILD, "--", *ARGS], cwd=cwd, env=env,
+    done = subprocess.run([PY, "-c", CHILD, "--", json.dumps(model), *args], cwd=cwd, env=env,
                           capture_output=True, text=True, check=False)  # fmt: skip
     if done.returncode:
         raise RuntimeError(done.stderr[-3000:])
@@ -191,10 +199,15 @@ def to_markdown(result: dict[str, Any]) -> str:
     order = ("before", "after")  # the JSON keeps its keys sorted
     sides = {k: result["sides"][k] for k in sorted(result["sides"], key=order.index)}
     lines = [
-        "# Where the 10,000-city command spends its time (issue 17)",
+        "# Where a command spends its time (issue 17)",
         "",
-        f"`citypeace {' '.join(ARGS)}`, a repeated command (its plan and scenario in the "
-        f"cache), each side run {result['repeats']} times in fresh processes, alternating; "
+        f"`citypeace {' '.join(result['args'])}`, "
+        + (
+            "a first run (`CITYPEACE_CACHE=0`: config composed, scenario read and checked)"
+            if result.get("first_run")
+            else "a repeated command (its plan and scenario in the cache)"
+        )
+        + f", each side run {result['repeats']} times in fresh processes, alternating; "
         "medians. Each phase: wall seconds and the main thread's CPU seconds; imports done "
         "inside a phase are counted in it and their CPU seconds shown apart. `(thread)`: "
         "work in a second thread, beside the main one. The model: the engine's batch of one "
@@ -251,13 +264,19 @@ def main() -> None:
     parser.add_argument("--before", help="git ref to split side by side (e.g. ead1c38)")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--tuzla", action="store_true", help="split scenario=tuzla instead")
+    parser.add_argument("--first-run", action="store_true",
+                        help="every cache off (CITYPEACE_CACHE=0), no warm-up run")  # fmt: skip
+    parser.add_argument("--name", default="cli_split")
     parser.add_argument("--from-json", type=Path, help="only redraw the Markdown of a result")
     args = parser.parse_args()
     if args.from_json:
         from sim.outputs.atomic import write_text
 
-        write_text(to_markdown(json.loads(args.from_json.read_text())), args.out / "cli_split.md")
+        write_text(to_markdown(json.loads(args.from_json.read_text())),
+                   args.out / f"{args.name}.md")  # fmt: skip
         return
+    cli_args, model = TUZLA if args.tuzla else (ARGS, MODEL)
     load = [list(os.getloadavg())]
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -268,16 +287,21 @@ def main() -> None:
         envs, cwds = {}, {}
         for side in roots:
             envs[side] = {"CITYPEACE_CACHE_DIR": str(tmp / f"cache-{side}")}
+            if args.first_run:
+                envs[side]["CITYPEACE_CACHE"] = "0"
             cwds[side] = tmp / f"run-{side}"
             cwds[side].mkdir()
-            one(roots[side], cwds[side], envs[side])  # fills the plan cache (not kept)
+            # fills the plan cache (not kept); a first run warms only the file system's cache
+            one(roots[side], cwds[side], envs[side], cli_args, model)
         runs: dict[str, list[dict[str, Any]]] = {side: [] for side in roots}
         for _ in range(args.repeats):
             for side, root in roots.items():
-                runs[side].append(one(root, cwds[side], envs[side]))
+                runs[side].append(one(root, cwds[side], envs[side], cli_args, model))
     load.append(list(os.getloadavg()))
     result = {
-        "args": ARGS,
+        "args": cli_args,
+        "model": model,
+        "first_run": args.first_run,
         "repeats": args.repeats,
         "refs": {side: (args.before if side == "before" else "HEAD") for side in roots},
         "commits": {side: _commit(args.before if side == "before" else "HEAD") for side in roots},
@@ -287,8 +311,8 @@ def main() -> None:
     }
     from sim.outputs.atomic import write_json, write_text
 
-    write_json(result, args.out / "cli_split.json")
-    write_text(to_markdown(result), args.out / "cli_split.md")
+    write_json(result, args.out / f"{args.name}.json")
+    write_text(to_markdown(result), args.out / f"{args.name}.md")
     print(to_markdown(result))
 
 

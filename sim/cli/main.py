@@ -74,10 +74,32 @@ def main(argv: Sequence[str] | None = None) -> None:
         raise SystemExit(0)
     painter = _painter(args) if argv is None else None
     try:
-        _run(args, painter)
+        single = _run(args, painter)
     finally:
         if painter is not None:
             painter.stop()
+    if single and argv is None:
+        _exit_now()
+
+
+def _exit_now() -> None:
+    """End the command's process without the interpreter's teardown, once one run's folder is
+    written (every file closed and renamed) and the painter has stopped. The teardown frees
+    every module and array one by one: about 0.1 s after tuzla and 0.5-0.7 s after the
+    10,000-city world (numba and LLVM included), all of it work the operating system does at
+    once when the process ends. Kept whenever something may run at exit: a profiler or
+    tracer (cProfile, coverage: their results are written then), or
+    ``CITYPEACE_FAST_EXIT=0``."""
+    if os.environ.get("CITYPEACE_FAST_EXIT", "1") == "0":
+        return
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        return
+    monitoring = getattr(sys, "monitoring", None)
+    if monitoring is not None and any(monitoring.get_tool(i) for i in range(6)):
+        return  # cProfile and coverage register as sys.monitoring tools since 3.12
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def _painter(args: list[str]) -> Any:
@@ -92,8 +114,8 @@ def _painter(args: list[str]) -> Any:
     return Painter.start()
 
 
-def _run(args: list[str], painter: Any) -> None:
-    """One run, a multirun, or Hydra's own flags."""
+def _run(args: list[str], painter: Any) -> bool:
+    """One run, a multirun, or Hydra's own flags; True for one run (``sim.cli.single``)."""
     from sim.cli.extras import check_plugins
     from sim.cli.paths import with_path_name
 
@@ -109,7 +131,7 @@ def _run(args: list[str], painter: Any) -> None:
         from sim.cli.single import run
 
         run(overrides, painter)
-        return
+        return True
     from sim.cli.checks import preflight
     from sim.cli.hydra_app import check_sweep_folder, run_hydra, with_run_folder
 
@@ -126,3 +148,4 @@ def _run(args: list[str], painter: Any) -> None:
         run_hydra(args)
     except ConfigError as exc:
         fail(str(exc))
+    return False
