@@ -4,6 +4,7 @@ text (a line as one bitmap, sim.outputs.agg_text) within a pixel of where Matplo
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -121,3 +122,29 @@ def test_any_other_text_is_drawn_by_matplotlib(text: str, kw: dict) -> None:
         warnings.simplefilter("ignore")  # a glyph missing from the fonts installed
         assert np.array_equal(one_text(agg_text.Canvas, text, **kw),
                               one_text(FigureCanvasAgg, text, **kw))  # fmt: skip
+
+
+def test_the_figure_made_ahead_draws_the_same_png_and_gc_is_restored(tmp_path: Path) -> None:
+    """The painter's empty figure, made during warm_up (d._READY), is used once and draws the
+    same PNG, byte for byte, as one made on the spot; the garbage collector, paused while
+    drawing, is on again after (and stays off for a caller who had turned it off)."""
+    import gc
+
+    from sim import PeaceModel
+
+    outputs = PeaceModel("tuzla", seed=0, horizon=24).run().batch.outputs()
+    ts, events = outputs.timeseries_columns(0), outputs.events_columns(0)
+    d._READY.clear()
+    d.write_dashboard(ts, events, tmp_path / "spot.png", "Tuzla")
+    assert gc.isenabled()
+    d.warm_up()
+    assert len(d._READY) == 1
+    d.write_dashboard(ts, events, tmp_path / "ahead.png", "Tuzla")
+    assert d._READY == []  # used once
+    assert (tmp_path / "ahead.png").read_bytes() == (tmp_path / "spot.png").read_bytes()
+    gc.disable()
+    try:
+        d.write_dashboard(ts, events, tmp_path / "off.png", "Tuzla")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

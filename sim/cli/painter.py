@@ -4,7 +4,8 @@ A single run spends about a third of a second importing Matplotlib and another d
 dashboard, on one core, while the second core of a typical machine idles. ``citypeace`` forks
 a painter first thing (Linux only: a fork before any thread exists is safe there): the child
 imports Matplotlib and draws a tiny figure (``sim.outputs.dashboard.warm_up``: fonts loaded,
-a third off the drawing) while the parent composes, checks and runs the model, then receives the
+a third off the drawing; then the dashboard's empty figure and axes are made ahead) while the
+parent composes, checks and runs the model, then receives the
 run's series through a pipe (numpy arrays: the child never imports pandas) and draws
 ``dashboard.png`` (atomically, as in process) while the parent writes the tables. The picture
 is the same; only the wall time changes. Elsewhere, or when the fork fails, the dashboard is

@@ -11,11 +11,17 @@ collection of grid lines and a text per label (:func:`_fix_ticks`; Matplotlib ma
 artists of each tick). Titles sit at a fixed height (``y=1``: where Matplotlib's automatic
 placement puts them here, without measuring every axis' tick labels first) and 0-1 index
 ticks have fixed labels. The PNG is RGB, compressed lightly (zlib level 1: a quarter of the
-encoding time, a slightly larger file).
+encoding time, a slightly larger file). The figure is made and drawn with Python's garbage
+collector paused (its collections walked every object of the process), and the painter
+(``sim.cli.painter``) makes the empty figure and its six axes ahead, while the model runs
+(:func:`warm_up`); the PNG is the same, byte for byte.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -131,11 +137,7 @@ def panels(ts: Columns, events: Columns | None = None, title: str = "") -> Any:
     dominated by large provider cities whose own peace drifts (issue 15, item 9). The all-city
     index is drawn thin and grey beside it.
     """
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(13, 11), dpi=100)
-    fig.subplots_adjust(left=0.05, right=0.80, top=0.91, bottom=0.05, hspace=0.30, wspace=0.16)
-    axes = fig.subplots(3, 2)  # one time axis, set by _fix_ticks
+    fig, axes = _READY.pop() if _READY else _blank()
     x = years(ts["date"])
     side = "_recipients" if "peace_recipients" in ts else ""
     where = "recipient cities" if side else "all cities"
@@ -200,6 +202,21 @@ def panels(ts: Columns, events: Columns | None = None, title: str = "") -> Any:
                  color="0.2", linespacing=1.5)  # fmt: skip
     fig.suptitle(title, fontsize=11)
     return fig
+
+
+def _blank() -> tuple[Any, Any]:
+    """The dashboard's empty figure and its six axes (a fixed layout: nothing in it depends
+    on the run), made in :data:`STYLE`, as :func:`panels` is called."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(13, 11), dpi=100)
+    fig.subplots_adjust(left=0.05, right=0.80, top=0.91, bottom=0.05, hspace=0.30, wspace=0.16)
+    return fig, fig.subplots(3, 2)  # one time axis, set by _fix_ticks
+
+
+# An empty figure made ahead by :func:`warm_up` (the painter's, while the model runs), used
+# once by the next :func:`panels`: making the six axes is an eighth of the drawing.
+_READY: list[tuple[Any, Any]] = []
 
 
 def _fix_ticks(axes: Any, x: np.ndarray) -> None:
@@ -325,6 +342,7 @@ def warm_up() -> None:
         fig.text(0.1, 0.1, "x", fontsize=8)
         fig.suptitle("s", fontsize=11)
         Canvas(fig).draw()
+        _READY[:] = [_blank()]
 
 
 def write_dashboard(ts: Columns, events: Columns | None, path: Path, title: str = "") -> Path:
@@ -333,11 +351,26 @@ def write_dashboard(ts: Columns, events: Columns | None, path: Path, title: str 
 
     from sim.outputs.agg_text import Canvas
 
-    with rc_context(STYLE):  # ticks are also made while drawing
+    with rc_context(STYLE), _no_collection():  # ticks are also made while drawing
         fig = panels(ts, events, title)
         canvas = Canvas(fig)
         canvas.draw()
-    return atomic_write(path, lambda tmp: _save_png(canvas, tmp))
+        return atomic_write(path, lambda tmp: _save_png(canvas, tmp))
+
+
+@contextlib.contextmanager
+def _no_collection() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while the figure is made and drawn: its
+    thousands of small artists and transforms set off collections that walk every object of
+    the process, an eighth of the drawing's time (measured: 0.40 s with, 0.34-0.35 s without
+    or frozen, load 6). Nothing is lost: the figure's cycles are collected after, as ever."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _save_png(canvas: Any, path: Path) -> None:
