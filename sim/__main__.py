@@ -1,6 +1,6 @@
 """``python -m sim`` is the same as the ``citypeace`` command."""
 
-from sim.cli import main
+from sim.cli.main import command
 
 if __name__ == "__main__":
-    main()
+    command()

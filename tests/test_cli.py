@@ -174,9 +174,10 @@ def test_painter_draws_the_same_dashboard_and_reports_its_failure(tmp_path: Path
 
 
 def test_a_run_ends_without_the_teardown_unless_something_runs_at_exit(tmp_path: Path) -> None:
-    """One run's command ends with ``os._exit`` once its folder is written (sim.cli.main:
-    the interpreter's teardown is skipped), its output line flushed; a profiler's results, and
-    ``CITYPEACE_FAST_EXIT=0``, keep the normal exit."""
+    """One run's command (sim.cli.main.command: the console script and ``python -m sim``)
+    ends with ``os._exit`` once its folder is written (the interpreter's teardown is skipped),
+    its output line flushed; a profiler's results, and ``CITYPEACE_FAST_EXIT=0``, keep the
+    normal exit, and ``main()`` returns to its caller."""
     import os
     import subprocess
     import sys
@@ -185,20 +186,24 @@ def test_a_run_ends_without_the_teardown_unless_something_runs_at_exit(tmp_path:
     code = (
         "import atexit, sys\n"
         "atexit.register(lambda: print('at exit', flush=True))\n"
-        "from sim.cli.main import main\n"
-        "sys.argv = ['citypeace', *sys.argv[1:]]\n"
-        "main()\n"
+        "from sim.cli.main import command, main\n"
+        "entry = {'command': command, 'main': main}[sys.argv[1]]\n"
+        "sys.argv = ['citypeace', *sys.argv[2:]]\n"
+        "entry()\n"
     )
     got = {}
-    for name, env in (("fast", {}), ("slow", {"CITYPEACE_FAST_EXIT": "0"})):
-        argv = [sys.executable, "-c", code, *small, f"hydra.run.dir={tmp_path / name}"]
+    for name, entry, env in (("fast", "command", {}),
+                             ("slow", "command", {"CITYPEACE_FAST_EXIT": "0"}),
+                             ("main", "main", {})):  # fmt: skip
+        argv = [sys.executable, "-c", code, entry, *small, f"hydra.run.dir={tmp_path / name}"]
         proc = subprocess.run(argv, capture_output=True, text=True, timeout=300, cwd=tmp_path,
                               env={**os.environ, **env}, check=False)  # fmt: skip
         assert proc.returncode == 0, proc.stderr
         assert proc.stdout.startswith("citypeace: wrote "), proc.stdout
         assert (tmp_path / name / "timeseries.parquet").stat().st_size > 0
         got[name] = proc.stdout.splitlines()[-1]
-    assert got == {"fast": f"citypeace: wrote {tmp_path / 'fast'}", "slow": "at exit"}
+    assert got == {"fast": f"citypeace: wrote {tmp_path / 'fast'}", "slow": "at exit",
+                   "main": "at exit"}  # fmt: skip
     profile = tmp_path / "run.prof"
     proc = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "sim",
                            *small, f"hydra.run.dir={tmp_path / 'profiled'}"], capture_output=True,

@@ -9,7 +9,8 @@ Bad input never reaches a run folder: the overrides are composed and validated f
 problem is printed as one line, ``citypeace: error: <where>: <key> = <value>: <allowed>``, with
 exit code 2.
 
-- ``main``: dispatch; ``usage``: the help text;
+- ``main``: dispatch (``command``: the console script and ``python -m sim``, ending a run's
+  process without the interpreter's teardown); ``usage``: the help text;
 - ``single``: one run, its config composed once (no ``hydra.main``), driven on the engine
   directly (``sim.experiments.runner.EngineRun``: no Mesa import);
 - ``plan``: a run's composed, checked config as plain data; ``run_cache``: plans kept on

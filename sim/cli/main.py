@@ -53,8 +53,22 @@ def _subcommand(name: str, args: list[str]) -> None:
     raise SystemExit(code or 0)
 
 
+def command() -> None:
+    """The ``citypeace`` command and ``python -m sim``: :func:`main`, then, once one run's
+    folder is written, the process ends without the interpreter's teardown (:func:`_exit_now`).
+    ``main()`` itself returns, for a caller that goes on."""
+    if _main(None):
+        _exit_now()
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point of the ``citypeace`` command and of ``python -m sim``."""
+    """Run the command ``argv`` (default: ``sys.argv[1:]``, the forked painter drawing the
+    dashboard); exit 2 on bad input."""
+    _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> bool:
+    """:func:`main`; True when one run was written."""
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in SUBCOMMANDS:
         _subcommand(args[0], args[1:])
@@ -74,12 +88,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         raise SystemExit(0)
     painter = _painter(args) if argv is None else None
     try:
-        single = _run(args, painter)
+        return _run(args, painter)
     finally:
         if painter is not None:
             painter.stop()
-    if single and argv is None:
-        _exit_now()
 
 
 def _exit_now() -> None:
