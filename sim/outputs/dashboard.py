@@ -161,6 +161,7 @@ def panels(ts: Columns, events: Columns | None = None, title: str = "") -> Any:
         ax.plot(x, ts[f"flows_{pillar}"], color=colour, label=f"{pillar} (ties delivering)")
     ax.plot(x, ts["projects_active_development"], color=PILLAR_COLOURS["development"], ls="--",
             label="development projects active")  # fmt: skip
+    _headroom(ax, *(ts[f"flows_{p}"] for p in PILLAR_COLOURS), ts["projects_active_development"])
     ax.set_title("Activity by pillar (triple nexus), count", y=1)
     ax.legend(loc="upper right")
     ax = axes[1, 1]
@@ -173,6 +174,7 @@ def panels(ts: Columns, events: Columns | None = None, title: str = "") -> Any:
             labels.append(f"{pillar} ({'via IOs' if channel == 'io' else 'direct'})")
             colours.append(to_rgba(colour, alpha))
     ax.stackplot(x, *series, labels=labels, colors=colours)
+    _headroom(ax, np.sum(series, axis=0))
     ax.set_title("Funds delivered, kEUR per month (1 model unit = EUR 1,000)", y=1)
     ax.legend(loc="upper right", fontsize=7, ncol=2)
     ax = axes[2, 0]
@@ -187,10 +189,15 @@ def panels(ts: Columns, events: Columns | None = None, title: str = "") -> Any:
     # As shares of the first month's residents: on one axis with the residents themselves
     # (millions) a flight of thousands is a flat line at zero.
     first = float(np.asarray(ts["population"])[0]) if "population" in ts else 0.0
-    for col, label in (("fled", "fled (may return)"), ("displaced", "hosted displaced")):
-        if col in ts and first > 0:
-            ax.plot(x, 100.0 * np.asarray(ts[col]) / first, label=label)
+    shares = [
+        (100.0 * np.asarray(ts[col]) / first, label)
+        for col, label in (("fled", "fled (may return)"), ("displaced", "hosted displaced"))
+        if col in ts and first > 0
+    ]
+    for share, label in shares:
+        ax.plot(x, share, label=label)
     ax.set_ylim(bottom=0)
+    _headroom(ax, *(share for share, _ in shares))
     ax.set_title(f"People displaced, % of the {first:,.0f} residents at the start", y=1)
     ax.legend(loc="upper right")
     _fix_ticks(axes, x)
@@ -217,6 +224,13 @@ def _blank() -> tuple[Any, Any]:
 # An empty figure made ahead by :func:`warm_up` (the painter's, while the model runs), used
 # once by the next :func:`panels`: making the six axes is an eighth of the drawing.
 _READY: list[tuple[Any, Any]] = []
+
+
+def _headroom(ax: Any, *values: Any) -> None:
+    """Room above the data for the upper-right legend, which hid MAP's peaks (funds, ties)."""
+    top = max((float(np.max(v)) for v in values if np.size(v)), default=0.0)
+    if top > 0:
+        ax.set_ylim(0, top * 1.45)
 
 
 def _fix_ticks(axes: Any, x: np.ndarray) -> None:
