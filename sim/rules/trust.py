@@ -82,7 +82,7 @@ def talks_share(violence: np.ndarray, stall: Coefficient) -> np.ndarray:
     level at which an alliance's talks stall (``alliances.stall_violence``): talks under fire
     achieve less, and nothing where they stall. A stall level of 0 stalls every talk, as the
     alliance rule's ``talks_violence < stall_violence`` does (and 0/0 would be NaN)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # a tiny stall: share 0
         share = np.clip(1.0 - violence / stall, 0.0, 1.0)
     return np.where(np.asarray(stall) > 0, share, 0.0)
 
