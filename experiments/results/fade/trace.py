@@ -3,7 +3,8 @@
 Run from the worktree root: ``PYTHONPATH=$PWD:tests python experiments/results/fade/trace.py``.
 For each run (calm, and a year of war on east in 2001) it prints, per month, east's and west's
 D, their usual levels U, the excess E = max(D - U, 0), capacity, S, C, needs and cohesion,
-the twinning's trust, and the pair's base B, violence part V and hostility H. It writes trace_calm.csv and trace_war.csv next to itself.
+the twinning's trust, and the pair's base B, violence part V and hostility H. It writes
+trace_calm.csv and trace_war.csv next to itself.
 """
 
 from __future__ import annotations
@@ -35,8 +36,10 @@ def trace(violence: list | None) -> pd.DataFrame:
         h = k.hostility[0]
         v = k.violence_part[0]
         i, j = divmod(int(h.argmax()), h.shape[1])
-        row = {"date": model.date_of(model.t - 1), "H": h[i, j], "V": v[i, j], "B": h[i, j] - v[i, j],
-               "trust": model.batch.state.ties.trust[0, 0]}  # the east-west twinning
+        row = {
+            "date": model.date_of(model.t - 1), "H": h[i, j], "V": v[i, j],
+            "B": h[i, j] - v[i, j], "trust": model.batch.state.ties.trust[0, 0],  # the twinning
+        }  # fmt: skip
         for name, n in (("e", east), ("w", west)):
             row |= {
                 f"D_{name}": c.D[0, n], f"U_{name}": c.usual_D[0, n],
