@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pair_world import PEOPLE, pair_world, per_capita_budget, siege
+from pair_world import PEOPLE, aid_growth_points, pair_world, per_capita_budget, siege
 
 from sim import PeaceModel
 from sim.engine.params import LadderParams, RecoveryParams
@@ -75,26 +75,34 @@ def test_bound_a_few_euros_a_head_changes_little(baseline: pd.DataFrame) -> None
         assert abs(gap(ts, baseline, column, 60)) < 0.02, column
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="branch steady: east recovers toward its own steady state (its pre-war level 0.54, "
-    "gap target 0.70) instead of full capacity, so aid closes a smaller gap: the design "
-    "programme raises capacity by 0.042 in ten years against the bound's 0.05 (its S bounds "
-    "hold); aid_gain was sized for the frontier gap and is not re-derived here "
-    "(docs/validation/issue15.md, 'steady')",
-)
+# The aid-growth literature's unit: points of growth of income per head a year per 1% of GDP in
+# aid (tests/pair_world.py, aid_growth_points). Arndt, Jones and Tarp (2010, Journal of
+# Globalization and Development 1(2)): an inflow of about 10% of GDP raises growth by about one
+# point a year in the long run, 0.1. Collier and Hoeffler (2004, European Economic Review 48(5)):
+# post-conflict absorptive capacity is normal for three years and about double later in the
+# first decade, so at most twice that. Clemens, Radelet, Bhavnani and Bazzi (2012, Economic
+# Journal 122(561)): the effect is modest and diminishes at high aid levels, and AJT's figure is
+# a long-run one, so at least half of it.
+AID_GROWTH_POINTS = (0.05, 0.2)
+
+
 def test_bound_bosnia_scale_rebuilds(baseline: pd.DataFrame) -> None:
     """Plausibility bound: a Bosnia-scale development programme (about EUR 300 per inhabitant
     a year for five years, World Bank and EC 1997) lowers S by a tenth within five years as a
     crisis programme and by about a tenth within ten as a design programme, and raises
-    capacity."""
+    capacity as the aid-growth literature says aid of that share of income does: ten years
+    on, the extra log income (the capacity index read as the UNDP's log-income index) is
+    0.05-0.2 points of growth a year per 1% of GDP in aid held for a year (AID_GROWTH_POINTS).
+    (Until branch bounds the capacity part was an absolute +0.05 of the index, which no source
+    gave: World Bank and EC 1997 report Bosnia's growth with the aid, not the aid's part of it.)"""
     budget = per_capita_budget(300)
     crisis = run(budget=budget, pillars=("development",), horizon_tag="crisis")
     design = run(budget=budget, pillars=("development",), horizon_tag="design")
     assert gap(crisis, baseline, "structural_violence@east", 60) <= -0.10
     assert gap(design, baseline, "structural_violence@east", 60) <= -0.07
     assert gap(design, baseline, "structural_violence@east", 120) <= -0.085
-    assert gap(design, baseline, "capacity@east", 120) >= 0.05
+    low, high = AID_GROWTH_POINTS
+    assert low <= aid_growth_points(design, baseline, 120) <= high
 
 
 def test_bound_no_programme_lowers_culture_fast(baseline: pd.DataFrame) -> None:
@@ -182,24 +190,22 @@ def test_bound_peace_work_builds_the_same_trust_whatever_development_joins_it() 
     assert joined >= alone - 1e-9
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="branch steady: the smaller gap to the village's own steady state (0.54, gap "
-    "target 0.70) halves what small development money adds: +0.0035 in five years against "
-    "0.005 (without small_dev_share still 0); docs/validation/issue15.md, 'steady'",
-)
 def test_small_development_money_counts_as_development(baseline: pd.DataFrame) -> None:
     """Plausibility bound: development money below delivery.project_min starts no project,
     but it is delivered (equipment, small works) and counts as development: 0.8 units a month
-    to a village of 300 (EUR 32 per inhabitant a year, Laslovo's scale) raises its capacity,
-    and with small_dev_share = 0 (the earlier rule: it vanished) it does not."""
+    to a village of 300 (EUR 32 per inhabitant a year, Laslovo's scale) raises its capacity as
+    the aid-growth literature says aid of that share of income does, 0.05-0.2 points of growth
+    a year per 1% of GDP in aid (AID_GROWTH_POINTS, over the five years it is paid), and with
+    small_dev_share = 0 (the earlier rule: it vanished) it does not. (Until branch bounds the
+    size was an absolute +0.005 of the index in five years, which no source gave.)"""
     town = {"population": 300}
     budget = 0.8  # below project_min: no project can start
     base = run(east=town)
     ts = run(budget=budget, east=town)
     lost = run(budget=budget, east=town, params={"delivery": {"small_dev_share": 0.0}})
     assert ts["received_funds@east"].iloc[:60].sum() > 0
-    assert gap(ts, base, "capacity@east", 60) > 0.005
+    low, high = AID_GROWTH_POINTS
+    assert low <= aid_growth_points(ts, base, 60, people=300) <= high
     assert abs(gap(lost, base, "capacity@east", 60)) < 1e-9
 
 
