@@ -289,25 +289,34 @@ def test_recovery_without_aid_is_slow_not_a_collapse(baseline: pd.DataFrame) -> 
     assert 8 < half_life_years < 25
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="branch steady: without aid east's capacity recovers toward its pre-war level (0.54) "
-    "rather than toward full capacity, so S falls from 0.60 to 0.522 in ten years, not by the "
-    "bound's 0.1 (an assumption beside Bosnia's aided fall in unemployment); "
-    "docs/validation/issue15.md, 'steady'",
-)
 def test_bound_structural_violence_without_aid_falls_slowly(baseline: pd.DataFrame) -> None:
     """Plausibility bound: without aid and without war, structural violence falls as capacity
     recovers by itself, but slowly and not to a level every city shares: from 0.6 the
-    war-damaged city's S falls by at least 0.1 in ten years and stays above 0.2 (Bosnia's
-    unemployment fell from 80-90% in 1995 to about 30% in 2006-2010 with massive national aid;
-    without the persistent part, S fell to about 0.15), and cultural violence moves by less
-    than 0.1 in a decade (004:1619-1623). (Until branch start3 the upper bound was 0.45: half of
-    the unexplained start eroded by itself; now S moves only with its drivers, 0.46.)"""
+    war-damaged city's S falls and stays above 0.2 in ten years (without the persistent part,
+    S fell to about 0.15), and cultural violence moves by less than 0.1 in a decade
+    (004:1619-1623). (Until branch start3 the upper bound was 0.45: half of the unexplained
+    start eroded by itself; now S moves only with its drivers.) How far S falls is the next
+    test's."""
     s = baseline["structural_violence@east"].to_numpy()
     c = baseline["cultural_violence@east"].to_numpy()
-    assert 0.2 < s[119] < s[0] - 0.1
+    assert 0.2 < s[119] < s[0]
     assert abs(c[119] - c[0]) < 0.1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="an assumption no source sizes, set when every city recovered toward full "
+    "capacity: Bosnia's fall in unemployment (80-90% in 1995, about 30% in 2006-2010) came with "
+    "massive aid, and the Bosnia-scale programme meets it (test_bound_bosnia_scale_rebuilds). "
+    "Since branch steady east recovers toward its pre-war level (0.54), where its S is about "
+    "0.38 (0.388 after 50 years without aid): S falls 0.600 -> 0.522 in ten years, 36% of its "
+    "way while capacity closes 49% of its gap (docs/validation/issue15.md, 'bounds')",
+)
+def test_bound_structural_violence_without_aid_falls_by_a_tenth(baseline: pd.DataFrame) -> None:
+    """Assumed bound (no source sizes it): without aid and without war, the war-damaged
+    city's S falls by at least 0.1 in ten years from 0.6."""
+    s = baseline["structural_violence@east"].to_numpy()
+    assert s[119] < s[0] - 0.1
 
 
 def test_development_aid_speeds_recovery(baseline: pd.DataFrame) -> None:
