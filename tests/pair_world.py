@@ -159,11 +159,12 @@ def aid_growth_points(
     """The aid-growth literature's unit: percentage points of growth of income per head a year
     per 1% of GDP in aid.
 
-    ``100 x (ln y_aided - ln y_base) at ``month`` / (sum over the months up to it of the aid
-    received as a share of the aided city's own income, in %, / 12)``: the extra log income aid
-    bought, per percent of GDP held for a year. The literature measures aid as a share of the
-    recipient's observed GDP, so the share reads the aided run's income each month; its money
-    is what the city received (``received_funds``, 1 unit = EUR 1,000 a month), per resident.
+    ``100 x (ln y_aided - ln y_base)`` at ``month``, divided by the sum over the months up to
+    it of the aid received as a share of the aided city's own income (in %) over 12: the extra
+    log income aid bought, per percent of GDP held for a year. The literature measures aid as
+    a share of the recipient's observed GDP, so the share reads the aided run's income each
+    month; its money is what the city received (``received_funds``, 1 unit = EUR 1,000 a
+    month), per resident.
     Arndt, Jones and Tarp (2010): an inflow of about 10% of GDP raises growth by about one
     point a year, i.e. 0.1.
     """
