@@ -138,3 +138,39 @@ def siege(start: str, end: str, pressure: float) -> list[dict[str, Any]]:
         {"id": "siege", "date": start, "end": end, "type": "violence", "pressure": pressure,
          "targets": {"actors": ["east"]}, "assumption": "test"},
     ]  # fmt: skip
+
+
+# The capacity index read as the UNDP's log-income index, as branch steady encodes the cities'
+# pre-war levels (docs/validation/issue15.md, 'steady'): (ln y - ln 100) / (ln 75,000 - ln 100).
+LOG_SPAN = 6.6201  # ln 750
+INCOME_FLOOR = 100.0  # US$ a head a year (PPP) at capacity 0
+
+
+def income_per_head(capacity: Any) -> Any:
+    """US$ a head a year (PPP, taken as EUR) that a capacity index stands for: 100 e^(6.62 K)."""
+    import numpy as np
+
+    return INCOME_FLOOR * np.exp(LOG_SPAN * np.asarray(capacity, dtype=float))
+
+
+def aid_growth_points(
+    aided: Any, base: Any, month: int, city: str = "east", people: float = PEOPLE
+) -> float:
+    """The aid-growth literature's unit: percentage points of growth of income per head a year
+    per 1% of GDP in aid.
+
+    ``100 x (ln y_aided - ln y_base)`` at ``month``, divided by the sum over the months up to
+    it of the aid received as a share of the aided city's own income (in %) over 12: the extra
+    log income aid bought, per percent of GDP held for a year. The literature measures aid as
+    a share of the recipient's observed GDP, so the share reads the aided run's income each
+    month; its money is what the city received (``received_funds``, 1 unit = EUR 1,000 a
+    month), per resident.
+    Arndt, Jones and Tarp (2010): an inflow of about 10% of GDP raises growth by about one
+    point a year, i.e. 0.1.
+    """
+    k_aided = aided[f"capacity@{city}"].to_numpy()[:month]
+    k_base = base[f"capacity@{city}"].to_numpy()[:month]
+    gain = LOG_SPAN * (k_aided[-1] - k_base[-1])  # log points
+    eur_a_head_a_year = aided[f"received_funds@{city}"].to_numpy()[:month] * 12_000.0 / people
+    share_percent_years = (100.0 * eur_a_head_a_year / income_per_head(k_aided)).sum() / 12.0
+    return float(100.0 * gain / share_percent_years)

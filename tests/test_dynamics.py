@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pair_world import PEOPLE, pair_world, per_capita_budget, siege
+from pair_world import PEOPLE, aid_growth_points, pair_world, per_capita_budget, siege
 
 from sim import PeaceModel
 from sim.engine.params import LadderParams, RecoveryParams
@@ -75,26 +75,34 @@ def test_bound_a_few_euros_a_head_changes_little(baseline: pd.DataFrame) -> None
         assert abs(gap(ts, baseline, column, 60)) < 0.02, column
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="branch steady: east recovers toward its own steady state (its pre-war level 0.54, "
-    "gap target 0.70) instead of full capacity, so aid closes a smaller gap: the design "
-    "programme raises capacity by 0.042 in ten years against the bound's 0.05 (its S bounds "
-    "hold); aid_gain was sized for the frontier gap and is not re-derived here "
-    "(docs/validation/issue15.md, 'steady')",
-)
+# The aid-growth literature's unit: points of growth of income per head a year per 1% of GDP in
+# aid (tests/pair_world.py, aid_growth_points). Arndt, Jones and Tarp (2010, Journal of
+# Globalization and Development 1(2)): an inflow of about 10% of GDP raises growth by about one
+# point a year in the long run, 0.1. Collier and Hoeffler (2004, European Economic Review 48(5)):
+# post-conflict absorptive capacity is normal for three years and about double later in the
+# first decade, so at most twice that. Clemens, Radelet, Bhavnani and Bazzi (2012, Economic
+# Journal 122(561)): the effect is modest and diminishes at high aid levels, and AJT's figure is
+# a long-run one, so at least half of it.
+AID_GROWTH_POINTS = (0.05, 0.2)
+
+
 def test_bound_bosnia_scale_rebuilds(baseline: pd.DataFrame) -> None:
     """Plausibility bound: a Bosnia-scale development programme (about EUR 300 per inhabitant
     a year for five years, World Bank and EC 1997) lowers S by a tenth within five years as a
     crisis programme and by about a tenth within ten as a design programme, and raises
-    capacity."""
+    capacity as the aid-growth literature says aid of that share of income does: ten years
+    on, the extra log income (the capacity index read as the UNDP's log-income index) is
+    0.05-0.2 points of growth a year per 1% of GDP in aid held for a year (AID_GROWTH_POINTS).
+    (Until branch bounds the capacity part was an absolute +0.05 of the index, which no source
+    gave: World Bank and EC 1997 report Bosnia's growth with the aid, not the aid's part of it.)"""
     budget = per_capita_budget(300)
     crisis = run(budget=budget, pillars=("development",), horizon_tag="crisis")
     design = run(budget=budget, pillars=("development",), horizon_tag="design")
     assert gap(crisis, baseline, "structural_violence@east", 60) <= -0.10
     assert gap(design, baseline, "structural_violence@east", 60) <= -0.07
     assert gap(design, baseline, "structural_violence@east", 120) <= -0.085
-    assert gap(design, baseline, "capacity@east", 120) >= 0.05
+    low, high = AID_GROWTH_POINTS
+    assert low <= aid_growth_points(design, baseline, 120) <= high
 
 
 def test_bound_no_programme_lowers_culture_fast(baseline: pd.DataFrame) -> None:
@@ -182,24 +190,22 @@ def test_bound_peace_work_builds_the_same_trust_whatever_development_joins_it() 
     assert joined >= alone - 1e-9
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="branch steady: the smaller gap to the village's own steady state (0.54, gap "
-    "target 0.70) halves what small development money adds: +0.0035 in five years against "
-    "0.005 (without small_dev_share still 0); docs/validation/issue15.md, 'steady'",
-)
 def test_small_development_money_counts_as_development(baseline: pd.DataFrame) -> None:
     """Plausibility bound: development money below delivery.project_min starts no project,
     but it is delivered (equipment, small works) and counts as development: 0.8 units a month
-    to a village of 300 (EUR 32 per inhabitant a year, Laslovo's scale) raises its capacity,
-    and with small_dev_share = 0 (the earlier rule: it vanished) it does not."""
+    to a village of 300 (EUR 32 per inhabitant a year, Laslovo's scale) raises its capacity as
+    the aid-growth literature says aid of that share of income does, 0.05-0.2 points of growth
+    a year per 1% of GDP in aid (AID_GROWTH_POINTS, over the five years it is paid), and with
+    small_dev_share = 0 (the earlier rule: it vanished) it does not. (Until branch bounds the
+    size was an absolute +0.005 of the index in five years, which no source gave.)"""
     town = {"population": 300}
     budget = 0.8  # below project_min: no project can start
     base = run(east=town)
     ts = run(budget=budget, east=town)
     lost = run(budget=budget, east=town, params={"delivery": {"small_dev_share": 0.0}})
     assert ts["received_funds@east"].iloc[:60].sum() > 0
-    assert gap(ts, base, "capacity@east", 60) > 0.005
+    low, high = AID_GROWTH_POINTS
+    assert low <= aid_growth_points(ts, base, 60, people=300) <= high
     assert abs(gap(lost, base, "capacity@east", 60)) < 1e-9
 
 
@@ -283,25 +289,34 @@ def test_recovery_without_aid_is_slow_not_a_collapse(baseline: pd.DataFrame) -> 
     assert 8 < half_life_years < 25
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="branch steady: without aid east's capacity recovers toward its pre-war level (0.54) "
-    "rather than toward full capacity, so S falls from 0.60 to 0.522 in ten years, not by the "
-    "bound's 0.1 (an assumption beside Bosnia's aided fall in unemployment); "
-    "docs/validation/issue15.md, 'steady'",
-)
 def test_bound_structural_violence_without_aid_falls_slowly(baseline: pd.DataFrame) -> None:
     """Plausibility bound: without aid and without war, structural violence falls as capacity
     recovers by itself, but slowly and not to a level every city shares: from 0.6 the
-    war-damaged city's S falls by at least 0.1 in ten years and stays above 0.2 (Bosnia's
-    unemployment fell from 80-90% in 1995 to about 30% in 2006-2010 with massive national aid;
-    without the persistent part, S fell to about 0.15), and cultural violence moves by less
-    than 0.1 in a decade (004:1619-1623). (Until branch start3 the upper bound was 0.45: half of
-    the unexplained start eroded by itself; now S moves only with its drivers, 0.46.)"""
+    war-damaged city's S falls and stays above 0.2 in ten years (without the persistent part,
+    S fell to about 0.15), and cultural violence moves by less than 0.1 in a decade
+    (004:1619-1623). (Until branch start3 the upper bound was 0.45: half of the unexplained
+    start eroded by itself; now S moves only with its drivers.) How far S falls is the next
+    test's."""
     s = baseline["structural_violence@east"].to_numpy()
     c = baseline["cultural_violence@east"].to_numpy()
-    assert 0.2 < s[119] < s[0] - 0.1
+    assert 0.2 < s[119] < s[0]
     assert abs(c[119] - c[0]) < 0.1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="an assumption no source sizes, set when every city recovered toward full "
+    "capacity: Bosnia's fall in unemployment (80-90% in 1995, about 30% in 2006-2010) came with "
+    "massive aid, and the Bosnia-scale programme meets it (test_bound_bosnia_scale_rebuilds). "
+    "Since branch steady east recovers toward its pre-war level (0.54), where its S is about "
+    "0.38 (0.388 after 50 years without aid): S falls 0.600 -> 0.522 in ten years, 36% of its "
+    "way while capacity closes 49% of its gap (docs/validation/issue15.md, 'bounds')",
+)
+def test_bound_structural_violence_without_aid_falls_by_a_tenth(baseline: pd.DataFrame) -> None:
+    """Assumed bound (no source sizes it): without aid and without war, the war-damaged
+    city's S falls by at least 0.1 in ten years from 0.6."""
+    s = baseline["structural_violence@east"].to_numpy()
+    assert s[119] < s[0] - 0.1
 
 
 def test_development_aid_speeds_recovery(baseline: pd.DataFrame) -> None:

@@ -42,7 +42,10 @@ class RecoveryParams:
         50,
         "per response",
         "Collier and Hoeffler 2004: aid raises post-conflict growth; a Bosnia-scale "
-        "development stock (response about 0.5) doubles the speed of recovery",
+        "development stock (response about 0.5) doubles the speed of recovery (assumption); "
+        "checked in the aid-growth literature's unit (Arndt, Jones and Tarp 2010: about 0.1 "
+        "points of growth a year per 1% of GDP; bound 0.05-0.2): the pair world's design "
+        "programme gives 0.19, small money 0.15, a crisis-tagged one 0.30 (branch bounds)",
     )
     damage: float = param(
         0.058,
