@@ -173,3 +173,17 @@ def test_in_the_model_a_city_follows_its_rising_steady_state_and_a_war_stops_it(
     assert np.all((rising >= 0) & (rising <= 1)) and not np.isnan(war).any()
     again = _east(pair_world(horizon=180, east={"steady_capacity": RISING}), 180)
     assert np.array_equal(rising, again)  # same config and seed, same run
+
+
+def test_a_path_of_more_points_than_months_is_refused_unread() -> None:
+    """One line naming the key; the list's items are not validated one by one."""
+    import pytest
+
+    from sim.errors import ScenarioError
+    from sim.scenario.vocabulary import MAX_HORIZON
+
+    many = [{"date": "2000-01", "value": 0.3}] * (MAX_HORIZON + 1)
+    with pytest.raises(ScenarioError) as info:
+        pair_world(east={"steady_capacity": many})
+    assert "actors[0].steady_capacity = " in str(info.value)
+    assert f"at most {MAX_HORIZON} points" in info.value.allowed

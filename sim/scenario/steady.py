@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from pydantic import WithJsonSchema, WrapValidator
 
 from sim.scenario.fields import Date, Index, Record, allowed
+from sim.scenario.vocabulary import MAX_HORIZON
 
 POINTS = "a list of at least one point {date: YYYY-MM, value: a number in [0.0, 1.0]}"
 _NUMBER = "a number in [0.0, 1.0]"
@@ -33,6 +34,8 @@ def _steady(value: Any, handler: Any) -> Any:
     if isinstance(value, list):
         if not value:
             raise allowed(POINTS)
+        if len(value) > MAX_HORIZON:  # at most one a month: an alias bomb is refused unread
+            raise allowed(f"at most {MAX_HORIZON} points, one a month ({len(value)} given)")
         return handler(value)
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise allowed(f"{_NUMBER}, or {POINTS}")
