@@ -47,6 +47,11 @@ class Case:
 # ----------------------------------------------------------------------------- edits
 
 
+def _path(first: float, second: float, date: str = "2008-01") -> list[dict[str, Any]]:
+    """A steady capacity as two dated points (branch growth), the second at ``date``."""
+    return [{"date": "2005-01", "value": first}, {"date": date, "value": second}]
+
+
 def yml(file: str, change: Callable[[Any], Any]) -> Edit:
     """Edit a YAML file of the copy (``change`` mutates the data or returns new data)."""
 
@@ -530,6 +535,71 @@ CASES: list[Case] = [
         "2",
         "a finite number in [0.0, 1.0]",
         edit=actors_csv(lambda r: r[0].update(steady_capacity=2)),
+    ),
+    # steady_capacity as dated points (branch growth, ODD 7.6): each point an index at a date
+    # inside the horizon, dates increasing, known keys only, at least one point.
+    Case(
+        "actor-steady-path-value-above-one",
+        "actors.yaml",
+        "actors[0].steady_capacity[1].value",
+        "1.3",
+        "a finite number in [0.0, 1.0]",
+        edit=yml("actors.yaml", lambda d: d[0].update(steady_capacity=_path(0.3, 1.3))),
+    ),
+    Case(
+        "actor-steady-path-date-past-horizon",
+        "actors.yaml",
+        "actors[0].steady_capacity[1].date",
+        "2040-01",
+        "a date within the horizon [2000-01, 2009-12]",
+        edit=yml("actors.yaml", lambda d: d[0].update(steady_capacity=_path(0.3, 0.5, "2040-01"))),
+    ),
+    Case(
+        "actor-steady-path-date-before-start",
+        "actors.yaml",
+        "actors[1].steady_capacity[0].date",
+        "1999-12",
+        "a date within the horizon [2000-01, 2009-12]",
+        edit=yml(
+            "actors.yaml",
+            lambda d: d[1].update(steady_capacity=[{"date": "1999-12", "value": 0.5}]),
+        ),
+    ),
+    Case(
+        "actor-steady-path-dates-not-increasing",
+        "actors.yaml",
+        "actors[0].steady_capacity[1].date",
+        "2003-01",
+        "a date after the point before it (2005-01)",
+        edit=yml("actors.yaml", lambda d: d[0].update(steady_capacity=_path(0.3, 0.5, "2003-01"))),
+    ),
+    Case(
+        "actor-steady-path-unknown-key",
+        "actors.yaml",
+        "actors[0].steady_capacity[0].vaule",
+        "0.4",
+        "did you mean 'value'?",
+        edit=yml(
+            "actors.yaml",
+            lambda d: d[0].update(steady_capacity=[{"date": "2001-01", "vaule": 0.4}]),
+        ),
+        cls="unknown key",
+    ),
+    Case(
+        "actor-steady-path-empty",
+        "actors.yaml",
+        "actors[0].steady_capacity",
+        "[]",
+        "a list of at least one point",
+        edit=yml("actors.yaml", lambda d: d[0].update(steady_capacity=[])),
+    ),
+    Case(
+        "actor-steady-path-missing-date",
+        "actors.yaml",
+        "actors[0].steady_capacity[0].date",
+        "None",
+        "a date YYYY-MM (required)",
+        edit=yml("actors.yaml", lambda d: d[0].update(steady_capacity=[{"value": 0.4}])),
     ),
     Case(
         "actor-needs-nan",

@@ -54,6 +54,11 @@ class Cities:
     # the gap target capacity recovers toward, K* (rules.recovery.own_steady_state), solved in
     # the first month from each city's steady capacity (by default its encoded start)
     capacity_target: np.ndarray
+    # where a city's steady state moves (sim.engine.steady_paths): 1 + dep / s_0 and 1 / s_0 at
+    # the encoded cohesion and participation (rules.recovery.steady_rates), set in the first
+    # month; 0 where there is no own recovery (the target is then 1) or no path
+    steady_gain: np.ndarray
+    steady_pace: np.ndarray
 
     @property
     def people(self) -> np.ndarray:
@@ -176,6 +181,8 @@ class State:
             anchor=np.zeros((5, r, n)),
             usual_D=values["D"].copy(),
             capacity_target=np.ones((r, n)),
+            steady_gain=np.zeros((r, n)),
+            steady_pace=np.zeros((r, n)),
         )
         n_all = len(world.alliance_ids)
         window = int(co.funding.risk_window.max())

@@ -92,6 +92,8 @@ def union_case(cases: Sequence[Scenario]) -> Scenario:
                      for x, y, v in c.hostility]  # fmt: skip
     out.sanctioned = [prefixed(k, x) for k, c in blocks for x in c.sanctioned]
     out.isolated = [prefixed(k, x) for k, c in blocks for x in getattr(c, "isolated", ())]
+    out.steady_paths = {prefixed(k, a): path for k, c in blocks
+                        for a, path in getattr(c, "steady_paths", {}).items()}  # fmt: skip
     out.watch = [prefixed(k, x) for k, c in blocks for x in c.watch]
     actors, ties = [], []
     for k, c in blocks:

@@ -20,6 +20,7 @@ from sim.engine import table_columns as columns
 from sim.engine.groups import compile_groups
 from sim.engine.programmes import compile_programmes, phase_window, row_pillars_at
 from sim.engine.random_streams import keys_of, text_words
+from sim.engine.steady_paths import compile_paths
 from sim.engine.unique_rows import unique_columns
 from sim.rules import gates, group_sum
 from sim.scenario.case import Scenario
@@ -189,6 +190,9 @@ class World:
         self.initial_actors = {name: col(name) for name in ACTOR_COLUMNS}
         # Each city's steady capacity K_ss (rules.recovery.own_steady_state); NaN: its start.
         self.city_steady = _column(actors, "steady_capacity", np.nan)[:n]
+        # ... or dated points, a steady state that moves (None: none does; branch growth).
+        paths = getattr(self.case, "steady_paths", None) or {}
+        self.steady_path = compile_paths(paths, self.actor_index, n, self.horizon)
         self.city_country = self.actors.country[:n]
         self.city_community = self.actors.community[:n]
         # Non-city actors see their community's mean over its cities (``context``).

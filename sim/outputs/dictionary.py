@@ -227,7 +227,7 @@ TABLES: dict[str, dict[str, Entry]] = {
         "risk_tolerance": Entry(INDEX, "a funder's tolerance of programme risk"),
         "sanction_exempt": Entry("true or false", "an IO whose work sanctions do not stop"),
         "expertise": Entry(INDEX, "a city's or NGO's know-how: fewer of its projects fail"),
-        "steady_capacity": Entry(INDEX, "capacity in peace without aid (empty: the start)"),
+        "steady_capacity": Entry(INDEX, "capacity in peace without aid at the start (empty: K_0)"),
         "represents": Entry(
             COUNT, "organisations the actor stands for (recorded, read by no rule)"
         ),

@@ -81,6 +81,36 @@ def own_steady_state(
     return np.where(speed > 0.0, np.minimum(own, 1.0), 1.0)
 
 
+def steady_rates(
+    cohesion: np.ndarray,
+    participation: np.ndarray,
+    p,
+    isolated: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(1 + dep_0 / s_0, 1 / s_0)`` of each city at its encoded cohesion and participation,
+    ``s_0 = r_K (c0 + (1 - c0) cohesion_0) o`` its own speed (per month); both 0 where ``s_0``
+    is 0 (no own recovery: the gap target is then the frontier). What :func:`moving_target`
+    reads every month."""
+    o = openness(isolated, p.closed_share)
+    cohesive = p.cohesion_floor + (1.0 - p.cohesion_floor) * cohesion
+    speed = p.rate * cohesive * o
+    depreciation = p.depreciation * (1.0 - p.ownership * participation)
+    some = speed > 0.0
+    gain = np.where(some, 1.0 + depreciation / np.maximum(speed, 1e-12), 0.0)
+    return gain, np.where(some, 1.0 / np.maximum(speed, 1e-12), 0.0)
+
+
+def moving_target(
+    level: np.ndarray, slope: np.ndarray, gain: np.ndarray, pace: np.ndarray
+) -> np.ndarray:
+    """``K*(t) = min(1, max(0, K_ss(t) gain + (K_ss(t+1) - K_ss(t)) pace))``: the gap target at
+    which a city on its moving steady state ``level`` (capacity index) is at ``level + slope``
+    a month later in peace without aid (branch growth; ODD 7.6); 1 where ``gain`` is 0. At
+    slope 0 it is :func:`own_steady_state` of ``level``."""
+    own = np.clip(level * gain + slope * pace, 0.0, 1.0)
+    return np.where(gain > 0.0, own, 1.0)
+
+
 def capacity_update(
     capacity: np.ndarray,
     E: np.ndarray,

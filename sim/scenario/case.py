@@ -36,6 +36,8 @@ class Scenario:
     hostility: list[tuple[str, str, float]] = field(default_factory=list)
     sanctioned: list[str] = field(default_factory=list)
     isolated: list[str] = field(default_factory=list)  # closed economies (rules.recovery)
+    # steady capacities that move (sim.scenario.steady): actor id -> [[step, value], ...]
+    steady_paths: dict[str, list[list]] = field(default_factory=dict)
     default_permission: int = 2
     programmes: list[dict[str, Any]] = field(default_factory=list)
     alliances: list[dict[str, Any]] = field(default_factory=list)

@@ -51,6 +51,7 @@ from sim.scenario.schema import (  # noqa: F401 - the vocabulary, imported from 
     ScenarioMeta,
     Tie,
 )
+from sim.scenario.steady_check import steady_paths
 from sim.scenario.table_rows import columns_of
 from sim.scenario.timeline import check_contradictions, check_events, check_programmes
 from sim.scenario.validation import parse
@@ -281,6 +282,7 @@ def _assemble(sc: Scenario, sections: dict[str, list[Entry]]) -> tuple[list[dict
     actor_rows = check_actors(
         sections["actors"], sc.countries, sc.communities, sc.start, sc.horizon
     )
+    sc.steady_paths = steady_paths(sections["actors"], actor_rows, sc.start, sc.horizon)
     sc.actors = columns_of(actor_rows)
     ids = set(sc.actors["id"].tolist())
     sc.alliances = check_alliances(sections["alliances"], ids)

@@ -40,6 +40,7 @@ from sim.scenario.fields import (
     in_mapping,
     nearest,
 )
+from sim.scenario.steady import SteadyLevel
 from sim.scenario.vocabulary import (  # noqa: F401 - the format's words, imported from here too
     ACTOR_TYPES,
     ALLIANCE_STATES,
@@ -196,10 +197,10 @@ class Actor(Sourced):
     conflict_sensitivity: Index | None = None
     risk_tolerance: Index | None = None
     expertise: Index | None = None
-    steady_capacity: Index | None = Field(
+    steady_capacity: SteadyLevel | None = Field(
         default=None,
-        description="a municipality's capacity in peace without aid, e.g. its pre-war level "
-        "(ODD 7.6); omitted: its start capacity",
+        description="a municipality's capacity in peace without aid, e.g. its pre-war level, "
+        "or dated points of a steady state that moves (ODD 7.6); omitted: its start capacity",
     )
     sanction_exempt: Boolean | None = None
     lat: Number(-180, 180) | None = None

@@ -113,6 +113,16 @@ def update_cities(
         c.capacity_target = recovery.own_steady_state(
             world.steady_capacity(c.capacity), c.cohesion, c.participation, co.recovery, closed
         )
+        if world.steady_path is not None:
+            c.steady_gain, c.steady_pace = recovery.steady_rates(
+                c.cohesion, c.participation, co.recovery, closed
+            )
+    if world.steady_path is not None:  # steady states that move: this month's K* (branch growth)
+        path = world.steady_path
+        level, slope = path.at(month.step)
+        c.capacity_target[:, path.cities] = recovery.moving_target(
+            level, slope, c.steady_gain[:, path.cities], c.steady_pace[:, path.cities]
+        )
     c.capacity = recovery.capacity_update(
         c.capacity, E, c.cohesion, dev_r, c.participation, co.recovery, closed, c.capacity_target
     )
