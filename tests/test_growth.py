@@ -98,7 +98,7 @@ unit = st.floats(0, 1)
     level=unit, slope=st.floats(-1, 1), capacity=unit, cohesion=unit, participation=unit,
     rate=unit, floor=unit, closed=unit, E=unit, dev=unit, isolated=st.booleans(),
 )  # fmt: skip
-def test_a_moving_target_and_its_month_stay_in_the_unit_interval(
+def test_a_moving_target_is_finite_and_its_month_stays_in_the_unit_interval(
     level: float, slope: float, capacity: float, cohesion: float, participation: float,
     rate: float, floor: float, closed: float, E: float, dev: float, isolated: bool,
 ) -> None:  # fmt: skip
@@ -107,7 +107,7 @@ def test_a_moving_target_and_its_month_stay_in_the_unit_interval(
     gain, pace = recovery.steady_rates(coh, part, p, iso)
     assert np.isfinite(gain).all() and np.isfinite(pace).all()
     target = recovery.moving_target(np.full(1, level), np.full(1, slope), gain, pace)
-    assert 0.0 <= target[0] <= 1.0 and not np.isnan(target).any()
+    assert target[0] >= 0.0 and np.isfinite(target[0])  # a target, not an index: may exceed 1
     k = recovery.capacity_update(
         np.full(1, capacity), np.full(1, E), coh, np.full(1, dev), part, p, iso, target
     )

@@ -192,13 +192,13 @@ def test_no_isolated_city_means_the_open_target_and_the_frontier_rule_without_on
 
 @settings(max_examples=200, deadline=None)
 @given(capacity=unit, cohesion=unit, participation=unit, share=unit, rate=unit)
-def test_own_steady_state_is_a_fixed_point_in_the_unit_interval(
+def test_own_steady_state_is_finite_and_its_month_in_the_unit_interval(
     capacity: float, cohesion: float, participation: float, share: float, rate: float
 ) -> None:
     p = RecoveryParams(closed_share=share, rate=rate)
     coh, part = np.full(2, cohesion), np.full(2, participation)
     target = recovery.own_steady_state(np.full(2, capacity), coh, part, p, PAIR)
-    assert np.all((target >= capacity) & (target <= 1.0))
+    assert np.all(target >= capacity) and np.all(np.isfinite(target))  # may exceed 1
     k = recovery.capacity_update(
         np.full(2, capacity), np.zeros(2), coh, np.zeros(2), part, p, PAIR, target
     )

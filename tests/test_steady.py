@@ -59,6 +59,23 @@ def test_an_open_city_at_its_steady_state_stays_and_one_below_recovers_toward_it
     assert frontier[0] > below[-1] + 0.1
 
 
+def test_a_rich_city_at_its_steady_state_stays_there_above_what_a_frontier_cap_allowed() -> None:
+    """A city at 0.95 with steady capacity 0.95 (above s_0 / (s_0 + dep), about 0.8 here) holds
+    its level for a century at peace without aid: its gap target exceeds 1. With the target
+    capped at 1 (the rule until the fifth 2026-12-07 stop) it decayed toward that cap, as Seoul
+    did from its encoded start."""
+    path, target = _pair((0.95, 0.4), (0.95, 0.4), 100 * 12)
+    assert target[0] > 1.0
+    assert np.allclose(path[:, 0], 0.95, atol=1e-12)
+    capped = np.array([0.95])
+    for _ in range(100 * 12):
+        capped = recovery.capacity_update(
+            capped, np.zeros(1), np.full(1, COH), np.zeros(1), np.full(1, PART),
+            RecoveryParams(), None, np.ones(1),
+        )  # fmt: skip
+    assert capped[0] < 0.9
+
+
 def test_war_still_stops_recovery_below_the_steady_state() -> None:
     """At the war threshold the city below its steady state gains nothing: it loses capacity
     to depreciation and war damage every month; halfway to it, it recovers at half speed."""
@@ -89,7 +106,7 @@ def test_a_steady_capacity_of_zero_or_one_and_zero_speeds_stay_in_the_unit_inter
     ):
         for steady in ((0.0, 1.0), (1.0, 0.0)):
             path, target = _pair((0.4, 0.0), steady, 120, dev=0.3, p=p)
-            assert np.all((target >= 0.0) & (target <= 1.0)) and not np.isnan(target).any()
+            assert np.all(target >= 0.0) and np.all(np.isfinite(target))  # a target, not an index
             assert np.all((path >= 0.0) & (path <= 1.0)) and not np.isnan(path).any()
     zero, _ = _pair((0.0, 0.4), (0.0, 0.0), 120)
     assert np.all(zero[:, 0] == 0.0) and np.all(np.diff(zero[:, 1]) < 0.0)
@@ -112,13 +129,14 @@ def test_the_steady_state_is_a_fixed_point_and_every_month_stays_in_the_unit_int
     p = RecoveryParams(rate=rate)
     coh, part = np.full(1, cohesion), np.full(1, participation)
     target = recovery.own_steady_state(np.full(1, level), coh, part, p)
-    assert level <= target[0] <= 1.0 and not np.isnan(target).any()
+    assert level <= target[0] and np.isfinite(target[0])  # a target: it may exceed 1
     k = recovery.capacity_update(np.full(1, capacity), np.full(1, E), coh, np.full(1, dev),
                                  part, p, None, target)  # fmt: skip
     assert 0.0 <= k[0] <= 1.0 and not np.isnan(k).any()
     still = recovery.capacity_update(np.full(1, level), np.zeros(1), coh, np.zeros(1), part, p,
                                      None, target)  # fmt: skip
-    if target[0] < 1.0:  # unclipped: the steady capacity is the month's fixed point
+    speed = rate * (p.cohesion_floor + (1.0 - p.cohesion_floor) * cohesion)
+    if speed >= 1e-12:  # the steady capacity is the month's fixed point, however high it is
         assert np.isclose(still[0], level, atol=1e-12)
 
 

@@ -29,9 +29,15 @@ Sala-i-Martin 1992; Mankiw, Romer and Weil 1992), open or not (branch steady; be
 cities closed their gap to the frontier, 1). Each city has a steady capacity ``K_ss`` (an
 input, ``actors.yaml``'s ``steady_capacity``; by default its encoded start): the capacity it
 holds in peace without aid. The growth term's gap target ``K*`` is the level at which ``K_ss``
-is the month's fixed point at the city's own speed (open or closed), at most the frontier:
+is the month's fixed point at the city's own speed (open or closed):
 
-    K* = min(1, K_ss (1 + dep (1 - ownership x part_0) / (r_K (c0 + (1 - c0) cohesion_0) o)))
+    K* = K_ss (1 + dep (1 - ownership x part_0) / (r_K (c0 + (1 - c0) cohesion_0) o))
+
+``K*`` is a target, not a state: it may exceed 1 (a rich city with fast depreciation needs a
+gap wider than the distance to the frontier to hold its level), while capacity itself stays
+clipped to [0, 1]. Capping ``K*`` at 1 (before the coordinator's fix after branch growth) made
+every city above ``s_0 / (s_0 + dep)`` (about 0.79 in Korea) decay from its encoded start at
+peace, e.g. Seoul 0.80 -> 0.777.
 
 A post-war city's ``K_ss`` is its pre-war level, above its war-damaged start, so it recovers by
 itself toward that level, not toward 1; a city at peace at the start stays there without
@@ -69,7 +75,8 @@ def own_steady_state(
 ) -> np.ndarray:
     """``K*``, each city's gap target: the level at which its steady capacity ``level``
     (``K_ss``, capacity index) is a fixed point in peace without aid at its encoded cohesion and
-    participation, ``speed_0 o (K* - K_ss) = dep_0 K_ss``, at most 1; 1 where the city has no
+    participation, ``speed_0 o (K* - K_ss) = dep_0 K_ss`` (not capped at the frontier: see the
+    module's docstring); 1 where the city has no
     own recovery to balance (``speed_0 o`` 0: aid alone then closes the gap to the frontier).
     ``isolated`` (N,) True where the city's country is cut off (speed ``closed_share``; None:
     every city open)."""
@@ -78,7 +85,7 @@ def own_steady_state(
     speed = p.rate * cohesive * o
     depreciation = p.depreciation * (1.0 - p.ownership * participation)
     own = level * (1.0 + depreciation / np.maximum(speed, 1e-12))
-    return np.where(speed > 0.0, np.minimum(own, 1.0), 1.0)
+    return np.where(speed > 0.0, own, 1.0)
 
 
 def steady_rates(
@@ -103,11 +110,11 @@ def steady_rates(
 def moving_target(
     level: np.ndarray, slope: np.ndarray, gain: np.ndarray, pace: np.ndarray
 ) -> np.ndarray:
-    """``K*(t) = min(1, max(0, K_ss(t) gain + (K_ss(t+1) - K_ss(t)) pace))``: the gap target at
+    """``K*(t) = max(0, K_ss(t) gain + (K_ss(t+1) - K_ss(t)) pace)``: the gap target at
     which a city on its moving steady state ``level`` (capacity index) is at ``level + slope``
     a month later in peace without aid (branch growth; ODD 7.6); 1 where ``gain`` is 0. At
     slope 0 it is :func:`own_steady_state` of ``level``."""
-    own = np.clip(level * gain + slope * pace, 0.0, 1.0)
+    own = np.maximum(level * gain + slope * pace, 0.0)
     return np.where(gain > 0.0, own, 1.0)
 
 
