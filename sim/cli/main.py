@@ -88,7 +88,7 @@ def _main(argv: Sequence[str] | None) -> bool:
         raise SystemExit(0)
     painter = _painter(args) if argv is None else None
     try:
-        return _run(args, painter, fork=argv is None)
+        return _run(args, painter)
     finally:
         if painter is not None:
             painter.stop()
@@ -126,9 +126,8 @@ def _painter(args: list[str]) -> Any:
     return Painter.start()
 
 
-def _run(args: list[str], painter: Any, fork: bool = False) -> bool:
-    """One run, a multirun, or Hydra's own flags; True for one run (``sim.cli.single``).
-    ``fork``: the command's own process, where a forked checker is safe."""
+def _run(args: list[str], painter: Any) -> bool:
+    """One run, a multirun, or Hydra's own flags; True for one run (``sim.cli.single``)."""
     from sim.cli.extras import check_plugins
     from sim.cli.paths import with_path_name
 
@@ -143,7 +142,7 @@ def _run(args: list[str], painter: Any, fork: bool = False) -> bool:
     if not flags:
         from sim.cli.single import run
 
-        run(overrides, painter, fork)
+        run(overrides, painter)
         return True
     from sim.cli.checks import preflight
     from sim.cli.hydra_app import check_sweep_folder, run_hydra, with_run_folder

@@ -27,16 +27,11 @@ import hashlib
 import json
 import math
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sim.cli import run_cache
-from sim.errors import CitypeaceError
 from sim.scenario.case import Scenario
-
-if TYPE_CHECKING:
-    from sim.cli.checker import Checker
 
 FORMAT = 1
 _TAGS = ("__tuple__", "__path__", "__frame__")
@@ -210,18 +205,10 @@ def _key(folder: Path, policy: str, horizon: int | None, by_path: bool) -> str:
     return digest.hexdigest()[:32]
 
 
-def load(
-    source: str | Path,
-    name: str,
-    policy: str,
-    horizon: int | None,
-    checker: Checker | None = None,
-    meanwhile: Callable[[], object] | None = None,
-) -> Scenario:
+def load(source: str | Path, name: str, policy: str, horizon: int | None) -> Scenario:
     """The checked scenario ``source`` (a name or a folder ``Path`` whose scenario must be
     called ``name``) with its policy: stored, or read, checked and stored. Raises the
-    loader's error for bad input (nothing is stored then). ``checker``: a forked process
-    (``sim.cli.checker``) that reads and checks it instead, while ``meanwhile`` runs here."""
+    loader's error for bad input (nothing is stored then)."""
     from sim.cli.paths import check_scenario_name
 
     folder = None
@@ -238,52 +225,13 @@ def load(
                 check_scenario_name(source if isinstance(source, Path) else None, name,
                                     hit.name)  # fmt: skip
                 return hit
-    keep = folder is not None and found is not None
-    if checker is not None:
-        checker.ask(source, name, policy, horizon)
-        if meanwhile is not None:
-            meanwhile()
-        answer = checker.answer()
-        if answer is not None and answer[0] == "fail":
-            raise Refused(answer[1])
-        if answer is not None:
-            case = _from_text(answer[1])
-            if keep:
-                _keep(found, answer[1])
-            return case
     from sim.scenario.loader import load_scenario
 
     case = load_scenario(source, policy=policy, horizon=horizon, frames=False)  # as check_scenario
     check_scenario_name(source if isinstance(source, Path) else None, name, case.name)
-    if keep:
+    if folder is not None and found is not None:
         _store(found, case)
     return case
-
-
-class Refused(CitypeaceError):
-    """Bad input found by the checker process: its one line, word for word as the command
-    prints the loader's error (``sim.cli.messages.explain`` of it, in the child)."""
-
-    def __init__(self, line: str) -> None:  # noqa: D107 - the line is the whole message
-        Exception.__init__(self, line)
-        self.where, self.key, self.value, self.allowed = "scenario", "", None, line
-
-
-def checked(source: str | Path, name: str, policy: str, horizon: int | None) -> bytes:
-    """The checker's answer (``sim.cli.checker``): ``O`` and the JSON text a load is kept as
-    (:func:`document`), ``F`` and the one line the command prints for bad input, or ``M``
-    when the scenario does not read back equal (the command then loads it itself)."""
-    from sim.cli.messages import explain
-    from sim.cli.paths import check_scenario_name
-    from sim.scenario.loader import load_scenario
-
-    try:
-        case = load_scenario(source, policy=policy, horizon=horizon, frames=False)
-        check_scenario_name(source if isinstance(source, Path) else None, name, case.name)
-    except Exception as exc:  # noqa: BLE001 - as sim.cli.single._plan words any error
-        return b"F" + explain(exc).encode("utf-8", errors="replace")
-    text = document(case)
-    return b"M" if text is None else b"O" + text.encode("utf-8")
 
 
 def _named_folder(name: str) -> Path | None:
@@ -301,17 +249,12 @@ def _named_folder(name: str) -> Path | None:
 def _read(found: str) -> Scenario | None:
     try:
         path = run_cache.folder().parent / "scenarios" / f"{found}.json"
-        return _from_text(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT:
+            return None
+        case = decode(data["scenario"])
     except (OSError, ValueError, KeyError, TypeError):  # absent or unreadable: a miss
         return None
-
-
-def _from_text(text: str) -> Scenario:
-    """A scenario from the JSON text it is kept as (ValueError for another format)."""
-    data = json.loads(text)
-    if data.get("format") != FORMAT:
-        raise ValueError("another format")
-    case = decode(data["scenario"])
     from sim.engine.outputs import remember_programmes
 
     if case.folder is not None:
@@ -319,9 +262,10 @@ def _from_text(text: str) -> Scenario:
     return case
 
 
-def document(case: Scenario) -> str | None:
-    """The JSON text ``case`` is kept as, or None when it would not read back the same."""
+def _store(found: str, case: Scenario) -> None:
+    """Keep ``case`` when it reads back the same (never an error: see run_cache.store)."""
     from sim.engine.outputs import every_programme
+    from sim.outputs.atomic import write_text
 
     try:
         data = encode(case)
@@ -330,23 +274,7 @@ def document(case: Scenario) -> str | None:
         again = decode(json.loads(text)["scenario"])
         if not all(_same(getattr(again, f.name), getattr(case, f.name))
                    for f in dataclasses.fields(case)):  # fmt: skip
-            return None
-    except Exception:  # noqa: BLE001 - not kept, and loaded in process: see _store
-        return None
-    return text
-
-
-def _store(found: str, case: Scenario) -> None:
-    """Keep ``case`` when it reads back the same (never an error: see run_cache.store)."""
-    text = document(case)
-    if text is not None:
-        _keep(found, text)
-
-
-def _keep(found: str, text: str) -> None:
-    from sim.outputs.atomic import write_text
-
-    try:
+            return
         where = run_cache.folder().parent / "scenarios"
         where.mkdir(parents=True, exist_ok=True)
         write_text(text, where / f"{found}.json")

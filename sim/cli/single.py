@@ -33,23 +33,25 @@ if TYPE_CHECKING:
     from sim.scenario.case import Scenario
 
 
-def run(overrides: list[str], painter: Painter | None = None, fork: bool = False) -> Path:
+def run(overrides: list[str], painter: Painter | None = None) -> Path:
     """Compose, check, make the folder, run and write; exit 2 on bad input. Returns the
     run folder. ``painter``: a forked process to draw the dashboard (``sim.cli.painter``),
-    stopped here whatever happens. ``fork``: a first run may check its scenario in a forked
-    process (``sim.cli.checker``; only the command's own process, which has no thread yet)."""
+    stopped here whatever happens."""
     try:
-        return _run(overrides, painter, fork)
+        return _run(overrides, painter)
     finally:
         if painter is not None:
             painter.stop()
 
 
-def _run(overrides: list[str], painter: Painter | None, fork: bool = False) -> Path:
+def _run(overrides: list[str], painter: Painter | None) -> Path:
     from sim.outputs import run_folder
 
     check_lengths(overrides)
-    plan, found, case, fresh = _plan(overrides, fork=fork, prefetch=True)
+    from sim.outputs.provenance import prefetch
+
+    prefetch()  # git and package versions, looked up while the config is composed
+    plan, found, case, fresh = _plan(overrides)
     try:
         run_dir, subdir = plan.run_folder()
         folder = run_folder.prepare(Path(run_dir), subdir)
@@ -87,15 +89,11 @@ def _run(overrides: list[str], painter: Painter | None, fork: bool = False) -> P
     return out
 
 
-def _plan(
-    overrides: list[str], fork: bool = False, prefetch: bool = False
-) -> tuple[Plan, str | None, Scenario, Plan | None]:
+def _plan(overrides: list[str]) -> tuple[Plan, str | None, Scenario, Plan | None]:
     """The run's plan: stored by an earlier run (of the same command, or of the same
     command with another seed: ``sim.cli.seeds``), or composed and checked now; the cache
     key to mark as used or to store under; its scenario, checked (or generated); and the
-    plan to store under that key (None when it was stored). Exit 2 on bad input.
-    ``fork``: a plan composed now has its scenario checked in a forked process
-    (``sim.cli.checker``) meanwhile; ``prefetch``: look up the provenance in a thread."""
+    plan to store under that key (None when it was stored). Exit 2 on bad input."""
     from sim.cli.paths import with_path_name
 
     overrides = with_path_name(list(overrides))
@@ -110,18 +108,6 @@ def _plan(
             found = own if plan is not None else found
     else:
         plan, found = run_cache.lookup(overrides)
-    checker = None
-    if fork and plan is None and "scenario=synthetic" not in overrides:
-        import numpy  # noqa: F401 - both processes need numpy and PyYAML first: imported
-        import yaml  # noqa: F401 - once, shared by the fork (OpenBLAS's pool survives a fork)
-
-        from sim.cli.checker import Checker
-
-        checker = Checker.start()  # before prefetch's thread: forked with no Python thread
-    if prefetch:
-        from sim.outputs.provenance import prefetch as look_up
-
-        look_up()  # git and package versions, looked up while the config is composed
     try:
         if plan is None and seeded is not None and found is not None:
             kept = seeds.template(*_composed(seeded[0]))  # composed once for every seed
@@ -134,27 +120,14 @@ def _plan(
         kwargs = plan.kwargs()
         if plan.scenario == "synthetic":
             case = synthetic_case(kwargs)
-        else:  # read and checked (here or by the checker), or stored for these very files
+        else:  # read and checked, or stored for these very files
             case = scenario_cache.load(kwargs["scenario"], plan.scenario, plan.policy,
-                                       kwargs["horizon"], checker, _engine_imports)  # fmt: skip
+                                       kwargs["horizon"])  # fmt: skip
         return plan, found, case, fresh
     except SystemExit:
         raise
     except Exception as exc:
         fail(explain(exc))
-    finally:
-        if checker is not None:
-            checker.stop()
-
-
-def _engine_imports() -> None:
-    """What a run imports first (``sim.experiments.runner``), imported while the checker
-    checks the scenario: the same modules, earlier."""
-    import sim.engine.batch  # noqa: F401
-    import sim.engine.inputs  # noqa: F401
-    import sim.engine.world  # noqa: F401
-    import sim.outputs.city_stream  # noqa: F401
-    import sim.outputs.tables  # noqa: F401
 
 
 def _composed(overrides: list[str]) -> tuple[Plan, Any]:
