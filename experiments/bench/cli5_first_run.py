@@ -35,13 +35,17 @@ COMMANDS = {
 FIRST_RUN = {"CITYPEACE_CACHE": "0"}
 
 
-def measure(before: str, repeats: int) -> dict:
+def measure(before: str, repeats: int, also: list[str]) -> dict:
     load = [list(os.getloadavg())]
-    samples: dict[str, dict[str, list[dict]]] = {c: {"before": [], "after": []} for c in COMMANDS}
+    names = ["before", "after", *also]
+    samples: dict[str, dict[str, list[dict]]] = {c: {n: [] for n in names} for c in COMMANDS}
     engine: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         roots = {"before": unpack(before, tmp_path), "after": ROOT}
+        for ref in also:  # more trees measured in the same turns (e.g. a variant tried)
+            (tmp_path / ref).mkdir()
+            roots[ref] = unpack(ref, tmp_path / ref)
         compile_tree(ROOT)
         for i in range(repeats):
             for name, args in COMMANDS.items():
@@ -62,7 +66,7 @@ def measure(before: str, repeats: int) -> dict:
             row[side] = {k: round(statistics.median(s[k] for s in got), 3) for k in got[0]}
             row[side]["all_wall_s"] = [round(s["wall_s"], 3) for s in got]
             row[side]["all_cpu_s"] = [round(s["cpu_s"], 3) for s in got]
-        pairs = zip(sides["before"], sides["after"], strict=True)
+        pairs = list(zip(sides["before"], sides["after"], strict=True))
         row["paired_cpu_ratio_median"] = round(
             statistics.median(a["cpu_s"] / b["cpu_s"] for b, a in pairs), 3
         )
@@ -95,6 +99,15 @@ def to_markdown(r: dict) -> str:
             f"| {b['cpu_s']:.2f} s | {a['cpu_s']:.2f} s | {a['cpu_s'] / b['cpu_s']:.2f} | "
             f"{row['paired_cpu_ratio_median']:.2f} |"
         )
+    for ref in r.get("also", []):
+        lines.append(f"| *also `{ref}`:* | | | | | | |")
+        for name, row in r["commands"].items():
+            b, x = row["before"], row[ref]
+            lines.append(
+                f"| `{' '.join(COMMANDS[name][:-1])}` at `{ref}` | {b['wall_s']:.2f} s | "
+                f"{x['wall_s']:.2f} s | {b['cpu_s']:.2f} s | {x['cpu_s']:.2f} s | "
+                f"{x['cpu_s'] / b['cpu_s']:.2f} | |"
+            )
     tz = r["commands"]["tuzla"]
     lines += [
         "",
@@ -111,9 +124,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--before", default="5d32e69")
     ap.add_argument("--repeats", type=int, default=7)
+    ap.add_argument("--also", nargs="*", default=[], help="more git refs, measured alike")
     ap.add_argument("--name", default="cli5_first_run")
     a = ap.parse_args()
-    result = measure(a.before, a.repeats)
+    result = measure(a.before, a.repeats, a.also)
+    result["also"] = a.also
     from sim.outputs.atomic import write_json, write_text
 
     write_json(result, RESULTS / f"{a.name}.json")
