@@ -78,6 +78,7 @@ def test_each_null_changes_the_model_it_claims_to() -> None:
         ("removes: 'two words'\ndescription: d\nparams: {delivery: {synergy: 0}}\n", "removes", "a mechanism name"),
         ("removes: x\nparams: {delivery: {synergy: 0}}\n", "description", "text"),
         ("removes: x\ndescription: d\nparams: {galaxy: {synergy: 0}}\n", "params.galaxy", "a group"),
+        ("removes: x\nremoves: y\ndescription: d\n", "document", "valid YAML"),  # a key twice
     ],
 )  # fmt: skip
 def test_a_bad_null_file_is_one_clear_error(

@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from sim.errors import ConfigError
+from sim.scenario.yaml_io import safe_load
 
 _KEYS = ("removes", "description", "params")
 _DESCRIPTION_MAX = 2000
@@ -99,8 +100,9 @@ def _load(files: tuple[tuple[str, int, int], ...]) -> tuple[tuple[str, NullModel
 
 def _read(path: Path) -> NullModel:
     where = str(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:  # through libyaml's parser (a tenth of PyYAML's time: 22 files on every first run,
+        # whose patterns name mechanisms); a key given twice is refused, as in scenarios
+        data = safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ConfigError(where, "document", path.name, f"valid YAML ({exc})") from None
     if not isinstance(data, dict):
