@@ -119,6 +119,14 @@ def test_bound_no_programme_lowers_culture_fast(baseline: pd.DataFrame) -> None:
     assert -0.1 < gap(ts, baseline, "cultural_violence@east", 120) < -0.01
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="first result (branch contact, seed 1, no noise): the mediation lifts cross-divide "
+    "trust 0.250 -> 0.954 by month 120 and C falls 0.179 more than without the programme in "
+    "east (0.074 of it without the mediation) and 0.143 in west, beyond the bound's 0.1, "
+    "through galtung.w_CT 2.0 (source 004:1924-2000, no size); w_CT is re-derived from the "
+    "contact literature next (docs/validation/issue15.md, 'contact')",
+)
 def test_bound_no_programme_lowers_culture_fast_through_trust_across_the_divide(
     baseline: pd.DataFrame,
 ) -> None:
