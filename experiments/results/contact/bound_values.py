@@ -1,7 +1,8 @@
 """The values the two cultural bound tests of tests/test_dynamics.py read (seed 1, no noise).
 
 From the worktree root: ``PYTHONPATH=$PWD python experiments/results/contact/bound_values.py
-[w_CT]`` (the argument sets ``galtung.w_CT``; without it, the config's value).
+[group.name=value ...]`` (each argument overrides a coefficient, e.g. ``galtung.w_CT=0.5``;
+without any, the config's values).
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ def at(frame, column: str, month: int = 120) -> float:
 
 
 def main() -> None:
-    galtung: dict[str, float] = {"noise": 0.0}
-    if len(sys.argv) > 1:
-        galtung["w_CT"] = float(sys.argv[1])
-    params = {"galtung": galtung}
+    params: dict[str, dict[str, float]] = {"galtung": {"noise": 0.0}}
+    for arg in sys.argv[1:]:
+        key, value = arg.split("=")
+        group, name = key.split(".")
+        params.setdefault(group, {})[name] = float(value)
     base = PeaceModel(pair_world(), seed=1, params=params).run().timeseries()
     for name, ties in (("programme", None), ("programme+mediation", mediator_ties(months=120))):
         world = pair_world(
