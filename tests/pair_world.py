@@ -34,8 +34,10 @@ def pair_world(
     violence: list[dict[str, Any]] | None = None,
     east: dict[str, Any] | None = None,
     donor: dict[str, Any] | None = None,
+    ties: list[dict[str, Any]] | None = None,
 ) -> Scenario:
-    """The pair world (see the module docstring), loaded through the public loader."""
+    """The pair world (see the module docstring), loaded through the public loader; ``ties``
+    adds ties to the two the pair always has (e.g. a mediator's, :func:`mediator_ties`)."""
     city = {
         "type": "municipality",
         "level": "middle",
@@ -77,11 +79,12 @@ def pair_world(
             **(donor or {}),
         },
     ]
-    ties = [
+    pair_ties = [
         {"src": "east", "dst": "west", "type": "twinning", "trust": 0.3, "bidirectional": True,
          "assumption": "test"},
         {"src": "donor", "dst": "east", "type": "partnership", "trust": 0.6, "assumption": "test"},
     ]  # fmt: skip
+    pair_ties += list(ties or [])
     start_year = 2000
     end_month = months % 12 + 1
     end_year = start_year + months // 12
@@ -120,7 +123,7 @@ def pair_world(
     files = {
         "scenario.yaml": meta,
         "actors.yaml": actors,
-        "ties.yaml": ties,
+        "ties.yaml": pair_ties,
         "programmes.yaml": programmes,
         "events.yaml": violence or [],
     }
@@ -174,3 +177,17 @@ def aid_growth_points(
     eur_a_head_a_year = aided[f"received_funds@{city}"].to_numpy()[:month] * 12_000.0 / people
     share_percent_years = (100.0 * eur_a_head_a_year / income_per_head(k_aided)).sum() / 12.0
     return float(100.0 * gain / share_percent_years)
+
+
+def mediator_ties(
+    mediator: str = "donor", trust: float = 0.5, months: int = 120
+) -> list[dict[str, Any]]:
+    """``mediator``'s mediation ties to both ``east`` and ``west`` from 2000-01 for ``months``
+    months: it brings the two sides together, as Wageningen did for Ernestinovo and Sodolovci
+    (scenarios/croatia_twinnings/ties.yaml; trust 0.5 as there)."""
+    end = f"{2000 + (months - 1) // 12}-{(months - 1) % 12 + 1:02d}"
+    return [
+        {"src": mediator, "dst": side, "type": "mediation", "trust": trust, "start": "2000-01",
+         "end": end, "assumption": "test"}
+        for side in ("east", "west")
+    ]  # fmt: skip

@@ -9,7 +9,14 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pair_world import PEOPLE, aid_growth_points, pair_world, per_capita_budget, siege
+from pair_world import (
+    PEOPLE,
+    aid_growth_points,
+    mediator_ties,
+    pair_world,
+    per_capita_budget,
+    siege,
+)
 
 from sim import PeaceModel
 from sim.engine.params import LadderParams, RecoveryParams
@@ -125,6 +132,51 @@ def test_bound_no_programme_lowers_culture_fast(baseline: pd.DataFrame) -> None:
         .timeseries()
     )
     assert -0.1 < gap(ts, baseline, "cultural_violence@east", 120) < -0.01
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="branch contact (seed 1, no noise): the mediation lifts cross-divide trust 0.25 -> "
+    "0.95 in the decade. At w_CT 2.0 C fell 0.179 (east) and 0.143 (west) more than without "
+    "programme; at the derived 0.5 it falls 0.135 and 0.080: west holds, east does not, and "
+    "not at any w_CT of the derived range 0.2-1.0 (0.123-0.152) nor at 0 (0.115). East's fall "
+    "is the programme's own peace work (0.073, the bound above) plus the mediated trust read "
+    "three times: through w_CT, through horizontal integration (w_Chor, the same tie's trust "
+    "here; 0.092 with both at 0) and through cohesion (0.079 with w_Ccoh 0 too). "
+    "docs/validation/issue15.md, 'contact'",
+)
+def test_bound_no_programme_lowers_culture_fast_through_trust_across_the_divide(
+    baseline: pd.DataFrame,
+) -> None:
+    """The same bound when the programme also builds trust across the divide. The test above
+    pays the donor's peace work on its own tie to ``east``, which does not span the divide, so
+    the cross-divide trust that C* reads through ``galtung.w_CT`` is the baseline's (0.25 in
+    both runs at month 120): it checks w_C_peace, never w_CT nor w_Chor (horizontal
+    integration reads the same tie's trust, 0.25 in both runs). Here the donor also
+    mediates between ``east`` and ``west`` for the decade, as Wageningen did between
+    Ernestinovo and Sodolovci (the Croatian case, where the bound was exceeded through that
+    trust: docs/validation/issue15.md, 'evidence9'). Neither side may lose more than 0.1 of
+    cultural violence in the decade, against the pair without programme or mediation."""
+    ts = (
+        PeaceModel(
+            pair_world(
+                budget=per_capita_budget(1000),
+                pillars=("humanitarian", "development", "peace"),
+                months=120,
+                horizon_tag="vision",
+                ties=mediator_ties(months=120),
+            ),
+            seed=1,
+            params=QUIET,
+            levers={"coordination": 1.0},
+        )
+        .run()
+        .timeseries()
+    )
+    # The mediation does build trust across the divide (else this test checks nothing new).
+    assert gap(ts, baseline, "cross_divide_trust", 120) > 0.1
+    assert -0.1 < gap(ts, baseline, "cultural_violence@east", 120) < -0.01
+    assert gap(ts, baseline, "cultural_violence@west", 120) > -0.1
 
 
 def test_horizon_tag_sets_how_long_an_effect_lasts() -> None:

@@ -239,7 +239,8 @@ NEW_THAT_FAIL = {
     # (median +0.052: the small projects' own spill lifts Laslovo's cohesion before 1998).
     # evidence9 (published surveys of Eastern Slavonia: very little change 2000-2008): the two
     # sides' cultural violence falls by a median 0.116 and 0.119 (> 0.05; 0% of 30 seeds),
-    # mostly through cross-divide trust (w_CT) and after 2002.
+    # mostly through cross-divide trust (w_CT) and after 2002. Branch contact (w_CT 2.0 -> 0.5,
+    # from the contact literature): they still fail, 0% of 30 seeds (median falls 0.062, 0.066).
     "croatia_twinnings": {
         "joint_work_brings_laslovo_together",
         "laslovo_stays_apart_at_first",

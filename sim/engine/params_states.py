@@ -102,7 +102,18 @@ class GaltungParams:
         "004:1613-1619 cultural violence makes the other kinds look legitimate; that national "
         "hostility feeds it is an assumption",
     )
-    w_CT: float = param(2.0, 0, 20, "logit", "004:1924-2000 relationships transform conflict")
+    w_CT: float = param(
+        0.5,
+        0,
+        20,
+        "logit",
+        "004:1924-2000 relationships transform conflict; sized from the contact literature "
+        "(docs/parameters.md, 'Derivation of galtung.w_CT'): the 16 randomized, delayed-outcome "
+        "contact studies on ethnic, religious and national divides pooled from Paluck, Green "
+        "and Green (2019) give d 0.24, r 0.12; w = r / (C*(1 - C*)) at C* 0.5 = 0.48. "
+        "Plausible range 0.2 (preregistered experiments, about 0.1 SD) to 1.0 (Pettigrew and "
+        "Tropp 2006, r 0.21, at C* 0.7). Was 2.0 with no size (r about 0.5 in this mapping)",
+    )
     w_Chor: float = param(
         0.5,
         0,
