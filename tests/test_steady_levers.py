@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim import PeaceModel
+from sim.rules import recovery
 
 QUIET = {"galtung": {"noise": 0.0}}
 
@@ -30,3 +31,19 @@ def test_halved_participation_from_the_start_ends_with_less_capacity() -> None:
     # Every city with citizens taking part loses capacity to the faster depreciation
     # (before branch abc the re-solved target balanced it away, and Tuzla ended higher).
     assert (k_low < k_base).all(), (k_base, k_low)
+
+
+def test_the_gap_target_reads_the_encoded_cohesion() -> None:
+    # Croatia's small projects pay from the first month, and delivery (stage 5) moves cohesion
+    # before recovery solves its target (stage 7): the target must read the encoded city.
+    m = PeaceModel("croatia_twinnings", seed=0, horizon=1).run()
+    init = m.world.initial_cities
+    expected = recovery.own_steady_state(
+        m.world.steady_capacity(init["capacity"][None]),
+        init["cohesion"][None],
+        init["participation"][None],
+        m.params.recovery,
+        m.world.city_isolated,
+    )
+    assert not np.allclose(m.batch.state.cities.cohesion, init["cohesion"][None])
+    np.testing.assert_array_equal(m.batch.state.cities.capacity_target, expected)

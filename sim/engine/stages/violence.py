@@ -110,12 +110,17 @@ def update_cities(
     E = displacement.excess(c.D, c.usual_D)
     closed = world.city_isolated
     if month.step == 0:  # each city recovers toward its own steady state (rules.recovery)
-        # At the encoded participation, not the lever-scaled one: K_ss is the observed city's
-        # fixed point, and a counterfactual with less participation must lose the ownership it
-        # removes, not have the target re-solved to balance it (ODD 7.6 and 8, branch abc).
-        encoded = world.initial_cities["participation"]
+        # At the encoded cohesion and participation, not the lever-scaled participation or the
+        # cohesion this month's delivery (stage 5) has already moved: K_ss is the observed
+        # city's fixed point, and a counterfactual with less participation must lose the
+        # ownership it removes, not have the target re-solved to balance it (ODD 7.6, 8: abc).
+        init = world.initial_cities
         c.capacity_target = recovery.own_steady_state(
-            world.steady_capacity(c.capacity), c.cohesion, encoded, co.recovery, closed
+            world.steady_capacity(c.capacity),
+            init["cohesion"],
+            init["participation"],
+            co.recovery,
+            closed,
         )
     c.capacity = recovery.capacity_update(
         c.capacity, E, c.cohesion, dev_r, c.participation, co.recovery, closed, c.capacity_target
