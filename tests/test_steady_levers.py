@@ -47,3 +47,14 @@ def test_the_gap_target_reads_the_encoded_cohesion() -> None:
     )
     assert not np.allclose(m.batch.state.cities.cohesion, init["cohesion"][None])
     np.testing.assert_array_equal(m.batch.state.cities.capacity_target, expected)
+
+
+def test_the_anchors_read_the_encoded_cohesion() -> None:
+    # start3's status quo is the encoded start: the small projects' first month of aid
+    # (Laslovo's cohesion +0.014 before the anchors were read) must not become part of it.
+    def laslovo(policy: str) -> np.ndarray:
+        m = PeaceModel("croatia_twinnings", seed=0, horizon=1, policy=policy).run()
+        ids = list(m.world.actors.ids[: m.world.n_cities])
+        return m.batch.state.cities.anchor[:, 0, ids.index("laslovo")]
+
+    np.testing.assert_array_equal(laslovo("baseline"), laslovo("no_small_projects"))
