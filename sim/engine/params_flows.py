@@ -159,13 +159,15 @@ class DeliveryParams:
     )
     duration_min: int = param(4, 1, 120, "months", "004:3649-3653 small projects; assumption")
     duration_max: int = param(
-        13,
+        11,
         1,
         120,
         "months",
         "004:3649-3653 about 100 small projects in 5 years; calibrated: the integer whose "
-        "30-seed median of ABC's completed projects 1996-2000 is nearest 100 (re-derived after "
-        "committed money: 11 gives 118, 12 107.5, 13 103.5, 14 95)",
+        "30-seed median of ABC's own completed projects 1996-2000 is nearest 100 (re-derived "
+        "on ABC's own count, branch abc: until then the recipe counted every development "
+        "project, the national reconstruction flow's too; 10 gives 106.5, 11 99, 12 87.5, "
+        "13 84.5; experiments/abc_duration_recipe.py)",
         tuned_on="tuzla:abc_about_100_projects",
     )
     work_size: float = param(

@@ -75,8 +75,9 @@ def own_steady_state(
 ) -> np.ndarray:
     """``K*``, each city's gap target: the level at which its steady capacity ``level``
     (``K_ss``, capacity index) is a fixed point in peace without aid at its encoded cohesion and
-    participation, ``speed_0 o (K* - K_ss) = dep_0 K_ss`` (not capped at the frontier: see the
-    module's docstring); 1 where the city has no
+    participation (the scenario's, before a lever rescales it: ODD 8, branch abc),
+    ``speed_0 o (K* - K_ss) = dep_0 K_ss`` (not capped at the frontier: see the module's
+    docstring); 1 where the city has no
     own recovery to balance (``speed_0 o`` 0: aid alone then closes the gap to the frontier).
     ``isolated`` (N,) True where the city's country is cut off (speed ``closed_share``; None:
     every city open)."""

@@ -82,11 +82,15 @@ def update_cities(
         month.horizontal_city, dev_r, peace_r,
     )  # fmt: skip
     if month.step == 0:  # what persists of the encoded start (rules.galtung.anchors)
-        c.anchor = start_anchors(c, terms, cross, g)
+        # The encoded cohesion, not the one this month's delivery (stage 5) has already moved:
+        # one month of aid is not part of the status quo (ODD 7.6 and 8, branch abc).
+        encoded = np.broadcast_to(world.initial_cities["cohesion"], c.cohesion.shape)
+        start = (*terms[:6], encoded, *terms[7:])
+        c.anchor = start_anchors(c, start, cross, g)
         # The usual violence is what the city's structure sustains without events (the level
         # D's one-sided anchor ebbs toward), not the encoded D: a war under way at the start is
         # a war from the first month, and settling into the city's own level is not one.
-        calm = (*terms[:7], np.zeros_like(c.pressure), *terms[8:])
+        calm = (*start[:7], np.zeros_like(c.pressure), *start[8:])
         c.usual_D = galtung.targets(*calm, c.anchor, g)[0]
     d_star, s_star, c_star = galtung.targets(*terms, c.anchor, g)
     # Small monthly shocks: standard normals scaled by the noise level, for D, S and C, from
@@ -110,8 +114,17 @@ def update_cities(
     E = displacement.excess(c.D, c.usual_D)
     closed = world.city_isolated
     if month.step == 0:  # each city recovers toward its own steady state (rules.recovery)
+        # At the encoded cohesion and participation, not the lever-scaled participation or the
+        # cohesion this month's delivery (stage 5) has already moved: K_ss is the observed
+        # city's fixed point, and a counterfactual with less participation must lose the
+        # ownership it removes, not have the target re-solved to balance it (ODD 7.6, 8: abc).
+        init = world.initial_cities
         c.capacity_target = recovery.own_steady_state(
-            world.steady_capacity(c.capacity), c.cohesion, c.participation, co.recovery, closed
+            world.steady_capacity(c.capacity),
+            init["cohesion"],
+            init["participation"],
+            co.recovery,
+            closed,
         )
         if world.steady_path is not None:
             c.steady_gain, c.steady_pace = recovery.steady_rates(
@@ -143,7 +156,8 @@ def update_cities(
 def start_anchors(c: object, terms: tuple, cross: np.ndarray, g: object) -> np.ndarray:
     """(5, R, N) anchors of D, S, C, needs and cohesion from the encoded start: each target's
     logit read at the start without this month's events and aid (no pressure, no effect stocks'
-    responses), so that the start is the month's fixed point without them."""
+    responses), so that the start is the month's fixed point without them. ``terms`` carry the
+    encoded cohesion (index 6), which is also the cohesion anchored."""
     zero = np.zeros_like(c.D)
     calm = (*terms[:7], zero, *terms[8:11], zero, zero)
     logits = [
@@ -151,7 +165,7 @@ def start_anchors(c: object, terms: tuple, cross: np.ndarray, g: object) -> np.n
         galtung.needs_logit(c.D, c.S, c.displaced_share, c.capacity, zero, g),
         galtung.cohesion_logit(cross, c.D, c.C, g),
     ]
-    start = np.stack([c.D, c.S, c.C, c.needs, c.cohesion])
+    start = np.stack([c.D, c.S, c.C, c.needs, terms[6]])
     return galtung.anchors(start, np.stack(logits), g.persistence)
 
 
