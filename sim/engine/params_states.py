@@ -331,7 +331,8 @@ class AllianceParams:
         "over the usual level (hostility3): the 10th percentile over 30 seeds of each seed's "
         "2007-2012 peak of the Palestinian side's excess (0.0296; 0.1855 after start3; 0.1062 "
         "after trust4, recovery3; 0.0993 after branch trust's refusal blame and mediation under "
-        "fire; 0.2025 after mapdyn (PS a closed economy, 2006's violence); rounded down; "
+        "fire; 0.2025 after mapdyn (PS a closed economy, 2006's violence); 0.1998 after abc's "
+        "duration_max 11; 0.2057 after contact's w_CT 0.5 and abc, merged); rounded down; "
         "experiments/hostility_decomposition.py --recipe)",
         tuned_on="map:map_suspended_as_violence_grows",
     )
