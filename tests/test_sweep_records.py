@@ -256,3 +256,39 @@ def test_failed_runs_are_rows_and_a_full_disk_records_nothing(
     assert not (full / "records").exists() or not list((full / "records").iterdir())
     assert not list((full / "series").iterdir())
     assert sweep_records.completed(full) == set()
+
+
+@pytest.mark.parametrize(
+    ("values", "to_hydra"),
+    [
+        (["model.trust.success=0.06470184", "seed=612542404746152267"], []),
+        (["levers.coordination=0", "model.trust.decay=0.10", "seed=3"], []),
+        (["model.trust.success=1.5e-05", "levers.funding_scale=0.5", "seed=1_000"],
+         ["seed=1_000"]),
+        (["model.proposals.beta_trust=2.0E+1", "model.trust.success=.05"],
+         ["model.trust.success=.05"]),
+    ],
+)  # fmt: skip
+def test_plain_numbers_applied_as_hydra_applies_them(
+    values: list[str], to_hydra: list[str]
+) -> None:
+    """A batch applies ``key=<plain number>`` without Hydra's grammar: the same config as
+    Hydra's own ``_apply_overrides_to_config``, and the texts it does not read go to Hydra."""
+    from hydra._internal.config_loader_impl import ConfigLoaderImpl
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from omegaconf import OmegaConf
+
+    from sim.experiments.sweep_batch import _apply_numbers
+    from sim.experiments.validate import _compose
+
+    fast, hydra = _compose(FAST), _compose(FAST)
+    rest = _apply_numbers(values, fast)
+    ConfigLoaderImpl._apply_overrides_to_config(
+        OverridesParser.create().parse_overrides(rest), fast
+    )
+    ConfigLoaderImpl._apply_overrides_to_config(
+        OverridesParser.create().parse_overrides(values), hydra
+    )
+    a, b = (OmegaConf.to_container(c, resolve=True) for c in (fast, hydra))
+    assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+    assert rest == to_hydra
