@@ -87,8 +87,8 @@ def test_multirun_matches_single_runs(tmp_path: Path, launcher: str) -> None:
 
 
 def _assert_series_dataset(sweep: Path, summary: pd.DataFrame) -> None:
-    """series/ holds every run's series.parquet once (the partition gives back its run
-    column), and pandas, polars and DuckDB (when installed) each read all of it in one call."""
+    """series/ holds every run's series.parquet once (a file a run here: one run per job), and
+    pandas, polars and DuckDB (when installed) each read all of it in one call."""
     import pyarrow.parquet as pq
 
     series = pd.read_parquet(sweep / "series")
@@ -114,19 +114,19 @@ def _assert_series_dataset(sweep: Path, summary: pd.DataFrame) -> None:
     assert len(peace) == len(whole) == len(summary) * len(ts)
     with pytest.raises(ConfigError, match=r"variable = 'peac': did you mean 'peace'\?"):
         read_series(sweep, variable="peac")  # a wrong name is an error, not an empty frame
-    glob = str(sweep / "series" / "**" / "*.parquet")
+    glob = str(sweep / "series" / "*.parquet")
     try:
         import polars as pl
     except ImportError:
         pass
     else:
-        assert pl.read_parquet(glob, hive_partitioning=True).height == len(series)
+        assert pl.read_parquet(glob).height == len(series)
     try:
         import duckdb
     except ImportError:
         pass
     else:
-        query = f"SELECT count(*) FROM read_parquet('{glob}', hive_partitioning=1)"
+        query = f"SELECT count(*) FROM read_parquet('{glob}')"
         assert duckdb.sql(query).fetchall() == [(len(series),)]
 
 
@@ -456,8 +456,9 @@ def test_sweep_bad_input_exit_2_no_folder(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("launcher", ["basic", JOBLIB])
 def test_runs_per_job_gives_the_same_runs(tmp_path: Path, launcher: str) -> None:
-    """--runs-per-job=3: 8 runs in launcher jobs of 3, 3 and 2; the same folders and outputs
-    as one run per job; a rerun after losing two runs redoes just those two."""
+    """--runs-per-job=3 --run-folders: 8 runs in launcher jobs of 3, 3 and 2; the same folders
+    and outputs as one run per job; a rerun after losing two runs redoes just those two.
+    (Without --run-folders: tests/test_sweep_records.py.)"""
     design = tmp_path / "tiny.yaml"
     design.write_text(
         "method: lhs\nn: 4\nreplications: 2\nroot_seed: 7\n"
@@ -468,6 +469,7 @@ def test_runs_per_job_gives_the_same_runs(tmp_path: Path, launcher: str) -> None
         sweeps[per_job] = tmp_path / f"per{per_job}"
         args = ["sweep", f"design={design}", *FAST, f"hydra/launcher={launcher}"]
         args += [f"--runs-per-job={per_job}", f"hydra.sweep.dir={sweeps[per_job]}"]
+        args += ["--run-folders"] if per_job > 1 else []
         proc = run_cli(args, tmp_path)
         assert proc.returncode == 0, proc.stderr
     one, three = (_summary(sweeps[k]) for k in (1, 3))

@@ -40,7 +40,7 @@ def test_a_design_on_a_dask_cluster_matches_the_basic_launcher(
 ) -> None:
     design = tmp_path / "tiny.yaml"
     design.write_text(DESIGN)
-    base = ["sweep", f"design={design}", *FAST, "--runs-per-job=2"]
+    base = ["sweep", f"design={design}", *FAST, "--runs-per-job=2", "--run-folders"]
     dask_dir, basic_dir = tmp_path / "dask", tmp_path / "basic"
     proc = run_cli([*base, f"--dask={cluster}", f"hydra.sweep.dir={dask_dir}"], tmp_path)
     assert proc.returncode == 0, proc.stderr[-3000:]

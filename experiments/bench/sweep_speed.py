@@ -58,6 +58,9 @@ def leg(
         "hydra/launcher=joblib",
         f"hydra.launcher.n_jobs={cores}",
         f"--runs-per-job={runs_per_job}",
+        # a folder a run: the steady rate below reads each run's status.json (a batched job
+        # writes none without it; experiments/bench/sweep14_ab.py times that default)
+        *(["--run-folders"] if runs_per_job > 1 else []),
         f"hydra.sweep.dir={sweep}",
     ]
     env = {**os.environ, "CITYPEACE_PROGRESS": "0", "PYTHONHASHSEED": "0"}

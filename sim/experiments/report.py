@@ -115,11 +115,18 @@ def fan_data(
         if len(frame) > max_runs:
             frame = frame.sample(max_runs, random_state=seed)
         columns, dates = [], None
-        for run_dir in frame["run_dir"]:
-            path = Path(sweep_dir) / run_dir / "timeseries.parquet"
-            try:
-                ts = pd.read_parquet(path, columns=["date", series])
-            except (OSError, KeyError, ValueError):
+        folderless = frame["run_dir"].isna()
+        stored = _from_dataset(sweep_dir, frame.loc[folderless, "run_id"], series)
+        for run_id, run_dir in zip(frame["run_id"], frame["run_dir"], strict=True):
+            if isinstance(run_dir, str):
+                path = Path(sweep_dir) / run_dir / "timeseries.parquet"
+                try:
+                    ts = pd.read_parquet(path, columns=["date", series])
+                except (OSError, KeyError, ValueError):
+                    continue
+            elif run_id in stored:
+                ts = stored[run_id]
+            else:
                 continue
             columns.append(ts[series].to_numpy(float))
             if dates is None or len(ts) > len(dates):
@@ -136,6 +143,22 @@ def fan_data(
         table["runs"] = len(columns)
         out[group] = table
     return out
+
+
+def _from_dataset(sweep_dir: Path, run_ids: pd.Series, series: str) -> dict[str, pd.DataFrame]:
+    """Model-level ``series`` of runs without a folder, from the sweep's series dataset (one
+    read for all of them): run id -> frame of ``date`` and ``series``."""
+    from sim.errors import CitypeaceError
+    from sim.experiments.sweep_series import read_series
+
+    if run_ids.empty:
+        return {}
+    try:
+        long = read_series(sweep_dir, variable=series, entity="model", runs=list(run_ids))
+    except (CitypeaceError, OSError):
+        return {}
+    long = long.sort_values(["run", "date"], kind="stable").rename(columns={"value": series})
+    return {run: part[["date", series]] for run, part in long.groupby("run", sort=False)}
 
 
 def md_table(frame: pd.DataFrame, digits: int = 4) -> str:
@@ -176,7 +199,7 @@ def check_inputs(sweep_dir: Path, outcome: str | None, by: str) -> tuple[pd.Data
             str(sweep_dir.resolve()),
             "runs",
             0,
-            "a sweep folder with at least one run (<run>/status.json)",
+            "a sweep folder with at least one run (<run>/status.json or records/)",
         )
     summary = read_summary(sweep_dir)
     if summary.empty:

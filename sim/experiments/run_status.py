@@ -243,15 +243,22 @@ def new_record(
 
 def record_failure(record: dict[str, Any], out: Path, exc: BaseException | str) -> None:
     """Mark the record failed: the first line of the error, the whole of it in error.txt."""
+    text = mark_failed(record, exc)
+    atomic_write(Path(out) / "error.txt", lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def mark_failed(record: dict[str, Any], exc: BaseException | str) -> str:
+    """Mark the record failed with the first line of the error; returns the whole of it
+    (the traceback of an exception)."""
     if isinstance(exc, BaseException):
         text = "".join(traceback.format_exception(exc))
         first = f"{type(exc).__name__}: {exc}"
     else:
         text = first = exc
     first = first.strip().splitlines()[0][:2000] if first.strip() else "failed"
-    atomic_write(Path(out) / "error.txt", lambda tmp: tmp.write_text(text, encoding="utf-8"))
     record.update(status="failed", error=first, months=None, outcomes={})
-    log.warning("citypeace: run %s failed: %s", record["run_dir"], first)
+    log.warning("citypeace: run %s failed: %s", record["run_dir"] or record["run_id"], first)
+    return text
 
 
 def finish_record(

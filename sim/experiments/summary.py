@@ -5,11 +5,15 @@ A sweep folder (``hydra.sweep.dir``) looks like this::
     <sweep>/multirun.yaml         Hydra's sweep config
     <sweep>/sweep.json            how to run the sweep again (``citypeace sweep resume <sweep>``)
     <sweep>/design.json|.parquet  the sampled design, for ``citypeace sweep design=...``
-    <sweep>/<run_id>/             one folder per distinct run config; run_id = its config hash
+    <sweep>/<run_id>/             a run with a folder (one run per job, or --run-folders);
+                                  run_id = its config hash
         timeseries.parquet ...    the outputs of sim.experiments.runner.run_to_folder
         status.json               written last: completed or failed, key outcomes, the error
+    <sweep>/records/<key>.parquet a batched job's runs without folders: their status records
+                                  (sim.experiments.sweep_records)
+    <sweep>/series/               every run's series, one dataset (sim.experiments.sweep_series)
     <sweep>/.progress/<run_id>    touched when a job ends; the progress bar counts these
-    <sweep>/summary.parquet       one row per run, rebuilt from the status files
+    <sweep>/summary.parquet       one row per run, rebuilt from the status files and records
 
 Folders are named by the config hash (``hydra.sweep.subdir: ${citypeace.run_id:}``), not by
 Hydra's job number, so a re-run lands in the same folder even when the sweep was extended or
@@ -107,14 +111,18 @@ register_resolvers()
 # ---------------------------------------------------------------------- summary.parquet
 
 
-def iter_status(sweep_dir: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
-    """(run folder, status record) for every run folder that has a readable status file."""
+def iter_status(sweep_dir: Path) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """(where, status record) for every run: a run folder with a readable status file, or a
+    row of a batch's record file (``sim.experiments.sweep_records``; where = (file, row))."""
+    from sim.experiments.sweep_records import iter_records
+
     with os.scandir(sweep_dir) as entries:
         for entry in entries:
             if entry.is_dir() and not entry.name.startswith("."):
                 status = read_status(Path(entry.path))
                 if status and "run_id" in status:
                     yield Path(entry.path), status
+    yield from iter_records(sweep_dir)
 
 
 def _flatten(status: Mapping[str, Any], design: Mapping[str, Mapping[str, Any]]) -> dict:
@@ -189,11 +197,17 @@ def collect(sweep_dir: Path, batch: int = 2000) -> Path:
     order = sorted(latest.items(), key=lambda kv: (kv[1][2], kv[0]))
 
     def write(tmp: Path) -> None:
+        from sim.experiments.sweep_records import read_record
+
+        cache: dict[Path, list[str]] = {}  # one record file at a time
         with pq.ParquetWriter(tmp, schema) as writer:
             for start in range(0, max(len(order), 1), batch):
                 rows = []
-                for _, (_, path, _) in order[start : start + batch]:
-                    status = read_status(path) or {}
+                for _, (_, where, _) in order[start : start + batch]:
+                    if isinstance(where, tuple):
+                        status = read_record(where, cache)
+                    else:
+                        status = read_status(where) or {}
                     rows.append(_coerce_row(_flatten(status, design), schema))
                 writer.write_table(pa.Table.from_pylist(rows, schema=schema))
 
@@ -236,7 +250,9 @@ def read_summary(sweep_dir: Path, refresh: bool = False) -> pd.DataFrame:
 
 
 def _newest_status(sweep_dir: Path) -> float:
-    newest = 0.0
+    from sim.experiments.sweep_records import newest as newest_record
+
+    newest = newest_record(sweep_dir)
     with os.scandir(sweep_dir) as entries:
         for entry in entries:
             if entry.is_dir() and not entry.name.startswith("."):

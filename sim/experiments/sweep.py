@@ -57,9 +57,11 @@ FLAGS = (
     "--full-compose",
     "--batch=N",
     "--runs-per-job=N",
+    "--run-folders",
     "--dask=ADDRESS",
     "--dask-timeout=S",
 )
+SWITCHES = ("--dry-run", "--full-compose", "--run-folders")
 BATCH_MAX = 100_000  # jobs handed to a launcher at once; their JobReturns are held in memory
 RUNS_PER_JOB_MAX = 100_000
 
@@ -85,9 +87,11 @@ def run_design(
     runs_per_job: int = 1,
     dask: str | None = None,
     dask_timeout: float | None = None,
+    run_folders: bool = False,
 ) -> int:
     """``citypeace sweep design=NAME [design.key=value] [overrides]``; with ``dask`` (a
-    scheduler address or ``local``) the batches run on a Dask cluster."""
+    scheduler address or ``local``) the batches run on a Dask cluster; ``run_folders``: a
+    batched run (``runs_per_job`` > 1, or Dask) also gets a folder of its own."""
     name = None
     design_args, hydra_args, task_args = [], [], []
     for arg in args:
@@ -131,6 +135,7 @@ def run_design(
         flags += [f"--runs-per-job={runs_per_job}"] if runs_per_job > 1 else []
         flags += [f"--dask={dask}"] if dask is not None else []
         flags += [f"--dask-timeout={dask_timeout:g}"] if dask_timeout is not None else []
+        flags += ["--run-folders"] if run_folders else []
         return _start(args, flags, design, jobs, sweep_dir, hydra_args, fast, batch, client)
     finally:
         if client is not None:
@@ -169,6 +174,7 @@ def _start(
         fast_keys=keys,
         runs_per_job=runs_per_job,
         dask=client,
+        run_folders="--run-folders" in flags,
     )
 
 
@@ -265,9 +271,9 @@ def main(args: list[str]) -> int:
             batch = _whole_number(arg, BATCH_MAX)
         elif arg.startswith("--runs-per-job="):
             runs_per_job = _whole_number(arg, RUNS_PER_JOB_MAX)
-        elif arg.startswith("-") and arg not in ("--dry-run", "--full-compose"):
+        elif arg.startswith("-") and arg not in SWITCHES:
             raise ConfigError("command line", arg.split("=", 1)[0], arg, f"one of {list(FLAGS)}")
-        elif arg not in ("--dry-run", "--full-compose"):
+        elif arg not in SWITCHES:
             rest.append(arg)
     if runs_per_job > 1 and not fast:
         raise ConfigError("command line", "--runs-per-job", runs_per_job, "1 with --full-compose")
@@ -281,6 +287,7 @@ def main(args: list[str]) -> int:
         runs_per_job=runs_per_job,
         dask=dask,
         dask_timeout=dask_timeout,
+        run_folders="--run-folders" in args,
     )
 
 

@@ -1,18 +1,28 @@
 """The runs of one launcher job, stepped together as batches (``citypeace sweep --runs-per-job``).
 
-Every run keeps what a run of its own would have: its folder named by its config hash, skipped
-when already complete, its outputs (``sim.experiments.runner.write_run``), a status record with its
-outcomes and provenance, and a failed row when its config is invalid, when it raises or when
-its state stops being finite. Only the stepping is shared: the runs still to do are one
-:class:`~sim.engine.ensemble.Ensemble`, whose replicates are exactly their single runs
-(tests/test_ensemble.py). A run's ``duration_s`` and ``cpu_s`` are its share of the batch
-plus the writing of its own folder; ``batch_runs`` says how many runs shared the batch.
+Every run keeps its identity: its config hash, skipped when already complete, a status record
+with its outcomes and provenance, a failed row when its config is invalid, when it raises or
+when its state stops being finite, and its series in the sweep's dataset. Only the stepping is
+shared: the runs still to do are one :class:`~sim.engine.ensemble.Ensemble`, whose replicates
+are exactly their single runs (tests/test_ensemble.py).
+
+How the runs are written depends on the sweep's ``--run-folders`` (``batches.json``):
+
+- without it (the default), the job's series and status records are committed together, in
+  one series file and one record file for the whole job (``sim.experiments.sweep_records``);
+  a run's ``duration_s`` and ``cpu_s`` are its share of the stepping plus its own rows;
+- with it, each run also gets its own folder named by its config hash, with every table of a
+  single run (``sim.experiments.runner.write_run``) and its ``status.json``; a run's
+  ``duration_s`` and ``cpu_s`` are then its share of the batch plus the writing of its folder.
+
+``batch_runs`` says how many runs shared the batch.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,7 +42,7 @@ class _Run:
     num: int
     out: Path
     record: dict[str, Any]
-    info: Any  # sim.experiments.runner.RunRecord
+    info: Any  # sim.experiments.runner.RunRecord; with no folder, the provenance alone
     kwargs: dict[str, Any] | None  # PeaceModel's arguments; None when the config is invalid
     error: str | None = None
 
@@ -49,65 +59,114 @@ def run_batch(cfg: DictConfig, sweep_dir: Path, subdir: str) -> None:
     from hydra.core.override_parser.overrides_parser import OverridesParser
     from omegaconf import OmegaConf
 
-    from sim.cli.config import model_kwargs
+    from sim.cli.config import check_known_keys, model_kwargs
     from sim.experiments.orphans import watch_leader
     from sim.experiments.run_status import is_complete, mark_progress, new_record
-    from sim.experiments.runner import RunRecord, hash_of
+    from sim.experiments.runner import RunRecord, hash_of, provenance
     from sim.experiments.sweep_launch import BATCHES
+    from sim.experiments.sweep_records import completed
 
     watch_leader()
     sweep_dir = Path(sweep_dir)
     spec = json.loads((sweep_dir / BATCHES).read_text(encoding="utf-8"))
     fast = frozenset(spec["fast_keys"])
+    folders = bool(spec.get("run_folders", True))  # batches.json of an older sweep: folders
+    done = completed(sweep_dir)  # runs committed without a folder (either way, skipped)
     parser = OverridesParser.create()
     run_cfg = copy.deepcopy(cfg)
     runs: list[_Run] = []
+    seen: set[str] = set()
+    checked = False  # check_known_keys of the job's config (unknown keys), once
     for num, overrides in spec["batches"][int(subdir.rsplit("/", 1)[-1])]:
         # The runs of a batch set the same fast keys (plan_batches groups them so), each to a
         # plain value: applied over the previous run's values, they give the config a fresh
         # copy would, without copying it for every run.
-        chosen = parser.parse_overrides([o for o in overrides if o.split("=", 1)[0] in fast])
+        rest = _apply_numbers([o for o in overrides if o.split("=", 1)[0] in fast], run_cfg)
+        chosen = parser.parse_overrides(rest)
         if any(o.is_add() or o.is_delete() or o.is_force_add() for o in chosen):
             run_cfg = copy.deepcopy(cfg)
         ConfigLoaderImpl._apply_overrides_to_config(chosen, run_cfg)
         data = OmegaConf.to_container(run_cfg, resolve=True)  # once: the hash and the text
         run_id = hash_of(data)
         out = sweep_dir / run_id
-        if is_complete(out, run_id):
-            mark_progress(sweep_dir, run_id)
+        if run_id in done or run_id in seen or is_complete(out, run_id):
+            mark_progress(sweep_dir, run_id)  # identical configs are one run
             continue
+        seen.add(run_id)
         record = new_record(run_cfg, out, sweep_dir, num, overrides, run_id)
         try:
-            kwargs, error = model_kwargs(run_cfg), None
+            if rest or not checked:  # the keys change only through Hydra's path
+                check_known_keys(run_cfg)
+                checked = True
+            # the values' checks of model_kwargs (ranges, levers, horizon, seed, output)
+            kwargs, error = model_kwargs(OmegaConf.to_object(run_cfg)), None
         except CitypeaceError as exc:  # an invalid run is a failed row, not a failed job
             kwargs, error = None, f"{type(exc).__name__}: {exc}"
-        runs.append(_Run(num, out, record, RunRecord.of(run_cfg, run_id, data), kwargs,
-                         error))  # fmt: skip
-    run_together(runs, sweep_dir)
+        if folders:
+            info = RunRecord.of(run_cfg, run_id, data)
+        else:  # no config.yaml to write: the provenance is all a record needs
+            record["run_dir"] = None
+            info = provenance(run_cfg, run_id)
+        runs.append(_Run(num, out, record, info, kwargs, error))
+    run_together(runs, sweep_dir, folders)
 
 
-def run_together(runs: Sequence[_Run], sweep_dir: Path) -> None:
-    """Step the valid runs in batches (one per scenario and output setting), then write each."""
+# A plain decimal number, as a design writes its values (and seeds): Hydra's grammar reads it
+# as Python's int() or float() of the same text.
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+(?:[eE][+-]?[0-9]+)?)?")
+
+
+def _apply_numbers(overrides: Sequence[str], cfg: DictConfig) -> list[str]:
+    """Apply the overrides ``key=<plain number>`` to ``cfg`` as Hydra applies a changed value
+    (``OmegaConf.update(cfg, key, value, merge=True)``, its ``_apply_overrides_to_config``)
+    without Hydra's grammar, which costs about a quarter of a run's config in a batch
+    (measured); returns the others, for Hydra's parser (and its error messages)."""
+    from omegaconf import OmegaConf
+
+    rest = []
+    for text in overrides:
+        key, _, value = text.partition("=")
+        if _NUMBER.fullmatch(value) and key.replace(".", "").replace("_", "").isalnum():
+            try:
+                OmegaConf.update(cfg, key, float(value) if "." in value else int(value),
+                                 merge=True)  # fmt: skip
+                continue
+            except Exception:  # noqa: BLE001 - Hydra's path says what is wrong
+                pass
+        rest.append(text)
+    return rest
+
+
+def run_together(runs: Sequence[_Run], sweep_dir: Path, folders: bool = True) -> None:
+    """Step the valid runs in batches (one per scenario and output setting), then write
+    them: each into its own folder (``folders``), else all of them in one commit."""
     from sim.experiments.run_status import finish_record, record_failure
 
     groups: dict[str, list[_Run]] = {}
+    invalid = [run for run in runs if run.kwargs is None]
     for run in runs:
         if run.kwargs is None:
-            record_failure(run.record, run.out, run.error or "invalid config")
-            finish_record(run.record, run.out, sweep_dir, 0.0, 0.0)
             continue
         shared = {
             k: v for k, v in run.kwargs.items() if k not in ("seed", "policy", "params", "levers")
         }
         groups.setdefault(repr(sorted(shared.items(), key=lambda kv: kv[0])), []).append(run)
+    if not folders:
+        from sim.experiments.sweep_records import run_without_folders
+
+        run_without_folders(invalid, list(groups.values()), sweep_dir, _step)
+        return
+    for run in invalid:
+        record_failure(run.record, run.out, run.error or "invalid config")
+        finish_record(run.record, run.out, sweep_dir, 0.0, 0.0)
     for members in groups.values():
         _run_group(members, sweep_dir)
 
 
-def _run_group(members: list[_Run], sweep_dir: Path) -> None:
+def _step(members: Sequence[_Run]) -> tuple[Any, float, float]:
+    """The members stepped as one ensemble: it, and each member's share of the wall and CPU
+    time. Raises what the ensemble raises (bad input the preflight could not see)."""
     from sim.engine.ensemble import Ensemble, Replicate
-    from sim.experiments.run_status import finish_record, record_failure
-    from sim.outputs.atomic import deferred_sync
 
     first = members[0].kwargs
     replicates = [
@@ -116,22 +175,29 @@ def _run_group(members: list[_Run], sweep_dir: Path) -> None:
         for r in members
     ]  # fmt: skip
     start, cpu = time.perf_counter(), time.process_time()
+    ensemble = Ensemble(
+        first["scenario"],
+        replicates,
+        horizon=first["horizon"],
+        cities_every=first["cities_every"],
+        cities_max=first["cities_max"],
+        synthetic=first.get("synthetic"),
+    ).run()
+    share_s = (time.perf_counter() - start) / len(members)
+    return ensemble, share_s, (time.process_time() - cpu) / len(members)
+
+
+def _run_group(members: list[_Run], sweep_dir: Path) -> None:
+    from sim.experiments.run_status import finish_record, record_failure
+    from sim.outputs.atomic import deferred_sync
+
     try:
-        ensemble = Ensemble(
-            first["scenario"],
-            replicates,
-            horizon=first["horizon"],
-            cities_every=first["cities_every"],
-            cities_max=first["cities_max"],
-            synthetic=first.get("synthetic"),
-        ).run()
+        ensemble, share_s, share_cpu = _step(members)
     except Exception as exc:  # noqa: BLE001 - bad input the preflight could not see
         for run in members:
             record_failure(run.record, run.out, exc)
             finish_record(run.record, run.out, sweep_dir, 0.0, 0.0)
         return
-    share_s = (time.perf_counter() - start) / len(members)
-    share_cpu = (time.process_time() - cpu) / len(members)
     # Written SYNC_EVERY runs at a time, made durable together (deferred_sync: one sync for
     # all their files), and only then recorded complete (their status records synced
     # together in turn): a crash leaves runs to redo, never a status.json over a file that

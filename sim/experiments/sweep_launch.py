@@ -101,6 +101,7 @@ def launch(
     fast_keys: Sequence[str] = (),
     runs_per_job: int = 1,
     dask: Any = None,
+    run_folders: bool = False,
 ) -> int:
     """Run explicit job override lists through the launcher Hydra's config selects (or, with
     ``dask`` (a ``distributed.Client``), as batches on a Dask cluster: sim.experiments.sweep_dask).
@@ -108,7 +109,9 @@ def launch(
     This is what Hydra's ``multirun`` does with its basic sweeper, minus the sweeper: the
     jobs are given, not a cartesian product, and they are not all composed up front. With
     ``runs_per_job > 1`` (and ``fast_keys``) consecutive runs that differ only in fast keys
-    share one launcher job (:func:`plan_batches`, :func:`run_batch`).
+    share one launcher job (:func:`plan_batches`, :func:`run_batch`); their runs get a folder
+    each only with ``run_folders`` (else one series file and one record file a job:
+    ``sim.experiments.sweep_records``, whose leftovers from a killed sweep are removed first).
 
     The summary is rewritten every ``SUMMARY_EVERY_S`` and at the end. A job whose outputs
     cannot be written (a full disk) stops the sweep: the summary of what completed is written
@@ -127,6 +130,7 @@ def launch(
     from sim.cli import _task
     from sim.cli.config import config_dir, register
     from sim.experiments.summary import SweepCallback, collect
+    from sim.experiments.sweep_records import clean
     from sim.outputs.atomic import OutputError
 
     register()
@@ -150,8 +154,9 @@ def launch(
         callbacks.on_multirun_start(config=cfg, config_name="config")
         OmegaConf.save(cfg, Path(sweep_dir) / "multirun.yaml")
         reserve = _reserve(Path(sweep_dir), len(jobs))
+        clean(Path(sweep_dir))  # what a killed batch left, before any job starts
         if (runs_per_job > 1 or dask is not None) and fast_keys:
-            jobs = plan_batches(jobs, fast_keys, runs_per_job, Path(sweep_dir))
+            jobs = plan_batches(jobs, fast_keys, runs_per_job, Path(sweep_dir), run_folders)
         if dask is not None:
             from sim.experiments.sweep_dask import run_jobs
 
@@ -261,7 +266,11 @@ def _stop(callbacks: Any, sweep_dir: Path, exc: Any, reserve: Path) -> None:
 
 
 def plan_batches(
-    jobs: Sequence[Sequence[str]], fast_keys: Sequence[str], runs_per_job: int, sweep_dir: Path
+    jobs: Sequence[Sequence[str]],
+    fast_keys: Sequence[str],
+    runs_per_job: int,
+    sweep_dir: Path,
+    run_folders: bool = False,
 ) -> list[list[str]]:
     """Group runs into launcher jobs of at most ``runs_per_job``; returns the jobs' overrides.
 
@@ -269,7 +278,8 @@ def plan_batches(
     values and the seed), so each run's config is its job's config with those values applied.
     The groups go to ``<sweep>/batches.json`` (written before any job starts; every worker
     reads it from the shared sweep folder). A job is its first run's overrides plus its own
-    folder under ``.batches/``.
+    folder under ``.batches/``. ``run_folders``: whether each run gets its own folder
+    (``sim.experiments.sweep_batch``).
     """
     fast = frozenset(fast_keys)
 
@@ -286,7 +296,8 @@ def plan_batches(
             groups.append([[num, list(run)]])
     from sim.outputs.atomic import write_json
 
-    write_json({"fast_keys": sorted(fast), "batches": groups}, Path(sweep_dir) / BATCHES)
+    spec = {"fast_keys": sorted(fast), "run_folders": run_folders, "batches": groups}
+    write_json(spec, Path(sweep_dir) / BATCHES)
     return [
         [*group[0][1], f"hydra.sweep.subdir={BATCH_SUBDIR}/{i:06d}"]
         for i, group in enumerate(groups)

@@ -1,22 +1,29 @@
 """One dataset of every run's series in a sweep: ``<sweep>/series/``.
 
-Each completed run adds its long series table (its ``series.parquet``: ``sim.outputs.series``)
-to the sweep as one Hive partition, ``series/run=<run_id>/part-0.parquet``, written before the
-run's ``status.json`` so that a completed run always has it. The partition holds the run's
-table without its ``run`` column, which the partition puts back, so the whole dataset has the
-schema of one run's ``series.parquet``, whatever the scenario or policy:
+Every completed run's long series table (``sim.outputs.series``: ``run``, ``date``,
+``variable``, ``entity``, ``value``) is in one of the dataset's Parquet files, each a
+partition of the runs:
 
-    run       string     the run's config hash (its folder; ``run_id`` in summary.parquet)
+    series/batch-<key>.parquet   the runs of one batched job (``--runs-per-job``, ``--dask``),
+                                 committed with their records (``sim.experiments.sweep_records``)
+    series/run-<run_id>.parquet  a run with its own folder: a copy of its ``series.parquet``,
+                                 written before its ``status.json``
+
+Every file has the schema of one run's ``series.parquet``, whatever the scenario or policy,
+and a run is in exactly one file:
+
+    run       string     the run's config hash (``run_id`` in summary.parquet)
     date      date32     the simulated month (its first day)
     variable  string     what is measured (docs/outputs.md)
     entity    string     what it is measured on: 'model', a community, a watched city, ...
     value     float64
 
-One call reads the whole sweep::
+Files being written are hidden (their names start with a dot), so a reader never sees a
+partial one. One call reads the whole sweep::
 
     pd.read_parquet("multirun/s/series")                       # pandas (pyarrow)
-    pl.read_parquet("multirun/s/series/**/*.parquet", hive_partitioning=True)   # polars
-    duckdb.sql("FROM read_parquet('multirun/s/series/**/*.parquet', hive_partitioning=1)")
+    pl.read_parquet("multirun/s/series/*.parquet")             # polars
+    duckdb.sql("FROM read_parquet('multirun/s/series/*.parquet')")
 
 and :func:`read_series` reads a part of it (a variable, an entity, some runs) without reading
 the rest.
@@ -31,26 +38,24 @@ from typing import Any
 import pandas as pd
 
 SERIES = "series"
-PART = "part-0.parquet"
-RUN = "run"  # the partition key: the column of a run's series.parquet it replaces
+RUN = "run"
 
 
 def partition(run_id: str) -> str:
-    """A run's file in the dataset, relative to the sweep folder."""
-    return f"{SERIES}/{RUN}={run_id}/{PART}"
+    """A run's own file in the dataset (a run with a folder), relative to the sweep folder."""
+    return f"{SERIES}/{RUN}-{run_id}.parquet"
 
 
 def write_series(run_dir: Path, sweep_dir: Path, run_id: str) -> str:
-    """Add the run's ``series.parquet`` to the sweep's dataset (atomically); returns the
-    partition's path relative to the sweep folder."""
-    import pyarrow.parquet as pq
+    """Add the run's ``series.parquet`` to the sweep's dataset (a copy, atomically); returns
+    the file's path relative to the sweep folder."""
+    import shutil
 
     from sim.outputs.atomic import atomic_write
 
-    table = pq.read_table(Path(run_dir) / "series.parquet")
-    table = table.drop_columns([RUN])  # the partition names the run
     name = partition(run_id)
-    atomic_write(Path(sweep_dir) / name, lambda tmp: pq.write_table(table, tmp))
+    source = Path(run_dir) / "series.parquet"
+    atomic_write(Path(sweep_dir) / name, lambda tmp: shutil.copyfile(source, tmp))
     return name
 
 
@@ -63,18 +68,13 @@ def read_series(
     """The sweep's series (every run's, or those of ``runs``), optionally only some variables
     or entities; the filters are pushed down to the Parquet reader. A variable, entity or run
     that the dataset does not have raises ConfigError naming it and the nearest known one."""
-    import pyarrow as pa
     import pyarrow.dataset as ds
 
     def _in(field: str, wanted: str | Sequence[str]) -> Any:
         values = [wanted] if isinstance(wanted, str) else list(wanted)
         return ds.field(field).isin(values)
 
-    dataset = ds.dataset(
-        Path(sweep_dir) / SERIES,
-        format="parquet",
-        partitioning=ds.partitioning(pa.schema([(RUN, pa.string())]), flavor="hive"),
-    )
+    dataset = ds.dataset(Path(sweep_dir) / SERIES, format="parquet")
     asked = (("variable", variable), ("entity", entity), (RUN, runs))
     filters = [_in(field, wanted) for field, wanted in asked if wanted is not None]
     expression = None
