@@ -451,6 +451,22 @@ CASES: list[Case] = [
         edit=yml("scenario.yaml", lambda d: d.update(watch=["nobody"])),
     ),
     Case(
+        "meta-focus-unknown-actor",
+        "scenario.yaml",
+        "focus",
+        "'nobody'",
+        "a known municipality id",
+        edit=yml("scenario.yaml", lambda d: d.update(focus=["eastville", "nobody"])),
+    ),
+    Case(
+        "meta-focus-not-a-city",
+        "scenario.yaml",
+        "focus",
+        "'mediator'",
+        "a municipality id (its type is international_organisation)",
+        edit=yml("scenario.yaml", lambda d: d.update(focus=["mediator"])),
+    ),
+    Case(
         "meta-lever-above-1",
         "scenario.yaml",
         "levers[0].value",
@@ -1460,6 +1476,15 @@ STRICT_CASES: list[Case] = [
         "['eastville', 'eastville']",
         "each once",
         edit=yml("scenario.yaml", lambda d: d.update(watch=["eastville", "eastville"])),
+        cls=DUPLICATE,
+    ),
+    Case(
+        "meta-focus-twice",
+        "scenario.yaml",
+        "focus",
+        "['westburg', 'westburg']",
+        "distinct municipality ids",
+        edit=yml("scenario.yaml", lambda d: d.update(focus=["westburg", "westburg"])),
         cls=DUPLICATE,
     ),
     Case(

@@ -146,3 +146,37 @@ def test_an_ensemble_that_cannot_be_a_union_keeps_its_batches() -> None:
 
     reps = [Replicate(seed=1), Replicate(seed=2, policy="no_abc")]
     assert Ensemble("tuzla", reps)._union_rows() is None
+
+
+def test_union_keeps_each_blocks_recipient_side() -> None:
+    """A block with a focus list (seoul_pyongyang: the North's cities) beside one without
+    (tuzla: its programmes' recipient cities): each block's recipient side in the union is the
+    one it has alone, in the union world's own groups and in every ``*_recipients`` series."""
+    seoul = load_case("seoul_pyongyang", 0, 120, "baseline", None)
+    # one calendar for the union: tuzla's months counted from seoul's start (its dates are steps)
+    tuzla = dataclasses.replace(load_case("tuzla", 0, 120, "baseline", None), start=seoul.start)
+    cases = [seoul, tuzla]
+    assert seoul.focus and not tuzla.focus
+    levers = [resolve_levers(c, {}) for c in cases]
+    params = [model_params({})] * len(SEEDS)
+    batch, alone, index = union_batch(cases, params, [levers] * len(SEEDS), SEEDS)
+    sides = [{w.actors.ids[i] for i in np.flatnonzero(w.groups.recipient_cities)} for w in alone]
+    assert sides[0] == {"pyongyang", "kp_kangwon", "kp_provinces"}  # not Seoul nor Beijing
+    assert sides[1] == {p for q in tuzla.programmes for p in q["recipients"]} & set(
+        alone[1].actors.ids[: alone[1].n_cities]
+    )
+    union = batch.world.groups.recipient_cities
+    assert union.sum() == sum(len(s) for s in sides)  # nothing outside the blocks' own sides
+    for world, where in zip(alone, index, strict=True):
+        assert np.array_equal(union[where.cities], world.groups.recipient_cities)
+    batch.run()
+    assert not batch.failed
+    for k, (world, where) in enumerate(zip(alone, index, strict=True)):
+        solo = Batch(world, params, [levers[k]] * len(SEEDS),
+                     [np.random.default_rng(s) for s in SEEDS]).run()  # fmt: skip
+        mine, theirs = block_outputs(batch, k, world, where, {}), solo.outputs()
+        for row in range(len(SEEDS)):
+            got, expected = mine.timeseries(row), theirs.timeseries(row)
+            names = [c for c in expected.columns if str(c).endswith("_recipients")]
+            assert len(names) >= 5, names
+            pd.testing.assert_frame_equal(got[names], expected[names], check_exact=True)

@@ -69,11 +69,12 @@ class BlockIndex:
     alliances: np.ndarray
 
 
-def union_case(cases: Sequence[Scenario]) -> Scenario:
+def union_case(cases: Sequence[Scenario], alone: Sequence[World] | None = None) -> Scenario:
     """The scenarios as one scenario of disjoint blocks (ids prefixed by the block's number).
 
     Every case must share the start, horizon and default permission (one calendar, one
-    table default): ConfigError otherwise.
+    table default): ConfigError otherwise. ``alone``: each case's world alone, if built (its
+    recipient side becomes the block's part of the union's ``focus``; built here otherwise).
     """
     first = cases[0]
     for key in ("start", "horizon", "default_permission"):
@@ -95,6 +96,7 @@ def union_case(cases: Sequence[Scenario]) -> Scenario:
     out.steady_paths = {prefixed(k, a): path for k, c in blocks
                         for a, path in getattr(c, "steady_paths", {}).items()}  # fmt: skip
     out.watch = [prefixed(k, x) for k, c in blocks for x in c.watch]
+    out.focus = _union_focus(cases, alone)
     actors, ties = [], []
     for k, c in blocks:
         a = _frame(c.actors)
@@ -121,8 +123,8 @@ def union_case(cases: Sequence[Scenario]) -> Scenario:
 
 def union_world(cases: Sequence[Scenario]) -> tuple[World, list[World], list[BlockIndex]]:
     """The union world, each block's world alone, and where each block sits in the union."""
-    union = World(union_case(cases))
     alone = [World(c) for c in cases]
+    union = World(union_case(cases, alone))
     index = []
     tie_start = 0
     row_of = {
@@ -234,6 +236,21 @@ def _per_city_levers(
         participation[:, block.cities] = np.clip(start * scale, 0.0, 1.0)
         coordination[:, block.cities] = np.array([[row[k].coordination] for row in levers])
     batch.co.levers.coordination = coordination
+
+
+def _union_focus(cases: Sequence[Scenario], alone: Sequence[World] | None) -> list[str]:
+    """The union's recipient side (ODD 7.9) as every block's own, alone: the block's focus
+    list, or the cities its programmes reach, or all its cities if they reach none. The
+    union's own rule would not give this when one block has a focus and another has none (the
+    union's focus would stand for both), nor for a block whose programmes reach no city (the
+    other blocks' recipients would stand for it), so each block's side is listed explicitly."""
+    if alone is None:
+        alone = [World(c) for c in cases]
+    return [
+        prefixed(k, w.actors.ids[i])
+        for k, w in enumerate(alone)
+        for i in np.flatnonzero(w.groups.recipient_cities).tolist()
+    ]
 
 
 def _frame(table: object) -> object:

@@ -40,8 +40,8 @@ def _pillars(template: str, unit: str, text: str) -> dict[str, Entry]:
 SERIES_RECIPIENTS = Entry(
     INDEX,
     "as the variable without the suffix, population-weighted "
-    "over the recipient cities (any programme's targets, or the scenario's "
-    "focus list)",
+    "over the recipient cities (the scenario's focus list; without one, "
+    "any programme's targets)",
 )
 SERIES_DIVIDED = Entry(
     INDEX,

@@ -45,6 +45,8 @@ class Scenario:
     patterns: list[dict[str, Any]] = field(default_factory=list)
     policies: dict[str, dict[str, Any]] = field(default_factory=dict)
     watch: list[str] = field(default_factory=list)
+    # the recipient side of the headline indices (ODD 7.9); empty: every programme recipient
+    focus: list[str] = field(default_factory=list)
     policy: str = "baseline"
     levers: dict[str, Any] = field(default_factory=dict)  # set by the chosen policy
     baseline_levers: dict[str, Any] = field(default_factory=dict)  # set by scenario.yaml

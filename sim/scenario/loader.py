@@ -25,6 +25,7 @@ from sim.scenario.handover import pairs
 from sim.scenario.policies import apply_policy, read_policies
 from sim.scenario.references import (
     Entry,
+    all_cities,
     all_known,
     check_actors,
     check_alliances,
@@ -234,6 +235,8 @@ def _load_scenario(
     watch = Entry(meta, meta_file, "")
     all_known(watch, "watch", meta.watch, set(sc.actors["id"]), "actor")
     sc.watch = list(meta.watch)
+    all_cities(watch, "focus", meta.focus, sc.actors)
+    sc.focus = list(meta.focus)
     check_columns(sc, meta_file, files["alliances"])
     # The pattern language checks its own file (keys, roles, series, dates: pattern_schema).
     from sim.experiments.pattern_schema import check_patterns

@@ -44,6 +44,17 @@ def all_known(entry: Entry, key: str, values: list[str], ids: Iterable[str], wha
             raise entry.fail(key, value, f"a known {what} id")
 
 
+def all_cities(entry: Entry, key: str, values: list[str], actors: Columns) -> None:
+    """Every value names a municipality of the actor table (a known id of another type is
+    refused as such: only a city has the indices a focus list averages)."""
+    types = dict(zip(actors["id"].tolist(), actors["type"].tolist(), strict=True))
+    for value in values:
+        if value not in types:
+            raise entry.fail(key, value, "a known municipality id")
+        if types[value] != "municipality":
+            raise entry.fail(key, value, f"a municipality id (its type is {types[value]})")
+
+
 def unique_ids(entries: list[Entry], what: str) -> list[str]:
     """The entries' ids, each given once."""
     seen: list[str] = []

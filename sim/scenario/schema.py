@@ -149,6 +149,9 @@ class ScenarioMeta(Sourced):
     levers: list[LeverSetting] = []
     default_permission: Choice(*PERMISSIONS) = "open"
     watch: Refs("actor") = []
+    # The cities whose peace the case is about: the recipient side of the headline indices
+    # (ODD 7.9); empty, the cities any programme targets.
+    focus: Refs("municipality", text="a list of distinct municipality ids") = []
 
 
 # ----------------------------------------------------------------------------- actors, ties
