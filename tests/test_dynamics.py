@@ -4,6 +4,8 @@ aid, and the new rules (money, recovery, displacement, ladder, Lederach, mediati
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -112,25 +114,24 @@ def test_bound_bosnia_scale_rebuilds(baseline: pd.DataFrame) -> None:
     assert low <= aid_growth_points(design, baseline, 120) <= high
 
 
+def _vision_programme(**world: Any) -> pd.DataFrame:
+    """EUR 1,000 per inhabitant a year of all three pillars for ten years, tagged vision and
+    fully coordinated, on the pair world (seed 1, no noise); ``world`` adds to ``pair_world``."""
+    spec = pair_world(
+        budget=per_capita_budget(1000),
+        pillars=("humanitarian", "development", "peace"),
+        months=120,
+        horizon_tag="vision",
+        **world,
+    )
+    return PeaceModel(spec, seed=1, params=QUIET, levers={"coordination": 1.0}).run().timeseries()
+
+
 def test_bound_no_programme_lowers_culture_fast(baseline: pd.DataFrame) -> None:
     """Plausibility bound: cultural violence is the most persistent (004:1619-1623): even
     EUR 1,000 per inhabitant a year of peace work for ten years, fully coordinated with
     relief and development, lowers C by less than 0.1 in a decade."""
-    ts = (
-        PeaceModel(
-            pair_world(
-                budget=per_capita_budget(1000),
-                pillars=("humanitarian", "development", "peace"),
-                months=120,
-                horizon_tag="vision",
-            ),
-            seed=1,
-            params=QUIET,
-            levers={"coordination": 1.0},
-        )
-        .run()
-        .timeseries()
-    )
+    ts = _vision_programme()
     assert -0.1 < gap(ts, baseline, "cultural_violence@east", 120) < -0.01
 
 
@@ -157,22 +158,7 @@ def test_bound_no_programme_lowers_culture_fast_through_trust_across_the_divide(
     Ernestinovo and Sodolovci (the Croatian case, where the bound was exceeded through that
     trust: docs/validation/issue15.md, 'evidence9'). Neither side may lose more than 0.1 of
     cultural violence in the decade, against the pair without programme or mediation."""
-    ts = (
-        PeaceModel(
-            pair_world(
-                budget=per_capita_budget(1000),
-                pillars=("humanitarian", "development", "peace"),
-                months=120,
-                horizon_tag="vision",
-                ties=mediator_ties(months=120),
-            ),
-            seed=1,
-            params=QUIET,
-            levers={"coordination": 1.0},
-        )
-        .run()
-        .timeseries()
-    )
+    ts = _vision_programme(ties=mediator_ties(months=120))
     # The mediation does build trust across the divide (else this test checks nothing new).
     assert gap(ts, baseline, "cross_divide_trust", 120) > 0.1
     assert -0.1 < gap(ts, baseline, "cultural_violence@east", 120) < -0.01
