@@ -114,6 +114,13 @@ def tuzla_path(tuzla: pd.DataFrame, tuzla_none: pd.DataFrame) -> list[Row]:
             else "still not credible",
             why="Effects move the targets S "
             "and C relax toward at their slow rates, and money is read per head (ODD 7.4, 7.6; "
-            "`test_bound_a_few_euros_a_head_changes_little`).",
+            "`test_bound_a_few_euros_a_head_changes_little`)"
+            + (
+                "."
+                if small
+                else "; but ABC's part (about EUR 2.5 a head a year) is above the 0.02 that "
+                "bound allows on the pair world: the no_abc policy removes ABC's partnerships, "
+                "visits and peace work as well as its money."
+            ),
         )
     ]

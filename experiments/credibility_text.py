@@ -9,7 +9,7 @@ measures the same quantity on today's model, read-only on the rules (no rule or 
 was changed for it), on the setting that best reproduces the complaint's: a synthetic town
 across a divide written in the scenario format with the format's defaults
 (`experiments/credibility_worlds.py`), or a real case. Figures are the median over the seeds
-with the range (minimum to maximum) in brackets; one number where every seed agrees. D, S, C
+with the range (minimum to maximum) in parentheses; one number where every seed agrees. D, S, C
 are direct, structural and cultural violence, K capacity, all indices in [0, 1]. The verdict
 follows the criterion listed under the table; a verdict is a finding, not a test.
 
