@@ -10,6 +10,9 @@ import pandas as pd
 from credibility_core import ALL_PILLARS, Row, at, fmt, row, run
 from credibility_worlds import town_world, violence
 
+# UNHCR (2004): about half of Bosnia's more than 2 million displaced were back 8.6 years after
+# Dayton (read as a constant monthly rate).
+BOSNIA_HALF_YEARS = 8.6
 WAR_TOWN = {
     "population": 70_000,
     "direct_violence": 0.49,
@@ -139,6 +142,13 @@ def siege(seeds: Sequence[int]) -> list[Row]:
     ]
     fled = at(war, "fled@town", end) / 100_000
     back = at(war, "fled@town", 47) / 100_000
+    # Return read from the peak of flight (D takes months to fall after the siege, so people
+    # still leave at first) to two years after the siege, against Bosnia's pace over as long.
+    after = war[war["month"].between(end, 47)].sort_values(["replicate", "month"])
+    away = after.pivot(index="replicate", columns="month", values="fled@town").to_numpy()
+    peak, peak_at = away.max(axis=1), away.argmax(axis=1)
+    returned = 1.0 - away[:, -1] / np.where(peak > 0, peak, 1.0)
+    bosnia = 1.0 - 0.5 ** ((away.shape[1] - 1 - peak_at) / (12 * BOSNIA_HALF_YEARS))
     inter = (
         war[war["month"].between(12, end)]
         .groupby("replicate")["projects_interrupted_development"]
@@ -159,6 +169,8 @@ def siege(seeds: Sequence[int]) -> list[Row]:
     )
     if not np.median(inter) > 0:
         why += "; a siege year interrupts no more projects than a calm one in most seeds"
+    if np.median(returned / np.where(bosnia > 0, bosnia, 1.0)) < 0.5:
+        why += "; return is less than half as fast as Bosnia's after Dayton (UNHCR 2004)"
     why += (
         "."
         if rebounds
@@ -176,7 +188,9 @@ def siege(seeds: Sequence[int]) -> list[Row]:
             issue_figure="no change in capacity, population or projects",
             today=f"siege minus none: capacity {fmt(k, True)} at the siege's end, "
             f"{fmt(k_after, True)} two years later; fled {fmt(100 * fled)}% of residents at "
-            f"its end, {fmt(100 * back)}% two years later; projects interrupted during it "
+            f"its end, {fmt(100 * back)}% two years later (of those away at the peak of "
+            f"flight, {fmt(100 * returned)}% back by then; at Bosnia's pace {fmt(100 * bosnia)}%); "
+            "projects interrupted during it "
             f"{fmt(inter.astype(float), True)}",
             setting=setting,
             criterion="credible: capacity lower and people flee (the complaint's core), and "
