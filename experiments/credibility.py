@@ -49,7 +49,8 @@ def measure(
     progress("recovery")
     rows += recovery(seeds, runs["tuzla"], tuzla_none)
     progress("mediation")
-    rows += mediating(seeds, runs["croatia_twinnings"])
+    map_runs = (runs["map"], run("map", seeds, "no_mediator")) if "map" in runs else None
+    rows += mediating(seeds, runs["croatia_twinnings"], map_runs)
     rows += headline(runs)
     rows += tuzla_path(runs["tuzla"], tuzla_none)
     return rows

@@ -11,8 +11,14 @@ from credibility_core import Row, at, fmt, row, run
 from credibility_worlds import mediation, town_world
 
 
-def mediating(seeds: Sequence[int], croatia: pd.DataFrame) -> list[Row]:
-    """A decade of mediation across a divide from trust 0.05, and five years then none."""
+def mediating(
+    seeds: Sequence[int],
+    croatia: pd.DataFrame,
+    map_runs: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+) -> list[Row]:
+    """A decade of mediation across a divide from trust 0.05, and five years then none; Croatia
+    over its first decade; MAP with and without its mediator (``map_runs``: baseline and
+    no_mediator) when given."""
     kw = dict(twinning_trust=0.05, horizon=120)
     decade = run(town_world(**kw, ties=mediation(120)), seeds)
     half = run(town_world(**kw, ties=mediation(60)), seeds)
@@ -23,6 +29,13 @@ def mediating(seeds: Sequence[int], croatia: pd.DataFrame) -> list[Row]:
     rise = np.median(t10 - t0)
     verdict = "credible now" if rise < 0.25 else "partly" if rise < 0.5 else "still not credible"
     c0, c10 = at(croatia, t, "1996-01"), at(croatia, t, "2005-12")
+    on_map = ""
+    if map_runs is not None:  # MAP's mediation ties run 1999-06 to 2012-05 (its ties.yaml)
+        with_vng, without = (at(ts, t, "2012-05") for ts in map_runs)
+        on_map = (
+            f"; MAP in 2012-05 (the mediation's last month, after the 2008-09 Gaza war): "
+            f"{fmt(with_vng)}, {fmt(without)} under no_mediator, from {fmt(at(map_runs[0], t, 0))}"
+        )
     return [
         row(
             "mediation_trust",
@@ -33,9 +46,10 @@ def mediating(seeds: Sequence[int], croatia: pd.DataFrame) -> list[Row]:
             today=f"a decade "
             f"of mediation: {fmt(t0)} -> {fmt(t10)} (none: {fmt(tn)}); five years then none: "
             f"{fmt(t5)} at five years, {fmt(t_after)} five years after; Croatia 1996-01 -> "
-            f"2005-12: {fmt(c0)} -> {fmt(c10)}",
+            f"2005-12: {fmt(c0)} -> {fmt(c10)}{on_map}",
             setting="town and neighbour (twinning trust "
-            "0.05), the donor's mediation ties to both from 2000-01; croatia_twinnings baseline",
+            "0.05), the donor's mediation ties to both from 2000-01; croatia_twinnings baseline; "
+            "map baseline and no_mediator",
             criterion="assumption: a decade of mediation between two towns moves the trust "
             "index by less than 0.25 (credible) or 0.5 (partly)",
             verdict=verdict,
