@@ -920,7 +920,11 @@ def test_hostility_decomposition_adds_up_and_violence_hardens_through_the_intifa
     "Palestinians killed in 2006, three times 2005's 197 and the intifada's own yearly rate, now "
     "encoded, and PS is a closed economy, so the closures' damage keeps D above its usual level "
     "after the ceasefire. Seed 0: E_PS 0.10 (2005-01), 0.039 (2005-12), 0.084-0.091 (2006-01..04); "
-    "V 0.039 (2005-01), 0.032 (2005-12), 2006 maximum 0.065 against a quarter of the peak 0.0103",
+    "V 0.039 (2005-01), 0.032 (2005-12), 2006 maximum 0.065 against a quarter of the peak 0.0103. "
+    "Branch fade2 (hostility reads the violence events add, X = max(D - D°, 0); issue15.md, "
+    "'fade2'): seed 0, X_PS 0.053 at the intifada's end (2004-10..2005-01), 0.0099 after the "
+    "ceasefire (2005-03..12), 0.045 in 2006 (its encoded deaths); V's intifada peak 0.0198, 2006 "
+    "maximum 0.0353 against a quarter of the peak 0.0049",
 )
 def test_the_intifadas_hostility_fades_after_the_ceasefire() -> None:
     """After the 2005 ceasefire the intifada's part of hostility fades: a year on, little of its
