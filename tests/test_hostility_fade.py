@@ -48,3 +48,26 @@ def test_a_wars_hostility_fades_once_the_violence_ends() -> None:
     assert np.all(np.diff(after) <= 1e-12), after[:12]  # and it fades once the war is over
     assert next_year.max() < peak / 10, (next_year.max(), peak)
     assert np.all(calm.to_numpy() == calm.iloc[0])  # the calm run's hostility does not drift
+
+
+def test_without_events_d_without_events_is_d_to_the_last_digit() -> None:
+    """D° (``calm_D``, ODD 7.7) follows D's own equation, speed and noise without the events'
+    pressure: with noise on and no event, it equals D in every month, so hostility's violence
+    part stays 0 whatever the structure does; with a war, D stands above it during the war and
+    the gap ebbs after it."""
+    model = PeaceModel(pair_world(), seed=1)  # the default noise
+    while model.running:
+        model.step()
+        c = model.batch.state.cities
+        assert np.array_equal(c.calm_D, c.D)
+        assert model.batch.state.countries.violence_part.max() == 0.0
+    war = PeaceModel(pair_world(violence=siege(*WAR, pressure=3.0)), seed=1, params=QUIET)
+    east = list(war.world.actor_frame["id"]).index("east")
+    gaps = []
+    while war.running:
+        war.step()
+        c = war.batch.state.cities
+        gaps.append(float(c.D[0, east] - c.calm_D[0, east]))
+    gaps = np.array(gaps)
+    assert gaps[:12].max() == 0.0 and gaps[12:24].min() > 0.1  # calm, then the war's violence
+    assert np.all(np.diff(gaps[24:]) <= 0.0) and gaps[-1] < gaps[23] / 100  # and it ebbs
