@@ -739,10 +739,12 @@ def test_the_default_gain_reproduces_the_2014_gaza_war_poll_it_is_sized_from() -
 
 
 def test_war_on_one_side_of_a_divide_hardens_hostility() -> None:
-    """Each side hardens with the violence it suffers above its usual level: a war on the
-    Palestinian side is not averaged away by calm on the Israeli side, and a month of it lifts
-    hostility by ``k x min(gain x E, 1) x (1 - H)`` with E the war side's excess, the side that
-    suffers most (it used to be halved, a mean over the two sides)."""
+    """Each side hardens with the violence events add to what it suffers (D above its D
+    without events, ``calm_D``; ODD 7.7, branch fade2): a war on the Palestinian side is not
+    averaged away by calm on the Israeli side, and a month of it lifts hostility by
+    ``k x min(gain x E, 1) x (1 - H)`` with E the war side's excess, the side that suffers most
+    (it used to be halved, a mean over the two sides). The slow usual level U is set at the
+    war's D: since fade2 hostility does not read it (before, this month would not harden)."""
     from types import SimpleNamespace
 
     from sim.engine.stages import levels
@@ -750,8 +752,9 @@ def test_war_on_one_side_of_a_divide_hardens_hostility() -> None:
     model = PeaceModel("map", seed=0, horizon=1)
     world, state, co = model.world, model.batch.state, model.batch.co
     il, ps = world.country_index["IL"], world.country_index["PS"]
-    state.cities.usual_D[:] = 0.1
+    state.cities.calm_D[:] = 0.1
     state.cities.D[:] = np.where(world.city_country == ps, 0.4, 0.0)
+    state.cities.usual_D[:] = state.cities.D  # no excess over U: flight's measure sees no war
     state.ties.trust[:] = 0.0  # no spill-up
     before = state.countries.hostility[0, il, ps]
     levels.update_levels(world, state, co, SimpleNamespace())
@@ -917,7 +920,11 @@ def test_hostility_decomposition_adds_up_and_violence_hardens_through_the_intifa
     "Palestinians killed in 2006, three times 2005's 197 and the intifada's own yearly rate, now "
     "encoded, and PS is a closed economy, so the closures' damage keeps D above its usual level "
     "after the ceasefire. Seed 0: E_PS 0.10 (2005-01), 0.039 (2005-12), 0.084-0.091 (2006-01..04); "
-    "V 0.039 (2005-01), 0.032 (2005-12), 2006 maximum 0.065 against a quarter of the peak 0.0103",
+    "V 0.039 (2005-01), 0.032 (2005-12), 2006 maximum 0.065 against a quarter of the peak 0.0103. "
+    "Branch fade2 (hostility reads the violence events add, X = max(D - D°, 0); issue15.md, "
+    "'fade2'): seed 0, X_PS 0.053 at the intifada's end (2004-10..2005-01), 0.0099 after the "
+    "ceasefire (2005-03..12), 0.045 in 2006 (its encoded deaths); V's intifada peak 0.0198, 2006 "
+    "maximum 0.0353 against a quarter of the peak 0.0049",
 )
 def test_the_intifadas_hostility_fades_after_the_ceasefire() -> None:
     """After the 2005 ceasefire the intifada's part of hostility fades: a year on, little of its

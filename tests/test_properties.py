@@ -70,8 +70,8 @@ def _check_model(model: PeaceModel) -> None:
         assert np.all((arr >= 0) & (arr <= 1)) and np.isfinite(arr).all()
     assert (model.cities.displaced >= 0).all()
     assert (model.cities.fled >= 0).all() and (model.cities.population >= 0).all()
-    usual = model.batch.state.cities.usual_D
-    assert np.all((usual >= 0) & (usual <= 1)) and np.isfinite(usual).all()
+    for usual in (model.batch.state.cities.usual_D, model.batch.state.cities.calm_D):
+        assert np.all((usual >= 0) & (usual <= 1)) and np.isfinite(usual).all()
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

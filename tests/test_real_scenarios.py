@@ -207,7 +207,11 @@ NEW_THAT_FAIL = {
     # mapdyn (PS a closed economy, so the towns' excess is larger): about 0.89, still below 0.9
     # (evidence7's intifada_fighting_destroys_beyond_the_closures holds: 100% of 30 seeds and
     # of the first 10, median gap 0.0076; 0% under no_violence_damage; not pinned)
-    "map": {"intifada_shuts_the_direct_channel"},
+    # fade2 (hostility reads the violence events add, not D above the slow usual level, ODD
+    # 7.7): intifada_hardens_the_states fails, 0% of 30 seeds (median +0.0068 < 0.01; was
+    # 100%, +0.0219): the intifada is one constant pressure, and the closures' structural
+    # violence, which carried the rise, no longer hardens (docs/validation/issue15.md, "fade2")
+    "map": {"intifada_shuts_the_direct_channel", "intifada_hardens_the_states"},
     # trust rises by a median 0.046 < 0.05 (43% of seeds); second round: Seoul-Pyongyang trust
     # falls by a median 0.015 < 0.02 between 2011-12 and 2016-17 (3% of seeds); third round
     # (seoul3): the rural North ends up better off than before the famine, in every seed (needs

@@ -210,8 +210,9 @@ class LederachParams:
     hostility_violence: float = param(
         2.5, 0, 10, "share of the gap to 1 per unit of excess D",
         "004:174-176, 1085-1089; each public by the violence it suffers (Jaeger et al. 2012): "
-        "hostility's violence part relaxes toward min(this x E, 1) x (1 - B), E the D above the "
-        "usual of the side that suffers most (ODD 7.7). Sized (hostility5) from the 2014 Gaza "
+        "hostility's violence part relaxes toward min(this x E, 1) x (1 - B), E the D that "
+        "events add (D above D without event pressure, fade2) on the side that suffers most "
+        "(ODD 7.7). Sized (hostility5) from the 2014 Gaza "
         "war: JMCC polls, support for military operations 31% -> 42% in Oct 2014 (Jerusalem "
         "Post), 0.159 of the gap; OCHA 2,251 Palestinians killed in 50 days in Gaza's 1.79 "
         "million, 92 per 10,000 a year, D_war 0.97 on MAP's death-rate scale, Gaza's excess "

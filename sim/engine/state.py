@@ -51,6 +51,9 @@ class Cities:
     # the city's usual direct violence, a slow average of its own D from the encoded start
     # (rules.displacement.usual): people flee only violence above it
     usual_D: np.ndarray
+    # D without the events: a second D that moves by D's own equation, speed and noise toward
+    # the target without event pressure, from U_0 (ODD 7.7): hostility reads D above it
+    calm_D: np.ndarray
     # the gap target capacity recovers toward, K* (rules.recovery.own_steady_state), solved in
     # the first month from each city's steady capacity (by default its encoded start)
     capacity_target: np.ndarray
@@ -180,6 +183,7 @@ class State:
             stock=np.zeros((3, 3, r, n)),
             anchor=np.zeros((5, r, n)),
             usual_D=values["D"].copy(),
+            calm_D=values["D"].copy(),
             capacity_target=np.ones((r, n)),
             steady_gain=np.zeros((r, n)),
             steady_pace=np.zeros((r, n)),

@@ -71,7 +71,7 @@ def divide_violence(
     """E: the violence across each divide, the excess of the side that suffers most,
     ``E_ab = max over the pair's sides s of E_s``.
 
-    ``side_excess`` (..., G) is each side's mean excess over its usual level; side
+    ``side_excess`` (..., G) is each side's mean violence that events add (ODD 7.7); side
     ``pair_cols[m]`` belongs to the pair in row ``pair_rows[m]`` of a flattened (K x K) country
     table with ``n_pairs`` rows. Returns (..., n_pairs), 0 for a pair without sides. Each public
     hardens with the violence it suffers (Jaeger et al. 2012; Sharvit et al. 2015), and one
@@ -96,7 +96,7 @@ def violence_rise(
     ``V* = min(gain x E, 1) x (1 - B)`` is the level the violence across a divide holds
     hostility at and ``k = 1 - 2^(-1 / half_life)`` the monthly share of the way to it.
 
-    ``excess`` E (..., K, K) is the violence above the usual level that the pair's side which
+    ``excess`` E (..., K, K) is the violence events add (ODD 7.7) that the pair's side which
     suffers most suffers (:func:`divide_violence`; Jaeger et al. 2012: each public radicalises
     with the violence it suffers); ``V*`` never exceeds the gap ``1 - B``, so H stays in
     [0, 1].

@@ -65,20 +65,22 @@ def hostility_after_spill_up(
 
 
 def side_excess(world: World, state: State) -> np.ndarray:
-    """(R, G) each side's violence above the usual: the mean over a side's cities (one
-    community's divided cities in one country) of the excess of D over the city's usual level
-    (``rules.displacement.excess``, as flight reads it)."""
+    """(R, G) each side's violence that events add: the mean over a side's cities (one
+    community's divided cities in one country) of ``X = max(D - D°, 0)``, D° the city's D
+    without event pressure (``Cities.calm_D``; ODD 7.7, branch fade2). Not the excess over the
+    slow usual level U that flight reads: U lags a slow structural rise of D, which then read
+    as violence for years."""
     g, c = world.groups, state.cities
     member = g.violence_group >= 0
-    excess = np.compress(member, displacement.excess(c.D, c.usual_D), axis=1)
+    excess = np.compress(member, displacement.excess(c.D, c.calm_D), axis=1)
     by_group = group_sum(excess, g.violence_group[member], g.n_violence_groups)
     cities = g.side_cities
     return np.divide(by_group, cities, out=np.zeros_like(by_group), where=cities > 0)
 
 
 def pair_excess(world: World, state: State) -> np.ndarray:
-    """(R, K, K) violence across a divide between two countries above the usual: the excess of
-    the pair's side that suffers most (:func:`side_excess`, ``rules.lederach.divide_violence``)."""
+    """(R, K, K) violence across a divide between two countries that events add: that of the
+    pair's side that suffers most (:func:`side_excess`, ``rules.lederach.divide_violence``)."""
     g, k = world.groups, world.n_countries
     r = state.cities.D.shape[0]
     if not g.pair_rows.size:

@@ -92,6 +92,7 @@ def update_cities(
         # a war from the first month, and settling into the city's own level is not one.
         calm = (*start[:7], np.zeros_like(c.pressure), *start[8:])
         c.usual_D = galtung.targets(*calm, c.anchor, g)[0]
+        c.calm_D = c.usual_D.copy()  # D without events starts where the structure holds it
     d_star, s_star, c_star = galtung.targets(*terms, c.anchor, g)
     # Small monthly shocks: standard normals scaled by the noise level, for D, S and C, from
     # the replicate's own noise stream (a fixed (3, n) a month: the same shocks under any policy).
@@ -103,6 +104,16 @@ def update_cities(
     c.D = galtung.relax(
         c.D, d_star, galtung.escalation_rate(c.D, d_star, g.rate_D_up, g.rate_D), noise[:, 0]
     )
+    # D without the events (ODD 7.7, branch fade2): D's equation, speed and noise toward the
+    # target without this month's pressure, so a rise the structure drives moves both alike
+    # and only the violence events add hardens national hostility (stages.levels).
+    d_calm = d_star
+    if c.pressure.any():  # bit for bit d_star where a row has no pressure (z + 0 is z)
+        d_calm = galtung.targets(*terms[:7], np.zeros_like(c.pressure), *terms[8:], c.anchor, g)[0]
+    c.calm_D = galtung.relax(
+        c.calm_D, d_calm, galtung.escalation_rate(c.calm_D, d_calm, g.rate_D_up, g.rate_D),
+        noise[:, 0],
+    )  # fmt: skip
     # S and C move slower, and so does their noise; never louder than D's, even when a draw
     # makes rate_D the slowest (rate_D 0 used to blow their noise up by 1e9).
     c.S = galtung.relax(c.S, s_star, g.rate_S, noise[:, 1] * g.rate_S / _faster(g.rate_D, g.rate_S))
