@@ -238,9 +238,7 @@ def main() -> None:
     )  # fmt: skip
     args = parser.parse_args()
     load_before = os.getloadavg()
-    res = profile(
-        args.cities, args.uclg, args.months, args.warm, args.top, args.validate, args.lhs
-    )
+    res = profile(args.cities, args.uclg, args.months, args.warm, args.top, args.validate, args.lhs)
     commit = subprocess.run(
         ["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
     ).stdout.strip()

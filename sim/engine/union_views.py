@@ -1,7 +1,10 @@
 """One block of a union batch as its own world sees it: the state and the month sliced to the
 block's cities, actors, ties, programmes, rows, countries and alliances, with programme
 numbers in the block's own numbering (``sim.engine.union``). A recorder of the block's own
-world reads these views and records what the block's world alone would record.
+world reads these views and records what the block's world alone would record. The per-city,
+per-actor and per-tie parts of a view are taken when first read (:func:`lazy`): a recorder
+reads fewer than half of them, and gathering them all took 2.9 of the 7.6 ms a month that
+recording validate's tuzla union (15 rows, five blocks) cost (perfbatch).
 """
 
 from __future__ import annotations
