@@ -180,3 +180,27 @@ def test_union_keeps_each_blocks_recipient_side() -> None:
             names = [c for c in expected.columns if str(c).endswith("_recipients")]
             assert len(names) >= 5, names
             pd.testing.assert_frame_equal(got[names], expected[names], check_exact=True)
+
+
+def test_block_views_take_each_field_when_read_and_as_an_eager_take() -> None:
+    """A block's lazy views (``union_views.lazy``) hold nothing until a field is read, and a
+    read field is the block's slice of the union's array (programme numbers renumbered)."""
+    cases, levers = _mergeable("tuzla")
+    batch, _, index = union_batch(cases, [model_params({})] * 2, [levers] * 2, [0, 1])
+    batch.run(13)
+    k = len(cases) - 1
+    view = batch.recorder.views[k]
+    state = view.state(batch.state)
+    month = view.month(batch.month, state)
+    assert "D" not in vars(state.cities) and "flows" not in vars(month)  # nothing taken yet
+    b = index[k]
+    assert np.array_equal(state.cities.D, batch.state.cities.D[..., b.cities])
+    assert np.array_equal(state.cities.stock, batch.state.cities.stock[..., b.cities])
+    assert np.array_equal(state.ties.trust, batch.state.ties.trust[..., b.ties])
+    assert np.array_equal(month.flows, batch.month.flows[..., b.ties])
+    assert np.array_equal(month.prog_active, batch.month.prog_active[..., b.programmes])
+    assert np.array_equal(
+        state.projects.programme, view.local[batch.state.projects.programme[..., b.ties]]
+    )
+    assert "D" in vars(state.cities) and "C" not in vars(state.cities)  # only what was read
+    assert month.horizontal_by_city is None and month.step == batch.month.step

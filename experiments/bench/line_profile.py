@@ -10,6 +10,11 @@ few microseconds a line, about a thousand lines a month: read lines above about 
     .venv/bin/python experiments/bench/line_profile.py --cities 250000 --uclg --months 6 \
         --name line_profile_250k
 
+``--lhs N`` profiles instead a batch of the bench_lhs design's first N points on tuzla (240
+months, one worker, as ``month_profile.py --lhs``; ``--validate S`` validate's union batch at
+S seeds): one warm-up ensemble, then one whole ensemble under the monitoring, its lines' time
+divided by the batch-months it stepped (building the batch and its outputs included).
+
 Writes ``results/<name>.md`` (the top lines, with their source) and ``results/<name>.json``.
 """
 
@@ -33,10 +38,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from month_profile import build  # noqa: E402
 
 
-def profile(n: int, uclg: bool, months: int, warm: int) -> dict[tuple[str, int], float]:
-    """CPU seconds per (file, line) over ``months`` months after ``warm`` untimed ones."""
+def profile(
+    n: int, uclg: bool, months: int, warm: int, lhs: int = 0, validate: int = 0
+) -> dict[tuple[str, int], float]:
+    """CPU seconds per (file, line) over ``months`` months after ``warm`` untimed ones (with
+    ``lhs`` or ``validate``: over ``months`` ensembles after ``warm`` untimed ones)."""
+    from month_profile import _Validate
+
     logging.getLogger("MESA").setLevel(logging.WARNING)
-    model = build(n, uclg)
+    model = _Validate(validate, lhs) if lhs or validate else build(n, uclg)
     for _ in range(warm):
         model.step()
     mon = sys.monitoring
@@ -64,6 +74,8 @@ def profile(n: int, uclg: bool, months: int, warm: int) -> dict[tuple[str, int],
     finally:
         mon.set_events(tool, 0)
         mon.free_tool_id(tool)
+    if lhs or validate:  # the batch-months the ensembles stepped, for the caller's division
+        spent[("batch_months", 0)] = float(model.months)  # one ensemble's (they are alike)
     return spent
 
 
@@ -75,13 +87,18 @@ def main() -> None:
     parser.add_argument("--warm", type=int, default=2)
     parser.add_argument("--top", type=int, default=60)
     parser.add_argument("--name", default="line_profile")
+    parser.add_argument("--lhs", type=int, default=0, metavar="N")
+    parser.add_argument("--validate", type=int, default=0, metavar="S")
     args = parser.parse_args()
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True
     ).stdout.strip()
     load_before = os.getloadavg()
-    spent = profile(args.cities, args.uclg, args.months, args.warm)
+    spent = profile(args.cities, args.uclg, args.months, args.warm, args.lhs, args.validate)
     load_after = os.getloadavg()
+    if args.lhs or args.validate:  # ensembles: per batch-month (the last ensemble's count)
+        each = spent.pop(("batch_months", 0))  # main divides by args.months: the ensembles
+        spent = {k: v / each for k, v in spent.items()}
     rows = sorted(spent.items(), key=lambda kv: -kv[1])
     total = sum(spent.values())
     out = [
@@ -100,8 +117,13 @@ def main() -> None:
     }  # fmt: skip
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{args.name}.json").write_text(json.dumps({"meta": meta, "lines": out}, indent=1))
+    what = (
+        f"batch-month of {args.lhs} tuzla LHS replicates" if args.lhs
+        else f"batch-month of validate's tuzla union batch ({args.validate} seeds)"
+        if args.validate else f"{args.cities:,}-city month"
+    )  # fmt: skip
     lines = [
-        f"# A {args.cities:,}-city month, line by line ({commit})",
+        f"# A {what}, line by line ({commit})",
         "",
         f"{args.months} months after {args.warm} warm-up months; CPU ms a month charged to each "
         f"line of `sim/` ({meta['total_ms_per_month']:.1f} ms a month in all, with the "

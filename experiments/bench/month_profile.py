@@ -56,14 +56,16 @@ def build(n: int, uclg: bool) -> Any:
 class _Validate:
     """validate's tuzla ensemble (``--validate``), stepped as a whole: ``step()`` runs it
     once; ``months`` is how many batch-months a run holds, ``step_cpu`` the CPU seconds spent
-    inside ``Batch.step`` (the months) in the last run."""
+    inside ``Batch.step`` (the months) in the last run. With ``lhs``, the first ``lhs`` points
+    of the bench_lhs design on tuzla instead (``--lhs``, one batch: a sweep job's)."""
 
-    def __init__(self, seeds: int) -> None:
-        from ensemble_speed import validate_replicates
+    def __init__(self, seeds: int, lhs: int = 0) -> None:
+        from ensemble_speed import lhs_replicates, validate_replicates
 
         from sim.engine import batch
 
-        self.reps = validate_replicates(seeds)
+        self.reps = lhs_replicates(lhs) if lhs else validate_replicates(seeds)
+        self.horizon = 240 if lhs else None
         self.batch = batch
         self.months = 0
         self.step_cpu = 0.0
@@ -85,15 +87,16 @@ class _Validate:
         from sim import Ensemble
 
         self.months, self.step_cpu, self.batches = 0, 0.0, set()
-        Ensemble("tuzla", self.reps, workers=1).run()
+        Ensemble("tuzla", self.reps, horizon=self.horizon, workers=1).run()
 
 
 def profile(
-    n: int, uclg: bool, months: int, warm: int, top: int, validate: int = 0
+    n: int, uclg: bool, months: int, warm: int, top: int, validate: int = 0, lhs: int = 0
 ) -> dict[str, Any]:
     """Stage CPU ms per month, and cProfile's top functions by own time."""
     logging.getLogger("MESA").setLevel(logging.WARNING)
-    model = _Validate(validate) if validate else build(n, uclg)
+    model = _Validate(validate, lhs) if validate or lhs else build(n, uclg)
+    validate = validate or lhs
     runs = 1 if validate else months  # an ensemble run is many months
     for _ in range(warm):
         model.step()
@@ -150,7 +153,18 @@ def profile(
 
 def markdown(meta: dict[str, Any], res: dict[str, Any]) -> str:
     total = sum(res["stage_cpu_ms"].values())
-    if meta.get("validate"):
+    if meta.get("lhs"):
+        title = f"a batch of {res['replicates']} tuzla LHS replicates"
+        what = (
+            f"The first {meta['lhs']} points of `design=bench_lhs` on tuzla, 240 months, as "
+            f"one batch ({res['batches']} batch(es), {res['ties']} ties), one worker; "
+            f"{meta['warm']} warm-up ensemble, then one timed ({res['ensemble_cpu_s']:.2f} s "
+            f"CPU, {res['ensemble_wall_s']:.2f} s wall, of which "
+            f"{res['outside_months_cpu_ms']:.0f} ms CPU outside the months) and one under "
+            f"cProfile. A replicate-month costs **"
+            f"{1e3 * res['cpu_ms'] / res['replicates']:.1f} us CPU**. "
+        )
+    elif meta.get("validate"):
         title = f"validate's tuzla batch-month ({res['replicates']} replicates)"
         what = (
             f"What `citypeace validate scenario=tuzla seeds={meta['validate']}` runs: "
@@ -218,9 +232,13 @@ def main() -> None:
         "--validate", type=int, default=0, metavar="S",
         help="profile validate's tuzla ensemble at S seeds instead (--warm: warm-up ensembles)",
     )  # fmt: skip
+    parser.add_argument(
+        "--lhs", type=int, default=0, metavar="N",
+        help="profile a batch of the bench_lhs design's first N points on tuzla instead",
+    )  # fmt: skip
     args = parser.parse_args()
     load_before = os.getloadavg()
-    res = profile(args.cities, args.uclg, args.months, args.warm, args.top, args.validate)
+    res = profile(args.cities, args.uclg, args.months, args.warm, args.top, args.validate, args.lhs)
     commit = subprocess.run(
         ["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
     ).stdout.strip()
@@ -228,6 +246,7 @@ def main() -> None:
         "cities": args.cities,
         "uclg": args.uclg,
         "validate": args.validate,
+        "lhs": args.lhs,
         "months": args.months,
         "warm": args.warm,
         "commit": commit,
