@@ -117,6 +117,77 @@ DERIVATIONS = [
 ]
 
 
+# The mediation gain, from the same literature (branch mediation).
+DERIVATIONS += [
+    "## Derivation of trust.mediation_rate",
+    "",
+    "A mediator trusted by both parties lifts the trust on their tie by `mediation_rate x"
+    " neutrality x min(trust(m,u), trust(m,v)) x talks` of the gap to 1 each month and holds"
+    " the tie in contact, so it does not drift down while mediated (docs/ODD.md 7.5). The seeds"
+    " say that third-party mediation helps (004:3801-3807), not by how much. The size comes"
+    " from how far sustained, facilitated contact across a divide moves the participants' trust"
+    " and attitudes toward the other side (written before any run with the new value;"
+    " docs/validation/issue15.md, 'mediation'):",
+    "",
+    "- Paluck, Green and Green (2019): the 16 randomized studies of ethnic, religious or"
+    " national divides with outcomes measured at least a day later, pooled again by branch"
+    " contact: d = 0.24 (se 0.06). A meta-analysis of 41 preregistered contact experiments:"
+    " about 0.1 SD.",
+    "- Malhotra and Liyanage (2005): a four-day peace workshop for Sinhalese and Tamil"
+    " students; a year later the participants felt more empathy for the other side and gave"
+    " more of their money to its poor children than non-participants, but trusted it no more"
+    " and kept the same social distance.",
+    "- Schroeder and Risen (2016): Israeli and Palestinian teenagers at a three-week camp"
+    " (Seeds of Peace) felt more positive toward the other side after camp; the gain faded"
+    " after they went home, but a significant part of it remained 9-12 months later.",
+    "- Lemmer and Wagner (2015): real-world contact programmes against ethnic prejudice; the"
+    " effect persists a month or more after the programme, also amid a serious conflict.",
+    "- Mousa (2020): two months of mixed Christian-Muslim football teams in post-ISIS Iraq"
+    " changed how the Christians treated Muslim peers six months on, not consistently their"
+    " attitudes toward Muslims at large.",
+    "- Asimovic, Ditlmann and Samii (2024): a year of a contact-and-sports programme for"
+    " Jewish and Arab-Palestinian youth in Israel showed no effect on outgroup regard that the"
+    " trial could affirm; several years of it, some gain among Jewish boys.",
+    "",
+    "The mapping and its assumptions:",
+    "",
+    "1. The mediated parties' trust is read as the participants' trust in the other side, the"
+    " quantity these studies measure (the same trust cultural violence reads as `T`, 7.6).",
+    "2. One standard deviation of such a measure across people is taken as **0.25 of the"
+    " trust index** (0-100 feeling thermometers toward an outgroup typically spread 20-30"
+    " points; no study here reports trust on the model's scale): a `d` of 0.24 is 0.06 of trust.",
+    "3. The effect is what a sustained mediation achieves in all, not per year: years of"
+    " exposure do not multiply a programme's effect (Schroeder and Risen's fade on return;"
+    " Asimovic et al.'s small multiyear gain). It is matched over **a decade**, the length of"
+    " the cases' mediations (Croatia 1998-2007, MAP 1999-2012), from a low start of 0.25 (the"
+    " pair world's).",
+    "4. The reference mediator has `neutrality x min(trust(m,u), trust(m,v))` = 0.45 (the"
+    " pair world's 0.9 x 0.5; MAP's VNG at the start 0.8 x 0.6 = 0.48), with talks not"
+    " stalled.",
+    "",
+    "Then `0.25 + 0.75 (1 - (1 - 0.45 rate)^120) = 0.31` gives **rate = 0.0015** a month."
+    " Plausible range **0.0005-0.003**: `d` 0.1-0.4 SD with one SD 0.2-0.3 of the index"
+    " (a decade's lift 0.02-0.12). The earlier 0.05 had no size: it lifted the pair world's"
+    " tie 0.25 -> 0.95 in the decade, about 2.8 SD in this mapping, where the largest pooled"
+    " effect is 0.4. Weak points: the index's SD is an assumption (a factor of two in it is a"
+    " factor of two in the rate), and the delegates who meet may come to trust each other more"
+    " than their communities do (Mousa's peers, Schroeder and Risen's campers), which the"
+    " model's single tie trust cannot tell apart.",
+    "",
+    "- Malhotra, D. and Liyanage, S. (2005). Long-term effects of peace workshops in"
+    " protracted conflicts. *Journal of Conflict Resolution* 49(6): 908-924.",
+    "- Schroeder, J. and Risen, J. L. (2016). Befriending the enemy: outgroup friendship"
+    " longitudinally predicts intergroup attitudes in a coexistence program for Israelis and"
+    " Palestinians. *Group Processes and Intergroup Relations* 19(1): 72-93.",
+    "- Mousa, S. (2020). Building social cohesion between Christians and Muslims through"
+    " soccer in post-ISIS Iraq. *Science* 369(6505): 866-870.",
+    "- Asimovic, N., Ditlmann, R. K. and Samii, C. (2024). Estimating the effect of intergroup"
+    " contact over years: evidence from a youth program in Israel. *Political Science Research"
+    " and Methods* 12(3): 475-493.",
+    "",
+]
+
+
 # What a programme can do, and what per-capita money it takes (issue 15). Each bound is checked
 # on a synthetic pair of cities built in tests/test_dynamics.py (tests/pair_world.py).
 BOUNDS = [
