@@ -66,10 +66,17 @@ def render() -> str:
 DERIVATIONS = [
     "## Derivation of galtung.w_CT",
     "",
-    "Cross-divide trust `T` lowers the cultural-violence target, `C* = sigma(z_C - w_CT T)`"
-    " (docs/ODD.md 7.6), so near a target `C*` its slope is `dC*/dT = -w_CT C*(1 - C*)`. The"
-    " weight is sized from how much intergroup contact lowers prejudice (written before any"
-    " run with the new value; docs/validation/issue15.md, 'contact'):",
+    "Cross-divide trust lowers the cultural-violence target twice over, `C* = sigma(z_C - w_CT"
+    " T - w_Chor h_i)` (docs/ODD.md 7.6): `T` is the mean trust of a city's cross-divide ties,"
+    " `h_i` (horizontal integration, 7.7) the mean trust of those of them whose ends are both"
+    " middle-range. A municipality's ties across the divide join municipalities or"
+    " associations of them, so `h_i = T` and the slope near a target `C*` is `dC*/dT ="
+    " -(w_CT + w_Chor) C*(1 - C*)`. The contact literature measures one effect of contact on"
+    " prejudice, not a middle-range effect on top of it, so it sizes the **total** `w = w_CT +"
+    " w_Chor` (branch contact sized `w_CT` alone and left `w_Chor` 0.5 on top; branch mediation"
+    " made the two sum to the derived total). The weight is sized from how much intergroup"
+    " contact lowers prejudice (written before any run with the new value;"
+    " docs/validation/issue15.md, 'contact'):",
     "",
     "- Pettigrew and Tropp (2006): 713 samples from 515 studies, mostly cross-sectional; mean"
     " correlation between contact and prejudice r = -0.21.",
@@ -98,12 +105,21 @@ DERIVATIONS = [
     " weight gives a slope 4-16% smaller).",
     "4. A randomized study's `d` becomes `r = d / sqrt(d^2 + 4)` (two equal groups).",
     "",
-    "**w_CT = 4 x 0.12 = 0.48, taken as 0.5**: the randomized studies of ethnic, religious and"
-    " national divides. Plausible range **0.2-1.0**: 0.2 from the preregistered experiments"
-    " (0.1 SD, r 0.05), 1.0 from Pettigrew and Tropp's r 0.21 matched at `C* = 0.7`. All 27"
-    " randomized studies (0.77) and Pettigrew and Tropp at `C* = 0.5` (0.84) lie inside it. The"
-    " earlier 2.0 had no size; in this mapping it is r = 0.5, more than twice the largest"
-    " meta-analytic mean.",
+    "**w = w_CT + w_Chor = 4 x 0.12 = 0.48, taken as 0.5**: the randomized studies of ethnic,"
+    " religious and national divides. Plausible range **0.2-1.0**: 0.2 from the preregistered"
+    " experiments (0.1 SD, r 0.05), 1.0 from Pettigrew and Tropp's r 0.21 matched at `C* ="
+    " 0.7`. All 27 randomized studies (0.77) and Pettigrew and Tropp at `C* = 0.5` (0.84) lie"
+    " inside it. The earlier 2.0 had no size; in this mapping it is r = 0.5, more than twice"
+    " the largest meta-analytic mean.",
+    "",
+    "**The split, w_CT 0.25 and w_Chor 0.25 (each 0.1-0.5)**, is an assumption: no source"
+    " says which share of contact's effect runs through the middle range. Lederach's claim"
+    " (004:1924-2000) is about where contact carries furthest (middle-range leaders reach both"
+    " the top and the grassroots), so the middle range takes a share of the effect, not an"
+    " addition to it: a city whose cross-divide ties are all middle-range gets the whole"
+    " contact effect, one whose ties across the divide are only a government's or a"
+    " grassroots group's gets `w_CT`'s half, and the null `no_horizontal_integration`"
+    " (`w_Chor` 0) takes the middle range's half away.",
     "",
     "- Pettigrew, T. F. and Tropp, L. R. (2006). A meta-analytic test of intergroup contact"
     " theory. *Journal of Personality and Social Psychology* 90(5): 751-783.",

@@ -159,8 +159,11 @@ def test_bound_no_programme_lowers_culture_fast_through_trust_across_the_divide(
     trust: docs/validation/issue15.md, 'evidence9'). Neither side may lose more than 0.1 of
     cultural violence in the decade, against the pair without programme or mediation."""
     ts = _vision_programme(ties=mediator_ties(months=120))
-    # The mediation does build trust across the divide (else this test checks nothing new).
-    assert gap(ts, baseline, "cross_divide_trust", 120) > 0.1
+    # The mediation does build trust across the divide (else this test checks nothing new):
+    # at least half of the 0.06 a decade of it is sized to add here (neutrality 0.9 x trust
+    # 0.5 is the derivation's reference mediator: docs/parameters.md, 'Derivation of
+    # trust.mediation_rate'). The guard was 0.1 when the unsized gain lifted trust by 0.7.
+    assert gap(ts, baseline, "cross_divide_trust", 120) > 0.03
     assert -0.1 < gap(ts, baseline, "cultural_violence@east", 120) < -0.01
     assert gap(ts, baseline, "cultural_violence@west", 120) > -0.1
 
