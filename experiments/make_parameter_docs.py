@@ -245,9 +245,10 @@ BOUNDS = [
     "for the decade and their trust climbs (on either side, against the pair without programme "
     "or mediation). | 004:1619-1623 cultural violence is the most persistent (assumption about "
     "its size). | `test_bound_no_programme_lowers_culture_fast`, "
-    "`test_bound_no_programme_lowers_culture_fast_through_trust_across_the_divide` (a strict "
-    "xfail: the mediation lifts trust 0.25 -> 0.95 and east's C falls 0.135; "
-    "docs/validation/issue15.md, 'contact') |",
+    "`test_bound_no_programme_lowers_culture_fast_through_trust_across_the_divide` (met "
+    "since branch mediation: the sized mediation lifts trust 0.25 -> 0.35, east's C falls "
+    "0.078, west's 0.006; a strict xfail before, when trust rose to 0.95 and east's C fell "
+    "0.135; docs/validation/issue15.md, 'contact', 'mediation') |",
     "| Without aid and without war, capacity recovers by itself: the gap to its own steady "
     "state (its pre-war level; branch steady) halves in 8-25 years (about 12 at middling "
     "cohesion); it never collapses, nor passes that level. | Collier 1999; "
