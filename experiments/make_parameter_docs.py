@@ -163,7 +163,8 @@ DERIVATIONS += [
     " attitudes toward Muslims at large.",
     "- Asimovic, Ditlmann and Samii (2024): a year of a contact-and-sports programme for"
     " Jewish and Arab-Palestinian youth in Israel showed no effect on outgroup regard that the"
-    " trial could affirm; several years of it, some gain among Jewish boys.",
+    " trial could affirm; for several years of it, a gain among the Jewish-Israeli youth,"
+    " mostly the boys.",
     "",
     "The mapping and its assumptions:",
     "",
@@ -172,11 +173,11 @@ DERIVATIONS += [
     "2. One standard deviation of such a measure across people is taken as **0.25 of the"
     " trust index** (0-100 feeling thermometers toward an outgroup typically spread 20-30"
     " points; no study here reports trust on the model's scale): a `d` of 0.24 is 0.06 of trust.",
-    "3. The effect is what a sustained mediation achieves in all, not per year: years of"
-    " exposure do not multiply a programme's effect (Schroeder and Risen's fade on return;"
-    " Asimovic et al.'s small multiyear gain). It is matched over **a decade**, the length of"
-    " the cases' mediations (Croatia 1998-2007, MAP 1999-2012), from a low start of 0.25 (the"
-    " pair world's).",
+    "3. The effect is what a sustained mediation achieves in all, not per year: no study here"
+    " finds years of exposure multiplying a programme's effect (Schroeder and Risen's fade on"
+    " return; Asimovic et al.'s multiyear gain in one group only). It is matched over **a"
+    " decade**, the length of the cases' mediations (Croatia 1998-2007, MAP 1999-2012), from"
+    " a low start of 0.25 (the pair world's).",
     "4. The reference mediator has `neutrality x min(trust(m,u), trust(m,v))` = 0.45 (the"
     " pair world's 0.9 x 0.5; MAP's VNG at the start 0.8 x 0.6 = 0.48), with talks not"
     " stalled.",
