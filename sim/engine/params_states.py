@@ -41,7 +41,18 @@ class TrustParams:
         0.4, 0, 1, "trust", "004:3143-3157 mediator needs prior ties to both sides"
     )
     mediation_rate: float = param(
-        0.05, 0, 1, "trust per month", "004:3801-3807 third-party mediation"
+        0.0015,
+        0,
+        1,
+        "share of the gap to 1 per month, per unit of neutrality x mediator trust",
+        "004:3801-3807 third-party mediation helps; sized from the contact and dialogue "
+        "literature (docs/parameters.md, 'Derivation of trust.mediation_rate'): sustained "
+        "facilitated contact across an ethnic or national divide moves participants' trust and "
+        "attitudes by about 0.24 SD a year or so on (Paluck, Green and Green 2019; 0.1-0.4 SD), "
+        "and years of it do not multiply that (Schroeder and Risen 2016; Asimovic, Ditlmann and "
+        "Samii 2024); one SD taken as 0.25 of the trust index, so a decade of mediation at "
+        "neutrality x mediator trust 0.45 lifts a tie from 0.25 by 0.06. Plausible range "
+        "0.0005-0.003. Was 0.05 with no size: 0.25 -> 0.95 in that decade, about 2.8 SD",
     )
     venue_shield: float = param(
         0.5,
@@ -103,25 +114,29 @@ class GaltungParams:
         "hostility feeds it is an assumption",
     )
     w_CT: float = param(
-        0.5,
+        0.25,
         0,
         20,
         "logit",
-        "004:1924-2000 relationships transform conflict; sized from the contact literature "
-        "(docs/parameters.md, 'Derivation of galtung.w_CT'): the 16 randomized, delayed-outcome "
-        "contact studies on ethnic, religious and national divides pooled from Paluck, Green "
-        "and Green (2019) give d 0.24, r 0.12; w = r / (C*(1 - C*)) at C* 0.5 = 0.48. "
-        "Plausible range 0.2 (preregistered experiments, about 0.1 SD) to 1.0 (Pettigrew and "
-        "Tropp 2006, r 0.21, at C* 0.7). Was 2.0 with no size (r about 0.5 in this mapping)",
+        "004:1924-2000 relationships transform conflict; the contact literature sizes the "
+        "total weight of trust across the divide, w_CT + w_Chor (docs/parameters.md, "
+        "'Derivation of galtung.w_CT'): the 16 randomized, delayed-outcome contact studies on "
+        "ethnic, religious and national divides pooled from Paluck, Green and Green (2019) give "
+        "d 0.24, r 0.12; w = r / (C*(1 - C*)) at C* 0.5 = 0.48, taken as 0.5 (range 0.2-1.0). "
+        "Half of it read on every cross-divide tie (this), half on the middle range's "
+        "(w_Chor; the split assumed, branch mediation). Was 0.5 alone on top of w_Chor 0.5, "
+        "and 2.0 with no size before branch contact",
     )
     w_Chor: float = param(
-        0.5,
+        0.25,
         0,
         20,
         "logit",
         "004:1924-2000 Lederach: horizontal integration (trust on a city's middle-level ties "
-        "across the divide) lowers cultural violence; kept small so that no programme lowers C "
-        "by more than about 0.1 a decade (docs/parameters.md, Plausibility bounds)",
+        "across the divide) lowers cultural violence. Not an effect on top of contact's: the "
+        "middle range's share of the total w_CT + w_Chor = 0.5 the contact literature sizes "
+        "(docs/parameters.md, 'Derivation of galtung.w_CT'); the share, half, is an "
+        "assumption (range 0.1-0.5, with w_CT's). Was 0.5 with no size (branch mediation)",
     )
     w_C_peace: float = param(
         0.6,
