@@ -97,7 +97,9 @@ DERIVATIONS = [
     " work) stands for the contact between the two communities, and `C` for one community's"
     " prejudice toward the other. The effect sizes are read as the lasting relation between"
     " `T` and the target `C*` (it persists after the contact: Lemmer and Wagner), which `C`"
-    " approaches at `rate_C`; not as a jump of `C` itself.",
+    " approaches at `rate_C`; not as a jump of `C` itself. What builds `T` is then sized in"
+    " units of contact, not of attitude change (the attitude effect is on this slope"
+    " already): 'trust.mediation_rate: an assumption', below.",
     "2. A standardized slope is the correlation `r`. Across communities the two indices are"
     " taken to spread alike (`sd(T) = sd(C)`; no data gives the ratio), so `|dC*/dT| = r`.",
     "3. The slope is matched at `C* = 0.5`, where `C*(1 - C*) = 0.25` is largest: `w_CT = 4 r`,"
@@ -133,17 +135,39 @@ DERIVATIONS = [
 ]
 
 
-# The mediation gain, from the same literature (branch mediation).
+# The mediation gain: a stated assumption, and the sizing from the attitude literature that
+# branch mediation did and mediation2 reverted (it discounted the contact effect twice).
 DERIVATIONS += [
-    "## Derivation of trust.mediation_rate",
+    "## trust.mediation_rate: an assumption",
     "",
     "A mediator trusted by both parties lifts the trust on their tie by `mediation_rate x"
     " neutrality x min(trust(m,u), trust(m,v)) x talks` of the gap to 1 each month and holds"
     " the tie in contact, so it does not drift down while mediated (docs/ODD.md 7.5). The seeds"
-    " say that third-party mediation helps (004:3801-3807), not by how much. The size comes"
-    " from how far sustained, facilitated contact across a divide moves the participants' trust"
-    " and attitudes toward the other side (written before any run with the new value;"
-    " docs/validation/issue15.md, 'mediation'):",
+    " say that third-party mediation helps (004:3801-3807), not by how much. **0.05 is an"
+    " assumption**: in the pair world a decade of talks carried by a mediator of neutrality 0.9"
+    " trusted 0.5 by both sides lifts the parties' tie 0.25 -> 0.95. What it should measure,"
+    " given how `galtung.w_CT` was derived, is how fast a mediated process builds a working"
+    " relationship between two municipalities' officials; no published source was found that"
+    " sizes that (searches of evaluations of municipal international cooperation, city"
+    " twinning and city diplomacy gave descriptions, not rates).",
+    "",
+    "**Why it is not sized from contact's effect on attitudes.** The derivation of"
+    " `galtung.w_CT` (above, mapping assumption 1) reads `T` as the contact between the two"
+    " communities and puts the attitude effect of contact (r 0.12 from d 0.24) on the slope"
+    " `dC*/dT`. Branch mediation sized how fast mediation moves `T` from the same studies'"
+    " effect on attitudes (d 0.24 -> a decade's lift of 0.06). Both ends then carry the"
+    " discount: a decade of mediation moved `C` by about `0.5 x 0.25 x 0.06 = 0.008`, the"
+    " attitude effect counted twice. Under contact's mapping the rate belongs in units of"
+    " contact (working relationship built), which the attitude studies do not measure."
+    " *The option not taken:* read `T` as an attitude. Then sizing the rate from d 0.24 is"
+    " right, but the slope from `T` to `C` is no longer the contact-prejudice correlation: two"
+    " measures of the same attitude move nearly one for one (slope close to 1, not r), and"
+    " `w_CT + w_Chor` would have to be derived again (about 4, not 0.5); it was not done.",
+    "",
+    "**The road not taken, as measured** (branch mediation, docs/validation/issue15.md,"
+    " 'mediation'): the sized rate 0.0015 (range 0.0005-0.003) came from the studies below,"
+    " with one SD of trust taken as 0.25 of the index and the whole effect matched over a"
+    " decade at neutrality x mediator trust 0.45 from a tie at 0.25:",
     "",
     "- Paluck, Green and Green (2019): the 16 randomized studies of ethnic, religious or"
     " national divides with outcomes measured at least a day later, pooled again by branch"
@@ -163,33 +187,13 @@ DERIVATIONS += [
     " attitudes toward Muslims at large.",
     "- Asimovic, Ditlmann and Samii (2024): a year of a contact-and-sports programme for"
     " Jewish and Arab-Palestinian youth in Israel showed no effect on outgroup regard that the"
-    " trial could affirm; for several years of it, a gain among the Jewish-Israeli youth,"
-    " mostly the boys.",
+    " trial could affirm; a gain after several years, mostly among Jewish-Israeli boys.",
     "",
-    "The mapping and its assumptions:",
-    "",
-    "1. The mediated parties' trust is read as the participants' trust in the other side, the"
-    " quantity these studies measure (the same trust cultural violence reads as `T`, 7.6).",
-    "2. One standard deviation of such a measure across people is taken as **0.25 of the"
-    " trust index** (0-100 feeling thermometers toward an outgroup typically spread 20-30"
-    " points; no study here reports trust on the model's scale): a `d` of 0.24 is 0.06 of trust.",
-    "3. The effect is what a sustained mediation achieves in all, not per year: no study here"
-    " finds years of exposure multiplying a programme's effect (Schroeder and Risen's fade on"
-    " return; Asimovic et al.'s multiyear gain in one group only). It is matched over **a"
-    " decade**, the length of the cases' mediations (Croatia 1998-2007, MAP 1999-2012), from"
-    " a low start of 0.25 (the pair world's).",
-    "4. The reference mediator has `neutrality x min(trust(m,u), trust(m,v))` = 0.45 (the"
-    " pair world's 0.9 x 0.5; MAP's VNG at the start 0.8 x 0.6 = 0.48), with talks not"
-    " stalled.",
-    "",
-    "Then `0.25 + 0.75 (1 - (1 - 0.45 rate)^120) = 0.31` gives **rate = 0.0015** a month."
-    " Plausible range **0.0005-0.003**: `d` 0.1-0.4 SD with one SD 0.2-0.3 of the index"
-    " (a decade's lift 0.02-0.12). The earlier 0.05 had no size: it lifted the pair world's"
-    " tie 0.25 -> 0.95 in the decade, about 2.8 SD in this mapping, where the largest pooled"
-    " effect is 0.4. Weak points: the index's SD is an assumption (a factor of two in it is a"
-    " factor of two in the rate), and the delegates who meet may come to trust each other more"
-    " than their communities do (Mousa's peers, Schroeder and Risen's campers), which the"
-    " model's single tie trust cannot tell apart.",
+    "`0.25 + 0.75 (1 - (1 - 0.45 rate)^120) = 0.31` gives 0.0015 a month. With it the pair"
+    " world's decade of talks lifted trust 0.25 -> 0.35 and VNG's talks lifted ULAI-APLA 0.10"
+    " -> 0.12, below `alliances.found_trust` 0.45, so MAP was never founded (16/17 -> 6/17 of"
+    " its patterns held; Croatia 14/22 -> 13/22). Reverted by branch mediation2 for the double"
+    " discount above, not for that result.",
     "",
     "- Malhotra, D. and Liyanage, S. (2005). Long-term effects of peace workshops in"
     " protracted conflicts. *Journal of Conflict Resolution* 49(6): 908-924.",

@@ -152,11 +152,8 @@ def test_bound_no_programme_lowers_culture_fast_through_trust_across_the_divide(
     trust 0.25 -> 0.95 and east's C fell 0.135 (0.179 at w_CT 2.0). First run with the sized
     gain and w_CT + w_Chor = 0.5: trust 0.25 -> 0.35, C falls 0.078 (east) and 0.006 (west)."""
     ts = _vision_programme(ties=mediator_ties(months=120))
-    # The mediation does build trust across the divide (else this test checks nothing new):
-    # at least half of the 0.06 a decade of it is sized to add here (neutrality 0.9 x trust
-    # 0.5 is the derivation's reference mediator: docs/parameters.md, 'Derivation of
-    # trust.mediation_rate'). The guard was 0.1 when the unsized gain lifted trust by 0.7.
-    assert gap(ts, baseline, "cross_divide_trust", 120) > 0.03
+    # The mediation does build trust across the divide (else this test checks nothing new).
+    assert gap(ts, baseline, "cross_divide_trust", 120) > 0.1
     assert -0.1 < gap(ts, baseline, "cultural_violence@east", 120) < -0.01
     assert gap(ts, baseline, "cultural_violence@west", 120) > -0.1
 

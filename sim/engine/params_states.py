@@ -41,18 +41,17 @@ class TrustParams:
         0.4, 0, 1, "trust", "004:3143-3157 mediator needs prior ties to both sides"
     )
     mediation_rate: float = param(
-        0.0015,
+        0.05,
         0,
         1,
         "share of the gap to 1 per month, per unit of neutrality x mediator trust",
-        "004:3801-3807 third-party mediation helps; sized from the contact and dialogue "
-        "literature (docs/parameters.md, 'Derivation of trust.mediation_rate'): sustained "
-        "facilitated contact across an ethnic or national divide moves participants' trust and "
-        "attitudes by about 0.24 SD a year or so on (Paluck, Green and Green 2019; 0.1-0.4 SD), "
-        "and years of it do not multiply that (Schroeder and Risen 2016; Asimovic, Ditlmann and "
-        "Samii 2024); one SD taken as 0.25 of the trust index, so a decade of mediation at "
-        "neutrality x mediator trust 0.45 lifts a tie from 0.25 by 0.06. Plausible range "
-        "0.0005-0.003. Was 0.05 with no size: 0.25 -> 0.95 in that decade, about 2.8 SD",
+        "assumption (004:3801-3807 third-party mediation helps, not by how much): how fast "
+        "mediated talks build a working relationship between two municipalities' officials; "
+        "no published source found sizes it. In the pair world a decade of talks lifts a tie "
+        "0.25 -> 0.95. Not sized from contact's effect on attitudes (d 0.24, which gave 0.0015, "
+        "branch mediation): galtung.w_CT already reads T as contact and takes the attitude "
+        "effect on its T -> C slope, so sizing both ends from it counts it twice (docs/"
+        "parameters.md, 'trust.mediation_rate: an assumption'; ODD 8, branch mediation2)",
     )
     venue_shield: float = param(
         0.5,
