@@ -168,10 +168,19 @@ NO_LONGER_HOLD = {
     # audit3 (Wageningen's own resources no longer flow from 1996: its exchange after the IKV
     # project is a 2004-2007 programme, 001:5142-5144): small_projects_open_the_way holds in
     # 100% of 30 seeds (median gap 0.0439), under every null too (it does not discriminate)
+    # Branch mediation (trust.mediation_rate 0.05 -> 0.0015, w_CT + w_Chor 0.5) pinned
+    # sides_talk_after_1998, far_from_home_views_narrow and the venue's pattern, and MAP's ten
+    # founding and operation patterns (MAP was never founded). Branch mediation2 (the rate back
+    # at 0.05, the split w_CT 0.25 + w_Chor 0.25 kept): MAP is founded again and its patterns
+    # and Croatia's talks hold as on main; neutral_venue_eases_cultural_violence fails, 0% of
+    # 30 seeds: the venue's gap in Sodolovci's 2003-2007 C is 0.0178 (was 0.0301 with the same
+    # trust read at 1.0), under the threshold 0.02. Not re-encoded or tuned
+    # (docs/validation/issue15.md, 'mediation2').
     "croatia_twinnings": {
         "ikv_programme_helps_rebuild",
         "darda_waste_service_restarts",
         "darda_needs_lower_with_help",
+        "neutral_venue_eases_cultural_violence",
     },
 }
 
@@ -249,12 +258,14 @@ NEW_THAT_FAIL = {
     # sides' cultural violence falls by a median 0.116 and 0.119 (> 0.05; 0% of 30 seeds),
     # mostly through cross-divide trust (w_CT) and after 2002. Branch contact (w_CT 2.0 -> 0.5,
     # from the contact literature): they still fail, 0% of 30 seeds (median falls 0.062, 0.066).
+    # Branch mediation (the mediation gain sized, w_CT + w_Chor 0.5): they hold, 100% of 30
+    # seeds (median falls 0.015, 0.018), so they are no longer pinned. Branch mediation2 (the
+    # gain back at 0.05, the split kept): they still hold, 100% of 30 seeds (median falls
+    # 0.044 and 0.047 < 0.05, close to the bound).
     "croatia_twinnings": {
         "joint_work_brings_laslovo_together",
         "laslovo_stays_apart_at_first",
         "laslovo_closer_after_the_meeting",
-        "divided_neighbours_come_a_little_closer_croat_side",
-        "divided_neighbours_come_a_little_closer_serb_side",
     },
 }
 

@@ -41,7 +41,17 @@ class TrustParams:
         0.4, 0, 1, "trust", "004:3143-3157 mediator needs prior ties to both sides"
     )
     mediation_rate: float = param(
-        0.05, 0, 1, "trust per month", "004:3801-3807 third-party mediation"
+        0.05,
+        0,
+        1,
+        "share of the gap to 1 per month, per unit of neutrality x mediator trust",
+        "assumption (004:3801-3807 third-party mediation helps, not by how much): how fast "
+        "mediated talks build a working relationship between two municipalities' officials; "
+        "no published source found sizes it. In the pair world a decade of talks lifts a tie "
+        "0.25 -> 0.95. Not sized from contact's effect on attitudes (d 0.24, which gave 0.0015, "
+        "branch mediation): galtung.w_CT already reads T as contact and takes the attitude "
+        "effect on its T -> C slope, so sizing both ends from it counts it twice (docs/"
+        "parameters.md, 'trust.mediation_rate: an assumption'; ODD 8, branch mediation2)",
     )
     venue_shield: float = param(
         0.5,
@@ -103,25 +113,29 @@ class GaltungParams:
         "hostility feeds it is an assumption",
     )
     w_CT: float = param(
-        0.5,
+        0.25,
         0,
         20,
         "logit",
-        "004:1924-2000 relationships transform conflict; sized from the contact literature "
-        "(docs/parameters.md, 'Derivation of galtung.w_CT'): the 16 randomized, delayed-outcome "
-        "contact studies on ethnic, religious and national divides pooled from Paluck, Green "
-        "and Green (2019) give d 0.24, r 0.12; w = r / (C*(1 - C*)) at C* 0.5 = 0.48. "
-        "Plausible range 0.2 (preregistered experiments, about 0.1 SD) to 1.0 (Pettigrew and "
-        "Tropp 2006, r 0.21, at C* 0.7). Was 2.0 with no size (r about 0.5 in this mapping)",
+        "004:1924-2000 relationships transform conflict; the contact literature sizes the "
+        "total weight of trust across the divide, w_CT + w_Chor (docs/parameters.md, "
+        "'Derivation of galtung.w_CT'): the 16 randomized, delayed-outcome contact studies on "
+        "ethnic, religious and national divides pooled from Paluck, Green and Green (2019) give "
+        "d 0.24, r 0.12; w = r / (C*(1 - C*)) at C* 0.5 = 0.48, taken as 0.5 (range 0.2-1.0). "
+        "Half of it read on every cross-divide tie (this), half on the middle range's "
+        "(w_Chor; the split assumed, branch mediation). Was 0.5 alone on top of w_Chor 0.5, "
+        "and 2.0 with no size before branch contact",
     )
     w_Chor: float = param(
-        0.5,
+        0.25,
         0,
         20,
         "logit",
         "004:1924-2000 Lederach: horizontal integration (trust on a city's middle-level ties "
-        "across the divide) lowers cultural violence; kept small so that no programme lowers C "
-        "by more than about 0.1 a decade (docs/parameters.md, Plausibility bounds)",
+        "across the divide) lowers cultural violence. Not an effect on top of contact's: the "
+        "middle range's share of the total w_CT + w_Chor = 0.5 the contact literature sizes "
+        "(docs/parameters.md, 'Derivation of galtung.w_CT'); the share, half, is an "
+        "assumption (range 0.1-0.5, with w_CT's). Was 0.5 with no size (branch mediation)",
     )
     w_C_peace: float = param(
         0.6,
