@@ -56,6 +56,7 @@ from sim.scenario.yaml_io import (  # noqa: F401 - the parse cache, read by test
     as_list,
     read_table,
     read_yaml,
+    short,
 )
 from sim.scenario.yaml_io import parse_yaml as _parse_yaml  # noqa: F401
 from sim.scenario.yaml_io import read_yaml as _read_yaml  # noqa: F401
@@ -198,7 +199,7 @@ def _load_scenario(
         raise ScenarioError(
             meta_file,
             "document",
-            repr(raw_meta)[:80],
+            short(raw_meta),  # bounded: repr of an alias bomb never returns
             "a non-empty mapping with name, start, horizon",
         )
     meta = validated("ScenarioMeta", raw_meta, meta_file)
