@@ -148,3 +148,33 @@ def test_the_figure_made_ahead_draws_the_same_png_and_gc_is_restored(tmp_path: P
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_headline_panel_names_the_focus_cities() -> None:
+    """A scenario whose ``focus`` list chose the recipient side (issue 15 item 9) has its
+    cities named under the headline panel, by their display names in the focus list's order;
+    a scenario without one (its recipients are the cities programmes target) keeps the
+    generic label and draws no such line."""
+    from types import SimpleNamespace
+
+    from sim import PeaceModel
+
+    model = PeaceModel("seoul_pyongyang", seed=0, horizon=3)
+    names = d.focus_names(model.case)
+    assert names == (
+        "Pyongyang, Kangwon Province (North), "
+        "Other North Korean provinces (aggregate of aid-receiving rural areas)"
+    )
+    plain = {"id": np.array(["a", "b", "c"]), "name": np.array(["A", None, " "], dtype=object)}
+    assert d.focus_names(SimpleNamespace(focus=["c", "a", "b"], actors=plain)) == "c, A, b"
+    assert d.focus_names(SimpleNamespace(focus=[], actors=plain)) == ""
+    ts = model.run().batch.outputs().timeseries_columns(0)
+
+    def texts(recipients: str) -> list[str]:
+        with rc_context(d.STYLE):
+            fig = d.panels(ts, None, "Seoul", recipients)
+        return [t.get_text() for t in fig.axes[0].texts]
+
+    named = [t for t in texts(names) if t.startswith("recipient cities: ")]
+    assert len(named) == 1 and named[0].replace("\n", " ") == f"recipient cities: {names}"
+    assert not [t for t in texts("") if "recipient cities" in t]

@@ -182,11 +182,13 @@ def test_dashboard_events_from_a_frame_or_arrays() -> None:
     assert years(["1996-01", "1996-07"]).tolist() == [1996.0, 1996.5]
     # The painter's payload: plain arrays, read back without pickle.
     ts = pd.DataFrame({"step": [0, 1], "date": ["1996-01", "1996-02"], "peace": [0.5, 0.25]})
-    got_ts, got_events, path, title = unpack(pack(ts, events, Path("run/dashboard.png"), "T"))
+    payload = pack(ts, events, Path("run/dashboard.png"), "T", "Pyongyang, Kangwon")
+    got_ts, got_events, path, title, recipients = unpack(payload)
     assert list(got_ts) == ["step", "date", "peace"] and got_ts["peace"].tolist() == [0.5, 0.25]
     assert got_ts["date"].tolist() == ["1996-01", "1996-02"]
     assert scenario_events(got_events) == expected
     assert (path, title) == (Path("run/dashboard.png"), "T")
+    assert recipients == "Pyongyang, Kangwon"
 
 
 def test_arrow_arrays_equal_what_pyarrow_makes() -> None:

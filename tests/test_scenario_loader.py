@@ -108,6 +108,22 @@ def test_malformed_yaml_and_empty_scenario(tmp_path: Path) -> None:
         load_scenario(folder)
 
 
+def test_a_scenario_file_that_is_an_alias_bomb_is_refused_at_once(tmp_path: Path) -> None:
+    """A scenario.yaml that is a list (not the mapping it must be) naming 9**9 strings through
+    aliases is refused with its value cut short: the error's value was repr(...)[:80], which
+    walked every string first and never returned (found by test_fuzz_loader on e4b0bd4)."""
+    import time
+
+    folder = copy_scenario("two_cities", tmp_path)
+    levels = ["&b0 [x, x, x, x, x, x, x, x, x]"]
+    levels += [f"&b{i} [{', '.join([f'*b{i - 1}'] * 9)}]" for i in range(1, 9)]
+    (folder / "scenario.yaml").write_text(f"- null\n- [{', '.join(levels)}]\n")
+    start = time.process_time()
+    with pytest.raises(ScenarioError, match=r"document = .*\.\.\..*non-empty mapping"):
+        load_scenario(folder)
+    assert time.process_time() - start < 5
+
+
 @pytest.mark.parametrize("case", [0, 1, 7])
 def test_cli_bad_scenario_file_exits_2_without_folder(tmp_path: Path, case: int) -> None:
     """A user scenario folder with a bad entry: one line naming file and key, exit 2."""

@@ -56,9 +56,9 @@ class Painter:
         os.close(up_w)
         return cls(pid, down_w, up_r)
 
-    def draw(self, ts: Any, events: Any, path: Path, title: str) -> None:
+    def draw(self, ts: Any, events: Any, path: Path, title: str, recipients: str = "") -> None:
         """Hand the dashboard to the child (it draws while the caller goes on)."""
-        payload = pack(ts, events, Path(path), title)
+        payload = pack(ts, events, Path(path), title, recipients)
         self._sent = True
         try:
             with os.fdopen(self._to_child, "wb", closefd=True) as pipe:
@@ -112,7 +112,7 @@ def _arrays(frame: Any) -> dict[str, Any] | None:
     return out
 
 
-def pack(ts: Any, events: Any, path: Path, title: str) -> bytes:
+def pack(ts: Any, events: Any, path: Path, title: str, recipients: str = "") -> bytes:
     """The dashboard's inputs as ``.npz`` bytes: plain arrays, and their names in JSON."""
     import numpy as np
 
@@ -121,7 +121,7 @@ def pack(ts: Any, events: Any, path: Path, title: str) -> bytes:
         None if events is None else {c: events[c] for c in EVENT_COLUMNS if c in events}
     )
     names = {"ts": list(series), "events": None if shown is None else list(shown),
-             "path": str(path), "title": title}  # fmt: skip
+             "path": str(path), "title": title, "recipients": recipients}  # fmt: skip
     arrays = {f"ts{i}": v for i, v in enumerate(series.values())}
     arrays.update({f"ev{i}": v for i, v in enumerate((shown or {}).values())})
     buf = io.BytesIO()
@@ -129,8 +129,9 @@ def pack(ts: Any, events: Any, path: Path, title: str) -> bytes:
     return buf.getvalue()
 
 
-def unpack(data: bytes) -> tuple[dict[str, Any], dict[str, Any] | None, Path, str]:
-    """:func:`pack`'s inputs back: column mappings of arrays, the path and the title."""
+def unpack(data: bytes) -> tuple[dict[str, Any], dict[str, Any] | None, Path, str, str]:
+    """:func:`pack`'s inputs back: column mappings of arrays, the path, the title and the
+    recipient cities' names."""
     import numpy as np
 
     with np.load(io.BytesIO(data), allow_pickle=False) as npz:
@@ -139,7 +140,7 @@ def unpack(data: bytes) -> tuple[dict[str, Any], dict[str, Any] | None, Path, st
         events = None
         if names["events"] is not None:
             events = {name: npz[f"ev{i}"] for i, name in enumerate(names["events"])}
-    return ts, events, Path(names["path"]), names["title"]
+    return ts, events, Path(names["path"]), names["title"], names["recipients"]
 
 
 def _serve(payload_fd: int, reply_fd: int) -> None:
@@ -154,8 +155,8 @@ def _serve(payload_fd: int, reply_fd: int) -> None:
             data = pipe.read()
         if not data:  # nothing to draw
             os._exit(0)
-        ts, events, path, title = unpack(data)
-        write_dashboard(ts, events, path, title)
+        ts, events, path, title, recipients = unpack(data)
+        write_dashboard(ts, events, path, title, recipients)
         reply = ("ok",)
     except CitypeaceError as exc:
         reply = ("citypeace", exc.where, exc.key, exc.value, exc.allowed)

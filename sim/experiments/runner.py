@@ -171,6 +171,7 @@ def run_into(
     (``sim.cli.config.model_kwargs``), as a command-line plan has them (``sim.cli.plan``);
     ``case``: the scenario, loaded already."""
     from sim.outputs.city_stream import CityStream
+    from sim.outputs.dashboard import focus_names
 
     run = EngineRun.from_kwargs(kwargs, case)
     stream = None
@@ -191,6 +192,7 @@ def run_into(
             activities=None,
             levers=dataclasses.asdict(run.levers),
             title=run.case.title,
+            recipients=focus_names(run.case),
             source=(outputs, 0),
             painter=painter,
             stream=stream,
@@ -254,6 +256,7 @@ def write_run(
     source: tuple[Any, int] | None = None,
     painter: Any = None,
     stream: CityStream | None = None,
+    recipients: str = "",
 ) -> None:
     """A finished run's folder: Parquet tables, data dictionary, resolved config, provenance
     and dashboard (docs/outputs.md).
@@ -267,7 +270,8 @@ def write_run(
     :class:`sim.cli.painter.Painter`, which draws the dashboard in its own process while the
     tables are written; the caller stops it if anything fails. ``stream``: the city rows,
     written already as the run went on (:class:`sim.outputs.city_stream.CityStream`), closed
-    here in place of writing them.
+    here in place of writing them. ``recipients``: the names of the scenario's focus cities,
+    named on the dashboard (``sim.outputs.dashboard.focus_names``).
     """
     out = Path(out)
 
@@ -279,7 +283,7 @@ def write_run(
         return
     title = f"{title} | policy={run.policy} seed={run.seed}"
     if painter is not None:
-        painter.draw(ts, events, out / "dashboard.png", title)
+        painter.draw(ts, events, out / "dashboard.png", title, recipients)
         write_tables()
         painter.wait()
         return
@@ -291,7 +295,7 @@ def write_run(
         written = pool.submit(write_tables)
         from sim.outputs.dashboard import write_dashboard  # matplotlib: only when drawn
 
-        write_dashboard(ts, events, out / "dashboard.png", title)
+        write_dashboard(ts, events, out / "dashboard.png", title, recipients)
         written.result()
 
 

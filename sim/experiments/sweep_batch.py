@@ -226,6 +226,7 @@ def _write(ensemble: Any, i: int, run: _Run, sweep_dir: Path, batch_runs: int) -
     from sim.experiments.runner import write_run
     from sim.experiments.sweep_series import write_series
     from sim.outputs.atomic import OutputError
+    from sim.outputs.dashboard import focus_names
 
     run.record["batch_runs"] = batch_runs
     if i in ensemble.failures:
@@ -245,6 +246,7 @@ def _write(ensemble: Any, i: int, run: _Run, sweep_dir: Path, batch_runs: int) -
             activities=lambda o=outputs, r=row: o.activities(r),
             levers=dataclasses.asdict(ensemble.levers_of(i)),
             title=ensemble.case_of(i).title,
+            recipients=focus_names(ensemble.case_of(i)),
             source=(outputs, row),
         )
         run.record["series"] = write_series(run.out, sweep_dir, run.record["run_id"])

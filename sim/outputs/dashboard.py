@@ -28,6 +28,12 @@ from typing import Any
 import numpy as np
 
 from sim.outputs.atomic import atomic_write
+from sim.outputs.dashboard_ticks import (  # noqa: F401 - also read from here by tests
+    INDEX_LABELS,
+    INDEX_TICKS,
+    y_ticks,
+)
+from sim.outputs.dashboard_ticks import fix_ticks as _fix_ticks
 
 # A run's series and events: a pandas frame, or a mapping of column names to arrays (what the
 # painter receives: sim.cli.painter draws without importing pandas).
@@ -39,8 +45,6 @@ MAX_LISTED = 12  # events listed under the panels; the rest are in events.parque
 # Room above the top panels for the event numbers (two staggered rows, up to 10 pt + 8 pt type),
 # so that the panel titles sit above them rather than behind them.
 EVENT_PAD = 24
-INDEX_TICKS = (0, 0.25, 0.5, 0.75, 1)  # the y ticks of a 0-1 index panel, and their labels
-INDEX_LABELS = ("0.00", "0.25", "0.50", "0.75", "1.00")
 # Set before the axes exist, so each tick is made with them (setting them afterwards copies
 # every tick's properties again).
 STYLE = {
@@ -120,22 +124,43 @@ def _event_list(events: Columns | None) -> str:
     return "\n".join(lines)
 
 
-def figure(ts: Columns, events: Columns | None = None, title: str = "") -> Any:
+def focus_names(case: Any) -> str:
+    """The display names of a scenario's ``focus`` cities, in its order and joined by commas
+    (an id where a city has no name); "" when the scenario has no focus list (its recipient
+    side is then the cities that programmes target, ODD 7.9)."""
+    focus = [str(a) for a in (getattr(case, "focus", None) or [])]
+    if not focus:
+        return ""
+    from sim.engine.table_columns import has, values
+
+    ids = [str(v) for v in values(case.actors, "id")]
+    names = values(case.actors, "name") if has(case.actors, "name") else ids
+    by_id = {i: n for i, n in zip(ids, names, strict=True) if isinstance(n, str) and n.strip()}
+    return ", ".join(by_id.get(a, a) for a in focus)
+
+
+def figure(
+    ts: Columns, events: Columns | None = None, title: str = "", recipients: str = ""
+) -> Any:
     """The dashboard's :class:`~matplotlib.figure.Figure` (:func:`panels`, in :data:`STYLE`)."""
     from matplotlib import rc_context
 
     with rc_context(STYLE):
-        return panels(ts, events, title)
+        return panels(ts, events, title, recipients)
 
 
-def panels(ts: Columns, events: Columns | None = None, title: str = "") -> Any:
+def panels(
+    ts: Columns, events: Columns | None = None, title: str = "", recipients: str = ""
+) -> Any:
     """Six panels: peace indices (recipient side), relationships, activity by pillar, funds by
     channel, the recipient cities' violence, needs and capacity, and the people of all cities.
 
     The peace panel shows the recipient side where the run records it (cities that programmes
     target, or the scenario's ``focus`` list): a population-weighted index over every city is
     dominated by large provider cities whose own peace drifts (issue 15, item 9). The all-city
-    index is drawn thin and grey beside it.
+    index is drawn thin and grey beside it. ``recipients``: the names of the scenario's
+    ``focus`` cities (:func:`focus_names`), written at the top of that panel, so that a reader
+    sees which cities its recipient side is (a focus list chose them, not the programmes).
     """
     fig, axes = _READY.pop() if _READY else _blank()
     x = years(ts["date"])
@@ -148,6 +173,8 @@ def panels(ts: Columns, events: Columns | None = None, title: str = "") -> Any:
         ax.plot(x, ts["peace"], color="0.6", lw=0.8, label="peace, all cities")
     ax.set_ylim(0, 1)
     ax.set_title(f"Peace indices (Galtung), {where}, population-weighted", pad=EVENT_PAD, y=1)
+    if side and recipients:
+        _name_recipients(ax, recipients)
     ax.legend(loc="lower right")
     ax = axes[0, 1]
     for col in ("cross_divide_trust", "horizontal_integration", "vertical_integration"):
@@ -211,6 +238,17 @@ def panels(ts: Columns, events: Columns | None = None, title: str = "") -> Any:
     return fig
 
 
+def _name_recipients(ax: Any, names: str) -> None:
+    """ "recipient cities: ..." in small type just under the panel, in the free band above the
+    next row's title (the top row has no tick labels under it), where it hides no data: at
+    most two lines of about 85 characters."""
+    import textwrap
+
+    lines = textwrap.wrap(f"recipient cities: {names}", 85, max_lines=2, placeholder=" ...")
+    ax.text(0.0, -0.03, "\n".join(lines), transform=ax.transAxes, va="top", ha="left",
+            fontsize=8, color="0.2")  # fmt: skip
+
+
 def _blank() -> tuple[Any, Any]:
     """The dashboard's empty figure and its six axes (a fixed layout: nothing in it depends
     on the run), made in :data:`STYLE`, as :func:`panels` is called."""
@@ -231,108 +269,6 @@ def _headroom(ax: Any, *values: Any) -> None:
     top = max((float(np.max(v)) for v in values if np.size(v)), default=0.0)
     if top > 0:
         ax.set_ylim(0, top * 1.45)
-
-
-def _fix_ticks(axes: Any, x: np.ndarray) -> None:
-    """The time axis in whole years (at most six), labelled on the bottom row only; quarters
-    on index panels, at most six round values on the others.
-
-    Matplotlib makes each tick of an axis five artists (two marks, a grid line, two labels)
-    and lays them out again while drawing, which cost a sixth of the drawing. Here each
-    panel's ticks are drawn as Matplotlib would place them (:func:`_draw_ticks`), but as one
-    line of tick marks, one collection of grid lines and a text per label; the axes' own
-    locators find no ticks. A panel whose labels need an offset or a power of ten
-    (``1e6`` above the axis) keeps Matplotlib's own y ticks.
-    """
-    from matplotlib.ticker import MaxNLocator, NullLocator
-
-    lo, hi = (float(x[0]), float(x[-1])) if len(x) else (0.0, 1.0)
-    pad = max(0.02 * (hi - lo), 1 / 12)
-    first, last = int(np.floor(lo)), int(np.ceil(hi))
-    step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 10**9) if (last - first) / s <= 6)
-    ticks = np.arange(-(-first // step) * step, last + 1, step)
-    ticks = ticks[(ticks >= lo - pad) & (ticks <= hi + pad)]
-    for row, ax in enumerate(axes):
-        for panel in ax:
-            panel.set_xlim(lo - pad, hi + pad)
-            panel.xaxis.set_major_locator(NullLocator())
-            labels = [f"{t:d}" for t in ticks] if row == len(axes) - 1 else None
-            _draw_ticks(panel, "x", ticks, labels)
-            ylim = panel.get_ylim()
-            panel.set_ylim(ylim)  # as autoscaled: the ticks' own artists must not widen it
-            found = y_ticks(panel)
-            if found is None:  # Matplotlib's ticks draw the offset text too
-                panel.yaxis.set_major_locator(MaxNLocator(nbins=5))
-                panel.yaxis.grid(True)
-                continue
-            panel.yaxis.set_major_locator(NullLocator())
-            _draw_ticks(panel, "y", *found)
-
-
-def y_ticks(panel: Any) -> tuple[np.ndarray, list[str]] | None:
-    """The y ticks Matplotlib would draw on ``panel`` at its present limits, and their labels:
-    quarters on a 0-1 index, else at most six round values (``MaxNLocator(nbins=5)``) as its
-    ``ScalarFormatter`` labels them; None if that label needs an offset or a power of ten."""
-    from matplotlib.ticker import MaxNLocator
-
-    ylim = panel.get_ylim()
-    if ylim == (0.0, 1.0):  # labelled as ScalarFormatter would
-        locs, labels = np.asarray(INDEX_TICKS, dtype=float), list(INDEX_LABELS)
-    else:
-        locs = MaxNLocator(nbins=5).tick_values(*ylim)
-        formatter = panel.yaxis.get_major_formatter()
-        labels = formatter.format_ticks(locs)
-        if formatter.get_offset():
-            return None
-    shown = _within(locs, ylim)
-    return locs[shown], [t for t, s in zip(labels, shown, strict=True) if s]
-
-
-def _within(locs: np.ndarray, limits: tuple[float, float]) -> np.ndarray:
-    """The ticks Matplotlib draws: those within the view limits, give or take 1e-10 of them
-    (``matplotlib.transforms._interval_contains_close``)."""
-    a, b = sorted(limits)
-    slack = (b - a) * 1e-10
-    return (locs >= a - slack) & (locs <= b + slack)
-
-
-def _draw_ticks(panel: Any, which: str, locs: Any, labels: list[str] | None) -> None:
-    """``panel``'s ticks on its ``which`` axis at ``locs``, as Matplotlib's major ticks look
-    (left and bottom marks of rcParams' size, width and colour, pointing out; labels at the
-    same pad, size and alignment; grid lines in rcParams' grid style): one line of marks,
-    one collection of grid lines, a text per label (none: no marks and no labels)."""
-    from matplotlib import rcParams
-    from matplotlib.lines import TICKDOWN, TICKLEFT
-
-    locs = np.asarray(locs, dtype=float)
-    axis = f"{which}tick"
-    grid = {"colors": rcParams["grid.color"], "linewidths": rcParams["grid.linewidth"],
-            "alpha": rcParams["grid.alpha"], "zorder": 1.5}  # fmt: skip
-    if which == "x":
-        panel.vlines(locs, 0, 1, transform=panel.get_xaxis_transform(), **grid)
-    else:
-        panel.hlines(locs, 0, 1, transform=panel.get_yaxis_transform(), **grid)
-    if labels is None:
-        return
-    zeros = np.zeros_like(locs)
-    size, width = rcParams[f"{axis}.major.size"], rcParams[f"{axis}.major.width"]
-    if which == "x":
-        xy, marker = (locs, zeros), TICKDOWN
-        marks = panel.get_xaxis_transform(which="tick1")
-        place, va, ha = panel.get_xaxis_text1_transform(rcParams[f"{axis}.major.pad"] + size)
-    else:
-        xy, marker = (zeros, locs), TICKLEFT
-        marks = panel.get_yaxis_transform(which="tick1")
-        place, va, ha = panel.get_yaxis_text1_transform(rcParams[f"{axis}.major.pad"] + size)
-    colour = rcParams[f"{axis}.color"]
-    label_colour = rcParams[f"{axis}.labelcolor"]
-    label_colour = colour if label_colour == "inherit" else label_colour
-    panel.plot(*xy, transform=marks, ls="none", marker=marker, ms=size, mew=width, color=colour,
-               clip_on=False, zorder=1.5, scalex=False, scaley=False)  # fmt: skip
-    for loc, text in zip(locs, labels, strict=True):
-        at = (loc, 0) if which == "x" else (0, loc)
-        panel.text(*at, text, transform=place, va=va, ha=ha, color=label_colour,
-                   fontsize=rcParams[f"{axis}.labelsize"])  # fmt: skip
 
 
 def warm_up() -> None:
@@ -359,14 +295,16 @@ def warm_up() -> None:
         _READY[:] = [_blank()]
 
 
-def write_dashboard(ts: Columns, events: Columns | None, path: Path, title: str = "") -> Path:
-    """Render the dashboard to a PNG, atomically."""
+def write_dashboard(
+    ts: Columns, events: Columns | None, path: Path, title: str = "", recipients: str = ""
+) -> Path:
+    """Render the dashboard to a PNG, atomically (``recipients``: :func:`panels`)."""
     from matplotlib import rc_context
 
     from sim.outputs.agg_text import Canvas
 
     with rc_context(STYLE), _no_collection():  # ticks are also made while drawing
-        fig = panels(ts, events, title)
+        fig = panels(ts, events, title, recipients)
         canvas = Canvas(fig)
         canvas.draw()
         return atomic_write(path, lambda tmp: _save_png(canvas, tmp))

@@ -6,12 +6,14 @@ Indices are in [0, 1].
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.scenario.schema import PILLARS, Actor
-from sim.scenario.vocabulary import ACTOR_ZERO_STATE
+from sim.scenario.vocabulary import ACTOR_ZERO_STATE, PILLARS
+
+if TYPE_CHECKING:
+    from sim.scenario.schema import Actor
 
 COMMON_DEFAULTS: dict[str, Any] = {
     "name": None,

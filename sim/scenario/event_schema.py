@@ -207,6 +207,7 @@ def _event_keys(data: Any) -> Any:
     return data
 
 
+_event_keys.spec = ("event",)  # type: ignore[attr-defined]
 Event = Annotated[
     Violence
     | RefugeeInflux

@@ -10,7 +10,6 @@ into one :class:`~sim.errors.ScenarioError`.
 from __future__ import annotations
 
 import datetime
-import difflib
 import math
 import re
 from collections.abc import Callable, Hashable
@@ -26,6 +25,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from sim.scenario.dates import parse_month
+from sim.scenario.near import SYNONYMS, nearest  # noqa: F401 - imported from here by others
 from sim.scenario.vocabulary import MAX_MONEY, MAX_PEOPLE
 
 # Text caps: a value is checked after YAML aliases are expanded, so an alias bomb or a
@@ -39,22 +39,6 @@ ASSUMPTION_MAX = 1500
 _SOURCE = re.compile(r"^\d{3}:\d+(-\d+)?$")
 SOURCE_FORMAT = "'NNN:LINE' or 'NNN:A-B', several joined by '; '"
 _DATE_PATTERN = r"^\d{4}-\d{2}(-\d{2})?$"
-# Common misnamings that difflib would not find (a synonym, not a typo).
-SYNONYMS = {
-    "minimum": "min",
-    "maximum": "max",
-    "aggregate": "agg",
-    "until": "to",
-    "threshold": "min_difference",
-    "mechanisms": "mechanism",
-    "calibrated": "calibrates",
-    "sanctions": "sanctioned",
-    "isolation": "isolated",
-    "alliance_id": "alliance",
-    "programme_id": "programme",
-    "program": "programme",
-    "programs": "programmes",
-}
 
 
 def allowed(text: str) -> PydanticCustomError:
@@ -62,17 +46,15 @@ def allowed(text: str) -> PydanticCustomError:
     return PydanticCustomError("citypeace", "{allowed}", {"allowed": text})
 
 
-def nearest(key: object, known: list[str]) -> str | None:
-    """The known key that ``key`` most likely meant (a synonym or a close spelling)."""
-    text = str(key)
-    if SYNONYMS.get(text) in known:
-        return SYNONYMS[text]
-    return next(iter(difflib.get_close_matches(text, known, n=1)), None)
-
-
-def _value_type(base: type, check: Callable[[Any], Any], schema: dict[str, Any], what: str) -> Any:
-    """An annotated type: ``check`` validates (and may convert), ``what`` is said when missing."""
+def _value_type(
+    base: type, check: Callable[[Any], Any], schema: dict[str, Any], what: str, spec: tuple = ()
+) -> Any:
+    """An annotated type: ``check`` validates (and may convert), ``what`` is said when missing.
+    ``spec``: the check as data (its kind and bounds), from which
+    ``experiments/make_plain_schema.py`` writes the plain checks' table
+    (``sim.scenario.plain_check``)."""
     check.what = what  # type: ignore[attr-defined]
+    check.spec = spec  # type: ignore[attr-defined]
     return Annotated[base, BeforeValidator(check), WithJsonSchema(schema)]
 
 
@@ -106,7 +88,7 @@ def Number(lo: float = -math.inf, hi: float = math.inf, cap: float | None = None
     top = cap if cap is not None else hi
     if math.isfinite(top):
         schema["maximum"] = top
-    return _value_type(float, check, schema, f"a number in [{lo}, {hi}]")
+    return _value_type(float, check, schema, f"a number in [{lo}, {hi}]", ("number", lo, hi, cap))
 
 
 def Whole(lo: int, hi: int) -> Any:  # noqa: N802
@@ -121,7 +103,7 @@ def Whole(lo: int, hi: int) -> Any:  # noqa: N802
         return int(number)
 
     schema = {"type": "integer", "minimum": lo, "maximum": hi}
-    return _value_type(int, check, schema, f"a whole number in [{lo}, {hi}]")
+    return _value_type(int, check, schema, f"a whole number in [{lo}, {hi}]", ("whole", lo, hi))
 
 
 Index = Number(0.0, 1.0)
@@ -135,7 +117,8 @@ def Choice(*options: str) -> Any:  # noqa: N802
             raise allowed(f"one of {list(options)}")
         return value  # type: ignore[return-value]
 
-    return _value_type(str, check, {"enum": list(options)}, f"one of {list(options)}")
+    missing = f"one of {list(options)}"
+    return _value_type(str, check, {"enum": list(options)}, missing, ("choice", list(options)))
 
 
 def _boolean(value: object) -> bool:
@@ -144,7 +127,7 @@ def _boolean(value: object) -> bool:
     return value
 
 
-Boolean = _value_type(bool, _boolean, {"type": "boolean"}, "true or false")
+Boolean = _value_type(bool, _boolean, {"type": "boolean"}, "true or false", ("boolean",))
 
 
 def Text(limit: int, what: str = "a non-empty string") -> Any:  # noqa: N802
@@ -158,7 +141,8 @@ def Text(limit: int, what: str = "a non-empty string") -> Any:  # noqa: N802
         return value
 
     schema = {"type": "string", "minLength": 1, "maxLength": limit}
-    return _value_type(str, check, schema, f"a non-empty string of at most {limit} characters")
+    missing = f"a non-empty string of at most {limit} characters"
+    return _value_type(str, check, schema, missing, ("text", limit))
 
 
 def _label(value: object) -> str:
@@ -171,7 +155,9 @@ def _label(value: object) -> str:
     return text
 
 
-Label = _value_type(str, _label, {"type": ["string", "number"], "maxLength": NAME_MAX}, "a string")
+Label = _value_type(
+    str, _label, {"type": ["string", "number"], "maxLength": NAME_MAX}, "a string", ("label",)
+)
 
 
 def _identifier(value: object) -> str:
@@ -183,7 +169,11 @@ def _identifier(value: object) -> str:
 
 
 Id = _value_type(
-    str, _identifier, {"type": "string", "minLength": 1, "maxLength": ID_MAX}, "a non-empty string"
+    str,
+    _identifier,
+    {"type": "string", "minLength": 1, "maxLength": ID_MAX},
+    "a non-empty string",
+    ("id",),
 )
 
 
@@ -197,7 +187,7 @@ def Ref(what: str, text: str = "") -> Any:  # noqa: N802
         return value
 
     schema = {"type": "string", "minLength": 1, "description": f"a {what} id"}
-    return _value_type(str, check, schema, text)
+    return _value_type(str, check, schema, text, ("ref",))
 
 
 _COUNT = {1: "one", 2: "two"}
@@ -221,7 +211,7 @@ def Refs(what: str, at_least: int = 0, text: str = "") -> Any:  # noqa: N802
         "uniqueItems": True,
         "minItems": at_least,
     }
-    return _value_type(list, check, schema, text)
+    return _value_type(list, check, schema, text, ("refs", at_least))
 
 
 def _date(value: object) -> str:
@@ -235,7 +225,9 @@ def _date(value: object) -> str:
     return str(value)
 
 
-Date = _value_type(str, _date, {"type": "string", "pattern": _DATE_PATTERN}, "a date YYYY-MM")
+Date = _value_type(
+    str, _date, {"type": "string", "pattern": _DATE_PATTERN}, "a date YYYY-MM", ("date",)
+)
 
 
 def _source(value: object) -> str:
@@ -255,6 +247,7 @@ Source = _value_type(
         "pattern": r"^\d{3}:\d+(-\d+)?(; *\d{3}:\d+(-\d+)?)*$",
     },
     SOURCE_FORMAT,
+    ("source",),
 )
 Assumption = Text(ASSUMPTION_MAX, "text saying why")
 

@@ -23,37 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import ScenarioError
-from sim.scenario.fields import DESCRIPTION_MAX, NAME_MAX, Record, Source, Text, nearest
-from sim.scenario.validation import parse
+from sim.scenario.near import nearest
+from sim.scenario.records import validated
+from sim.scenario.vocabulary import STORY_MAX, WHEN_MAX  # noqa: F401 - read from here too
 from sim.scenario.yaml_io import read_yaml
 
 FILE = "info.yaml"
-STORY_MAX = 1500  # one paragraph or one event of the story
-WHEN_MAX = 40  # a story's dates are the reader's: "1995-12", "1999-2005", "after founding"
-
-
-class InfoItem(Record):
-    """One line of the story: what happened (and when), with its source."""
-
-    date: Text(WHEN_MAX, "when it happened, as a reader would write it") | None = None
-    text: Text(STORY_MAX)
-    source: Source | None = None
-
-
-class InfoSection(Record):
-    """A heading and its lines."""
-
-    heading: Text(NAME_MAX)
-    items: list[InfoItem] = []
-
-
-class InfoFile(Record):
-    """``info.yaml``: the case told for a reader, and what each policy means."""
-
-    title: Text(NAME_MAX)
-    summary: Text(STORY_MAX) | None = None
-    sections: list[InfoSection] = []
-    policies: dict[str, Text(DESCRIPTION_MAX * 2)] = {}
 
 
 def read_info(folder: Path, policies: list[str] | None = None) -> dict[str, Any] | None:
@@ -67,7 +42,7 @@ def read_info(folder: Path, policies: list[str] | None = None) -> dict[str, Any]
     path = Path(folder) / FILE
     if not path.is_file():
         return None
-    info = parse(InfoFile, read_yaml(path), str(path))
+    info = validated("InfoFile", read_yaml(path), str(path))
     if policies is None:
         policies = list(read_yaml(Path(folder) / "policies.yaml", required=False) or {})
     for name in info.policies:
@@ -105,3 +80,12 @@ def scenario_info(name: str) -> dict[str, Any] | None:
     from sim.scenario.loader import scenario_folder
 
     return read_info(scenario_folder(name))
+
+
+def __getattr__(name: str) -> Any:
+    # The story's pydantic records (experiments/make_schema.py), built only when asked for.
+    if name in ("InfoFile", "InfoSection", "InfoItem"):
+        from sim.scenario import info_schema
+
+        return getattr(info_schema, name)
+    raise AttributeError(f"module 'sim.scenario.info' has no attribute {name!r}")

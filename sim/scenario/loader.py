@@ -23,6 +23,7 @@ from sim.scenario.dates import format_month as _fmt  # noqa: F401 - kept for old
 from sim.scenario.dates import parse_month
 from sim.scenario.handover import pairs
 from sim.scenario.policies import apply_policy, read_policies
+from sim.scenario.records import validated
 from sim.scenario.references import (
     Entry,
     all_cities,
@@ -32,10 +33,12 @@ from sim.scenario.references import (
     check_meta,
     check_ties,
 )
-from sim.scenario.schema import (  # noqa: F401 - the vocabulary, imported from here by others
+from sim.scenario.steady_check import steady_paths
+from sim.scenario.table_rows import columns_of
+from sim.scenario.timeline import check_contradictions, check_events, check_programmes
+from sim.scenario.vocabulary import (  # noqa: F401 - the vocabulary, imported from here by others
     ACTOR_TYPES,
     ALLIANCE_STATES,
-    EVENT_TYPES,
     HORIZONS,
     IO_KINDS,
     LEVELS,
@@ -45,17 +48,7 @@ from sim.scenario.schema import (  # noqa: F401 - the vocabulary, imported from 
     PERMISSIONS,
     PILLARS,
     TIE_TYPES,
-    Actor,
-    Alliance,
-    Event,
-    Programme,
-    ScenarioMeta,
-    Tie,
 )
-from sim.scenario.steady_check import steady_paths
-from sim.scenario.table_rows import columns_of
-from sim.scenario.timeline import check_contradictions, check_events, check_programmes
-from sim.scenario.validation import parse
 from sim.scenario.windows import NO_END
 from sim.scenario.yaml_io import (  # noqa: F401 - the parse cache, read by tests
     _PARSED,
@@ -63,6 +56,7 @@ from sim.scenario.yaml_io import (  # noqa: F401 - the parse cache, read by test
     as_list,
     read_table,
     read_yaml,
+    short,
 )
 from sim.scenario.yaml_io import parse_yaml as _parse_yaml  # noqa: F401
 from sim.scenario.yaml_io import read_yaml as _read_yaml  # noqa: F401
@@ -71,13 +65,25 @@ from sim.scenario.yaml_io import read_yaml as _read_yaml  # noqa: F401
 # without them, such as the synthetic generator's, is active throughout).
 WINDOW_COLUMNS = ("active_from", "active_to")
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
+# Each section's record (sim.scenario.schema), checked by sim.scenario.records.
 _RECORDS = {
-    "actors": Actor,
-    "ties": Tie,
-    "programmes": Programme,
-    "alliances": Alliance,
-    "events": Event,
+    "actors": "Actor",
+    "ties": "Tie",
+    "programmes": "Programme",
+    "alliances": "Alliance",
+    "events": "Event",
 }
+_PYDANTIC = {"EVENT_TYPES", "Actor", "Alliance", "Event", "Programme", "ScenarioMeta", "Tie"}
+
+
+def __getattr__(name: str) -> Any:
+    # The format's pydantic records, imported from here by older code, built when asked for:
+    # a scenario without an error is checked without them (sim.scenario.records).
+    if name in _PYDANTIC:
+        from sim.scenario import schema
+
+        return getattr(schema, name)
+    raise AttributeError(f"module 'sim.scenario.loader' has no attribute {name!r}")
 
 
 # ----------------------------------------------------------------------------- locating
@@ -193,10 +199,10 @@ def _load_scenario(
         raise ScenarioError(
             meta_file,
             "document",
-            repr(raw_meta)[:80],
+            short(raw_meta),  # bounded: repr of an alias bomb never returns
             "a non-empty mapping with name, start, horizon",
         )
-    meta = parse(ScenarioMeta, raw_meta, meta_file)
+    meta = validated("ScenarioMeta", raw_meta, meta_file)
     if meta.name != folder.name and not by_path:
         raise ScenarioError(meta_file, "name", meta.name, f"the folder name {folder.name!r}")
     if horizon is not None and (
@@ -273,7 +279,7 @@ def _read_sections(folder: Path) -> tuple[dict[str, list[Entry]], dict[str, str]
             raw = as_list(read_yaml(path, required=False), file, stem)
         files[stem] = file
         sections[stem] = [
-            Entry(parse(record, rec, file, f"{stem}[{i}]"), file, f"{stem}[{i}]")
+            Entry(validated(record, rec, file, f"{stem}[{i}]"), file, f"{stem}[{i}]")
             for i, rec in enumerate(raw)
         ]
     return sections, files

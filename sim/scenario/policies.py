@@ -9,13 +9,15 @@ own entries, reported under ``policies.yaml: <policy>.add_<section>[i]``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.errors import ScenarioError
+from sim.scenario.records import validated
 from sim.scenario.references import Entry
-from sim.scenario.schema import Id, Policy
-from sim.scenario.validation import parse
 from sim.scenario.yaml_io import read_yaml, short
+
+if TYPE_CHECKING:
+    from sim.scenario.schema import Policy
 
 SECTIONS = ("actors", "ties", "programmes", "events")
 
@@ -32,7 +34,7 @@ def read_policies(folder: Path) -> dict[str, Policy]:
         )
     policies = {}
     for name, overlay in data.items():
-        parse(Id, name, str(path), "policy name")
+        validated("Id", name, str(path), "policy name")
         if name == "baseline":
             raise ScenarioError(
                 str(path),
@@ -40,7 +42,7 @@ def read_policies(folder: Path) -> dict[str, Policy]:
                 short(overlay),
                 "another name: baseline is the scenario itself",
             )
-        policies[name] = parse(Policy, overlay, str(path), name)
+        policies[name] = validated("Policy", overlay, str(path), name)
     return policies
 
 

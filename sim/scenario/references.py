@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.errors import ScenarioError
 from sim.scenario.actors import actor_row
-from sim.scenario.schema import ALLIANCE_STATES, PERMISSIONS, ScenarioMeta
+from sim.scenario.vocabulary import ALLIANCE_STATES, PERMISSIONS
+
+if TYPE_CHECKING:
+    from sim.scenario.schema import ScenarioMeta
 from sim.scenario.table_rows import Columns
 
 

@@ -295,6 +295,7 @@ def _group_type(what: str) -> Any:
     from pydantic import WithJsonSchema
 
     _group.what = what  # type: ignore[attr-defined]
+    _group.spec = ("group",)  # type: ignore[attr-defined]
     return Annotated[Any, BeforeValidator(_group), WithJsonSchema(_GROUP_SCHEMA)]
 
 
@@ -311,6 +312,7 @@ def _check_pillars(value: Any) -> Any:
     return value
 
 
+_check_pillars.spec = ("pillars",)  # type: ignore[attr-defined]
 Pillars = Annotated[list[Choice(*PILLARS)], Field(min_length=1), BeforeValidator(_check_pillars)]
 # The keys of one phase, given at the top of a single-phase programme or in each of `phases`.
 PHASE_KEYS = ("start", "end", "budget", "pillars")

@@ -42,6 +42,7 @@ def _steady(value: Any, handler: Any) -> Any:
     return _INDEX_CHECK(value)
 
 
+_steady.spec = ("steady",)  # type: ignore[attr-defined]
 SteadyLevel = Annotated[
     list[SteadyPoint],
     WrapValidator(_steady),

@@ -11,8 +11,8 @@ from sim.errors import ScenarioError
 from sim.scenario.dates import format_month, parse_month
 from sim.scenario.handover import sequence_handovers
 from sim.scenario.references import Entry, all_known, known, unique_ids
-from sim.scenario.schema import PERMISSIONS, PILLARS
 from sim.scenario.table_rows import Columns, equals, row_of, where
+from sim.scenario.vocabulary import PERMISSIONS, PILLARS
 from sim.scenario.windows import describe, step
 
 

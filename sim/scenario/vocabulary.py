@@ -30,3 +30,6 @@ ACTOR_ZERO_STATE = {
     "will": 0.5,
     "diversity": 0.0,
 }
+# The story's text caps (info.yaml, sim.scenario.info).
+STORY_MAX = 1500  # one paragraph or one event of the story
+WHEN_MAX = 40  # a story's dates are the reader's: "1995-12", "1999-2005", "after founding"
