@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
@@ -178,3 +180,37 @@ def test_the_headline_panel_names_the_focus_cities() -> None:
     named = [t for t in texts(names) if t.startswith("recipient cities: ")]
     assert len(named) == 1 and named[0].replace("\n", " ") == f"recipient cities: {names}"
     assert not [t for t in texts("") if "recipient cities" in t]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(1990, 2030, allow_nan=False), min_size=1, max_size=30))
+def test_event_labels_cover_every_event_once_and_never_crowd_a_row(years: list[float]) -> None:
+    from sim.outputs.dashboard import label_rows
+
+    dates = sorted(years)
+    gap = 2.0
+    placed = label_rows(dates, gap)
+    numbers: list[int] = []
+    for text, _, _ in placed:
+        if "-" in text:
+            first, last = map(int, text.split("-"))
+            numbers.extend(range(first, last + 1))
+        else:
+            numbers.extend(map(int, text.split(",")))
+    assert numbers == list(range(1, len(dates) + 1))
+    # Clusters start at least a gap apart, so labels of one row never share a gap.
+    starts = [x for _, x, _ in placed]
+    assert all(b - a >= gap for a, b in zip(starts, starts[1:], strict=False))
+    for row in (0, 1):
+        xs = [x for _, x, r in placed if r == row]
+        assert all(b - a >= gap for a, b in zip(xs, xs[1:], strict=False))
+
+
+def test_events_on_one_date_share_a_label() -> None:
+    from sim.outputs.dashboard import label_rows
+
+    assert label_rows([2000.0, 2000.0, 2000.1, 2010.0], 1.0) == [
+        ("1-3", 2000.0, 0),
+        ("4", 2010.0, 0),
+    ]
+    assert label_rows([2000.0, 2000.5, 2001.2], 1.0) == [("1,2", 2000.0, 0), ("3", 2001.2, 1)]

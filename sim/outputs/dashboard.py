@@ -95,22 +95,46 @@ def mark_events(ax: Any, events: Columns | None, label: bool = False,
     if not shown:
         return
     dates = years(shown) if as_years else _dates(shown)
-    gap = 150 / 365.25 if as_years else np.timedelta64(150, "D")
     # One collection of lines per panel: an axvline each would be an artist each to draw.
     ax.vlines(dates, 0, 1, transform=ax.get_xaxis_transform(), colors="0.6", lw=0.8, ls=":",
               zorder=0)  # fmt: skip
     if not label:
         return
-    raised = False  # numbers of events within a few months of each other alternate in height
+    # A label is about 6% of a panel wide (five characters at 8 points): events closer than
+    # that share one label, so numbers never print over each other.
+    low, high = ax.get_xlim()
+    gap = 0.06 * (high - low) if as_years else np.timedelta64(150, "D")
+    for text, x, level in label_rows(dates[:MAX_LISTED], gap):
+        ax.annotate(
+            text, (x, 1.0), xycoords=("data", "axes fraction"), xytext=(0, 1 + 9 * level),
+            textcoords="offset points", ha="center", va="bottom", fontsize=8, color="0.3",
+        )  # fmt: skip
+
+
+def label_rows(dates: Any, gap: Any) -> list[tuple[str, Any, int]]:
+    """Where the event numbers go: ``(text, x, row)``, one label per cluster of events.
+
+    Events less than ``gap`` after the first of a cluster join it and share its label ("2,3"
+    for two, "4-9" for more), placed at the cluster's first date. A label within 1.6 gaps of
+    the one before goes one row up (two rows), since a range is wider than one number.
+    """
+    clusters: list[tuple[list[int], Any]] = []
     for number, x in enumerate(dates, start=1):
-        if number <= MAX_LISTED:
-            close = number > 1 and (x - dates[number - 2]) < gap
-            raised = close and not raised
-            ax.annotate(
-                str(number), (x, 1.0), xycoords=("data", "axes fraction"),
-                xytext=(0, 10 if raised else 1), textcoords="offset points", ha="center",
-                va="bottom", fontsize=8, color="0.3",
-            )  # fmt: skip
+        if clusters and x - clusters[-1][1] < gap:
+            clusters[-1][0].append(number)
+        else:
+            clusters.append(([number], x))
+    placed: list[tuple[str, Any, int]] = []
+    for numbers, x in clusters:
+        if len(numbers) == 1:
+            text = str(numbers[0])
+        elif len(numbers) == 2:
+            text = f"{numbers[0]},{numbers[1]}"
+        else:
+            text = f"{numbers[0]}-{numbers[-1]}"
+        near = placed and x - placed[-1][1] < 1.6 * gap and placed[-1][2] == 0
+        placed.append((text, x, 1 if near else 0))
+    return placed
 
 
 def _event_list(events: Columns | None) -> str:
