@@ -87,9 +87,7 @@ SERIES: dict[str, Entry] = {
         COUNT, "active ties across a divide (what cross_divide_trust averages)"
     ),
     "horizontal_integration": Entry(INDEX, "Lederach: middle-range ties across divides"),
-    "vertical_integration": Entry(
-        INDEX, "Lederach: mean over cities of trust in ties to the level above x participation"
-    ),
+    "vertical_integration": Entry(INDEX, "Lederach: participation x trust of ties to upper levels"),
     "projects_active_development": Entry(COUNT, "development projects under way"),
     "projects_started_development": Entry(COUNT, "development projects started this month"),
     "projects_completed_development": Entry(COUNT, "development projects completed this month"),
