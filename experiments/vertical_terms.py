@@ -35,7 +35,8 @@ def up_trust(model: PeaceModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n = w.n_cities
     trust = model.batch.state.ties.trust[0]
     rows = w.up_ties
-    src = w.ties.src[rows]
+    # the city end of each tie (since branch vertical a tie with the level above runs either way)
+    src = getattr(w, "up_ends", w.ties.src[rows])
     best = np.zeros(n)
     np.maximum.at(best, src, trust[rows])
     count = np.bincount(src, minlength=n)
@@ -72,15 +73,16 @@ def main() -> None:
         print(f"\n## {case} {policy} (seed 0, {t} months from {r0['start']})")
         print(f"model v: min {r0['model_v'].min():.3f} max {r0['model_v'].max():.3f} "
               f"first {r0['model_v'][0]:.3f} last {r0['model_v'][-1]:.3f}")  # fmt: skip
+        print("model v every 2 years: " + " ".join(f"{x:.3f}" for x in r0["model_v"][::24]))
         print(
-            "city | participation | ties up | v min-max | best up-trust t0/mid/end | "
+            "city | participation | ties up | v min-max (t0/mid/end) | best up-trust t0/mid/end | "
             "mean up-trust t0/mid/end"
         )
         for i, name in enumerate(r0["names"]):
             b, m, v = r0["best"][:, i], r0["mean"][:, i], r0["v"][:, i]
             cuts = (0, t // 2, t - 1)
             print(f"{name} | {r0['part'][i]:.3f} | {r0['count'][-1, i]} | "
-                  f"{v.min():.0f}-{v.max():.0f} | "
+                  f"{v.min():.3f}-{v.max():.3f} ({v[0]:.3f}/{v[t // 2]:.3f}/{v[-1]:.3f}) | "
                   + "/".join(f"{b[k]:.2f}" for k in cuts) + " | "
                   + "/".join(f"{m[k]:.2f}" for k in cuts))  # fmt: skip
         if seeds > 1:
