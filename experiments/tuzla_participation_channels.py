@@ -1,9 +1,10 @@
 """Which channel carries Tuzla's low_participation_worse (issue 15; docs/validation/issue15.md,
 "tuzla3"): per seed, the gap in positive_peace@tuzla 2001-05 (baseline minus
 low_participation) under the full model, with the project hazard's participation channel off
-(delivery.hazard_participation 0 in both runs) and with vertical integration's participation
-channel off (lederach.participation_min 0 in both runs, so halving participation no longer
-unlinks Tuzla from its citizens); and the gap in development projects completed in 1996-2000.
+(delivery.hazard_participation 0 in both runs) and with vertical integration's channel off
+(proposals.beta_vertical and gates.vertical_open 0 in both runs; until branch vertical it
+set lederach.participation_min 0, a cut-off the graded v_i no longer has); and the gap in
+development projects completed in 1996-2000.
 
     PYTHONPATH=$PWD .venv/bin/python experiments/tuzla_participation_channels.py 6
 """
@@ -19,7 +20,7 @@ from sim import PeaceModel
 variants = {
     "full": {},
     "no_hazard_channel": {"delivery": {"hazard_participation": 0.0}},
-    "no_vertical_channel": {"lederach": {"participation_min": 0.0}},
+    "no_vertical_channel": {"proposals": {"beta_vertical": 0.0}, "gates": {"vertical_open": 0.0}},
 }
 seeds = range(int(sys.argv[1]) if len(sys.argv) > 1 else 6)
 for name, params in variants.items():

@@ -442,9 +442,12 @@ def test_lederach_metrics_and_spill_up() -> None:
     has = np.array([True, False, True])
     assert lederach.horizontal_integration(by_city, has).tolist() == pytest.approx([0.55])
     assert lederach.horizontal_integration(by_city, ~has | ~has).tolist() == [0.0]
-    v = lederach.vertical_by_city(np.array([True, True, False]), np.array([0.5, 0.1, 0.9]), 0.4)
-    assert v.tolist() == [1.0, 0.0, 0.0]
-    assert lederach.vertical_integration(v) == pytest.approx(1 / 3)
+    # v_i = participation x the mean trust of the ties with the level above (0 without any)
+    v = lederach.vertical_by_city(
+        np.array([[1.1, 0.3, 0.9]]), np.array([2, 1, 0]), np.array([[0.5, 0.1, 0.9]])
+    )
+    assert v[0].tolist() == pytest.approx([0.275, 0.03, 0.0])
+    assert lederach.vertical_integration(v).tolist() == pytest.approx([0.305 / 3])
     host = lederach.spill_up(
         np.array([[0, 0.8], [0.8, 0]]),
         np.array([[0, 0.9], [0.9, 0]]),

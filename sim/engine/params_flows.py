@@ -86,8 +86,9 @@ class ProposalParams:
         0,
         20,
         "logit per vertical integration",
-        "004:1924-2000 Lederach: a city linked up to its government or an IO and down to its "
-        "citizens takes up more of what is offered (size assumed)",
+        "004:1924-2000 Lederach: a city whose relationships with its government or IOs are "
+        "trusted and whose citizens take part takes up more of what is offered (size assumed; "
+        "v_i graded in [0, 1] since branch vertical, was 0 or 1)",
     )
     benefit_dose: float = param(
         0.3,

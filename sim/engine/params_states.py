@@ -215,8 +215,9 @@ class GaltungParams:
 class LederachParams:
     """Horizontal and vertical integration, spill-over between levels (MODEL.md 5.7)."""
 
-    working_tie: float = param(0.4, 0, 1, "trust", "004:1924-2000 a tie that works")
-    participation_min: float = param(0.4, 0, 1, "index", "004:3637-3649 citizens as owners")
+    # v_i (ODD 7.7) has no coefficient of its own: the trust of a city's relationships with
+    # the level above times its participation (branch vertical removed working_tie and
+    # participation_min, the cut-offs of the earlier 0/1 rule).
     spill_up: float = param(
         0.01, 0, 1, "hostility per month", "004:1924-2000 bottom-up change is slow"
     )

@@ -33,7 +33,7 @@ from sim.scenario.windows import NO_END
 EXPERIENCED = [ACTOR_TYPES.index("municipality"), ACTOR_TYPES.index("ngo")]
 
 CARRYING = [TIE_TYPES.index(t) for t in ("twinning", "partnership", "funding")]
-UP = [TIE_TYPES.index(t) for t in ("governance", "membership", "partnership")]
+UP = [TIE_TYPES.index(t) for t in ("governance", "membership", "partnership", "funding")]
 MEDIATION = TIE_TYPES.index("mediation")
 CITY_COLUMNS = {
     "D": "direct_violence",
@@ -86,7 +86,7 @@ class Ties:
     middle_src: np.ndarray
     middle: np.ndarray  # both ends middle-range
     carefree: np.ndarray  # 1 - the provider's conflict sensitivity (do-no-harm weight)
-    up: np.ndarray  # a city's tie up to its government or an IO
+    up: np.ndarray  # a city's relationship with its government or an IO, either way (ODD 7.7)
     mediated: np.ndarray  # the party tie of some mediation triple
     src_expertise: np.ndarray  # the provider's expertise if it is an NGO, else 0
 
@@ -249,7 +249,8 @@ class World:
         cs, cd = a.community[src], a.community[dst]
         cross = (cs >= 0) & (cd >= 0) & self.divide[np.maximum(cs, 0), np.maximum(cd, 0)]
         sc, dc = a.country[src], a.country[dst]
-        up_to = (a.type[dst] == ACTOR_TYPES.index("national_government")) | a.is_io[dst]
+        upper = (a.type == ACTOR_TYPES.index("national_government")) | a.is_io
+        up_to, up_from = upper[dst], upper[src]
         self.ties = Ties(
             src=src,
             dst=dst,
@@ -266,7 +267,7 @@ class World:
             middle_src=a.middle[src],
             middle=a.middle[src] & a.middle[dst],
             carefree=1.0 - a.conflict_sensitivity[src],
-            up=(src < n) & np.isin(ttype, UP) & up_to,
+            up=np.isin(ttype, UP) & ~cross & (((src < n) & up_to) | ((dst < n) & up_from)),
             mediated=np.zeros(len(src), dtype=bool),
             # The know-how of experienced foreign cities and NGOs (004:3663-3669) counts.
             src_expertise=np.where(np.isin(a.type[src], EXPERIENCED), a.expertise[src], 0.0),
@@ -313,6 +314,7 @@ class World:
         count = np.bincount(self.lederach_pair, minlength=k * k).reshape(k, k)
         self.lederach_count = count + count.T
         self.up_ties = np.flatnonzero(t.up & active)
+        self.up_ends = np.where(src[self.up_ties] < n, src[self.up_ties], dst[self.up_ties])
         self.horizontal_ties = np.flatnonzero(cross & t.middle)
         self.border_carrying = np.flatnonzero(t.cross_border & t.carries & active)
 

@@ -87,7 +87,7 @@ SERIES: dict[str, Entry] = {
         COUNT, "active ties across a divide (what cross_divide_trust averages)"
     ),
     "horizontal_integration": Entry(INDEX, "Lederach: middle-range ties across divides"),
-    "vertical_integration": Entry(INDEX, "Lederach: ties between top, middle and grassroots"),
+    "vertical_integration": Entry(INDEX, "Lederach: participation x trust of ties to upper levels"),
     "projects_active_development": Entry(COUNT, "development projects under way"),
     "projects_started_development": Entry(COUNT, "development projects started this month"),
     "projects_completed_development": Entry(COUNT, "development projects completed this month"),

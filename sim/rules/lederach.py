@@ -3,8 +3,9 @@
 Peace needs horizontal ties across the divide and vertical ties between the top, the middle
 range and the grassroots; the middle range (municipal leaders among them) is the link
 (004:1924-2000). Both act (issue 15): a city's horizontal integration h_i lowers its cultural
-violence (``galtung``), and its vertical integration v_i raises acceptance (``proposals``) and,
-per country, keeps the hostility gate open longer (``gates``). Bottom-up change is slow:
+violence (``galtung``), and its vertical integration v_i (the trust of its relationships with the
+level above, times its grassroots' participation) raises acceptance (``proposals``) and, per
+country, keeps the hostility gate open longer (``gates``). Bottom-up change is slow:
 sustained cross-divide trust eases national hostility a little each month, and cross-divide
 events (an alliance dissolved) harden it. National hostility is a slow part B (scripted
 summits, spill-up, events) plus a violence part V that relaxes toward the level the current
@@ -38,17 +39,23 @@ def horizontal_integration(by_city: np.ndarray, has_ties: np.ndarray) -> np.ndar
 
 
 def vertical_by_city(
-    has_working_tie_up: np.ndarray,
-    participation: np.ndarray,
-    participation_min: float | np.ndarray,
+    trust_total: np.ndarray, count: np.ndarray, participation: np.ndarray
 ) -> np.ndarray:
-    """v_i: 1 for a city linked up (a working tie to its government or an IO) and down
-    (participation at least ``participation_min``), else 0. Arrays are (..., N)."""
-    return (has_working_tie_up & (participation >= participation_min)).astype(np.float64)
+    """v_i = p_i x T_i: how far city i is tied into the levels above it and below it (ODD 7.7).
+
+    ``T_i`` is the mean trust of the city's relationships with the level above (its active
+    governance, membership, partnership and funding ties, either way, with its national
+    government or an IO, none across a divide): ``trust_total`` (..., N) sums that trust at
+    each city, ``count`` (N,) counts the ties. ``p_i`` is its participation (..., N), how far
+    its grassroots take part. 0 for a city without a relationship up; in [0, 1] when both
+    factors are (Lederach: integration is the relationships between levels, 004:1935-1949).
+    """
+    up = np.divide(trust_total, count, out=np.zeros(np.shape(trust_total)), where=count > 0)
+    return np.asarray(participation, dtype=np.float64) * up
 
 
 def vertical_integration(by_city: np.ndarray) -> np.ndarray:
-    """Model-level vertical integration: the share of cities linked up and down (0 with none)."""
+    """Model-level vertical integration: the mean v_i over the cities (0 with none)."""
     if by_city.shape[-1] == 0:
         return np.zeros(by_city.shape[:-1])
     return average(by_city)

@@ -84,7 +84,8 @@ def acceptance_probability(
 
     ``intensity`` is recent contact, capped at 1: an ongoing relationship is not renegotiated
     from scratch every month. ``vertical`` is the recipient's vertical integration v_i
-    (Lederach: linked up to its government or an IO and down to its citizens).
+    in [0, 1] (Lederach: the trust of its relationships with its government or IOs times its
+    citizens' participation, ODD 7.7).
     """
     logit = (
         beta_trust * trust

@@ -22,13 +22,11 @@ def integration_by_city(
     world: World, state: State, co: Coefficients
 ) -> tuple[np.ndarray, np.ndarray]:
     """((R, N) vertical v_i, (R, N) horizontal h_i) of every city now."""
-    trust, lp, n = state.ties.trust, co.lederach, world.n_cities
-    # A city is linked up when one of its ties up works.
-    working = np.take(trust, world.up_ties, axis=1) >= lp.working_tie
-    linked_up = group_sum(working, world.ties.src[world.up_ties], n) > 0
-    vertical = lederach.vertical_by_city(
-        linked_up, state.cities.participation, lp.participation_min
-    )
+    trust, n = state.ties.trust, world.n_cities
+    # The trust of each city's relationships with the level above, summed at the city end.
+    up_total = group_sum(np.take(trust, world.up_ties, axis=1), world.up_ends, n)
+    up_count = np.bincount(world.up_ends, minlength=n)
+    vertical = lederach.vertical_by_city(up_total, up_count, state.cities.participation)
     g = world.groups
     total = group_sum(np.take(trust, g.horizontal_rows, axis=1), g.horizontal_ends, n)
     return vertical, lederach.horizontal_by_city(total, g.horizontal_count)
