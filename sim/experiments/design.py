@@ -45,6 +45,25 @@ def replication_seeds(design: Design) -> list[int]:
     return [int(k.generate_state(1, np.uint64)[0] >> np.uint64(1)) for k in kids]
 
 
+def latin_hypercube(d: int, n: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` points of a Latin hypercube in ``[0, 1)^d``: each parameter's range cut into ``n``
+    equal strata, one point in each, the strata paired at random across parameters (McKay,
+    Beckman and Conover 1979, Technometrics).
+
+    The draws of scipy's ``qmc.LatinHypercube(d, rng=rng).random(n)`` (scramble, strength 1,
+    no optimisation; scipy 1.18), so a design's points, and its runs' config hashes, are the
+    ones scipy gave: ``tests/test_design_lhs.py`` compares them. Written out because importing
+    ``scipy.stats`` costs a sweep's leader about a second (its distributions format their
+    docstrings on import).
+    """
+    rng = rng.spawn(1)[0]  # scipy draws from a child of the generator it is given
+    within = rng.uniform(size=(n, d))  # where in its stratum each point lies
+    strata = np.tile(np.arange(1, n + 1), (d, 1))
+    for row in strata:  # one permutation per parameter, in scipy's order of draws
+        rng.shuffle(row)
+    return (strata.T - within) / n
+
+
 def sample(design: Design) -> np.ndarray:
     """The design points, shape (points, parameters), in the parameters' units."""
     d = len(design.parameters)
@@ -52,12 +71,10 @@ def sample(design: Design) -> np.ndarray:
         return np.zeros((1, 0))
     sampler_seed = int(_children(design, 1)[0].generate_state(1)[0])
     if design.method == "lhs":
-        from scipy.stats import qmc
-
-        unit = qmc.LatinHypercube(d, rng=np.random.default_rng(sampler_seed)).random(design.n)
+        unit = latin_hypercube(d, design.n, np.random.default_rng(sampler_seed))
         lows = np.array([p.low for p in design.parameters])
         highs = np.array([p.high for p in design.parameters])
-        points = qmc.scale(unit, lows, highs)
+        points = unit * (highs - lows) + lows  # scipy's qmc.scale (bounds checked on reading)
     elif design.method == "sobol":
         from SALib.sample import sobol
 

@@ -98,21 +98,42 @@ def _scalar(value: Any) -> Any:
     return value if isinstance(value, bool | int | float | str) or value is None else str(value)
 
 
-def overridden_values(cfg: DictConfig, overrides: Sequence[str]) -> dict[str, Any]:
+def overridden_values(
+    cfg: DictConfig, overrides: Sequence[str], data: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """The resolved value of each key the command line set (``levers.coordination``: 0.3).
 
     Config-group choices (``scenario=tuzla``) and Hydra's own keys are left out: the scenario
-    and policy have their own columns.
+    and policy have their own columns. ``data``: ``cfg`` resolved to plain data, read
+    instead of ``cfg`` where a key is a plain dotted path.
     """
     values: dict[str, Any] = {}
     for item in overrides:
         key = item.split("=", 1)[0].lstrip("+~")
         if not key or key.startswith(("hydra.", "hydra/")) or key in ("seed", "policy"):
             continue
+        if data is not None and "[" not in key:
+            value = _plain_select(data, key)
+            if not isinstance(value, dict | list):
+                values[key] = _scalar(value)
+            continue
         value = OmegaConf.select(cfg, key, default=None)
         if not isinstance(value, DictConfig | list) and not OmegaConf.is_config(value):
             values[key] = _scalar(value)
     return values
+
+
+def _plain_select(data: Mapping[str, Any], key: str) -> Any:
+    """``OmegaConf.select(cfg, key, default=None)`` on the config's resolved plain data."""
+    node: Any = data
+    for part in key.split("."):
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node
 
 
 # ---------------------------------------------------------------------- one job of a sweep
@@ -217,8 +238,11 @@ def new_record(
     job_num: int | None,
     overrides: Sequence[str],
     run_id: str,
+    data: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A run's status record before it runs (its earlier, unfinished outputs cleared)."""
+    """A run's status record before it runs (its earlier, unfinished outputs cleared).
+    ``data``: ``cfg`` resolved to plain data, when the caller has it (read instead of ``cfg``:
+    OmegaConf's look-ups were a tenth of a batched run's config)."""
     from sim import __version__
 
     clear_outputs(out)
@@ -226,18 +250,23 @@ def new_record(
         rel = str(out.relative_to(sweep_dir))
     except ValueError:
         rel = str(out)
+    if data is None:
+        scenario, policy, seed, horizon = cfg.scenario.name, cfg.policy, cfg.seed, cfg.horizon
+    else:
+        scenario, policy = data["scenario"]["name"], data["policy"]
+        seed, horizon = data["seed"], data["horizon"]
     return {
         "run_id": run_id,
         "job_num": job_num,
         "run_dir": rel,
         "overrides": " ".join(overrides),
-        "scenario": str(cfg.scenario.name),
-        "policy": str(cfg.policy),
-        "seed": int(cfg.seed),
-        "horizon": None if cfg.horizon is None else int(cfg.horizon),
+        "scenario": str(scenario),
+        "policy": str(policy),
+        "seed": int(seed),
+        "horizon": None if horizon is None else int(horizon),
         "host": socket.gethostname(),
         "citypeace": __version__,
-        "params": overridden_values(cfg, overrides),
+        "params": overridden_values(cfg, overrides, data),
     }
 
 

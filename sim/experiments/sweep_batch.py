@@ -57,12 +57,12 @@ def run_batch(cfg: DictConfig, sweep_dir: Path, subdir: str) -> None:
 
     from hydra._internal.config_loader_impl import ConfigLoaderImpl
     from hydra.core.override_parser.overrides_parser import OverridesParser
-    from omegaconf import OmegaConf
 
     from sim.cli.config import check_known_keys, model_kwargs
     from sim.experiments.orphans import watch_leader
     from sim.experiments.run_status import is_complete, mark_progress, new_record
-    from sim.experiments.runner import RunRecord, hash_of, provenance
+    from sim.experiments.runner import RunRecord, hash_of, provenance_of
+    from sim.experiments.sweep_configs import RunConfigs
     from sim.experiments.sweep_launch import BATCHES
     from sim.experiments.sweep_records import completed
 
@@ -74,6 +74,7 @@ def run_batch(cfg: DictConfig, sweep_dir: Path, subdir: str) -> None:
     done = completed(sweep_dir)  # runs committed without a folder (either way, skipped)
     parser = OverridesParser.create()
     run_cfg = copy.deepcopy(cfg)
+    mirror = RunConfigs()  # run_cfg as plain data and dataclasses, converted once
     runs: list[_Run] = []
     seen: set[str] = set()
     checked = False  # check_known_keys of the job's config (unknown keys), once
@@ -81,32 +82,37 @@ def run_batch(cfg: DictConfig, sweep_dir: Path, subdir: str) -> None:
         # The runs of a batch set the same fast keys (plan_batches groups them so), each to a
         # plain value: applied over the previous run's values, they give the config a fresh
         # copy would, without copying it for every run.
-        rest = _apply_numbers([o for o in overrides if o.split("=", 1)[0] in fast], run_cfg)
-        chosen = parser.parse_overrides(rest)
-        if any(o.is_add() or o.is_delete() or o.is_force_add() for o in chosen):
-            run_cfg = copy.deepcopy(cfg)
-        ConfigLoaderImpl._apply_overrides_to_config(chosen, run_cfg)
-        data = OmegaConf.to_container(run_cfg, resolve=True)  # once: the hash and the text
+        changed: list[str] = []
+        rest = _apply_numbers([o for o in overrides if o.split("=", 1)[0] in fast], run_cfg,
+                              changed)  # fmt: skip
+        if rest:  # Hydra's grammar: anything may change, the mirror starts again
+            chosen = parser.parse_overrides(rest)
+            if any(o.is_add() or o.is_delete() or o.is_force_add() for o in chosen):
+                run_cfg = copy.deepcopy(cfg)
+            ConfigLoaderImpl._apply_overrides_to_config(chosen, run_cfg)
+            mirror.reset()
+        data = mirror.resolved(run_cfg, changed)  # once: the hash, the record and the text
         run_id = hash_of(data)
         out = sweep_dir / run_id
         if run_id in done or run_id in seen or is_complete(out, run_id):
             mark_progress(sweep_dir, run_id)  # identical configs are one run
             continue
         seen.add(run_id)
-        record = new_record(run_cfg, out, sweep_dir, num, overrides, run_id)
+        record = new_record(run_cfg, out, sweep_dir, num, overrides, run_id, data)
         try:
             if rest or not checked:  # the keys change only through Hydra's path
                 check_known_keys(run_cfg)
                 checked = True
             # the values' checks of model_kwargs (ranges, levers, horizon, seed, output)
-            kwargs, error = model_kwargs(OmegaConf.to_object(run_cfg)), None
+            kwargs, error = model_kwargs(mirror.checked(run_cfg)), None
         except CitypeaceError as exc:  # an invalid run is a failed row, not a failed job
             kwargs, error = None, f"{type(exc).__name__}: {exc}"
         if folders:
-            info = RunRecord.of(run_cfg, run_id, data)
+            info = RunRecord.of(run_cfg, run_id, copy.deepcopy(data))
         else:  # no config.yaml to write: the provenance is all a record needs
             record["run_dir"] = None
-            info = provenance(run_cfg, run_id)
+            info = provenance_of(run_id, int(data["seed"]), str(data["scenario"]["name"]),
+                                 str(data["policy"]))  # fmt: skip
         runs.append(_Run(num, out, record, info, kwargs, error))
     run_together(runs, sweep_dir, folders)
 
@@ -116,11 +122,14 @@ def run_batch(cfg: DictConfig, sweep_dir: Path, subdir: str) -> None:
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+(?:[eE][+-]?[0-9]+)?)?")
 
 
-def _apply_numbers(overrides: Sequence[str], cfg: DictConfig) -> list[str]:
+def _apply_numbers(
+    overrides: Sequence[str], cfg: DictConfig, changed: list[str] | None = None
+) -> list[str]:
     """Apply the overrides ``key=<plain number>`` to ``cfg`` as Hydra applies a changed value
     (``OmegaConf.update(cfg, key, value, merge=True)``, its ``_apply_overrides_to_config``)
     without Hydra's grammar, which costs about a quarter of a run's config in a batch
-    (measured); returns the others, for Hydra's parser (and its error messages)."""
+    (measured); returns the others, for Hydra's parser (and its error messages). The keys
+    applied are appended to ``changed``."""
     from omegaconf import OmegaConf
 
     rest = []
@@ -130,6 +139,8 @@ def _apply_numbers(overrides: Sequence[str], cfg: DictConfig) -> list[str]:
             try:
                 OmegaConf.update(cfg, key, float(value) if "." in value else int(value),
                                  merge=True)  # fmt: skip
+                if changed is not None:
+                    changed.append(key)
                 continue
             except Exception:  # noqa: BLE001 - Hydra's path says what is wrong
                 pass

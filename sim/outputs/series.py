@@ -10,6 +10,7 @@ table back; an unknown variable or entity is one line naming the nearest known o
 from __future__ import annotations
 
 import difflib
+import functools
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -78,23 +79,45 @@ def long_table(
     import pyarrow as pa
 
     from sim.outputs.arrow_arrays import numbers
-    from sim.outputs.tables import categorical, month_dates
+    from sim.outputs.tables import categorical
 
-    kept = [i for i, c in enumerate(columns) if c in keys]
-    pairs = [keys[columns[i]] for i in kept]
-    variables = list(dict.fromkeys(v for v, _ in pairs))
-    entities = list(dict.fromkeys(e for _, e in pairs))
-    var_code = np.array([variables.index(v) for v, _ in pairs], dtype=np.int32)
-    ent_code = np.array([entities.index(e) for _, e in pairs], dtype=np.int32)
-    m = len(months)
+    months = np.asarray(months, dtype=np.int64)
+    layout = _layout(tuple(columns), tuple(keys.get(c) for c in columns), months.tobytes())
+    kept, dates, variables, entities = layout
     return pa.table(
         {
-            "run": categorical([run], np.zeros(m * len(kept), dtype=np.int32)),
-            "date": month_dates(np.tile(np.asarray(months), len(kept))),
-            "variable": categorical(variables, np.repeat(var_code, m)),
-            "entity": categorical(entities, np.repeat(ent_code, m)),
+            "run": categorical([run], np.zeros(len(dates), dtype=np.int32)),
+            "date": dates,
+            "variable": variables,
+            "entity": entities,
             "value": numbers(np.ascontiguousarray(values[:, kept].T).reshape(-1)),
         }
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _layout(
+    columns: tuple[str, ...], pairs: tuple[tuple[str, str] | None, ...], months: bytes
+) -> tuple[np.ndarray, Any, Any, Any]:
+    """What a long table's rows share with every run of the same columns and months (a
+    sweep's batch, an ensemble): the kept columns, and the date, variable and entity columns
+    (Arrow arrays are immutable, so the tables share them). Worked out once: a fifth of a
+    batched tuzla run's rows were this, the same for every run."""
+    from sim.outputs.tables import categorical, month_dates
+
+    steps = np.frombuffer(months, dtype=np.int64)
+    kept = np.array([i for i, pair in enumerate(pairs) if pair is not None], dtype=np.int64)
+    chosen = [pairs[i] for i in kept]
+    variables = list(dict.fromkeys(v for v, _ in chosen))
+    entities = list(dict.fromkeys(e for _, e in chosen))
+    var_code = np.array([variables.index(v) for v, _ in chosen], dtype=np.int32)
+    ent_code = np.array([entities.index(e) for _, e in chosen], dtype=np.int32)
+    m = len(steps)
+    return (
+        kept,
+        month_dates(np.tile(steps, len(kept))),
+        categorical(variables, np.repeat(var_code, m)),
+        categorical(entities, np.repeat(ent_code, m)),
     )
 
 
