@@ -546,3 +546,22 @@ def test_a_policy_that_drops_a_programme_greys_out_its_actors() -> None:
     assert not np.allclose(colours[ids.index("tuzla")], (0.86, 0.86, 0.86, 0.55))
     drawn = painter.lines.get_colors()[:, 3] > 0
     assert not (drawn & painter.edge_idle).any()
+
+
+def test_the_relationships_figure_draws_the_recipients_vertical_integration() -> None:
+    """The app's relationships panel reads the recipient side's vertical integration as the
+    dashboard does (issue 15 item 9): a thicker line of its own, with the all-city mean
+    thin beside it, and the run's recorded values reach the painter unchanged."""
+    from sim.app.history import model_series
+    from sim.app.series_figure import COLUMNS, PANELS
+
+    (relationships,) = [lines for title, _, lines, _ in PANELS if title.startswith("Relation")]
+    widths = {col: lw for col, _, _, lw in relationships}
+    assert widths["vertical_integration_recipients"] > widths["vertical_integration"]
+    model = PeaceModel.from_scenario("tuzla", seed=0, horizon=3)
+    model.step()
+    model.step()
+    data = model_series(model, COLUMNS)
+    recorded = model.timeseries()["vertical_integration_recipients"].to_numpy()
+    assert np.array_equal(data["vertical_integration_recipients"], recorded)
+    assert np.isfinite(recorded).all() and recorded.size == 2

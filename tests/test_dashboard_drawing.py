@@ -214,3 +214,46 @@ def test_events_on_one_date_share_a_label() -> None:
         ("4", 2010.0, 0),
     ]
     assert label_rows([2000.0, 2000.5, 2001.2], 1.0) == [("1,2", 2000.0, 0), ("3", 2001.2, 1)]
+
+
+def test_the_relationships_panel_draws_the_recipients_and_one_line_for_equal_series() -> None:
+    """The relationships panel draws vertical integration for the recipient side, with the
+    all-city mean thin and grey (issue 15 item 9), and horizontal integration that stays
+    within 0.005 of cross-divide trust all run as one line named for both; a series that
+    leaves that band in a single month keeps its own line, and a run without the recipient
+    series draws the all-city one as before."""
+    from sim.outputs.dashboard_lines import relationship_lines
+
+    cross = np.array([0.0, 0.2, 0.4, 0.41])
+    ts = {
+        "cross_divide_trust": cross,
+        "horizontal_integration": cross + np.array([0.0, 0.0049, -0.0049, 0.0]),
+        "vertical_integration": np.full(4, 0.3),
+        "vertical_integration_recipients": np.array([0.2, 0.25, 0.21, 0.2]),
+    }
+    lines = relationship_lines(ts)
+    assert [(c, label) for c, label, _ in lines] == [
+        ("cross_divide_trust", "cross-divide trust (= horizontal integration)"),
+        ("vertical_integration_recipients", "vertical integration, recipient cities"),
+        ("vertical_integration", "vertical integration, all cities"),
+    ]
+    assert lines[-1][2]["lw"] < 1 and lines[-1][2]["color"] == "0.6"
+    apart = dict(ts, horizontal_integration=cross + np.array([0.0, 0.0, 0.0051, 0.0]))
+    del apart["vertical_integration_recipients"]
+    assert [label for _, label, _ in relationship_lines(apart)] == [
+        "cross divide trust",
+        "horizontal integration",
+        "vertical integration",
+    ]
+    assert len({str(s["color"]) for _, _, s in relationship_lines(apart)}) == 3
+
+    from sim import PeaceModel
+
+    run = PeaceModel("tuzla", seed=0, horizon=4).run().batch.outputs().timeseries_columns(0)
+    with rc_context(d.STYLE):
+        fig = d.panels(run, None, "Tuzla")
+    drawn = {line.get_label(): line.get_ydata() for line in fig.axes[1].get_lines()}
+    assert np.array_equal(
+        drawn["vertical integration, recipient cities"], run["vertical_integration_recipients"]
+    )
+    assert np.array_equal(drawn["vertical integration, all cities"], run["vertical_integration"])

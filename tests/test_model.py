@@ -78,6 +78,7 @@ def test_timeseries_shape_dates_and_bounds(two_cities: PeaceModel) -> None:
         "cross_divide_trust",
         "horizontal_integration",
         "vertical_integration",
+        "vertical_integration_recipients",
         "io_share",
         "D_east",
         "positive_peace_west",

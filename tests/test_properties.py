@@ -33,6 +33,7 @@ INDEX_COLUMNS = (
     "cross_divide_trust",
     "horizontal_integration",
     "vertical_integration",
+    "vertical_integration_recipients",
     "io_share",
 )
 ROWS = {row["key"]: row for row in parameter_table()}

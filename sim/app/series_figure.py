@@ -40,7 +40,10 @@ PANELS: tuple[tuple[str, str, tuple[tuple[str, str, str, float], ...], Any], ...
         "trust 0–1",
         (
             ("horizontal_integration", "horizontal integration", "#8d6e63", 1.1),
-            ("vertical_integration", "vertical integration", "#78909c", 1.1),
+            # The recipient side (ODD 7.9), with the all-city mean thin and grey, as the
+            # dashboard draws it: provider cities' standing ties hold the all-city mean still.
+            ("vertical_integration_recipients", "vertical integration, recipients", "#37474f", 1.4),
+            ("vertical_integration", "vertical, all cities", "#9e9e9e", 0.8),
             ("cross_divide_trust", "cross-divide trust", CROSS_COLOUR, 2.2),
         ),
         (0.0, 1.0),

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from sim.engine.headline import HEADLINE, VERTICAL_RECIPIENTS, Headline
 from sim.engine.month import Month
 from sim.engine.scoped_series import ScopedRecorder, requested
 from sim.engine.state import State
@@ -47,19 +48,6 @@ WEIGHTED = (
 # Community series (population-weighted means per community) and their rows in WEIGHTED.
 COMMUNITY_SERIES = ("D", "S", "C", "needs", "negative_peace", "positive_peace", "peace")
 _COMMUNITY_ROWS = [WEIGHTED.index(name) for name in COMMUNITY_SERIES]
-# Headline indices beside the population-weighted ones (ODD 7.9): over the cities programmes
-# target (or the scenario's focus list) and over the cities of communities in a divide.
-# The recipient side also records its D, S, C, needs and capacity (the dashboard's panels).
-HEADLINE_INDICES = {
-    "recipients": ("D", "S", "C", "needs", "capacity", "negative_peace", "positive_peace", "peace"),
-    "divided": ("negative_peace", "positive_peace", "peace"),
-}
-HEADLINE = tuple(
-    f"{index}_{group}" for group, indices in HEADLINE_INDICES.items() for index in indices
-)
-_HEADLINE_ROWS = {
-    group: [WEIGHTED.index(name) for name in indices] for group, indices in HEADLINE_INDICES.items()
-}
 # People and the cooperation ladder, recorded after ``displaced``.
 DYNAMICS_SERIES = (
     "population",
@@ -124,6 +112,7 @@ class Recorder:
         # 250,000 cities every tie but 200 is direct, and the ladder's ties are one run).
         self._direct_runs = _runs(world.direct_ties)
         self._ladder_runs = _runs(world.groups.ladder_ties)
+        self.headline = Headline(world.groups, WEIGHTED, _weighted_sums)
 
     def _put(self, key: str, names: Callable[[], list[str]], values: np.ndarray) -> None:
         """Record several series of every replicate at once: ``values`` is (R, series);
@@ -157,6 +146,7 @@ class Recorder:
         trust = state.ties.trust
         cross = (month.world or w).cross  # the cross-divide ties active this month
         weighted = _weighted_sums(series, people)
+        headline = self.headline.means(series, people, weighted, people_sum)
         columns: list[np.ndarray] = [
             np.full(self.replicates, float(step)),
             *(x / people_total[:, 0] for x in weighted),
@@ -164,12 +154,13 @@ class Recorder:
             total(c.displaced),
             total(c.population),
             total(c.fled),
-            *self._headline(series, people, weighted, people_sum),
+            *headline,
             *self._ladder(state.ties),
             average(np.take(trust, cross, axis=1)) if cross.size else np.zeros(self.replicates),
             np.full(self.replicates, float(cross.size)),
             month.horizontal,
             month.vertical,
+            self.headline.recipients_mean(month.vertical_by_city),
             month.projects_active,
             _count(month.started),
             _count(month.completed),
@@ -232,6 +223,7 @@ class Recorder:
             "cross_divide_ties",
             "horizontal_integration",
             "vertical_integration",
+            VERTICAL_RECIPIENTS,
             "projects_active_development",
             "projects_started_development",
             "projects_completed_development",
@@ -256,29 +248,6 @@ class Recorder:
         if direct.size == self.world.n_ties:
             return flows
         return _gather(flows, direct, self._direct_runs)
-
-    def _headline(
-        self,
-        series: tuple[np.ndarray, ...],
-        people: np.ndarray,
-        weighted: list[np.ndarray],
-        people_sum: np.ndarray,
-    ) -> list[np.ndarray]:
-        """Population-weighted means over each headline group's cities (0 for an empty
-        group), in the order of HEADLINE; ``series`` the WEIGHTED series, each (R, N),
-        ``weighted`` their sums weighted by ``people`` over every city, ``people_sum`` its sum."""
-        g = self.world.groups
-        out = []
-        for group, cities in (("recipients", g.recipient_cities), ("divided", g.divided_cities)):
-            if cities.all():  # every city (a synthetic world's groups): the sums just made
-                weight = np.maximum(people_sum, 1e-12)
-                out += [weighted[k] / weight for k in _HEADLINE_ROWS[group]]
-                continue
-            w = np.where(cities, people, 0.0)
-            weight = np.maximum(total(w), 1e-12)
-            sums = _weighted_sums([series[k] for k in _HEADLINE_ROWS[group]], w)
-            out += [x / weight for x in sums]
-        return out
 
     def _ladder(self, ties: object) -> list[np.ndarray]:
         """Share of the ladder's ties at each stage, and their mean mutual benefit."""

@@ -110,9 +110,9 @@ class BlockView:
             np.take(month.horizontal_by_city, b.cities, axis=-1),
             self.world.groups.has_horizontal,
         )
-        view.vertical = lederach.vertical_integration(
-            np.take(month.vertical_by_city, b.cities, axis=-1)
-        )
+        # v_i of the block's cities: the block's recorder averages them over its recipients.
+        view.vertical_by_city = np.take(month.vertical_by_city, b.cities, axis=-1)
+        view.vertical = lederach.vertical_integration(view.vertical_by_city)
         view.projects_active = np.count_nonzero(state.projects.row >= 0, axis=-1)
         return view
 

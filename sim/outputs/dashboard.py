@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from sim.outputs.atomic import atomic_write
+from sim.outputs.dashboard_lines import relationship_lines
 from sim.outputs.dashboard_ticks import (  # noqa: F401 - also read from here by tests
     INDEX_LABELS,
     INDEX_TICKS,
@@ -201,12 +202,11 @@ def panels(
         _name_recipients(ax, recipients)
     ax.legend(loc="lower right")
     ax = axes[0, 1]
-    for col in ("cross_divide_trust", "horizontal_integration", "vertical_integration"):
-        if col in ts:
-            ax.plot(x, ts[col], label=col.replace("_", " "))
+    for col, label, style in relationship_lines(ts):
+        ax.plot(x, ts[col], label=label, **style)
     ax.set_ylim(0, 1)
     ax.set_title("Relationships (Lederach), index 0-1", pad=EVENT_PAD, y=1)
-    ax.legend(loc="lower right")
+    ax.legend(loc="best")  # the lines lie anywhere in 0-1: in Tuzla low, in two_cities high
     ax = axes[1, 0]
     for pillar, colour in PILLAR_COLOURS.items():
         ax.plot(x, ts[f"flows_{pillar}"], color=colour, label=f"{pillar} (ties delivering)")

@@ -9,31 +9,22 @@ every shipped scenario and fails on any variable or column written without an en
 from __future__ import annotations
 
 import sys
-from typing import NamedTuple
 
-PILLARS = ("humanitarian", "development", "peace")  # sim.scenario.vocabulary.PILLARS
-
-INDEX = "index in [0, 1]"
-SHARE = "share in [0, 1]"
-COUNT = "count"
-PEOPLE = "people"
-MONEY = "money units per month (1 unit is about EUR 1,000)"
-MONEY_TOTAL = "money units (1 unit is about EUR 1,000)"
-MONTH = "calendar month"
-STEP = "months since the scenario's start"
-TEXT = "text"
-ID = "id"
-DEGREES = "degrees"
-
-
-class Entry(NamedTuple):
-    unit: str
-    description: str
-
-
-def _pillars(template: str, unit: str, text: str) -> dict[str, Entry]:
-    return {template.format(p=p): Entry(unit, text.format(p=p)) for p in PILLARS}
-
+from sim.outputs.units import (
+    COUNT,
+    DEGREES,
+    ID,
+    INDEX,
+    MONEY,
+    MONEY_TOTAL,
+    MONTH,
+    PEOPLE,
+    SHARE,
+    STEP,
+    TEXT,
+    Entry,
+    by_pillar,
+)
 
 # The long series table's ``variable`` values. Entity ``model`` is the whole scenario; other
 # entities are named in ENTITIES.
@@ -88,19 +79,24 @@ SERIES: dict[str, Entry] = {
     ),
     "horizontal_integration": Entry(INDEX, "Lederach: middle-range ties across divides"),
     "vertical_integration": Entry(INDEX, "Lederach: participation x trust of ties to upper levels"),
+    "vertical_integration_recipients": Entry(
+        INDEX,
+        "vertical integration v_i, population-weighted over the recipient cities (as the other "
+        "*_recipients series; vertical_integration is the unweighted mean over every city)",
+    ),
     "projects_active_development": Entry(COUNT, "development projects under way"),
     "projects_started_development": Entry(COUNT, "development projects started this month"),
     "projects_completed_development": Entry(COUNT, "development projects completed this month"),
     "projects_interrupted_development": Entry(COUNT, "development projects interrupted this month"),
-    **_pillars("flows_{p}", COUNT, "ties that delivered {p} work this month"),
-    **_pillars("funds_{p}_direct", MONEY, "{p} money delivered by providers that are not IOs"),
-    **_pillars("funds_{p}_io", MONEY, "{p} money delivered by international organisations"),
-    **_pillars("funds_{p}", MONEY, "{p} money delivered (scoped to a programme or tie type)"),
+    **by_pillar("flows_{p}", COUNT, "ties that delivered {p} work this month"),
+    **by_pillar("funds_{p}_direct", MONEY, "{p} money delivered by providers that are not IOs"),
+    **by_pillar("funds_{p}_io", MONEY, "{p} money delivered by international organisations"),
+    **by_pillar("funds_{p}", MONEY, "{p} money delivered (scoped to a programme or tie type)"),
     "funds_total": Entry(MONEY, "money delivered this month, every pillar and channel"),
     "io_share": Entry(SHARE, "share of the month's money delivered by IOs"),
     "offers_accepted": Entry(COUNT, "offers recipients accepted this month"),
     "offers_declined": Entry(COUNT, "offers recipients declined this month"),
-    **_pillars(
+    **by_pillar(
         "gate_open_{p}",
         SHARE,
         "share of cross-border carrying ties open to {p} work (1 where there are none)",
@@ -151,7 +147,7 @@ _CITY = {
     "negative_peace": Entry(INDEX, "negative peace, 1 - D"),
     "positive_peace": Entry(INDEX, "positive peace, sqrt((1 - S)(1 - C))"),
     "peace": Entry(INDEX, "overall peace, cbrt((1 - D)(1 - S)(1 - C))"),
-    **_pillars("received_{p}", MONEY, "{p} money the city received this month"),
+    **by_pillar("received_{p}", MONEY, "{p} money the city received this month"),
 }
 
 # Every table's columns; every table's ``date`` is a real date (Arrow date32, the month's first
@@ -231,7 +227,7 @@ TABLES: dict[str, dict[str, Entry]] = {
         "represents": Entry(
             COUNT, "organisations the actor stands for (recorded, read by no rule)"
         ),
-        **_pillars("mandate_{p}", INDEX, "weight of the {p} pillar in the actor's mandate"),
+        **by_pillar("mandate_{p}", INDEX, "weight of the {p} pillar in the actor's mandate"),
     },
     "events": {
         "step": Entry(STEP, "the month of the event, counted from 0"),

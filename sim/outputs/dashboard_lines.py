@@ -1,0 +1,53 @@
+"""Which series the dashboard's relationships panel draws, and how (``sim.outputs.dashboard``):
+the recipient side where the run records it, and one line for two series that coincide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+SAME_LINE = 0.005  # two relationship series this close all run long are drawn as one line
+
+
+def relationship_lines(ts: Any) -> list[tuple[str, str, dict[str, Any]]]:
+    """The relationships panel's lines: (column, label, plot style), in drawing order.
+
+    Vertical integration is drawn for the recipient side where the run records it, with the
+    all-city mean thin and grey beside it, as the peace panel does: the all-city mean is held
+    still by the provider cities' standing ties (in Tuzla twenty Dutch cities), so what the
+    recipients' ties with the level above do is invisible in it (issue 15 item 9). Horizontal
+    integration within :data:`SAME_LINE` of cross-divide trust over the whole run is one line
+    (in three real cases each city's only middle-range ties across the divide are its
+    cross-divide ties, and two lines on top of each other read as one series missing).
+    """
+    lines: list[tuple[str, str, dict[str, Any]]] = []
+    cross, horizontal = "cross_divide_trust", "horizontal_integration"
+    colours = iter(["C0", "C1", "C2"])  # the colours the panel's three series always had
+    if cross in ts and horizontal in ts and _within(ts[cross], ts[horizontal], SAME_LINE):
+        lines.append(
+            (cross, "cross-divide trust (= horizontal integration)", {"color": next(colours)})
+        )
+        next(colours)
+    else:
+        for col in (cross, horizontal):
+            if col in ts:
+                lines.append((col, col.replace("_", " "), {"color": next(colours)}))
+    colour = next(colours)
+    if "vertical_integration_recipients" in ts:
+        lines.append(
+            ("vertical_integration_recipients", "vertical integration, recipient cities",
+             {"color": colour})
+        )  # fmt: skip
+        if "vertical_integration" in ts:
+            style = {"color": "0.6", "lw": 0.8}
+            lines.append(("vertical_integration", "vertical integration, all cities", style))
+    elif "vertical_integration" in ts:
+        lines.append(("vertical_integration", "vertical integration", {"color": colour}))
+    return lines
+
+
+def _within(a: Any, b: Any, tol: float) -> bool:
+    """Whether two series differ by at most ``tol`` in every month (NaN in neither)."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    return a.shape == b.shape and bool(np.all(np.abs(a - b) <= tol))
