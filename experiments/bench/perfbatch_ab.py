@@ -14,7 +14,8 @@ workers' parent). Each round times, on each side:
 
 Wall seconds and CPU seconds (this process and its reaped workers); medians over the rounds.
 The validate ensemble's model-level series are also compared between the sides (a digest of
-``Ensemble.timeseries()``): the change must not move a number.
+``Ensemble.timeseries()``): the change must not move a number; so are the LHS ensemble's
+(``--lhs-digest``: a digest of pandas' row hashes of its 240,000 rows, branch kernels14).
 
     .venv/bin/python experiments/bench/perfbatch_ab.py --base /tmp/before --repeat 5
 
@@ -91,12 +92,25 @@ def digest(ens: Any) -> str:
     return hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest()[:16]
 
 
+def fast_digest(ens: Any) -> str:
+    """A digest of a large ensemble's model-level series (pandas' row hashes, values and index)."""
+    import pandas as pd
+
+    frame = ens.timeseries()
+    rows = pd.util.hash_pandas_object(frame, index=True).to_numpy()
+    return hashlib.sha256(rows.tobytes() + ",".join(map(str, frame.columns)).encode()).hexdigest()[
+        :16
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", type=Path, required=True)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--only", nargs="*", default=["lhs1000", "validate150", "synthetic10k"])
     parser.add_argument("--name", default="perfbatch")
+    parser.add_argument("--base-label", default="e4b0bd4", help="the base's commit, for the title")
+    parser.add_argument("--lhs-digest", action="store_true", help="compare the LHS series too")
     args = parser.parse_args()
     logging.getLogger("MESA").setLevel(logging.WARNING)
     load_before = os.getloadavg()
@@ -108,6 +122,8 @@ def main() -> None:
             _, _, done = workload(engines, side, name, inputs)
             if name == "validate150":
                 digests[side] = digest(done)
+            if name == "lhs1000" and args.lhs_digest:
+                digests[f"lhs1000_{side}"] = fast_digest(done)
     times: dict[str, dict[str, list]] = {n: {s: [] for s in SIDES} for n in args.only}
     loads = []
     for i in range(args.repeat):
@@ -140,6 +156,7 @@ def main() -> None:
         "load_before": list(load_before), "load_after": list(os.getloadavg()),
         "loads_per_round": loads, "cpus": os.cpu_count(),
         "date": time.strftime("%Y-%m-%d %H:%M"), "validate_series_digest": digests,
+        "name": args.name, "base_label": args.base_label,
     }  # fmt: skip
     from sim.outputs.atomic import write_text
 
@@ -158,7 +175,8 @@ LABEL = {
 
 def markdown(meta: dict, rows: dict) -> str:
     lines = [
-        f"# perfbatch: tuzla's batches before and after ({meta['commit']} against e4b0bd4)",
+        f"# {meta.get('name', 'perfbatch')}: tuzla's batches before and after "
+        f"({meta['commit']} against {meta.get('base_label', 'e4b0bd4')})",
         "",
         f"Both engines in one process, alternating, {meta['repeat']} rounds after a warm-up of "
         f"each; medians. {meta['cpus']} CPUs shared with five other helpers: load average "
@@ -166,7 +184,13 @@ def markdown(meta: dict, rows: dict) -> str:
         f"{', '.join(f'{x:.1f}' for x in meta['loads_per_round'])} after each round. CPU "
         "counts this process and its forked workers. The validate ensemble's model-level "
         f"series digest: before {meta['validate_series_digest'].get('before')}, after "
-        f"{meta['validate_series_digest'].get('after')}.",
+        f"{meta['validate_series_digest'].get('after')}"
+        + (
+            f"; the LHS ensemble's: before {meta['validate_series_digest']['lhs1000_before']}, "
+            f"after {meta['validate_series_digest']['lhs1000_after']}."
+            if "lhs1000_before" in meta["validate_series_digest"]
+            else "."
+        ),
         "",
         "| work | before: wall s | CPU s | after: wall s | CPU s | after / before (wall, CPU) |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
