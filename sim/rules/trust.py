@@ -201,3 +201,29 @@ def mediation_lift(
     lift = group_sum(gain, party_tie, n_ties)
     mediated = group_sum(works, party_tie, n_ties) > 0
     return lift, mediated
+
+
+def top_level_acts(
+    delivered: np.ndarray,
+    refused: np.ndarray,
+    owned: np.ndarray,
+    closed: np.ndarray,
+    hostility: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(successes, refused share) a city's governance tie counts for one of the city's
+    cross-border ties this month: what its national government, the top level, let through
+    and what it refused (ODD 7.5, "The top level's acts").
+
+    Cross-border municipal exchange needs the central government's permission or tacit consent
+    (004:4108-4112). ``delivered`` is the tie's own delivered outcome (the successes the tie
+    counts: aid or peace work delivered, a project completed); the top level's part of it is
+    ``delivered x hostility``, the hostility between the two states the permission overrides:
+    where the states are at peace (hostility 0) letting exchange through is no act of the
+    state's, and the exchange says nothing about the city's relationship with it. The refused
+    share is the state's part of what its city refused, ``refused x (1 - owned)``
+    (:func:`refusal_owned` gives the recipient's own part, which the tie itself pays), or the
+    whole month where the gate is closed on the tie (``closed``: no pillar may pass).
+    """
+    successes = delivered * hostility
+    state_refused = np.where(closed, 1.0, refused * (1.0 - owned))
+    return successes, state_refused

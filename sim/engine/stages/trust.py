@@ -10,6 +10,7 @@ from sim.engine.chunks import by_ties
 from sim.engine.coefficients import Coefficients
 from sim.engine.kernels import drift as drift_loops
 from sim.engine.month import Month
+from sim.engine.stages import governance
 from sim.engine.state import State
 from sim.engine.world import World
 from sim.rules import HUM, PEACE, displacement, fused, ladder, trust, venue
@@ -25,6 +26,7 @@ def update_trust(world: World, state: State, co: Coefficients, month: Month) -> 
     talks = talks_share(world, state, co, violence)
     if fused.wanted(ties.trust.size):  # the same arithmetic in loops (sim.engine.kernels)
         _update_fused(world, state, co, month, (cultural, violence), talks)
+        governance.update_governance(world, state, co, month, cultural)
         return
     # The refused share of an offer costs a little trust: the part the recipient refuses of its
     # own accord, not what its state's hostility refuses (rules.trust.refusal_owned).
@@ -98,6 +100,9 @@ def update_trust(world: World, state: State, co: Coefficients, month: Month) -> 
     ties.intensity = np.minimum(intensity, 1.0 / np.maximum(tp.intensity_decay, 1e-9))
     ties.last_contact = np.where(month.accepted, month.step, ties.last_contact)
     ties.age = ties.age + 1
+    # A city's relationship with its own government: the top level's acts (stage 6's own
+    # rules, read at the governance ties, which the pass above leaves standing).
+    governance.update_governance(world, state, co, month, cultural)
 
 
 def decline_cost(
