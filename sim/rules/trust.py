@@ -222,7 +222,9 @@ def top_level_acts(
     state's, and the exchange says nothing about the city's relationship with it. The refused
     share is the state's part of what its city refused, ``refused x (1 - owned)``
     (:func:`refusal_owned` gives the recipient's own part, which the tie itself pays), or the
-    whole month where the gate is closed on the tie (``closed``: no pillar may pass).
+    whole month where the city's own government's closed permission shuts the tie (``closed``:
+    no pillar may pass, and the city's own state closed it; the other state's closure is not
+    its own state's act).
     """
     successes = delivered * hostility
     state_refused = np.where(closed, 1.0, refused * (1.0 - owned))

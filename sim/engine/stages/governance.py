@@ -9,7 +9,8 @@ governance tie counts, over the city's active cross-border carrying ties (either
   (the part of the outcome that is the top level's permission);
 - the state's refusals: the mean refused share its state's hostility made on the city's
   incoming offers (the part ``trust.refusal_owned`` leaves to the state), or the whole month
-  on a tie whose gate is closed (either end), at the decline cost a refusal costs any tie;
+  on a tie whose gate is closed by the city's own government's permission, at the decline
+  cost a refusal costs any tie;
 - contact: the mean share taken; without it the tie drifts toward its anchored floor.
 """
 
@@ -21,7 +22,7 @@ from sim.engine.coefficients import Coefficients
 from sim.engine.month import Month
 from sim.engine.state import State
 from sim.engine.world import World
-from sim.rules import HUM, PEACE, group_sum, trust
+from sim.rules import HUM, PEACE, gates, group_sum, trust
 from sim.scenario.vocabulary import ACTOR_TYPES, TIE_TYPES
 
 GOVERNANCE = TIE_TYPES.index("governance")
@@ -75,12 +76,20 @@ def update_governance(
     refused = (1.0 - taken) * has_offer
     live = np.take(active, b, axis=1)
     closed = live & ~np.take(month.open, b, axis=2).any(axis=0)
-    success, state_refused = trust.top_level_acts(
-        np.take(delivered, b, axis=1), refused, owned, closed, h_b
-    )
-    # Per city end: both ends count the permission and a closed gate; only the recipient's
-    # state refuses an offer.
+    # A gate shut on every pillar is some government's closed permission: each end's own
+    # government answers for it only where its own permission toward the other country is
+    # closed (the North's closure is not the South's act).
     src, dst = t.src[b], t.dst[b]
+    perm = state.countries.permission.reshape(r, -1)
+    k = world.n_countries
+    sc, dc = t.src_country[b], t.dst_country[b]
+    shut_src = closed & (np.take(perm, sc * k + dc, axis=1) < gates.HUMANITARIAN)
+    shut_dst = closed & (np.take(perm, dc * k + sc, axis=1) < gates.HUMANITARIAN)
+    delivered_b = np.take(delivered, b, axis=1)
+    success, refused_dst = trust.top_level_acts(delivered_b, refused, owned, shut_dst, h_b)
+    _, refused_src = trust.top_level_acts(delivered_b, np.zeros_like(refused), owned, shut_src, h_b)
+    # Per city end: both ends count the permission; only the recipient's state refuses an
+    # offer, and each end's own government a closed gate.
     live_f = live.astype(np.float64)
     ends = np.concatenate([src, dst])
     at_city = ends < n
@@ -96,7 +105,7 @@ def update_governance(
         return np.divide(total, count, out=np.zeros_like(total), where=count > 0)
 
     s_city = per_city(mean_at_cities(success, success))
-    f_city = per_city(mean_at_cities(closed.astype(np.float64), state_refused))
+    f_city = per_city(mean_at_cities(refused_src, refused_dst))
     c_city = per_city(mean_at_cities(taken, taken))
     # The governance tie of each city: refusals first, as stage 6 charges a tie's own.
     g_trust = np.take(ties.trust, rows, axis=1)
