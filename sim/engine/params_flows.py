@@ -128,8 +128,11 @@ class ProposalParams:
         0,
         1,
         "trust share",
-        "assumption: a declined offer costs a little trust; only the recipient's own share of "
-        "the refusal, not what its state's hostility refuses (trust.refusal_owned)",
+        "assumption: a declined offer costs a little trust; the recipient's own share of "
+        "the refusal costs the tie (trust.refusal_owned), what its state's hostility refuses "
+        "costs the recipient's governance tie with its own government, and so does each month "
+        "its own government's closed permission shuts one of its cross-border ties "
+        "(trust.top_level_acts; 004:4108-4112, 004:174-176)",
     )
 
 
