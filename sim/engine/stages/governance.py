@@ -55,23 +55,20 @@ def update_governance(
     t, ties, tp, n = world.ties, state.ties, co.trust, world.n_cities
     r = ties.trust.shape[0]
     hostility = state.countries.hostility.reshape(r, -1)
-    offer_total = month.offer_total
+    active = ties.active
+    b = world.border_carrying  # the cross-border carrying ties: read only these
+    offer_total = np.take(month.offer_total, b, axis=1)
     # The tie's own successes (stage 6): humanitarian aid and peace work delivered, one for a
     # completed project.
-    outcome = np.divide(
-        month.offer[HUM] + month.offer[PEACE],
-        offer_total,
-        out=np.zeros_like(offer_total),
-        where=offer_total > 0,
-    )
-    delivered = outcome * month.taken + month.completed
-    active = ties.active
-    b = world.border_carrying
+    offer = np.take(month.offer[HUM], b, axis=1) + np.take(month.offer[PEACE], b, axis=1)
+    outcome = np.divide(offer, offer_total, out=np.zeros_like(offer_total), where=offer_total > 0)
+    delivered_b = outcome * np.take(month.taken, b, axis=1) + np.take(month.completed, b, axis=1)
     h_b = np.take(hostility, t.pair[b], axis=1)
     owned = trust.refusal_owned(
         np.take(month.accept_prob, b, axis=1), h_b, co.proposals.beta_hostility
     )
     has_offer = np.take(month.has_offer, b, axis=1)
+    owned = np.where(has_offer, owned, 1.0)  # no offer, nothing refused (whatever prob holds)
     taken = np.take(month.taken, b, axis=1)
     refused = (1.0 - taken) * has_offer
     live = np.take(active, b, axis=1)
@@ -85,7 +82,6 @@ def update_governance(
     sc, dc = t.src_country[b], t.dst_country[b]
     shut_src = closed & (np.take(perm, sc * k + dc, axis=1) < gates.HUMANITARIAN)
     shut_dst = closed & (np.take(perm, dc * k + sc, axis=1) < gates.HUMANITARIAN)
-    delivered_b = np.take(delivered, b, axis=1)
     success, refused_dst = trust.top_level_acts(delivered_b, refused, owned, shut_dst, h_b)
     _, refused_src = trust.top_level_acts(delivered_b, np.zeros_like(refused), owned, shut_src, h_b)
     # Per city end: both ends count the permission; only the recipient's state refuses an
