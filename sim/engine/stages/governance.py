@@ -16,6 +16,8 @@ governance tie counts, over the city's active cross-border carrying ties (either
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 
 from sim.engine.coefficients import Coefficients
@@ -42,6 +44,27 @@ def governance_ties(world: World) -> tuple[np.ndarray, np.ndarray]:
     return rows, np.where(t.src[rows] < n, t.src[rows], t.dst[rows])
 
 
+def layout(world: World) -> SimpleNamespace:
+    """The fixed index arrays the stage reads, built once per world and set of active ties
+    (``world.border_carrying`` is rebuilt when the active ties change)."""
+    cached = getattr(world, "_governance_layout", None)
+    if cached is not None and cached.border is world.border_carrying:
+        return cached
+    t, n, k = world.ties, world.n_cities, world.n_countries
+    rows, cities = governance_ties(world)
+    b = world.border_carrying
+    sc, dc = t.src_country[b], t.dst_country[b]
+    ends = np.concatenate([t.src[b], t.dst[b]])
+    keep = ends < n  # the city ends of the cross-border ties (src ends first)
+    out = SimpleNamespace(
+        border=b, rows=rows, cities=cities, pair=t.pair[b], own_src=sc * k + dc,
+        own_dst=dc * k + sc, ends=ends[keep], keep=keep, gov_src=t.src[rows],
+        gov_dst=t.dst[rows], gov_pair=t.pair[rows],
+    )  # fmt: skip
+    world._governance_layout = out  # noqa: SLF001 (a cache on the world it describes)
+    return out
+
+
 def update_governance(
     world: World, state: State, co: Coefficients, month: Month, cultural: np.ndarray
 ) -> None:
@@ -49,82 +72,62 @@ def update_governance(
 
     ``cultural`` (R, A) is each actor's cultural violence (``world.context``), which the
     anchored floor reads (``trust.floor``)."""
-    rows, cities = governance_ties(world)
+    lay = layout(world)
+    rows, b = lay.rows, lay.border
     if not rows.size:
         return
-    t, ties, tp, n = world.ties, state.ties, co.trust, world.n_cities
+    ties, tp, n = state.ties, co.trust, world.n_cities
     r = ties.trust.shape[0]
     hostility = state.countries.hostility.reshape(r, -1)
-    active = ties.active
-    b = world.border_carrying  # the cross-border carrying ties: read only these
-    offer_total = np.take(month.offer_total, b, axis=1)
-    # The tie's own successes (stage 6): humanitarian aid and peace work delivered, one for a
-    # completed project.
-    offer = np.take(month.offer[HUM], b, axis=1) + np.take(month.offer[PEACE], b, axis=1)
-    outcome = np.divide(offer, offer_total, out=np.zeros_like(offer_total), where=offer_total > 0)
-    delivered_b = outcome * np.take(month.taken, b, axis=1) + np.take(month.completed, b, axis=1)
-    h_b = np.take(hostility, t.pair[b], axis=1)
-    owned = trust.refusal_owned(
-        np.take(month.accept_prob, b, axis=1), h_b, co.proposals.beta_hostility
-    )
-    has_offer = np.take(month.has_offer, b, axis=1)
-    owned = np.where(has_offer, owned, 1.0)  # no offer, nothing refused (whatever prob holds)
+    live = np.take(ties.active, b, axis=1)
     taken = np.take(month.taken, b, axis=1)
+    h_b = np.take(hostility, lay.pair, axis=1)
+    # The tie's own successes (stage 6): humanitarian aid and peace work delivered, one for a
+    # completed project; the top level's part is the hostility its permission overrides.
+    total = np.take(month.offer_total, b, axis=1)
+    offer = np.take(month.offer[HUM], b, axis=1) + np.take(month.offer[PEACE], b, axis=1)
+    outcome = np.divide(offer, total, out=np.zeros_like(total), where=total > 0)
+    delivered = outcome * taken + np.take(month.completed, b, axis=1)
+    has_offer = np.take(month.has_offer, b, axis=1)
     refused = (1.0 - taken) * has_offer
-    live = np.take(active, b, axis=1)
-    closed = live & ~np.take(month.open, b, axis=2).any(axis=0)
+    if h_b.any():  # at hostility 0 the recipient owns every refusal (trust.refusal_owned)
+        prob = np.take(month.accept_prob, b, axis=1)
+        owned = trust.refusal_owned(prob, h_b, co.proposals.beta_hostility)
+        owned = np.where(has_offer, owned, 1.0)  # no offer, nothing refused
+    else:
+        owned = np.ones_like(refused)
     # A gate shut on every pillar is some government's closed permission: each end's own
     # government answers for it only where its own permission toward the other country is
     # closed (the North's closure is not the South's act).
-    src, dst = t.src[b], t.dst[b]
+    closed = live & ~np.take(month.open, b, axis=2).any(axis=0)
     perm = state.countries.permission.reshape(r, -1)
-    k = world.n_countries
-    sc, dc = t.src_country[b], t.dst_country[b]
-    shut_src = closed & (np.take(perm, sc * k + dc, axis=1) < gates.HUMANITARIAN)
-    shut_dst = closed & (np.take(perm, dc * k + sc, axis=1) < gates.HUMANITARIAN)
-    success, refused_dst = trust.top_level_acts(delivered_b, refused, owned, shut_dst, h_b)
-    _, refused_src = trust.top_level_acts(delivered_b, np.zeros_like(refused), owned, shut_src, h_b)
-    # Per city end: both ends count the permission; only the recipient's state refuses an
-    # offer, and each end's own government a closed gate.
-    live_f = live.astype(np.float64)
-    ends = np.concatenate([src, dst])
-    at_city = ends < n
-    ends = ends[at_city]
-
-    def mean_at_cities(src_part: np.ndarray, dst_part: np.ndarray) -> np.ndarray:
-        both = np.concatenate([src_part * live_f, dst_part * live_f], axis=1)[:, at_city]
-        return group_sum(both, ends, n)
-
-    count = mean_at_cities(np.ones_like(live_f), np.ones_like(live_f))
-
-    def per_city(total: np.ndarray) -> np.ndarray:  # 0 for a city without such a tie
-        return np.divide(total, count, out=np.zeros_like(total), where=count > 0)
-
-    s_city = per_city(mean_at_cities(success, success))
-    f_city = per_city(mean_at_cities(refused_src, refused_dst))
-    c_city = per_city(mean_at_cities(taken, taken))
+    shut_src = closed & (np.take(perm, lay.own_src, axis=1) < gates.HUMANITARIAN)
+    shut_dst = closed & (np.take(perm, lay.own_dst, axis=1) < gates.HUMANITARIAN)
+    success, refused_dst = trust.top_level_acts(delivered, refused, owned, shut_dst, h_b)
+    refused_src = shut_src.astype(np.float64)  # a provider's state refuses no offer
+    # Per city, the mean over its live cross-border ties (either end): successes, the state's
+    # refusals (only the recipient's state refuses an offer), contact and the count, in one sum.
+    on = live.astype(np.float64)
+    src_part = np.stack([success, refused_src, taken, np.ones_like(on)]) * on
+    dst_part = np.stack([success, refused_dst, taken, np.ones_like(on)]) * on
+    both = np.concatenate([src_part, dst_part], axis=-1)[..., lay.keep]
+    sums = group_sum(both, lay.ends, n)  # (4, R, N)
+    count = sums[3]
+    mean = np.divide(sums[:3], count, out=np.zeros_like(sums[:3]), where=count > 0)
+    s_city, f_city, c_city = (np.take(m, lay.cities, axis=1) for m in mean)
     # The governance tie of each city: refusals first, as stage 6 charges a tie's own.
-    g_trust = np.take(ties.trust, rows, axis=1)
-    g_trust = g_trust * (1.0 - co.proposals.decline_cost * np.take(f_city, cities, axis=1))
-    pair = t.pair[rows]
+    old = np.take(ties.trust, rows, axis=1)
+    g_trust = old * (1.0 - co.proposals.decline_cost * f_city)
     floor = trust.floor(
-        np.take(cultural, t.src[rows], axis=1),
-        np.take(cultural, t.dst[rows], axis=1),
-        np.take(hostility, pair, axis=1),
+        np.take(cultural, lay.gov_src, axis=1),
+        np.take(cultural, lay.gov_dst, axis=1),
+        np.take(hostility, lay.gov_pair, axis=1),
         np.take(ties.start_trust, rows, axis=-1),
         np.take(ties.start_baseline, rows, axis=-1),
         tp.baseline,
     )
     g_trust = trust.update(
-        g_trust,
-        np.take(ties.memory, rows, axis=-1),
-        np.take(s_city, cities, axis=1),
-        np.zeros_like(g_trust),
-        np.take(c_city, cities, axis=1),
-        floor,
-        success=tp.success,
-        failure=tp.failure,
-        decay=tp.decay,
-    )
-    old = np.take(ties.trust, rows, axis=1)
-    ties.trust[:, rows] = np.where(np.take(active, rows, axis=1), g_trust, old)
+        g_trust, np.take(ties.memory, rows, axis=-1), s_city, np.zeros_like(g_trust), c_city,
+        floor, success=tp.success, failure=tp.failure, decay=tp.decay,
+    )  # fmt: skip
+    ties.trust[:, rows] = np.where(np.take(ties.active, rows, axis=1), g_trust, old)
