@@ -54,12 +54,15 @@ def layout(world: World) -> SimpleNamespace:
     rows, cities = governance_ties(world)
     b = world.border_carrying
     sc, dc = t.src_country[b], t.dst_country[b]
-    ends = np.concatenate([t.src[b], t.dst[b]])
-    keep = ends < n  # the city ends of the cross-border ties (src ends first)
+    # The city ends of the cross-border ties, src ends then dst ends; a non-city end goes to
+    # a spare bin n, which the sums drop.
+    src_end = np.where(t.src[b] < n, t.src[b], n)
+    dst_end = np.where(t.dst[b] < n, t.dst[b], n)
     out = SimpleNamespace(
         border=b, rows=rows, cities=cities, pair=t.pair[b], own_src=sc * k + dc,
-        own_dst=dc * k + sc, ends=ends[keep], keep=keep, gov_src=t.src[rows],
+        own_dst=dc * k + sc, src_end=src_end, dst_end=dst_end, gov_src=t.src[rows],
         gov_dst=t.dst[rows], gov_pair=t.pair[rows],
+        count=np.bincount(np.concatenate([src_end, dst_end]), minlength=n + 1)[:n],
     )  # fmt: skip
     world._governance_layout = out  # noqa: SLF001 (a cache on the world it describes)
     return out
@@ -90,12 +93,14 @@ def update_governance(
     delivered = outcome * taken + np.take(month.completed, b, axis=1)
     has_offer = np.take(month.has_offer, b, axis=1)
     refused = (1.0 - taken) * has_offer
-    if h_b.any():  # at hostility 0 the recipient owns every refusal (trust.refusal_owned)
-        prob = np.take(month.accept_prob, b, axis=1)
-        owned = trust.refusal_owned(prob, h_b, co.proposals.beta_hostility)
-        owned = np.where(has_offer, owned, 1.0)  # no offer, nothing refused
-    else:
-        owned = np.ones_like(refused)
+    # The recipient's own share of each refusal (trust.refusal_owned), read only where something
+    # was refused across a hostile border: elsewhere it does not enter (refused x (1 - owned)).
+    owned = np.ones_like(refused)
+    asked = (refused > 0) & (h_b > 0)
+    if asked.any():
+        beta = np.broadcast_to(co.proposals.beta_hostility, refused.shape)[asked]
+        prob = np.take(month.accept_prob, b, axis=1)[asked]
+        owned[asked] = trust.refusal_owned(prob, h_b[asked], beta)
     # A gate shut on every pillar is some government's closed permission: each end's own
     # government answers for it only where its own permission toward the other country is
     # closed (the North's closure is not the South's act).
@@ -108,13 +113,26 @@ def update_governance(
     # Per city, the mean over its live cross-border ties (either end): successes, the state's
     # refusals (only the recipient's state refuses an offer), contact and the count, in one sum.
     on = live.astype(np.float64)
-    src_part = np.stack([success, refused_src, taken, np.ones_like(on)]) * on
-    dst_part = np.stack([success, refused_dst, taken, np.ones_like(on)]) * on
-    both = np.concatenate([src_part, dst_part], axis=-1)[..., lay.keep]
-    sums = group_sum(both, lay.ends, n)  # (4, R, N)
-    count = sums[3]
-    mean = np.divide(sums[:3], count, out=np.zeros_like(sums[:3]), where=count > 0)
-    s_city, f_city, c_city = (np.take(m, lay.cities, axis=1) for m in mean)
+
+    def at_cities(src_part: np.ndarray, dst_part: np.ndarray) -> np.ndarray:
+        """(R, N) the sum over each city's live cross-border ties, at either end."""
+        sums = group_sum(src_part * on, lay.src_end, n + 1)
+        return (sums + group_sum(dst_part * on, lay.dst_end, n + 1))[:, :n]
+
+    # every tie live (no dated tie out of its window): the count is the layout's
+    count = np.broadcast_to(lay.count, (r, n)) if live.all() else at_cities(1.0, 1.0)
+    none = np.zeros((r, rows.size))
+
+    def mean_at_governed(src_part: np.ndarray, dst_part: np.ndarray) -> np.ndarray:
+        total = at_cities(src_part, dst_part)
+        mean = np.divide(total, count, out=np.zeros_like(total), where=count > 0)
+        return np.take(mean, lay.cities, axis=1)
+
+    # (sums of zeros skipped: no hostile border, nothing refused or shut)
+    s_city = mean_at_governed(success, success) if h_b.any() else none
+    refusing = asked.any() or shut_src.any() or shut_dst.any()
+    f_city = mean_at_governed(refused_src, refused_dst) if refusing else none
+    c_city = mean_at_governed(taken, taken)
     # The governance tie of each city: refusals first, as stage 6 charges a tie's own.
     old = np.take(ties.trust, rows, axis=1)
     g_trust = old * (1.0 - co.proposals.decline_cost * f_city)
