@@ -85,53 +85,33 @@ def update_governance(
     live = np.take(ties.active, b, axis=1)
     taken = np.take(month.taken, b, axis=1)
     h_b = np.take(hostility, lay.pair, axis=1)
-    # The tie's own successes (stage 6): humanitarian aid and peace work delivered, one for a
-    # completed project; the top level's part is the hostility its permission overrides.
-    total = np.take(month.offer_total, b, axis=1)
-    offer = np.take(month.offer[HUM], b, axis=1) + np.take(month.offer[PEACE], b, axis=1)
-    outcome = np.divide(offer, total, out=np.zeros_like(total), where=total > 0)
-    delivered = outcome * taken + np.take(month.completed, b, axis=1)
-    has_offer = np.take(month.has_offer, b, axis=1)
-    refused = (1.0 - taken) * has_offer
-    # The recipient's own share of each refusal (trust.refusal_owned), read only where something
-    # was refused across a hostile border: elsewhere it does not enter (refused x (1 - owned)).
-    owned = np.ones_like(refused)
-    asked = (refused > 0) & (h_b > 0)
-    if asked.any():
-        beta = np.broadcast_to(co.proposals.beta_hostility, refused.shape)[asked]
-        prob = np.take(month.accept_prob, b, axis=1)[asked]
-        owned[asked] = trust.refusal_owned(prob, h_b[asked], beta)
-    # A gate shut on every pillar is some government's closed permission: each end's own
-    # government answers for it only where its own permission toward the other country is
-    # closed (the North's closure is not the South's act).
-    closed = live & ~np.take(month.open, b, axis=2).any(axis=0)
     perm = state.countries.permission.reshape(r, -1)
-    shut_src = closed & (np.take(perm, lay.own_src, axis=1) < gates.HUMANITARIAN)
-    shut_dst = closed & (np.take(perm, lay.own_dst, axis=1) < gates.HUMANITARIAN)
-    success, refused_dst = trust.top_level_acts(delivered, refused, owned, shut_dst, h_b)
-    refused_src = shut_src.astype(np.float64)  # a provider's state refuses no offer
-    # Per city, the mean over its live cross-border ties (either end): successes, the state's
-    # refusals (only the recipient's state refuses an offer), contact and the count, in one sum.
+    own_shut_src = np.take(perm, lay.own_src, axis=1) < gates.HUMANITARIAN
+    own_shut_dst = np.take(perm, lay.own_dst, axis=1) < gates.HUMANITARIAN
     on = live.astype(np.float64)
 
-    def at_cities(src_part: np.ndarray, dst_part: np.ndarray) -> np.ndarray:
+    def at_cities(src_part: np.ndarray | float, dst_part: np.ndarray | float) -> np.ndarray:
         """(R, N) the sum over each city's live cross-border ties, at either end."""
         sums = group_sum(src_part * on, lay.src_end, n + 1)
         return (sums + group_sum(dst_part * on, lay.dst_end, n + 1))[:, :n]
 
     # every tie live (no dated tie out of its window): the count is the layout's
     count = np.broadcast_to(lay.count, (r, n)) if live.all() else at_cities(1.0, 1.0)
-    none = np.zeros((r, rows.size))
 
     def mean_at_governed(src_part: np.ndarray, dst_part: np.ndarray) -> np.ndarray:
+        """(R, G) the mean over each governed city's live cross-border ties (0 without)."""
         total = at_cities(src_part, dst_part)
         mean = np.divide(total, count, out=np.zeros_like(total), where=count > 0)
         return np.take(mean, lay.cities, axis=1)
 
-    # (sums of zeros skipped: no hostile border, nothing refused or shut)
-    s_city = mean_at_governed(success, success) if h_b.any() else none
-    refusing = asked.any() or shut_src.any() or shut_dst.any()
-    f_city = mean_at_governed(refused_src, refused_dst) if refusing else none
+    s_city = f_city = np.zeros((r, rows.size))
+    hostile, own_shut = bool(h_b.any()), bool(own_shut_src.any() or own_shut_dst.any())
+    if hostile or own_shut:  # else the state did nothing the rule reads: no sums of zeros
+        success, refused_src, refused_dst = _acts(lay, month, co, live, taken, h_b,
+                                                  (own_shut_src, own_shut_dst))  # fmt: skip
+        if hostile:
+            s_city = mean_at_governed(success, success)
+        f_city = mean_at_governed(refused_src, refused_dst)
     c_city = mean_at_governed(taken, taken)
     # The governance tie of each city: refusals first, as stage 6 charges a tie's own.
     old = np.take(ties.trust, rows, axis=1)
@@ -149,3 +129,41 @@ def update_governance(
         floor, success=tp.success, failure=tp.failure, decay=tp.decay,
     )  # fmt: skip
     ties.trust[:, rows] = np.where(np.take(ties.active, rows, axis=1), g_trust, old)
+
+
+def _acts(
+    lay: SimpleNamespace,
+    month: Month,
+    co: Coefficients,
+    live: np.ndarray,
+    taken: np.ndarray,
+    h_b: np.ndarray,
+    own_shut: tuple[np.ndarray, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(R, B) at the cross-border carrying ties: the top level's successes (both ends), and the
+    state's refused share at the provider's and at the recipient's end
+    (``trust.top_level_acts``)."""
+    b = lay.border
+    # The tie's own successes (stage 6): humanitarian aid and peace work delivered, one for a
+    # completed project; the top level's part is the hostility its permission overrides.
+    total = np.take(month.offer_total, b, axis=1)
+    offer = np.take(month.offer[HUM], b, axis=1) + np.take(month.offer[PEACE], b, axis=1)
+    outcome = np.divide(offer, total, out=np.zeros_like(total), where=total > 0)
+    delivered = outcome * taken + np.take(month.completed, b, axis=1)
+    refused = (1.0 - taken) * np.take(month.has_offer, b, axis=1)
+    # The recipient's own share of each refusal (trust.refusal_owned), read only where something
+    # was refused across a hostile border: elsewhere it does not enter (refused x (1 - owned)).
+    owned = np.ones_like(refused)
+    asked = (refused > 0) & (h_b > 0)
+    if asked.any():
+        beta = np.broadcast_to(co.proposals.beta_hostility, refused.shape)[asked]
+        prob = np.take(month.accept_prob, b, axis=1)[asked]
+        owned[asked] = trust.refusal_owned(prob, h_b[asked], beta)
+    # A gate shut on every pillar is some government's closed permission: each end's own
+    # government answers for it only where its own permission toward the other country is
+    # closed (the North's closure is not the South's act).
+    closed = live & ~np.take(month.open, b, axis=2).any(axis=0)
+    shut_dst = closed & own_shut[1]
+    success, refused_dst = trust.top_level_acts(delivered, refused, owned, shut_dst, h_b)
+    refused_src = (closed & own_shut[0]).astype(np.float64)  # a provider's state refuses no offer
+    return success, refused_src, refused_dst
