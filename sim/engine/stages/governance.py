@@ -89,30 +89,32 @@ def update_governance(
     own_shut_src = np.take(perm, lay.own_src, axis=1) < gates.HUMANITARIAN
     own_shut_dst = np.take(perm, lay.own_dst, axis=1) < gates.HUMANITARIAN
     on = live.astype(np.float64)
-
-    def at_cities(src_part: np.ndarray | float, dst_part: np.ndarray | float) -> np.ndarray:
-        """(R, N) the sum over each city's live cross-border ties, at either end."""
-        sums = group_sum(src_part * on, lay.src_end, n + 1)
-        return (sums + group_sum(dst_part * on, lay.dst_end, n + 1))[:, :n]
-
     # every tie live (no dated tie out of its window): the count is the layout's
-    count = np.broadcast_to(lay.count, (r, n)) if live.all() else at_cities(1.0, 1.0)
-
-    def mean_at_governed(src_part: np.ndarray, dst_part: np.ndarray) -> np.ndarray:
-        """(R, G) the mean over each governed city's live cross-border ties (0 without)."""
-        total = at_cities(src_part, dst_part)
-        mean = np.divide(total, count, out=np.zeros_like(total), where=count > 0)
-        return np.take(mean, lay.cities, axis=1)
-
-    s_city = f_city = np.zeros((r, rows.size))
+    if live.all():
+        count = np.broadcast_to(lay.count, (r, n))
+    else:
+        count = (group_sum(on, lay.src_end, n + 1) + group_sum(on, lay.dst_end, n + 1))[:, :n]
+    # The quantities each end sums: contact always; the state's acts only where a border is
+    # hostile or a city's own permission is closed (else the state did nothing the rule reads).
+    src_parts, dst_parts = [taken], [taken]
     hostile, own_shut = bool(h_b.any()), bool(own_shut_src.any() or own_shut_dst.any())
-    if hostile or own_shut:  # else the state did nothing the rule reads: no sums of zeros
+    if hostile or own_shut:
         success, refused_src, refused_dst = _acts(lay, month, co, live, taken, h_b,
                                                   (own_shut_src, own_shut_dst))  # fmt: skip
-        if hostile:
-            s_city = mean_at_governed(success, success)
-        f_city = mean_at_governed(refused_src, refused_dst)
-    c_city = mean_at_governed(taken, taken)
+        src_parts += [refused_src] + ([success] if hostile else [])
+        dst_parts += [refused_dst] + ([success] if hostile else [])
+    # Per city, the mean over its live cross-border ties, at either end, in one sum per end.
+    every = live.all()  # every tie live: x 1.0 changes no bit, so skip the pass
+    src_sum = np.stack(src_parts) if every else np.stack(src_parts) * on
+    dst_sum = np.stack(dst_parts) if every else np.stack(dst_parts) * on
+    total = group_sum(src_sum, lay.src_end, n + 1)
+    total = (total + group_sum(dst_sum, lay.dst_end, n + 1))[..., :n]
+    mean = np.divide(total, count, out=np.zeros_like(total), where=count > 0)
+    per_city = np.take(mean, lay.cities, axis=-1)  # (quantities, R, G)
+    none = np.zeros((r, rows.size))
+    c_city = per_city[0]
+    f_city = per_city[1] if len(src_parts) > 1 else none
+    s_city = per_city[2] if len(src_parts) > 2 else none
     # The governance tie of each city: refusals first, as stage 6 charges a tie's own.
     old = np.take(ties.trust, rows, axis=1)
     g_trust = old * (1.0 - co.proposals.decline_cost * f_city)
@@ -162,7 +164,10 @@ def _acts(
     # A gate shut on every pillar is some government's closed permission: each end's own
     # government answers for it only where its own permission toward the other country is
     # closed (the North's closure is not the South's act).
-    closed = live & ~np.take(month.open, b, axis=2).any(axis=0)
+    if own_shut[0].any() or own_shut[1].any():
+        closed = live & ~np.take(month.open, b, axis=2).any(axis=0)
+    else:  # no city's own government has closed anything: nothing shut is its state's act
+        closed = np.zeros_like(live)
     shut_dst = closed & own_shut[1]
     success, refused_dst = trust.top_level_acts(delivered, refused, owned, shut_dst, h_b)
     refused_src = (closed & own_shut[0]).astype(np.float64)  # a provider's state refuses no offer
