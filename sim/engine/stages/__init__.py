@@ -11,6 +11,8 @@ whole (R, ...) arrays and writes the results back to the state or into this mont
 - ``projects``: development projects start, progress, end; the development stock (rules.nexus,
   rules.money);
 - ``trust``: success, failure, drift, mediation, violence shocks, memory (rules.trust);
+- ``governance``: the same rule at each city's governance tie, with its own government's
+  acts on the city's cross-border exchange as the inputs (rules.trust.top_level_acts);
 - ``ladder``: mutual benefit and the cooperation ladder's stages (rules.ladder);
 - ``violence``: the Galtung update of each city, capacity's damage and recovery, flight and
   return (rules.galtung, rules.recovery, rules.displacement);
