@@ -61,7 +61,8 @@ def layout(world: World) -> SimpleNamespace:
     out = SimpleNamespace(
         border=b, rows=rows, cities=cities, pair=t.pair[b], own_src=sc * k + dc,
         own_dst=dc * k + sc, src_end=src_end, dst_end=dst_end, gov_src=t.src[rows],
-        gov_dst=t.dst[rows], gov_pair=t.pair[rows],
+        gov_dst=t.dst[rows], gov_pair=t.pair[rows], pairs=np.unique(t.pair[b]),
+        own_pairs=np.unique(np.concatenate([sc * k + dc, dc * k + sc])),
         count=np.bincount(np.concatenate([src_end, dst_end]), minlength=n + 1)[:n],
     )  # fmt: skip
     world._governance_layout = out  # noqa: SLF001 (a cache on the world it describes)
@@ -84,10 +85,17 @@ def update_governance(
     hostility = state.countries.hostility.reshape(r, -1)
     live = np.take(ties.active, b, axis=1)
     taken = np.take(month.taken, b, axis=1)
-    h_b = np.take(hostility, lay.pair, axis=1)
+    # What the states did, read per country pair first (a few thousand pairs, not a million
+    # ties): a hostile border, a city's own government's closed permission.
     perm = state.countries.permission.reshape(r, -1)
-    own_shut_src = np.take(perm, lay.own_src, axis=1) < gates.HUMANITARIAN
-    own_shut_dst = np.take(perm, lay.own_dst, axis=1) < gates.HUMANITARIAN
+    hostile = bool(np.take(hostility, lay.pairs, axis=1).any())
+    own_shut = bool((np.take(perm, lay.own_pairs, axis=1) < gates.HUMANITARIAN).any())
+    h_b = np.take(hostility, lay.pair, axis=1) if hostile else np.zeros(taken.shape)
+    if own_shut:
+        own_shut_src = np.take(perm, lay.own_src, axis=1) < gates.HUMANITARIAN
+        own_shut_dst = np.take(perm, lay.own_dst, axis=1) < gates.HUMANITARIAN
+    else:
+        own_shut_src = own_shut_dst = np.zeros(taken.shape, dtype=bool)
     on = live.astype(np.float64)
     # every tie live (no dated tie out of its window): the count is the layout's
     if live.all():
@@ -97,24 +105,27 @@ def update_governance(
     # The quantities each end sums: contact always; the state's acts only where a border is
     # hostile or a city's own permission is closed (else the state did nothing the rule reads).
     src_parts, dst_parts = [taken], [taken]
-    hostile, own_shut = bool(h_b.any()), bool(own_shut_src.any() or own_shut_dst.any())
     if hostile or own_shut:
         success, refused_src, refused_dst = _acts(lay, month, co, live, taken, h_b,
                                                   (own_shut_src, own_shut_dst))  # fmt: skip
         src_parts += [refused_src] + ([success] if hostile else [])
         dst_parts += [refused_dst] + ([success] if hostile else [])
-    # Per city, the mean over its live cross-border ties, at either end, in one sum per end.
+    # Per city, the mean over its live cross-border ties, at either end: one sum per quantity
+    # and end (a quantity at a time: stacking them copies and makes the sums' bins longer).
     every = live.all()  # every tie live: x 1.0 changes no bit, so skip the pass
-    src_sum = np.stack(src_parts) if every else np.stack(src_parts) * on
-    dst_sum = np.stack(dst_parts) if every else np.stack(dst_parts) * on
-    total = group_sum(src_sum, lay.src_end, n + 1)
-    total = (total + group_sum(dst_sum, lay.dst_end, n + 1))[..., :n]
-    mean = np.divide(total, count, out=np.zeros_like(total), where=count > 0)
-    per_city = np.take(mean, lay.cities, axis=-1)  # (quantities, R, G)
+
+    def mean_at_governed(src_part: np.ndarray, dst_part: np.ndarray) -> np.ndarray:
+        if not every:
+            src_part, dst_part = src_part * on, dst_part * on
+        total = group_sum(src_part, lay.src_end, n + 1)
+        total = (total + group_sum(dst_part, lay.dst_end, n + 1))[:, :n]
+        mean = np.divide(total, count, out=np.zeros_like(total), where=count > 0)
+        return np.take(mean, lay.cities, axis=1)
+
     none = np.zeros((r, rows.size))
-    c_city = per_city[0]
-    f_city = per_city[1] if len(src_parts) > 1 else none
-    s_city = per_city[2] if len(src_parts) > 2 else none
+    c_city = mean_at_governed(src_parts[0], dst_parts[0])
+    f_city = mean_at_governed(src_parts[1], dst_parts[1]) if len(src_parts) > 1 else none
+    s_city = mean_at_governed(src_parts[2], dst_parts[2]) if len(src_parts) > 2 else none
     # The governance tie of each city: refusals first, as stage 6 charges a tie's own.
     old = np.take(ties.trust, rows, axis=1)
     g_trust = old * (1.0 - co.proposals.decline_cost * f_city)
@@ -164,9 +175,9 @@ def _acts(
     # A gate shut on every pillar is some government's closed permission: each end's own
     # government answers for it only where its own permission toward the other country is
     # closed (the North's closure is not the South's act).
-    if own_shut[0].any() or own_shut[1].any():
+    if own_shut[0].any() or own_shut[1].any():  # else nothing shut is a city's own state's act
         closed = live & ~np.take(month.open, b, axis=2).any(axis=0)
-    else:  # no city's own government has closed anything: nothing shut is its state's act
+    else:
         closed = np.zeros_like(live)
     shut_dst = closed & own_shut[1]
     success, refused_dst = trust.top_level_acts(delivered, refused, owned, shut_dst, h_b)
