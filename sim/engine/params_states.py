@@ -53,6 +53,20 @@ class TrustParams:
         "effect on its T -> C slope, so sizing both ends from it counts it twice (docs/"
         "parameters.md, 'trust.mediation_rate: an assumption'; ODD 8, branch mediation2)",
     )
+    mediation_ceiling: float = param(
+        1.0,
+        0,
+        1,
+        "share of 1 - mean cultural violence of the tie's ends",
+        "assumption, bounded by the literature, not sized by it: mediated talks lift a tie "
+        "toward this share of 1 - mean C of its ends (trust.mediation_ceiling), not toward 1. "
+        "Talks build working trust in the other side's seriousness, not reconciliation "
+        "(Kelman 2005, Int. J. Intercultural Relations 29); participants go home to a culture "
+        "that pulls the gains back (Schroeder and Risen 2016, Group Processes and Intergroup "
+        "Relations); contact's effects are modest and weaker across ethnic divides (Pettigrew "
+        "and Tropp 2006; Paluck, Green and Green 2019). 1 fills all the room the culture "
+        "leaves; trust beyond it comes from delivered outcomes (ODD 7.5, 8 mediation3)",
+    )
     venue_shield: float = param(
         0.5,
         0,
