@@ -53,9 +53,11 @@ def mediating(
             criterion="assumption: a decade of mediation between two towns moves the trust "
             "index by less than 0.25 (credible) or 0.5 (partly)",
             verdict=verdict,
-            why="Mediation now acts only within its ties' dates and trust decays after it "
-            "(ODD 7.5; `test_inactive_mediation_tie_stops_trust_building_in_a_run`), but its "
-            "rate (trust.mediation_rate) still lifts trust by the amount shown.",
+            why="Mediation acts only within its ties' dates and trust decays after it "
+            "(ODD 7.5; `test_inactive_mediation_tie_stops_trust_building_in_a_run`); since "
+            "branch mediation3 it lifts trust toward a ceiling, trust.mediation_ceiling x (1 - "
+            "mean C of the ends), not toward 1 (`tests/test_mediation3.py`): the rise shown is "
+            "what the rate (trust.mediation_rate) reaches under it.",
         )
     ]
 

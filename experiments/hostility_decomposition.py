@@ -97,6 +97,7 @@ def trust_parts(world, state, co, month: Month) -> dict[str, np.ndarray]:
         np.take(state.actors.neutrality, world.med_mediator, axis=1), co.levers.mediation,
         ties.active, trust_stage.talks_share(world, state, co),
         threshold=tp.mediation_threshold, rate=tp.mediation_rate,
+        ceiling=trust_stage.mediation_ceiling(world, co, cultural),
     )  # fmt: skip
     standing = (mediated | ~t.carries) & (co.levers.mediation | world.groups.not_mediation)
     contact = np.maximum(standing, month.taken)

@@ -141,11 +141,13 @@ DERIVATIONS += [
     "## trust.mediation_rate: an assumption",
     "",
     "A mediator trusted by both parties lifts the trust on their tie by `mediation_rate x"
-    " neutrality x min(trust(m,u), trust(m,v)) x talks` of the gap to 1 each month and holds"
+    " neutrality x min(trust(m,u), trust(m,v)) x talks` of the gap to a ceiling (before branch"
+    " mediation3: to 1; 'trust.mediation_ceiling', below) each month and holds"
     " the tie in contact, so it does not drift down while mediated (docs/ODD.md 7.5). The seeds"
     " say that third-party mediation helps (004:3801-3807), not by how much. **0.05 is an"
     " assumption**: in the pair world a decade of talks carried by a mediator of neutrality 0.9"
-    " trusted 0.5 by both sides lifts the parties' tie 0.25 -> 0.95. What it should measure,"
+    " trusted 0.5 by both sides lifted the parties' tie 0.25 -> 0.95 while talks lifted toward"
+    " 1; under the ceiling 0.30 -> 0.495 (branch mediation3). What it should measure,"
     " given how `galtung.w_CT` was derived, is how fast a mediated process builds a working"
     " relationship between two municipalities' officials; no published source was found that"
     " sizes that (searches of evaluations of municipal international cooperation, city"
@@ -205,6 +207,45 @@ DERIVATIONS += [
     "- Asimovic, N., Ditlmann, R. K. and Samii, C. (2024). Estimating the effect of intergroup"
     " contact over years: evidence from a youth program in Israel. *Political Science Research"
     " and Methods* 12(3): 475-493.",
+    "",
+]
+
+
+# The mediation ceiling (branch mediation3): the rate keeps its assumption; the level is bounded.
+DERIVATIONS += [
+    "## trust.mediation_ceiling: a bound from the literature, its size an assumption",
+    "",
+    "Mediated talks close their monthly share of the gap between a tie's trust and `M ="
+    " mediation_ceiling x (1 - mean C of the tie's ends)`, not the gap to 1 (docs/ODD.md 7.5;"
+    " a tie at or above `M` gains nothing from talks). Trust beyond `M` comes from delivered"
+    " outcomes (a success is aid or peace work delivered, or a project completed) or from the"
+    " ends' cultural violence falling, which raises `M`. Why a bound, and why the culture:",
+    "",
+    "- Kelman (2005): problem-solving workshops between Israelis and Palestinians aim at"
+    " *working trust*, confidence that the other side is serious about peace out of its own"
+    " interests, not trust in its good will; the parties stay an uneasy coalition. Talks build"
+    " a working relationship, not reconciliation.",
+    "- Schroeder and Risen (2016): the campers' warmer view of the other side faded in part"
+    " once they were home again; what the home culture legitimises pulls the gains back, so"
+    " the room talks can fill is read from the ends' cultural violence `C` (Galtung: the part"
+    " of a culture that legitimises violence against the other).",
+    "- Pettigrew and Tropp (2006) and Paluck, Green and Green (2019): contact's effects are"
+    " real and modest, and weaker across ethnic and racial divides; Fisher (2020): how far a"
+    " workshop's changes carry into the parties' negotiations and politics is hard to evaluate"
+    " and may be unknowable.",
+    "",
+    "None of them gives a level, so **`mediation_ceiling` 1 (a share, range 0-1) is an"
+    " assumption**: talks can fill all the room the culture leaves, `1 - mean C`, and no more."
+    " What it does (branch mediation3's first run, docs/validation/issue15.md 'mediation3'): the"
+    " pair world's decade of talks (C 0.5 at both ends) lifts its tie 0.30 -> 0.495 (before:"
+    " 0.954); ULAI-APLA's ceiling is `1 - (0.60 + 0.65) / 2 = 0.375`, below"
+    " `alliances.found_trust` 0.45, so talks alone cannot found MAP and it is not founded.",
+    "",
+    "- Kelman, H. C. (2005). Building trust among enemies: the central challenge for"
+    " international conflict resolution. *International Journal of Intercultural Relations*"
+    " 29: 639-650.",
+    "- Fisher, R. J. (2020). Transfer effects from problem-solving workshops to negotiations: a"
+    " process and outcome model. *Negotiation Journal* 36(4): 441-.",
     "",
 ]
 

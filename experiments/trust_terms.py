@@ -44,6 +44,7 @@ def _terms(world, state, co, month) -> dict[str, np.ndarray]:  # noqa: ANN001
         np.take(state.actors.neutrality, world.med_mediator, axis=1), co.levers.mediation,
         ties.active, *_talks(world, state, co),
         threshold=tp.mediation_threshold, rate=tp.mediation_rate,
+        ceiling=stage.mediation_ceiling(world, co, world.context(state.cities.C, 0.0)),
     )  # fmt: skip
     standing = (mediated | ~t.carries) & (co.levers.mediation | world.groups.not_mediation)
     contact = np.maximum(standing, month.taken)

@@ -35,9 +35,12 @@ def pair_world(
     east: dict[str, Any] | None = None,
     donor: dict[str, Any] | None = None,
     ties: list[dict[str, Any]] | None = None,
+    extra_actors: list[dict[str, Any]] | None = None,
 ) -> Scenario:
     """The pair world (see the module docstring), loaded through the public loader; ``ties``
-    adds ties to the two the pair always has (e.g. a mediator's, :func:`mediator_ties`)."""
+    adds ties to the two the pair always has (e.g. a mediator's, :func:`mediator_ties`),
+    ``extra_actors`` actors to its five (each a dict of actors.yaml keys; a city's missing
+    keys are the pair's)."""
     city = {
         "type": "municipality",
         "level": "middle",
@@ -79,6 +82,9 @@ def pair_world(
             **(donor or {}),
         },
     ]
+    for extra in extra_actors or []:
+        is_city = extra.get("type", "municipality") == "municipality"
+        actors.append({**city, **extra} if is_city else extra)
     pair_ties = [
         {"src": "east", "dst": "west", "type": "twinning", "trust": 0.3, "bidirectional": True,
          "assumption": "test"},
@@ -118,7 +124,7 @@ def pair_world(
             {"id": "DN", "assumption": "test"},
         ],
         "hostility": [{"a": "EA", "b": "WE", "value": 0.3, "assumption": "test"}],
-        "watch": ["east", "west"],
+        "watch": ["east", "west", *(a["id"] for a in extra_actors or [])],
     }
     files = {
         "scenario.yaml": meta,

@@ -180,10 +180,12 @@ def test_more_humanitarian_aid_never_raises_needs(
     neut=st.floats(0, 1),
     rate=st.floats(0, 1),
     thr=st.floats(0, 1),
+    ceiling=st.floats(0, 1),
 )
 def test_mediator_never_lowers_trust(
-    tuv: float, tmu: float, tmv: float, neut: float, rate: float, thr: float
+    tuv: float, tmu: float, tmv: float, neut: float, rate: float, thr: float, ceiling: float
 ) -> None:
+    """Mediation never lowers trust and never lifts it past its ceiling (branch mediation3)."""
     out, _ = trust.mediation(
         np.array([tuv, tmu, tmv]),
         np.array([0]),
@@ -193,8 +195,9 @@ def test_mediator_never_lowers_trust(
         np.array([True]),
         threshold=thr,
         rate=rate,
+        ceiling=ceiling,
     )
-    assert tuv <= out[0] <= 1.0
+    assert tuv <= out[0] <= max(tuv, ceiling) <= 1.0
 
 
 # ----------------------------------------------------------------------------- money (issue 7)

@@ -176,11 +176,32 @@ NO_LONGER_HOLD = {
     # 30 seeds: the venue's gap in Sodolovci's 2003-2007 C is 0.0178 (was 0.0301 with the same
     # trust read at 1.0), under the threshold 0.02. Not re-encoded or tuned
     # (docs/validation/issue15.md, 'mediation2').
+    # Branch mediation3 (mediated talks lift trust toward 1 - mean C of the ends, not toward
+    # 1): the Wageningen talks lift the cross-divide trust more slowly toward Ernestinovo and
+    # Sodolovci's ceiling (about 0.31), so sides_talk_after_1998 (trust first at 0.15 in
+    # 1998-06..2003-12; e.g. 2004-10) and far_from_home_views_narrow (median +0.0136 < 0.05)
+    # fail, 0% of 30 seeds. Reported, not re-encoded or tuned.
     "croatia_twinnings": {
         "ikv_programme_helps_rebuild",
         "darda_waste_service_restarts",
         "darda_needs_lower_with_help",
         "neutral_venue_eases_cultural_violence",
+        "sides_talk_after_1998",
+        "far_from_home_views_narrow",
+    },
+    # Branch mediation3: VNG's talks lift ULAI-APLA only toward 1 - (0.60 + 0.65) / 2 = 0.375,
+    # below alliances.found_trust 0.45, so MAP is never founded (0% of 30 seeds for each of
+    # these; as under branch mediation's sized rate). Reported, not re-encoded or tuned
+    # (docs/validation/issue15.md, 'mediation3').
+    "map": {
+        "map_founded_after_about_five_years",
+        "map_not_founded_without_mediator",
+        "map_not_operating_without_funding",
+        "map_suspended_as_violence_grows",
+        "map_dissolved_after_withdrawal",
+        "map_joint_work_collapses",
+        "withdrawal_hardens_relations",
+        "map_operates_until_the_withdrawal",
     },
 }
 

@@ -320,6 +320,7 @@ class TestTrust:
             np.array([True]),
             threshold=0.4,
             rate=0.1,
+            ceiling=1.0,
         )
         gain = 0.1 * 0.8 * 0.5
         assert out[0] == pytest.approx(0.2 + gain * 0.8)
@@ -333,8 +334,23 @@ class TestTrust:
             np.array([True]),
             threshold=0.4,
             rate=0.1,
+            ceiling=1.0,
         )
         assert low[0] == 0.2
+
+    def test_mediation_closes_the_gap_to_its_ceiling_not_to_one(self) -> None:
+        """``trust + lift (M - trust)`` below the ceiling M; nothing at or above it (mediation3)."""
+        args = (np.array([0]), np.array([1]), np.array([2]), np.array([0.8]), np.array([True]))
+        kw = dict(threshold=0.4, rate=0.1)
+        gain = 0.1 * 0.8 * 0.5
+        below, _ = trust.mediation(np.array([0.2, 0.7, 0.5]), *args, **kw, ceiling=0.6)
+        assert below[0] == pytest.approx(0.2 + gain * (0.6 - 0.2))
+        above, met = trust.mediation(np.array([0.65, 0.7, 0.5]), *args, **kw, ceiling=0.6)
+        assert above[0] == 0.65 and met[0]  # met, but no lift past the ceiling
+        # the ceiling from the ends' cultural violence: 1 - their mean, times the share
+        m = trust.mediation_ceiling(np.array([0.6, 0.0]), np.array([0.65, 0.0]), 1.0)
+        assert m.tolist() == pytest.approx([0.375, 1.0])
+        assert trust.mediation_ceiling(np.array([0.5]), np.array([0.5]), 0.0)[0] == 0.0
 
     def test_violence_shock_only_across_divide(self) -> None:
         out = trust.violence_shock(

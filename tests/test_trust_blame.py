@@ -56,9 +56,9 @@ def test_stalled_talks_lift_trust_less() -> None:
         np.array([0.2, 0.7, 0.5]), np.array([0]), np.array([1]), np.array([2]),
         np.array([0.8]), np.array([True]),
     )  # fmt: skip
-    calm, _ = trust.mediation(*args, threshold=0.4, rate=0.1)
+    calm, _ = trust.mediation(*args, threshold=0.4, rate=0.1, ceiling=1.0)
     under_fire, met = trust.mediation(
-        *args, None, np.array([0.5, 1.0, 1.0]), threshold=0.4, rate=0.1
+        *args, None, np.array([0.5, 1.0, 1.0]), threshold=0.4, rate=0.1, ceiling=1.0
     )
     gain = 0.1 * 0.8 * 0.5
     assert calm[0] == pytest.approx(0.2 + gain * 0.8)

@@ -44,14 +44,30 @@ class TrustParams:
         0.05,
         0,
         1,
-        "share of the gap to 1 per month, per unit of neutrality x mediator trust",
+        "share of the gap to the ceiling (trust.mediation_ceiling) per month, per unit of "
+        "neutrality x mediator trust",
         "assumption (004:3801-3807 third-party mediation helps, not by how much): how fast "
         "mediated talks build a working relationship between two municipalities' officials; "
-        "no published source found sizes it. In the pair world a decade of talks lifts a tie "
-        "0.25 -> 0.95. Not sized from contact's effect on attitudes (d 0.24, which gave 0.0015, "
+        "no published source found sizes it. In the pair world a decade of talks lifted a tie "
+        "0.25 -> 0.95 toward 1, 0.30 -> 0.50 under the ceiling (mediation3). Not sized from "
+        "contact's effect on attitudes (d 0.24, which gave 0.0015, "
         "branch mediation): galtung.w_CT already reads T as contact and takes the attitude "
         "effect on its T -> C slope, so sizing both ends from it counts it twice (docs/"
         "parameters.md, 'trust.mediation_rate: an assumption'; ODD 8, branch mediation2)",
+    )
+    mediation_ceiling: float = param(
+        1.0,
+        0,
+        1,
+        "share of 1 - mean cultural violence of the tie's ends",
+        "assumption, bounded by the literature, not sized by it: mediated talks lift a tie "
+        "toward this share of 1 - mean C of its ends (trust.mediation_ceiling), not toward 1. "
+        "Talks build working trust in the other side's seriousness, not reconciliation "
+        "(Kelman 2005, Int. J. Intercultural Relations 29); participants go home to a culture "
+        "that pulls the gains back (Schroeder and Risen 2016, Group Processes and Intergroup "
+        "Relations); contact's effects are modest and weaker across ethnic divides (Pettigrew "
+        "and Tropp 2006; Paluck, Green and Green 2019). 1 fills all the room the culture "
+        "leaves; trust beyond it comes from delivered outcomes (ODD 7.5, 8 mediation3)",
     )
     venue_shield: float = param(
         0.5,

@@ -17,7 +17,7 @@ import numpy as np
 from sim.engine import windows
 from sim.engine.coefficients import Coefficients
 from sim.engine.world import World
-from sim.rules import trust
+from sim.rules import average, trust
 
 # Project status codes in the activity log.
 ACTIVE, COMPLETED, INTERRUPTED = 0, 1, 2
@@ -62,6 +62,10 @@ class Cities:
     # month; 0 where there is no own recovery (the target is then 1) or no path
     steady_gain: np.ndarray
     steady_pace: np.ndarray
+    # a city without a cross-divide tie of its own: its encoded cross-divide trust minus the
+    # trust baseline at its encoded C and hostility, where its no-contact trust is anchored
+    # (stages.violence.lonely_trust); unused for a city with such a tie
+    lonely_start: np.ndarray
 
     @property
     def people(self) -> np.ndarray:
@@ -187,6 +191,7 @@ class State:
             capacity_target=np.ones((r, n)),
             steady_gain=np.zeros((r, n)),
             steady_pace=np.zeros((r, n)),
+            lonely_start=_lonely_start(world, co, r),
         )
         n_all = len(world.alliance_ids)
         window = int(co.funding.risk_window.max())
@@ -256,6 +261,32 @@ def _start_baseline(world: World, co: Coefficients, r: int) -> np.ndarray:
         np.take(hostility, t.pair, axis=1),
         co.trust.baseline,
     )
+
+
+def _lonely_start(world: World, co: Coefficients, r: int) -> np.ndarray:
+    """(R, N) where a city without a cross-divide tie anchors its no-contact trust
+    (``stages.violence.lonely_trust``): ``T0 - baseline_0``, ``T0`` the mean encoded trust of
+    its world's cross-divide ties (in a union of worlds, ``sim.engine.union``, of its own
+    block), or the trust baseline coefficient ``b0`` where none spans a divide (what such a
+    city read before branch mediation3), and ``baseline_0`` the trust baseline at its encoded
+    C and its country's highest encoded hostility."""
+    n = world.n_cities
+    b0 = np.broadcast_to(co.trust.baseline, (r, n))
+    start = b0.copy()
+    encoded = world.initial_ties["trust"]
+    if world.blocks is None:
+        if world.cross.size:
+            start[:] = average(encoded[world.cross])
+    else:  # each block's own ties, as in its world alone
+        owner = world.blocks.tie_block[world.cross]
+        for b in np.unique(owner).tolist():
+            start[:, world.blocks.city_block == b] = average(encoded[world.cross[owner == b]])
+    cultural = _rows(world.initial_cities["C"], r)
+    hostility = np.zeros((r, n))
+    if world.n_countries:
+        highest = world.initial_countries["hostility"].max(axis=-1)
+        hostility = _rows(highest[world.city_country], r)
+    return start - trust.baseline(cultural, cultural, hostility, co.trust.baseline)
 
 
 class ProjectLog:

@@ -8,7 +8,9 @@ have moved the baseline since the start (:func:`floor`): a divide does not harde
 A success is a delivered outcome (aid or peace work delivered, a project completed), not an
 accepted offer. A mediator with trust above a threshold on both sides lifts the parties' trust
 each month of active mediation (004:3143-3157, 3801-3807), less as violence above the usual
-level stalls the talks (:func:`talks_share`). Cross-divide trust falls with the direct
+level stalls the talks (:func:`talks_share`), toward a ceiling the two communities' culture
+sets (:func:`mediation_ceiling`), not toward 1: talks build a working relationship; trust
+beyond it comes from delivered outcomes. Cross-divide trust falls with the direct
 violence above the usual level a tie is exposed to; a tie a mediator carries meets at a
 neutral venue abroad and is exposed to only part of the violence at home
 (``sim.rules.venue``). A refused offer costs trust only for
@@ -139,6 +141,17 @@ def violence_shock(
     return trust * (1.0 - shock * violence * cross_divide)
 
 
+def mediation_ceiling(
+    cultural_src: np.ndarray, cultural_dst: np.ndarray, share: Coefficient
+) -> np.ndarray:
+    """``share x (1 - mean C of the ends)`` in [0, 1]: the trust mediated talks can build on a
+    tie. Talks build a working trust in the other side's seriousness (Kelman 2005), held back
+    by what the two communities' culture legitimises against the other (C, Galtung): the
+    delegates go home to it, and the gains fade there (Schroeder and Risen 2016). ``share``
+    (``trust.mediation_ceiling``) is the part of that room talks can fill, an assumption."""
+    return share * (1.0 - 0.5 * (cultural_src + cultural_dst))
+
+
 def mediation(
     trust: np.ndarray,
     party_tie: np.ndarray,
@@ -151,6 +164,7 @@ def mediation(
     *,
     threshold: Coefficient,
     rate: Coefficient,
+    ceiling: Coefficient | np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Trust after mediation, and which ties were mediated this month.
 
@@ -160,6 +174,9 @@ def mediation(
     outside its window). A mediated tie counts as in contact: the mediator brings the parties
     to meet (004:3143-3151). ``talks`` (..., E) is the share of each party tie's talks not
     stalled by violence (:func:`talks_share`): the lift is that share of a calm month's.
+    Mediation closes that share of the gap to ``ceiling`` (..., E) (:func:`mediation_ceiling`),
+    ``trust + min(lift x talks, 1) max(ceiling - trust, 0)``: a tie at or above it gains
+    nothing from talks (and loses nothing to them).
     """
     both_exist = None
     if ties_active is not None:
@@ -175,7 +192,8 @@ def mediation(
         threshold=threshold,
         rate=rate,
     )
-    return trust + np.minimum(lift * talks, 1.0) * (1.0 - trust), mediated
+    room = np.maximum(ceiling - trust, 0.0)
+    return trust + np.minimum(lift * talks, 1.0) * room, mediated
 
 
 def mediation_lift(
@@ -193,7 +211,7 @@ def mediation_lift(
     """(..., E) each party tie's lift and whether it was mediated (:func:`mediation`), from
     the trust ``t_mu``, ``t_mv`` of each triple's two mediation ties; ``both_exist`` whether
     both ties are active (None: always). Trust after mediation is ``trust + min(lift x talks,
-    1) (1 - trust)`` (:func:`mediation`)."""
+    1) max(ceiling - trust, 0)`` (:func:`mediation`)."""
     works = active & (t_mu > threshold) & (t_mv > threshold)
     if both_exist is not None:
         works = works & both_exist

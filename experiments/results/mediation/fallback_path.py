@@ -26,8 +26,8 @@ CITIES = ("darda", "laslovo", "ernestinovo", "sodolovci")
 def frozen_fallback() -> object:
     first: dict[str, np.ndarray] = {}
 
-    def patched(world, state, co):  # noqa: ANN001, ANN202
-        out = ORIGINAL(world, state, co)
+    def patched(world, state, co, hostility=None):  # noqa: ANN001, ANN202
+        out = ORIGINAL(world, state, co, hostility)
         lonely = world.city_cross_count == 0
         if "value" not in first:
             first["value"] = out[:, lonely].copy()

@@ -2,9 +2,10 @@
 
 The numpy form, per tie: the refused share's cost ``trust (1 - (1 - taken) [offer] x
 decline)``, ``decline`` the tie's cost (``stages.trust.decline_cost``); mediation ``trust +
-min(lift, 1) (1 - trust)`` (``trust.mediation``, its lift summed over the few mediation triples
-and scaled by the talks' share in numpy); successes ``outcome x taken + completed``
-(``outcome`` the share of the offer that is humanitarian or peace work); ``trust.update`` with
+min(lift, 1) max(ceiling - trust, 0)`` (``trust.mediation``, its lift summed over the few
+mediation triples and scaled by the talks' share in numpy, its ceiling from the ends' C);
+successes ``outcome x taken + completed`` (``outcome`` the share of the offer that is
+humanitarian or peace work); ``trust.update`` with
 ``trust.floor`` at the ladder's baseline share ``1 - ceremonial_floor [ceremonial]`` and decay
 ``decay x institution(stage)``; the violence shock ``trust.violence_shock`` with the larger
 violence above the usual level of the ends (``venue.exposure`` on mediated ties) and the clip;
@@ -57,7 +58,8 @@ def _ends_loop(src, dst, pair, cultural, hostility, violence, b0, baseline, expo
 
 
 def _trust_loop(  # noqa: ANN202, PLR0913, PLR0915 - numba loop
-    trust, taken, has_offer, prob, pair, relief, cost, lift, has_lift, grow, interrupted, held,
+    trust, taken, has_offer, prob, pair, relief, cost, lift, ceiling, has_lift, grow,
+    interrupted, held,
     standing, stage, benefit, on, baseline, ends_violence, start_trust, start_baseline, decay,
     institution, ceremonial_floor, ceremonial_fade, fall_benefit, memory_decay, mediated,
     has_mediated,
@@ -81,8 +83,11 @@ def _trust_loop(  # noqa: ANN202, PLR0913, PLR0915 - numba loop
             owned = min(max((1.0 - free) / (1.0 - p), 0.0), 1.0)
             decline = cost[r] * (owned if has_offer[r, e] and x < 1.0 else 1.0)
             value = trust[r, e] * (1.0 - refused * decline)
-            lifted = lift[r, e] if has_lift else 0.0
-            value = value + (lifted if lifted <= 1.0 else 1.0) * (1.0 - value)
+            if has_lift:  # toward the ceiling the ends' culture sets (trust.mediation)
+                lifted = lift[r, e]
+                room = ceiling[r, e] - value
+                room = room if room >= 0.0 else 0.0
+                value = value + (lifted if lifted <= 1.0 else 1.0) * room
             # Success, failure and drift to the floor (trust.update).
             ceremonial = on[r, e] and stage[r, e] == 0 and benefit[r, e] < fall_benefit[r]
             kept = 1.0 - institution[r] * stage[r, e] / 3
@@ -138,7 +143,7 @@ def update(
     month: Any,
     grow: np.ndarray,
     standing: np.ndarray,
-    mediation: tuple[np.ndarray | None, np.ndarray | None, Any],
+    mediation: tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None, Any],
     on: np.ndarray,
     world_ties: Any,
     per_actor: tuple[np.ndarray, np.ndarray, np.ndarray],
@@ -151,7 +156,8 @@ def update(
     ``grow`` is the power ``(1 - success)^successes``; the failures are the month's
     ``interrupted`` projects, 0 or 1 per tie, so ``(1 - failure)^failures`` is 1 or ``1 -
     failure`` exactly (IEEE ``pow`` with exponent 0 or 1): no power needed. ``mediation`` is
-    ((R, E) lift or None, (R, E) mediated or None, (the (R, E) acceptance probability, (R,
+    ((R, E) lift or None, (R, E) mediated or None, (R, E) mediation's ceiling
+    (``trust.mediation_ceiling``) or None, (the (R, E) acceptance probability, (R,
     K*K) ``exp(-beta_hostility x hostility)`` of each country pair, the decline cost)): each
     tie's decline cost (``stages.trust.decline_cost``) is computed in the loop, with the
     pair's exponential taken once per pair (the same value as at each of its ties); ``month``
@@ -162,7 +168,7 @@ def update(
     (R, A)) they read.
     """
     r, e = ties.trust.shape
-    lift, mediated, (prob, relief, cost) = mediation
+    lift, mediated, ceiling, (prob, relief, cost) = mediation
     cultural, hostility, violence = per_actor
     decay = per_replicate(tp.intensity_decay, r)
     baseline, exposed = np.empty((r, e)), np.empty((r, e))
@@ -175,7 +181,9 @@ def update(
     _trust_kernel()(
         ties.trust, month.taken, month.has_offer, prob, world_ties.pair, relief,
         per_replicate(cost, r),
-        ties.trust if lift is None else lift, lift is not None, grow, month.interrupted,
+        ties.trust if lift is None else lift,
+        ties.trust if ceiling is None else ceiling,
+        lift is not None, grow, month.interrupted,
         per_replicate(1.0 - np.asarray(tp.failure), r), per_tie(standing, r, e),
         month.ladder_stage, ties.benefit, per_tie(on, r, e), baseline, exposed,
         ties.start_trust, ties.start_baseline,

@@ -45,6 +45,7 @@ def update_trust(world: World, state: State, co: Coefficients, month: Month) -> 
         talks,
         threshold=tp.mediation_threshold,
         rate=tp.mediation_rate,
+        ceiling=mediation_ceiling(world, co, cultural),
     )
     # Institutional ties (governance, membership, active mediation) are standing
     # relationships; only activity-carrying ties drift down without contact.
@@ -141,6 +142,19 @@ def talks_share(
     return trust.talks_share(exposed, co.alliances.stall_violence)
 
 
+def mediation_ceiling(world: World, co: Coefficients, cultural: np.ndarray) -> np.ndarray | float:
+    """(R, E) the trust mediated talks can build on each tie (``trust.mediation_ceiling``,
+    from the ends' cultural violence ``cultural`` (R, A)); 1.0 where nobody mediates (then no
+    tie is lifted)."""
+    if not world.med_party.size:
+        return 1.0
+    t = world.ties
+    return trust.mediation_ceiling(
+        np.take(cultural, t.src, axis=1), np.take(cultural, t.dst, axis=1),
+        co.trust.mediation_ceiling,
+    )  # fmt: skip
+
+
 def no_contact_floor(world: World, state: State, co: Coefficients) -> np.ndarray:
     """(R, E) each tie's no-contact floor now, ``max(memory, trust.floor)`` with the ladder's
     ceremonial share, as stage 6 computes it (for events that read it: a new leadership)."""
@@ -173,7 +187,7 @@ def _update_fused(
     mediation's sums over its few triples in numpy, as there)."""
     t, ties, tp, r = world.ties, state.ties, co.trust, state.ties.trust.shape[0]
     hostility = state.countries.hostility.reshape(r, -1)
-    lift, mediated = None, None
+    lift, mediated, ceiling = None, None, None
     if world.med_party.size:  # mediation reads the trust after refusal at its triples' ties
         mu, mv = world.med_mu, world.med_mv
 
@@ -191,6 +205,7 @@ def _update_fused(
             threshold=tp.mediation_threshold, rate=tp.mediation_rate,
         )  # fmt: skip
         lift = lift * talks  # violence stalls part of the talks (trust.mediation)
+        ceiling = mediation_ceiling(world, co, context[0])  # toward it, not 1
     standing = ~t.carries if mediated is None else mediated | ~t.carries
     standing = standing & (co.levers.mediation | world.groups.not_mediation)
     successes = drift_loops.successes(month.offer, month.offer_total, month.taken, month.completed)
@@ -200,7 +215,8 @@ def _update_fused(
     pp = co.proposals
     relief = np.exp(-pp.beta_hostility * hostility)
     drift_loops.update(
-        ties, month, grow, standing, (lift, mediated, (month.accept_prob, relief, pp.decline_cost)),
+        ties, month, grow, standing,
+        (lift, mediated, ceiling, (month.accept_prob, relief, pp.decline_cost)),
         world.groups.on_ladder & co.switches.ladder, t, (cultural, hostility, violence), tp,
         co.ladder,
     )  # fmt: skip

@@ -17,48 +17,53 @@ from sim.rules import (
     DEV,
     HUM,
     PEACE,
-    average,
     displacement,
     galtung,
     group_sum,
     money,
     recovery,
+    trust,
 )
 
 
-def cross_trust_per_city(world: World, state: State, co: Coefficients) -> np.ndarray:
+def cross_trust_per_city(
+    world: World, state: State, co: Coefficients, hostility: np.ndarray | None = None
+) -> np.ndarray:
     """(R, N) mean trust of each city's cross-divide ties (both ends count).
 
-    A city without any takes the mean over every cross-divide tie of its world (each counted at
-    both ends; in a union of worlds, ``sim.engine.union``, of its own block), or the trust
-    baseline where no tie spans a divide at all.
+    A city without any has had no contact across the divide: it reads what culture and the
+    states allow without contact, anchored at its encoded start (:func:`lonely_trust`), not
+    the trust other cities' ties build (ODD 7.6; issue 15, branch mediation3). ``hostility``
+    is each city's country's highest hostility (R, N), read from the state when None.
     """
-    trust, n = state.ties.trust, world.n_cities
-    total = group_sum(np.take(trust, world.city_cross_rows, axis=1), world.city_cross_ends, n)
-    fallback = np.broadcast_to(co.trust.baseline, total.shape)
-    if world.cross.size:
-        cross = np.take(trust, world.cross, axis=1)
-        both_ends = np.concatenate([cross, cross], axis=1)
-        fallback = np.broadcast_to(average(both_ends)[:, None], total.shape)
-        if world.blocks is not None:  # a union of worlds: each block's own mean (ODD 3)
-            fallback = _block_means(world, cross, co.trust.baseline, total.shape)
+    ties, n = state.ties.trust, world.n_cities
+    total = group_sum(np.take(ties, world.city_cross_rows, axis=1), world.city_cross_ends, n)
     count = world.city_cross_count
-    return np.divide(total, count, out=fallback.copy(), where=count > 0)
+    if count.all():
+        return total / count
+    if hostility is None:
+        hostility = city_hostility(world, state.countries.hostility)
+    lonely = lonely_trust(state.cities.C, hostility, state.cities.lonely_start, co.trust.baseline)
+    return np.divide(total, count, out=lonely, where=count > 0)
 
 
-def _block_means(
-    world: World, cross: np.ndarray, baseline: np.ndarray, shape: tuple[int, ...]
+def lonely_trust(
+    cultural: np.ndarray, hostility: np.ndarray, start: np.ndarray, b0: np.ndarray
 ) -> np.ndarray:
-    """(R, N) the fallback of a union of worlds (``sim.engine.union``): each city the mean
-    over its own block's cross-divide ties, as in its world alone (the baseline without any)."""
-    out = np.broadcast_to(baseline, shape).copy()
-    owner = world.blocks.tie_block[world.cross]  # block-ordered: each block one run
-    for b in np.unique(owner).tolist():
-        mine = cross[:, owner == b]
-        out[:, world.blocks.city_block == b] = average(np.concatenate([mine, mine], axis=1))[
-            :, None
-        ]
-    return out
+    """(R, N) the cross-divide trust of a city without a cross-divide tie of its own:
+    ``start + trust.baseline(C, C, h)`` in [0, 1], ``start`` its encoded trust minus the
+    baseline at its encoded C and hostility (``Cities.lonely_start``). As a tie's no-contact
+    floor (``trust.floor``), it moves only as the city's own cultural violence and its
+    country's hostility move the baseline: no contact, no transfer from other towns' talks
+    (Mousa 2020; Schroeder and Risen 2016)."""
+    return np.clip(start + trust.baseline(cultural, cultural, hostility, b0), 0.0, 1.0)
+
+
+def city_hostility(world: World, hostility: np.ndarray) -> np.ndarray:
+    """(R, N) each city's country's highest hostility (0 in a world without countries)."""
+    if not world.n_countries:
+        return np.zeros((hostility.shape[0], world.n_cities))
+    return np.take(hostility.max(axis=-1), world.city_country, axis=1)
 
 
 def update_cities(
@@ -70,10 +75,8 @@ def update_cities(
 ) -> None:
     """D, S, C, needs, capacity, displacement and cohesion of every city."""
     c, g, n = state.cities, co.galtung, world.n_cities
-    hostility = np.zeros(c.D.shape)
-    if world.n_countries:  # a city feels its country's highest hostility
-        hostility = np.take(state.countries.hostility.max(axis=-1), world.city_country, axis=1)
-    cross = cross_trust_per_city(world, state, co)
+    hostility = city_hostility(world, state.countries.hostility)  # its country's highest
+    cross = cross_trust_per_city(world, state, co, hostility)
     share = c.displaced_share
     # Aid acts through the responses of the effect stocks, times the nexus multiplier.
     hum_r, dev_r, peace_r = responses(c, co, month.multiplier)
