@@ -90,3 +90,26 @@ def test_a_scheduler_that_does_not_answer(tmp_path: Path, listens: bool) -> None
     assert line.startswith("citypeace: error: command line: --dask = "), line
     assert "a Dask scheduler that answers within 2 s" in line
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_bounded_wait_works_inside_a_running_event_loop() -> None:
+    """``connect`` called from code that runs an event loop (a notebook) still gives the one
+    error after the bounded wait, not asyncio's 'cannot be called from a running event loop'."""
+    import asyncio
+
+    from sim.errors import ConfigError
+    from sim.experiments.sweep_dask import connect
+
+    async def inside() -> str:
+        with pytest.raises(ConfigError) as info:
+            connect(address, 1.0)
+        return str(info.value)
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(8)  # accepts, never answers
+        address = f"tcp://127.0.0.1:{s.getsockname()[1]}"
+        start = time.monotonic()
+        message = asyncio.run(inside())
+        assert time.monotonic() - start < 30
+    assert "a Dask scheduler that answers within 1 s" in message, message

@@ -56,8 +56,12 @@ def _answers(address: str, timeout: float) -> None:
     (over 600 s with ``--dask-timeout=2``, distributed 2026.8.0). This whole exchange is
     under one deadline, so the command's wait is bounded whatever the other end does."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
-    asyncio.run(asyncio.wait_for(_identity(address, timeout), timeout))
+    # A loop of its own in a thread of its own: the caller may be inside a running event loop
+    # (a notebook), where asyncio.run cannot start one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, asyncio.wait_for(_identity(address, timeout), timeout)).result()
 
 
 def connect(address: str, timeout: float = TIMEOUT_S) -> Any:
