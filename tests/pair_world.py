@@ -1,4 +1,5 @@
-"""A synthetic pair of cities across a divide with one programme, built in the test (not shipped).
+"""The tests' pair of cities across a divide: ``sim.scenario.worlds.pair_world`` with its
+sides named ``east`` and ``west`` (the same builder serves experiments/credibility_worlds.py).
 
 Used by the plausibility bounds (docs/parameters.md) and the siege property: ``east`` is a
 war-damaged city of 100,000 people (its steady capacity, its pre-war level, above its
@@ -9,15 +10,26 @@ months, under a Lederach horizon tag. Optional violence events put pressure on `
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
-import yaml
+from sim.scenario import worlds
+from sim.scenario.loader import Scenario
+from sim.scenario.worlds import PEOPLE  # east's residents
 
-from sim.scenario.loader import Scenario, load_scenario
-
-PEOPLE = 100_000  # east's residents
+NAMES = worlds.PairNames(
+    aided="east",
+    other="west",
+    aided_country="EA",
+    other_country="WE",
+    aided_community="e",
+    other_community="w",
+    name="pair",
+    title="A synthetic pair across a divide",
+    assumption="test",
+)
+# east's steady capacity (ODD 7.6): its pre-war level, a Bosnia-scale war's fall in income per
+# head (four fifths) above its start, 0.3 + ln 5 / 6.62; west's is its start.
+EAST_STEADY_CAPACITY = 0.54
 
 
 def per_capita_budget(eur_per_inhabitant_year: float, people: float = PEOPLE) -> float:
@@ -41,112 +53,24 @@ def pair_world(
     adds ties to the two the pair always has (e.g. a mediator's, :func:`mediator_ties`),
     ``extra_actors`` actors to its five (each a dict of actors.yaml keys; a city's missing
     keys are the pair's)."""
-    city = {
-        "type": "municipality",
-        "level": "middle",
-        "population": PEOPLE,
-        "direct_violence": 0.05,
-        "structural_violence": 0.6,
-        "cultural_violence": 0.5,
-        "needs": 0.6,
-        "capacity": 0.3,
-        "cohesion": 0.5,
-        "participation": 0.5,
-        "will": 0.6,
-        "diversity": 0.3,
-        "assumption": "test",
-    }
-    actors = [
-        # east's steady capacity (ODD 7.6): its pre-war level, a Bosnia-scale war's fall in
-        # income per head (four fifths) above its start, 0.3 + ln 5 / 6.62; west's is its start.
-        {
-            **city,
-            "id": "east",
-            "country": "EA",
-            "community": "e",
-            "steady_capacity": 0.54,
-            **(east or {}),
-        },  # fmt: skip
-        {**city, "id": "west", "country": "WE", "community": "w", "capacity": 0.5},
-        {"id": "gov_ea", "type": "national_government", "country": "EA", "assumption": "test"},
-        {"id": "gov_we", "type": "national_government", "country": "WE", "assumption": "test"},
-        {
-            "id": "donor",
-            "type": "international_organisation",
-            "kind": "donor",
-            "country": "DN",
-            "neutrality": 0.9,
-            "conflict_sensitivity": 1.0,
-            "mandate": {"humanitarian": 1.0, "development": 1.0, "peace": 1.0},
-            "assumption": "test",
-            **(donor or {}),
-        },
-    ]
-    for extra in extra_actors or []:
-        is_city = extra.get("type", "municipality") == "municipality"
-        actors.append({**city, **extra} if is_city else extra)
-    pair_ties = [
-        {"src": "east", "dst": "west", "type": "twinning", "trust": 0.3, "bidirectional": True,
-         "assumption": "test"},
-        {"src": "donor", "dst": "east", "type": "partnership", "trust": 0.6, "assumption": "test"},
-    ]  # fmt: skip
-    pair_ties += list(ties or [])
-    start_year = 2000
-    end_month = months % 12 + 1
-    end_year = start_year + months // 12
-    programmes = []
-    if budget > 0:
-        programmes.append(
-            {
-                "id": "aid",
-                "funders": ["donor"],
-                "providers": ["donor"],
-                "recipients": ["east"],
-                "pillars": list(pillars),
-                "budget": float(budget),
-                "start": "2000-01",
-                "end": f"{end_year}-{end_month:02d}",
-                "horizon": horizon_tag,
-                "assumption": "test",
-            }
-        )
-    meta = {
-        "name": "pair",
-        "title": "A synthetic pair across a divide",
-        "assumption": "test",
-        "start": "2000-01",
-        "horizon": horizon,
-        "communities": ["e", "w"],
-        "divides": [{"a": "e", "b": "w", "assumption": "test"}],
-        "countries": [
-            {"id": "EA", "assumption": "test"},
-            {"id": "WE", "assumption": "test"},
-            {"id": "DN", "assumption": "test"},
-        ],
-        "hostility": [{"a": "EA", "b": "WE", "value": 0.3, "assumption": "test"}],
-        "watch": ["east", "west", *(a["id"] for a in extra_actors or [])],
-    }
-    files = {
-        "scenario.yaml": meta,
-        "actors.yaml": actors,
-        "ties.yaml": pair_ties,
-        "programmes.yaml": programmes,
-        "events.yaml": violence or [],
-    }
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "pair"
-        folder.mkdir()
-        for name, data in files.items():
-            (folder / name).write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-        return load_scenario(folder)
+    return worlds.pair_world(
+        NAMES,
+        aided={"steady_capacity": EAST_STEADY_CAPACITY, **(east or {})},
+        budget=budget,
+        pillars=pillars,
+        months=months,
+        horizon_tag=horizon_tag,
+        horizon=horizon,
+        events=violence,
+        ties=ties,
+        donor=donor,
+        extra_actors=extra_actors,
+    )
 
 
 def siege(start: str, end: str, pressure: float) -> list[dict[str, Any]]:
     """A violence event on ``east`` from ``start`` to ``end`` (YYYY-MM)."""
-    return [
-        {"id": "siege", "date": start, "end": end, "type": "violence", "pressure": pressure,
-         "targets": {"actors": ["east"]}, "assumption": "test"},
-    ]  # fmt: skip
+    return worlds.violence_event("east", start, end, pressure, NAMES.assumption)
 
 
 # The capacity index read as the UNDP's log-income index, as branch steady encodes the cities'
@@ -189,11 +113,5 @@ def mediator_ties(
     mediator: str = "donor", trust: float = 0.5, months: int = 120
 ) -> list[dict[str, Any]]:
     """``mediator``'s mediation ties to both ``east`` and ``west`` from 2000-01 for ``months``
-    months: it brings the two sides together, as Wageningen did for Ernestinovo and Sodolovci
-    (scenarios/croatia_twinnings/ties.yaml; trust 0.5 as there)."""
-    end = f"{2000 + (months - 1) // 12}-{(months - 1) % 12 + 1:02d}"
-    return [
-        {"src": mediator, "dst": side, "type": "mediation", "trust": trust, "start": "2000-01",
-         "end": end, "assumption": "test"}
-        for side in ("east", "west")
-    ]  # fmt: skip
+    months (:func:`sim.scenario.worlds.mediation_ties`)."""
+    return worlds.mediation_ties(mediator, ("east", "west"), trust, months, NAMES.assumption)

@@ -176,3 +176,19 @@ def test_cli250_ab_reports_medians_and_ratios() -> None:
     text = bench.markdown(meta, {"runs": runs, "summary": summary})
     assert "| 10 | after / before | **0.50** | 0.50 | 1.00 | |" in text
     assert "- 10 before: 4.0/2.0, 2.0/1.0, 3.0/1.5" in text
+
+
+def test_ab_samples_pairs_the_turns() -> None:
+    """ab_samples.summarise (cli5_first_run.py, cli6_ab.py): medians per side and the median of
+    each turn's after / before, which is not the ratio of the medians."""
+    bench = _load("ab_samples")
+    before = [{"wall_s": w, "cpu_s": c} for w, c in ((2.0, 1.0), (4.0, 3.0), (8.0, 2.0))]
+    after = [{"wall_s": w, "cpu_s": c} for w, c in ((1.0, 0.9), (3.0, 1.5), (2.0, 4.0))]
+    row = bench.summarise({"before": before, "after": after})
+    assert row["before"]["wall_s"] == 4.0 and row["after"]["cpu_s"] == 1.5
+    assert row["after"]["all_wall_s"] == [1.0, 3.0, 2.0]
+    assert row["paired_wall_ratio_median"] == 0.5  # 0.5, 0.75, 0.25; medians' ratio 0.5 too
+    assert row["paired_cpu_ratio_median"] == 0.9  # 0.9, 0.5, 2.0; the medians' ratio is 0.75
+    for script in ("cli5_first_run", "cli6_ab"):
+        used = _load(script).summarise.__code__.co_filename
+        assert used == bench.summarise.__code__.co_filename, used

@@ -72,6 +72,23 @@ def test_unknown_variable_names_the_nearest(tuzla_run: Path) -> None:
     assert ok.returncode == 0 and "1995-12-01" in ok.stdout, ok.stderr
 
 
+def test_an_unknown_variable_writes_no_csv(tuzla_run: Path, tmp_path: Path) -> None:
+    """Issue 17's bad input: a long-series query for an unknown variable, saved as CSV, is one
+    line naming the series file's full path, the key and value and the nearest name; exit 2;
+    no CSV, not even a temporary one, and the run folder as it was."""
+    run_files = sorted(p.name for p in tuzla_run.iterdir())
+    out = tmp_path / "peace.csv"
+    proc = run_cli(["series", str(tuzla_run), "variable=peaces", "--csv", str(out)], tmp_path)
+    assert proc.returncode == 2 and proc.stdout == "", proc.stderr
+    (err,) = proc.stderr.strip().splitlines()
+    assert err.startswith(f"citypeace: error: {tuzla_run / 'series.parquet'}: "), err
+    assert "variable = 'peaces'" in err and "did you mean 'peace'" in err, err
+    assert list(tmp_path.iterdir()) == []
+    assert sorted(p.name for p in tuzla_run.iterdir()) == run_files
+    ok = run_cli(["series", str(tuzla_run), "variable=peace", "--csv", str(out)], tmp_path)
+    assert ok.returncode == 0 and out.is_file(), ok.stderr  # the same command, a known name
+
+
 def test_actors_and_city_rows(tuzla_run: Path) -> None:
     actors = pd.read_parquet(tuzla_run / "actors.parquet")
     scenario = yaml.safe_load((ROOT / "scenarios/tuzla/actors.yaml").read_text())

@@ -24,6 +24,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ab_samples import summarise  # noqa: E402
 from cli_speed import ROOT, compile_tree, model_time, run_cli, unpack  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -67,19 +68,7 @@ def measure(before: str, repeats: int) -> dict:
     out: dict = {"before": before, "after": "this checkout", "repeats": repeats, "load": load,
                  "commands": {}}  # fmt: skip
     for key, sides in samples.items():
-        row = {}
-        for side, got in sides.items():
-            row[side] = {k: round(statistics.median(s[k] for s in got), 3) for k in got[0]}
-            row[side]["all_wall_s"] = [round(s["wall_s"], 3) for s in got]
-            row[side]["all_cpu_s"] = [round(s["cpu_s"], 3) for s in got]
-        pairs = list(zip(sides["before"], sides["after"], strict=True))
-        row["paired_cpu_ratio_median"] = round(
-            statistics.median(a["cpu_s"] / b["cpu_s"] for b, a in pairs), 3
-        )
-        row["paired_wall_ratio_median"] = round(
-            statistics.median(a["wall_s"] / b["wall_s"] for b, a in pairs), 3
-        )
-        out["commands"][key] = row
+        out["commands"][key] = summarise(sides)
     out["engine"] = {k: round(statistics.median(e[k] for e in engine), 3) for k in engine[0]}
     return out
 

@@ -180,8 +180,8 @@ if hasattr(dashboard, "warm_up"):  # done while the parent runs the model
     dashboard.warm_up()
 data = Path(sys.argv[1]).read_bytes()
 wall, cpu = time.perf_counter(), time.process_time()
-ts, events, path, title = unpack(data)
-dashboard.write_dashboard(ts, events, path, title)
+ts, events, path, title, *recipients = unpack(data)  # recipients: since branch vrecip
+dashboard.write_dashboard(ts, events, path, title, *recipients)
 print(time.perf_counter() - wall, time.process_time() - cpu)
 """
 

@@ -14,8 +14,9 @@ works as with any launcher. The leader composes each batch's config (Hydra, once
 base config) and sends it with the task; the workers need citypeace installed and the sweep
 folder on a file system they share with the leader.
 
-A scheduler that does not answer within ``--dask-timeout`` seconds (10 by default) is one
-line, exit 2, before the sweep folder is made. Dask distributed installs beside joblib
+A scheduler that does not answer within ``--dask-timeout`` seconds (10 by default), whether
+nothing listens or the port accepts and never replies, is one line, exit 2, before the sweep
+folder is made. Dask distributed installs beside joblib
 (cloudpickle >= 3), unlike hydra-ray-launcher.
 """
 
@@ -31,6 +32,36 @@ from sim.errors import ConfigError
 TIMEOUT_S = 10.0
 LOCAL_WORKERS = 2  # --dask=local: one process per core of a small machine
 IN_FLIGHT = 2  # batches queued per worker thread: enough to keep them busy, little memory
+
+
+async def _identity(address: str, timeout: float) -> None:
+    """Ask the scheduler at ``address`` who it is, over one comm of distributed's own."""
+    from distributed.comm import connect as open_comm
+
+    comm = await open_comm(address, timeout=timeout)
+    try:
+        await comm.write({"op": "identity", "reply": True})
+        await comm.read()
+        await comm.write({"op": "close", "reply": False})
+    finally:
+        comm.abort()
+
+
+def _answers(address: str, timeout: float) -> None:
+    """Return once the scheduler at ``address`` has answered, or raise within ``timeout`` s.
+
+    distributed's ``Client(address, timeout=...)`` bounds the TCP connect but not the wait for
+    the scheduler's reply: an address that accepts the connection and never answers (a
+    stopped scheduler's port, a proxy, another server) kept the command waiting for good
+    (over 600 s with ``--dask-timeout=2``, distributed 2026.8.0). This whole exchange is
+    under one deadline, so the command's wait is bounded whatever the other end does."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    # A loop of its own in a thread of its own: the caller may be inside a running event loop
+    # (a notebook), where asyncio.run cannot start one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, asyncio.wait_for(_identity(address, timeout), timeout)).result()
 
 
 def connect(address: str, timeout: float = TIMEOUT_S) -> Any:
@@ -55,6 +86,7 @@ def connect(address: str, timeout: float = TIMEOUT_S) -> Any:
                     dashboard_address=None,
                 )
                 return Client(cluster, timeout=f"{timeout}s")
+            _answers(address, timeout)
             return Client(address, timeout=f"{timeout}s")
         except (OSError, TimeoutError, ValueError) as exc:
             why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

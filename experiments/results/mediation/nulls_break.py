@@ -18,10 +18,12 @@ def broken(matrix: pd.DataFrame, null: str) -> list[str]:
     return [f"{p} ({r})" for p, r in zip(hit.pattern, hit.role, strict=True)]
 
 
-def main() -> None:
+def main(here: Path = HERE) -> None:
+    """The table for the branch whose records are under ``here/validation`` (mediation2's
+    nulls_break.py passes its own folder)."""
     for case in CASES:
         before = pd.read_csv(Path("docs/validation") / case / "matrix.csv")
-        after = pd.read_csv(HERE / "validation" / case / "matrix.csv")
+        after = pd.read_csv(here / "validation" / case / "matrix.csv")
         print(f"## {case}")
         for null in NULLS:
             b, a = broken(before, null), broken(after, null)

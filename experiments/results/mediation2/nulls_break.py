@@ -1,36 +1,13 @@
 """Which passing patterns each of three nulls breaks (held in <= 50% of seeds where the full
 model holds them in >= 80%), before (docs/validation/<case>/matrix.csv) and after (this
-branch's experiments/results/mediation2/validation/<case>/matrix.csv; mediation2's copy of
-branch mediation's script)."""
+branch's experiments/results/mediation2/validation/<case>/matrix.csv): branch mediation's
+script (experiments/results/mediation/nulls_break.py) run on this folder's records."""
 
 from __future__ import annotations
 
+import runpy
 from pathlib import Path
 
-import pandas as pd
-
-NULLS = ("no_neutral_venue", "no_mediation", "no_horizontal_integration")
-CASES = ("tuzla", "map", "seoul_pyongyang", "croatia_twinnings")
-HERE = Path(__file__).resolve().parent
-
-
-def broken(matrix: pd.DataFrame, null: str) -> list[str]:
-    hit = matrix[(matrix["full"] >= 0.8) & (matrix[null] <= 0.5)]
-    return [f"{p} ({r})" for p, r in zip(hit.pattern, hit.role, strict=True)]
-
-
-def main() -> None:
-    for case in CASES:
-        before = pd.read_csv(Path("docs/validation") / case / "matrix.csv")
-        after = pd.read_csv(HERE / "validation" / case / "matrix.csv")
-        print(f"## {case}")
-        for null in NULLS:
-            b, a = broken(before, null), broken(after, null)
-            print(
-                f"- {null}: before {', '.join(b) or 'nothing'}; after {', '.join(a) or 'nothing'}"
-            )
-        print()
-
-
 if __name__ == "__main__":
-    main()
+    here = Path(__file__).resolve().parent
+    runpy.run_path(str(here.parent / "mediation" / "nulls_break.py"))["main"](here)
