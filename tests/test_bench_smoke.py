@@ -176,3 +176,13 @@ def test_cli250_ab_reports_medians_and_ratios() -> None:
     text = bench.markdown(meta, {"runs": runs, "summary": summary})
     assert "| 10 | after / before | **0.50** | 0.50 | 1.00 | |" in text
     assert "- 10 before: 4.0/2.0, 2.0/1.0, 3.0/1.5" in text
+
+
+def test_first_months_reports_each_phase() -> None:
+    """first_months.py's fresh process on this tree at a tiny size: the build and each month
+    reported once, times and faults >= 0, the peak RSS never below the RSS it has seen."""
+    bench = _load("first_months")
+    rows = bench.one_run(ROOT, 300, 2)
+    assert [row["phase"] for row in rows] == ["build", "month 1", "month 2"]
+    assert all(row["user_s"] >= 0 and row["sys_s"] >= 0 and row["faults"] >= 0 for row in rows)
+    assert all(row["peak_mb"] >= row["rss_mb"] - 1 for row in rows)
