@@ -11,6 +11,9 @@ memory, intensity, last contact, age) are identical bit for bit.
 
     .venv/bin/python experiments/bench/trust_loops.py --base df70bdd --name trust_loops_perf250k
 
+Below ``sim.rules.fused.MIN_SIZE`` the stage takes its numpy form: ``CITYPEACE_NUMBA=1`` forces the
+loop at a small size.
+
 Writes ``results/<name>.json`` and ``results/<name>.md``.
 """
 
@@ -78,6 +81,8 @@ def main() -> None:
     logging.getLogger("MESA").setLevel(logging.WARNING)
     load = [os.getloadavg()[0]]
     saved = capture(args.cities, args.warm)
+    if not saved:  # below sim.rules.fused.MIN_SIZE the stage takes its numpy form
+        raise SystemExit(f"the compiled trust loop did not run at {args.cities} cities")
     loops = {
         "before": base_module(base_tree(args.base), MODULE)._trust_kernel(),
         "after": __import__(MODULE, fromlist=["_trust_kernel"])._trust_kernel(),
