@@ -192,3 +192,13 @@ def test_ab_samples_pairs_the_turns() -> None:
     for script in ("cli5_first_run", "cli6_ab"):
         used = _load(script).summarise.__code__.co_filename
         assert used == bench.summarise.__code__.co_filename, used
+
+
+def test_first_months_reports_each_phase() -> None:
+    """first_months.py's fresh process on this tree at a tiny size: the build and each month
+    reported once, times and faults >= 0, the peak RSS never below the RSS it has seen."""
+    bench = _load("first_months")
+    rows = bench.one_run(ROOT, 300, 2)
+    assert [row["phase"] for row in rows] == ["build", "month 1", "month 2"]
+    assert all(row["user_s"] >= 0 and row["sys_s"] >= 0 and row["faults"] >= 0 for row in rows)
+    assert all(row["peak_mb"] >= row["rss_mb"] - 1 for row in rows)

@@ -11,7 +11,8 @@ the ratio of the medians is the figure to read.
 Cases: the shipped scenarios (tuzla, map, seoul_pyongyang, seed 0, their own horizons), the
 synthetic world of 10,000 cities x 240 months with scale.py's UCLG settings (50 countries, 20
 networks, twinning degree 7.4; about 50,000 ties), and, with ``--large``, the same world at
-250,000 cities (about 1.25 million ties; minutes per run, so one repeat). ``--record`` adds the
+250,000 cities (about 1.25 million ties; minutes per run: ``--large-repeat`` runs a side,
+default one, each with the load average at its start and end). ``--record`` adds the
 validation record's command for tuzla (``citypeace validate seeds=S nulls=all perturb=0.25
 draws=D``) end to end, with reduced seeds and draws by default. ``--cases validate_150`` times
 the 150 runs of ``citypeace validate scenario=tuzla seeds=30`` as one ``Ensemble`` in one
@@ -138,7 +139,11 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--cases", nargs="*", default=list(CASES))
-    parser.add_argument("--large", action="store_true", help="also 250,000 cities, once")
+    parser.add_argument("--large", action="store_true", help="also 250,000 cities")
+    parser.add_argument(
+        "--large-repeat", type=int, default=1, help="250,000-city runs a side (default 1)"
+    )
+    parser.add_argument("--name", default="single_speed", help="results file name, no suffix")
     parser.add_argument("--record", action="store_true", help="also the validation record")
     parser.add_argument("--seeds", type=int, default=10, help="the record's seeds")
     parser.add_argument("--draws", type=int, default=5, help="the record's coefficient draws")
@@ -171,12 +176,13 @@ def main() -> None:
         "python": platform.python_version(),
         "repeat": args.repeat,
         "record_repeat": args.record_repeat,
+        "large_repeat": args.large_repeat,
     }
     args.out.mkdir(parents=True, exist_ok=True)
     payload = {"meta": meta, "results": results}
-    (args.out / "single_speed.json").write_text(json.dumps(payload, indent=1) + "\n")
-    (args.out / "single_speed.md").write_text(markdown(meta, results))
-    print((args.out / "single_speed.md").read_text())
+    (args.out / f"{args.name}.json").write_text(json.dumps(payload, indent=1) + "\n")
+    (args.out / f"{args.name}.md").write_text(markdown(meta, results))
+    print((args.out / f"{args.name}.md").read_text())
 
 
 def _unpack(commit: str, into: Path) -> Path:
@@ -202,7 +208,9 @@ def _measure_all(args: argparse.Namespace, trees: dict[str, Path]) -> dict[str, 
         print(case, _line(results[case]), flush=True)
     if args.large:
         for case, setup in LARGE.items():
-            results[case] = side_by_side(trees, 1, lambda t, s=setup: measure(t, s))
+            results[case] = side_by_side(
+                trees, args.large_repeat, lambda t, s=setup: _measure_loaded(t, s)
+            )
             print(case, _line(results[case]), flush=True)
     if args.record:
         name = f"validate_record_tuzla_seeds{args.seeds}_draws{args.draws}"
@@ -211,6 +219,15 @@ def _measure_all(args: argparse.Namespace, trees: dict[str, Path]) -> dict[str, 
         )
         print(name, _line(results[name]), flush=True)
     return results
+
+
+def _measure_loaded(tree: Path, setup: str) -> dict[str, float]:
+    """:func:`measure`, with the load average at its start and end (long runs on a shared
+    machine: the load each one ran under)."""
+    start = os.getloadavg()[0]
+    row = measure(tree, setup)
+    print(f"  {tree.name}: {row} (load {start:.1f} -> {os.getloadavg()[0]:.1f})", flush=True)
+    return {**row, "load_start": start, "load_end": os.getloadavg()[0]}
 
 
 def _line(row: dict[str, object]) -> str:
@@ -227,7 +244,8 @@ def markdown(meta: dict[str, object], results: dict[str, object]) -> str:
         "",
         f"Before: `{meta['base']}`; after: `{meta['after_commit']}` (this branch). Median of "
         f"{meta['repeat']} fresh processes per side, alternating before/after (250,000 cities: "
-        f"one each; the validation record: {meta['record_repeat']} each). Run time only: the "
+        f"{meta.get('large_repeat', 1)} each; the validation record: {meta['record_repeat']} "
+        "each). Run time only: the "
         "world built and stepped and the time series built (the validation record: the whole "
         "command). "
         f"{meta['cpus']} CPUs, Python {meta['python']}, measured {meta['date']}; load average "

@@ -208,7 +208,8 @@ class PeaceModel(mesa.Model):
 
     @property
     def month(self) -> Month | None:
-        """The last month's intermediate arrays (replicate axis first; None before a step)."""
+        """The last month's intermediate arrays (replicate axis first; None before a step, and
+        while one runs: a step drops the last month's before it computes the next)."""
         return self.batch.month
 
     @property

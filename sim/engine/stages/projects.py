@@ -58,7 +58,7 @@ def run_projects(
     main = None  # the programme with most development money on the ties that need it
     if world.row_tie.size and (starting.any() or small_at.size):
         need = np.zeros(world.n_ties, dtype=bool)
-        need[np.nonzero(starting)[1]] = True
+        need[np.flatnonzero(starting) % world.n_ties] = True
         need[small_tie] = True
         main = _main_programme(world, month.split, need)
     # One uniform per tie and month from the projects stream, keyed by the tie (the stream gives
@@ -70,7 +70,7 @@ def run_projects(
     if starting.any():
         if main is not None:  # (without programmes, every project is the provider's own)
             started_programme = np.where(starting, main, -1)
-        rs, es = np.nonzero(starting)
+        rs, es = np.divmod(np.flatnonzero(starting), world.n_ties)  # np.nonzero's, faster
         u = uniforms_of(world.tie_key[es], month_key[rs])
         duration = _whole_months(u, dp.duration_min[rs, 0], dp.duration_max[rs, 0])
         rows = log.append(
