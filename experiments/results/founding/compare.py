@@ -32,7 +32,8 @@ def main() -> None:
     for k, v in vals.items():
         ev = v[v.role == "evidence"]
         disc = int((ev.discriminates.astype(str) == "True").sum())
-        print(f"{k}: pass {int(v['pass'].sum())}/{len(v)}, discriminating evidence {disc}/{len(ev)}")
+        passed = int(v["pass"].sum())
+        print(f"{k}: pass {passed}/{len(v)}, discriminating evidence {disc}/{len(ev)}")
     shares = pd.concat({k: m.set_index("pattern")["full"] for k, m in mats.items()}, axis=1)
     print("\npattern: full-model share main / mediation3 / founding")
     for name, r in shares.iterrows():
@@ -44,8 +45,8 @@ def main() -> None:
             print(f"  {k}: {', '.join(broken(m, null)) or 'nothing'}")
     print("\nevidence patterns that discriminate (founding):")
     v = vals["founding"]
-    for r in v[(v.role == "evidence")].itertuples():
-        print(f"- {r.pattern}: pass {r._8} discriminates {r.discriminates}")
+    for _, r in v[v.role == "evidence"].iterrows():
+        print(f"- {r['pattern']}: pass {r['pass']} discriminates {r['discriminates']}")
 
 
 if __name__ == "__main__":
