@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from sim.engine.params import AllianceParams
 from sim.rules import alliances, trust
@@ -77,3 +80,17 @@ def test_without_shortfall_the_absolute_rule_holds() -> None:
         AllianceParams(),
     )
     assert (state == alliances.FOUNDED).tolist() == [False, True]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    trust_=arrays(np.float64, (3, 4), elements=st.floats(0, 1)),
+    ceiling=arrays(np.float64, (3, 4), elements=st.floats(0, 1)),
+    share=st.floats(0, 1),
+)
+def test_shortfall_is_finite_and_founds_exactly_when_every_tie_reaches_its_bar(
+    trust_: np.ndarray, ceiling: np.ndarray, share: float
+) -> None:
+    short = alliances.founding_shortfall(trust_, ceiling, share)
+    assert np.isfinite(short).all() and (short >= -1.0).all() and (short <= 1.0).all()
+    assert ((short <= 0.0) == (trust_ >= share * ceiling).all(axis=-1)).all()
