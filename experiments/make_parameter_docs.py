@@ -239,7 +239,10 @@ DERIVATIONS += [
     " What it does (branch mediation3's first run, docs/validation/issue15.md 'mediation3'): the"
     " pair world's decade of talks (C 0.5 at both ends) lifts its tie 0.30 -> 0.495 (before:"
     " 0.954); ULAI-APLA's ceiling is `1 - (0.60 + 0.65) / 2 = 0.375`, below"
-    " `alliances.found_trust` 0.45, so talks alone cannot found MAP and it is not founded.",
+    " `alliances.found_trust` 0.45, so talks alone could not found MAP and it was not founded."
+    " Branch founding re-expressed `found_trust` as a share of this ceiling (each member tie"
+    " needs `found_trust x M`, ODD 7.8), motivated by that failure; MAP is founded again in"
+    " 2004-10 in all 30 seeds (docs/validation/issue15.md 'founding').",
     "",
     "- Kelman, H. C. (2005). Building trust among enemies: the central challenge for"
     " international conflict resolution. *International Journal of Intercultural Relations*"

@@ -190,19 +190,11 @@ NO_LONGER_HOLD = {
         "far_from_home_views_narrow",
     },
     # Branch mediation3: VNG's talks lift ULAI-APLA only toward 1 - (0.60 + 0.65) / 2 = 0.375,
-    # below alliances.found_trust 0.45, so MAP is never founded (0% of 30 seeds for each of
-    # these; as under branch mediation's sized rate). Reported, not re-encoded or tuned
-    # (docs/validation/issue15.md, 'mediation3').
-    "map": {
-        "map_founded_after_about_five_years",
-        "map_not_founded_without_mediator",
-        "map_not_operating_without_funding",
-        "map_suspended_as_violence_grows",
-        "map_dissolved_after_withdrawal",
-        "map_joint_work_collapses",
-        "withdrawal_hardens_relations",
-        "map_operates_until_the_withdrawal",
-    },
+    # below alliances.found_trust 0.45 (absolute), so MAP was never founded and its eight
+    # founding and operation patterns failed (0% of 30 seeds). Branch founding: founding reads
+    # working trust, each member tie at least found_trust x its mediation ceiling (0.169 for
+    # ULAI-APLA); all eight hold again in 100% of 30 seeds, map 15/17 as main's record
+    # (docs/validation/issue15.md, 'founding'). No map pattern is pinned.
 }
 
 # Issue 15 item 10's new evidence patterns that did not hold in their first run (30 seeds,

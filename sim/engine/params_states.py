@@ -353,7 +353,17 @@ class AllianceParams:
         "armed clashes were in full swing, i.e. above the intifada's exposed excess (about "
         "0.04); read on the excess since mapdyn (was absolute D, same number)",
     )
-    found_trust: float = param(0.45, 0, 1, "trust", "assumption: minimum trust to found")
+    found_trust: float = param(
+        0.45,
+        0,
+        1,
+        "share of the tie's mediation ceiling",
+        "assumption: the share of the working trust talks can build on each member tie "
+        "(trust.mediation_ceiling x (1 - mean C of its ends), Kelman 2005) that founding needs; "
+        "re-expressed by branch founding, motivated by MAP's founding failing after mediation3 "
+        "(ULAI-APLA's ceiling 0.375 < 0.45 absolute); the number is kept, not sized on MAP: "
+        "where culture leaves full room (C 0, ceiling 1) it is the old absolute threshold",
+    )
     suspend_violence: float = param(
         0.2,
         0,

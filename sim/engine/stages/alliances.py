@@ -11,6 +11,7 @@ from sim.engine.month import Month
 from sim.engine.state import State
 from sim.engine.world import World
 from sim.rules import alliances, displacement, group_sum, lederach, venue
+from sim.rules import trust as trust_rule
 
 
 def update_alliances(
@@ -28,10 +29,21 @@ def update_alliances(
     mediated = np.zeros((r, n_all), dtype=bool)
     side_excess = np.zeros((r, n_all))
     min_trust = np.zeros((r, n_all))
+    # Founding reads working trust: each member tie against the trust talks can build on it.
+    # An alliance without member ties reads min trust 0, as before: found_trust - 0.
+    found_short = np.repeat(np.broadcast_to(co.alliances.found_trust, (r, 1)), n_all, axis=1)
+    cultural, ends = world.context(state.cities.C, 0.0), world.ties
     for i, spec in enumerate(world.alliances):  # a few alliances, not agents
         side_excess[:, i] = excess[:, spec.members].max(axis=-1)
         if spec.inner.size:
             min_trust[:, i] = trust[:, spec.inner].min(axis=-1)
+            ceiling = trust_rule.mediation_ceiling(
+                cultural[:, ends.src[spec.inner]], cultural[:, ends.dst[spec.inner]],
+                co.trust.mediation_ceiling,
+            )  # fmt: skip
+            found_short[:, i] = alliances.founding_shortfall(
+                trust[:, spec.inner], ceiling, co.alliances.found_trust
+            )
         if spec.has_mediators:
             # A mediator trusted above the threshold by every member keeps the talks going.
             talking = trust[:, spec.talks] > co.trust.mediation_threshold
@@ -54,6 +66,7 @@ def update_alliances(
         co.alliances,
         # Mediated talks meet at a neutral venue abroad (rules.venue).
         venue.exposure(side_excess, mediated, co.trust.venue_shield),
+        found_short,
     )
     # An alliance across a divide that dissolves hardens its members' states (a withdrawal).
     dissolved = (al.state == alliances.DISSOLVED) & (before != alliances.DISSOLVED)
