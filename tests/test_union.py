@@ -13,7 +13,8 @@ import pytest
 from helpers import assert_same_run
 from sim.engine.batch import Batch
 from sim.engine.inputs import load_case, model_params, resolve_levers
-from sim.engine.union import PER_CITY_LEVERS, union_batch
+from sim.engine.random_streams import RandomStreams
+from sim.engine.union import PER_CITY_LEVERS, BlockNoise, union_batch
 from sim.engine.union_views import block_outputs
 from sim.errors import ConfigError
 from sim.scenario.loader import load_scenario
@@ -204,3 +205,18 @@ def test_block_views_take_each_field_when_read_and_as_an_eager_take() -> None:
     )
     assert "D" in vars(state.cities) and "C" not in vars(state.cities)  # only what was read
     assert month.horizontal_by_city is None and month.step == batch.month.step
+
+
+def test_block_noise_draws_each_blocks_stream_as_alone() -> None:
+    """Blocks with as many cities share one copy of the seed's noise stream
+    (``union.BlockNoise``): every block's cities still get, month by month, the (3, cities)
+    draws of the seed's noise stream alone, whatever the other blocks' sizes."""
+    cities = [np.arange(0, 2), np.arange(2, 5), np.arange(5, 7), np.array([9, 7, 8])]
+    noise = BlockNoise.of_seed(11, cities)
+    assert len(noise.generators) == 2  # one copy per size, not one per block
+    alone = [RandomStreams.from_seed(11).noise for _ in cities]
+    for _ in range(3):
+        out = np.full((3, 10), np.nan)
+        noise.standard_normal(out)
+        for rows, generator in zip(cities, alone, strict=True):
+            assert np.array_equal(out[:, rows], generator.standard_normal((3, rows.size)))
