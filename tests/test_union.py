@@ -120,6 +120,7 @@ def test_union_blocks_differ_where_their_policies_do() -> None:
         ("tuzla", ["baseline", "low_participation", "no_abc", "no_coordination",
                    "no_field_visits"], 1),
         ("map", ["baseline", "eu_takes_the_risk"], 2),
+        ("tuzla", ["baseline", "no_abc", "no_coordination"], 2),
     ],
 )  # fmt: skip
 def test_an_ensemble_of_policies_runs_as_a_union_and_each_run_is_its_run_alone(
@@ -220,3 +221,18 @@ def test_block_noise_draws_each_blocks_stream_as_alone() -> None:
         noise.standard_normal(out)
         for rows, generator in zip(cities, alone, strict=True):
             assert np.array_equal(out[:, rows], generator.standard_normal((3, rows.size)))
+
+
+def test_union_parts_share_out_blocks_or_rows() -> None:
+    """``ensemble.union_parts``: at least as many blocks as workers, consecutive groups of
+    blocks with every row (3 and 2 of five); fewer, chunks of rows with every block."""
+    from sim.engine.ensemble import union_parts
+
+    cases = list("abcde")
+    rows = [[f"{c}{r}" for c in cases] for r in range(4)]
+    parts = union_parts(cases, rows, 2)
+    assert [p[0] for p in parts] == [list("abc"), list("de")]
+    assert parts[1][1] == [[f"d{r}", f"e{r}"] for r in range(4)]
+    parts = union_parts(cases[:2], [row[:2] for row in rows], 3)  # fewer blocks: the rows
+    assert [p[0] for p in parts] == [list("ab")] * 2 and [len(p[1]) for p in parts] == [2, 2]
+    assert union_parts(cases, rows, 1) == [(cases, rows)]
