@@ -366,7 +366,7 @@ class TestGaltung:
     def test_targets_hand_value(self) -> None:
         p = GaltungParams()
         one, zero = np.array([0.5]), np.array([0.0])
-        d, s, c = galtung.targets(
+        d, s, c, d_calm = galtung.targets(
             one, one, one, one, zero, one, one, zero, zero, one, zero, zero, zero, Z3, p
         )
         expect_d = sigmoid(
@@ -375,6 +375,18 @@ class TestGaltung:
             )
         )
         assert d[0] == pytest.approx(expect_d[0])
+        assert d_calm[0] == d[0]  # no pressure: D°* is D* to the last digit
+        # The events' pressure raises D* and leaves D°* where the structure holds it (ODD 7.7).
+        a = np.array([[0.3], [-0.2], [0.1]])
+        pressed = galtung.targets(
+            one, one, one, one, zero, one, one, np.array([1.5]), zero, one, zero, zero, zero, a, p
+        )
+        calm = galtung.targets(
+            one, one, one, one, zero, one, one, zero, zero, one, zero, zero, zero, a, p
+        )
+        assert pressed[3][0] == calm[0][0] == calm[3][0]
+        assert pressed[0][0] == pytest.approx(sigmoid(np.array([sigmoid_logit(calm[0]) + 1.5]))[0])
+        assert pressed[1][0] == calm[1][0] and pressed[2][0] == calm[2][0]
         expect_c = sigmoid(np.array([p.w_CD * 0.5 - p.w_CT * 0.5 - p.w_Ccoh * 0.5 - p.b_C]))
         assert c[0] == pytest.approx(expect_c[0])
         # Aid moves the targets: development lowers S*, peace work and horizontal ties C*
@@ -400,14 +412,14 @@ class TestGaltung:
         terms = (D, S, C, needs, zero, k, coh, zero, half, half, zero, zero, zero)
         logits = np.concatenate(
             [
-                galtung.target_logits(*terms, p),
+                galtung.target_logits(*terms, p)[:3],
                 galtung.needs_logit(D, S, zero, k, zero, p)[None],
                 galtung.cohesion_logit(half, D, C, p)[None],
             ]
         )
         start = np.stack([D, S, C, needs, coh])
         a = galtung.anchors(start, logits, 1.0)
-        d1, s1, c1 = galtung.targets(*terms, a, p)
+        d1, s1, c1, _ = galtung.targets(*terms, a, p)
         n1 = galtung.needs_target(D, S, zero, k, zero, p, a[3])
         coh1 = galtung.cohesion_target(half, D, C, p, a[4])
         assert np.stack([s1, c1, n1, coh1]) == pytest.approx(start[1:])

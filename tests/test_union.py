@@ -13,7 +13,8 @@ import pytest
 from helpers import assert_same_run
 from sim.engine.batch import Batch
 from sim.engine.inputs import load_case, model_params, resolve_levers
-from sim.engine.union import PER_CITY_LEVERS, union_batch
+from sim.engine.random_streams import RandomStreams
+from sim.engine.union import PER_CITY_LEVERS, BlockNoise, union_batch
 from sim.engine.union_views import block_outputs
 from sim.errors import ConfigError
 from sim.scenario.loader import load_scenario
@@ -119,6 +120,7 @@ def test_union_blocks_differ_where_their_policies_do() -> None:
         ("tuzla", ["baseline", "low_participation", "no_abc", "no_coordination",
                    "no_field_visits"], 1),
         ("map", ["baseline", "eu_takes_the_risk"], 2),
+        ("tuzla", ["baseline", "no_abc", "no_coordination"], 2),
     ],
 )  # fmt: skip
 def test_an_ensemble_of_policies_runs_as_a_union_and_each_run_is_its_run_alone(
@@ -204,3 +206,33 @@ def test_block_views_take_each_field_when_read_and_as_an_eager_take() -> None:
     )
     assert "D" in vars(state.cities) and "C" not in vars(state.cities)  # only what was read
     assert month.horizontal_by_city is None and month.step == batch.month.step
+
+
+def test_block_noise_draws_each_blocks_stream_as_alone() -> None:
+    """Blocks with as many cities share one copy of the seed's noise stream
+    (``union.BlockNoise``): every block's cities still get, month by month, the (3, cities)
+    draws of the seed's noise stream alone, whatever the other blocks' sizes."""
+    cities = [np.arange(0, 2), np.arange(2, 5), np.arange(5, 7), np.array([9, 7, 8])]
+    noise = BlockNoise.of_seed(11, cities)
+    assert len(noise.generators) == 2  # one copy per size, not one per block
+    alone = [RandomStreams.from_seed(11).noise for _ in cities]
+    for _ in range(3):
+        out = np.full((3, 10), np.nan)
+        noise.standard_normal(out)
+        for rows, generator in zip(cities, alone, strict=True):
+            assert np.array_equal(out[:, rows], generator.standard_normal((3, rows.size)))
+
+
+def test_union_parts_share_out_blocks_or_rows() -> None:
+    """``ensemble.union_parts``: at least as many blocks as workers, consecutive groups of
+    blocks with every row (3 and 2 of five); fewer, chunks of rows with every block."""
+    from sim.engine.ensemble import union_parts
+
+    cases = list("abcde")
+    rows = [[f"{c}{r}" for c in cases] for r in range(4)]
+    parts = union_parts(cases, rows, 2)
+    assert [p[0] for p in parts] == [list("abc"), list("de")]
+    assert parts[1][1] == [[f"d{r}", f"e{r}"] for r in range(4)]
+    parts = union_parts(cases[:2], [row[:2] for row in rows], 3)  # fewer blocks: the rows
+    assert [p[0] for p in parts] == [list("ab")] * 2 and [len(p[1]) for p in parts] == [2, 2]
+    assert union_parts(cases, rows, 1) == [(cases, rows)]

@@ -90,6 +90,7 @@ class ScopedRecorder:
         self.world = world
         self.names: list[str] = []
         self._specs: list[tuple[Scoped, Any]] = []
+        self._types: dict[int, np.ndarray] = {}
         for name in names:
             spec = parse(name)
             target = self._target(world, spec) if spec else None
@@ -131,7 +132,7 @@ class ScopedRecorder:
                     tables["programme"] = self._programme_table(state, month)
                 out.append(tables["programme"][spec.measure][:, target])
             elif spec.measure == "trust":
-                rows = np.flatnonzero(self.world.ties.type == target)
+                rows = self._of_type(target)
                 out.append(
                     average(np.take(trust, rows, axis=1)) if rows.size else np.zeros(len(trust))
                 )
@@ -142,6 +143,13 @@ class ScopedRecorder:
                     )
                 out.append(tables["tie_type"][spec.measure][:, target])
         return np.stack(out, axis=1)
+
+    def _of_type(self, kind: int) -> np.ndarray:
+        """The world's ties of type ``kind`` (found once: the world's ties do not change)."""
+        rows = self._types.get(kind)
+        if rows is None:
+            rows = self._types[kind] = np.flatnonzero(self.world.ties.type == kind)
+        return rows
 
     def _programme_table(self, state: State, month: Month) -> dict[str, np.ndarray]:
         w = self.world

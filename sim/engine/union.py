@@ -16,7 +16,8 @@ alone, bit for bit, because:
   the union keeps each block's own tie keys (from the unprefixed ids), and a row's blocks share
   its seed, so they share its month keys;
 - the cities' noise is drawn per block from the block's own copy of the seed's noise stream
-  (:class:`BlockNoise`), (3, cities of the block) a month, as a run alone draws it;
+  (:class:`BlockNoise`), (3, cities of the block) a month, as a run alone draws it (blocks with
+  as many cities draw the same numbers, so they share one copy);
 - the levers that may differ between a row's blocks are set per block's cities
   (:data:`PER_CITY_LEVERS`); any other lever must be the same in every block.
 
@@ -166,14 +167,27 @@ def union_world(cases: Sequence[Scenario]) -> tuple[World, list[World], list[Blo
 
 class BlockNoise:
     """A row's noise generator in the union: each block's cities draw from the block's own
-    copy of the seed's noise stream, (3, its cities) a month, as in a run alone."""
+    copy of the seed's noise stream, (3, its cities) a month, as in a run alone. Copies of one
+    stream that draw as many numbers every month draw the same numbers, so the blocks with as
+    many cities share one copy (``generators[i]`` for the blocks ``cities[i]``, (blocks,
+    cities)): one draw a month, written to each of them (a scenario's policies that drop ties
+    but no city, tuzla's, share one draw where they drew five)."""
 
     def __init__(self, generators: Sequence[np.random.Generator], cities: Sequence[np.ndarray]):
         self.generators, self.cities = list(generators), list(cities)
 
+    @classmethod
+    def of_seed(cls, seed: int, cities: Sequence[np.ndarray]) -> BlockNoise:
+        """The noise of seed ``seed`` for blocks whose cities in the union are ``cities``."""
+        sizes = sorted({rows.size for rows in cities})
+        return cls(
+            [RandomStreams.from_seed(seed).noise for _ in sizes],
+            [np.stack([rows for rows in cities if rows.size == size]) for size in sizes],
+        )
+
     def standard_normal(self, out: np.ndarray) -> np.ndarray:
         for generator, rows in zip(self.generators, self.cities, strict=True):
-            out[:, rows] = generator.standard_normal((out.shape[0], rows.size))
+            out[:, rows] = generator.standard_normal((out.shape[0], rows.shape[1]))[:, None]
         return out
 
 
@@ -198,7 +212,7 @@ def union_batch(
                                   "the same in every block of a row")  # fmt: skip
     rngs = [np.random.default_rng(s) for s in seeds]
     batch = Batch(world, params, [row[0] for row in levers], rngs)
-    batch.streams = [_row_streams(int(s), len(cases), index) for s in seeds]
+    batch.streams = [_row_streams(int(s), index) for s in seeds]
     _per_city_levers(batch, alone, index, levers)
     # Each block records what its world alone records (the union's own recorder is dropped),
     # and logs its events under its own ids.
@@ -214,12 +228,12 @@ def union_batch(
     return batch, alone, index
 
 
-def _row_streams(seed: int, blocks: int, index: list[BlockIndex]) -> RandomStreams:
+def _row_streams(seed: int, index: list[BlockIndex]) -> RandomStreams:
     """A row's streams: the seed's offer and project streams (one month key a month, shared
-    by the blocks) and one noise stream per block."""
-    own = [RandomStreams.from_seed(seed) for _ in range(blocks)]
-    noise = BlockNoise([s.noise for s in own], [b.cities for b in index])
-    return RandomStreams(noise, own[0].offers, own[0].projects)  # type: ignore[arg-type]
+    by the blocks) and each block's copy of its noise stream (:class:`BlockNoise`)."""
+    own = RandomStreams.from_seed(seed)
+    noise = BlockNoise.of_seed(seed, [b.cities for b in index])
+    return RandomStreams(noise, own.offers, own.projects)  # type: ignore[arg-type]
 
 
 def _per_city_levers(

@@ -4,7 +4,10 @@ numbers in the block's own numbering (``sim.engine.union``). A recorder of the b
 world reads these views and records what the block's world alone would record. The per-city,
 per-actor and per-tie parts of a view are taken when first read (:func:`lazy`): a recorder
 reads fewer than half of them, and gathering them all took 2.9 of the 7.6 ms a month that
-recording validate's tuzla union (15 rows, five blocks) cost (perfbatch).
+recording validate's tuzla union (15 rows, five blocks) cost (perfbatch). A block's cities,
+ties, programmes, rows and countries are consecutive in the union, so their parts are
+numpy views (slices), not copies (perf15); its actors (the cities of every block come first)
+are gathered.
 """
 
 from __future__ import annotations
@@ -47,71 +50,76 @@ class BlockView:
 
     def __init__(self, world: Any, block: Any, n_programmes: int) -> None:
         self.world, self.block = world, block
+        # Where the block sits along each axis: a slice where its elements are consecutive in
+        # the union (its cities, ties, programmes, rows, countries: a view, not a copy).
+        self.at = {name: _consecutive(getattr(block, name))
+                   for name in ("cities", "actors", "ties", "programmes", "rows", "countries",
+                                "alliances")}  # fmt: skip
         # union programme number -> the block's (-1 elsewhere; index -1 reads the last: -1)
         self.local = np.full(n_programmes + 1, -1, dtype=np.int64)
         self.local[block.programmes] = np.arange(block.programmes.size)
         self._view: tuple[bytes, Any] | None = None
 
     def state(self, state: State) -> State:
-        b = self.block
+        b = self.at
 
-        def take(obj: Any, cls: type, where: np.ndarray) -> Any:
-            return lazy(cls, lambda name: np.take(getattr(obj, name), where, axis=-1))
+        def take(obj: Any, cls: type, where: slice | np.ndarray) -> Any:
+            return lazy(cls, lambda name: getattr(obj, name)[..., where])
 
         def projects(name: str) -> np.ndarray:
-            value = np.take(getattr(state.projects, name), b.ties, axis=-1)
+            value = getattr(state.projects, name)[..., b["ties"]]
             return self.local[value] if name == "programme" else value
 
-        k = b.countries
+        k = b["countries"]
         cn = state.countries
         return State(
-            cities=take(state.cities, Cities, b.cities),
-            actors=take(state.actors, ActorState, b.actors),
+            cities=take(state.cities, Cities, b["cities"]),
+            actors=take(state.actors, ActorState, b["actors"]),
             countries=Countries(
                 permission=cn.permission[:, k][:, :, k],
                 hostility=cn.hostility[:, k][:, :, k],
                 sanctioned=cn.sanctioned[:, k],
                 violence_part=cn.violence_part[:, k][:, :, k],
             ),
-            ties=take(state.ties, TieState, b.ties),
+            ties=take(state.ties, TieState, b["ties"]),
             projects=lazy(Projects, projects),
             programmes=Programmes(
-                funded=state.programmes.funded[:, b.programmes],
-                row_active=state.programmes.row_active[:, b.rows],
-                recent_violence=state.programmes.recent_violence[..., b.programmes],
-                status=state.programmes.status[:, b.programmes],
+                funded=state.programmes.funded[:, b["programmes"]],
+                row_active=state.programmes.row_active[:, b["rows"]],
+                recent_violence=state.programmes.recent_violence[..., b["programmes"]],
+                status=state.programmes.status[:, b["programmes"]],
             ),
-            alliances=take(state.alliances, Alliances, b.alliances),
+            alliances=take(state.alliances, Alliances, b["alliances"]),
             log=state.log,
         )
 
     def month(self, month: Month, state: State) -> Month:
         """The month of the block; ``state`` is the block's view (:meth:`state`)."""
-        b = self.block
+        b = self.at
 
         def part(name: str) -> Any:
             value = getattr(month, name)
             if name in MONTH_OWN or value is None:
                 return None
             if name in MONTH_CITIES:
-                return np.take(value, b.cities, axis=-1)
+                return value[..., b["cities"]]
             if name in MONTH_PROGRAMMES:
-                return np.take(value, b.programmes, axis=-1)
+                return value[..., b["programmes"]]
             if name in MONTH_ROWS:
-                return np.take(value, b.rows, axis=-1)
+                return value[..., b["rows"]]
             if name in MONTH_PROGRAMME_NUMBERS:
-                return self.local[np.take(value, b.ties, axis=-1)]
-            return np.take(value, b.ties, axis=-1)  # per tie
+                return self.local[value[..., b["ties"]]]
+            return value[..., b["ties"]]  # per tie
 
         view = lazy(Month, part)
         view.step, view.world = month.step, self._world(state)
         # The month's model-level values, over the block's cities and ties alone.
         view.horizontal = lederach.horizontal_integration(
-            np.take(month.horizontal_by_city, b.cities, axis=-1),
+            month.horizontal_by_city[..., b["cities"]],
             self.world.groups.has_horizontal,
         )
         # v_i of the block's cities: the block's recorder averages them over its recipients.
-        view.vertical_by_city = np.take(month.vertical_by_city, b.cities, axis=-1)
+        view.vertical_by_city = month.vertical_by_city[..., b["cities"]]
         view.vertical = lederach.vertical_integration(view.vertical_by_city)
         view.projects_active = np.count_nonzero(state.projects.row >= 0, axis=-1)
         return view
@@ -123,6 +131,15 @@ class BlockView:
         if self._view is None or self._view[0] != key:
             self._view = (key, windows.restricted(self.world, active))
         return self._view[1]
+
+
+def _consecutive(where: np.ndarray) -> slice | np.ndarray:
+    """``where`` as a slice if its indices are consecutive and rising, else itself: the same
+    elements, as a view rather than a gathered copy. The recorder only reads a view (it
+    writes its own arrays), within the month the view is made."""
+    if where.size and np.array_equal(where, np.arange(where[0], where[0] + where.size)):
+        return slice(int(where[0]), int(where[0]) + where.size)
+    return where
 
 
 class _Taken:

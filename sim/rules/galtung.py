@@ -32,9 +32,11 @@ def target_logits(
     peace_response: np.ndarray,
     p,
 ) -> np.ndarray:
-    """(3, ...) the logits of (D*, S*, C*) before each city's anchor; ``p`` is a GaltungParams.
+    """(4, ...) the logits of (D*, S*, C*) and of D°*, D* without the events' pressure (ODD
+    7.7), before each city's anchor; ``p`` is a GaltungParams.
 
-    z_D = w_DS S + w_DC C + w_DN needs + pressure - w_Dcoh cohesion - w_DK capacity - b_D
+    z°_D = w_DS S + w_DC C + w_DN needs - w_Dcoh cohesion - w_DK capacity - b_D
+    z_D = z°_D + pressure
     z_S = w_SD D + w_SN needs + w_Sdisp displaced_share - w_SK capacity - w_S_dev dev_response
           - b_S
     z_C = w_CD D + w_CH hostility - w_CT cross_trust - w_Ccoh cohesion
@@ -44,15 +46,10 @@ def target_logits(
     development and peace effect stocks times the nexus multiplier (``sim.rules.money``);
     ``horizontal`` is the mean trust on its middle-level cross-divide ties (Lederach).
     """
-    z_d = (
-        p.w_DS * S
-        + p.w_DC * C
-        + p.w_DN * needs
-        + pressure
-        - p.w_Dcoh * cohesion
-        - p.w_DK * capacity
-        - p.b_D
+    z_d_calm = (
+        p.w_DS * S + p.w_DC * C + p.w_DN * needs - p.w_Dcoh * cohesion - p.w_DK * capacity - p.b_D
     )
+    z_d = z_d_calm + pressure  # the events' pressure on top of what the structure drives
     z_s = (
         p.w_SD * D
         + p.w_SN * needs
@@ -70,7 +67,7 @@ def target_logits(
         - p.w_Chor * horizontal
         - p.b_C
     )
-    return np.stack(np.broadcast_arrays(z_d, z_s, z_c))
+    return np.stack(np.broadcast_arrays(z_d, z_s, z_c, z_d_calm))
 
 
 def targets(
@@ -89,15 +86,17 @@ def targets(
     peace_response: np.ndarray,
     anchor: np.ndarray,
     p,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(D*, S*, C*) = sigmoid(z_X + a_X) for every city: the logits of :func:`target_logits`
-    plus the city's anchors ``anchor[:3]`` = (a_D, a_S, a_C) (:func:`anchors`)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(D*, S*, C*) = sigmoid(z_X + a_X) for every city, and D°* = sigmoid(z°_D + a_D), the
+    target of D without the events' pressure (ODD 7.7): the logits of :func:`target_logits`
+    plus the city's anchors ``anchor[:3]`` = (a_D, a_S, a_C) (:func:`anchors`). Where a city
+    has no pressure, D°* is D* to the last digit (z°_D + 0 is z°_D)."""
     z = target_logits(
         D, S, C, needs, displaced_share, capacity, cohesion, pressure, hostility, cross_trust,
         horizontal, dev_response, peace_response, p,
     )  # fmt: skip
-    d_star, s_star, c_star = sigmoid(z + anchor[:3])
-    return d_star, s_star, c_star
+    d_star, s_star, c_star, d_calm = sigmoid(z + anchor[[0, 1, 2, 0]])
+    return d_star, s_star, c_star, d_calm
 
 
 def anchors(

@@ -96,7 +96,7 @@ def update_cities(
         calm = (*start[:7], np.zeros_like(c.pressure), *start[8:])
         c.usual_D = galtung.targets(*calm, c.anchor, g)[0]
         c.calm_D = c.usual_D.copy()  # D without events starts where the structure holds it
-    d_star, s_star, c_star = galtung.targets(*terms, c.anchor, g)
+    d_star, s_star, c_star, d_calm = galtung.targets(*terms, c.anchor, g)
     # Small monthly shocks: standard normals scaled by the noise level, for D, S and C, from
     # the replicate's own noise stream (a fixed (3, n) a month: the same shocks under any policy).
     noise = np.zeros((len(streams), 3, n))
@@ -108,11 +108,8 @@ def update_cities(
         c.D, d_star, galtung.escalation_rate(c.D, d_star, g.rate_D_up, g.rate_D), noise[:, 0]
     )
     # D without the events (ODD 7.7, branch fade2): D's equation, speed and noise toward the
-    # target without this month's pressure, so a rise the structure drives moves both alike
-    # and only the violence events add hardens national hostility (stages.levels).
-    d_calm = d_star
-    if c.pressure.any():  # bit for bit d_star where a row has no pressure (z + 0 is z)
-        d_calm = galtung.targets(*terms[:7], np.zeros_like(c.pressure), *terms[8:], c.anchor, g)[0]
+    # target without this month's pressure (d_calm), so a rise the structure drives moves both
+    # alike and only the violence events add hardens national hostility (stages.levels).
     c.calm_D = galtung.relax(
         c.calm_D, d_calm, galtung.escalation_rate(c.calm_D, d_calm, g.rate_D_up, g.rate_D),
         noise[:, 0],
@@ -175,7 +172,7 @@ def start_anchors(c: object, terms: tuple, cross: np.ndarray, g: object) -> np.n
     zero = np.zeros_like(c.D)
     calm = (*terms[:7], zero, *terms[8:11], zero, zero)
     logits = [
-        *galtung.target_logits(*calm, g),
+        *galtung.target_logits(*calm, g)[:3],  # no pressure: z_D is z°_D
         galtung.needs_logit(c.D, c.S, c.displaced_share, c.capacity, zero, g),
         galtung.cohesion_logit(cross, c.D, c.C, g),
     ]
