@@ -13,18 +13,20 @@ from sim.engine.params import AllianceParams
 from sim.rules import alliances, trust
 
 
-def _found(found_short: np.ndarray, p: AllianceParams | None = None) -> np.ndarray:
-    n = found_short.shape[-1]
+def _found(found_short: np.ndarray | None, min_trust: np.ndarray | None = None) -> np.ndarray:
+    """Which negotiating alliances found this month, talks done and funded; min trust 0
+    unless given, so only ``found_short`` decides (None: the caller passes no shortfall)."""
+    n = (found_short if min_trust is None else min_trust).shape[-1]
     state, _, _ = alliances.advance(
         np.full(n, alliances.NEGOTIATING),
         np.ones(n),
         np.zeros(n, dtype=int),
         np.ones(n, dtype=bool),
         np.zeros(n),
-        np.zeros(n),  # min trust 0: only found_short may found
+        np.zeros(n) if min_trust is None else min_trust,
         np.ones(n, dtype=bool),
         np.zeros(n, dtype=bool),
-        p or AllianceParams(),
+        AllianceParams(),
         found_short=found_short,
     )
     return state == alliances.FOUNDED
@@ -67,19 +69,7 @@ def test_share_broadcasts_per_replicate() -> None:
 
 def test_without_shortfall_the_absolute_rule_holds() -> None:
     # Callers that pass no shortfall read every ceiling as 1: min trust >= found_trust.
-    n = 2
-    state, _, _ = alliances.advance(
-        np.full(n, alliances.NEGOTIATING),
-        np.ones(n),
-        np.zeros(n, dtype=int),
-        np.ones(n, dtype=bool),
-        np.zeros(n),
-        np.array([0.44, 0.45]),
-        np.ones(n, dtype=bool),
-        np.zeros(n, dtype=bool),
-        AllianceParams(),
-    )
-    assert (state == alliances.FOUNDED).tolist() == [False, True]
+    assert _found(None, min_trust=np.array([0.44, 0.45])).tolist() == [False, True]
 
 
 @settings(max_examples=200, deadline=None)
