@@ -93,9 +93,10 @@ def peace_work_trust(
     trust: np.ndarray,
     peace_dose: np.ndarray,
     multiplier: np.ndarray,
+    ceiling: Coefficient | np.ndarray = 1.0,
+    *,
     gain: Coefficient,
     x_half: Coefficient,
-    ceiling: Coefficient | np.ndarray = 1.0,
 ) -> np.ndarray:
     """Tie trust after this month's peace and relationship work on it.
 
