@@ -1,5 +1,6 @@
 """Branch deltrust's first validation against main's record (docs/validation/NAME/ at main
-147e475): each pattern's share of seeds under the full model, pass, value and whether it
+147e475), or with ``--main DIR`` against main 147e475's code validated the same way on this
+machine (DIR/NAME/, e.g. experiments/results/deltrust/main_validation): each pattern's share of seeds under the full model, pass, value and whether it
 discriminates, and which nulls break which passing patterns, for map, croatia_twinnings,
 tuzla and seoul_pyongyang (30 seeds each).
 
@@ -29,12 +30,21 @@ def summary(v: pd.DataFrame) -> str:
 
 
 def main() -> None:
+    import argparse
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--main", default="docs/validation", help="main's validation folders")
+    root = Path(ap.parse_args().main)
+    print(f"main: {root}\n")
     for s in SCENARIOS:
         ours = HERE / "validation" / s
         if not (ours / "validation.csv").exists():
             print(f"## {s}: no deltrust validation (not run)\n")
             continue
-        main_dir = Path("docs/validation") / s
+        main_dir = root / s
+        if not (main_dir / "validation.csv").exists():
+            print(f"## {s}: no main validation in {root}\n")
+            continue
         vm, vd = (pd.read_csv(d / "validation.csv") for d in (main_dir, ours))
         mm, md = (pd.read_csv(d / "matrix.csv") for d in (main_dir, ours))
         print(f"## {s}\nmain: {summary(vm)}\ndeltrust: {summary(vd)}\n")
