@@ -1,10 +1,10 @@
 """Branch deltrust's first validation against main's record (docs/validation/NAME/ at main
 147e475), or with ``--main DIR`` against main 147e475's code validated the same way on this
-machine (DIR/NAME/, e.g. experiments/results/deltrust/main_validation): each pattern's share of seeds under the full model, pass, value and whether it
-discriminates, and which nulls break which passing patterns, for map, croatia_twinnings,
-tuzla and seoul_pyongyang (30 seeds each).
+machine (DIR/NAME/, e.g. experiments/results/deltrust/main_validation): each pattern's share
+of seeds under the full model, pass, value and whether it discriminates, and which nulls break
+which passing patterns, for map, croatia_twinnings, tuzla and seoul_pyongyang (30 seeds each).
 
-    PYTHONPATH=$PWD python experiments/results/deltrust/compare.py > \
+    PYTHONPATH=$PWD python experiments/results/deltrust/compare.py [--main DIR] > \
         experiments/results/deltrust/compare.txt
 """
 
