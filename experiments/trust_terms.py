@@ -53,7 +53,15 @@ def _terms(world, state, co, month) -> dict[str, np.ndarray]:  # noqa: ANN001
         month.offer[HUM] + month.offer[PEACE], total, out=np.zeros_like(total), where=total > 0
     )
     successes = outcome * month.taken + month.completed
-    after_success = 1.0 - (1.0 - after_med) * (1.0 - tp.success) ** successes
+    keep = (1.0 - tp.success) ** successes
+    if hasattr(trust, "delivery_ceiling"):  # branch deltrust: toward what culture allows
+        c = world.context(state.cities.C, 0.0)
+        reach = trust.delivery_ceiling(
+            np.take(c, t.src, axis=1), np.take(c, t.dst, axis=1), t.cross_divide
+        )
+        after_success = trust.toward(after_med, keep, reach)
+    else:
+        after_success = 1.0 - (1.0 - after_med) * keep
     after_failure = after_success * (1.0 - tp.failure) ** month.interrupted
     lp = co.ladder
     on = world.groups.on_ladder & co.switches.ladder

@@ -242,7 +242,9 @@ class DeliveryParams:
         "trust share per month at saturating peace work",
         "004:3669-3679 field visits and training build relations: a month of peace work on a "
         "tie lifts its trust by this x (1 - exp(-dose / money.x_half_contact)) of the gap (times "
-        "the nexus multiplier), the dose the peace work delivered per recipient inhabitant; "
+        "the nexus multiplier) of the gap to the delivery ceiling (trust.delivery_ceiling: 1 - "
+        "mean C across a divide, 1 elsewhere; branch deltrust), the dose the peace work delivered "
+        "per recipient inhabitant; "
         "other pillars' money on the tie does not dilute it",
     )
     middle_spill: float = param(

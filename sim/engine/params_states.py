@@ -16,7 +16,15 @@ from sim.engine.param_spec import param
 class TrustParams:
     """Trust, memory and mediation on ties (MODEL.md 5.5)."""
 
-    success: float = param(0.05, 0, 1, "share", "004:3217-3231 agreeing once is a base for later")
+    success: float = param(
+        0.05,
+        0,
+        1,
+        "share",
+        "004:3217-3231 agreeing once is a base for later; its size an assumption: each delivered "
+        "outcome closes this share of the gap to the delivery ceiling (1 - mean C across a "
+        "divide, 1 elsewhere: trust.delivery_ceiling, branch deltrust)",
+    )
     failure: float = param(0.15, 0, 1, "share", "assumption: broken commitments cost more")
     decay: float = param(0.02, 0, 1, "per month", "004:1279-1281 one-off activity decays")
     baseline: float = param(
@@ -381,5 +389,10 @@ class AllianceParams:
     exit_trust: float = param(0.15, 0, 1, "trust", "assumption")
     exit_months: int = param(24, 1, 240, "months", "assumption")
     joint_trust: float = param(
-        0.03, 0, 1, "trust share", "004:3115-3125 joint work of an active alliance"
+        0.03,
+        0,
+        1,
+        "trust share",
+        "004:3115-3125 joint work of an active alliance (its size an assumption): this share of "
+        "the gap to the delivery ceiling a month (trust.delivery_ceiling, branch deltrust)",
     )

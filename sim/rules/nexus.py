@@ -93,12 +93,16 @@ def peace_work_trust(
     trust: np.ndarray,
     peace_dose: np.ndarray,
     multiplier: np.ndarray,
+    ceiling: Coefficient | np.ndarray = 1.0,
+    *,
     gain: Coefficient,
     x_half: Coefficient,
 ) -> np.ndarray:
     """Tie trust after this month's peace and relationship work on it.
 
-    ``trust + min(gain saturation(peace dose) multiplier, 1) (1 - trust)``, where ``peace_dose``
+    ``trust + min(gain saturation(peace dose) multiplier, 1) max(ceiling - trust, 0)``, the
+    gap to the trust delivered outcomes can build (``trust.delivery_ceiling``: what the
+    communities' culture allows across a divide, 1 elsewhere; branch deltrust), where ``peace_dose``
     is the peace work delivered on the tie as a dose (EUR per recipient inhabitant per year,
     ``money.dose``) and ``saturation`` is ``1 - exp(-x / x_half)`` (``money.saturation``): a
     little contact builds a little trust, and a tie cannot absorb more than ``gain`` of the gap
@@ -106,7 +110,7 @@ def peace_work_trust(
     same visits build the same trust whatever development money joins them.
     """
     reached = money.saturation(peace_dose, x_half) * gain * multiplier
-    return (1.0 - trust) * np.minimum(reached, 1.0) + trust
+    return np.maximum(ceiling - trust, 0.0) * np.minimum(reached, 1.0) + trust
 
 
 def do_no_harm(

@@ -100,15 +100,17 @@ def update(
     success: Coefficient,
     failure: Coefficient,
     decay: Coefficient,
+    ceiling: Coefficient | np.ndarray = 1.0,
 ) -> np.ndarray:
     """One month of trust; ``successes`` and ``failures`` are counts (or shares) per tie.
 
-    ``trust = 1 - (1 - trust) (1 - success)^successes``, then ``trust (1 - failure)^failures``,
-    then a drift of ``decay (trust - max(memory, floor_baseline)) (1 - contact)``, in [0, 1].
-    ``contact`` is a share in [0, 1] (a month with part of an offer taken is that much
-    contact) or a flag.
+    ``trust = toward(trust, 1 - (1 - success)^successes, ceiling)`` (delivered outcomes close
+    that share of the gap to ``ceiling``, :func:`delivery_ceiling`, 1 off the divide), then
+    ``trust (1 - failure)^failures``, then a drift of ``decay (trust - max(memory,
+    floor_baseline)) (1 - contact)``, in [0, 1]. ``contact`` is a share in [0, 1] (a month
+    with part of an offer taken is that much contact) or a flag.
     """
-    trust = 1.0 - (1.0 - trust) * (1.0 - success) ** successes
+    trust = toward(trust, (1.0 - success) ** successes, ceiling)
     trust = trust * (1.0 - failure) ** failures
     low = np.maximum(memory, floor_baseline)
     trust = trust - (trust - low) * decay * (1.0 - contact)
@@ -141,6 +143,38 @@ def violence_shock(
     return trust * (1.0 - shock * violence * cross_divide)
 
 
+def culture_room(cultural_src: np.ndarray, cultural_dst: np.ndarray) -> np.ndarray:
+    """``1 - mean C of the ends`` in [0, 1]: the trust across a divide that what the two
+    communities' culture legitimises against the other (C, Galtung) leaves room for."""
+    return 1.0 - 0.5 * (cultural_src + cultural_dst)
+
+
+def delivery_ceiling(
+    cultural_src: np.ndarray, cultural_dst: np.ndarray, cross_divide: np.ndarray
+) -> np.ndarray:
+    """The trust delivered outcomes can build on a tie, in [0, 1]: :func:`culture_room` on a
+    cross-divide tie, 1 on any other (branch deltrust, ODD 7.5).
+
+    Cooperation that delivers changes how partners treat each other, not what their
+    communities hold of the other side: mixed teams and classes changed behaviour toward the
+    partners met, not prejudice toward the out-group at large (Scacco and Warren 2018, APSR;
+    Mousa 2020, Science), and contact's effects are weaker across ethnic divides (Paluck,
+    Green and Green 2019). A municipality's officials answer to their community, so delivered
+    outcomes fill the whole room its culture leaves (talks fill ``trust.mediation_ceiling``
+    of it, :func:`mediation_ceiling`) and trust beyond it waits for C to fall."""
+    return np.where(cross_divide, culture_room(cultural_src, cultural_dst), 1.0)
+
+
+def toward(
+    trust: np.ndarray, keep: np.ndarray | float, ceiling: Coefficient | np.ndarray
+) -> np.ndarray:
+    """``ceiling - (ceiling - trust) keep`` where trust is below ``ceiling``, else ``trust``:
+    a delivered outcome closes ``1 - keep`` of the gap to the ceiling and takes nothing from
+    a tie already above it (its start, or C rose since). At ceiling 1 it is ``1 - (1 -
+    trust) keep``, the rule before branch deltrust, to the last bit."""
+    return np.where(trust < ceiling, ceiling - (ceiling - trust) * keep, trust)
+
+
 def mediation_ceiling(
     cultural_src: np.ndarray, cultural_dst: np.ndarray, share: Coefficient
 ) -> np.ndarray:
@@ -148,8 +182,9 @@ def mediation_ceiling(
     tie. Talks build a working trust in the other side's seriousness (Kelman 2005), held back
     by what the two communities' culture legitimises against the other (C, Galtung): the
     delegates go home to it, and the gains fade there (Schroeder and Risen 2016). ``share``
-    (``trust.mediation_ceiling``) is the part of that room talks can fill, an assumption."""
-    return share * (1.0 - 0.5 * (cultural_src + cultural_dst))
+    (``trust.mediation_ceiling``) is the part of that room (:func:`culture_room`) talks can
+    fill, an assumption."""
+    return share * culture_room(cultural_src, cultural_dst)
 
 
 def mediation(

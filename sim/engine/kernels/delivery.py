@@ -56,7 +56,8 @@ def _flows_loop(  # noqa: ANN202, PLR0913 - numba loop
 
 
 def _peace_trust_loop(  # noqa: ANN202, PLR0913 - numba loop
-    trust, expm1, gain, multiplier, dst, middle_src, has_offer, after, gained, working, scratch
+    trust, expm1, gain, multiplier, dst, middle_src, has_offer, ceiling, after, gained, working,
+    scratch,
 ):  # fmt: skip
     r_count, e_count = trust.shape
     for r in range(r_count):
@@ -65,7 +66,8 @@ def _peace_trust_loop(  # noqa: ANN202, PLR0913 - numba loop
         for e in range(e_count):
             reached = -expm1[r, e] * gain[r] * scratch[e]
             before = trust[r, e]
-            value = (1.0 - before) * min(reached, 1.0) + before
+            room = ceiling[r, e] - before  # toward trust.delivery_ceiling, never down
+            value = (room if room >= 0.0 else 0.0) * min(reached, 1.0) + before
             after[r, e] = value
             middle = 1.0 if middle_src[e] else 0.0
             scratch[e] = (value - before) * middle  # (the multiplier is read: now the gain)
@@ -113,15 +115,17 @@ def peace_trust(
     middle_src: np.ndarray,
     has_offer: np.ndarray,
     n_actors: int,
+    ceiling: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """((R, E) trust after peace work, (R, A) its gain summed per recipient over ties from
     middle-range providers, (R, A) their ties with an offer); ``expm1`` is ``np.expm1`` of
-    :func:`flows`' exponent, ``multiplier`` (R, A) the recipient's nexus multiplier."""
+    :func:`flows`' exponent, ``multiplier`` (R, A) the recipient's nexus multiplier,
+    ``ceiling`` (R, E) the trust delivered outcomes can build (``trust.delivery_ceiling``)."""
     r, e = trust.shape
     after = np.empty((r, e))
     gained, working = np.zeros((r, n_actors)), np.zeros((r, n_actors))
     _peace_trust_kernel()(
         trust, expm1, per_replicate(gain, r), multiplier, dst, middle_src, has_offer,
-        after, gained, working, np.empty(e),
+        np.ascontiguousarray(np.broadcast_to(ceiling, (r, e))), after, gained, working, np.empty(e),
     )  # fmt: skip
     return after, gained, working

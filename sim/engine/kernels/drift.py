@@ -58,7 +58,7 @@ def _ends_loop(src, dst, pair, cultural, hostility, violence, b0, baseline, expo
 
 
 def _trust_loop(  # noqa: ANN202, PLR0913, PLR0915 - numba loop
-    trust, taken, has_offer, prob, pair, relief, cost, lift, ceiling, has_lift, grow,
+    trust, taken, has_offer, prob, pair, relief, cost, lift, ceiling, has_lift, grow, reach,
     interrupted, held,
     standing, stage, benefit, on, baseline, ends_violence, start_trust, start_baseline, decay,
     institution, ceremonial_floor, ceremonial_fade, fall_benefit, memory_decay, mediated,
@@ -98,7 +98,9 @@ def _trust_loop(  # noqa: ANN202, PLR0913, PLR0915 - numba loop
             floor = min(max(anchored, 0.0), 1.0)
             stand = 1.0 if standing[r, e] else 0.0
             contact = stand if stand >= share else share
-            value = 1.0 - (1.0 - value) * grow[r, e]
+            top = reach[r, e]  # successes close the gap to it (trust.toward)
+            if value < top:
+                value = top - (top - value) * grow[r, e]
             value = value * (held[r] if interrupted[r, e] else 1.0)  # (1 - failure)^(0 or 1)
             m = memory[r, e]
             floor = m if m >= floor else floor
@@ -141,7 +143,7 @@ def successes(
 def update(
     ties: Any,
     month: Any,
-    grow: np.ndarray,
+    grow: tuple[np.ndarray, np.ndarray],
     standing: np.ndarray,
     mediation: tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None, Any],
     on: np.ndarray,
@@ -153,7 +155,8 @@ def update(
     """The month's new trust, memory, intensity, last contact and age of ``ties`` (a
     TieState), after refusal, mediation, success, failure, drift and the violence shock.
 
-    ``grow`` is the power ``(1 - success)^successes``; the failures are the month's
+    ``grow`` is (the power ``(1 - success)^successes``, the (R, E) trust successes can
+    build, ``trust.delivery_ceiling``); the failures are the month's
     ``interrupted`` projects, 0 or 1 per tie, so ``(1 - failure)^failures`` is 1 or ``1 -
     failure`` exactly (IEEE ``pow`` with exponent 0 or 1): no power needed. ``mediation`` is
     ((R, E) lift or None, (R, E) mediated or None, (R, E) mediation's ceiling
@@ -168,6 +171,7 @@ def update(
     (R, A)) they read.
     """
     r, e = ties.trust.shape
+    grow, reach = grow
     lift, mediated, ceiling, (prob, relief, cost) = mediation
     cultural, hostility, violence = per_actor
     decay = per_replicate(tp.intensity_decay, r)
@@ -183,7 +187,8 @@ def update(
         per_replicate(cost, r),
         ties.trust if lift is None else lift,
         ties.trust if ceiling is None else ceiling,
-        lift is not None, grow, month.interrupted,
+        lift is not None, grow, np.ascontiguousarray(np.broadcast_to(reach, (r, e))),
+        month.interrupted,
         per_replicate(1.0 - np.asarray(tp.failure), r), per_tie(standing, r, e),
         month.ladder_stage, ties.benefit, per_tie(on, r, e), baseline, exposed,
         ties.start_trust, ties.start_baseline,

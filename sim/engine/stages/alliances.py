@@ -83,7 +83,17 @@ def update_alliances(
         [f"alliance={world.alliance_ids[i]}" for i in which.tolist()],
     )
     joint = co.alliances.joint_trust
+    # Joint work is a delivered outcome: toward what the ends' culture allows across a divide
+    # (trust.delivery_ceiling), not toward 1.
+    if not world.alliances:
+        return
+    cultural = world.context(state.cities.C, 0.0)
+    t = world.ties
+    reach = trust_rule.delivery_ceiling(
+        np.take(cultural, t.src, axis=1), np.take(cultural, t.dst, axis=1), t.cross_divide
+    )
     for i, spec in enumerate(world.alliances):
         active = (al.state[:, i] == alliances.ACTIVE)[:, None]
         inner = trust[:, spec.inner]
-        trust[:, spec.inner] = np.where(active, inner + joint * (1.0 - inner), inner)
+        room = np.maximum(reach[:, spec.inner] - inner, 0.0)
+        trust[:, spec.inner] = np.where(active, inner + joint * room, inner)

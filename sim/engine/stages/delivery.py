@@ -17,7 +17,7 @@ from sim.engine.kernels import delivery as delivery_loops
 from sim.engine.month import Month
 from sim.engine.state import State
 from sim.engine.world import World
-from sim.rules import DEV, HUM, PEACE, fused, group_sum, money, nexus
+from sim.rules import DEV, HUM, PEACE, fused, group_sum, money, nexus, trust
 
 
 def deliver(world: World, state: State, co: Coefficients, month: Month) -> np.ndarray:
@@ -61,10 +61,12 @@ def deliver(world: World, state: State, co: Coefficients, month: Month) -> np.nd
     # programme pays) did no work, so it does not dilute the others' gains.
     mult_actor = np.concatenate([mult, np.ones((mult.shape[0], world.n_actors - n))], axis=1)
     before = state.ties.trust
+    # Toward what the communities' culture allows across a divide (trust.delivery_ceiling).
+    reach = delivery_ceiling(world, state)
     if fast:
         after, gained, working = delivery_loops.peace_trust(
             before, np.expm1(exponent), dp.peace_trust, mult_actor, t.dst, t.middle_src,
-            month.has_offer, world.n_actors,
+            month.has_offer, world.n_actors, reach,
         )  # fmt: skip
         gained, working = gained[:, :n], working[:, :n]
     else:
@@ -79,6 +81,7 @@ def deliver(world: World, state: State, co: Coefficients, month: Month) -> np.nd
             before,
             peace_dose,
             np.take(mult_actor, t.dst, axis=1),
+            reach,
             n_ties=world.n_ties,
             gain=dp.peace_trust,
             x_half=co.money.x_half_contact,
@@ -127,3 +130,13 @@ def _received_by_horizon(world: World, month: Month, flows: np.ndarray) -> np.nd
             out[:, h] = group_sum(np.take(delivered, rows, axis=-1), g.row_city[rows], n)
     out[:, DESIGN] += group_sum(own, world.ties.dst, world.n_actors)[..., :n]
     return out
+
+
+def delivery_ceiling(world: World, state: State) -> np.ndarray:
+    """(R, E) the trust delivered outcomes can build on each tie (``trust.delivery_ceiling``):
+    ``1 - mean C of the ends`` across a divide, 1 elsewhere (ODD 7.5, branch deltrust)."""
+    t = world.ties
+    cultural = world.context(state.cities.C, 0.0)
+    return trust.delivery_ceiling(
+        np.take(cultural, t.src, axis=1), np.take(cultural, t.dst, axis=1), t.cross_divide
+    )

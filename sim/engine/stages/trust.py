@@ -211,11 +211,14 @@ def _update_fused(
     successes = drift_loops.successes(month.offer, month.offer_total, month.taken, month.completed)
     grow = (1.0 - tp.success) ** successes
     cultural, violence = context
+    reach = trust.delivery_ceiling(  # successes close the gap to it (trust.update)
+        np.take(cultural, t.src, axis=1), np.take(cultural, t.dst, axis=1), t.cross_divide
+    )
     # trust.refusal_owned's exp(-beta_hostility x hostility), once per country pair
     pp = co.proposals
     relief = np.exp(-pp.beta_hostility * hostility)
     drift_loops.update(
-        ties, month, grow, standing,
+        ties, month, (grow, reach), standing,
         (lift, mediated, ceiling, (month.accept_prob, relief, pp.decline_cost)),
         world.groups.on_ladder & co.switches.ladder, t, (cultural, hostility, violence), tp,
         co.ladder,
@@ -261,6 +264,10 @@ def _drift_and_shocks(
         tp.baseline,
         floor_share,
     )
+    # Delivered outcomes build trust toward what the ends' culture allows across a divide.
+    reach = trust.delivery_ceiling(
+        np.take(cultural, src, axis=1), np.take(cultural, dst, axis=1), cross_divide
+    )
     trust_now = trust.update(
         trust_now,
         memory,
@@ -271,6 +278,7 @@ def _drift_and_shocks(
         success=tp.success,
         failure=tp.failure,
         decay=tp.decay * kept,
+        ceiling=reach,
     )
     ends = np.maximum(np.take(violence, src, axis=1), np.take(violence, dst, axis=1))
     # Most worlds mediate few or no ties: skip the exposure's passes when it would return ends.
