@@ -38,7 +38,19 @@ def _terms(world, state, co, month) -> dict[str, np.ndarray]:  # noqa: ANN001
     r0 = 0
     old = ties.trust.copy()
     refused = (1.0 - month.taken) * month.has_offer * _cost(co, month, world, state)
-    after_decline = old * (1.0 - refused)
+    lp = co.ladder
+    on = world.groups.on_ladder & co.switches.ladder
+    stage_now = month.ladder_stage
+    ceremonial = ladder.ceremonial(stage_now, ties.benefit, on, lp.fall_benefit)
+    kept = ladder.institution(stage_now, lp.institution)
+    cultural = world.context(state.cities.C, 0.0)
+    hostility = state.countries.hostility.reshape(old.shape[0], -1)
+    floor = _floor(t, ties, tp, lp, ceremonial, cultural, hostility)
+    low = np.maximum(ties.memory, floor)
+    if hasattr(trust, "refuse"):  # branch trustpace: a refusal costs down to the floor only
+        after_decline = trust.refuse(old, refused, low)
+    else:
+        after_decline = old * (1.0 - refused)
     after_med, mediated = trust.mediation(
         after_decline, world.med_party, world.med_mu, world.med_mv,
         np.take(state.actors.neutrality, world.med_mediator, axis=1), co.levers.mediation,
@@ -63,15 +75,6 @@ def _terms(world, state, co, month) -> dict[str, np.ndarray]:  # noqa: ANN001
     else:
         after_success = 1.0 - (1.0 - after_med) * keep
     after_failure = after_success * (1.0 - tp.failure) ** month.interrupted
-    lp = co.ladder
-    on = world.groups.on_ladder & co.switches.ladder
-    stage_now = month.ladder_stage
-    ceremonial = ladder.ceremonial(stage_now, ties.benefit, on, lp.fall_benefit)
-    kept = ladder.institution(stage_now, lp.institution)
-    cultural = world.context(state.cities.C, 0.0)
-    hostility = state.countries.hostility.reshape(old.shape[0], -1)
-    floor = _floor(t, ties, tp, lp, ceremonial, cultural, hostility)
-    low = np.maximum(ties.memory, floor)
     after_drift = np.clip(
         after_failure - (after_failure - low) * tp.decay * kept * (1.0 - contact), 0.0, 1.0
     )

@@ -127,8 +127,10 @@ class ProposalParams:
         0.02,
         0,
         1,
-        "trust share",
-        "assumption: a declined offer costs a little trust; the recipient's own share of "
+        "share of the gap to the tie's no-contact floor",
+        "assumption: a declined offer costs a little trust, down to what the tie holds without "
+        "contact (trust.refuse, branch trustpace: a refusal is contact withheld, not a breach); "
+        "the recipient's own share of "
         "the refusal costs the tie (trust.refusal_owned), what its state's hostility refuses "
         "costs the recipient's governance tie with its own government, and so does each month "
         "its own government's closed permission shuts one of its cross-border ties "

@@ -14,7 +14,9 @@ beyond it comes from delivered outcomes. Cross-divide trust falls with the direc
 violence above the usual level a tie is exposed to; a tie a mediator carries meets at a
 neutral venue abroad and is exposed to only part of the violence at home
 (``sim.rules.venue``). A refused offer costs trust only for
-the part of the refusal that is the recipient's own, not its state's (:func:`refusal_owned`).
+the part of the refusal that is the recipient's own, not its state's (:func:`refusal_owned`),
+and only down to the tie's no-contact floor (:func:`refuse`): a refusal is a month's contact
+withheld, not a breach; failures and violence are breaches and act on trust itself.
 """
 
 from __future__ import annotations
@@ -75,6 +77,28 @@ def refusal_owned(
     free = 1.0 / (1.0 + (1.0 - p) / p * np.exp(-beta_hostility * hostility))
     refused = 1.0 - p
     return np.where(prob < 1.0, np.clip((1.0 - free) / refused, 0.0, 1.0), 1.0)
+
+
+def refuse(trust: np.ndarray, cost: np.ndarray, floor: np.ndarray) -> np.ndarray:
+    """Trust after a month's refusals: ``trust - cost x max(trust - floor, 0)`` (branch
+    trustpace, ODD 7.5), ``cost`` the month's refusal in [0, 1] (``proposals.decline_cost``
+    times the refused share of the offer times the share that is the recipient's own,
+    :func:`refusal_owned`) and ``floor`` the tie's no-contact floor, ``max(memory,`` :func:`floor`
+    ``)``, the level :func:`update`'s drift pulls a tie without contact toward.
+
+    A refusal closes its share of the gap between trust and that floor, as a delivered outcome
+    closes its share of the gap to the delivery ceiling (:func:`toward`): a refused overture
+    withholds a month's contact and says how willing the partner is now, and trust learns a
+    partner's rate of reciprocation, not the count of its refusals (a meta-analysis of 68
+    repeated trust game studies, PsyArXiv doi 10.31234/osf.io/bjux7); a refused conciliatory
+    initiative is to be repeated, not read as a betrayal (Osgood 1962, GRIT; Lindskold 1978,
+    Psychological Bulletin 85). The n-th refusal of the same kind
+    costs less as trust nears what the refusals have already said, and no run of refusals,
+    however often the offers come, takes a tie below what it holds without contact. Breaches,
+    which the asymmetry of trust concerns (Slovic 1993, Risk Analysis 13: 675-682), keep
+    acting on trust itself: a failed project (:func:`update`) and violence
+    (:func:`violence_shock`). A tie at or below its floor loses nothing to a refusal."""
+    return trust - cost * np.maximum(trust - floor, 0.0)
 
 
 def talks_share(violence: np.ndarray, stall: Coefficient) -> np.ndarray:

@@ -1,7 +1,8 @@
 """Stage 6's trust, memory and contact in one loop over the ties (``sim.engine.stages.trust``).
 
-The numpy form, per tie: the refused share's cost ``trust (1 - (1 - taken) [offer] x
-decline)``, ``decline`` the tie's cost (``stages.trust.decline_cost``); mediation ``trust +
+The numpy form, per tie: the refused share's cost ``trust - (1 - taken) [offer] x decline x
+max(trust - floor, 0)`` (``trust.refuse``, ``floor`` the no-contact floor the drift reads too),
+``decline`` the tie's cost (``stages.trust.decline_cost``); mediation ``trust +
 min(lift, 1) max(ceiling - trust, 0)`` (``trust.mediation``, its lift summed over the few
 mediation triples and scaled by the talks' share in numpy, its ceiling from the ends' C);
 successes ``outcome x taken + completed`` (``outcome`` the share of the offer that is
@@ -82,28 +83,31 @@ def _trust_loop(  # noqa: ANN202, PLR0913, PLR0915 - numba loop
             free = 1.0 / (1.0 + (1.0 - p) / p * relief[r, pair[e]])
             owned = min(max((1.0 - free) / (1.0 - p), 0.0), 1.0)
             decline = cost[r] * (owned if has_offer[r, e] and x < 1.0 else 1.0)
-            value = trust[r, e] * (1.0 - refused * decline)
+            # The no-contact floor (trust.floor, anchored at the encoded start, a ceremonial
+            # tie realising only its share of the baseline; then the memory): the refusal's
+            # bound (trust.refuse) and the drift's target.
+            ceremonial = on[r, e] and stage[r, e] == 0 and benefit[r, e] < fall_benefit[r]
+            kept = 1.0 - institution[r] * stage[r, e] / 3
+            floor_share = 1.0 - ceremonial_floor[r] * (1.0 if ceremonial else 0.0)
+            anchored = start_trust[r, e] + floor_share * baseline[r, e] - start_baseline[r, e]
+            floor = min(max(anchored, 0.0), 1.0)
+            m = memory[r, e]
+            floor = m if m >= floor else floor
+            value = trust[r, e]
+            above = value - floor
+            value = value - refused * decline * (above if above >= 0.0 else 0.0)
             if has_lift:  # toward the ceiling the ends' culture sets (trust.mediation)
                 lifted = lift[r, e]
                 room = ceiling[r, e] - value
                 room = room if room >= 0.0 else 0.0
                 value = value + (lifted if lifted <= 1.0 else 1.0) * room
             # Success, failure and drift to the floor (trust.update).
-            ceremonial = on[r, e] and stage[r, e] == 0 and benefit[r, e] < fall_benefit[r]
-            kept = 1.0 - institution[r] * stage[r, e] / 3
-            floor_share = 1.0 - ceremonial_floor[r] * (1.0 if ceremonial else 0.0)
-            # The floor anchored at the encoded start (trust.floor), a ceremonial tie realising
-            # only its share of the baseline.
-            anchored = start_trust[r, e] + floor_share * baseline[r, e] - start_baseline[r, e]
-            floor = min(max(anchored, 0.0), 1.0)
             stand = 1.0 if standing[r, e] else 0.0
             contact = stand if stand >= share else share
             top = reach[r, e]  # successes close the gap to it (trust.toward)
             if value < top:
                 value = top - (top - value) * grow[r, e]
             value = value * (held[r] if interrupted[r, e] else 1.0)  # (1 - failure)^(0 or 1)
-            m = memory[r, e]
-            floor = m if m >= floor else floor
             value = value - (value - floor) * (decay[r] * kept) * (1.0 - contact)
             value = min(max(value, 0.0), 1.0)
             # The violence shock on cross-divide ties (a mediated tie met at a neutral venue).

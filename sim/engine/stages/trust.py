@@ -29,10 +29,12 @@ def update_trust(world: World, state: State, co: Coefficients, month: Month) -> 
         governance.update_governance(world, state, co, month, cultural)
         return
     # The refused share of an offer costs a little trust: the part the recipient refuses of its
-    # own accord, not what its state's hostility refuses (rules.trust.refusal_owned).
+    # own accord, not what its state's hostility refuses (rules.trust.refusal_owned), and only
+    # down to what the tie holds without contact (rules.trust.refuse: a refusal is contact
+    # withheld, not a breach).
     decline = decline_cost(world, state, co, month)
     refused = (1.0 - month.taken) * month.has_offer * decline
-    trust_now = ties.trust * (1.0 - refused)
+    trust_now = trust.refuse(ties.trust, refused, no_contact_floor(world, state, co))
     # Mediation first: a mediated party tie is in contact this month (meetings abroad).
     trust_now, mediated = trust.mediation(
         trust_now,
@@ -190,13 +192,16 @@ def _update_fused(
     lift, mediated, ceiling = None, None, None
     if world.med_party.size:  # mediation reads the trust after refusal at its triples' ties
         mu, mv = world.med_mu, world.med_mv
+        low = no_contact_floor(world, state, co)  # a refusal's bound (trust.refuse)
 
         def refused_at(tie: np.ndarray) -> np.ndarray:
             refused = (1.0 - np.take(month.taken, tie, axis=-1)) * np.take(
                 month.has_offer, tie, axis=-1
             )
             cost = decline_cost(world, state, co, month, tie)
-            return np.take(ties.trust, tie, axis=-1) * (1.0 - refused * cost)
+            return trust.refuse(
+                np.take(ties.trust, tie, axis=-1), refused * cost, np.take(low, tie, axis=-1)
+            )
 
         lift, mediated = trust.mediation_lift(
             refused_at(mu), refused_at(mv), world.med_party,
