@@ -132,7 +132,8 @@ class ProposalParams:
         "contact (trust.refuse, branch trustpace: a refusal is contact withheld, not a breach); "
         "the recipient's own share of "
         "the refusal costs the tie (trust.refusal_owned), what its state's hostility refuses "
-        "costs the recipient's governance tie with its own government, and so does each month "
+        "costs the recipient's governance tie with its own government (this share of its "
+        "trust itself: the state's own act, not a partner's refusal), and so does each month "
         "its own government's closed permission shuts one of its cross-border ties "
         "(trust.top_level_acts; 004:4108-4112, 004:174-176)",
     )

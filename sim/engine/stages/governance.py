@@ -126,9 +126,9 @@ def update_governance(
     c_city = mean_at_governed(src_parts[0], dst_parts[0])
     f_city = mean_at_governed(src_parts[1], dst_parts[1]) if len(src_parts) > 1 else none
     s_city = mean_at_governed(src_parts[2], dst_parts[2]) if len(src_parts) > 2 else none
-    # The governance tie of each city: refusals first, as stage 6 charges a tie's own, down to
-    # the tie's no-contact floor (trust.refuse).
+    # The governance tie of each city: refusals first, as stage 6 charges a tie's own.
     old = np.take(ties.trust, rows, axis=1)
+    g_trust = old * (1.0 - co.proposals.decline_cost * f_city)
     floor = trust.floor(
         np.take(cultural, lay.gov_src, axis=1),
         np.take(cultural, lay.gov_dst, axis=1),
@@ -137,10 +137,8 @@ def update_governance(
         np.take(ties.start_baseline, rows, axis=-1),
         tp.baseline,
     )
-    memory = np.take(ties.memory, rows, axis=-1)
-    g_trust = trust.refuse(old, co.proposals.decline_cost * f_city, np.maximum(memory, floor))
     g_trust = trust.update(
-        g_trust, memory, s_city, np.zeros_like(g_trust), c_city,
+        g_trust, np.take(ties.memory, rows, axis=-1), s_city, np.zeros_like(g_trust), c_city,
         floor, success=tp.success, failure=tp.failure, decay=tp.decay,
     )  # fmt: skip
     ties.trust[:, rows] = np.where(np.take(ties.active, rows, axis=1), g_trust, old)
