@@ -4,7 +4,8 @@ machine (DIR/NAME/, e.g. experiments/results/trustpace/main_validation): each pa
 of seeds under the full model, pass, value and whether it discriminates, and which nulls break
 which passing patterns, for map, croatia_twinnings, tuzla and seoul_pyongyang (30 seeds each).
 
-    PYTHONPATH=$PWD python experiments/results/trustpace/compare.py [--main DIR] > \
+    PYTHONPATH=$PWD python experiments/results/trustpace/compare.py [--main DIR] \
+        [--ours validation2] > \
         experiments/results/trustpace/compare.txt
 """
 
@@ -34,10 +35,14 @@ def main() -> None:
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--main", default="docs/validation", help="main's validation folders")
-    root = Path(ap.parse_args().main)
+    ap.add_argument(
+        "--ours", default="validation", help="this branch's run (validation2: after ddd6749)"
+    )
+    args = ap.parse_args()
+    root = Path(args.main)
     print(f"main: {root}\n")
     for s in SCENARIOS:
-        ours = HERE / "validation" / s
+        ours = HERE / args.ours / s
         if not (ours / "validation.csv").exists():
             print(f"## {s}: no trustpace validation (not run)\n")
             continue
