@@ -3,7 +3,8 @@
 dashboards read, with the re-entry transfer at its default and off (delegates.transfer 0),
 and MAP's alliance transitions.
 
-    PYTHONPATH=$PWD python experiments/results/levels/seed0.py > experiments/results/levels/seed0.txt
+    PYTHONPATH=$PWD python experiments/results/levels/seed0.py \
+        > experiments/results/levels/seed0.txt
 """
 
 from __future__ import annotations
