@@ -55,9 +55,10 @@ def mediating(
             verdict=verdict,
             why="Mediation acts only within its ties' dates and trust decays after it "
             "(ODD 7.5; `test_inactive_mediation_tie_stops_trust_building_in_a_run`); since "
-            "branch mediation3 it lifts trust toward a ceiling, trust.mediation_ceiling x (1 - "
-            "mean C of the ends), not toward 1 (`tests/test_mediation3.py`): the rise shown is "
-            "what the rate (trust.mediation_rate) reaches under it.",
+            "branch levels the talks lift the delegates' trust, and the communities' trust shown "
+            "here takes it up through the middle range's horizontal ties at delegates.transfer "
+            "a month, up to trust.mediation_ceiling x (1 - mean C of the ends), not toward 1 "
+            "(`tests/test_levels.py`, `tests/test_mediation3.py`).",
         )
     ]
 

@@ -48,7 +48,7 @@ from sim.engine.stages import (
     violence,
 )
 from sim.engine.stages import trust as trust_stage
-from sim.rules import HUM, PEACE, displacement, lederach, trust, venue
+from sim.rules import HUM, PEACE, delegates, displacement, lederach, trust, venue
 from sim.rules import ladder as ladder_rules
 
 WINDOW = ("2000-10", "2005-01")  # the Second Intifada after its outbreak's scripted step
@@ -92,13 +92,12 @@ def trust_parts(world, state, co, month: Month) -> dict[str, np.ndarray]:
     t0 = ties.trust
     decline = trust_stage.decline_cost(world, state, co, month)  # the recipient's own share
     t1 = t0 * (1.0 - (1.0 - month.taken) * month.has_offer * decline)
-    t2, mediated = trust.mediation(
-        t1, world.med_party, world.med_mu, world.med_mv,
-        np.take(state.actors.neutrality, world.med_mediator, axis=1), co.levers.mediation,
-        ties.active, trust_stage.talks_share(world, state, co),
-        threshold=tp.mediation_threshold, rate=tp.mediation_rate,
-        ceiling=trust_stage.mediation_ceiling(world, co, cultural),
-    )  # fmt: skip
+    # Since branch levels the talks lift the delegates' trust, not this one (t2 = t1); their
+    # communities take it up through the transfer, the last step below.
+    push, mediated = trust_stage.talks_push(
+        world, state, co, t1, trust_stage.talks_share(world, state, co)
+    )
+    t2 = t1
     standing = (mediated | ~t.carries) & (co.levers.mediation | world.groups.not_mediation)
     contact = np.maximum(standing, month.taken)
     total = month.offer_total
@@ -122,8 +121,15 @@ def trust_parts(world, state, co, month: Month) -> dict[str, np.ndarray]:
     ends = np.maximum(np.take(exposure, t.src, axis=1), np.take(exposure, t.dst, axis=1))
     shown = venue.exposure(ends, mediated, tp.venue_shield)
     t6 = np.clip(trust.violence_shock(t5, t.cross_divide, shown, tp.violence_shock), 0.0, 1.0)
-    steps = ("refusal", "mediation", "success", "failure", "drift", "violence")
-    values = (t0, t1, t2, t3, t4, t5, t6)
+    envoys = delegates.after_month(
+        t6, delegates.surplus(ties.delegates, t0), mediated, push, tp.decay
+    )
+    bound = trust.mediation_ceiling(
+        np.take(cultural, t.src, axis=1), np.take(cultural, t.dst, axis=1), tp.mediation_ceiling
+    )
+    t7 = delegates.transfer(t6, envoys, bound, world.groups.horizontal_tie, co.delegates.transfer)
+    steps = ("refusal", "mediation", "success", "failure", "drift", "violence", "transfer")
+    values = (t0, t1, t2, t3, t4, t5, t6, t7)
     return {name: values[i + 1] - values[i] for i, name in enumerate(steps)}
 
 

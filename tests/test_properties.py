@@ -17,7 +17,7 @@ from sim import PeaceModel
 from sim.engine.params import parameter_table
 from sim.engine.params_flows import MoneyParams
 from sim.engine.params_states import GaltungParams
-from sim.rules import displacement, galtung, money, proposals, trust
+from sim.rules import delegates, displacement, galtung, money, proposals, trust
 from sim.scenario.loader import Scenario, load_scenario
 
 INDEX_COLUMNS = (
@@ -383,22 +383,29 @@ def test_more_aid_lowers_needs_in_the_model() -> None:
 def test_mediation_never_lowers_party_trust_in_whole_runs(
     seed: int, params: dict, scenario: str
 ) -> None:
-    """Every month of a run, the mediation step leaves each party tie's trust at least as high."""
+    """Every month of a run, the talks leave each tie's delegates' trust at least as high as
+    without them, and at or above their communities' (branch levels: the talks lift the
+    delegates' trust, ``rules.delegates.after_month``; before, ``trust.mediation`` lifted the
+    one index, and this test checked that step)."""
     calls: list[int] = []
-    inner = trust.mediation
+    inner = delegates.after_month
 
-    def checked(values: np.ndarray, party: np.ndarray, *args: object, **kwargs: object) -> tuple:
-        out, mediated = inner(values, party, *args, **kwargs)
-        assert (out >= values).all() and (out <= 1.0).all()
-        assert (out[..., party] >= values[..., party]).all()
-        calls.append(int(mediated.sum()))
-        return out, mediated
+    def checked(
+        communities: np.ndarray, kept: np.ndarray, mediated: np.ndarray, push: object,
+        fade: object,
+    ) -> np.ndarray:  # fmt: skip
+        out = inner(communities, kept, mediated, push, fade)
+        without = inner(communities, kept, mediated, 0.0, fade)
+        assert (out >= without).all() and (out <= 1.0).all()
+        assert (out >= communities).all()
+        calls.append(int(np.count_nonzero(mediated)))
+        return out
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(trust, "mediation", checked)
+        mp.setattr(delegates, "after_month", checked)
         model = PeaceModel.from_scenario(scenario, seed=seed, horizon=60, params=params)
         model.run()
-    assert len(calls) == 60  # the mediation step ran every month
+    assert len(calls) == 60  # the delegates' step ran every month
 
 
 @given(

@@ -163,9 +163,10 @@ dissolved*. Negotiation advances only while a mediator trusted by both sides is 
 violence above the usual level the talks feel stays below {p.alliances.stall_violence:g}:
 mediated talks meet at a neutral venue abroad and feel {1 - tr.venue_shield:g} of the violence
 at home (so does the trust of a mediated tie). Founding needs secured funding and working
-trust: every tie between the members at least {p.alliances.found_trust:g} of the trust talks can
-build on it ({tr.mediation_ceiling:g} x (1 - the ends' mean cultural violence)). The alliance
-state is in the status chips.
+trust: the members' delegates, who meet at the table, trust each other at least
+{p.alliances.found_trust:g} on every tie between them. Their communities take up what the
+delegates built only slowly, up to {tr.mediation_ceiling:g} x (1 - the ends' mean cultural
+violence). The alliance state is in the status chips.
 
 Guided lessons for a 45-minute class are in `docs/teaching.md`.
 """

@@ -21,6 +21,7 @@ from sim.engine.stages.trust import no_contact_floor
 from sim.engine.state import State
 from sim.engine.world import World
 from sim.rules import alliances as alliance_rules
+from sim.rules import delegates
 
 
 class EventLog:
@@ -99,10 +100,11 @@ class EventsEngine:
             state.ties.active[...] = active
             self.view = windows.restricted(self.world, active)
             self.inactive = np.flatnonzero(~active)
-        # Inactive ties keep their trust and memory through the month (``settle``).
+        # Inactive ties keep their trust (both levels) and memory through the month (``settle``).
         if self.inactive.size:
             ties = state.ties
-            self.held = (ties.trust[:, self.inactive], ties.memory[:, self.inactive])
+            held = (ties.trust, ties.memory, ties.delegates)
+            self.held = tuple(values[:, self.inactive] for values in held)
         pressure = np.zeros_like(state.cities.pressure)
         for first, last, rows, value in self.violence:
             if first <= step <= last:
@@ -114,9 +116,13 @@ class EventsEngine:
         return self.view
 
     def settle(self, state: State) -> None:
-        """After the month: inactive ties get back the trust and memory they had before it."""
+        """After the month: inactive ties get back the trust (both levels) and memory they had
+        before it."""
         if self.held is not None:
-            state.ties.trust[:, self.inactive], state.ties.memory[:, self.inactive] = self.held
+            ties = state.ties
+            levels = (ties.trust, ties.memory, ties.delegates)
+            for values, kept in zip(levels, self.held, strict=True):
+                values[:, self.inactive] = kept
             self.held = None
 
     # One handler per event type ------------------------------------------------------------
@@ -173,6 +179,11 @@ class EventsEngine:
         mine = (w.ties.src == actor) | (w.ties.dst == actor)
         low = np.minimum(no_contact_floor(w, state, co), ties.trust)
         kept = low + co.trust.leadership_survival * (ties.trust - low)
+        # Its delegates keep the same share of what they built beyond their communities.
+        envoys = delegates.leadership_kept(
+            ties.delegates, ties.trust, kept, co.trust.leadership_survival
+        )
+        ties.delegates = np.where(mine, envoys, ties.delegates)
         ties.trust = np.where(mine, kept, ties.trust)
 
     def _handover(self, ev: dict[str, Any], state: State, co: Coefficients) -> None:
@@ -184,7 +195,7 @@ class EventsEngine:
         rows[:, plan.new_rows] = rows[:, plan.old_rows]
         rows[:, plan.old_rows] = False
         new, old = plan.new_ties[plan.created], plan.old_ties[plan.created]
-        for name in ("trust", "memory", "intensity", "last_contact"):
+        for name in ("trust", "memory", "intensity", "last_contact", "delegates"):
             values = getattr(ties, name)
             values[:, new] = values[:, old]
         self._move_projects(plan, state)

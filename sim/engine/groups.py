@@ -42,6 +42,8 @@ def compile_groups(world: World) -> SimpleNamespace:
     rows = np.concatenate([horizontal, horizontal])
     city_end = ends < n
     horizontal_count = np.bincount(ends[city_end], minlength=n)
+    horizontal_tie = np.zeros(t.src.size, dtype=bool)  # the same ties as a mask (rules.delegates)
+    horizontal_tie[horizontal] = True
     programmes = world.case.programmes
     prog_horizon = np.array(
         [HORIZONS.index(q.get("horizon") or "design") for q in programmes], dtype=np.int64
@@ -62,6 +64,7 @@ def compile_groups(world: World) -> SimpleNamespace:
         horizontal_ends=ends[city_end],
         horizontal_count=horizontal_count,
         has_horizontal=horizontal_count > 0,
+        horizontal_tie=horizontal_tie,
         row_horizon=row_horizon,
         row_city=row_city,
         # (programme, tie) rows to a city, per horizon: whose money feeds which effect stock

@@ -158,6 +158,10 @@ class Recorder:
             *self._ladder(state.ties),
             average(np.take(trust, cross, axis=1)) if cross.size else np.zeros(self.replicates),
             np.full(self.replicates, float(cross.size)),
+            # the same ties' delegates' trust (rules.delegates)
+            average(np.take(state.ties.delegates, cross, axis=1))
+            if cross.size
+            else np.zeros(self.replicates),
             month.horizontal,
             month.vertical,
             self.headline.recipients_mean(month.vertical_by_city),
@@ -221,6 +225,7 @@ class Recorder:
         names += [
             "cross_divide_trust",
             "cross_divide_ties",
+            "delegates_trust",
             "horizontal_integration",
             "vertical_integration",
             VERTICAL_RECIPIENTS,

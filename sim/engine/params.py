@@ -22,6 +22,7 @@ from sim.engine.params_flows import (
     MoneyParams,
     ProposalParams,
 )
+from sim.engine.params_levels import DelegatesParams
 from sim.engine.params_states import (
     AllianceParams,
     GaltungParams,
@@ -32,6 +33,7 @@ from sim.engine.params_states import (
 
 __all__ = [
     "AllianceParams",
+    "DelegatesParams",
     "DeliveryParams",
     "DisplacementParams",
     "FundingParams",
@@ -88,6 +90,7 @@ class ModelParams:
     displacement: DisplacementParams = field(default_factory=DisplacementParams)
     lederach: LederachParams = field(default_factory=LederachParams)
     alliances: AllianceParams = field(default_factory=AllianceParams)
+    delegates: DelegatesParams = field(default_factory=DelegatesParams)
     switches: RuleSwitches = field(default_factory=RuleSwitches)
 
 

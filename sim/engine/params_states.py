@@ -52,8 +52,8 @@ class TrustParams:
         0.05,
         0,
         1,
-        "share of the gap to the ceiling (trust.mediation_ceiling) per month, per unit of "
-        "neutrality x mediator trust",
+        "share of the gap to 1 of the delegates' trust (rules.delegates) per month, per unit "
+        "of neutrality x mediator trust",
         "assumption (004:3801-3807 third-party mediation helps, not by how much): how fast "
         "mediated talks build a working relationship between two municipalities' officials; "
         "no published source found sizes it. In the pair world a decade of talks lifted a tie "
@@ -68,8 +68,8 @@ class TrustParams:
         0,
         1,
         "share of 1 - mean cultural violence of the tie's ends",
-        "assumption, bounded by the literature, not sized by it: mediated talks lift a tie "
-        "toward this share of 1 - mean C of its ends (trust.mediation_ceiling), not toward 1. "
+        "assumption, bounded by the literature, not sized by it: the communities take up their "
+        "delegates' trust up to this share of 1 - mean C of the ends (branch levels). "
         "Talks build working trust in the other side's seriousness, not reconciliation "
         "(Kelman 2005, Int. J. Intercultural Relations 29); participants go home to a culture "
         "that pulls the gains back (Schroeder and Risen 2016, Group Processes and Intergroup "
@@ -365,12 +365,12 @@ class AllianceParams:
         0.45,
         0,
         1,
-        "share of the tie's mediation ceiling",
-        "assumption: the share of the working trust talks can build on each member tie "
-        "(trust.mediation_ceiling x (1 - mean C of its ends), Kelman 2005) that founding needs; "
-        "re-expressed by branch founding, motivated by MAP's founding failing after mediation3 "
-        "(ULAI-APLA's ceiling 0.375 < 0.45 absolute); the number is kept, not sized on MAP: "
-        "where culture leaves full room (C 0, ceiling 1) it is the old absolute threshold",
+        "share of the working trust talks can build at the table (the delegates' trust, 1)",
+        "assumption: the share of the working trust talks can build on each member tie (Kelman "
+        "2005) that founding needs, read on the members' delegates' trust since branch levels "
+        "(rules.delegates; its ceiling is 1, so 0.45 is again an absolute threshold on it); from "
+        "branch founding (motivated by MAP's founding failing after mediation3) to levels it was "
+        "0.45 of trust.mediation_ceiling x (1 - mean C) on the one trust index; not sized on MAP",
     )
     suspend_violence: float = param(
         0.2,

@@ -116,6 +116,8 @@ class TieState:
     # and the baseline b0 (1 - mean C)(1 - hostility) at the encoded C and hostility.
     start_trust: np.ndarray
     start_baseline: np.ndarray
+    # The delegates' (middle-range) trust, >= trust, the communities' (rules.delegates).
+    delegates: np.ndarray
 
 
 @dataclass
@@ -215,6 +217,7 @@ class State:
                 months_down=np.zeros((r, e), dtype=np.int64),
                 start_trust=_rows(world.initial_ties["trust"], r),
                 start_baseline=_start_baseline(world, co, r),
+                delegates=_rows(world.initial_ties["trust"], r),
             ),
             projects=Projects(
                 row=np.full((r, e), -1, dtype=np.int64),

@@ -21,7 +21,8 @@ def standing_series(sc: Any) -> list[str]:
 
     names = ["step", "date", *WEIGHTED, "D_mean", "S_mean", "C_mean", "displaced"]
     names += list(DYNAMICS_SERIES)
-    names += ["cross_divide_trust", "cross_divide_ties", "horizontal_integration"]
+    names += ["cross_divide_trust", "cross_divide_ties", "delegates_trust"]
+    names += ["horizontal_integration"]
     names += ["vertical_integration", "vertical_integration_recipients"]
     names += [f"projects_{s}_development" for s in ("active", "started", "completed")]
     names += ["projects_interrupted_development"]

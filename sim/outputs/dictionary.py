@@ -77,6 +77,7 @@ SERIES: dict[str, Entry] = {
     "cross_divide_ties": Entry(
         COUNT, "active ties across a divide (what cross_divide_trust averages)"
     ),
+    "delegates_trust": Entry(INDEX, "mean delegates' (middle-range) trust of those ties"),
     "horizontal_integration": Entry(INDEX, "Lederach: middle-range ties across divides"),
     "vertical_integration": Entry(INDEX, "Lederach: participation x trust of ties to upper levels"),
     "vertical_integration_recipients": Entry(

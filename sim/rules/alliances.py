@@ -32,9 +32,11 @@ STATE_NAMES = ("proposed", "negotiating", "founded", "active", "suspended", "dis
 def founding_shortfall(trust: np.ndarray, ceiling: np.ndarray, share: Coefficient) -> np.ndarray:
     """``max over the members' ties of (share x M - trust)``: at most 0 when every tie holds at
     least ``share`` (``alliances.found_trust``) of the working trust talks can build on it, its
-    ceiling ``M`` (``ceiling``, ``rules.trust.mediation_ceiling``). Ties on the last axis (...,
-    nT); ``share`` a number or an array broadcasting against (..., 1). Where culture leaves no
-    room (``M`` 0) trust cannot bar founding: the talks and the money still must."""
+    ceiling ``M`` (``ceiling``). Since branch levels ``trust`` is the members' delegates' trust
+    (``rules.delegates``) and ``M`` is 1, what talks build at the table; from branch founding
+    to levels it was the one trust index against ``rules.trust.mediation_ceiling``. Ties on the
+    last axis (..., nT); ``share`` a number or an array broadcasting against (..., 1). Where
+    ``M`` is 0 trust cannot bar founding: the talks and the money still must."""
     return (share * ceiling - trust).max(axis=-1)
 
 

@@ -29,20 +29,17 @@ def update_alliances(
     mediated = np.zeros((r, n_all), dtype=bool)
     side_excess = np.zeros((r, n_all))
     min_trust = np.zeros((r, n_all))
-    # Founding reads working trust: each member tie against the trust talks can build on it.
+    # Founding and survival read the members' working trust, their delegates' (branch levels,
+    # rules.delegates): each member tie against the trust talks can build at the table, 1.
     # An alliance without member ties reads min trust 0, as before: found_trust - 0.
     found_short = np.repeat(np.broadcast_to(co.alliances.found_trust, (r, 1)), n_all, axis=1)
-    cultural, ends = world.context(state.cities.C, 0.0), world.ties
+    envoys = state.ties.delegates
     for i, spec in enumerate(world.alliances):  # a few alliances, not agents
         side_excess[:, i] = excess[:, spec.members].max(axis=-1)
         if spec.inner.size:
-            min_trust[:, i] = trust[:, spec.inner].min(axis=-1)
-            ceiling = trust_rule.mediation_ceiling(
-                cultural[:, ends.src[spec.inner]], cultural[:, ends.dst[spec.inner]],
-                co.trust.mediation_ceiling,
-            )  # fmt: skip
+            min_trust[:, i] = envoys[:, spec.inner].min(axis=-1)
             found_short[:, i] = alliances.founding_shortfall(
-                trust[:, spec.inner], ceiling, co.alliances.found_trust
+                envoys[:, spec.inner], 1.0, co.alliances.found_trust
             )
         if spec.has_mediators:
             # A mediator trusted above the threshold by every member keeps the talks going.

@@ -10,7 +10,7 @@ from sim.engine.chunks import by_ties
 from sim.engine.coefficients import Coefficients
 from sim.engine.kernels import drift as drift_loops
 from sim.engine.month import Month
-from sim.engine.stages import governance
+from sim.engine.stages import delegates, governance
 from sim.engine.state import State
 from sim.engine.world import World
 from sim.rules import HUM, PEACE, displacement, fused, ladder, trust, venue
@@ -24,9 +24,11 @@ def update_trust(world: World, state: State, co: Coefficients, month: Month) -> 
     # bears the violence the place has long lived with (rules.trust.floor's anchor).
     violence = world.context(displacement.excess(state.cities.D, state.cities.usual_D), 0.0)
     talks = talks_share(world, state, co, violence)
+    before = ties.trust  # the communities' trust at the start of the month (stages.delegates)
     if fused.wanted(ties.trust.size):  # the same arithmetic in loops (sim.engine.kernels)
-        _update_fused(world, state, co, month, (cultural, violence), talks)
+        met = _update_fused(world, state, co, month, (cultural, violence), talks)
         governance.update_governance(world, state, co, month, cultural)
+        delegates.update_delegates(world, state, co, before, met, cultural)
         return
     # The refused share of an offer costs a little trust: the part the recipient refuses of its
     # own accord, not what its state's hostility refuses (rules.trust.refusal_owned), and only
@@ -35,20 +37,9 @@ def update_trust(world: World, state: State, co: Coefficients, month: Month) -> 
     decline = decline_cost(world, state, co, month)
     refused = (1.0 - month.taken) * month.has_offer * decline
     trust_now = trust.refuse(ties.trust, refused, no_contact_floor(world, state, co))
-    # Mediation first: a mediated party tie is in contact this month (meetings abroad).
-    trust_now, mediated = trust.mediation(
-        trust_now,
-        world.med_party,
-        world.med_mu,
-        world.med_mv,
-        np.take(state.actors.neutrality, world.med_mediator, axis=1),
-        co.levers.mediation,
-        ties.active,
-        talks,
-        threshold=tp.mediation_threshold,
-        rate=tp.mediation_rate,
-        ceiling=mediation_ceiling(world, co, cultural),
-    )
+    # Mediation first: a mediated party tie is in contact this month (meetings abroad). The
+    # talks build the delegates' trust, not the communities' (stages.delegates, branch levels).
+    push, mediated = talks_push(world, state, co, trust_now, talks)
     # Institutional ties (governance, membership, active mediation) are standing
     # relationships; only activity-carrying ties drift down without contact.
     standing = mediated | ~t.carries
@@ -106,6 +97,27 @@ def update_trust(world: World, state: State, co: Coefficients, month: Month) -> 
     # A city's relationship with its own government: the top level's acts (stage 6's own
     # rules, read at the governance ties, which the pass above leaves standing).
     governance.update_governance(world, state, co, month, cultural)
+    # The delegates' trust, and what of it their communities take up (rules.delegates).
+    delegates.update_delegates(
+        world, state, co, before, (push if world.med_party.size else None, mediated), cultural
+    )
+
+
+def talks_push(
+    world: World, state: State, co: Coefficients, trust_now: np.ndarray, talks: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """((R, E) ``min(lift x talks, 1)``, the share of the gap to 1 this month's mediated talks
+    close on each party tie's delegates' trust, (R, E) which ties were mediated), from the
+    communities' trust ``trust_now`` at the mediation ties (``trust.mediation_lift``)."""
+    lift, mediated = trust.mediation_lift(
+        np.take(trust_now, world.med_mu, axis=-1), np.take(trust_now, world.med_mv, axis=-1),
+        world.med_party, np.take(state.actors.neutrality, world.med_mediator, axis=1),
+        co.levers.mediation,
+        np.take(state.ties.active, world.med_mu, axis=-1)
+        & np.take(state.ties.active, world.med_mv, axis=-1),
+        trust_now.shape[-1], threshold=co.trust.mediation_threshold, rate=co.trust.mediation_rate,
+    )  # fmt: skip
+    return np.minimum(lift * talks, 1.0), mediated
 
 
 def decline_cost(
@@ -182,11 +194,13 @@ def _update_fused(
     month: Month,
     context: tuple[np.ndarray, np.ndarray],
     talks: np.ndarray,
-) -> None:
+) -> tuple[np.ndarray | None, np.ndarray | None]:
     """:func:`update_trust` in the compiled loop of ``sim.engine.kernels.drift``: refusal
-    and its cost, mediation's lift, drift, the violence shock, memory and contact in one pass
-    over the ties (the success power, the decline cost's exponential per country pair and
-    mediation's sums over its few triples in numpy, as there)."""
+    and its cost, drift, the violence shock, memory and contact in one pass over the ties (the
+    success power, the decline cost's exponential per country pair and mediation's sums over
+    its few triples in numpy, as there). Returns (``min(lift x talks, 1)`` or None where
+    nobody mediates, mediated or None) for the delegates' trust (``stages.delegates``): the
+    talks lift it, not the communities' trust the loop moves."""
     t, ties, tp, r = world.ties, state.ties, co.trust, state.ties.trust.shape[0]
     hostility = state.countries.hostility.reshape(r, -1)
     lift, mediated, ceiling = None, None, None
@@ -210,7 +224,6 @@ def _update_fused(
             threshold=tp.mediation_threshold, rate=tp.mediation_rate,
         )  # fmt: skip
         lift = lift * talks  # violence stalls part of the talks (trust.mediation)
-        ceiling = mediation_ceiling(world, co, context[0])  # toward it, not 1
     standing = ~t.carries if mediated is None else mediated | ~t.carries
     standing = standing & (co.levers.mediation | world.groups.not_mediation)
     successes = drift_loops.successes(month.offer, month.offer_total, month.taken, month.completed)
@@ -222,12 +235,14 @@ def _update_fused(
     # trust.refusal_owned's exp(-beta_hostility x hostility), once per country pair
     pp = co.proposals
     relief = np.exp(-pp.beta_hostility * hostility)
+    # The talks lift the delegates' trust, not the communities' (stages.delegates): no lift here.
     drift_loops.update(
         ties, month, (grow, reach), standing,
-        (lift, mediated, ceiling, (month.accept_prob, relief, pp.decline_cost)),
+        (None, mediated, ceiling, (month.accept_prob, relief, pp.decline_cost)),
         world.groups.on_ladder & co.switches.ladder, t, (cultural, hostility, violence), tp,
         co.ladder,
     )  # fmt: skip
+    return (None if lift is None else np.minimum(lift, 1.0)), mediated
 
 
 def _drift_and_shocks(
