@@ -45,8 +45,8 @@ print(text.getvalue())
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", nargs="+",
-                        default=["tuzla", "map", "seoul_pyongyang", "croatia_twinnings"])  # fmt: skip
+    cases = ["tuzla", "map", "seoul_pyongyang", "croatia_twinnings"]
+    parser.add_argument("--cases", nargs="+", default=cases)
     parser.add_argument("--tree", type=Path, default=ROOT)
     parser.add_argument("--top", type=int, default=45)
     parser.add_argument("--payloads", type=Path, default=Path(tempfile.gettempdir()) / "dashp")

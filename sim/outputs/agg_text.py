@@ -11,13 +11,23 @@ do), unrotated, neither mathtext nor TeX and without OpenType features or a lang
 other text, and any Matplotlib whose FreeType wrapper lacks these calls, is drawn by
 Matplotlib's own ``draw_text``. tests/test_outputs.py checks that each text's ink lands
 within a pixel of Matplotlib's own.
+
+FreeType's layout of a line (``FT2Font.set_text``, about 35 us a character in 3.11) is the
+costly step, and Matplotlib lays each line out twice: to measure it, then to draw it. A line
+laid out once is kept (:data:`_LINES`, by font file, size, dpi, hinting and text): its
+measure and its bitmap, so the second layout is a look-up. :func:`lay_out` lays out ahead
+the lines a picture is known to have (the painter does it while the model runs); the bitmaps
+are the ones FreeType would draw, so the picture is the same, pixel for pixel.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
+from matplotlib.font_manager import FontProperties
 from matplotlib.ft2font import FT2Font
 
 # Only where Matplotlib draws glyph by glyph (3.11 on; before, Agg drew the one bitmap
@@ -42,8 +52,62 @@ def _plain(text: str) -> bool:
     return text.isascii() and text.isprintable()
 
 
+# A line laid out once: its width, height and descent (pixels), its bitmap and the bitmap's
+# offset (FreeType's 26.6 units), by (font file, size in points, dpi, hinting flags, text).
+# Bounded: a long-lived process (the app) drawing many figures starts it afresh.
+_LINES: dict[tuple[Any, ...], tuple[float, float, float, np.ndarray, tuple[int, int]]] = {}
+MAX_LINES = 5000
+
+
+def _line(font: FT2Font, size: float, dpi: float, s: str) -> tuple[Any, ...]:
+    """``s`` laid out in ``font`` (set to ``size`` at ``dpi``): from :data:`_LINES`, or laid
+    out now, as Matplotlib would (one ``set_text``), and kept."""
+    flags = get_hinting_flag()
+    key = (font.fname, size, dpi, flags, s)
+    line = _LINES.get(key)
+    if line is None:
+        font.set_text(s, 0.0, flags=flags)
+        width, height = font.get_width_height()
+        descent = font.get_descent()
+        font.draw_glyphs_to_bitmap(antialiased=True)
+        image = np.array(font.get_image(), copy=True)  # the font's buffer is reused
+        line = (width / 64, height / 64, descent / 64, image, font.get_bitmap_offset())
+        if len(_LINES) >= MAX_LINES:
+            _LINES.clear()
+        _LINES[key] = line
+    return line
+
+
+def lay_out(texts: Iterable[tuple[str, float]], dpi: float, stop: Any = None) -> int:
+    """Lay out ahead ``(text, size in points)`` lines in the default font at ``dpi`` (plain
+    text only), so that a picture that has them measures and draws them without FreeType's
+    layout; ``stop()`` true ends it early (the payload has come). Returns how many were
+    laid out."""
+    if not _ONE_BITMAP:
+        return 0
+    renderer = Renderer(1, 1, dpi)
+    done = 0
+    for text, size in texts:
+        if stop is not None and stop():
+            break
+        if _plain(text):
+            prop = FontProperties(size=size)
+            _line(renderer._prepare_font(prop), prop.get_size_in_points(), dpi, text)
+            done += 1
+    return done
+
+
 class Renderer(RendererAgg):
-    """Agg's renderer, with a plain line of text drawn as one bitmap."""
+    """Agg's renderer, with a plain line of text measured and drawn as one bitmap, each line
+    laid out once (:data:`_LINES`)."""
+
+    def get_text_width_height_descent(self, s: str, prop: Any,
+                                      ismath: Any) -> tuple[float, float, float]:  # fmt: skip
+        if not _ONE_BITMAP or ismath or not _plain(s):
+            return super().get_text_width_height_descent(s, prop, ismath)
+        font = self._prepare_font(prop)
+        width, height, descent, _, _ = _line(font, prop.get_size_in_points(), self.dpi, s)
+        return width, height, descent
 
     def draw_text(self, gc: Any, x: float, y: float, s: str, prop: Any, angle: float,
                   ismath: Any = False, mtext: Any = None) -> None:  # fmt: skip
@@ -54,12 +118,19 @@ class Renderer(RendererAgg):
         if not _ONE_BITMAP or ismath or angle or extras or not _plain(s):
             return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
         font = self._prepare_font(prop)
-        font.set_text(s, 0, flags=get_hinting_flag())
-        font.draw_glyphs_to_bitmap(antialiased=gc.get_antialiased())
-        descent = font.get_descent() / 64
-        dx, dy = (v / 64 for v in font.get_bitmap_offset())
+        if gc.get_antialiased():
+            *_, descent, image, offset = _line(font, prop.get_size_in_points(), self.dpi, s)
+        else:  # rare: not kept
+            font.set_text(s, 0, flags=get_hinting_flag())
+            font.draw_glyphs_to_bitmap(antialiased=False)
+            descent, image, offset = (
+                font.get_descent() / 64,
+                font.get_image(),
+                font.get_bitmap_offset(),
+            )
+        dx, dy = (v / 64 for v in offset)
         # The bitmap's left side and (y downwards) bottom side, as Matplotlib 3.10 put them.
-        self._renderer.draw_text_image(font.get_image(), round(x + dx),
+        self._renderer.draw_text_image(image, round(x + dx),
                                        round(y + dy + descent) + 1, 0, gc)  # fmt: skip
         return None
 

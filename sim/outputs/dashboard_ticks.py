@@ -13,8 +13,7 @@ from typing import Any
 
 import numpy as np
 
-INDEX_TICKS = (0, 0.25, 0.5, 0.75, 1)  # the y ticks of a 0-1 index panel, and their labels
-INDEX_LABELS = ("0.00", "0.25", "0.50", "0.75", "1.00")
+from sim.outputs.dashboard_text import INDEX_LABELS, INDEX_TICKS
 
 
 def fix_ticks(axes: Any, x: np.ndarray) -> None:
