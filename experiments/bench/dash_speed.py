@@ -13,7 +13,8 @@ then ``write_dashboard`` timed (wall and CPU). Trees alternate sample by sample 
     python experiments/bench/dash_speed.py --before /tmp/base --repeat 7 --name dash16
 
 writes ``results/dash_speed_<name>.json`` and ``.md``, and keeps each side's last PNG in
-``results/<name>/`` (``--pngs``) to compare by eye.
+``<payloads>/<name>/`` (``--payloads``, default the temporary folder's ``dashp``) to compare
+by eye.
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE / "results")
     args = parser.parse_args()
     args.payloads.mkdir(parents=True, exist_ok=True)
-    pngs = args.out / args.name
+    pngs = args.payloads / args.name
     pngs.mkdir(parents=True, exist_ok=True)
     sides = {"before": args.before.resolve(), "after": args.after.resolve()}
     samples: dict = {case: {side: [] for side in sides} for case in args.cases}
