@@ -14,7 +14,7 @@ within a pixel of Matplotlib's own.
 
 FreeType's layout of a line (``FT2Font.set_text``, about 35 us a character in 3.11) is the
 costly step, and Matplotlib lays each line out twice: to measure it, then to draw it. A line
-laid out once is kept (:data:`_LINES`, by font file, size, dpi, hinting and text): its
+laid out once is kept (:data:`_LINES`, by font, size, dpi, hinting and text): its
 measure and its bitmap, so the second layout is a look-up. :func:`lay_out` lays out ahead
 the lines a picture is known to have (the painter does it while the model runs); the bitmaps
 are the ones FreeType would draw, so the picture is the same, pixel for pixel.
@@ -53,7 +53,9 @@ def _plain(text: str) -> bool:
 
 
 # A line laid out once: its width, height and descent (pixels), its bitmap and the bitmap's
-# offset (FreeType's 26.6 units), by (font file, size in points, dpi, hinting flags, text).
+# offset (FreeType's 26.6 units), by (font, size in points, dpi, hinting flags, text). The
+# font is Matplotlib's FT2Font object (``get_font`` keeps one per file, hinting and kerning
+# factor and thread), so a change of those rcParams is a new key.
 # Bounded: a long-lived process (the app) drawing many figures starts it afresh.
 _LINES: dict[tuple[Any, ...], tuple[float, float, float, np.ndarray, tuple[int, int]]] = {}
 MAX_LINES = 5000
@@ -63,7 +65,7 @@ def _line(font: FT2Font, size: float, dpi: float, s: str) -> tuple[Any, ...]:
     """``s`` laid out in ``font`` (set to ``size`` at ``dpi``): from :data:`_LINES`, or laid
     out now, as Matplotlib would (one ``set_text``), and kept."""
     flags = get_hinting_flag()
-    key = (font.fname, size, dpi, flags, s)
+    key = (font, size, dpi, flags, s)
     line = _LINES.get(key)
     if line is None:
         font.set_text(s, 0.0, flags=flags)
@@ -105,7 +107,7 @@ def _font_heights(font: FT2Font, size: float, dpi: float) -> tuple[float, float,
     """What ``matplotlib.text.Text._get_layout`` reads from a font's OS/2 or hhea table for
     every text it lays out (two tables read into dicts each time, about a third of a
     millisecond), computed the same way and kept; None where neither table is there."""
-    key = (font.fname, size, dpi)
+    key = (font, size, dpi)
     if key not in _HEIGHTS:
         heights = None
         possible = [("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
