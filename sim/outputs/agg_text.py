@@ -61,13 +61,16 @@ _LINES: dict[tuple[Any, ...], tuple[float, float, float, np.ndarray, tuple[int, 
 MAX_LINES = 5000
 
 
-def _line(font: FT2Font, size: float, dpi: float, s: str) -> tuple[Any, ...]:
-    """``s`` laid out in ``font`` (set to ``size`` at ``dpi``): from :data:`_LINES`, or laid
-    out now, as Matplotlib would (one ``set_text``), and kept."""
+def _line(renderer: RendererAgg, prop: Any, s: str) -> tuple[Any, ...]:
+    """``s`` laid out in ``prop``'s font at ``renderer``'s dpi: from :data:`_LINES` (the font
+    found, not prepared: clearing it and setting its size are for a layout), or laid out
+    now, as Matplotlib would (one ``set_text``), and kept."""
     flags = get_hinting_flag()
-    key = (font, size, dpi, flags, s)
+    size = prop.get_size_in_points()
+    key = (get_font(fontManager._find_fonts_by_props(prop)), size, renderer.dpi, flags, s)
     line = _LINES.get(key)
     if line is None:
+        font = renderer._prepare_font(prop)
         font.set_text(s, 0.0, flags=flags)
         width, height = font.get_width_height()
         descent = font.get_descent()
@@ -93,8 +96,7 @@ def lay_out(texts: Iterable[tuple[str, float]], dpi: float, stop: Any = None) ->
         if stop is not None and stop():
             break
         if _plain(text):
-            prop = FontProperties(size=size)
-            _line(renderer._prepare_font(prop), prop.get_size_in_points(), dpi, text)
+            _line(renderer, FontProperties(size=size), text)
             done += 1
     return done
 
@@ -138,8 +140,7 @@ class Renderer(RendererAgg):
                                       ismath: Any) -> tuple[float, float, float]:  # fmt: skip
         if not _ONE_BITMAP or ismath or not _plain(s):
             return super().get_text_width_height_descent(s, prop, ismath)
-        font = self._prepare_font(prop)
-        width, height, descent, _, _ = _line(font, prop.get_size_in_points(), self.dpi, s)
+        width, height, descent, _, _ = _line(self, prop, s)
         return width, height, descent
 
     def draw_text(self, gc: Any, x: float, y: float, s: str, prop: Any, angle: float,
@@ -150,10 +151,10 @@ class Renderer(RendererAgg):
         )
         if not _ONE_BITMAP or ismath or angle or extras or not _plain(s):
             return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
-        font = self._prepare_font(prop)
         if gc.get_antialiased():
-            *_, descent, image, offset = _line(font, prop.get_size_in_points(), self.dpi, s)
+            *_, descent, image, offset = _line(self, prop, s)
         else:  # rare: not kept
+            font = self._prepare_font(prop)
             font.set_text(s, 0, flags=get_hinting_flag())
             font.draw_glyphs_to_bitmap(antialiased=False)
             descent, image, offset = (
