@@ -117,3 +117,35 @@ def test_the_png_decodes_to_the_canvas_pixels(drawn: dict, tmp_path: Path) -> No
     assert np.array_equal(np.asarray(Image.open(tmp_path / "d.png")), rgba[..., :3])
     with pytest.raises(ValueError):
         png_bytes(rgba.astype(np.float32))
+
+
+def test_a_legend_laid_out_once_draws_as_matplotlibs_and_follows_a_change() -> None:
+    """The dashboard's legends keep their boxes' layout within a draw (legend_once): the same
+    pixels as Matplotlib's own legend, and a label changed between two draws is laid out
+    afresh (its box grows with it)."""
+    from matplotlib.figure import Figure
+
+    from sim.outputs.legend_once import laid_out_once
+
+    def figure(once: bool) -> tuple[Figure, object]:
+        fig = Figure(figsize=(3, 2), dpi=100)
+        ax = fig.subplots()
+        ax.plot([0, 1], [0, 1], label="a line")
+        ax.plot([0, 1], [1, 0], label="another")
+        legend = ax.legend(loc="best")
+        return fig, laid_out_once(legend) if once else legend
+
+    pictures = []
+    for once in (False, True):
+        fig, _ = figure(once)
+        canvas = agg_text.Canvas(fig)
+        canvas.draw()
+        pictures.append(np.asarray(canvas.buffer_rgba()).copy())
+    assert np.array_equal(*pictures)
+    fig, legend = figure(True)
+    canvas = agg_text.Canvas(fig)
+    canvas.draw()
+    narrow = legend.get_window_extent(canvas.get_renderer()).width
+    legend.get_texts()[0].set_text("a much longer label than before")
+    canvas.draw()
+    assert legend.get_window_extent(canvas.get_renderer()).width > narrow + 50

@@ -11,7 +11,8 @@ collection of grid lines and a text per label (:func:`_fix_ticks`; Matplotlib ma
 artists of each tick). Titles sit at a fixed height (``y=1``: where Matplotlib's automatic
 placement puts them here, without measuring every axis' tick labels first) and 0-1 index
 ticks have fixed labels. The funds panel's six bands are one collection
-(:func:`~sim.outputs.dashboard_lines.stack`). Each line of text is laid out by FreeType once,
+(:func:`~sim.outputs.dashboard_lines.stack`); each legend's boxes are laid out once per draw
+(:mod:`sim.outputs.legend_once`). Each line of text is laid out by FreeType once,
 for its measure and its bitmap (:mod:`sim.outputs.agg_text`). The PNG is RGB, unfiltered
 and compressed at zlib level 1 (:mod:`sim.outputs.png`). The figure is made and drawn with
 Python's garbage collector paused (its collections walked every object of the process), and
@@ -65,6 +66,7 @@ from sim.outputs.dashboard_ticks import (
     rules,
     y_ticks,  # noqa: F401 - also read from here by tests
 )
+from sim.outputs.legend_once import laid_out_once
 
 # A run's series and events: a pandas frame, or a mapping of column names to arrays (what the
 # painter receives: sim.cli.painter draws without importing pandas).
@@ -223,13 +225,14 @@ def panels(
     ax.set_title(PEACE_TITLE.format(where=where), pad=EVENT_PAD, y=1)
     if side and recipients:
         _name_recipients(ax, recipients)
-    ax.legend(loc="lower right")
+    laid_out_once(ax.legend(loc="lower right"))
     ax = axes[0, 1]
     for col, label, style in relationship_lines(ts):
         ax.plot(x, ts[col], label=label, **style)
     ax.set_ylim(0, 1)
     ax.set_title(RELATIONS_TITLE, pad=EVENT_PAD, y=1)
-    ax.legend(loc="best")  # the lines lie anywhere in 0-1: in Tuzla low, in two_cities high
+    # The lines lie anywhere in 0-1: in Tuzla low, in two_cities high.
+    laid_out_once(ax.legend(loc="best"))
     ax = axes[1, 0]
     for pillar, colour in PILLAR_COLOURS.items():
         ax.plot(x, ts[f"flows_{pillar}"], color=colour, label=flow_label(pillar))
@@ -237,7 +240,7 @@ def panels(
             label=PROJECTS_LABEL)  # fmt: skip
     _headroom(ax, *(ts[f"flows_{p}"] for p in PILLAR_COLOURS), ts["projects_active_development"])
     ax.set_title(ACTIVITY_TITLE, y=1)
-    ax.legend(loc="upper right")
+    laid_out_once(ax.legend(loc="upper right"))
     ax = axes[1, 1]
     layers = [
         (np.asarray(ts[f"funds_{pillar}_{channel}"], dtype=float), (colour, alpha),
@@ -247,14 +250,15 @@ def panels(
     handles = stack(ax, x, layers)
     _headroom(ax, np.sum([values for values, _, _ in layers], axis=0))
     ax.set_title(FUNDS_TITLE, y=1)
-    ax.legend(handles=handles, loc="upper right", fontsize=FUNDS_LEGEND_SIZE, ncol=2)
+    funds = ax.legend(handles=handles, loc="upper right", fontsize=FUNDS_LEGEND_SIZE, ncol=2)
+    laid_out_once(funds)
     ax = axes[2, 0]
     for col in VIOLENCE_LINES:
         if col + side in ts:
             ax.plot(x, ts[col + side], label=VIOLENCE_NAMES.get(col, col))
     ax.set_ylim(0, 1)
     ax.set_title(VIOLENCE_TITLE.format(where=where), y=1)
-    ax.legend(loc="upper right")
+    laid_out_once(ax.legend(loc="upper right"))
     ax = axes[2, 1]
     # As shares of the first month's residents: on one axis with the residents themselves
     # (millions) a flight of thousands is a flat line at zero.
@@ -269,7 +273,7 @@ def panels(
     ax.set_ylim(bottom=0)
     _headroom(ax, *(share for share, _ in shares))
     ax.set_title(PEOPLE_TITLE.format(first=first), y=1)
-    ax.legend(loc="upper right")
+    laid_out_once(ax.legend(loc="upper right"))
     _fix_ticks(axes, x)
     for i, ax in enumerate(axes.flat):
         mark_events(ax, events, label=i < 2, as_years=True)
@@ -331,7 +335,7 @@ def warm_up(stop: Callable[[], bool] | None = None) -> None:
         ax.plot([0, 1], [0, 1], label="a")
         ax.legend(handles=stack(ax, np.array([0.0, 1.0]), [(np.ones(2), ("C0", 0.5), "b")]))
         ax.vlines([0.5], 0, 1, transform=ax.get_xaxis_transform(), ls=":")
-        ax.legend(loc="lower right")
+        laid_out_once(ax.legend(loc="lower right"))
         ax.set_title("t", y=1)
         ax.annotate("1", (0.5, 1.0), xycoords=("data", "axes fraction"), fontsize=8)
         fig.text(0.1, 0.1, "x", fontsize=8)
