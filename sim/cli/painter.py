@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import select
 import signal
 import sys
 from pathlib import Path
@@ -150,7 +151,9 @@ def _serve(payload_fd: int, reply_fd: int) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         from sim.outputs.dashboard import warm_up, write_dashboard
 
-        warm_up()  # fonts loaded and first-use work done while the parent runs the model
+        # Fonts loaded, first-use work done and the fixed words laid out while the parent
+        # runs the model; the laying out stops when the payload is there to read.
+        warm_up(stop=lambda: bool(select.select([payload_fd], [], [], 0)[0]))
         with os.fdopen(payload_fd, "rb", closefd=True) as pipe:
             data = pipe.read()
         if not data:  # nothing to draw

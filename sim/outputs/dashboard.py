@@ -10,52 +10,74 @@ ticks are placed and labelled as Matplotlib's would be, but drawn as one line of
 collection of grid lines and a text per label (:func:`_fix_ticks`; Matplotlib makes five
 artists of each tick). Titles sit at a fixed height (``y=1``: where Matplotlib's automatic
 placement puts them here, without measuring every axis' tick labels first) and 0-1 index
-ticks have fixed labels. The PNG is RGB, compressed lightly (zlib level 1: a quarter of the
-encoding time, a slightly larger file). The figure is made and drawn with Python's garbage
-collector paused (its collections walked every object of the process), and the painter
-(``sim.cli.painter``) makes the empty figure and its six axes ahead, while the model runs
-(:func:`warm_up`); the PNG is the same, byte for byte.
+ticks have fixed labels. The funds panel's six bands are one collection
+(:func:`~sim.outputs.dashboard_lines.stack`); each legend's boxes are laid out once per draw
+(:mod:`sim.outputs.legend_once`). Each line of text is laid out by FreeType once,
+for its measure and its bitmap (:mod:`sim.outputs.agg_text`). The PNG is RGB, unfiltered
+and compressed at zlib level 1 (:mod:`sim.outputs.png`). The figure is made and drawn with
+Python's garbage collector paused (its collections walked every object of the process), and
+the painter (``sim.cli.painter``) makes the empty figure and its six axes ahead, while the
+model runs, and lays out the words every dashboard has (:func:`warm_up`,
+:func:`~sim.outputs.dashboard_text.known_lines`); the picture is the same, pixel for pixel.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from sim.outputs.atomic import atomic_write
-from sim.outputs.dashboard_lines import relationship_lines
-from sim.outputs.dashboard_ticks import (  # noqa: F401 - also read from here by tests
+from sim.outputs.dashboard_lines import relationship_lines, stack
+from sim.outputs.dashboard_text import (  # noqa: F401 - INDEX_*: also read from here by tests
+    ACTIVITY_TITLE,
+    CHANNELS,
+    EVENTS_HEADING,
+    FUNDS_LEGEND_SIZE,
+    FUNDS_TITLE,
     INDEX_LABELS,
     INDEX_TICKS,
-    y_ticks,
+    PEACE_ALL,
+    PEACE_LINES,
+    PEACE_TITLE,
+    PEOPLE_LINES,
+    PEOPLE_TITLE,
+    PILLAR_COLOURS,
+    PROJECTS_LABEL,
+    RELATIONS_TITLE,
+    STYLE,
+    SUPTITLE_SIZE,
+    TEXT_SIZE,
+    VIOLENCE_LINES,
+    VIOLENCE_NAMES,
+    VIOLENCE_TITLE,
+    WHERE,
+    flow_label,
+    funds_label,
+    known_lines,
+    peace_label,
 )
 from sim.outputs.dashboard_ticks import fix_ticks as _fix_ticks
+from sim.outputs.dashboard_ticks import (
+    rules,
+    y_ticks,  # noqa: F401 - also read from here by tests
+)
+from sim.outputs.legend_once import laid_out_once
 
 # A run's series and events: a pandas frame, or a mapping of column names to arrays (what the
 # painter receives: sim.cli.painter draws without importing pandas).
 Columns = Any
 
-PILLAR_COLOURS = {"humanitarian": "#d95f02", "development": "#1b9e77", "peace": "#7570b3"}
 MONEY = "money units per month (1 unit is about EUR 1,000)"
 MAX_LISTED = 12  # events listed under the panels; the rest are in events.parquet
 # Room above the top panels for the event numbers (two staggered rows, up to 10 pt + 8 pt type),
 # so that the panel titles sit above them rather than behind them.
 EVENT_PAD = 24
-# Set before the axes exist, so each tick is made with them (setting them afterwards copies
-# every tick's properties again).
-STYLE = {
-    "xtick.labelsize": 8,
-    "ytick.labelsize": 8,
-    "axes.grid": False,  # the grid is drawn with the ticks (_fix_ticks)
-    "grid.alpha": 0.3,
-    "legend.fontsize": 8,
-    "axes.titlesize": 10,
-}
+_DPI = 100  # a 1300 x 1100 picture; the lines laid out ahead are laid out at it
 
 
 def scenario_events(events: Columns | None) -> list[tuple[str, str]]:
@@ -97,8 +119,11 @@ def mark_events(ax: Any, events: Columns | None, label: bool = False,
         return
     dates = years(shown) if as_years else _dates(shown)
     # One collection of lines per panel: an axvline each would be an artist each to draw.
-    ax.vlines(dates, 0, 1, transform=ax.get_xaxis_transform(), colors="0.6", lw=0.8, ls=":",
-              zorder=0)  # fmt: skip
+    if as_years:  # the panel's limits are set: drawn as vlines would, more cheaply
+        rules(ax, dates, "x", colors="0.6", lw=0.8, ls=":", zorder=0)
+    else:
+        ax.vlines(dates, 0, 1, transform=ax.get_xaxis_transform(), colors="0.6", lw=0.8,
+                  ls=":", zorder=0)  # fmt: skip
     if not label:
         return
     # A label is about 6% of a panel wide (five characters at 8 points): events closer than
@@ -108,7 +133,7 @@ def mark_events(ax: Any, events: Columns | None, label: bool = False,
     for text, x, level in label_rows(dates[:MAX_LISTED], gap):
         ax.annotate(
             text, (x, 1.0), xycoords=("data", "axes fraction"), xytext=(0, 1 + 9 * level),
-            textcoords="offset points", ha="center", va="bottom", fontsize=8, color="0.3",
+            textcoords="offset points", ha="center", va="bottom", fontsize=TEXT_SIZE, color="0.3",
         )  # fmt: skip
 
 
@@ -190,75 +215,73 @@ def panels(
     fig, axes = _READY.pop() if _READY else _blank()
     x = years(ts["date"])
     side = "_recipients" if "peace_recipients" in ts else ""
-    where = "recipient cities" if side else "all cities"
+    where = WHERE[0] if side else WHERE[1]
     ax = axes[0, 0]
-    for col, style in (("peace", "-"), ("negative_peace", "--"), ("positive_peace", "-.")):
-        ax.plot(x, ts[col + side], style, label=col.replace("_", " "))
+    for col, style in PEACE_LINES:
+        ax.plot(x, ts[col + side], style, label=peace_label(col))
     if side:
-        ax.plot(x, ts["peace"], color="0.6", lw=0.8, label="peace, all cities")
+        ax.plot(x, ts["peace"], color="0.6", lw=0.8, label=PEACE_ALL)
     ax.set_ylim(0, 1)
-    ax.set_title(f"Peace indices (Galtung), {where}, population-weighted", pad=EVENT_PAD, y=1)
+    ax.set_title(PEACE_TITLE.format(where=where), pad=EVENT_PAD, y=1)
     if side and recipients:
         _name_recipients(ax, recipients)
-    ax.legend(loc="lower right")
+    laid_out_once(ax.legend(loc="lower right"))
     ax = axes[0, 1]
     for col, label, style in relationship_lines(ts):
         ax.plot(x, ts[col], label=label, **style)
     ax.set_ylim(0, 1)
-    ax.set_title("Relationships (Lederach), index 0-1", pad=EVENT_PAD, y=1)
-    ax.legend(loc="best")  # the lines lie anywhere in 0-1: in Tuzla low, in two_cities high
+    ax.set_title(RELATIONS_TITLE, pad=EVENT_PAD, y=1)
+    # The lines lie anywhere in 0-1: in Tuzla low, in two_cities high.
+    laid_out_once(ax.legend(loc="best"))
     ax = axes[1, 0]
     for pillar, colour in PILLAR_COLOURS.items():
-        ax.plot(x, ts[f"flows_{pillar}"], color=colour, label=f"{pillar} (ties delivering)")
+        ax.plot(x, ts[f"flows_{pillar}"], color=colour, label=flow_label(pillar))
     ax.plot(x, ts["projects_active_development"], color=PILLAR_COLOURS["development"], ls="--",
-            label="development projects active")  # fmt: skip
+            label=PROJECTS_LABEL)  # fmt: skip
     _headroom(ax, *(ts[f"flows_{p}"] for p in PILLAR_COLOURS), ts["projects_active_development"])
-    ax.set_title("Activity by pillar (triple nexus), count", y=1)
-    ax.legend(loc="upper right")
+    ax.set_title(ACTIVITY_TITLE, y=1)
+    laid_out_once(ax.legend(loc="upper right"))
     ax = axes[1, 1]
-    series, labels, colours = [], [], []
-    from matplotlib.colors import to_rgba
-
-    for pillar, colour in PILLAR_COLOURS.items():
-        for channel, alpha in (("direct", 1.0), ("io", 0.45)):
-            series.append(np.asarray(ts[f"funds_{pillar}_{channel}"]))
-            labels.append(f"{pillar} ({'via IOs' if channel == 'io' else 'direct'})")
-            colours.append(to_rgba(colour, alpha))
-    ax.stackplot(x, *series, labels=labels, colors=colours)
-    _headroom(ax, np.sum(series, axis=0))
-    ax.set_title("Funds delivered, kEUR per month (1 model unit = EUR 1,000)", y=1)
-    ax.legend(loc="upper right", fontsize=7, ncol=2)
+    layers = [
+        (np.asarray(ts[f"funds_{pillar}_{channel}"], dtype=float), (colour, alpha),
+         funds_label(pillar, channel))
+        for pillar, colour in PILLAR_COLOURS.items() for channel, alpha in CHANNELS
+    ]  # fmt: skip
+    handles = stack(ax, x, layers)
+    _headroom(ax, np.sum([values for values, _, _ in layers], axis=0))
+    ax.set_title(FUNDS_TITLE, y=1)
+    funds = ax.legend(handles=handles, loc="upper right", fontsize=FUNDS_LEGEND_SIZE, ncol=2)
+    laid_out_once(funds)
     ax = axes[2, 0]
-    names = {"S": "structural violence", "C": "cultural violence"}
-    for col in ("S", "C", "needs", "capacity"):
+    for col in VIOLENCE_LINES:
         if col + side in ts:
-            ax.plot(x, ts[col + side], label=names.get(col, col))
+            ax.plot(x, ts[col + side], label=VIOLENCE_NAMES.get(col, col))
     ax.set_ylim(0, 1)
-    ax.set_title(f"Structural and cultural violence, needs, capacity ({where})", y=1)
-    ax.legend(loc="upper right")
+    ax.set_title(VIOLENCE_TITLE.format(where=where), y=1)
+    laid_out_once(ax.legend(loc="upper right"))
     ax = axes[2, 1]
     # As shares of the first month's residents: on one axis with the residents themselves
     # (millions) a flight of thousands is a flat line at zero.
     first = float(np.asarray(ts["population"])[0]) if "population" in ts else 0.0
     shares = [
         (100.0 * np.asarray(ts[col]) / first, label)
-        for col, label in (("fled", "fled (may return)"), ("displaced", "hosted displaced"))
+        for col, label in PEOPLE_LINES
         if col in ts and first > 0
     ]
     for share, label in shares:
         ax.plot(x, share, label=label)
     ax.set_ylim(bottom=0)
     _headroom(ax, *(share for share, _ in shares))
-    ax.set_title(f"People displaced, % of the {first:,.0f} residents at the start", y=1)
-    ax.legend(loc="upper right")
+    ax.set_title(PEOPLE_TITLE.format(first=first), y=1)
+    laid_out_once(ax.legend(loc="upper right"))
     _fix_ticks(axes, x)
     for i, ax in enumerate(axes.flat):
         mark_events(ax, events, label=i < 2, as_years=True)
     listed = _event_list(events)
     if listed:
-        fig.text(0.815, 0.91, "Scenario events\n\n" + listed, va="top", ha="left", fontsize=8,
-                 color="0.2", linespacing=1.5)  # fmt: skip
-    fig.suptitle(title, fontsize=11)
+        fig.text(0.815, 0.91, f"{EVENTS_HEADING}\n\n{listed}", va="top", ha="left",
+                 fontsize=TEXT_SIZE, color="0.2", linespacing=1.5)  # fmt: skip
+    fig.suptitle(title, fontsize=SUPTITLE_SIZE)
     return fig
 
 
@@ -270,7 +293,7 @@ def _name_recipients(ax: Any, names: str) -> None:
 
     lines = textwrap.wrap(f"recipient cities: {names}", 85, max_lines=2, placeholder=" ...")
     ax.text(0.0, -0.03, "\n".join(lines), transform=ax.transAxes, va="top", ha="left",
-            fontsize=8, color="0.2")  # fmt: skip
+            fontsize=TEXT_SIZE, color="0.2")  # fmt: skip
 
 
 def _blank() -> tuple[Any, Any]:
@@ -278,7 +301,7 @@ def _blank() -> tuple[Any, Any]:
     on the run), made in :data:`STYLE`, as :func:`panels` is called."""
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(13, 11), dpi=100)
+    fig = Figure(figsize=(13, 11), dpi=_DPI)
     fig.subplots_adjust(left=0.05, right=0.80, top=0.91, bottom=0.05, hspace=0.30, wspace=0.16)
     return fig, fig.subplots(3, 2)  # one time axis, set by _fix_ticks
 
@@ -295,28 +318,31 @@ def _headroom(ax: Any, *values: Any) -> None:
         ax.set_ylim(0, top * 1.45)
 
 
-def warm_up() -> None:
+def warm_up(stop: Callable[[], bool] | None = None) -> None:
     """Draw a tiny throwaway figure with every kind of artist the dashboard has, so that the
-    fonts are loaded and Matplotlib's first-use work is done: the painter does this while the
-    model runs, and the dashboard then draws in two thirds of the time."""
+    fonts are loaded and Matplotlib's first-use work is done, make the dashboard's empty
+    figure, then lay out the words every dashboard has (:func:`known_lines`): the painter does
+    this while the model runs, and the dashboard then draws in a third of the time.
+    ``stop()`` true (the run's data has come) ends the laying out early."""
     from matplotlib import rc_context
     from matplotlib.figure import Figure
 
-    from sim.outputs.agg_text import Canvas
+    from sim.outputs.agg_text import Canvas, lay_out
 
     with rc_context(STYLE):
-        fig = Figure(figsize=(2, 2), dpi=100)
+        fig = Figure(figsize=(2, 2), dpi=_DPI)
         ax = fig.subplots()
         ax.plot([0, 1], [0, 1], label="a")
-        ax.stackplot([0, 1], [0, 1], labels=["b"])
+        ax.legend(handles=stack(ax, np.array([0.0, 1.0]), [(np.ones(2), ("C0", 0.5), "b")]))
         ax.vlines([0.5], 0, 1, transform=ax.get_xaxis_transform(), ls=":")
-        ax.legend(loc="lower right")
+        laid_out_once(ax.legend(loc="lower right"))
         ax.set_title("t", y=1)
         ax.annotate("1", (0.5, 1.0), xycoords=("data", "axes fraction"), fontsize=8)
         fig.text(0.1, 0.1, "x", fontsize=8)
         fig.suptitle("s", fontsize=11)
         Canvas(fig).draw()
         _READY[:] = [_blank()]
+    lay_out(known_lines(), _DPI, stop)
 
 
 def write_dashboard(
@@ -351,11 +377,9 @@ def _no_collection() -> Iterator[None]:
 
 def _save_png(canvas: Any, path: Path) -> None:
     """The drawn canvas as an RGB PNG (the figure is opaque: an alpha channel would be a
-    quarter more to compress), compressed lightly (zlib level 1: a quarter of the encoding
-    time of the default, a slightly larger file)."""
-    from PIL import Image
+    quarter more to compress), unfiltered at zlib level 1 (:mod:`sim.outputs.png`: under half
+    the time of Pillow's adaptive filtering, a slightly smaller file)."""
+    from sim.outputs.png import write_png
 
-    width, height = canvas.get_width_height()
-    rgba = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     with open(path, "wb") as fh:
-        rgba.convert("RGB").save(fh, format="png", compress_level=1)
+        write_png(fh, np.asarray(canvas.buffer_rgba()))

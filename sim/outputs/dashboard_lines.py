@@ -1,5 +1,6 @@
 """Which series the dashboard's relationships panel draws, and how (``sim.outputs.dashboard``):
-the recipient side where the run records it, and one line for two series that coincide."""
+the recipient side where the run records it, and one line for two series that coincide; and
+the funds panel's stacked bands, as one collection."""
 
 from __future__ import annotations
 
@@ -51,3 +52,25 @@ def _within(a: Any, b: Any, tol: float) -> bool:
     """Whether two series differ by at most ``tol`` in every month (NaN in neither)."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     return a.shape == b.shape and bool(np.all(np.abs(a - b) <= tol))
+
+
+def stack(ax: Any, x: np.ndarray, layers: list[tuple[np.ndarray, Any, str]]) -> list[Any]:
+    """``layers`` ``(values, colour, label)`` stacked from 0 as filled bands, drawn as one
+    :class:`~matplotlib.collections.PolyCollection` (``stackplot`` makes a collection per
+    layer, each with its own transforms and clip path); returns the legend's handles, a patch
+    per layer in its colour. The bands are ``stackplot``'s, with 0 sticky below them."""
+    from matplotlib.collections import PolyCollection
+    from matplotlib.colors import to_rgba
+    from matplotlib.patches import Patch
+
+    tops = np.cumsum([values for values, _, _ in layers], axis=0)
+    bottoms = np.vstack([np.zeros_like(x, dtype=float), tops[:-1]])
+    bands = [np.column_stack([np.concatenate([x, x[::-1]]), np.concatenate([low, top[::-1]])])
+             for low, top in zip(bottoms, tops, strict=True)]  # fmt: skip
+    colours = [to_rgba(*colour) for _, colour, _ in layers]
+    bands_artist = PolyCollection(bands, facecolors=colours)
+    bands_artist.sticky_edges.y[:] = [0]
+    ax.add_collection(bands_artist)
+    return [
+        Patch(facecolor=c, label=label) for c, (_, _, label) in zip(colours, layers, strict=True)
+    ]

@@ -13,8 +13,7 @@ from typing import Any
 
 import numpy as np
 
-INDEX_TICKS = (0, 0.25, 0.5, 0.75, 1)  # the y ticks of a 0-1 index panel, and their labels
-INDEX_LABELS = ("0.00", "0.25", "0.50", "0.75", "1.00")
+from sim.outputs.dashboard_text import INDEX_LABELS, INDEX_TICKS
 
 
 def fix_ticks(axes: Any, x: np.ndarray) -> None:
@@ -86,16 +85,16 @@ def _draw_ticks(panel: Any, which: str, locs: Any, labels: list[str] | None) -> 
     same pad, size and alignment; grid lines in rcParams' grid style): one line of marks,
     one collection of grid lines, a text per label (none: no marks and no labels)."""
     from matplotlib import rcParams
-    from matplotlib.lines import TICKDOWN, TICKLEFT
+    from matplotlib.lines import TICKDOWN, TICKLEFT, Line2D
 
     locs = np.asarray(locs, dtype=float)
     axis = f"{which}tick"
     grid = {"colors": rcParams["grid.color"], "linewidths": rcParams["grid.linewidth"],
             "alpha": rcParams["grid.alpha"], "zorder": 1.5}  # fmt: skip
     if which == "x":
-        panel.vlines(locs, 0, 1, transform=panel.get_xaxis_transform(), **grid)
+        rules(panel, locs, "x", **grid)
     else:
-        panel.hlines(locs, 0, 1, transform=panel.get_yaxis_transform(), **grid)
+        rules(panel, locs, "y", **grid)
     if labels is None:
         return
     zeros = np.zeros_like(locs)
@@ -111,9 +110,30 @@ def _draw_ticks(panel: Any, which: str, locs: Any, labels: list[str] | None) -> 
     colour = rcParams[f"{axis}.color"]
     label_colour = rcParams[f"{axis}.labelcolor"]
     label_colour = colour if label_colour == "inherit" else label_colour
-    panel.plot(*xy, transform=marks, ls="none", marker=marker, ms=size, mew=width, color=colour,
-               clip_on=False, zorder=1.5, scalex=False, scaley=False)  # fmt: skip
+    # One line of marks, added as an artist: plot's unit handling and data-limit update are
+    # not needed (the panel's limits are set; the marks lie outside them).
+    panel.add_artist(Line2D(*xy, transform=marks, ls="none", marker=marker, ms=size, mew=width,
+                            color=colour, clip_on=False, zorder=1.5))  # fmt: skip
     for loc, text in zip(locs, labels, strict=True):
         at = (loc, 0) if which == "x" else (0, loc)
         panel.text(*at, text, transform=place, va=va, ha=ha, color=label_colour,
                    fontsize=rcParams[f"{axis}.labelsize"])  # fmt: skip
+
+
+def rules(panel: Any, locs: Any, which: str, **style: Any) -> Any:
+    """Lines across ``panel`` at ``locs`` on its ``which`` axis (data units; across the whole
+    panel in the other direction), as one collection: what ``vlines`` / ``hlines`` with the
+    axis' blended transform draw, without their unit handling and data-limit update (the
+    panel's limits are set before any of these is drawn)."""
+    from matplotlib.collections import LineCollection
+
+    locs = np.asarray(locs, dtype=float)
+    ends = np.zeros((len(locs), 2, 2))
+    ends[:, :, 0 if which == "x" else 1] = locs[:, None]
+    ends[:, 1, 1 if which == "x" else 0] = 1.0
+    transform = panel.get_xaxis_transform() if which == "x" else panel.get_yaxis_transform()
+    colours = style.pop("colors", None)
+    lines = LineCollection(ends, colors=colours, linestyles=style.pop("ls", "solid"), label="")
+    panel.add_collection(lines, autolim=False)
+    lines.set(transform=transform, **style)
+    return lines
