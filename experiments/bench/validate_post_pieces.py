@@ -49,7 +49,7 @@ def main() -> None:
         t_record, c = clock() - c, clock()
         report.fan_charts_png(baseline, events, "t")
         t_fans, c = clock() - c, clock()
-        report.heat_map_png(record)
+        report.heat_map(record, Path(tempfile.gettempdir()) / "post_pieces_heatmap.png")
         t_heat, c = clock() - c, clock()
         report.markdown(record)
         t_text = clock() - c
