@@ -112,16 +112,22 @@ def update_governance(
             success, refused_src, refused_dst = _acts(
                 lay, month, co, live, taken, (hostility, perm), (hostile, own_shut)
             )
-        src_parts += [refused_src] + ([success] if hostile else [])
+        # A provider's state refuses only by its own closed permission: without one, the
+        # providers' refused shares are all zero (sums of values >= 0, never -0), so their sum
+        # is skipped.
+        src_parts += [refused_src if own_shut else None] + ([success] if hostile else [])
         dst_parts += [refused_dst] + ([success] if hostile else [])
     # Per city, the mean over its live cross-border ties, at either end: one sum per quantity
     # and end (a quantity at a time: stacking them copies and makes the sums' bins longer).
 
-    def mean_at_governed(src_part: np.ndarray, dst_part: np.ndarray) -> np.ndarray:
+    def mean_at_governed(src_part: np.ndarray | None, dst_part: np.ndarray) -> np.ndarray:
         if not every:
-            src_part, dst_part = src_part * on, dst_part * on
-        total = group_sum(src_part, lay.src_end, n + 1)
-        total = (total + group_sum(dst_part, lay.dst_end, n + 1))[:, :n]
+            dst_part = dst_part * on
+        total = group_sum(dst_part, lay.dst_end, n + 1)
+        if src_part is not None:  # (None: zero at every tie, and 0 + x is x to the bit)
+            src_part = src_part if every else src_part * on
+            total = group_sum(src_part, lay.src_end, n + 1) + total
+        total = total[:, :n]
         mean = np.divide(total, count, out=np.zeros_like(total), where=count > 0)
         return np.take(mean, lay.cities, axis=1)
 
