@@ -202,3 +202,22 @@ def test_first_months_reports_each_phase() -> None:
     assert [row["phase"] for row in rows] == ["build", "month 1", "month 2"]
     assert all(row["user_s"] >= 0 and row["sys_s"] >= 0 and row["faults"] >= 0 for row in rows)
     assert all(row["peak_mb"] >= row["rss_mb"] - 1 for row in rows)
+
+
+def test_governance_loops_alternates_and_compares(tmp_path: Path) -> None:
+    """governance_loops.py at a tiny size, the loops forced on (a subprocess: it replaces the
+    governance stage's module attributes): both forms timed, one month compared."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    pytest.importorskip("numba")
+    script = ROOT / "experiments" / "bench" / "governance_loops.py"
+    args = [sys.executable, str(script), "--cities", "300", "--months", "4", "--out", str(tmp_path)]
+    env = {**os.environ, "CITYPEACE_NUMBA": "1"}
+    subprocess.run(args, cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+    result = json.loads((tmp_path / "governance_loops.json").read_text())
+    assert result["months_each"] == 2 and result["identical"] is True
+    assert len(result["stage_ms"]["loop"]) == len(result["stage_ms"]["numpy"]) == 2
+    assert "| governance stage |" in (tmp_path / "governance_loops.md").read_text()

@@ -196,3 +196,44 @@ def test_the_decline_cost_at_some_ties_equals_its_value_over_every_tie() -> None
     assert (every > 0).all() and (every < 0.02).any()  # some refusals are the state's
     some = rng.integers(0, e, 300)
     assert _same(decline_cost(world, state, co, month, some), every[:, some])
+
+
+@pytest.mark.parametrize("flags", [(True, True), (True, False), (False, True)])
+def test_the_governance_acts_loop_equals_the_numpy_form(flags: tuple[bool, bool]) -> None:
+    """The top level's acts at the cross-border ties (stage 6's governance ties), compared
+    directly: closed gates, own permissions shut, dead ties, refusals across hostile and
+    peaceful borders, probabilities at their edges. (The whole-run tests cover the world's
+    usual case; a shut permission appears there only in seoul_pyongyang.)"""
+    from types import SimpleNamespace
+
+    from sim.engine.kernels import governance as loops
+    from sim.engine.stages.governance import _acts
+
+    rng = np.random.default_rng(13)
+    r, e, k = 3, 20_000, 6
+    border = np.sort(rng.choice(e, 12_000, replace=False))
+    pair = rng.integers(0, k * k, border.size)
+    lay = SimpleNamespace(
+        border=border, pair=pair, own_src=rng.integers(0, k * k, border.size),
+        own_dst=rng.integers(0, k * k, border.size),
+    )  # fmt: skip
+    hostility = np.where(rng.random((r, k * k)) < 0.3, 0.0, rng.random((r, k * k)))
+    perm = rng.integers(0, 3, (r, k * k))
+    offer = np.where(rng.random((3, r, e)) < 0.3, 0.0, rng.exponential(2.0, (3, r, e)))
+    prob = rng.random((r, e))
+    prob[:, :500] = rng.choice([0.0, 1.0, 1e-13, 1.0 - 1e-13], size=(r, 500))
+    month = SimpleNamespace(
+        offer=offer, offer_total=offer.sum(axis=0), has_offer=offer.sum(axis=0) > 0,
+        taken=np.where(rng.random((r, e)) < 0.4, 0.0, rng.random((r, e))),
+        completed=rng.random((r, e)) < 0.05, accept_prob=prob, open=rng.random((3, r, e)) < 0.6,
+    )  # fmt: skip
+    active = rng.random((r, e)) < 0.9
+    co = SimpleNamespace(proposals=SimpleNamespace(beta_hostility=rng.uniform(0, 4, (r, 1))))
+    live, taken = np.take(active, border, axis=1), np.take(month.taken, border, axis=1)
+    expected = _acts(lay, month, co, live, taken, (hostility, perm), flags)
+    got = loops.acts(lay, month, active, (hostility, perm), co.proposals.beta_hostility, 1, flags)
+    assert all(_same(a, b) for a, b in zip(got, expected, strict=True))
+    success, refused_src, refused_dst = expected
+    # the branches were taken: a state's refusals, shut gates at either end
+    assert (refused_dst > 0).any() and ((refused_dst > 0) & (refused_dst < 1)).any() == flags[0]
+    assert (refused_src == 1.0).any() == flags[1] and (success > 0).any() == flags[0]

@@ -17,10 +17,13 @@ Kernels run where ``sim.rules.fused.wanted`` says (large arrays with numba insta
 - ``offers``: provider weights, the split of resources by weight and the offers (stage 4).
 - ``acceptance``: the dose, expected benefit and acceptance probability of each offer (stage 4).
 - ``parts``: the parts of each offer taken, accepted and declined (stage 4).
-- ``delivery``: flows, money received, peace work's trust and its spill (stage 5a).
+- ``delivery``: flows, money received, peace work's trust (toward its ceiling) and its spill
+  (stage 5a).
 - ``projects``: small development money without programmes (stage 5b).
 - ``drift``: trust's refusal cost, mediation's lift, success, failure, drift to its floor,
   violence shock, memory and contact, in one loop (stage 6).
+- ``governance``: the top level's acts at the cross-border ties that the governance ties read
+  (stage 6).
 - ``climb``: the cooperation ladder's mutual benefit and stages (stage 6b).
 - ``keys``: the offers' keyed uniforms (``sim.engine.random_streams``; integer arithmetic).
 """

@@ -8,7 +8,8 @@ delivered as peace work; peace work's trust gain ``nexus.peace_work_trust`` with
 middle-range providers summed per recipient. :func:`flows` is the first loop, up to the
 argument of ``saturation``'s ``expm1`` (which numpy computes: its SIMD ``expm1`` can differ from
 libm's in the last bit); :func:`peace_trust` the second (itself three short loops: the
-recipients' multipliers gathered, the trust, the recipients' sums). Each sum adds its terms in
+recipients' multipliers and the ends' ceiling ``trust.delivery_ceiling`` gathered, the trust,
+the recipients' sums). Each sum adds its terms in
 tie order from zero, as ``np.bincount`` does: identical results (``tests/test_kernels.py``).
 
 The recipients are scattered over megabytes, so adding into a recipient's sums waits on memory:
@@ -56,17 +57,21 @@ def _flows_loop(  # noqa: ANN202, PLR0913 - numba loop
 
 
 def _peace_trust_loop(  # noqa: ANN202, PLR0913 - numba loop
-    trust, expm1, gain, multiplier, dst, middle_src, has_offer, ceiling, after, gained, working,
-    scratch,
+    trust, expm1, gain, multiplier, src, dst, middle_src, has_offer, cultural, cross_divide,
+    after, gained, working, scratch, ceiling,
 ):  # fmt: skip
     r_count, e_count = trust.shape
     for r in range(r_count):
-        for e in range(e_count):  # each recipient's multiplier, in a short loop
-            scratch[e] = multiplier[r, dst[e]]
+        for e in range(e_count):  # what each tie reads at its ends, in a short loop
+            d = dst[e]
+            scratch[e] = multiplier[r, d]
+            # trust.delivery_ceiling: 1 - mean C of the ends across a divide (culture_room)
+            room = 1.0 - 0.5 * (cultural[r, src[e]] + cultural[r, d])
+            ceiling[e] = room if cross_divide[e] else 1.0
         for e in range(e_count):
             reached = -expm1[r, e] * gain[r] * scratch[e]
             before = trust[r, e]
-            room = ceiling[r, e] - before  # toward trust.delivery_ceiling, never down
+            room = ceiling[e] - before  # toward trust.delivery_ceiling, never down
             value = (room if room >= 0.0 else 0.0) * min(reached, 1.0) + before
             after[r, e] = value
             middle = 1.0 if middle_src[e] else 0.0
@@ -115,17 +120,20 @@ def peace_trust(
     middle_src: np.ndarray,
     has_offer: np.ndarray,
     n_actors: int,
-    ceiling: np.ndarray,
+    culture: tuple[np.ndarray, np.ndarray, np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """((R, E) trust after peace work, (R, A) its gain summed per recipient over ties from
     middle-range providers, (R, A) their ties with an offer); ``expm1`` is ``np.expm1`` of
-    :func:`flows`' exponent, ``multiplier`` (R, A) the recipient's nexus multiplier,
-    ``ceiling`` (R, E) the trust delivered outcomes can build (``trust.delivery_ceiling``)."""
+    :func:`flows`' exponent, ``multiplier`` (R, A) the recipient's nexus multiplier.
+    ``culture`` is (each actor's cultural violence (R, A), the ties' ``src`` (E,), their
+    ``cross_divide`` (E,)): the trust delivered outcomes can build on a tie
+    (``trust.delivery_ceiling``), computed in the loop, not as an (R, E) array."""
     r, e = trust.shape
+    cultural, src, cross_divide = culture
     after = np.empty((r, e))
     gained, working = np.zeros((r, n_actors)), np.zeros((r, n_actors))
     _peace_trust_kernel()(
-        trust, expm1, per_replicate(gain, r), multiplier, dst, middle_src, has_offer,
-        np.ascontiguousarray(np.broadcast_to(ceiling, (r, e))), after, gained, working, np.empty(e),
+        trust, expm1, per_replicate(gain, r), multiplier, src, dst, middle_src, has_offer,
+        cultural, cross_divide, after, gained, working, np.empty(e), np.empty(e),
     )  # fmt: skip
     return after, gained, working

@@ -62,11 +62,11 @@ def deliver(world: World, state: State, co: Coefficients, month: Month) -> np.nd
     mult_actor = np.concatenate([mult, np.ones((mult.shape[0], world.n_actors - n))], axis=1)
     before = state.ties.trust
     # Toward what the communities' culture allows across a divide (trust.delivery_ceiling).
-    reach = delivery_ceiling(world, state)
-    if fast:
+    if fast:  # (the ceiling computed at each tie in the loop)
+        culture = (world.context(state.cities.C, 0.0), t.src, t.cross_divide)
         after, gained, working = delivery_loops.peace_trust(
             before, np.expm1(exponent), dp.peace_trust, mult_actor, t.dst, t.middle_src,
-            month.has_offer, world.n_actors, reach,
+            month.has_offer, world.n_actors, culture,
         )  # fmt: skip
         gained, working = gained[:, :n], working[:, :n]
     else:
@@ -81,7 +81,7 @@ def deliver(world: World, state: State, co: Coefficients, month: Month) -> np.nd
             before,
             peace_dose,
             np.take(mult_actor, t.dst, axis=1),
-            reach,
+            delivery_ceiling(world, state),
             n_ties=world.n_ties,
             gain=dp.peace_trust,
             x_half=co.money.x_half_contact,

@@ -21,10 +21,11 @@ from types import SimpleNamespace
 import numpy as np
 
 from sim.engine.coefficients import Coefficients
+from sim.engine.kernels import governance as governance_loops
 from sim.engine.month import Month
 from sim.engine.state import State
 from sim.engine.world import World
-from sim.rules import HUM, PEACE, gates, group_sum, trust
+from sim.rules import HUM, PEACE, fused, gates, group_sum, trust
 from sim.scenario.vocabulary import ACTOR_TYPES, TIE_TYPES
 
 GOVERNANCE = TIE_TYPES.index("governance")
@@ -90,15 +91,11 @@ def update_governance(
     perm = state.countries.permission.reshape(r, -1)
     hostile = bool(np.take(hostility, lay.pairs, axis=1).any())
     own_shut = bool((np.take(perm, lay.own_pairs, axis=1) < gates.HUMANITARIAN).any())
-    h_b = np.take(hostility, lay.pair, axis=1) if hostile else np.zeros(taken.shape)
-    if own_shut:
-        own_shut_src = np.take(perm, lay.own_src, axis=1) < gates.HUMANITARIAN
-        own_shut_dst = np.take(perm, lay.own_dst, axis=1) < gates.HUMANITARIAN
-    else:
-        own_shut_src = own_shut_dst = np.zeros(taken.shape, dtype=bool)
-    on = live.astype(np.float64)
-    # every tie live (no dated tie out of its window): the count is the layout's
-    if live.all():
+    # every tie live (no dated tie out of its window): the count is the layout's, and x 1.0
+    # would change no bit, so the passes that multiply by ``on`` are skipped
+    every = bool(live.all())
+    on = None if every else live.astype(np.float64)
+    if every:
         count = np.broadcast_to(lay.count, (r, n))
     else:
         count = (group_sum(on, lay.src_end, n + 1) + group_sum(on, lay.dst_end, n + 1))[:, :n]
@@ -106,19 +103,31 @@ def update_governance(
     # hostile or a city's own permission is closed (else the state did nothing the rule reads).
     src_parts, dst_parts = [taken], [taken]
     if hostile or own_shut:
-        success, refused_src, refused_dst = _acts(lay, month, co, live, taken, h_b,
-                                                  (own_shut_src, own_shut_dst))  # fmt: skip
-        src_parts += [refused_src] + ([success] if hostile else [])
+        if fused.wanted(month.taken.size):  # the same arithmetic in a loop (kernels.governance)
+            success, refused_src, refused_dst = governance_loops.acts(
+                lay, month, ties.active, (hostility, perm), co.proposals.beta_hostility,
+                gates.HUMANITARIAN, (hostile, own_shut),
+            )  # fmt: skip
+        else:
+            success, refused_src, refused_dst = _acts(
+                lay, month, co, live, taken, (hostility, perm), (hostile, own_shut)
+            )
+        # A provider's state refuses only by its own closed permission: without one, the
+        # providers' refused shares are all zero (sums of values >= 0, never -0), so their sum
+        # is skipped.
+        src_parts += [refused_src if own_shut else None] + ([success] if hostile else [])
         dst_parts += [refused_dst] + ([success] if hostile else [])
     # Per city, the mean over its live cross-border ties, at either end: one sum per quantity
     # and end (a quantity at a time: stacking them copies and makes the sums' bins longer).
-    every = live.all()  # every tie live: x 1.0 changes no bit, so skip the pass
 
-    def mean_at_governed(src_part: np.ndarray, dst_part: np.ndarray) -> np.ndarray:
+    def mean_at_governed(src_part: np.ndarray | None, dst_part: np.ndarray) -> np.ndarray:
         if not every:
-            src_part, dst_part = src_part * on, dst_part * on
-        total = group_sum(src_part, lay.src_end, n + 1)
-        total = (total + group_sum(dst_part, lay.dst_end, n + 1))[:, :n]
+            dst_part = dst_part * on
+        total = group_sum(dst_part, lay.dst_end, n + 1)
+        if src_part is not None:  # (None: zero at every tie, and 0 + x is x to the bit)
+            src_part = src_part if every else src_part * on
+            total = group_sum(src_part, lay.src_end, n + 1) + total
+        total = total[:, :n]
         mean = np.divide(total, count, out=np.zeros_like(total), where=count > 0)
         return np.take(mean, lay.cities, axis=1)
 
@@ -150,13 +159,23 @@ def _acts(
     co: Coefficients,
     live: np.ndarray,
     taken: np.ndarray,
-    h_b: np.ndarray,
-    own_shut: tuple[np.ndarray, np.ndarray],
+    pairs: tuple[np.ndarray, np.ndarray],
+    flags: tuple[bool, bool],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(R, B) at the cross-border carrying ties: the top level's successes (both ends), and the
     state's refused share at the provider's and at the recipient's end
-    (``trust.top_level_acts``)."""
-    b = lay.border
+    (``trust.top_level_acts``). ``pairs`` are the hostility and the permission per country
+    pair (R, K x K), ``flags`` whether any border pair is hostile and whether any city's own
+    permission is closed (the numpy form of ``kernels.governance.acts``)."""
+    b, (hostility, perm), (hostile, shut) = lay.border, pairs, flags
+    h_b = np.take(hostility, lay.pair, axis=1) if hostile else np.zeros(taken.shape)
+    if shut:
+        own_shut = (
+            np.take(perm, lay.own_src, axis=1) < gates.HUMANITARIAN,
+            np.take(perm, lay.own_dst, axis=1) < gates.HUMANITARIAN,
+        )
+    else:
+        own_shut = (np.zeros(taken.shape, dtype=bool),) * 2
     # The tie's own successes (stage 6): humanitarian aid and peace work delivered, one for a
     # completed project; the top level's part is the hostility its permission overrides.
     total = np.take(month.offer_total, b, axis=1)
