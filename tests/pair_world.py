@@ -68,6 +68,22 @@ def pair_world(
     )
 
 
+def donor_across_the_divide(start_trust: float, months: int = 120) -> Scenario:
+    """The pair world with its donor on west's side of the divide (community ``w``): its
+    partnership with east, encoded at ``start_trust``, is a cross-divide tie, and the donor's
+    humanitarian aid and peace work on it are offered every month for ``months``."""
+    scenario = pair_world(
+        budget=per_capita_budget(20.0),
+        pillars=("humanitarian", "peace"),
+        months=months,
+        donor={"community": "w"},
+    )
+    ties = scenario.ties.copy()
+    ties.loc[(ties["src"] == "donor") & (ties["dst"] == "east"), "trust"] = start_trust
+    scenario.ties = ties
+    return scenario
+
+
 def siege(start: str, end: str, pressure: float) -> list[dict[str, Any]]:
     """A violence event on ``east`` from ``start`` to ``end`` (YYYY-MM)."""
     return worlds.violence_event("east", start, end, pressure, NAMES.assumption)

@@ -5,29 +5,13 @@ noise, and on the rule functions."""
 from __future__ import annotations
 
 import numpy as np
-from pair_world import pair_world, per_capita_budget
+from pair_world import donor_across_the_divide
 
 from sim import PeaceModel
 from sim.rules import nexus, trust
 
 QUIET = {"galtung": {"noise": 0.0}}
 START = 0.1  # the donor's partnership with east, below the ceiling
-
-
-def _donor_across_the_divide(months: int = 120):  # noqa: ANN202
-    """The pair world with its donor on west's side of the divide (community ``w``): its
-    partnership with east is a cross-divide tie, and the donor's humanitarian aid and peace
-    work on it are delivered outcomes across the divide, every month for ``months``."""
-    scenario = pair_world(
-        budget=per_capita_budget(20.0),
-        pillars=("humanitarian", "peace"),
-        months=months,
-        donor={"community": "w"},
-    )
-    ties = scenario.ties.copy()
-    ties.loc[(ties["src"] == "donor") & (ties["dst"] == "east"), "trust"] = START
-    scenario.ties = ties
-    return scenario
 
 
 def test_a_decade_of_delivered_outcomes_across_a_divide_cannot_lift_trust_past_the_bound() -> None:
@@ -37,7 +21,7 @@ def test_a_decade_of_delivered_outcomes_across_a_divide_cannot_lift_trust_past_t
     bound at the month's start and end (delivery reads C before the month's violence stage,
     joint work after it). Before branch deltrust successes and peace work closed their share of
     the gap to 1 (this fails on main: the tie passes the bound)."""
-    model = PeaceModel(_donor_across_the_divide(), seed=1, params=QUIET)
+    model = PeaceModel(donor_across_the_divide(START), seed=1, params=QUIET)
     world = model.batch.world
     ids = list(world.actors.ids)
     tie = int(np.flatnonzero((world.ties.src == ids.index("donor")) & (world.ties.dst == 0))[0])

@@ -5,7 +5,7 @@ seed 1, no noise, and on the rule functions."""
 from __future__ import annotations
 
 import numpy as np
-from pair_world import pair_world, per_capita_budget
+from pair_world import donor_across_the_divide
 
 from sim import PeaceModel
 from sim.engine.stages import trust as stage
@@ -18,21 +18,6 @@ START = 0.3  # the donor's partnership with east, at its encoded (anchored) floo
 REFUSED = {"galtung": {"noise": 0.0}, "proposals": {"beta0": -10.0}}
 
 
-def _refused_across_the_divide(months: int = 120):  # noqa: ANN202
-    """The pair world with its donor on west's side of the divide: its humanitarian aid and
-    peace work to east are offered every month for ``months`` across the divide."""
-    scenario = pair_world(
-        budget=per_capita_budget(20.0),
-        pillars=("humanitarian", "peace"),
-        months=months,
-        donor={"community": "w"},
-    )
-    ties = scenario.ties.copy()
-    ties.loc[(ties["src"] == "donor") & (ties["dst"] == "east"), "trust"] = START
-    scenario.ties = ties
-    return scenario
-
-
 def test_a_decade_of_refused_offers_leaves_a_tie_at_its_no_contact_floor() -> None:
     """A decade of offers refused month after month takes the donor-east tie to what it holds
     without contact, not below it: each month's trust is at least the smaller of its floor at
@@ -40,7 +25,7 @@ def test_a_decade_of_refused_offers_leaves_a_tie_at_its_no_contact_floor() -> No
     shock of east's small excess of direct violence over its usual level). Before branch
     trustpace each refused month took its share of trust itself and the tie sank to about half
     its floor (this fails on main 4a79833: 0.30 -> 0.155, 0.145 below the floor)."""
-    model = PeaceModel(_refused_across_the_divide(), seed=1, params=REFUSED)
+    model = PeaceModel(donor_across_the_divide(START), seed=1, params=REFUSED)
     batch = model.batch
     world = batch.world
     ids = list(world.actors.ids)
