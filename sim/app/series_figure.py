@@ -21,6 +21,7 @@ from sim.app.blit import Blitter, short
 
 DPI = 100
 CROSS_COLOUR = "#c2185b"
+DELEGATES_COLOUR = "#f48fb1"  # the cross-divide colour, paler: the delegates' trust
 NOW_COLOUR = "#111111"
 
 # (title, unit of the y axis, ((column, label, colour, width), ...), fixed y range or None)
@@ -44,7 +45,12 @@ PANELS: tuple[tuple[str, str, tuple[tuple[str, str, str, float], ...], Any], ...
             # dashboard draws it: provider cities' standing ties hold the all-city mean still.
             ("vertical_integration_recipients", "vertical integration, recipients", "#37474f", 1.4),
             ("vertical_integration", "vertical, all cities", "#9e9e9e", 0.8),
-            ("cross_divide_trust", "cross-divide trust", CROSS_COLOUR, 2.2),
+            # The delegates' trust on the same ties (ODD 7.5, "Two levels of trust"), a paler
+            # shade of the same colour drawn beneath it: where no mediation lifted it, it equals
+            # the communities' trust and lies hidden under that thicker line (Tuzla, Seoul).
+            # Not dashed, as the dashboard draws it: here line styles name the runs.
+            ("delegates_trust", "delegates' trust (mediated ties)", DELEGATES_COLOUR, 1.3),
+            ("cross_divide_trust", "communities' cross-divide trust", CROSS_COLOUR, 2.2),
         ),
         (0.0, 1.0),
     ),
