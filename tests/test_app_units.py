@@ -569,9 +569,9 @@ def test_the_relationships_figure_draws_the_recipients_vertical_integration() ->
 
 def test_the_relationships_figure_draws_the_delegates_trust_beneath_the_communities() -> None:
     """The app draws the delegates' trust (ODD 7.5) in a paler shade of the cross-divide
-    colour, beneath the communities' cross-divide trust (hidden under it where they are
-    equal), and a mediated case's recorded values reach the painter unchanged, apart from the
-    communities' trust."""
+    colour, beneath the communities' cross-divide trust, where a run has mediation ties, and a
+    mediated case's recorded values reach the painter unchanged, apart from the communities'
+    trust; a case without mediation has no such line or legend entry."""
     from sim.app.history import model_series
     from sim.app.series_figure import (
         COLUMNS,
@@ -579,6 +579,7 @@ def test_the_relationships_figure_draws_the_delegates_trust_beneath_the_communit
         DELEGATES_COLOUR,
         PANELS,
         SeriesPainter,
+        has_mediation,
     )
 
     (relationships,) = [lines for title, _, lines, _ in PANELS if title.startswith("Relation")]
@@ -588,8 +589,18 @@ def test_the_relationships_figure_draws_the_delegates_trust_beneath_the_communit
     model = PeaceModel.from_scenario("croatia_twinnings", seed=0, horizon=40)
     for _ in range(40):
         model.step()
+    assert has_mediation(model)
     order = [col for _, col, _, _ in SeriesPainter(model, 1, ["-"], ["you"]).order]
     assert order.index("delegates_trust") < order.index("cross_divide_trust")
+    # Tuzla has no mediation ties: its delegates' trust equals its communities' all run, and
+    # the figure leaves the line and its legend entry out.
+    tuzla = PeaceModel.from_scenario("tuzla", seed=0, horizon=3)
+    assert not has_mediation(tuzla)
+    painter = SeriesPainter(tuzla, 1, ["-"], ["you"], mediated=has_mediation(tuzla))
+    assert "delegates_trust" not in [col for _, col, _, _ in painter.order]
+    legend = [t.get_text() for ax in painter.axes for t in ax.get_legend().get_texts()]
+    assert "communities' cross-divide trust" in legend
+    assert not any(text.startswith("delegates'") for text in legend)
     data = model_series(model, COLUMNS)
     frame = model.timeseries()
     assert np.array_equal(data["delegates_trust"], frame["delegates_trust"].to_numpy())

@@ -139,7 +139,7 @@ The magenta lines and the second panel show this: the thick magenta line is the 
 *cross-divide trust*, now **{_latest(ses, "cross_divide_trust")}**; the pale pink line beneath it
 is their delegates' trust on the same ties, now **{_latest(ses, "delegates_trust")}** (the
 mediation term lifts the delegates' trust, and their communities take it up slowly; without
-mediation the two are equal and the pink line hides under the magenta one). *Horizontal
+mediation ties the two are equal and the pink line is not drawn). *Horizontal
 integration* (trust between middle-range actors across the divide) is
 **{_latest(ses, "horizontal_integration")}**. Switching the **mediator** off removes the
 mediation term. Where the parties do not trust each other, their trust then stays near its low
