@@ -565,3 +565,59 @@ def test_the_relationships_figure_draws_the_recipients_vertical_integration() ->
     recorded = model.timeseries()["vertical_integration_recipients"].to_numpy()
     assert np.array_equal(data["vertical_integration_recipients"], recorded)
     assert np.isfinite(recorded).all() and recorded.size == 2
+
+
+def test_the_relationships_figure_draws_the_delegates_trust_beneath_the_communities() -> None:
+    """The app draws the delegates' trust (ODD 7.5) in a paler shade of the cross-divide
+    colour, beneath the communities' cross-divide trust, where a run has mediation ties, and a
+    mediated case's recorded values reach the painter unchanged, apart from the communities'
+    trust; a case without mediation has no such line or legend entry."""
+    from sim.app.history import model_series
+    from sim.app.series_figure import (
+        COLUMNS,
+        CROSS_COLOUR,
+        DELEGATES_COLOUR,
+        PANELS,
+        SeriesPainter,
+        has_mediation,
+    )
+
+    (relationships,) = [lines for title, _, lines, _ in PANELS if title.startswith("Relation")]
+    style = {col: (colour, lw) for col, _, colour, lw in relationships}
+    assert style["delegates_trust"][0] == DELEGATES_COLOUR != CROSS_COLOUR
+    assert style["delegates_trust"][1] < style["cross_divide_trust"][1]
+    model = PeaceModel.from_scenario("croatia_twinnings", seed=0, horizon=40)
+    for _ in range(40):
+        model.step()
+    assert has_mediation(model)
+    order = [col for _, col, _, _ in SeriesPainter(model, 1, ["-"], ["you"]).order]
+    assert order.index("delegates_trust") < order.index("cross_divide_trust")
+    # Tuzla has no mediation ties: its delegates' trust equals its communities' all run, and
+    # the figure leaves the line and its legend entry out.
+    tuzla = PeaceModel.from_scenario("tuzla", seed=0, horizon=3)
+    assert not has_mediation(tuzla)
+    painter = SeriesPainter(tuzla, 1, ["-"], ["you"], mediated=has_mediation(tuzla))
+    assert "delegates_trust" not in [col for _, col, _, _ in painter.order]
+    legend = [t.get_text() for ax in painter.axes for t in ax.get_legend().get_texts()]
+    assert "communities' cross-divide trust" in legend
+    assert not any(text.startswith("delegates'") for text in legend)
+    data = model_series(model, COLUMNS)
+    frame = model.timeseries()
+    assert np.array_equal(data["delegates_trust"], frame["delegates_trust"].to_numpy())
+    assert np.max(data["delegates_trust"] - data["cross_divide_trust"]) > 0.005
+
+
+def test_the_learn_page_names_both_levels_of_trust_with_the_runs_numbers() -> None:
+    """The Learn panel gives the communities' cross-divide trust and the delegates' trust as
+    the run has them now: after 40 months of Croatia's mediated twinnings, two numbers that
+    differ (each could read "(press Step)" or be one number twice)."""
+    from sim.app.learn import learn_markdown
+
+    ses = Session.build(Settings(scenario="croatia_twinnings"))
+    ses.step(40)
+    text = learn_markdown(ses)
+    ts = ses.timeseries()
+    t, g = (f"{float(ts[c].iloc[-1]):.2f}" for c in ("cross_divide_trust", "delegates_trust"))
+    assert t != g
+    assert f"cross-divide trust*, now **{t}**" in text
+    assert f"delegates' trust on the same ties, now **{g}**" in text

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -149,3 +150,31 @@ def test_a_legend_laid_out_once_draws_as_matplotlibs_and_follows_a_change() -> N
     legend.get_texts()[0].set_text("a much longer label than before")
     canvas.draw()
     assert legend.get_window_extent(canvas.get_renderer()).width > narrow + 50
+
+
+def _relationship_lines(case: str) -> tuple[dict[str, Any], Any]:
+    """The relationships panel of ``case`` (seed 0) as drawn: label -> line."""
+    from sim import PeaceModel
+
+    ts = PeaceModel(case, seed=0).run().batch.outputs().timeseries_columns(0)
+    with rc_context(d.STYLE):
+        fig = d.panels(ts, None, case)
+    return {line.get_label(): line for line in fig.axes[1].get_lines()}, ts
+
+
+def test_the_delegates_trust_is_drawn_where_mediation_lifted_it() -> None:
+    """Croatia's twinnings are mediated: the delegates' trust is drawn dashed in the colour of
+    the communities' cross-divide trust, with its data, and the cross-divide line is named for
+    the communities. Tuzla has no mediation (the delegates' trust equals the communities' all
+    run): no delegates' line, and the cross-divide line keeps its plain name."""
+    lines, ts = _relationship_lines("croatia_twinnings")
+    g = lines[dashboard_text.DELEGATES_LABEL]
+    assert g.get_linestyle() == "--"
+    assert np.array_equal(g.get_ydata(), ts["delegates_trust"])
+    cross = [line for label, line in lines.items() if label.startswith("communities' cross")]
+    assert len(cross) == 1 and cross[0].get_color() == g.get_color()
+    assert np.array_equal(cross[0].get_ydata(), ts["cross_divide_trust"])
+    lines, _ = _relationship_lines("tuzla")
+    assert dashboard_text.DELEGATES_LABEL not in lines
+    assert not any(label.startswith("communities'") for label in lines)
+    assert any(label.startswith("cross") for label in lines)

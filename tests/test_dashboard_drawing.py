@@ -257,3 +257,38 @@ def test_the_relationships_panel_draws_the_recipients_and_one_line_for_equal_ser
         drawn["vertical integration, recipient cities"], run["vertical_integration_recipients"]
     )
     assert np.array_equal(drawn["vertical integration, all cities"], run["vertical_integration"])
+
+
+def test_the_delegates_line_needs_a_month_apart_and_takes_the_cross_divide_colour() -> None:
+    """The delegates' trust is drawn only where it leaves the communities' by more than
+    SAME_LINE in some month (a month without cross-divide ties, NaN, counts as equal); drawn,
+    it is dashed in the cross-divide line's colour, whether or not horizontal integration
+    shares that line, and the cross-divide line is named for the communities."""
+    from sim.outputs.dashboard_lines import SAME_LINE, relationship_lines
+    from sim.outputs.dashboard_text import DELEGATES_LABEL
+
+    cross = np.array([np.nan, 0.1, 0.2, 0.3])
+    ts = {"cross_divide_trust": cross, "horizontal_integration": cross + 0.2,
+          "delegates_trust": cross + np.array([0.0, 0.0, 0.9 * SAME_LINE, 0.0])}  # fmt: skip
+    assert [label for _, label, _ in relationship_lines(ts)] == [
+        "cross divide trust",
+        "horizontal integration",
+    ]
+    ts["delegates_trust"] = cross + np.array([0.0, 0.0, 1.1 * SAME_LINE, 0.0])
+    lines = relationship_lines(ts)
+    assert [label for _, label, _ in lines] == [
+        "communities' cross-divide trust",
+        "horizontal integration",
+        DELEGATES_LABEL,
+    ]
+    assert lines[2][2] == {"color": lines[0][2]["color"], "ls": "--"}
+    assert lines[1][2]["color"] != lines[0][2]["color"]
+    cross = np.nan_to_num(cross)  # horizontal integration shares the line only without NaN
+    ts = {"cross_divide_trust": cross, "horizontal_integration": cross,
+          "delegates_trust": cross + 0.1}  # fmt: skip
+    lines = relationship_lines(ts)
+    assert [label for _, label, _ in lines] == [
+        "communities' cross-divide trust (= horizontal integration)",
+        DELEGATES_LABEL,
+    ]
+    assert lines[1][2]["color"] == lines[0][2]["color"]

@@ -16,7 +16,7 @@ import numpy as np
 from sim.app.history import city_series, model_series
 from sim.app.inspector import CityPainter, city_name
 from sim.app.network_figure import NetworkPainter
-from sim.app.series_figure import CITY_SCOPED, COLUMNS, SeriesPainter
+from sim.app.series_figure import CITY_SCOPED, COLUMNS, SeriesPainter, has_mediation
 
 NARROW = 760  # px: below this width the layout stacks (phones, split screens)
 
@@ -146,6 +146,7 @@ def _draw(ses: Any, kind: str, size: tuple[int, int], scale: float, **kw: Any) -
                 h,
                 scale,
                 scope,
+                any(has_mediation(r.model) for r in ses.runs),
             ),
         )
         title = f"{ses.date(t)}  (month {t} of {ses.horizon})"

@@ -135,11 +135,15 @@ mediation:   trust(u,v) += μ·neutrality(m)·min(trust(m,u), trust(m,v))
 take each item of an offer with p = σ(β0 + β_trust·trust + β_benefit·benefit − β_host·hostility
                                      + β_med·mediated + β_will·will),  β_trust = {pr.beta_trust:g}
 ```
-The magenta lines and the second panel (thick magenta line) show this. *Cross-divide trust* is now
-**{_latest(ses, "cross_divide_trust")}**, and *horizontal integration* (trust between middle-range
-actors across the divide) is **{_latest(ses, "horizontal_integration")}**. Switching the
-**mediator** off removes the mediation term. Where the parties do not trust each other, their
-trust then stays near its low baseline.
+The magenta lines and the second panel show this: the thick magenta line is the communities'
+*cross-divide trust*, now **{_latest(ses, "cross_divide_trust")}**; the pale pink line beneath it
+is their delegates' trust on the same ties, now **{_latest(ses, "delegates_trust")}** (the
+mediation term lifts the delegates' trust, and their communities take it up slowly; without
+mediation ties the two are equal and the pink line is not drawn). *Horizontal
+integration* (trust between middle-range actors across the divide) is
+**{_latest(ses, "horizontal_integration")}**. Switching the **mediator** off removes the
+mediation term. Where the parties do not trust each other, their trust then stays near its low
+baseline.
 
 ### The triple nexus: humanitarian, development, peace
 Humanitarian aid saves lives now. Development rebuilds capacity and lowers S over years. Peace

@@ -18,9 +18,11 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from sim.app.blit import Blitter, short
+from sim.scenario.vocabulary import TIE_TYPES
 
 DPI = 100
 CROSS_COLOUR = "#c2185b"
+DELEGATES_COLOUR = "#f48fb1"  # the cross-divide colour, paler: the delegates' trust
 NOW_COLOUR = "#111111"
 
 # (title, unit of the y axis, ((column, label, colour, width), ...), fixed y range or None)
@@ -44,7 +46,12 @@ PANELS: tuple[tuple[str, str, tuple[tuple[str, str, str, float], ...], Any], ...
             # dashboard draws it: provider cities' standing ties hold the all-city mean still.
             ("vertical_integration_recipients", "vertical integration, recipients", "#37474f", 1.4),
             ("vertical_integration", "vertical, all cities", "#9e9e9e", 0.8),
-            ("cross_divide_trust", "cross-divide trust", CROSS_COLOUR, 2.2),
+            # The delegates' trust on the same ties (ODD 7.5, "Two levels of trust"), a paler
+            # shade of the same colour drawn beneath it; only where a run has mediation ties
+            # (:func:`has_mediation`). Not dashed, as the dashboard draws it: here line
+            # styles name the runs.
+            ("delegates_trust", "delegates' trust (mediated ties)", DELEGATES_COLOUR, 1.3),
+            ("cross_divide_trust", "communities' cross-divide trust", CROSS_COLOUR, 2.2),
         ),
         (0.0, 1.0),
     ),
@@ -71,6 +78,24 @@ PANELS: tuple[tuple[str, str, tuple[tuple[str, str, str, float], ...], Any], ...
     ),
 )
 COLUMNS = tuple(col for _, _, lines, _ in PANELS for col, _, _, _ in lines)
+DELEGATES = "delegates_trust"
+
+
+def has_mediation(model: Any) -> bool:
+    """Whether a run has mediation ties: only a mediated tie lifts the delegates' trust above
+    the communities' (rules.delegates), so without one the two are equal all run (Tuzla,
+    Seoul-Pyongyang) and the delegates' line is left out of the panel and its legend."""
+    return bool(np.any(model.world.ties.type == TIE_TYPES.index("mediation")))
+
+
+def shown_panels(mediated: bool) -> tuple[tuple[str, str, tuple, Any], ...]:
+    """:data:`PANELS` as drawn: without the delegates' trust where no run has mediation."""
+    if mediated:
+        return PANELS
+    return tuple((title, unit, tuple(line for line in lines if line[0] != DELEGATES), ylim)
+                 for title, unit, lines, ylim in PANELS)  # fmt: skip
+
+
 CITY_SCOPED = ("peace", "negative_peace", "positive_peace", "needs", "displaced_share", "capacity")
 
 
@@ -119,7 +144,9 @@ class SeriesPainter:
         height: int = 560,
         scale: float = 1.0,
         scope: str = "all cities",
+        mediated: bool = True,
     ) -> None:
+        self.panels = shown_panels(mediated)
         self.width, self.height, self.scale = int(width), int(height), float(scale)
         self.horizon = int(model.horizon)
         fs = 8.0 * self.scale
@@ -129,12 +156,12 @@ class SeriesPainter:
         top = 1 - (3.4 * px + (1.5 * px if n_runs > 1 else 0)) / self.height
         bottom = 1.9 * px / self.height
         left = 4.2 * px / self.width
-        axes = fig.subplots(len(PANELS), 1, sharex=True)
+        axes = fig.subplots(len(self.panels), 1, sharex=True)
         fig.subplots_adjust(left=left, right=0.985, top=top, bottom=bottom, hspace=0.5)
         self.axes = list(axes)
         self.events = scenario_events(model)
-        self.ylims = [ylim or (0.0, 1.0) for _, _, _, ylim in PANELS]
-        for ax, (title, unit, lines, ylim) in zip(self.axes, PANELS, strict=True):
+        self.ylims = [ylim or (0.0, 1.0) for _, _, _, ylim in self.panels]
+        for ax, (title, unit, lines, ylim) in zip(self.axes, self.panels, strict=True):
             where = f" — {scope}" if lines[0][0] in CITY_SCOPED else ""
             ax.set_title(f"{title}{where}", fontsize=fs * 1.05, loc="left", pad=2)
             ax.set_ylabel(unit, fontsize=fs * 0.8, labelpad=1)
@@ -176,7 +203,7 @@ class SeriesPainter:
         # the cursor is one more. See ``render``.
         self.order = [
             (p, col, colour, lw)
-            for p, (_, _, lines, _) in enumerate(PANELS)
+            for p, (_, _, lines, _) in enumerate(self.panels)
             for col, _, colour, lw in sorted(lines, key=lambda c: c[0] == "cross_divide_trust")
         ]
         self.runs = []
@@ -217,7 +244,7 @@ class SeriesPainter:
     def _fit_texts(self) -> None:
         """Narrow figures (projector type, phones): legends wrap and titles shrink to fit."""
         renderer = self.fig.canvas.get_renderer()
-        for ax, (_, _, lines, _) in zip(self.axes, PANELS, strict=True):
+        for ax, (_, _, lines, _) in zip(self.axes, self.panels, strict=True):
             room = ax.get_window_extent(renderer).width
             legend = ax.get_legend()
             if legend is not None and legend.get_window_extent(renderer).width > room:

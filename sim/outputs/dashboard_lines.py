@@ -8,7 +8,10 @@ from typing import Any
 
 import numpy as np
 
+from sim.outputs.dashboard_text import COMMUNITIES, DELEGATES_LABEL
+
 SAME_LINE = 0.005  # two relationship series this close all run long are drawn as one line
+DELEGATES = "delegates_trust"
 
 
 def relationship_lines(ts: Any) -> list[tuple[str, str, dict[str, Any]]]:
@@ -21,19 +24,34 @@ def relationship_lines(ts: Any) -> list[tuple[str, str, dict[str, Any]]]:
     integration within :data:`SAME_LINE` of cross-divide trust over the whole run is one line
     (in three real cases each city's only middle-range ties across the divide are its
     cross-divide ties, and two lines on top of each other read as one series missing).
+    Where the delegates' trust on the cross-divide ties leaves the communities' (mediated
+    talks lifted it), it is drawn dashed in the cross-divide line's colour, and that line is
+    named the communities'.
     """
     lines: list[tuple[str, str, dict[str, Any]]] = []
     cross, horizontal = "cross_divide_trust", "horizontal_integration"
     colours = iter(["C0", "C1", "C2"])  # the colours the panel's three series always had
+    # Where mediated talks lifted the delegates' trust above their communities' (ODD 7.5,
+    # "Two levels of trust"), the cross-divide line is named for the communities, so that a
+    # reader does not take it for what the delegates built.
+    mediated = _delegates_apart(ts)
+    who = COMMUNITIES if mediated else ""
     if cross in ts and horizontal in ts and _within(ts[cross], ts[horizontal], SAME_LINE):
-        lines.append(
-            (cross, "cross-divide trust (= horizontal integration)", {"color": next(colours)})
-        )
+        colour = next(colours)
+        lines.append((cross, f"{who}cross-divide trust (= horizontal integration)",
+                      {"color": colour}))  # fmt: skip
         next(colours)
     else:
+        colour = next(colours) if cross in ts else ""
         for col in (cross, horizontal):
             if col in ts:
-                lines.append((col, col.replace("_", " "), {"color": next(colours)}))
+                if col == cross:
+                    label = f"{who}cross-divide trust" if who else "cross divide trust"
+                    lines.append((col, label, {"color": colour}))
+                else:
+                    lines.append((col, "horizontal integration", {"color": next(colours)}))
+    if mediated:
+        lines.append((DELEGATES, DELEGATES_LABEL, {"color": colour, "ls": "--"}))
     colour = next(colours)
     if "vertical_integration_recipients" in ts:
         lines.append(
@@ -46,6 +64,19 @@ def relationship_lines(ts: Any) -> list[tuple[str, str, dict[str, Any]]]:
     elif "vertical_integration" in ts:
         lines.append(("vertical_integration", "vertical integration", {"color": colour}))
     return lines
+
+
+def _delegates_apart(ts: Any) -> bool:
+    """Whether the delegates' trust leaves the communities' by more than :data:`SAME_LINE` in
+    some month: only mediated ties lift it (rules.delegates), so in a case without mediation
+    (Tuzla, Seoul-Pyongyang) it equals the communities' trust and is not drawn. A month
+    without cross-divide ties (NaN in either) counts as equal."""
+    if DELEGATES not in ts or "cross_divide_trust" not in ts:
+        return False
+    g = np.asarray(ts[DELEGATES], dtype=np.float64)
+    t = np.asarray(ts["cross_divide_trust"], dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        return g.shape == t.shape and bool(np.any(np.abs(g - t) > SAME_LINE))
 
 
 def _within(a: Any, b: Any, tol: float) -> bool:

@@ -44,9 +44,16 @@ VIOLENCE_NAMES = {"S": "structural violence", "C": "cultural violence"}
 VIOLENCE_LINES = ("S", "C", "needs", "capacity")
 PEOPLE_LINES = (("fled", "fled (may return)"), ("displaced", "hosted displaced"))
 PROJECTS_LABEL = "development projects active"
-# The relationships panel's labels (sim.outputs.dashboard_lines builds them).
+# The relationships panel's labels (sim.outputs.dashboard_lines builds them). Where mediated
+# talks lifted the delegates' trust above their communities' (ODD 7.5), the cross-divide line
+# is named for the communities and the delegates' trust is drawn dashed beside it.
+COMMUNITIES = "communities' "
+DELEGATES_LABEL = "delegates' trust (middle range, mediated ties)"
 RELATION_LABELS = (
     "cross-divide trust (= horizontal integration)",
+    COMMUNITIES + "cross-divide trust (= horizontal integration)",
+    COMMUNITIES + "cross-divide trust",
+    DELEGATES_LABEL,
     "cross divide trust",
     "horizontal integration",
     "vertical integration, recipient cities",
