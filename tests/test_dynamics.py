@@ -584,6 +584,26 @@ def test_a_siege_destroys_and_displaces() -> None:
     assert war["fled@east"].iloc[95] < war["fled@east"].iloc[23]
 
 
+def test_a_besieged_city_catches_up_once_the_war_is_over() -> None:
+    """After a year of heavy siege the capacity gap to the unharmed run widens only while the
+    violence ebbs (recovery stopped, damage going on: its widest point comes within a year of
+    the siege's end), then narrows: the poorer city, further below its gap target, recovers
+    faster, by at least 5% of the widest gap in two years and a quarter in about seven (the
+    rule's half-life is about 12 years), and partly: some of the loss is still there eight years
+    on (Chen, Loayza and Reynal-Querol 2008; Brakman, Garretsen and Schramm 2004;
+    docs/validation/issue15.md, rebound17). A poverty trap, or a rebound that undoes the war at
+    once, fails it."""
+    calm = run(horizon=120)
+    war = run(horizon=120, violence=siege("2001-01", "2001-12", 3.0))  # months 12-23
+    gap = (war["capacity@east"] - calm["capacity@east"]).to_numpy()
+    widest = int(np.argmin(gap))
+    assert 23 <= widest <= 35
+    assert gap[widest] < -0.05
+    assert gap[widest + 24] > 0.95 * gap[widest]
+    assert gap[119] > 0.75 * gap[widest]
+    assert gap[119] < -0.02
+
+
 # ------------------------------------------------------------------ the starting state
 
 
