@@ -179,7 +179,7 @@ def siege(seeds: Sequence[int]) -> list[Row]:
             "half a year after it: violence ebbs over months (ODD 7.6), and while its excess "
             "over the usual level stays above `war_stop` recovery is stopped and damage goes on; "
             "once recovery restarts the poorer town recovers faster than the unharmed one and "
-            "the gap narrows at the rule's post-war pace, a half-life of about 12 years, too "
+            "the gap narrows at the rule's post-war pace, a half-life of about a decade, too "
             "slowly to make up the half-year within the two years read (experiments/"
             "siege_rebound.py; `test_a_besieged_city_catches_up_once_the_war_is_over`)."
         )
