@@ -7,7 +7,9 @@ For every project interrupted in replicate 0 of each seed it records the month's
 participation x (1 - participation)), whether the tie's offer that month was refused and which
 share of the refusal was the recipient's own (``trust.refusal_owned``), and the trust the
 interruption cost the tie (the stage's own ``failure`` term, recomputed as
-``experiments/trust_terms.py`` does). The cost is then apportioned over the causes by each
+``experiments/trust_terms.py`` does, for a full failure; ``charged`` is what the rule
+charged, ``(1 - failure)^breach`` of the same trust, the breach share ``month.breach`` of
+branch breach17, 1 on main). The cost is then apportioned over the causes by each
 term's share of the hazard sum (the multipliers for expertise and ladder stage scale every term
 alike), and the unfunded term further by why no money came: the offer refused (the
 recipient's own part and its state's part) or no offer at all (the funder paid nothing).
@@ -94,14 +96,20 @@ def trace(scenario: str, seed: int) -> pd.DataFrame:
                     "refused": bool(refused[k]),
                     "owned": float(owned[k]) if refused[k] else np.nan,
                     "gate_closed": bool(closed[k]),
+                    # the share stage 6 charges (branch breach17; 1 on main: every one in full)
+                    "breach": float(getattr(month, "breach", month.interrupted).ravel()[live][k]),
                 }
             )
 
     def update(world, state, co, month) -> None:  # noqa: ANN001
         if pending:
             cost = trust_terms._terms(world, state, co, month)["failure"]  # noqa: SLF001
+            failure = float(np.asarray(co.trust.failure).ravel()[0])
             for row in pending:
+                # the cost of a full failure, whatever the rule charged (trust_terms' form),
+                # and what the rule charged: (1 - failure)^breach of the same trust
                 row["cost"] = -float(cost[row["tie"]])
+                row["charged"] = row["cost"] / failure * (1.0 - (1.0 - failure) ** row["breach"])
             rows.extend(pending)
             pending.clear()
         trust_fn(world, state, co, month)
@@ -159,6 +167,7 @@ def main() -> None:
             "owned_when_refused": g["owned"].mean(),
             "gate_on": g["gate_closed"].mean(),
             "cost_total": g["cost"].sum() / n_seeds,
+            "charged_total": g["charged"].sum() / n_seeds,
         }
     )
     by_cause = parts.groupby("scenario")[list(CAUSES)].sum() / n_seeds
@@ -173,7 +182,8 @@ def main() -> None:
         if not sp.empty:
             print("\nseoul_pyongyang, seed 0: every interruption")
             cols = ["date", "provider", "recipient", "h_base", "h_violence", "h_gate",
-                    "h_unfunded", "h_participation", "refused", "owned", "cost"]  # fmt: skip
+                    "h_unfunded", "h_participation", "refused", "owned", "breach", "cost",
+                    "charged"]  # fmt: skip
             print(sp[sp["seed"] == args.seeds[0]][cols].round(4).to_string(index=False))
 
 
