@@ -25,11 +25,7 @@ class TrustParams:
         "outcome closes this share of the gap to the delivery ceiling (1 - mean C across a "
         "divide, 1 elsewhere: trust.delivery_ceiling, branch deltrust)",
     )
-    failure: float = param(
-        0.15, 0, 1, "share",
-        "assumption: broken commitments cost more; charged for the partners' share of an "
-        "interruption's hazard (rules.nexus.interruption_breach)",
-    )  # fmt: skip
+    failure: float = param(0.15, 0, 1, "share", "assumption: broken commitments cost more")
     decay: float = param(0.02, 0, 1, "per month", "004:1279-1281 one-off activity decays")
     baseline: float = param(
         0.3, 0, 1, "trust", "assumption: moves a tie's anchored no-contact floor (trust.floor)"
