@@ -231,7 +231,7 @@ def _breach(
     owned = trust.refusal_owned(
         month.accept_prob.ravel()[hit],
         hostility[r_of, world.ties.pair[tie]],
-        np.asarray(co.proposals.beta_hostility).reshape(-1, 1)[r_of, 0],
+        np.broadcast_to(np.ravel(co.proposals.beta_hostility), (month.taken.shape[0],))[r_of],
     )
     refused = month.offer[DEV].ravel()[hit] > 0
     return nexus.interruption_breach(
