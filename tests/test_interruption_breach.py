@@ -65,31 +65,46 @@ def test_the_breach_share_is_in_0_1_without_nan_at_the_edges() -> None:
     assert np.isfinite(share).all() and (share >= 0).all() and (share <= 1).all()
 
 
-def _run(hazards: dict[str, float]) -> tuple[int, list[float]]:
+def _run(hazards: dict[str, float], failure: float = 0.15) -> tuple[int, list[float], np.ndarray]:
     """East's development programme for five years with the given hazards (all others 0):
-    the number of interrupted projects and the breach shares stage 5b charged them."""
+    the number of interrupted projects, the breach shares stage 5b charged them and every
+    tie's trust each month."""
     params = {
         "galtung": {"noise": 0.0},
+        "trust": {"failure": failure},
         "delivery": {
             "hazard_base": 0.0, "hazard_violence": 0.0, "hazard_gate": 0.0,
             "hazard_unfunded": 0.0, "hazard_participation": 0.0, **hazards,
         },
     }  # fmt: skip
     model = PeaceModel(pair_world(budget=per_capita_budget(300.0)), seed=1, params=params)
-    count, shares = 0, []
+    count, shares, trust = 0, [], []
     for _ in range(60):
         model.step()
         month = model.batch.month
         count += int(month.interrupted.sum())
         shares += list(month.breach[month.interrupted])
         assert not month.breach[~month.interrupted].any()  # only an interruption is charged
-    return count, shares
+        trust.append(model.batch.state.ties.trust.copy())
+    return count, shares, np.array(trust)
 
 
 def test_stage_5b_charges_a_misfortune_nothing_and_low_participation_in_full() -> None:
     """On the pair world, projects interrupted by the base hazard alone are charged a breach
     share 0; by low participation alone (east's participation is below 1), 1."""
-    count, shares = _run({"hazard_base": 0.3})
+    count, shares, _ = _run({"hazard_base": 0.3})
     assert count >= 3 and shares == [0.0] * count
-    count, shares = _run({"hazard_participation": 0.6})
+    count, shares, _ = _run({"hazard_participation": 0.6})
     assert count >= 3 and shares == [1.0] * count
+
+
+def test_stage_6_charges_the_breach_share_not_the_interruption() -> None:
+    """Stage 6 reads the breach share: where every interruption is misfortune, the failure
+    coefficient changes no tie's trust in any month (on main, 0.15 against 0.9 moved the
+    donor's tie at each interruption); where each is the partners' own, it does."""
+    _, _, low = _run({"hazard_base": 0.3}, failure=0.15)
+    _, _, high = _run({"hazard_base": 0.3}, failure=0.9)
+    assert np.array_equal(low, high)
+    _, _, low = _run({"hazard_participation": 0.6}, failure=0.15)
+    _, _, high = _run({"hazard_participation": 0.6}, failure=0.9)
+    assert not np.array_equal(low, high)
