@@ -148,7 +148,8 @@ baseline.
 ### The triple nexus: humanitarian, development, peace
 Humanitarian aid saves lives now. Development rebuilds capacity and lowers S over years. Peace
 work builds trust and lowers C. Run in silos, they undercut one another. Projects in a violent
-place are interrupted and leave broken promises behind.
+place are interrupted and lose the works under way; an interruption costs trust for the part a
+partner made (a refusal, a funder stopping, a community staying away), not for the shelling.
 ```
 nexus multiplier = 1 + synergy·coordination = 1 + {d.synergy:g}×{lv.coordination:g} = {mult:.2f}
    (for a city that received ≥ 2 pillars within {d.nexus_window} months)

@@ -42,6 +42,7 @@ class Month:
     started: np.ndarray | None = None  # (R, E) a project started on the tie
     completed: np.ndarray | None = None  # (R, E) its project completed
     interrupted: np.ndarray | None = None  # (R, E) its project was interrupted
+    breach: np.ndarray | None = None  # (R, E) the share of it the partners broke (nexus)
     started_programme: np.ndarray | None = None  # (R, E) programme of a started project
     ended_programme: np.ndarray | None = None  # (R, E) programme of an ended project
     committed_paid: np.ndarray | None = None  # (R, E) a closed programme's committed money paid

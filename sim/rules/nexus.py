@@ -70,6 +70,48 @@ def project_hazard(
     return np.clip(hazard, 0.0, 1.0)
 
 
+def interruption_breach(
+    direct_violence: np.ndarray,
+    gate_closed: np.ndarray,
+    unfunded: np.ndarray,
+    participation: np.ndarray,
+    refused: np.ndarray,
+    owned: np.ndarray,
+    *,
+    base: Coefficient,
+    violence: Coefficient,
+    gate: Coefficient,
+    unfunded_h: Coefficient,
+    low_participation: Coefficient,
+) -> np.ndarray:
+    """The share of an interrupted project that is a breach by the partners on its tie, in
+    [0, 1] (branch breach17, ODD 7.4 and 7.5): of :func:`project_hazard`'s terms (its
+    multipliers scale every term alike and cancel), the ones the partners made over their sum,
+
+    ``(low_participation (1 - participation) + unfunded_h [no money] x own) / (base + violence
+    D + gate [closed] + unfunded_h [no money] + low_participation (1 - participation))``,
+
+    ``own`` the partners' part of a month without money: 0 where the gate was closed (the
+    state shut the channel), ``owned`` (``trust.refusal_owned``) where the recipient refused
+    the offer (the rest of that refusal is its state's), 1 where no offer came through an open
+    gate (the funder stopped paying). The recipient community's low participation is its own
+    part. The base hazard and violence are misfortune, and the state's part is the top level's
+    act, which the governance tie already counts for the same month (``trust.top_level_acts``):
+    neither is the partner's breach. 0 where every term is 0 (no hazard: nothing interrupted).
+    """
+    shared = unfunded_h * unfunded
+    partner = low_participation * (1.0 - participation)
+    own = np.where(gate_closed, 0.0, np.where(refused, owned, 1.0))
+    partner = partner + shared * own
+    total = (
+        base + violence * direct_violence + gate * gate_closed + shared
+        + low_participation * (1.0 - participation)
+    )  # fmt: skip
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.clip(partner / total, 0.0, 1.0)
+    return np.where(total > 0, share, 0.0)
+
+
 def kept_when_interrupted(
     spent: np.ndarray,
     monthly: np.ndarray,

@@ -60,7 +60,7 @@ def _ends_loop(src, dst, pair, cultural, hostility, violence, b0, baseline, expo
 
 def _trust_loop(  # noqa: ANN202, PLR0913, PLR0915 - numba loop
     trust, taken, has_offer, prob, pair, relief, cost, lift, ceiling, has_lift, grow, reach,
-    interrupted, held,
+    breach, held,
     standing, stage, benefit, on, baseline, ends_violence, start_trust, start_baseline, decay,
     institution, ceremonial_floor, ceremonial_fade, fall_benefit, memory_decay, mediated,
     has_mediated,
@@ -107,7 +107,9 @@ def _trust_loop(  # noqa: ANN202, PLR0913, PLR0915 - numba loop
             top = reach[r, e]  # successes close the gap to it (trust.toward)
             if value < top:
                 value = top - (top - value) * grow[r, e]
-            value = value * (held[r] if interrupted[r, e] else 1.0)  # (1 - failure)^(0 or 1)
+            b = breach[r, e]  # the interruption's breach share (rules.nexus), mostly 0
+            if b > 0.0:
+                value = value * held[r] ** b  # (1 - failure)^breach, as trust.update
             value = value - (value - floor) * (decay[r] * kept) * (1.0 - contact)
             value = min(max(value, 0.0), 1.0)
             # The violence shock on cross-divide ties (a mediated tie met at a neutral venue).
@@ -160,16 +162,17 @@ def update(
     TieState), after refusal, mediation, success, failure, drift and the violence shock.
 
     ``grow`` is (the power ``(1 - success)^successes``, the (R, E) trust successes can
-    build, ``trust.delivery_ceiling``); the failures are the month's
-    ``interrupted`` projects, 0 or 1 per tie, so ``(1 - failure)^failures`` is 1 or ``1 -
-    failure`` exactly (IEEE ``pow`` with exponent 0 or 1): no power needed. ``mediation`` is
+    build, ``trust.delivery_ceiling``); the failures are the month's breach shares of its
+    interrupted projects (``month.breach``, ``nexus.interruption_breach``), in [0, 1] per
+    tie, so ``(1 - failure)^failures`` is 1 where there is none (skipped) and the same IEEE
+    ``pow`` as numpy's elsewhere. ``mediation`` is
     ((R, E) lift or None, (R, E) mediated or None, (R, E) mediation's ceiling
     (``trust.mediation_ceiling``) or None, (the (R, E) acceptance probability, (R,
     K*K) ``exp(-beta_hostility x hostility)`` of each country pair, the decline cost)): each
     tie's decline cost (``stages.trust.decline_cost``) is computed in the loop, with the
     pair's exponential taken once per pair (the same value as at each of its ties); ``month``
     has the
-    offers' taken share, whether there was an offer, completed and interrupted projects,
+    offers' taken share, whether there was an offer, completed projects, the breach shares,
     acceptance and the ladder stages; ``world_ties`` the ties' (src, dst, pair, cross
     divide); ``per_actor`` the (cultural (R, A), hostility by country pair (R, K*K), violence
     (R, A)) they read.
@@ -192,7 +195,7 @@ def update(
         ties.trust if lift is None else lift,
         ties.trust if ceiling is None else ceiling,
         lift is not None, grow, np.ascontiguousarray(np.broadcast_to(reach, (r, e))),
-        month.interrupted,
+        month.breach,
         per_replicate(1.0 - np.asarray(tp.failure), r), per_tie(standing, r, e),
         month.ladder_stage, ties.benefit, per_tie(on, r, e), baseline, exposed,
         ties.start_trust, ties.start_baseline,

@@ -20,7 +20,7 @@ from sim.engine.random_streams import RandomStreams, month_keys, uniforms_of
 from sim.engine.stages.delivery import lifetime
 from sim.engine.state import ACTIVE, COMPLETED, INTERRUPTED, State
 from sim.engine.world import World
-from sim.rules import DEV, funding, fused, money, nexus
+from sim.rules import DEV, funding, fused, money, nexus, trust
 
 
 def run_projects(
@@ -127,18 +127,24 @@ def run_projects(
     pj.progress.ravel()[live], pj.spent.ravel()[live] = progress, spent
     to_city = t.dst[tie] < n
     city = np.where(to_city, t.dst[tie], 0)
-    hazard = nexus.project_hazard(
+    terms = (
         np.where(to_city, c.D[r_of, city], 0.0),
         ~month.open[DEV].ravel()[live],
         funded_share <= 0.0,
         np.where(to_city, c.participation[r_of, city], 0.5),
+    )
+    weights = {
+        "base": each(dp.hazard_base),
+        "violence": each(dp.hazard_violence),
+        "gate": each(dp.hazard_gate),
+        "unfunded_h": each(dp.hazard_unfunded),
+        "low_participation": each(dp.hazard_participation),
+    }
+    hazard = nexus.project_hazard(
+        *terms,
         t.src_expertise[tie],
         state.ties.stage.ravel()[live],
-        base=each(dp.hazard_base),
-        violence=each(dp.hazard_violence),
-        gate=each(dp.hazard_gate),
-        unfunded_h=each(dp.hazard_unfunded),
-        low_participation=each(dp.hazard_participation),
+        **weights,
         expertise_cut=each(dp.hazard_expertise),
         stage_cut=each(dp.stage_hazard),
     )
@@ -192,9 +198,48 @@ def run_projects(
     month.started, month.started_programme = starting, started_programme
     month.completed = _mask(live[completed], dev_offer.shape)
     month.interrupted = _mask(live[interrupted], dev_offer.shape)
+    # The share of each interruption that is the partners' breach (rules.nexus,
+    # ODD 7.4): stage 6 charges the tie that many failures (trust.update).
+    month.breach = np.zeros(dev_offer.shape)
+    if interrupted.any():
+        hit = live[interrupted]
+        month.breach.ravel()[hit] = _breach(
+            world, state, co, month, hit, terms, weights, interrupted
+        )
     month.ended_programme = ended_programme
     # (the live projects that did not end: count_nonzero along the ties would sum a copy)
     month.projects_active = np.bincount(r_of[~ended], minlength=shape[0])
+
+
+def _breach(
+    world: World,
+    state: State,
+    co: Coefficients,
+    month: Month,
+    hit: np.ndarray,
+    terms: tuple[np.ndarray, ...],
+    weights: dict[str, np.ndarray],
+    interrupted: np.ndarray,
+) -> np.ndarray:
+    """The breach share (``nexus.interruption_breach``) of the interrupted projects at the flat
+    (replicate, tie) positions ``hit``; ``terms`` and ``weights`` are the hazard's inputs at
+    every live project, ``interrupted`` which of them were interrupted. A month without money
+    on a tie that had an offer is the recipient's refusal, of which ``trust.refusal_owned``
+    gives its own part (the rest is its state's)."""
+    r_of, tie = np.divmod(hit, world.n_ties)
+    hostility = state.countries.hostility.reshape(month.taken.shape[0], -1)
+    owned = trust.refusal_owned(
+        month.accept_prob.ravel()[hit],
+        hostility[r_of, world.ties.pair[tie]],
+        np.broadcast_to(np.ravel(co.proposals.beta_hostility), (month.taken.shape[0],))[r_of],
+    )
+    refused = month.offer[DEV].ravel()[hit] > 0
+    return nexus.interruption_breach(
+        *(term[interrupted] for term in terms),
+        refused,
+        owned,
+        **{name: weight[interrupted] for name, weight in weights.items()},
+    )
 
 
 def _whole_months(u: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:

@@ -70,7 +70,7 @@ def update_trust(world: World, state: State, co: Coefficients, month: Month) -> 
         ties.start_trust,
         ties.start_baseline,
         outcome * month.taken + month.completed,
-        month.interrupted,
+        month.breach,  # each interruption's share the partners broke (rules.nexus)
         contact,
         kept,
         1.0 - lp.ceremonial_floor * ceremonial,  # the share of the baseline the tie realises
