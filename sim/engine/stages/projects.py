@@ -214,21 +214,32 @@ def _mask(flat: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 def _main_programme(world: World, split: np.ndarray, need: np.ndarray) -> np.ndarray:
     """(R, E) the programme with the most development money on each tie this month (the later
     row among equals; -1 where none has any), for the ties where ``need`` (E,) is True (-1
-    elsewhere)."""
+    elsewhere).
+
+    A tie carries few (programme, tie) rows, so each needed tie's rows are laid out once
+    (not per replicate) in a (ties, slots) table, its latest row first: ``argmax`` along the
+    slots, which takes the first of equal maxima, is then the later row among equals, for every
+    replicate at once (a sort of every replicate's rows cost 0.5 ms of a 500-replicate tuzla
+    month). Comparisons only: the same choice as sorting by (tie, money, row)."""
     r = split.shape[1]
     best = np.full((r, world.n_ties), -1, dtype=np.int64)
     mine = np.flatnonzero(need[world.row_tie])  # the (programme, tie) rows of needed ties
-    rows = mine.size
-    if not rows:
+    if not mine.size:
         return best
-    dev = split[DEV][:, mine].ravel()
-    row = np.tile(mine, r)
-    tie = (np.arange(r)[:, None] * world.n_ties + world.row_tie[mine]).ravel()
-    keep = dev > 0
-    if not keep.any():
-        return best
-    order = np.lexsort((row[keep], dev[keep], tie[keep]))
-    tie, row = tie[keep][order], row[keep][order]
-    last = np.append(tie[1:] != tie[:-1], True)
-    best.flat[tie[last]] = world.row_prog[row[last]]
+    ties = world.row_tie[mine]
+    order = np.argsort(ties, kind="stable")  # by tie, rows rising within a tie
+    first = np.r_[True, ties[order][1:] != ties[order][:-1]]
+    group = np.cumsum(first) - 1  # each sorted row's tie, numbered 0..g-1
+    starts = np.flatnonzero(first)
+    count = np.diff(np.r_[starts, order.size])
+    slot = count[group] - 1 - (np.arange(order.size) - starts[group])  # latest row in slot 0
+    table = np.full((starts.size, int(count.max())), -1, dtype=np.int64)
+    table[group, slot] = order  # positions in ``mine``; -1 pads a tie with fewer rows
+    dev = split[DEV][:, mine]
+    money = np.where(table >= 0, np.take(dev, table, axis=1), 0.0)  # (R, ties, slots)
+    money = np.where(money > 0, money, 0.0)  # no money (or NaN) is never chosen
+    pick = money.argmax(axis=-1)
+    top = np.take_along_axis(money, pick[..., None], axis=-1)[..., 0]
+    chosen = world.row_prog[mine[table[np.arange(starts.size), pick]]]
+    best[:, ties[order][first]] = np.where(top > 0, chosen, -1)
     return best
