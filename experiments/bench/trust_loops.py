@@ -11,6 +11,10 @@ memory, intensity, last contact, age) are identical bit for bit.
 
     .venv/bin/python experiments/bench/trust_loops.py --base df70bdd --name trust_loops_perf250k
 
+The two loops must take the same arguments: 86dd7a2's loop still has the dead mediation-lift
+arguments (``lift``, ``ceiling``, ``has_lift``) that batch17 removed, so compare trees on the
+same side of that change (the script stops with a message otherwise).
+
 Below ``sim.rules.fused.MIN_SIZE`` the stage takes its numpy form: ``CITYPEACE_NUMBA=1`` forces the
 loop at a small size.
 
@@ -20,6 +24,7 @@ Writes ``results/<name>.json`` and ``results/<name>.md``.
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import logging
 import os
@@ -83,9 +88,13 @@ def main() -> None:
     saved = capture(args.cities, args.warm)
     if not saved:  # below sim.rules.fused.MIN_SIZE the stage takes its numpy form
         raise SystemExit(f"the compiled trust loop did not run at {args.cities} cities")
+    base = base_module(base_tree(args.base), MODULE)
+    after = __import__(MODULE, fromlist=["_trust_loop"])
+    if inspect.signature(base._trust_loop) != inspect.signature(after._trust_loop):
+        raise SystemExit(f"{args.base}'s trust loop takes other arguments than this checkout's")
     loops = {
-        "before": base_module(base_tree(args.base), MODULE)._trust_kernel(),
-        "after": __import__(MODULE, fromlist=["_trust_kernel"])._trust_kernel(),
+        "before": base._trust_kernel(),
+        "after": after._trust_kernel(),
     }
     outs = {side: [np.empty_like(a) for a in saved[-5:]] for side in loops}
 

@@ -20,8 +20,9 @@ Kernels run where ``sim.rules.fused.wanted`` says (large arrays with numba insta
 - ``delivery``: flows, money received, peace work's trust (toward its ceiling) and its spill
   (stage 5a).
 - ``projects``: small development money without programmes (stage 5b).
-- ``drift``: trust's refusal cost, mediation's lift, success, failure, drift to its floor,
-  violence shock, memory and contact, in one loop (stage 6).
+- ``drift``: trust's refusal cost, success, failure, drift to its floor, violence shock,
+  memory and contact, in one loop (stage 6; mediation's lift moves the delegates' trust, in
+  numpy: ``stages.delegates``).
 - ``governance``: the top level's acts at the cross-border ties that the governance ties read
   (stage 6).
 - ``climb``: the cooperation ladder's mutual benefit and stages (stage 6b).

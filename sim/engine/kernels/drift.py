@@ -2,23 +2,20 @@
 
 The numpy form, per tie: the refused share's cost ``trust - (1 - taken) [offer] x decline x
 max(trust - floor, 0)`` (``trust.refuse``, ``floor`` the no-contact floor the drift reads too),
-``decline`` the tie's cost (``stages.trust.decline_cost``); mediation ``trust +
-min(lift, 1) max(ceiling - trust, 0)`` (``trust.mediation``, its lift summed over the few
-mediation triples and scaled by the talks' share in numpy, its ceiling from the ends' C);
-successes ``outcome x taken + completed`` (``outcome`` the share of the offer that is
-humanitarian or peace work); ``trust.update`` with
+``decline`` the tie's cost (``stages.trust.decline_cost``; mediation's talks lift the delegates'
+trust, not this tie's: ``stages.delegates``); successes ``outcome x taken + completed``
+(``outcome`` the share of the offer that is humanitarian or peace work); ``trust.update`` with
 ``trust.floor`` at the ladder's baseline share ``1 - ceremonial_floor [ceremonial]`` and decay
 ``decay x institution(stage)``; the violence shock ``trust.violence_shock`` with the larger
 violence above the usual level of the ends (``venue.exposure`` on mediated ties) and the clip;
 then ``trust.remember`` with forgetting ``memory_decay x (ceremonial_fade if ceremonial else
-institution(stage))``, the intensity, the last contact and the age. :func:`successes` computes
-the successes, numpy the power ``(1 - success)^successes`` (its SIMD ``**`` can differ from
-libm's in the last bit), :func:`update` all the rest: first a short loop that gathers what each
-tie reads at its ends (``trust.baseline`` now, from the ends' cultural violence and the country
-pair's hostility, and the larger violence of the ends), then one pass over the ties, which
-also computes each tie's decline cost (whose ``exp(-beta_hostility x hostility)`` numpy takes
-once per country pair: the same number as at each of the pair's ties, without an ``exp`` over
-every tie). Same
+institution(stage))``, the intensity, the last contact and the age. :func:`successes` computes the
+successes, numpy the power ``(1 - success)^successes`` (its SIMD ``**`` can differ from libm's in
+the last bit), :func:`update` all the rest: first a short loop that gathers what each tie reads at
+its ends (``trust.baseline`` now, from the ends' cultural violence and the country pair's
+hostility, and the larger violence of the ends), then one pass over the ties, which also computes
+each tie's decline cost (whose ``exp(-beta_hostility x hostility)`` numpy takes once per country
+pair: the same number as at each of the pair's ties, without an ``exp`` over every tie). Same
 operations, same order: identical results (``tests/test_kernels.py``).
 
 Why two loops: the ends are actors scattered over megabytes, so each gather waits on memory. A
@@ -59,7 +56,7 @@ def _ends_loop(src, dst, pair, cultural, hostility, violence, b0, baseline, expo
 
 
 def _trust_loop(  # noqa: ANN202, PLR0913, PLR0915 - numba loop
-    trust, taken, has_offer, prob, pair, relief, cost, lift, ceiling, has_lift, grow, reach,
+    trust, taken, has_offer, prob, pair, relief, cost, grow, reach,
     breach, held,
     standing, stage, benefit, on, baseline, ends_violence, start_trust, start_baseline, decay,
     institution, ceremonial_floor, ceremonial_fade, fall_benefit, memory_decay, mediated,
@@ -71,7 +68,7 @@ def _trust_loop(  # noqa: ANN202, PLR0913, PLR0915 - numba loop
     r_count, e_count = trust.shape
     for r in range(r_count):
         for e in range(e_count):
-            # The refused share of an offer, then mediation's lift (0 on unmediated ties).
+            # The refused share of an offer.
             share = taken[r, e]
             refused = (1.0 - share) * (1.0 if has_offer[r, e] else 0.0)
             # The decline cost (stages.trust.decline_cost) times the share of the refusal that
@@ -96,11 +93,6 @@ def _trust_loop(  # noqa: ANN202, PLR0913, PLR0915 - numba loop
             value = trust[r, e]
             above = value - floor
             value = value - refused * decline * (above if above >= 0.0 else 0.0)
-            if has_lift:  # toward the ceiling the ends' culture sets (trust.mediation)
-                lifted = lift[r, e]
-                room = ceiling[r, e] - value
-                room = room if room >= 0.0 else 0.0
-                value = value + (lifted if lifted <= 1.0 else 1.0) * room
             # Success, failure and drift to the floor (trust.update).
             stand = 1.0 if standing[r, e] else 0.0
             contact = stand if stand >= share else share
@@ -151,7 +143,7 @@ def update(
     month: Any,
     grow: tuple[np.ndarray, np.ndarray],
     standing: np.ndarray,
-    mediation: tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None, Any],
+    mediation: tuple[np.ndarray | None, Any],
     on: np.ndarray,
     world_ties: Any,
     per_actor: tuple[np.ndarray, np.ndarray, np.ndarray],
@@ -159,16 +151,15 @@ def update(
     lp: Any,
 ) -> None:
     """The month's new trust, memory, intensity, last contact and age of ``ties`` (a
-    TieState), after refusal, mediation, success, failure, drift and the violence shock.
+    TieState), after refusal, success, failure, drift and the violence shock.
 
     ``grow`` is (the power ``(1 - success)^successes``, the (R, E) trust successes can
     build, ``trust.delivery_ceiling``); the failures are the month's breach shares of its
     interrupted projects (``month.breach``, ``nexus.interruption_breach``), in [0, 1] per
     tie, so ``(1 - failure)^failures`` is 1 where there is none (skipped) and the same IEEE
     ``pow`` as numpy's elsewhere. ``mediation`` is
-    ((R, E) lift or None, (R, E) mediated or None, (R, E) mediation's ceiling
-    (``trust.mediation_ceiling``) or None, (the (R, E) acceptance probability, (R,
-    K*K) ``exp(-beta_hostility x hostility)`` of each country pair, the decline cost)): each
+    ((R, E) mediated or None, (the (R, E) acceptance probability, (R, K*K)
+    ``exp(-beta_hostility x hostility)`` of each country pair, the decline cost)): each
     tie's decline cost (``stages.trust.decline_cost``) is computed in the loop, with the
     pair's exponential taken once per pair (the same value as at each of its ties); ``month``
     has the
@@ -179,7 +170,7 @@ def update(
     """
     r, e = ties.trust.shape
     grow, reach = grow
-    lift, mediated, ceiling, (prob, relief, cost) = mediation
+    mediated, (prob, relief, cost) = mediation
     cultural, hostility, violence = per_actor
     decay = per_replicate(tp.intensity_decay, r)
     baseline, exposed = np.empty((r, e)), np.empty((r, e))
@@ -191,10 +182,7 @@ def update(
     new += [np.empty_like(ties.last_contact), np.empty_like(ties.age)]
     _trust_kernel()(
         ties.trust, month.taken, month.has_offer, prob, world_ties.pair, relief,
-        per_replicate(cost, r),
-        ties.trust if lift is None else lift,
-        ties.trust if ceiling is None else ceiling,
-        lift is not None, grow, np.ascontiguousarray(np.broadcast_to(reach, (r, e))),
+        per_replicate(cost, r), grow, np.ascontiguousarray(np.broadcast_to(reach, (r, e))),
         month.breach,
         per_replicate(1.0 - np.asarray(tp.failure), r), per_tie(standing, r, e),
         month.ladder_stage, ties.benefit, per_tie(on, r, e), baseline, exposed,

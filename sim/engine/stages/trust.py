@@ -203,7 +203,7 @@ def _update_fused(
     talks lift it, not the communities' trust the loop moves."""
     t, ties, tp, r = world.ties, state.ties, co.trust, state.ties.trust.shape[0]
     hostility = state.countries.hostility.reshape(r, -1)
-    lift, mediated, ceiling = None, None, None
+    lift, mediated = None, None
     if world.med_party.size:  # mediation reads the trust after refusal at its triples' ties
         mu, mv = world.med_mu, world.med_mv
         low = no_contact_floor(world, state, co)  # a refusal's bound (trust.refuse)
@@ -238,7 +238,7 @@ def _update_fused(
     # The talks lift the delegates' trust, not the communities' (stages.delegates): no lift here.
     drift_loops.update(
         ties, month, (grow, reach), standing,
-        (None, mediated, ceiling, (month.accept_prob, relief, pp.decline_cost)),
+        (mediated, (month.accept_prob, relief, pp.decline_cost)),
         world.groups.on_ladder & co.switches.ladder, t, (cultural, hostility, violence), tp,
         co.ladder,
     )  # fmt: skip
