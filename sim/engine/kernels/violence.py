@@ -63,6 +63,7 @@ def _targets_loop(  # noqa: ANN202, PLR0913 - numba loop
     horizontal, anchor, w, responses, minus_z,
 ):  # fmt: skip
     r_count, n_count = D.shape
+    pressed = 0  # cities whose D without the events has a target of its own
     for r in range(r_count):
         for n in range(n_count):
             k = capacity[r, n]
@@ -90,10 +91,12 @@ def _targets_loop(  # noqa: ANN202, PLR0913 - numba loop
             minus_z[1, r, n] = -(z_s + anchor[1, r, n])
             minus_z[2, r, n] = -(z_c + anchor[2, r, n])
             minus_z[3, r, n] = -(z_calm + a_d)
+            pressed += minus_z[3, r, n] != minus_z[0, r, n]  # (a NaN counts)
+    return pressed
 
 
 def _relax_loop(  # noqa: ANN202, PLR0913 - numba loop
-    e, D, calm_D, S, C, noise, faster, share, capacity, hum, anchor, w, new, minus_needs
+    e, e_calm, D, calm_D, S, C, noise, faster, share, capacity, hum, anchor, w, new, minus_needs
 ):  # fmt: skip
     r_count, n_count = D.shape
     for r in range(r_count):
@@ -101,7 +104,7 @@ def _relax_loop(  # noqa: ANN202, PLR0913 - numba loop
             d_star = 1.0 / (1.0 + e[0, r, n])
             s_star = 1.0 / (1.0 + e[1, r, n])
             c_star = 1.0 / (1.0 + e[2, r, n])
-            d_calm = 1.0 / (1.0 + e[3, r, n])
+            d_calm = 1.0 / (1.0 + e_calm[r, n])
             shock = noise[r, 0, n]
             x = D[r, n]
             rate = w[0, r] if d_star > x else w[1, r]  # galtung.escalation_rate
@@ -217,20 +220,23 @@ def update(
     _response_kernel()(totals, capacity, a0, x_half, totals)
     expm1 = np.expm1(totals, out=totals)
     responses, e = np.empty((3, r, n)), np.empty((4, r, n))
-    _targets_kernel()(
+    pressed = _targets_kernel()(
         expm1, capacity, a0, multiplier, c.D, c.S, c.C, c.needs, share, c.cohesion, c.pressure,
         hostility, cross, horizontal, c.anchor, _rows(g, TARGETS, r), responses, e,
     )  # fmt: skip
+    # Where the month has no events' pressure, D without them has D's own target: the same
+    # argument gives the same exp (exp(-0) is exp(0)), so a world without events takes three.
+    some = e if pressed else e[:3]
     with np.errstate(over="ignore", under="ignore"):  # as rules.sigmoid
-        np.exp(e, out=e)
+        np.exp(some, out=some)
     rate_d = per_replicate(g.rate_D, r)
     faster = np.stack(
         [np.maximum(np.maximum(rate_d, per_replicate(x, r)), 1e-9) for x in (g.rate_S, g.rate_C)]
     )
     moved, minus_needs = np.empty((4, r, n)), np.empty((r, n))
     _relax_kernel()(
-        e, c.D, c.calm_D, c.S, c.C, noise, faster, share, capacity, responses[0], c.anchor,
-        _rows(g, RELAX, r), moved, minus_needs,
+        e, e[3] if pressed else e[0], c.D, c.calm_D, c.S, c.C, noise, faster, share, capacity,
+        responses[0], c.anchor, _rows(g, RELAX, r), moved, minus_needs,
     )  # fmt: skip
     c.D, c.calm_D, c.S, c.C = moved
     with np.errstate(over="ignore", under="ignore"):
