@@ -237,3 +237,56 @@ def test_the_governance_acts_loop_equals_the_numpy_form(flags: tuple[bool, bool]
     # the branches were taken: a state's refusals, shut gates at either end
     assert (refused_dst > 0).any() and ((refused_dst > 0) & (refused_dst < 1)).any() == flags[0]
     assert (refused_src == 1.0).any() == flags[1] and (success > 0).any() == flags[0]
+
+
+def test_the_violence_loops_equal_the_numpy_form(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stage 7 compared directly on one month's arguments of a synthetic run with edge values
+    written into its state: cities at D 0 and 1, at war (D far above its usual level), with
+    no capacity or full capacity, empty, with stocks of nothing, a gap target below capacity,
+    and isolated cities (seoul_pyongyang's whole-run test also has them)."""
+    import copy
+    from types import SimpleNamespace
+
+    from sim.engine.stages import violence
+
+    captured: list = []
+    plain = violence.update_cities
+
+    def capture(world, state, co, month, streams):  # noqa: ANN001, ANN202
+        if month.step == 3:
+            captured.append(copy.deepcopy((world, state, co, month, streams)))
+        plain(world, state, co, month, streams)
+
+    monkeypatch.setattr(violence, "update_cities", capture)
+    monkeypatch.setenv("CITYPEACE_NUMBA", "0")
+    case = generate(
+        SyntheticSpec(n_cities=600, horizon=5, n_countries=8, n_networks=4, mean_degree=7.4),
+        seed=4,
+    )
+    PeaceModel(case, seed=4).run()
+    world, state, co, month, streams = captured[0]
+    rng = np.random.default_rng(17)
+    c, n = state.cities, world.n_cities
+    edge = rng.choice(n, 240, replace=False)
+    for name, values in (
+        ("D", [0.0, 1.0, 0.95]), ("usual_D", [0.0, 0.05, 1.0]), ("capacity", [0.0, 1.0]),
+        ("population", [0.0, 1.0]), ("fled", [0.0, 5e4]), ("cohesion", [0.0, 1.0]),
+        ("needs", [0.0, 1.0]), ("capacity_target", [0.0, 0.5]), ("pressure", [0.0, 40.0]),
+    ):  # fmt: skip
+        getattr(c, name)[:, edge] = rng.choice(values, size=(c.D.shape[0], edge.size))
+    c.stock[:, :, :, edge[:60]] = 0.0
+    closed = rng.random(n) < 0.3
+    world = SimpleNamespace(**{k: getattr(world, k) for k in dir(world) if not k.startswith("__")})
+    world.city_isolated = closed
+    results = {}
+    for numba in ("0", "1"):
+        monkeypatch.setenv("CITYPEACE_NUMBA", numba)
+        w, s, o, m, st = copy.deepcopy((world, state, co, month, streams))
+        plain(w, s, o, m, st)
+        results[numba] = _arrays(s.cities)
+    assert results["0"].keys() == results["1"].keys()
+    assert not [k for k in results["0"] if not _same(results["0"][k], results["1"][k])]
+    moved = results["0"]
+    assert (moved["population"][:, edge] < state.cities.population[:, edge]).any()  # flight
+    assert (moved["capacity"] < state.cities.capacity).any()  # war's damage
+    assert not _same(moved["D"], state.cities.D)

@@ -1,4 +1,4 @@
-"""Compiled loops over ties (numba) for the stages whose numpy form makes many passes.
+"""Compiled loops over ties and cities (numba) for the stages whose numpy form makes many passes.
 
 At 250,000 cities a month is about 1.25 million ties, and each numpy operation of a rule is a
 pass over all of them through main memory. A kernel here does one stage's elementwise work in
@@ -26,6 +26,8 @@ Kernels run where ``sim.rules.fused.wanted`` says (large arrays with numba insta
 - ``governance``: the top level's acts at the cross-border ties that the governance ties read
   (stage 6).
 - ``climb``: the cooperation ladder's mutual benefit and stages (stage 6b).
+- ``violence``: the cities' Galtung targets, D, S, C, needs, capacity, flight and cohesion
+  (stage 7, after the first month; loops over the cities, not the ties).
 - ``keys``: the offers' keyed uniforms (``sim.engine.random_streams``; integer arithmetic).
 """
 

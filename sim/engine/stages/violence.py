@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from sim.engine.coefficients import Coefficients
+from sim.engine.kernels import violence as violence_loops
 from sim.engine.month import Month
 from sim.engine.random_streams import RandomStreams
 from sim.engine.state import State
@@ -18,6 +19,7 @@ from sim.rules import (
     HUM,
     PEACE,
     displacement,
+    fused,
     galtung,
     group_sum,
     money,
@@ -77,6 +79,35 @@ def update_cities(
     c, g, n = state.cities, co.galtung, world.n_cities
     hostility = city_hostility(world, state.countries.hostility)  # its country's highest
     cross = cross_trust_per_city(world, state, co, hostility)
+    # Small monthly shocks: standard normals scaled by the noise level, for D, S and C, from
+    # the replicate's own noise stream (a fixed (3, n) a month: the same shocks under any policy).
+    noise = np.zeros((len(streams), 3, n))
+    for r, noisy in enumerate((g.noise[:, 0] > 0).tolist()):
+        if noisy:
+            streams[r].noise.standard_normal(out=noise[r])
+    noise *= g.noise[..., None]
+    # After the first month (which sets the anchors), a large world's cities move in compiled
+    # loops of the same arithmetic (sim.engine.kernels.violence; identical results).
+    if month.step > 0 and fused.wanted(c.D.size):
+        _moving_target(world, c, month)
+        terms = (c.displaced_share, hostility, cross, month.horizontal_city, month.multiplier)
+        violence_loops.update(c, co, noise, terms, world.city_isolated)
+    else:
+        _update_plain(world, c, co, month, hostility, cross, noise)
+    month.cross_trust_city, month.hostility_city = cross, hostility
+
+
+def _update_plain(
+    world: World,
+    c: object,
+    co: Coefficients,
+    month: Month,
+    hostility: np.ndarray,
+    cross: np.ndarray,
+    noise: np.ndarray,
+) -> None:
+    """:func:`update_cities` in numpy: the rules' equations as written (ODD 7.6, 7.7)."""
+    g = co.galtung
     share = c.displaced_share
     # Aid acts through the responses of the effect stocks, times the nexus multiplier.
     hum_r, dev_r, peace_r = responses(c, co, month.multiplier)
@@ -97,13 +128,6 @@ def update_cities(
         c.usual_D = galtung.targets(*calm, c.anchor, g)[0]
         c.calm_D = c.usual_D.copy()  # D without events starts where the structure holds it
     d_star, s_star, c_star, d_calm = galtung.targets(*terms, c.anchor, g)
-    # Small monthly shocks: standard normals scaled by the noise level, for D, S and C, from
-    # the replicate's own noise stream (a fixed (3, n) a month: the same shocks under any policy).
-    noise = np.zeros((len(streams), 3, n))
-    for r, noisy in enumerate((g.noise[:, 0] > 0).tolist()):
-        if noisy:
-            streams[r].noise.standard_normal(out=noise[r])
-    noise *= g.noise[..., None]
     c.D = galtung.relax(
         c.D, d_star, galtung.escalation_rate(c.D, d_star, g.rate_D_up, g.rate_D), noise[:, 0]
     )
@@ -141,12 +165,7 @@ def update_cities(
             c.steady_gain, c.steady_pace = recovery.steady_rates(
                 c.cohesion, c.participation, co.recovery, closed
             )
-    if world.steady_path is not None:  # steady states that move: this month's K* (branch growth)
-        path = world.steady_path
-        level, slope = path.at(month.step)
-        c.capacity_target[:, path.cities] = recovery.moving_target(
-            level, slope, c.steady_gain[:, path.cities], c.steady_pace[:, path.cities]
-        )
+    _moving_target(world, c, month)
     c.capacity = recovery.capacity_update(
         c.capacity, E, c.cohesion, dev_r, c.participation, co.recovery, closed, c.capacity_target
     )
@@ -161,7 +180,16 @@ def update_cities(
     c.cohesion = galtung.relax(
         c.cohesion, galtung.cohesion_target(cross, c.D, c.C, g, c.anchor[4]), g.rate_cohesion, 0.0
     )
-    month.cross_trust_city, month.hostility_city = cross, hostility
+
+
+def _moving_target(world: World, c: object, month: Month) -> None:
+    """Steady states that move: this month's gap target K* of their cities (branch growth)."""
+    if world.steady_path is not None:
+        path = world.steady_path
+        level, slope = path.at(month.step)
+        c.capacity_target[:, path.cities] = recovery.moving_target(
+            level, slope, c.steady_gain[:, path.cities], c.steady_pace[:, path.cities]
+        )
 
 
 def start_anchors(c: object, terms: tuple, cross: np.ndarray, g: object) -> np.ndarray:
