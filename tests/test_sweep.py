@@ -615,3 +615,17 @@ def test_a_batch_of_runs_keeps_failed_rows_per_run(
     got = pd.read_parquet(runs[3].out / "timeseries.parquet")
     pd.testing.assert_frame_equal(got, as_written(alone.run().timeseries()), check_exact=True)
     assert status[3]["months"] == 8
+
+
+def test_a_batch_marker_counts_its_runs(tmp_path: Path) -> None:
+    """sobol17: a batched job leaves one marker ``<key>+<runs>`` for all its runs."""
+    from sim.experiments.progress import Progress
+    from sim.experiments.run_status import mark_progress
+
+    bar = Progress(tmp_path, total=600, every=0.05).start()
+    mark_progress(tmp_path, "0123abcd", 512)
+    mark_progress(tmp_path, "skipped-000001", 7)
+    mark_progress(tmp_path, "a+b")  # one run whose id has a plus: one
+    assert bar.done() == 520
+    bar.stop()
+    assert len(list((tmp_path / ".progress").iterdir())) == 3

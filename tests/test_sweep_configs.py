@@ -130,3 +130,42 @@ def test_record_from_plain_data_equals_record_from_config(tmp_path: Path) -> Non
     assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
     assert b["params"] == {"levers.coordination": 0.0, "model.trust.success": 0.07,
                            "model.no_such": None}  # fmt: skip
+
+
+def test_numbers_assigned_without_the_config_equal_full_conversions() -> None:
+    """RunConfigs.assign (sobol17): plain numbers set in the mirror alone give, run after run,
+    the plain data, hash and dataclasses of the config they were never applied to; a number
+    OmegaConf would convert (an int over a float) is refused and nothing is set."""
+    from omegaconf import OmegaConf
+
+    from sim.experiments.sweep_batch import _apply_numbers, _numbers
+    from sim.experiments.sweep_configs import RunConfigs
+
+    cfg, lagging = _compose(BASE), _compose(BASE)
+    mirror, kept, assigned = RunConfigs(), [], 0
+    for overrides in _design(40):
+        numbers, rest = _numbers(overrides)
+        assert rest == []
+        before = json.dumps(mirror._data, sort_keys=True) if mirror._data else None
+        _apply_numbers(overrides, cfg)  # the reference: Hydra's way, into a config
+        if mirror.assign(numbers):
+            assigned += 1
+            data = mirror.resolved_data()
+            assert mirror.fast_checked()
+        else:
+            assert before is None or json.dumps(mirror._data, sort_keys=True) == before
+            _apply_numbers(overrides, lagging)
+            mirror.reset()
+            data = mirror.resolved(lagging)
+            lagging = copy.deepcopy(cfg)  # the caller's config caught up
+        full = OmegaConf.to_container(cfg, resolve=True)
+        assert json.dumps(data, sort_keys=True) == json.dumps(full, sort_keys=True)  # types too
+        obj = mirror.checked(cfg)
+        assert obj == OmegaConf.to_object(cfg)
+        assert all(obj is not k for k in kept)
+        kept.append(obj)
+    assert 0 < assigned < 39  # both ways were taken (ints over floats are refused)
+    refused = RunConfigs()
+    refused.resolved(_compose(BASE))
+    assert not refused.assign({"model.trust.success": 1, "seed": 5})  # 1 over a float: no
+    assert refused.resolved_data()["seed"] != 5

@@ -295,3 +295,29 @@ def test_plain_numbers_applied_as_hydra_applies_them(
     a, b = (OmegaConf.to_container(c, resolve=True) for c in (fast, hydra))
     assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
     assert rest == to_hydra
+
+
+SOBOL = (
+    "method: sobol\nn: 4\nreplications: 1\nsecond_order: false\nscramble: true\n"
+    "root_seed: 11\nparameters:\n  model.trust.success: [0.01, 0.15]\n"
+    "  model.proposals.beta_trust: [1.0, 6.0]\n  levers.funding_scale: [0.5, 2.0]\n"
+)
+
+
+def test_a_sobol_design_batched_equals_one_run_a_job(tmp_path: Path) -> None:
+    """sobol17: a Saltelli design in jobs of 7 runs (the numbers set in the mirrored config
+    without OmegaConf) and one run a job in its own folder (Hydra's full path): the same run
+    ids and design points, summary, every run's series rows, and Sobol indices."""
+    from sim.experiments.sensitivity import sensitivity
+
+    batched = _sweep(tmp_path, "batched", "--runs-per-job=7", design=SOBOL)
+    single = _sweep(tmp_path, "single", design=SOBOL)
+    assert len(_run_folders(single)) == 20 and _run_folders(batched) == []
+    pd.testing.assert_frame_equal(pd.read_parquet(batched / "design.parquet"),
+                                  pd.read_parquet(single / "design.parquet"))  # fmt: skip
+    pd.testing.assert_frame_equal(_summary(batched), _summary(single), check_exact=True)
+    assert _digests(_series(batched)) == _digests(_series(single))
+    outcomes = ["peace_2y", "trust_2y"]
+    indices = [sensitivity(s, outcomes) for s in (batched, single)]
+    assert len(indices[0]) > 0
+    pd.testing.assert_frame_equal(indices[0], indices[1], check_exact=True)

@@ -58,18 +58,39 @@ wrap(sb, "_step", "job: stepping")
 wrap(sr.BatchWriter, "commit", "job: commit")
 wrap(rs, "mark_progress", "progress markers")
 wrap(summ.SweepCallback, "finish", "summary (and progress bar stop)")
+import sim.experiments.sweep as sw
+wrap(sw, "plan", "design (sample and plan)")
+import sim.experiments.sweep_configs as sc
+wrap(sc.RunConfigs, "resolved", "job: configs: resolved (plain data, hash)")
+wrap(rs, "new_record", "job: configs: new_record")
+import sim.cli.config as cc
+wrap(cc, "model_kwargs", "job: configs: model_kwargs")
+wrap(sb, "_apply_numbers", "job: configs: apply overrides")
+import sim.engine.outputs as eo
+wrap(eo.Outputs, "series_table",
+     "job: rows: series_table")
+wrap(rs, "outcomes", "job: rows: outcomes")
+wrap(sr.BatchWriter, "add", "job: rows: BatchWriter.add (Parquet)")
 spent["start-up and imports"] = time.process_time() - T0
 from sim.cli.main import main
 sys.argv = ["citypeace", "sweep", *sys.argv[1:]]
 import atexit
+PROF = None
+if os.environ.get("PERFOVER_PSTATS"):
+    import cProfile
+    PROF = cProfile.Profile(time.process_time)
+    PROF.enable()
 def done():
+    if PROF is not None:
+        PROF.disable()
+        PROF.dump_stats(os.environ["PERFOVER_PSTATS"])
     spent["whole process"] = time.process_time() - T0
     json.dump(spent, open(os.environ["PERFOVER_OUT"], "w"))
 atexit.register(done)
 main()
 """
 
-SWEEP_ARGS = ["design=bench_lhs", "scenario=tuzla", "horizon=240", "output.dashboard=false",
+SWEEP_ARGS = ["scenario=tuzla", "horizon=240", "output.dashboard=false",
               "output.activities=false", "output.cities_every=0", "output.progress=false",
               "hydra/launcher=joblib", "hydra.launcher.n_jobs=1"]  # fmt: skip
 
@@ -89,15 +110,20 @@ def split_sweep(spent: dict[str, float]) -> dict[str, float]:
         "summary": spent.get("summary (and progress bar stop)", 0.0),
     }
     out["leader (compose, design, launcher)"] = spent["whole process"] - sum(out.values()) - marks
+    out.update({k: v for k, v in spent.items() if k.startswith(("job: configs", "job: rows",
+                                                                "design"))})  # fmt: skip
     out["whole process"] = spent["whole process"]
     return out
 
 
-def run_sweep(tree: Path, n: int, per_job: int) -> dict[str, float]:
+def run_sweep(
+    tree: Path, n: int, per_job: int, design: str = "bench_lhs", pstats: str | None = None
+) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "PYTHONPATH": str(tree), "PYTHONHASHSEED": "0",
-               "PERFOVER_OUT": f"{tmp}/split.json", "CITYPEACE_FAST_EXIT": "0"}  # fmt: skip
-        cmd = [sys.executable, "-c", SWEEP_CHILD, *SWEEP_ARGS, f"design.n={n}",
+               "PERFOVER_OUT": f"{tmp}/split.json", "CITYPEACE_FAST_EXIT": "0",
+               **({"PERFOVER_PSTATS": str(pstats)} if pstats else {})}  # fmt: skip
+        cmd = [sys.executable, "-c", SWEEP_CHILD, f"design={design}", *SWEEP_ARGS, f"design.n={n}",
                f"--runs-per-job={per_job}", f"hydra.sweep.dir={tmp}/sweep"]  # fmt: skip
         proc = subprocess.run(cmd, cwd=tmp, env=env, capture_output=True, text=True, check=False)
         if proc.returncode != 0:
@@ -112,9 +138,11 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--per-job", type=int, default=500)
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--design", default="bench_lhs", help="bench_sobol: n x 10 runs")
+    ap.add_argument("--pstats", default=None, help="also a cProfile (CPU) of the whole process")
     a = ap.parse_args()
     for _ in range(a.repeat):
-        row = run_sweep(a.tree, a.n, a.per_job)
+        row = run_sweep(a.tree, a.n, a.per_job, a.design, a.pstats)
         print(json.dumps({"tree": str(a.tree), "load": os.getloadavg()[0],
                           **{k: round(v, 3) for k, v in row.items()}}), flush=True)  # fmt: skip
 

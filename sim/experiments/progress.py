@@ -29,7 +29,7 @@ class Progress:
         """Jobs that ended since the bar started (completed, failed or skipped)."""
         try:
             with os.scandir(self.folder) as entries:
-                return sum(1 for _ in entries)
+                return sum(_runs(entry.name) for entry in entries)
         except OSError:
             return 0
 
@@ -62,3 +62,9 @@ class Progress:
                 bar.update(max(0, done - bar.n))
                 if stopping:
                     return
+
+
+def _runs(marker: str) -> int:
+    """The runs a marker stands for: ``<id>+<n>`` n (a batch), any other name one."""
+    _, plus, count = marker.rpartition("+")
+    return int(count) if plus and count.isdigit() else 1

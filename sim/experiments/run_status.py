@@ -179,11 +179,13 @@ def discard_outputs(run_dir: Path) -> None:
         clear_outputs(Path(run_dir))
 
 
-def mark_progress(sweep_dir: Path, run_id: str) -> None:
-    """Tell the progress bar that a job ended (completed, failed or skipped)."""
+def mark_progress(sweep_dir: Path, run_id: str, runs: int = 1) -> None:
+    """Tell the progress bar that a job ended (completed, failed or skipped); ``runs`` > 1:
+    that many runs under one marker ``<run_id>+<runs>`` (a batch: one file, not one a run,
+    which the bar would list twice a second)."""
     folder = Path(sweep_dir) / PROGRESS
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / run_id).touch()
+    (folder / (run_id if runs == 1 else f"{run_id}+{runs}")).touch()
 
 
 def run_sweep_job(

@@ -200,6 +200,7 @@ def collect(sweep_dir: Path, batch: int = 2000) -> Path:
         from sim.experiments.sweep_records import read_record
 
         cache: dict[Path, list[str]] = {}  # one record file at a time
+        kinds = _kinds(schema)  # once, not for every field of every row
         with pq.ParquetWriter(tmp, schema) as writer:
             for start in range(0, max(len(order), 1), batch):
                 rows = []
@@ -208,7 +209,7 @@ def collect(sweep_dir: Path, batch: int = 2000) -> Path:
                         status = read_record(where, cache)
                     else:
                         status = read_status(where) or {}
-                    rows.append(_coerce_row(_flatten(status, design), schema))
+                    rows.append(_coerce_row(_flatten(status, design), kinds))
                 writer.write_table(pa.Table.from_pylist(rows, schema=schema))
 
     return atomic_write(sweep_dir / SUMMARY, write)
@@ -223,20 +224,27 @@ def _outcome_order(key: str) -> tuple[str, int]:
     return metric, int(y[:-1])
 
 
-def _coerce_row(row: dict[str, Any], schema: Any) -> dict[str, Any]:
+def _kinds(schema: Any) -> list[tuple[str, str]]:
+    """(column, 'string' | 'float' | 'other') for each column of the summary's schema."""
     import pyarrow as pa
 
+    def kind(t: Any) -> str:
+        return "string" if pa.types.is_string(t) else "float" if pa.types.is_floating(t) else ""
+
+    return [(field.name, kind(field.type)) for field in schema]
+
+
+def _coerce_row(row: dict[str, Any], kinds: list[tuple[str, str]]) -> dict[str, Any]:
+    """A row's values as its columns' types (``_kinds``): text as is or as JSON, floats."""
     out: dict[str, Any] = {}
-    for field in schema:
-        value = row.get(field.name)
-        if value is None:
-            out[field.name] = None
-        elif pa.types.is_string(field.type):
-            out[field.name] = value if isinstance(value, str) else json.dumps(value)
-        elif pa.types.is_floating(field.type):
-            out[field.name] = float(value)
+    for name, kind in kinds:
+        value = row.get(name)
+        if value is None or not kind:
+            out[name] = value
+        elif kind == "string":
+            out[name] = value if isinstance(value, str) else json.dumps(value)
         else:
-            out[field.name] = value
+            out[name] = float(value)
     return out
 
 

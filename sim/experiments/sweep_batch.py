@@ -78,24 +78,36 @@ def run_batch(cfg: DictConfig, sweep_dir: Path, subdir: str) -> None:
     runs: list[_Run] = []
     seen: set[str] = set()
     checked = False  # check_known_keys of the job's config (unknown keys), once
+    lagging: list[str] = []  # plain numbers in the mirror but not yet in run_cfg
+    skipped = 0
     for num, overrides in spec["batches"][int(subdir.rsplit("/", 1)[-1])]:
         # The runs of a batch set the same fast keys (plan_batches groups them so), each to a
         # plain value: applied over the previous run's values, they give the config a fresh
-        # copy would, without copying it for every run.
-        changed: list[str] = []
-        rest = _apply_numbers([o for o in overrides if o.split("=", 1)[0] in fast], run_cfg,
-                              changed)  # fmt: skip
+        # copy would, without copying it for every run. Without run folders the numbers go
+        # straight into the mirror (RunConfigs.assign) and reach run_cfg only when something
+        # reads it (Hydra's path, a full conversion): the values are the same either way.
+        mine = [o for o in overrides if o.split("=", 1)[0] in fast]
+        numbers, rest = _numbers(mine)
+        if not folders and not rest and mirror.assign(numbers):
+            lagging += mine
+            data = mirror.resolved_data()
+            changed: list[str] = []
+        else:
+            changed = []
+            rest = _apply_numbers([*lagging, *mine], run_cfg, changed)
+            lagging = []
         if rest:  # Hydra's grammar: anything may change, the mirror starts again
             chosen = parser.parse_overrides(rest)
             if any(o.is_add() or o.is_delete() or o.is_force_add() for o in chosen):
                 run_cfg = copy.deepcopy(cfg)
             ConfigLoaderImpl._apply_overrides_to_config(chosen, run_cfg)
             mirror.reset()
-        data = mirror.resolved(run_cfg, changed)  # once: the hash, the record and the text
+        if changed or rest or not lagging:
+            data = mirror.resolved(run_cfg, changed)  # once: the hash, the record and the text
         run_id = hash_of(data)
         out = sweep_dir / run_id
         if run_id in done or run_id in seen or is_complete(out, run_id):
-            mark_progress(sweep_dir, run_id)  # identical configs are one run
+            skipped += 1  # identical configs are one run
             continue
         seen.add(run_id)
         record = new_record(run_cfg, out, sweep_dir, num, overrides, run_id, data)
@@ -103,6 +115,9 @@ def run_batch(cfg: DictConfig, sweep_dir: Path, subdir: str) -> None:
             if rest or not checked:  # the keys change only through Hydra's path
                 check_known_keys(run_cfg)
                 checked = True
+            if lagging and not mirror.fast_checked():  # a full conversion reads run_cfg
+                _apply_numbers(lagging, run_cfg)
+                lagging = []
             # the values' checks of model_kwargs (ranges, levers, horizon, seed, output)
             kwargs, error = model_kwargs(mirror.checked(run_cfg)), None
         except CitypeaceError as exc:  # an invalid run is a failed row, not a failed job
@@ -114,12 +129,28 @@ def run_batch(cfg: DictConfig, sweep_dir: Path, subdir: str) -> None:
             info = provenance_of(run_id, int(data["seed"]), str(data["scenario"]["name"]),
                                  str(data["policy"]))  # fmt: skip
         runs.append(_Run(num, out, record, info, kwargs, error))
+    if skipped:
+        mark_progress(sweep_dir, f"skipped-{subdir.rsplit('/', 1)[-1]}", skipped)
     run_together(runs, sweep_dir, folders)
 
 
 # A plain decimal number, as a design writes its values (and seeds): Hydra's grammar reads it
 # as Python's int() or float() of the same text.
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+(?:[eE][+-]?[0-9]+)?)?")
+
+
+def _numbers(overrides: Sequence[str]) -> tuple[dict[str, Any], list[str]]:
+    """The overrides ``key=<plain number>`` as key -> number (parsed as :func:`_apply_numbers`
+    parses them), and the others."""
+    numbers: dict[str, Any] = {}
+    rest = []
+    for text in overrides:
+        key, _, value = text.partition("=")
+        if _NUMBER.fullmatch(value) and key.replace(".", "").replace("_", "").isalnum():
+            numbers[key] = float(value) if "." in value else int(value)
+        else:
+            rest.append(text)
+    return numbers, rest
 
 
 def _apply_numbers(

@@ -306,5 +306,4 @@ def run_without_folders(
                 wall, cpu = time.perf_counter() - own, time.process_time() - own_cpu
                 finish(run, share_s + wall, share_cpu + cpu, ensemble.levers_of(i))
         writer.commit()
-    for run in runs:
-        mark_progress(sweep_dir, run.record["run_id"])
+    mark_progress(sweep_dir, writer.key, len(runs))  # one marker for the job's runs
