@@ -29,6 +29,8 @@ def pay_committed(world: World, state: State, month: Month) -> None:
     had some of its offer taken, and its programme is paying (its offer), so it is open."""
     pj = state.projects
     month.committed_paid, month.committed_programme = None, None
+    if not state.programmes.funded.shape[-1]:  # no programmes (synthetic worlds): nothing to pay
+        return
     live = np.flatnonzero(pj.row >= 0)
     if not live.size:
         return
