@@ -11,6 +11,10 @@ insensitivity, and nowhere else. Tuzla's cohesion per year and the pattern
 the rule as it is and for the variant, per seed (replicate 0).
 
     PYTHONPATH=$PWD .venv/bin/python experiments/committed_do_no_harm.py --seeds 10
+
+Kept as the record of breach17's measurement (on its rules, before 8df70e6). Since branch
+harm17 the rule reads the committed money in the month it is paid (``stages.committed``), so on
+later code this variant would count it twice.
 """
 
 from __future__ import annotations

@@ -79,3 +79,14 @@ def committed_share(
     :func:`programme_closed`, read at ``max(programme, 0)``."""
     carried = (funded_share <= 0.0) & (programme >= 0) & closed
     return np.where(carried, 1.0, funded_share)
+
+
+def committed_payment(
+    taken_share: np.ndarray, programme: np.ndarray, closed: np.ndarray, committed: np.ndarray
+) -> np.ndarray:
+    """The committed money each live project is paid this month: ``committed`` (its tie's
+    development offer in its first month, always > 0) where :func:`committed_share` carries it
+    (its programme closed and none of its tie's development money arrived), else 0. Computed
+    once a month before delivery (``stages.committed``): delivery counts it as development
+    money delivered on the tie, and the projects stage pays the work with the same value."""
+    return (committed_share(taken_share, programme, closed) - taken_share) * committed

@@ -6,6 +6,8 @@ whole (R, ...) arrays and writes the results back to the state or into this mont
 - ``gates``: which tie may carry which pillar (rules.gates);
 - ``funding``: which programmes pay, and how much (rules.funding);
 - ``proposals``: offers, acceptance and the share of each offer taken (rules.proposals);
+- ``committed``: the committed money closed programmes pay their projects under way, computed
+  once at the start of delivery for delivery and projects alike (rules.funding);
 - ``delivery``: do no harm, peace work's trust, the nexus multiplier, the humanitarian and
   peace effect stocks (rules.nexus, rules.money);
 - ``projects``: development projects start, progress, end; the development stock (rules.nexus,

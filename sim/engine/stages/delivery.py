@@ -4,6 +4,8 @@ Per-pillar arrays put the pillar first: flows (3, R, E), money received (3, R, N
 reaches a city as a dose (EUR per inhabitant per year, ``money.dose``); humanitarian and peace
 money delivered this month feed the city's effect stocks of the horizon of the programme that
 paid it (``money.effect_stock``), which move the targets of the Galtung update (stage 7).
+The committed money a closed programme pays its projects under way (``stages.committed``) is
+delivered development money too: do no harm and the city's money received read it (harm17).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sim.engine.coefficients import Coefficients
 from sim.engine.groups import DESIGN
 from sim.engine.kernels import delivery as delivery_loops
 from sim.engine.month import Month
+from sim.engine.stages.committed import pay_committed
 from sim.engine.state import State
 from sim.engine.world import World
 from sim.rules import DEV, HUM, PEACE, fused, group_sum, money, nexus, trust
@@ -39,6 +42,16 @@ def deliver(world: World, state: State, co: Coefficients, month: Month) -> np.nd
         flows = month.offer * month.taken
         received = group_sum(flows, t.dst, world.n_actors)[..., :n]
         careless = group_sum((flows[HUM] + flows[DEV]) * t.carefree, t.dst, world.n_actors)[:, :n]
+    # A closed programme's committed money paid this month (stages.committed) is development
+    # money delivered on its tie: it counts in the tie's flow, in what its city received (the
+    # nexus window, the received series) and in do no harm's dose and weights, once each, added
+    # the same way after either path (so the compiled loops and numpy stay bit for bit).
+    pay_committed(world, state, month)
+    if month.committed_paid is not None:
+        paid = month.committed_paid
+        flows[DEV] += paid
+        received[DEV] += group_sum(paid, t.dst, world.n_actors)[:, :n]
+        careless += group_sum(paid * t.carefree, t.dst, world.n_actors)[:, :n]
     c.received = received
     c.last_received = np.where(received > 0, step, c.last_received)
     mult = nexus.nexus_multiplier(

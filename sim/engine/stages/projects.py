@@ -4,7 +4,8 @@ effect stock (rules.money); it no longer changes capacity or S directly (issue 1
 interrupted one feeds it with what it spent less its works under way (rules.nexus). Development
 money too small to start a project (below ``delivery.project_min``) on a tie without one feeds
 the stock when it is delivered. A project whose programme has closed runs on the budget the
-programme committed at approval (rules.funding, ODD 7.2)."""
+programme committed at approval (rules.funding, ODD 7.2), paid as ``stages.committed``
+computed it before delivery."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from sim.engine.random_streams import RandomStreams, month_keys, uniforms_of
 from sim.engine.stages.delivery import lifetime
 from sim.engine.state import ACTIVE, COMPLETED, INTERRUPTED, State
 from sim.engine.world import World
-from sim.rules import DEV, funding, fused, money, nexus, trust
+from sim.rules import DEV, fused, money, nexus, trust
 
 
 def run_projects(
@@ -99,31 +100,18 @@ def run_projects(
 
     # A month's work progresses by the share of its money that arrived; a month in which none
     # arrived is what exposes the project to the unfunded hazard. A project whose programme
-    # has closed is paid from what the programme committed at approval (rules.funding).
+    # has closed is paid from what the programme committed at approval: the payment delivery
+    # (5a) computed and counted this month (stages.committed, rules.funding), read here, not
+    # computed again (> 0 exactly where the committed budget paid: a commitment is > 0).
     offered = dev_offer.ravel()[live]
     taken_share = np.where(offered > 0, month.taken.ravel()[live], 0.0)
-    programme_of = pj.programme.ravel()[live]
-    start, end, _ = world.phase_window(step)
-    closed = funding.programme_closed(step, start, end, state.programmes.funded)
-    if closed.shape[-1]:
-        closed_of = closed[r_of, np.maximum(programme_of, 0)]
-    else:  # no programmes: every project is its provider's own
-        closed_of = np.zeros(live.size, dtype=bool)
-    funded_share = funding.committed_share(taken_share, programme_of, closed_of)
-    carried = funded_share - taken_share  # 1 where the committed budget paid, else 0
+    if month.committed_paid is not None:
+        paid = month.committed_paid.ravel()[live]
+        funded_share = np.where(paid > 0, 1.0, taken_share)
+    else:  # (most months: nothing committed was paid)
+        paid, funded_share = np.zeros(live.size), taken_share
     progress = pj.progress.ravel()[live] + funded_share / pj.duration.ravel()[live]
-    paid = carried * pj.committed.ravel()[live]
     spent = pj.spent.ravel()[live] + offered * taken_share + paid
-    # The committed money is paid this month: it shows in the tie's delivered development flow
-    # (the funds series), which delivery (5a) has already read without it.
-    month.flows[DEV].ravel()[live] += paid
-    # Kept by tie and programme, so a programme's own series count the money it committed;
-    # only in a month that paid any (most months pay none: no (R, E) arrays on the hot path).
-    if paid.any():
-        month.committed_paid = np.zeros_like(pj.committed)
-        month.committed_programme = np.full_like(pj.programme, -1)
-        month.committed_paid.ravel()[live] = paid
-        month.committed_programme.ravel()[live] = np.where(paid > 0, programme_of, -1)
     pj.progress.ravel()[live], pj.spent.ravel()[live] = progress, spent
     to_city = t.dst[tie] < n
     city = np.where(to_city, t.dst[tie], 0)
