@@ -36,6 +36,30 @@ def nexus_multiplier(
     return 1.0 + synergy * coordination * (pillars >= 2)
 
 
+def hazard_sum(
+    direct_violence: np.ndarray,
+    gate_closed: np.ndarray,
+    unfunded: np.ndarray,
+    participation: np.ndarray,
+    *,
+    base: Coefficient,
+    violence: Coefficient,
+    gate: Coefficient,
+    unfunded_h: Coefficient,
+    low_participation: Coefficient,
+) -> np.ndarray:
+    """The interruption hazard's terms summed, before its multipliers:
+    ``base + violence D + gate [closed] + unfunded_h [no money] + low_participation (1 -
+    participation)`` (shared by :func:`project_hazard` and :func:`interruption_breach`)."""
+    return (
+        base
+        + violence * direct_violence
+        + gate * gate_closed
+        + unfunded_h * unfunded
+        + low_participation * (1.0 - participation)
+    )
+
+
 def project_hazard(
     direct_violence: np.ndarray,
     gate_closed: np.ndarray,
@@ -59,13 +83,10 @@ def project_hazard(
     experienced provider (004:3663-3669) and an institutionalised tie (a higher ``stage`` of
     the cooperation ladder, 000:1044-1046) see fewer projects fail.
     """
-    hazard = (
-        base
-        + violence * direct_violence
-        + gate * gate_closed
-        + unfunded_h * unfunded
-        + low_participation * (1.0 - participation)
-    )
+    hazard = hazard_sum(
+        direct_violence, gate_closed, unfunded, participation, base=base, violence=violence,
+        gate=gate, unfunded_h=unfunded_h, low_participation=low_participation,
+    )  # fmt: skip
     hazard = hazard * (1.0 - expertise_cut * expertise) * (1.0 - stage_cut * stage / 3.0)
     return np.clip(hazard, 0.0, 1.0)
 
@@ -103,9 +124,9 @@ def interruption_breach(
     partner = low_participation * (1.0 - participation)
     own = np.where(gate_closed, 0.0, np.where(refused, owned, 1.0))
     partner = partner + shared * own
-    total = (
-        base + violence * direct_violence + gate * gate_closed + shared
-        + low_participation * (1.0 - participation)
+    total = hazard_sum(
+        direct_violence, gate_closed, unfunded, participation, base=base, violence=violence,
+        gate=gate, unfunded_h=unfunded_h, low_participation=low_participation,
     )  # fmt: skip
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.clip(partner / total, 0.0, 1.0)
